@@ -1,0 +1,163 @@
+package io.staex.crypto;
+
+import io.staex.crypto.internal.Base32;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * A node's or network's address: its Ed25519 public key.
+ *
+ * <p>Text form: lower-case base32 (RFC 4648, no padding) of {@code key (32) || checksum (2)},
+ * 55 characters, which is one DNS label; {@code <address>.staex} is the host name. The checksum
+ * is the first two bytes of SHA-256({@value #CHECKSUM_DOMAIN} || key) and catches typos, as in
+ * onion addresses. Parsing accepts upper case and refuses bad length, characters, trailing bits
+ * and checksums with distinct {@link AddressFormatException.Reason}s.
+ */
+public final class Address implements Comparable<Address> {
+  /** Bytes of an Ed25519 public key. */
+  public static final int KEY_SIZE = 32;
+  /** Bytes of the checksum appended before encoding. */
+  public static final int CHECKSUM_SIZE = 2;
+  /** Characters of the text form. */
+  public static final int TEXT_LENGTH = Base32.encodedLength(KEY_SIZE + CHECKSUM_SIZE);
+  /** The top-level pseudo-domain of overlay host names. */
+  public static final String DOMAIN = "staex";
+
+  static final String CHECKSUM_DOMAIN = "staex address checksum";
+
+  private final Bytes key;
+  private final String text;
+
+  private Address(byte[] key) {
+    this.key = Bytes.copyOf(key);
+    byte[] raw = new byte[KEY_SIZE + CHECKSUM_SIZE];
+    System.arraycopy(key, 0, raw, 0, KEY_SIZE);
+    System.arraycopy(checksum(key), 0, raw, KEY_SIZE, CHECKSUM_SIZE);
+    this.text = Base32.encode(raw);
+  }
+
+  /**
+   * The address of a 32-byte Ed25519 public key.
+   *
+   * @throws AddressFormatException NOT_A_KEY if the bytes are not a valid public key
+   */
+  public static Address of(byte[] publicKey) {
+    if (publicKey.length != KEY_SIZE) {
+      throw new AddressFormatException(
+          AddressFormatException.Reason.NOT_A_KEY,
+          "public key: " + publicKey.length + " bytes (expected: " + KEY_SIZE + ")");
+    }
+    if (!Ed25519.validatePublicKeyFull(publicKey, 0)) {
+      throw new AddressFormatException(
+          AddressFormatException.Reason.NOT_A_KEY, "not a valid Ed25519 public key");
+    }
+    return new Address(publicKey);
+  }
+
+  /**
+   * Parses the text form; case-insensitive, surrounding white space ignored, and an optional
+   * {@code .staex} (or {@code .staex.}) suffix accepted.
+   */
+  public static Address parse(String text) {
+    String s = stripDomain(text.strip());
+    if (s.length() != TEXT_LENGTH) {
+      throw new AddressFormatException(
+          AddressFormatException.Reason.LENGTH,
+          "address '" + abbreviate(s) + "': " + s.length() + " characters (expected: "
+              + TEXT_LENGTH + ")");
+    }
+    int bad = Base32.firstInvalidChar(s);
+    if (bad >= 0) {
+      throw new AddressFormatException(
+          AddressFormatException.Reason.ALPHABET,
+          "address '" + abbreviate(s) + "': character '" + s.charAt(bad) + "' at position "
+              + (bad + 1) + " (expected: a-z or 2-7)");
+    }
+    byte[] raw = Base32.decode(s);
+    if (raw == null) {
+      throw new AddressFormatException(
+          AddressFormatException.Reason.NOT_CANONICAL,
+          "address '" + abbreviate(s) + "': last character '" + s.charAt(TEXT_LENGTH - 1)
+              + "' is not canonical (a typo in the last character?)");
+    }
+    byte[] key = java.util.Arrays.copyOf(raw, KEY_SIZE);
+    byte[] sum = checksum(key);
+    if (sum[0] != raw[KEY_SIZE] || sum[1] != raw[KEY_SIZE + 1]) {
+      throw new AddressFormatException(
+          AddressFormatException.Reason.CHECKSUM,
+          "address '" + abbreviate(s) + "': checksum mismatch (a typo somewhere?)");
+    }
+    return of(key);
+  }
+
+  /** The 32-byte Ed25519 public key. */
+  public Bytes publicKey() {
+    return key;
+  }
+
+  /** {@code <address>.staex}. */
+  public String hostName() {
+    return text + "." + DOMAIN;
+  }
+
+  /** Verifies an Ed25519 signature by this key over {@code message}. */
+  public boolean verify(byte[] message, byte[] signature) {
+    return signature.length == Ed25519.SIGNATURE_SIZE
+        && Ed25519.verify(signature, 0, key.toByteArray(), 0, message, 0, message.length);
+  }
+
+  /** A short prefix for logs and tables, e.g. {@code abcdefgh…}. */
+  public String shortText() {
+    return text.substring(0, 8) + "…";
+  }
+
+  /** The 55-character text form. */
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Address && ((Address) o).key.equals(key);
+  }
+
+  @Override
+  public int hashCode() {
+    return key.hashCode();
+  }
+
+  @Override
+  public int compareTo(Address other) {
+    return text.compareTo(other.text);
+  }
+
+  private static String stripDomain(String s) {
+    String lower = s.toLowerCase(Locale.ROOT);
+    if (lower.endsWith("." + DOMAIN + ".")) {
+      return s.substring(0, s.length() - DOMAIN.length() - 2);
+    }
+    if (lower.endsWith("." + DOMAIN)) {
+      return s.substring(0, s.length() - DOMAIN.length() - 1);
+    }
+    return s;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 70 ? s : s.substring(0, 67) + "...";
+  }
+
+  private static byte[] checksum(byte[] key) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(CHECKSUM_DOMAIN.getBytes(StandardCharsets.US_ASCII));
+      sha.update(key);
+      return java.util.Arrays.copyOf(sha.digest(), CHECKSUM_SIZE);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("SHA-256 is part of every JDK", e);
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package io.staex.crypto;
+
+/** What a peer asks to do; {@link TrustPolicy#check} answers per purpose. */
+public enum Purpose {
+  /** Hold a link with this node, as its child or its parent. */
+  LINK,
+  /** Open an end-to-end session with this node. */
+  SESSION
+}
