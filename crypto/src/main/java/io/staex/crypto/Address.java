@@ -4,6 +4,7 @@ import io.staex.crypto.internal.Base32;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Locale;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
@@ -12,9 +13,11 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  *
  * <p>Text form: lower-case base32 (RFC 4648, no padding) of {@code key (32) || checksum (2)},
  * 55 characters, which is one DNS label; {@code <address>.staex} is the host name. The checksum
- * is the first two bytes of SHA-256({@value #CHECKSUM_DOMAIN} || key) and catches typos, as in
- * onion addresses. Parsing accepts upper case and refuses bad length, characters, trailing bits
- * and checksums with distinct {@link AddressFormatException.Reason}s.
+ * is the first two bytes of SHA-256({@value #CHECKSUM_DOMAIN} || key) with one 5-bit character
+ * of it replaced by a check character (see {@link #checksum}), so that every single changed
+ * character and every swap of two different characters (fewer than 31 apart) is refused, and
+ * other typos pass with odds of 2^-16. Parsing accepts upper case and refuses bad length,
+ * characters, trailing bits and checksums with distinct {@link AddressFormatException.Reason}s.
  */
 public final class Address implements Comparable<Address> {
   /** Bytes of an Ed25519 public key. */
@@ -83,7 +86,7 @@ public final class Address implements Comparable<Address> {
           "address '" + abbreviate(s) + "': last character '" + s.charAt(TEXT_LENGTH - 1)
               + "' is not canonical (a typo in the last character?)");
     }
-    byte[] key = java.util.Arrays.copyOf(raw, KEY_SIZE);
+    byte[] key = Arrays.copyOf(raw, KEY_SIZE);
     byte[] sum = checksum(key);
     if (sum[0] != raw[KEY_SIZE] || sum[1] != raw[KEY_SIZE + 1]) {
       throw new AddressFormatException(
@@ -150,12 +153,61 @@ public final class Address implements Comparable<Address> {
     return s.length() <= 70 ? s : s.substring(0, 67) + "...";
   }
 
-  private static byte[] checksum(byte[] key) {
+  /** x^-1 in GF(32): x * (x^4 + x) = x^5 + x^2 = 1. */
+  private static final int X_INVERSE = 0b10010;
+
+  /**
+   * The two checksum bytes of {@code key}: SHA-256({@value #CHECKSUM_DOMAIN} || key), except
+   * the 54th text character c_53 (bits 6..2 of the second byte), chosen so that the 55
+   * character values c_0..c_54, as a polynomial over GF(32) = GF(2)[x]/(x^5 + x^2 + 1),
+   * vanish at x: sum c_i x^(54-i) = 0. A changed character adds e x^k (e, x nonzero), a swap adds
+   * (a + b)(x^j + x^k), nonzero unless j - k is a multiple of 31 (the order of x), so neither
+   * can yield another valid text; a hash alone lets 1 in 65536 typos through.
+   */
+  static byte[] checksum(byte[] key) {
+    byte[] raw = Arrays.copyOf(key, KEY_SIZE + CHECKSUM_SIZE);
+    byte[] hash = sha256(key);
+    raw[KEY_SIZE] = hash[0];
+    raw[KEY_SIZE + 1] = (byte) (hash[1] & ~(31 << 2));
+    int check = times(polynomialAtX(raw), X_INVERSE);
+    raw[KEY_SIZE + 1] |= (byte) (check << 2);
+    return Arrays.copyOfRange(raw, KEY_SIZE, raw.length);
+  }
+
+  /** sum c_i x^(54-i) over the base32 characters of {@code raw} (Horner's rule). */
+  private static int polynomialAtX(byte[] raw) {
+    int acc = 0;
+    for (int i = 0; i < TEXT_LENGTH; i++) {
+      int bit = 5 * i;
+      int hi = raw[bit / 8] & 0xff;
+      int lo = bit / 8 + 1 < raw.length ? raw[bit / 8 + 1] & 0xff : 0;
+      acc = times(acc, 2) ^ ((hi << 8 | lo) >>> (11 - bit % 8)) & 31;
+    }
+    return acc;
+  }
+
+  /** Product in GF(32) modulo x^5 + x^2 + 1. */
+  private static int times(int a, int b) {
+    int product = 0;
+    for (int i = 0; i < 5; i++) {
+      if ((b >>> i & 1) != 0) {
+        product ^= a << i;
+      }
+    }
+    for (int i = 8; i >= 5; i--) {
+      if ((product >>> i & 1) != 0) {
+        product ^= 0b100101 << (i - 5);
+      }
+    }
+    return product;
+  }
+
+  private static byte[] sha256(byte[] key) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(CHECKSUM_DOMAIN.getBytes(StandardCharsets.US_ASCII));
       sha.update(key);
-      return java.util.Arrays.copyOf(sha.digest(), CHECKSUM_SIZE);
+      return sha.digest();
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("SHA-256 is part of every JDK", e);
     }

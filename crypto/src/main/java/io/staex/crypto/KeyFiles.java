@@ -3,6 +3,7 @@ package io.staex.crypto;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -172,6 +173,8 @@ public final class KeyFiles {
       throw new KeyFileException(KeyFileException.Reason.NOT_FOUND, file + ": no such file");
     } catch (AccessDeniedException e) {
       throw new KeyFileException(KeyFileException.Reason.IO, file + ": permission denied", e);
+    } catch (CharacterCodingException e) {
+      throw malformed(file, "not a text file (expected: PEM)");
     } catch (IOException e) {
       throw new KeyFileException(KeyFileException.Reason.IO, file + ": " + e.getMessage(), e);
     }

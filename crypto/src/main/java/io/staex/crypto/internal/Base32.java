@@ -55,7 +55,8 @@ public final class Base32 {
 
   /**
    * Decodes {@code text}, which must hold only alphabet characters (see {@link
-   * #firstInvalidChar}); returns null when the unused trailing bits are not zero.
+   * #firstInvalidChar}); returns null when it is not the encoding of any bytes: the unused
+   * trailing bits are not zero, or the length is 1, 3 or 6 modulo 8 (a character left over).
    */
   public static byte[] decode(CharSequence text) {
     int len = text.length();
@@ -75,7 +76,7 @@ public final class Base32 {
         bits -= 8;
       }
     }
-    if ((buffer & ((1 << bits) - 1)) != 0) {
+    if (bits >= 5 || (buffer & ((1 << bits) - 1)) != 0) {
       return null;
     }
     return out;
