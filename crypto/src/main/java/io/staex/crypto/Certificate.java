@@ -371,7 +371,11 @@ public final class Certificate {
     }
     String text = ((ASN1String) cns[0].getFirst().getValue()).getString();
     try {
-      return Address.parse(text);
+      Address address = Address.parse(text);
+      if (!address.toString().equals(text)) {
+        throw malformed(which + " CN '" + text + "' is not in canonical form (" + address + ")");
+      }
+      return address;
     } catch (AddressFormatException e) {
       throw malformed(which + " CN: " + e.getMessage());
     }

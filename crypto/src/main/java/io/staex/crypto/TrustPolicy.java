@@ -137,7 +137,12 @@ public final class TrustPolicy {
 
     /** Require {@code role} in the peer's certificate for {@code purpose}. */
     public Builder requireRole(Purpose purpose, String role) {
-      requiredRoles.computeIfAbsent(purpose, p -> new TreeSet<>()).add(role);
+      String lower = role.toLowerCase(java.util.Locale.ROOT);
+      String problem = io.staex.crypto.internal.DnsLabel.problem(lower);
+      if (problem != null) {
+        throw new IllegalArgumentException("role '" + role + "': " + problem);
+      }
+      requiredRoles.computeIfAbsent(purpose, p -> new TreeSet<>()).add(lower);
       return this;
     }
 

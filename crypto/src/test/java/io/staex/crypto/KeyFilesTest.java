@@ -1,5 +1,6 @@
 package io.staex.crypto;
 
+import io.staex.testing.ExternalTool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -346,7 +347,7 @@ class KeyFilesTest {
   class Openssl {
     @Test
     void opensslReadsOurPrivateKey() throws Exception {
-      ExternalTool.assumeOrRequire("openssl");
+      ExternalTool.require("openssl");
       writtenKey();
 
       ExternalTool.Result r =
@@ -359,7 +360,7 @@ class KeyFilesTest {
 
     @Test
     void opensslDerivesTheSamePublicKeyFileAsWritePublicKey() throws Exception {
-      ExternalTool.assumeOrRequire("openssl");
+      ExternalTool.require("openssl");
       writtenKey();
       KeyFiles.writePublicKey(dir.resolve("node.pub"), identity.address(), false);
 
@@ -371,7 +372,7 @@ class KeyFilesTest {
 
     @Test
     void keyMadeByOpenssl_isRead() throws Exception {
-      ExternalTool.assumeOrRequire("openssl");
+      ExternalTool.require("openssl");
       ExternalTool.run(dir, "openssl", "genpkey", "-algorithm", "ed25519", "-out", "k.pem")
           .assertSuccess();
       ExternalTool.run(dir, "openssl", "pkey", "-in", "k.pem", "-pubout", "-out", "k.pub")
@@ -385,7 +386,7 @@ class KeyFilesTest {
 
     @Test
     void opensslVerifiesOurSignature_andNotATamperedMessage() throws Exception {
-      ExternalTool.assumeOrRequire("openssl");
+      ExternalTool.require("openssl");
       KeyFiles.writePublicKey(dir.resolve("node.pub"), identity.address(), false);
       byte[] message = "signed by staex".getBytes(StandardCharsets.US_ASCII);
       Files.write(dir.resolve("msg"), message);

@@ -3,6 +3,7 @@ package io.staex.crypto;
 import static io.staex.crypto.Fixtures.T0;
 import static io.staex.crypto.Fixtures.YEAR;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -206,5 +207,20 @@ class TrustPolicyTest {
     byte[] out = der.clone();
     System.arraycopy(to.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, out, at, to.length());
     return out;
+  }
+
+  @Test
+  void requiredRole_isCaseInsensitiveLikeCertificates() {
+    TrustPolicy policy =
+        TrustPolicy.builder(MINE.address()).requireRole(Purpose.LINK, "Relay").build();
+
+    assertThat(policy.check(relay, Purpose.LINK, T0).isAccepted()).isTrue();
+  }
+
+  @Test
+  void requiredRole_thatNoCertificateCouldCarry_refusedAtOnce() {
+    assertThatThrownBy(() -> TrustPolicy.builder(MINE.address()).requireRole(Purpose.LINK, "re lay"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("role 're lay'");
   }
 }

@@ -1,8 +1,7 @@
 package io.staex.testing;
 
-import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,32 +9,33 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs real programs (openssl, curl, dig, the staex jar) from tests, with a timeout and captured
- * output.
+ * Runs real programs (openssl, curl, dig, the staex jar) from tests: one command, a timeout,
+ * stdin fed, stdout and stderr captured.
  *
- * <p>A test that needs a program calls {@link #require(String)}: on a laptop without it the test
- * is skipped with a message saying what to install; in CI ({@code CI=true}) it fails, because
- * {@code .ci/run} installs everything the tests need.
+ * <p>A test that needs a program calls {@link #require}: on CI ({@code CI=true}) a missing
+ * program fails the test, so interop never silently stops being tested ({@code .ci/run}
+ * installs everything); elsewhere the test is skipped with a message saying what to install.
  */
 public final class ExternalTool {
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  /** Timeout of {@link #run(Path, String...)}. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
   private ExternalTool() {}
 
-  /** The outcome of one run. */
+  /** What a finished command printed and returned. */
   public record Result(List<String> command, int exitCode, String stdout, String stderr) {
-    /** Fails the test unless the exit code is 0, showing the output. */
+    /** This result, or an assertion failure showing the command and its output. */
     public Result assertSuccess() {
-      Assertions.assertEquals(0, exitCode, () -> describe());
+      Assertions.assertEquals(0, exitCode, this::describe);
       return this;
     }
 
+    /** The command, its exit code and its output, for failure messages. */
     public String describe() {
       return String.join(" ", command) + " exited " + exitCode + "\n--- stdout\n" + stdout
           + "--- stderr\n" + stderr;
@@ -44,86 +44,106 @@ public final class ExternalTool {
 
   /** Whether we run in CI, where missing tools are failures rather than skips. */
   public static boolean inCi() {
-    return "true".equalsIgnoreCase(System.getenv("CI"));
+    return "true".equals(System.getenv("CI"));
   }
 
-  /**
-   * The path of {@code program} on PATH; skips the test when it is missing (fails in CI).
-   *
-   * @param debianPackage the package that provides it, for the message
-   */
-  public static Path require(String program, String debianPackage) {
-    Path found = find(program);
-    String message =
-        program + " is not installed (apt-get install " + debianPackage + "); .ci/run installs it";
-    if (found == null) {
-      if (inCi()) {
-        Assertions.fail(message);
-      }
-      Assumptions.abort(message);
-    }
-    return found;
-  }
-
-  /** {@link #require(String, String)} for programs whose package has the same name. */
+  /** {@link #require(String, String)} for programs whose Debian package has the same name. */
   public static Path require(String program) {
     return require(program, program);
   }
 
-  /** The program's path on PATH, or null. */
-  public static Path find(String program) {
-    String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-    for (String dir : path.split(":")) {
-      Path candidate = Path.of(dir, program);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
+  /**
+   * The path of {@code program} on PATH; skips the test when it is missing, or fails it on CI.
+   *
+   * @param debianPackage the package that provides it, for the message
+   */
+  public static Path require(String program, String debianPackage) {
+    return require(program, debianPackage, System.getenv("CI"), System.getenv("PATH"));
+  }
+
+  static Path require(String program, String debianPackage, String ci, String path) {
+    Path found = find(program, path);
+    if (found != null) {
+      return found;
+    }
+    String message = "'" + program + "' not found on PATH; install it (apt-get install "
+        + debianPackage + ") to run this test; .ci/run does";
+    if ("true".equals(ci)) {
+      Assertions.fail(message + " (required because CI=true)");
+    }
+    Assumptions.abort(message);
+    throw new AssertionError("unreachable");
+  }
+
+  /** The program's path on {@code path} (a PATH value), or null. */
+  static Path find(String program, String path) {
+    if (path == null) {
+      return null;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return Path.of(dir, program);
       }
     }
     return null;
   }
 
-  public static Result run(Path workDir, String... command) {
-    return run(workDir, DEFAULT_TIMEOUT, null, List.of(command));
+  /** Runs {@code command} in {@code dir} with {@link #DEFAULT_TIMEOUT} and no input. */
+  public static Result run(Path dir, String... command) {
+    return run(dir, DEFAULT_TIMEOUT, null, List.of(command));
+  }
+
+  /** Runs {@code command} in {@code dir}; kills it and fails the test after {@code timeout}. */
+  public static Result run(Path dir, Duration timeout, String... command) {
+    return run(dir, timeout, null, List.of(command));
   }
 
   /**
-   * Runs {@code command} in {@code workDir}, feeding {@code stdin} (may be null), and waits up
-   * to {@code timeout}; a process still running then is killed and the test fails.
+   * Runs {@code command} in {@code dir}, feeding {@code stdin} (may be null), and waits up to
+   * {@code timeout}; a process still running then is killed and the test fails.
    */
-  public static Result run(Path workDir, Duration timeout, String stdin, List<String> command) {
-    ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).directory(workDir.toFile());
+  public static Result run(Path dir, Duration timeout, String stdin, List<String> command) {
+    Path out = null;
+    Path err = null;
     try {
-      Process p = pb.start();
-      CompletableFuture<String> out = drain(p.getInputStream());
-      CompletableFuture<String> err = drain(p.getErrorStream());
-      try (var in = p.getOutputStream()) {
+      out = Files.createTempFile("tool", ".out");
+      err = Files.createTempFile("tool", ".err");
+      Process process =
+          new ProcessBuilder(new ArrayList<>(command))
+              .directory(dir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      try (var in = process.getOutputStream()) {
         if (stdin != null) {
           in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
       }
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
         Assertions.fail(String.join(" ", command) + " did not finish within " + timeout);
       }
-      return new Result(List.copyOf(command), p.exitValue(), out.join(), err.join());
+      return new Result(
+          List.copyOf(command), process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("starting " + command, e);
+      throw new UncheckedIOException("running " + command, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + command, e);
+    } finally {
+      deleteQuietly(out);
+      deleteQuietly(err);
     }
   }
 
-  private static CompletableFuture<String> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (in) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            in.transferTo(buf);
-            return buf.toString(StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            return "<output lost: " + e + ">";
-          }
-        });
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a temporary file left behind is not worth failing a test for
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-package io.staex.crypto;
+package io.staex.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -17,7 +17,7 @@ class ExternalToolTest {
 
   @Test
   void missingToolOnCi_testFails() {
-    assertThatThrownBy(() -> ExternalTool.assumeOrRequire("no-such-tool-xyz", "true", "/usr/bin"))
+    assertThatThrownBy(() -> ExternalTool.require("no-such-tool-xyz", "no-such-tool-xyz", "true", "/usr/bin"))
         .isInstanceOf(AssertionFailedError.class)
         .hasMessageContaining("no-such-tool-xyz")
         .hasMessageContaining("install")
@@ -27,7 +27,7 @@ class ExternalToolTest {
   @Test
   void missingToolOffCi_testIsSkippedSayingWhatToInstall() {
     for (String ci : new String[] {null, "", "false", "1"}) {
-      assertThatThrownBy(() -> ExternalTool.assumeOrRequire("no-such-tool-xyz", ci, "/usr/bin"))
+      assertThatThrownBy(() -> ExternalTool.require("no-such-tool-xyz", "no-such-tool-xyz", ci, "/usr/bin"))
           .as("CI=%s", ci)
           .isInstanceOf(TestAbortedException.class)
           .hasMessageContaining("install");
@@ -36,7 +36,7 @@ class ExternalToolTest {
 
   @Test
   void toolOnPath_passesEvenOnCi() {
-    assertThatCode(() -> ExternalTool.assumeOrRequire("sh", "true", "/nonexistent:/bin:/usr/bin"))
+    assertThatCode(() -> ExternalTool.require("sh", "sh", "true", "/nonexistent:/bin:/usr/bin"))
         .doesNotThrowAnyException();
   }
 
