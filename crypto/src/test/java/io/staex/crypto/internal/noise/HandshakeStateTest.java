@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class HandshakeStateTest {
 
@@ -58,6 +60,37 @@ class HandshakeStateTest {
         .isEqualTo("hi alice");
     assertThat(initiator.status()).isEqualTo(HandshakeState.Status.SPLIT);
     assertThat(alice.isDestroyed()).as("the caller's static key is not ours to destroy").isFalse();
+  }
+
+  static List<String> allPatterns() {
+    return HandshakePatterns.names();
+  }
+
+  /** Several patterns have no published vector here; each must at least agree with itself. */
+  @ParameterizedTest
+  @MethodSource("allPatterns")
+  void everyPattern_completes_withMatchingHashesAndTransportKeys(String pattern)
+      throws NoiseException {
+    for (String suite : List.of("_25519_AESGCM_SHA256", "_25519_ChaChaPoly_BLAKE2b")) {
+      NoiseProtocol protocol = NoiseProtocol.parse("Noise_" + pattern + suite);
+      HandshakeState[] sides = TestKeys.pair(protocol, PROLOGUE);
+      for (int i = 0; i < protocol.pattern().messages().size(); i++) {
+        int sender = protocol.pattern().sender(i) == Role.INITIATOR ? 0 : 1;
+        byte[] payload = {(byte) i};
+        assertThat(sides[1 - sender].readMessage(sides[sender].writeMessage(payload)))
+            .isEqualTo(payload);
+      }
+      byte[] hash = sides[0].handshakeHash();
+      HandshakeResult initiator = sides[0].split();
+      HandshakeResult responder = sides[1].split();
+      assertThat(responder.handshakeHash()).isEqualTo(hash);
+      byte[] ciphertext = initiator.sender().encryptWithAd(new byte[0], new byte[] {7});
+      assertThat(responder.receiver().decryptWithAd(new byte[0], ciphertext)).containsExactly(7);
+      assertThat(responder.remoteStaticKey().isPresent())
+          .isEqualTo(protocol.pattern().needsStaticKey(Role.INITIATOR));
+      assertThat(initiator.remoteStaticKey().isPresent())
+          .isEqualTo(protocol.pattern().needsStaticKey(Role.RESPONDER));
+    }
   }
 
   @Test

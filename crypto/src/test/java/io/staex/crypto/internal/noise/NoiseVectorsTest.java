@@ -30,7 +30,7 @@ class NoiseVectorsTest {
         "Noise_IK_25519_ChaChaPoly_SHA256",
         "Noise_XX_25519_AESGCM_SHA256",
         "Noise_IK_25519_ChaChaPoly_BLAKE2s");
-    assertThat(VECTORS).hasSize(45);
+    assertThat(VECTORS).hasSize(54);
   }
 
   @TestFactory
