@@ -34,6 +34,7 @@ public final class CipherState {
   private static final long RESERVED_NONCE = -1L;
 
   private final NoiseCipher cipher;
+  private final AeadEngine engine;
   /** The key, or null while "empty". Owned: zeroed whenever it is replaced. */
   private byte[] k;
   private long n;
@@ -42,6 +43,7 @@ public final class CipherState {
   /** Creates a cipher state with an empty key. */
   public CipherState(NoiseCipher cipher) {
     this.cipher = Objects.requireNonNull(cipher, "cipher");
+    this.engine = new AeadEngine(cipher);
   }
 
   /** Returns the cipher function. */
@@ -60,6 +62,7 @@ public final class CipherState {
           "key: " + key.length + " bytes (expected: " + NoiseCipher.KEY_LENGTH + ")");
     }
     Hkdf.zero(k);
+    engine.clear();
     k = key == null ? null : key.clone();
     n = 0;
   }
@@ -105,7 +108,7 @@ public final class CipherState {
     if (n == RESERVED_NONCE) {
       throw new IllegalStateException("nonce exhausted: 2^64-1 is reserved");
     }
-    byte[] ciphertext = cipher.encrypt(k, n, ad, plaintext);
+    byte[] ciphertext = engine.encrypt(k, n, ad, plaintext);
     n++;
     return ciphertext;
   }
@@ -134,7 +137,7 @@ public final class CipherState {
       throw new NoiseException(
           NoiseException.Reason.NONCE_EXHAUSTED, "nonce exhausted: 2^64-1 is reserved");
     }
-    byte[] plaintext = cipher.decrypt(k, n, ad, ciphertext);
+    byte[] plaintext = engine.decrypt(k, n, ad, ciphertext);
     n++;
     return plaintext;
   }
@@ -151,12 +154,14 @@ public final class CipherState {
     }
     byte[] next = cipher.rekey(k);
     Hkdf.zero(k);
+    engine.clear();
     k = next;
   }
 
   /** Zeroes the key; every later call except {@link #isDestroyed()} throws. Idempotent. */
   public void destroy() {
     Hkdf.zero(k);
+    engine.clear();
     k = null;
     destroyed = true;
   }

@@ -22,10 +22,9 @@ import javax.crypto.spec.SecretKeySpec;
  *       little-endian counter.
  * </ul>
  *
- * <p>Both use the JDK provider. A fresh {@link Cipher} is created and initialised for every call:
- * the JDK refuses to re-initialise GCM for encryption with a key and IV it saw last, and refuses a
- * repeated key and nonce for ChaCha20-Poly1305 even when decrypting, so a cached instance would turn
- * a forged message into a refusal of the genuine one with the same nonce.
+ * <p>Both use the JDK provider. The functions here create and initialise a fresh {@link Cipher}
+ * for every call; {@link CipherState} goes through an {@link AeadEngine}, which caches the AES-GCM
+ * instance where that is safe and explains why ChaCha20-Poly1305 is never cached.
  *
  * <p>The methods that take a nonce are package-private: everything else goes through
  * {@link CipherState}, which owns the counter. The JCE copies the key into its own objects, which
@@ -103,21 +102,29 @@ public enum NoiseCipher {
 
   /** DECRYPT(k, n, ad, ciphertext): returns the plaintext or fails authentication. */
   byte[] decrypt(byte[] key, long nonce, byte[] ad, byte[] ciphertext) throws NoiseException {
+    checkCiphertextLength(ciphertext);
+    try {
+      return init(Cipher.DECRYPT_MODE, key, nonce, ad).doFinal(ciphertext);
+    } catch (AEADBadTagException e) {
+      throw authenticationFailed(nonce);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(noiseName + " decryption failed in the JCE provider", e);
+    }
+  }
+
+  void checkCiphertextLength(byte[] ciphertext) throws NoiseException {
     if (ciphertext.length < TAG_LENGTH) {
       throw new NoiseException(
           NoiseException.Reason.BAD_LENGTH,
           "ciphertext: " + ciphertext.length + " bytes (expected: at least the " + TAG_LENGTH
               + "-byte tag)");
     }
-    try {
-      return init(Cipher.DECRYPT_MODE, key, nonce, ad).doFinal(ciphertext);
-    } catch (AEADBadTagException e) {
-      throw new NoiseException(
-          NoiseException.Reason.DECRYPT_FAILED,
-          noiseName + " authentication failed at nonce " + Long.toUnsignedString(nonce));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(noiseName + " decryption failed in the JCE provider", e);
-    }
+  }
+
+  NoiseException authenticationFailed(long nonce) {
+    return new NoiseException(
+        NoiseException.Reason.DECRYPT_FAILED,
+        noiseName + " authentication failed at nonce " + Long.toUnsignedString(nonce));
   }
 
   /** REKEY(k): the first 32 bytes of ENCRYPT(k, 2^64-1, empty, 32 zero bytes). */
@@ -131,16 +138,24 @@ public enum NoiseCipher {
   private Cipher init(int mode, byte[] key, long nonce, byte[] ad)
       throws GeneralSecurityException {
     Objects.requireNonNull(ad, "ad");
-    if (key.length != KEY_LENGTH) {
-      throw new IllegalArgumentException(
-          "key: " + key.length + " bytes (expected: " + KEY_LENGTH + ")");
-    }
-    Cipher cipher = Cipher.getInstance(transformation);
-    cipher.init(mode, new SecretKeySpec(key, keyAlgorithm), parameters(nonce));
+    Cipher cipher = newCipher();
+    cipher.init(mode, keySpec(key), parameters(nonce));
     if (ad.length > 0) {
       cipher.updateAAD(ad);
     }
     return cipher;
+  }
+
+  Cipher newCipher() throws GeneralSecurityException {
+    return Cipher.getInstance(transformation);
+  }
+
+  SecretKeySpec keySpec(byte[] key) {
+    if (key.length != KEY_LENGTH) {
+      throw new IllegalArgumentException(
+          "key: " + key.length + " bytes (expected: " + KEY_LENGTH + ")");
+    }
+    return new SecretKeySpec(key, keyAlgorithm);
   }
 
   /** Returns the Noise name. */

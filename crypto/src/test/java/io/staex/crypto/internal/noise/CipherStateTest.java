@@ -118,6 +118,17 @@ class CipherStateTest {
     assertThat(fromA).isNotEqualTo(before);
   }
 
+  /** The cached AES-GCM engine keeps the JDK's refusal of an immediately repeated encryption IV. */
+  @Test
+  void aesGcm_encryptingTwiceWithTheSameNonce_isRefused() {
+    CipherState state = keyed(NoiseCipher.AESGCM);
+    state.encryptWithAd(AD, new byte[] {1});
+    state.setNonce(0);
+    assertThatThrownBy(() -> state.encryptWithAd(AD, new byte[] {2}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("refused by the JCE provider");
+  }
+
   @Test
   void rekeyWithoutKey_isAProgrammingError() {
     assertThatThrownBy(() -> new CipherState(NoiseCipher.CHACHAPOLY).rekey())
