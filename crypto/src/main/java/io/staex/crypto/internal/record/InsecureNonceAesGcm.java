@@ -92,15 +92,28 @@ public final class InsecureNonceAesGcm {
      * Noise's REKEY: the first 32 bytes of ENCRYPT(k, maxnonce = 2^64 − 1, empty AAD, 32 zero
      * bytes). Records never use that nonce (their counters stay below 2^60).
      *
+     * <p>REKEY is deterministic, and the opener may compute it twice under one key (a forged
+     * record claims the next epoch, then the genuine one arrives). Repeating the same
+     * (key, nonce, plaintext) only repeats the same output, but the JDK refuses a repeated
+     * key and IV on one GCM cipher object, so each call uses a cipher of its own.
+     *
      * @return a fresh array the caller owns and must zero
      */
     public byte[] nextKey() {
+        checkLive();
         byte[] block = new byte[RecordFormat.KEY_SIZE + RecordFormat.TAG_SIZE];
-        encrypt(MAX_NONCE, new byte[RecordFormat.KEY_SIZE], 0, RecordFormat.KEY_SIZE, new byte[0],
-                block, 0);
-        byte[] next = Arrays.copyOf(block, RecordFormat.KEY_SIZE);
-        Arrays.fill(block, (byte) 0);
-        return next;
+        byte[] rekeyNonce = new byte[RecordFormat.NONCE_SIZE];
+        RecordFormat.writeNonce(rekeyNonce, MAX_NONCE);
+        try {
+            Cipher rekey = Cipher.getInstance(TRANSFORMATION);
+            rekey.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, rekeyNonce));
+            rekey.doFinal(new byte[RecordFormat.KEY_SIZE], 0, RecordFormat.KEY_SIZE, block, 0);
+            return Arrays.copyOf(block, RecordFormat.KEY_SIZE);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM rekey failed unexpectedly", e);
+        } finally {
+            Arrays.fill(block, (byte) 0);
+        }
     }
 
     /** Zeroes the key; every later call fails with {@link IllegalStateException}. */
@@ -119,9 +132,7 @@ public final class InsecureNonceAesGcm {
 
     private int run(int mode, long counter, byte[] in, int off, int len, byte[] aad, byte[] out,
             int outOff) throws AEADBadTagException {
-        if (key.isDestroyed()) {
-            throw new IllegalStateException("key destroyed");
-        }
+        checkLive();
         RecordFormat.writeNonce(nonce, counter);
         try {
             cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
@@ -132,6 +143,12 @@ public final class InsecureNonceAesGcm {
         } catch (GeneralSecurityException e) {
             // Sizes are checked by the callers and counters never repeat: this is a bug.
             throw new IllegalStateException("AES-GCM failed unexpectedly", e);
+        }
+    }
+
+    private void checkLive() {
+        if (key.isDestroyed()) {
+            throw new IllegalStateException("key destroyed");
         }
     }
 

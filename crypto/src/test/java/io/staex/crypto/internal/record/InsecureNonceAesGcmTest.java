@@ -76,6 +76,13 @@ class InsecureNonceAesGcmTest {
     }
 
     @Test
+    void nextKey_twiceOnOneInstance_givesTheSameKey() {
+        // The JDK refuses a repeated key and IV on one GCM cipher; REKEY must not trip over it.
+        InsecureNonceAesGcm aead = new InsecureNonceAesGcm(KEY);
+        assertThat(aead.nextKey()).isEqualTo(aead.nextKey());
+    }
+
+    @Test
     void nextKey_isDeterministicAndDiffersFromTheKey() {
         byte[] a = new InsecureNonceAesGcm(KEY).nextKey();
         assertThat(new InsecureNonceAesGcm(KEY).nextKey()).isEqualTo(a);
