@@ -22,7 +22,8 @@ import javax.crypto.AEADBadTagException;
  *                          further ahead                    → LIMIT
  *   5. AES-GCM open        tag mismatch                     → AUTH_FAILED (candidates zeroed)
  *   6. commit              mark the window; adopt a newer epoch: keep its key and the one
- *                          before it, zero the rest
+ *                          before it, zero the rest; zero the one before once the window
+ *                          has left its epoch
  * </pre>
  *
  * <h2>Security guarantees</h2>
@@ -53,7 +54,7 @@ public final class RecordOpener {
     /** The newest epoch an authenticated record came from. */
     private long epoch;
     private InsecureNonceAesGcm current;
-    /** The key of {@code epoch - 1}, or null when there is none. */
+    /** The key of {@code epoch - 1} while the window reaches into that epoch, else null. */
     private InsecureNonceAesGcm previous;
     private boolean destroyed;
 
@@ -118,7 +119,26 @@ public final class RecordOpener {
             decrypt(keyOfPastOrCurrent(recordEpoch), counter, record, off, len, aad, out, outOff);
         }
         window.mark(counter);
+        dropPreviousKeyOutsideWindow();
         return plaintextLength;
+    }
+
+    /**
+     * The previous epoch's key is needed only while the window still reaches back into that
+     * epoch; with 2^20-record epochs that is the first 2047 records of the new one. Zero it then
+     * rather than at the next epoch change.
+     */
+    private void dropPreviousKeyOutsideWindow() {
+        if (previous != null
+                && window.highest() - (ReplayWindow.SIZE - 1) >= epoch << epochShift) {
+            previous.destroy();
+            previous = null;
+        }
+    }
+
+    /** Whether the previous epoch's key is still held (for tests). */
+    boolean holdsPreviousKey() {
+        return previous != null;
     }
 
     /** Zeroes every key held; later calls to {@code open} throw {@link IllegalStateException}. */

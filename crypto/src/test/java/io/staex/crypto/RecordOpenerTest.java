@@ -256,6 +256,32 @@ class RecordOpenerTest {
     }
 
     @Test
+    void previousEpochKey_isZeroedOnceTheWindowLeavesItsEpoch() throws Exception {
+        int shift = 12; // 4096 records per epoch, longer than the window as in production
+        sealer = new RecordSealer(KEY, 0, shift);
+        opener = new RecordOpener(KEY, 0, shift);
+        long firstOfEpoch1 = 1L << shift;
+        byte[] late = null;
+        for (long c = 0; c < firstOfEpoch1 + RecordLayer.REPLAY_WINDOW; c++) {
+            byte[] record = sealer.seal(new byte[1], 0, 1, AAD);
+            if (c == firstOfEpoch1 - 1) {
+                late = record; // held back: arrives after the boundary
+                continue;
+            }
+            open(record);
+            if (c == firstOfEpoch1) {
+                assertThat(opener.holdsPreviousKey()).isTrue();
+                open(late);
+            }
+            boolean windowReachesEpoch0 = c - (RecordLayer.REPLAY_WINDOW - 1) < firstOfEpoch1;
+            if (c >= firstOfEpoch1) {
+                assertThat(opener.holdsPreviousKey()).as("after %d", c).isEqualTo(windowReachesEpoch0);
+            }
+        }
+        assertThat(opener.holdsPreviousKey()).isFalse();
+    }
+
+    @Test
     void destroyed_openIsRefused() {
         opener.destroy();
         byte[] record = new byte[RecordLayer.OVERHEAD];
