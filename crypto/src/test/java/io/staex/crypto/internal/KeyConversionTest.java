@@ -58,6 +58,13 @@ class KeyConversionTest {
     assertThat(KeyConversion.convertPublic(ed25519Public)).isEqualTo(x25519Public);
   }
 
+  @Property(tries = 200)
+  void convertValidatedPublic_equalsTheCheckedConversion(@ForAll @Size(32) byte[] seed) {
+    byte[] ed25519Public = new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
+    assertThat(KeyConversion.convertValidatedPublic(ed25519Public))
+        .isEqualTo(KeyConversion.convertPublic(ed25519Public));
+  }
+
   /** Arbitrary 32 bytes: converted exactly when BouncyCastle's full validation accepts them. */
   @Property(tries = 300)
   void arbitraryBytes_areAcceptedExactlyWhenBouncyCastleFullyValidatesThem(

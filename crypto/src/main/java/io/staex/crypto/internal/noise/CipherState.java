@@ -143,6 +143,21 @@ public final class CipherState {
   }
 
   /**
+   * A copy of the key, for handing a split's keys to the record layer (which owns its own
+   * nonces and rekeying); the caller zeroes it. Named so that every export of a secret is
+   * greppable, as Tink's {@code InsecureSecretKeyAccess}.
+   *
+   * @throws IllegalStateException if there is no key
+   */
+  public byte[] insecureExportKey() {
+    checkUsable();
+    if (k == null) {
+      throw new IllegalStateException("no key to export");
+    }
+    return k.clone();
+  }
+
+  /**
    * Rekey(): sets {@code k} to REKEY(k), zeroing the old key; {@code n} is unchanged.
    *
    * @throws IllegalStateException if the key is empty
