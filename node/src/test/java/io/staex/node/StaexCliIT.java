@@ -169,9 +169,19 @@ class StaexCliIT {
   }
 
   @Test
+  void demo_meetsOverLoopbackAndRefusesTheStranger() throws Exception {
+    Result demo = staex("demo", "--dir", "demo").assertSuccess();
+
+    assertThat(demo.stdout())
+        .contains("user got back: echo: hello from the laptop")
+        .containsPattern("stranger -> gateway: refused \\(wrong-network");
+    assertThat(lastLine(staex("cert", "show", "demo/gateway.crt").assertSuccess().stdout())).isEqualTo("valid");
+  }
+
+  @Test
   void help_isAvailableEverywhere() {
     for (List<String> cmd : List.<List<String>>of(List.of(), List.of("keygen"), List.of("network"), List.of("network", "create"),
-        List.of("cert"), List.of("cert", "issue"), List.of("cert", "show"), List.of("addr"))) {
+        List.of("cert"), List.of("cert", "issue"), List.of("cert", "show"), List.of("addr"), List.of("demo"))) {
       List<String> args = new ArrayList<>(cmd);
       args.add("--help");
       Result r = staex(args.toArray(String[]::new));
