@@ -1,0 +1,58 @@
+package io.staex.routing;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Counts of inputs a {@link RoutingNode} dropped, by reason. Not thread-safe (owned by the node). */
+public final class RoutingCounters {
+  /** Why something was dropped. */
+  public enum Drop {
+    /** A state whose signature or certificate did not verify. */
+    STATE_UNTRUSTED,
+    /** A state not newer than the one held. */
+    STATE_STALE,
+    /** A state already expired, or expiring implausibly far in the future. */
+    STATE_EXPIRED,
+    /** The view is full ({@code maxStates}). */
+    STATE_LIMIT,
+    /** A state or withdrawal from a neighbour that is not our child. */
+    NOT_A_CHILD,
+    /** A message for a route that does not lead anywhere from here. */
+    BAD_ROUTE,
+    /** A lookup whose TTL ran out. */
+    TTL_EXPIRED
+  }
+
+  private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);
+  private long messagesIn;
+  private long messagesOut;
+
+  void drop(Drop reason) {
+    drops.merge(reason, 1L, Long::sum);
+  }
+
+  void in() {
+    messagesIn++;
+  }
+
+  void out(int n) {
+    messagesOut += n;
+  }
+
+  public long dropped(Drop reason) {
+    return drops.getOrDefault(reason, 0L);
+  }
+
+  public long messagesIn() {
+    return messagesIn;
+  }
+
+  public long messagesOut() {
+    return messagesOut;
+  }
+
+  @Override
+  public String toString() {
+    return "RoutingCounters[in=" + messagesIn + ", out=" + messagesOut + ", dropped=" + drops + "]";
+  }
+}

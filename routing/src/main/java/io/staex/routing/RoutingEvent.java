@@ -1,0 +1,19 @@
+package io.staex.routing;
+
+import io.staex.crypto.Address;
+import java.util.Optional;
+
+/** Things a {@link RoutingNode} reports to the layer above, besides messages to send. */
+public sealed interface RoutingEvent
+    permits RoutingEvent.ActiveParentChanged, RoutingEvent.LookupResolved, RoutingEvent.LookupFailed {
+
+  /** The active parent changed (empty: none is up; this node acts as a root). */
+  record ActiveParentChanged(Optional<Address> previous, Optional<Address> current)
+      implements RoutingEvent {}
+
+  /** A lookup this node asked for was answered with a verified state. */
+  record LookupResolved(long id, NodeState state) implements RoutingEvent {}
+
+  /** A lookup this node asked for failed: not found, no parent, or a reply that did not verify. */
+  record LookupFailed(long id, String reason) implements RoutingEvent {}
+}

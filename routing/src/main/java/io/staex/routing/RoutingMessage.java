@@ -1,0 +1,63 @@
+package io.staex.routing;
+
+import io.staex.crypto.Address;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Messages between neighbouring nodes' routing layers; the wire form is {@code RoutingCodec}'s.
+ * Lookup answers travel by source route: {@code route} lists the hops still to go, the last one
+ * the asker; a node that finds the list empty is the asker.
+ */
+public sealed interface RoutingMessage
+    permits RoutingMessage.StateUpdate,
+        RoutingMessage.Withdraw,
+        RoutingMessage.LookupRequest,
+        RoutingMessage.LookupReply,
+        RoutingMessage.LookupMiss {
+
+  /** States for the receiver's view: the sender's own and its subtree's (child → parent). */
+  record StateUpdate(List<NodeState> states) implements RoutingMessage {
+    public StateUpdate {
+      states = List.copyOf(states);
+    }
+  }
+
+  /** These nodes left the sender's subtree (child → parent). */
+  record Withdraw(List<Address> nodes) implements RoutingMessage {
+    public Withdraw {
+      nodes = List.copyOf(nodes);
+    }
+  }
+
+  /** Who in {@code network} has the certified {@code name}? Climbs active parents. */
+  record LookupRequest(long id, Address asker, Address network, String name, int ttl)
+      implements RoutingMessage {
+    public LookupRequest {
+      Objects.requireNonNull(asker, "asker");
+      Objects.requireNonNull(network, "network");
+      Objects.requireNonNull(name, "name");
+      if (ttl < 0 || ttl > 255) {
+        throw new IllegalArgumentException("ttl: " + ttl + " (expected: 0~255)");
+      }
+    }
+  }
+
+  /** The signed state that has the name; the asker verifies it itself. */
+  record LookupReply(long id, List<Address> route, NodeState state) implements RoutingMessage {
+    public LookupReply {
+      route = List.copyOf(route);
+      Objects.requireNonNull(state, "state");
+    }
+  }
+
+  /** The root does not know the name. */
+  record LookupMiss(long id, List<Address> route, Address network, String name)
+      implements RoutingMessage {
+    public LookupMiss {
+      route = List.copyOf(route);
+      Objects.requireNonNull(network, "network");
+      Objects.requireNonNull(name, "name");
+    }
+  }
+}
