@@ -1,0 +1,117 @@
+package io.staex.routing.sim;
+
+import io.staex.crypto.Address;
+import io.staex.routing.RoutingEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Measures one failover: a parent crashes, and how long until its child's subtree can be
+ * reached from the root again.
+ *
+ * <p>Three instants: the crash ({@code failedAt}); the child's switch to another parent, which
+ * it reports as {@code ActiveParentChanged} ({@code switchedAt}, normally the crash plus the
+ * dead-link timeout of missed keepalives); and the start of the last stretch during which every
+ * node of the subtree is delivered from the root ({@code reachableAt}: if it flickers, the
+ * last time it became reachable counts). Failover periods are measured in keepalive intervals,
+ * both in total and from the switch: the dead-link timeout is {@code missedKeepalives} periods
+ * by definition, so "converges in under 3 periods" can only be about what follows detection.
+ */
+public final class Failover {
+  /** One measured failover; {@code reachableAt} empty if the subtree did not come back. */
+  public record Result(
+      Instant failedAt, Optional<Instant> switchedAt, Optional<Instant> reachableAt,
+      int subtreeSize, Duration keepalive, Convergence convergence) {
+
+    public boolean recovered() {
+      return reachableAt.isPresent();
+    }
+
+    /** Crash to reachable, in keepalive periods (detection included). */
+    public double periodsTotal() {
+      return periods(failedAt);
+    }
+
+    /** Switch to reachable, in keepalive periods (detection excluded). */
+    public double periodsAfterDetection() {
+      return periods(switchedAt.orElseThrow(() -> new IllegalStateException("the child never switched")));
+    }
+
+    private double periods(Instant from) {
+      Instant to = reachableAt.orElseThrow(() -> new IllegalStateException("never reachable again"));
+      return Math.max(0, Duration.between(from, to).toNanos()) / (double) keepalive.toNanos();
+    }
+
+    @Override
+    public String toString() {
+      return "failover of a " + subtreeSize + "-node subtree: "
+          + (recovered()
+              ? String.format("%.2f keepalive periods in total, %.2f after detection",
+                  periodsTotal(), switchedAt.isPresent() ? periodsAfterDetection() : Double.NaN)
+              : "NOT reachable again")
+          + "; " + convergence;
+    }
+  }
+
+  private Failover() {}
+
+  /**
+   * Crashes {@code parent} now and runs until converged (at most {@code limit}), watching
+   * whether {@code child}'s subtree (its descendants by active parents just before the crash)
+   * is delivered from {@code root}.
+   */
+  public static Result crashParent(
+      SimNetwork net, SimNode parent, SimNode child, SimNode root, Duration limit) {
+    List<SimNode> subtree = subtree(net, child);
+    Instant failedAt = net.now();
+    int eventsBefore = child.observed().size();
+    Watch w = net.watch(() -> allDelivered(net, root, subtree));
+    net.kill(parent);
+    Convergence c = net.runUntilConverged(limit);
+    net.unwatch(w);
+    Optional<Instant> switched = Optional.empty();
+    for (SimNode.Observed o : child.observed().subList(eventsBefore, child.observed().size())) {
+      if (o.event() instanceof RoutingEvent.ActiveParentChanged) {
+        switched = Optional.of(o.at());
+        break;
+      }
+    }
+    return new Result(failedAt, switched, w.holdsSince(), subtree.size(),
+        net.settings().keepaliveInterval(), c);
+  }
+
+  /** {@code top} and every live node whose active-parent chain passes through it. */
+  public static List<SimNode> subtree(SimNetwork net, SimNode top) {
+    Map<Address, List<SimNode>> children = new HashMap<>();
+    for (SimNode n : net.nodes()) {
+      n.activeParent().ifPresent(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(n));
+    }
+    List<SimNode> out = new ArrayList<>();
+    ArrayDeque<SimNode> todo = new ArrayDeque<>(List.of(top));
+    while (!todo.isEmpty()) {
+      SimNode n = todo.poll();
+      out.add(n);
+      todo.addAll(children.getOrDefault(n.address(), List.of()));
+    }
+    return out;
+  }
+
+  /** Whether every one of {@code targets} is delivered from {@code source} now. */
+  public static boolean allDelivered(SimNetwork net, SimNode source, List<SimNode> targets) {
+    if (!source.isAlive()) {
+      return false;
+    }
+    for (SimNode t : targets) {
+      if (!net.trace(source, t.address()).delivered()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,286 @@
+package io.staex.routing.sim;
+
+import io.staex.crypto.Address;
+import io.staex.routing.NodeState;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Checks a converged simulation against the real live graph, computed here without any routing
+ * code ({@link LiveGraph}):
+ *
+ * <ol>
+ *   <li><b>loop-free</b>: every trace ends in Local or Unreachable, without a loop (a node
+ *       reached twice while climbing, or a source route that revisits a node);
+ *   <li><b>delivery</b>: a live destination joined to the source by working links is delivered;
+ *       any other ends Unreachable at a root (a node without an active parent);
+ *   <li><b>shortest</b>: the source route a decider chose costs exactly the shortest distance in
+ *       the real live graph restricted to the nodes of the decider's view;
+ *   <li><b>root view</b>: every live root's view (addresses and their active parents) is the real
+ *       tree of live nodes whose active-parent chain reaches that root;
+ *   <li><b>parent choice</b>: every live node's active parent is its most preferred parent with
+ *       a working link (none if no parent link works);
+ * </ol>
+ *
+ * plus anything the simulator could not carry out ({@link SimNetwork#anomalies()}). Small
+ * networks are checked on all (source, destination) pairs, large ones on a random sample.
+ */
+public final class InvariantChecker {
+  /** Views at least this large get their distances cached during one check. */
+  private static final int CACHE_VIEWS_FROM = 1000;
+  private static final int MAX_LISTED = 50;
+
+  /** What one check saw; {@code violations} lists at most 50, {@code violationCount} all. */
+  public record Report(
+      int pairs, int delivered, int unreachable, int backtracks, int rootsChecked,
+      int violationCount, List<String> violations) {
+    public Report {
+      violations = List.copyOf(violations);
+    }
+
+    public boolean ok() {
+      return violationCount == 0;
+    }
+
+    public String summary() {
+      return pairs + " pairs: " + delivered + " delivered, " + unreachable + " unreachable, "
+          + backtracks + " detour hops; " + rootsChecked + " root views; " + violationCount
+          + " violations";
+    }
+
+    @Override
+    public String toString() {
+      return summary() + (violations.isEmpty() ? "" : "\n  " + String.join("\n  ", violations));
+    }
+  }
+
+  private final SimNetwork net;
+  private final List<SimNode> nodes;
+  private LiveGraph graph;
+  private final Map<Integer, boolean[]> viewCache = new HashMap<>();
+  private final Map<Integer, long[]> distCache = new HashMap<>();
+  private final List<String> violations = new ArrayList<>();
+  private int violationCount;
+
+  public InvariantChecker(SimNetwork net) {
+    this.net = net;
+    this.nodes = net.nodes();
+  }
+
+  /** All pairs up to 2 000 of them, else 2 000 random pairs. */
+  public Report check() {
+    return check(2000, net.config().seed());
+  }
+
+  /**
+   * Checks all (live source, any destination) pairs if there are at most {@code maxPairs},
+   * else {@code maxPairs} pairs drawn with {@code seed}; roots and parent choice always in full.
+   */
+  public Report check(int maxPairs, long seed) {
+    graph = new LiveGraph(net);
+    viewCache.clear();
+    distCache.clear();
+    violations.clear();
+    violationCount = 0;
+    net.anomalies().forEach(a -> violation("simulator: " + a));
+    List<SimNode> live = nodes.stream().filter(SimNode::isAlive).toList();
+    int pairs = 0;
+    int delivered = 0;
+    int unreachable = 0;
+    int backtracks = 0;
+    List<int[]> todo = pairs(live, maxPairs, seed);
+    for (int[] p : todo) {
+      SimNode s = nodes.get(p[0]);
+      SimNode d = nodes.get(p[1]);
+      Trace t = net.trace(s, d.address());
+      pairs++;
+      backtracks += t.backtracks();
+      if (t.delivered()) {
+        delivered++;
+      } else if (t.outcome() == Trace.Outcome.UNREACHABLE) {
+        unreachable++;
+      }
+      checkPair(s, d, t);
+    }
+    int roots = 0;
+    for (SimNode n : live) {
+      checkParentChoice(n);
+      if (n.routing().activeParent().isEmpty()) {
+        roots++;
+        checkRootView(n, live);
+      }
+    }
+    return new Report(pairs, delivered, unreachable, backtracks, roots, violationCount, violations);
+  }
+
+  private List<int[]> pairs(List<SimNode> live, int maxPairs, long seed) {
+    List<int[]> out = new ArrayList<>();
+    if ((long) live.size() * nodes.size() <= maxPairs) {
+      for (SimNode s : live) {
+        for (SimNode d : nodes) {
+          out.add(new int[] {s.index(), d.index()});
+        }
+      }
+      return out;
+    }
+    Random r = new Random(seed);
+    for (int i = 0; i < maxPairs && !live.isEmpty(); i++) {
+      out.add(new int[] {live.get(r.nextInt(live.size())).index(), r.nextInt(nodes.size())});
+    }
+    return out;
+  }
+
+  // (1), (2), (3)
+  private void checkPair(SimNode s, SimNode d, Trace t) {
+    boolean reachable = d.isAlive() && graph.connected(s.index(), d.index());
+    if (reachable && !t.delivered()) {
+      violation("delivery: " + t.describe(net) + ", though " + d.label()
+          + " is reachable over working links");
+      return;
+    }
+    if (!reachable) {
+      if (t.outcome() != Trace.Outcome.UNREACHABLE) {
+        violation("delivery: " + t.describe(net) + ", though " + d.label()
+            + (d.isAlive() ? " is not reachable over working links" : " is down"));
+        return;
+      }
+      SimNode end = net.node(t.endedAt());
+      if (end.routing().activeParent().isPresent()) {
+        violation("delivery: " + t.describe(net) + " ends Unreachable at " + end.label()
+            + ", which is not a root");
+      }
+      return;
+    }
+    t.decider().ifPresent(dec -> checkShortest(net.node(dec), d, t));
+  }
+
+  private void checkShortest(SimNode decider, SimNode d, Trace t) {
+    boolean[] inView = view(decider);
+    long chosen = 0;
+    int prev = decider.index();
+    for (Address a : t.forwardPath()) {
+      int next = net.node(a).index();
+      if (!inView[next]) {
+        violation("shortest: " + t.describe(net) + ": the route leaves " + decider.label()
+            + "'s view at " + net.node(a).label());
+        return;
+      }
+      chosen += graph.cost(prev, next);
+      prev = next;
+    }
+    long best = distances(decider, inView)[d.index()];
+    if (chosen != best) {
+      violation("shortest: " + t.describe(net) + " costs " + chosen + ", but the shortest path in "
+          + decider.label() + "'s view over working links costs "
+          + (best == LiveGraph.UNREACHABLE ? "infinity" : Long.toString(best)));
+    }
+  }
+
+  // (4)
+  private void checkRootView(SimNode root, List<SimNode> live) {
+    Map<Address, List<SimNode>> childrenOf = new HashMap<>();
+    for (SimNode n : live) {
+      n.routing().activeParent().ifPresent(
+          p -> childrenOf.computeIfAbsent(p, k -> new ArrayList<>()).add(n));
+    }
+    Map<Address, Optional<Address>> expected = new HashMap<>();
+    ArrayDeque<SimNode> todo = new ArrayDeque<>();
+    todo.add(root);
+    while (!todo.isEmpty()) {
+      SimNode n = todo.poll();
+      if (expected.put(n.address(), n.routing().activeParent()) != null) {
+        continue;
+      }
+      todo.addAll(childrenOf.getOrDefault(n.address(), List.of()));
+    }
+    Map<Address, Optional<Address>> actual = new HashMap<>();
+    for (NodeState s : root.routing().view()) {
+      actual.put(s.address(), s.activeParent());
+    }
+    if (actual.equals(expected)) {
+      return;
+    }
+    List<String> diffs = new ArrayList<>();
+    expected.forEach((a, p) -> {
+      if (!actual.containsKey(a)) {
+        diffs.add("missing " + label(a));
+      } else if (!actual.get(a).equals(p)) {
+        diffs.add(label(a) + " under " + actual.get(a).map(this::label).orElse("none")
+            + " instead of " + p.map(this::label).orElse("none"));
+      }
+    });
+    actual.keySet().stream().filter(a -> !expected.containsKey(a))
+        .forEach(a -> diffs.add("extra " + label(a)));
+    violation("root view: " + root.label() + "'s view (" + actual.size() + " states) differs from "
+        + "the real tree (" + expected.size() + " nodes): "
+        + String.join(", ", diffs.subList(0, Math.min(10, diffs.size())))
+        + (diffs.size() > 10 ? ", ... (" + diffs.size() + " differences)" : ""));
+  }
+
+  // (5)
+  private void checkParentChoice(SimNode n) {
+    Optional<Address> expected = Optional.empty();
+    for (SimNode p : n.parents()) {
+      if (n.links.get(p.address()).isUp()) {
+        expected = Optional.of(p.address());
+        break;
+      }
+    }
+    Optional<Address> actual = n.routing().activeParent();
+    if (!actual.equals(expected)) {
+      violation("parent choice: " + n.label() + " has active parent "
+          + actual.map(this::label).orElse("none") + ", expected "
+          + expected.map(this::label).orElse("none") + " (the first of "
+          + n.parents().stream().map(p -> p.label() + (n.links.get(p.address()).isUp() ? "(up)" : "(down)")).toList()
+          + " whose link works)");
+    }
+  }
+
+  private boolean[] view(SimNode decider) {
+    boolean[] cached = viewCache.get(decider.index());
+    if (cached != null) {
+      return cached;
+    }
+    boolean[] in = new boolean[nodes.size()];
+    int size = 0;
+    for (NodeState s : decider.routing().view()) {
+      Optional<SimNode> n = net.find(s.address());
+      if (n.isPresent()) {
+        in[n.get().index()] = true;
+        size++;
+      }
+    }
+    if (size >= CACHE_VIEWS_FROM) {
+      viewCache.put(decider.index(), in);
+    }
+    return in;
+  }
+
+  private long[] distances(SimNode decider, boolean[] inView) {
+    long[] cached = distCache.get(decider.index());
+    if (cached != null) {
+      return cached;
+    }
+    long[] d = graph.distances(decider.index(), inView);
+    if (viewCache.containsKey(decider.index())) {
+      distCache.put(decider.index(), d);
+    }
+    return d;
+  }
+
+  private String label(Address a) {
+    return net.find(a).map(SimNode::label).orElse(a.shortText());
+  }
+
+  private void violation(String what) {
+    violationCount++;
+    if (violations.size() < MAX_LISTED) {
+      violations.add(what);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package io.staex.routing.sim;
+
+import io.staex.crypto.Address;
+import io.staex.routing.NodeState;
+import io.staex.routing.Route;
+import io.staex.routing.RoutingDecodeException;
+import io.staex.routing.RoutingSettings;
+import java.io.PrintStream;
+import java.lang.ref.Reference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The simulator at scale (run by {@code bench/routing-scale.sh}): a tree of N nodes with
+ * fan-out 10 and 10 % second parents across branches, brought up from cold, checked, disturbed,
+ * and measured. Prints each phase with its wall time, and as the last line:
+ *
+ * <pre>
+ * routing-scale nodes=N recompute_ms=X root_heap_mb=Y converge_s=Z msgs_per_node=W failover_periods=F
+ * </pre>
+ *
+ * <ul>
+ *   <li>recompute_ms: wall time of the root's first {@code route()} after its view changed
+ *       (a leaf switched parents), median of 7;
+ *   <li>root_heap_mb: heap the root alone holds: the heap freed when the root's RoutingNode is
+ *       dropped (its maps, graph, route cache; the states themselves are shared with the other
+ *       nodes of the simulation), plus the heap of a private decoded copy of every state in its
+ *       view (what a real root, which decodes states from the wire, holds);
+ *   <li>converge_s: virtual seconds from start until the last routing change of the cold start;
+ *   <li>msgs_per_node: routing messages sent during the cold start, per node;
+ *   <li>failover_periods: one crash of a level-2 node: virtual time from the child's switch to
+ *       another parent until its whole subtree is delivered from the root again, in keepalive
+ *       intervals (the detection itself, the dead-link timeout, is printed separately).
+ * </ul>
+ *
+ * Arguments: {@code [nodes] [seed]}.
+ */
+public final class ScaleRun {
+  private static final int FAN_OUT = 10;
+  private static final double CROSS = 0.10;
+
+  private final PrintStream out;
+  private final long wallStart = System.nanoTime();
+
+  private ScaleRun(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
+    new ScaleRun(System.out).run(n, seed);
+  }
+
+  private void run(int n, long seed) throws RoutingDecodeException {
+    Runtime rt = Runtime.getRuntime();
+    say("java %s (%s), %d cpus, max heap %d MB; %d nodes, fan-out %d, %.0f %% second parents, seed %d",
+        System.getProperty("java.version"), System.getProperty("java.vm.name"),
+        rt.availableProcessors(), rt.maxMemory() >> 20, n, FAN_OUT, CROSS * 100, seed);
+    RoutingSettings settings = RoutingSettings.defaults();
+    SimNetwork net = new SimNetwork(SimConfig.defaults(seed, settings));
+    Random random = new Random(seed);
+
+    long t = System.nanoTime();
+    List<SimNode> nodes = Topologies.tree(net, n, FAN_OUT, CROSS, random, List.of(80, 554));
+    long crossLinks = nodes.stream().filter(x -> x.parents().size() > 1).count();
+    phase("identities and certificates", t, "%d issued (%.0f us each), %d cross links",
+        n, micros(t) / n, crossLinks);
+
+    t = System.nanoTime();
+    net.startAll();
+    phase("RoutingNodes created", t, "%.0f us each", micros(t) / n);
+
+    net.onProgress(1_000_000, () -> say("  ... virtual %s, %d events, %d messages (%d in flight)",
+        since(net), net.eventsExecuted(), net.traffic().messages(), net.messagesInFlight()));
+    t = System.nanoTime();
+    Convergence cold = net.runUntilConverged(Duration.ofHours(2));
+    Traffic coldTraffic = net.traffic();
+    phase("cold start", t, "%s; %d events; %s", cold, net.eventsExecuted(), coldTraffic);
+    double convergeS = cold.took().toMillis() / 1000.0;
+    double msgsPerNode = coldTraffic.messages() / (double) n;
+    SimNode root = nodes.get(0);
+    say("  root's view: %d states", root.routing().view().size());
+
+    check(net, "after the cold start");
+
+    double recomputeMs = recompute(net, nodes, root, random);
+
+    t = System.nanoTime();
+    Failover.Result fo = failover(net, nodes, root);
+    phase("failover", t, "%s", fo);
+    check(net, "after the failover");
+    double failoverPeriods = fo.recovered() && fo.switchedAt().isPresent()
+        ? fo.periodsAfterDetection() : Double.NaN;
+    if (fo.recovered()) {
+      say("  detection (dead-link timeout) %.1f periods, total %.2f periods",
+          settings.deadLinkTimeout().toNanos() / (double) settings.keepaliveInterval().toNanos(),
+          fo.periodsTotal());
+    }
+
+    t = System.nanoTime();
+    double rootHeapMb = rootHeap(net, root);
+    phase("root heap", t, "%.1f MB", rootHeapMb);
+
+    out.printf(Locale.ROOT,
+        "routing-scale nodes=%d recompute_ms=%.3f root_heap_mb=%.1f converge_s=%.3f msgs_per_node=%.2f failover_periods=%.3f%n",
+        n, recomputeMs, rootHeapMb, convergeS, msgsPerNode, failoverPeriods);
+  }
+
+  private void check(SimNetwork net, String when) {
+    long t = System.nanoTime();
+    InvariantChecker.Report r = new InvariantChecker(net).check();
+    phase("invariants " + when, t, "%s", r.summary());
+    r.violations().stream().limit(10).forEach(v -> say("  violation: %s", v));
+  }
+
+  /**
+   * Seven times: a leaf with two parents loses its active link (a clean close, so it switches at
+   * once), the network converges, and the root's next route() to a random node is timed, then a
+   * second one (cached) for comparison.
+   */
+  private double recompute(SimNetwork net, List<SimNode> nodes, SimNode root, Random random) {
+    List<SimNode> leaves = new ArrayList<>();
+    for (SimNode x : nodes) {
+      if (x.parents().size() > 1 && x.children().isEmpty() && x.isAlive()) {
+        leaves.add(x);
+      }
+    }
+    List<Double> first = new ArrayList<>();
+    List<Double> cached = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 7 && !leaves.isEmpty(); i++) {
+      SimNode leaf = leaves.get(random.nextInt(leaves.size()));
+      SimNode active = net.node(leaf.routing().activeParent().orElseThrow());
+      net.close(net.link(leaf, active));
+      net.runUntilConverged(Duration.ofHours(1));
+      Address dest = nodes.get(random.nextInt(nodes.size())).address();
+      long t = System.nanoTime();
+      Route r = root.routing().route(dest);
+      first.add((System.nanoTime() - t) / 1e6);
+      Address dest2 = nodes.get(random.nextInt(nodes.size())).address();
+      t = System.nanoTime();
+      root.routing().route(dest2);
+      cached.add((System.nanoTime() - t) / 1e6);
+      if (i == 0) {
+        say("  route(%s) at the root: %s", net.node(dest).label(), r.getClass().getSimpleName());
+      }
+    }
+    double median = median(first);
+    phase("route recomputation at the root", t0,
+        "first route() after a view change: median %.3f ms %s; next route(): median %.3f ms",
+        median, fmt(first), median(cached));
+    return median;
+  }
+
+  private Failover.Result failover(SimNetwork net, List<SimNode> nodes, SimNode root) {
+    // A level-3 node with a second parent whose active parent is on level 2: the parent's
+    // crash moves the node and its own subtree (about a hundred nodes) to the other parent.
+    for (SimNode x : nodes) {
+      if (x.parents().size() > 1 && x.isAlive() && x.label().length() == 4
+          && x.routing().activeParent().equals(java.util.Optional.of(x.parents().get(0).address()))
+          && x.parents().get(1).isAlive()) {
+        SimNode parent = x.parents().get(0);
+        say("  crashing %s (%d children); watching %s, which also has %s as parent", parent.label(),
+            parent.children().size(), x.label(), x.parents().get(1).label());
+        return Failover.crashParent(net, parent, x, root, Duration.ofHours(1));
+      }
+    }
+    throw new IllegalStateException("no level-3 node with a second parent");
+  }
+
+  /** The heap only the root holds; see the class comment. */
+  private double rootHeap(SimNetwork net, SimNode root) throws RoutingDecodeException {
+    List<byte[]> encoded = new ArrayList<>();
+    for (NodeState s : root.routing().view()) {
+      encoded.add(s.encode());
+    }
+    long withRoot = usedAfterGc();
+    net.kill(root);
+    long withoutRoot = usedAfterGc();
+    long structures = Math.max(0, withRoot - withoutRoot);
+    List<NodeState> copies = new ArrayList<>(encoded.size());
+    long before = usedAfterGc();
+    for (byte[] b : encoded) {
+      copies.add(NodeState.decode(b));
+    }
+    long after = usedAfterGc();
+    long states = Math.max(0, after - before);
+    Reference.reachabilityFence(encoded);
+    Reference.reachabilityFence(copies);
+    say("  root's own structures %.1f MB, decoded copies of its %d states %.1f MB",
+        structures / 1048576.0, copies.size(), states / 1048576.0);
+    return (structures + states) / 1048576.0;
+  }
+
+  private static long usedAfterGc() {
+    Runtime rt = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private static double median(List<Double> xs) {
+    if (xs.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> s = new ArrayList<>(xs);
+    Collections.sort(s);
+    return s.get(s.size() / 2);
+  }
+
+  private static String fmt(List<Double> xs) {
+    StringBuilder sb = new StringBuilder("[");
+    for (double x : xs) {
+      sb.append(sb.length() == 1 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", x));
+    }
+    return sb.append(']').toString();
+  }
+
+  private static double micros(long since) {
+    return (System.nanoTime() - since) / 1e3;
+  }
+
+  private static String since(SimNetwork net) {
+    return Duration.between(SimNetwork.EPOCH, net.now()).toMillis() / 1000.0 + " s";
+  }
+
+  private void phase(String name, long since, String fmt, Object... args) {
+    say("%-36s %8.1f s wall | %s", name, (System.nanoTime() - since) / 1e9,
+        String.format(Locale.ROOT, fmt, args));
+  }
+
+  private void say(String fmt, Object... args) {
+    out.printf(Locale.ROOT, "[%7.1f s] %s%n", (System.nanoTime() - wallStart) / 1e9,
+        String.format(Locale.ROOT, fmt, args));
+  }
+}
