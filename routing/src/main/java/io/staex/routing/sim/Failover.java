@@ -68,11 +68,26 @@ public final class Failover {
    */
   public static Result crashParent(
       SimNetwork net, SimNode parent, SimNode child, SimNode root, Duration limit) {
+    return measure(net, parent, child, root, limit, false);
+  }
+
+  /** As {@link #crashParent}, but {@code parent} shuts down cleanly (its links close at once). */
+  public static Result shutDownParent(
+      SimNetwork net, SimNode parent, SimNode child, SimNode root, Duration limit) {
+    return measure(net, parent, child, root, limit, true);
+  }
+
+  private static Result measure(
+      SimNetwork net, SimNode parent, SimNode child, SimNode root, Duration limit, boolean clean) {
     List<SimNode> subtree = subtree(net, child);
     Instant failedAt = net.now();
     int eventsBefore = child.observed().size();
     Watch w = net.watch(() -> allDelivered(net, root, subtree));
-    net.kill(parent);
+    if (clean) {
+      net.shutdown(parent);
+    } else {
+      net.kill(parent);
+    }
     Convergence c = net.runUntilConverged(limit);
     net.unwatch(w);
     Optional<Instant> switched = Optional.empty();
