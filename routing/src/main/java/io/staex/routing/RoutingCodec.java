@@ -340,8 +340,8 @@ public final class RoutingCodec {
     void require(long n, String field) throws RoutingDecodeException {
       if (n > remaining()) {
         throw new RoutingDecodeException(
-            "routing message truncated: " + field + " need " + n + " bytes at offset " + position
-                + ", " + remaining() + " left");
+            "routing message truncated at offset " + position + " (" + field + "): " + remaining()
+                + " bytes left (expected: " + n + ")");
       }
     }
 

@@ -1,5 +1,7 @@
 package io.staex.routing;
 
+import java.util.Objects;
+
 /**
  * The type byte of a {@link RoutingMessage} on the wire ({@link RoutingCodec}). Codes are
  * explicit and never reused; an unknown code is refused by {@link #fromCode}, not mapped to a
@@ -48,6 +50,7 @@ public enum RoutingMessageType {
 
   /** The type of {@code message}. */
   public static RoutingMessageType of(RoutingMessage message) {
+    Objects.requireNonNull(message, "message");
     // Java 17 has no pattern switch; this is the one place that maps records to tags.
     if (message instanceof RoutingMessage.StateUpdate) {
       return STATE_UPDATE;
@@ -60,6 +63,6 @@ public enum RoutingMessageType {
     } else if (message instanceof RoutingMessage.LookupMiss) {
       return LOOKUP_MISS;
     }
-    throw new NullPointerException("message");
+    throw new AssertionError("no type for " + message.getClass().getName());
   }
 }
