@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -445,23 +444,7 @@ class NodeStateTest {
 
   @Provide
   Arbitrary<NodeState> states() {
-    Arbitrary<List<Integer>> parents =
-        Arbitraries.integers().between(3, RoutingFixtures.NODE_COUNT - 1).list().uniqueElements()
-            .ofMaxSize(NodeState.MAX_PARENTS);
-    Arbitrary<List<Integer>> services = Arbitraries.integers().between(1, 65535).list().ofMaxSize(20);
-    return Combinators.combine(
-            Arbitraries.integers().between(0, 2), parents, Arbitraries.integers().between(-1, 15),
-            services, Arbitraries.longs().greaterOrEqual(0), Arbitraries.longs())
-        .as((node, ps, active, ports, sequence, expires) -> {
-          List<ParentLink> links = new ArrayList<>();
-          for (int i = 0; i < ps.size(); i++) {
-            links.add(new ParentLink(address(ps.get(i)), 1 + (ps.get(i) * 7919 + i) % ParentLink.MAX_COST));
-          }
-          Optional<Address> activeParent =
-              active >= 0 && active < ps.size() ? Optional.of(address(ps.get(active))) : Optional.empty();
-          return NodeState.sign(NODES.get(node), CERTIFICATES.get(node), links, activeParent, ports,
-              sequence, Instant.ofEpochMilli(expires));
-        });
+    return RoutingFixtures.states();
   }
 
   @Property(tries = 200)

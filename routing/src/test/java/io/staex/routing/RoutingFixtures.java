@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 
 /**
  * Repeatable identities, certificates and signed states for the routing tests. Everything is
@@ -85,5 +88,33 @@ final class RoutingFixtures {
   /** A small state: node 2, parents 3 and 4, services 22 and 443. */
   static NodeState smallState() {
     return state(2, List.of(22, 443), 3, 4);
+  }
+
+  /**
+   * Signed states of nodes 0~2 (node 1 unnamed) with up to {@link NodeState#MAX_PARENTS}
+   * parents among nodes 3~19, any active parent or none, any costs, up to 20 services, any
+   * sequence and expiry.
+   */
+  static Arbitrary<NodeState> states() {
+    Arbitrary<List<Integer>> parents =
+        Arbitraries.integers().between(3, NODE_COUNT - 1).list().uniqueElements()
+            .ofMaxSize(NodeState.MAX_PARENTS);
+    Arbitrary<List<Integer>> costs =
+        Arbitraries.integers().between(1, ParentLink.MAX_COST).list().ofSize(NodeState.MAX_PARENTS);
+    Arbitrary<List<Integer>> services = Arbitraries.integers().between(1, 65535).list().ofMaxSize(20);
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 2), parents, costs,
+            Arbitraries.integers().between(-1, NodeState.MAX_PARENTS - 1), services,
+            Arbitraries.longs().greaterOrEqual(0), Arbitraries.longs())
+        .as((node, ps, cs, active, ports, sequence, expires) -> {
+          List<ParentLink> links = new ArrayList<>();
+          for (int i = 0; i < ps.size(); i++) {
+            links.add(new ParentLink(address(ps.get(i)), cs.get(i)));
+          }
+          Optional<Address> activeParent =
+              active >= 0 && active < ps.size() ? Optional.of(address(ps.get(active))) : Optional.empty();
+          return NodeState.sign(NODES.get(node), CERTIFICATES.get(node), links, activeParent, ports,
+              sequence, Instant.ofEpochMilli(expires));
+        });
   }
 }
