@@ -13,30 +13,30 @@ import org.openjdk.jmh.annotations.Setup;
 /** BouncyCastle's lightweight AES-256-GCM ({@code GCMBlockCipher.newInstance(AESEngine.newInstance())}). */
 public class BcAesGcmBench extends PayloadBench {
 
-    private GCMModeCipher gcm;
-    private KeyParameter key;
+  private GCMModeCipher gcm;
+  private KeyParameter key;
 
-    @Setup
-    public void setUp() {
-        gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
-        key = new KeyParameter(key256);
-    }
+  @Setup
+  public void setUp() {
+    gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
+    key = new KeyParameter(key256);
+  }
 
-    @Benchmark
-    @OperationsPerInvocation(SMALL)
-    public int aes256gcm_encrypt_1400() throws InvalidCipherTextException {
-        return encrypt(small);
-    }
+  @Benchmark
+  @OperationsPerInvocation(SMALL)
+  public int aes256gcm_encrypt_1400() throws InvalidCipherTextException {
+    return encrypt(small);
+  }
 
-    @Benchmark
-    @OperationsPerInvocation(LARGE)
-    public int aes256gcm_encrypt_16384() throws InvalidCipherTextException {
-        return encrypt(large);
-    }
+  @Benchmark
+  @OperationsPerInvocation(LARGE)
+  public int aes256gcm_encrypt_16384() throws InvalidCipherTextException {
+    return encrypt(large);
+  }
 
-    private int encrypt(byte[] in) throws InvalidCipherTextException {
-        gcm.init(true, new AEADParameters(key, 128, nextNonce().clone(), aad));
-        int n = gcm.processBytes(in, 0, in.length, out, 0);
-        return n + gcm.doFinal(out, n);
-    }
+  private int encrypt(byte[] in) throws InvalidCipherTextException {
+    gcm.init(true, new AEADParameters(key, 128, nextNonce().clone(), aad));
+    int n = gcm.processBytes(in, 0, in.length, out, 0);
+    return n + gcm.doFinal(out, n);
+  }
 }

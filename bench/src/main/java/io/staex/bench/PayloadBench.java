@@ -27,35 +27,35 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public abstract class PayloadBench {
 
-    /** A record that fits one Ethernet frame's payload after our headers. */
-    public static final int SMALL = 1400;
-    /** The relay's sweet spot measured in the Netty spike. */
-    public static final int LARGE = 16 * 1024;
-    public static final int TAG = 16;
+  /** A record that fits one Ethernet frame's payload after our headers. */
+  public static final int SMALL = 1400;
+  /** The relay's sweet spot measured in the Netty spike. */
+  public static final int LARGE = 16 * 1024;
+  public static final int TAG = 16;
 
-    protected final byte[] key128 = filled(16, 0x11);
-    protected final byte[] key256 = filled(32, 0x22);
-    protected final byte[] aad = filled(16, 0x33);
-    protected final byte[] small = filled(SMALL, 0x44);
-    protected final byte[] large = filled(LARGE, 0x55);
-    protected final byte[] out = new byte[LARGE + 64];
+  protected final byte[] key128 = filled(16, 0x11);
+  protected final byte[] key256 = filled(32, 0x22);
+  protected final byte[] aad = filled(16, 0x33);
+  protected final byte[] small = filled(SMALL, 0x44);
+  protected final byte[] large = filled(LARGE, 0x55);
+  protected final byte[] out = new byte[LARGE + 64];
 
-    private final byte[] nonce = new byte[12];
-    private long counter;
+  private final byte[] nonce = new byte[12];
+  private long counter;
 
-    /** The next 12-byte nonce, {@code 0^32 || counter}; the array is reused. */
-    protected final byte[] nextNonce() {
-        long c = counter++;
-        for (int i = 11; i >= 4; i--) {
-            nonce[i] = (byte) c;
-            c >>>= 8;
-        }
-        return nonce;
+  /** The next 12-byte nonce, {@code 0^32 || counter}; the array is reused. */
+  protected final byte[] nextNonce() {
+    long c = counter++;
+    for (int i = 11; i >= 4; i--) {
+      nonce[i] = (byte) c;
+      c >>>= 8;
     }
+    return nonce;
+  }
 
-    static byte[] filled(int size, int value) {
-        byte[] bytes = new byte[size];
-        java.util.Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
+  static byte[] filled(int size, int value) {
+    byte[] bytes = new byte[size];
+    java.util.Arrays.fill(bytes, (byte) value);
+    return bytes;
+  }
 }

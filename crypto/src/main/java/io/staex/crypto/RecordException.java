@@ -13,33 +13,33 @@ import java.util.Objects;
  */
 public final class RecordException extends Exception {
 
-    /** Why a record was refused. */
-    public enum Reason {
-        /** Shorter than a record's overhead, or longer than the largest record. */
-        MALFORMED,
-        /** Its counter was already accepted. */
-        REPLAYED,
-        /** Left of the replay window, or from an epoch whose key is gone. */
-        TOO_OLD,
-        /** Wrong key, tampered record or tampered AAD: the tag did not verify. */
-        AUTH_FAILED,
-        /**
-         * A counter at or past {@link RecordLayer#REJECT_AFTER_MESSAGES} (send or receive), or
-         * an epoch too far ahead to derive its key before authenticating.
-         */
-        LIMIT
-    }
+  /** Why a record was refused. */
+  public enum Reason {
+    /** Shorter than a record's overhead, or longer than the largest record. */
+    MALFORMED,
+    /** Its counter was already accepted. */
+    REPLAYED,
+    /** Left of the replay window, or from an epoch whose key is gone. */
+    TOO_OLD,
+    /** Wrong key, tampered record or tampered AAD: the tag did not verify. */
+    AUTH_FAILED,
+    /**
+     * A counter at or past {@link RecordLayer#REJECT_AFTER_MESSAGES} (send or receive), or
+     * an epoch too far ahead to derive its key before authenticating.
+     */
+    LIMIT
+  }
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final Reason reason;
+  private final Reason reason;
 
-    RecordException(Reason reason) {
-        super("record refused: " + reason, null, false, false);
-        this.reason = Objects.requireNonNull(reason, "reason");
-    }
+  RecordException(Reason reason) {
+    super("record refused: " + reason, null, false, false);
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
 
-    public Reason reason() {
-        return reason;
-    }
+  public Reason reason() {
+    return reason;
+  }
 }

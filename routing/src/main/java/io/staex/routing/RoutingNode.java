@@ -4,10 +4,30 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.crypto.Verdict;
+import io.staex.routing.RoutingCounters.Drop;
+import io.staex.routing.RoutingMessage.LookupMiss;
+import io.staex.routing.RoutingMessage.LookupReply;
+import io.staex.routing.RoutingMessage.LookupRequest;
+import io.staex.routing.RoutingMessage.StateUpdate;
+import io.staex.routing.RoutingMessage.Withdraw;
+import io.staex.routing.internal.ParentSelector;
+import io.staex.routing.internal.Router;
+import io.staex.routing.internal.ShortestPaths;
+import io.staex.routing.internal.Topology;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * One node's routing brain (see {@code docs/routing.md}): holds its view (own state plus its
@@ -17,9 +37,44 @@ import java.util.Optional;
  * driver (the node's links, or the simulator) delivers messages, reports links going up and
  * down (including missed keepalives), and calls {@link #tick} no later than {@link #nextTimer}.
  *
+ * <p>Inputs from peers that do not verify, are stale, or come from a neighbour that is not our
+ * child are dropped and counted in {@link #counters()}; they never throw.
+ *
  * <p>Not safe for concurrent use: confine it to one thread (the node's routing event loop).
  */
 public final class RoutingNode {
+  /** A state in the view and the neighbour it came through (this node for its own). */
+  private record Entry(NodeState state, Address via) {}
+
+  /** A view entry's expiry, for the timer queue; stale once the entry's sequence moved on. */
+  private record Expiry(Instant at, Address node, long sequence) {}
+
+  private final Identity identity;
+  private final Certificate certificate;
+  private final List<Address> parents;
+  private final List<Integer> services;
+  private final TrustPolicy policy;
+  private final RoutingSettings settings;
+  private final StateVerifier verifier;
+  private final ParentSelector selector;
+  private final Topology topology;
+  private final Router router;
+  private final RoutingCounters counters = new RoutingCounters();
+
+  private final Map<Address, Integer> links = new HashMap<>();
+  private final Map<Address, Entry> view = new HashMap<>();
+  /** (network, name) → nodes in the view with that certified name. */
+  private final Map<String, Set<Address>> names = new HashMap<>();
+  private final PriorityQueue<Expiry> expiries =
+      new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
+  /** Lost children whose subtree is withdrawn at the deadline unless they come back. */
+  private final Map<Address, Instant> pendingWithdrawals = new LinkedHashMap<>();
+  /** Lookups this node started: id → (network, name). */
+  private final Map<Long, String> pendingLookups = new HashMap<>();
+
+  private NodeState ownState;
+  private long sequence;
+  private Instant nextRefresh;
 
   /**
    * @param parents this node's parents in priority order (empty for a root)
@@ -28,64 +83,450 @@ public final class RoutingNode {
   public RoutingNode(
       Identity identity, Certificate certificate, List<Address> parents, List<Integer> services,
       TrustPolicy policy, RoutingSettings settings, Instant now) {
-    throw new UnsupportedOperationException("RoutingNode is being written");
+    this(identity, certificate, parents, services, policy, settings, StateVerifier.DIRECT, now);
+  }
+
+  /** As the other constructor, with the verifier of received states injected. */
+  public RoutingNode(
+      Identity identity, Certificate certificate, List<Address> parents, List<Integer> services,
+      TrustPolicy policy, RoutingSettings settings, StateVerifier verifier, Instant now) {
+    this.identity = Objects.requireNonNull(identity, "identity");
+    this.certificate = Objects.requireNonNull(certificate, "certificate");
+    this.parents = List.copyOf(parents);
+    if (this.parents.size() > NodeState.MAX_PARENTS || this.parents.contains(identity.address())
+        || new HashSet<>(this.parents).size() != this.parents.size()) {
+      throw new IllegalArgumentException(
+          "parents: " + this.parents.size() + " entries (expected: at most " + NodeState.MAX_PARENTS
+              + ", distinct, not this node)");
+    }
+    this.services = List.copyOf(services);
+    if (this.services.size() > settings.maxServices()) {
+      throw new IllegalArgumentException(
+          "services: " + this.services.size() + " (expected: at most " + settings.maxServices() + ")");
+    }
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.selector = new ParentSelector(this.parents, settings.parentHoldDown());
+    this.topology = new Topology(identity.address());
+    this.router = new Router(new ShortestPaths(topology));
+    // Sequence numbers start from the clock so that a restarted node's states are newer.
+    this.sequence = Math.max(0, now.toEpochMilli());
+    resign(now);
   }
 
   public Address address() {
-    throw new UnsupportedOperationException();
+    return identity.address();
   }
 
   /** A link to {@code neighbour} is up (authenticated by the link layer); {@code cost} >= 1. */
   public Effects linkUp(Address neighbour, int cost, Instant now) {
-    throw new UnsupportedOperationException();
+    if (cost < 1 || cost > ParentLink.MAX_COST) {
+      throw new IllegalArgumentException("cost: " + cost + " (expected: 1~" + ParentLink.MAX_COST + ")");
+    }
+    Out out = new Out();
+    links.put(neighbour, cost);
+    topology.setLink(neighbour, cost);
+    pendingWithdrawals.remove(neighbour);
+    if (parents.contains(neighbour)) {
+      Optional<Address> before = selector.active();
+      selector.linkUp(neighbour, now);
+      parentsChanged(before, now, out);
+    }
+    return out.effects(counters);
   }
 
   /** The link to {@code neighbour} is gone (closed, failed, or keepalives missed). */
   public Effects linkDown(Address neighbour, Instant now) {
-    throw new UnsupportedOperationException();
+    Out out = new Out();
+    if (links.remove(neighbour) == null) {
+      return Effects.none();
+    }
+    topology.removeLink(neighbour);
+    if (parents.contains(neighbour)) {
+      Optional<Address> before = selector.active();
+      selector.linkDown(neighbour, now);
+      parentsChanged(before, now, out);
+    }
+    if (view.values().stream().anyMatch(e -> e.via().equals(neighbour))) {
+      pendingWithdrawals.put(neighbour, now.plus(settings.withdrawGrace()));
+    }
+    return out.effects(counters);
   }
 
-  /** A message from the neighbour {@code from}; malformed or unverifiable content is dropped and counted. */
+  /** A message from the neighbour {@code from}; bad content is dropped and counted. */
   public Effects receive(Address from, RoutingMessage message, Instant now) {
-    throw new UnsupportedOperationException();
+    counters.in();
+    if (!links.containsKey(from)) {
+      counters.drop(Drop.NOT_A_CHILD);
+      return Effects.none();
+    }
+    Out out = new Out();
+    dispatch(from, message, now, out);
+    return out.effects(counters);
+  }
+
+  private void dispatch(Address from, RoutingMessage message, Instant now, Out out) {
+    if (message instanceof StateUpdate m) {
+      onStateUpdate(from, m, now, out);
+    } else if (message instanceof Withdraw m) {
+      onWithdraw(from, m, out);
+    } else if (message instanceof LookupRequest m) {
+      onLookupRequest(from, m, now, out);
+    } else if (message instanceof LookupReply m) {
+      onLookupAnswer(m.route(), m, now, out);
+    } else if (message instanceof LookupMiss m) {
+      onLookupAnswer(m.route(), m, now, out);
+    }
   }
 
   /** Runs due timers: refresh, expiry, withdrawal after grace, parent hold-down. */
   public Effects tick(Instant now) {
-    throw new UnsupportedOperationException();
+    Out out = new Out();
+    Optional<Address> before = selector.active();
+    selector.tick(now);
+    if (!before.equals(selector.active())) {
+      parentsChanged(before, now, out);
+    }
+    List<Address> withdrawn = new ArrayList<>();
+    for (var it = pendingWithdrawals.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!now.isBefore(e.getValue())) {
+        it.remove();
+        withdrawn.addAll(removeVia(e.getKey()));
+      }
+    }
+    while (!expiries.isEmpty() && !now.isBefore(expiries.peek().at())) {
+      Expiry x = expiries.poll();
+      Entry e = view.get(x.node());
+      if (e != null && e.state().sequence() == x.sequence() && !x.node().equals(address())) {
+        remove(x.node());
+      }
+    }
+    if (!withdrawn.isEmpty()) {
+      sendUp(new Withdraw(withdrawn), out);
+    }
+    if (!now.isBefore(nextRefresh)) {
+      resign(now);
+      sendUp(new StateUpdate(List.of(ownState)), out);
+    }
+    return out.effects(counters);
   }
 
   /** When {@link #tick} must be called next at the latest. */
   public Instant nextTimer() {
-    throw new UnsupportedOperationException();
+    Instant next = nextRefresh;
+    Instant hold = selector.nextTimer();
+    if (hold.isBefore(next)) {
+      next = hold;
+    }
+    for (Instant deadline : pendingWithdrawals.values()) {
+      if (deadline.isBefore(next)) {
+        next = deadline;
+      }
+    }
+    Expiry first = expiries.peek();
+    if (first != null && first.at().isBefore(next)) {
+      next = first.at();
+    }
+    return next;
   }
 
   /** Where a frame for {@code destination} goes from here. Cached; recomputed on view change. */
   public Route route(Address destination) {
-    throw new UnsupportedOperationException();
+    return router.route(destination, address(), selector.active(), view.containsKey(destination));
   }
 
   /** Starts looking up {@code name} in {@code network}; the answer comes as an event. */
   public Effects lookup(long id, Address network, String name, Instant now) {
-    throw new UnsupportedOperationException();
+    Out out = new Out();
+    Optional<NodeState> local = findName(network, name, now);
+    if (local.isPresent()) {
+      out.events.add(new RoutingEvent.LookupResolved(id, local.get()));
+    } else if (selector.active().isPresent()) {
+      pendingLookups.put(id, key(network, name));
+      out.send(selector.active().get(),
+          new LookupRequest(id, address(), network, name, settings.maxHops()));
+    } else {
+      out.events.add(new RoutingEvent.LookupFailed(id, "'" + name + "' not found (this node is the root)"));
+    }
+    return out.effects(counters);
   }
 
   public Optional<Address> activeParent() {
-    throw new UnsupportedOperationException();
+    return selector.active();
   }
 
   /** This node's signed state as it last published it. */
   public NodeState ownState() {
-    throw new UnsupportedOperationException();
+    return ownState;
   }
 
   /** The states in this node's view, its own included. */
   public Collection<NodeState> view() {
-    throw new UnsupportedOperationException();
+    List<NodeState> states = new ArrayList<>(view.size());
+    for (Entry e : view.values()) {
+      states.add(e.state());
+    }
+    return Collections.unmodifiableList(states);
+  }
+
+  /** Whether {@code node}'s state is in this node's view. */
+  public boolean knows(Address node) {
+    return view.containsKey(node);
   }
 
   /** Counters of what was dropped and why, for status and tests. */
   public RoutingCounters counters() {
-    throw new UnsupportedOperationException();
+    return counters;
+  }
+
+  // --- state propagation
+
+  private void onStateUpdate(Address from, StateUpdate m, Instant now, Out out) {
+    if (!isChild(from, m)) {
+      counters.drop(Drop.NOT_A_CHILD);
+      return;
+    }
+    List<NodeState> changed = new ArrayList<>();
+    Instant latest = now.plus(settings.stateLifetime()).plus(settings.stateLifetime());
+    for (NodeState s : m.states()) {
+      Address node = s.address();
+      Entry held = view.get(node);
+      if (node.equals(address())) {
+        continue;
+      } else if (s.isExpired(now) || s.expires().isAfter(latest)) {
+        counters.drop(Drop.STATE_EXPIRED);
+      } else if (held != null && s.sequence() <= held.state().sequence()) {
+        counters.drop(Drop.STATE_STALE);
+      } else if (held == null && view.size() >= settings.maxStates()) {
+        counters.drop(Drop.STATE_LIMIT);
+      } else if (s.services().size() > settings.maxServices()) {
+        counters.drop(Drop.STATE_LIMIT);
+      } else if (!verifier.verify(s, policy, now).isAccepted()) {
+        counters.drop(Drop.STATE_UNTRUSTED);
+      } else {
+        put(s, from);
+        changed.add(s);
+      }
+    }
+    if (!changed.isEmpty()) {
+      sendUp(new StateUpdate(changed), out);
+    }
+  }
+
+  /** A neighbour is our child if its state (new or held) names us as its active parent. */
+  private boolean isChild(Address from, StateUpdate m) {
+    for (NodeState s : m.states()) {
+      if (s.address().equals(from)) {
+        return s.activeParent().filter(address()::equals).isPresent();
+      }
+    }
+    Entry held = view.get(from);
+    return held != null && held.via().equals(from);
+  }
+
+  private void onWithdraw(Address from, Withdraw m, Out out) {
+    List<Address> removed = new ArrayList<>();
+    for (Address node : m.nodes()) {
+      Entry e = view.get(node);
+      if (e != null && e.via().equals(from)) {
+        remove(node);
+        removed.add(node);
+      }
+    }
+    if (!removed.isEmpty()) {
+      sendUp(new Withdraw(removed), out);
+    }
+  }
+
+  private List<Address> removeVia(Address child) {
+    List<Address> gone = new ArrayList<>();
+    for (Entry e : List.copyOf(view.values())) {
+      if (e.via().equals(child)) {
+        gone.add(e.state().address());
+        remove(e.state().address());
+      }
+    }
+    return gone;
+  }
+
+  private void put(NodeState s, Address via) {
+    Entry old = view.put(s.address(), new Entry(s, via));
+    if (old != null) {
+      unindexName(old.state());
+    }
+    s.name().ifPresent(n -> names.computeIfAbsent(key(s.network(), n), k -> new HashSet<>()).add(s.address()));
+    topology.setParents(s.address(), s.parents());
+    expiries.add(new Expiry(s.expires(), s.address(), s.sequence()));
+  }
+
+  private void remove(Address node) {
+    Entry old = view.remove(node);
+    if (old != null) {
+      unindexName(old.state());
+      topology.remove(node);
+    }
+  }
+
+  private void unindexName(NodeState s) {
+    s.name().ifPresent(n -> {
+      Set<Address> holders = names.get(key(s.network(), n));
+      if (holders != null) {
+        holders.remove(s.address());
+        if (holders.isEmpty()) {
+          names.remove(key(s.network(), n));
+        }
+      }
+    });
+  }
+
+  /** After a parent link changed: re-sign (our parent list changed) and tell the right parent. */
+  private void parentsChanged(Optional<Address> before, Instant now, Out out) {
+    Optional<Address> after = selector.active();
+    resign(now);
+    if (before.equals(after)) {
+      sendUp(new StateUpdate(List.of(ownState)), out);
+      return;
+    }
+    before.filter(links::containsKey).ifPresent(old -> out.send(old, new Withdraw(List.copyOf(view.keySet()))));
+    if (after.isPresent()) {
+      List<NodeState> all = new ArrayList<>(view.size());
+      all.add(ownState);
+      for (Entry e : view.values()) {
+        if (!e.state().address().equals(address())) {
+          all.add(e.state());
+        }
+      }
+      sendUp(new StateUpdate(all), out);
+    }
+    out.events.add(new RoutingEvent.ActiveParentChanged(before, after));
+  }
+
+  private void resign(Instant now) {
+    sequence = Math.max(sequence + 1, now.toEpochMilli());
+    List<ParentLink> up = new ArrayList<>();
+    for (Address p : parents) {
+      Integer cost = links.get(p);
+      if (cost != null) {
+        up.add(new ParentLink(p, cost));
+      }
+    }
+    ownState = NodeState.sign(
+        identity, certificate, up, selector.active(), services, sequence,
+        now.plus(settings.stateLifetime()));
+    view.put(address(), new Entry(ownState, address()));
+    topology.setParents(address(), ownState.parents());
+    nextRefresh = now.plus(settings.refreshInterval());
+  }
+
+  private void sendUp(RoutingMessage m, Out out) {
+    selector.active().filter(links::containsKey).ifPresent(p -> {
+      if (m instanceof StateUpdate u) {
+        for (StateUpdate chunk : RoutingCodec.split(u.states())) {
+          out.send(p, chunk);
+        }
+      } else {
+        out.send(p, m);
+      }
+    });
+  }
+
+  // --- lookups
+
+  private void onLookupRequest(Address from, LookupRequest m, Instant now, Out out) {
+    Optional<NodeState> found = findName(m.network(), m.name(), now);
+    if (found.isPresent()) {
+      answer(from, m.asker(), route -> new LookupReply(m.id(), route, found.get()), out);
+    } else if (selector.active().isPresent()) {
+      if (m.ttl() == 0) {
+        counters.drop(Drop.TTL_EXPIRED);
+        return;
+      }
+      out.send(selector.active().get(),
+          new LookupRequest(m.id(), m.asker(), m.network(), m.name(), m.ttl() - 1));
+    } else {
+      answer(from, m.asker(), route -> new LookupMiss(m.id(), route, m.network(), m.name()), out);
+    }
+  }
+
+  /** Sends a lookup answer to {@code asker} by source route, or straight back if it asked us. */
+  private void answer(Address from, Address asker, java.util.function.Function<List<Address>, RoutingMessage> make, Out out) {
+    Route r = route(asker);
+    if (r instanceof Route.Forward f) {
+      out.send(f.nextHop(), make.apply(f.path().subList(1, f.path().size())));
+    } else if (from.equals(asker)) {
+      out.send(from, make.apply(List.of()));
+    } else {
+      counters.drop(Drop.BAD_ROUTE);
+    }
+  }
+
+  private void onLookupAnswer(List<Address> route, RoutingMessage m, Instant now, Out out) {
+    if (!route.isEmpty()) {
+      Address next = route.get(0);
+      if (!links.containsKey(next)) {
+        counters.drop(Drop.BAD_ROUTE);
+        return;
+      }
+      List<Address> rest = route.subList(1, route.size());
+      out.send(next, m instanceof LookupReply r
+          ? new LookupReply(r.id(), rest, r.state())
+          : new LookupMiss(((LookupMiss) m).id(), rest, ((LookupMiss) m).network(), ((LookupMiss) m).name()));
+      return;
+    }
+    if (m instanceof LookupReply r) {
+      String wanted = pendingLookups.remove(r.id());
+      if (wanted == null) {
+        counters.drop(Drop.BAD_ROUTE);
+        return;
+      }
+      NodeState s = r.state();
+      Verdict v = verifier.verify(s, policy, now);
+      if (!v.isAccepted()) {
+        out.events.add(new RoutingEvent.LookupFailed(r.id(), "answer did not verify: " + v));
+      } else if (s.name().isEmpty() || !wanted.equals(key(s.network(), s.name().get()))) {
+        out.events.add(new RoutingEvent.LookupFailed(r.id(), "answer is for another name: " + s));
+      } else if (s.isExpired(now)) {
+        out.events.add(new RoutingEvent.LookupFailed(r.id(), "answer expired at " + s.expires()));
+      } else {
+        out.events.add(new RoutingEvent.LookupResolved(r.id(), s));
+      }
+    } else {
+      LookupMiss miss = (LookupMiss) m;
+      if (pendingLookups.remove(miss.id()) == null) {
+        counters.drop(Drop.BAD_ROUTE);
+        return;
+      }
+      out.events.add(new RoutingEvent.LookupFailed(miss.id(), "'" + miss.name() + "' not found in network " + miss.network()));
+    }
+  }
+
+  private Optional<NodeState> findName(Address network, String name, Instant now) {
+    Set<Address> holders = names.get(key(network, name));
+    if (holders == null) {
+      return Optional.empty();
+    }
+    return holders.stream().map(a -> view.get(a).state()).filter(s -> !s.isExpired(now))
+        .max((a, b) -> Long.compare(a.sequence(), b.sequence()));
+  }
+
+  private static String key(Address network, String name) {
+    return network + "/" + name;
+  }
+
+  /** Collects the effects of one input. */
+  private static final class Out {
+    final List<Outbound> messages = new ArrayList<>();
+    final List<RoutingEvent> events = new ArrayList<>();
+
+    void send(Address to, RoutingMessage m) {
+      messages.add(new Outbound(to, m));
+    }
+
+    Effects effects(RoutingCounters counters) {
+      counters.out(messages.size());
+      return messages.isEmpty() && events.isEmpty() ? Effects.none() : new Effects(messages, events);
+    }
   }
 }

@@ -21,66 +21,66 @@ package io.staex.crypto.internal.record;
  */
 public final class ReplayWindow {
 
-    /** Records accepted behind the highest one seen, the highest included. */
-    public static final int SIZE = 2048;
+  /** Records accepted behind the highest one seen, the highest included. */
+  public static final int SIZE = 2048;
 
-    private static final int WORD_BITS = Long.SIZE;
-    private static final int WORD_SHIFT = 6; // log2(WORD_BITS)
-    /** The window spans at most SIZE / 64 + 1 words, each a distinct ring slot. */
-    static final int WORDS = SIZE / WORD_BITS + 1;
+  private static final int WORD_BITS = Long.SIZE;
+  private static final int WORD_SHIFT = 6; // log2(WORD_BITS)
+  /** The window spans at most SIZE / 64 + 1 words, each a distinct ring slot. */
+  static final int WORDS = SIZE / WORD_BITS + 1;
 
-    /** What {@link #check} says about a counter. */
-    public enum Verdict {
-        /** Not seen and inside (or ahead of) the window. */
-        FRESH,
-        /** Marked before. */
-        REPLAYED,
-        /** {@link #SIZE} or more behind the highest counter marked. */
-        TOO_OLD
+  /** What {@link #check} says about a counter. */
+  public enum Verdict {
+    /** Not seen and inside (or ahead of) the window. */
+    FRESH,
+    /** Marked before. */
+    REPLAYED,
+    /** {@link #SIZE} or more behind the highest counter marked. */
+    TOO_OLD
+  }
+
+  private final long[] ring = new long[WORDS];
+  /** Highest counter marked; 0 with an empty ring before the first mark. */
+  private long highest;
+
+  /** Judges {@code counter} without changing the window. */
+  public Verdict check(long counter) {
+    if (counter > highest) {
+      return Verdict.FRESH;
     }
-
-    private final long[] ring = new long[WORDS];
-    /** Highest counter marked; 0 with an empty ring before the first mark. */
-    private long highest;
-
-    /** Judges {@code counter} without changing the window. */
-    public Verdict check(long counter) {
-        if (counter > highest) {
-            return Verdict.FRESH;
-        }
-        if (highest - counter >= SIZE) {
-            return Verdict.TOO_OLD;
-        }
-        return (ring[slot(counter)] & bit(counter)) != 0 ? Verdict.REPLAYED : Verdict.FRESH;
+    if (highest - counter >= SIZE) {
+      return Verdict.TOO_OLD;
     }
+    return (ring[slot(counter)] & bit(counter)) != 0 ? Verdict.REPLAYED : Verdict.FRESH;
+  }
 
-    /**
-     * Records {@code counter} as seen, sliding the window forward if it is the new highest. Call
-     * only for an authenticated record whose counter {@link #check} found {@link Verdict#FRESH}.
-     */
-    public void mark(long counter) {
-        if (counter > highest) {
-            long current = highest >>> WORD_SHIFT;
-            long target = counter >>> WORD_SHIFT;
-            long clear = Math.min(target - current, WORDS);
-            for (long i = 1; i <= clear; i++) {
-                ring[(int) ((current + i) % WORDS)] = 0;
-            }
-            highest = counter;
-        }
-        ring[slot(counter)] |= bit(counter);
+  /**
+   * Records {@code counter} as seen, sliding the window forward if it is the new highest. Call
+   * only for an authenticated record whose counter {@link #check} found {@link Verdict#FRESH}.
+   */
+  public void mark(long counter) {
+    if (counter > highest) {
+      long current = highest >>> WORD_SHIFT;
+      long target = counter >>> WORD_SHIFT;
+      long clear = Math.min(target - current, WORDS);
+      for (long i = 1; i <= clear; i++) {
+        ring[(int) ((current + i) % WORDS)] = 0;
+      }
+      highest = counter;
     }
+    ring[slot(counter)] |= bit(counter);
+  }
 
-    /** The highest counter marked so far (0 before any). */
-    public long highest() {
-        return highest;
-    }
+  /** The highest counter marked so far (0 before any). */
+  public long highest() {
+    return highest;
+  }
 
-    private static int slot(long counter) {
-        return (int) ((counter >>> WORD_SHIFT) % WORDS);
-    }
+  private static int slot(long counter) {
+    return (int) ((counter >>> WORD_SHIFT) % WORDS);
+  }
 
-    private static long bit(long counter) {
-        return 1L << (counter & (WORD_BITS - 1));
-    }
+  private static long bit(long counter) {
+    return 1L << (counter & (WORD_BITS - 1));
+  }
 }

@@ -1,0 +1,375 @@
+package io.staex.routing;
+
+import static io.staex.routing.RoutingFixtures.CERTIFICATES;
+import static io.staex.routing.RoutingFixtures.NODES;
+import static io.staex.routing.RoutingFixtures.T0;
+import static io.staex.routing.RoutingFixtures.address;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.routing.RoutingCounters.Drop;
+import io.staex.routing.RoutingMessage.StateUpdate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A few nodes wired by hand in one thread, messages delivered in order, time stepped by the
+ * test: the routing rules of docs/routing.md, one behaviour per test. (The simulator in
+ * {@code io.staex.routing.sim} runs the same code at scale with latency and failures.)
+ */
+class RoutingNodeTest {
+  private static final RoutingSettings SETTINGS = RoutingSettings.defaults();
+
+  /** A tiny synchronous network of routing nodes; node i is fixture node i. */
+  private static final class Net {
+    final Map<Address, RoutingNode> nodes = new HashMap<>();
+    final Set<Set<Address>> links = new HashSet<>();
+    final Deque<Object[]> inFlight = new ArrayDeque<>();
+    final List<RoutingEvent> events = new ArrayList<>();
+    /** Messages in flight get mutated by this before delivery, when set. */
+    java.util.function.UnaryOperator<RoutingMessage> tamper = m -> m;
+    Instant now = T0;
+
+    RoutingNode add(int node, int... parents) {
+      return add(node, CERTIFICATES.get(node), SETTINGS, parents);
+    }
+
+    RoutingNode add(int node, Certificate cert, RoutingSettings settings, int... parents) {
+      RoutingNode n = new RoutingNode(NODES.get(node), cert,
+          IntStream.of(parents).mapToObj(RoutingFixtures::address).toList(), List.of(80),
+          RoutingFixtures.policy(), settings, now);
+      nodes.put(address(node), n);
+      return n;
+    }
+
+    RoutingNode node(int i) {
+      return nodes.get(address(i));
+    }
+
+    void link(int a, int b) {
+      links.add(Set.of(address(a), address(b)));
+      apply(address(a), node(a).linkUp(address(b), 1, now));
+      apply(address(b), node(b).linkUp(address(a), 1, now));
+      run();
+    }
+
+    void cut(int a, int b) {
+      links.remove(Set.of(address(a), address(b)));
+      apply(address(a), node(a).linkDown(address(b), now));
+      apply(address(b), node(b).linkDown(address(a), now));
+      run();
+    }
+
+    void apply(Address from, Effects effects) {
+      for (Outbound o : effects.messages()) {
+        inFlight.add(new Object[] {from, o.to(), o.message()});
+      }
+      events.addAll(effects.events());
+    }
+
+    void run() {
+      while (!inFlight.isEmpty()) {
+        Object[] m = inFlight.poll();
+        Address from = (Address) m[0];
+        Address to = (Address) m[1];
+        if (links.contains(Set.of(from, to)) && nodes.containsKey(to)) {
+          apply(to, nodes.get(to).receive(from, tamper.apply((RoutingMessage) m[2]), now));
+        }
+      }
+    }
+
+    void advance(Duration d) {
+      Instant end = now.plus(d);
+      while (true) {
+        Instant next = nodes.values().stream().map(RoutingNode::nextTimer).min(Instant::compareTo).orElseThrow();
+        if (next.isAfter(end)) {
+          break;
+        }
+        now = next.isAfter(now) ? next : now;
+        for (Map.Entry<Address, RoutingNode> e : nodes.entrySet()) {
+          if (!e.getValue().nextTimer().isAfter(now)) {
+            apply(e.getKey(), e.getValue().tick(now));
+          }
+        }
+        run();
+      }
+      now = end;
+    }
+  }
+
+  /** root 0 ← 1 ← 2 (a chain), and 3 under 1. */
+  private static Net chain() {
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 1);
+    net.add(3, 1);
+    net.link(1, 0);
+    net.link(2, 1);
+    net.link(3, 1);
+    return net;
+  }
+
+  @Test
+  void statesFlowUp_rootKnowsEveryoneAndLeavesOnlyThemselves() {
+    Net net = chain();
+
+    assertThat(net.node(0).view()).extracting(NodeState::address)
+        .containsExactlyInAnyOrder(address(0), address(1), address(2), address(3));
+    assertThat(net.node(1).view()).extracting(NodeState::address)
+        .containsExactlyInAnyOrder(address(1), address(2), address(3));
+    assertThat(net.node(2).view()).extracting(NodeState::address).containsExactly(address(2));
+  }
+
+  @Test
+  void routes_localDownByPathUpOrUnreachable() {
+    Net net = chain();
+
+    assertThat(net.node(0).route(address(0))).isEqualTo(new Route.Local());
+    assertThat(net.node(0).route(address(2))).isEqualTo(new Route.Forward(List.of(address(1), address(2))));
+    assertThat(net.node(2).route(address(3))).isEqualTo(new Route.Up(address(1)));
+    // 1 knows its subtree: 2 → 3 turns at 1 and never climbs to the root.
+    assertThat(net.node(1).route(address(3))).isEqualTo(new Route.Forward(List.of(address(3))));
+    assertThat(net.node(0).route(address(9))).isEqualTo(new Route.Unreachable(address(9)));
+  }
+
+  @Test
+  void crossLink_givesTheShorterPath() {
+    // 0 ← 1 ← 2 ← 3 and 0 ← 4; 3 also has 4 as a second parent: the root reaches 3 in two hops.
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 1);
+    net.add(4, 0);
+    net.add(3, 2, 4);
+    net.link(1, 0);
+    net.link(2, 1);
+    net.link(4, 0);
+    net.link(3, 2);
+    net.link(3, 4);
+
+    assertThat(net.node(3).activeParent()).contains(address(2));
+    assertThat(net.node(0).route(address(3))).isEqualTo(new Route.Forward(List.of(address(4), address(3))));
+  }
+
+  @Test
+  void activeParentLost_nextParentTakesOverWithTheWholeSubtree() {
+    // 0 ← 1, 0 ← 2; 3 has parents [1, 2] and a child 4.
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 0);
+    net.add(3, 1, 2);
+    net.add(4, 3);
+    net.link(1, 0);
+    net.link(2, 0);
+    net.link(3, 1);
+    net.link(3, 2);
+    net.link(4, 3);
+    // Both parents' links cost 1: the root may go either way, in three hops.
+    assertThat(((Route.Forward) net.node(0).route(address(4))).path()).hasSize(3).endsWith(address(3), address(4));
+    assertThat(net.node(1).knows(address(4))).isTrue();
+
+    net.cut(3, 1);
+
+    assertThat(net.node(3).activeParent()).contains(address(2));
+    assertThat(net.node(2).knows(address(4))).isTrue();
+    assertThat(net.node(0).route(address(4)))
+        .isEqualTo(new Route.Forward(List.of(address(2), address(3), address(4))));
+    assertThat(net.events).contains(new RoutingEvent.ActiveParentChanged(Optional.of(address(1)), Optional.of(address(2))));
+  }
+
+  @Test
+  void preferredParentBack_takenBackOnlyAfterHoldDown() {
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 0);
+    net.add(3, 1, 2);
+    net.link(1, 0);
+    net.link(2, 0);
+    net.link(3, 2);
+    assertThat(net.node(3).activeParent()).contains(address(2));
+
+    net.link(3, 1);
+    net.advance(SETTINGS.parentHoldDown().minusSeconds(1));
+    assertThat(net.node(3).activeParent()).contains(address(2));
+
+    net.advance(Duration.ofSeconds(2));
+    assertThat(net.node(3).activeParent()).contains(address(1));
+    // The old parent was told to forget the subtree, so nothing stale remains there.
+    assertThat(net.node(2).knows(address(3))).isFalse();
+    assertThat(net.node(1).knows(address(3))).isTrue();
+  }
+
+  @Test
+  void lostChild_withdrawnAfterGrace_notBefore() {
+    Net net = chain();
+
+    net.cut(2, 1);
+    net.advance(SETTINGS.withdrawGrace().minusSeconds(1));
+    assertThat(net.node(0).knows(address(2))).isTrue();
+
+    net.advance(Duration.ofSeconds(2));
+    assertThat(net.node(1).knows(address(2))).isFalse();
+    assertThat(net.node(0).knows(address(2))).isFalse();
+    assertThat(net.node(0).knows(address(3))).isTrue();
+  }
+
+  @Test
+  void childBackWithinGrace_nothingWithdrawn() {
+    Net net = chain();
+
+    net.cut(2, 1);
+    net.advance(SETTINGS.withdrawGrace().dividedBy(2));
+    net.link(2, 1);
+    net.advance(SETTINGS.withdrawGrace());
+
+    assertThat(net.node(0).knows(address(2))).isTrue();
+  }
+
+  @Test
+  void refresh_resignsWithHigherSequence_andStatesWithoutRefreshExpire() {
+    Net net = chain();
+    long before = net.node(0).view().stream().filter(s -> s.address().equals(address(2))).findFirst().orElseThrow().sequence();
+
+    net.advance(SETTINGS.refreshInterval().plusSeconds(1));
+    long after = net.node(0).view().stream().filter(s -> s.address().equals(address(2))).findFirst().orElseThrow().sequence();
+    assertThat(after).isGreaterThan(before);
+
+    // 2 goes silent but its link stays up (a hung process): its state expires everywhere.
+    net.nodes.remove(address(2));
+    net.links.remove(Set.of(address(2), address(1)));
+    net.advance(SETTINGS.stateLifetime().plusSeconds(1));
+    assertThat(net.node(0).knows(address(2))).isFalse();
+  }
+
+  @Test
+  void forgedState_droppedAsUntrusted() {
+    Net net = chain();
+    // Node 1 relays a state for 3 whose bytes it altered: the signature no longer matches.
+    net.tamper = m -> m instanceof StateUpdate u ? new StateUpdate(u.states().stream().map(RoutingNodeTest::flipSequence).toList()) : m;
+
+    net.advance(SETTINGS.refreshInterval().plusSeconds(1));
+
+    assertThat(net.node(0).counters().dropped(Drop.STATE_UNTRUSTED)).isPositive();
+  }
+
+  @Test
+  void nodeOfAnotherNetwork_droppedAsUntrusted() {
+    Net net = new Net();
+    net.add(0);
+    net.add(5, RoutingFixtures.certificate(RoutingFixtures.OTHER_NETWORK, NODES.get(5), null), SETTINGS, 0);
+
+    net.link(5, 0);
+
+    assertThat(net.node(0).knows(address(5))).isFalse();
+    assertThat(net.node(0).counters().dropped(Drop.STATE_UNTRUSTED)).isEqualTo(1);
+  }
+
+  @Test
+  void stateFromANeighbourThatIsNotOurChild_dropped() {
+    Net net = new Net();
+    net.add(0);
+    net.add(1);
+    net.link(0, 1);
+
+    // 1 is a root, not 0's child: it cannot push states into 0's view.
+    net.apply(address(1), new Effects(List.of(new Outbound(address(0), new StateUpdate(List.of(net.node(1).ownState())))), List.of()));
+    net.run();
+
+    assertThat(net.node(0).knows(address(1))).isFalse();
+    assertThat(net.node(0).counters().dropped(Drop.NOT_A_CHILD)).isEqualTo(1);
+  }
+
+  @Test
+  void replayedOldState_droppedAsStale() {
+    Net net = chain();
+    NodeState old = net.node(2).ownState();
+    net.advance(SETTINGS.refreshInterval().plusSeconds(1));
+
+    net.inFlight.add(new Object[] {address(2), address(1), new StateUpdate(List.of(old))});
+    net.run();
+
+    assertThat(net.node(1).counters().dropped(Drop.STATE_STALE)).isEqualTo(1);
+  }
+
+  @Test
+  void viewLimit_refusesNewStatesAndCountsThem() {
+    RoutingSettings tiny = new RoutingSettings(
+        SETTINGS.keepaliveInterval(), SETTINGS.missedKeepalives(), SETTINGS.withdrawGrace(),
+        SETTINGS.refreshInterval(), SETTINGS.stateLifetime(), SETTINGS.parentHoldDown(),
+        SETTINGS.maxHops(), 3, SETTINGS.maxServices());
+    Net net = new Net();
+    net.add(0, CERTIFICATES.get(0), tiny);
+    net.add(1, 0);
+    net.add(2, 1);
+    net.add(3, 1);
+    net.link(2, 1);
+    net.link(3, 1);
+
+    net.link(1, 0);
+
+    assertThat(net.node(0).view()).hasSize(3);
+    assertThat(net.node(0).counters().dropped(Drop.STATE_LIMIT)).isEqualTo(1);
+  }
+
+  @Test
+  void lookup_climbsUntilKnown_andTheAnswerComesBackVerified() {
+    Net net = chain(); // node 2 is named node-2
+    net.apply(address(3), net.node(3).lookup(7, RoutingFixtures.NETWORK.address(), "node-2", net.now));
+    net.run();
+
+    assertThat(net.events).anySatisfy(e -> {
+      assertThat(e).isInstanceOf(RoutingEvent.LookupResolved.class);
+      assertThat(((RoutingEvent.LookupResolved) e).state().address()).isEqualTo(address(2));
+    });
+  }
+
+  @Test
+  void lookupOfUnknownName_failsAtTheRoot() {
+    Net net = chain();
+    net.apply(address(2), net.node(2).lookup(8, RoutingFixtures.NETWORK.address(), "nobody", net.now));
+    net.run();
+
+    assertThat(net.events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
+        RoutingEvent.LookupFailed.class, f -> assertThat(f.reason()).contains("not found")));
+  }
+
+  @Test
+  void lookupAnswerAlteredByARelay_fails() {
+    Net net = chain();
+    // Relay 1 swaps the answer for its own (validly signed) state: a different name.
+    net.tamper = m -> m instanceof RoutingMessage.LookupReply r
+        ? new RoutingMessage.LookupReply(r.id(), r.route(), net.node(1).ownState()) : m;
+    net.apply(address(3), net.node(3).lookup(9, RoutingFixtures.NETWORK.address(), "node-2", net.now));
+    net.run();
+
+    assertThat(net.events).noneMatch(e -> e instanceof RoutingEvent.LookupResolved);
+    assertThat(net.events).anySatisfy(e -> assertThat(e).isInstanceOf(RoutingEvent.LookupFailed.class));
+  }
+
+  /** The same state with one byte of its sequence number changed: the signature breaks. */
+  private static NodeState flipSequence(NodeState s) {
+    byte[] bytes = s.encode();
+    int certLength = ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+    bytes[4 + certLength + 7] ^= 1;
+    try {
+      return NodeState.decode(bytes);
+    } catch (RoutingDecodeException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
