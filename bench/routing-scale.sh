@@ -6,6 +6,7 @@
 #   bench/routing-scale.sh [NODES] [SEED]        # default 100000 nodes, seed 1
 #   JAVA_OPTS=-Xmx12g bench/routing-scale.sh 200000
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/routing-scale.sh
+#   VERIFY=direct bench/routing-scale.sh 10000    # verify every state at every node (no shared memo)
 #
 # Builds routing (and crypto) with Maven offline first. The last line of the output is
 #   routing-scale nodes=N recompute_ms=X root_heap_mb=Y converge_s=Z msgs_per_node=W failover_periods=F
@@ -31,4 +32,4 @@ done
 echo "cpus: $(nproc), load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-exec "$java" ${JAVA_OPTS:--Xmx8g} -cp "$cp" io.staex.routing.sim.ScaleRun "$nodes" "$seed"
+exec "$java" ${JAVA_OPTS:--Xmx8g} -cp "$cp" io.staex.routing.sim.ScaleRun "$nodes" "$seed" "${VERIFY:-memo}"

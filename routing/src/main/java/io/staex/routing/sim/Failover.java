@@ -27,7 +27,11 @@ public final class Failover {
   /** One measured failover; {@code reachableAt} empty if the subtree did not come back. */
   public record Result(
       Instant failedAt, Optional<Instant> switchedAt, Optional<Instant> reachableAt,
-      int subtreeSize, Duration keepalive, Convergence convergence) {
+      int subtreeSize, List<String> undelivered, Duration keepalive, Convergence convergence) {
+
+    public Result {
+      undelivered = List.copyOf(undelivered);
+    }
 
     public boolean recovered() {
       return reachableAt.isPresent();
@@ -54,7 +58,7 @@ public final class Failover {
           + (recovered()
               ? String.format("%.2f keepalive periods in total, %.2f after detection",
                   periodsTotal(), switchedAt.isPresent() ? periodsAfterDetection() : Double.NaN)
-              : "NOT reachable again")
+              : "NOT reachable again: at the end " + undelivered + " not delivered from the root")
           + "; " + convergence;
     }
   }
@@ -97,7 +101,14 @@ public final class Failover {
         break;
       }
     }
-    return new Result(failedAt, switched, w.holdsSince(), subtree.size(),
+    List<String> undelivered = new ArrayList<>();
+    for (SimNode n : subtree) {
+      Trace t = net.trace(root, n.address());
+      if (!t.delivered()) {
+        undelivered.add(n.label() + " (" + t.outcome() + ")");
+      }
+    }
+    return new Result(failedAt, switched, w.holdsSince(), subtree.size(), undelivered,
         net.settings().keepaliveInterval(), c);
   }
 

@@ -17,6 +17,8 @@ final class LiveGraph {
   private final int size;
   private final int[][] neighbours;
   private final int[][] costs;
+  /** The child end of each edge: whose state declares it. */
+  private final int[][] childOf;
   private final int[] component;
 
   LiveGraph(SimNetwork net) {
@@ -30,19 +32,22 @@ final class LiveGraph {
       if (l.isUp()) {
         int a = l.child().index();
         int b = l.parent().index();
-        adj.get(a).add(new int[] {b, l.profile().cost()});
-        adj.get(b).add(new int[] {a, l.profile().cost()});
+        adj.get(a).add(new int[] {b, l.profile().cost(), a});
+        adj.get(b).add(new int[] {a, l.profile().cost(), a});
       }
     }
     neighbours = new int[size][];
     costs = new int[size][];
+    childOf = new int[size][];
     for (int i = 0; i < size; i++) {
       List<int[]> es = adj.get(i);
       neighbours[i] = new int[es.size()];
       costs[i] = new int[es.size()];
+      childOf[i] = new int[es.size()];
       for (int k = 0; k < es.size(); k++) {
         neighbours[i][k] = es.get(k)[0];
         costs[i][k] = es.get(k)[1];
+        childOf[i][k] = es.get(k)[2];
       }
     }
     component = new int[size];
@@ -85,8 +90,12 @@ final class LiveGraph {
     return -1;
   }
 
-  /** Shortest distances from {@code source} using only vertices with {@code allowed[v]}. */
-  long[] distances(int source, boolean[] allowed) {
+  /**
+   * Shortest distances from {@code source} over the links {@code source} can know of: its own
+   * links, and every link whose child has {@code declared[child]} (a child's state lists its
+   * parent links, so a decider that holds the child's state knows the link).
+   */
+  long[] distances(int source, boolean[] declared) {
     long[] dist = new long[size];
     Arrays.fill(dist, UNREACHABLE);
     dist[source] = 0;
@@ -100,8 +109,9 @@ final class LiveGraph {
       }
       for (int k = 0; k < neighbours[v].length; k++) {
         int w = neighbours[v][k];
+        boolean known = v == source || w == source || declared[childOf[v][k]];
         long d = e[0] + costs[v][k];
-        if (allowed[w] && d < dist[w]) {
+        if (known && d < dist[w]) {
           dist[w] = d;
           pq.add(new long[] {d, w});
         }

@@ -37,7 +37,10 @@ import java.util.Random;
  *       intervals (the detection itself, the dead-link timeout, is printed separately).
  * </ul>
  *
- * Arguments: {@code [nodes] [seed]}.
+ * <p>Arguments: {@code [nodes] [seed] [memo|direct]}. With {@code memo} (the default) the
+ * nodes share one memo of verified states through RoutingNode's {@code StateVerifier} injection
+ * point, so a state is verified once, not once per level it climbs; {@code direct} verifies at
+ * every node, as real nodes do.
  */
 public final class ScaleRun {
   private static final int FAN_OUT = 10;
@@ -53,16 +56,20 @@ public final class ScaleRun {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-    new ScaleRun(System.out).run(n, seed);
+    boolean memo = args.length <= 2 || !args[2].equals("direct");
+    new ScaleRun(System.out).run(n, seed, memo);
   }
 
-  private void run(int n, long seed) throws RoutingDecodeException {
+  private void run(int n, long seed, boolean memo) throws RoutingDecodeException {
     Runtime rt = Runtime.getRuntime();
-    say("java %s (%s), %d cpus, max heap %d MB; %d nodes, fan-out %d, %.0f %% second parents, seed %d",
+    say("java %s (%s), %d cpus, max heap %d MB; %d nodes, fan-out %d, %.0f %% second parents, seed %d,"
+        + " state verification: %s",
         System.getProperty("java.version"), System.getProperty("java.vm.name"),
-        rt.availableProcessors(), rt.maxMemory() >> 20, n, FAN_OUT, CROSS * 100, seed);
+        rt.availableProcessors(), rt.maxMemory() >> 20, n, FAN_OUT, CROSS * 100, seed,
+        memo ? "shared memo" : "at every node");
     RoutingSettings settings = RoutingSettings.defaults();
-    SimNetwork net = new SimNetwork(SimConfig.defaults(seed, settings));
+    SimNetwork net = new SimNetwork(
+        SimConfig.defaults(seed, settings).withSharedVerifications(memo));
     Random random = new Random(seed);
 
     long t = System.nanoTime();
@@ -81,6 +88,8 @@ public final class ScaleRun {
     Convergence cold = net.runUntilConverged(Duration.ofHours(2));
     Traffic coldTraffic = net.traffic();
     phase("cold start", t, "%s; %d events; %s", cold, net.eventsExecuted(), coldTraffic);
+    net.verifications().ifPresent(v -> say("  states verified %d times, %d verifications saved by the memo",
+        v.verified(), v.saved()));
     double convergeS = cold.took().toMillis() / 1000.0;
     double msgsPerNode = coldTraffic.messages() / (double) n;
     SimNode root = nodes.get(0);

@@ -10,13 +10,16 @@ import java.util.Objects;
  * child waits before redialling a parent whose link it lost, and how long the network must stay
  * quiet to count as converged.
  *
+ * @param shareVerifications give every RoutingNode one {@link SharedVerifier} (a memo of accepted
+ *     states) instead of verifying each state at each node: for large runs, where the same
+ *     state is verified once per level it climbs; off by default
  * @param quietPeriod the network counts as converged once nothing but periodic refresh happened
  *     for this long; it must exceed the longest routing timer that can still change something
  *     (parent hold-down, withdrawal grace), see {@link #defaults}
  */
 public record SimConfig(
     long seed, RoutingSettings settings, LinkProfile defaultLink, Duration reconnectDelay,
-    Duration quietPeriod) {
+    Duration quietPeriod, boolean shareVerifications) {
 
   public SimConfig {
     Objects.requireNonNull(settings, "settings");
@@ -43,10 +46,15 @@ public record SimConfig(
       longest = settings.deadLinkTimeout();
     }
     return new SimConfig(
-        seed, settings, LinkProfile.defaults(), Duration.ofSeconds(1), longest.plusSeconds(5));
+        seed, settings, LinkProfile.defaults(), Duration.ofSeconds(1), longest.plusSeconds(5),
+        false);
   }
 
   public SimConfig withDefaultLink(LinkProfile link) {
-    return new SimConfig(seed, settings, link, reconnectDelay, quietPeriod);
+    return new SimConfig(seed, settings, link, reconnectDelay, quietPeriod, shareVerifications);
+  }
+
+  public SimConfig withSharedVerifications(boolean share) {
+    return new SimConfig(seed, settings, defaultLink, reconnectDelay, quietPeriod, share);
   }
 }

@@ -11,6 +11,7 @@ import io.staex.routing.RoutingEvent;
 import io.staex.routing.RoutingMessage;
 import io.staex.routing.RoutingNode;
 import io.staex.routing.RoutingSettings;
+import io.staex.routing.StateVerifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ public final class SimNetwork {
   private final SeededSecureRandom keyRandom;
   private final Identity networkKey;
   private final TrustPolicy policy;
+  private final StateVerifier verifier;
   private final List<SimNode> nodes = new ArrayList<>();
   private final Map<Address, SimNode> byAddress = new HashMap<>();
   private final EventQueue queue = new EventQueue();
@@ -94,6 +96,7 @@ public final class SimNetwork {
     this.keyRandom = new SeededSecureRandom(config.seed() ^ 0x5DEECE66DL);
     this.networkKey = Identity.generate(keyRandom);
     this.policy = TrustPolicy.ofNetwork(networkKey.address());
+    this.verifier = config.shareVerifications() ? new SharedVerifier(policy) : StateVerifier.DIRECT;
   }
 
   // ---- building ---------------------------------------------------------------------------
@@ -147,7 +150,7 @@ public final class SimNetwork {
     List<Address> parents = n.parents().stream().map(SimNode::address).toList();
     n.incarnation++;
     n.routing = new RoutingNode(
-        n.identity(), n.certificate(), parents, n.services(), policy, settings, now());
+        n.identity(), n.certificate(), parents, n.services(), policy, settings, verifier, now());
     n.alive = true;
     n.delivered = new HashMap<>();
     n.tickAt = NEVER;
@@ -723,6 +726,21 @@ public final class SimNetwork {
   public long messagesInFlight() {
     return messagesInFlight;
   }
+
+  /**
+   * State verifications done and saved by the shared memo ({@link SimConfig#shareVerifications});
+   * empty without one.
+   */
+  public Optional<Verifications> verifications() {
+    if (!(verifier instanceof SharedVerifier)) {
+      return Optional.empty();
+    }
+    SharedVerifier v = (SharedVerifier) verifier;
+    return Optional.of(new Verifications(v.misses(), v.hits()));
+  }
+
+  /** States verified for real, and verifications the shared memo saved. */
+  public record Verifications(long verified, long saved) {}
 
   /** Events executed so far (for progress and cost figures). */
   public long eventsExecuted() {

@@ -49,10 +49,13 @@ public record Trace(
 
   /** Nodes the source route passes that the climb had already visited (a detour, not a loop). */
   public int backtracks() {
-    int up = hops.size() - forwardPath.size();
+    if (decider.isEmpty()) {
+      return 0;
+    }
+    List<Address> climb = hops.subList(0, hops.indexOf(decider.get()));
     int n = 0;
     for (Address a : forwardPath) {
-      if (hops.subList(0, up).contains(a)) {
+      if (climb.contains(a)) {
         n++;
       }
     }

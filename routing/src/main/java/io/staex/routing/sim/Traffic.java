@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Routing messages sent so far, in total and by message type, with their estimated bytes on
- * the wire (see {@link MessageSizes}), and how many were lost (sent on a failed link, or in
+ * the wire ({@code RoutingCodec} encoding, see {@link MessageSizes}), and how many were lost (sent on a failed link, or in
  * flight when it failed).
  */
 public record Traffic(
