@@ -18,7 +18,11 @@ import java.util.Random;
  *   <li><b>loop-free</b>: every trace ends in Local or Unreachable, without a loop (a node
  *       reached twice while climbing, or a source route that revisits a node);
  *   <li><b>delivery</b>: a live destination joined to the source by working links is delivered;
- *       any other ends Unreachable at a root (a node without an active parent);
+ *       any other ends Unreachable at a root (a node without an active parent). A failure
+ *       between two trees (source and destination under different roots, joined only by a
+ *       link that is no one's active parent link, e.g. an island cut off from the root that
+ *       touches the main tree through a member's backup parent) is reported as "delivery
+ *       across roots", to tell this limitation of the design from other failures;
  *   <li><b>shortest</b>: the source route a decider chose costs exactly the shortest distance in
  *       the real live graph restricted to the links the decider can know of: its own, and those
  *       whose child's state is in its view (a state lists the child's parent links). Such a
@@ -69,6 +73,7 @@ public final class InvariantChecker {
   private LiveGraph graph;
   private final Map<Integer, boolean[]> viewCache = new HashMap<>();
   private final Map<Integer, long[]> distCache = new HashMap<>();
+  private final Map<Address, Address> rootOf = new HashMap<>();
   private final List<String> violations = new ArrayList<>();
   private int violationCount;
   private int viaOutsideView;
@@ -91,6 +96,7 @@ public final class InvariantChecker {
     graph = new LiveGraph(net);
     viewCache.clear();
     distCache.clear();
+    rootOf.clear();
     violations.clear();
     violationCount = 0;
     viaOutsideView = 0;
@@ -147,8 +153,15 @@ public final class InvariantChecker {
   private void checkPair(SimNode s, SimNode d, Trace t) {
     boolean reachable = d.isAlive() && graph.connected(s.index(), d.index());
     if (reachable && !t.delivered()) {
-      violation("delivery: " + t.describe(net) + ", though " + d.label()
-          + " is reachable over working links");
+      Address sr = root(s);
+      Address dr = root(d);
+      if (t.outcome() == Trace.Outcome.UNREACHABLE && !sr.equals(dr)) {
+        violation("delivery across roots: " + t.describe(net) + ": " + d.label() + " hangs under "
+            + label(dr) + ", not " + label(sr) + ", though working links join them");
+      } else {
+        violation("delivery: " + t.describe(net) + ", though " + d.label()
+            + " is reachable over working links");
+      }
       return;
     }
     if (!reachable) {
@@ -247,6 +260,25 @@ public final class InvariantChecker {
           + n.parents().stream().map(p -> p.label() + (n.links.get(p.address()).isUp() ? "(up)" : "(down)")).toList()
           + " whose link works)");
     }
+  }
+
+  /** The root at the end of n's active-parent chain (n itself if the chain breaks or loops). */
+  private Address root(SimNode n) {
+    Address cached = rootOf.get(n.address());
+    if (cached != null) {
+      return cached;
+    }
+    SimNode at = n;
+    for (int i = 0; i <= nodes.size(); i++) {
+      Optional<Address> p = at.activeParent();
+      Optional<SimNode> next = p.flatMap(net::find).filter(SimNode::isAlive);
+      if (next.isEmpty()) {
+        break;
+      }
+      at = next.get();
+    }
+    rootOf.put(n.address(), at.address());
+    return at.address();
   }
 
   private boolean[] view(SimNode decider) {

@@ -204,6 +204,36 @@ class FailoverScenariosTest {
     assertInvariants(g.net);
   }
 
+  @Test
+  void coldStartRace_backupUpFirst_switchToPreferredAfterHoldDown_keepsTheSubtree() {
+    // r <- {a, b}; x has parents [a, b]; y hangs under x. The x-a link is slow (500 ms one
+    // way, so its handshake takes 2 s): x attaches to b first and takes a only after a has
+    // been up for the 60 s hold-down. b's uplink is slow too (2 s): when x switches, its full
+    // view reaches r through a before its Withdraw reaches r through b. r then holds y's
+    // unchanged state (same sequence number) under b, and the Withdraw from b must not
+    // remove it: y still hangs under x, now under a.
+    SimNetwork net = Sims.network(17);
+    SimNode r = net.addNode("r", List.of());
+    SimNode a = net.addNode("a", List.of(r));
+    SimNode b = net.addNode("b", List.of(r));
+    SimNode x = net.addNode("x", List.of(a, b));
+    SimNode y = net.addNode("y", List.of(x));
+    net.setProfile(net.link(x, a), LinkProfile.defaults().withLatency(Duration.ofMillis(500), Duration.ZERO));
+    net.setProfile(net.link(b, r), LinkProfile.defaults().withLatency(Duration.ofSeconds(2), Duration.ZERO));
+    net.startAll();
+
+    net.runFor(Duration.ofSeconds(10));
+    assertThat(x.routing().activeParent()).contains(b.address());
+    assertThat(r.routing().knows(y.address())).isTrue();
+
+    converge(net);
+    assertThat(changesSince(x, SimNetwork.EPOCH)).containsExactly(
+        new ActiveParentChanged(Optional.empty(), Optional.of(b.address())),
+        new ActiveParentChanged(Optional.of(b.address()), Optional.of(a.address())));
+    assertThat(r.routing().knows(y.address())).as("r still knows y").isTrue();
+    assertInvariants(net);
+  }
+
   private static List<ActiveParentChanged> changesSince(SimNode n, Instant t) {
     return n.observed().stream()
         .filter(o -> !o.at().isBefore(t) && o.event() instanceof ActiveParentChanged)

@@ -120,6 +120,40 @@ class RestartAndPartitionScenariosTest {
     assertInvariants(net);
   }
 
+  @Test
+  void knownLimitation_islandJoinedOnlyThroughABackupParent_staysUnreachableAcrossRoots() {
+    // r <- {a, b}; i hangs under a only; j has parents [i, b]; k hangs under j. a crashes:
+    // i has no parent left and becomes the root of the island {i, j, k}. j keeps i as its
+    // active parent (its link to i works), so nothing tells r about the island, although
+    // j's link to b joins it to the main tree. By design (one active parent, chosen among the
+    // node's own parents) frames between the two trees end Unreachable: the checker reports
+    // exactly those pairs, as "delivery across roots", and nothing else. This pins the
+    // limitation; a design that re-roots islands would make this test fail, on purpose.
+    SimNetwork net = Sims.network(25);
+    SimNode r = net.addNode("r", List.of());
+    SimNode a = net.addNode("a", List.of(r));
+    SimNode b = net.addNode("b", List.of(r));
+    SimNode i = net.addNode("i", List.of(a));
+    SimNode j = net.addNode("j", List.of(i, b));
+    SimNode k = net.addNode("k", List.of(j));
+    net.startAll();
+    converge(net);
+    assertInvariants(net);
+
+    net.kill(a);
+    converge(net);
+
+    assertThat(i.routing().activeParent()).isEmpty();
+    assertThat(j.routing().activeParent()).contains(i.address());
+    assertThat(net.link(j, b).isUp()).isTrue();
+    assertThat(net.trace(r, k.address()).outcome()).isEqualTo(Trace.Outcome.UNREACHABLE);
+    InvariantChecker.Report report = new InvariantChecker(net).check();
+    // 3 island nodes x 2 live main-tree nodes, both directions.
+    assertThat(report.violationCount()).as(report.toString()).isEqualTo(12);
+    assertThat(report.violations()).as(report.toString())
+        .allMatch(v -> v.startsWith("delivery across roots: "));
+  }
+
   private static NodeState stateOf(SimNode holder, SimNode of) {
     return holder.routing().view().stream().filter(s -> s.address().equals(of.address()))
         .findFirst().orElseThrow(() -> new AssertionError(holder + " has no state of " + of));
