@@ -46,7 +46,7 @@ public final class InvariantChecker {
   /** What one check saw; {@code violations} lists at most 50, {@code violationCount} all. */
   public record Report(
       int pairs, int delivered, int unreachable, int backtracks, int viaOutsideView,
-      int rootsChecked, int violationCount, List<String> violations) {
+      int rootsChecked, int violationCount, int acrossRoots, List<String> violations) {
     public Report {
       violations = List.copyOf(violations);
     }
@@ -59,7 +59,7 @@ public final class InvariantChecker {
       return pairs + " pairs: " + delivered + " delivered, " + unreachable + " unreachable, "
           + backtracks + " detour hops, " + viaOutsideView + " routes through nodes outside the"
           + " decider's view; " + rootsChecked + " root views; " + violationCount
-          + " violations";
+          + " violations (" + acrossRoots + " of them delivery across roots)";
     }
 
     @Override
@@ -77,6 +77,7 @@ public final class InvariantChecker {
   private final List<String> violations = new ArrayList<>();
   private int violationCount;
   private int viaOutsideView;
+  private int acrossRoots;
 
   public InvariantChecker(SimNetwork net) {
     this.net = net;
@@ -100,6 +101,7 @@ public final class InvariantChecker {
     violations.clear();
     violationCount = 0;
     viaOutsideView = 0;
+    acrossRoots = 0;
     net.anomalies().forEach(a -> violation("simulator: " + a));
     List<SimNode> live = nodes.stream().filter(SimNode::isAlive).toList();
     int pairs = 0;
@@ -129,7 +131,7 @@ public final class InvariantChecker {
       }
     }
     return new Report(pairs, delivered, unreachable, backtracks, viaOutsideView, roots,
-        violationCount, violations);
+        violationCount, acrossRoots, violations);
   }
 
   private List<int[]> pairs(List<SimNode> live, int maxPairs, long seed) {
@@ -156,6 +158,7 @@ public final class InvariantChecker {
       Address sr = root(s);
       Address dr = root(d);
       if (t.outcome() == Trace.Outcome.UNREACHABLE && !sr.equals(dr)) {
+        acrossRoots++;
         violation("delivery across roots: " + t.describe(net) + ": " + d.label() + " hangs under "
             + label(dr) + ", not " + label(sr) + ", though working links join them");
       } else {

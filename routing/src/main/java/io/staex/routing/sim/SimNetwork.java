@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -76,6 +77,7 @@ public final class SimNetwork {
   private final Map<String, long[]> traffic = new LinkedHashMap<>();
   private MessageInterceptor interceptor;
   private Runnable progress;
+  private BiConsumer<Instant, String> changeListener;
   private long progressEvery;
 
   private long now;
@@ -154,7 +156,7 @@ public final class SimNetwork {
     n.alive = true;
     n.delivered = new HashMap<>();
     n.tickAt = NEVER;
-    markChange();
+    markChange(() -> n + " started");
     reschedule(n);
     for (SimLink l : n.links.values()) {
       connectIfPossible(l);
@@ -181,20 +183,20 @@ public final class SimNetwork {
   /** The link's wire is cut (silently): both ends learn after the dead-link timeout. */
   public void cut(SimLink l) {
     l.cut = true;
-    markChange();
+    markChange(() -> "cut " + l);
     fail(l, false);
   }
 
   /** A cut link works again: the child redials. */
   public void heal(SimLink l) {
     l.cut = false;
-    markChange();
+    markChange(() -> "healed " + l);
     connectIfPossible(l);
   }
 
   /** One connection closes cleanly (both ends learn after one latency); the child then redials. */
   public void close(SimLink l) {
-    markChange();
+    markChange(() -> "closed " + l);
     fail(l, true);
   }
 
@@ -222,7 +224,7 @@ public final class SimNetwork {
     pendingActions++;
     queue.add(when, () -> {
       pendingActions--;
-      markChange();
+      markChange(() -> "scheduled action");
       action.run();
     });
   }
@@ -239,6 +241,14 @@ public final class SimNetwork {
     }
     this.progressEvery = everyEvents;
     this.progress = callback;
+  }
+
+  /**
+   * Tells {@code listener} (null: nobody) of every change that counts against convergence, with
+   * the reason: for finding out why a run did not settle when expected.
+   */
+  public void onChange(BiConsumer<Instant, String> listener) {
+    this.changeListener = listener;
   }
 
   /** Replaces every message just before delivery (null: no interception). */
@@ -260,7 +270,7 @@ public final class SimNetwork {
   /** {@code asker} starts looking up a certified name of this network; returns the lookup id. */
   public long lookup(SimNode asker, String name) {
     long id = ++lookupIds;
-    markChange();
+    markChange(() -> asker + " looks up " + name);
     apply(asker, call(asker, "lookup(" + name + ")",
         () -> asker.routing().lookup(id, networkKey.address(), name, now())));
     return id;
@@ -374,7 +384,7 @@ public final class SimNetwork {
     l.epoch++;
     l.childBelievesUp = true;
     l.parentBelievesUp = true;
-    markChange();
+    markChange(() -> "link up " + l);
     int cost = l.profile.cost();
     SimNode child = l.child();
     SimNode parent = l.parent();
@@ -416,7 +426,7 @@ public final class SimNetwork {
         return;
       }
       l.setBelievesUp(end, false);
-      markChange();
+      markChange(() -> end + " told link down: " + l);
       SimNode peer = l.other(end);
       apply(end, call(end, "linkDown(" + peer + ")", () -> end.routing.linkDown(peer.address(), now())));
       settle(l);
@@ -440,7 +450,7 @@ public final class SimNetwork {
     n.delivered = new HashMap<>();
     n.incarnation++;
     n.tickAt = NEVER;
-    markChange();
+    markChange(() -> n + " stopped");
     for (SimLink l : n.links.values()) {
       l.setBelievesUp(n, false);
       fail(l, clean);
@@ -456,7 +466,7 @@ public final class SimNetwork {
     }
     for (RoutingEvent e : effects.events()) {
       n.observe(now(), e);
-      markChange();
+      markChange(() -> n + " reported " + e);
     }
     reschedule(n);
   }
@@ -524,14 +534,22 @@ public final class SimNetwork {
     to.messagesReceived++;
     to.bytesReceived += size;
     if (significant || m != sent) {
-      markChange();
+      markChange(() -> to + " received a changing " + m.getClass().getSimpleName() + " from " + from
+          + (m instanceof RoutingMessage.StateUpdate
+              ? " " + ((RoutingMessage.StateUpdate) m).states().stream().limit(5)
+                  .map(s -> describe(s.address())).toList()
+              : ""));
     }
+    Effects effects = call(to, "receive(" + from + ", " + m.getClass().getSimpleName() + ")",
+        () -> to.routing.receive(from.address(), m, now()));
     remember(to, m);
-    apply(to, call(to, "receive(" + from + ", " + m.getClass().getSimpleName() + ")",
-        () -> to.routing.receive(from.address(), m, now())));
+    apply(to, effects);
   }
 
-  /** Whether delivering {@code m} to {@code to} could change anything but sequence and expiry. */
+  /**
+   * Whether delivering {@code m} to {@code to} could change anything but sequence and expiry,
+   * judged by what {@code to} was last given per node ({@code SimNode.delivered}).
+   */
   private static boolean isChange(SimNode to, RoutingMessage m) {
     if (!(m instanceof RoutingMessage.StateUpdate)) {
       return true;
@@ -551,8 +569,11 @@ public final class SimNetwork {
         to.delivered.put(s.address(), fingerprint(s));
       }
     } else if (m instanceof RoutingMessage.Withdraw) {
+      // Only what the receiver really dropped: a node that moved to another child stays.
       for (Address a : ((RoutingMessage.Withdraw) m).nodes()) {
-        to.delivered.remove(a);
+        if (!to.routing.knows(a)) {
+          to.delivered.remove(a);
+        }
       }
     }
   }
@@ -602,7 +623,7 @@ public final class SimNetwork {
     int before = n.routing.view().size();
     Effects e = call(n, "tick", () -> n.routing.tick(now()));
     if (n.routing.view().size() != before) {
-      markChange();
+      markChange(() -> "tick changed the view of " + n);
     }
     apply(n, e);
   }
@@ -618,8 +639,11 @@ public final class SimNetwork {
     }
   }
 
-  private void markChange() {
+  private void markChange(Supplier<String> why) {
     lastChange = now;
+    if (changeListener != null) {
+      changeListener.accept(now(), why.get());
+    }
   }
 
   private void anomaly(String what) {

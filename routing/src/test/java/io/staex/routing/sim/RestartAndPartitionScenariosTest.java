@@ -150,6 +150,7 @@ class RestartAndPartitionScenariosTest {
     InvariantChecker.Report report = new InvariantChecker(net).check();
     // 3 island nodes x 2 live main-tree nodes, both directions.
     assertThat(report.violationCount()).as(report.toString()).isEqualTo(12);
+    assertThat(report.acrossRoots()).isEqualTo(12);
     assertThat(report.violations()).as(report.toString())
         .allMatch(v -> v.startsWith("delivery across roots: "));
   }
