@@ -34,7 +34,8 @@ import java.util.Random;
  *   <li>msgs_per_node: routing messages sent during the cold start, per node;
  *   <li>failover_periods: one crash of a level-2 node: virtual time from the child's switch to
  *       another parent until its whole subtree is delivered from the root again, in keepalive
- *       intervals (the detection itself, the dead-link timeout, is printed separately).
+ *       intervals (the detection itself, the dead-link timeout, is printed separately); -1 if
+ *       it did not come back within an hour.
  * </ul>
  *
  * <p>Arguments: {@code [nodes] [seed] [memo|direct]}. With {@code memo} (the default) the
@@ -103,8 +104,9 @@ public final class ScaleRun {
     Failover.Result fo = failover(net, nodes, root);
     phase("failover", t, "%s", fo);
     check(net, "after the failover");
+    // -1: the subtree did not come back within the limit (the line has numbers only).
     double failoverPeriods = fo.recovered() && fo.switchedAt().isPresent()
-        ? fo.periodsAfterDetection() : Double.NaN;
+        ? fo.periodsAfterDetection() : -1;
     if (fo.recovered()) {
       say("  detection (dead-link timeout) %.1f periods, total %.2f periods",
           settings.deadLinkTimeout().toNanos() / (double) settings.keepaliveInterval().toNanos(),

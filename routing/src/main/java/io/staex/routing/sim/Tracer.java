@@ -15,6 +15,9 @@ import java.util.Set;
  * that works now; see {@link Trace.Outcome} for the ways it can go wrong.
  */
 final class Tracer {
+  /** Why a hop cannot be taken. */
+  private record Problem(Trace.Outcome outcome, String detail) {}
+
   private final SimNetwork net;
   private final int maxHops;
 
@@ -53,9 +56,9 @@ final class Tracer {
               at.label() + " sent Up to " + label(p) + ", not its active parent");
         }
         SimLink l = at.links.get(p);
-        String bad = hopProblem(at, p, l, hops.size());
+        Problem bad = hopProblem(at, p, l, hops.size());
         if (bad != null) {
-          return end(source, destination, outcomeOf(bad), hops, null, List.of(), bad);
+          return end(source, destination, bad.outcome(), hops, null, List.of(), bad.detail());
         }
         at = l.other(at);
         hops.add(at.address());
@@ -81,9 +84,9 @@ final class Tracer {
             "source route from " + decider.label() + " visits " + label(next) + " twice");
       }
       SimLink l = at.links.get(next);
-      String bad = hopProblem(at, next, l, hops.size());
+      Problem bad = hopProblem(at, next, l, hops.size());
       if (bad != null) {
-        return end(source, destination, outcomeOf(bad), hops, d, path, bad);
+        return end(source, destination, bad.outcome(), hops, d, path, bad.detail());
       }
       at = l.other(at);
       hops.add(at.address());
@@ -96,24 +99,18 @@ final class Tracer {
   }
 
   /** Null if the frame can go from {@code at} to {@code next} over {@code l}; else why not. */
-  private String hopProblem(SimNode at, Address next, SimLink l, int hopsSoFar) {
+  private Problem hopProblem(SimNode at, Address next, SimLink l, int hopsSoFar) {
     if (l == null) {
-      return "bad: " + at.label() + " sends to " + label(next) + ", which is not its neighbour";
+      return new Problem(Trace.Outcome.BAD_ROUTE,
+          at.label() + " sends to " + label(next) + ", which is not its neighbour");
     }
     if (!l.isUp()) {
-      return "dead: " + at.label() + " sends over " + l;
+      return new Problem(Trace.Outcome.DEAD_LINK, at.label() + " sends over " + l);
     }
     if (hopsSoFar > maxHops) {
-      return "hops: more than " + maxHops;
+      return new Problem(Trace.Outcome.TOO_MANY_HOPS, "more than " + maxHops + " hops");
     }
     return null;
-  }
-
-  private static Trace.Outcome outcomeOf(String problem) {
-    if (problem.startsWith("dead")) {
-      return Trace.Outcome.DEAD_LINK;
-    }
-    return problem.startsWith("hops") ? Trace.Outcome.TOO_MANY_HOPS : Trace.Outcome.BAD_ROUTE;
   }
 
   private String label(Address a) {
