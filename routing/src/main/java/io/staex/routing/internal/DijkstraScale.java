@@ -34,11 +34,11 @@ public final class DijkstraScale {
   private DijkstraScale() {}
 
   public static void main(String[] args) {
-    int vertices = argument(args, 0, 100_000);
-    int fanOut = argument(args, 1, 10);
-    int crossPercent = argument(args, 2, 5);
-    int runs = argument(args, 3, 50);
-    int warmUp = argument(args, 4, 20);
+    int vertices = argument(args, 0, "vertices", 100_000, 2);
+    int fanOut = argument(args, 1, "fanOut", 10, 1);
+    int crossPercent = argument(args, 2, "crossPercent", 5, 0);
+    int runs = argument(args, 3, "runs", 50, 1);
+    int warmUp = argument(args, 4, "warmUp", 20, 0);
     System.out.printf("java %s (%s), %d cpus%n", System.getProperty("java.version"),
         System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors());
 
@@ -117,8 +117,12 @@ public final class DijkstraScale {
     }
   }
 
-  private static int argument(String[] args, int i, int otherwise) {
-    return args.length > i ? Integer.parseInt(args[i]) : otherwise;
+  private static int argument(String[] args, int i, String name, int otherwise, int least) {
+    int value = args.length > i ? Integer.parseInt(args[i]) : otherwise;
+    if (value < least) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + least + ")");
+    }
+    return value;
   }
 
   private static double seconds(long startNanos) {
