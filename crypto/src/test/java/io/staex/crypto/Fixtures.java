@@ -1,6 +1,5 @@
 package io.staex.crypto;
 
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,15 +14,9 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  /** A SecureRandom that yields the same bytes for the same seed (seeded before first use). */
+  /** A SecureRandom that yields the same bytes for the same seed. */
   static SecureRandom random(long seed) {
-    try {
-      SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-      random.setSeed(seed);
-      return random;
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("SHA1PRNG is part of every JDK", e);
-    }
+    return io.staex.testing.Seeded.random(seed);
   }
 
   /** The same identity for the same seed. */

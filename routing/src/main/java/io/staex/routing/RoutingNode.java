@@ -297,6 +297,11 @@ public final class RoutingNode {
         continue;
       } else if (s.isExpired(now) || s.expires().isAfter(latest)) {
         counters.drop(Drop.STATE_EXPIRED);
+      } else if (held != null && s.equals(held.state()) && !held.via().equals(from)
+          && activeChainReaches(s, from)) {
+        // Its subtree moved to another of our children: re-home it, so that the old child's
+        // withdrawal does not remove a node that is still behind the new one.
+        view.put(node, new Entry(s, from));
       } else if (held != null && s.sequence() <= held.state().sequence()) {
         counters.drop(Drop.STATE_STALE);
       } else if (held == null && view.size() >= settings.maxStates()) {
@@ -313,6 +318,22 @@ public final class RoutingNode {
     if (!changed.isEmpty()) {
       sendUp(new StateUpdate(changed), out);
     }
+  }
+
+  /** Whether {@code s}'s chain of active parents, as our view has it now, passes {@code child}. */
+  private boolean activeChainReaches(NodeState s, Address child) {
+    Optional<Address> next = s.activeParent();
+    for (int hops = 0; next.isPresent() && hops < settings.maxHops(); hops++) {
+      if (next.get().equals(child)) {
+        return true;
+      }
+      Entry e = view.get(next.get());
+      if (e == null || next.get().equals(address())) {
+        return false;
+      }
+      next = e.state().activeParent();
+    }
+    return false;
   }
 
   /** A neighbour is our child if its state (new or held) names us as its active parent. */

@@ -192,6 +192,32 @@ class RoutingNodeTest {
   }
 
   @Test
+  void subtreeMovedBetweenTwoChildren_survivesTheOldChildsWithdrawal() {
+    // 0 ← 1, 0 ← 2; 3 has parents [1, 2] and a child 4. When 3 moves to 2, 4's state reaches
+    // the root again unchanged (same sequence) through 2; the root must re-home it, or 1's
+    // withdrawal after the grace period would remove 4, which is alive behind 2.
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 0);
+    net.add(3, 1, 2);
+    net.add(4, 3);
+    net.link(1, 0);
+    net.link(2, 0);
+    net.link(3, 1);
+    net.link(3, 2);
+    net.link(4, 3);
+
+    net.cut(3, 1);
+    net.advance(SETTINGS.withdrawGrace().plusSeconds(1));
+
+    assertThat(net.node(1).knows(address(4))).isFalse();
+    assertThat(net.node(0).knows(address(4))).isTrue();
+    assertThat(net.node(0).route(address(4)))
+        .isEqualTo(new Route.Forward(List.of(address(2), address(3), address(4))));
+  }
+
+  @Test
   void preferredParentBack_takenBackOnlyAfterHoldDown() {
     Net net = new Net();
     net.add(0);

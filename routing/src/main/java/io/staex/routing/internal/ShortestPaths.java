@@ -9,8 +9,8 @@ import java.util.OptionalLong;
 
 /**
  * Shortest paths from the owner of a {@link Topology} to every vertex: Dijkstra with a binary
- * heap ({@link VertexHeap}) on primitive arrays, recomputed lazily, on the first query after
- * {@link Topology#version()} changed.
+ * heap on primitive arrays ({@link VertexHeap}, lazy deletion), recomputed lazily, on the first
+ * query after {@link Topology#version()} changed.
  *
  * <p><b>Ties.</b> Among equal-cost predecessors of a vertex the one with the least {@link
  * Address} wins. Every such predecessor is settled, and so relaxes the vertex, before the vertex
@@ -85,18 +85,21 @@ public final class ShortestPaths {
     Arrays.fill(distance, 0, n, UNREACHED);
     Arrays.fill(predecessor, 0, n, NO_VERTEX);
     Arrays.fill(paths, 0, n, null);
-    dijkstra(n);
+    dijkstra();
     computedVersion = topology.version();
     computations++;
   }
 
-  private void dijkstra(int n) {
-    heap.reset(distance, n);
+  private void dijkstra() {
+    heap.clear();
     distance[0] = 0; // the owner
-    heap.offer(0);
+    heap.push(0, 0);
     while (!heap.isEmpty()) {
+      long du = heap.peekKey();
       int u = heap.poll();
-      long du = distance[u];
+      if (du > distance[u]) {
+        continue; // stale: u was reached more cheaply after this entry was pushed
+      }
       int[] neighbours = topology.neighbours(u);
       int[] costs = topology.costs(u);
       for (int i = 0, degree = topology.degree(u); i < degree; i++) {
@@ -105,7 +108,7 @@ public final class ShortestPaths {
         if (dv < distance[v]) {
           distance[v] = dv;
           predecessor[v] = u;
-          heap.offer(v);
+          heap.push(dv, v);
         } else if (dv == distance[v] && precedes(u, predecessor[v])) {
           predecessor[v] = u; // a tie: the least address wins (v is not settled yet)
         }

@@ -28,8 +28,10 @@ import java.util.OptionalInt;
  * next new vertex. {@link #version()} increments on every change of the graph (vertices, edges,
  * effective costs), not on declarations that change nothing.
  *
- * <p>Finding an edge scans the smaller adjacency list of one end, so changes at a vertex cost
- * O(its degree). Not safe for concurrent use.
+ * <p>Finding an edge scans the shorter adjacency list of its two ends (each entry knows where
+ * its twin in the other end's list is), so a change costs O(parents declared + the smaller
+ * degree): a root with a million children adds and drops each as cheaply as a leaf. Not safe
+ * for concurrent use.
  */
 public final class Topology {
   private static final int[] NONE = new int[0];
@@ -49,6 +51,8 @@ public final class Topology {
   /** Effective edges: neighbours and costs of each vertex, first {@code degree[v]} valid. */
   private int[][] adjacent = new int[16][];
   private int[][] adjacentCost = new int[16][];
+  /** For entry i of v's adjacency, naming u: where u's adjacency names v. */
+  private int[][] twin = new int[16][];
   private int[] degree = new int[16];
 
   /** Declared by each vertex's state: its parents and their costs; null without a state. */
@@ -235,11 +239,19 @@ public final class Topology {
     if (v == 0) {
       c = min(c, linkCost[u]);
     }
-    if (c == edgeCost(u, v)) {
+    int i = position(u, v);
+    if (i < 0 && c != ABSENT) {
+      addEdge(u, v, c);
+    } else if (i >= 0 && c == ABSENT) {
+      int j = twin[u][i];
+      removeHalfEdge(u, i);
+      removeHalfEdge(v, j);
+    } else if (i >= 0 && c != adjacentCost[u][i]) {
+      adjacentCost[u][i] = c;
+      adjacentCost[v][twin[u][i]] = c;
+    } else {
       return false;
     }
-    setHalfEdge(u, v, c);
-    setHalfEdge(v, u, c);
     return true;
   }
 
@@ -262,32 +274,51 @@ public final class Topology {
   }
 
   private int edgeCost(int u, int v) {
-    if (degree[v] < degree[u]) {
-      int t = u;
-      u = v;
-      v = t;
-    }
-    int i = indexOf(adjacent[u], degree[u], v);
+    int i = position(u, v);
     return i < 0 ? ABSENT : adjacentCost[u][i];
   }
 
-  /** Sets, changes or (with ABSENT) removes {@code v} in {@code u}'s adjacency. */
-  private void setHalfEdge(int u, int v, int cost) {
-    int i = indexOf(adjacent[u], degree[u], v);
-    if (cost == ABSENT) {
-      int last = --degree[u];
-      adjacent[u][i] = adjacent[u][last];
+  /**
+   * Where {@code v} is in {@code u}'s adjacency, or -1: scans the shorter of the two lists and
+   * crosses over by the twin position, so a hub's many edges cost no more than a leaf's.
+   */
+  private int position(int u, int v) {
+    if (degree[u] <= degree[v]) {
+      return indexOf(adjacent[u], degree[u], v);
+    }
+    int j = indexOf(adjacent[v], degree[v], u);
+    return j < 0 ? -1 : twin[v][j];
+  }
+
+  private void addEdge(int u, int v, int cost) {
+    int i = appendHalfEdge(u, v, cost);
+    int j = appendHalfEdge(v, u, cost);
+    twin[u][i] = j;
+    twin[v][j] = i;
+  }
+
+  private int appendHalfEdge(int u, int v, int cost) {
+    int i = degree[u]++;
+    if (i == adjacent[u].length) {
+      int grown = Math.max(4, i * 2);
+      adjacent[u] = Arrays.copyOf(adjacent[u], grown);
+      adjacentCost[u] = Arrays.copyOf(adjacentCost[u], grown);
+      twin[u] = Arrays.copyOf(twin[u], grown);
+    }
+    adjacent[u][i] = v;
+    adjacentCost[u][i] = cost;
+    return i;
+  }
+
+  /** Removes entry {@code i} of {@code u}'s adjacency by moving the last one into its place. */
+  private void removeHalfEdge(int u, int i) {
+    int last = --degree[u];
+    if (i != last) {
+      int w = adjacent[u][last];
+      adjacent[u][i] = w;
       adjacentCost[u][i] = adjacentCost[u][last];
-    } else if (i >= 0) {
-      adjacentCost[u][i] = cost;
-    } else {
-      if (degree[u] == adjacent[u].length) {
-        int grown = Math.max(4, degree[u] * 2);
-        adjacent[u] = Arrays.copyOf(adjacent[u], grown);
-        adjacentCost[u] = Arrays.copyOf(adjacentCost[u], grown);
-      }
-      adjacent[u][degree[u]] = v;
-      adjacentCost[u][degree[u]++] = cost;
+      twin[u][i] = twin[u][last];
+      twin[w][twin[u][i]] = i; // w's entry for u follows the move
     }
   }
 
@@ -307,6 +338,7 @@ public final class Topology {
     indices.put(node, v);
     adjacent[v] = NONE;
     adjacentCost[v] = NONE;
+    twin[v] = NONE;
     return v;
   }
 
@@ -319,6 +351,7 @@ public final class Topology {
     addresses[v] = null;
     adjacent[v] = null;
     adjacentCost[v] = null;
+    twin[v] = null;
     if (freeCount == free.length) {
       free = Arrays.copyOf(free, freeCount * 2);
     }
@@ -330,6 +363,7 @@ public final class Topology {
     addresses = Arrays.copyOf(addresses, capacity);
     adjacent = Arrays.copyOf(adjacent, capacity);
     adjacentCost = Arrays.copyOf(adjacentCost, capacity);
+    twin = Arrays.copyOf(twin, capacity);
     degree = Arrays.copyOf(degree, capacity);
     declaredParents = Arrays.copyOf(declaredParents, capacity);
     declaredCosts = Arrays.copyOf(declaredCosts, capacity);

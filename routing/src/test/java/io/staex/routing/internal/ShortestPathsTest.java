@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -301,6 +302,20 @@ class ShortestPathsTest {
     for (int u = 0; u < cost.length; u++) {
       OptionalInt edge = cost[v][u] == NONE ? OptionalInt.empty() : OptionalInt.of((int) cost[v][u]);
       assertThat(topology.cost(a(v), a(u))).as("edge %d-%d", v, u).isEqualTo(edge);
+    }
+    if (named) {
+      // The adjacency Dijkstra walks, entry by entry, against the reference row.
+      int index = topology.indexOf(a(v));
+      Map<Integer, Long> listed = new TreeMap<>();
+      for (int i = 0; i < topology.degree(index); i++) {
+        listed.put(TestAddresses.number(topology.addressAt(topology.neighbours(index)[i])),
+            (long) topology.costs(index)[i]);
+      }
+      Map<Integer, Long> expected = new TreeMap<>();
+      IntStream.range(0, cost.length).filter(u -> cost[v][u] != NONE)
+          .forEach(u -> expected.put(u, cost[v][u]));
+      assertThat(listed).as("adjacency of %d", v).isEqualTo(expected);
+      assertThat(topology.degree(index)).isEqualTo(expected.size());
     }
     if (distance[v] == INFINITE) {
       assertThat(shortest.distanceTo(a(v))).as("distance to %d", v).isEmpty();

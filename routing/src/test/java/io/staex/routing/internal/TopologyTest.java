@@ -218,4 +218,30 @@ class TopologyTest {
     assertThat(graph.version()).as("nothing half-applied").isZero();
     assertThat(graph.size()).isEqualTo(1);
   }
+
+  @Test
+  void hubWithManyChildren_dropsThemInAnyOrder_keepingBothEndsConsistent() {
+    // 62 children of the owner; then every other child leaves, from the middle outwards.
+    for (int i = 1; i < TestAddresses.COUNT - 1; i++) {
+      graph.setParents(a(i), List.of(parent(0, i)));
+    }
+    assertThat(graph.degree(0)).isEqualTo(TestAddresses.COUNT - 2);
+
+    for (int i = TestAddresses.COUNT / 2; i >= 1; i -= 2) {
+      graph.remove(a(i));
+    }
+    graph.setParents(a(TestAddresses.COUNT - 1), List.of(parent(0, 1), parent(3, 1)));
+
+    for (int i = 1; i < TestAddresses.COUNT - 1; i++) {
+      boolean gone = i <= TestAddresses.COUNT / 2 && i % 2 == 0;
+      assertThat(graph.cost(a(0), a(i))).as("owner's side, %d", i)
+          .isEqualTo(gone ? OptionalInt.empty() : OptionalInt.of(i));
+      if (!gone) {
+        int child = graph.indexOf(a(i));
+        assertThat(graph.degree(child)).isEqualTo(i == 3 ? 2 : 1);
+        assertThat(graph.addressAt(graph.neighbours(child)[0])).isEqualTo(a(0));
+        assertThat(graph.costs(child)[0]).as("child's side, %d", i).isEqualTo(i);
+      }
+    }
+  }
 }

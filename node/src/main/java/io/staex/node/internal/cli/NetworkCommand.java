@@ -1,12 +1,8 @@
 package io.staex.node.internal.cli;
 
-import io.staex.crypto.Identity;
-import io.staex.crypto.KeyFiles;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code staex network create}: network keys. */
@@ -31,24 +27,13 @@ final class NetworkCommand implements Runnable {
         "Keep the file offline if you can: whoever holds it can admit nodes to the network."
       })
   static final class Create implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Key file to create.")
-    Path out;
-
-    @Option(names = "--force", description = "Replace FILE if it exists.")
-    boolean force;
+    @Mixin NewKeyOptions key;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      Identity network = Identity.generate(new SecureRandom());
-      try {
-        KeyFiles.writePrivateKey(out, network, force);
-      } finally {
-        network.destroy();
-      }
-      spec.commandLine().getOut().println(network.address());
-      return ExitCodes.OK;
+      return key.createAndPrintAddress(spec.commandLine().getOut());
     }
   }
 }
