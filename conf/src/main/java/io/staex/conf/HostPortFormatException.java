@@ -9,7 +9,7 @@ public final class HostPortFormatException extends IllegalArgumentException {
   public enum Reason {
     /** No port, not a number, or outside 1~65535. */
     PORT,
-    /** Not an IPv4 address, a bracketed IPv6 address, a host name, or (for targets) a .staex name. */
+    /** Not an IPv4 address, [IPv6 address] or host name, or (for targets) not a .staex name. */
     HOST
   }
 

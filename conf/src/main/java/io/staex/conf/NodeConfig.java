@@ -65,7 +65,8 @@ public record NodeConfig(
     Set<Integer> ports = new HashSet<>();
     for (ServiceConfig s : services) {
       if (!ports.add(s.port())) {
-        throw new IllegalArgumentException("services: port " + s.port() + " twice (expected: each once)");
+        throw new IllegalArgumentException(
+            "services: port " + s.port() + " twice (expected: each once)");
       }
     }
     List<HostPort> all = listens(listen, forwards, socks, dns);

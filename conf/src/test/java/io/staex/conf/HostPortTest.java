@@ -70,8 +70,8 @@ class HostPortTest {
       "127.0.0.1:http", "127.0.0.1:-1", "127.0.0.1:+80", "127.0.0.1:123456", "localhost",
       "[::1]", "[::1]8080"})
   void badPort_refusedAsPort(String text) {
-    HostPortFormatException e = catchThrowableOfType(
-        () -> HostPort.parse(text), HostPortFormatException.class);
+    HostPortFormatException e =
+        catchThrowableOfType(HostPortFormatException.class, () -> HostPort.parse(text));
 
     assertThat(e.reason()).isEqualTo(Reason.PORT);
     assertThat(e.getMessage()).startsWith("'" + text + "': ");
@@ -92,8 +92,8 @@ class HostPortTest {
       "[g::]:80", "999.1.1.1:80", "010.0.0.1:80", "1.2.3:80", "1.2.3.4.5:80", "a_b:80", "-a:80",
       "a-:80", "a..b:80", "host.123:80", "exa mple:80", "[1.2.3.4]:80"})
   void badHost_refusedAsHost(String text) {
-    HostPortFormatException e = catchThrowableOfType(
-        () -> HostPort.parse(text), HostPortFormatException.class);
+    HostPortFormatException e =
+        catchThrowableOfType(HostPortFormatException.class, () -> HostPort.parse(text));
 
     assertThat(e.reason()).isEqualTo(Reason.HOST);
     assertThat(e.detail()).contains("expected");

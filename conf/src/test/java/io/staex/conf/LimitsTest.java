@@ -23,7 +23,8 @@ class LimitsTest {
 
   @Test
   void zeroCount_refusedNamingTheField() {
-    assertThatThrownBy(() -> new Limits(1, 1, 0, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+    Duration second = Duration.ofSeconds(1);
+    assertThatThrownBy(() -> new Limits(1, 1, 0, 1, 1, 1, second, second))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxStreamsPerSession: 0 (expected: >= 1)");
   }

@@ -104,7 +104,8 @@ class NodeConfigTest {
 
     assertThat(config.routing().keepaliveInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.routing().maxHops()).isEqualTo(8);
-    assertThat(config.routing().stateLifetime()).isEqualTo(RoutingSettings.defaults().stateLifetime());
+    assertThat(config.routing().stateLifetime())
+        .isEqualTo(RoutingSettings.defaults().stateLifetime());
     assertThat(config.limits().streamBufferBytes()).isEqualTo(64 * 1024);
     assertThat(config.limits().linkBufferBytes()).isEqualTo(1024 * 1024);
     assertThat(config.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -211,9 +212,9 @@ class NodeConfigTest {
     ConfigProblem p = only(file);
 
     assertThat(p.reason()).isEqualTo(Reason.UNKNOWN_KEY);
-    assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen? (expected one of: key, cert,"
-        + " trust, listen, parents, services, forwards, forwards-dir, routing, limits, socks,"
-        + " dns, control)");
+    assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
+        + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
+        + " forwards-dir, routing, limits, socks, dns, control)");
   }
 
   @Test
@@ -365,7 +366,8 @@ class NodeConfigTest {
         "  idle-timeout = 300",
         "  handshake-timeout = 0s",
         "}",
-        "staex.routing.withdraw-grace = soon"));
+        "staex.routing.withdraw-grace = soon",
+        "staex.routing.parent-hold-down = \"60\""));
 
     BadConfigException e = refused(file);
 
@@ -375,7 +377,9 @@ class NodeConfigTest {
         file + ":3: staex.limits.handshake-timeout: \"0s\" is not positive (expected: a duration"
             + " with a unit, e.g. 500ms, 5s, 2m, 1h, 1d, greater than zero)",
         file + ":5: staex.routing.withdraw-grace: \"soon\" is not a duration (expected: a"
-            + " duration with a unit, e.g. 500ms, 5s, 2m, 1h, 1d)");
+            + " duration with a unit, e.g. 500ms, 5s, 2m, 1h, 1d)",
+        file + ":6: staex.routing.parent-hold-down: \"60\" has no unit (expected: a duration"
+            + " with a unit, e.g. 500ms, 5s, 2m, 1h, 1d)");
   }
 
   @Test
@@ -502,7 +506,7 @@ class NodeConfigTest {
   }
 
   private static BadConfigException refused(Path file) {
-    return catchThrowableOfType(() -> NodeConfig.load(file), BadConfigException.class);
+    return catchThrowableOfType(BadConfigException.class, () -> NodeConfig.load(file));
   }
 
   private static ConfigProblem only(Path file) {

@@ -47,8 +47,8 @@ class TargetTest {
     char last = text.charAt(10) == 'a' ? 'b' : 'a';
     String typo = text.substring(0, 10) + last + text.substring(11);
 
-    HostPortFormatException e = catchThrowableOfType(
-        () -> Target.parse(typo + ".staex:80"), HostPortFormatException.class);
+    HostPortFormatException e =
+        catchThrowableOfType(HostPortFormatException.class, () -> Target.parse(typo + ".staex:80"));
 
     assertThat(e.reason()).isEqualTo(Reason.HOST);
     assertThat(e.detail()).contains("a 55-character label is an address").contains("checksum");
@@ -58,7 +58,7 @@ class TargetTest {
   @ValueSource(strings = {"camera1.lan:80", "camera1:80", "a.b.staex:80", "-a.staex:80",
       "ca_m.staex:80", ".staex:80", "staex:80"})
   void notOneStaexLabel_refusedAsHost(String text) {
-    assertThat(catchThrowableOfType(() -> Target.parse(text), HostPortFormatException.class)
+    assertThat(catchThrowableOfType(HostPortFormatException.class, () -> Target.parse(text))
             .reason())
         .isEqualTo(Reason.HOST);
   }
@@ -67,7 +67,7 @@ class TargetTest {
   @ValueSource(strings = {"camera1.staex", "camera1.staex:0", "camera1.staex:65536",
       "camera1.staex:x"})
   void badPort_refusedAsPort(String text) {
-    assertThat(catchThrowableOfType(() -> Target.parse(text), HostPortFormatException.class)
+    assertThat(catchThrowableOfType(HostPortFormatException.class, () -> Target.parse(text))
             .reason())
         .isEqualTo(Reason.PORT);
   }

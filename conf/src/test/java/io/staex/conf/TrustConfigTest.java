@@ -31,7 +31,8 @@ class TrustConfigTest {
 
     TrustPolicy policy = trust.policy(OWN.address());
 
-    assertThat(policy.trustedNetworks()).containsExactlyInAnyOrder(OWN.address(), PARTNER.address());
+    assertThat(policy.trustedNetworks())
+        .containsExactlyInAnyOrder(OWN.address(), PARTNER.address());
     assertThat(policy.pinnedNodes()).containsExactly(NODE.address());
   }
 

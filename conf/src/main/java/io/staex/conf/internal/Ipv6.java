@@ -27,7 +27,8 @@ public final class Ipv6 {
       throw new IllegalArgumentException(count + " groups (expected: 8, or fewer with '::')");
     }
     if (gap >= 0 && count > GROUPS - 1) {
-      throw new IllegalArgumentException(count + " groups and '::' (expected: at most 7 with '::')");
+      throw new IllegalArgumentException(
+          count + " groups and '::' (expected: at most 7 with '::')");
     }
     int[] all = new int[GROUPS];
     System.arraycopy(head, 0, all, 0, head.length);

@@ -54,7 +54,9 @@ public final class NodeConfigReader {
     Problems problems = new Problems();
     Config user = HoconFiles.parse(file, problems);
     problems.throwIfAny();
-    Config merged = HoconFiles.resolve(user.withFallback(HoconFiles.reference()), file.toString(), problems);
+    Config merged =
+        HoconFiles.resolve(
+            user.withFallback(HoconFiles.reference()), file.toString(), problems);
     problems.throwIfAny();
     Path base = file.toAbsolutePath().normalize().getParent();
     NodeConfig config = new NodeConfigReader(base, problems).read(user, merged);
@@ -74,7 +76,7 @@ public final class NodeConfigReader {
     Path key = path(staex, "key", "the node's private key file");
     Path cert = path(staex, "cert", "the node's certificate file");
     TrustConfig trust = section(staex, "trust", Schema.TRUST, this::trust);
-    Optional<HostPort> listen = optionalListen(staex.require("listen", "host:port, or \"\""));
+    Optional<HostPort> listen = optionalListen(staex);
     List<ParentConfig> parents = parents(staex.require("parents", "a list of " + PARENT));
     List<ServiceConfig> services = services(staex.require("services", "a list of " + SERVICE));
     Setting forwardList = staex.require("forwards", "a list of " + ForwardEntries.ENTRY);
@@ -83,12 +85,10 @@ public final class NodeConfigReader {
     Optional<Path> forwardsDir = optionalPath(staex, "forwards-dir", "a folder, or \"\"");
     RoutingSettings routing = section(staex, "routing", Schema.ROUTING, this::routing);
     Limits limits = section(staex, "limits", Schema.LIMITS, this::limits);
-    Optional<HostPort> socks =
-        section(staex, "socks", Schema.SOCKS, s -> optionalListen(s.require("listen", "host:port, or \"\"")));
-    Optional<HostPort> dns =
-        section(staex, "dns", Schema.DNS, s -> optionalListen(s.require("listen", "host:port, or \"\"")));
+    Optional<HostPort> socks = section(staex, "socks", Schema.SOCKS, this::optionalListen);
+    Optional<HostPort> dns = section(staex, "dns", Schema.DNS, this::optionalListen);
     Optional<Path> socket =
-        section(staex, "control", Schema.CONTROL, s -> optionalPath(s, "socket", "a path, or \"\""));
+        section(staex, "control", Schema.CONTROL, s -> optionalPath(s, "socket", "a path or \"\""));
     if (!values.problems().isEmpty()) {
       return null;
     }
@@ -123,7 +123,8 @@ public final class NodeConfigReader {
 
   private <T> T section(Section parent, String name, String schema, SectionReader<T> reader) {
     Setting s = parent.require(name, "an object: " + name + " { ... }");
-    Section section = s == null ? null : Section.of(s, schema, "an object: " + name + " { ... }", values);
+    Section section =
+        s == null ? null : Section.of(s, schema, "an object: " + name + " { ... }", values);
     return section == null ? null : reader.read(section);
   }
 
@@ -146,9 +147,13 @@ public final class NodeConfigReader {
     return p == null ? null : Optional.of(p);
   }
 
-  /** Empty for {@code ""} (off), else a host:port used by nothing else; null after a problem. */
-  private Optional<HostPort> optionalListen(Setting s) {
+  /**
+   * The section's {@code listen}: empty for {@code ""} (off), else a host:port used by nothing
+   * else; null after a problem.
+   */
+  private Optional<HostPort> optionalListen(Section section) {
     String expected = "host:port such as 127.0.0.1:1080, or \"\" for off";
+    Setting s = section.require("listen", expected);
     String text = s == null ? null : values.string(s, expected);
     if (text == null) {
       return null;
@@ -254,7 +259,8 @@ public final class NodeConfigReader {
     if (previous != null) {
       values.problems().add(
           s, Reason.DUPLICATE,
-          s.rendered() + " is already used by " + previous.where() + " (expected: " + expected + ")");
+          s.rendered() + " is already used by " + previous.where() + " (expected: " + expected
+              + ")");
       return false;
     }
     return true;

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Collects the problems of one file, so that all of them are reported together. Not thread-safe. */
+/** Collects the problems of one file, to report all of them together. Not thread-safe. */
 public final class Problems {
   private final List<ConfigProblem> list = new ArrayList<>();
 

@@ -58,7 +58,8 @@ public final class Schema {
   public static List<String> keys(String section) {
     List<String> known = KEYS.get(section);
     if (known == null) {
-      throw new IllegalArgumentException("section '" + section + "' (expected: one of " + KEYS.keySet() + ")");
+      throw new IllegalArgumentException(
+          "section '" + section + "' (expected: one of " + KEYS.keySet() + ")");
     }
     return known;
   }

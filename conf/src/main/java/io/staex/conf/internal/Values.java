@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 public final class Values {
   private static final Pattern ADDRESS_PREFIX = Pattern.compile("^address '.*?': ");
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,10}");
+  /** A number without unit, which typesafe-config would read as milliseconds. */
+  private static final Pattern NUMBER = Pattern.compile("[-+]?[0-9]*\\.?[0-9]+");
   private static final String DURATION = "a duration with a unit, e.g. 500ms, 5s, 2m, 1h, 1d";
 
   private final Problems problems;
@@ -98,7 +100,11 @@ public final class Values {
 
   /** A positive duration with a unit ({@code 5s}, {@code 2m}), or null. */
   public Duration duration(Setting s) {
-    if (s.value().valueType() == ConfigValueType.NUMBER) {
+    boolean bareNumber =
+        s.value().valueType() == ConfigValueType.NUMBER
+            || (s.value().valueType() == ConfigValueType.STRING
+                && NUMBER.matcher(((String) s.value().unwrapped()).strip()).matches());
+    if (bareNumber) {
       invalid(s, "has no unit (expected: " + DURATION + ")");
       return null;
     }
@@ -120,7 +126,7 @@ public final class Values {
     return d;
   }
 
-  /** A size in bytes, 1 to 2^31 - 1: a number or text with a unit ({@code 256K}, {@code 4M}), or null. */
+  /** Bytes, 1 to 2^31 - 1: a number or text with a unit ({@code 256K}, {@code 4M}), or null. */
   public Integer bytes(Setting s) {
     String expected = "bytes, a number or a size such as 256K or 4M (powers of 1024), 1 to "
         + Integer.MAX_VALUE;
@@ -163,7 +169,8 @@ public final class Values {
 
   /** A host:port, or null. */
   public HostPort hostPort(Setting s) {
-    return parse(s, "host:port", "a host:port such as 127.0.0.1:8080 or [::1]:8080", HostPort::parse);
+    return parse(
+        s, "host:port", "a host:port such as 127.0.0.1:8080 or [::1]:8080", HostPort::parse);
   }
 
   /** An address, or null. */
