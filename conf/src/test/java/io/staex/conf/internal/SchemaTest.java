@@ -9,7 +9,8 @@ class SchemaTest {
   @Test
   void typo_suggestsTheClosestKeyOfTheSection() {
     assertThat(Schema.suggest(Schema.STAEX, "parent")).contains("parents");
-    assertThat(Schema.suggest(Schema.ROUTING, "keepalive-intervall")).contains("keepalive-interval");
+    assertThat(Schema.suggest(Schema.ROUTING, "keepalive-intervall"))
+        .contains("keepalive-interval");
     assertThat(Schema.suggest(Schema.STAEX, "forwards_dir")).contains("forwards-dir");
   }
 
