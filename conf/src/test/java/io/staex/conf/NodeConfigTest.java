@@ -268,6 +268,18 @@ class NodeConfigTest {
   }
 
   @Test
+  void nullSection_refused() throws Exception {
+    Path file = write(dir, "node.conf", "staex.trust = null\nstaex.parents = [ null ]");
+
+    BadConfigException e = refused(file);
+
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+        file + ":1: staex.trust: is null (expected: an object: trust { ... })",
+        file + ":2: staex.parents[0]: is null (expected: { address = \"host:port\","
+            + " key = \"<the parent's address>\" })");
+  }
+
+  @Test
   void missingKeyInAnEntry_pointsAtTheEntry() throws Exception {
     Path file = write(dir, "node.conf", "staex.parents = [\n  { address = \"r:7400\" }\n]");
 

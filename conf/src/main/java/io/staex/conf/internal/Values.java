@@ -217,9 +217,9 @@ public final class Values {
   }
 
   private void wrongType(Setting s, String expected) {
-    problems.add(
-        s, Reason.WRONG_TYPE, s.rendered() + " is " + kind(s.value().valueType())
-            + " (expected: " + expected + ")");
+    ConfigValueType type = s.value().valueType();
+    String found = type == ConfigValueType.NULL ? "is null" : s.rendered() + " is " + kind(type);
+    problems.add(s, Reason.WRONG_TYPE, found + " (expected: " + expected + ")");
   }
 
   /** An exception's message without the value it repeats. */
@@ -252,8 +252,6 @@ public final class Values {
         return "a number";
       case BOOLEAN:
         return "a boolean";
-      case NULL:
-        return "null";
       case STRING:
         return "a string";
       default:
