@@ -1,0 +1,107 @@
+package io.staex.conf;
+
+import io.staex.conf.internal.NodeConfigReader;
+import io.staex.routing.RoutingSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A node's whole configuration, the {@code staex} section of its HOCON file, read once by
+ * {@link #load(Path)} and immutable afterwards. Paths are absolute.
+ *
+ * <p>The file format is a contract other tools write; {@code reference.conf} documents every
+ * key and its default.
+ *
+ * @param key the node's private key file
+ * @param cert the node's certificate file
+ * @param trust whom to trust beyond the own network
+ * @param listen where to accept children; empty: none
+ * @param parents parents in priority order
+ * @param services exposed services, each port once
+ * @param forwards port forwards, each listen address once
+ * @param forwardsDir folder of further forward files (see {@link ForwardFiles}); empty: none
+ * @param routing routing timings and limits
+ * @param limits resource limits
+ * @param socks the SOCKS5 proxy
+ * @param dns the {@code .staex} resolver
+ * @param control the local control endpoint
+ */
+public record NodeConfig(
+    Path key,
+    Path cert,
+    TrustConfig trust,
+    Optional<HostPort> listen,
+    List<ParentConfig> parents,
+    List<ServiceConfig> services,
+    List<ForwardConfig> forwards,
+    Optional<Path> forwardsDir,
+    RoutingSettings routing,
+    Limits limits,
+    SocksConfig socks,
+    DnsConfig dns,
+    ControlConfig control) {
+
+  public NodeConfig {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(cert, "cert");
+    Objects.requireNonNull(trust, "trust");
+    Objects.requireNonNull(listen, "listen");
+    parents = List.copyOf(parents);
+    services = List.copyOf(services);
+    forwards = List.copyOf(forwards);
+    Objects.requireNonNull(forwardsDir, "forwardsDir");
+    Objects.requireNonNull(routing, "routing");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(socks, "socks");
+    Objects.requireNonNull(dns, "dns");
+    Objects.requireNonNull(control, "control");
+    Set<Integer> ports = new HashSet<>();
+    for (ServiceConfig s : services) {
+      if (!ports.add(s.port())) {
+        throw new IllegalArgumentException(
+            "services: port " + s.port() + " twice (expected: each once)");
+      }
+    }
+    List<HostPort> all = listens(listen, forwards, socks, dns);
+    if (new HashSet<>(all).size() != all.size()) {
+      throw new IllegalArgumentException(
+          "listen addresses: " + all + " (expected: each once)");
+    }
+  }
+
+  /**
+   * Reads, checks and resolves the file at {@code file}, falling back to {@code reference.conf}
+   * for every key it does not set. Relative paths in it are resolved against its folder.
+   *
+   * @throws BadConfigException listing every problem found, each with file, line, key, value and
+   *     what was expected; nothing is returned unless the whole file is valid
+   */
+  public static NodeConfig load(Path file) throws BadConfigException {
+    return NodeConfigReader.read(file);
+  }
+
+  /**
+   * Every local address this configuration listens on ({@code listen}, forwards, SOCKS, DNS),
+   * which the files of {@link #forwardsDir} must not use again.
+   */
+  public Set<HostPort> listenAddresses() {
+    return Collections.unmodifiableSet(new LinkedHashSet<>(listens(listen, forwards, socks, dns)));
+  }
+
+  private static List<HostPort> listens(
+      Optional<HostPort> listen, List<ForwardConfig> forwards, SocksConfig socks, DnsConfig dns) {
+    List<HostPort> all = new ArrayList<>();
+    listen.ifPresent(all::add);
+    forwards.forEach(f -> all.add(f.listen()));
+    socks.listen().ifPresent(all::add);
+    dns.listen().ifPresent(all::add);
+    return all;
+  }
+}

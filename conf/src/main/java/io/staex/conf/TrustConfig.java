@@ -1,0 +1,40 @@
+package io.staex.conf;
+
+import io.staex.crypto.Address;
+import io.staex.crypto.TrustPolicy;
+import java.util.List;
+
+/**
+ * {@code staex.trust}: whom to trust beyond the own network, which is always trusted.
+ *
+ * @param networks extra network keys whose certified nodes are trusted
+ * @param nodes node keys trusted whatever network certified them (pinned)
+ * @param revoked keys and certificate serials refused even if otherwise trusted
+ */
+public record TrustConfig(List<Address> networks, List<Address> nodes, List<Revocation> revoked) {
+  public TrustConfig {
+    networks = List.copyOf(networks);
+    nodes = List.copyOf(nodes);
+    revoked = List.copyOf(revoked);
+  }
+
+  /** Trust nothing beyond the own network. */
+  public static TrustConfig none() {
+    return new TrustConfig(List.of(), List.of(), List.of());
+  }
+
+  /** The policy of a node of {@code ownNetwork} with this configuration. */
+  public TrustPolicy policy(Address ownNetwork) {
+    TrustPolicy.Builder builder = TrustPolicy.builder(ownNetwork);
+    networks.forEach(builder::trustNetwork);
+    nodes.forEach(builder::pinNode);
+    for (Revocation r : revoked) {
+      if (r instanceof Revocation.Key) {
+        builder.revokeKey(((Revocation.Key) r).key());
+      } else {
+        builder.revokeSerial(((Revocation.Serial) r).serial());
+      }
+    }
+    return builder.build();
+  }
+}

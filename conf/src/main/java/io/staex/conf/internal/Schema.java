@@ -1,0 +1,95 @@
+package io.staex.conf.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The keys each section of the file may hold. Sections are named by path, with {@code []} for
+ * "each entry of this list". A test loads an empty file, so a key in {@code reference.conf} that
+ * is missing here, or one here without a default there, fails the build.
+ */
+public final class Schema {
+  public static final String STAEX = "staex";
+  public static final String TRUST = "staex.trust";
+  public static final String ROUTING = "staex.routing";
+  public static final String LIMITS = "staex.limits";
+  public static final String SOCKS = "staex.socks";
+  public static final String DNS = "staex.dns";
+  public static final String CONTROL = "staex.control";
+  public static final String PARENT = "staex.parents[]";
+  public static final String SERVICE = "staex.services[]";
+  public static final String FORWARD = "staex.forwards[]";
+  /** The top level of a file in {@code forwards-dir}. */
+  public static final String FORWARD_FILE = "forward file";
+
+  /** Largest edit distance at which an unknown key is taken for a typo of a known one. */
+  public static final int MAX_TYPO_DISTANCE = 2;
+
+  private static final Map<String, List<String>> KEYS = keys();
+
+  private Schema() {}
+
+  private static Map<String, List<String>> keys() {
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    keys.put(STAEX, List.of(
+        "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
+        "routing", "limits", "socks", "dns", "control"));
+    keys.put(TRUST, List.of("networks", "nodes", "revoked"));
+    keys.put(ROUTING, List.of(
+        "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
+        "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services"));
+    keys.put(LIMITS, List.of(
+        "max-links", "max-sessions", "max-streams-per-session", "stream-buffer-bytes",
+        "link-buffer-bytes", "handshakes-per-second-per-source", "idle-timeout",
+        "handshake-timeout"));
+    keys.put(SOCKS, List.of("listen"));
+    keys.put(DNS, List.of("listen"));
+    keys.put(CONTROL, List.of("socket"));
+    keys.put(PARENT, List.of("address", "key"));
+    keys.put(SERVICE, List.of("port", "target", "allow"));
+    keys.put(FORWARD, List.of("listen", "to"));
+    keys.put(FORWARD_FILE, List.of("forwards"));
+    return Map.copyOf(keys);
+  }
+
+  /** The keys {@code section} may hold, in file order. */
+  public static List<String> keys(String section) {
+    List<String> known = KEYS.get(section);
+    if (known == null) {
+      throw new IllegalArgumentException(
+          "section '" + section + "' (expected: one of " + KEYS.keySet() + ")");
+    }
+    return known;
+  }
+
+  /**
+   * A known key that {@code unknown} in {@code section} probably meant: the closest key of the
+   * section within {@link #MAX_TYPO_DISTANCE} edits, else the same key in another section of
+   * {@code staex} (as a full path, for a key put in the wrong section).
+   */
+  public static Optional<String> suggest(String section, String unknown) {
+    String best = null;
+    int bestDistance = MAX_TYPO_DISTANCE + 1;
+    for (String known : keys(section)) {
+      int d = Levenshtein.distance(unknown, known);
+      if (d < bestDistance) {
+        best = known;
+        bestDistance = d;
+      }
+    }
+    if (best != null) {
+      return Optional.of(best);
+    }
+    if (section.startsWith(STAEX)) {
+      for (Map.Entry<String, List<String>> e : KEYS.entrySet()) {
+        if (e.getKey().startsWith(STAEX) && !e.getKey().equals(section)
+            && e.getValue().contains(unknown)) {
+          return Optional.of(e.getKey().replace("[]", "[...]") + "." + unknown);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

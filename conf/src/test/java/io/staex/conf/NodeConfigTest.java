@@ -1,0 +1,531 @@
+package io.staex.conf;
+
+import static io.staex.conf.Fixtures.lineOf;
+import static io.staex.conf.Fixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.staex.conf.ConfigProblem.Reason;
+import io.staex.crypto.Address;
+import io.staex.routing.RoutingSettings;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NodeConfigTest {
+  private static final Address NETWORK = Fixtures.address(100);
+  private static final Address PINNED = Fixtures.address(101);
+  private static final Address REVOKED = Fixtures.address(102);
+  private static final Address PARENT1 = Fixtures.address(103);
+  private static final Address PARENT2 = Fixtures.address(104);
+  private static final Address CAMERA = Fixtures.address(105);
+
+  @TempDir Path dir;
+
+  /** The format as DESIGN.md and the tools that write it know it. */
+  private static final String CONTRACT = String.join("\n",
+      "# written by a provisioning tool",
+      "staex {",
+      "  key  = \"node.key\"",
+      "  cert = \"node.crt\"",
+      "  trust { networks = [\"" + NETWORK + "\"], nodes = [\"" + PINNED + "\"],"
+          + " revoked = [\"" + REVOKED + "\", \"serial:0a1b\"] }",
+      "  listen = \"0.0.0.0:7400\"",
+      "  parents = [",
+      "    { address = \"relay1.example:7400\", key = \"" + PARENT1 + "\" },",
+      "    { address = \"[2001:db8::7]:7400\", key = \"" + PARENT2 + "\" }",
+      "  ]",
+      "  services = [",
+      "    { port = 80, target = \"192.168.1.60:8080\", allow = [] },",
+      "    { port = 554, target = \"192.168.1.50:554\", allow = [\"" + NETWORK + "\"] }",
+      "  ]",
+      "  forwards = [",
+      "    { listen = \"127.0.0.1:8080\", to = \"" + CAMERA + ".staex:80\" },",
+      "    { listen = \"[::1]:8554\", to = \"camera1.staex:554\" }",
+      "  ]",
+      "  forwards-dir = \"forwards.d\"",
+      "}",
+      "");
+
+  @Test
+  void contractExample_parsesToRecords() throws Exception {
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf", CONTRACT));
+
+    assertThat(config.key()).isEqualTo(dir.resolve("node.key"));
+    assertThat(config.cert()).isEqualTo(dir.resolve("node.crt"));
+    assertThat(config.trust())
+        .isEqualTo(new TrustConfig(List.of(NETWORK), List.of(PINNED), List.of(
+            new Revocation.Key(REVOKED), new Revocation.Serial(BigInteger.valueOf(0x0a1b)))));
+    assertThat(config.listen()).contains(new HostPort("0.0.0.0", 7400));
+    assertThat(config.parents()).containsExactly(
+        new ParentConfig(new HostPort("relay1.example", 7400), PARENT1),
+        new ParentConfig(new HostPort("2001:db8::7", 7400), PARENT2));
+    assertThat(config.services()).containsExactly(
+        new ServiceConfig(80, new HostPort("192.168.1.60", 8080), List.of()),
+        new ServiceConfig(554, new HostPort("192.168.1.50", 554), List.of(NETWORK)));
+    assertThat(config.forwards()).containsExactly(
+        new ForwardConfig(new HostPort("127.0.0.1", 8080), new Target.ByAddress(CAMERA, 80)),
+        new ForwardConfig(new HostPort("::1", 8554), new Target.ByName("camera1", 554)));
+    assertThat(config.forwardsDir()).contains(dir.resolve("forwards.d"));
+    assertThat(config.listenAddresses()).containsExactly(
+        HostPort.parse("0.0.0.0:7400"), HostPort.parse("127.0.0.1:8080"),
+        HostPort.parse("[::1]:8554"));
+  }
+
+  @Test
+  void emptyFile_takesEveryDefaultFromReferenceConf() throws Exception {
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf", ""));
+
+    assertThat(config).isEqualTo(new NodeConfig(
+        dir.resolve("node.key"), dir.resolve("node.crt"), TrustConfig.none(), Optional.empty(),
+        List.of(), List.of(), List.of(), Optional.empty(), RoutingSettings.defaults(),
+        Limits.defaults(), SocksConfig.off(), DnsConfig.off(),
+        new ControlConfig(dir.resolve("node.sock"))));
+  }
+
+  @Test
+  void setValues_overrideDefaultsKeyByKey() throws Exception {
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf", String.join("\n",
+        "staex.routing.keepalive-interval = 2s",
+        "staex.routing.max-hops = 8",
+        "staex.limits { stream-buffer-bytes = 64K, link-buffer-bytes = 1048576,"
+            + " idle-timeout = 90s }",
+        "staex.socks.listen = \"127.0.0.1:1080\"",
+        "staex.dns.listen = \"127.0.0.1:5353\"",
+        "staex.control.socket = \"run/control.sock\"")));
+
+    assertThat(config.routing().keepaliveInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.routing().maxHops()).isEqualTo(8);
+    assertThat(config.routing().stateLifetime())
+        .isEqualTo(RoutingSettings.defaults().stateLifetime());
+    assertThat(config.limits().streamBufferBytes()).isEqualTo(64 * 1024);
+    assertThat(config.limits().linkBufferBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.limits().maxLinks()).isEqualTo(Limits.defaults().maxLinks());
+    assertThat(config.socks().listen()).contains(HostPort.parse("127.0.0.1:1080"));
+    assertThat(config.dns().listen()).contains(HostPort.parse("127.0.0.1:5353"));
+    assertThat(config.control().socket()).isEqualTo(dir.resolve("run/control.sock"));
+  }
+
+  @Test
+  void relativePaths_resolvedAgainstTheConfigFolder() throws Exception {
+    Path file = write(dir, "etc/staex/node.conf", String.join("\n",
+        "staex { key = \"keys/gw.key\", cert = \"../certs/gw.crt\",",
+        "  forwards-dir = \"forwards.d\", control.socket = \"/run/staex.sock\" }"));
+
+    NodeConfig config = NodeConfig.load(file);
+
+    assertThat(config.key()).isEqualTo(dir.resolve("etc/staex/keys/gw.key"));
+    assertThat(config.cert()).isEqualTo(dir.resolve("etc/certs/gw.crt"));
+    assertThat(config.forwardsDir()).contains(dir.resolve("etc/staex/forwards.d"));
+    assertThat(config.control().socket()).isEqualTo(Path.of("/run/staex.sock"));
+  }
+
+  @Test
+  void defaultControlSocket_besideTheKey() throws Exception {
+    NodeConfig config =
+        NodeConfig.load(write(dir, "node.conf", "staex.key = \"/var/lib/staex/gw.key\""));
+
+    assertThat(config.control().socket()).isEqualTo(Path.of("/var/lib/staex/gw.sock"));
+  }
+
+  @Test
+  void substitutionsAndIncludes_resolved() throws Exception {
+    write(dir, "common.conf", "staex.limits.max-links = 64");
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf", String.join("\n",
+        "include \"common.conf\"",
+        "relay = \"relay1.example\"",
+        "staex.limits.max-sessions = ${staex.limits.max-links}",
+        "staex.parents = [ { address = ${relay}\":7400\", key = \"" + PARENT1 + "\" } ]")));
+
+    assertThat(config.limits().maxLinks()).isEqualTo(64);
+    assertThat(config.limits().maxSessions()).isEqualTo(64);
+    assertThat(config.parents().get(0).address()).isEqualTo(HostPort.parse("relay1.example:7400"));
+  }
+
+  @Test
+  void ipv6Listen_parsed() throws Exception {
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf", "staex.listen = \"[::]:7400\""));
+
+    assertThat(config.listen()).contains(new HostPort("::", 7400));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, true", "65535, true", "0, false", "65536, false", "-1, false"})
+  void servicePort_mustBeOneTo65535(int port, boolean valid) throws Exception {
+    Path file = write(dir, "node.conf",
+        "staex.services = [ { port = " + port + ", target = \"10.0.0.1:80\" } ]");
+
+    if (valid) {
+      assertThat(NodeConfig.load(file).services().get(0).port()).isEqualTo(port);
+    } else {
+      assertThat(only(file)).hasToString(
+          file + ":1: staex.services[0].port: " + port + " is out of range (expected: 1~65535)");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, true", "65535, true", "0, false", "65536, false"})
+  void listenPort_mustBeOneTo65535(int port, boolean valid) throws Exception {
+    Path file = write(dir, "node.conf", "staex.listen = \"0.0.0.0:" + port + "\"");
+
+    if (valid) {
+      assertThat(NodeConfig.load(file).listen()).contains(new HostPort("0.0.0.0", port));
+    } else {
+      assertThat(only(file)).hasToString(
+          file + ":1: staex.listen: \"0.0.0.0:" + port + "\" is not host:port: port " + port
+              + " (expected: 1~65535)");
+    }
+  }
+
+  @Test
+  void badParentKey_namesFileLineKeyValueAndExpectation() throws Exception {
+    String text = String.join("\n",
+        "staex {",
+        "  parents = [",
+        "    { address = \"relay1.example:7400\", key = \"" + PARENT1 + "\" },",
+        "    { address = \"relay2.example:7400\",",
+        "      key = \"abc\" }",
+        "  ]",
+        "}");
+    Path file = write(dir, "node.conf", text);
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.INVALID_VALUE);
+    assertThat(p).hasToString(file + ":5: staex.parents[1].key: \"abc\" is not an address:"
+        + " 3 characters (expected: 55)");
+  }
+
+  @Test
+  void unknownKey_withSuggestion() throws Exception {
+    Path file = write(dir, "node.conf", "staex {\n  lisen = \"0.0.0.0:7400\"\n}");
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
+        + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
+        + " forwards-dir, routing, limits, socks, dns, control)");
+  }
+
+  @Test
+  void unknownKeyInTheWrongSection_suggestsWhereItBelongs() throws Exception {
+    Path file = write(dir, "node.conf", "staex.limits.max-hops = 8");
+
+    assertThat(only(file)).hasToString(
+        file + ":1: staex.limits.max-hops: unknown key, did you mean staex.routing.max-hops?"
+            + " (expected one of: max-links, max-sessions, max-streams-per-session,"
+            + " stream-buffer-bytes, link-buffer-bytes, handshakes-per-second-per-source,"
+            + " idle-timeout, handshake-timeout)");
+  }
+
+  @Test
+  void unknownKeyFarFromAnyKnown_listsTheKnownOnes() throws Exception {
+    Path file = write(dir, "node.conf", "staex.socks.password = \"x\"");
+
+    assertThat(only(file)).hasToString(
+        file + ":1: staex.socks.password: unknown key (expected one of: listen)");
+  }
+
+  @Test
+  void unknownKeyInAListEntry_reported() throws Exception {
+    Path file = write(dir, "node.conf", String.join("\n",
+        "staex.forwards = [",
+        "  { listen = \"127.0.0.1:8080\", to = \"camera1.staex:80\", too = 1 }",
+        "]"));
+
+    assertThat(only(file)).hasToString(
+        file + ":2: staex.forwards[0].too: unknown key, did you mean to? (expected one of:"
+            + " listen, to)");
+  }
+
+  @Test
+  void misspeltTopLevelSection_reported() throws Exception {
+    Path file = write(dir, "node.conf", "stax { listen = \"0.0.0.0:7400\" }\nother = 1");
+
+    assertThat(only(file)).hasToString(file + ":1: stax: unknown key, did you mean staex?"
+        + " (expected: staex { ... }; other top-level keys are only for substitutions)");
+  }
+
+  @Test
+  void wrongType_namesTheKindFoundAndExpected() throws Exception {
+    Path file = write(dir, "node.conf", "staex.parents = \"relay1.example:7400\"");
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.WRONG_TYPE);
+    assertThat(p.toString()).startsWith(
+        file + ":1: staex.parents: \"relay1.example:7400\" is a string (expected: a list of {");
+  }
+
+  @Test
+  void nullSection_refused() throws Exception {
+    Path file = write(dir, "node.conf", "staex.trust = null\nstaex.parents = [ null ]");
+
+    BadConfigException e = refused(file);
+
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+        file + ":1: staex.trust: is null (expected: an object: trust { ... })",
+        file + ":2: staex.parents[0]: is null (expected: { address = \"host:port\","
+            + " key = \"<the parent's address>\" })");
+  }
+
+  @Test
+  void missingKeyInAnEntry_pointsAtTheEntry() throws Exception {
+    Path file = write(dir, "node.conf", "staex.parents = [\n  { address = \"r:7400\" }\n]");
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.MISSING_KEY);
+    assertThat(p).hasToString(file + ":2: staex.parents[0].key: is missing (expected: the"
+        + " parent's 55-character address)");
+  }
+
+  @Test
+  void duplicateServicePort_pointsAtTheFirst() throws Exception {
+    Path file = write(dir, "node.conf", String.join("\n",
+        "staex.services = [",
+        "  { port = 80, target = \"10.0.0.1:80\" }",
+        "  { port = 80, target = \"10.0.0.2:80\" }",
+        "]"));
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.DUPLICATE);
+    assertThat(p).hasToString(file + ":3: staex.services[1].port: 80 is already used by"
+        + " staex.services[0].port (" + file + ":2) (expected: each port once)");
+  }
+
+  @Test
+  void duplicateForwardListen_reported() throws Exception {
+    Path file = write(dir, "node.conf", String.join("\n",
+        "staex.forwards = [",
+        "  { listen = \"127.0.0.1:8080\", to = \"camera1.staex:80\" }",
+        "  { listen = \"127.0.0.1:8080\", to = \"camera2.staex:80\" }",
+        "]"));
+
+    assertThat(only(file)).hasToString(file + ":3: staex.forwards[1].listen: \"127.0.0.1:8080\""
+        + " is already used by staex.forwards[0].listen (" + file + ":2) (expected: each listen"
+        + " address once)");
+  }
+
+  @Test
+  void listenAddressUsedBySocksAndAForward_reported() throws Exception {
+    Path file = write(dir, "node.conf", String.join("\n",
+        "staex.forwards = [ { listen = \"127.0.0.1:1080\", to = \"camera1.staex:80\" } ]",
+        "staex.socks.listen = \"127.0.0.1:1080\""));
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.key()).isEqualTo("staex.socks.listen");
+    assertThat(p.reason()).isEqualTo(Reason.DUPLICATE);
+  }
+
+  @Test
+  void duplicateParent_reported() throws Exception {
+    Path file = write(dir, "node.conf", String.join("\n",
+        "staex.parents = [",
+        "  { address = \"r1:7400\", key = \"" + PARENT1 + "\" }",
+        "  { address = \"r2:7400\", key = \"" + PARENT1 + "\" }",
+        "]"));
+
+    assertThat(only(file).key()).isEqualTo("staex.parents[1].key");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"max-links = 0", "max-sessions = -5", "max-streams-per-session = 0",
+      "handshakes-per-second-per-source = 0"})
+  void zeroOrNegativeLimit_refused(String setting) throws Exception {
+    Path file = write(dir, "node.conf", "staex.limits {\n  " + setting + "\n}");
+    String key = setting.substring(0, setting.indexOf(' '));
+    String value = setting.substring(setting.indexOf('=') + 2);
+
+    assertThat(only(file)).hasToString(
+        file + ":2: staex.limits." + key + ": " + value + " is out of range (expected: >= 1)");
+  }
+
+  @Test
+  void badSizes_refused() throws Exception {
+    Path file = write(dir, "node.conf", String.join("\n",
+        "staex.limits {",
+        "  stream-buffer-bytes = 0",
+        "  link-buffer-bytes = 4T",
+        "}",
+        "staex.limits.link-buffer-bytes = lots"));
+
+    BadConfigException e = refused(file);
+
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+        file + ":2: staex.limits.stream-buffer-bytes: 0 is out of range (expected: bytes, a"
+            + " number or a size such as 256K or 4M (powers of 1024), 1 to 2147483647)",
+        file + ":5: staex.limits.link-buffer-bytes: \"lots\" is not a size (expected: bytes, a"
+            + " number or a size such as 256K or 4M (powers of 1024), 1 to 2147483647)");
+  }
+
+  @Test
+  void badDurations_refused() throws Exception {
+    Path file = write(dir, "node.conf", String.join("\n",
+        "staex.limits {",
+        "  idle-timeout = 300",
+        "  handshake-timeout = 0s",
+        "}",
+        "staex.routing.withdraw-grace = soon",
+        "staex.routing.parent-hold-down = \"60\""));
+
+    BadConfigException e = refused(file);
+
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+        file + ":2: staex.limits.idle-timeout: 300 has no unit (expected: a duration with a"
+            + " unit, e.g. 500ms, 5s, 2m, 1h, 1d)",
+        file + ":3: staex.limits.handshake-timeout: \"0s\" is not positive (expected: a duration"
+            + " with a unit, e.g. 500ms, 5s, 2m, 1h, 1d, greater than zero)",
+        file + ":5: staex.routing.withdraw-grace: \"soon\" is not a duration (expected: a"
+            + " duration with a unit, e.g. 500ms, 5s, 2m, 1h, 1d)",
+        file + ":6: staex.routing.parent-hold-down: \"60\" has no unit (expected: a duration"
+            + " with a unit, e.g. 500ms, 5s, 2m, 1h, 1d)");
+  }
+
+  @Test
+  void routingRuleBroken_blamedOnTheKeySetInTheFile() throws Exception {
+    String text = "staex.routing {\n  refresh-interval = 15m\n}";
+    Path file = write(dir, "node.conf", text);
+
+    ConfigProblem p = only(file);
+
+    assertThat(p).hasToString(file + ":2: staex.routing.refresh-interval: \"15m\" breaks a rule:"
+        + " state-lifetime: 20m (expected: at least twice refresh-interval 15m, or states expire"
+        + " between refreshes)");
+  }
+
+  @Test
+  void routingRangeBroken_reportedAtThatKey() throws Exception {
+    Path file = write(dir, "node.conf", "staex.routing.max-hops = 300");
+
+    assertThat(only(file)).hasToString(
+        file + ":1: staex.routing.max-hops: 300 (expected: 1~255)");
+  }
+
+  @Test
+  void badTrustEntries_eachReported() throws Exception {
+    Path file = write(dir, "node.conf", String.join("\n",
+        "staex.trust {",
+        "  networks = [ \"" + NETWORK + "\", \"nope\" ]",
+        "  revoked = [ \"serial:zz\" ]",
+        "}"));
+
+    BadConfigException e = refused(file);
+
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+        file + ":2: staex.trust.networks[1]: \"nope\" is not an address: 4 characters"
+            + " (expected: 55)",
+        file + ":3: staex.trust.revoked[0]: \"serial:zz\" is not a revocation: character 'z' in"
+            + " serial (expected: hex digits 0-9, a-f)");
+  }
+
+  @Test
+  void badForwardTarget_reported() throws Exception {
+    Path file = write(dir, "node.conf",
+        "staex.forwards = [ { listen = \"127.0.0.1:8080\", to = \"camera1.lan:80\" } ]");
+
+    assertThat(only(file)).hasToString(file + ":1: staex.forwards[0].to: \"camera1.lan:80\" is"
+        + " not a target: 'camera1.lan' is not a .staex name (expected: <address>.staex or"
+        + " <name>.staex)");
+  }
+
+  @Test
+  void emptyKeyPath_refused() throws Exception {
+    Path file = write(dir, "node.conf", "staex.key = \"\"");
+
+    assertThat(only(file)).hasToString(
+        file + ":1: staex.key: \"\" is empty (expected: the node's private key file)");
+  }
+
+  @Test
+  void severalProblems_reportedTogetherInOneException() throws Exception {
+    String text = String.join("\n",
+        "staex {",
+        "  lisen = \"0.0.0.0:7400\"",
+        "  parents = [ { address = \"relay1.example:0\", key = \"abc\" } ]",
+        "  services = [ { port = 80, target = \"10.0.0.1\" } ]",
+        "  limits.max-links = 0",
+        "  routing.keepalive-interval = 5",
+        "}");
+    Path file = write(dir, "node.conf", text);
+
+    BadConfigException e = refused(file);
+
+    assertThat(e.problems()).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
+        "staex.lisen", "staex.parents[0].address", "staex.parents[0].key",
+        "staex.services[0].target", "staex.limits.max-links",
+        "staex.routing.keepalive-interval");
+    assertThat(e.problems()).allSatisfy(p -> {
+      assertThat(p.file()).isEqualTo(file.toString());
+      assertThat(p.line()).isPositive();
+      assertThat(p.detail()).contains("expected");
+    });
+    assertThat(e.getMessage()).startsWith("6 problems:\n");
+    assertThat(e.problems().stream().filter(p -> p.key().equals("staex.limits.max-links")))
+        .extracting(ConfigProblem::line).containsExactly(lineOf(text, "max-links"));
+  }
+
+  @Test
+  void problemInAnIncludedFile_namesThatFile() throws Exception {
+    Path common = write(dir, "common.conf", "\nstaex.listen = \"0.0.0.0\"");
+    Path file = write(dir, "node.conf", "include \"common.conf\"");
+
+    assertThat(only(file)).hasToString(common + ":2: staex.listen: \"0.0.0.0\" is not host:port:"
+        + " no port (expected: host:port, e.g. 127.0.0.1:8080)");
+  }
+
+  @Test
+  void syntaxError_namesFileAndLine() throws Exception {
+    Path file = write(dir, "node.conf", "staex {\n  listen = \"0.0.0.0:7400\"\n  parents = [\n}");
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.SYNTAX);
+    assertThat(p.file()).isEqualTo(file.toString());
+    assertThat(p.line()).isEqualTo(4);
+  }
+
+  @Test
+  void unresolvedSubstitution_reported() throws Exception {
+    Path file = write(dir, "node.conf", "staex.listen = ${nowhere}");
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.SYNTAX);
+    assertThat(p.toString()).startsWith(file + ":1: ").contains("nowhere");
+  }
+
+  @Test
+  void missingFile_reported() throws IOException {
+    Path file = dir.resolve("absent.conf");
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.UNREADABLE);
+    assertThat(p).hasToString(file + ": no such file");
+  }
+
+  private static BadConfigException refused(Path file) {
+    return catchThrowableOfType(BadConfigException.class, () -> NodeConfig.load(file));
+  }
+
+  private static ConfigProblem only(Path file) {
+    BadConfigException e = refused(file);
+    assertThat(e).as("load(%s) refused", file).isNotNull();
+    assertThat(e.problems()).as(e.getMessage()).hasSize(1);
+    assertThat(e).hasMessage(e.problems().get(0).toString());
+    return e.problems().get(0);
+  }
+}

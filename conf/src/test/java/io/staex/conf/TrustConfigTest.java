@@ -1,0 +1,72 @@
+package io.staex.conf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.Purpose;
+import io.staex.crypto.Rejection;
+import io.staex.crypto.TrustPolicy;
+import io.staex.testing.Seeded;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TrustConfigTest {
+  private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+  private static final Identity OWN = Identity.generate(Seeded.random(10));
+  private static final Identity PARTNER = Identity.generate(Seeded.random(11));
+  private static final Identity NODE = Identity.generate(Seeded.random(12));
+
+  @Test
+  void policy_trustsOwnAndListedNetworksAndPinsNodes() {
+    TrustConfig trust =
+        new TrustConfig(List.of(PARTNER.address()), List.of(NODE.address()), List.of());
+
+    TrustPolicy policy = trust.policy(OWN.address());
+
+    assertThat(policy.trustedNetworks())
+        .containsExactlyInAnyOrder(OWN.address(), PARTNER.address());
+    assertThat(policy.pinnedNodes()).containsExactly(NODE.address());
+  }
+
+  @Test
+  void policy_refusesRevokedSerialAndKey() {
+    Certificate cert = certificate(PARTNER);
+    TrustConfig bySerial = new TrustConfig(
+        List.of(PARTNER.address()), List.of(), List.of(new Revocation.Serial(cert.serial())));
+    TrustConfig byKey = new TrustConfig(
+        List.of(PARTNER.address()), List.of(), List.of(new Revocation.Key(PARTNER.address())));
+    TrustConfig none = new TrustConfig(List.of(PARTNER.address()), List.of(), List.of());
+
+    assertThat(none.policy(OWN.address()).check(cert, Purpose.SESSION, NOW).isAccepted()).isTrue();
+    assertThat(bySerial.policy(OWN.address()).check(cert, Purpose.SESSION, NOW).rejection())
+        .isEqualTo(Rejection.REVOKED);
+    assertThat(byKey.policy(OWN.address()).check(cert, Purpose.SESSION, NOW).rejection())
+        .isEqualTo(Rejection.REVOKED);
+  }
+
+  @Test
+  void lists_copiedAndImmutable() {
+    List<Revocation> revoked = new ArrayList<>();
+    TrustConfig trust = new TrustConfig(List.of(), List.of(), revoked);
+    revoked.add(new Revocation.Serial(BigInteger.ONE));
+
+    assertThat(trust.revoked()).isEmpty();
+    assertThatThrownBy(() -> trust.revoked().add(new Revocation.Serial(BigInteger.TWO)))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(TrustConfig.none()).isEqualTo(new TrustConfig(List.of(), List.of(), List.of()));
+  }
+
+  private static Certificate certificate(Identity network) {
+    return Certificate.issue(
+        network, NODE.address(), Optional.empty(), Set.of(), NOW.minus(Duration.ofDays(1)),
+        NOW.plus(Duration.ofDays(1)), Seeded.random(13));
+  }
+}
