@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param refreshInterval how often a node re-signs its own state and resends its subtree's
  * @param stateLifetime a state not refreshed within this time expires (must exceed
  *     refreshInterval several times)
- * @param parentHoldDown how long a preferred parent must stay up before it is taken back
+ * @param parentHoldDown how long a preferred parent that comes back (its link went down before)
+ *     must stay up before it is taken back; one up for the first time is taken at once
  * @param maxHops the longest path a frame or lookup may take (its initial TTL)
  * @param maxStates most node states one node keeps; updates beyond it are dropped and counted
  * @param maxServices most services one node state may advertise

@@ -226,8 +226,13 @@ class RoutingNodeTest {
     net.add(3, 1, 2);
     net.link(1, 0);
     net.link(2, 0);
+    net.link(3, 1);
     net.link(3, 2);
+    assertThat(net.node(3).activeParent()).contains(address(1));
+    // 1 goes down: 3 moves to 2. Only a parent that went down waits out the hold-down.
+    net.cut(3, 1);
     assertThat(net.node(3).activeParent()).contains(address(2));
+    assertThat(net.node(2).knows(address(3))).isTrue();
 
     net.link(3, 1);
     net.advance(SETTINGS.parentHoldDown().minusSeconds(1));

@@ -16,9 +16,12 @@ import java.util.Optional;
  *       first: the first parent to come up);
  *   <li>when the active parent goes down, the most preferred parent still up becomes active at
  *       once, even one still in its hold-down;
- *   <li>a parent more preferred than the active one becomes active only once it has been up
- *       continuously for {@code holdDown}; going down before then cancels that, so a flapping
- *       parent is never taken back;
+ *   <li>a parent more preferred than the active one whose link comes up for the first time (it
+ *       has never gone down since this selector was created) becomes active at once: it never
+ *       failed, it was only slower to connect, as at a cold start;
+ *   <li>a parent more preferred than the active one that comes back (its link has gone down at
+ *       least once) becomes active only once it has been up continuously for {@code holdDown};
+ *       going down before then cancels that, so a flapping parent is never taken back;
  *   <li>a less preferred parent coming up changes nothing.
  * </ul>
  *
@@ -34,12 +37,15 @@ public final class ParentSelector {
   private final Duration holdDown;
   /** When each parent's link last came up, by priority; null while it is down. */
   private final Instant[] upSince;
+  /** Whether each parent's link has gone down at least once, by priority: it is on probation. */
+  private final boolean[] wentDown;
   /** Priority of the active parent, or NONE. */
   private int active = NONE;
 
   /**
    * @param parents in priority order, most preferred first; no duplicates; empty for a root
-   * @param holdDown how long a more preferred parent must stay up before it is taken back
+   * @param holdDown how long a more preferred parent that comes back (its link went down before)
+   *     must stay up before it is taken back
    */
   public ParentSelector(List<Address> parents, Duration holdDown) {
     this.parents = List.copyOf(parents);
@@ -52,6 +58,7 @@ public final class ParentSelector {
     }
     this.holdDown = holdDown;
     this.upSince = new Instant[this.parents.size()];
+    this.wentDown = new boolean[this.parents.size()];
   }
 
   /** The parents in priority order. */
@@ -70,7 +77,9 @@ public final class ParentSelector {
   }
 
   /**
-   * The link to {@code neighbour} is up; a parent already up keeps its hold-down running.
+   * The link to {@code neighbour} is up; a parent already up keeps its hold-down running. A more
+   * preferred parent whose link never went down is taken at once; one that comes back starts its
+   * hold-down.
    *
    * @return whether the active parent changed
    */
@@ -83,14 +92,16 @@ public final class ParentSelector {
   }
 
   /**
-   * The link to {@code neighbour} is down.
+   * The link to {@code neighbour} is down; from now on that parent waits out the hold-down
+   * whenever it comes back. (A report for a link that is not up does not count as going down.)
    *
    * @return whether the active parent changed
    */
   public boolean linkDown(Address neighbour, Instant now) {
     int p = parents.indexOf(neighbour);
-    if (p >= 0) {
+    if (p >= 0 && upSince[p] != null) {
       upSince[p] = null;
+      wentDown[p] = true;
     }
     return update(now);
   }
@@ -104,11 +115,14 @@ public final class ParentSelector {
     return update(now);
   }
 
-  /** When the next hold-down ends ({@link Instant#MAX} if none is running). */
+  /**
+   * When the next hold-down ends ({@link Instant#MAX} if none is running): only parents that came
+   * back run one.
+   */
   public Instant nextTimer() {
     Instant next = Instant.MAX;
     for (int p = 0; p < active; p++) {
-      if (upSince[p] != null && upSince[p].plus(holdDown).isBefore(next)) {
+      if (upSince[p] != null && wentDown[p] && upSince[p].plus(holdDown).isBefore(next)) {
         next = upSince[p].plus(holdDown);
       }
     }
@@ -121,7 +135,7 @@ public final class ParentSelector {
       active = mostPreferredUp();
     }
     for (int p = 0; p < active; p++) {
-      if (upSince[p] != null && !now.isBefore(upSince[p].plus(holdDown))) {
+      if (upSince[p] != null && (!wentDown[p] || !now.isBefore(upSince[p].plus(holdDown)))) {
         active = p;
         break;
       }

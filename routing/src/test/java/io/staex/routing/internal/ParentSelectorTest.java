@@ -10,7 +10,11 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Parents A, B, C in that priority order; hold-down one minute. */
+/**
+ * Parents A, B, C in that priority order; hold-down one minute. The hold-down applies only to a
+ * parent that comes back (its link went down before), so the tests about it first bring that
+ * parent up and take it down.
+ */
 class ParentSelectorTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   private static final Duration HOLD_DOWN = Duration.ofSeconds(60);
@@ -51,6 +55,67 @@ class ParentSelectorTest {
   }
 
   @Test
+  void preferredParentUpForTheFirstTime_takenAtOnce() {
+    selector.linkUp(C, at(0));
+
+    assertThat(selector.linkUp(B, at(5))).as("B never went down: no hold-down").isTrue();
+    assertThat(selector.active()).hasValue(B);
+    assertThat(selector.linkUp(A, at(6))).isTrue();
+    assertThat(selector.active()).hasValue(A);
+    assertThat(selector.nextTimer()).isEqualTo(Instant.MAX);
+  }
+
+  @Test
+  void preferredParentBackAfterGoingDown_waitsOutHoldDown() {
+    selector.linkUp(A, at(0));
+    selector.linkDown(A, at(5)); // before B was even up: it still went down
+    assertThat(selector.active()).isEmpty();
+    selector.linkUp(B, at(6));
+
+    assertThat(selector.linkUp(A, at(10))).as("A comes back: on probation").isFalse();
+    assertThat(selector.active()).hasValue(B);
+    assertThat(selector.nextTimer()).isEqualTo(at(70));
+    assertThat(selector.tick(at(69))).isFalse();
+    assertThat(selector.tick(at(70))).isTrue();
+    assertThat(selector.active()).hasValue(A);
+  }
+
+  @Test
+  void coldStart_backupFirstThenPreferred_switchesAtOnce() {
+    // All links come up within milliseconds of each other, the least preferred first.
+    assertThat(selector.linkUp(C, T0.plusMillis(1))).isTrue();
+    assertThat(selector.linkUp(B, T0.plusMillis(3))).isTrue();
+    assertThat(selector.active()).hasValue(B);
+    assertThat(selector.linkUp(A, T0.plusMillis(4))).isTrue();
+
+    assertThat(selector.active()).hasValue(A);
+    assertThat(selector.nextTimer()).as("nothing on probation").isEqualTo(Instant.MAX);
+  }
+
+  @Test
+  void firstTimeParent_takenAtOnce_whileAMorePreferredOneWaitsOutItsHoldDown() {
+    selector.linkUp(A, at(0));
+    selector.linkUp(C, at(0));
+    selector.linkDown(A, at(1)); // C takes over
+    selector.linkUp(A, at(10)); // on probation until 70
+
+    assertThat(selector.linkUp(B, at(20))).as("B never went down").isTrue();
+    assertThat(selector.active()).hasValue(B);
+    assertThat(selector.nextTimer()).as("A's hold-down still runs").isEqualTo(at(70));
+    assertThat(selector.tick(at(70))).isTrue();
+    assertThat(selector.active()).hasValue(A);
+  }
+
+  @Test
+  void downReportForALinkNeverUp_doesNotCountAsGoingDown() {
+    selector.linkUp(B, at(0));
+    assertThat(selector.linkDown(A, at(1))).isFalse();
+
+    assertThat(selector.linkUp(A, at(2))).as("A's link was never up, so never went down").isTrue();
+    assertThat(selector.active()).hasValue(A);
+  }
+
+  @Test
   void preferredParentBack_takenOnlyAfterHoldDown() {
     selector.linkUp(A, at(0));
     selector.linkUp(B, at(0));
@@ -69,8 +134,11 @@ class ParentSelectorTest {
 
   @Test
   void lateTick_stillTakesThePreferredParentBack() {
+    selector.linkUp(A, at(0));
     selector.linkUp(B, at(0));
+    selector.linkDown(A, at(1));
     selector.linkUp(A, at(5));
+    assertThat(selector.active()).hasValue(B);
 
     assertThat(selector.tick(at(500))).isTrue();
     assertThat(selector.active()).hasValue(A);
@@ -78,8 +146,11 @@ class ParentSelectorTest {
 
   @Test
   void holdDownPassedWithoutTick_appliedByTheNextInput() {
+    selector.linkUp(A, at(0));
     selector.linkUp(B, at(0));
+    selector.linkDown(A, at(1));
     selector.linkUp(A, at(5));
+    assertThat(selector.active()).hasValue(B);
 
     assertThat(selector.linkUp(C, at(70))).as("the rules run at every input's now").isTrue();
     assertThat(selector.active()).hasValue(A);
@@ -87,7 +158,9 @@ class ParentSelectorTest {
 
   @Test
   void flappingPreferredParent_isNeverTakenBack() {
+    selector.linkUp(A, at(0));
     selector.linkUp(B, at(0));
+    assertThat(selector.linkDown(A, at(5))).isTrue(); // the first drop: B takes over
     for (int t = 10; t < 600; t += 50) {
       // A is up for 40 s, down for 10 s, over and over: never the full minute.
       assertThat(selector.linkUp(A, at(t))).isFalse();
@@ -102,7 +175,9 @@ class ParentSelectorTest {
 
   @Test
   void repeatedLinkUp_doesNotRestartTheHoldDown() {
+    selector.linkUp(A, at(0));
     selector.linkUp(B, at(0));
+    selector.linkDown(A, at(5));
     selector.linkUp(A, at(10));
     selector.linkUp(A, at(50)); // a duplicate report
 
@@ -112,8 +187,10 @@ class ParentSelectorTest {
 
   @Test
   void activeDownWhilePreferredOnProbation_takesThePreferredAtOnce() {
+    selector.linkUp(A, at(0));
     selector.linkUp(C, at(0));
-    selector.linkUp(A, at(10));
+    selector.linkDown(A, at(5)); // C takes over
+    assertThat(selector.linkUp(A, at(10))).as("on probation").isFalse();
 
     assertThat(selector.linkDown(C, at(20))).isTrue();
 
@@ -122,9 +199,14 @@ class ParentSelectorTest {
 
   @Test
   void severalOnProbation_earliestTimerFirst_mostPreferredDueWins() {
+    selector.linkUp(A, at(0));
+    selector.linkUp(B, at(0));
     selector.linkUp(C, at(0));
+    selector.linkDown(A, at(1));
+    selector.linkDown(B, at(2)); // C takes over
     selector.linkUp(B, at(10));
     selector.linkUp(A, at(30));
+    assertThat(selector.active()).hasValue(C);
     assertThat(selector.nextTimer()).isEqualTo(at(70));
 
     assertThat(selector.tick(at(70))).isTrue();
@@ -146,6 +228,8 @@ class ParentSelectorTest {
 
     assertThat(selector.linkUp(B, at(3))).isTrue();
     assertThat(selector.active()).hasValue(B);
+    assertThat(selector.linkUp(A, at(4))).as("A comes back: on probation").isFalse();
+    assertThat(selector.nextTimer()).isEqualTo(at(64));
   }
 
   @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.staex.routing.NodeState;
 import io.staex.routing.RoutingEvent.ActiveParentChanged;
+import io.staex.routing.RoutingMessage.StateUpdate;
+import io.staex.routing.RoutingMessage.Withdraw;
 import io.staex.routing.RoutingSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Parent selection under failure: failover to the second parent, the races between the
- * withdrawal of the old path and the announcement of the new one, hold-down, flapping.
+ * withdrawal of the old path and the announcement of the new one, hold-down of a parent that
+ * comes back, flapping, and a cold start where the backup connects first (no hold-down).
  *
  * <p>Failover time is measured from the crash to the moment the child's whole subtree is
  * delivered from the root again (and stays so), in keepalive periods. Detection is the
@@ -153,7 +156,8 @@ class FailoverScenariosTest {
     Diamond g = Diamond.build(Sims.network(15));
     converge(g.net);
 
-    // a crashes; c moves to b.
+    // a crashes; c moves to b. c's link to a goes down, so a comes back (not up for the first
+    // time) and has to wait out the hold-down.
     Instant crash = g.net.now();
     g.net.kill(g.a);
     converge(g.net);
@@ -185,8 +189,9 @@ class FailoverScenariosTest {
     converge(g.net);
     SimLink ca = g.net.link(g.c, g.a);
 
-    // The c-a connection drops every 20 s for 5 minutes (each time c redials at once): a is
-    // never up for the 60 s hold-down, so c must stay with b the whole time.
+    // The c-a connection drops every 20 s for 5 minutes (each time c redials at once): after the
+    // first drop, a only ever comes back, and is never up for the 60 s hold-down, so c must stay
+    // with b the whole time.
     Instant start = g.net.now();
     for (int k = 0; k < 15; k++) {
       g.net.at(start.plusSeconds(20L * k), () -> g.net.close(ca));
@@ -205,32 +210,57 @@ class FailoverScenariosTest {
   }
 
   @Test
-  void coldStartRace_backupUpFirst_switchToPreferredAfterHoldDown_keepsTheSubtree() {
-    // r <- {a, b}; x has parents [a, b]; y hangs under x. The x-a link is slow (500 ms one
-    // way, so its handshake takes 2 s): x attaches to b first and takes a only after a has
-    // been up for the 60 s hold-down. b's uplink is slow too (2 s): when x switches, its full
-    // view reaches r through a before its Withdraw reaches r through b. r then holds y's
-    // unchanged state (same sequence number) under b, and the Withdraw from b must not
-    // remove it: y still hangs under x, now under a.
+  void coldStartRace_backupUpFirst_switchesToPreferredAtOnce_keepsTheSubtree() {
+    // r <- {a, b}; x has parents [a, b]; y hangs under x. One-way latencies (a connection takes
+    // four): x-b 1 s (up at 4 s), b-r 1.5 s (up at 6 s), x-a 2 s (up at 8 s). x attaches to b
+    // first, and r learns x and y through b at 7.5 s. When x-a comes up, x takes a at once: a
+    // never went down, it only connected last, so there is no hold-down. x's full view reaches r
+    // through a (10 s) before its Withdraw reaches r through b (10.5 s). r then holds y's
+    // unchanged state (same sequence number) under a, and the Withdraw from b must not remove
+    // it: y still hangs under x, now under a.
     SimNetwork net = Sims.network(17);
     SimNode r = net.addNode("r", List.of());
     SimNode a = net.addNode("a", List.of(r));
     SimNode b = net.addNode("b", List.of(r));
     SimNode x = net.addNode("x", List.of(a, b));
     SimNode y = net.addNode("y", List.of(x));
-    net.setProfile(net.link(x, a), LinkProfile.defaults().withLatency(Duration.ofMillis(500), Duration.ZERO));
-    net.setProfile(net.link(b, r), LinkProfile.defaults().withLatency(Duration.ofSeconds(2), Duration.ZERO));
+    net.setProfile(net.link(x, b), LinkProfile.defaults().withLatency(Duration.ofSeconds(1), Duration.ZERO));
+    net.setProfile(net.link(b, r), LinkProfile.defaults().withLatency(Duration.ofMillis(1500), Duration.ZERO));
+    net.setProfile(net.link(x, a), LinkProfile.defaults().withLatency(Duration.ofSeconds(2), Duration.ZERO));
+    Watch xaUp = net.watch(() -> net.link(x, a).isUp());
+    Instant[] yThroughA = {null};
+    Instant[] yWithdrawnByB = {null};
+    net.intercept((from, to, m) -> {
+      if (to == r && from == a && yThroughA[0] == null && m instanceof StateUpdate u
+          && u.states().stream().anyMatch(s -> s.address().equals(y.address()))) {
+        yThroughA[0] = net.now();
+      }
+      if (to == r && from == b && yWithdrawnByB[0] == null && m instanceof Withdraw w
+          && w.nodes().contains(y.address())) {
+        yWithdrawnByB[0] = net.now();
+      }
+      return m;
+    });
     net.startAll();
 
-    net.runFor(Duration.ofSeconds(10));
+    net.runFor(Duration.ofMillis(7900));
     assertThat(x.routing().activeParent()).contains(b.address());
-    assertThat(r.routing().knows(y.address())).isTrue();
+    assertThat(net.link(x, a).isUp()).isFalse();
+    assertThat(net.trace(r, y.address()).hops()).as("r reaches y through b").contains(b.address());
 
     converge(net);
+    Instant up = xaUp.holdsSince().orElseThrow(() -> new AssertionError("x-a never up"));
     assertThat(changesSince(x, SimNetwork.EPOCH)).containsExactly(
         new ActiveParentChanged(Optional.empty(), Optional.of(b.address())),
         new ActiveParentChanged(Optional.of(b.address()), Optional.of(a.address())));
+    assertThat(x.observed().stream().filter(o -> o.event() instanceof ActiveParentChanged)
+        .reduce((first, second) -> second).orElseThrow().at())
+        .as("no hold-down: x takes a at the instant its link to a comes up").isEqualTo(up);
+    // The race did happen: the new path first, then the Withdraw of the old one.
+    assertThat(yThroughA[0]).as("y's state through a").isNotNull();
+    assertThat(yWithdrawnByB[0]).as("b's Withdraw of y").isNotNull().isAfter(yThroughA[0]);
     assertThat(r.routing().knows(y.address())).as("r still knows y").isTrue();
+    assertThat(net.trace(r, y.address()).outcome()).isEqualTo(Trace.Outcome.DELIVERED);
     assertInvariants(net);
   }
 
