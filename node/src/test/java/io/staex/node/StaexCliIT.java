@@ -179,6 +179,18 @@ class StaexCliIT {
   }
 
   @Test
+  void launcher_runsTheBuiltJarOnTheNewestJdk() {
+    Path launcher = jar.getParent().getParent().getParent().resolve("staex");
+    assertThat(launcher).isExecutable();
+
+    Result r = ExternalTool.run(dir, Duration.ofSeconds(60), null,
+        List.of(launcher.toString(), "--version"));
+
+    assertThat(r.assertSuccess().stdout()).startsWith("staex ").contains("Java ");
+    assertThat(r.stderr()).as("no rebuild: the jar is fresh after mvn package").doesNotContain("building");
+  }
+
+  @Test
   void help_isAvailableEverywhere() {
     for (List<String> cmd : List.<List<String>>of(List.of(), List.of("keygen"), List.of("network"), List.of("network", "create"),
         List.of("cert"), List.of("cert", "issue"), List.of("cert", "show"), List.of("addr"), List.of("demo"))) {
