@@ -1,0 +1,244 @@
+package io.staex.proxy.link;
+
+import static io.staex.proxy.link.LinkFixtures.FAST;
+import static io.staex.proxy.link.LinkFixtures.QUICK;
+import static io.staex.proxy.link.LinkFixtures.address;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.EventLoopGroup;
+import io.staex.crypto.Identity;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.link.LinkFixtures.Recorder;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two nodes over real sockets on 127.0.0.1. */
+class LinkTest {
+  static EventLoopGroup group;
+  static final Identity NETWORK = LinkFixtures.network(1);
+  static final Identity OTHER_NETWORK = LinkFixtures.network(2);
+  static final LinkCredentials PARENT = LinkFixtures.node(NETWORK, 10);
+  static final LinkCredentials CHILD = LinkFixtures.node(NETWORK, 11);
+  static final LinkCredentials STRANGER = LinkFixtures.node(OTHER_NETWORK, 12);
+  static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
+
+  final List<AutoCloseable> closing = new ArrayList<>();
+
+  @BeforeAll
+  static void startGroup() {
+    group = LinkTransport.newEventLoopGroup(2);
+  }
+
+  @AfterAll
+  static void stopGroup() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = closing.size() - 1; i >= 0; i--) {
+      closing.get(i).close();
+    }
+  }
+
+  <T extends AutoCloseable> T closeLater(T c) {
+    closing.add(c);
+    return c;
+  }
+
+  LinkServer server(LinkCredentials creds, InetSocketAddress bind, int maxLinks, Recorder r) {
+    return closeLater(LinkServer.start(group, bind, creds, FAST, maxLinks, r));
+  }
+
+  ParentConnector dial(LinkCredentials creds, InetSocketAddress to, LinkCredentials parent,
+      Recorder r) {
+    return closeLater(
+        ParentConnector.start(group, to, address(parent), creds, FAST, QUICK, r));
+  }
+
+  static LinkFrame.Packet packet(Random random, int size) {
+    byte[] payload = new byte[size];
+    random.nextBytes(payload);
+    return LinkFrame.Packet.of(NodeKey.of(address(PARENT)), NodeKey.of(address(CHILD)),
+        List.of(), FrameBytes.copyOf(payload));
+  }
+
+  static LinkFrame.Routing routing(Random random, int size, boolean more) {
+    byte[] chunk = new byte[size];
+    random.nextBytes(chunk);
+    return new LinkFrame.Routing(more, FrameBytes.copyOf(chunk));
+  }
+
+  @Test
+  void twoNodes_linkUpAndExchangeFramesBothWays() throws Exception {
+    Recorder parentSide = new Recorder();
+    Recorder childSide = new Recorder();
+    LinkServer server = server(PARENT, ANY, 8, parentSide);
+    dial(CHILD, server.localAddress(), PARENT, childSide);
+
+    Link toParent = childSide.up();
+    Link toChild = parentSide.up();
+    assertThat(toParent.peer()).isEqualTo(address(PARENT));
+    assertThat(toChild.peer()).isEqualTo(address(CHILD));
+    assertThat(toChild.peerCertificate()).isEqualTo(CHILD.certificate());
+
+    Random random = new Random(7);
+    List<LinkFrame> up = List.of(routing(random, 1, true), routing(random, 1000, false),
+        packet(random, 0), packet(random, FrameLimits.MAX_PACKET_PAYLOAD), packet(random, 33));
+    List<LinkFrame> down = List.of(packet(random, 5000), routing(random, FrameLimits.MAX_ROUTING_CHUNK, false));
+    toParent.send(up);
+    toChild.send(down);
+    toChild.send(down.get(0));
+    for (LinkFrame f : up) {
+      assertThat(parentSide.frame()).isEqualTo(f);
+    }
+    for (LinkFrame f : down) {
+      assertThat(childSide.frame()).isEqualTo(f);
+    }
+    assertThat(childSide.frame()).isEqualTo(down.get(0));
+    assertThat(server.counters().linksUp()).isEqualTo(1);
+
+    toParent.close();
+    assertThat(childSide.down()).isEqualTo("closed locally");
+    assertThat(parentSide.down()).isEqualTo("closed by peer");
+  }
+
+  @Test
+  void childOfAnotherNetwork_refusedByServer() throws Exception {
+    Recorder parentSide = new Recorder();
+    Recorder childSide = new Recorder();
+    LinkServer server = server(PARENT, ANY, 8, parentSide);
+    ParentConnector c = dial(STRANGER, server.localAddress(), PARENT, childSide);
+    waitFor(() -> server.counters().handshakesRefused() >= 2);
+    assertThat(parentSide.ups).isEmpty();
+    assertThat(childSide.ups).isEmpty();
+    assertThat(c.link()).isEmpty();
+    assertThat(c.counters().dials()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void parentOfAnotherNetwork_refusedByChild() throws Exception {
+    Recorder parentSide = new Recorder();
+    Recorder childSide = new Recorder();
+    // The stranger trusts our network, but we do not trust its: the child refuses message 2.
+    LinkCredentials trusting = new LinkCredentials(STRANGER.identity(), STRANGER.certificate(),
+        io.staex.crypto.TrustPolicy.builder(OTHER_NETWORK.address())
+            .trustNetwork(NETWORK.address()).build(),
+        STRANGER.clock(), STRANGER.random());
+    LinkServer server = server(trusting, ANY, 8, parentSide);
+    ParentConnector c = dial(CHILD, server.localAddress(), STRANGER, childSide);
+    waitFor(() -> c.counters().handshakesRefused() >= 2);
+    assertThat(server.counters().handshakesRefused()).isZero();
+    assertThat(childSide.ups).isEmpty();
+    // IK: the responder is done when it sends message 2, so its side comes up, then goes down
+    // when the child hangs up without a word.
+    assertThat(parentSide.down()).isEqualTo("closed by peer");
+  }
+
+  @Test
+  void dialledBeforeServerStarts_retriesUntilItLinksUp() throws Exception {
+    LinkServer probe = LinkServer.start(group, ANY, PARENT, FAST, 1, new Recorder());
+    InetSocketAddress port = probe.localAddress();
+    probe.close();
+    Recorder childSide = new Recorder();
+    ParentConnector c = dial(CHILD, port, PARENT, childSide);
+    waitFor(() -> c.counters().dials() >= 3);
+    assertThat(childSide.ups).isEmpty();
+    Recorder parentSide = new Recorder();
+    server(PARENT, port, 8, parentSide);
+    assertThat(childSide.up().peer()).isEqualTo(address(PARENT));
+    parentSide.up();
+  }
+
+  @Test
+  void serverKilled_childSeesLinkDownAndRelinksToNewServerOnSamePort() throws Exception {
+    Recorder parentSide = new Recorder();
+    Recorder childSide = new Recorder();
+    LinkServer first = LinkServer.start(group, ANY, PARENT, FAST, 8, parentSide);
+    InetSocketAddress port = first.localAddress();
+    ParentConnector c = dial(CHILD, port, PARENT, childSide);
+    childSide.up();
+    first.close();
+    assertThat(childSide.down()).isEqualTo("closed by peer");
+    waitFor(() -> c.link().isEmpty());
+    Recorder again = new Recorder();
+    server(PARENT, port, 8, again);
+    Link relinked = childSide.up();
+    again.up();
+    relinked.send(new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {42})));
+    assertThat(again.frame()).isEqualTo(new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {42})));
+  }
+
+  @Test
+  void maxLinksReached_nextConnectionRefused() throws Exception {
+    Recorder parentSide = new Recorder();
+    LinkServer server = server(PARENT, ANY, 1, parentSide);
+    dial(CHILD, server.localAddress(), PARENT, new Recorder());
+    parentSide.up();
+    LinkCredentials second = LinkFixtures.node(NETWORK, 13);
+    Recorder secondSide = new Recorder();
+    dial(second, server.localAddress(), PARENT, secondSide);
+    waitFor(() -> server.counters().connectionsRefused() >= 1);
+    assertThat(secondSide.ups).isEmpty();
+  }
+
+  @Test
+  void hundredMegabytesOfPackets_arriveComplete() throws Exception {
+    long total = Long.getLong("staex.linkTest.bytes", 100L << 20);
+    java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    Recorder childSide = new Recorder();
+    LinkListener counting = new Recorder() {
+      @Override
+      public void frame(Link link, LinkFrame frame) {
+        if (received.addAndGet(((LinkFrame.Packet) frame).payload().size()) >= total) {
+          done.countDown();
+        }
+      }
+    };
+    // Default keepalives: on a shared 2-core machine a cold JIT can stall a loop for 300 ms.
+    LinkServer server = closeLater(
+        LinkServer.start(group, ANY, PARENT, LinkSettings.defaults(), 8, counting));
+    closeLater(ParentConnector.start(group, server.localAddress(), address(PARENT), CHILD,
+        LinkSettings.defaults(), QUICK, childSide));
+    Link link = childSide.up();
+    LinkFrame.Packet p = packet(new Random(3), FrameLimits.MAX_PACKET_PAYLOAD);
+    List<LinkFrame> batch = java.util.Collections.nCopies(16, p);
+    long sent = 0;
+    long start = System.nanoTime();
+    while (sent < total) {
+      while (!link.isWritable()) {
+        Thread.sleep(1);
+      }
+      int n = (int) Math.min(16, (total - sent + p.payload().size() - 1) / p.payload().size());
+      link.send(batch.subList(0, n));
+      sent += (long) n * p.payload().size();
+    }
+    boolean complete = done.await(60, TimeUnit.SECONDS);
+    System.out.println("throughput: sent " + sent + " received " + received.get() + " in "
+        + (System.nanoTime() - start) / 1_000_000 + " ms on " + System.getProperty("java.version")
+        + ", link active " + link.isActive());
+    assertThat(complete).isTrue();
+    assertThat(received.get()).isEqualTo(sent);
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met in 5 s");
+      }
+      Thread.sleep(10);
+    }
+  }
+}
