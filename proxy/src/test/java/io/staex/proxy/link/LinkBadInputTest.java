@@ -61,6 +61,7 @@ class LinkBadInputTest {
 
   void linkUp() throws Exception {
     peer.handshake(PEER, address(SERVER));
+    peer.send(peer.record(List.of(new LinkFrame.Keepalive())));
     assertThat(serverSide.up().peer()).isEqualTo(address(PEER));
   }
 
@@ -72,6 +73,16 @@ class LinkBadInputTest {
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertThat(millis).isBetween(250L, 2000L);
     assertThat(server.counters().keepaliveTimeouts()).isEqualTo(1);
+  }
+
+  @Test
+  void handshakeWithoutConfirmingRecord_linkNeverUpAndClosedBySilence() throws Exception {
+    peer.handshake(PEER, address(SERVER));
+    assertThat(peer.closedByServer()).isTrue();
+    assertThat(serverSide.ups).isEmpty();
+    assertThat(serverSide.downs).isEmpty();
+    assertThat(server.counters().keepaliveTimeouts()).isEqualTo(1);
+    assertThat(server.counters().linksUp()).isZero();
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.staex.proxy.frame.LinkFrame;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(KeepaliveHandler.class);
-  private static final OutboundRecord KEEPALIVE =
-      new OutboundRecord(List.of(new LinkFrame.Keepalive()));
+  private static final OutboundRecord KEEPALIVE = LinkPipeline.KEEPALIVE_RECORD;
 
   private final LinkConfig config;
 

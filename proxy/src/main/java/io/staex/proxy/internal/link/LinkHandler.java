@@ -28,9 +28,17 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
     this.listener = config.listener();
   }
 
-  /** Called once by {@link LinkPipeline#recordPhase}, before any frame. */
+  /**
+   * Called once, before any frame: by {@link LinkPipeline#recordPhase} on the initiator, on the
+   * first record's {@link LinkPipeline.Confirmed} event on the responder.
+   */
   void linkUp() {
+    if (up || !link.isActive()) {
+      return;
+    }
     up = true;
+    config.stats().linksUp.increment();
+    log.debug("link up with {}", link);
     try {
       listener.linkUp(link);
     } catch (RuntimeException e) {
@@ -49,6 +57,15 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
       listener.frame(link, (LinkFrame) msg);
     } catch (RuntimeException e) {
       log.warn("link listener failed on a {} frame from {}", ((LinkFrame) msg).type(), link, e);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == LinkPipeline.Confirmed.EVENT) {
+      linkUp();
+    } else {
+      ctx.fireUserEventTriggered(evt);
     }
   }
 

@@ -101,9 +101,9 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     Handshake.Established established = handshake.established();
     handshake = null;
     timeout.cancel(false);
-    config.stats().linksUp.increment();
-    log.debug("link up with {} at {}", established.peer(), ctx.channel().remoteAddress());
-    LinkPipeline.recordPhase(ctx.channel(), config, established);
+    log.debug("link handshake with {} at {} done", established.peer(),
+        ctx.channel().remoteAddress());
+    LinkPipeline.recordPhase(ctx.channel(), config, established, expectedPeer != null);
   }
 
   private void write(ChannelHandlerContext ctx, byte[] message) {

@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  *                                         link          LinkFrame → LinkListener, close → linkDown
  * </pre>
  *
- * Wire: {@code u16 length || Noise message} twice (initiator first), then {@code u32 length ||
+ * The initiator's link is up when message 2 is accepted; it sends a KEEPALIVE at once, and the
+ * responder's link is up when that first record opens (key confirmation).
+ *
+ * <p>Wire: {@code u16 length || Noise message} twice (initiator first), then {@code u32 length ||
  * RecordSealer output}; the record's AAD is its own 4-byte length field, so a length cannot be
  * changed without failing the record.
  */
@@ -63,7 +66,8 @@ public final class LinkPipeline {
    * framer is swapped, which passes any record bytes that came with the last handshake message
    * to the new framer.
    */
-  static void recordPhase(Channel ch, LinkConfig config, Handshake.Established established) {
+  static void recordPhase(
+      Channel ch, LinkConfig config, Handshake.Established established, boolean initiator) {
     ChannelPipeline p = ch.pipeline();
     long keepalive = config.settings().keepaliveInterval().toMillis();
     long silence = config.settings().readTimeout().toMillis();
@@ -76,10 +80,25 @@ public final class LinkPipeline {
         .addAfter(RECORD_OPENER, KEEPALIVE, new KeepaliveHandler(config))
         .addAfter(KEEPALIVE, LINK, linkHandler);
     p.remove(HANDSHAKE);
-    linkHandler.linkUp();
+    if (initiator) {
+      // Key confirmation for the responder, which is done before we accepted its message 2.
+      ch.writeAndFlush(KEEPALIVE_RECORD, ch.voidPromise());
+      linkHandler.linkUp();
+    }
     p.replace(HANDSHAKE_FRAMER, RECORD_FRAMER, new LengthFieldBasedFrameDecoder(
         RECORD_LENGTH_SIZE + config.settings().maxRecordSize(), 0, RECORD_LENGTH_SIZE, 0, 0));
   }
+
+  static final OutboundRecord KEEPALIVE_RECORD =
+      new OutboundRecord(java.util.List.of(new io.staex.proxy.frame.LinkFrame.Keepalive()));
+
+  /**
+   * Fired by the record opener after the first record that opened: the peer holds the keys.
+   * The responder's link comes up on it, not on the handshake, because in Noise IK the
+   * responder finishes before the initiator has checked the responder's certificate; the
+   * initiator sends a KEEPALIVE at once to confirm.
+   */
+  enum Confirmed { EVENT }
 
   /** Closes {@code ch}, recording {@code reason} unless another was recorded first. */
   public static void close(Channel ch, String reason) {

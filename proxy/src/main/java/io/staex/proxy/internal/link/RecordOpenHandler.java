@@ -33,6 +33,7 @@ final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
   private final byte[] sealed = new byte[LinkSettings.MAX_RECORD_SIZE];
   private final byte[] plaintext = new byte[FrameLimits.MAX_LINK_RECORD_PLAINTEXT];
   private boolean failed;
+  private boolean confirmed;
 
   RecordOpenHandler(RecordOpener opener, LinkConfig config) {
     this.opener = opener;
@@ -65,6 +66,10 @@ final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
       return;
     } finally {
       record.release();
+    }
+    if (!confirmed) {
+      confirmed = true;
+      ctx.fireUserEventTriggered(LinkPipeline.Confirmed.EVENT);
     }
     for (LinkFrame frame : frames) {
       ctx.fireChannelRead(frame);
