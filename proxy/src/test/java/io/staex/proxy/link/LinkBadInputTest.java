@@ -1,5 +1,6 @@
 package io.staex.proxy.link;
 
+import static io.staex.proxy.link.LinkFixtures.CALM;
 import static io.staex.proxy.link.LinkFixtures.FAST;
 import static io.staex.proxy.link.LinkFixtures.address;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A server against a hand-driven peer that misbehaves in one way per test. */
@@ -45,18 +45,22 @@ class LinkBadInputTest {
     io.staex.proxy.frame.LeakWatch.assertNoLeaks();
   }
 
-  @BeforeEach
-  void start() throws Exception {
+  /** A server with keepalives of {@code settings} and a 300 ms handshake timeout. */
+  void start(LinkSettings settings) throws Exception {
     serverSide = new Recorder();
     server = LinkServer.start(group, new InetSocketAddress("127.0.0.1", 0), SERVER,
-        FAST.withHandshakeTimeout(Duration.ofMillis(300)), 8, serverSide);
+        settings.withHandshakeTimeout(Duration.ofMillis(300)), 8, serverSide);
     peer = new RawPeer(server.localAddress());
   }
 
   @AfterEach
   void stop() throws Exception {
-    peer.close();
-    server.close();
+    if (peer != null) {
+      peer.close();
+    }
+    if (server != null) {
+      server.close();
+    }
   }
 
   void linkUp() throws Exception {
@@ -67,6 +71,7 @@ class LinkBadInputTest {
 
   @Test
   void silentPeer_closedForKeepaliveTimeoutWithinIntervalTimesMissed() throws Exception {
+    start(FAST);
     linkUp();
     long start = System.nanoTime();
     assertThat(serverSide.down()).isEqualTo("keepalive timeout");
@@ -77,6 +82,7 @@ class LinkBadInputTest {
 
   @Test
   void handshakeWithoutConfirmingRecord_linkNeverUpAndClosedBySilence() throws Exception {
+    start(FAST);
     peer.handshake(PEER, address(SERVER));
     assertThat(peer.closedByServer()).isTrue();
     assertThat(serverSide.ups).isEmpty();
@@ -87,6 +93,7 @@ class LinkBadInputTest {
 
   @Test
   void flippedBit_closesLinkWithoutDeliveringTheFrame() throws Exception {
+    start(CALM);
     linkUp();
     peer.send(peer.record(List.of(HELLO)));
     assertThat(serverSide.frame()).isEqualTo(HELLO);
@@ -101,6 +108,7 @@ class LinkBadInputTest {
 
   @Test
   void changedLengthField_closesLink() throws Exception {
+    start(CALM);
     linkUp();
     byte[] record = peer.record(List.of(HELLO, HELLO));
     byte[] shorter = java.util.Arrays.copyOf(record, record.length - 1);
@@ -112,6 +120,7 @@ class LinkBadInputTest {
 
   @Test
   void replayedRecord_closesLink() throws Exception {
+    start(CALM);
     linkUp();
     byte[] record = peer.record(List.of(HELLO));
     peer.send(record);
@@ -123,6 +132,7 @@ class LinkBadInputTest {
 
   @Test
   void lengthOverTheLimit_closesLink() throws Exception {
+    start(CALM);
     linkUp();
     peer.send(ByteBuffer.allocate(4).putInt(LinkSettings.MAX_RECORD_SIZE + 1).array());
     assertThat(serverSide.down()).isEqualTo("bad record");
@@ -132,6 +142,7 @@ class LinkBadInputTest {
 
   @Test
   void framedGarbageBeforeHandshake_refused() throws Exception {
+    start(CALM);
     byte[] garbage = new byte[200];
     new Random(5).nextBytes(garbage);
     ByteBuffer framed = ByteBuffer.allocate(202).putShort((short) 200).put(garbage);
@@ -143,6 +154,7 @@ class LinkBadInputTest {
 
   @Test
   void unframedGarbageBeforeHandshake_closedByHandshakeTimeout() throws Exception {
+    start(CALM);
     peer.send(new byte[] {(byte) 0xff, (byte) 0xff, 1, 2, 3});
     assertThat(peer.closedByServer()).isTrue();
     assertThat(server.counters().handshakeTimeouts()).isEqualTo(1);
@@ -151,6 +163,7 @@ class LinkBadInputTest {
 
   @Test
   void silentConnection_closedByHandshakeTimeout() throws Exception {
+    start(CALM);
     assertThat(peer.closedByServer()).isTrue();
     assertThat(server.counters().handshakeTimeouts()).isEqualTo(1);
   }

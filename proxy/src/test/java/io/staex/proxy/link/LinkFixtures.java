@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 final class LinkFixtures {
   static final LinkSettings FAST = new LinkSettings(
       Duration.ofMillis(100), 3, Duration.ofSeconds(2), LinkSettings.MAX_RECORD_SIZE);
+  /** For tests that must not see a keepalive timeout on a loaded machine. */
+  static final LinkSettings CALM = new LinkSettings(
+      Duration.ofSeconds(1), 10, Duration.ofSeconds(2), LinkSettings.MAX_RECORD_SIZE);
   static final RedialBackoff QUICK = new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
   private LinkFixtures() {}

@@ -1,6 +1,6 @@
 package io.staex.proxy.link;
 
-import static io.staex.proxy.link.LinkFixtures.FAST;
+import static io.staex.proxy.link.LinkFixtures.CALM;
 import static io.staex.proxy.link.LinkFixtures.QUICK;
 import static io.staex.proxy.link.LinkFixtures.address;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,13 +59,13 @@ class LinkTest {
   }
 
   LinkServer server(LinkCredentials creds, InetSocketAddress bind, int maxLinks, Recorder r) {
-    return closeLater(LinkServer.start(group, bind, creds, FAST, maxLinks, r));
+    return closeLater(LinkServer.start(group, bind, creds, CALM, maxLinks, r));
   }
 
   ParentConnector dial(LinkCredentials creds, InetSocketAddress to, LinkCredentials parent,
       Recorder r) {
     return closeLater(
-        ParentConnector.start(group, to, address(parent), creds, FAST, QUICK, r));
+        ParentConnector.start(group, to, address(parent), creds, CALM, QUICK, r));
   }
 
   static LinkFrame.Packet packet(Random random, int size) {
@@ -149,7 +149,7 @@ class LinkTest {
 
   @Test
   void dialledBeforeServerStarts_retriesUntilItLinksUp() throws Exception {
-    LinkServer probe = LinkServer.start(group, ANY, PARENT, FAST, 1, new Recorder());
+    LinkServer probe = LinkServer.start(group, ANY, PARENT, CALM, 1, new Recorder());
     InetSocketAddress port = probe.localAddress();
     probe.close();
     Recorder childSide = new Recorder();
@@ -166,7 +166,7 @@ class LinkTest {
   void serverKilled_childSeesLinkDownAndRelinksToNewServerOnSamePort() throws Exception {
     Recorder parentSide = new Recorder();
     Recorder childSide = new Recorder();
-    LinkServer first = LinkServer.start(group, ANY, PARENT, FAST, 8, parentSide);
+    LinkServer first = LinkServer.start(group, ANY, PARENT, CALM, 8, parentSide);
     InetSocketAddress port = first.localAddress();
     ParentConnector c = dial(CHILD, port, PARENT, childSide);
     childSide.up();
