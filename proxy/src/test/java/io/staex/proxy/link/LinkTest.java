@@ -171,7 +171,8 @@ class LinkTest {
     ParentConnector c = dial(CHILD, port, PARENT, childSide);
     childSide.up();
     first.close();
-    assertThat(childSide.down()).isEqualTo("closed by peer");
+    // A FIN, or a reset if the server closed with our confirming record unread.
+    assertThat(childSide.down()).isIn("closed by peer", "connection lost");
     waitFor(() -> c.link().isEmpty());
     Recorder again = new Recorder();
     server(PARENT, port, 8, again);

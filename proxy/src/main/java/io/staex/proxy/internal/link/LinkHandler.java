@@ -97,6 +97,9 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
       config.stats().badRecords.increment();
       log.debug("link with {}: {}; closing", link, cause.getMessage());
       LinkPipeline.close(ctx.channel(), "bad record");
+    } else if (cause instanceof java.io.IOException) {
+      log.debug("link with {}: {}", link, cause.toString());
+      LinkPipeline.close(ctx.channel(), "connection lost");
     } else {
       log.debug("link with {}: {}; closing", link, cause.toString());
       LinkPipeline.close(ctx.channel(), "error: " + cause.getClass().getSimpleName());
