@@ -183,6 +183,30 @@ class LinkTest {
   }
 
   @Test
+  void recordsInTheSameSegmentAsMessage2_reachTheRecordPhase() throws Exception {
+    try (java.net.ServerSocket listener =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Recorder childSide = new Recorder();
+      dial(CHILD, (InetSocketAddress) listener.getLocalSocketAddress(), PARENT, childSide);
+      try (RawPeer parent = new RawPeer(listener.accept())) {
+        byte[] second = parent.respond(PARENT);
+        LinkFrame first = new LinkFrame.Routing(true, FrameBytes.copyOf(new byte[] {1}));
+        LinkFrame next = new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {2}));
+        byte[] r1 = parent.record(List.of(first));
+        byte[] r2 = parent.record(List.of(next));
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        all.write(second);
+        all.write(r1);
+        all.write(r2);
+        parent.send(all.toByteArray());
+        assertThat(childSide.up().peer()).isEqualTo(address(PARENT));
+        assertThat(childSide.frame()).isEqualTo(first);
+        assertThat(childSide.frame()).isEqualTo(next);
+      }
+    }
+  }
+
+  @Test
   void maxLinksReached_nextConnectionRefused() throws Exception {
     Recorder parentSide = new Recorder();
     LinkServer server = server(PARENT, ANY, 1, parentSide);

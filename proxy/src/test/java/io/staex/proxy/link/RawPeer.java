@@ -28,7 +28,11 @@ final class RawPeer implements AutoCloseable {
   private RecordSealer sealer;
 
   RawPeer(InetSocketAddress server) throws IOException {
-    socket = new Socket(server.getAddress(), server.getPort());
+    this(new Socket(server.getAddress(), server.getPort()));
+  }
+
+  RawPeer(Socket connected) throws IOException {
+    socket = connected;
     out = new DataOutputStream(socket.getOutputStream());
     in = new DataInputStream(socket.getInputStream());
   }
@@ -44,6 +48,20 @@ final class RawPeer implements AutoCloseable {
     byte[] second = in.readNBytes(in.readUnsignedShort());
     h.readMessage(second);
     sealer = h.established().records().sealer();
+  }
+
+  /**
+   * Runs the responder's side; returns message 2 framed, unsent, so that a test can send it
+   * together with the first records.
+   */
+  byte[] respond(LinkCredentials me) throws Exception {
+    Handshake h = Handshake.responder(
+        me.identity(), me.certificate(), me.policy(), Purpose.LINK, me.clock(), me.random());
+    h.readMessage(in.readNBytes(in.readUnsignedShort()));
+    byte[] second = h.writeMessage(new byte[0]);
+    sealer = h.established().records().sealer();
+    return ByteBuffer.allocate(2 + second.length).putShort((short) second.length).put(second)
+        .array();
   }
 
   /** {@code u32 length || sealed record} of {@code frames}, AAD = the length field. */
