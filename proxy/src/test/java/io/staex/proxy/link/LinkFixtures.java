@@ -23,7 +23,8 @@ final class LinkFixtures {
   /** For tests that must not see a keepalive timeout on a loaded machine. */
   static final LinkSettings CALM = new LinkSettings(
       Duration.ofSeconds(1), 10, Duration.ofSeconds(2), LinkSettings.MAX_RECORD_SIZE);
-  static final RedialBackoff QUICK = new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+  static final RedialBackoff QUICK =
+      new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
   private LinkFixtures() {}
 

@@ -97,7 +97,8 @@ class LinkTest {
     Random random = new Random(7);
     List<LinkFrame> up = List.of(routing(random, 1, true), routing(random, 1000, false),
         packet(random, 0), packet(random, FrameLimits.MAX_PACKET_PAYLOAD), packet(random, 33));
-    List<LinkFrame> down = List.of(packet(random, 5000), routing(random, FrameLimits.MAX_ROUTING_CHUNK, false));
+    List<LinkFrame> down =
+        List.of(packet(random, 5000), routing(random, FrameLimits.MAX_ROUTING_CHUNK, false));
     toParent.send(up);
     toChild.send(down);
     toChild.send(down.get(0));
@@ -178,8 +179,9 @@ class LinkTest {
     server(PARENT, port, 8, again);
     Link relinked = childSide.up();
     again.up();
-    relinked.send(new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {42})));
-    assertThat(again.frame()).isEqualTo(new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {42})));
+    LinkFrame hello = new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {42}));
+    relinked.send(hello);
+    assertThat(again.frame()).isEqualTo(hello);
   }
 
   @Test

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  *                                         recordSealer  OutboundRecord → u32 length || sealed
  *                                         recordOpener  u32 length || sealed → LinkFrame…
  *                                         keepalive     idle events ↔ KEEPALIVE, timeout closes
- *                                         link          LinkFrame → LinkListener, close → linkDown
+ *                                         link          LinkFrame → listener, close → linkDown
  * </pre>
  *
  * The initiator's link is up when message 2 is accepted; it sends a KEEPALIVE at once, and the
