@@ -209,6 +209,49 @@ class LinkTest {
   }
 
   @Test
+  void silentParent_keepaliveTimeoutThenRedial() throws Exception {
+    try (java.net.ServerSocket listener =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Recorder childSide = new Recorder();
+      ParentConnector c = closeLater(ParentConnector.start(group,
+          (InetSocketAddress) listener.getLocalSocketAddress(), address(PARENT), CHILD,
+          LinkFixtures.FAST, QUICK, childSide));
+      try (RawPeer parent = new RawPeer(listener.accept())) {
+        parent.send(parent.respond(PARENT));
+        childSide.up();
+        long start = System.nanoTime();
+        assertThat(childSide.down()).isEqualTo("keepalive timeout");
+        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 3000L);
+        assertThat(c.counters().keepaliveTimeouts()).isEqualTo(1);
+        listener.setSoTimeout(5000);
+        listener.accept().close(); // it dials again
+      }
+    }
+  }
+
+  @Test
+  void listenerThrows_linkStaysUp() throws Exception {
+    Recorder childSide = new Recorder();
+    Recorder parentSide = new Recorder() {
+      @Override
+      public void frame(Link link, LinkFrame frame) {
+        super.frame(link, frame);
+        throw new IllegalStateException("listener bug");
+      }
+    };
+    LinkServer server = server(PARENT, ANY, 8, parentSide);
+    dial(CHILD, server.localAddress(), PARENT, childSide);
+    Link link = childSide.up();
+    LinkFrame one = new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {1}));
+    link.send(one);
+    link.send(one);
+    assertThat(parentSide.frame()).isEqualTo(one);
+    assertThat(parentSide.frame()).isEqualTo(one);
+    assertThat(link.isActive()).isTrue();
+    assertThat(parentSide.downs).isEmpty();
+  }
+
+  @Test
   void maxLinksReached_nextConnectionRefused() throws Exception {
     Recorder parentSide = new Recorder();
     LinkServer server = server(PARENT, ANY, 1, parentSide);
