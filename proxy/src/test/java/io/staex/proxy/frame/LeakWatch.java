@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The reference counts of {@link TrackingAllocator} are the precise check; this one also sees
  * buffers that some code allocated elsewhere.
  */
-final class LeakWatch {
+public final class LeakWatch {
   private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
   static {
@@ -33,8 +33,11 @@ final class LeakWatch {
 
   private LeakWatch() {}
 
+  /** Starts listening (class initialisation); call before the buffers to watch are made. */
+  public static void install() {}
+
   /** Collects garbage, lets the detector poll its queue, and asserts it reported nothing. */
-  static void assertNoLeaks() throws InterruptedException {
+  public static void assertNoLeaks() throws InterruptedException {
     assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
     for (int i = 0; i < 3; i++) {
       System.gc();

@@ -1,0 +1,107 @@
+package io.staex.proxy.internal.link;
+
+import io.netty.channel.Channel;
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.LinkFrameCodec;
+import io.staex.proxy.link.Link;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link Link} over one Netty channel in the record phase. Immutable; thread-safe. */
+final class ChannelLink implements Link {
+  private final Channel channel;
+  private final Certificate peerCertificate;
+
+  ChannelLink(Channel channel, Certificate peerCertificate) {
+    this.channel = channel;
+    this.peerCertificate = peerCertificate;
+  }
+
+  @Override
+  public Address peer() {
+    return peerCertificate.node();
+  }
+
+  @Override
+  public Certificate peerCertificate() {
+    return peerCertificate;
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return channel.remoteAddress();
+  }
+
+  @Override
+  public boolean isActive() {
+    return channel.isActive();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  @Override
+  public void send(LinkFrame frame) {
+    send(List.of(frame));
+  }
+
+  @Override
+  public void send(List<? extends LinkFrame> frames) {
+    List<OutboundRecord> records = batch(frames);
+    if (records.isEmpty()) {
+      return;
+    }
+    if (channel.eventLoop().inEventLoop()) {
+      write(records);
+    } else {
+      channel.eventLoop().execute(() -> write(records));
+    }
+  }
+
+  private void write(List<OutboundRecord> records) {
+    if (!channel.isActive()) {
+      return;
+    }
+    for (OutboundRecord record : records) {
+      channel.write(record, channel.voidPromise());
+    }
+    channel.flush();
+  }
+
+  /** Packs frames in order into records of at most the record plaintext limit. */
+  static List<OutboundRecord> batch(List<? extends LinkFrame> frames) {
+    List<OutboundRecord> records = new ArrayList<>();
+    List<LinkFrame> current = new ArrayList<>();
+    int size = 0;
+    for (LinkFrame frame : frames) {
+      int n = LinkFrameCodec.encodedSize(frame);
+      if (size + n > FrameLimits.MAX_LINK_RECORD_PLAINTEXT && !current.isEmpty()) {
+        records.add(new OutboundRecord(current));
+        current = new ArrayList<>();
+        size = 0;
+      }
+      current.add(frame);
+      size += n;
+    }
+    if (!current.isEmpty()) {
+      records.add(new OutboundRecord(current));
+    }
+    return records;
+  }
+
+  @Override
+  public void close() {
+    LinkPipeline.close(channel, "closed locally");
+  }
+
+  @Override
+  public String toString() {
+    return "Link[" + peer() + " at " + channel.remoteAddress() + "]";
+  }
+}

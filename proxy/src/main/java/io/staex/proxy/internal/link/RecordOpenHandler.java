@@ -1,0 +1,103 @@
+package io.staex.proxy.internal.link;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.staex.crypto.RecordException;
+import io.staex.crypto.RecordLayer;
+import io.staex.crypto.RecordOpener;
+import io.staex.proxy.frame.FrameDecodeException;
+import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.LinkFrameCodec;
+import io.staex.proxy.link.LinkSettings;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code u32 length || sealed record} (one frame of the record framer) → the link frames of its
+ * plaintext, one {@code fireChannelRead} each. The cipher works on arrays copied out of the
+ * buffer. A record that does not open (tampered, replayed, too old) or whose plaintext does not
+ * decode closes the link: nothing of it is delivered, input after it is discarded. Owned by the
+ * channel's event loop.
+ */
+final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(RecordOpenHandler.class);
+
+  private final RecordOpener opener;
+  private final LinkConfig config;
+  private final byte[] aad = new byte[LinkPipeline.RECORD_LENGTH_SIZE];
+  private final byte[] sealed = new byte[LinkSettings.MAX_RECORD_SIZE];
+  private final byte[] plaintext = new byte[FrameLimits.MAX_LINK_RECORD_PLAINTEXT];
+  private boolean failed;
+  private boolean confirmed;
+
+  RecordOpenHandler(RecordOpener opener, LinkConfig config) {
+    this.opener = opener;
+    this.config = config;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    assert ctx.executor().inEventLoop();
+    if (!(msg instanceof ByteBuf) || failed) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    List<LinkFrame> frames;
+    ByteBuf record = (ByteBuf) msg;
+    int length = record.readableBytes() - LinkPipeline.RECORD_LENGTH_SIZE;
+    if (length < RecordLayer.OVERHEAD || length > sealed.length) {
+      record.release();
+      fail(ctx, "record of " + length + " bytes (expected: " + RecordLayer.OVERHEAD + "~"
+          + sealed.length + ")");
+      return;
+    }
+    try {
+      frames = open(record, length);
+    } catch (RecordException e) {
+      fail(ctx, "record refused: " + e.reason());
+      return;
+    } catch (FrameDecodeException e) {
+      fail(ctx, "frame refused: " + e.getMessage());
+      return;
+    } finally {
+      record.release();
+    }
+    if (!confirmed) {
+      confirmed = true;
+      ctx.fireUserEventTriggered(LinkPipeline.Confirmed.EVENT);
+    }
+    for (LinkFrame frame : frames) {
+      ctx.fireChannelRead(frame);
+    }
+  }
+
+  private List<LinkFrame> open(ByteBuf record, int length)
+      throws RecordException, FrameDecodeException {
+    record.getBytes(record.readerIndex(), aad);
+    record.getBytes(record.readerIndex() + LinkPipeline.RECORD_LENGTH_SIZE, sealed, 0, length);
+    int n = opener.open(sealed, 0, length, aad, plaintext, 0);
+    ByteBuf view = Unpooled.wrappedBuffer(plaintext, 0, n);
+    try {
+      return LinkFrameCodec.decodeRecord(view);
+    } finally {
+      view.release();
+    }
+  }
+
+  private void fail(ChannelHandlerContext ctx, String reason) {
+    failed = true;
+    config.stats().badRecords.increment();
+    log.debug("link with {}: {}; closing", ctx.channel().remoteAddress(), reason);
+    LinkPipeline.close(ctx.channel(), "bad record");
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    opener.destroy();
+  }
+}

@@ -1,0 +1,16 @@
+package io.staex.proxy.link;
+
+/**
+ * A snapshot of a server's or connector's counters.
+ *
+ * @param linksUp handshakes that completed
+ * @param handshakesRefused handshakes refused: bad message, foreign or revoked certificate
+ * @param handshakeTimeouts connections closed because the handshake took too long
+ * @param badRecords links closed for a record that did not open or decode, or a bad length
+ * @param keepaliveTimeouts links closed because the peer went silent
+ * @param connectionsRefused connections closed at once because {@code maxLinks} was reached
+ * @param dials connection attempts (connector only)
+ */
+public record LinkCounters(
+    long linksUp, long handshakesRefused, long handshakeTimeouts, long badRecords,
+    long keepaliveTimeouts, long connectionsRefused, long dials) {}

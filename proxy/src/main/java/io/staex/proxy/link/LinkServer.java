@@ -1,0 +1,92 @@
+package io.staex.proxy.link;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.staex.proxy.internal.link.LinkConfig;
+import io.staex.proxy.internal.link.LinkPipeline;
+import io.staex.proxy.internal.link.LinkStats;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts links from children: the responder side of the link handshake. At most {@code
+ * maxLinks} connections at once, handshaking ones included; a connection beyond that is closed
+ * at once and counted. Thread-safe.
+ */
+public final class LinkServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LinkServer.class);
+
+  private final Channel serverChannel;
+  private final ChannelGroup connections;
+  private final LinkStats stats;
+
+  private LinkServer(Channel serverChannel, ChannelGroup connections, LinkStats stats) {
+    this.serverChannel = serverChannel;
+    this.connections = connections;
+    this.stats = stats;
+  }
+
+  /**
+   * Listens on {@code bind} (port 0: any free port, see {@link #localAddress()}).
+   *
+   * @throws io.netty.channel.ChannelException or an {@link java.io.IOException} (thrown
+   *     unchecked by Netty) if the address cannot be bound
+   */
+  public static LinkServer start(
+      EventLoopGroup group, InetSocketAddress bind, LinkCredentials credentials,
+      LinkSettings settings, int maxLinks, LinkListener listener) {
+    if (maxLinks < 1) {
+      throw new IllegalArgumentException("maxLinks: " + maxLinks + " (expected: 1 or more)");
+    }
+    LinkStats stats = new LinkStats();
+    LinkConfig config = new LinkConfig(credentials, settings, listener, stats);
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    AtomicInteger open = new AtomicInteger();
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channel(LinkTransport.serverChannelType(group))
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            if (open.incrementAndGet() > maxLinks) {
+              open.decrementAndGet();
+              stats.connectionsRefused.increment();
+              log.debug("link from {} refused: {} links already", ch.remoteAddress(), maxLinks);
+              ch.close();
+              return;
+            }
+            ch.closeFuture().addListener(f -> open.decrementAndGet());
+            connections.add(ch);
+            LinkPipeline.handshakePhase(ch, config, null);
+          }
+        });
+    Channel channel = b.bind(bind).syncUninterruptibly().channel();
+    return new LinkServer(channel, connections, stats);
+  }
+
+  /** The address listened on. */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  public LinkCounters counters() {
+    return stats.snapshot();
+  }
+
+  /** Stops listening and closes every link it accepted; waits for both. */
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+    connections.close().awaitUninterruptibly();
+  }
+}

@@ -1,0 +1,66 @@
+package io.staex.proxy.link;
+
+import io.staex.crypto.RecordLayer;
+import io.staex.proxy.frame.FrameLimits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Timers and limits of a link.
+ *
+ * @param keepaliveInterval a KEEPALIVE is sent after this long without writing
+ * @param missedKeepalives the link is closed ("keepalive timeout") after {@code
+ *     keepaliveInterval × missedKeepalives} without reading anything
+ * @param handshakeTimeout a connection whose handshake has not finished by then is closed
+ * @param maxRecordSize the largest sealed record accepted (counter, ciphertext and tag, without
+ *     the 4-byte length); a longer length closes the link. {@value #MIN_RECORD_SIZE}~{@value
+ *     #MAX_RECORD_SIZE}
+ */
+public record LinkSettings(
+    Duration keepaliveInterval, int missedKeepalives, Duration handshakeTimeout,
+    int maxRecordSize) {
+  /** The largest record: a full link record plaintext sealed. */
+  public static final int MAX_RECORD_SIZE =
+      FrameLimits.MAX_LINK_RECORD_PLAINTEXT + RecordLayer.OVERHEAD;
+  /** The smallest limit that still lets every frame through in some record. */
+  public static final int MIN_RECORD_SIZE = MAX_RECORD_SIZE;
+
+  public LinkSettings {
+    Objects.requireNonNull(keepaliveInterval, "keepaliveInterval");
+    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    if (keepaliveInterval.isNegative() || keepaliveInterval.toMillis() < 1) {
+      throw new IllegalArgumentException(
+          "keepaliveInterval: " + keepaliveInterval + " (expected: 1 ms or more)");
+    }
+    if (missedKeepalives < 1) {
+      throw new IllegalArgumentException(
+          "missedKeepalives: " + missedKeepalives + " (expected: 1 or more)");
+    }
+    if (handshakeTimeout.isNegative() || handshakeTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException(
+          "handshakeTimeout: " + handshakeTimeout + " (expected: 1 ms or more)");
+    }
+    if (maxRecordSize < MIN_RECORD_SIZE || maxRecordSize > MAX_RECORD_SIZE) {
+      throw new IllegalArgumentException("maxRecordSize: " + maxRecordSize
+          + " (expected: " + MIN_RECORD_SIZE + "~" + MAX_RECORD_SIZE + ")");
+    }
+  }
+
+  /** 5 s keepalives, 3 missed, 10 s handshake timeout, 64 KiB + overhead records. */
+  public static LinkSettings defaults() {
+    return new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10), MAX_RECORD_SIZE);
+  }
+
+  /** How long the link may stay silent before it is closed. */
+  public Duration readTimeout() {
+    return keepaliveInterval.multipliedBy(missedKeepalives);
+  }
+
+  public LinkSettings withKeepalive(Duration interval, int missed) {
+    return new LinkSettings(interval, missed, handshakeTimeout, maxRecordSize);
+  }
+
+  public LinkSettings withHandshakeTimeout(Duration timeout) {
+    return new LinkSettings(keepaliveInterval, missedKeepalives, timeout, maxRecordSize);
+  }
+}

@@ -1,0 +1,94 @@
+package io.staex.proxy.link;
+
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.testing.Seeded;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Networks, nodes and a recording listener for link tests. */
+final class LinkFixtures {
+  static final LinkSettings FAST = new LinkSettings(
+      Duration.ofMillis(100), 3, Duration.ofSeconds(2), LinkSettings.MAX_RECORD_SIZE);
+  /** For tests that must not see a keepalive timeout on a loaded machine. */
+  static final LinkSettings CALM = new LinkSettings(
+      Duration.ofSeconds(1), 10, Duration.ofSeconds(2), LinkSettings.MAX_RECORD_SIZE);
+  static final RedialBackoff QUICK =
+      new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+
+  private LinkFixtures() {}
+
+  static Identity network(long seed) {
+    return Identity.generate(Seeded.random(seed));
+  }
+
+  static LinkCredentials node(Identity network, long seed) {
+    SecureRandom random = Seeded.random(seed);
+    Identity me = Identity.generate(random);
+    Instant now = Instant.now();
+    Certificate cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
+        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
+    return new LinkCredentials(
+        me, cert, TrustPolicy.ofNetwork(network.address()), Clock.systemUTC(), random);
+  }
+
+  static Address address(LinkCredentials c) {
+    return c.identity().address();
+  }
+
+  /** Records every call; tests poll the queues. */
+  static class Recorder implements LinkListener {
+    final BlockingQueue<Link> ups = new LinkedBlockingQueue<>();
+    final BlockingQueue<LinkFrame> frames = new LinkedBlockingQueue<>();
+    final BlockingQueue<String> downs = new LinkedBlockingQueue<>();
+
+    @Override
+    public void linkUp(Link link) {
+      ups.add(link);
+    }
+
+    @Override
+    public void frame(Link link, LinkFrame frame) {
+      frames.add(frame);
+    }
+
+    @Override
+    public void linkDown(Link link, String reason) {
+      downs.add(reason);
+    }
+
+    Link up() throws InterruptedException {
+      Link l = ups.poll(5, TimeUnit.SECONDS);
+      if (l == null) {
+        throw new AssertionError("no link came up in 5 s");
+      }
+      return l;
+    }
+
+    String down() throws InterruptedException {
+      String r = downs.poll(5, TimeUnit.SECONDS);
+      if (r == null) {
+        throw new AssertionError("no link went down in 5 s");
+      }
+      return r;
+    }
+
+    LinkFrame frame() throws InterruptedException {
+      LinkFrame f = frames.poll(5, TimeUnit.SECONDS);
+      if (f == null) {
+        throw new AssertionError("no frame in 5 s");
+      }
+      return f;
+    }
+  }
+}
