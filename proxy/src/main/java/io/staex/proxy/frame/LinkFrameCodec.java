@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.staex.proxy.frame.FrameDecodeException.Reason;
+import io.staex.proxy.internal.FrameBatch;
 import io.staex.proxy.internal.FrameReader;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -190,32 +190,7 @@ public final class LinkFrameCodec {
    *     FrameLimits#MAX_LINK_RECORD_PLAINTEXT} bytes; the message names the frame and offset
    */
   public static List<LinkFrame> decodeRecord(ByteBuf plaintext) throws FrameDecodeException {
-    int size = plaintext.readableBytes();
-    if (size > FrameLimits.MAX_LINK_RECORD_PLAINTEXT) {
-      throw new FrameDecodeException(Reason.LIMIT, "link record plaintext: " + size
-          + " bytes (expected: at most " + FrameLimits.MAX_LINK_RECORD_PLAINTEXT + ")");
-    }
-    if (size == 0) {
-      throw new FrameDecodeException(
-          Reason.LENGTH, "link record plaintext: 0 bytes (expected: at least one frame)");
-    }
-    int start = plaintext.readerIndex();
-    List<LinkFrame> frames = new ArrayList<>();
-    try {
-      while (plaintext.isReadable()) {
-        int offset = plaintext.readerIndex() - start;
-        try {
-          frames.add(readFrame(plaintext));
-        } catch (FrameDecodeException e) {
-          throw new FrameDecodeException(e.reason(), "link record, frame " + frames.size()
-              + " at offset " + offset + ": " + e.getMessage());
-        }
-      }
-    } catch (FrameDecodeException e) {
-      plaintext.readerIndex(start);
-      throw e;
-    }
-    return frames;
+    return FrameBatch.decode(plaintext, FrameLimits.MAX_LINK_RECORD_PLAINTEXT, "link record plaintext", LinkFrameCodec::readFrame);
   }
 
   /**

@@ -3,8 +3,8 @@ package io.staex.proxy.frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.staex.proxy.frame.FrameDecodeException.Reason;
+import io.staex.proxy.internal.FrameBatch;
 import io.staex.proxy.internal.FrameReader;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -154,32 +154,7 @@ public final class StreamFrameCodec {
    *     FrameLimits#MAX_SESSION_PLAINTEXT} bytes; the message names the frame and offset
    */
   public static List<StreamFrame> decodeBatch(ByteBuf plaintext) throws FrameDecodeException {
-    int size = plaintext.readableBytes();
-    if (size > FrameLimits.MAX_SESSION_PLAINTEXT) {
-      throw new FrameDecodeException(Reason.LIMIT, "stream frame batch: " + size
-          + " bytes (expected: at most " + FrameLimits.MAX_SESSION_PLAINTEXT + ")");
-    }
-    if (size == 0) {
-      throw new FrameDecodeException(
-          Reason.LENGTH, "stream frame batch: 0 bytes (expected: at least one frame)");
-    }
-    int start = plaintext.readerIndex();
-    List<StreamFrame> frames = new ArrayList<>();
-    try {
-      while (plaintext.isReadable()) {
-        int offset = plaintext.readerIndex() - start;
-        try {
-          frames.add(readFrame(plaintext));
-        } catch (FrameDecodeException e) {
-          throw new FrameDecodeException(e.reason(), "stream frame batch, frame " + frames.size()
-              + " at offset " + offset + ": " + e.getMessage());
-        }
-      }
-    } catch (FrameDecodeException e) {
-      plaintext.readerIndex(start);
-      throw e;
-    }
-    return frames;
+    return FrameBatch.decode(plaintext, FrameLimits.MAX_SESSION_PLAINTEXT, "stream frame batch", StreamFrameCodec::readFrame);
   }
 
   /**
