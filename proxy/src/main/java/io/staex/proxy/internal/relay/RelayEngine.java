@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class RelayEngine implements LinkListener {
   private static final Logger log = LoggerFactory.getLogger(RelayEngine.class);
   private static final int ADDRESS_CACHE_SIZE = 4096;
+  /** Frames queued for one link before they are sent without waiting for the flush task. */
+  private static final int MAX_BATCH = 256;
 
   private final EventExecutor loop;
   private final RoutingNode node;
@@ -69,6 +71,10 @@ public final class RelayEngine implements LinkListener {
       return size() > ADDRESS_CACHE_SIZE;
     }
   };
+
+  /** Frames for each link, sent as one batch (records of up to 64 KiB) by {@link #flush}. */
+  private final Map<Link, List<LinkFrame>> pending = new LinkedHashMap<>();
+  private boolean flushQueued;
 
   private ScheduledFuture<?> timer;
   private Instant timerAt;
@@ -327,12 +333,37 @@ public final class RelayEngine implements LinkListener {
       return;
     }
     counters.recordUnreachableSent();
-    link.send(LinkFrame.Unreachable.about(failed, reason, path));
+    enqueue(link, LinkFrame.Unreachable.about(failed, reason, path));
   }
 
   private void forward(Link link, LinkFrame frame) {
     counters.recordForwarded();
-    link.send(frame);
+    enqueue(link, frame);
+  }
+
+  /**
+   * Queues {@code frame} for {@code link}. Frames queued while the loop works through the tasks
+   * already queued (e.g. a burst of frames from a link) leave in one {@link Link#send(List)}:
+   * fewer records and one flush, instead of one of each per frame. Order per link is kept.
+   */
+  private void enqueue(Link link, LinkFrame frame) {
+    List<LinkFrame> frames = pending.computeIfAbsent(link, l -> new ArrayList<>());
+    frames.add(frame);
+    if (frames.size() >= MAX_BATCH) {
+      pending.remove(link);
+      link.send(frames);
+    } else if (!flushQueued) {
+      flushQueued = true;
+      loop.execute(this::flush);
+    }
+  }
+
+  private void flush() {
+    flushQueued = false;
+    for (Map.Entry<Link, List<LinkFrame>> e : pending.entrySet()) {
+      e.getKey().send(e.getValue());
+    }
+    pending.clear();
   }
 
   private void deliver(LinkFrame.Packet p) {
@@ -386,7 +417,9 @@ public final class RelayEngine implements LinkListener {
         continue;
       }
       try {
-        link.send(RoutingAssembler.split(RoutingCodec.encode(out.message())));
+        for (LinkFrame.Routing chunk : RoutingAssembler.split(RoutingCodec.encode(out.message()))) {
+          enqueue(link, chunk);
+        }
       } catch (IllegalArgumentException e) {
         log.warn("routing message for {} not sent: {}", out.to(), e.getMessage());
       }
