@@ -77,12 +77,18 @@ public final class Relay implements AutoCloseable {
     RelayCounters counters = new RelayCounters();
     RelayEngine engine = new RelayEngine(group.next(), node, clock, packets, unreachables, counters);
     engine.start();
-    LinkServer server = bind == null ? null
-        : LinkServer.start(group, bind, credentials, linkSettings, maxLinks, engine);
+    LinkServer server = null;
     List<ParentConnector> connectors = new ArrayList<>();
-    for (Parent p : parents) {
-      connectors.add(ParentConnector.start(
-          group, p.endpoint(), p.address(), credentials, linkSettings, backoff, engine));
+    try {
+      server = bind == null ? null
+          : LinkServer.start(group, bind, credentials, linkSettings, maxLinks, engine);
+      for (Parent p : parents) {
+        connectors.add(ParentConnector.start(
+            group, p.endpoint(), p.address(), credentials, linkSettings, backoff, engine));
+      }
+    } catch (RuntimeException e) {
+      new Relay(engine, server, connectors, counters, node.address()).close();
+      throw e;
     }
     return new Relay(engine, server, List.copyOf(connectors), counters, node.address());
   }

@@ -187,6 +187,11 @@ class RelayTest {
     assertThat(back).isNotNull();
     assertThat(back.source()).isEqualTo(leaf2.key());
     assertThat(back.payload()).isEqualTo(sent);
+
+    // to itself: delivered at once, no link involved
+    leaf.relay().send(leaf.key(), sent);
+    Delivery self = leaf.packets().poll(5, TimeUnit.SECONDS);
+    assertThat(self).isEqualTo(new Delivery(leaf.key(), sent));
   }
 
   @Test

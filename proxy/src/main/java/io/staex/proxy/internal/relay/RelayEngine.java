@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,13 +119,18 @@ public final class RelayEngine implements LinkListener {
 
   /** Stops the timer and ignores further input; runs on the loop. */
   public void close() {
-    loop.execute(() -> {
-      closed = true;
-      if (timer != null) {
-        timer.cancel(false);
-        timer = null;
-      }
-    });
+    try {
+      loop.execute(() -> {
+        closed = true;
+        pending.clear();
+        if (timer != null) {
+          timer.cancel(false);
+          timer = null;
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // the group is shut down already: nothing runs any more
+    }
   }
 
   // ---- LinkListener: hop onto the loop
