@@ -1,0 +1,461 @@
+package io.staex.proxy.internal.relay;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.staex.crypto.Address;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameDecodeException;
+import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.frame.PacketHeader;
+import io.staex.proxy.frame.RoutingAssembler;
+import io.staex.proxy.frame.UnreachableReason;
+import io.staex.proxy.link.Link;
+import io.staex.proxy.link.LinkListener;
+import io.staex.proxy.relay.PacketHandler;
+import io.staex.proxy.relay.RelayCounters;
+import io.staex.proxy.relay.RelayCounters.Drop;
+import io.staex.proxy.relay.UnreachableHandler;
+import io.staex.routing.Effects;
+import io.staex.routing.Outbound;
+import io.staex.routing.Route;
+import io.staex.routing.RoutingCodec;
+import io.staex.routing.RoutingDecodeException;
+import io.staex.routing.RoutingEvent;
+import io.staex.routing.RoutingMessage;
+import io.staex.routing.RoutingNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's forwarding plane: drives a {@link RoutingNode} from its links and forwards
+ * packets. Every field is confined to {@link #loop}; the {@link LinkListener} methods (called on
+ * the links' event loops) and {@link #send} hop onto it, in order, so frames of one link stay
+ * in order.
+ */
+public final class RelayEngine implements LinkListener {
+  private static final Logger log = LoggerFactory.getLogger(RelayEngine.class);
+  private static final int ADDRESS_CACHE_SIZE = 4096;
+  /** Frames queued for one link before they are sent without waiting for the flush task. */
+  private static final int MAX_BATCH = 256;
+
+  private final EventExecutor loop;
+  private final RoutingNode node;
+  private final Clock clock;
+  private final NodeKey self;
+  private final PacketHandler packets;
+  private final UnreachableHandler unreachables;
+  private final RelayCounters counters;
+
+  private final Map<NodeKey, Link> links = new HashMap<>();
+  private final Map<Link, RoutingAssembler> assemblers = new IdentityHashMap<>();
+  /** Every neighbour that was ever up: a route through one that is not up now is LINK_DOWN. */
+  private final Set<NodeKey> neighbours = new HashSet<>();
+  /** Validated addresses of header keys ({@link NodeKey#toAddress} costs about 65 µs). */
+  private final Map<NodeKey, Address> addresses = new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NodeKey, Address> eldest) {
+      return size() > ADDRESS_CACHE_SIZE;
+    }
+  };
+
+  /** Frames for each link, sent as one batch (records of up to 64 KiB) by {@link #flush}. */
+  private final Map<Link, List<LinkFrame>> pending = new LinkedHashMap<>();
+  private boolean flushQueued;
+
+  private ScheduledFuture<?> timer;
+  private Instant timerAt;
+  private boolean closed;
+
+  public RelayEngine(
+      EventExecutor loop, RoutingNode node, Clock clock, PacketHandler packets,
+      UnreachableHandler unreachables, RelayCounters counters) {
+    this.loop = loop;
+    this.node = node;
+    this.clock = clock;
+    this.self = NodeKey.of(node.address());
+    this.packets = packets;
+    this.unreachables = unreachables;
+    this.counters = counters;
+    addresses.put(self, node.address());
+  }
+
+  public EventExecutor loop() {
+    return loop;
+  }
+
+  /** The routing node; only on {@link #loop()}. */
+  public RoutingNode node() {
+    return node;
+  }
+
+  /** Neighbours whose links are up; only on {@link #loop()}. */
+  public Set<Address> linkPeers() {
+    Set<Address> peers = new HashSet<>();
+    for (Link l : links.values()) {
+      peers.add(l.peer());
+    }
+    return peers;
+  }
+
+  /** Arms the routing timer; call once after construction. */
+  public void start() {
+    loop.execute(this::reschedule);
+  }
+
+  /** Stops the timer and ignores further input; runs on the loop. */
+  public void close() {
+    try {
+      loop.execute(() -> {
+        closed = true;
+        pending.clear();
+        if (timer != null) {
+          timer.cancel(false);
+          timer = null;
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // the group is shut down already: nothing runs any more
+    }
+  }
+
+  // ---- LinkListener: hop onto the loop
+
+  @Override
+  public void linkUp(Link link) {
+    loop.execute(() -> onLinkUp(link));
+  }
+
+  @Override
+  public void frame(Link link, LinkFrame frame) {
+    loop.execute(() -> onFrame(link, frame));
+  }
+
+  @Override
+  public void linkDown(Link link, String reason) {
+    loop.execute(() -> onLinkDown(link, reason));
+  }
+
+  /** Originates a packet from this node to {@code destination}. */
+  public void send(NodeKey destination, FrameBytes payload) {
+    LinkFrame.Packet p = LinkFrame.Packet.of(destination, self, List.of(), payload);
+    loop.execute(() -> {
+      if (!closed) {
+        counters.recordOriginated();
+        onPacket(p, true);
+      }
+    });
+  }
+
+  // ---- on the loop
+
+  private void onLinkUp(Link link) {
+    if (closed) {
+      return;
+    }
+    Address peer = link.peer();
+    NodeKey key = NodeKey.of(peer);
+    Link old = links.put(key, link);
+    if (old != null && old != link) {
+      log.debug("link to {} replaced by a new one", peer);
+    }
+    assemblers.put(link, new RoutingAssembler());
+    neighbours.add(key);
+    addresses.put(key, peer);
+    apply(node.linkUp(peer, 1, clock.instant()));
+  }
+
+  private void onLinkDown(Link link, String reason) {
+    assemblers.remove(link);
+    if (closed) {
+      return;
+    }
+    Address peer = link.peer();
+    NodeKey key = NodeKey.of(peer);
+    if (links.get(key) != link) {
+      return; // an old link, already replaced
+    }
+    links.remove(key);
+    log.debug("link to {} down: {}", peer, reason);
+    apply(node.linkDown(peer, clock.instant()));
+  }
+
+  private void onFrame(Link link, LinkFrame frame) {
+    if (closed) {
+      return;
+    }
+    if (frame instanceof LinkFrame.Packet p) {
+      onPacket(p, false);
+    } else if (frame instanceof LinkFrame.Unreachable u) {
+      onUnreachable(u);
+    } else if (frame instanceof LinkFrame.Routing r) {
+      onRouting(link, r);
+    }
+  }
+
+  private void onRouting(Link link, LinkFrame.Routing chunk) {
+    RoutingAssembler assembler = assemblers.get(link);
+    if (assembler == null) {
+      return; // the link is down already
+    }
+    RoutingMessage message;
+    try {
+      byte[] bytes = assembler.add(chunk);
+      if (bytes == null) {
+        return;
+      }
+      message = RoutingCodec.decode(bytes);
+    } catch (FrameDecodeException | RoutingDecodeException e) {
+      counters.recordDrop(Drop.ROUTING_BAD_MESSAGE);
+      log.debug("bad routing message from {}, closing the link: {}", link, e.getMessage());
+      link.close();
+      return;
+    }
+    apply(node.receive(link.peer(), message, clock.instant()));
+  }
+
+  private void onPacket(LinkFrame.Packet p, boolean local) {
+    if (!p.route().isEmpty()) {
+      NodeKey next = p.route().get(0);
+      if (p.ttl() == 0) {
+        fail(p.header(), UnreachableReason.TTL_EXPIRED);
+        return;
+      }
+      Link link = links.get(next);
+      if (link == null) {
+        fail(p.header(), neighbours.contains(next)
+            ? UnreachableReason.LINK_DOWN : UnreachableReason.BAD_ROUTE);
+        return;
+      }
+      forward(link, local ? p : p.forwarded());
+      return;
+    }
+    if (p.destination().equals(self)) {
+      deliver(p);
+      return;
+    }
+    Route route = decide(p.destination());
+    if (route == null) {
+      counters.recordDrop(Drop.BAD_KEY);
+      return;
+    }
+    if (route instanceof Route.Local) {
+      deliver(p);
+    } else if (route instanceof Route.Unreachable) {
+      fail(p.header(), UnreachableReason.NO_ROUTE);
+    } else if (!local && p.ttl() == 0) {
+      fail(p.header(), UnreachableReason.TTL_EXPIRED);
+    } else if (route instanceof Route.Forward f) {
+      Link link = links.get(NodeKey.of(f.nextHop()));
+      if (link == null) {
+        fail(p.header(), UnreachableReason.LINK_DOWN);
+        return;
+      }
+      List<NodeKey> rest = rest(f);
+      forward(link, local
+          ? new LinkFrame.Packet(FrameLimits.DEFAULT_TTL, 0, p.destination(), self, rest, p.payload())
+          : p.rerouted(rest));
+    } else if (route instanceof Route.Up u) {
+      Link link = links.get(NodeKey.of(u.parent()));
+      if (link == null) {
+        fail(p.header(), UnreachableReason.LINK_DOWN);
+        return;
+      }
+      forward(link, local ? p : p.forwarded());
+    }
+  }
+
+  private void onUnreachable(LinkFrame.Unreachable u) {
+    if (!u.route().isEmpty()) {
+      Link link = links.get(u.route().get(0));
+      if (u.ttl() == 0 || link == null) {
+        counters.recordDrop(Drop.UNREACHABLE_UNDELIVERABLE);
+        return;
+      }
+      forward(link, u.forwarded());
+      return;
+    }
+    if (u.source().equals(self)) {
+      notifyLocal(u.destination(), u.reason());
+      return;
+    }
+    Route route = decide(u.source());
+    if (route instanceof Route.Local) {
+      notifyLocal(u.destination(), u.reason());
+      return;
+    }
+    Link link = null;
+    LinkFrame.Unreachable next = null;
+    if (u.ttl() > 0 && route instanceof Route.Forward f) {
+      link = links.get(NodeKey.of(f.nextHop()));
+      next = u.rerouted(rest(f));
+    } else if (u.ttl() > 0 && route instanceof Route.Up up) {
+      link = links.get(NodeKey.of(up.parent()));
+      next = u.forwarded();
+    }
+    if (link == null) {
+      counters.recordDrop(Drop.UNREACHABLE_UNDELIVERABLE);
+      return;
+    }
+    forward(link, next);
+  }
+
+  /** The packet {@code failed} cannot go on: count, and tell its source (never about a notice). */
+  private void fail(PacketHeader failed, UnreachableReason reason) {
+    counters.recordDrop(switch (reason) {
+      case NO_ROUTE -> Drop.NO_ROUTE;
+      case TTL_EXPIRED -> Drop.TTL_EXPIRED;
+      case LINK_DOWN, BAD_ROUTE -> Drop.LINK_DOWN;
+    });
+    if (failed.source().equals(self)) {
+      notifyLocal(failed.destination(), reason);
+      return;
+    }
+    Route route = decide(failed.source());
+    Link link = null;
+    List<NodeKey> path = List.of();
+    if (route instanceof Route.Forward f) {
+      link = links.get(NodeKey.of(f.nextHop()));
+      path = rest(f);
+    } else if (route instanceof Route.Up up) {
+      link = links.get(NodeKey.of(up.parent()));
+    }
+    if (link == null) {
+      counters.recordDrop(Drop.UNREACHABLE_UNDELIVERABLE);
+      return;
+    }
+    counters.recordUnreachableSent();
+    enqueue(link, LinkFrame.Unreachable.about(failed, reason, path));
+  }
+
+  private void forward(Link link, LinkFrame frame) {
+    counters.recordForwarded();
+    enqueue(link, frame);
+  }
+
+  /**
+   * Queues {@code frame} for {@code link}. Frames queued while the loop works through the tasks
+   * already queued (e.g. a burst of frames from a link) leave in one {@link Link#send(List)}:
+   * fewer records and one flush, instead of one of each per frame. Order per link is kept.
+   */
+  private void enqueue(Link link, LinkFrame frame) {
+    List<LinkFrame> frames = pending.computeIfAbsent(link, l -> new ArrayList<>());
+    frames.add(frame);
+    if (frames.size() >= MAX_BATCH) {
+      pending.remove(link);
+      link.send(frames);
+    } else if (!flushQueued) {
+      flushQueued = true;
+      loop.execute(this::flush);
+    }
+  }
+
+  private void flush() {
+    flushQueued = false;
+    for (Map.Entry<Link, List<LinkFrame>> e : pending.entrySet()) {
+      e.getKey().send(e.getValue());
+    }
+    pending.clear();
+  }
+
+  private void deliver(LinkFrame.Packet p) {
+    counters.recordDelivered();
+    try {
+      packets.packet(p.source(), p.payload());
+    } catch (RuntimeException e) {
+      log.warn("packet handler failed", e);
+    }
+  }
+
+  private void notifyLocal(NodeKey destination, UnreachableReason reason) {
+    counters.recordUnreachableReceived();
+    try {
+      unreachables.unreachable(destination, reason);
+    } catch (RuntimeException e) {
+      log.warn("unreachable handler failed", e);
+    }
+  }
+
+  private static List<NodeKey> rest(Route.Forward f) {
+    List<Address> path = f.path();
+    List<NodeKey> rest = new ArrayList<>(path.size() - 1);
+    for (int i = 1; i < path.size(); i++) {
+      rest.add(NodeKey.of(path.get(i)));
+    }
+    return rest;
+  }
+
+  /** The routing decision for {@code key}, or null if it is not a valid public key. */
+  private Route decide(NodeKey key) {
+    Address address = addresses.get(key);
+    if (address == null) {
+      try {
+        address = key.toAddress();
+      } catch (RuntimeException e) {
+        return null;
+      }
+      addresses.put(key, address);
+    }
+    return node.route(address);
+  }
+
+  // ---- routing effects and timer
+
+  private void apply(Effects effects) {
+    for (Outbound out : effects.messages()) {
+      Link link = links.get(NodeKey.of(out.to()));
+      if (link == null) {
+        counters.recordDrop(Drop.ROUTING_NO_LINK);
+        continue;
+      }
+      try {
+        for (LinkFrame.Routing chunk : RoutingAssembler.split(RoutingCodec.encode(out.message()))) {
+          enqueue(link, chunk);
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn("routing message for {} not sent: {}", out.to(), e.getMessage());
+      }
+    }
+    for (RoutingEvent event : effects.events()) {
+      log.debug("{}: {}", node.address(), event);
+    }
+    reschedule();
+  }
+
+  private void reschedule() {
+    if (closed) {
+      return;
+    }
+    Instant next = node.nextTimer();
+    if (timer != null && next.equals(timerAt)) {
+      return;
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    long delay = Math.max(0, Duration.between(clock.instant(), next).toMillis());
+    timerAt = next;
+    timer = loop.schedule(this::onTimer, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void onTimer() {
+    timer = null;
+    if (!closed) {
+      apply(node.tick(clock.instant()));
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package io.staex.proxy.relay;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.staex.crypto.Address;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.internal.relay.RelayEngine;
+import io.staex.proxy.link.LinkCredentials;
+import io.staex.proxy.link.LinkServer;
+import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.link.ParentConnector;
+import io.staex.proxy.link.RedialBackoff;
+import io.staex.routing.RoutingNode;
+import io.staex.routing.RoutingSettings;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * One node's forwarding plane: a {@link LinkServer} for its children, a {@link ParentConnector}
+ * per configured parent, and a {@link RoutingNode} that decides where packets go (see {@code
+ * docs/relay.md}).
+ *
+ * <p>Threading: the routing node, the link table and all forwarding decisions live on one
+ * {@link EventExecutor} taken from the group passed to {@link #start}; link events and {@link
+ * #send} hop onto it. The handlers are called on it. The status accessors are safe from any
+ * other thread (they block until the executor answers).
+ */
+public final class Relay implements AutoCloseable {
+  /** A parent to dial: the address it must prove and where it listens. */
+  public record Parent(Address address, InetSocketAddress endpoint) {
+    public Parent {
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(endpoint, "endpoint");
+    }
+  }
+
+  private final RelayEngine engine;
+  private final LinkServer server;
+  private final List<ParentConnector> connectors;
+  private final RelayCounters counters;
+  private final Address address;
+
+  private Relay(RelayEngine engine, LinkServer server, List<ParentConnector> connectors,
+      RelayCounters counters, Address address) {
+    this.engine = engine;
+    this.server = server;
+    this.connectors = connectors;
+    this.counters = counters;
+    this.address = address;
+  }
+
+  /**
+   * Starts listening on {@code bind} (null: no server, e.g. a leaf that takes no children) and
+   * dialling {@code parents} (priority order, the first up is active; empty for the root).
+   */
+  public static Relay start(
+      EventLoopGroup group, LinkCredentials credentials, InetSocketAddress bind, int maxLinks,
+      List<Parent> parents, LinkSettings linkSettings, RoutingSettings routingSettings,
+      RedialBackoff backoff, Clock clock, PacketHandler packets, UnreachableHandler unreachables) {
+    Objects.requireNonNull(packets, "packets");
+    Objects.requireNonNull(unreachables, "unreachables");
+    List<Address> parentAddresses = new ArrayList<>();
+    for (Parent p : parents) {
+      parentAddresses.add(p.address());
+    }
+    RoutingNode node = new RoutingNode(
+        credentials.identity(), credentials.certificate(), parentAddresses, List.of(),
+        credentials.policy(), routingSettings, clock.instant());
+    RelayCounters counters = new RelayCounters();
+    RelayEngine engine = new RelayEngine(group.next(), node, clock, packets, unreachables, counters);
+    engine.start();
+    LinkServer server = null;
+    List<ParentConnector> connectors = new ArrayList<>();
+    try {
+      server = bind == null ? null
+          : LinkServer.start(group, bind, credentials, linkSettings, maxLinks, engine);
+      for (Parent p : parents) {
+        connectors.add(ParentConnector.start(
+            group, p.endpoint(), p.address(), credentials, linkSettings, backoff, engine));
+      }
+    } catch (RuntimeException e) {
+      new Relay(engine, server, connectors, counters, node.address()).close();
+      throw e;
+    }
+    return new Relay(engine, server, List.copyOf(connectors), counters, node.address());
+  }
+
+  /** This node's address. */
+  public Address address() {
+    return address;
+  }
+
+  /** Where children connect (null if started without a server). */
+  public InetSocketAddress localAddress() {
+    return server == null ? null : server.localAddress();
+  }
+
+  /** Sends {@code payload} from this node to {@code destination}; never blocks. */
+  public void send(NodeKey destination, FrameBytes payload) {
+    engine.send(destination, payload);
+  }
+
+  /** Sends {@code payload} from this node to {@code destination}; never blocks. */
+  public void send(Address destination, FrameBytes payload) {
+    engine.send(NodeKey.of(destination), payload);
+  }
+
+  public RelayCounters counters() {
+    return counters;
+  }
+
+  /** The active parent now (empty at the root or with no parent up). */
+  public Optional<Address> activeParent() {
+    return query(() -> engine.node().activeParent());
+  }
+
+  /** Neighbours whose links are up. */
+  public Set<Address> links() {
+    return query(() -> Set.copyOf(engine.linkPeers()));
+  }
+
+  /** Whether {@code node}'s state is in this node's routing view. */
+  public boolean knows(Address node) {
+    return query(() -> engine.node().knows(node));
+  }
+
+  /** The number of states in this node's view, its own included. */
+  public int viewSize() {
+    return query(() -> engine.node().view().size());
+  }
+
+  private <T> T query(Callable<T> q) {
+    EventExecutor loop = engine.loop();
+    try {
+      if (loop.inEventLoop()) {
+        return q.call();
+      }
+      return loop.submit(q).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Closes the parents' links and the server's; blocks: do not call on an event loop. */
+  @Override
+  public void close() {
+    for (ParentConnector c : connectors) {
+      c.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    engine.close();
+  }
+}

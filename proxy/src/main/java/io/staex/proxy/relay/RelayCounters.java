@@ -1,0 +1,117 @@
+package io.staex.proxy.relay;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What a {@link Relay} did; safe to read from any thread. */
+public final class RelayCounters {
+  /** Why a frame was dropped. */
+  public enum Drop {
+    /** A routing message for a neighbour whose link is not up. */
+    ROUTING_NO_LINK,
+    /** A routing message (or chunk stream) that did not decode; the link was closed. */
+    ROUTING_BAD_MESSAGE,
+    /** A packet or notice whose TTL ran out here. */
+    TTL_EXPIRED,
+    /** No route to the destination (the root does not know it). */
+    NO_ROUTE,
+    /** The next hop's link is down (or never was a neighbour). */
+    LINK_DOWN,
+    /** An UNREACHABLE notice that could not be delivered (never answered, no storms). */
+    UNREACHABLE_UNDELIVERABLE,
+    /** A destination key that is not a valid public key. */
+    BAD_KEY
+  }
+
+  private final LongAdder forwarded = new LongAdder();
+  private final LongAdder delivered = new LongAdder();
+  private final LongAdder originated = new LongAdder();
+  private final LongAdder unreachableSent = new LongAdder();
+  private final LongAdder unreachableReceived = new LongAdder();
+  private final Map<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
+
+  public RelayCounters() {
+    for (Drop d : Drop.values()) {
+      dropped.put(d, new LongAdder());
+    }
+  }
+
+  /** Packets and notices sent on to a neighbour for another node. */
+  public long forwarded() {
+    return forwarded.sum();
+  }
+
+  /** Packets delivered to this node's {@link PacketHandler}. */
+  public long delivered() {
+    return delivered.sum();
+  }
+
+  /** Packets this node sent as their source ({@link Relay#send}). */
+  public long originated() {
+    return originated.sum();
+  }
+
+  /** UNREACHABLE notices this node created. */
+  public long unreachableSent() {
+    return unreachableSent.sum();
+  }
+
+  /** UNREACHABLE notices addressed to this node (or made for it locally). */
+  public long unreachableReceived() {
+    return unreachableReceived.sum();
+  }
+
+  public long dropped(Drop reason) {
+    return dropped.get(reason).sum();
+  }
+
+  /** All drops. */
+  public long dropped() {
+    long n = 0;
+    for (LongAdder a : dropped.values()) {
+      n += a.sum();
+    }
+    return n;
+  }
+
+  // ---- updates, by the relay engine only
+
+  public void recordForwarded() {
+    forwarded.increment();
+  }
+
+  public void recordDelivered() {
+    delivered.increment();
+  }
+
+  public void recordOriginated() {
+    originated.increment();
+  }
+
+  public void recordUnreachableSent() {
+    unreachableSent.increment();
+  }
+
+  public void recordUnreachableReceived() {
+    unreachableReceived.increment();
+  }
+
+  public void recordDrop(Drop reason) {
+    dropped.get(reason).increment();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder("RelayCounters[forwarded=").append(forwarded())
+        .append(", delivered=").append(delivered()).append(", originated=").append(originated())
+        .append(", unreachableSent=").append(unreachableSent())
+        .append(", unreachableReceived=").append(unreachableReceived());
+    dropped.forEach((k, v) -> {
+      if (v.sum() > 0) {
+        s.append(", ").append(k).append('=').append(v.sum());
+      }
+    });
+    return s.append(']').toString();
+  }
+}
