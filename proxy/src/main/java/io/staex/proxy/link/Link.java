@@ -34,6 +34,20 @@ public interface Link {
    */
   boolean isWritable();
 
+  /**
+   * Turns reading from the neighbour off ({@code false}) or back on ({@code true}): the
+   * channel's {@code AUTO_READ}, plus one {@code read()} when resuming, as Netty's {@code
+   * HexDumpProxyFrontendHandler} does. A relay pauses the links that feed an unwritable link and
+   * resumes them on {@link LinkListener#writabilityChanged}. Idempotent; safe from any thread
+   * (hops onto the link's event loop, so a few frames already read may still arrive after a
+   * pause). While paused the keepalive read timeout is suspended; on resume it restarts from
+   * zero, so a dead peer is still found one read timeout after reading resumes.
+   */
+  void setReading(boolean reading);
+
+  /** Whether the link reads from the neighbour, i.e. {@link #setReading} was not set false. */
+  boolean isReading();
+
   /** Sends one frame in a record of its own, flushed. */
   void send(LinkFrame frame);
 

@@ -15,10 +15,18 @@ import java.util.Objects;
  * @param maxRecordSize the largest sealed record accepted (counter, ciphertext and tag, without
  *     the 4-byte length); a longer length closes the link. {@value #MIN_RECORD_SIZE}~{@value
  *     #MAX_RECORD_SIZE}
+ * @param writeBufferLowWaterMark a link becomes writable again when its outbound buffer falls
+ *     below this many bytes
+ * @param writeBufferHighWaterMark a link stops being writable ({@link Link#isWritable()}) when
+ *     its outbound buffer grows above this many bytes; at least the low mark
  */
 public record LinkSettings(
     Duration keepaliveInterval, int missedKeepalives, Duration handshakeTimeout,
-    int maxRecordSize) {
+    int maxRecordSize, int writeBufferLowWaterMark, int writeBufferHighWaterMark) {
+  /** Default low water mark: 256 KiB. */
+  public static final int DEFAULT_WRITE_BUFFER_LOW = 256 * 1024;
+  /** Default high water mark: 1 MiB. */
+  public static final int DEFAULT_WRITE_BUFFER_HIGH = 1024 * 1024;
   /** The largest record: a full link record plaintext sealed. */
   public static final int MAX_RECORD_SIZE =
       FrameLimits.MAX_LINK_RECORD_PLAINTEXT + RecordLayer.OVERHEAD;
@@ -44,9 +52,24 @@ public record LinkSettings(
       throw new IllegalArgumentException("maxRecordSize: " + maxRecordSize
           + " (expected: " + MIN_RECORD_SIZE + "~" + MAX_RECORD_SIZE + ")");
     }
+    if (writeBufferLowWaterMark < 1 || writeBufferHighWaterMark < writeBufferLowWaterMark) {
+      throw new IllegalArgumentException("write buffer water marks: " + writeBufferLowWaterMark
+          + "/" + writeBufferHighWaterMark + " (expected: 1 <= low <= high)");
+    }
   }
 
-  /** 5 s keepalives, 3 missed, 10 s handshake timeout, 64 KiB + overhead records. */
+  /** With the default write buffer water marks (256 KiB / 1 MiB). */
+  public LinkSettings(
+      Duration keepaliveInterval, int missedKeepalives, Duration handshakeTimeout,
+      int maxRecordSize) {
+    this(keepaliveInterval, missedKeepalives, handshakeTimeout, maxRecordSize,
+        DEFAULT_WRITE_BUFFER_LOW, DEFAULT_WRITE_BUFFER_HIGH);
+  }
+
+  /**
+   * 5 s keepalives, 3 missed, 10 s handshake timeout, 64 KiB + overhead records, 256 KiB / 1 MiB
+   * write buffer water marks.
+   */
   public static LinkSettings defaults() {
     return new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10), MAX_RECORD_SIZE);
   }
@@ -57,10 +80,17 @@ public record LinkSettings(
   }
 
   public LinkSettings withKeepalive(Duration interval, int missed) {
-    return new LinkSettings(interval, missed, handshakeTimeout, maxRecordSize);
+    return new LinkSettings(interval, missed, handshakeTimeout, maxRecordSize,
+        writeBufferLowWaterMark, writeBufferHighWaterMark);
   }
 
   public LinkSettings withHandshakeTimeout(Duration timeout) {
-    return new LinkSettings(keepaliveInterval, missedKeepalives, timeout, maxRecordSize);
+    return new LinkSettings(keepaliveInterval, missedKeepalives, timeout, maxRecordSize,
+        writeBufferLowWaterMark, writeBufferHighWaterMark);
+  }
+
+  public LinkSettings withWriteBufferWaterMarks(int low, int high) {
+    return new LinkSettings(
+        keepaliveInterval, missedKeepalives, handshakeTimeout, maxRecordSize, low, high);
   }
 }

@@ -81,6 +81,28 @@ class LinkBadInputTest {
   }
 
   @Test
+  void pausedReading_silentPeerKeptUpWhilePaused_thenTimedOutAfterResume() throws Exception {
+    start(FAST.withKeepalive(Duration.ofMillis(200), 3));
+    peer.handshake(PEER, address(SERVER));
+    peer.send(peer.record(List.of(new LinkFrame.Keepalive())));
+    Link link = serverSide.up();
+    link.setReading(false);
+    assertThat(link.isReading()).isFalse();
+    // Three read timeouts of silence while paused: ours, not the peer's.
+    Thread.sleep(2000);
+    assertThat(serverSide.downs).isEmpty();
+    assertThat(link.isActive()).isTrue();
+    assertThat(server.counters().keepaliveTimeouts()).isZero();
+    long resumed = System.nanoTime();
+    link.setReading(true);
+    assertThat(link.isReading()).isTrue();
+    // The peer is still silent: found one full read timeout (600 ms) after resuming, not at once.
+    assertThat(serverSide.down()).isEqualTo("keepalive timeout");
+    long millis = (System.nanoTime() - resumed) / 1_000_000;
+    assertThat(millis).isBetween(450L, 3000L);
+  }
+
+  @Test
   void handshakeWithoutConfirmingRecord_linkNeverUpAndClosedBySilence() throws Exception {
     start(FAST);
     peer.handshake(PEER, address(SERVER));

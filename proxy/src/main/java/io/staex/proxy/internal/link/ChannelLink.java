@@ -11,10 +11,15 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A {@link Link} over one Netty channel in the record phase. Immutable; thread-safe. */
+/**
+ * A {@link Link} over one Netty channel in the record phase. Thread-safe: {@code reading} is the
+ * last requested state (volatile, any thread); the channel's {@code AUTO_READ} follows it on the
+ * event loop.
+ */
 final class ChannelLink implements Link {
   private final Channel channel;
   private final Certificate peerCertificate;
+  private volatile boolean reading = true;
 
   ChannelLink(Channel channel, Certificate peerCertificate) {
     this.channel = channel;
@@ -44,6 +49,35 @@ final class ChannelLink implements Link {
   @Override
   public boolean isWritable() {
     return channel.isWritable();
+  }
+
+  @Override
+  public void setReading(boolean reading) {
+    this.reading = reading;
+    if (channel.eventLoop().inEventLoop()) {
+      applyReading();
+    } else {
+      channel.eventLoop().execute(this::applyReading);
+    }
+  }
+
+  /** Makes {@code AUTO_READ} follow the latest {@link #reading}; on the event loop. */
+  private void applyReading() {
+    boolean reading = this.reading;
+    if (!channel.isActive() || channel.config().isAutoRead() == reading) {
+      return;
+    }
+    channel.config().setAutoRead(reading);
+    if (reading) {
+      // The read timeout ran on while we were not reading: restart it from zero.
+      LinkPipeline.restartIdleTimer(channel);
+      channel.read();
+    }
+  }
+
+  @Override
+  public boolean isReading() {
+    return reading;
   }
 
   @Override

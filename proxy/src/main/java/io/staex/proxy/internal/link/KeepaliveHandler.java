@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the idle handler's events into keepalives: write-idle sends a KEEPALIVE record,
  * read-idle (nothing at all for interval × missed) closes the link with "keepalive timeout".
- * Incoming KEEPALIVE frames end here. Stateless apart from the shared counters.
+ * Incoming KEEPALIVE frames end here. Read-idle while reading is paused on purpose ({@code
+ * AUTO_READ} off) is ignored. Stateless apart from the shared counters.
  */
 final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(KeepaliveHandler.class);
@@ -20,6 +21,10 @@ final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
 
   KeepaliveHandler(LinkConfig config) {
     this.config = config;
+  }
+
+  LinkConfig config() {
+    return config;
   }
 
   @Override
@@ -40,6 +45,12 @@ final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(KEEPALIVE, ctx.voidPromise());
         break;
       case READER_IDLE:
+        if (!ctx.channel().config().isAutoRead()) {
+          // We paused reading (Link.setReading(false)): silence is ours, not the peer's. The
+          // idle handler is replaced on resume, so the timeout starts again from there.
+          config.stats().pausedReadIdles.increment();
+          break;
+        }
         config.stats().keepaliveTimeouts.increment();
         log.debug("link with {}: nothing for {}; closing", ctx.channel().remoteAddress(),
             config.settings().readTimeout());

@@ -2,6 +2,7 @@ package io.staex.proxy.internal.link;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  *   handshake phase                      record phase (installed by the handshake handler)
  *   handshakeFramer  u16 length framing   recordFramer  u32 length framing, length kept (AAD)
  *   handshake        LinkHandshakeHandler idle          IdleStateHandler (write: interval,
- *                                                                         read: interval × missed)
+ *                                                                         read: interval × missed;
+ *                                                                         replaced on resume)
  *                                         recordSealer  OutboundRecord → u32 length || sealed
  *                                         recordOpener  u32 length || sealed → LinkFrame…
  *                                         keepalive     idle events ↔ KEEPALIVE, timeout closes
@@ -69,11 +71,11 @@ public final class LinkPipeline {
   static void recordPhase(
       Channel ch, LinkConfig config, Handshake.Established established, boolean initiator) {
     ChannelPipeline p = ch.pipeline();
-    long keepalive = config.settings().keepaliveInterval().toMillis();
-    long silence = config.settings().readTimeout().toMillis();
     ChannelLink link = new ChannelLink(ch, established.peerCertificate());
     LinkHandler linkHandler = new LinkHandler(link, config);
-    p.addAfter(HANDSHAKE, IDLE, new IdleStateHandler(silence, keepalive, 0, TimeUnit.MILLISECONDS))
+    ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(
+        config.settings().writeBufferLowWaterMark(), config.settings().writeBufferHighWaterMark()));
+    p.addAfter(HANDSHAKE, IDLE, idleHandler(config))
         .addAfter(IDLE, RECORD_SEALER, new RecordSealHandler(established.records().sealer()))
         .addAfter(RECORD_SEALER, RECORD_OPENER,
             new RecordOpenHandler(established.records().opener(), config))
@@ -87,6 +89,23 @@ public final class LinkPipeline {
     }
     p.replace(HANDSHAKE_FRAMER, RECORD_FRAMER, new LengthFieldBasedFrameDecoder(
         RECORD_LENGTH_SIZE + config.settings().maxRecordSize(), 0, RECORD_LENGTH_SIZE, 0, 0));
+  }
+
+  private static IdleStateHandler idleHandler(LinkConfig config) {
+    return new IdleStateHandler(config.settings().readTimeout().toMillis(),
+        config.settings().keepaliveInterval().toMillis(), 0, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Replaces the idle handler by a fresh one, on the event loop: its read timeout starts from
+   * zero. Used when a paused link resumes reading (the old one counted the pause as silence).
+   */
+  static void restartIdleTimer(Channel ch) {
+    assert ch.eventLoop().inEventLoop();
+    KeepaliveHandler keepalive = ch.pipeline().get(KeepaliveHandler.class);
+    if (ch.pipeline().get(IDLE) != null && keepalive != null) {
+      ch.pipeline().replace(IDLE, IDLE, idleHandler(keepalive.config()));
+    }
   }
 
   static final OutboundRecord KEEPALIVE_RECORD =

@@ -10,6 +10,8 @@ public final class LinkStats {
   final LongAdder handshakeTimeouts = new LongAdder();
   final LongAdder badRecords = new LongAdder();
   final LongAdder keepaliveTimeouts = new LongAdder();
+  /** Read-idle events ignored because reading was paused (not part of the snapshot). */
+  final LongAdder pausedReadIdles = new LongAdder();
   public final LongAdder connectionsRefused = new LongAdder();
   public final LongAdder dials = new LongAdder();
 

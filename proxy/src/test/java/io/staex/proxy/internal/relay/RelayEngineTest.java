@@ -62,6 +62,7 @@ class RelayEngineTest {
     final Node peer;
     final BlockingQueue<LinkFrame> sent = new LinkedBlockingQueue<>();
     final AtomicBoolean closed = new AtomicBoolean();
+    volatile boolean reading = true;
 
     FakeLink(Node peer) {
       this.peer = peer;
@@ -90,6 +91,16 @@ class RelayEngineTest {
     @Override
     public boolean isWritable() {
       return true;
+    }
+
+    @Override
+    public void setReading(boolean reading) {
+      this.reading = reading;
+    }
+
+    @Override
+    public boolean isReading() {
+      return reading;
     }
 
     @Override
