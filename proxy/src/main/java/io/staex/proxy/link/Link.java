@@ -48,6 +48,12 @@ public interface Link {
   /** Whether the link reads from the neighbour, i.e. {@link #setReading} was not set false. */
   boolean isReading();
 
+  /**
+   * Bytes handed to {@link #send} and not yet written to the socket: records waiting for the
+   * event loop plus the channel's outbound buffer. Approximate (racy by nature); any thread.
+   */
+  long queuedBytes();
+
   /** Sends one frame in a record of its own, flushed. */
   void send(LinkFrame frame);
 

@@ -2,6 +2,7 @@ package io.staex.proxy.relay;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What a {@link Relay} did; safe to read from any thread. */
@@ -21,7 +22,12 @@ public final class RelayCounters {
     /** An UNREACHABLE notice that could not be delivered (never answered, no storms). */
     UNREACHABLE_UNDELIVERABLE,
     /** A destination key that is not a valid public key. */
-    BAD_KEY
+    BAD_KEY,
+    /**
+     * The next hop's link had {@code RelayEngine.MAX_LINK_QUEUE_BYTES} queued already (a source
+     * that does not stop when asked: this node's own {@link Relay#send}, or a burst already read).
+     */
+    QUEUE_FULL
   }
 
   private final LongAdder forwarded = new LongAdder();
@@ -29,6 +35,9 @@ public final class RelayCounters {
   private final LongAdder originated = new LongAdder();
   private final LongAdder unreachableSent = new LongAdder();
   private final LongAdder unreachableReceived = new LongAdder();
+  private final LongAdder pausedReads = new LongAdder();
+  private final LongAdder resumedReads = new LongAdder();
+  private final AtomicLong maxLinkQueuedBytes = new AtomicLong();
   private final Map<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
 
   public RelayCounters() {
@@ -60,6 +69,21 @@ public final class RelayCounters {
   /** UNREACHABLE notices addressed to this node (or made for it locally). */
   public long unreachableReceived() {
     return unreachableReceived.sum();
+  }
+
+  /** Times an incoming link was paused because the link its frames go to was not writable. */
+  public long pausedReads() {
+    return pausedReads.sum();
+  }
+
+  /** Times a paused incoming link was resumed (its outgoing link writable again, or down). */
+  public long resumedReads() {
+    return resumedReads.sum();
+  }
+
+  /** The most bytes seen queued for one outgoing link (engine queue + link), at enqueue time. */
+  public long maxLinkQueuedBytes() {
+    return maxLinkQueuedBytes.get();
   }
 
   public long dropped(Drop reason) {
@@ -97,6 +121,18 @@ public final class RelayCounters {
     unreachableReceived.increment();
   }
 
+  public void recordPausedRead() {
+    pausedReads.increment();
+  }
+
+  public void recordResumedRead() {
+    resumedReads.increment();
+  }
+
+  public void recordLinkQueuedBytes(long bytes) {
+    maxLinkQueuedBytes.accumulateAndGet(bytes, Math::max);
+  }
+
   public void recordDrop(Drop reason) {
     dropped.get(reason).increment();
   }
@@ -106,7 +142,9 @@ public final class RelayCounters {
     StringBuilder s = new StringBuilder("RelayCounters[forwarded=").append(forwarded())
         .append(", delivered=").append(delivered()).append(", originated=").append(originated())
         .append(", unreachableSent=").append(unreachableSent())
-        .append(", unreachableReceived=").append(unreachableReceived());
+        .append(", unreachableReceived=").append(unreachableReceived())
+        .append(", pausedReads=").append(pausedReads()).append(", resumedReads=")
+        .append(resumedReads()).append(", maxLinkQueuedBytes=").append(maxLinkQueuedBytes());
     dropped.forEach((k, v) -> {
       if (v.sum() > 0) {
         s.append(", ").append(k).append('=').append(v.sum());

@@ -1,6 +1,7 @@
 package io.staex.proxy.internal.link;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.proxy.frame.FrameLimits;
@@ -10,6 +11,7 @@ import io.staex.proxy.link.Link;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Link} over one Netty channel in the record phase. Thread-safe: {@code reading} is the
@@ -20,6 +22,8 @@ final class ChannelLink implements Link {
   private final Channel channel;
   private final Certificate peerCertificate;
   private volatile boolean reading = true;
+  /** Encoded frame bytes passed to {@link #send} whose write task has not run yet. */
+  private final AtomicLong handedOver = new AtomicLong();
 
   ChannelLink(Channel channel, Certificate peerCertificate) {
     this.channel = channel;
@@ -81,6 +85,12 @@ final class ChannelLink implements Link {
   }
 
   @Override
+  public long queuedBytes() {
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    return handedOver.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+  }
+
+  @Override
   public void send(LinkFrame frame) {
     send(List.of(frame));
   }
@@ -92,13 +102,20 @@ final class ChannelLink implements Link {
       return;
     }
     if (channel.eventLoop().inEventLoop()) {
-      write(records);
+      write(records, 0);
     } else {
-      channel.eventLoop().execute(() -> write(records));
+      long bytes = 0;
+      for (LinkFrame f : frames) {
+        bytes += LinkFrameCodec.encodedSize(f);
+      }
+      long handed = bytes;
+      handedOver.addAndGet(handed);
+      channel.eventLoop().execute(() -> write(records, handed));
     }
   }
 
-  private void write(List<OutboundRecord> records) {
+  private void write(List<OutboundRecord> records, long handed) {
+    handedOver.addAndGet(-handed);
     if (!channel.isActive()) {
       return;
     }

@@ -12,7 +12,9 @@ import io.staex.proxy.frame.PacketHeader;
 import io.staex.proxy.frame.RoutingAssembler;
 import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.Link;
+import io.staex.proxy.frame.LinkFrameCodec;
 import io.staex.proxy.link.LinkListener;
+import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.relay.PacketHandler;
 import io.staex.proxy.relay.RelayCounters;
 import io.staex.proxy.relay.RelayCounters.Drop;
@@ -36,8 +38,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,14 @@ public final class RelayEngine implements LinkListener {
   private static final int ADDRESS_CACHE_SIZE = 4096;
   /** Frames queued for one link before they are sent without waiting for the flush task. */
   private static final int MAX_BATCH = 256;
+  /**
+   * Bytes queued for one link (here and in the link, see {@link Link#queuedBytes}) beyond which
+   * frames for it are dropped ({@link Drop#QUEUE_FULL}): four default high-water marks, room
+   * for what arrives while a pause takes effect.
+   */
+  static final long MAX_LINK_QUEUE_BYTES = 4L * LinkSettings.DEFAULT_WRITE_BUFFER_HIGH;
+  /** Frames of one incoming link waiting for the loop beyond which the link is paused. */
+  static final long MAX_BACKLOG_BYTES = 512 * 1024;
 
   private final EventExecutor loop;
   private final RoutingNode node;
@@ -75,7 +87,20 @@ public final class RelayEngine implements LinkListener {
 
   /** Frames for each link, sent as one batch (records of up to 64 KiB) by {@link #flush}. */
   private final Map<Link, List<LinkFrame>> pending = new LinkedHashMap<>();
+  /** Encoded bytes of {@link #pending}, per link. */
+  private final Map<Link, Long> pendingBytes = new IdentityHashMap<>();
   private boolean flushQueued;
+
+  /**
+   * Backpressure: for each outgoing link that was not writable, the incoming links paused
+   * ({@link Link#setReading}) because a frame from them was queued for it. Resumed when it is
+   * writable again or down.
+   */
+  private final Map<Link, Set<Link>> pausedBy = new IdentityHashMap<>();
+  /** Per incoming link: frames handed to {@link #frame} and not yet handled (any thread). */
+  private final Map<Link, Backlog> backlogs = new ConcurrentHashMap<>();
+  /** The link whose frame is being handled; null for this node's own packets and timers. */
+  private Link source;
 
   private ScheduledFuture<?> timer;
   private Instant timerAt;
@@ -123,6 +148,8 @@ public final class RelayEngine implements LinkListener {
       loop.execute(() -> {
         closed = true;
         pending.clear();
+        pendingBytes.clear();
+        pausedBy.clear();
         if (timer != null) {
           timer.cancel(false);
           timer = null;
@@ -140,14 +167,50 @@ public final class RelayEngine implements LinkListener {
     loop.execute(() -> onLinkUp(link));
   }
 
+  /**
+   * Hops the frame onto the loop. If the frames of {@code link} waiting for the loop pass
+   * {@link #MAX_BACKLOG_BYTES}, the link is paused here, on its own event loop, so that the
+   * pause takes effect at once; the loop resumes it below half of that.
+   */
   @Override
   public void frame(Link link, LinkFrame frame) {
-    loop.execute(() -> onFrame(link, frame));
+    int size = LinkFrameCodec.encodedSize(frame);
+    Backlog b = backlogs.computeIfAbsent(link, l -> new Backlog());
+    if (b.bytes.addAndGet(size) > MAX_BACKLOG_BYTES && !b.paused) {
+      b.paused = true;
+      link.setReading(false);
+      counters.recordPausedRead();
+    }
+    loop.execute(() -> {
+      onFrame(link, frame);
+      if (b.bytes.addAndGet(-size) < MAX_BACKLOG_BYTES / 2 && b.paused) {
+        b.paused = false;
+        if (!isPausedByOther(link)) {
+          link.setReading(true);
+        }
+        counters.recordResumedRead();
+      }
+    });
+  }
+
+  /** Bytes of one link's frames waiting for the loop; updated from the link's loop and ours. */
+  private static final class Backlog {
+    final AtomicLong bytes = new AtomicLong();
+    volatile boolean paused;
   }
 
   @Override
   public void linkDown(Link link, String reason) {
     loop.execute(() -> onLinkDown(link, reason));
+  }
+
+  @Override
+  public void writabilityChanged(Link link) {
+    loop.execute(() -> {
+      if (link.isWritable()) {
+        resume(link);
+      }
+    });
   }
 
   /** Originates a packet from this node to {@code destination}. */
@@ -181,6 +244,11 @@ public final class RelayEngine implements LinkListener {
 
   private void onLinkDown(Link link, String reason) {
     assemblers.remove(link);
+    backlogs.remove(link);
+    resume(link);
+    for (Set<Link> paused : pausedBy.values()) {
+      paused.remove(link);
+    }
     if (closed) {
       return;
     }
@@ -198,12 +266,17 @@ public final class RelayEngine implements LinkListener {
     if (closed) {
       return;
     }
-    if (frame instanceof LinkFrame.Packet p) {
-      onPacket(p, false);
-    } else if (frame instanceof LinkFrame.Unreachable u) {
-      onUnreachable(u);
-    } else if (frame instanceof LinkFrame.Routing r) {
-      onRouting(link, r);
+    source = link;
+    try {
+      if (frame instanceof LinkFrame.Packet p) {
+        onPacket(p, false);
+      } else if (frame instanceof LinkFrame.Unreachable u) {
+        onUnreachable(u);
+      } else if (frame instanceof LinkFrame.Routing r) {
+        onRouting(link, r);
+      }
+    } finally {
+      source = null;
     }
   }
 
@@ -353,10 +426,22 @@ public final class RelayEngine implements LinkListener {
    * fewer records and one flush, instead of one of each per frame. Order per link is kept.
    */
   private void enqueue(Link link, LinkFrame frame) {
+    int size = LinkFrameCodec.encodedSize(frame);
+    long queued = pendingBytes.getOrDefault(link, 0L) + link.queuedBytes();
+    if (!link.isWritable()) {
+      pause(link);
+    }
+    if (queued + size > MAX_LINK_QUEUE_BYTES) {
+      counters.recordDrop(Drop.QUEUE_FULL);
+      return;
+    }
+    counters.recordLinkQueuedBytes(queued + size);
     List<LinkFrame> frames = pending.computeIfAbsent(link, l -> new ArrayList<>());
     frames.add(frame);
+    pendingBytes.merge(link, (long) size, Long::sum);
     if (frames.size() >= MAX_BATCH) {
       pending.remove(link);
+      pendingBytes.remove(link);
       link.send(frames);
     } else if (!flushQueued) {
       flushQueued = true;
@@ -370,6 +455,43 @@ public final class RelayEngine implements LinkListener {
       e.getKey().send(e.getValue());
     }
     pending.clear();
+    pendingBytes.clear();
+  }
+
+  /** Stops reading the link the current frame came from until {@code out} is writable. */
+  private void pause(Link out) {
+    if (source == null || !source.isActive()) {
+      return;
+    }
+    if (pausedBy.computeIfAbsent(out, l -> java.util.Collections.newSetFromMap(
+        new IdentityHashMap<>())).add(source)) {
+      source.setReading(false);
+      counters.recordPausedRead();
+    }
+  }
+
+  /** Resumes the links paused for {@code out}. */
+  private void resume(Link out) {
+    Set<Link> paused = pausedBy.remove(out);
+    if (paused == null) {
+      return;
+    }
+    for (Link in : paused) {
+      Backlog b = backlogs.get(in);
+      if (!isPausedByOther(in) && (b == null || !b.paused)) {
+        in.setReading(true);
+      }
+      counters.recordResumedRead();
+    }
+  }
+
+  private boolean isPausedByOther(Link in) {
+    for (Set<Link> paused : pausedBy.values()) {
+      if (paused.contains(in)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void deliver(LinkFrame.Packet p) {

@@ -94,6 +94,11 @@ class RelayEngineTest {
     }
 
     @Override
+    public long queuedBytes() {
+      return 0;
+    }
+
+    @Override
     public void setReading(boolean reading) {
       this.reading = reading;
     }

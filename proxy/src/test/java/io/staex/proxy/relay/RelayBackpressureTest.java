@@ -1,0 +1,184 @@
+package io.staex.proxy.relay;
+
+import static io.staex.proxy.relay.RelayTest.address;
+import static io.staex.proxy.relay.RelayTest.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.EventLoopGroup;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.link.Link;
+import io.staex.proxy.link.LinkCredentials;
+import io.staex.proxy.link.LinkListener;
+import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.link.ParentConnector;
+import io.staex.routing.RoutingSettings;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backpressure through one relay on 127.0.0.1: {@code sender → relay → receiver}, the sender and
+ * the receiver plain links (own event loop groups) dialled to the relay. The receiver stops
+ * reading its socket; the relay must pause the sender's link instead of buffering.
+ */
+class RelayBackpressureTest {
+  static final LinkCredentials RELAY = RelayTest.node(30);
+  static final LinkCredentials SENDER = RelayTest.node(31);
+  static final LinkCredentials RECEIVER = RelayTest.node(32);
+  /** Keepalives of 200 ms × 3: a 2 s pause is more than three read timeouts. */
+  static final LinkSettings LINKS = new LinkSettings(
+      Duration.ofMillis(200), 3, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
+  static final int PAYLOAD = 32 * 1024;
+  static final int COUNT = 50 * 1024 * 1024 / PAYLOAD;
+
+  EventLoopGroup relayGroup;
+  EventLoopGroup senderGroup;
+  EventLoopGroup receiverGroup;
+  Relay relay;
+  ParentConnector sender;
+  ParentConnector receiver;
+
+  @AfterEach
+  void stop() {
+    if (sender != null) {
+      sender.close();
+    }
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (relay != null) {
+      relay.close();
+    }
+    for (EventLoopGroup g : new EventLoopGroup[] {senderGroup, receiverGroup, relayGroup}) {
+      if (g != null) {
+        g.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      }
+    }
+  }
+
+  /** Records packets and link downs; ignores routing frames. */
+  static final class Sink implements LinkListener {
+    final ConcurrentLinkedQueue<LinkFrame.Packet> packets = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<String> downs = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public void linkUp(Link link) {}
+
+    @Override
+    public void frame(Link link, LinkFrame frame) {
+      if (frame instanceof LinkFrame.Packet p) {
+        packets.add(p);
+      }
+    }
+
+    @Override
+    public void linkDown(Link link, String reason) {
+      downs.add(reason);
+    }
+  }
+
+  static byte[] payload(int i) {
+    byte[] b = new byte[PAYLOAD];
+    for (int j = 0; j < b.length; j++) {
+      b[j] = (byte) (i * 31 + j);
+    }
+    b[0] = (byte) (i >>> 24);
+    b[1] = (byte) (i >>> 16);
+    b[2] = (byte) (i >>> 8);
+    b[3] = (byte) i;
+    return b;
+  }
+
+  @Test
+  void receiverStopsReading_relayPausesSender_boundedQueue_thenAllArriveInOrder()
+      throws Exception {
+    relayGroup = LinkTransport.newEventLoopGroup(2);
+    senderGroup = LinkTransport.newEventLoopGroup(1);
+    receiverGroup = LinkTransport.newEventLoopGroup(1);
+    relay = Relay.start(relayGroup, RELAY, new InetSocketAddress("127.0.0.1", 0), 8, List.of(),
+        LINKS, RoutingSettings.defaults(), RelayTest.QUICK, Clock.systemUTC(), (s, p) -> {},
+        (d, why) -> {});
+    Sink senderSide = new Sink();
+    Sink receiverSide = new Sink();
+    sender = ParentConnector.start(senderGroup, relay.localAddress(), address(RELAY), SENDER,
+        LINKS, RelayTest.QUICK, senderSide);
+    receiver = ParentConnector.start(receiverGroup, relay.localAddress(), address(RELAY),
+        RECEIVER, LINKS, RelayTest.QUICK, receiverSide);
+    awaitTrue("both links up", Duration.ofSeconds(20), () -> sender.link().isPresent()
+        && receiver.link().isPresent() && relay.links().size() == 2);
+    Link out = sender.link().orElseThrow();
+    Link in = receiver.link().orElseThrow();
+    NodeKey to = NodeKey.of(address(RECEIVER));
+    NodeKey from = NodeKey.of(address(SENDER));
+
+    in.setReading(false);
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Thread offer = new Thread(() -> {
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        for (int i = 0; i < COUNT; i++) {
+          // isWritable is the channel's buffer; sends from this thread wait for the loop first.
+          while (!out.isWritable() || out.queuedBytes() > LINKS.writeBufferHighWaterMark()) {
+            if (System.nanoTime() > deadline || !out.isActive()) {
+              throw new AssertionError("sender link stuck at packet " + i);
+            }
+            Thread.sleep(1);
+          }
+          out.send(LinkFrame.Packet.of(to, from, List.of(to), FrameBytes.copyOf(payload(i))));
+        }
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    }, "offer");
+    offer.start();
+
+    RelayCounters counters = relay.counters();
+    awaitTrue("relay paused the sender's link", Duration.ofSeconds(30),
+        () -> counters.pausedReads() > 0);
+    // Two seconds, more than three read timeouts: the paused links must stay up.
+    Thread.sleep(2000);
+    assertThat(senderSide.downs).isEmpty();
+    assertThat(receiverSide.downs).isEmpty();
+    assertThat(out.isActive()).isTrue();
+    assertThat(in.isActive()).isTrue();
+    assertThat(offer.isAlive()).as("the sender is held back: %s %s, received %d", failed.get(),
+        counters, receiverSide.packets.size()).isTrue();
+    assertThat(receiverSide.packets.size()).isLessThan(COUNT);
+    assertThat(counters.maxLinkQueuedBytes()).isLessThanOrEqualTo(4L * 1024 * 1024);
+
+    in.setReading(true);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (receiverSide.packets.size() < COUNT) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not all packets arrived: " + receiverSide.packets.size() + "/"
+            + COUNT + ", " + counters + ", sender writable " + out.isWritable() + " queued "
+            + out.queuedBytes() + " reading " + out.isReading() + ", receiver reading "
+            + in.isReading() + ", downs " + senderSide.downs + " " + receiverSide.downs
+            + ", offer alive " + offer.isAlive() + " failed " + failed.get());
+      }
+      Thread.sleep(10);
+    }
+    offer.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(failed.get()).isNull();
+    int i = 0;
+    for (LinkFrame.Packet p : receiverSide.packets) {
+      assertThat(p.source()).isEqualTo(from);
+      assertThat(p.payload().toByteArray()).as("packet %d", i).isEqualTo(payload(i));
+      i++;
+    }
+    assertThat(counters.dropped()).as(counters.toString()).isZero();
+    assertThat(counters.resumedReads()).isPositive();
+    assertThat(counters.maxLinkQueuedBytes()).isLessThanOrEqualTo(4L * 1024 * 1024);
+    assertThat(senderSide.downs).isEmpty();
+    assertThat(receiverSide.downs).isEmpty();
+  }
+}
