@@ -15,6 +15,18 @@ class LinkSettingsTest {
     assertThat(d.readTimeout()).isEqualTo(Duration.ofSeconds(15));
     assertThat(d.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(d.maxRecordSize()).isEqualTo(65536 + 24);
+    assertThat(d.writeBufferLowWaterMark()).isEqualTo(256 * 1024);
+    assertThat(d.writeBufferHighWaterMark()).isEqualTo(1024 * 1024);
+  }
+
+  @Test
+  void writeBufferWaterMarks_lowAtMostHigh() {
+    assertThat(LinkSettings.defaults().withWriteBufferWaterMarks(10, 20).writeBufferHighWaterMark())
+        .isEqualTo(20);
+    assertThatThrownBy(() -> LinkSettings.defaults().withWriteBufferWaterMarks(20, 10))
+        .hasMessageContaining("write buffer water marks: 20/10");
+    assertThatThrownBy(() -> LinkSettings.defaults().withWriteBufferWaterMarks(0, 10))
+        .hasMessageContaining("expected: 1 <= low <= high");
   }
 
   @Test

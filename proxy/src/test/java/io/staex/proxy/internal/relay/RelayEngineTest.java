@@ -88,14 +88,17 @@ class RelayEngineTest {
       return !closed.get();
     }
 
+    volatile boolean writable = true;
+    volatile long queued;
+
     @Override
     public boolean isWritable() {
-      return true;
+      return writable;
     }
 
     @Override
     public long queuedBytes() {
-      return 0;
+      return queued;
     }
 
     @Override
@@ -197,6 +200,31 @@ class RelayEngineTest {
     LinkFrame f = link2.next();
     assertThat(f).isEqualTo(new LinkFrame.Packet(
         FrameLimits.DEFAULT_TTL - 1, 0, child2.key(), child1.key(), List.of(), bytes(10)));
+  }
+
+  @Test
+  void frameForAnUnwritableLinkPausesItsSourceUntilWritable() throws Exception {
+    link2.writable = false;
+    engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    assertThat(link1.reading).as("source paused").isFalse();
+    assertThat(counters.pausedReads()).isEqualTo(1);
+    link2.writable = true;
+    engine.writabilityChanged(link2);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!link1.reading && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(link1.reading).as("source resumed").isTrue();
+    assertThat(counters.resumedReads()).isEqualTo(1);
+  }
+
+  @Test
+  void frameForALinkWithFullQueueIsDroppedQueueFull() throws Exception {
+    link2.queued = RelayEngine.MAX_LINK_QUEUE_BYTES;
+    engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
+    awaitDrops(Drop.QUEUE_FULL, 1);
+    assertThat(link2.sent).isEmpty();
   }
 
   @Test
