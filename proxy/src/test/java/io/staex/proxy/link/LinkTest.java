@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /** Two nodes over real sockets on 127.0.0.1. */
 class LinkTest {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LinkTest.class);
+
   static EventLoopGroup group;
   static final Identity NETWORK = LinkFixtures.network(1);
   static final Identity OTHER_NETWORK = LinkFixtures.network(2);
@@ -297,7 +299,7 @@ class LinkTest {
       sent += (long) n * p.payload().size();
     }
     boolean complete = done.await(60, TimeUnit.SECONDS);
-    System.out.println("throughput: sent " + sent + " received " + received.get() + " in "
+    log.info("throughput: sent " + sent + " received " + received.get() + " in "
         + (System.nanoTime() - start) / 1_000_000 + " ms on " + System.getProperty("java.version")
         + ", link active " + link.isActive());
     assertThat(complete).isTrue();

@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
  * leaf with a second parent, the root ({@code parents = [relay, root]}).
  */
 class RelayTest {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RelayTest.class);
+
   static final Identity NETWORK = Identity.generate(Seeded.random(1));
   static final LinkCredentials ROOT = node(20);
   static final LinkCredentials RELAY = node(21);
@@ -265,7 +267,7 @@ class RelayTest {
       }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    System.out.println("relay: " + count + " x 1 KiB over 4 hops in " + millis + " ms");
+    log.info("relay: " + count + " x 1 KiB over 4 hops in " + millis + " ms");
     assertThat(leaf2.relay().counters().delivered()).isEqualTo(count);
     assertThat(root.relay().counters().dropped()).isZero();
     assertThat(leaf.relay().counters().dropped()).isZero();

@@ -3,6 +3,7 @@ package io.staex.routing.internal;
 import io.staex.crypto.Address;
 import io.staex.crypto.Identity;
 import io.staex.routing.ParentLink;
+import java.io.PrintStream;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -34,17 +35,22 @@ public final class DijkstraScale {
   private DijkstraScale() {}
 
   public static void main(String[] args) {
+    run(args, System.out);
+  }
+
+  /** The whole harness, reporting to {@code out} (the program's own output, not a log). */
+  static void run(String[] args, PrintStream out) {
     int vertices = argument(args, 0, "vertices", 100_000, 2);
     int fanOut = argument(args, 1, "fanOut", 10, 1);
     int crossPercent = argument(args, 2, "crossPercent", 5, 0);
     int runs = argument(args, 3, "runs", 50, 1);
     int warmUp = argument(args, 4, "warmUp", 20, 0);
-    System.out.printf("java %s (%s), %d cpus%n", System.getProperty("java.version"),
+    out.printf("java %s (%s), %d cpus%n", System.getProperty("java.version"),
         System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors());
 
     long start = System.nanoTime();
     Address[] addresses = addresses(vertices);
-    System.out.printf("addresses: %d in %.1f s; live heap %.1f MB%n",
+    out.printf("addresses: %d in %.1f s; live heap %.1f MB%n",
         vertices, seconds(start), liveHeapMegabytes());
 
     start = System.nanoTime();
@@ -53,7 +59,7 @@ public final class DijkstraScale {
     ShortestPaths paths = new ShortestPaths(topology);
     paths.recompute();
     long reachable = Arrays.stream(addresses).filter(a -> paths.distanceTo(a).isPresent()).count();
-    System.out.printf("graph: %d vertices, fan-out %d, %d cross links, %d reachable; built in %.1f s;"
+    out.printf("graph: %d vertices, fan-out %d, %d cross links, %d reachable; built in %.1f s;"
             + " live heap %.1f MB (addresses included)%n",
         topology.size(), fanOut, crossLinks, reachable, seconds(start), liveHeapMegabytes());
 
@@ -67,11 +73,11 @@ public final class DijkstraScale {
       millis[i] = (System.nanoTime() - t) / 1e6;
     }
     Arrays.sort(millis);
-    System.out.printf("full recomputation, %d runs after %d warm-up: median %.2f ms,"
+    out.printf("full recomputation, %d runs after %d warm-up: median %.2f ms,"
             + " min %.2f ms, p90 %.2f ms, max %.2f ms%n",
         runs, warmUp, millis[runs / 2], millis[0], millis[runs * 9 / 10], millis[runs - 1]);
     List<Address> deepest = paths.pathTo(addresses[vertices - 1]).orElseThrow();
-    System.out.printf("path to the last vertex: %d hops, cost %d%n",
+    out.printf("path to the last vertex: %d hops, cost %d%n",
         deepest.size(), paths.distanceTo(addresses[vertices - 1]).orElseThrow());
   }
 

@@ -14,13 +14,8 @@ class DijkstraScaleTest {
   @Test
   void smallRun_reportsGraphAndTimings() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      DijkstraScale.main(new String[] {"300", "4", "20", "3", "1"});
-    } finally {
-      System.setOut(original);
-    }
+    DijkstraScale.run(new String[] {"300", "4", "20", "3", "1"},
+        new PrintStream(out, true, StandardCharsets.UTF_8));
 
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("graph: 300 vertices, fan-out 4")
