@@ -144,6 +144,33 @@ public final class LinkFrameCodec {
    *     {@link FrameLimits#MAX_LINK_RECORD_PLAINTEXT}
    */
   public static ByteBuf encodeRecord(ByteBufAllocator alloc, List<? extends LinkFrame> frames) {
+    int size = recordSize(frames);
+    ByteBuf out = alloc.buffer(size, size);
+    try {
+      encodeFrames(frames, out);
+      return out;
+    } catch (RuntimeException | Error e) {
+      out.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Writes a link record's plaintext (the frames back to back) into {@code out}, which must have
+   * room for it; the data path seals from a reused array this way, without a buffer per record.
+   * Ownership: the caller keeps {@code out}.
+   *
+   * @return the bytes written
+   * @throws IllegalArgumentException for no frames, or more than {@link
+   *     FrameLimits#MAX_LINK_RECORD_PLAINTEXT} bytes
+   */
+  public static int encodeRecord(List<? extends LinkFrame> frames, ByteBuf out) {
+    int size = recordSize(frames);
+    encodeFrames(frames, out);
+    return size;
+  }
+
+  private static int recordSize(List<? extends LinkFrame> frames) {
     long size = 0;
     for (LinkFrame frame : frames) {
       size += encodedSize(frame);
@@ -153,15 +180,12 @@ public final class LinkFrameCodec {
           + " bytes (expected: 1 frame or more, at most " + FrameLimits.MAX_LINK_RECORD_PLAINTEXT
           + " bytes)");
     }
-    ByteBuf out = alloc.buffer((int) size, (int) size);
-    try {
-      for (LinkFrame frame : frames) {
-        encode(frame, out);
-      }
-      return out;
-    } catch (RuntimeException | Error e) {
-      out.release();
-      throw e;
+    return (int) size;
+  }
+
+  private static void encodeFrames(List<? extends LinkFrame> frames, ByteBuf out) {
+    for (LinkFrame frame : frames) {
+      encode(frame, out);
     }
   }
 

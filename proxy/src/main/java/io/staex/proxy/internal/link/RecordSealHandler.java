@@ -1,6 +1,7 @@
 package io.staex.proxy.internal.link;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -13,13 +14,16 @@ import io.staex.proxy.link.LinkSettings;
 
 /**
  * {@link OutboundRecord} → {@code u32 length || RecordSealer output}, the length being the
- * record's AAD. The cipher works on arrays; the plaintext buffer from {@link
- * LinkFrameCodec#encodeRecord} is released here. Owned by the channel's event loop.
+ * record's AAD. The cipher works on arrays: frames are encoded straight into a reused plaintext
+ * array, sealed into a reused array, and copied once into the outgoing buffer. Owned by the
+ * channel's event loop.
  */
 final class RecordSealHandler extends ChannelOutboundHandlerAdapter {
   private final RecordSealer sealer;
   private final byte[] aad = new byte[LinkPipeline.RECORD_LENGTH_SIZE];
   private final byte[] plaintext = new byte[FrameLimits.MAX_LINK_RECORD_PLAINTEXT];
+  /** Frames are encoded straight into {@link #plaintext} through this view: no copy per record. */
+  private final ByteBuf plaintextBuf = Unpooled.wrappedBuffer(plaintext);
   private final byte[] sealed = new byte[LinkSettings.MAX_RECORD_SIZE];
 
   RecordSealHandler(RecordSealer sealer) {
@@ -35,7 +39,7 @@ final class RecordSealHandler extends ChannelOutboundHandlerAdapter {
     }
     int length;
     try {
-      length = seal(ctx, (OutboundRecord) msg);
+      length = seal((OutboundRecord) msg);
     } catch (RecordException | RuntimeException e) {
       // Counter exhausted (a link would need 2^60 records) or frames that do not fit.
       promise.setFailure(e);
@@ -47,15 +51,9 @@ final class RecordSealHandler extends ChannelOutboundHandlerAdapter {
     ctx.write(out, promise);
   }
 
-  private int seal(ChannelHandlerContext ctx, OutboundRecord record) throws RecordException {
-    ByteBuf encoded = LinkFrameCodec.encodeRecord(ctx.alloc(), record.frames());
-    int n;
-    try {
-      n = encoded.readableBytes();
-      encoded.readBytes(plaintext, 0, n);
-    } finally {
-      encoded.release();
-    }
+  private int seal(OutboundRecord record) throws RecordException {
+    plaintextBuf.clear();
+    int n = LinkFrameCodec.encodeRecord(record.frames(), plaintextBuf);
     int length = n + RecordLayer.OVERHEAD;
     aad[0] = (byte) (length >>> 24);
     aad[1] = (byte) (length >>> 16);
