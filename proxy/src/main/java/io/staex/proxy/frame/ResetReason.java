@@ -24,7 +24,14 @@ public enum ResetReason {
   /** The peer broke the stream protocol (data beyond its window, data after FIN). */
   PROTOCOL_ERROR(7),
   /** A bug or an unexpected local failure. */
-  INTERNAL(8);
+  INTERNAL(8),
+  /**
+   * The application on the sender's side closed its connection before the stream ended both
+   * ways (an abortive close, or a close while data was still in flight).
+   */
+  CLOSED(9),
+  /** The session that carried the stream ended (peer restarted, path lost, idle, shut down). */
+  SESSION_ENDED(10);
 
   private static final CodeTable<ResetReason> CODES =
       new CodeTable<>("stream reset reason", values(), ResetReason::code);

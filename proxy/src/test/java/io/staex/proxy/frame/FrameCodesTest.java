@@ -62,7 +62,7 @@ class FrameCodesTest {
   void resetReasons_areTheOnesStreamsNeed() {
     assertThat(Arrays.stream(ResetReason.values()).map(Enum::name)).containsExactly(
         "REFUSED", "NOT_ALLOWED", "NO_SERVICE", "LIMIT", "TIMEOUT", "UNREACHABLE",
-        "PROTOCOL_ERROR", "INTERNAL");
+        "PROTOCOL_ERROR", "INTERNAL", "CLOSED", "SESSION_ENDED");
   }
 
   @Example

@@ -1,0 +1,120 @@
+package io.staex.proxy.forward;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.staex.proxy.internal.stream.SocketBridge;
+import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.stream.Stream;
+import io.staex.proxy.stream.Streams;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running port forwards: one listening socket each, on the stream layer's loop; every
+ * accepted connection becomes a stream ({@link SocketBridge}). {@link #apply} moves from one set
+ * of forwards to another: it closes the listeners of forwards that went away and binds the new
+ * ones; the connections already accepted keep their streams whatever happens to their listener.
+ *
+ * <p>Threading: {@link #apply}, {@link #list} and {@link #close} may be called from any thread
+ * but the loop; they block until the loop did the work.
+ */
+public final class PortForwards implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PortForwards.class);
+
+  private final Streams streams;
+  private final EventLoop loop;
+  /** The running forwards and their listening channels (written on the calling thread). */
+  private final Map<Forward, Channel> running = new LinkedHashMap<>();
+  private final LongAdder accepted = new LongAdder();
+
+  public PortForwards(Streams streams) {
+    this.streams = streams;
+    this.loop = streams.loop();
+  }
+
+  /** A forward that could not start, and why. */
+  public record Failure(Forward forward, String reason) {}
+
+  /**
+   * Makes {@code wanted} the running set: closes the listeners of the others, binds the new
+   * ones. Forwards in both sets are untouched. Returns those that failed to bind (each logged
+   * once); they are not running, everything else is.
+   */
+  public synchronized List<Failure> apply(Collection<Forward> wanted) {
+    Set<Forward> target = new LinkedHashSet<>(wanted);
+    for (Map.Entry<Forward, Channel> e : new ArrayList<>(running.entrySet())) {
+      if (!target.contains(e.getKey())) {
+        e.getValue().close().syncUninterruptibly();
+        running.remove(e.getKey());
+        log.info("forward {} stopped", e.getKey());
+      }
+    }
+    List<Failure> failures = new ArrayList<>();
+    for (Forward f : target) {
+      if (running.containsKey(f)) {
+        continue;
+      }
+      try {
+        Channel ch = bind(f);
+        running.put(f, ch);
+        log.info("forward {} listening on {}", f, ch.localAddress());
+      } catch (RuntimeException e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        log.warn("forward {} not started: cannot listen on {}: {}", f, f.listen(), why);
+        failures.add(new Failure(f, "cannot listen on " + f.listen() + ": " + why));
+      }
+    }
+    return failures;
+  }
+
+  private Channel bind(Forward f) {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(loop, loop)
+        .channel(LinkTransport.serverChannelType(loop))
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            accepted.increment();
+            SocketBridge bridge = new SocketBridge(ch, why ->
+                log.info("forward {}: connection from {} reset: {}", f, ch.remoteAddress(), why));
+            ch.pipeline().addLast(bridge);
+            Stream stream = streams.open(f.to(), f.port(), bridge);
+            bridge.bind(stream);
+          }
+        });
+    return b.bind(f.listen()).syncUninterruptibly().channel();
+  }
+
+  /** The running forwards with the address each really listens on (port 0 resolved). */
+  public synchronized Map<Forward, InetSocketAddress> list() {
+    Map<Forward, InetSocketAddress> out = new LinkedHashMap<>();
+    running.forEach((f, ch) -> out.put(f, (InetSocketAddress) ch.localAddress()));
+    return out;
+  }
+
+  /** Connections accepted by all forwards since start. */
+  public long accepted() {
+    return accepted.sum();
+  }
+
+  /** Closes every listener (streams already accepted go on until the stream layer closes). */
+  @Override
+  public synchronized void close() {
+    apply(List.of());
+  }
+}

@@ -1,0 +1,169 @@
+package io.staex.proxy.internal.stream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.ResetReason;
+import io.staex.proxy.stream.Stream;
+import io.staex.proxy.stream.StreamHandler;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins one local TCP socket (a forward's client, a service's target) to one stream, both on the
+ * stream layer's event loop.
+ *
+ * <pre>
+ *   socket read ──▶ Stream.write      (AUTO_READ follows Stream.wantsInput: credit, congestion)
+ *   socket EOF  ──▶ Stream.finish     (half-close: the reply still comes back)
+ *   DATA        ──▶ socket write      (Stream.consumed when written: credit back to the peer)
+ *   FIN         ──▶ shutdownOutput    (after the last write completed)
+ *   RESET / session lost ──▶ close with RST (SO_LINGER 0): the application sees an error,
+ *                                     never a clean end of a stream that lost bytes
+ *   socket closed before both FINs ──▶ Stream.reset(CLOSED)
+ * </pre>
+ *
+ * The socket must be registered with AUTO_READ off and ALLOW_HALF_CLOSURE on; this handler turns
+ * reading on once the stream is connected.
+ */
+public final class SocketBridge extends ChannelInboundHandlerAdapter implements StreamHandler {
+  private static final Logger log = LoggerFactory.getLogger(SocketBridge.class);
+
+  private final Channel channel;
+  private final Consumer<ResetReason> onReset;
+  /** Loop-confined, as every field: the socket and the stream share one event loop. */
+  private Stream stream;
+  private ChannelFuture lastWrite;
+  private boolean inputDone;
+  private boolean outputDone;
+  private boolean resetting;
+
+  /**
+   * @param onReset told why, when the stream is reset before it ended (to log it once with the
+   *     forward's or service's name); may be a no-op
+   */
+  public SocketBridge(Channel channel, Consumer<ResetReason> onReset) {
+    this.channel = channel;
+    this.onReset = onReset;
+  }
+
+  /** Binds the stream once it exists (the forward opens it after creating this bridge). */
+  public void bind(Stream stream) {
+    this.stream = stream;
+  }
+
+  // ---- socket → stream ----
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf buf = (ByteBuf) msg;
+    try {
+      if (stream != null) {
+        boolean more = stream.write(buf);
+        ctx.channel().config().setAutoRead(more);
+      }
+    } finally {
+      buf.release();
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputDone = true;
+      if (stream != null) {
+        stream.finish();
+      }
+      closeIfDone();
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (stream != null && !stream.isFinished() && !resetting) {
+      stream.reset(ResetReason.CLOSED);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("{}: socket error: {}", stream, cause.toString());
+    ctx.close();
+  }
+
+  // ---- stream → socket ----
+
+  @Override
+  public void connected(Stream s) {
+    channel.config().setAutoRead(s.wantsInput());
+  }
+
+  @Override
+  public void data(Stream s, FrameBytes data) {
+    int n = data.size();
+    lastWrite = channel.writeAndFlush(Unpooled.wrappedBuffer(data.toByteArray()));
+    lastWrite.addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        s.consumed(n);
+      }
+    });
+  }
+
+  @Override
+  public void fin(Stream s) {
+    if (lastWrite == null || lastWrite.isDone()) {
+      shutdownOutput();
+    } else {
+      lastWrite.addListener(f -> shutdownOutput());
+    }
+  }
+
+  @Override
+  public void writable(Stream s) {
+    if (s.wantsInput()) {
+      channel.config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void reset(Stream s, ResetReason reason) {
+    onReset.accept(reason);
+    abort();
+  }
+
+  /** Closes the socket with an RST, so its application sees an error. */
+  public void abort() {
+    resetting = true;
+    if (channel.isOpen()) {
+      channel.config().setOption(ChannelOption.SO_LINGER, 0);
+      channel.close();
+    }
+  }
+
+  private void shutdownOutput() {
+    if (!channel.isActive()) {
+      return;
+    }
+    ((DuplexChannel) channel).shutdownOutput().addListener(f -> {
+      outputDone = true;
+      closeIfDone();
+    });
+  }
+
+  private void closeIfDone() {
+    if (inputDone && outputDone) {
+      channel.close();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.staex.proxy.service;
+
+import io.staex.crypto.Address;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An exposed service: streams to {@code port} of this node's address are connected to {@code
+ * target} (a device on the node's LAN, usually), if the opener is allowed.
+ *
+ * @param port the overlay port, 1~65535
+ * @param target where to connect; may be unresolved (resolved at each connect)
+ * @param allow node addresses and network keys that may open it; empty: nodes of this node's own
+ *     network only
+ */
+public record Service(int port, InetSocketAddress target, Set<Address> allow) {
+  public Service {
+    if (port < 1 || port > 0xFFFF) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 1~65535)");
+    }
+    Objects.requireNonNull(target, "target");
+    allow = Set.copyOf(allow);
+  }
+
+  @Override
+  public String toString() {
+    return "service " + port + " -> " + target.getHostString() + ":" + target.getPort();
+  }
+}

@@ -1,0 +1,146 @@
+package io.staex.proxy.service;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.proxy.frame.ResetReason;
+import io.staex.proxy.internal.stream.SocketBridge;
+import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.stream.Stream;
+import io.staex.proxy.stream.StreamAcceptor;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exposed services (DNAT): an incoming stream to port P is connected to P's target if the
+ * opener may; anything else is refused with the reset reason that says why.
+ *
+ * <pre>
+ *   nothing exposed on P               → RESET NO_SERVICE
+ *   opener not in P's allow list       → RESET NOT_ALLOWED  (empty list: own network only)
+ *   target refuses / times out / fails → RESET REFUSED / TIMEOUT / UNREACHABLE
+ *   connected                          → WINDOW: the opener's stream is up
+ * </pre>
+ *
+ * The table may be replaced while streams run ({@link #set}); streams already connected stay.
+ * Threading: {@link #open} runs on the stream layer's loop; {@link #set} from any thread.
+ */
+public final class Services implements StreamAcceptor {
+  private static final Logger log = LoggerFactory.getLogger(Services.class);
+
+  private final EventLoop loop;
+  private final Address ownNetwork;
+  private final Duration connectTimeout;
+  private volatile Map<Integer, Service> byPort = Map.of();
+
+  /**
+   * @param loop the stream layer's event loop: target sockets are registered on it
+   * @param ownNetwork the network whose nodes an empty allow list admits
+   * @param connectTimeout for connecting to targets
+   */
+  public Services(EventLoop loop, Address ownNetwork, Duration connectTimeout,
+      Collection<Service> services) {
+    this.loop = Objects.requireNonNull(loop, "loop");
+    this.ownNetwork = Objects.requireNonNull(ownNetwork, "ownNetwork");
+    this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+    set(services);
+  }
+
+  /** Replaces the table; each port at most once. */
+  public void set(Collection<Service> services) {
+    Map<Integer, Service> m = new HashMap<>();
+    for (Service s : services) {
+      if (m.put(s.port(), s) != null) {
+        throw new IllegalArgumentException("services: port " + s.port() + " twice");
+      }
+    }
+    byPort = Map.copyOf(m);
+  }
+
+  /** The services now, by port. */
+  public List<Service> list() {
+    return byPort.values().stream().sorted((a, b) -> a.port() - b.port()).toList();
+  }
+
+  /** Whether {@code peer} may open {@code service}. */
+  public boolean allows(Service service, Certificate peer) {
+    if (service.allow().isEmpty()) {
+      return peer.network().equals(ownNetwork);
+    }
+    return service.allow().contains(peer.node()) || service.allow().contains(peer.network());
+  }
+
+  @Override
+  public void open(Stream stream, Certificate peer) {
+    Service service = byPort.get(stream.port());
+    if (service == null) {
+      log.info("stream from {} to port {} refused: nothing exposed there", peer.node(),
+          stream.port());
+      stream.refuse(ResetReason.NO_SERVICE);
+      return;
+    }
+    if (!allows(service, peer)) {
+      log.info("stream from {} (network {}) to {} refused: not in its allow list", peer.node(),
+          peer.network(), service);
+      stream.refuse(ResetReason.NOT_ALLOWED);
+      return;
+    }
+    Bootstrap b = new Bootstrap()
+        .group(loop)
+        .channel(LinkTransport.socketChannelType(loop))
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
+    // A host name is looked up here, on the loop (blocking): targets are LAN addresses, usually
+    // literals; a slow resolver would stall this node's streams for that long.
+    InetSocketAddress target = service.target().isUnresolved()
+        ? new InetSocketAddress(service.target().getHostString(), service.target().getPort())
+        : service.target();
+    SocketBridge[] bridge = new SocketBridge[1];
+    b.handler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        bridge[0] = new SocketBridge(ch, why -> log.debug("{} for {}: reset {}", service,
+            peer.node().shortText(), why));
+        bridge[0].bind(stream);
+        ch.pipeline().addLast(bridge[0]);
+      }
+    });
+    if (target.isUnresolved()) {
+      log.info("{} for {}: cannot resolve {}", service, peer.node(), target.getHostString());
+      stream.refuse(ResetReason.UNREACHABLE);
+      return;
+    }
+    b.connect(target).addListener((ChannelFutureListener) f -> {
+      if (stream.isFinished()) {
+        f.channel().close();
+        return;
+      }
+      if (f.isSuccess()) {
+        stream.accept(bridge[0]);
+        f.channel().config().setAutoRead(stream.wantsInput());
+        return;
+      }
+      Throwable cause = f.cause();
+      ResetReason why = cause instanceof ConnectTimeoutException ? ResetReason.TIMEOUT
+          : cause instanceof ConnectException ? ResetReason.REFUSED : ResetReason.UNREACHABLE;
+      log.info("{} for {}: {}", service, peer.node().shortText(), cause.getMessage());
+      stream.refuse(why);
+    });
+  }
+}

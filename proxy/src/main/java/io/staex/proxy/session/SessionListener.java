@@ -1,0 +1,26 @@
+package io.staex.proxy.session;
+
+import io.staex.proxy.frame.StreamFrame;
+import java.util.List;
+
+/**
+ * The layer above sessions (streams). Every method is called on the sessions' event loop, in
+ * the order things happened; keep them short. A session is {@link #established} at most once
+ * and {@link #closed} exactly once, last.
+ */
+public interface SessionListener {
+  /** The handshake finished: the peer is proven and trusted; frames may flow. */
+  void established(Session session);
+
+  /** Stream frames from the peer, one authenticated record's worth, in order. */
+  void frames(Session session, List<StreamFrame> frames);
+
+  /** The session is over (it may never have been established); drop everything tied to it. */
+  void closed(Session session, SessionEnd why);
+
+  /** This node's own sending should pause: the relay's link ahead is congested. */
+  void sendPaused();
+
+  /** Sending may go on. */
+  void sendResumed();
+}

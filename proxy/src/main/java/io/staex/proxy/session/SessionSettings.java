@@ -1,0 +1,64 @@
+package io.staex.proxy.session;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The session layer's limits and timers. Defaults in {@link #defaults()}, mirrored by the node
+ * config's {@code reference.conf}.
+ *
+ * @param maxSessions most sessions at once, handshaking ones included; a HELLO beyond it is
+ *     answered with CLOSE LIMIT, a local open fails with {@link SessionEnd#LIMIT}
+ * @param handshakesPerSecondPerPeer HELLOs accepted per second from one node (burst of as many);
+ *     more are dropped before any Diffie-Hellman
+ * @param handshakeTimeout a handshake not finished in this time ends with {@link
+ *     SessionEnd#TIMEOUT}
+ * @param helloRetry first HELLO retransmission interval (doubled each time) while no WELCOME came
+ * @param idleTimeout an established session with no open streams and no records either way for
+ *     this long is closed
+ * @param rekeyAfter a session this old takes no new streams; a fresh handshake replaces it, and
+ *     it closes once its last stream ended
+ * @param maxQueuedBytes stream frames a handshaking session may hold before it fails with
+ *     {@link SessionEnd#LIMIT}
+ */
+public record SessionSettings(
+    int maxSessions,
+    int handshakesPerSecondPerPeer,
+    Duration handshakeTimeout,
+    Duration helloRetry,
+    Duration idleTimeout,
+    Duration rekeyAfter,
+    int maxQueuedBytes) {
+
+  public SessionSettings {
+    positive("maxSessions", maxSessions);
+    positive("handshakesPerSecondPerPeer", handshakesPerSecondPerPeer);
+    positive("handshakeTimeout", handshakeTimeout);
+    positive("helloRetry", helloRetry);
+    positive("idleTimeout", idleTimeout);
+    positive("rekeyAfter", rekeyAfter);
+    positive("maxQueuedBytes", maxQueuedBytes);
+  }
+
+  /**
+   * 4096 sessions, 20 handshakes per second per peer, 10 s handshake timeout, first HELLO retry
+   * after 1 s, 5 min idle timeout, rekey after 30 min, 256 KiB queued while handshaking.
+   */
+  public static SessionSettings defaults() {
+    return new SessionSettings(4096, 20, Duration.ofSeconds(10), Duration.ofSeconds(1),
+        Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024);
+  }
+
+  private static void positive(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1)");
+    }
+  }
+
+  private static void positive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+    }
+  }
+}

@@ -1,0 +1,550 @@
+package io.staex.proxy.session;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Handshake;
+import io.staex.crypto.HandshakeException;
+import io.staex.crypto.Identity;
+import io.staex.crypto.Purpose;
+import io.staex.crypto.RecordException;
+import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.frame.CloseReason;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameDecodeException;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.frame.SessionFrame;
+import io.staex.proxy.frame.SessionFrameCodec;
+import io.staex.proxy.frame.StreamFrame;
+import io.staex.proxy.frame.StreamFrameCodec;
+import io.staex.proxy.frame.UnreachableReason;
+import io.staex.proxy.internal.RateLimiter;
+import io.staex.proxy.relay.PacketSender;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's end-to-end sessions: Noise IK handshakes carried in packets ({@code
+ * docs/sessions.md}), then authenticated records of stream frames, handed to a {@link
+ * SessionListener}.
+ *
+ * <p>Per incoming packet, cheapest check first:
+ * <pre>
+ *   decode session frame        not one            → drop (malformed)
+ *   HELLO    known (peer, id)   same bytes         → resend WELCOME; else drop
+ *            rate limit / maxSessions              → drop / CLOSE LIMIT (before any DH)
+ *            Noise + certificate + trust policy    → CLOSE REFUSED (never says why)
+ *            proven key ≠ packet source            → CLOSE REFUSED
+ *            handshake time not after the last one → drop (a replayed HELLO)
+ *            → WELCOME, established
+ *   WELCOME  our handshaking session               → established, queued frames leave
+ *   RECORD   unknown id                            → CLOSE UNKNOWN_SESSION
+ *            does not open / replayed              → drop (a relay flipped a bit, a duplicate)
+ *            counter gap                           → session LOST (CLOSE CLOSED to the peer)
+ *   CLOSE    our session                           → ended (PEER_CLOSED, REFUSED, LIMIT)
+ * </pre>
+ *
+ * <p>Threading: everything runs on one {@link EventLoop}. {@link #packet}, {@link #unreachable},
+ * {@link #sendPaused} and {@link #sendResumed} may be called from any thread (the relay's
+ * executor) and hop onto it; {@link #connect} and {@link Session}'s methods must be called on
+ * it. Status accessors work from any thread.
+ */
+public final class Sessions implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Sessions.class);
+  private static final long TICK_MILLIS = 200;
+
+  private final EventLoop loop;
+  private final Identity me;
+  private final Certificate certificate;
+  private final TrustPolicy policy;
+  private final SessionSettings settings;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final SessionListener listener;
+  private final SessionCounters counters = new SessionCounters();
+  private final RateLimiter<NodeKey> helloLimiter;
+
+  /** Every live session by (peer, id). Loop-confined, as all fields below. */
+  private final Map<NodeKey, Map<Long, Session>> byPeer = new HashMap<>();
+  private int sessionCount;
+  /** The session new streams to a peer go on: the newest usable one. */
+  private final Map<NodeKey, Session> current = new HashMap<>();
+  /** The newest handshake time accepted from each peer: a HELLO not after it is a replay. */
+  private final Map<NodeKey, Instant> lastHelloTime;
+  private PacketSender sender;
+  private ScheduledFuture<?> ticker;
+  private boolean closed;
+
+  /**
+   * A session layer for the node {@code me} (certified by {@code certificate}), checking peers
+   * against {@code policy} for {@link Purpose#SESSION}. Nothing is sent until {@link #start}.
+   */
+  public Sessions(
+      EventLoop loop, Identity me, Certificate certificate, TrustPolicy policy,
+      SessionSettings settings, Clock clock, SecureRandom random, SessionListener listener) {
+    this.loop = Objects.requireNonNull(loop, "loop");
+    this.me = Objects.requireNonNull(me, "me");
+    this.certificate = Objects.requireNonNull(certificate, "certificate");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.helloLimiter = new RateLimiter<>(settings.handshakesPerSecondPerPeer(), 4096);
+    int keep = Math.max(1024, 2 * settings.maxSessions());
+    this.lastHelloTime = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<NodeKey, Instant> eldest) {
+        return size() > keep;
+      }
+    };
+  }
+
+  /** Starts sending through {@code sender} (the relay) and the timers; packets before are dropped. */
+  public void start(PacketSender sender) {
+    Objects.requireNonNull(sender, "sender");
+    loop.execute(() -> {
+      this.sender = sender;
+      ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    });
+  }
+
+  /** The loop everything runs on; the stream layer registers its sockets here. */
+  public EventLoop loop() {
+    return loop;
+  }
+
+  /** This node's address. */
+  public Address address() {
+    return me.address();
+  }
+
+  public SessionSettings settings() {
+    return settings;
+  }
+
+  public SessionCounters counters() {
+    return counters;
+  }
+
+  /**
+   * The session new streams to {@code peer} should use: the current one if it takes streams,
+   * else a new handshake (frames sent on it wait for the handshake). Empty when {@code
+   * maxSessions} is reached. Loop only.
+   */
+  public Optional<Session> connect(Address peer) {
+    assertInLoop();
+    NodeKey key = NodeKey.of(peer);
+    Session s = current.get(key);
+    if (s != null && !s.isClosed() && !s.isRetiring()) {
+      return Optional.of(s);
+    }
+    if (closed || sender == null) {
+      return Optional.empty();
+    }
+    if (peer.equals(me.address())) {
+      throw new IllegalArgumentException("session to this node itself: " + peer);
+    }
+    if (sessionCount >= settings.maxSessions()) {
+      counters.limited.increment();
+      log.warn("session to {} refused: {} sessions already (limits.max-sessions)",
+          peer, settings.maxSessions());
+      return Optional.empty();
+    }
+    long now = nanos();
+    long id = newId(key);
+    Session session = new Session(this, key, peer, id, true, now);
+    Handshake hs = Handshake.initiator(
+        me, certificate, peer, policy, Purpose.SESSION, clock, random);
+    session.handshake = hs;
+    session.hello = hs.writeMessage(new byte[0]);
+    session.retryIntervalNanos = settings.helloRetry().toNanos();
+    session.nextRetryNanos = now + session.retryIntervalNanos;
+    add(session);
+    current.put(key, session);
+    counters.opened.increment();
+    log.debug("session {} opening", session);
+    sendFrame(key, new SessionFrame.SessionHello(id, FrameBytes.copyOf(session.hello)));
+    return Optional.of(session);
+  }
+
+  private long newId(NodeKey peer) {
+    Map<Long, Session> mine = byPeer.get(peer);
+    long id;
+    do {
+      id = random.nextLong();
+    } while (mine != null && mine.containsKey(id));
+    return id;
+  }
+
+  // ---- from the relay (any thread) ----
+
+  /** A packet for this node: one session frame. */
+  public void packet(NodeKey source, FrameBytes payload) {
+    loop.execute(() -> onPacket(source, payload));
+  }
+
+  /** A packet this node sent to {@code destination} was not delivered. */
+  public void unreachable(NodeKey destination, UnreachableReason reason) {
+    loop.execute(() -> {
+      Map<Long, Session> sessions = byPeer.get(destination);
+      if (sessions == null) {
+        return;
+      }
+      for (Session s : new ArrayList<>(sessions.values())) {
+        log.info("session {} ended: peer unreachable ({})", s, reason);
+        close(s, SessionEnd.UNREACHABLE, null);
+      }
+    });
+  }
+
+  /** The relay's links ahead are congested: the stream layer should stop reading sockets. */
+  public void sendPaused() {
+    loop.execute(listener::sendPaused);
+  }
+
+  /** The congestion cleared. */
+  public void sendResumed() {
+    loop.execute(listener::sendResumed);
+  }
+
+  private void onPacket(NodeKey source, FrameBytes payload) {
+    if (sender == null || closed) {
+      return;
+    }
+    SessionFrame frame;
+    try {
+      frame = SessionFrameCodec.decode(Unpooled.wrappedBuffer(payload.toByteArray()));
+    } catch (FrameDecodeException e) {
+      counters.malformed.increment();
+      log.debug("packet from {} dropped: {}", source, e.getMessage());
+      return;
+    }
+    switch (frame.type()) {
+      case HELLO -> onHello(source, (SessionFrame.SessionHello) frame);
+      case WELCOME -> onWelcome(source, (SessionFrame.SessionWelcome) frame);
+      case RECORD -> onRecord(source, (SessionFrame.SessionRecord) frame);
+      case CLOSE -> onClose(source, (SessionFrame.SessionClose) frame);
+    }
+  }
+
+  private void onHello(NodeKey source, SessionFrame.SessionHello hello) {
+    long id = hello.sessionId();
+    byte[] msg = hello.noiseMessage().toByteArray();
+    Session known = find(source, id);
+    if (known != null) {
+      if (!known.isInitiator() && Arrays.equals(known.answeredHello, msg)) {
+        sendFrame(source, new SessionFrame.SessionWelcome(id, FrameBytes.copyOf(known.welcome)));
+      }
+      return;
+    }
+    long now = nanos();
+    if (!helloLimiter.tryAcquire(source, now)) {
+      counters.rateLimited.increment();
+      log.debug("HELLO from {} dropped: over {} handshakes per second", source,
+          settings.handshakesPerSecondPerPeer());
+      return;
+    }
+    if (sessionCount >= settings.maxSessions()) {
+      counters.limited.increment();
+      log.warn("session from {} refused: {} sessions already (limits.max-sessions)",
+          source, settings.maxSessions());
+      sendFrame(source, new SessionFrame.SessionClose(id, CloseReason.LIMIT));
+      return;
+    }
+    Handshake hs = Handshake.responder(me, certificate, policy, Purpose.SESSION, clock, random);
+    Handshake.Established done;
+    byte[] welcome;
+    try {
+      hs.readMessage(msg);
+      welcome = hs.writeMessage(new byte[0]);
+      done = hs.established();
+    } catch (HandshakeException e) {
+      hs.destroy();
+      refuse(source, id, e.getMessage());
+      return;
+    }
+    if (!NodeKey.of(done.peer()).equals(source)) {
+      done.records().destroy();
+      refuse(source, id, "key " + done.peer() + " proven in a packet from " + source);
+      return;
+    }
+    Instant last = lastHelloTime.get(source);
+    if (last != null && !done.peerTime().isAfter(last)) {
+      done.records().destroy();
+      counters.replayedHellos.increment();
+      log.debug("HELLO from {} dropped: handshake time {} not after {} (a replay)",
+          source, done.peerTime(), last);
+      return;
+    }
+    lastHelloTime.put(source, done.peerTime());
+    Session session = new Session(this, source, done.peer(), id, false, now);
+    session.answeredHello = msg;
+    session.welcome = welcome;
+    add(session);
+    session.establish(done, now);
+    Session cur = current.get(source);
+    if (cur == null || cur.isClosed() || cur.isRetiring()) {
+      current.put(source, session);
+    }
+    counters.accepted.increment();
+    counters.established.increment();
+    log.debug("session {} accepted", session);
+    sendFrame(source, new SessionFrame.SessionWelcome(id, FrameBytes.copyOf(welcome)));
+    listener.established(session);
+  }
+
+  private void refuse(NodeKey source, long id, String why) {
+    counters.refused.increment();
+    log.info("session from {} refused: {}", source, why);
+    sendFrame(source, new SessionFrame.SessionClose(id, CloseReason.REFUSED));
+  }
+
+  private void onWelcome(NodeKey source, SessionFrame.SessionWelcome welcome) {
+    Session s = find(source, welcome.sessionId());
+    if (s == null || !s.isInitiator() || s.state() != Session.State.HANDSHAKING) {
+      return;
+    }
+    Handshake.Established done;
+    try {
+      s.handshake.readMessage(welcome.noiseMessage().toByteArray());
+      done = s.handshake.established();
+    } catch (HandshakeException e) {
+      counters.refused.increment();
+      log.info("session {} failed: {}", s, e.getMessage());
+      close(s, SessionEnd.UNTRUSTED, CloseReason.REFUSED);
+      return;
+    }
+    s.establish(done, nanos());
+    counters.established.increment();
+    log.debug("session {} established", s);
+    listener.established(s);
+  }
+
+  private void onRecord(NodeKey source, SessionFrame.SessionRecord record) {
+    Session s = find(source, record.sessionId());
+    if (s == null || s.state() != Session.State.ESTABLISHED) {
+      if (s == null) {
+        counters.unknownSessions.increment();
+        sendFrame(source, new SessionFrame.SessionClose(
+            record.sessionId(), CloseReason.UNKNOWN_SESSION));
+      }
+      return;
+    }
+    byte[] plain;
+    try {
+      plain = s.open(record.record(), nanos());
+    } catch (RecordException e) {
+      counters.badRecords.increment();
+      log.debug("record of {} dropped: {}", s, e.getMessage());
+      return;
+    } catch (Session.LostRecordsException e) {
+      counters.lost.increment();
+      log.info("session {} ended: records lost on the path ({})", s, e.getMessage());
+      close(s, SessionEnd.LOST, CloseReason.CLOSED);
+      return;
+    }
+    List<StreamFrame> frames;
+    try {
+      frames = StreamFrameCodec.decodeBatch(Unpooled.wrappedBuffer(plain));
+    } catch (FrameDecodeException e) {
+      counters.malformed.increment();
+      log.info("session {} ended: bad stream frames from the peer ({})", s, e.getMessage());
+      close(s, SessionEnd.PROTOCOL_ERROR, CloseReason.PROTOCOL_ERROR);
+      return;
+    }
+    listener.frames(s, frames);
+  }
+
+  private void onClose(NodeKey source, SessionFrame.SessionClose close) {
+    Session s = find(source, close.sessionId());
+    if (s == null) {
+      return;
+    }
+    SessionEnd why = switch (close.reason()) {
+      case REFUSED -> SessionEnd.REFUSED;
+      case LIMIT -> SessionEnd.LIMIT;
+      default -> SessionEnd.PEER_CLOSED;
+    };
+    log.info("session {} ended by the peer: {}", s, close.reason());
+    close(s, why, null);
+  }
+
+  // ---- timers ----
+
+  private void tick() {
+    long now = nanos();
+    long handshakeTimeout = settings.handshakeTimeout().toNanos();
+    long idle = settings.idleTimeout().toNanos();
+    long rekey = settings.rekeyAfter().toNanos();
+    for (Map<Long, Session> sessions : new ArrayList<>(byPeer.values())) {
+      for (Session s : new ArrayList<>(sessions.values())) {
+        if (s.state() == Session.State.HANDSHAKING) {
+          if (now - s.startedNanos() >= handshakeTimeout) {
+            log.info("session {} ended: no answer to the handshake in {}", s,
+                settings.handshakeTimeout());
+            close(s, SessionEnd.TIMEOUT, null);
+          } else if (s.isInitiator() && now >= s.nextRetryNanos) {
+            s.retryIntervalNanos *= 2;
+            s.nextRetryNanos = now + s.retryIntervalNanos;
+            sendFrame(s.peerKey(), new SessionFrame.SessionHello(
+                s.id(), FrameBytes.copyOf(s.hello)));
+          }
+        } else if (s.state() == Session.State.ESTABLISHED) {
+          if (s.openStreams() == 0 && now - s.lastActivityNanos >= idle) {
+            log.debug("session {} idle", s);
+            close(s, SessionEnd.IDLE, CloseReason.CLOSED);
+          } else if (!s.isRetiring() && now - s.establishedNanos() >= rekey) {
+            retire(s);
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code s} takes no more streams; it closes once it has none. */
+  void retire(Session s) {
+    if (s.isRetiring() || s.isClosed()) {
+      return;
+    }
+    s.retire();
+    if (current.get(s.peerKey()) == s) {
+      current.remove(s.peerKey());
+    }
+    log.debug("session {} retiring (rekey)", s);
+    if (s.openStreams() == 0) {
+      close(s, SessionEnd.CLOSED, CloseReason.CLOSED);
+    }
+  }
+
+  // ---- bookkeeping ----
+
+  private Session find(NodeKey peer, long id) {
+    Map<Long, Session> sessions = byPeer.get(peer);
+    return sessions == null ? null : sessions.get(id);
+  }
+
+  private void add(Session s) {
+    byPeer.computeIfAbsent(s.peerKey(), k -> new HashMap<>()).put(s.id(), s);
+    sessionCount++;
+  }
+
+  /** Ends {@code s}: tells the peer {@code wire} (null: nothing), then the listener. */
+  void close(Session s, SessionEnd why, CloseReason wire) {
+    if (s.isClosed()) {
+      return;
+    }
+    Map<Long, Session> sessions = byPeer.get(s.peerKey());
+    if (sessions != null && sessions.remove(s.id()) != null) {
+      sessionCount--;
+      if (sessions.isEmpty()) {
+        byPeer.remove(s.peerKey());
+      }
+    }
+    if (current.get(s.peerKey()) == s) {
+      current.remove(s.peerKey());
+    }
+    if (why == SessionEnd.LIMIT) {
+      counters.limited.increment();
+    }
+    s.markClosed(why);
+    if (wire != null && sender != null) {
+      sendFrame(s.peerKey(), new SessionFrame.SessionClose(s.id(), wire));
+    }
+    listener.closed(s, why);
+  }
+
+  void sendPacket(Session s, FrameBytes payload) {
+    sender.send(s.peerKey(), payload);
+  }
+
+  private void sendFrame(NodeKey to, SessionFrame frame) {
+    byte[] out = new byte[SessionFrameCodec.encodedSize(frame)];
+    io.netty.buffer.ByteBuf buf = Unpooled.wrappedBuffer(out);
+    buf.writerIndex(0);
+    SessionFrameCodec.encode(frame, buf);
+    sender.send(to, FrameBytes.copyOf(out));
+  }
+
+  long nanos() {
+    return System.nanoTime();
+  }
+
+  void assertInLoop() {
+    if (!loop.inEventLoop()) {
+      throw new IllegalStateException("sessions are confined to their event loop");
+    }
+  }
+
+  // ---- status ----
+
+  /** The live sessions, for status displays; any thread. */
+  public List<SessionInfo> sessions() {
+    return query(() -> {
+      long now = nanos();
+      List<SessionInfo> out = new ArrayList<>();
+      for (Map<Long, Session> m : byPeer.values()) {
+        for (Session s : m.values()) {
+          out.add(s.info(now));
+        }
+      }
+      return out;
+    });
+  }
+
+  private <T> T query(Callable<T> q) {
+    try {
+      if (loop.inEventLoop()) {
+        return q.call();
+      }
+      return loop.submit(q).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Ends every session (telling established peers CLOSE CLOSED) and stops the timers. Blocks
+   * until done unless called on the loop.
+   */
+  @Override
+  public void close() {
+    if (loop.isShuttingDown()) {
+      return;
+    }
+    query(() -> {
+      closed = true;
+      if (ticker != null) {
+        ticker.cancel(false);
+      }
+      for (Map<Long, Session> m : new ArrayList<>(byPeer.values())) {
+        for (Session s : new ArrayList<>(m.values())) {
+          close(s, SessionEnd.CLOSED,
+              s.state() == Session.State.ESTABLISHED ? CloseReason.CLOSED : null);
+        }
+      }
+      return null;
+    });
+  }
+}

@@ -1,0 +1,325 @@
+package io.staex.proxy.stream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.staex.crypto.Address;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.ResetReason;
+import io.staex.proxy.frame.StreamFrame;
+import io.staex.proxy.session.Session;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * One TCP stream inside a session, with credit flow control each way.
+ *
+ * <p>Sending: this end may have at most the credit the peer granted in flight (OPEN's initial
+ * window, then WINDOW frames). Bytes written beyond it wait here — at most one socket read's
+ * worth, since {@link #wantsInput()} turns false as soon as credit runs out and the socket stops
+ * being read. Receiving: the peer may send at most {@link StreamSettings#window()} bytes not yet
+ * {@link #consumed}; more is a protocol error that resets the stream. So a paused reader holds at
+ * most one window of memory and stalls only its own stream.
+ *
+ * <pre>
+ *   OPEN ──▶ (WINDOW: connected) ──▶ DATA… / WINDOW… ──▶ FIN each way ──▶ done
+ *     └──────────── RESET either way, or the session ends ──────────────▶ reset
+ * </pre>
+ *
+ * <p><b>Not safe for concurrent use</b>: every method runs on the stream layer's event loop.
+ */
+public final class Stream {
+  private final Streams layer;
+  private final Session session;
+  private final Address peer;
+  private final long id;
+  private final int port;
+  private final boolean outgoing;
+  private StreamHandler handler;
+
+  /** Outgoing: the peer accepted. Incoming: this node accepted. */
+  private boolean connected;
+  private boolean finished;
+  private long sendCredit;
+  private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+  private int pendingBytes;
+  private boolean finRequested;
+  private boolean finSent;
+  private boolean finReceived;
+  /** Bytes the peer may still send before it needs a WINDOW. */
+  private long receiveAllowed;
+  /** Bytes delivered and consumed, not yet granted back. */
+  private long unacked;
+  private long bytesIn;
+  private long bytesOut;
+  ScheduledFuture<?> openTimer;
+
+  Stream(Streams layer, Session session, long id, int port, boolean outgoing, long sendCredit,
+      StreamHandler handler) {
+    this(layer, session, session.peer(), id, port, outgoing, sendCredit, handler);
+  }
+
+  private Stream(Streams layer, Session session, Address peer, long id, int port,
+      boolean outgoing, long sendCredit, StreamHandler handler) {
+    this.layer = layer;
+    this.session = session;
+    this.peer = peer;
+    this.id = id;
+    this.port = port;
+    this.outgoing = outgoing;
+    this.sendCredit = sendCredit;
+    this.handler = handler;
+    this.receiveAllowed = layer.settings().window();
+  }
+
+  public long id() {
+    return id;
+  }
+
+  /** The port asked for at the peer (outgoing) or at this node (incoming). */
+  public int port() {
+    return port;
+  }
+
+  /** The node at the other end. */
+  public Address peer() {
+    return peer;
+  }
+
+  /** An outgoing stream refused before it started (a local limit): already finished. */
+  static Stream refusedHere(Streams layer, Address peer, int port, StreamHandler handler) {
+    Stream s = new Stream(layer, null, peer, 0, port, true, 0, handler);
+    s.finished = true;
+    return s;
+  }
+
+  /** Whether this node opened it. */
+  public boolean isOutgoing() {
+    return outgoing;
+  }
+
+  public long bytesIn() {
+    return bytesIn;
+  }
+
+  public long bytesOut() {
+    return bytesOut;
+  }
+
+  /** True once it ended, cleanly or by reset. */
+  public boolean isFinished() {
+    return finished;
+  }
+
+  // ---- the application's side ----
+
+  /** Incoming: the service is connected; the peer may send. */
+  public void accept(StreamHandler handler) {
+    layer.assertInLoop();
+    if (finished || outgoing || connected) {
+      return;
+    }
+    this.handler = Objects.requireNonNull(handler, "handler");
+    connected = true;
+    cancelOpenTimer();
+    session.send(new StreamFrame.Window(id, layer.settings().window()));
+  }
+
+  /** Incoming: refused for {@code reason}; the peer's open fails with it. */
+  public void refuse(ResetReason reason) {
+    layer.assertInLoop();
+    if (finished) {
+      return;
+    }
+    session.send(new StreamFrame.Reset(id, reason));
+    end();
+  }
+
+  /**
+   * Sends the readable bytes of {@code data} (the caller keeps and releases it), at once as far
+   * as credit goes, the rest when credit comes. Returns {@link #wantsInput()}.
+   */
+  public boolean write(ByteBuf data) {
+    layer.assertInLoop();
+    int n = data.readableBytes();
+    if (finished || finRequested || n == 0) {
+      return wantsInput();
+    }
+    byte[] bytes = new byte[n];
+    data.getBytes(data.readerIndex(), bytes);
+    pending.add(bytes);
+    pendingBytes += n;
+    drain();
+    return wantsInput();
+  }
+
+  /** The application will send no more (its socket's input ended): FIN after what is queued. */
+  public void finish() {
+    layer.assertInLoop();
+    if (finished || finRequested) {
+      return;
+    }
+    finRequested = true;
+    drain();
+  }
+
+  /** Ends the stream both ways for {@code reason}; the handler is not called. */
+  public void reset(ResetReason reason) {
+    layer.assertInLoop();
+    if (finished) {
+      return;
+    }
+    session.send(new StreamFrame.Reset(id, reason));
+    end();
+  }
+
+  /** The application took {@code n} delivered bytes: grant them back when worth a frame. */
+  public void consumed(int n) {
+    if (finished || finReceived || n <= 0) {
+      return;
+    }
+    unacked += n;
+    if (unacked >= layer.settings().window() / 4) {
+      session.send(new StreamFrame.Window(id, unacked));
+      receiveAllowed += unacked;
+      unacked = 0;
+    }
+  }
+
+  /** Whether reading more from the application is welcome now. */
+  public boolean wantsInput() {
+    return !finished && connected && !finRequested && pendingBytes == 0 && sendCredit > 0
+        && !layer.isSendPaused();
+  }
+
+  // ---- from the peer (Streams) ----
+
+  void onWindow(long credit) {
+    if (sendCredit + credit > StreamFrame.MAX_U32 * 2) {
+      protocolError("credit overflow");
+      return;
+    }
+    sendCredit += credit;
+    if (outgoing && !connected) {
+      connected = true;
+      cancelOpenTimer();
+      handler.connected(this);
+      if (finished) {
+        return;
+      }
+    }
+    drain();
+    if (wantsInput()) {
+      handler.writable(this);
+    }
+  }
+
+  void onData(FrameBytes data) {
+    if (!connected || finReceived) {
+      protocolError(finReceived ? "DATA after FIN" : "DATA before the stream was accepted");
+      return;
+    }
+    if (data.size() > receiveAllowed) {
+      protocolError("DATA of " + data.size() + " bytes with " + receiveAllowed + " allowed");
+      return;
+    }
+    receiveAllowed -= data.size();
+    bytesIn += data.size();
+    handler.data(this, data);
+  }
+
+  void onFin() {
+    if (finReceived) {
+      protocolError("a second FIN");
+      return;
+    }
+    finReceived = true;
+    handler.fin(this);
+    maybeDone();
+  }
+
+  void onReset(ResetReason reason) {
+    if (finished) {
+      return;
+    }
+    end();
+    handler.reset(this, reason);
+  }
+
+  /** The session ended, or the open timed out: reset locally (and tell the peer if it can hear). */
+  void abort(ResetReason reason, boolean tellPeer) {
+    if (finished) {
+      return;
+    }
+    if (tellPeer) {
+      session.send(new StreamFrame.Reset(id, reason));
+    }
+    end();
+    handler.reset(this, reason);
+  }
+
+  void writableAgain() {
+    if (wantsInput()) {
+      handler.writable(this);
+    }
+  }
+
+  private void protocolError(String what) {
+    layer.protocolError(this, what);
+    abort(ResetReason.PROTOCOL_ERROR, true);
+  }
+
+  /** Sends queued bytes as far as credit goes, then the FIN if asked for and due. */
+  private void drain() {
+    while (!pending.isEmpty() && sendCredit > 0) {
+      byte[] head = pending.peek();
+      int n = (int) Math.min(Math.min(head.length, sendCredit), FrameLimits.MAX_STREAM_DATA);
+      session.send(new StreamFrame.Data(id, FrameBytes.copyOf(head, 0, n)));
+      sendCredit -= n;
+      pendingBytes -= n;
+      bytesOut += n;
+      if (n == head.length) {
+        pending.poll();
+      } else {
+        pending.poll();
+        pending.addFirst(java.util.Arrays.copyOfRange(head, n, head.length));
+      }
+    }
+    if (finRequested && !finSent && pending.isEmpty() && (connected || !outgoing)) {
+      finSent = true;
+      session.send(new StreamFrame.Fin(id));
+      maybeDone();
+    }
+  }
+
+  private void maybeDone() {
+    if (finSent && finReceived) {
+      end();
+    }
+  }
+
+  private void end() {
+    finished = true;
+    cancelOpenTimer();
+    pending.clear();
+    pendingBytes = 0;
+    layer.remove(this);
+  }
+
+  private void cancelOpenTimer() {
+    if (openTimer != null) {
+      openTimer.cancel(false);
+      openTimer = null;
+    }
+  }
+
+  Session session() {
+    return session;
+  }
+
+  @Override
+  public String toString() {
+    return "Stream[" + id + (outgoing ? " to " : " from ") + peer.shortText() + ":"
+        + port + "]";
+  }
+}

@@ -1,0 +1,13 @@
+package io.staex.proxy.stream;
+
+import io.staex.crypto.Certificate;
+
+/**
+ * Decides what an incoming stream reaches (the exposed services). Called on the stream layer's
+ * event loop for each OPEN that passed the stream limits; must eventually call {@link
+ * Stream#accept} or {@link Stream#refuse} (the open timeout resets it otherwise).
+ */
+public interface StreamAcceptor {
+  /** {@code stream} asks for {@link Stream#port()}; {@code peer} is proven and trusted. */
+  void open(Stream stream, Certificate peer);
+}

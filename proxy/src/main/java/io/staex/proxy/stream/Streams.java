@@ -1,0 +1,319 @@
+package io.staex.proxy.stream;
+
+import io.netty.channel.EventLoop;
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.frame.ResetReason;
+import io.staex.proxy.frame.StreamFrame;
+import io.staex.proxy.session.Session;
+import io.staex.proxy.session.SessionEnd;
+import io.staex.proxy.session.SessionListener;
+import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.session.Sessions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stream layer: many TCP-like streams per session ({@code docs/streams.md}). It owns this
+ * node's {@link Sessions} (wire their relay side with {@link #sessions()}), opens streams for
+ * port forwards and SOCKS, and hands incoming ones to a {@link StreamAcceptor} (the services).
+ *
+ * <p>Stream ids: the session's initiator uses odd ids, the responder even ones, so both ends
+ * may open streams on one session without colliding.
+ *
+ * <p>Threading: everything runs on the sessions' event loop; sockets bridged to streams should
+ * be registered on it too ({@link #loop()}), so a byte goes from socket to record without a
+ * thread hop.
+ */
+public final class Streams implements SessionListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Streams.class);
+
+  private final Sessions sessions;
+  private final StreamSettings settings;
+  private final StreamAcceptor acceptor;
+  /** Loop-confined, as every field below. */
+  private final Map<Session, PerSession> bySession = new IdentityHashMap<>();
+  private int streamCount;
+  private boolean sendPaused;
+  private final LongAdder opened = new LongAdder();
+  private final LongAdder accepted = new LongAdder();
+  private final LongAdder refusedLimit = new LongAdder();
+  private final LongAdder protocolErrors = new LongAdder();
+
+  /** The streams of one session and the next id this end gives out. */
+  private static final class PerSession {
+    final Map<Long, Stream> streams = new HashMap<>();
+    long nextId;
+
+    PerSession(boolean initiator) {
+      nextId = initiator ? 1 : 2;
+    }
+  }
+
+  /** A stream layer, with its own session layer, for the node {@code me}. */
+  public Streams(
+      EventLoop loop, Identity me, Certificate certificate, TrustPolicy policy,
+      SessionSettings sessionSettings, StreamSettings settings, Clock clock, SecureRandom random,
+      StreamAcceptor acceptor) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
+    this.sessions = new Sessions(
+        loop, me, certificate, policy, sessionSettings, clock, random, this);
+  }
+
+  /** The session layer below: give it to the relay as its handler, then start it. */
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  public EventLoop loop() {
+    return sessions.loop();
+  }
+
+  public StreamSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Opens a stream to {@code port} of {@code peer}. The handler hears {@link
+   * StreamHandler#connected} once the peer accepted, or {@link StreamHandler#reset} (at once for
+   * a local limit). Loop only.
+   */
+  public Stream open(Address peer, int port, StreamHandler handler) {
+    assertInLoop();
+    Objects.requireNonNull(handler, "handler");
+    Optional<Session> s = sessions.connect(peer);
+    if (s.isEmpty() || streamCount >= settings.maxStreams()) {
+      return refusedAtOnce(peer, port, handler, s.isEmpty()
+          ? "no session (limits.max-sessions, or shutting down)"
+          : streamCount + " streams open (limits.max-streams)");
+    }
+    Session session = s.get();
+    PerSession per = bySession.computeIfAbsent(session, k -> new PerSession(k.isInitiator()));
+    if (per.streams.size() >= settings.maxStreamsPerSession()) {
+      return refusedAtOnce(peer, port, handler, per.streams.size()
+          + " streams in the session (limits.max-streams-per-session)");
+    }
+    long id = per.nextId;
+    per.nextId += 2;
+    Stream stream = new Stream(this, session, id, port, true, 0, handler);
+    register(session, per, stream);
+    opened.increment();
+    session.send(new StreamFrame.Open(id, port, settings.window()));
+    stream.openTimer = loop().schedule(() -> {
+      if (!stream.isFinished()) {
+        log.info("{} not accepted in {}", stream, settings.openTimeout());
+        stream.abort(ResetReason.TIMEOUT, true);
+      }
+    }, settings.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return stream;
+  }
+
+  private Stream refusedAtOnce(Address peer, int port, StreamHandler handler, String why) {
+    refusedLimit.increment();
+    log.warn("stream to {}:{} refused here: {}", peer.shortText(), port, why);
+    Stream dead = Stream.refusedHere(this, peer, port, handler);
+    loop().execute(() -> handler.reset(dead, ResetReason.LIMIT));
+    return dead;
+  }
+
+  // ---- SessionListener ----
+
+  @Override
+  public void established(Session session) {
+    bySession.computeIfAbsent(session, k -> new PerSession(k.isInitiator()));
+  }
+
+  @Override
+  public void frames(Session session, List<StreamFrame> frames) {
+    PerSession per = bySession.computeIfAbsent(session, k -> new PerSession(k.isInitiator()));
+    for (StreamFrame f : frames) {
+      if (session.isClosed()) {
+        return;
+      }
+      switch (f.type()) {
+        case OPEN -> onOpen(session, per, (StreamFrame.Open) f);
+        case DATA -> {
+          Stream s = per.streams.get(((StreamFrame.Data) f).streamId());
+          if (s != null) {
+            s.onData(((StreamFrame.Data) f).data());
+          }
+        }
+        case WINDOW -> {
+          Stream s = per.streams.get(((StreamFrame.Window) f).streamId());
+          if (s != null) {
+            s.onWindow(((StreamFrame.Window) f).credit());
+          }
+        }
+        case FIN -> {
+          Stream s = per.streams.get(((StreamFrame.Fin) f).streamId());
+          if (s != null) {
+            s.onFin();
+          }
+        }
+        case RESET -> {
+          Stream s = per.streams.get(((StreamFrame.Reset) f).streamId());
+          if (s != null) {
+            s.onReset(((StreamFrame.Reset) f).reason());
+          }
+        }
+        case DATAGRAM -> log.debug("datagram from {} dropped: no datagram channels yet", session);
+      }
+    }
+  }
+
+  private void onOpen(Session session, PerSession per, StreamFrame.Open open) {
+    long id = open.streamId();
+    boolean theirs = (id & 1) == (session.isInitiator() ? 0 : 1);
+    if (!theirs || id == 0 || per.streams.containsKey(id)) {
+      protocolErrors.increment();
+      log.info("OPEN {} from {} refused: id not the peer's to give or in use", id, session);
+      session.send(new StreamFrame.Reset(id, ResetReason.PROTOCOL_ERROR));
+      return;
+    }
+    String limit = per.streams.size() >= settings.maxStreamsPerSession()
+        ? per.streams.size() + " streams in the session (limits.max-streams-per-session)"
+        : streamCount >= settings.maxStreams()
+            ? streamCount + " streams open (limits.max-streams)" : null;
+    if (limit != null) {
+      refusedLimit.increment();
+      log.warn("stream from {} to port {} refused: {}", session.peer(), open.port(), limit);
+      session.send(new StreamFrame.Reset(id, ResetReason.LIMIT));
+      return;
+    }
+    Stream stream = new Stream(this, session, id, open.port(), false, open.initialWindow(), null);
+    register(session, per, stream);
+    accepted.increment();
+    stream.openTimer = loop().schedule(() -> {
+      if (!stream.isFinished()) {
+        stream.refuse(ResetReason.TIMEOUT);
+      }
+    }, settings.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    acceptor.open(stream, session.peerCertificate().orElseThrow());
+  }
+
+  @Override
+  public void closed(Session session, SessionEnd why) {
+    PerSession per = bySession.remove(session);
+    if (per == null) {
+      return;
+    }
+    ResetReason reason = switch (why) {
+      case REFUSED, UNTRUSTED -> ResetReason.NOT_ALLOWED;
+      case UNREACHABLE -> ResetReason.UNREACHABLE;
+      case TIMEOUT -> ResetReason.TIMEOUT;
+      case LIMIT -> ResetReason.LIMIT;
+      default -> ResetReason.SESSION_ENDED;
+    };
+    for (Stream s : new ArrayList<>(per.streams.values())) {
+      s.abort(reason, false);
+    }
+  }
+
+  @Override
+  public void sendPaused() {
+    sendPaused = true;
+  }
+
+  @Override
+  public void sendResumed() {
+    sendPaused = false;
+    for (PerSession per : new ArrayList<>(bySession.values())) {
+      for (Stream s : new ArrayList<>(per.streams.values())) {
+        s.writableAgain();
+      }
+    }
+  }
+
+  // ---- for Stream ----
+
+  boolean isSendPaused() {
+    return sendPaused;
+  }
+
+  private void register(Session session, PerSession per, Stream stream) {
+    per.streams.put(stream.id(), stream);
+    streamCount++;
+    session.streamOpened();
+  }
+
+  void remove(Stream stream) {
+    Session session = stream.session();
+    if (session == null) {
+      return;
+    }
+    PerSession per = bySession.get(session);
+    if (per != null && per.streams.remove(stream.id()) == stream) {
+      streamCount--;
+      session.streamClosed();
+    }
+  }
+
+  void protocolError(Stream stream, String what) {
+    protocolErrors.increment();
+    log.info("{} reset: the peer broke the stream protocol ({})", stream, what);
+  }
+
+  void assertInLoop() {
+    if (!loop().inEventLoop()) {
+      throw new IllegalStateException("streams are confined to their event loop");
+    }
+  }
+
+  // ---- status ----
+
+  /** Open streams now (any thread). */
+  public int streamCount() {
+    return query(() -> streamCount);
+  }
+
+  /** The open streams, for status displays (any thread). */
+  public List<StreamInfo> streams() {
+    return query(() -> {
+      List<StreamInfo> out = new ArrayList<>();
+      for (PerSession per : bySession.values()) {
+        for (Stream s : per.streams.values()) {
+          out.add(new StreamInfo(s.peer(), s.id(), s.port(), s.isOutgoing(), s.bytesIn(),
+              s.bytesOut()));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Streams this node opened, accepted, refused for a limit, and reset for protocol errors. */
+  public StreamCounters counters() {
+    return new StreamCounters(opened.sum(), accepted.sum(), refusedLimit.sum(),
+        protocolErrors.sum());
+  }
+
+  private <T> T query(java.util.concurrent.Callable<T> q) {
+    try {
+      return loop().inEventLoop() ? q.call() : loop().submit(q).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Ends every session (and so every stream). */
+  @Override
+  public void close() {
+    sessions.close();
+  }
+}
