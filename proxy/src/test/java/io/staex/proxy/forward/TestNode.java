@@ -1,0 +1,106 @@
+package io.staex.proxy.forward;
+
+import io.netty.channel.EventLoopGroup;
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.link.LinkCredentials;
+import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.relay.Relay;
+import io.staex.proxy.service.Service;
+import io.staex.proxy.service.Services;
+import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.stream.StreamSettings;
+import io.staex.proxy.stream.Streams;
+import io.staex.routing.RoutingSettings;
+import io.staex.testing.Seeded;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** A whole data plane in one object, wired the way the node program wires it. */
+final class TestNode implements AutoCloseable {
+  static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
+  /** Calm keepalives: a busy 2-core machine must not see a timeout. */
+  static final LinkSettings LINKS = new LinkSettings(
+      Duration.ofMillis(500), 6, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
+  static final RedialBackoff QUICK =
+      new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+
+  final LinkCredentials creds;
+  final Relay relay;
+  final Streams streams;
+  final Services services;
+  final PortForwards forwards;
+
+  private TestNode(LinkCredentials creds, Relay relay, Streams streams, Services services) {
+    this.creds = creds;
+    this.relay = relay;
+    this.streams = streams;
+    this.services = services;
+    this.forwards = new PortForwards(streams);
+  }
+
+  static LinkCredentials credentials(Identity network, long seed, TrustPolicy policy) {
+    SecureRandom random = Seeded.random(seed);
+    Identity me = Identity.generate(random);
+    Instant now = Instant.now();
+    Certificate cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
+        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
+    return new LinkCredentials(me, cert, policy, Clock.systemUTC(), random);
+  }
+
+  static TestNode start(EventLoopGroup group, LinkCredentials c, List<Service> services,
+      StreamSettings streamSettings, TestNode... parents) {
+    List<Relay.Parent> ps = new ArrayList<>();
+    for (TestNode p : parents) {
+      ps.add(new Relay.Parent(p.address(), p.relay.localAddress()));
+    }
+    var loop = group.next();
+    Services table = new Services(loop, c.certificate().network(),
+        streamSettings.connectTimeout(), services);
+    Streams streams = new Streams(loop, c.identity(), c.certificate(), c.policy(),
+        SessionSettings.defaults(), streamSettings, c.clock(), c.random(), table);
+    Relay relay = Relay.start(group, c, ANY, 16, ps, LINKS, RoutingSettings.defaults(), QUICK,
+        Clock.systemUTC(), streams.sessions()::packet, streams.sessions()::unreachable);
+    streams.sessions().start(relay::send);
+    return new TestNode(c, relay, streams, table);
+  }
+
+  Address address() {
+    return creds.identity().address();
+  }
+
+  /** Starts a forward to {@code port} of {@code to}; returns the port it listens on. */
+  int forward(TestNode to, int port) {
+    Forward f = new Forward(ANY, to.address(), port);
+    List<PortForwards.Failure> failed = forwards.apply(
+        concat(List.copyOf(forwards.list().keySet()), f));
+    if (!failed.isEmpty()) {
+      throw new AssertionError(failed);
+    }
+    return forwards.list().entrySet().stream().filter(e -> e.getKey().equals(f))
+        .findFirst().orElseThrow().getValue().getPort();
+  }
+
+  private static List<Forward> concat(List<Forward> a, Forward f) {
+    List<Forward> out = new ArrayList<>(a);
+    out.add(f);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    forwards.close();
+    streams.close();
+    relay.close();
+  }
+}
