@@ -24,7 +24,7 @@ public final class RelayCounters {
     /** A destination key that is not a valid public key. */
     BAD_KEY,
     /**
-     * The next hop's link had {@code RelayEngine.MAX_LINK_QUEUE_BYTES} queued already (a source
+     * The next hop's link had {@link RelaySettings#linkQueueBytes} queued already (a source
      * that does not stop when asked: this node's own {@link Relay#send}, or a burst already read).
      */
     QUEUE_FULL
@@ -51,7 +51,7 @@ public final class RelayCounters {
     return forwarded.sum();
   }
 
-  /** Packets delivered to this node's {@link PacketHandler}. */
+  /** Packets delivered to this node's {@link RelayHandler#packet}. */
   public long delivered() {
     return delivered.sum();
   }

@@ -14,11 +14,10 @@ import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.Link;
 import io.staex.proxy.frame.LinkFrameCodec;
 import io.staex.proxy.link.LinkListener;
-import io.staex.proxy.link.LinkSettings;
-import io.staex.proxy.relay.PacketHandler;
 import io.staex.proxy.relay.RelayCounters;
 import io.staex.proxy.relay.RelayCounters.Drop;
-import io.staex.proxy.relay.UnreachableHandler;
+import io.staex.proxy.relay.RelayHandler;
+import io.staex.proxy.relay.RelaySettings;
 import io.staex.routing.Effects;
 import io.staex.routing.Outbound;
 import io.staex.routing.Route;
@@ -56,12 +55,6 @@ public final class RelayEngine implements LinkListener {
   private static final int ADDRESS_CACHE_SIZE = 4096;
   /** Frames queued for one link before they are sent without waiting for the flush task. */
   private static final int MAX_BATCH = 256;
-  /**
-   * Bytes queued for one link (here and in the link, see {@link Link#queuedBytes}) beyond which
-   * frames for it are dropped ({@link Drop#QUEUE_FULL}): four default high-water marks, room
-   * for what arrives while a pause takes effect.
-   */
-  static final long MAX_LINK_QUEUE_BYTES = 4L * LinkSettings.DEFAULT_WRITE_BUFFER_HIGH;
   /** Frames of one incoming link waiting for the loop beyond which the link is paused. */
   static final long MAX_BACKLOG_BYTES = 512 * 1024;
 
@@ -69,8 +62,13 @@ public final class RelayEngine implements LinkListener {
   private final RoutingNode node;
   private final Clock clock;
   private final NodeKey self;
-  private final PacketHandler packets;
-  private final UnreachableHandler unreachables;
+  private final RelayHandler handler;
+  /**
+   * Bytes queued for one link (here and in the link, see {@link Link#queuedBytes}) beyond which
+   * frames for it are dropped ({@link Drop#QUEUE_FULL}): room for what arrives while a pause
+   * takes effect.
+   */
+  private final long maxLinkQueueBytes;
   private final RelayCounters counters;
 
   private final Map<NodeKey, Link> links = new HashMap<>();
@@ -107,14 +105,14 @@ public final class RelayEngine implements LinkListener {
   private boolean closed;
 
   public RelayEngine(
-      EventExecutor loop, RoutingNode node, Clock clock, PacketHandler packets,
-      UnreachableHandler unreachables, RelayCounters counters) {
+      EventExecutor loop, RoutingNode node, Clock clock, RelaySettings settings,
+      RelayHandler handler, RelayCounters counters) {
     this.loop = loop;
     this.node = node;
     this.clock = clock;
     this.self = NodeKey.of(node.address());
-    this.packets = packets;
-    this.unreachables = unreachables;
+    this.handler = handler;
+    this.maxLinkQueueBytes = settings.linkQueueBytes();
     this.counters = counters;
     addresses.put(self, node.address());
   }
@@ -431,7 +429,7 @@ public final class RelayEngine implements LinkListener {
     if (!link.isWritable()) {
       pause(link);
     }
-    if (queued + size > MAX_LINK_QUEUE_BYTES) {
+    if (queued + size > maxLinkQueueBytes) {
       counters.recordDrop(Drop.QUEUE_FULL);
       return;
     }
@@ -497,7 +495,7 @@ public final class RelayEngine implements LinkListener {
   private void deliver(LinkFrame.Packet p) {
     counters.recordDelivered();
     try {
-      packets.packet(p.source(), p.payload());
+      handler.packet(p.source(), p.payload());
     } catch (RuntimeException e) {
       log.warn("packet handler failed", e);
     }
@@ -506,7 +504,7 @@ public final class RelayEngine implements LinkListener {
   private void notifyLocal(NodeKey destination, UnreachableReason reason) {
     counters.recordUnreachableReceived();
     try {
-      unreachables.unreachable(destination, reason);
+      handler.unreachable(destination, reason);
     } catch (RuntimeException e) {
       log.warn("unreachable handler failed", e);
     }

@@ -16,6 +16,8 @@ import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.Link;
 import io.staex.proxy.relay.RelayCounters;
 import io.staex.proxy.relay.RelayCounters.Drop;
+import io.staex.proxy.relay.RelayHandler;
+import io.staex.proxy.relay.RelaySettings;
 import io.staex.routing.Effects;
 import io.staex.routing.Outbound;
 import io.staex.routing.RoutingCodec;
@@ -158,9 +160,18 @@ class RelayEngineTest {
   void start() throws Exception {
     RoutingNode node = new RoutingNode(root.identity(), root.certificate(), List.of(), List.of(),
         TrustPolicy.ofNetwork(NETWORK.address()), RoutingSettings.defaults(), NOW);
-    engine = new RelayEngine(loop, node, Clock.systemUTC(),
-        (s, p) -> delivered.add(LinkFrame.Packet.of(root.key(), s, List.of(), p)),
-        (d, why) -> notices.add(why), counters);
+    engine = new RelayEngine(loop, node, Clock.systemUTC(), RelaySettings.defaults(),
+        new RelayHandler() {
+          @Override
+          public void packet(NodeKey source, FrameBytes payload) {
+            delivered.add(LinkFrame.Packet.of(root.key(), source, List.of(), payload));
+          }
+
+          @Override
+          public void unreachable(NodeKey destination, UnreachableReason reason) {
+            notices.add(reason);
+          }
+        }, counters);
     engine.start();
     link1 = attach(child1);
     link2 = attach(child2);
@@ -221,7 +232,7 @@ class RelayEngineTest {
 
   @Test
   void frameForALinkWithFullQueueIsDroppedQueueFull() throws Exception {
-    link2.queued = RelayEngine.MAX_LINK_QUEUE_BYTES;
+    link2.queued = RelaySettings.DEFAULT_LINK_QUEUE_BYTES;
     engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
     awaitDrops(Drop.QUEUE_FULL, 1);
     assertThat(link2.sent).isEmpty();
