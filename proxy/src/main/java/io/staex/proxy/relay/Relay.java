@@ -106,16 +106,28 @@ public final class Relay implements PacketSender, AutoCloseable {
   }
 
   /**
-   * Sends {@code payload} from this node to {@code destination}; never blocks, thread-safe.
+   * Sends {@code payload} from this node to {@code destination}; never blocks, thread-safe. While
+   * {@link #isSendPaused} the caller should hold further packets back: they are still accepted,
+   * but beyond {@link RelaySettings#linkQueueBytes} queued for one link they are dropped and
+   * reported to {@link RelayHandler#unreachable} as {@code CONGESTED}.
    */
   @Override
   public void send(NodeKey destination, FrameBytes payload) {
     engine.send(destination, payload);
   }
 
-  /** Sends {@code payload} from this node to {@code destination}; never blocks. */
+  /** As {@link #send(NodeKey, FrameBytes)}. */
   public void send(Address destination, FrameBytes payload) {
     engine.send(NodeKey.of(destination), payload);
+  }
+
+  /**
+   * Whether this node's own sends should pause now (between {@link RelayHandler#sendPaused} and
+   * {@link RelayHandler#sendResumed}, or a moment earlier: it is set by the sending thread when
+   * its packets back up on the way to the relay executor). A volatile read; any thread.
+   */
+  public boolean isSendPaused() {
+    return engine.isSendPaused();
   }
 
   public RelayCounters counters() {

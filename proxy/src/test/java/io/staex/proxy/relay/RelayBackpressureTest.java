@@ -65,7 +65,7 @@ class RelayBackpressureTest {
   }
 
   /** Records packets and link downs; ignores routing frames. */
-  static final class Sink implements LinkListener {
+  static class Sink implements LinkListener {
     final ConcurrentLinkedQueue<LinkFrame.Packet> packets = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> downs = new ConcurrentLinkedQueue<>();
 
