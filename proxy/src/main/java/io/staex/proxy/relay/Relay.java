@@ -82,7 +82,7 @@ public final class Relay implements PacketSender, AutoCloseable {
     try {
       if (settings.bind().isPresent()) {
         server = LinkServer.start(group, settings.bind().get(), credentials, settings.link(),
-            settings.maxLinks(), engine);
+            settings.maxLinks(), settings.handshakesPerSecondPerSource(), engine);
       }
       for (Parent p : settings.parents()) {
         connectors.add(ParentConnector.start(group, p.endpoint(), p.address(), credentials,

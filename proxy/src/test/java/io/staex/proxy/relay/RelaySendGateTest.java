@@ -114,7 +114,7 @@ class RelaySendGateTest {
     senderGroup = LinkTransport.newEventLoopGroup(2);
     receiverGroup = LinkTransport.newEventLoopGroup(1);
     receiver = LinkServer.start(receiverGroup, new InetSocketAddress("127.0.0.1", 0), RECEIVER,
-        settings.link(), 8, receiverSide);
+        settings.link(), 8, settings.handshakesPerSecondPerSource(), receiverSide);
     sender = Relay.start(senderGroup, SENDER, settings.withParents(
         List.of(new Relay.Parent(address(RECEIVER), receiver.localAddress()))),
         Clock.systemUTC(), handler);
