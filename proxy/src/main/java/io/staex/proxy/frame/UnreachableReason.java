@@ -15,7 +15,13 @@ public enum UnreachableReason {
   /** The next hop is a neighbour, but the link to it is down. */
   LINK_DOWN(3),
   /** The source route's next hop is not a neighbour of the relay (a stale route). */
-  BAD_ROUTE(4);
+  BAD_ROUTE(4),
+  /**
+   * A link on the way had too much queued and the packet was dropped: its sender did not pause
+   * when asked ({@code RelayHandler.sendPaused}). Only made locally for now, for this node's own
+   * sends; no relay sends it in a notice yet.
+   */
+  CONGESTED(5);
 
   private static final CodeTable<UnreachableReason> CODES =
       new CodeTable<>("unreachable reason", values(), UnreachableReason::code);

@@ -9,8 +9,10 @@ package io.staex.proxy.link;
  * @param badRecords links closed for a record that did not open or decode, or a bad length
  * @param keepaliveTimeouts links closed because the peer went silent
  * @param connectionsRefused connections closed at once because {@code maxLinks} was reached
+ * @param connectionsRateLimited connections closed at once because their source IP address
+ *     opened more than {@code handshakesPerSecondPerSource} (server only)
  * @param dials connection attempts (connector only)
  */
 public record LinkCounters(
     long linksUp, long handshakesRefused, long handshakeTimeouts, long badRecords,
-    long keepaliveTimeouts, long connectionsRefused, long dials) {}
+    long keepaliveTimeouts, long connectionsRefused, long connectionsRateLimited, long dials) {}

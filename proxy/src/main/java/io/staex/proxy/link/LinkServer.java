@@ -11,15 +11,18 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.staex.proxy.internal.link.LinkConfig;
 import io.staex.proxy.internal.link.LinkPipeline;
 import io.staex.proxy.internal.link.LinkStats;
+import io.staex.proxy.internal.link.SourceRateLimiter;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts links from children: the responder side of the link handshake. At most {@code
- * maxLinks} connections at once, handshaking ones included; a connection beyond that is closed
- * at once and counted. Thread-safe.
+ * Accepts links from children: the responder side of the link handshake. Before any handshake
+ * work, a new connection is closed at once (and counted) when its source IP address has opened
+ * more than {@code handshakesPerSecondPerSource} in the last second (a token bucket per address,
+ * {@value SourceRateLimiter#DEFAULT_MAX_SOURCES} addresses remembered), or when {@code maxLinks}
+ * connections are open, handshaking ones included. Thread-safe.
  */
 public final class LinkServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LinkServer.class);
@@ -35,17 +38,25 @@ public final class LinkServer implements AutoCloseable {
   }
 
   /**
-   * Listens on {@code bind} (port 0: any free port, see {@link #localAddress()}).
+   * Listens on {@code bind} (port 0: any free port, see {@link #localAddress()}). The rate limit
+   * runs on {@code credentials.clock()}.
    *
    * @throws io.netty.channel.ChannelException or an {@link java.io.IOException} (thrown
    *     unchecked by Netty) if the address cannot be bound
    */
   public static LinkServer start(
       EventLoopGroup group, InetSocketAddress bind, LinkCredentials credentials,
-      LinkSettings settings, int maxLinks, LinkListener listener) {
+      LinkSettings settings, int maxLinks, int handshakesPerSecondPerSource,
+      LinkListener listener) {
     if (maxLinks < 1) {
       throw new IllegalArgumentException("maxLinks: " + maxLinks + " (expected: 1 or more)");
     }
+    if (handshakesPerSecondPerSource < 1) {
+      throw new IllegalArgumentException("handshakesPerSecondPerSource: "
+          + handshakesPerSecondPerSource + " (expected: 1 or more)");
+    }
+    SourceRateLimiter rate = new SourceRateLimiter(handshakesPerSecondPerSource,
+        SourceRateLimiter.DEFAULT_MAX_SOURCES, credentials.clock());
     LinkStats stats = new LinkStats();
     LinkConfig config = new LinkConfig(credentials, settings, listener, stats);
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -58,6 +69,14 @@ public final class LinkServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (ch.remoteAddress() instanceof InetSocketAddress from
+                && !rate.tryAcquire(from.getAddress())) {
+              stats.connectionsRateLimited.increment();
+              log.debug("link from {} refused: over {} handshakes per second", from,
+                  handshakesPerSecondPerSource);
+              ch.close();
+              return;
+            }
             if (open.incrementAndGet() > maxLinks) {
               open.decrementAndGet();
               stats.connectionsRefused.increment();

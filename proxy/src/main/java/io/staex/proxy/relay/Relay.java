@@ -8,11 +8,8 @@ import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.internal.relay.RelayEngine;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkServer;
-import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.ParentConnector;
-import io.staex.proxy.link.RedialBackoff;
 import io.staex.routing.RoutingNode;
-import io.staex.routing.RoutingSettings;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,10 +27,10 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Threading: the routing node, the link table and all forwarding decisions live on one
  * {@link EventExecutor} taken from the group passed to {@link #start}; link events and {@link
- * #send} hop onto it. The handlers are called on it. The status accessors are safe from any
+ * #send} hop onto it. The {@link RelayHandler} is called on it. The status accessors are safe from any
  * other thread (they block until the executor answers).
  */
-public final class Relay implements AutoCloseable {
+public final class Relay implements PacketSender, AutoCloseable {
   /** A parent to dial: the address it must prove and where it listens. */
   public record Parent(Address address, InetSocketAddress endpoint) {
     public Parent {
@@ -58,33 +55,38 @@ public final class Relay implements AutoCloseable {
   }
 
   /**
-   * Starts listening on {@code bind} (null: no server, e.g. a leaf that takes no children) and
-   * dialling {@code parents} (priority order, the first up is active; empty for the root).
+   * Starts listening on {@code settings.bind()} (if present) and dialling {@code
+   * settings.parents()} (priority order, the first up is active; empty for the root). {@code
+   * handler} hears packets for this node, failed sends, and the send gate; it is
+   * called on one executor of {@code group}.
+   *
+   * @throws io.netty.channel.ChannelException or an {@link java.io.IOException} (thrown
+   *     unchecked by Netty) if the address cannot be bound; nothing is left running then
    */
-  public static Relay start(
-      EventLoopGroup group, LinkCredentials credentials, InetSocketAddress bind, int maxLinks,
-      List<Parent> parents, LinkSettings linkSettings, RoutingSettings routingSettings,
-      RedialBackoff backoff, Clock clock, PacketHandler packets, UnreachableHandler unreachables) {
-    Objects.requireNonNull(packets, "packets");
-    Objects.requireNonNull(unreachables, "unreachables");
+  public static Relay start(EventLoopGroup group, LinkCredentials credentials,
+      RelaySettings settings, Clock clock, RelayHandler handler) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(handler, "handler");
     List<Address> parentAddresses = new ArrayList<>();
-    for (Parent p : parents) {
+    for (Parent p : settings.parents()) {
       parentAddresses.add(p.address());
     }
     RoutingNode node = new RoutingNode(
         credentials.identity(), credentials.certificate(), parentAddresses, List.of(),
-        credentials.policy(), routingSettings, clock.instant());
+        credentials.policy(), settings.routing(), clock.instant());
     RelayCounters counters = new RelayCounters();
-    RelayEngine engine = new RelayEngine(group.next(), node, clock, packets, unreachables, counters);
+    RelayEngine engine = new RelayEngine(group.next(), node, clock, settings, handler, counters);
     engine.start();
     LinkServer server = null;
     List<ParentConnector> connectors = new ArrayList<>();
     try {
-      server = bind == null ? null
-          : LinkServer.start(group, bind, credentials, linkSettings, maxLinks, engine);
-      for (Parent p : parents) {
-        connectors.add(ParentConnector.start(
-            group, p.endpoint(), p.address(), credentials, linkSettings, backoff, engine));
+      if (settings.bind().isPresent()) {
+        server = LinkServer.start(group, settings.bind().get(), credentials, settings.link(),
+            settings.maxLinks(), settings.handshakesPerSecondPerSource(), engine);
+      }
+      for (Parent p : settings.parents()) {
+        connectors.add(ParentConnector.start(group, p.endpoint(), p.address(), credentials,
+            settings.link(), settings.backoff(), engine));
       }
     } catch (RuntimeException e) {
       new Relay(engine, server, connectors, counters, node.address()).close();
@@ -103,14 +105,29 @@ public final class Relay implements AutoCloseable {
     return server == null ? null : server.localAddress();
   }
 
-  /** Sends {@code payload} from this node to {@code destination}; never blocks. */
+  /**
+   * Sends {@code payload} from this node to {@code destination}; never blocks, thread-safe. While
+   * {@link #isSendPaused} the caller should hold further packets back: they are still accepted,
+   * but beyond {@link RelaySettings#linkQueueBytes} queued for one link they are dropped and
+   * reported to {@link RelayHandler#unreachable} as {@code CONGESTED}.
+   */
+  @Override
   public void send(NodeKey destination, FrameBytes payload) {
     engine.send(destination, payload);
   }
 
-  /** Sends {@code payload} from this node to {@code destination}; never blocks. */
+  /** As {@link #send(NodeKey, FrameBytes)}. */
   public void send(Address destination, FrameBytes payload) {
     engine.send(NodeKey.of(destination), payload);
+  }
+
+  /**
+   * Whether this node's own sends should pause now (between {@link RelayHandler#sendPaused} and
+   * {@link RelayHandler#sendResumed}, or a moment earlier: it is set by the sending thread when
+   * its packets back up on the way to the relay executor). A volatile read; any thread.
+   */
+  public boolean isSendPaused() {
+    return engine.isSendPaused();
   }
 
   public RelayCounters counters() {

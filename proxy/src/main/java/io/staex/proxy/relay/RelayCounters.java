@@ -24,8 +24,9 @@ public final class RelayCounters {
     /** A destination key that is not a valid public key. */
     BAD_KEY,
     /**
-     * The next hop's link had {@code RelayEngine.MAX_LINK_QUEUE_BYTES} queued already (a source
-     * that does not stop when asked: this node's own {@link Relay#send}, or a burst already read).
+     * The next hop's link had {@link RelaySettings#linkQueueBytes} queued already (a source that
+     * does not stop when asked: this node's own {@link Relay#send} ignoring {@link
+     * RelayHandler#sendPaused}, reported as {@code CONGESTED}; or a burst already read).
      */
     QUEUE_FULL
   }
@@ -37,6 +38,8 @@ public final class RelayCounters {
   private final LongAdder unreachableReceived = new LongAdder();
   private final LongAdder pausedReads = new LongAdder();
   private final LongAdder resumedReads = new LongAdder();
+  private final LongAdder sendPauses = new LongAdder();
+  private final LongAdder sendResumes = new LongAdder();
   private final AtomicLong maxLinkQueuedBytes = new AtomicLong();
   private final Map<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
 
@@ -51,7 +54,7 @@ public final class RelayCounters {
     return forwarded.sum();
   }
 
-  /** Packets delivered to this node's {@link PacketHandler}. */
+  /** Packets delivered to this node's {@link RelayHandler#packet}. */
   public long delivered() {
     return delivered.sum();
   }
@@ -79,6 +82,16 @@ public final class RelayCounters {
   /** Times a paused incoming link was resumed (its outgoing link writable again, or down). */
   public long resumedReads() {
     return resumedReads.sum();
+  }
+
+  /** Times this node's own sends were paused ({@link RelayHandler#sendPaused}). */
+  public long sendPauses() {
+    return sendPauses.sum();
+  }
+
+  /** Times this node's own sends were resumed ({@link RelayHandler#sendResumed}). */
+  public long sendResumes() {
+    return sendResumes.sum();
   }
 
   /** The most bytes seen queued for one outgoing link (engine queue + link), at enqueue time. */
@@ -129,6 +142,14 @@ public final class RelayCounters {
     resumedReads.increment();
   }
 
+  public void recordSendPaused() {
+    sendPauses.increment();
+  }
+
+  public void recordSendResumed() {
+    sendResumes.increment();
+  }
+
   public void recordLinkQueuedBytes(long bytes) {
     maxLinkQueuedBytes.accumulateAndGet(bytes, Math::max);
   }
@@ -144,7 +165,8 @@ public final class RelayCounters {
         .append(", unreachableSent=").append(unreachableSent())
         .append(", unreachableReceived=").append(unreachableReceived())
         .append(", pausedReads=").append(pausedReads()).append(", resumedReads=")
-        .append(resumedReads()).append(", maxLinkQueuedBytes=").append(maxLinkQueuedBytes());
+        .append(resumedReads()).append(", sendPauses=").append(sendPauses())
+        .append(", sendResumes=").append(sendResumes()).append(", maxLinkQueuedBytes=").append(maxLinkQueuedBytes());
     dropped.forEach((k, v) -> {
       if (v.sum() > 0) {
         s.append(", ").append(k).append('=').append(v.sum());

@@ -22,6 +22,7 @@ import io.staex.proxy.frame.StreamFrameCodec;
 import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.internal.RateLimiter;
 import io.staex.proxy.relay.PacketSender;
+import io.staex.proxy.relay.RelayHandler;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * executor) and hop onto it; {@link #connect} and {@link Session}'s methods must be called on
  * it. Status accessors work from any thread.
  */
-public final class Sessions implements AutoCloseable {
+public final class Sessions implements RelayHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sessions.class);
   private static final long TICK_MILLIS = 200;
 
@@ -196,11 +197,13 @@ public final class Sessions implements AutoCloseable {
   // ---- from the relay (any thread) ----
 
   /** A packet for this node: one session frame. */
+  @Override
   public void packet(NodeKey source, FrameBytes payload) {
     loop.execute(() -> onPacket(source, payload));
   }
 
   /** A packet this node sent to {@code destination} was not delivered. */
+  @Override
   public void unreachable(NodeKey destination, UnreachableReason reason) {
     loop.execute(() -> {
       Map<Long, Session> sessions = byPeer.get(destination);
@@ -215,11 +218,13 @@ public final class Sessions implements AutoCloseable {
   }
 
   /** The relay's links ahead are congested: the stream layer should stop reading sockets. */
+  @Override
   public void sendPaused() {
     loop.execute(listener::sendPaused);
   }
 
   /** The congestion cleared. */
+  @Override
   public void sendResumed() {
     loop.execute(listener::sendResumed);
   }

@@ -9,6 +9,7 @@ import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
 import io.staex.proxy.relay.Relay;
+import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.service.Service;
 import io.staex.proxy.service.Services;
 import io.staex.proxy.session.SessionSettings;
@@ -69,9 +70,10 @@ final class TestNode implements AutoCloseable {
         streamSettings.connectTimeout(), services);
     Streams streams = new Streams(loop, c.identity(), c.certificate(), c.policy(),
         SessionSettings.defaults(), streamSettings, c.clock(), c.random(), table);
-    Relay relay = Relay.start(group, c, ANY, 16, ps, LINKS, RoutingSettings.defaults(), QUICK,
-        Clock.systemUTC(), streams.sessions()::packet, streams.sessions()::unreachable);
-    streams.sessions().start(relay::send);
+    RelaySettings settings = RelaySettings.defaults().withBind(ANY).withMaxLinks(16)
+        .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
+    Relay relay = Relay.start(group, c, settings, Clock.systemUTC(), streams.sessions());
+    streams.sessions().start(relay);
     return new TestNode(c, relay, streams, table);
   }
 

@@ -49,7 +49,8 @@ class LinkBadInputTest {
   void start(LinkSettings settings) throws Exception {
     serverSide = new Recorder();
     server = LinkServer.start(group, new InetSocketAddress("127.0.0.1", 0), SERVER,
-        settings.withHandshakeTimeout(Duration.ofMillis(300)), 8, serverSide);
+        settings.withHandshakeTimeout(Duration.ofMillis(300)), 8, LinkFixtures.HANDSHAKES,
+        serverSide);
     peer = new RawPeer(server.localAddress());
   }
 

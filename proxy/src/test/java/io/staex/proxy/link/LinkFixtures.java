@@ -23,6 +23,8 @@ final class LinkFixtures {
   /** For tests that must not see a keepalive timeout on a loaded machine. */
   static final LinkSettings CALM = new LinkSettings(
       Duration.ofSeconds(1), 10, Duration.ofSeconds(2), LinkSettings.MAX_RECORD_SIZE);
+  /** New connections per second from one address: the default, 20. */
+  static final int HANDSHAKES = 20;
   static final RedialBackoff QUICK =
       new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
 

@@ -1,6 +1,7 @@
 package io.staex.proxy.link;
 
 import static io.staex.proxy.link.LinkFixtures.CALM;
+import static io.staex.proxy.link.LinkFixtures.HANDSHAKES;
 import static io.staex.proxy.link.LinkFixtures.QUICK;
 import static io.staex.proxy.link.LinkFixtures.address;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,13 @@ import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.link.LinkFixtures.Recorder;
+import io.staex.testing.ManualClock;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -61,7 +68,7 @@ class LinkTest {
   }
 
   LinkServer server(LinkCredentials creds, InetSocketAddress bind, int maxLinks, Recorder r) {
-    return closeLater(LinkServer.start(group, bind, creds, CALM, maxLinks, r));
+    return closeLater(LinkServer.start(group, bind, creds, CALM, maxLinks, HANDSHAKES, r));
   }
 
   ParentConnector dial(LinkCredentials creds, InetSocketAddress to, LinkCredentials parent,
@@ -152,7 +159,7 @@ class LinkTest {
 
   @Test
   void dialledBeforeServerStarts_retriesUntilItLinksUp() throws Exception {
-    LinkServer probe = LinkServer.start(group, ANY, PARENT, CALM, 1, new Recorder());
+    LinkServer probe = LinkServer.start(group, ANY, PARENT, CALM, 1, HANDSHAKES, new Recorder());
     InetSocketAddress port = probe.localAddress();
     probe.close();
     Recorder childSide = new Recorder();
@@ -169,7 +176,7 @@ class LinkTest {
   void serverKilled_childSeesLinkDownAndRelinksToNewServerOnSamePort() throws Exception {
     Recorder parentSide = new Recorder();
     Recorder childSide = new Recorder();
-    LinkServer first = LinkServer.start(group, ANY, PARENT, CALM, 8, parentSide);
+    LinkServer first = LinkServer.start(group, ANY, PARENT, CALM, 8, HANDSHAKES, parentSide);
     InetSocketAddress port = first.localAddress();
     ParentConnector c = dial(CHILD, port, PARENT, childSide);
     childSide.up();
@@ -267,6 +274,52 @@ class LinkTest {
   }
 
   @Test
+  void tenConnectionsAtOnceFromOneAddress_limitThree_sevenClosedAtOnce_laterOneLinksUp()
+      throws Exception {
+    ManualClock clock = new ManualClock(Instant.now());
+    LinkCredentials parent = new LinkCredentials(PARENT.identity(), PARENT.certificate(),
+        PARENT.policy(), clock, PARENT.random());
+    Recorder parentSide = new Recorder();
+    LinkServer server = closeLater(LinkServer.start(group, ANY, parent, CALM, 64, 3, parentSide));
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        Socket s = new Socket();
+        sockets.add(s);
+        s.connect(server.localAddress(), 2000);
+      }
+      waitFor(() -> server.counters().connectionsRateLimited() >= 7);
+      int closed = 0;
+      for (Socket s : sockets) {
+        s.setSoTimeout(300);
+        try {
+          if (s.getInputStream().read() < 0) {
+            closed++;
+          }
+        } catch (SocketTimeoutException e) {
+          // open: the server waits for handshake message 1
+        } catch (IOException e) {
+          closed++; // reset
+        }
+      }
+      assertThat(closed).isEqualTo(7);
+      assertThat(server.counters().connectionsRateLimited()).isEqualTo(7);
+      assertThat(server.counters().connectionsRefused()).isZero();
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+
+    clock.advance(Duration.ofSeconds(1));
+    Recorder childSide = new Recorder();
+    dial(CHILD, server.localAddress(), PARENT, childSide);
+    childSide.up();
+    parentSide.up();
+    assertThat(server.counters().connectionsRateLimited()).isEqualTo(7);
+  }
+
+  @Test
   void hundredMegabytesOfPackets_arriveComplete() throws Exception {
     long total = Long.getLong("staex.linkTest.bytes", 100L << 20);
     java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
@@ -282,7 +335,7 @@ class LinkTest {
     };
     // Default keepalives: on a shared 2-core machine a cold JIT can stall a loop for 300 ms.
     LinkServer server = closeLater(
-        LinkServer.start(group, ANY, PARENT, LinkSettings.defaults(), 8, counting));
+        LinkServer.start(group, ANY, PARENT, LinkSettings.defaults(), 8, HANDSHAKES, counting));
     closeLater(ParentConnector.start(group, server.localAddress(), address(PARENT), CHILD,
         LinkSettings.defaults(), QUICK, childSide));
     Link link = childSide.up();

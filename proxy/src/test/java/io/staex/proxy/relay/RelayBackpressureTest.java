@@ -14,7 +14,6 @@ import io.staex.proxy.link.LinkListener;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.link.ParentConnector;
-import io.staex.routing.RoutingSettings;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,7 +65,7 @@ class RelayBackpressureTest {
   }
 
   /** Records packets and link downs; ignores routing frames. */
-  static final class Sink implements LinkListener {
+  static class Sink implements LinkListener {
     final ConcurrentLinkedQueue<LinkFrame.Packet> packets = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> downs = new ConcurrentLinkedQueue<>();
 
@@ -104,9 +103,9 @@ class RelayBackpressureTest {
     relayGroup = LinkTransport.newEventLoopGroup(2);
     senderGroup = LinkTransport.newEventLoopGroup(1);
     receiverGroup = LinkTransport.newEventLoopGroup(1);
-    relay = Relay.start(relayGroup, RELAY, new InetSocketAddress("127.0.0.1", 0), 8, List.of(),
-        LINKS, RoutingSettings.defaults(), RelayTest.QUICK, Clock.systemUTC(), (s, p) -> {},
-        (d, why) -> {});
+    relay = Relay.start(relayGroup, RELAY, RelaySettings.defaults()
+        .withBind(new InetSocketAddress("127.0.0.1", 0)).withMaxLinks(8).withLink(LINKS)
+        .withBackoff(RelayTest.QUICK), Clock.systemUTC(), RelayTest.IGNORE);
     Sink senderSide = new Sink();
     Sink receiverSide = new Sink();
     sender = ParentConnector.start(senderGroup, relay.localAddress(), address(RELAY), SENDER,

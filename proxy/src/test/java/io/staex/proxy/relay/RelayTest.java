@@ -14,7 +14,6 @@ import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.link.RedialBackoff;
-import io.staex.routing.RoutingSettings;
 import io.staex.testing.Seeded;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -56,6 +55,14 @@ class RelayTest {
   static final LinkSettings LINKS = new LinkSettings(
       Duration.ofSeconds(1), 10, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
   static final RedialBackoff QUICK = new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+  /** A handler that ignores everything. */
+  static final RelayHandler IGNORE = new RelayHandler() {
+    @Override
+    public void packet(NodeKey source, FrameBytes payload) {}
+
+    @Override
+    public void unreachable(NodeKey destination, UnreachableReason reason) {}
+  };
 
   static EventLoopGroup group;
 
@@ -110,9 +117,19 @@ class RelayTest {
     for (Node p : parents) {
       ps.add(new Relay.Parent(p.relay().address(), p.relay().localAddress()));
     }
-    Relay r = Relay.start(group, creds, ANY, 16, ps, LINKS, RoutingSettings.defaults(), QUICK,
-        Clock.systemUTC(), (s, p) -> packets.add(new Delivery(s, p)),
-        (d, why) -> notices.add(new Notice(d, why)));
+    RelaySettings settings = RelaySettings.defaults().withBind(ANY).withMaxLinks(16)
+        .withParents(ps).withLink(LINKS).withBackoff(QUICK);
+    Relay r = Relay.start(group, creds, settings, Clock.systemUTC(), new RelayHandler() {
+      @Override
+      public void packet(NodeKey source, FrameBytes payload) {
+        packets.add(new Delivery(source, payload));
+      }
+
+      @Override
+      public void unreachable(NodeKey destination, UnreachableReason reason) {
+        notices.add(new Notice(destination, reason));
+      }
+    });
     relays.add(r);
     return new Node(r, packets, notices);
   }

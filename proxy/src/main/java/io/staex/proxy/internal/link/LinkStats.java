@@ -13,10 +13,12 @@ public final class LinkStats {
   /** Read-idle events ignored because reading was paused (not part of the snapshot). */
   final LongAdder pausedReadIdles = new LongAdder();
   public final LongAdder connectionsRefused = new LongAdder();
+  public final LongAdder connectionsRateLimited = new LongAdder();
   public final LongAdder dials = new LongAdder();
 
   public LinkCounters snapshot() {
     return new LinkCounters(linksUp.sum(), handshakesRefused.sum(), handshakeTimeouts.sum(),
-        badRecords.sum(), keepaliveTimeouts.sum(), connectionsRefused.sum(), dials.sum());
+        badRecords.sum(), keepaliveTimeouts.sum(), connectionsRefused.sum(),
+        connectionsRateLimited.sum(), dials.sum());
   }
 }

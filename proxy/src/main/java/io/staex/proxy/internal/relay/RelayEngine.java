@@ -14,11 +14,10 @@ import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.Link;
 import io.staex.proxy.frame.LinkFrameCodec;
 import io.staex.proxy.link.LinkListener;
-import io.staex.proxy.link.LinkSettings;
-import io.staex.proxy.relay.PacketHandler;
 import io.staex.proxy.relay.RelayCounters;
 import io.staex.proxy.relay.RelayCounters.Drop;
-import io.staex.proxy.relay.UnreachableHandler;
+import io.staex.proxy.relay.RelayHandler;
+import io.staex.proxy.relay.RelaySettings;
 import io.staex.routing.Effects;
 import io.staex.routing.Outbound;
 import io.staex.routing.Route;
@@ -31,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,21 +57,26 @@ public final class RelayEngine implements LinkListener {
   private static final int ADDRESS_CACHE_SIZE = 4096;
   /** Frames queued for one link before they are sent without waiting for the flush task. */
   private static final int MAX_BATCH = 256;
-  /**
-   * Bytes queued for one link (here and in the link, see {@link Link#queuedBytes}) beyond which
-   * frames for it are dropped ({@link Drop#QUEUE_FULL}): four default high-water marks, room
-   * for what arrives while a pause takes effect.
-   */
-  static final long MAX_LINK_QUEUE_BYTES = 4L * LinkSettings.DEFAULT_WRITE_BUFFER_HIGH;
   /** Frames of one incoming link waiting for the loop beyond which the link is paused. */
   static final long MAX_BACKLOG_BYTES = 512 * 1024;
+  /** How often a send gate held by a writable link with a long queue checks it again. */
+  private static final long RECHECK_MILLIS = 5;
 
   private final EventExecutor loop;
   private final RoutingNode node;
   private final Clock clock;
   private final NodeKey self;
-  private final PacketHandler packets;
-  private final UnreachableHandler unreachables;
+  private final RelayHandler handler;
+  /**
+   * Bytes queued for one link (here and in the link, see {@link Link#queuedBytes}) beyond which
+   * frames for it are dropped ({@link Drop#QUEUE_FULL}): room for what arrives while a pause
+   * takes effect.
+   */
+  private final long maxLinkQueueBytes;
+  /** This node's sends are held while a link they go to has more than this queued. */
+  private final long highWater;
+  /** ... and released when it has at most this queued (and is writable). */
+  private final long lowWater;
   private final RelayCounters counters;
 
   private final Map<NodeKey, Link> links = new HashMap<>();
@@ -102,19 +108,40 @@ public final class RelayEngine implements LinkListener {
   /** The link whose frame is being handled; null for this node's own packets and timers. */
   private Link source;
 
+  /*
+   * The send gate: this node's own sends are one more pausable source. They are held by every
+   * outgoing link they were queued for while it was unwritable or had over {@link #highWater}
+   * queued ({@link #heldBy}), and by their own backlog on the way to the loop ({@link
+   * #sendBacklogFull}). The handler hears each change once.
+   */
+  /** True while handling a packet from {@link #send}. */
+  private boolean local;
+  /** Outgoing links that hold this node's sends. */
+  private final Set<Link> heldBy = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** {@code !heldBy.isEmpty()}; written on the loop, read by {@link #isSendPaused} anywhere. */
+  private volatile boolean held;
+  /** Bytes of this node's packets handed to {@link #send} and not yet handled (any thread). */
+  private final AtomicLong sendBacklog = new AtomicLong();
+  /** Set past {@link #MAX_BACKLOG_BYTES} by the sending thread, cleared by the loop below half. */
+  private final AtomicBoolean sendBacklogFull = new AtomicBoolean();
+  /** What the handler was told last: true after {@code sendPaused}. */
+  private boolean sendPausedTold;
+
   private ScheduledFuture<?> timer;
   private Instant timerAt;
   private boolean closed;
 
   public RelayEngine(
-      EventExecutor loop, RoutingNode node, Clock clock, PacketHandler packets,
-      UnreachableHandler unreachables, RelayCounters counters) {
+      EventExecutor loop, RoutingNode node, Clock clock, RelaySettings settings,
+      RelayHandler handler, RelayCounters counters) {
     this.loop = loop;
     this.node = node;
     this.clock = clock;
     this.self = NodeKey.of(node.address());
-    this.packets = packets;
-    this.unreachables = unreachables;
+    this.handler = handler;
+    this.maxLinkQueueBytes = settings.linkQueueBytes();
+    this.highWater = settings.link().writeBufferHighWaterMark();
+    this.lowWater = settings.link().writeBufferLowWaterMark();
     this.counters = counters;
     addresses.put(self, node.address());
   }
@@ -150,6 +177,8 @@ public final class RelayEngine implements LinkListener {
         pending.clear();
         pendingBytes.clear();
         pausedBy.clear();
+        heldBy.clear();
+        held = false;
         if (timer != null) {
           timer.cancel(false);
           timer = null;
@@ -213,15 +242,37 @@ public final class RelayEngine implements LinkListener {
     });
   }
 
-  /** Originates a packet from this node to {@code destination}. */
+  /**
+   * Originates a packet from this node to {@code destination}; any thread. If this node's
+   * packets waiting for the loop pass {@link #MAX_BACKLOG_BYTES}, the send gate closes here, at
+   * once ({@link #isSendPaused}); the handler hears it when the loop gets to it.
+   */
   public void send(NodeKey destination, FrameBytes payload) {
     LinkFrame.Packet p = LinkFrame.Packet.of(destination, self, List.of(), payload);
+    int size = LinkFrameCodec.encodedSize(p);
+    if (sendBacklog.addAndGet(size) > MAX_BACKLOG_BYTES) {
+      sendBacklogFull.set(true);
+    }
     loop.execute(() -> {
       if (!closed) {
         counters.recordOriginated();
-        onPacket(p, true);
+        local = true;
+        try {
+          onPacket(p, true);
+        } finally {
+          local = false;
+        }
       }
+      if (sendBacklog.addAndGet(-size) < MAX_BACKLOG_BYTES / 2) {
+        sendBacklogFull.set(false);
+      }
+      updateSendGate();
     });
+  }
+
+  /** Whether this node's own sends should pause now; any thread. */
+  public boolean isSendPaused() {
+    return held || sendBacklogFull.get();
   }
 
   // ---- on the loop
@@ -393,6 +444,7 @@ public final class RelayEngine implements LinkListener {
       case NO_ROUTE -> Drop.NO_ROUTE;
       case TTL_EXPIRED -> Drop.TTL_EXPIRED;
       case LINK_DOWN, BAD_ROUTE -> Drop.LINK_DOWN;
+      case CONGESTED -> Drop.QUEUE_FULL;
     });
     if (failed.source().equals(self)) {
       notifyLocal(failed.destination(), reason);
@@ -428,11 +480,14 @@ public final class RelayEngine implements LinkListener {
   private void enqueue(Link link, LinkFrame frame) {
     int size = LinkFrameCodec.encodedSize(frame);
     long queued = pendingBytes.getOrDefault(link, 0L) + link.queuedBytes();
-    if (!link.isWritable()) {
+    if (!link.isWritable() || (local && queued + size > highWater)) {
       pause(link);
     }
-    if (queued + size > MAX_LINK_QUEUE_BYTES) {
+    if (queued + size > maxLinkQueueBytes) {
       counters.recordDrop(Drop.QUEUE_FULL);
+      if (local && frame instanceof LinkFrame.Packet p) {
+        notifyLocal(p.destination(), UnreachableReason.CONGESTED);
+      }
       return;
     }
     counters.recordLinkQueuedBytes(queued + size);
@@ -458,20 +513,28 @@ public final class RelayEngine implements LinkListener {
     pendingBytes.clear();
   }
 
-  /** Stops reading the link the current frame came from until {@code out} is writable. */
+  /**
+   * Stops reading the link the current frame came from until {@code out} is writable; for this
+   * node's own packet, holds the send gate instead.
+   */
   private void pause(Link out) {
+    if (local) {
+      hold(out);
+      return;
+    }
     if (source == null || !source.isActive()) {
       return;
     }
-    if (pausedBy.computeIfAbsent(out, l -> java.util.Collections.newSetFromMap(
+    if (pausedBy.computeIfAbsent(out, l -> Collections.newSetFromMap(
         new IdentityHashMap<>())).add(source)) {
       source.setReading(false);
       counters.recordPausedRead();
     }
   }
 
-  /** Resumes the links paused for {@code out}. */
+  /** Resumes the links paused for {@code out}, and this node's sends if it held them. */
   private void resume(Link out) {
+    release(out);
     Set<Link> paused = pausedBy.remove(out);
     if (paused == null) {
       return;
@@ -482,6 +545,63 @@ public final class RelayEngine implements LinkListener {
         in.setReading(true);
       }
       counters.recordResumedRead();
+    }
+  }
+
+  /**
+   * Holds this node's sends by {@code out}. A link that is not writable lets them go on {@link
+   * #writabilityChanged} (or {@link #linkDown}); one that is writable but has over {@link
+   * #highWater} queued has no event to wait for, so it is checked again every {@link
+   * #RECHECK_MILLIS} until it drains to {@link #lowWater}.
+   */
+  private void hold(Link out) {
+    if (heldBy.add(out)) {
+      held = true;
+      if (out.isWritable()) {
+        loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private void recheck(Link out) {
+    if (closed || !heldBy.contains(out)) {
+      return;
+    }
+    if (!out.isActive()) {
+      release(out);
+    } else if (out.isWritable()) {
+      if (pendingBytes.getOrDefault(out, 0L) + out.queuedBytes() <= lowWater) {
+        release(out);
+      } else {
+        loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    } // else: not writable now, so writabilityChanged will come
+  }
+
+  private void release(Link out) {
+    if (heldBy.remove(out)) {
+      held = !heldBy.isEmpty();
+      updateSendGate();
+    }
+  }
+
+  /** Tells the handler once when the send gate closes or opens. */
+  private void updateSendGate() {
+    boolean paused = isSendPaused();
+    if (paused == sendPausedTold || closed) {
+      return;
+    }
+    sendPausedTold = paused;
+    try {
+      if (paused) {
+        counters.recordSendPaused();
+        handler.sendPaused();
+      } else {
+        counters.recordSendResumed();
+        handler.sendResumed();
+      }
+    } catch (RuntimeException e) {
+      log.warn("relay handler failed on send {}", paused ? "paused" : "resumed", e);
     }
   }
 
@@ -497,7 +617,7 @@ public final class RelayEngine implements LinkListener {
   private void deliver(LinkFrame.Packet p) {
     counters.recordDelivered();
     try {
-      packets.packet(p.source(), p.payload());
+      handler.packet(p.source(), p.payload());
     } catch (RuntimeException e) {
       log.warn("packet handler failed", e);
     }
@@ -506,7 +626,7 @@ public final class RelayEngine implements LinkListener {
   private void notifyLocal(NodeKey destination, UnreachableReason reason) {
     counters.recordUnreachableReceived();
     try {
-      unreachables.unreachable(destination, reason);
+      handler.unreachable(destination, reason);
     } catch (RuntimeException e) {
       log.warn("unreachable handler failed", e);
     }

@@ -14,8 +14,11 @@ import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.RoutingAssembler;
 import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.Link;
+import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.relay.RelayCounters;
 import io.staex.proxy.relay.RelayCounters.Drop;
+import io.staex.proxy.relay.RelayHandler;
+import io.staex.proxy.relay.RelaySettings;
 import io.staex.routing.Effects;
 import io.staex.routing.Outbound;
 import io.staex.routing.RoutingCodec;
@@ -150,6 +153,8 @@ class RelayEngineTest {
   final RelayCounters counters = new RelayCounters();
   final BlockingQueue<LinkFrame.Packet> delivered = new LinkedBlockingQueue<>();
   final BlockingQueue<UnreachableReason> notices = new LinkedBlockingQueue<>();
+  /** "paused" / "resumed", in the order the handler heard them. */
+  final BlockingQueue<String> gate = new LinkedBlockingQueue<>();
   RelayEngine engine;
   FakeLink link1;
   FakeLink link2;
@@ -158,9 +163,28 @@ class RelayEngineTest {
   void start() throws Exception {
     RoutingNode node = new RoutingNode(root.identity(), root.certificate(), List.of(), List.of(),
         TrustPolicy.ofNetwork(NETWORK.address()), RoutingSettings.defaults(), NOW);
-    engine = new RelayEngine(loop, node, Clock.systemUTC(),
-        (s, p) -> delivered.add(LinkFrame.Packet.of(root.key(), s, List.of(), p)),
-        (d, why) -> notices.add(why), counters);
+    engine = new RelayEngine(loop, node, Clock.systemUTC(), RelaySettings.defaults(),
+        new RelayHandler() {
+          @Override
+          public void packet(NodeKey source, FrameBytes payload) {
+            delivered.add(LinkFrame.Packet.of(root.key(), source, List.of(), payload));
+          }
+
+          @Override
+          public void unreachable(NodeKey destination, UnreachableReason reason) {
+            notices.add(reason);
+          }
+
+          @Override
+          public void sendPaused() {
+            gate.add("paused");
+          }
+
+          @Override
+          public void sendResumed() {
+            gate.add("resumed");
+          }
+        }, counters);
     engine.start();
     link1 = attach(child1);
     link2 = attach(child2);
@@ -221,9 +245,59 @@ class RelayEngineTest {
 
   @Test
   void frameForALinkWithFullQueueIsDroppedQueueFull() throws Exception {
-    link2.queued = RelayEngine.MAX_LINK_QUEUE_BYTES;
+    link2.queued = RelaySettings.DEFAULT_LINK_QUEUE_BYTES;
     engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
     awaitDrops(Drop.QUEUE_FULL, 1);
+    assertThat(link2.sent).isEmpty();
+  }
+
+  @Test
+  void localSendToAnUnwritableLink_pausesSendsOnceUntilWritable() throws Exception {
+    link2.writable = false;
+    engine.send(child2.key(), bytes(10));
+    engine.send(child2.key(), bytes(10));
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    assertThat(engine.isSendPaused()).isTrue();
+    assertThat(gate.poll(50, TimeUnit.MILLISECONDS)).as("edge-triggered: once").isNull();
+    assertThat(counters.pausedReads()).as("no link was paused").isZero();
+
+    link2.writable = true;
+    engine.writabilityChanged(link2);
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
+    assertThat(engine.isSendPaused()).isFalse();
+    assertThat(counters.sendPauses()).isEqualTo(1);
+    assertThat(counters.sendResumes()).isEqualTo(1);
+  }
+
+  @Test
+  void localSendToALinkWithALongQueue_pausesUntilItDrainsBelowTheLowMark() throws Exception {
+    link2.queued = LinkSettings.DEFAULT_WRITE_BUFFER_HIGH; // still writable: no event will come
+    engine.send(child2.key(), bytes(10));
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
+    link2.queued = LinkSettings.DEFAULT_WRITE_BUFFER_LOW + 1;
+    assertThat(gate.poll(100, TimeUnit.MILLISECONDS)).as("above the low mark").isNull();
+    link2.queued = LinkSettings.DEFAULT_WRITE_BUFFER_LOW;
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
+    assertThat(engine.isSendPaused()).isFalse();
+  }
+
+  @Test
+  void localSendHeldByALinkThatGoesDown_resumes() throws Exception {
+    link2.writable = false;
+    engine.send(child2.key(), bytes(10));
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
+    engine.linkDown(link2, "closed by peer");
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
+  }
+
+  @Test
+  void localSendToALinkWithFullQueue_isReportedCongested() throws Exception {
+    link2.queued = RelaySettings.DEFAULT_LINK_QUEUE_BYTES;
+    engine.send(child2.key(), bytes(10));
+    assertThat(notices.poll(5, TimeUnit.SECONDS)).isEqualTo(UnreachableReason.CONGESTED);
+    assertThat(counters.dropped(Drop.QUEUE_FULL)).isEqualTo(1);
     assertThat(link2.sent).isEmpty();
   }
 

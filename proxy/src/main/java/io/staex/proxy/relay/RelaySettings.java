@@ -1,0 +1,108 @@
+package io.staex.proxy.relay;
+
+import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.link.RedialBackoff;
+import io.staex.routing.RoutingSettings;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@link Relay#start} needs besides its event loops, credentials, clock and handler.
+ *
+ * @param bind where children connect (port 0: any free port); empty: no server, e.g. a leaf
+ *     that takes no children
+ * @param maxLinks most connections the server holds at once, handshaking ones included
+ * @param parents parents to dial, in priority order (the first up is active); empty for the root
+ * @param link link timers, limits and write buffer water marks
+ * @param routing routing timers
+ * @param backoff delays between dials of a parent
+ * @param linkQueueBytes bytes queued for one link (in the relay and in the link) beyond which
+ *     frames for it are dropped; at least the link's high water mark
+ * @param handshakesPerSecondPerSource new connections accepted per second from one IP address;
+ *     more are closed before any handshake work
+ */
+public record RelaySettings(
+    Optional<InetSocketAddress> bind, int maxLinks, List<Relay.Parent> parents, LinkSettings link,
+    RoutingSettings routing, RedialBackoff backoff, long linkQueueBytes,
+    int handshakesPerSecondPerSource) {
+  /** Default {@link #maxLinks}: 1024. */
+  public static final int DEFAULT_MAX_LINKS = 1024;
+  /** Default {@link #linkQueueBytes}: 4 MiB, four default high water marks. */
+  public static final long DEFAULT_LINK_QUEUE_BYTES = 4L * LinkSettings.DEFAULT_WRITE_BUFFER_HIGH;
+  /** Default {@link #handshakesPerSecondPerSource}: 20. */
+  public static final int DEFAULT_HANDSHAKES_PER_SECOND_PER_SOURCE = 20;
+
+  public RelaySettings {
+    Objects.requireNonNull(bind, "bind");
+    Objects.requireNonNull(parents, "parents");
+    Objects.requireNonNull(link, "link");
+    Objects.requireNonNull(routing, "routing");
+    Objects.requireNonNull(backoff, "backoff");
+    parents = List.copyOf(parents);
+    if (maxLinks < 1) {
+      throw new IllegalArgumentException("maxLinks: " + maxLinks + " (expected: >= 1)");
+    }
+    if (linkQueueBytes < link.writeBufferHighWaterMark()) {
+      throw new IllegalArgumentException("linkQueueBytes: " + linkQueueBytes
+          + " (expected: >= the link's write buffer high water mark "
+          + link.writeBufferHighWaterMark() + ")");
+    }
+    if (handshakesPerSecondPerSource < 1) {
+      throw new IllegalArgumentException("handshakesPerSecondPerSource: "
+          + handshakesPerSecondPerSource + " (expected: >= 1)");
+    }
+  }
+
+  /**
+   * No server, no parents; default link, routing and backoff settings, {@value
+   * #DEFAULT_MAX_LINKS} links, 4 MiB per link, {@value #DEFAULT_HANDSHAKES_PER_SECOND_PER_SOURCE}
+   * handshakes per second per source. Add the rest with the {@code with…} methods.
+   */
+  public static RelaySettings defaults() {
+    return new RelaySettings(Optional.empty(), DEFAULT_MAX_LINKS, List.of(),
+        LinkSettings.defaults(), RoutingSettings.defaults(), RedialBackoff.defaults(),
+        DEFAULT_LINK_QUEUE_BYTES, DEFAULT_HANDSHAKES_PER_SECOND_PER_SOURCE);
+  }
+
+  /** With a server on {@code address} (null: none). */
+  public RelaySettings withBind(InetSocketAddress address) {
+    return new RelaySettings(Optional.ofNullable(address), maxLinks, parents, link, routing,
+        backoff, linkQueueBytes, handshakesPerSecondPerSource);
+  }
+
+  public RelaySettings withMaxLinks(int n) {
+    return new RelaySettings(bind, n, parents, link, routing, backoff, linkQueueBytes,
+        handshakesPerSecondPerSource);
+  }
+
+  public RelaySettings withParents(List<Relay.Parent> list) {
+    return new RelaySettings(bind, maxLinks, list, link, routing, backoff, linkQueueBytes,
+        handshakesPerSecondPerSource);
+  }
+
+  public RelaySettings withLink(LinkSettings settings) {
+    return new RelaySettings(bind, maxLinks, parents, settings, routing, backoff, linkQueueBytes,
+        handshakesPerSecondPerSource);
+  }
+
+  public RelaySettings withRouting(RoutingSettings settings) {
+    return new RelaySettings(bind, maxLinks, parents, link, settings, backoff, linkQueueBytes,
+        handshakesPerSecondPerSource);
+  }
+
+  public RelaySettings withBackoff(RedialBackoff b) {
+    return new RelaySettings(bind, maxLinks, parents, link, routing, b, linkQueueBytes,
+        handshakesPerSecondPerSource);
+  }
+
+  public RelaySettings withLinkQueueBytes(long bytes) {
+    return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, bytes,
+        handshakesPerSecondPerSource);
+  }
+
+  public RelaySettings withHandshakesPerSecondPerSource(int n) {
+    return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes, n);
+  }
+}

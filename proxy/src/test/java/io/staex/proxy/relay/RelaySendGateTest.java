@@ -1,0 +1,214 @@
+package io.staex.proxy.relay;
+
+import static io.staex.proxy.relay.RelayBackpressureTest.payload;
+import static io.staex.proxy.relay.RelayTest.address;
+import static io.staex.proxy.relay.RelayTest.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.EventLoopGroup;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.frame.UnreachableReason;
+import io.staex.proxy.link.Link;
+import io.staex.proxy.link.LinkCredentials;
+import io.staex.proxy.link.LinkServer;
+import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.link.LinkTransport;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The send gate on 127.0.0.1: a leaf {@link Relay} sends its own packets up to its parent, a
+ * plain {@link LinkServer} (own event loop group) that stops reading its socket. The leaf's
+ * handler must hear {@code sendPaused}, and a sender that ignores it must hear {@code
+ * unreachable(CONGESTED)} for every packet dropped.
+ */
+class RelaySendGateTest {
+  static final LinkCredentials SENDER = RelayTest.node(40);
+  static final LinkCredentials RECEIVER = RelayTest.node(41);
+  static final LinkSettings LINKS = RelayBackpressureTest.LINKS;
+  static final int COUNT = RelayBackpressureTest.COUNT;
+  static final NodeKey TO = NodeKey.of(address(RECEIVER));
+  static final NodeKey FROM = NodeKey.of(address(SENDER));
+
+  EventLoopGroup senderGroup;
+  EventLoopGroup receiverGroup;
+  LinkServer receiver;
+  Relay sender;
+  final Recorder handler = new Recorder();
+  final Sink receiverSide = new Sink();
+
+  /** What the sender's relay told its handler. */
+  static final class Recorder implements RelayHandler {
+    final AtomicInteger pauses = new AtomicInteger();
+    final AtomicInteger resumes = new AtomicInteger();
+    final ConcurrentLinkedQueue<UnreachableReason> unreachable = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public void packet(NodeKey source, FrameBytes payload) {}
+
+    @Override
+    public void unreachable(NodeKey destination, UnreachableReason reason) {
+      unreachable.add(reason);
+    }
+
+    @Override
+    public void sendPaused() {
+      pauses.incrementAndGet();
+    }
+
+    @Override
+    public void sendResumed() {
+      resumes.incrementAndGet();
+    }
+  }
+
+  /** The receiver's link and the packets on it. */
+  static final class Sink extends RelayBackpressureTest.Sink {
+    final AtomicReference<Link> link = new AtomicReference<>();
+
+    @Override
+    public void linkUp(Link l) {
+      link.set(l);
+    }
+  }
+
+  @BeforeAll
+  static void watchLeaks() {
+    io.staex.proxy.frame.LeakWatch.install();
+  }
+
+  @AfterAll
+  static void noLeaks() throws InterruptedException {
+    io.staex.proxy.frame.LeakWatch.assertNoLeaks();
+  }
+
+  @AfterEach
+  void stop() {
+    if (sender != null) {
+      sender.close();
+    }
+    if (receiver != null) {
+      receiver.close();
+    }
+    for (EventLoopGroup g : new EventLoopGroup[] {senderGroup, receiverGroup}) {
+      if (g != null) {
+        g.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      }
+    }
+  }
+
+  /** Starts both ends with {@code settings} on the sender; returns the receiver's link, paused. */
+  Link startPaused(RelaySettings settings) throws InterruptedException {
+    senderGroup = LinkTransport.newEventLoopGroup(2);
+    receiverGroup = LinkTransport.newEventLoopGroup(1);
+    receiver = LinkServer.start(receiverGroup, new InetSocketAddress("127.0.0.1", 0), RECEIVER,
+        settings.link(), 8, settings.handshakesPerSecondPerSource(), receiverSide);
+    sender = Relay.start(senderGroup, SENDER, settings.withParents(
+        List.of(new Relay.Parent(address(RECEIVER), receiver.localAddress()))),
+        Clock.systemUTC(), handler);
+    awaitTrue("the sender's parent is up", Duration.ofSeconds(20),
+        () -> receiverSide.link.get() != null && sender.activeParent().isPresent());
+    Link in = receiverSide.link.get();
+    in.setReading(false);
+    return in;
+  }
+
+  @Test
+  void receiverStopsReading_senderPaused_nothingLost_thenResumedAndAllArriveInOrder()
+      throws Exception {
+    Link in = startPaused(RelaySettings.defaults().withLink(LINKS).withBackoff(RelayTest.QUICK));
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Thread offer = new Thread(() -> {
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        for (int i = 0; i < COUNT; i++) {
+          while (sender.isSendPaused()) {
+            if (System.nanoTime() > deadline) {
+              throw new AssertionError("sender held at packet " + i);
+            }
+            Thread.sleep(1);
+          }
+          sender.send(TO, FrameBytes.copyOf(payload(i)));
+        }
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    }, "offer");
+    offer.start();
+
+    RelayCounters counters = sender.counters();
+    awaitTrue("sendPaused", Duration.ofSeconds(30), () -> handler.pauses.get() > 0);
+    Thread.sleep(2000);
+    assertThat(offer.isAlive()).as("the sender is held back: %s %s, received %d", failed.get(),
+        counters, receiverSide.packets.size()).isTrue();
+    assertThat(sender.isSendPaused()).isTrue();
+    assertThat(receiverSide.packets.size()).isLessThan(COUNT);
+    assertThat(counters.dropped()).as(counters.toString()).isZero();
+    assertThat(handler.unreachable).isEmpty();
+
+    in.setReading(true);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (receiverSide.packets.size() < COUNT) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not all packets arrived: " + receiverSide.packets.size() + "/"
+            + COUNT + ", " + counters + ", paused " + sender.isSendPaused() + ", offer alive "
+            + offer.isAlive() + " failed " + failed.get());
+      }
+      Thread.sleep(10);
+    }
+    offer.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(failed.get()).isNull();
+    int i = 0;
+    for (LinkFrame.Packet p : receiverSide.packets) {
+      assertThat(p.source()).isEqualTo(FROM);
+      assertThat(p.payload().toByteArray()).as("packet %d", i).isEqualTo(payload(i));
+      i++;
+    }
+    awaitTrue("sendResumed", Duration.ofSeconds(5),
+        () -> handler.resumes.get() == handler.pauses.get());
+    assertThat(sender.isSendPaused()).isFalse();
+    assertThat(counters.sendPauses()).isEqualTo(handler.pauses.get());
+    assertThat(counters.sendResumes()).isEqualTo(handler.resumes.get());
+    assertThat(counters.dropped()).as(counters.toString()).isZero();
+    assertThat(counters.maxLinkQueuedBytes()).isLessThanOrEqualTo(4L * 1024 * 1024);
+    assertThat(handler.unreachable).isEmpty();
+    assertThat(receiverSide.downs).isEmpty();
+  }
+
+  @Test
+  void senderIgnoresTheGate_linkQueueBytesReached_everyDropReportedCongested() throws Exception {
+    LinkSettings small = LINKS.withWriteBufferWaterMarks(32 * 1024, 64 * 1024);
+    long bound = 256 * 1024;
+    Link in = startPaused(RelaySettings.defaults().withLink(small).withBackoff(RelayTest.QUICK)
+        .withLinkQueueBytes(bound));
+    for (int i = 0; i < COUNT; i++) {
+      sender.send(TO, FrameBytes.copyOf(payload(i)));
+    }
+    RelayCounters counters = sender.counters();
+    awaitTrue("every packet handled by the sender's relay", Duration.ofSeconds(30),
+        () -> counters.originated() == COUNT);
+    assertThat(handler.pauses.get()).as("the gate closed").isPositive();
+    assertThat(counters.dropped(RelayCounters.Drop.QUEUE_FULL)).as(counters.toString())
+        .isPositive();
+    assertThat(counters.maxLinkQueuedBytes()).isLessThanOrEqualTo(bound);
+
+    in.setReading(true);
+    awaitTrue("every packet arrived or was reported", Duration.ofSeconds(30),
+        () -> receiverSide.packets.size() + handler.unreachable.size() == COUNT);
+    assertThat(handler.unreachable).containsOnly(UnreachableReason.CONGESTED)
+        .hasSize((int) counters.dropped(RelayCounters.Drop.QUEUE_FULL));
+    assertThat(counters.dropped()).isEqualTo(counters.dropped(RelayCounters.Drop.QUEUE_FULL));
+  }
+}
