@@ -113,6 +113,10 @@ class ChainTest {
 
   @AfterEach
   void stop() {
+    for (TestNode n : nodes) {
+      log.info("{}: {}; sessions {}", n.address().shortText(), n.relay.counters(),
+          n.streams.sessions().counters().lost());
+    }
     for (int i = nodes.size() - 1; i >= 0; i--) {
       nodes.get(i).close();
     }

@@ -90,7 +90,10 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (stream != null && !stream.isFinished() && !resetting) {
+    // Closed by closeIfDone (both ways ended): the stream still sends what it read, as credit
+    // comes. Closed any other way (the application went away, a write failed): reset.
+    boolean cleanly = inputDone && outputDone;
+    if (stream != null && !stream.isFinished() && !resetting && !cleanly) {
       stream.reset(ResetReason.CLOSED);
     }
     ctx.fireChannelInactive();
