@@ -197,7 +197,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
     control.start(this::status);
     log.info("node {} running: listen {}, parents {}, control {}", identity.address(),
-        relay.localAddress() == null ? "-" : relay.localAddress(),
+        listenAddress().map(NodeRuntime::text).orElse("-"),
         parents.isEmpty() ? "none (root)" : parents.stream()
             .map(p -> p.address().shortText() + "@" + p.endpoint()).collect(Collectors.toList()),
         control.path());
