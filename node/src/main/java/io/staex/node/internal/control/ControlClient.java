@@ -5,6 +5,8 @@ import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -30,6 +32,10 @@ public final class ControlClient {
    */
   public static String ask(Path socket, String request, long timeoutMillis) throws IOException {
     SocketChannel channel;
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NoNodeException("no node is running at " + socket + " (is `staex run` started?)",
+          new NoSuchFileException(socket.toString()));
+    }
     try {
       channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
     } catch (ConnectException | NoSuchFileException e) {

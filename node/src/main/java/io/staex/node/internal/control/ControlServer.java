@@ -46,6 +46,9 @@ public final class ControlServer implements AutoCloseable {
   static final long REQUEST_TIMEOUT_MILLIS = 2000;
   /** The longest socket path Linux accepts ({@code sun_path} is 108 bytes with its NUL). */
   static final int MAX_PATH_BYTES = 107;
+  /** After answering, input still read and ignored at most. */
+  private static final int DRAIN_BYTES = 64 * 1024;
+  private static final long DRAIN_MILLIS = 200;
 
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
@@ -174,6 +177,20 @@ public final class ControlServer implements AutoCloseable {
       answer = "error: internal error: " + e + "\n";
     }
     Channels.writeAll(client, answer.getBytes(StandardCharsets.UTF_8));
+    client.shutdownOutput();
+    drain(client);
+  }
+
+  /**
+   * Reads what the client still sends (a cut-off long line), briefly, so that closing with
+   * unread input does not reset the connection before the client has read the answer.
+   */
+  private static void drain(SocketChannel client) {
+    try {
+      Channels.read(client, DRAIN_BYTES, -1, DRAIN_MILLIS);
+    } catch (IOException e) {
+      log.debug("control connection: {} while draining", e.toString());
+    }
   }
 
   /** Stops answering and removes the socket file (if it is still this server's). */
