@@ -198,8 +198,8 @@ public final class NodeRuntime implements AutoCloseable {
     control.start(this::status);
     log.info("node {} running: listen {}, parents {}, control {}", identity.address(),
         listenAddress().map(NodeRuntime::text).orElse("-"),
-        parents.isEmpty() ? "none (root)" : parents.stream()
-            .map(p -> p.address().shortText() + "@" + p.endpoint()).collect(Collectors.toList()),
+        parents.isEmpty() ? "none (root)" : config.parents().stream()
+            .map(p -> p.key().shortText() + "@" + p.address()).collect(Collectors.toList()),
         control.path());
   }
 

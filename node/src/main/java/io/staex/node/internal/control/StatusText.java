@@ -40,8 +40,11 @@ final class StatusText {
 
     out.append('\n');
     section(out, "links", s.links().size());
-    table(out, List.of("PEER", "DIRECTION", "STATE", "ENDPOINT", "IN", "OUT"),
-        s.links().stream().map(StatusText::row).collect(Collectors.toList()));
+    boolean bytes = s.links().stream().anyMatch(l -> l.bytesIn().isPresent());
+    List<String> header = bytes ? List.of("PEER", "DIRECTION", "STATE", "ENDPOINT", "IN", "OUT")
+        : List.of("PEER", "DIRECTION", "STATE", "ENDPOINT");
+    table(out, header, s.links().stream().map(l -> row(l).subList(0, header.size()))
+        .collect(Collectors.toList()));
 
     out.append('\n');
     section(out, "routes", s.routes().viewSize());
