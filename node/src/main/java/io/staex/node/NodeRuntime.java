@@ -151,7 +151,8 @@ public final class NodeRuntime implements AutoCloseable {
     List<Relay.Parent> parents = new ArrayList<>();
     for (int i = 0; i < configured.size(); i++) {
       ParentConfig p = configured.get(i);
-      parents.add(new Relay.Parent(p.key(), resolve(p.address(), "staex.parents[" + i + "].address")));
+      InetSocketAddress endpoint = resolve(p.address(), "staex.parents[" + i + "].address");
+      parents.add(new Relay.Parent(p.key(), endpoint));
     }
     return List.copyOf(parents);
   }

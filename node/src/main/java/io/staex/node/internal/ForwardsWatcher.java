@@ -92,7 +92,8 @@ public final class ForwardsWatcher implements AutoCloseable {
     WatchService watch = FileSystems.getDefault().newWatchService();
     try {
       dir.register(watch, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
-      ForwardsWatcher w = new ForwardsWatcher(dir, taken, listener, errors, debounce, rescan, watch);
+      ForwardsWatcher w =
+          new ForwardsWatcher(dir, taken, listener, errors, debounce, rescan, watch);
       w.apply(ForwardFiles.load(dir, w.taken));
       w.thread.start();
       return w;

@@ -25,7 +25,8 @@ final class StatusCommand implements Callable<Integer> {
 
   static final class Where {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-        description = "The node's configuration; its staex.control.socket is used (default: node.conf).")
+        description = "The node's configuration, for its staex.control.socket"
+            + " (default: node.conf).")
     Path config;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "The node's control socket.")

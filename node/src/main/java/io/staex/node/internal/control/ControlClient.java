@@ -39,7 +39,8 @@ public final class ControlClient {
     try {
       channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
     } catch (ConnectException | NoSuchFileException e) {
-      throw new NoNodeException("no node is running at " + socket + " (is `staex run` started?)", e);
+      throw new NoNodeException(
+          "no node is running at " + socket + " (is `staex run` started?)", e);
     }
     try (channel) {
       Channels.writeAll(channel, (request + "\n").getBytes(StandardCharsets.UTF_8));

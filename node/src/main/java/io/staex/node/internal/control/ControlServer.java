@@ -93,7 +93,8 @@ public final class ControlServer implements AutoCloseable {
       try {
         Files.createLink(target, bound);
       } catch (FileAlreadyExistsException e) {
-        throw new IOException("another node is running at " + target + " (it appeared while starting)");
+        throw new IOException(
+            "another node is running at " + target + " (it appeared while starting)");
       }
       UserPrincipal owner = Files.getOwner(target, LinkOption.NOFOLLOW_LINKS);
       Object inode = Files.getAttribute(target, "unix:ino", LinkOption.NOFOLLOW_LINKS);
@@ -114,7 +115,8 @@ public final class ControlServer implements AutoCloseable {
     int mode = (Integer) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     if ((mode & 0170000) != 0140000) {
       throw new IOException("control socket " + target
-          + ": exists and is not a socket (expected: a free path, or a socket left by a stopped node)");
+          + ": exists and is not a socket"
+          + " (expected: a free path, or a socket left by a stopped node)");
     }
     try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(target))) {
       throw new IOException("another node is running at " + target);
@@ -162,7 +164,8 @@ public final class ControlServer implements AutoCloseable {
     }
     String answer;
     try {
-      Channels.Read r = Channels.read(client, ControlProtocol.MAX_REQUEST, '\n', REQUEST_TIMEOUT_MILLIS);
+      Channels.Read r =
+          Channels.read(client, ControlProtocol.MAX_REQUEST, '\n', REQUEST_TIMEOUT_MILLIS);
       if (r.overflow()) {
         answer = "error: request longer than " + ControlProtocol.MAX_REQUEST
             + " bytes (" + ControlProtocol.EXPECTED + ")\n";

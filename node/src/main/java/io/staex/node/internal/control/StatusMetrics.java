@@ -18,7 +18,8 @@ final class StatusMetrics {
     family(out, "staex_links", "gauge", "Links up, by direction.");
     for (Direction d : Direction.values()) {
       long n = s.links().stream().filter(l -> l.up() && l.direction() == d).count();
-      out.append("staex_links{direction=\"").append(d.label()).append("\"} ").append(n).append('\n');
+      out.append("staex_links{direction=\"").append(d.label()).append("\"} ").append(n)
+          .append('\n');
     }
     gauge(out, "staex_parents_configured", "Parents in the configuration.",
         s.links().stream().filter(l -> l.direction() == Direction.PARENT).count());

@@ -136,7 +136,8 @@ final class StatusText {
     for (List<String> row : all) {
       StringBuilder line = new StringBuilder("  ");
       for (int i = 0; i < row.size(); i++) {
-        line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + width[i] + "s  ", row.get(i)));
+        boolean last = i == row.size() - 1;
+        line.append(last ? row.get(i) : String.format("%-" + width[i] + "s  ", row.get(i)));
       }
       out.append(line.toString().stripTrailing()).append('\n');
     }
