@@ -193,7 +193,8 @@ class StaexCliIT {
   @Test
   void help_isAvailableEverywhere() {
     for (List<String> cmd : List.<List<String>>of(List.of(), List.of("keygen"), List.of("network"), List.of("network", "create"),
-        List.of("cert"), List.of("cert", "issue"), List.of("cert", "show"), List.of("addr"), List.of("demo"))) {
+        List.of("cert"), List.of("cert", "issue"), List.of("cert", "show"), List.of("addr"), List.of("demo"),
+        List.of("run"), List.of("status"))) {
       List<String> args = new ArrayList<>(cmd);
       args.add("--help");
       Result r = staex(args.toArray(String[]::new));

@@ -137,6 +137,97 @@ public final class ExternalTool {
     }
   }
 
+  /**
+   * A program started by {@link #start} that runs until stopped (a node, a server): its process
+   * and the files its output goes to. {@link #close} kills it if it still runs.
+   */
+  public record Started(List<String> command, Process process, Path stdout, Path stderr)
+      implements AutoCloseable {
+    /** What it printed on stdout so far. */
+    public String stdoutText() {
+      return read(stdout);
+    }
+
+    /** What it printed on stderr so far. */
+    public String stderrText() {
+      return read(stderr);
+    }
+
+    /** SIGTERM, then its exit code; fails the test if it has not exited within {@code timeout}. */
+    public int terminate(Duration timeout) {
+      process.destroy();
+      return await(timeout);
+    }
+
+    /** SIGKILL, as a crash or power loss would end it; waits for it to be gone. */
+    public void kill() {
+      process.destroyForcibly();
+      await(DEFAULT_TIMEOUT);
+    }
+
+    private int await(Duration timeout) {
+      try {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          Assertions.fail(String.join(" ", command) + " did not exit within " + timeout
+              + "\n--- stderr\n" + stderrText());
+        }
+        return process.exitValue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for " + command, e);
+      }
+    }
+
+    /** The command and its output so far, for failure messages. */
+    public String describe() {
+      return String.join(" ", command) + "\n--- stdout\n" + stdoutText() + "--- stderr\n"
+          + stderrText();
+    }
+
+    @Override
+    public void close() {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        try {
+          process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      deleteQuietly(stdout);
+      deleteQuietly(stderr);
+    }
+
+    private static String read(Path file) {
+      try {
+        return Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Starts {@code command} in {@code dir} without waiting for it, stdin closed, output to
+   * temporary files; the caller stops it ({@link Started#terminate}, {@link Started#kill}) and
+   * closes it.
+   */
+  public static Started start(Path dir, List<String> command) {
+    try {
+      Path out = Files.createTempFile("tool", ".out");
+      Path err = Files.createTempFile("tool", ".err");
+      Process process = new ProcessBuilder(new ArrayList<>(command))
+          .directory(dir.toFile())
+          .redirectOutput(out.toFile())
+          .redirectError(err.toFile())
+          .start();
+      process.getOutputStream().close();
+      return new Started(List.copyOf(command), process, out, err);
+    } catch (IOException e) {
+      throw new UncheckedIOException("starting " + command, e);
+    }
+  }
+
   private static void deleteQuietly(Path file) {
     if (file != null) {
       try {

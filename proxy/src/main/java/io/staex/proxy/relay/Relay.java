@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
 /**
  * One node's forwarding plane: a {@link LinkServer} for its children, a {@link ParentConnector}
@@ -152,6 +153,15 @@ public final class Relay implements PacketSender, AutoCloseable {
   /** The number of states in this node's view, its own included. */
   public int viewSize() {
     return query(() -> engine.node().view().size());
+  }
+
+  /**
+   * Up to {@code limit} addresses of the states in this node's view, in address order, for
+   * status displays (the view of a root may hold 100 000 nodes).
+   */
+  public List<Address> known(int limit) {
+    return query(() -> engine.node().view().stream().map(s -> s.address()).sorted()
+        .limit(limit).collect(Collectors.toList()));
   }
 
   private <T> T query(Callable<T> q) {

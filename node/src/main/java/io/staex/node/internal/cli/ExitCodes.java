@@ -11,6 +11,10 @@ public final class ExitCodes {
   public static final int FILE = 3;
   /** A certificate is malformed or does not verify. */
   public static final int INVALID_CERTIFICATE = 4;
+  /** A node configuration file was refused (every problem is listed on stderr). */
+  public static final int CONFIG = 5;
+  /** {@code staex status}: no node answers at the control socket. */
+  public static final int NOT_RUNNING = 6;
 
   private ExitCodes() {}
 }

@@ -1,8 +1,10 @@
 package io.staex.node.internal.cli;
 
+import io.staex.conf.BadConfigException;
 import io.staex.crypto.AddressFormatException;
 import io.staex.crypto.BadCertificateException;
 import io.staex.crypto.KeyFileException;
+import io.staex.node.NodeStartException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -20,12 +22,15 @@ import picocli.CommandLine.Mixin;
       NetworkCommand.class,
       CertCommand.class,
       AddrCommand.class,
+      RunCommand.class,
+      StatusCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
       "",
-      "Exit status: 0 ok, 1 failure, 2 usage, 3 key or certificate file, 4 invalid certificate."
+      "Exit status: 0 ok, 1 failure, 2 usage, 3 key or certificate file, 4 invalid certificate,",
+      "5 bad configuration, 6 no node running (status)."
     })
 public final class StaexCommand implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(StaexCommand.class);
@@ -56,7 +61,9 @@ public final class StaexCommand implements Runnable {
     if (e instanceof KeyFileException
         || e instanceof BadCertificateException
         || e instanceof IllegalArgumentException
-        || e instanceof CliException) {
+        || e instanceof CliException
+        || e instanceof BadConfigException
+        || e instanceof NodeStartException) {
       return e.getMessage();
     }
     return "internal error: " + e + " (run with -vv for details)";
@@ -71,6 +78,9 @@ public final class StaexCommand implements Runnable {
     }
     if (e instanceof AddressFormatException || e instanceof IllegalArgumentException) {
       return ExitCodes.USAGE;
+    }
+    if (e instanceof BadConfigException) {
+      return ExitCodes.CONFIG;
     }
     if (e instanceof CliException) {
       return ((CliException) e).exitCode();

@@ -1,0 +1,344 @@
+package io.staex.node;
+
+import io.netty.channel.EventLoopGroup;
+import io.staex.conf.ForwardConfig;
+import io.staex.conf.ForwardFile;
+import io.staex.conf.HostPort;
+import io.staex.conf.NodeConfig;
+import io.staex.conf.ParentConfig;
+import io.staex.conf.ServiceConfig;
+import io.staex.crypto.Address;
+import io.staex.crypto.BadCertificateException;
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.KeyFileException;
+import io.staex.crypto.KeyFiles;
+import io.staex.crypto.Rejection;
+import io.staex.crypto.TrustPolicy;
+import io.staex.crypto.Verdict;
+import io.staex.node.NodeStatus.Direction;
+import io.staex.node.NodeStatus.ForwardStatus;
+import io.staex.node.NodeStatus.LinkStatus;
+import io.staex.node.NodeStatus.ServiceStatus;
+import io.staex.node.internal.ErrorLog;
+import io.staex.node.internal.ForwardsDiff;
+import io.staex.node.internal.ForwardsWatcher;
+import io.staex.node.internal.control.ControlServer;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.frame.UnreachableReason;
+import io.staex.proxy.link.LinkCredentials;
+import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.relay.Relay;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole running node, made from its {@link NodeConfig}: the relay (links to children and
+ * parents, routing, forwarding), the control endpoint {@code staex status} talks to, and the
+ * watcher of its forwards folder. No static state: two runtimes can run in one JVM.
+ *
+ * <p>Lifecycle: {@link #start} reads and checks the key and certificate, resolves the parents'
+ * host names, creates the control socket (refusing when another node answers there), starts the
+ * relay and the forwards watcher, then answers on the control socket. A failure at any step
+ * closes what started and throws. {@link #close} stops everything in reverse order and removes
+ * the control socket. See {@code docs/node.md}.
+ *
+ * <p>Thread-safe: {@link #status()} may be called from any thread except the relay's executor.
+ */
+public final class NodeRuntime implements AutoCloseable {
+  /** Forwards-folder events closer together than this are one change. */
+  static final Duration FORWARDS_DEBOUNCE = Duration.ofMillis(200);
+  /** The forwards folder is read again this often even without events. */
+  static final Duration FORWARDS_RESCAN = Duration.ofSeconds(2);
+
+  private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+
+  private final NodeConfig config;
+  private final Clock clock;
+  private final Identity identity;
+  private final Certificate certificate;
+  private final Instant started;
+  private final ErrorLog errors;
+  private final List<Relay.Parent> parents;
+  // Set once during start, before the control socket answers; read-only afterwards.
+  private ControlServer control;
+  private EventLoopGroup group;
+  private Relay relay;
+  private ForwardsWatcher watcher;
+  // Written by the watcher's thread, read by status.
+  private volatile Set<ForwardConfig> dirForwards = Set.of();
+  private volatile List<ForwardFile> failedForwardFiles = List.of();
+  private boolean closed;
+
+  private NodeRuntime(NodeConfig config, Clock clock, Identity identity, Certificate certificate,
+      List<Relay.Parent> parents) {
+    this.config = config;
+    this.clock = clock;
+    this.identity = identity;
+    this.certificate = certificate;
+    this.parents = parents;
+    this.started = clock.instant();
+    this.errors = new ErrorLog(clock, ErrorLog.DEFAULT_CAPACITY);
+  }
+
+  /**
+   * Starts a node.
+   *
+   * @throws KeyFileException if the key or certificate file cannot be read
+   * @throws BadCertificateException if the certificate is not for this key, or not valid now
+   *     (its own network's signature, not-before, not-after)
+   * @throws NodeStartException if a parent does not resolve, {@code listen} cannot be bound,
+   *     the control socket cannot be created (or another node runs there), or {@code
+   *     forwards-dir} cannot be read
+   */
+  public static NodeRuntime start(NodeConfig config, Clock clock, SecureRandom random)
+      throws KeyFileException, BadCertificateException, NodeStartException {
+    Identity identity = KeyFiles.readPrivateKey(config.key());
+    NodeRuntime node = null;
+    try {
+      Certificate cert = readOwnCertificate(config, identity, clock.instant());
+      node = new NodeRuntime(config, clock, identity, cert, resolveParents(config.parents()));
+      node.startParts(random);
+      return node;
+    } catch (KeyFileException | BadCertificateException | NodeStartException | RuntimeException e) {
+      if (node != null) {
+        node.close();
+      } else {
+        identity.destroy();
+      }
+      throw e;
+    }
+  }
+
+  private static Certificate readOwnCertificate(NodeConfig config, Identity identity, Instant now)
+      throws KeyFileException, BadCertificateException {
+    Certificate cert = Certificate.read(config.cert());
+    if (!cert.node().equals(identity.address())) {
+      throw new BadCertificateException(Rejection.KEY_MISMATCH, config.cert()
+          + ": certificate is for " + cert.node() + " (expected: the key in " + config.key()
+          + ", " + identity.address() + ")");
+    }
+    Verdict v = cert.verify(cert.network(), now);
+    if (!v.isAccepted()) {
+      throw new BadCertificateException(v.rejection(), config.cert() + ": " + v.rejection().label()
+          + ": " + v.detail());
+    }
+    return cert;
+  }
+
+  private static List<Relay.Parent> resolveParents(List<ParentConfig> configured)
+      throws NodeStartException {
+    List<Relay.Parent> parents = new ArrayList<>();
+    for (int i = 0; i < configured.size(); i++) {
+      ParentConfig p = configured.get(i);
+      InetSocketAddress endpoint = resolve(p.address(), "staex.parents[" + i + "].address");
+      parents.add(new Relay.Parent(p.key(), endpoint));
+    }
+    return List.copyOf(parents);
+  }
+
+  private static InetSocketAddress resolve(HostPort hp, String key) throws NodeStartException {
+    try {
+      return new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port());
+    } catch (UnknownHostException e) {
+      throw new NodeStartException(NodeStartException.Reason.PARENT_UNRESOLVABLE,
+          key + ": host '" + hp.host() + "' does not resolve (expected: a host name this machine"
+              + " can look up, or an IP address)", e);
+    }
+  }
+
+  private void startParts(SecureRandom random) throws NodeStartException {
+    Path socket = config.control().socket();
+    try {
+      control = ControlServer.bind(socket);
+    } catch (IOException e) {
+      throw new NodeStartException(NodeStartException.Reason.CONTROL_SOCKET, e.getMessage(), e);
+    }
+    TrustPolicy policy = config.trust().policy(certificate.network());
+    LinkCredentials credentials = new LinkCredentials(identity, certificate, policy, clock, random);
+    group = LinkTransport.newEventLoopGroup(0);
+    InetSocketAddress bind = config.listen()
+        .map(l -> new InetSocketAddress(l.host(), l.port())).orElse(null);
+    try {
+      relay = startRelay(group, credentials, bind);
+    } catch (Exception e) {
+      throw new NodeStartException(NodeStartException.Reason.LISTEN,
+          "staex.listen: cannot listen on " + config.listen().map(Object::toString).orElse("-")
+              + ": " + e, e);
+    }
+    if (config.forwardsDir().isPresent()) {
+      Path dir = config.forwardsDir().get();
+      try {
+        watcher = ForwardsWatcher.start(dir, config.listenAddresses(), this::forwardsChanged,
+            errors, FORWARDS_DEBOUNCE, FORWARDS_RESCAN);
+      } catch (IOException e) {
+        throw new NodeStartException(NodeStartException.Reason.FORWARDS_DIR,
+            "staex.forwards-dir: " + dir + ": cannot be read (" + e + ")", e);
+      }
+    }
+    control.start(this::status);
+    log.info("node {} running: listen {}, parents {}, control {}", identity.address(),
+        listenAddress().map(NodeRuntime::text).orElse("-"),
+        parents.isEmpty() ? "none (root)" : config.parents().stream()
+            .map(p -> p.key().shortText() + "@" + p.address()).collect(Collectors.toList()),
+        control.path());
+  }
+
+  /**
+   * The one call into the relay's constructor. When {@code Relay.start} takes a {@code
+   * RelaySettings} and a {@code RelayHandler}, only this method changes: limits.linkBufferBytes
+   * and limits.handshakesPerSecondPerSource then go into the settings too.
+   */
+  private Relay startRelay(EventLoopGroup group, LinkCredentials credentials,
+      InetSocketAddress bind) {
+    LinkSettings links = new LinkSettings(config.routing().keepaliveInterval(),
+        config.routing().missedKeepalives(), config.limits().handshakeTimeout(),
+        LinkSettings.MAX_RECORD_SIZE);
+    return Relay.start(group, credentials, bind, config.limits().maxLinks(), parents, links,
+        config.routing(), RedialBackoff.defaults(), clock, this::packet, this::unreachable);
+  }
+
+  /** A packet for this node; on the relay's executor. The session layer plugs in here. */
+  private void packet(NodeKey source, FrameBytes payload) {
+    log.debug("packet of {} bytes from {} dropped: no session layer yet", payload.size(),
+        source.toAddress().shortText());
+  }
+
+  /** A packet this node sent did not arrive; on the relay's executor. Sessions plug in here. */
+  private void unreachable(NodeKey destination, UnreachableReason reason) {
+    log.debug("unreachable: {} ({})", destination.toAddress().shortText(), reason);
+  }
+
+  /** The forwards folder changed; on the watcher's thread (or in start, for the first load). */
+  private void forwardsChanged(Set<ForwardConfig> forwards, List<ForwardFile> failed) {
+    ForwardsDiff diff = ForwardsDiff.of(dirForwards, forwards);
+    dirForwards = Set.copyOf(forwards);
+    failedForwardFiles = List.copyOf(failed);
+    if (!diff.isEmpty()) {
+      log.info("forwards-dir: {} added {}, removed {}", config.forwardsDir().orElseThrow(),
+          diff.added(), diff.removed());
+    }
+    // The port-forward layer plugs in here: stop diff.removed(), then start diff.added().
+  }
+
+  /** This node's address. */
+  public Address address() {
+    return identity.address();
+  }
+
+  /** Where children connect, once started (empty if {@code listen} is not set). */
+  public Optional<InetSocketAddress> listenAddress() {
+    return Optional.ofNullable(relay.localAddress());
+  }
+
+  /** The control socket's path. */
+  public Path controlSocket() {
+    return control.path();
+  }
+
+  /** The forwards in force: the config's, then the valid ones of {@code forwards-dir}. */
+  public Set<ForwardConfig> forwards() {
+    Set<ForwardConfig> all = new LinkedHashSet<>(config.forwards());
+    all.addAll(dirForwards);
+    return all;
+  }
+
+  /**
+   * Records a warning for {@code staex status} (the last 20 are kept). Parts of the node call
+   * this next to their WARN log line; the node does not capture log output.
+   */
+  public void recordError(String message) {
+    errors.warn(message);
+  }
+
+  /** A snapshot of what the node is doing. Blocks briefly on the relay's executor. */
+  public NodeStatus status() {
+    Instant now = clock.instant();
+    Set<Address> up = relay.links();
+    List<LinkStatus> links = new ArrayList<>();
+    for (Relay.Parent p : parents) {
+      links.add(new LinkStatus(p.address(), Direction.PARENT, up.contains(p.address()),
+          Optional.of(config.parents().stream().filter(c -> c.key().equals(p.address()))
+              .findFirst().map(c -> c.address().toString()).orElse(p.endpoint().toString())),
+          OptionalLong.empty(), OptionalLong.empty()));
+    }
+    Set<Address> parentAddresses = parents.stream().map(Relay.Parent::address)
+        .collect(Collectors.toSet());
+    up.stream().filter(a -> !parentAddresses.contains(a)).sorted().forEach(a ->
+        links.add(new LinkStatus(a, Direction.CHILD, true, Optional.empty(),
+            OptionalLong.empty(), OptionalLong.empty())));
+    List<ForwardStatus> forwards = new ArrayList<>();
+    for (ForwardConfig f : config.forwards()) {
+      forwards.add(forwardStatus(f, "config"));
+    }
+    for (ForwardConfig f : dirForwards) {
+      forwards.add(forwardStatus(f, "forwards-dir"));
+    }
+    List<ServiceStatus> services = new ArrayList<>();
+    for (ServiceConfig s : config.services()) {
+      services.add(new ServiceStatus(s.port(), s.target().toString(), s.allow()));
+    }
+    return new NodeStatus(identity.address(), certificate.network(), certificate.name(), now,
+        Duration.between(started, now), listenAddress().map(NodeRuntime::text),
+        relay.activeParent(), links,
+        new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
+        NodeStatus.RelayStats.of(relay.counters()), List.of(), List.of(), forwards, services,
+        errors.events());
+  }
+
+  private static ForwardStatus forwardStatus(ForwardConfig f, String origin) {
+    return new ForwardStatus(f.listen().toString(), f.to().toString(), origin,
+        "pending (no session layer yet)");
+  }
+
+  private static String text(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /**
+   * Stops the node: the control socket (removed), the forwards watcher, the relay's links, the
+   * event loops; then zeroes the key. Idempotent; blocks for up to a few seconds.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (control != null) {
+      control.close();
+    }
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (relay != null) {
+      relay.close();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    identity.destroy();
+    log.info("node {} stopped", identity.address());
+  }
+}

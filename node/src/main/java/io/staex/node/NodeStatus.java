@@ -1,0 +1,230 @@
+package io.staex.node;
+
+import io.staex.crypto.Address;
+import io.staex.proxy.relay.RelayCounters;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What a running node is doing, as {@code staex status} shows it: a snapshot taken by {@link
+ * NodeRuntime#status()}. Every section is a list of small records, so a layer that starts
+ * reporting (sessions, streams, forwards) adds entries without changing the renderers' shape.
+ *
+ * @param address this node's address
+ * @param network the network that certified it
+ * @param name the name its certificate holds, if any
+ * @param time when the snapshot was taken
+ * @param uptime how long the node has run
+ * @param listen where children connect; empty: this node takes no children
+ * @param activeParent the parent whose link is in use; empty at a root or with no parent up
+ * @param links configured parents (up or down) and connected children
+ * @param routes what the routing view holds
+ * @param relay what the forwarding plane did
+ * @param sessions end-to-end sessions (filled by the session layer)
+ * @param streams streams inside them (filled by the session layer)
+ * @param forwards local ports that lead into the overlay, from the config and {@code forwards-dir}
+ * @param services overlay ports this node exposes
+ * @param lastErrors the last warnings and errors, oldest first
+ */
+public record NodeStatus(
+    Address address,
+    Address network,
+    Optional<String> name,
+    Instant time,
+    Duration uptime,
+    Optional<String> listen,
+    Optional<Address> activeParent,
+    List<LinkStatus> links,
+    Routes routes,
+    RelayStats relay,
+    List<SessionStatus> sessions,
+    List<StreamStatus> streams,
+    List<ForwardStatus> forwards,
+    List<ServiceStatus> services,
+    List<ErrorEvent> lastErrors) {
+
+  public NodeStatus {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(uptime, "uptime");
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(activeParent, "activeParent");
+    links = List.copyOf(links);
+    Objects.requireNonNull(routes, "routes");
+    Objects.requireNonNull(relay, "relay");
+    sessions = List.copyOf(sessions);
+    streams = List.copyOf(streams);
+    forwards = List.copyOf(forwards);
+    services = List.copyOf(services);
+    lastErrors = List.copyOf(lastErrors);
+  }
+
+  /** Which end of a link this node is. */
+  public enum Direction {
+    /** We dialled it: one of our configured parents. */
+    PARENT,
+    /** It dialled us. */
+    CHILD;
+
+    /** Lower-case, for text, JSON and metric labels. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * One neighbour.
+   *
+   * @param peer its address
+   * @param direction parent or child
+   * @param up whether the link is established now (a configured parent may be down)
+   * @param endpoint where a parent is dialled; empty for a child
+   * @param bytesIn bytes received, when the link layer reports them
+   * @param bytesOut bytes sent, when the link layer reports them
+   */
+  public record LinkStatus(
+      Address peer, Direction direction, boolean up, Optional<String> endpoint,
+      OptionalLong bytesIn, OptionalLong bytesOut) {
+    public LinkStatus {
+      Objects.requireNonNull(peer, "peer");
+      Objects.requireNonNull(direction, "direction");
+      Objects.requireNonNull(endpoint, "endpoint");
+      Objects.requireNonNull(bytesIn, "bytesIn");
+      Objects.requireNonNull(bytesOut, "bytesOut");
+    }
+
+    /** {@code up} or {@code down}. */
+    public String state() {
+      return up ? "up" : "down";
+    }
+  }
+
+  /**
+   * The routing view.
+   *
+   * @param viewSize node states known, this node's own included
+   * @param known some of their addresses, in address order, at most {@link #MAX_SHOWN}
+   */
+  public record Routes(int viewSize, List<Address> known) {
+    /** The most addresses a status shows. */
+    public static final int MAX_SHOWN = 50;
+
+    public Routes {
+      known = List.copyOf(known);
+    }
+  }
+
+  /**
+   * The forwarding plane's counters (see {@link RelayCounters}).
+   *
+   * @param dropped frames dropped, by reason; every reason present
+   */
+  public record RelayStats(
+      long forwarded, long delivered, long originated, long unreachableSent,
+      long unreachableReceived, Map<RelayCounters.Drop, Long> dropped) {
+    public RelayStats {
+      dropped = Map.copyOf(dropped);
+    }
+
+    /** A snapshot of {@code counters}. */
+    public static RelayStats of(RelayCounters counters) {
+      Map<RelayCounters.Drop, Long> dropped = new EnumMap<>(RelayCounters.Drop.class);
+      for (RelayCounters.Drop d : RelayCounters.Drop.values()) {
+        dropped.put(d, counters.dropped(d));
+      }
+      return new RelayStats(counters.forwarded(), counters.delivered(), counters.originated(),
+          counters.unreachableSent(), counters.unreachableReceived(), dropped);
+    }
+
+    /** All drops. */
+    public long droppedTotal() {
+      return dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /**
+   * One end-to-end session (the session layer fills these).
+   *
+   * @param peer the other end
+   * @param initiator whether this node opened it
+   * @param streams open streams in it
+   * @param bytesIn payload bytes received
+   * @param bytesOut payload bytes sent
+   */
+  public record SessionStatus(
+      Address peer, boolean initiator, int streams, long bytesIn, long bytesOut) {
+    public SessionStatus {
+      Objects.requireNonNull(peer, "peer");
+    }
+  }
+
+  /**
+   * One stream (the session layer fills these).
+   *
+   * @param peer the session's other end
+   * @param port the overlay port
+   * @param state e.g. {@code open}, {@code half-closed}
+   * @param bytesIn bytes received
+   * @param bytesOut bytes sent
+   */
+  public record StreamStatus(Address peer, int port, String state, long bytesIn, long bytesOut) {
+    public StreamStatus {
+      Objects.requireNonNull(peer, "peer");
+      Objects.requireNonNull(state, "state");
+    }
+  }
+
+  /**
+   * One port forward.
+   *
+   * @param listen the local address
+   * @param to {@code <address>.staex:port} or {@code <name>.staex:port}
+   * @param origin {@code config} or the file of {@code forwards-dir} it came from
+   * @param state e.g. {@code listening}, or why not
+   */
+  public record ForwardStatus(String listen, String to, String origin, String state) {
+    public ForwardStatus {
+      Objects.requireNonNull(listen, "listen");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(state, "state");
+    }
+  }
+
+  /**
+   * One exposed service.
+   *
+   * @param port the overlay port
+   * @param target where its streams are connected
+   * @param allow who may open streams; empty: the own network
+   */
+  public record ServiceStatus(int port, String target, List<Address> allow) {
+    public ServiceStatus {
+      Objects.requireNonNull(target, "target");
+      allow = List.copyOf(allow);
+    }
+  }
+
+  /**
+   * One recorded warning or error.
+   *
+   * @param time when
+   * @param level {@code WARN} or {@code ERROR}
+   * @param message what, one line
+   */
+  public record ErrorEvent(Instant time, String level, String message) {
+    public ErrorEvent {
+      Objects.requireNonNull(time, "time");
+      Objects.requireNonNull(level, "level");
+      Objects.requireNonNull(message, "message");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.staex.node.internal.cli;
+
+import ch.qos.logback.classic.Level;
+import io.staex.conf.NodeConfig;
+import io.staex.node.NodeRuntime;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/**
+ * {@code staex run -c node.conf}: runs a node in the foreground until SIGTERM or SIGINT.
+ *
+ * <p>Signals: TERM and INT are handled (not left to the JVM's default, which would exit with
+ * 143/130): the node closes in order and the command returns 0. A shutdown hook closes the node
+ * too on any other way out (e.g. SIGHUP), so the control socket is removed whatever happens
+ * short of SIGKILL.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a node from its configuration file, in the foreground, until SIGTERM or Ctrl-C.",
+      "Logs go to stderr (info by default; -vv for debug). `staex status` shows what it does."
+    })
+final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+      description = "The node's configuration (HOCON; see conf/src/main/resources/reference.conf).")
+  Path config;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    if (root.getLevel() == null || root.getLevel().isGreaterOrEqual(Level.WARN)) {
+      root.setLevel(Level.INFO);
+    }
+    NodeConfig nodeConfig = NodeConfig.load(config);
+    NodeRuntime node = NodeRuntime.start(nodeConfig, Clock.systemUTC(), new SecureRandom());
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook = new Thread(node::close, "RoutineShutdownHook");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("node " + node.address() + " running");
+    out.flush();
+    try {
+      stop.await();
+    } finally {
+      log.info("stopping");
+      node.close();
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,72 @@
+package io.staex.node.internal.cli;
+
+import io.staex.conf.NodeConfig;
+import io.staex.node.internal.control.ControlClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code staex status}: asks a running node over its control socket and prints the answer. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show what a running node is doing: links, active parent, routes, relay counters,",
+      "sessions, streams, forwards, services and last errors. Asks the node's control socket,",
+      "which only the user running the node can use."
+    })
+final class StatusCommand implements Callable<Integer> {
+  /** How long to wait for the node's answer. */
+  static final long TIMEOUT_MILLIS = 10_000;
+
+  static final class Where {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+        description = "The node's configuration, for its staex.control.socket"
+            + " (default: node.conf).")
+    Path config;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "The node's control socket.")
+    Path socket;
+  }
+
+  static final class Format {
+    @Option(names = "--json", description = "One JSON object, for scripts.")
+    boolean json;
+
+    @Option(names = "--metrics", description = "Prometheus text format.")
+    boolean metrics;
+  }
+
+  @ArgGroup(exclusive = true) Where where = new Where();
+
+  @ArgGroup(exclusive = true) Format format = new Format();
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Path socket = where.socket;
+    if (socket == null) {
+      socket = NodeConfig.load(where.config != null ? where.config : Path.of("node.conf"))
+          .control().socket();
+    }
+    String request = format.json ? "status json" : format.metrics ? "metrics" : "status";
+    String answer;
+    try {
+      answer = ControlClient.ask(socket, request, TIMEOUT_MILLIS);
+    } catch (ControlClient.NoNodeException e) {
+      throw new CliException(ExitCodes.NOT_RUNNING, e.getMessage());
+    }
+    if (answer.startsWith("error: ")) {
+      throw new CliException(ExitCodes.FAILURE, answer.strip());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(answer);
+    out.flush();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,103 @@
+package io.staex.node.internal.control;
+
+import io.staex.crypto.Address;
+import io.staex.node.NodeStatus;
+import io.staex.node.NodeStatus.ErrorEvent;
+import io.staex.node.NodeStatus.ForwardStatus;
+import io.staex.node.NodeStatus.LinkStatus;
+import io.staex.node.NodeStatus.ServiceStatus;
+import io.staex.node.NodeStatus.SessionStatus;
+import io.staex.node.NodeStatus.StreamStatus;
+import io.staex.proxy.relay.RelayCounters;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * {@code staex status --json}: one JSON object for scripts. Keys are lower camel case; every
+ * section is present (an empty array when there is nothing); absent values are {@code null};
+ * addresses are full; times are ISO-8601 UTC.
+ */
+final class StatusJson {
+  private StatusJson() {}
+
+  static String render(NodeStatus s) {
+    Json j = new Json().beginObject();
+    j.member("address", s.address().toString());
+    j.member("network", s.network().toString());
+    j.member("name", s.name().orElse(null));
+    j.member("time", s.time().toString());
+    j.member("uptimeSeconds", s.uptime().getSeconds());
+    j.member("listen", s.listen().orElse(null));
+    j.member("activeParent", s.activeParent().map(Address::toString).orElse(null));
+
+    j.name("links").beginArray();
+    for (LinkStatus l : s.links()) {
+      j.beginObject().member("peer", l.peer().toString())
+          .member("direction", l.direction().label()).member("state", l.state())
+          .member("endpoint", l.endpoint().orElse(null));
+      optional(j.name("bytesIn"), l.bytesIn());
+      optional(j.name("bytesOut"), l.bytesOut());
+      j.endObject();
+    }
+    j.endArray();
+
+    j.name("routes").beginObject().member("viewSize", s.routes().viewSize());
+    j.name("known").beginArray();
+    s.routes().known().forEach(a -> j.value(a.toString()));
+    j.endArray().endObject();
+
+    NodeStatus.RelayStats r = s.relay();
+    j.name("relay").beginObject().member("forwarded", r.forwarded())
+        .member("delivered", r.delivered()).member("originated", r.originated())
+        .member("unreachableSent", r.unreachableSent())
+        .member("unreachableReceived", r.unreachableReceived());
+    j.name("dropped").beginObject();
+    new TreeMap<RelayCounters.Drop, Long>(r.dropped())
+        .forEach((reason, n) -> j.member(StatusText.dropLabel(reason), n));
+    j.endObject().endObject();
+
+    j.name("sessions").beginArray();
+    for (SessionStatus x : s.sessions()) {
+      j.beginObject().member("peer", x.peer().toString()).member("initiator", x.initiator())
+          .member("streams", x.streams()).member("bytesIn", x.bytesIn())
+          .member("bytesOut", x.bytesOut()).endObject();
+    }
+    j.endArray();
+    j.name("streams").beginArray();
+    for (StreamStatus x : s.streams()) {
+      j.beginObject().member("peer", x.peer().toString()).member("port", x.port())
+          .member("state", x.state()).member("bytesIn", x.bytesIn())
+          .member("bytesOut", x.bytesOut()).endObject();
+    }
+    j.endArray();
+    j.name("forwards").beginArray();
+    for (ForwardStatus x : s.forwards()) {
+      j.beginObject().member("listen", x.listen()).member("to", x.to())
+          .member("origin", x.origin()).member("state", x.state()).endObject();
+    }
+    j.endArray();
+    j.name("services").beginArray();
+    for (ServiceStatus x : s.services()) {
+      j.beginObject().member("port", x.port()).member("target", x.target());
+      j.name("allow").beginArray();
+      x.allow().forEach(a -> j.value(a.toString()));
+      j.endArray().endObject();
+    }
+    j.endArray();
+    j.name("lastErrors").beginArray();
+    for (ErrorEvent e : s.lastErrors()) {
+      j.beginObject().member("time", e.time().toString()).member("level", e.level())
+          .member("message", e.message()).endObject();
+    }
+    j.endArray();
+    return j.endObject().toString();
+  }
+
+  private static void optional(Json j, OptionalLong v) {
+    if (v.isPresent()) {
+      j.value(v.getAsLong());
+    } else {
+      j.nullValue();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.staex.node.internal.control;
+
+import io.staex.node.NodeStatus;
+import io.staex.node.NodeStatus.Direction;
+import io.staex.proxy.relay.RelayCounters;
+
+/**
+ * {@code staex status --metrics}: the status in the Prometheus text exposition format 0.0.4,
+ * one {@code # HELP} and {@code # TYPE} per metric family, names prefixed {@code staex_},
+ * counters suffixed {@code _total}.
+ */
+final class StatusMetrics {
+  private StatusMetrics() {}
+
+  static String render(NodeStatus s) {
+    StringBuilder out = new StringBuilder();
+    gauge(out, "staex_uptime_seconds", "Seconds since the node started.", s.uptime().getSeconds());
+    family(out, "staex_links", "gauge", "Links up, by direction.");
+    for (Direction d : Direction.values()) {
+      long n = s.links().stream().filter(l -> l.up() && l.direction() == d).count();
+      out.append("staex_links{direction=\"").append(d.label()).append("\"} ").append(n)
+          .append('\n');
+    }
+    gauge(out, "staex_parents_configured", "Parents in the configuration.",
+        s.links().stream().filter(l -> l.direction() == Direction.PARENT).count());
+    gauge(out, "staex_active_parent", "1 when a parent link is in use, else 0.",
+        s.activeParent().isPresent() ? 1 : 0);
+    gauge(out, "staex_routes_known", "Node states in the routing view, this node's included.",
+        s.routes().viewSize());
+    NodeStatus.RelayStats r = s.relay();
+    counter(out, "staex_relay_forwarded_total", "Packets and notices forwarded for other nodes.",
+        r.forwarded());
+    counter(out, "staex_relay_delivered_total", "Packets delivered to this node.", r.delivered());
+    counter(out, "staex_relay_originated_total", "Packets this node sent.", r.originated());
+    counter(out, "staex_relay_unreachable_sent_total", "Unreachable notices created here.",
+        r.unreachableSent());
+    counter(out, "staex_relay_unreachable_received_total",
+        "Unreachable notices about packets this node sent.", r.unreachableReceived());
+    family(out, "staex_relay_dropped_total", "counter", "Frames dropped, by reason.");
+    for (RelayCounters.Drop d : RelayCounters.Drop.values()) {
+      out.append("staex_relay_dropped_total{reason=\"").append(StatusText.dropLabel(d))
+          .append("\"} ").append(r.dropped().getOrDefault(d, 0L)).append('\n');
+    }
+    gauge(out, "staex_sessions", "End-to-end sessions open.", s.sessions().size());
+    gauge(out, "staex_streams", "Streams open.", s.streams().size());
+    gauge(out, "staex_forwards", "Port forwards configured (config and forwards-dir).",
+        s.forwards().size());
+    gauge(out, "staex_services", "Services exposed.", s.services().size());
+    gauge(out, "staex_last_errors", "Warnings and errors held for status (at most 20).",
+        s.lastErrors().size());
+    return out.toString();
+  }
+
+  private static void family(StringBuilder out, String name, String type, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static void gauge(StringBuilder out, String name, String help, long value) {
+    family(out, name, "gauge", help);
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void counter(StringBuilder out, String name, String help, long value) {
+    family(out, name, "counter", help);
+    out.append(name).append(' ').append(value).append('\n');
+  }
+}

@@ -1,0 +1,182 @@
+package io.staex.node.internal.control;
+
+import io.staex.crypto.Address;
+import io.staex.node.NodeStatus;
+import io.staex.node.NodeStatus.ErrorEvent;
+import io.staex.node.NodeStatus.ForwardStatus;
+import io.staex.node.NodeStatus.LinkStatus;
+import io.staex.node.NodeStatus.ServiceStatus;
+import io.staex.node.NodeStatus.SessionStatus;
+import io.staex.node.NodeStatus.StreamStatus;
+import io.staex.proxy.relay.RelayCounters;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * {@code staex status}: the status as aligned text for a terminal. Full addresses where a user
+ * copies them (the node, the network, the routes), short ones in tables.
+ */
+final class StatusText {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  private StatusText() {}
+
+  static String render(NodeStatus s) {
+    StringBuilder out = new StringBuilder();
+    field(out, "node", s.address() + s.name().map(n -> "  (" + n + ".staex)").orElse(""));
+    field(out, "network", s.network().toString());
+    field(out, "uptime", uptime(s.uptime()));
+    field(out, "listen", s.listen().orElse("- (takes no children)"));
+    field(out, "parent", s.activeParent().map(Address::toString)
+        .orElse(s.links().stream().anyMatch(l -> l.direction() == NodeStatus.Direction.PARENT)
+            ? "- (no parent up)" : "- (root)"));
+
+    out.append('\n');
+    section(out, "links", s.links().size());
+    boolean bytes = s.links().stream().anyMatch(l -> l.bytesIn().isPresent());
+    List<String> header = bytes ? List.of("PEER", "DIRECTION", "STATE", "ENDPOINT", "IN", "OUT")
+        : List.of("PEER", "DIRECTION", "STATE", "ENDPOINT");
+    table(out, header, s.links().stream().map(l -> row(l).subList(0, header.size()))
+        .collect(Collectors.toList()));
+
+    out.append('\n');
+    section(out, "routes", s.routes().viewSize());
+    for (Address a : s.routes().known()) {
+      out.append("  ").append(a).append(a.equals(s.address()) ? "  (this node)" : "").append('\n');
+    }
+    if (s.routes().viewSize() > s.routes().known().size()) {
+      out.append("  … and ").append(s.routes().viewSize() - s.routes().known().size())
+          .append(" more\n");
+    }
+
+    out.append('\n');
+    NodeStatus.RelayStats r = s.relay();
+    out.append("relay     forwarded ").append(r.forwarded()).append("  delivered ")
+        .append(r.delivered()).append("  originated ").append(r.originated())
+        .append("  unreachable sent ").append(r.unreachableSent()).append(" received ")
+        .append(r.unreachableReceived()).append("  dropped ").append(r.droppedTotal())
+        .append('\n');
+    for (Map.Entry<RelayCounters.Drop, Long> d : new java.util.TreeMap<>(r.dropped()).entrySet()) {
+      if (d.getValue() > 0) {
+        out.append("  dropped ").append(dropLabel(d.getKey())).append(": ").append(d.getValue())
+            .append('\n');
+      }
+    }
+
+    out.append('\n');
+    section(out, "sessions", s.sessions().size());
+    table(out, List.of("PEER", "SIDE", "STREAMS", "IN", "OUT"),
+        s.sessions().stream().map(StatusText::row).collect(Collectors.toList()));
+    section(out, "streams", s.streams().size());
+    table(out, List.of("PEER", "PORT", "STATE", "IN", "OUT"),
+        s.streams().stream().map(StatusText::row).collect(Collectors.toList()));
+    section(out, "forwards", s.forwards().size());
+    table(out, List.of("LISTEN", "TO", "FROM", "STATE"),
+        s.forwards().stream().map(StatusText::row).collect(Collectors.toList()));
+    section(out, "services", s.services().size());
+    table(out, List.of("PORT", "TARGET", "ALLOW"),
+        s.services().stream().map(StatusText::row).collect(Collectors.toList()));
+
+    out.append('\n');
+    section(out, "errors", s.lastErrors().size());
+    for (ErrorEvent e : s.lastErrors()) {
+      out.append("  ").append(TIME.format(e.time())).append(' ').append(e.level()).append(' ')
+          .append(e.message()).append('\n');
+    }
+    return out.toString();
+  }
+
+  static String dropLabel(RelayCounters.Drop d) {
+    return d.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static String uptime(Duration d) {
+    long s = d.getSeconds();
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return String.format("%dm%02ds", s / 60, s % 60);
+    }
+    if (s < 86400) {
+      return String.format("%dh%02dm%02ds", s / 3600, s % 3600 / 60, s % 60);
+    }
+    return String.format("%dd%02dh%02dm", s / 86400, s % 86400 / 3600, s % 3600 / 60);
+  }
+
+  private static void field(StringBuilder out, String name, String value) {
+    out.append(String.format("%-9s %s%n", name, value));
+  }
+
+  private static void section(StringBuilder out, String name, int count) {
+    out.append(String.format("%-9s %s%n", name, count == 0 ? "none" : String.valueOf(count)));
+  }
+
+  /** Rows under a header, each column as wide as its widest cell, indented two spaces. */
+  static void table(StringBuilder out, List<String> header, List<List<String>> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<List<String>> all = new ArrayList<>();
+    all.add(header);
+    all.addAll(rows);
+    int[] width = new int[header.size()];
+    for (List<String> row : all) {
+      for (int i = 0; i < row.size(); i++) {
+        width[i] = Math.max(width[i], row.get(i).length());
+      }
+    }
+    for (List<String> row : all) {
+      StringBuilder line = new StringBuilder("  ");
+      for (int i = 0; i < row.size(); i++) {
+        boolean last = i == row.size() - 1;
+        line.append(last ? row.get(i) : String.format("%-" + width[i] + "s  ", row.get(i)));
+      }
+      out.append(line.toString().stripTrailing()).append('\n');
+    }
+  }
+
+  private static List<String> row(LinkStatus l) {
+    return List.of(l.peer().shortText(), l.direction().label(), l.state(),
+        l.endpoint().orElse("-"), bytes(l.bytesIn()), bytes(l.bytesOut()));
+  }
+
+  private static List<String> row(SessionStatus x) {
+    return List.of(x.peer().shortText(), x.initiator() ? "opened" : "accepted",
+        String.valueOf(x.streams()), String.valueOf(x.bytesIn()), String.valueOf(x.bytesOut()));
+  }
+
+  private static List<String> row(StreamStatus x) {
+    return List.of(x.peer().shortText(), String.valueOf(x.port()), x.state(),
+        String.valueOf(x.bytesIn()), String.valueOf(x.bytesOut()));
+  }
+
+  private static List<String> row(ForwardStatus x) {
+    return List.of(x.listen(), shortTarget(x.to()), x.origin(), x.state());
+  }
+
+  private static List<String> row(ServiceStatus x) {
+    return List.of(String.valueOf(x.port()), x.target(), x.allow().isEmpty() ? "own network"
+        : x.allow().stream().map(Address::shortText).collect(Collectors.joining(",")));
+  }
+
+  /** {@code <address>.staex:80} shortened to {@code abcdefgh….staex:80}; names stay. */
+  static String shortTarget(String to) {
+    int dot = to.indexOf('.');
+    if (dot == Address.TEXT_LENGTH) {
+      return to.substring(0, 8) + "…" + to.substring(dot);
+    }
+    return to;
+  }
+
+  private static String bytes(OptionalLong b) {
+    return b.isPresent() ? String.valueOf(b.getAsLong()) : "-";
+  }
+}

@@ -1,0 +1,175 @@
+package io.staex.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.staex.testing.ExternalTool;
+import io.staex.testing.ExternalTool.Result;
+import io.staex.testing.ExternalTool.Started;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code staex run} and {@code staex status} through the real jar, as a user runs them: a
+ * network of three processes (root ← relay ← leaf) made with the CLI, watched through the
+ * control sockets, a relay killed, then everything stopped with SIGTERM.
+ */
+class StaexRunIT {
+  private static final Logger log = LoggerFactory.getLogger(StaexRunIT.class);
+  private static final Duration CONVERGE = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+  private Path jar;
+  private final List<Started> running = new ArrayList<>();
+
+  @BeforeEach
+  void findJar() {
+    jar = Path.of(System.getProperty("staex.jar", "target/staex.jar")).toAbsolutePath();
+    assertThat(jar).exists();
+  }
+
+  @AfterEach
+  void stopAll() {
+    running.forEach(Started::close);
+  }
+
+  @Test
+  void threeNodes_statusShowsTheTree_relayKilled_allStopCleanly() throws Exception {
+    long t0 = System.nanoTime();
+    staex("network", "create", "--out", "network.key").assertSuccess();
+    String root = newNode("root");
+    String relay = newNode("relay");
+    String leaf = newNode("leaf");
+    int rootPort = freePort();
+    int relayPort = freePort();
+    config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
+    config("relay", "listen = \"127.0.0.1:" + relayPort + "\"\n"
+        + "  parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \"" + root + "\" } ]");
+    config("leaf",
+        "parents = [ { address = \"127.0.0.1:" + relayPort + "\", key = \"" + relay + "\" } ]");
+
+    Started rootNode = run("root");
+    Started relayNode = run("relay");
+    Started leafNode = run("leaf");
+
+    String rootStatus = awaitStatus("root", s -> s.contains("\"viewSize\":3"));
+    assertThat(rootStatus).contains("\"address\":\"" + root + "\"").contains(relay).contains(leaf)
+        .contains("\"activeParent\":null");
+    String leafStatus = awaitStatus("leaf", s -> s.contains("\"activeParent\":\"" + relay + "\""));
+    assertThat(leafStatus).contains("\"direction\":\"parent\",\"state\":\"up\"");
+    assertThat(staex("status", "-c", "relay.conf").assertSuccess().stdout())
+        .contains("parent    " + root).contains("links     2");
+    assertThat(staex("status", "-c", "root.conf", "--metrics").assertSuccess().stdout())
+        .contains("staex_routes_known 3").contains("staex_links{direction=\"child\"} 1");
+    log.info("three nodes converged after {} ms", (System.nanoTime() - t0) / 1_000_000);
+
+    relayNode.kill();
+    leafStatus = awaitStatus("leaf", s -> s.contains("\"activeParent\":null"));
+    assertThat(leafStatus).contains("\"direction\":\"parent\",\"state\":\"down\"");
+    Result dead = staex("status", "-c", "relay.conf");
+    assertThat(dead.exitCode()).as(dead.describe()).isEqualTo(6);
+    assertThat(dead.stderr().strip()).isEqualTo("staex status: no node is running at "
+        + dir.resolve("relay.sock") + " (is `staex run` started?)");
+
+    assertThat(rootNode.terminate(Duration.ofSeconds(10))).as(rootNode.describe()).isZero();
+    assertThat(leafNode.terminate(Duration.ofSeconds(10))).as(leafNode.describe()).isZero();
+    assertThat(dir.resolve("root.sock")).doesNotExist();
+    assertThat(dir.resolve("leaf.sock")).doesNotExist();
+    assertThat(rootNode.stdoutText()).isEqualTo("node " + root + " running\n");
+    assertThat(rootNode.stderrText()).contains("node " + root + " running: listen 127.0.0.1:"
+        + rootPort + ", parents none (root)").doesNotContain("ERROR").doesNotContain("LEAK");
+
+    // A restart over the killed relay's stale socket works.
+    Started again = run("relay");
+    awaitStatus("relay", s -> s.contains("\"address\":\"" + relay + "\""));
+    assertThat(again.terminate(Duration.ofSeconds(10))).as(again.describe()).isZero();
+    log.info("whole scenario {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  @Test
+  void badConfig_everyProblemAndExitCode5_nothingStarted() throws Exception {
+    Files.writeString(dir.resolve("node.conf"),
+        "staex {\n  lisen = \"127.0.0.1:7400\"\n  parents = [ { address = \"x\" } ]\n}\n");
+
+    Result r = staex("run", "-c", "node.conf");
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(5);
+    assertThat(r.stdout()).isEmpty();
+    assertThat(r.stderr()).contains("node.conf:2: staex.lisen").contains("did you mean")
+        .contains("node.conf:3: staex.parents[0]");
+    assertThat(dir.resolve("node.sock")).doesNotExist();
+  }
+
+  @Test
+  void status_noNode_exitCode6() {
+    Result r = staex("status", "--socket", "nothing.sock");
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(6);
+    assertThat(r.stderr()).contains("no node is running at nothing.sock");
+  }
+
+  /** Keygen and certificate for {@code name}; returns its address. */
+  private String newNode(String name) {
+    String address = staex("keygen", "--out", name + ".key").assertSuccess().stdout().strip();
+    staex("cert", "issue", "--network-key", "network.key", "--node-key", name + ".key",
+        "--name", name, "--out", name + ".crt").assertSuccess();
+    return address;
+  }
+
+  private void config(String name, String body) throws Exception {
+    Files.writeString(dir.resolve(name + ".conf"), "staex {\n  key = " + name + ".key\n  cert = "
+        + name + ".crt\n  routing { keepalive-interval = 500ms, missed-keepalives = 2 }\n  "
+        + body + "\n}\n");
+  }
+
+  private Started run(String name) {
+    Started s = ExternalTool.start(dir, command("run", "-c", name + ".conf"));
+    running.add(s);
+    return s;
+  }
+
+  /** Polls {@code staex status --json} of {@code name} until {@code done} holds; returns it. */
+  private String awaitStatus(String name, Predicate<String> done) throws InterruptedException {
+    long deadline = System.nanoTime() + CONVERGE.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      Result r = staex("status", "-c", name + ".conf", "--json");
+      last = r.describe();
+      if (r.exitCode() == 0 && done.test(r.stdout())) {
+        return r.stdout();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(name + ": status did not get there within " + CONVERGE + "\n" + last);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  private Result staex(String... args) {
+    return ExternalTool.run(dir, Duration.ofSeconds(60), null, command(args));
+  }
+}

@@ -1,0 +1,60 @@
+package io.staex.node.internal.control;
+
+import io.staex.crypto.Address;
+import io.staex.crypto.Identity;
+import io.staex.node.NodeStatus;
+import io.staex.node.NodeStatus.Direction;
+import io.staex.proxy.relay.RelayCounters;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Sample statuses for the renderer and control tests. */
+final class StatusFixture {
+  static final Address NODE = address();
+  static final Address NETWORK = address();
+  static final Address PARENT = address();
+  static final Address CHILD = address();
+
+  private StatusFixture() {}
+
+  static Address address() {
+    Identity i = Identity.generate(new SecureRandom());
+    i.destroy();
+    return i.address();
+  }
+
+  /** A relay with a parent up, a child, routes, drops, one of each later section and an error. */
+  static NodeStatus busy() {
+    return new NodeStatus(NODE, NETWORK, Optional.of("gateway"),
+        Instant.parse("2026-01-02T03:04:05Z"), Duration.ofSeconds(3725),
+        Optional.of("127.0.0.1:7400"), Optional.of(PARENT),
+        List.of(
+            new NodeStatus.LinkStatus(PARENT, Direction.PARENT, true,
+                Optional.of("root.lan:7400"), OptionalLong.of(1234), OptionalLong.of(99)),
+            new NodeStatus.LinkStatus(CHILD, Direction.CHILD, true, Optional.empty(),
+                OptionalLong.empty(), OptionalLong.empty())),
+        new NodeStatus.Routes(3, List.of(NODE, PARENT, CHILD)),
+        new NodeStatus.RelayStats(10, 2, 3, 1, 0,
+            Map.of(RelayCounters.Drop.NO_ROUTE, 4L, RelayCounters.Drop.TTL_EXPIRED, 1L)),
+        List.of(new NodeStatus.SessionStatus(CHILD, true, 1, 100, 200)),
+        List.of(new NodeStatus.StreamStatus(CHILD, 554, "open", 100, 200)),
+        List.of(new NodeStatus.ForwardStatus("127.0.0.1:9080", CHILD.hostName() + ":8080",
+            "config", "listening")),
+        List.of(new NodeStatus.ServiceStatus(8080, "127.0.0.1:8000", List.of())),
+        List.of(new NodeStatus.ErrorEvent(Instant.parse("2026-01-02T03:04:00Z"), "WARN",
+            "forward file ignored: \"x.conf\":1: tab\there \\ back")));
+  }
+
+  /** A root that just started: nothing but itself. */
+  static NodeStatus idle() {
+    return new NodeStatus(NODE, NETWORK, Optional.empty(), Instant.parse("2026-01-02T03:04:05Z"),
+        Duration.ofSeconds(5), Optional.empty(), Optional.empty(), List.of(),
+        new NodeStatus.Routes(1, List.of(NODE)), NodeStatus.RelayStats.of(new RelayCounters()),
+        List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+}

@@ -1,0 +1,114 @@
+package io.staex.node.internal.control;
+
+import static io.staex.node.internal.control.StatusFixture.CHILD;
+import static io.staex.node.internal.control.StatusFixture.NODE;
+import static io.staex.node.internal.control.StatusFixture.PARENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The three renderings of a status: text for people, JSON for scripts, Prometheus metrics. */
+class StatusRenderersTest {
+  @Test
+  void text_fieldsAlignedAndTablesUseShortAddresses() {
+    String text = StatusText.render(StatusFixture.busy());
+
+    assertThat(text).contains("node      " + NODE + "  (gateway.staex)\n")
+        .contains("uptime    1h02m05s\n")
+        .contains("parent    " + PARENT + "\n")
+        .contains("routes    3\n  " + NODE + "  (this node)\n");
+    List<String> linkRows = section(text, "links");
+    assertThat(linkRows.get(0)).startsWith("  PEER").contains("DIRECTION").contains("STATE");
+    assertThat(linkRows.get(1)).startsWith("  " + PARENT.shortText()).contains("parent")
+        .contains("up").contains("root.lan:7400").contains("1234");
+    assertThat(linkRows.get(2)).startsWith("  " + CHILD.shortText()).contains("child");
+    assertThat(linkRows.get(1).indexOf("parent")).isEqualTo(linkRows.get(2).indexOf("child"))
+        .isEqualTo(linkRows.get(0).indexOf("DIRECTION"));
+    assertThat(text).contains("  dropped no_route: 4\n").contains("  dropped ttl_expired: 1\n")
+        .contains(CHILD.shortText() + ".staex:8080");
+    assertThat(text).contains("2026-01-02 03:04:00Z WARN forward file ignored");
+  }
+
+  @Test
+  void text_idleRoot_saysNoneAndRoot() {
+    String text = StatusText.render(StatusFixture.idle());
+    assertThat(text).contains("parent    - (root)\n").contains("listen    - (takes no children)\n")
+        .contains("links     none\n").contains("sessions  none\n").contains("errors    none\n");
+  }
+
+  @Test
+  void uptime_readable() {
+    assertThat(StatusText.uptime(Duration.ofSeconds(59))).isEqualTo("59s");
+    assertThat(StatusText.uptime(Duration.ofSeconds(61))).isEqualTo("1m01s");
+    assertThat(StatusText.uptime(Duration.ofDays(2).plusHours(3))).isEqualTo("2d03h00m");
+  }
+
+  @Test
+  void json_everySectionAndEscaping() {
+    String json = StatusJson.render(StatusFixture.busy());
+
+    assertThat(json).startsWith("{\"address\":\"" + NODE + "\"").endsWith("]}")
+        .contains("\"activeParent\":\"" + PARENT + "\"")
+        .contains("\"uptimeSeconds\":3725")
+        .contains("{\"peer\":\"" + PARENT + "\",\"direction\":\"parent\",\"state\":\"up\","
+            + "\"endpoint\":\"root.lan:7400\",\"bytesIn\":1234,\"bytesOut\":99}")
+        .contains("\"endpoint\":null,\"bytesIn\":null")
+        .contains("\"routes\":{\"viewSize\":3,\"known\":[\"" + NODE + "\"")
+        .contains("\"no_route\":4")
+        .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
+        .contains("\"allow\":[]")
+        .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
+    assertThat(json).doesNotContain("\n").doesNotContain("\t");
+  }
+
+  @Test
+  void json_idle_emptySectionsAndNulls() {
+    String json = StatusJson.render(StatusFixture.idle());
+    assertThat(json).contains("\"name\":null").contains("\"listen\":null")
+        .contains("\"activeParent\":null").contains("\"links\":[]").contains("\"sessions\":[]")
+        .contains("\"streams\":[]").contains("\"forwards\":[]").contains("\"services\":[]")
+        .contains("\"lastErrors\":[]");
+  }
+
+  @Test
+  void json_controlCharactersEscaped() {
+    Json j = new Json().beginArray().value("a\u0001b\u2028\"").endArray();
+    assertThat(j.toString()).isEqualTo("[\"a\\u0001b\\u2028\\\"\"]");
+  }
+
+  @Test
+  void metrics_prometheusTextFormat() {
+    String m = StatusMetrics.render(StatusFixture.busy());
+
+    assertThat(m).contains("# TYPE staex_links gauge\n")
+        .contains("staex_links{direction=\"parent\"} 1\n")
+        .contains("staex_links{direction=\"child\"} 1\n")
+        .contains("# TYPE staex_relay_forwarded_total counter\nstaex_relay_forwarded_total 10\n")
+        .contains("staex_relay_dropped_total{reason=\"no_route\"} 4\n")
+        .contains("staex_relay_dropped_total{reason=\"queue_full\"} 0\n")
+        .contains("staex_active_parent 1\n").contains("staex_routes_known 3\n")
+        .contains("staex_sessions 1\n").contains("staex_last_errors 1\n");
+    for (String line : m.split("\n")) {
+      assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
+    }
+    long types = Arrays.stream(m.split("\n")).filter(l -> l.startsWith("# TYPE")).count();
+    long names = Arrays.stream(m.split("\n")).filter(l -> !l.startsWith("#"))
+        .map(l -> l.replaceAll("[{ ].*", "")).distinct().count();
+    assertThat(types).as("one TYPE per family").isEqualTo(names);
+  }
+
+  /** The lines after the {@code name} header line up to the next blank line. */
+  private static List<String> section(String text, String name) {
+    List<String> lines = Arrays.asList(text.split("\n"));
+    int start = 0;
+    while (!lines.get(start).startsWith(name + " ")) {
+      start++;
+    }
+    return lines.subList(start + 1, lines.size()).stream().takeWhile(l -> !l.isEmpty())
+        .collect(Collectors.toList());
+  }
+}
