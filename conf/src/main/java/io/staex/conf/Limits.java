@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param maxLinks most links (children and parents) at once; more handshakes are refused
  * @param maxSessions most end-to-end sessions at once
  * @param maxStreamsPerSession most open streams in one session; more OPENs are refused
+ * @param maxStreams most open streams in the whole node, either way
  * @param streamBufferBytes bytes one stream may have in flight (its flow-control window)
  * @param linkBufferBytes bytes queued for one link before reading from its sources pauses
  * @param handshakesPerSecondPerSource handshakes accepted per second from one IP address
@@ -20,6 +21,7 @@ public record Limits(
     int maxLinks,
     int maxSessions,
     int maxStreamsPerSession,
+    int maxStreams,
     int streamBufferBytes,
     int linkBufferBytes,
     int handshakesPerSecondPerSource,
@@ -30,6 +32,7 @@ public record Limits(
     positive("maxLinks", maxLinks);
     positive("maxSessions", maxSessions);
     positive("maxStreamsPerSession", maxStreamsPerSession);
+    positive("maxStreams", maxStreams);
     positive("streamBufferBytes", streamBufferBytes);
     positive("linkBufferBytes", linkBufferBytes);
     positive("handshakesPerSecondPerSource", handshakesPerSecondPerSource);
@@ -38,13 +41,13 @@ public record Limits(
   }
 
   /**
-   * 1024 links, 4096 sessions, 256 streams per session, 256 KiB per stream, 4 MiB per link, 20
+   * 1024 links, 4096 sessions, 256 streams per session, 4096 streams, 256 KiB per stream, 4 MiB per link, 20
    * handshakes per second per source, 5 min idle timeout, 10 s handshake timeout. See {@code
    * reference.conf} for the reasons.
    */
   public static Limits defaults() {
     return new Limits(
-        1024, 4096, 256, 256 * 1024, 4 * 1024 * 1024, 20, Duration.ofMinutes(5),
+        1024, 4096, 256, 4096, 256 * 1024, 4 * 1024 * 1024, 20, Duration.ofMinutes(5),
         Duration.ofSeconds(10));
   }
 

@@ -24,17 +24,19 @@ class LimitsTest {
   @Test
   void zeroCount_refusedNamingTheField() {
     Duration second = Duration.ofSeconds(1);
-    assertThatThrownBy(() -> new Limits(1, 1, 0, 1, 1, 1, second, second))
+    assertThatThrownBy(() -> new Limits(1, 1, 0, 1, 1, 1, 1, second, second))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxStreamsPerSession: 0 (expected: >= 1)");
   }
 
   @Test
   void zeroOrNegativeDuration_refusedNamingTheField() {
-    assertThatThrownBy(() -> new Limits(1, 1, 1, 1, 1, 1, Duration.ZERO, Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> new Limits(1, 1, 1, 1, 1, 1, 1, Duration.ZERO, Duration.ofSeconds(1)))
         .hasMessage("idleTimeout: PT0S (expected: > 0)");
     assertThatThrownBy(
-            () -> new Limits(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(-1)))
+            () -> new Limits(1, 1, 1, 1, 1, 1, 1, Duration.ofSeconds(1),
+                Duration.ofSeconds(-1)))
         .hasMessage("handshakeTimeout: PT-1S (expected: > 0)");
   }
 }

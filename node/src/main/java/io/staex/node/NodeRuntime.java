@@ -1,9 +1,13 @@
 package io.staex.node;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.NetUtil;
 import io.staex.conf.ForwardConfig;
 import io.staex.conf.ForwardFile;
 import io.staex.conf.HostPort;
+import io.staex.conf.Limits;
+import io.staex.conf.Target;
 import io.staex.conf.NodeConfig;
 import io.staex.conf.ParentConfig;
 import io.staex.conf.ServiceConfig;
@@ -24,14 +28,21 @@ import io.staex.node.internal.ErrorLog;
 import io.staex.node.internal.ForwardsDiff;
 import io.staex.node.internal.ForwardsWatcher;
 import io.staex.node.internal.control.ControlServer;
-import io.staex.proxy.frame.FrameBytes;
-import io.staex.proxy.frame.NodeKey;
-import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.forward.Forward;
+import io.staex.proxy.forward.PortForwards;
 import io.staex.proxy.relay.Relay;
+import io.staex.proxy.relay.RelaySettings;
+import io.staex.proxy.service.Service;
+import io.staex.proxy.service.Services;
+import io.staex.proxy.session.SessionInfo;
+import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.stream.StreamInfo;
+import io.staex.proxy.stream.StreamSettings;
+import io.staex.proxy.stream.Streams;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,7 +54,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -84,10 +97,15 @@ public final class NodeRuntime implements AutoCloseable {
   private ControlServer control;
   private EventLoopGroup group;
   private Relay relay;
+  private Streams streams;
+  private Services services;
+  private PortForwards portForwards;
   private ForwardsWatcher watcher;
   // Written by the watcher's thread, read by status.
   private volatile Set<ForwardConfig> dirForwards = Set.of();
   private volatile List<ForwardFile> failedForwardFiles = List.of();
+  /** Forwards that are configured but not running, and why (written under this' lock). */
+  private volatile Map<ForwardConfig, String> forwardProblems = Map.of();
   private boolean closed;
 
   private NodeRuntime(NodeConfig config, Clock clock, Identity identity, Certificate certificate,
@@ -179,6 +197,16 @@ public final class NodeRuntime implements AutoCloseable {
     group = LinkTransport.newEventLoopGroup(0);
     InetSocketAddress bind = config.listen()
         .map(l -> new InetSocketAddress(l.host(), l.port())).orElse(null);
+    EventLoop streamLoop = group.next();
+    Limits limits = config.limits();
+    StreamSettings streamSettings = new StreamSettings(limits.maxStreamsPerSession(),
+        limits.maxStreams(), limits.streamBufferBytes(),
+        StreamSettings.defaults().openTimeout().plus(limits.handshakeTimeout()),
+        limits.handshakeTimeout());
+    services = new Services(streamLoop, certificate.network(), limits.handshakeTimeout(),
+        config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()));
+    streams = new Streams(streamLoop, identity, certificate, policy, sessionSettings(limits),
+        streamSettings, clock, random, services);
     try {
       relay = startRelay(group, credentials, bind);
     } catch (Exception e) {
@@ -186,6 +214,9 @@ public final class NodeRuntime implements AutoCloseable {
           "staex.listen: cannot listen on " + config.listen().map(Object::toString).orElse("-")
               + ": " + e, e);
     }
+    streams.sessions().start(relay);
+    portForwards = new PortForwards(streams);
+    applyForwards(Set.of());
     if (config.forwardsDir().isPresent()) {
       Path dir = config.forwardsDir().get();
       try {
@@ -204,29 +235,77 @@ public final class NodeRuntime implements AutoCloseable {
         control.path());
   }
 
-  /**
-   * The one call into the relay's constructor. When {@code Relay.start} takes a {@code
-   * RelaySettings} and a {@code RelayHandler}, only this method changes: limits.linkBufferBytes
-   * and limits.handshakesPerSecondPerSource then go into the settings too.
-   */
+  /** The relay, with the session layer as its handler: packets for this node go there. */
   private Relay startRelay(EventLoopGroup group, LinkCredentials credentials,
       InetSocketAddress bind) {
     LinkSettings links = new LinkSettings(config.routing().keepaliveInterval(),
         config.routing().missedKeepalives(), config.limits().handshakeTimeout(),
         LinkSettings.MAX_RECORD_SIZE);
-    return Relay.start(group, credentials, bind, config.limits().maxLinks(), parents, links,
-        config.routing(), RedialBackoff.defaults(), clock, this::packet, this::unreachable);
+    RelaySettings settings = RelaySettings.defaults()
+        .withBind(bind)
+        .withMaxLinks(config.limits().maxLinks())
+        .withParents(parents)
+        .withLink(links)
+        .withRouting(config.routing())
+        .withBackoff(RedialBackoff.defaults())
+        .withLinkQueueBytes(Math.max(config.limits().linkBufferBytes(),
+            LinkSettings.DEFAULT_WRITE_BUFFER_HIGH))
+        .withHandshakesPerSecondPerSource(config.limits().handshakesPerSecondPerSource());
+    return Relay.start(group, credentials, settings, clock, streams.sessions());
   }
 
-  /** A packet for this node; on the relay's executor. The session layer plugs in here. */
-  private void packet(NodeKey source, FrameBytes payload) {
-    log.debug("packet of {} bytes from {} dropped: no session layer yet", payload.size(),
-        source.toAddress().shortText());
+  private static SessionSettings sessionSettings(Limits limits) {
+    SessionSettings d = SessionSettings.defaults();
+    return new SessionSettings(limits.maxSessions(), limits.handshakesPerSecondPerSource(),
+        limits.handshakeTimeout(), d.helloRetry(), limits.idleTimeout(), d.rekeyAfter(),
+        d.maxQueuedBytes());
   }
 
-  /** A packet this node sent did not arrive; on the relay's executor. Sessions plug in here. */
-  private void unreachable(NodeKey destination, UnreachableReason reason) {
-    log.debug("unreachable: {} ({})", destination.toAddress().shortText(), reason);
+  private static Service service(ServiceConfig s) {
+    HostPort t = s.target();
+    InetSocketAddress target = NetUtil.isValidIpV4Address(t.host())
+        || NetUtil.isValidIpV6Address(t.host())
+        ? new InetSocketAddress(t.host(), t.port())
+        : InetSocketAddress.createUnresolved(t.host(), t.port());
+    return new Service(s.port(), target, Set.copyOf(s.allow()));
+  }
+
+  /**
+   * Starts and stops port forwards so that the config's and the folder's valid ones run; on the
+   * watcher's thread or in start. A forward that cannot start is logged and recorded, the rest
+   * run.
+   */
+  private synchronized void applyForwards(Set<ForwardConfig> fromDir) {
+    if (portForwards == null || closed) {
+      return;
+    }
+    List<Forward> wanted = new ArrayList<>();
+    Set<ForwardConfig> all = new LinkedHashSet<>(config.forwards());
+    all.addAll(fromDir);
+    Map<Forward, ForwardConfig> origin = new HashMap<>();
+    Map<ForwardConfig, String> problems = new HashMap<>();
+    for (ForwardConfig f : all) {
+      if (f.to() instanceof Target.ByAddress) {
+        Target.ByAddress to = (Target.ByAddress) f.to();
+        Forward fw = new Forward(new InetSocketAddress(f.listen().host(), f.listen().port()),
+            to.address(), to.port());
+        wanted.add(fw);
+        origin.put(fw, f);
+      } else {
+        problems.put(f, "certified names (" + f.to().hostName()
+            + ") are not resolved yet: use <address>.staex");
+      }
+    }
+    for (PortForwards.Failure failure : portForwards.apply(wanted)) {
+      problems.put(origin.get(failure.forward()), failure.reason());
+    }
+    problems.forEach((f, why) -> {
+      if (!why.equals(forwardProblems.get(f))) {
+        log.warn("forward {} not running: {}", f, why);
+        errors.warn("forward " + f + " not running: " + why);
+      }
+    });
+    forwardProblems = Map.copyOf(problems);
   }
 
   /** The forwards folder changed; on the watcher's thread (or in start, for the first load). */
@@ -238,7 +317,9 @@ public final class NodeRuntime implements AutoCloseable {
       log.info("forwards-dir: {} added {}, removed {}", config.forwardsDir().orElseThrow(),
           diff.added(), diff.removed());
     }
-    // The port-forward layer plugs in here: stop diff.removed(), then start diff.added().
+    if (!diff.isEmpty()) {
+      applyForwards(dirForwards);
+    }
   }
 
   /** This node's address. */
@@ -302,13 +383,32 @@ public final class NodeRuntime implements AutoCloseable {
         Duration.between(started, now), listenAddress().map(NodeRuntime::text),
         relay.activeParent(), links,
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
-        NodeStatus.RelayStats.of(relay.counters()), List.of(), List.of(), forwards, services,
+        NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
         errors.events());
   }
 
-  private static ForwardStatus forwardStatus(ForwardConfig f, String origin) {
+  private List<NodeStatus.SessionStatus> sessions() {
+    List<NodeStatus.SessionStatus> out = new ArrayList<>();
+    for (SessionInfo s : streams.sessions().sessions()) {
+      out.add(new NodeStatus.SessionStatus(s.peer(), s.initiator(), s.openStreams(),
+          s.bytesReceived(), s.bytesSent()));
+    }
+    return out;
+  }
+
+  private List<NodeStatus.StreamStatus> streams() {
+    List<NodeStatus.StreamStatus> out = new ArrayList<>();
+    for (StreamInfo s : streams.streams()) {
+      out.add(new NodeStatus.StreamStatus(s.peer(), s.port(), s.outgoing() ? "out" : "in",
+          s.bytesIn(), s.bytesOut()));
+    }
+    return out;
+  }
+
+  private ForwardStatus forwardStatus(ForwardConfig f, String origin) {
+    String problem = forwardProblems.get(f);
     return new ForwardStatus(f.listen().toString(), f.to().toString(), origin,
-        "pending (no session layer yet)");
+        problem == null ? "listening" : "not running: " + problem);
   }
 
   private static String text(InetSocketAddress a) {
@@ -331,6 +431,12 @@ public final class NodeRuntime implements AutoCloseable {
     }
     if (watcher != null) {
       watcher.close();
+    }
+    if (portForwards != null) {
+      portForwards.close();
+    }
+    if (streams != null) {
+      streams.close();
     }
     if (relay != null) {
       relay.close();

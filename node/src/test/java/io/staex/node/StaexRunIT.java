@@ -97,6 +97,83 @@ class StaexRunIT {
     log.info("whole scenario {} ms", (System.nanoTime() - t0) / 1_000_000);
   }
 
+  /**
+   * The issue's real-process scenario: root, relay, a gateway exposing an HTTP server, and a
+   * user with parents [relay, root] and a forward to the gateway's service. curl through the
+   * forward gets the file byte for byte; the relay (the user's active parent) is killed and the
+   * next request goes through the root.
+   */
+  @Test
+  void curlThroughAForward_byteExact_thenFailoverToTheSecondParent() throws Exception {
+    String curl = ExternalTool.require("curl").toString();
+    byte[] file = new byte[5 * 1024 * 1024 + 3];
+    new java.util.Random(7).nextBytes(file);
+    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext("/file", ex -> {
+      ex.sendResponseHeaders(200, file.length);
+      try (var out = ex.getResponseBody()) {
+        out.write(file);
+      }
+    });
+    http.start();
+    try {
+      staex("network", "create", "--out", "network.key").assertSuccess();
+      String root = newNode("root");
+      String relay = newNode("relay");
+      String gateway = newNode("gateway");
+      newNode("user");
+      int rootPort = freePort();
+      int relayPort = freePort();
+      int forwardPort = freePort();
+      String rootParent = "{ address = \"127.0.0.1:" + rootPort + "\", key = \"" + root + "\" }";
+      config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
+      config("relay", "listen = \"127.0.0.1:" + relayPort + "\"\n  parents = [ " + rootParent
+          + " ]");
+      config("gateway", "parents = [ " + rootParent + " ]\n  services = [ { port = 8080, "
+          + "target = \"127.0.0.1:" + http.getAddress().getPort() + "\" } ]");
+      config("user", "parents = [ { address = \"127.0.0.1:" + relayPort + "\", key = \""
+          + relay + "\" }, " + rootParent + " ]\n  forwards = [ { listen = \"127.0.0.1:"
+          + forwardPort + "\", to = \"" + gateway + ".staex:8080\" } ]");
+      run("root");
+      Started relayNode = run("relay");
+      run("gateway");
+      run("user");
+      awaitStatus("root", s -> s.contains("\"viewSize\":4"));
+      awaitStatus("user", s -> s.contains("\"activeParent\":\"" + relay + "\""));
+
+      Path out = dir.resolve("got");
+      String url = "http://127.0.0.1:" + forwardPort + "/file";
+      Result r = ExternalTool.run(dir, Duration.ofSeconds(60), null,
+          List.of(curl, "-sS", "--fail", "--max-time", "30", "-o", out.toString(), url));
+      assertThat(r.exitCode()).as(r.describe()).isZero();
+      assertThat(Files.readAllBytes(out)).isEqualTo(file);
+      assertThat(staex("status", "-c", "user.conf").assertSuccess().stdout())
+          .contains(gateway.substring(0, 8));
+
+      relayNode.kill();
+      long t0 = System.nanoTime();
+      Files.deleteIfExists(out);
+      Result again = null;
+      while (System.nanoTime() - t0 < CONVERGE.toNanos()) {
+        again = ExternalTool.run(dir, Duration.ofSeconds(60), null,
+            List.of(curl, "-sS", "--fail", "--max-time", "10", "-o", out.toString(), url));
+        if (again.exitCode() == 0) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertThat(again.exitCode()).as(again.describe()).isZero();
+      assertThat(Files.readAllBytes(out)).isEqualTo(file);
+      log.info("a request through the second parent {} ms after the first was killed",
+          (System.nanoTime() - t0) / 1_000_000);
+      assertThat(awaitStatus("user", s -> s.contains("\"activeParent\":\"" + root + "\"")))
+          .isNotEmpty();
+    } finally {
+      http.stop(0);
+    }
+  }
+
   @Test
   void badConfig_everyProblemAndExitCode5_nothingStarted() throws Exception {
     Files.writeString(dir.resolve("node.conf"),

@@ -293,18 +293,19 @@ public final class NodeConfigReader {
     Integer maxLinks = positive(fields, "max-links");
     Integer maxSessions = positive(fields, "max-sessions");
     Integer maxStreams = positive(fields, "max-streams-per-session");
+    Integer maxNodeStreams = positive(fields, "max-streams");
     Integer streamBuffer = bytes(fields, "stream-buffer-bytes");
     Integer linkBuffer = bytes(fields, "link-buffer-bytes");
     Integer handshakes = positive(fields, "handshakes-per-second-per-source");
     Duration idle = duration(fields, "idle-timeout");
     Duration handshake = duration(fields, "handshake-timeout");
-    if (anyNull(maxLinks, maxSessions, maxStreams, streamBuffer, linkBuffer, handshakes, idle,
+    if (anyNull(maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer, handshakes, idle,
         handshake)) {
       return null;
     }
     return SettingsErrors.build(
         () -> new Limits(
-            maxLinks, maxSessions, maxStreams, streamBuffer, linkBuffer, handshakes, idle,
+            maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer, handshakes, idle,
             handshake),
         fields, values.problems());
   }
