@@ -11,7 +11,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.staex.proxy.internal.link.LinkConfig;
 import io.staex.proxy.internal.link.LinkPipeline;
 import io.staex.proxy.internal.link.LinkStats;
-import io.staex.proxy.internal.link.SourceRateLimiter;
+import io.staex.proxy.internal.RateLimiter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Accepts links from children: the responder side of the link handshake. Before any handshake
  * work, a new connection is closed at once (and counted) when its source IP address has opened
  * more than {@code handshakesPerSecondPerSource} in the last second (a token bucket per address,
- * {@value SourceRateLimiter#DEFAULT_MAX_SOURCES} addresses remembered), or when {@code maxLinks}
+ * {@value RateLimiter#DEFAULT_MAX_SOURCES} addresses remembered), or when {@code maxLinks}
  * connections are open, handshaking ones included. Thread-safe.
  */
 public final class LinkServer implements AutoCloseable {
@@ -55,8 +56,8 @@ public final class LinkServer implements AutoCloseable {
       throw new IllegalArgumentException("handshakesPerSecondPerSource: "
           + handshakesPerSecondPerSource + " (expected: 1 or more)");
     }
-    SourceRateLimiter rate = new SourceRateLimiter(handshakesPerSecondPerSource,
-        SourceRateLimiter.DEFAULT_MAX_SOURCES, credentials.clock());
+    RateLimiter<InetAddress> rate = new RateLimiter<>(handshakesPerSecondPerSource,
+        RateLimiter.DEFAULT_MAX_SOURCES, credentials.clock());
     LinkStats stats = new LinkStats();
     LinkConfig config = new LinkConfig(credentials, settings, listener, stats);
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);

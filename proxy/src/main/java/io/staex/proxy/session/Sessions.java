@@ -107,7 +107,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.helloLimiter = new RateLimiter<>(settings.handshakesPerSecondPerPeer(), 4096);
+    this.helloLimiter = new RateLimiter<>(
+        settings.handshakesPerSecondPerPeer(), RateLimiter.DEFAULT_MAX_SOURCES, clock);
     int keep = Math.max(1024, 2 * settings.maxSessions());
     this.lastHelloTime = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -260,7 +261,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       return;
     }
     long now = nanos();
-    if (!helloLimiter.tryAcquire(source, now)) {
+    if (!helloLimiter.tryAcquire(source)) {
       counters.rateLimited.increment();
       log.debug("HELLO from {} dropped: over {} handshakes per second", source,
           settings.handshakesPerSecondPerPeer());

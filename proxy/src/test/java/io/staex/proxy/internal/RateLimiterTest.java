@@ -1,4 +1,4 @@
-package io.staex.proxy.internal.link;
+package io.staex.proxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class SourceRateLimiterTest {
+class RateLimiterTest {
   final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
 
   static InetAddress ip(int last) throws UnknownHostException {
@@ -19,7 +19,7 @@ class SourceRateLimiterTest {
 
   @Test
   void burstOfTheRate_thenRefused_thenOneBackPerFraction() throws Exception {
-    SourceRateLimiter limiter = new SourceRateLimiter(4, 16, clock);
+    RateLimiter<InetAddress> limiter = new RateLimiter<InetAddress>(4, 16, clock);
     for (int i = 0; i < 4; i++) {
       assertThat(limiter.tryAcquire(ip(1))).as("token %d", i).isTrue();
     }
@@ -34,7 +34,7 @@ class SourceRateLimiterTest {
 
   @Test
   void longSilence_refillsToTheRateOnly() throws Exception {
-    SourceRateLimiter limiter = new SourceRateLimiter(3, 16, clock);
+    RateLimiter<InetAddress> limiter = new RateLimiter<InetAddress>(3, 16, clock);
     assertThat(limiter.tryAcquire(ip(1))).isTrue();
     clock.advance(Duration.ofDays(365));
     int granted = 0;
@@ -46,7 +46,7 @@ class SourceRateLimiterTest {
 
   @Test
   void manySources_mapStaysBounded_leastRecentlySeenForgotten() throws Exception {
-    SourceRateLimiter limiter = new SourceRateLimiter(1, 100, clock);
+    RateLimiter<InetAddress> limiter = new RateLimiter<InetAddress>(1, 100, clock);
     assertThat(limiter.tryAcquire(ip(0))).isTrue();
     assertThat(limiter.tryAcquire(ip(0))).isFalse();
     for (int i = 1; i <= 10_000; i++) {
@@ -59,9 +59,9 @@ class SourceRateLimiterTest {
 
   @Test
   void badArguments_refused() {
-    assertThatThrownBy(() -> new SourceRateLimiter(0, 16, clock))
+    assertThatThrownBy(() -> new RateLimiter<InetAddress>(0, 16, clock))
         .hasMessage("perSecond: 0 (expected: >= 1)");
-    assertThatThrownBy(() -> new SourceRateLimiter(1, 0, clock))
+    assertThatThrownBy(() -> new RateLimiter<InetAddress>(1, 0, clock))
         .hasMessage("maxSources: 0 (expected: >= 1)");
   }
 }
