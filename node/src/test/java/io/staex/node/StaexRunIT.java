@@ -134,7 +134,9 @@ class StaexRunIT {
           + "target = \"127.0.0.1:" + http.getAddress().getPort() + "\" } ]");
       config("user", "parents = [ { address = \"127.0.0.1:" + relayPort + "\", key = \""
           + relay + "\" }, " + rootParent + " ]\n  forwards = [ { listen = \"127.0.0.1:"
-          + forwardPort + "\", to = \"" + gateway + ".staex:8080\" } ]");
+          + forwardPort + "\", to = \"" + gateway + ".staex:8080\" } ]\n"
+          + "  forwards-dir = \"user.d\"");
+      Files.createDirectories(dir.resolve("user.d"));
       run("root");
       Started relayNode = run("relay");
       run("gateway");
@@ -169,6 +171,28 @@ class StaexRunIT {
           (System.nanoTime() - t0) / 1_000_000);
       assertThat(awaitStatus("user", s -> s.contains("\"activeParent\":\"" + root + "\"")))
           .isNotEmpty();
+
+      // a forward added as a file applies while the node runs, and goes with the file
+      int extraPort = freePort();
+      Files.writeString(dir.resolve("user.d/extra.conf"), "forwards = [ { listen = \"127.0.0.1:"
+          + extraPort + "\", to = \"" + gateway + ".staex:8080\" } ]\n");
+      String extraUrl = "http://127.0.0.1:" + extraPort + "/file";
+      Result viaFile = null;
+      for (long end = System.nanoTime() + CONVERGE.toNanos(); System.nanoTime() < end; ) {
+        viaFile = ExternalTool.run(dir, Duration.ofSeconds(60), null,
+            List.of(curl, "-sS", "--fail", "--max-time", "10", "-o", out.toString(), extraUrl));
+        if (viaFile.exitCode() == 0) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertThat(viaFile.exitCode()).as(viaFile.describe()).isZero();
+      assertThat(Files.readAllBytes(out)).isEqualTo(file);
+      Files.delete(dir.resolve("user.d/extra.conf"));
+      awaitStatus("user", s -> !s.contains("127.0.0.1:" + extraPort));
+      Result gone = ExternalTool.run(dir, Duration.ofSeconds(60), null,
+          List.of(curl, "-sS", "--max-time", "10", extraUrl));
+      assertThat(gone.exitCode()).as(gone.describe()).isEqualTo(7); // couldn't connect
     } finally {
       http.stop(0);
     }

@@ -273,6 +273,35 @@ class ChainTest {
   }
 
   @Test
+  void reloadingForwards_keepsTheStreamsOfUnrelatedAndRemovedOnes() throws Exception {
+    Forward a = new Forward(TestNode.ANY, gateway.address(), ECHO);
+    Forward b = new Forward(TestNode.ANY, gateway.address(), ECHO);
+    assertThat(user.forwards.apply(List.of(a))).isEmpty();
+    int portA = user.forwards.list().get(a).getPort();
+    try (Socket open = connect(portA)) {
+      open.getOutputStream().write("first half, ".getBytes());
+      byte[] got = new byte[12];
+      new java.io.DataInputStream(open.getInputStream()).readFully(got);
+      assertThat(new String(got)).isEqualTo("first half, ");
+
+      // a second forward comes, then the first one's listener goes: its stream stays
+      Forward b2 = new Forward(new InetSocketAddress("127.0.0.1", 0), gateway.address(), SOURCE);
+      assertThat(user.forwards.apply(List.of(a, b2))).isEmpty();
+      assertThat(user.forwards.apply(List.of(b2))).isEmpty();
+      assertThat(user.forwards.list()).containsOnlyKeys(b2);
+      assertThatThrownBy(() -> connect(portA)).isInstanceOf(java.net.ConnectException.class);
+      try (Socket s = connect(user.forwards.list().get(b2).getPort())) {
+        assertThat(download(s, 1 << 20, 9)).isEqualTo(expected(1 << 20, 9));
+      }
+
+      open.getOutputStream().write("second half".getBytes());
+      open.shutdownOutput();
+      assertThat(new String(open.getInputStream().readAllBytes())).isEqualTo("second half");
+    }
+    assertThat(b).isEqualTo(a); // a forward is its value: the same listen and target
+  }
+
+  @Test
   void portNothingExposes_isResetAtOnce() throws Exception {
     int port = user.forward(gateway, 81);
     long t0 = System.nanoTime();
