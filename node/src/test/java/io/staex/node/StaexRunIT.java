@@ -156,16 +156,7 @@ class StaexRunIT {
       relayNode.kill();
       long t0 = System.nanoTime();
       Files.deleteIfExists(out);
-      Result again = null;
-      while (System.nanoTime() - t0 < CONVERGE.toNanos()) {
-        again = ExternalTool.run(dir, Duration.ofSeconds(60), null,
-            List.of(curl, "-sS", "--fail", "--max-time", "10", "-o", out.toString(), url));
-        if (again.exitCode() == 0) {
-          break;
-        }
-        Thread.sleep(200);
-      }
-      assertThat(again.exitCode()).as(again.describe()).isZero();
+      curlUntilOk(curl, url, out);
       assertThat(Files.readAllBytes(out)).isEqualTo(file);
       log.info("a request through the second parent {} ms after the first was killed",
           (System.nanoTime() - t0) / 1_000_000);
@@ -177,16 +168,7 @@ class StaexRunIT {
       Files.writeString(dir.resolve("user.d/extra.conf"), "forwards = [ { listen = \"127.0.0.1:"
           + extraPort + "\", to = \"" + gateway + ".staex:8080\" } ]\n");
       String extraUrl = "http://127.0.0.1:" + extraPort + "/file";
-      Result viaFile = null;
-      for (long end = System.nanoTime() + CONVERGE.toNanos(); System.nanoTime() < end; ) {
-        viaFile = ExternalTool.run(dir, Duration.ofSeconds(60), null,
-            List.of(curl, "-sS", "--fail", "--max-time", "10", "-o", out.toString(), extraUrl));
-        if (viaFile.exitCode() == 0) {
-          break;
-        }
-        Thread.sleep(200);
-      }
-      assertThat(viaFile.exitCode()).as(viaFile.describe()).isZero();
+      curlUntilOk(curl, extraUrl, out);
       assertThat(Files.readAllBytes(out)).isEqualTo(file);
       Files.delete(dir.resolve("user.d/extra.conf"));
       awaitStatus("user", s -> !s.contains("127.0.0.1:" + extraPort));
@@ -196,6 +178,20 @@ class StaexRunIT {
     } finally {
       http.stop(0);
     }
+  }
+
+  /** Runs curl for {@code url} into {@code out} until it succeeds, for {@link #CONVERGE}. */
+  private void curlUntilOk(String curl, String url, Path out) throws InterruptedException {
+    Result r = null;
+    for (long end = System.nanoTime() + CONVERGE.toNanos(); System.nanoTime() < end; ) {
+      r = ExternalTool.run(dir, Duration.ofSeconds(60), null,
+          List.of(curl, "-sS", "--fail", "--max-time", "10", "-o", out.toString(), url));
+      if (r.exitCode() == 0) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(r.exitCode()).as(r.describe()).isZero();
   }
 
   @Test

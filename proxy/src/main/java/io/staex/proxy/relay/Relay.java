@@ -3,6 +3,7 @@ package io.staex.proxy.relay;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.staex.crypto.Address;
+import io.staex.proxy.internal.OnLoop;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.internal.relay.RelayEngine;
@@ -18,7 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
@@ -165,20 +165,7 @@ public final class Relay implements PacketSender, AutoCloseable {
   }
 
   private <T> T query(Callable<T> q) {
-    EventExecutor loop = engine.loop();
-    try {
-      if (loop.inEventLoop()) {
-        return q.call();
-      }
-      return loop.submit(q).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return OnLoop.call(engine.loop(), q);
   }
 
   /** Closes the parents' links and the server's; blocks: do not call on an event loop. */

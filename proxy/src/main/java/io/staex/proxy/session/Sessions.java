@@ -11,6 +11,7 @@ import io.staex.crypto.Identity;
 import io.staex.crypto.Purpose;
 import io.staex.crypto.RecordException;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.internal.OnLoop;
 import io.staex.proxy.frame.CloseReason;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameDecodeException;
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -515,19 +515,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   }
 
   private <T> T query(Callable<T> q) {
-    try {
-      if (loop.inEventLoop()) {
-        return q.call();
-      }
-      return loop.submit(q).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return OnLoop.call(loop, q);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.internal.OnLoop;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.session.Session;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -300,15 +302,8 @@ public final class Streams implements SessionListener, AutoCloseable {
         protocolErrors.sum());
   }
 
-  private <T> T query(java.util.concurrent.Callable<T> q) {
-    try {
-      return loop().inEventLoop() ? q.call() : loop().submit(q).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  private <T> T query(Callable<T> q) {
+    return OnLoop.call(loop(), q);
   }
 
   /** Ends every session (and so every stream). */

@@ -140,10 +140,19 @@ class ChainTest {
 
   /** Asks the source for {@code length} bytes of {@code seed}; returns their SHA-256. */
   static byte[] download(Socket s, long length, long seed) throws Exception {
+    ask(s, length, seed);
+    return digestAll(s, length);
+  }
+
+  static void ask(Socket s, long length, long seed) throws IOException {
     DataOutputStream out = new DataOutputStream(s.getOutputStream());
     out.writeLong(length);
     out.writeLong(seed);
     out.flush();
+  }
+
+  /** Reads {@code s} to its end, checks it was {@code length} bytes; returns their SHA-256. */
+  static byte[] digestAll(Socket s, long length) throws Exception {
     MessageDigest got = MessageDigest.getInstance("SHA-256");
     InputStream in = s.getInputStream();
     byte[] buf = new byte[64 * 1024];
@@ -246,10 +255,7 @@ class ChainTest {
     long length = 40L * 1024 * 1024;
     try (Socket paused = connect(sourcePort)) {
       paused.setReceiveBufferSize(64 * 1024);
-      DataOutputStream out = new DataOutputStream(paused.getOutputStream());
-      out.writeLong(length);
-      out.writeLong(5);
-      out.flush();
+      ask(paused, length, 5);
       Thread.sleep(500); // the source fills the window and stops
       for (int i = 0; i < 5; i++) {
         byte[] data = new byte[1024 * 1024];
@@ -258,17 +264,8 @@ class ChainTest {
         assertThat(echoRoundTrip(echoPort, data)).isEqualTo(data);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
       }
-      // the paused stream holds at most a window (plus socket buffers) on the way
-      MessageDigest got = MessageDigest.getInstance("SHA-256");
-      InputStream in = paused.getInputStream();
-      byte[] buf = new byte[64 * 1024];
-      long total = 0;
-      for (int n; (n = in.read(buf)) > 0; ) {
-        got.update(buf, 0, n);
-        total += n;
-      }
-      assertThat(total).isEqualTo(length);
-      assertThat(got.digest()).isEqualTo(expected(length, 5));
+      // the paused stream held at most a window (plus socket buffers) on the way
+      assertThat(digestAll(paused, length)).isEqualTo(expected(length, 5));
     }
   }
 
@@ -349,10 +346,7 @@ class ChainTest {
     int echoPort = user.forward(gateway, ECHO);
     try (Socket a = connect(sourcePort); Socket b = connect(sourcePort)) {
       for (Socket s : List.of(a, b)) {
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeLong(10L * 1024 * 1024);
-        out.writeLong(1);
-        out.flush();
+        ask(s, 10L * 1024 * 1024, 1);
       }
       await("two streams open at the gateway", Duration.ofSeconds(5),
           () -> gateway.streams.streamCount() == 2);
@@ -373,10 +367,7 @@ class ChainTest {
     int echoPort = user.forward(gateway, ECHO);
     long length = 300L * 1024 * 1024;
     try (Socket crossing = connect(sourcePort)) {
-      DataOutputStream out = new DataOutputStream(crossing.getOutputStream());
-      out.writeLong(length);
-      out.writeLong(3);
-      out.flush();
+      ask(crossing, length, 3);
       InputStream in = crossing.getInputStream();
       MessageDigest got = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[64 * 1024];
