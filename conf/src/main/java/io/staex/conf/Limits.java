@@ -41,7 +41,8 @@ public record Limits(
   }
 
   /**
-   * 1024 links, 4096 sessions, 256 streams per session, 4096 streams, 256 KiB per stream, 4 MiB per link, 20
+   * 1024 links, 4096 sessions, 256 streams per session, 4096 streams, 256 KiB per stream,
+   * 4 MiB per link, 20
    * handshakes per second per source, 5 min idle timeout, 10 s handshake timeout. See {@code
    * reference.conf} for the reasons.
    */

@@ -299,14 +299,14 @@ public final class NodeConfigReader {
     Integer handshakes = positive(fields, "handshakes-per-second-per-source");
     Duration idle = duration(fields, "idle-timeout");
     Duration handshake = duration(fields, "handshake-timeout");
-    if (anyNull(maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer, handshakes, idle,
-        handshake)) {
+    if (anyNull(maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer,
+        handshakes, idle, handshake)) {
       return null;
     }
     return SettingsErrors.build(
         () -> new Limits(
-            maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer, handshakes, idle,
-            handshake),
+            maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer,
+            handshakes, idle, handshake),
         fields, values.problems());
   }
 

@@ -41,8 +41,8 @@ public final class Schema {
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
         "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services"));
     keys.put(LIMITS, List.of(
-        "max-links", "max-sessions", "max-streams-per-session", "max-streams", "stream-buffer-bytes",
-        "link-buffer-bytes", "handshakes-per-second-per-source", "idle-timeout",
+        "max-links", "max-sessions", "max-streams-per-session", "max-streams",
+        "stream-buffer-bytes", "link-buffer-bytes", "handshakes-per-second-per-source", "idle-timeout",
         "handshake-timeout"));
     keys.put(SOCKS, List.of("listen"));
     keys.put(DNS, List.of("listen"));
