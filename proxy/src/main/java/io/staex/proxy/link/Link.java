@@ -40,7 +40,9 @@ public interface Link {
    * HexDumpProxyFrontendHandler} does. A relay pauses the links that feed an unwritable link and
    * resumes them on {@link LinkListener#writabilityChanged}. Idempotent; safe from any thread
    * (hops onto the link's event loop, so a few frames already read may still arrive after a
-   * pause). While paused the keepalive read timeout is suspended; on resume it restarts from
+   * pause). The last call wins: a caller that pauses for more than one reason, or from more
+   * than one thread, must decide and call under one lock (or on one thread), or an earlier
+   * decision may land last. While paused the keepalive read timeout is suspended; on resume it restarts from
    * zero, so a dead peer is still found one read timeout after reading resumes.
    */
   void setReading(boolean reading);

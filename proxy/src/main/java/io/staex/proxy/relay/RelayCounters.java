@@ -74,12 +74,16 @@ public final class RelayCounters {
     return unreachableReceived.sum();
   }
 
-  /** Times an incoming link was paused because the link its frames go to was not writable. */
+  /**
+   * Times an incoming link stopped reading: the first of its holders (its own backlog, or an
+   * unwritable link its frames go to) arrived. Equal to {@link #resumedReads} exactly when every
+   * incoming link reads.
+   */
   public long pausedReads() {
     return pausedReads.sum();
   }
 
-  /** Times a paused incoming link was resumed (its outgoing link writable again, or down). */
+  /** Times a paused incoming link read again: the last of its holders left. */
   public long resumedReads() {
     return resumedReads.sum();
   }

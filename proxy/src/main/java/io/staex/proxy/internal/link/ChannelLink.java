@@ -74,7 +74,7 @@ final class ChannelLink implements Link {
     channel.config().setAutoRead(reading);
     if (reading) {
       // The read timeout ran on while we were not reading: restart it from zero.
-      LinkPipeline.restartIdleTimer(channel);
+      LinkPipeline.restartReadTimeout(channel);
       channel.read();
     }
   }

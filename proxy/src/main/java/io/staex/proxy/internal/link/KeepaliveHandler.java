@@ -47,7 +47,7 @@ final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
       case READER_IDLE:
         if (!ctx.channel().config().isAutoRead()) {
           // We paused reading (Link.setReading(false)): silence is ours, not the peer's. The
-          // idle handler is replaced on resume, so the timeout starts again from there.
+          // read timeout is restarted on resume, so it starts again from there.
           config.stats().pausedReadIdles.increment();
           break;
         }

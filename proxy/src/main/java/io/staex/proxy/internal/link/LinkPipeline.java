@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  *   handshake phase                      record phase (installed by the handshake handler)
  *   handshakeFramer  u16 length framing   recordFramer  u32 length framing, length kept (AAD)
  *   handshake        LinkHandshakeHandler idle          IdleStateHandler (write: interval,
- *                                                                         read: interval × missed;
- *                                                                         replaced on resume)
+ *                                                                         read: interval × missed,
+ *                                                                         restarted on resume)
  *                                         recordSealer  OutboundRecord → u32 length || sealed
  *                                         recordOpener  u32 length || sealed → LinkFrame…
  *                                         keepalive     idle events ↔ KEEPALIVE, timeout closes
@@ -97,14 +97,15 @@ public final class LinkPipeline {
   }
 
   /**
-   * Replaces the idle handler by a fresh one, on the event loop: its read timeout starts from
-   * zero. Used when a paused link resumes reading (the old one counted the pause as silence).
+   * Restarts the idle handler's read timeout from zero, on the event loop. Used when a paused
+   * link resumes reading (the silence while paused was ours). The write timer is left alone:
+   * restarting it on every resume would stop the keepalives of a link that is paused and resumed
+   * more often than the keepalive interval, and its peer would time out.
    */
-  static void restartIdleTimer(Channel ch) {
+  static void restartReadTimeout(Channel ch) {
     assert ch.eventLoop().inEventLoop();
-    KeepaliveHandler keepalive = ch.pipeline().get(KeepaliveHandler.class);
-    if (ch.pipeline().get(IDLE) != null && keepalive != null) {
-      ch.pipeline().replace(IDLE, IDLE, idleHandler(keepalive.config()));
+    if (ch.pipeline().get(IDLE) instanceof IdleStateHandler idle) {
+      idle.resetReadTimeout();
     }
   }
 

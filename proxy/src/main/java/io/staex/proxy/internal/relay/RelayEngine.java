@@ -98,13 +98,13 @@ public final class RelayEngine implements LinkListener {
   private boolean flushQueued;
 
   /**
-   * Backpressure: for each outgoing link that was not writable, the incoming links paused
-   * ({@link Link#setReading}) because a frame from them was queued for it. Resumed when it is
-   * writable again or down.
+   * Backpressure: for each outgoing link that was not writable, the incoming links it holds
+   * (a reason in their {@link ReadGate}) because a frame from them was queued for it. Released
+   * when it is writable again or down.
    */
   private final Map<Link, Set<Link>> pausedBy = new IdentityHashMap<>();
-  /** Per incoming link: frames handed to {@link #frame} and not yet handled (any thread). */
-  private final Map<Link, Backlog> backlogs = new ConcurrentHashMap<>();
+  /** Per incoming link: why it is paused, and its frames waiting for the loop (any thread). */
+  private final Map<Link, ReadGate> gates = new ConcurrentHashMap<>();
   /** The link whose frame is being handled; null for this node's own packets and timers. */
   private Link source;
 
@@ -199,33 +199,86 @@ public final class RelayEngine implements LinkListener {
   /**
    * Hops the frame onto the loop. If the frames of {@code link} waiting for the loop pass
    * {@link #MAX_BACKLOG_BYTES}, the link is paused here, on its own event loop, so that the
-   * pause takes effect at once; the loop resumes it below half of that.
+   * pause takes effect at once; the loop resumes it below half of that (see {@link ReadGate}).
    */
   @Override
   public void frame(Link link, LinkFrame frame) {
     int size = LinkFrameCodec.encodedSize(frame);
-    Backlog b = backlogs.computeIfAbsent(link, l -> new Backlog());
-    if (b.bytes.addAndGet(size) > MAX_BACKLOG_BYTES && !b.paused) {
-      b.paused = true;
-      link.setReading(false);
-      counters.recordPausedRead();
+    ReadGate gate = gate(link);
+    if (gate.backlog.addAndGet(size) > MAX_BACKLOG_BYTES) {
+      gate.checkBacklog();
     }
     loop.execute(() -> {
       onFrame(link, frame);
-      if (b.bytes.addAndGet(-size) < MAX_BACKLOG_BYTES / 2 && b.paused) {
-        b.paused = false;
-        if (!isPausedByOther(link)) {
-          link.setReading(true);
-        }
-        counters.recordResumedRead();
+      if (gate.backlog.addAndGet(-size) < MAX_BACKLOG_BYTES / 2) {
+        gate.checkBacklog();
       }
     });
   }
 
-  /** Bytes of one link's frames waiting for the loop; updated from the link's loop and ours. */
-  private static final class Backlog {
-    final AtomicLong bytes = new AtomicLong();
-    volatile boolean paused;
+  private ReadGate gate(Link link) {
+    return gates.computeIfAbsent(link, l -> new ReadGate(l, counters));
+  }
+
+  /**
+   * The one place that decides whether an incoming link reads: it is paused while anything holds
+   * it — its own backlog ({@link #BACKLOG}) or an unwritable outgoing link — and reads when
+   * nothing does. Changed from two threads (the link's loop when the backlog passes the bound,
+   * the relay's loop for everything else), so every change and the {@link Link#setReading} it
+   * implies happen under the gate's lock: the calls reach the link in the order they were
+   * decided, and the link applies the last one. (Deciding outside the lock let a pause decided
+   * first be applied after the resume decided later, and the link stayed paused for good.)
+   * Idempotent: holding twice by one reason, or releasing a reason that does not hold, is
+   * nothing.
+   */
+  private static final class ReadGate {
+    /** The reason "too many of this link's frames wait for the relay's loop". */
+    static final Object BACKLOG = new Object() {
+      @Override
+      public String toString() {
+        return "backlog";
+      }
+    };
+
+    final Link link;
+    final RelayCounters counters;
+    /** Bytes of this link's frames handed to {@link #frame} and not yet handled. */
+    final AtomicLong backlog = new AtomicLong();
+    /** {@link #BACKLOG} and the outgoing links that hold this link; guarded by {@code this}. */
+    private final Set<Object> holders = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    ReadGate(Link link, RelayCounters counters) {
+      this.link = link;
+      this.counters = counters;
+    }
+
+    /**
+     * Holds or releases {@link #BACKLOG} after the backlog changed, by its value read under the
+     * lock: whichever thread checks last sees the last change (a check that read a stale value
+     * outside the lock would pause a link whose frames are all handled already).
+     */
+    synchronized void checkBacklog() {
+      long bytes = backlog.get();
+      if (bytes > MAX_BACKLOG_BYTES) {
+        hold(BACKLOG);
+      } else if (bytes < MAX_BACKLOG_BYTES / 2) {
+        release(BACKLOG);
+      }
+    }
+
+    synchronized void hold(Object reason) {
+      if (holders.add(reason) && holders.size() == 1) {
+        link.setReading(false);
+        counters.recordPausedRead();
+      }
+    }
+
+    synchronized void release(Object reason) {
+      if (holders.remove(reason) && holders.isEmpty()) {
+        link.setReading(true);
+        counters.recordResumedRead();
+      }
+    }
   }
 
   @Override
@@ -295,7 +348,7 @@ public final class RelayEngine implements LinkListener {
 
   private void onLinkDown(Link link, String reason) {
     assemblers.remove(link);
-    backlogs.remove(link);
+    gates.remove(link);
     resume(link);
     for (Set<Link> paused : pausedBy.values()) {
       paused.remove(link);
@@ -527,8 +580,7 @@ public final class RelayEngine implements LinkListener {
     }
     if (pausedBy.computeIfAbsent(out, l -> Collections.newSetFromMap(
         new IdentityHashMap<>())).add(source)) {
-      source.setReading(false);
-      counters.recordPausedRead();
+      gate(source).hold(out);
     }
   }
 
@@ -540,11 +592,10 @@ public final class RelayEngine implements LinkListener {
       return;
     }
     for (Link in : paused) {
-      Backlog b = backlogs.get(in);
-      if (!isPausedByOther(in) && (b == null || !b.paused)) {
-        in.setReading(true);
+      ReadGate gate = gates.get(in);
+      if (gate != null) {
+        gate.release(out);
       }
-      counters.recordResumedRead();
     }
   }
 
@@ -603,15 +654,6 @@ public final class RelayEngine implements LinkListener {
     } catch (RuntimeException e) {
       log.warn("relay handler failed on send {}", paused ? "paused" : "resumed", e);
     }
-  }
-
-  private boolean isPausedByOther(Link in) {
-    for (Set<Link> paused : pausedBy.values()) {
-      if (paused.contains(in)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void deliver(LinkFrame.Packet p) {

@@ -2,12 +2,29 @@ package io.staex.proxy.internal.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.LinkFrameCodec;
+import io.staex.proxy.link.Link;
+import io.staex.proxy.link.LinkCredentials;
+import io.staex.proxy.link.LinkListener;
+import io.staex.proxy.link.LinkSettings;
+import io.staex.testing.Seeded;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ChannelLinkTest {
@@ -44,5 +61,64 @@ class ChannelLinkTest {
   @Test
   void nothing_noRecord() {
     assertThat(ChannelLink.batch(List.of())).isEmpty();
+  }
+
+  /**
+   * A relay that pauses and resumes a link more often than the keepalive interval (a backlog
+   * that fills and drains) must still send keepalives on it: the peer may hear nothing else.
+   * Resuming restarts the read timeout only; restarting the write timer too (the idle handler
+   * used to be replaced on resume) silenced the keepalives, and the peer closed the link with
+   * "keepalive timeout" after three intervals.
+   */
+  @Test
+  void pausedAndResumedFasterThanTheKeepaliveInterval_keepalivesGoOn() {
+    LinkSettings settings = new LinkSettings(
+        Duration.ofMillis(200), 3, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime();
+    LinkConfig config = new LinkConfig(credentials(), settings, new LinkListener() {
+      @Override
+      public void linkUp(Link link) {}
+
+      @Override
+      public void frame(Link link, LinkFrame frame) {}
+
+      @Override
+      public void linkDown(Link link, String reason) {}
+    }, new LinkStats());
+    ch.pipeline()
+        .addLast(LinkPipeline.IDLE, new IdleStateHandler(settings.readTimeout().toMillis(),
+            settings.keepaliveInterval().toMillis(), 0, TimeUnit.MILLISECONDS))
+        .addLast(LinkPipeline.KEEPALIVE, new KeepaliveHandler(config));
+    ChannelLink link = new ChannelLink(ch, null);
+
+    int keepalives = 0;
+    for (int ms = 0; ms < 2000; ms += 100) { // a pause of 50 ms every 100 ms, for 2 s
+      link.setReading(false);
+      ch.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+      ch.runPendingTasks();
+      link.setReading(true);
+      ch.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+      ch.runPendingTasks();
+      for (Object out; (out = ch.readOutbound()) != null; ) {
+        if (out == LinkPipeline.KEEPALIVE_RECORD) {
+          keepalives++;
+        }
+      }
+    }
+    assertThat(keepalives).as("keepalives in 2 s at one per 200 ms").isGreaterThanOrEqualTo(9);
+    assertThat(ch.isActive()).isTrue();
+    ch.finishAndReleaseAll();
+  }
+
+  static LinkCredentials credentials() {
+    SecureRandom random = Seeded.random(7);
+    Identity network = Identity.generate(random);
+    Identity me = Identity.generate(random);
+    Instant now = Instant.now();
+    Certificate cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
+        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
+    return new LinkCredentials(
+        me, cert, TrustPolicy.ofNetwork(network.address()), Clock.systemUTC(), random);
   }
 }

@@ -35,8 +35,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,8 +107,16 @@ class RelayEngineTest {
       return queued;
     }
 
+    /** Runs before a {@code setReading} call takes effect (a preempted caller); may be null. */
+    volatile Runnable beforeSetReading;
+
     @Override
     public void setReading(boolean reading) {
+      Runnable hook = beforeSetReading;
+      if (hook != null) {
+        beforeSetReading = null;
+        hook.run();
+      }
       this.reading = reading;
     }
 
@@ -241,6 +252,48 @@ class RelayEngineTest {
     }
     assertThat(link1.reading).as("source resumed").isTrue();
     assertThat(counters.resumedReads()).isEqualTo(1);
+  }
+
+  /**
+   * The race seen under load: link1's loop pauses link1 for its backlog, and is preempted just
+   * before its {@code setReading(false)} takes effect. Meanwhile the engine drains the backlog
+   * below half and resumes link1. The late pause must not win: link1 must end up reading (it
+   * used to stay paused forever, with pausedReads == resumedReads and nothing left to resume it).
+   */
+  @Test
+  void backlogPauseOvertakenByItsResume_linkEndsUpReading() throws Exception {
+    CountDownLatch engineGo = new CountDownLatch(1);
+    loop.execute(() -> {
+      try {
+        engineGo.await(); // the engine is busy: link1's frames back up
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    link1.beforeSetReading = () -> {
+      // This thread is link1's loop, preempted: the engine runs ahead as far as it can.
+      engineGo.countDown();
+      try {
+        loop.submit(() -> { }).get(500, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // the engine cannot run ahead: it waits for this pause to be applied first
+      } catch (InterruptedException | ExecutionException e) {
+        throw new AssertionError(e);
+      }
+    };
+    int size = 32 * 1024;
+    LinkFrame.Packet p = LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(size));
+    int n = (int) (RelayEngine.MAX_BACKLOG_BYTES / size) + 1;
+    for (int i = 0; i < n; i++) {
+      engine.frame(link1, p); // passing the backlog bound pauses link1 (hook above)
+    }
+    for (int i = 0; i < n; i++) {
+      assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    }
+    loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+    assertThat(counters.pausedReads()).isEqualTo(1);
+    assertThat(counters.resumedReads()).isEqualTo(1);
+    assertThat(link1.reading).as("link1 reading after its backlog drained").isTrue();
   }
 
   @Test
