@@ -258,7 +258,7 @@ public final class NodeRuntime implements AutoCloseable {
     SessionSettings d = SessionSettings.defaults();
     return new SessionSettings(limits.maxSessions(), limits.handshakesPerSecondPerSource(),
         limits.handshakeTimeout(), d.helloRetry(), limits.idleTimeout(), d.rekeyAfter(),
-        d.maxQueuedBytes());
+        d.maxQueuedBytes(), d.keepaliveInterval());
   }
 
   private static Service service(ServiceConfig s) {

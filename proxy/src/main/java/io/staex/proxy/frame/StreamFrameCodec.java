@@ -13,6 +13,8 @@ import java.util.List;
  * <pre>
  *   record plaintext  | frame | frame | ... |     1 ~ MAX_SESSION_PLAINTEXT bytes,
  *                                               at least one frame, no padding
+ *                                               (an empty plaintext is the session's
+ *                                               keepalive, handled before this codec)
  *   0        1                5
  *   +--------+----------------+------------------+---------------------+
  *   | 0x01   | stream id u32  | port u16         | initial window u32  |   OPEN      11 bytes

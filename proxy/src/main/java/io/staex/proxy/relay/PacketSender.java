@@ -11,4 +11,13 @@ import io.staex.proxy.frame.NodeKey;
 public interface PacketSender {
   /** Sends {@code payload} from this node to {@code destination}. Never blocks; thread-safe. */
   void send(NodeKey destination, FrameBytes payload);
+
+  /**
+   * Whether the caller should hold further packets back now (the way ahead is congested). Read
+   * it before producing more: the {@link RelayHandler#sendPaused} event for the same condition
+   * arrives later, after a hop between threads. Any thread.
+   */
+  default boolean isSendPaused() {
+    return false;
+  }
 }

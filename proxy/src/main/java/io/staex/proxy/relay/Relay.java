@@ -127,6 +127,7 @@ public final class Relay implements PacketSender, AutoCloseable {
    * {@link RelayHandler#sendResumed}, or a moment earlier: it is set by the sending thread when
    * its packets back up on the way to the relay executor). A volatile read; any thread.
    */
+  @Override
   public boolean isSendPaused() {
     return engine.isSendPaused();
   }

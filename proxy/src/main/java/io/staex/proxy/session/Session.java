@@ -66,6 +66,9 @@ public final class Session {
   private long nextReceiveCounter;
   private long establishedNanos;
   long lastActivityNanos;
+  /** When a record last came from the peer / last left for it (keepalives). */
+  long lastReceivedNanos;
+  long lastSentNanos;
   private boolean retiring;
   private int openStreams;
   private SessionEnd end;
@@ -131,7 +134,7 @@ public final class Session {
 
   /**
    * Queues {@code frame} for the peer. Frames leave in order, batched into records when the
-   * event loop next runs its tasks (or once the handshake finished). A handshaking session that
+   * event loop next runs its tasks, as soon as a record is full, or once the handshake finished. A handshaking session that
    * would hold more than {@link SessionSettings#maxQueuedBytes} ends with {@link
    * SessionEnd#LIMIT}. Frames given to a closed session are dropped.
    */
@@ -146,6 +149,12 @@ public final class Session {
       if (outboxBytes > owner.settings().maxQueuedBytes()) {
         owner.close(this, SessionEnd.LIMIT, null);
       }
+      return;
+    }
+    if (outboxBytes >= FrameLimits.MAX_SESSION_PLAINTEXT) {
+      // A record's worth: hand it to the relay now, so that its congestion signal
+      // (Sessions.isSendPaused) sees it before the stream layer reads more.
+      flush();
       return;
     }
     if (!flushScheduled) {
@@ -207,6 +216,8 @@ public final class Session {
     this.state = State.ESTABLISHED;
     this.establishedNanos = now;
     this.lastActivityNanos = now;
+    this.lastReceivedNanos = now;
+    this.lastSentNanos = now;
     this.handshake = null;
     this.hello = null;
     if (!outbox.isEmpty() && !flushScheduled) {
@@ -250,6 +261,7 @@ public final class Session {
     recordsReceived++;
     bytesReceived += bytes.length;
     lastActivityNanos = now;
+    lastReceivedNanos = now;
     return plain;
   }
 
@@ -315,7 +327,17 @@ public final class Session {
     recordsSent++;
     bytesSent += packet.length - header;
     lastActivityNanos = owner.nanos();
+    lastSentNanos = lastActivityNanos;
     owner.sendPacket(this, FrameBytes.copyOf(packet));
+  }
+
+  /** Sends an empty record: "still here", for a peer that hears nothing else from us. */
+  void sendKeepalive() {
+    try {
+      sendRecord(List.of(), 0);
+    } catch (RecordException e) {
+      owner.close(this, SessionEnd.LIMIT, null);
+    }
   }
 
   @Override

@@ -20,6 +20,9 @@ import java.util.Objects;
  *     it closes once its last stream ended
  * @param maxQueuedBytes stream frames a handshaking session may hold before it fails with
  *     {@link SessionEnd#LIMIT}
+ * @param keepaliveInterval a session with open streams that sent nothing for this long sends an
+ *     empty record; one that heard nothing for three of these ends with {@link
+ *     SessionEnd#TIMEOUT} (the peer is gone, or forgot the session and its answer was lost)
  */
 public record SessionSettings(
     int maxSessions,
@@ -28,7 +31,8 @@ public record SessionSettings(
     Duration helloRetry,
     Duration idleTimeout,
     Duration rekeyAfter,
-    int maxQueuedBytes) {
+    int maxQueuedBytes,
+    Duration keepaliveInterval) {
 
   public SessionSettings {
     positive("maxSessions", maxSessions);
@@ -38,15 +42,17 @@ public record SessionSettings(
     positive("idleTimeout", idleTimeout);
     positive("rekeyAfter", rekeyAfter);
     positive("maxQueuedBytes", maxQueuedBytes);
+    positive("keepaliveInterval", keepaliveInterval);
   }
 
   /**
    * 4096 sessions, 20 handshakes per second per peer, 10 s handshake timeout, first HELLO retry
-   * after 1 s, 5 min idle timeout, rekey after 30 min, 256 KiB queued while handshaking.
+   * after 1 s, 5 min idle timeout, rekey after 30 min, 256 KiB queued while handshaking,
+   * keepalives every 5 s while streams are open.
    */
   public static SessionSettings defaults() {
     return new SessionSettings(4096, 20, Duration.ofSeconds(10), Duration.ofSeconds(1),
-        Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024);
+        Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024, Duration.ofSeconds(5));
   }
 
   private static void positive(String name, int value) {

@@ -88,7 +88,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final Map<NodeKey, Session> current = new HashMap<>();
   /** The newest handshake time accepted from each peer: a HELLO not after it is a replay. */
   private final Map<NodeKey, Instant> lastHelloTime;
-  private PacketSender sender;
+  private volatile PacketSender sender;
   private ScheduledFuture<?> ticker;
   private boolean closed;
 
@@ -125,6 +125,16 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       this.sender = sender;
       ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     });
+  }
+
+  /**
+   * Whether producers should hold back now: the relay's way ahead is congested. Checked before
+   * reading more from sockets; the {@link SessionListener#sendResumed} event (or polling this)
+   * says when to go on. Any thread.
+   */
+  public boolean isSendPaused() {
+    PacketSender s = sender;
+    return s != null && s.isSendPaused();
   }
 
   /** The loop everything runs on; the stream layer registers its sockets here. */
@@ -366,6 +376,9 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       close(s, SessionEnd.LOST, CloseReason.CLOSED);
       return;
     }
+    if (plain.length == 0) {
+      return; // a keepalive
+    }
     List<StreamFrame> frames;
     try {
       frames = StreamFrameCodec.decodeBatch(Unpooled.wrappedBuffer(plain));
@@ -399,6 +412,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     long handshakeTimeout = settings.handshakeTimeout().toNanos();
     long idle = settings.idleTimeout().toNanos();
     long rekey = settings.rekeyAfter().toNanos();
+    long keepalive = settings.keepaliveInterval().toNanos();
     for (Map<Long, Session> sessions : new ArrayList<>(byPeer.values())) {
       for (Session s : new ArrayList<>(sessions.values())) {
         if (s.state() == Session.State.HANDSHAKING) {
@@ -413,7 +427,13 @@ public final class Sessions implements RelayHandler, AutoCloseable {
                 s.id(), FrameBytes.copyOf(s.hello)));
           }
         } else if (s.state() == Session.State.ESTABLISHED) {
-          if (s.openStreams() == 0 && now - s.lastActivityNanos >= idle) {
+          if (s.openStreams() > 0 && now - s.lastReceivedNanos >= 3 * keepalive) {
+            log.info("session {} ended: nothing from the peer in {} while streams are open", s,
+                settings.keepaliveInterval().multipliedBy(3));
+            close(s, SessionEnd.TIMEOUT, CloseReason.CLOSED);
+          } else if (s.openStreams() > 0 && now - s.lastSentNanos >= keepalive) {
+            s.sendKeepalive();
+          } else if (s.openStreams() == 0 && now - s.lastActivityNanos >= idle) {
             log.debug("session {} idle", s);
             close(s, SessionEnd.IDLE, CloseReason.CLOSED);
           } else if (!s.isRetiring() && now - s.establishedNanos() >= rekey) {

@@ -50,6 +50,9 @@ public final class Streams implements SessionListener, AutoCloseable {
   private final Map<Session, PerSession> bySession = new IdentityHashMap<>();
   private int streamCount;
   private boolean sendPaused;
+  private boolean pollScheduled;
+  /** How often a pause seen ahead of the relay's event is checked again. */
+  private static final long PAUSE_POLL_MILLIS = 2;
   private final LongAdder opened = new LongAdder();
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refusedLimit = new LongAdder();
@@ -242,8 +245,36 @@ public final class Streams implements SessionListener, AutoCloseable {
 
   // ---- for Stream ----
 
+  /**
+   * Whether streams should stop reading their sockets: the relay said so ({@link #sendPaused}),
+   * or says so right now ({@link Sessions#isSendPaused}, ahead of its event). In the second case
+   * nothing may announce the end of the pause, so it is polled until it ends.
+   */
   boolean isSendPaused() {
-    return sendPaused;
+    if (sendPaused) {
+      return true;
+    }
+    if (!sessions.isSendPaused()) {
+      return false;
+    }
+    if (!pollScheduled) {
+      pollScheduled = true;
+      loop().schedule(this::pollSendPaused, PAUSE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+    return true;
+  }
+
+  private void pollSendPaused() {
+    pollScheduled = false;
+    if (sendPaused) {
+      return; // sendResumed will wake the streams
+    }
+    if (sessions.isSendPaused()) {
+      pollScheduled = true;
+      loop().schedule(this::pollSendPaused, PAUSE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      return;
+    }
+    sendResumed();
   }
 
   private void register(Session session, PerSession per, Stream stream) {

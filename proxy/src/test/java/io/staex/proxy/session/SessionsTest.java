@@ -50,7 +50,7 @@ class SessionsTest {
   static final Identity NET = Identity.generate(Seeded.random(1));
   static final Identity OTHER = Identity.generate(Seeded.random(2));
   static final SessionSettings FAST = new SessionSettings(16, 50, Duration.ofSeconds(3),
-      Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024);
+      Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
 
   static EventLoopGroup group;
 
@@ -301,7 +301,7 @@ class SessionsTest {
   @Test
   void handshakesPerSecondPerPeer_limitDropsTheRest() throws Exception {
     SessionSettings two = new SessionSettings(16, 2, Duration.ofSeconds(3),
-        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024);
+        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
     Peer b = new Peer(NET, 22, TrustPolicy.ofNetwork(NET.address()), two, Clock.systemUTC());
     Peer a = peer(23);
     Clock ticking = new Clock() {
@@ -336,7 +336,7 @@ class SessionsTest {
   @Test
   void maxSessions_refusesTheNextWithLimit() throws Exception {
     SessionSettings one = new SessionSettings(1, 50, Duration.ofSeconds(3),
-        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024);
+        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
     Peer b = new Peer(NET, 24, TrustPolicy.ofNetwork(NET.address()), one, Clock.systemUTC());
     Peer a = peer(25);
     Peer c = peer(26);
@@ -375,7 +375,7 @@ class SessionsTest {
   @Test
   void handshakeWithoutAnswer_timesOut() throws Exception {
     SessionSettings quick = new SessionSettings(16, 50, Duration.ofMillis(600),
-        Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024);
+        Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
     Peer a = new Peer(NET, 30, TrustPolicy.ofNetwork(NET.address()), quick, Clock.systemUTC());
     Peer b = peer(31);
     relay = p -> p.type() == SessionFrameType.HELLO ? null : p;
@@ -386,7 +386,7 @@ class SessionsTest {
   @Test
   void idleSession_isClosedAtBothEnds() throws Exception {
     SessionSettings idle = new SessionSettings(16, 50, Duration.ofSeconds(3),
-        Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024);
+        Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
     Peer a = new Peer(NET, 32, TrustPolicy.ofNetwork(NET.address()), idle, Clock.systemUTC());
     Peer b = peer(33);
     a.connect(b);
@@ -398,7 +398,7 @@ class SessionsTest {
   @Test
   void sessionWithOpenStreams_isNotIdle_andRekeyedOneClosesAfterItsLastStream() throws Exception {
     SessionSettings s = new SessionSettings(16, 50, Duration.ofSeconds(3),
-        Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024);
+        Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024, Duration.ofSeconds(5));
     Peer a = new Peer(NET, 34, TrustPolicy.ofNetwork(NET.address()), s, Clock.systemUTC());
     Peer b = peer(35);
     Session first = a.connect(b);
@@ -418,6 +418,54 @@ class SessionsTest {
     });
     assertThat(next(a.closed, "the old session")).isEqualTo(SessionEnd.CLOSED);
     assertThat(a.onLoop(() -> a.sessions.connect(b.address()).orElseThrow())).isSameAs(second);
+  }
+
+  @Test
+  void sessionWithStreams_peerThatForgotIt_isToldByTheKeepalive_silentPeerTimesOut()
+      throws Exception {
+    SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
+        Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofMillis(200));
+    Peer a = new Peer(NET, 40, TrustPolicy.ofNetwork(NET.address()), ka, Clock.systemUTC());
+    Peer b = peer(41);
+    Session s = a.connect(b);
+    a.onLoop(() -> {
+      s.streamOpened();
+      return null;
+    });
+    next(b.established, "established");
+    // B forgets the session and its CLOSE is lost: A's next keepalive learns it
+    relay = p -> p.from().equals(b.key()) && p.type() == SessionFrameType.CLOSE ? null : p;
+    b.sessions.close(); // B restarts: same key, no sessions
+    relay = p -> p;
+    Sessions fresh = new Sessions(group.next(), b.me, b.cert, TrustPolicy.ofNetwork(NET.address()),
+        FAST, Clock.systemUTC(), Seeded.random(43), b.listener());
+    b.sessions = fresh;
+    started.add(b);
+    fresh.start((to, payload) -> nodes.get(to).sessions.packet(b.key(), payload));
+    assertThat(next(a.closed, "after a keepalive")).isEqualTo(SessionEnd.PEER_CLOSED);
+    assertThat(fresh.counters().unknownSessions()).isEqualTo(1);
+
+    // a peer that hears us but whose packets are all lost: silence ends it
+    Session t = a.connect(b);
+    a.onLoop(() -> {
+      t.streamOpened();
+      return null;
+    });
+    Peer c = peer(42);
+    Session u = a.connect(c);
+    a.onLoop(() -> {
+      u.streamOpened();
+      return null;
+    });
+    next(c.established, "established with C");
+    relay = p -> p.from().equals(c.key()) ? null : p;
+    long t0 = System.nanoTime();
+    SessionEnd why = null;
+    while (why != SessionEnd.TIMEOUT) {
+      why = next(a.closed, "silence");
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
   }
 
   @Test

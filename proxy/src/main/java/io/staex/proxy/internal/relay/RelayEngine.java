@@ -41,7 +41,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +111,7 @@ public final class RelayEngine implements LinkListener {
    * The send gate: this node's own sends are one more pausable source. They are held by every
    * outgoing link they were queued for while it was unwritable or had over {@link #highWater}
    * queued ({@link #heldBy}), and by their own backlog on the way to the loop ({@link
-   * #sendBacklogFull}). The handler hears each change once.
+   * #backlogHolds}). The handler hears each change once.
    */
   /** True while handling a packet from {@link #send}. */
   private boolean local;
@@ -122,8 +121,13 @@ public final class RelayEngine implements LinkListener {
   private volatile boolean held;
   /** Bytes of this node's packets handed to {@link #send} and not yet handled (any thread). */
   private final AtomicLong sendBacklog = new AtomicLong();
-  /** Set past {@link #MAX_BACKLOG_BYTES} by the sending thread, cleared by the loop below half. */
-  private final AtomicBoolean sendBacklogFull = new AtomicBoolean();
+  /**
+   * Whether the backlog holds the gate: set past {@link #MAX_BACKLOG_BYTES}, cleared below half
+   * of it, decided only on the loop from {@link #sendBacklog} after each packet was handled.
+   * (A flag the sending thread set could land after the loop's clear and hold the gate with
+   * nothing queued; every send is followed by a loop task that decides again, so this cannot.)
+   */
+  private volatile boolean backlogHolds;
   /** What the handler was told last: true after {@code sendPaused}. */
   private boolean sendPausedTold;
 
@@ -303,9 +307,7 @@ public final class RelayEngine implements LinkListener {
   public void send(NodeKey destination, FrameBytes payload) {
     LinkFrame.Packet p = LinkFrame.Packet.of(destination, self, List.of(), payload);
     int size = LinkFrameCodec.encodedSize(p);
-    if (sendBacklog.addAndGet(size) > MAX_BACKLOG_BYTES) {
-      sendBacklogFull.set(true);
-    }
+    sendBacklog.addAndGet(size);
     loop.execute(() -> {
       if (!closed) {
         counters.recordOriginated();
@@ -316,8 +318,11 @@ public final class RelayEngine implements LinkListener {
           local = false;
         }
       }
-      if (sendBacklog.addAndGet(-size) < MAX_BACKLOG_BYTES / 2) {
-        sendBacklogFull.set(false);
+      long backlog = sendBacklog.addAndGet(-size);
+      if (backlog > MAX_BACKLOG_BYTES) {
+        backlogHolds = true;
+      } else if (backlog < MAX_BACKLOG_BYTES / 2) {
+        backlogHolds = false;
       }
       updateSendGate();
     });
@@ -325,7 +330,7 @@ public final class RelayEngine implements LinkListener {
 
   /** Whether this node's own sends should pause now; any thread. */
   public boolean isSendPaused() {
-    return held || sendBacklogFull.get();
+    return held || backlogHolds || sendBacklog.get() > MAX_BACKLOG_BYTES;
   }
 
   // ---- on the loop
@@ -638,7 +643,7 @@ public final class RelayEngine implements LinkListener {
 
   /** Tells the handler once when the send gate closes or opens. */
   private void updateSendGate() {
-    boolean paused = isSendPaused();
+    boolean paused = held || backlogHolds;
     if (paused == sendPausedTold || closed) {
       return;
     }
