@@ -15,9 +15,9 @@ import java.util.Objects;
  * One TCP stream inside a session, with credit flow control each way.
  *
  * <p>Sending: this end may have at most the credit the peer granted in flight (OPEN's initial
- * window, then WINDOW frames). Bytes written beyond it wait here — at most one socket read's
- * worth, since {@link #wantsInput()} turns false as soon as credit runs out and the socket stops
- * being read. Receiving: the peer may send at most {@link StreamSettings#window()} bytes not yet
+ * window, then WINDOW frames). Bytes written beyond it, or while the relay is congested, wait
+ * here — at most one socket read's worth, since {@link #wantsInput()} turns false as soon as
+ * either holds and the socket stops being read. Receiving: the peer may send at most {@link StreamSettings#window()} bytes not yet
  * {@link #consumed}; more is a protocol error that resets the stream. So a paused reader holds at
  * most one window of memory and stalls only its own stream.
  *
@@ -259,6 +259,10 @@ public final class Stream {
   }
 
   void writableAgain() {
+    if (finished) {
+      return;
+    }
+    drain();
     if (wantsInput()) {
       handler.writable(this);
     }
@@ -269,9 +273,13 @@ public final class Stream {
     abort(ResetReason.PROTOCOL_ERROR, true);
   }
 
-  /** Sends queued bytes as far as credit goes, then the FIN if asked for and due. */
+  /**
+   * Sends queued bytes as far as credit goes and the relay is not congested, then the FIN if
+   * asked for and due. Bytes read while the relay is congested wait here (one socket read at
+   * most: the socket is not read again until they left) instead of overrunning its link queue.
+   */
   private void drain() {
-    while (!pending.isEmpty() && sendCredit > 0) {
+    while (!pending.isEmpty() && sendCredit > 0 && !layer.isSendPaused()) {
       byte[] head = pending.peek();
       int n = (int) Math.min(Math.min(head.length, sendCredit), FrameLimits.MAX_STREAM_DATA);
       session.send(new StreamFrame.Data(id, FrameBytes.copyOf(head, 0, n)));
