@@ -223,7 +223,7 @@ class NodeConfigTest {
 
     assertThat(only(file)).hasToString(
         file + ":1: staex.limits.max-hops: unknown key, did you mean staex.routing.max-hops?"
-            + " (expected one of: max-links, max-sessions, max-streams-per-session,"
+            + " (expected one of: max-links, max-sessions, max-streams-per-session, max-streams,"
             + " stream-buffer-bytes, link-buffer-bytes, handshakes-per-second-per-source,"
             + " idle-timeout, handshake-timeout)");
   }
@@ -343,7 +343,7 @@ class NodeConfigTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"max-links = 0", "max-sessions = -5", "max-streams-per-session = 0",
-      "handshakes-per-second-per-source = 0"})
+      "max-streams = 0", "handshakes-per-second-per-source = 0"})
   void zeroOrNegativeLimit_refused(String setting) throws Exception {
     Path file = write(dir, "node.conf", "staex.limits {\n  " + setting + "\n}");
     String key = setting.substring(0, setting.indexOf(' '));
