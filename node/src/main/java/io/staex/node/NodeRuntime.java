@@ -34,6 +34,7 @@ import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.link.RedialBackoff;
 import io.staex.proxy.forward.Forward;
 import io.staex.proxy.forward.PortForwards;
+import io.staex.proxy.names.CertifiedNames;
 import io.staex.proxy.relay.Relay;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.service.Service;
@@ -100,6 +101,7 @@ public final class NodeRuntime implements AutoCloseable {
   private Streams streams;
   private Services services;
   private PortForwards portForwards;
+  private CertifiedNames names;
   private ForwardsWatcher watcher;
   // Written by the watcher's thread, read by status.
   private volatile Set<ForwardConfig> dirForwards = Set.of();
@@ -215,7 +217,8 @@ public final class NodeRuntime implements AutoCloseable {
               + ": " + e, e);
     }
     streams.sessions().start(relay);
-    portForwards = new PortForwards(streams);
+    names = new CertifiedNames(relay, policy, limits.handshakeTimeout(), clock);
+    portForwards = new PortForwards(streams, names);
     applyForwards(Set.of());
     if (config.forwardsDir().isPresent()) {
       Path dir = config.forwardsDir().get();
@@ -285,16 +288,12 @@ public final class NodeRuntime implements AutoCloseable {
     Map<Forward, ForwardConfig> origin = new HashMap<>();
     Map<ForwardConfig, String> problems = new HashMap<>();
     for (ForwardConfig f : all) {
-      if (f.to() instanceof Target.ByAddress) {
-        Target.ByAddress to = (Target.ByAddress) f.to();
-        Forward fw = new Forward(new InetSocketAddress(f.listen().host(), f.listen().port()),
-            to.address(), to.port());
-        wanted.add(fw);
-        origin.put(fw, f);
-      } else {
-        problems.put(f, "certified names (" + f.to().hostName()
-            + ") are not resolved yet: use <address>.staex");
-      }
+      InetSocketAddress listen = new InetSocketAddress(f.listen().host(), f.listen().port());
+      Forward fw = f.to() instanceof Target.ByAddress
+          ? new Forward(listen, ((Target.ByAddress) f.to()).address(), f.to().port())
+          : Forward.toName(listen, ((Target.ByName) f.to()).name(), f.to().port());
+      wanted.add(fw);
+      origin.put(fw, f);
     }
     for (PortForwards.Failure failure : portForwards.apply(wanted)) {
       problems.put(origin.get(failure.forward()), failure.reason());

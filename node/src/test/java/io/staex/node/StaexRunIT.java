@@ -163,10 +163,11 @@ class StaexRunIT {
       assertThat(awaitStatus("user", s -> s.contains("\"activeParent\":\"" + root + "\"")))
           .isNotEmpty();
 
-      // a forward added as a file applies while the node runs, and goes with the file
+      // a forward added as a file applies while the node runs, and goes with the file; this
+      // one names the gateway by its certified name, looked up through the tree
       int extraPort = freePort();
       Files.writeString(dir.resolve("user.d/extra.conf"), "forwards = [ { listen = \"127.0.0.1:"
-          + extraPort + "\", to = \"" + gateway + ".staex:8080\" } ]\n");
+          + extraPort + "\", to = \"gateway.staex:8080\" } ]\n");
       String extraUrl = "http://127.0.0.1:" + extraPort + "/file";
       curlUntilOk(curl, extraUrl, out);
       assertThat(Files.readAllBytes(out)).isEqualTo(file);

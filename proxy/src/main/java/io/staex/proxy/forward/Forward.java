@@ -3,26 +3,47 @@ package io.staex.proxy.forward;
 import io.staex.crypto.Address;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A port forward: connections accepted on {@code listen} become streams to {@code port} of the
- * node {@code to}.
+ * A port forward: connections accepted on {@code listen} become streams to {@code port} of a
+ * node named by its address ({@code <address>.staex}) or by its certified name ({@code
+ * <name>.staex}, resolved at each connection).
  *
  * @param listen a local address (a literal IP and a port; port 0 picks a free one)
- * @param to the node whose service is reached
+ * @param node the node reached, when named by address
+ * @param name the node's certified name (the DNS label), when named by name
  * @param port the overlay port, 1~65535
  */
-public record Forward(InetSocketAddress listen, Address to, int port) {
+public record Forward(
+    InetSocketAddress listen, Optional<Address> node, Optional<String> name, int port) {
   public Forward {
     Objects.requireNonNull(listen, "listen");
-    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(name, "name");
+    if (node.isPresent() == name.isPresent()) {
+      throw new IllegalArgumentException("forward to " + node + " / " + name
+          + " (expected: a node address or a certified name)");
+    }
     if (port < 1 || port > 0xFFFF) {
       throw new IllegalArgumentException("port: " + port + " (expected: 1~65535)");
     }
   }
 
+  /** A forward to {@code port} of the node {@code to}. */
+  public Forward(InetSocketAddress listen, Address to, int port) {
+    this(listen, Optional.of(to), Optional.empty(), port);
+  }
+
+  /** A forward to {@code port} of the node certified as {@code name} ({@code <name>.staex}). */
+  public static Forward toName(InetSocketAddress listen, String name, int port) {
+    return new Forward(listen, Optional.empty(), Optional.of(name), port);
+  }
+
   @Override
   public String toString() {
-    return listen.getHostString() + ":" + listen.getPort() + " -> " + to.shortText() + ":" + port;
+    return listen.getHostString() + ":" + listen.getPort() + " -> "
+        + node.map(Address::shortText).orElseGet(() -> name.get() + "." + Address.DOMAIN) + ":"
+        + port;
   }
 }

@@ -5,7 +5,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.staex.crypto.Address;
 import io.staex.proxy.internal.stream.SocketBridge;
+import io.staex.proxy.names.CertifiedNames;
+import io.staex.proxy.names.NameResult;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.Streams;
@@ -34,13 +37,21 @@ public final class PortForwards implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PortForwards.class);
 
   private final Streams streams;
+  private final CertifiedNames names;
   private final EventLoop loop;
   /** The running forwards and their listening channels (written on the calling thread). */
   private final Map<Forward, Channel> running = new LinkedHashMap<>();
   private final LongAdder accepted = new LongAdder();
 
+  /** Forwards to node addresses only; one to a name refuses its connections. */
   public PortForwards(Streams streams) {
+    this(streams, null);
+  }
+
+  /** Forwards whose names are resolved by {@code names} at each connection. */
+  public PortForwards(Streams streams, CertifiedNames names) {
     this.streams = streams;
+    this.names = names;
     this.loop = streams.loop();
   }
 
@@ -93,11 +104,37 @@ public final class PortForwards implements AutoCloseable {
             SocketBridge bridge = new SocketBridge(ch, why ->
                 log.info("forward {}: connection from {} reset: {}", f, ch.remoteAddress(), why));
             ch.pipeline().addLast(bridge);
-            Stream stream = streams.open(f.to(), f.port(), bridge);
-            bridge.bind(stream);
+            if (f.node().isPresent()) {
+              bridge.bind(streams.open(f.node().get(), f.port(), bridge));
+            } else {
+              openByName(f, ch, bridge);
+            }
           }
         });
     return b.bind(f.listen()).syncUninterruptibly().channel();
+  }
+
+  private void openByName(Forward f, Channel ch, SocketBridge bridge) {
+    String name = f.name().orElseThrow();
+    if (names == null) {
+      log.info("forward {}: certified names are not resolved here", f);
+      bridge.abort();
+      return;
+    }
+    names.resolve(name).thenAccept(result -> loop.execute(() -> {
+      if (!ch.isActive()) {
+        return;
+      }
+      if (result instanceof NameResult.Found) {
+        Stream stream = streams.open(((NameResult.Found) result).node(), f.port(), bridge);
+        bridge.bind(stream);
+      } else {
+        log.info("forward {}: connection from {} refused: {}.{} {}", f, ch.remoteAddress(),
+            name, Address.DOMAIN, result instanceof NameResult.Ambiguous
+                ? "is claimed by several trusted networks " + result : "was not found");
+        bridge.abort();
+      }
+    }));
   }
 
   /** The running forwards with the address each really listens on (port 0 resolved). */

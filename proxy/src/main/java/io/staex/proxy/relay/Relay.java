@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.time.Duration;
+import io.staex.routing.NodeState;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -139,6 +142,16 @@ public final class Relay implements PacketSender, AutoCloseable {
   /** The active parent now (empty at the root or with no parent up). */
   public Optional<Address> activeParent() {
     return query(() -> engine.node().activeParent());
+  }
+
+  /**
+   * The signed state of the node named {@code name} in {@code network}'s certificates, found in
+   * this node's view or up the tree and verified here; empty when not found or when no answer
+   * came within {@code timeout}. Any thread; never blocks.
+   */
+  public CompletableFuture<Optional<NodeState>> lookup(
+      Address network, String name, Duration timeout) {
+    return engine.lookup(network, name, timeout);
   }
 
   /** Neighbours whose links are up. */

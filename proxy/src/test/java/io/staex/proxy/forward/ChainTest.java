@@ -299,6 +299,45 @@ class ChainTest {
   }
 
   @Test
+  void forwardToACertifiedName_resolvesThroughTheTree_unknownAndAmbiguousNamesAreRefused()
+      throws Exception {
+    TrustPolicy both = TrustPolicy.builder(NET.address()).trustNetwork(OTHER.address()).build();
+    TestNode camera = start(TestNode.credentials(NET, 30, both, Optional.of("camera1")),
+        deviceServices(), StreamSettings.defaults(), root);
+    TestNode viewer = start(TestNode.credentials(NET, 31, both, Optional.empty()), List.of(),
+        StreamSettings.defaults(), relay);
+    await("the root knows the camera", Duration.ofSeconds(10),
+        () -> root.relay.knows(camera.address()) && viewer.relay.activeParent().isPresent());
+    List<Forward> fs = List.of(
+        Forward.toName(TestNode.ANY, "camera1", ECHO),
+        Forward.toName(TestNode.ANY, "nosuch", ECHO),
+        Forward.toName(TestNode.ANY, "twin", ECHO));
+    assertThat(viewer.forwards.apply(fs)).isEmpty();
+    var ports = viewer.forwards.list();
+    byte[] data = "by name".getBytes();
+    assertThat(echoRoundTrip(ports.get(fs.get(0)).getPort(), data)).isEqualTo(data);
+    for (Forward refused : fs.subList(1, 2)) {
+      long t0 = System.nanoTime();
+      try (Socket s = connect(ports.get(refused).getPort())) {
+        assertThatThrownBy(() -> s.getInputStream().read())
+            .isInstanceOf(java.net.SocketException.class);
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+    }
+    // two trusted networks certify a "twin": never a coin toss
+    start(TestNode.credentials(NET, 32, both, Optional.of("twin")), List.of(),
+        StreamSettings.defaults(), root);
+    start(TestNode.credentials(OTHER, 33, TrustPolicy.builder(OTHER.address())
+        .trustNetwork(NET.address()).build(), Optional.of("twin")), List.of(),
+        StreamSettings.defaults(), root);
+    await("the root knows both twins", Duration.ofSeconds(10), () -> root.relay.viewSize() == 8);
+    try (Socket s = connect(ports.get(fs.get(2)).getPort())) {
+      assertThatThrownBy(() -> s.getInputStream().read())
+          .isInstanceOf(java.net.SocketException.class);
+    }
+  }
+
+  @Test
   void portNothingExposes_isResetAtOnce() throws Exception {
     int port = user.forward(gateway, 81);
     long t0 = System.nanoTime();

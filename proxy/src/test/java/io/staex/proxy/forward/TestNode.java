@@ -6,6 +6,7 @@ import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.link.LinkCredentials;
+import io.staex.proxy.names.CertifiedNames;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
 import io.staex.proxy.relay.Relay;
@@ -47,14 +48,20 @@ final class TestNode implements AutoCloseable {
     this.relay = relay;
     this.streams = streams;
     this.services = services;
-    this.forwards = new PortForwards(streams);
+    this.forwards = new PortForwards(streams,
+        new CertifiedNames(relay, creds.policy(), Duration.ofSeconds(3), Clock.systemUTC()));
   }
 
   static LinkCredentials credentials(Identity network, long seed, TrustPolicy policy) {
+    return credentials(network, seed, policy, Optional.empty());
+  }
+
+  static LinkCredentials credentials(
+      Identity network, long seed, TrustPolicy policy, Optional<String> name) {
     SecureRandom random = Seeded.random(seed);
     Identity me = Identity.generate(random);
     Instant now = Instant.now();
-    Certificate cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
+    Certificate cert = Certificate.issue(network, me.address(), name, Set.of(),
         now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
     return new LinkCredentials(me, cert, policy, Clock.systemUTC(), random);
   }

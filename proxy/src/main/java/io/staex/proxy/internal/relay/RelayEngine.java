@@ -24,6 +24,7 @@ import io.staex.routing.Route;
 import io.staex.routing.RoutingCodec;
 import io.staex.routing.RoutingDecodeException;
 import io.staex.routing.RoutingEvent;
+import io.staex.routing.NodeState;
 import io.staex.routing.RoutingMessage;
 import io.staex.routing.RoutingNode;
 import java.time.Clock;
@@ -36,6 +37,8 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -132,6 +135,9 @@ public final class RelayEngine implements LinkListener {
   private boolean sendPausedTold;
 
   private ScheduledFuture<?> timer;
+  /** Lookups waiting for their answer, by id (loop-confined). */
+  private final Map<Long, CompletableFuture<Optional<NodeState>>> lookups = new HashMap<>();
+  private long nextLookupId = 1;
   private Instant timerAt;
   private boolean closed;
 
@@ -702,6 +708,34 @@ public final class RelayEngine implements LinkListener {
     return node.route(address);
   }
 
+  // ---- name lookups
+
+  /**
+   * Looks {@code name} up among the certified names of {@code network}: in this node's view,
+   * else up the tree (the answer is the named node's signed state, verified here). Completes
+   * with empty when the name is not found or no answer came within {@code timeout}. Any thread.
+   */
+  public CompletableFuture<Optional<NodeState>> lookup(
+      Address network, String name, Duration timeout) {
+    CompletableFuture<Optional<NodeState>> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      if (closed) {
+        result.complete(Optional.empty());
+        return;
+      }
+      long id = nextLookupId++;
+      lookups.put(id, result);
+      loop.schedule(() -> {
+        if (lookups.remove(id) != null) {
+          log.debug("lookup of {} in {} timed out after {}", name, network, timeout);
+          result.complete(Optional.empty());
+        }
+      }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      apply(node.lookup(id, network, name, clock.instant()));
+    });
+    return result;
+  }
+
   // ---- routing effects and timer
 
   private void apply(Effects effects) {
@@ -721,6 +755,20 @@ public final class RelayEngine implements LinkListener {
     }
     for (RoutingEvent event : effects.events()) {
       log.debug("{}: {}", node.address(), event);
+      if (event instanceof RoutingEvent.LookupResolved) {
+        RoutingEvent.LookupResolved r = (RoutingEvent.LookupResolved) event;
+        CompletableFuture<Optional<NodeState>> f = lookups.remove(r.id());
+        if (f != null) {
+          f.complete(Optional.of(r.state()));
+        }
+      } else if (event instanceof RoutingEvent.LookupFailed) {
+        RoutingEvent.LookupFailed r = (RoutingEvent.LookupFailed) event;
+        CompletableFuture<Optional<NodeState>> f = lookups.remove(r.id());
+        if (f != null) {
+          log.debug("lookup {} failed: {}", r.id(), r.reason());
+          f.complete(Optional.empty());
+        }
+      }
     }
     reschedule();
   }

@@ -46,6 +46,12 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
   private boolean inputDone;
   private boolean outputDone;
   private boolean resetting;
+  /**
+   * Bytes read before the stream existed (a forward resolving a name): Netty reads once at a
+   * half-close even with AUTO_READ off. Handed to the stream on {@link #bind}.
+   */
+  private ByteBuf early;
+  private static final int MAX_EARLY_BYTES = 256 * 1024;
 
   /**
    * @param onReset told why, when the stream is reset before it ended (to log it once with the
@@ -59,6 +65,17 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
   /** Binds the stream once it exists (the forward opens it after creating this bridge). */
   public void bind(Stream stream) {
     this.stream = stream;
+    if (early != null) {
+      try {
+        stream.write(early);
+      } finally {
+        early.release();
+        early = null;
+      }
+    }
+    if (inputDone) {
+      stream.finish(); // the client half-closed before the stream existed
+    }
   }
 
   // ---- socket → stream ----
@@ -68,8 +85,13 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
     ByteBuf buf = (ByteBuf) msg;
     try {
       if (stream != null) {
-        boolean more = stream.write(buf);
-        ctx.channel().config().setAutoRead(more);
+        setReading(stream.write(buf));
+      } else if (early == null) {
+        early = buf.retainedDuplicate();
+      } else if (early.readableBytes() + buf.readableBytes() > MAX_EARLY_BYTES) {
+        abort();
+      } else {
+        early = io.netty.buffer.Unpooled.wrappedBuffer(early, buf.retain());
       }
     } finally {
       buf.release();
@@ -86,6 +108,14 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
       closeIfDone();
     }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (early != null) {
+      early.release();
+      early = null;
+    }
   }
 
   @Override
@@ -109,7 +139,14 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
 
   @Override
   public void connected(Stream s) {
-    channel.config().setAutoRead(s.wantsInput());
+    setReading(s.wantsInput());
+  }
+
+  /** AUTO_READ on or off, unless the socket's input already ended (nothing left to read). */
+  private void setReading(boolean on) {
+    if (!inputDone && channel.isActive()) {
+      channel.config().setAutoRead(on);
+    }
   }
 
   @Override
@@ -135,7 +172,7 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
   @Override
   public void writable(Stream s) {
     if (s.wantsInput()) {
-      channel.config().setAutoRead(true);
+      setReading(true);
     }
   }
 
