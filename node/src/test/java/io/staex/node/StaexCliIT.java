@@ -169,13 +169,18 @@ class StaexCliIT {
   }
 
   @Test
-  void demo_meetsOverLoopbackAndRefusesTheStranger() throws Exception {
-    Result demo = staex("demo", "--dir", "demo").assertSuccess();
+  void demo_check_fetchesThroughTheNetworkAndRefusesTheStranger() throws Exception {
+    Result demo = staex("demo", "--dir", "demo", "--check", "--port", "0").assertSuccess();
 
     assertThat(demo.stdout())
-        .contains("user got back: echo: hello from the laptop")
-        .containsPattern("stranger -> gateway: refused \\(wrong-network");
-    assertThat(lastLine(staex("cert", "show", "demo/gateway.crt").assertSuccess().stdout())).isEqualTo("valid");
+        .containsPattern("ok: GET http://127.0.0.1:\\d+/ went user -> root -> gateway -> web"
+            + " server and back, end-to-end encrypted: Hello from the camera")
+        .containsPattern("ok: a node of another network \\(\\w{8}…\\) tried to link to the root:"
+            + " refused")
+        .contains("curl http://127.0.0.1:");
+    assertThat(lastLine(staex("cert", "show", "demo/gateway.crt").assertSuccess().stdout()))
+        .isEqualTo("valid");
+    assertThat(dir.resolve("demo/user.sock")).doesNotExist();
   }
 
   @Test

@@ -1,18 +1,17 @@
 package io.staex.node.internal.cli;
 
-import io.staex.crypto.Address;
+import com.sun.net.httpserver.HttpServer;
+import io.staex.conf.NodeConfig;
 import io.staex.crypto.Certificate;
-import io.staex.crypto.Handshake;
-import io.staex.crypto.HandshakeException;
 import io.staex.crypto.Identity;
 import io.staex.crypto.KeyFiles;
-import io.staex.crypto.Purpose;
-import io.staex.crypto.TrustPolicy;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.staex.node.NodeRuntime;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -22,30 +21,50 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /**
- * {@code staex demo}: what works today, end to end on loopback. Until the node (links, relays,
- * SOCKS5, DNS) exists, it creates a network with real key and certificate files and runs the
- * handshake and record layer over a real TCP connection, then shows a foreign node refused.
+ * {@code staex demo}: a small network on loopback, in this one process, made of the real parts:
+ * a root relay, a gateway whose exposed service is a built-in web page (standing in for a
+ * camera's), a user node with a port forward to the gateway's certified name, and a node of
+ * another network that tries to join and is refused. It checks the path end to end, prints the
+ * addresses and commands that work while it runs, and stops on Ctrl-C (or at once with {@code
+ * --check}).
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Create a demo network (keys, certificates) and show two nodes meeting over loopback TCP",
-      "with the Noise IK handshake, and a node of another network refused."
+      "Start a small staex network on loopback: a root relay, a gateway exposing a built-in web",
+      "page, a user node with a port forward to it, and a stranger that is refused. Prints",
+      "commands to try; runs until Ctrl-C."
     })
 final class DemoCommand implements Callable<Integer> {
+  static final String PAGE = "Hello from the camera's web server, behind the staex gateway.\n";
+  private static final Duration READY = Duration.ofSeconds(30);
+
   @Option(names = "--dir", paramLabel = "DIR",
-      description = "Where to write the demo's keys and certificates (default: a new temporary folder).")
+      description = "Where to write keys, certificates and configs (default: a new temporary"
+          + " folder).")
   Path dir;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+      description = "The user node's forward listens on 127.0.0.1:PORT (default: ${DEFAULT-VALUE};"
+          + " a free port if taken).")
+  int port;
+
+  @Option(names = "--check",
+      description = "Start, check the path end to end, print, and stop (exit 1 if it failed).")
+  boolean check;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -53,113 +72,160 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     SecureRandom random = new SecureRandom();
-    Path folder = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("staex-demo-");
+    Path folder = dir != null
+        ? Files.createDirectories(dir).toAbsolutePath()
+        : Files.createTempDirectory("staex-demo-");
     Instant now = Instant.now();
-
     Identity network = Identity.generate(random);
-    Identity gateway = Identity.generate(random);
-    Identity user = Identity.generate(random);
-    Identity strangerNetwork = Identity.generate(random);
-    Identity stranger = Identity.generate(random);
-    Certificate gatewayCert = issue(network, gateway, "gateway", now, random);
-    Certificate userCert = issue(network, user, "laptop", now, random);
-    Certificate strangerCert = issue(strangerNetwork, stranger, "intruder", now, random);
+    Identity strangers = Identity.generate(random);
     KeyFiles.writePrivateKey(folder.resolve("network.key"), network, true);
-    KeyFiles.writePrivateKey(folder.resolve("gateway.key"), gateway, true);
-    KeyFiles.writePrivateKey(folder.resolve("user.key"), user, true);
-    gatewayCert.write(folder.resolve("gateway.crt"), true);
-    userCert.write(folder.resolve("user.crt"), true);
+    String root = node(folder, "root", network, Optional.empty(), now, random);
+    String gateway = node(folder, "gateway", network, Optional.of("camera"), now, random);
+    String user = node(folder, "user", network, Optional.of("laptop"), now, random);
+    String stranger = node(folder, "stranger", strangers, Optional.of("intruder"), now, random);
 
-    out.println("staex demo: a network in " + folder);
-    out.println("  network  " + network.address());
-    out.println("  gateway  " + gateway.address() + "  (gateway.staex)");
-    out.println("  user     " + user.address() + "  (laptop.staex)");
-    out.println();
+    HttpServer web = HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    web.createContext("/", ex -> {
+      byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      ex.sendResponseHeaders(200, body.length);
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write(body);
+      }
+    });
+    web.start();
+    int rootPort = freePort(0);
+    int forwardPort = freePort(port);
+    String rootParent = "parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \""
+        + root + "\" } ]";
+    config(folder, "root", "listen = \"127.0.0.1:" + rootPort + "\"");
+    config(folder, "gateway", rootParent + "\n  services = [ { port = 80, target = \"127.0.0.1:"
+        + web.getAddress().getPort() + "\" } ]");
+    config(folder, "user", rootParent + "\n  forwards = [ { listen = \"127.0.0.1:" + forwardPort
+        + "\", to = \"camera.staex:80\" } ]");
+    config(folder, "stranger", rootParent);
 
-    TrustPolicy policy = TrustPolicy.ofNetwork(network.address());
-    try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-      out.println("gateway listens on " + server.getLocalSocketAddress());
-      CompletableFuture<String> gatewaySide = CompletableFuture.supplyAsync(
-          () -> serve(server, gateway, gatewayCert, policy, random));
-      long start = System.nanoTime();
-      String reply = dial(server.getLocalPort(), user, userCert, gateway.address(), policy, random,
-          "hello from the laptop");
-      long micros = (System.nanoTime() - start) / 1000;
-      out.println("user -> gateway: handshake and one encrypted round trip in " + micros + " µs (cold JVM)");
-      out.println("  gateway saw:   " + gatewaySide.join());
-      out.println("  user got back: " + reply);
+    List<NodeRuntime> nodes = new ArrayList<>();
+    Thread hook = new Thread(() -> closeAll(nodes, web), "RoutineDemoShutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      for (String name : List.of("root", "gateway", "user", "stranger")) {
+        nodes.add(NodeRuntime.start(NodeConfig.load(folder.resolve(name + ".conf")),
+            Clock.systemUTC(), random));
+      }
+      NodeRuntime rootNode = nodes.get(0);
+      NodeRuntime userNode = nodes.get(2);
+      boolean ready = await(() -> rootNode.status().routes().viewSize() >= 3
+          && userNode.status().activeParent().isPresent());
+      out.println("staex demo: a network on loopback, files in " + folder);
+      out.println("  network   " + network.address());
+      out.println("  root      " + root + "  relay, listens on 127.0.0.1:" + rootPort);
+      out.println("  gateway   " + gateway + "  camera.staex, exposes port 80 -> "
+          + "a built-in web page on 127.0.0.1:" + web.getAddress().getPort());
+      out.println("  user      " + user + "  laptop.staex, forwards 127.0.0.1:" + forwardPort
+          + " -> camera.staex:80");
+      out.println();
+      String got = ready ? fetch(forwardPort) : "";
+      boolean ok = got.endsWith(PAGE);
+      out.println(ok
+          ? "ok: GET http://127.0.0.1:" + forwardPort + "/ went user -> root -> gateway -> web"
+              + " server and back, end-to-end encrypted: " + PAGE.strip()
+          : "FAILED: the forward did not answer with the page (" + (ready ? "got: " + got
+              : "the nodes did not link up within " + READY.toSeconds() + " s") + ")");
+      boolean refused = !rootNode.status().links().stream()
+          .anyMatch(l -> l.peer().toString().equals(stranger));
+      out.println((refused ? "ok: " : "FAILED: ") + "a node of another network (" + stranger
+          .substring(0, 8) + "…) tried to link to the root: " + (refused ? "refused" : "admitted"));
+      out.println();
+      out.println("Try, while it runs:");
+      out.println("  curl http://127.0.0.1:" + forwardPort + "/");
+      out.println("  ./staex status -c " + folder.resolve("user.conf"));
+      out.println("  ./staex status -c " + folder.resolve("root.conf") + " --metrics");
+      out.println("  openssl x509 -noout -text -in " + folder.resolve("gateway.crt"));
+      out.flush();
+      if (check) {
+        return ok && refused ? ExitCodes.OK : ExitCodes.FAILURE;
+      }
+      out.println("Ctrl-C stops the demo.");
+      out.flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Signal.handle(new Signal("TERM"), s -> stop.countDown());
+      Signal.handle(new Signal("INT"), s -> stop.countDown());
+      stop.await();
+      return ExitCodes.OK;
+    } finally {
+      closeAll(nodes, web);
+      Runtime.getRuntime().removeShutdownHook(hook);
+    }
+  }
 
-      CompletableFuture<String> refused = CompletableFuture.supplyAsync(
-          () -> serve(server, gateway, gatewayCert, policy, random));
-      try {
-        dial(server.getLocalPort(), stranger, strangerCert, gateway.address(), TrustPolicy.ofNetwork(strangerNetwork.address()), random, "let me in");
+  private static synchronized void closeAll(List<NodeRuntime> nodes, HttpServer web) {
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      nodes.get(i).close();
+    }
+    nodes.clear();
+    web.stop(0);
+  }
+
+  private static boolean await(java.util.function.BooleanSupplier ready)
+      throws InterruptedException {
+    long end = System.nanoTime() + READY.toNanos();
+    while (System.nanoTime() < end) {
+      if (ready.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  /** A plain HTTP/1.0 GET through the forward (as curl would do), retried while names settle. */
+  private static String fetch(int port) throws InterruptedException {
+    String last = "";
+    long end = System.nanoTime() + READY.toNanos();
+    while (System.nanoTime() < end) {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("GET / HTTP/1.0\r\nHost: camera.staex\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        s.shutdownOutput();
+        InputStream in = s.getInputStream();
+        last = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (last.endsWith(PAGE)) {
+          return last;
+        }
       } catch (IOException e) {
-        // the gateway closes the connection without saying why
+        last = e.toString();
       }
-      out.println("stranger -> gateway: " + refused.join());
+      Thread.sleep(200);
     }
-    out.println();
-    out.println("Try:  ./staex cert show " + folder.resolve("gateway.crt"));
-    out.println("      openssl x509 -noout -text -in " + folder.resolve("gateway.crt"));
-    out.println("Links, relays, SOCKS5 and DNS come next; see README.md (Status).");
-    return ExitCodes.OK;
+    return last;
   }
 
-  private static Certificate issue(Identity network, Identity node, String name, Instant now, SecureRandom random) {
-    return Certificate.issue(network, node.address(), Optional.of(name), Set.of(), now.minus(CertCommand.BACKDATE),
-        now.plus(Duration.ofDays(1)), random);
+  /** Key and certificate for one node; returns its address. */
+  private static String node(Path folder, String name, Identity network, Optional<String> cn,
+      Instant now, SecureRandom random) throws Exception {
+    Identity me = Identity.generate(random);
+    KeyFiles.writePrivateKey(folder.resolve(name + ".key"), me, true);
+    Certificate.issue(network, me.address(), cn, Set.of(), now.minus(CertCommand.BACKDATE),
+        now.plus(Duration.ofDays(1)), random).write(folder.resolve(name + ".crt"), true);
+    return me.address().toString();
   }
 
-  /** The gateway's side of one connection: handshake, then echo one record. */
-  private static String serve(ServerSocket server, Identity me, Certificate cert, TrustPolicy policy, SecureRandom random) {
-    try (Socket s = server.accept()) {
-      DataInputStream in = new DataInputStream(s.getInputStream());
-      DataOutputStream out = new DataOutputStream(s.getOutputStream());
-      Handshake hs = Handshake.responder(me, cert, policy, Purpose.SESSION, Clock.systemUTC(), random);
-      try {
-        hs.readMessage(readFrame(in));
-      } catch (HandshakeException e) {
-        hs.destroy();
-        return "refused (" + e.rejection().map(r -> r.label()).orElse(e.reason().name()) + ": " + e.getMessage() + ")";
+  private static void config(Path folder, String name, String body) throws IOException {
+    Files.writeString(folder.resolve(name + ".conf"), "staex {\n  key = " + name + ".key\n"
+        + "  cert = " + name + ".crt\n  " + body + "\n}\n");
+  }
+
+  /** {@code wanted} if it is free on 127.0.0.1 (0: any), else a free port. */
+  private static int freePort(int wanted) throws IOException {
+    try (ServerSocket s = new ServerSocket(wanted, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
       }
-      writeFrame(out, hs.writeMessage(new byte[0]));
-      Handshake.Established session = hs.established();
-      byte[] record = readFrame(in);
-      byte[] text = session.records().opener().open(record, 0, record.length, new byte[0]);
-      byte[] reply = ("echo: " + new String(text, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-      writeFrame(out, session.records().sealer().seal(reply, 0, reply.length, new byte[0]));
-      return "'" + new String(text, StandardCharsets.UTF_8) + "' from " + session.peer().shortText()
-          + " (" + session.peerCertificate().name().orElse("-") + ")";
-    } catch (Exception e) {
-      return "error: " + e;
     }
-  }
-
-  private static String dial(int port, Identity me, Certificate cert, Address gateway, TrustPolicy policy,
-      SecureRandom random, String message) throws Exception {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      DataInputStream in = new DataInputStream(s.getInputStream());
-      DataOutputStream out = new DataOutputStream(s.getOutputStream());
-      Handshake hs = Handshake.initiator(me, cert, gateway, policy, Purpose.SESSION, Clock.systemUTC(), random);
-      writeFrame(out, hs.writeMessage(new byte[0]));
-      hs.readMessage(readFrame(in));
-      Handshake.Established session = hs.established();
-      byte[] text = message.getBytes(StandardCharsets.UTF_8);
-      writeFrame(out, session.records().sealer().seal(text, 0, text.length, new byte[0]));
-      byte[] record = readFrame(in);
-      return new String(session.records().opener().open(record, 0, record.length, new byte[0]), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static void writeFrame(DataOutputStream out, byte[] frame) throws IOException {
-    out.writeShort(frame.length);
-    out.write(frame);
-    out.flush();
-  }
-
-  private static byte[] readFrame(DataInputStream in) throws IOException {
-    byte[] frame = new byte[in.readUnsignedShort()];
-    in.readFully(frame);
-    return frame;
   }
 }
