@@ -20,7 +20,8 @@ final class LeakWatch {
   static {
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     try {
-      Field field = Class.forName("io.netty.buffer.AbstractByteBuf").getDeclaredField("leakDetector");
+      Field field =
+          Class.forName("io.netty.buffer.AbstractByteBuf").getDeclaredField("leakDetector");
       field.setAccessible(true);
       ResourceLeakDetector<?> detector = (ResourceLeakDetector<?>) field.get(null);
       detector.setLeakListener((type, records) -> LEAKS.add(type + "\n" + records));
