@@ -211,6 +211,17 @@ class DnsServerTest {
   }
 
   @Test
+  void staexNamesOfOtherClasses_refused_neverForwarded() throws Exception {
+    try (FakeUpstream upstream = new FakeUpstream()) {
+      start(DnsSettings.defaults(ANY_PORT).withForwarding(List.of(upstream.address())));
+      SimpleResolver resolver = new SimpleResolver(server.localAddress());
+      Message m = resolver.send(Message.newQuery(
+          Record.newRecord(Name.fromString("camera1.staex."), Type.A, DClass.CH)));
+      assertThat(m.getRcode()).isEqualTo(Rcode.REFUSED);
+    }
+  }
+
+  @Test
   void forwardingToDeadUpstream_servfailAfterTimeout() throws Exception {
     InetSocketAddress dead;
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

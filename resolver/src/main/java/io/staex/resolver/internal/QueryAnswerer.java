@@ -82,8 +82,8 @@ public final class QueryAnswerer {
   }
 
   /**
-   * The response to {@code wire} in at most {@code maxSize} bytes over TCP, or over UDP (then
-   * truncated, TC set, to 512 bytes or the query's EDNS payload size), or null to drop it.
+   * The response to {@code wire}, or null to drop it. Over UDP it is truncated (TC set) to 512
+   * bytes, or to the query's EDNS payload size up to 1232; over TCP to 65535.
    */
   public CompletableFuture<byte[]> answer(byte[] wire, boolean udp) {
     if (wire.length < 2 || (wire.length >= 3 && (wire[2] & 0x80) != 0)) {
@@ -123,8 +123,10 @@ public final class QueryAnswerer {
     }
     Record question = query.getQuestion();
     Name name = question.getName();
-    if (name.subdomain(STAEX) && question.getDClass() == DClass.IN) {
-      return staex(query, question);
+    if (name.subdomain(STAEX)) {
+      // Never forwarded, whatever the class: .staex names must not leak onto the Internet.
+      return question.getDClass() == DClass.IN ? staex(query, question)
+          : done(reply(query, Rcode.REFUSED));
     }
     if (question.getType() == Type.PTR && name.subdomain(IN_ADDR_ARPA)) {
       CompletableFuture<Message> reverse = reverse(query, question);
