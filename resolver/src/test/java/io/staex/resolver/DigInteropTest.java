@@ -38,7 +38,8 @@ class DigInteropTest {
         DnsSettings.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     pool = new AddressPool(settings.pool(), settings.poolTtl(), Clock.systemUTC());
     InMemoryNameResolver names =
-        new InMemoryNameResolver().put("camera1", new NameAnswer.Found(camera));
+        new InMemoryNameResolver().put("camera1", new NameAnswer.Found(camera))
+            .put("twice", new NameAnswer.Ambiguous(List.of(Nodes.address(11), Nodes.address(12))));
     server = DnsServer.start(settings, pool, names, group);
   }
 
@@ -70,6 +71,13 @@ class DigInteropTest {
   void unknownName_nxdomain() {
     assertThat(dig("ghost.staex", "A").stdout()).contains("status: NXDOMAIN");
     assertThat(dig("ghost.staex", "A", "+tcp").stdout()).contains("status: NXDOMAIN");
+  }
+
+  @Test
+  void ambiguousName_servfail_withExtendedError() {
+    String out = dig("twice.staex", "A").stdout();
+    assertThat(out).contains("status: SERVFAIL")
+        .contains("ambiguous: twice.staex. is certified by 2 trusted networks");
   }
 
   @Test
