@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.staex.resolver.internal.DnsTransport;
 import io.staex.resolver.internal.Forwarder;
@@ -68,14 +69,14 @@ public final class DnsServer implements AutoCloseable {
     InetSocketAddress listen = settings.listen();
     int attempts = listen.getPort() == 0 ? BIND_ATTEMPTS : 1;
     for (int attempt = 1; ; attempt++) {
-      Channel udp = udpBootstrap.bind(listen).syncUninterruptibly().channel();
+      Channel udp = bind(udpBootstrap.bind(listen), "udp", listen);
       InetSocketAddress bound = (InetSocketAddress) udp.localAddress();
       try {
-        Channel tcp = tcpBootstrap.bind(bound).syncUninterruptibly().channel();
+        Channel tcp = bind(tcpBootstrap.bind(bound), "tcp", bound);
         log.info("dns listening on {} (udp and tcp), pool {}, names outside .staex: {}",
             bound, pool, settings.upstream());
         return new DnsServer(udp, tcp, tcpInitializer);
-      } catch (RuntimeException e) {
+      } catch (ChannelException e) {
         udp.close().syncUninterruptibly();
         if (attempt >= attempts) {
           throw e;
@@ -83,6 +84,22 @@ public final class DnsServer implements AutoCloseable {
         log.debug("tcp port {} taken, trying another: {}", bound.getPort(), e.toString());
       }
     }
+  }
+
+  /**
+   * The bound channel; a failed bind (Netty hands back the checked {@code BindException}
+   * itself) becomes a {@link ChannelException} naming the address.
+   */
+  private static Channel bind(ChannelFuture future, String protocol, InetSocketAddress at) {
+    future.awaitUninterruptibly();
+    if (!future.isSuccess()) {
+      String where = at.getAddress() == null ? at.getHostString()
+          : at.getAddress().getHostAddress();
+      throw new ChannelException("dns.listen: cannot bind " + protocol + " " + where + ":"
+          + at.getPort() + ": "
+          + future.cause().getMessage(), future.cause());
+    }
+    return future.channel();
   }
 
   /** Where the server listens, UDP and TCP; the real port when the settings said 0. */
