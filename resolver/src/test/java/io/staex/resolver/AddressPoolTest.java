@@ -1,0 +1,90 @@
+package io.staex.resolver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.staex.crypto.Address;
+import io.staex.testing.ManualClock;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AddressPoolTest {
+  private static final Duration TTL = Duration.ofHours(1);
+  private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+
+  @Test
+  void sameNode_getsSameAddress_andLookupFindsIt() {
+    AddressPool pool = new AddressPool("127.77.0.0/16", TTL, clock);
+    Address a = Nodes.address(1);
+    Address b = Nodes.address(2);
+    InetAddress ipA = pool.assign(a);
+    assertThat(ipA.getHostAddress()).isEqualTo("127.77.0.1");
+    assertThat(pool.assign(b).getHostAddress()).isEqualTo("127.77.0.2");
+    clock.advance(Duration.ofMinutes(59));
+    assertThat(pool.assign(a)).isEqualTo(ipA);
+    assertThat(pool.lookup(ipA)).contains(a);
+    assertThat(pool.size()).isEqualTo(2);
+  }
+
+  @Test
+  void unusedEntry_isReclaimedAfterTtl() throws Exception {
+    AddressPool pool = new AddressPool("127.77.0.0/16", TTL, clock);
+    Address a = Nodes.address(1);
+    InetAddress ip = pool.assign(a);
+    clock.advance(Duration.ofMinutes(50));
+    assertThat(pool.lookup(ip)).contains(a); // used: the hour starts again
+    clock.advance(Duration.ofMinutes(59));
+    assertThat(pool.peek(ip)).contains(a);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(pool.lookup(ip)).isEmpty();
+    assertThat(pool.size()).isZero();
+    assertThat(pool.assign(a)).isNotEqualTo(ip); // round robin: a fresh address
+  }
+
+  @Test
+  void slash30_hasTwoHosts_thenExhausted_untilOneExpires() throws Exception {
+    AddressPool pool = new AddressPool("10.0.0.0/30", TTL, clock);
+    Set<String> given = new HashSet<>();
+    given.add(pool.assign(Nodes.address(1)).getHostAddress());
+    clock.advance(Duration.ofMinutes(30));
+    given.add(pool.assign(Nodes.address(2)).getHostAddress());
+    assertThat(given).containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+    assertThatThrownBy(() -> pool.assign(Nodes.address(3)))
+        .isInstanceOf(PoolExhaustedException.class)
+        .hasMessage("address pool 10.0.0.0/30 exhausted: 2 nodes in use (dns.pool)");
+    assertThat(pool.lookup(InetAddress.getByName("10.0.0.3"))).isEmpty(); // broadcast
+    assertThat(pool.lookup(InetAddress.getByName("10.0.0.0"))).isEmpty(); // network
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(pool.assign(Nodes.address(3)).getHostAddress()).isEqualTo("10.0.0.1");
+    assertThat(pool.lookup(InetAddress.getByName("10.0.0.2"))).contains(Nodes.address(2));
+  }
+
+  @Test
+  void addressesOutsideThePrefix_findNothing() throws Exception {
+    AddressPool pool = new AddressPool("127.77.0.0/16", TTL, clock);
+    pool.assign(Nodes.address(1));
+    assertThat(pool.lookup(InetAddress.getByName("127.78.0.1"))).isEmpty();
+    assertThat(pool.lookup(InetAddress.getByName("::1"))).isEmpty();
+    assertThat(pool.contains(InetAddress.getByName("127.77.255.255"))).isTrue();
+    assertThat(pool.contains(InetAddress.getByName("127.78.0.0"))).isFalse();
+  }
+
+  @Test
+  void badPrefixes_areRefusedWithWhatIsExpected() {
+    for (String bad : new String[] {"127.77.0.0", "127.77.0.0/31", "127.0.0.0/7",
+        "127.77.0.1/16", "300.0.0.0/16", "127.077.0.0/16", "::1/64", "a.b.c.d/8"}) {
+      assertThatThrownBy(() -> new AddressPool(bad, TTL, clock))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("expected: ");
+    }
+    assertThatThrownBy(() -> new AddressPool("127.77.0.1/16", TTL, clock))
+        .hasMessage("'127.77.0.1/16' has host bits set (expected: 127.77.0.0/16)");
+    assertThatThrownBy(() -> new AddressPool("127.77.0.0/16", Duration.ZERO, clock))
+        .hasMessage("ttl: PT0S (expected: > 0)");
+  }
+}
