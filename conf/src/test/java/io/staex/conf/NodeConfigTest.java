@@ -230,10 +230,47 @@ class NodeConfigTest {
 
   @Test
   void unknownKeyFarFromAnyKnown_listsTheKnownOnes() throws Exception {
-    Path file = write(dir, "node.conf", "staex.socks.password = \"x\"");
+    Path file = write(dir, "node.conf", "staex.socks.frobnicate = \"x\"");
 
     assertThat(only(file)).hasToString(
-        file + ":1: staex.socks.password: unknown key (expected one of: listen)");
+        file + ":1: staex.socks.frobnicate: unknown key (expected one of: listen, username,"
+            + " password, direct)");
+  }
+
+  @Test
+  void socksOnANonLoopbackAddress_needsCredentials() throws Exception {
+    Path open = write(dir, "open.conf", "staex.socks.listen = \"0.0.0.0:1080\"");
+    assertThat(only(open).toString()).startsWith(open + ":1: staex.socks.listen: ")
+        .contains("is not a loopback address, and the proxy has no credentials");
+
+    Path half = write(dir, "half.conf", "staex.socks.username = \"cam\"");
+    assertThat(only(half).toString()).startsWith(half + ":1: staex.socks.username: ")
+        .contains("without its partner");
+
+    Path ok = write(dir, "ok.conf", "staex.socks { listen = \"0.0.0.0:1080\", username = u,"
+        + " password = p }\nstaex.key = k\nstaex.cert = c");
+    NodeConfig config = NodeConfig.load(ok);
+    assertThat(config.socks().credentials()).contains(new SocksConfig.Credentials("u", "p"));
+    assertThat(config.socks().credentials().get().toString()).doesNotContain("p]");
+  }
+
+  @Test
+  void dnsSection_poolTtlAndUpstreams() throws Exception {
+    Path bad = write(dir, "bad.conf", "staex.dns.pool = \"127.77.0.1/16\"\n"
+        + "staex.dns.upstreams = [ \"1.1.1.1\" ]");
+    BadConfigException e = catchThrowableOfType(BadConfigException.class,
+        () -> NodeConfig.load(bad));
+    assertThat(e.problems()).extracting(ConfigProblem::key)
+        .containsExactlyInAnyOrder("staex.dns.pool", "staex.dns.upstreams[0]");
+
+    Path ok = write(dir, "ok.conf", "staex.dns { listen = \"127.0.0.1:5353\","
+        + " pool = \"10.9.0.0/24\","
+        + " forward = true, upstreams = [ \"9.9.9.9:53\" ] }\nstaex.key = k\nstaex.cert = c");
+    DnsConfig dns = NodeConfig.load(ok).dns();
+    assertThat(dns.pool()).isEqualTo("10.9.0.0/24");
+    assertThat(dns.forward()).isTrue();
+    assertThat(dns.upstreams()).containsExactly(HostPort.parse("9.9.9.9:53"));
+    assertThat(dns.answerTtl()).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test

@@ -85,8 +85,8 @@ public final class NodeConfigReader {
     Optional<Path> forwardsDir = optionalPath(staex, "forwards-dir", "a folder, or \"\"");
     RoutingSettings routing = section(staex, "routing", Schema.ROUTING, this::routing);
     Limits limits = section(staex, "limits", Schema.LIMITS, this::limits);
-    Optional<HostPort> socks = section(staex, "socks", Schema.SOCKS, this::optionalListen);
-    Optional<HostPort> dns = section(staex, "dns", Schema.DNS, this::optionalListen);
+    SocksConfig socks = section(staex, "socks", Schema.SOCKS, this::socks);
+    DnsConfig dns = section(staex, "dns", Schema.DNS, this::dns);
     Optional<Path> socket =
         section(staex, "control", Schema.CONTROL, s -> optionalPath(s, "socket", "a path or \"\""));
     if (!values.problems().isEmpty()) {
@@ -94,7 +94,7 @@ public final class NodeConfigReader {
     }
     return new NodeConfig(
         key, cert, trust, listen, parents, services, forwards, forwardsDir, routing, limits,
-        new SocksConfig(socks), new DnsConfig(dns),
+        socks, dns,
         new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))));
   }
 
@@ -320,6 +320,53 @@ public final class NodeConfigReader {
       }
     }
     return fields;
+  }
+
+  private SocksConfig socks(Section section) {
+    Optional<HostPort> listen = optionalListen(section);
+    Setting user = section.require("username", "a username, or \"\" for none");
+    Setting pass = section.require("password", "a password, or \"\" for none");
+    Setting direct = section.require("direct", "true or false");
+    String u = user == null ? null : values.string(user, "a username, or \"\" for none");
+    String p = pass == null ? null : values.string(pass, "a password, or \"\" for none");
+    Boolean d = direct == null ? null : values.bool(direct);
+    if (anyNull(listen, u, p, d)) {
+      return null;
+    }
+    if (u.isEmpty() != p.isEmpty()) {
+      values.invalid(u.isEmpty() ? pass : user, "is given without its partner (expected: both"
+          + " socks.username and socks.password, or neither)");
+      return null;
+    }
+    Optional<SocksConfig.Credentials> credentials = u.isEmpty()
+        ? Optional.empty() : Optional.of(new SocksConfig.Credentials(u, p));
+    if (listen.isPresent() && credentials.isEmpty() && !Hosts.isLoopback(listen.get().host())) {
+      values.invalid(section.require("listen", ""), "is not a loopback address, and the proxy"
+          + " has no credentials (expected: a loopback address such as 127.0.0.1:1080, or"
+          + " socks.username and socks.password)");
+      return null;
+    }
+    return new SocksConfig(listen, credentials, d);
+  }
+
+  private DnsConfig dns(Section section) {
+    Optional<HostPort> listen = optionalListen(section);
+    Setting pool = section.require("pool", "an IPv4 range such as 127.77.0.0/16");
+    String cidr = pool == null ? null
+        : values.parse(pool, "an IPv4 range", "an IPv4 range such as 127.77.0.0/16", c -> {
+          Hosts.checkIpv4Range(c);
+          return c;
+        });
+    Setting ttl = section.require("answer-ttl", "a duration");
+    Duration answerTtl = ttl == null ? null : values.duration(ttl);
+    Setting forward = section.require("forward", "true or false");
+    Boolean fwd = forward == null ? null : values.bool(forward);
+    Setting ups = section.require("upstreams", "a list of host:port");
+    List<HostPort> upstreams = ups == null ? null : values.hostPorts(ups);
+    if (anyNull(listen, cidr, answerTtl, fwd, upstreams)) {
+      return null;
+    }
+    return new DnsConfig(listen, cidr, answerTtl, fwd, upstreams);
   }
 
   private static boolean anyNull(Object... read) {

@@ -167,6 +167,31 @@ public final class Values {
     }
   }
 
+  /** true or false, or null. */
+  public Boolean bool(Setting s) {
+    if (s.value().valueType() != ConfigValueType.BOOLEAN) {
+      wrongType(s, "true or false");
+      return null;
+    }
+    return (Boolean) s.value().unwrapped();
+  }
+
+  /** A list of host:port, or null if any is wrong. */
+  public List<HostPort> hostPorts(Setting s) {
+    List<Setting> items = list(s, "a list of host:port");
+    if (items == null) {
+      return null;
+    }
+    List<HostPort> out = new ArrayList<>();
+    boolean ok = true;
+    for (Setting item : items) {
+      HostPort hp = hostPort(item);
+      ok &= hp != null;
+      out.add(hp);
+    }
+    return ok ? out : null;
+  }
+
   /** A host:port, or null. */
   public HostPort hostPort(Setting s) {
     return parse(

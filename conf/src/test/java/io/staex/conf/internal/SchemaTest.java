@@ -22,7 +22,7 @@ class SchemaTest {
 
   @Test
   void nothingClose_noSuggestion() {
-    assertThat(Schema.suggest(Schema.SOCKS, "password")).isEmpty();
+    assertThat(Schema.suggest(Schema.SOCKS, "frobnicate")).isEmpty();
     assertThat(Schema.suggest(Schema.FORWARD_FILE, "listen")).isEmpty();
   }
 
