@@ -3,6 +3,7 @@ package io.staex.node;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.NetUtil;
+import io.staex.conf.DnsConfig;
 import io.staex.conf.ForwardConfig;
 import io.staex.conf.ForwardFile;
 import io.staex.conf.HostPort;
@@ -35,6 +36,12 @@ import io.staex.proxy.link.RedialBackoff;
 import io.staex.proxy.forward.Forward;
 import io.staex.proxy.forward.PortForwards;
 import io.staex.proxy.names.CertifiedNames;
+import io.staex.proxy.names.NameResult;
+import io.staex.resolver.AddressPool;
+import io.staex.resolver.DnsServer;
+import io.staex.resolver.DnsSettings;
+import io.staex.resolver.NameAnswer;
+import io.staex.resolver.NameResolver;
 import io.staex.proxy.relay.Relay;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.service.Service;
@@ -102,6 +109,9 @@ public final class NodeRuntime implements AutoCloseable {
   private Services services;
   private PortForwards portForwards;
   private CertifiedNames names;
+  /** The addresses the DNS resolver gives out; the SOCKS proxy maps them back to nodes. */
+  private AddressPool pool;
+  private DnsServer dns;
   private ForwardsWatcher watcher;
   // Written by the watcher's thread, read by status.
   private volatile Set<ForwardConfig> dirForwards = Set.of();
@@ -220,6 +230,10 @@ public final class NodeRuntime implements AutoCloseable {
     names = new CertifiedNames(relay, policy, limits.handshakeTimeout(), clock);
     portForwards = new PortForwards(streams, names);
     applyForwards(Set.of());
+    pool = new AddressPool(config.dns().pool(), poolTtl(config.dns()), clock);
+    if (config.dns().listen().isPresent()) {
+      dns = startDns(config.dns(), group);
+    }
     if (config.forwardsDir().isPresent()) {
       Path dir = config.forwardsDir().get();
       try {
@@ -255,6 +269,47 @@ public final class NodeRuntime implements AutoCloseable {
             LinkSettings.DEFAULT_WRITE_BUFFER_HIGH))
         .withHandshakesPerSecondPerSource(config.limits().handshakesPerSecondPerSource());
     return Relay.start(group, credentials, settings, clock, streams.sessions());
+  }
+
+  private static Duration poolTtl(DnsConfig c) {
+    Duration tenTtls = c.answerTtl().multipliedBy(10);
+    return tenTtls.compareTo(DnsSettings.DEFAULT_POOL_TTL) > 0
+        ? tenTtls : DnsSettings.DEFAULT_POOL_TTL;
+  }
+
+  private DnsServer startDns(DnsConfig c, EventLoopGroup group) throws NodeStartException {
+    HostPort listen = c.listen().orElseThrow();
+    DnsSettings d = DnsSettings.defaults(new InetSocketAddress(listen.host(), listen.port()));
+    DnsSettings settings = new DnsSettings(d.listen(), c.pool(), c.answerTtl(), poolTtl(c),
+        d.upstream(), d.upstreams(), d.lookupTimeout(), d.maxTcpConnections(),
+        d.tcpIdleTimeout());
+    if (c.forward()) {
+      settings = settings.withForwarding(c.upstreams().stream()
+          .map(u -> new InetSocketAddress(u.host(), u.port())).collect(Collectors.toList()));
+    }
+    NameResolver resolver = name -> names.resolve(name).thenApply(r -> {
+      if (r instanceof NameResult.Found) {
+        return new NameAnswer.Found(((NameResult.Found) r).node());
+      }
+      if (r instanceof NameResult.Ambiguous) {
+        return new NameAnswer.Ambiguous(((NameResult.Ambiguous) r).networks());
+      }
+      return new NameAnswer.NotFound();
+    });
+    try {
+      DnsServer server = DnsServer.start(settings, pool, resolver, group);
+      log.info("dns: answering .staex names on {} (pool {}, outside .staex: {})",
+          server.localAddress(), c.pool(), c.forward() ? "forwarded" : "refused");
+      return server;
+    } catch (RuntimeException e) {
+      throw new NodeStartException(NodeStartException.Reason.LISTEN,
+          "staex.dns.listen: cannot listen on " + listen + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where the DNS resolver answers, once started (empty when {@code dns.listen} is off). */
+  public Optional<InetSocketAddress> dnsAddress() {
+    return Optional.ofNullable(dns).map(DnsServer::localAddress);
   }
 
   private static SessionSettings sessionSettings(Limits limits) {
@@ -430,6 +485,9 @@ public final class NodeRuntime implements AutoCloseable {
     }
     if (watcher != null) {
       watcher.close();
+    }
+    if (dns != null) {
+      dns.close();
     }
     if (portForwards != null) {
       portForwards.close();
