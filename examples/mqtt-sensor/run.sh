@@ -64,8 +64,9 @@ for i in $(seq 1 60); do
 done
 
 cat <<INFO
-Running: Mosquitto on 127.0.0.1:$device_port (the sensor's side), root, gateway, user.
-Logs in $net/*.log. In another terminal, subscribe through the user's forward:
+Running: Mosquitto on 127.0.0.1:$device_port (the sensor's side), root, gateway, user;
+logs in $net/*.log.
+In another terminal, subscribe through the user's forward:
   mosquitto_sub -h 127.0.0.1 -p $forward_port -t sensors/temp -q 1 -C 1
 and publish a reading (as the sensor would, but from the user's side):
   mosquitto_pub -h 127.0.0.1 -p $forward_port -t sensors/temp -q 1 -m 21.5
