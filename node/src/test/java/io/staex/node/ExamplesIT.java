@@ -121,9 +121,15 @@ class ExamplesIT {
         .contains("Video: h264");
     long t1 = System.nanoTime();
 
-    Result viaGst = ExternalTool.run(dir, CLIENT, null, List.of(gst, "rtspsrc",
-        "location=" + url, "protocols=tcp", "!", "decodebin", "!", "fakesink",
-        "num-buffers=50"));
+    List<String> gstCommand = List.of(gst, "rtspsrc", "location=" + url, "protocols=tcp", "!",
+        "decodebin", "!", "fakesink", "num-buffers=50");
+    Result viaGst = ExternalTool.run(dir, CLIENT, null, gstCommand);
+    if (viaGst.exitCode() != 0 && viaGst.describe().contains("Could not send message.")) {
+      // rtspsrc's teardown race (PAUSE after the sink's EOS meets the closing connection):
+      // seen against the camera directly too (1 in 20 with rtph264depay), so once more
+      log.warn("gst-launch-1.0 teardown race, once more:\n{}", viaGst.describe());
+      viaGst = ExternalTool.run(dir, CLIENT, null, gstCommand);
+    }
     viaGst.assertSuccess();
     assertThat(viaGst.stdout()).as(viaGst::describe).contains("Got EOS from element");
     assertThat(staex("status", "-c", "user.conf", "--json").assertSuccess().stdout())
