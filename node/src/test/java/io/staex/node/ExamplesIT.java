@@ -1,0 +1,277 @@
+package io.staex.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.staex.testing.ExternalTool;
+import io.staex.testing.ExternalTool.Result;
+import io.staex.testing.ExternalTool.Started;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scenarios of {@code examples/mqtt-sensor} and {@code examples/rtsp-camera} the way a user
+ * runs them: real {@code staex run} processes (root, a gateway exposing the device, a user with
+ * a port forward to it), the real device software (Mosquitto, GStreamer's RTSP server run by
+ * the example's {@code camera.py}) and real clients (mosquitto_sub/pub, ffmpeg, gst-launch-1.0)
+ * on the user's forwarded port. Ports are free ones, not the examples' defaults.
+ */
+class ExamplesIT {
+  private static final Logger log = LoggerFactory.getLogger(ExamplesIT.class);
+  private static final Duration CONVERGE = Duration.ofSeconds(20);
+  private static final Duration CLIENT = Duration.ofSeconds(30);
+  private static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
+
+  @TempDir Path dir;
+  private Path jar;
+  private Path examples;
+  private final List<Started> running = new ArrayList<>();
+
+  @BeforeEach
+  void findJar() {
+    jar = Path.of(System.getProperty("staex.jar", "target/staex.jar")).toAbsolutePath();
+    examples = Path.of(System.getProperty("staex.examples", "../examples")).toAbsolutePath()
+        .normalize();
+    assertThat(jar).exists();
+  }
+
+  /** Every process a test started (nodes, broker, camera, subscriber) is killed by its PID. */
+  @AfterEach
+  void stopAll() {
+    running.forEach(Started::close);
+  }
+
+  /**
+   * mosquitto_sub (QoS 1) on the user's forward, subscribed before anything is published, gets
+   * exactly the payload mosquitto_pub (QoS 1) publishes on the same forward: both reach the
+   * broker only through user → root → gateway.
+   */
+  @Test
+  void mqttSensor_subscriberGetsWhatIsPublished_throughTheForward() throws Exception {
+    long t0 = System.nanoTime();
+    String mosquitto = mosquitto();
+    String sub = ExternalTool.require("mosquitto_sub", "mosquitto-clients").toString();
+    String pub = ExternalTool.require("mosquitto_pub", "mosquitto-clients").toString();
+    int brokerPort = freePort();
+    // log_type all: the broker logs the SUBACK, so the test knows the subscription is in place
+    Files.writeString(dir.resolve("mosquitto.conf"), "listener " + brokerPort
+        + " 127.0.0.1\nallow_anonymous true\nlog_type all\n");
+    Started broker = start(List.of(mosquitto, "-c", "mosquitto.conf"));
+    awaitListening(brokerPort, broker);
+    int forward = network(brokerPort, 1883);
+
+    String id = UUID.randomUUID().toString();
+    String topic = "sensors/temp/" + id;
+    String payload = "21.5 " + id;
+    String port = Integer.toString(forward);
+    Started subscriber = start(List.of(sub, "-h", "127.0.0.1", "-p", port, "-t", topic,
+        "-q", "1", "-C", "1", "-W", "20", "-i", "sub-" + id));
+    await("the subscription", () -> broker.stderrText().contains("Sending SUBACK to sub-" + id),
+        () -> subscriber.describe() + "\n" + broker.describe());
+    Result published = ExternalTool.run(dir, CLIENT, null, List.of(pub, "-h", "127.0.0.1",
+        "-p", port, "-t", topic, "-q", "1", "-m", payload, "-i", "pub-" + id));
+    published.assertSuccess();
+
+    assertThat(subscriber.process().waitFor(25, TimeUnit.SECONDS)).as(subscriber::describe)
+        .isTrue();
+    assertThat(subscriber.process().exitValue()).as(subscriber::describe).isZero();
+    assertThat(subscriber.stdoutText()).isEqualTo(payload + "\n");
+    assertThat(broker.stderrText()).contains("Received PUBLISH from pub-" + id);
+    log.info("mqtt scenario {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * The example's camera.py (GStreamer's RTSP server, H.264) behind the gateway: ffmpeg with
+   * RTP over the RTSP connection reads 50 frames through the user's forward, and gst-launch-1.0
+   * decodes 50 frames the same way.
+   */
+  @Test
+  void rtspCamera_ffmpegAndGstreamerRead50Frames_throughTheForward() throws Exception {
+    long t0 = System.nanoTime();
+    String ffmpeg = ExternalTool.require("ffmpeg").toString();
+    String gst = ExternalTool.require("gst-launch-1.0", "gstreamer1.0-tools").toString();
+    requireGstRtspServer();
+    int cameraPort = freePort();
+    Started camera = start(List.of(DEBIAN_PYTHON.toString(),
+        examples.resolve("rtsp-camera/camera.py").toString(), Integer.toString(cameraPort)));
+    await("the camera", () -> camera.stdoutText().contains("ready"), camera::describe);
+    int forward = network(cameraPort, 8554);
+    String url = "rtsp://127.0.0.1:" + forward + "/test";
+
+    Result viaFfmpeg = ExternalTool.run(dir, CLIENT, null, List.of(ffmpeg, "-hide_banner",
+        "-nostdin", "-rtsp_transport", "tcp", "-i", url, "-frames:v", "50", "-f", "null", "-"));
+    viaFfmpeg.assertSuccess();
+    assertThat(viaFfmpeg.stderr()).as(viaFfmpeg::describe).containsPattern("frame= *50 ")
+        .contains("Video: h264");
+    long t1 = System.nanoTime();
+
+    List<String> gstCommand = List.of(gst, "rtspsrc", "location=" + url, "protocols=tcp", "!",
+        "decodebin", "!", "fakesink", "num-buffers=50");
+    Result viaGst = ExternalTool.run(dir, CLIENT, null, gstCommand);
+    if (viaGst.exitCode() != 0 && viaGst.describe().contains("Could not send message.")) {
+      // rtspsrc's teardown race (PAUSE after the sink's EOS meets the closing connection):
+      // seen against the camera directly too (1 in 20 with rtph264depay), so once more
+      log.warn("gst-launch-1.0 teardown race, once more:\n{}", viaGst.describe());
+      viaGst = ExternalTool.run(dir, CLIENT, null, gstCommand);
+    }
+    viaGst.assertSuccess();
+    assertThat(viaGst.stdout()).as(viaGst::describe).contains("Got EOS from element");
+    assertThat(staex("status", "-c", "user.conf", "--json").assertSuccess().stdout())
+        .contains("\"sessions\"");
+    log.info("rtsp scenario {} ms (ffmpeg {} ms, gst-launch {} ms)",
+        (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
+        (System.nanoTime() - t1) / 1_000_000);
+  }
+
+  /**
+   * A network key, root, gateway (service {@code servicePort} → 127.0.0.1:{@code devicePort})
+   * and user (a forward on a free port → the gateway's service), all running and connected;
+   * returns the forward's port.
+   */
+  private int network(int devicePort, int servicePort) throws Exception {
+    staex("network", "create", "--out", "network.key").assertSuccess();
+    String root = newNode("root");
+    String gateway = newNode("gateway");
+    newNode("user");
+    int rootPort = freePort();
+    int forward = freePort();
+    String parent = "parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \"" + root
+        + "\" } ]";
+    config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
+    config("gateway", parent + "\n  services = [ { port = " + servicePort
+        + ", target = \"127.0.0.1:" + devicePort + "\" } ]");
+    config("user", parent + "\n  forwards = [ { listen = \"127.0.0.1:" + forward + "\", to = \""
+        + gateway + ".staex:" + servicePort + "\" } ]");
+    run("root");
+    run("gateway");
+    run("user");
+    awaitStatus("root", s -> s.contains("\"viewSize\":3"));
+    awaitStatus("gateway", s -> s.contains("\"activeParent\":\"" + root + "\""));
+    awaitStatus("user", s -> s.contains("\"activeParent\":\"" + root + "\""));
+    return forward;
+  }
+
+  /** Mosquitto is in /usr/sbin, which a non-root PATH may lack. */
+  private static String mosquitto() {
+    Path sbin = Path.of("/usr/sbin/mosquitto");
+    return Files.isExecutable(sbin) ? sbin.toString()
+        : ExternalTool.require("mosquitto").toString();
+  }
+
+  /** camera.py needs Debian's python3 with python3-gi and the RTSP server's introspection. */
+  private void requireGstRtspServer() {
+    Result r = Files.isExecutable(DEBIAN_PYTHON)
+        ? ExternalTool.run(dir, CLIENT, null, List.of(DEBIAN_PYTHON.toString(), "-c",
+            "import gi; gi.require_version('GstRtspServer', '1.0');"
+                + " from gi.repository import GstRtspServer"))
+        : null;
+    if (r != null && r.exitCode() == 0) {
+      return;
+    }
+    String message = "/usr/bin/python3 cannot load GstRtspServer; install it (apt-get install"
+        + " python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-ugly) to run this test;"
+        + " .ci/run does" + (r == null ? "" : "\n" + r.describe());
+    if (ExternalTool.inCi()) {
+      Assertions.fail(message + " (required because CI=true)");
+    }
+    Assumptions.abort(message);
+  }
+
+  /** Keygen and certificate for {@code name}; returns its address. */
+  private String newNode(String name) {
+    String address = staex("keygen", "--out", name + ".key").assertSuccess().stdout().strip();
+    staex("cert", "issue", "--network-key", "network.key", "--node-key", name + ".key",
+        "--name", name, "--out", name + ".crt").assertSuccess();
+    return address;
+  }
+
+  private void config(String name, String body) throws Exception {
+    Files.writeString(dir.resolve(name + ".conf"), "staex {\n  key = " + name + ".key\n  cert = "
+        + name + ".crt\n  routing { keepalive-interval = 500ms, missed-keepalives = 2 }\n  "
+        + body + "\n}\n");
+  }
+
+  private void run(String name) {
+    start(command("run", "-c", name + ".conf"));
+  }
+
+  private Started start(List<String> command) {
+    Started s = ExternalTool.start(dir, command);
+    running.add(s);
+    return s;
+  }
+
+  /** Polls {@code staex status --json} of {@code name} until {@code done} holds; returns it. */
+  private String awaitStatus(String name, Predicate<String> done) throws InterruptedException {
+    long deadline = System.nanoTime() + CONVERGE.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      Result r = staex("status", "-c", name + ".conf", "--json");
+      last = r.describe();
+      if (r.exitCode() == 0 && done.test(r.stdout())) {
+        return r.stdout();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(name + ": status did not get there within " + CONVERGE + "\n" + last);
+  }
+
+  /** Polls {@code done} for {@link #CONVERGE}; fails with {@code describe} if it never holds. */
+  private static void await(String what, java.util.function.BooleanSupplier done,
+      java.util.function.Supplier<String> describe) throws InterruptedException {
+    for (long end = System.nanoTime() + CONVERGE.toNanos(); System.nanoTime() < end; ) {
+      if (done.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(what + " not ready within " + CONVERGE + "\n" + describe.get());
+  }
+
+  /** Waits until something accepts connections on 127.0.0.1:{@code port}. */
+  private static void awaitListening(int port, Started server) throws InterruptedException {
+    await("127.0.0.1:" + port, () -> {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return true;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }, server::describe);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  private Result staex(String... args) {
+    return ExternalTool.run(dir, Duration.ofSeconds(60), null, command(args));
+  }
+}
