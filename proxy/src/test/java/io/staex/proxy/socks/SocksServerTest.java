@@ -240,6 +240,7 @@ class SocksServerTest {
         {"8.8.8.8", 80, 0x02},
         {bad + ".staex", 80, 0x04},
         {"x.gw.staex", 80, 0x04},
+        {Identity.generate(Seeded.random(33)).address().hostName(), 80, 0x04},
     };
     SoftAssertions soft = new SoftAssertions();
     for (Object[] k : cases) {

@@ -13,7 +13,7 @@ import java.util.Locale;
  * What a CONNECT's destination names, decided without I/O:
  *
  * <pre>
- *   &lt;55-char address&gt;.staex   → Node (Address.parse, case-insensitive; a bad one: HOST_UNREACHABLE)
+ *   &lt;address&gt;.staex (55 chars) → Node (Address.parse, any case; bad: HOST_UNREACHABLE)
  *   &lt;name&gt;.staex              → Name (SocksTargets.resolve(domain))
  *   IPv4 / IPv6 literal       → Ip   (SocksTargets.resolve(address): the DNS pool)
  *   any other name            → Refused FORBIDDEN: nothing leaks onto the Internet
