@@ -97,8 +97,15 @@ class SocksServerTest {
   }
 
   @AfterEach
-  void closeServers() {
+  void closeServers() throws InterruptedException {
     servers.forEach(SocksServer::close);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (user.streams.streamCount() != 0 || gateway.streams.streamCount() != 0) {
+      assertThat(System.nanoTime()).as("every SOCKS stream ends at both nodes: %s %s; %s %s",
+          user.streams.streamCount(), user.streams.streams(), gateway.streams.streamCount(),
+          gateway.streams.streams()).isLessThan(end);
+      Thread.sleep(20);
+    }
   }
 
   static InetAddress ipv4(int a, int b, int c, int d) {

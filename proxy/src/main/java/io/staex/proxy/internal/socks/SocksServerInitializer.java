@@ -32,7 +32,7 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
   private final SocksSettings settings;
   private final SocksTargets targets;
   /** Loop-confined: clients between accept and CONNECT. */
-  private final int[] pending = new int[1];
+  private int pending;
   private final LongAdder accepted = new LongAdder();
   private final LongAdder shed = new LongAdder();
 
@@ -44,22 +44,22 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
-    if (pending[0] >= settings.maxPendingHandshakes()) {
+    if (pending >= settings.maxPendingHandshakes()) {
       shed.increment();
       log.debug("SOCKS client {} closed: {} handshakes pending (socks.max-pending-handshakes)",
-          ch.remoteAddress(), pending[0]);
+          ch.remoteAddress(), pending);
       ch.close();
       return;
     }
     accepted.increment();
-    pending[0]++;
+    pending++;
     ch.pipeline().addLast(
         Socks5ServerEncoder.DEFAULT,
         new Socks5Gate(),
         new Socks5InitialRequestDecoder(),
         new SocksAuthHandler(settings.credentials()),
         new SocksConnectHandler(streams, targets),
-        new HandshakeGuard(settings.handshakeTimeout(), () -> pending[0]--));
+        new HandshakeGuard(settings.handshakeTimeout(), () -> pending--));
   }
 
   /** Clients accepted into the handshake since start. */
