@@ -142,10 +142,16 @@ class SocksServerTest {
     return ss;
   }
 
-  /** Test targets: gw.staex is the gateway, twins.staex two nodes, 10.77.0.1 the gateway. */
+  /**
+   * Test targets: gw.staex is the gateway, twins.staex two nodes, slow.staex never answers,
+   * 10.77.0.1 the gateway.
+   */
   static final class Targets implements SocksTargets {
     @Override
     public CompletableFuture<SocksTarget> resolve(String domain) {
+      if (domain.equals("slow.staex")) {
+        return new CompletableFuture<>();
+      }
       return CompletableFuture.supplyAsync(() -> Map.<String, SocksTarget>of(
           "gw.staex", new SocksTarget.Node(gateway.address()),
           "twins.staex", new SocksTarget.Ambiguous())
@@ -278,18 +284,23 @@ class SocksServerTest {
   }
 
   @Test
-  void silentClient_andHalfGreeting_closedAfterTheTimeout_whileARealClientIsServed()
+  void silentClient_halfGreeting_slowName_closedAfterTheTimeout_whileARealClientIsServed()
       throws Exception {
     int port = start(SocksSettings.defaults().withHandshakeTimeout(Duration.ofMillis(800)));
     long t0 = System.nanoTime();
-    try (SocksClient silent = new SocksClient(port); SocksClient half = new SocksClient(port)) {
+    try (SocksClient silent = new SocksClient(port); SocksClient half = new SocksClient(port);
+        SocksClient slow = new SocksClient(port)) {
       half.send(new byte[] {5, 2, 0});
+      slow.send(SocksClient.greeting(0),
+          SocksClient.request(SocksClient.CONNECT, "slow.staex", 80));
+      assertThat(slow.method()).isZero();
       try (SocksClient real = new SocksClient(port)) {
         assertThat(real.connect(gatewayHost(), 7)).isZero();
         assertEchoes(real, "served meanwhile");
       }
       assertThat(silent.closedByServer()).isTrue();
       assertThat(half.closedByServer()).isTrue();
+      assertThat(slow.closedByServer()).isTrue();
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     assertThat(took).isBetween(Duration.ofMillis(700), Duration.ofSeconds(5));
