@@ -223,6 +223,8 @@ public final class Streams implements SessionListener, AutoCloseable {
       case LIMIT -> ResetReason.LIMIT;
       default -> ResetReason.SESSION_ENDED;
     };
+    // The session's streams are counted out here: once per is gone, remove() cannot find them.
+    streamCount -= per.streams.size();
     for (Stream s : new ArrayList<>(per.streams.values())) {
       s.abort(reason, false);
     }

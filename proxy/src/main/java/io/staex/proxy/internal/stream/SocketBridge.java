@@ -33,13 +33,19 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The socket must be registered with AUTO_READ off and ALLOW_HALF_CLOSURE on; this handler turns
- * reading on once the stream is connected.
+ * reading on once the stream is connected. Bytes read before that wait in the stream.
+ *
+ * <p>A {@link ConnectListener} (SOCKS) hears how the connect phase ends before anything else
+ * happens on the socket: it can answer its client first, and a reset before the stream was
+ * connected is left to it (no RST: it sends a reply and closes).
  */
 public final class SocketBridge extends ChannelInboundHandlerAdapter implements StreamHandler {
   private static final Logger log = LoggerFactory.getLogger(SocketBridge.class);
 
   private final Channel channel;
   private final Consumer<ResetReason> onReset;
+  /** Until the stream is connected or reset; then null. */
+  private ConnectListener connectListener;
   /** Loop-confined, as every field: the socket and the stream share one event loop. */
   private Stream stream;
   private ChannelFuture lastWrite;
@@ -60,6 +66,28 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
   public SocketBridge(Channel channel, Consumer<ResetReason> onReset) {
     this.channel = channel;
     this.onReset = onReset;
+  }
+
+  /** How an opened stream's connect phase ends; called on the loop, at most one of them once. */
+  public interface ConnectListener {
+    /** The peer accepted: called before the socket is read or written by the bridge. */
+    void connected(Stream stream);
+
+    /**
+     * The stream was reset before it was connected; the bridge leaves the socket alone, so the
+     * listener must close it.
+     */
+    void refused(Stream stream, ResetReason reason);
+  }
+
+  /**
+   * A bridge whose connect phase {@code listener} hears first.
+   *
+   * @param onReset as in {@link #SocketBridge(Channel, Consumer)}, for resets after connect
+   */
+  public SocketBridge(Channel channel, Consumer<ResetReason> onReset, ConnectListener listener) {
+    this(channel, onReset);
+    this.connectListener = listener;
   }
 
   /** Binds the stream once it exists (the forward opens it after creating this bridge). */
@@ -139,6 +167,14 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
 
   @Override
   public void connected(Stream s) {
+    ConnectListener l = connectListener;
+    if (l != null) {
+      connectListener = null;
+      l.connected(s);
+      if (s.isFinished() || !channel.isOpen()) {
+        return;
+      }
+    }
     setReading(s.wantsInput());
   }
 
@@ -178,6 +214,13 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
 
   @Override
   public void reset(Stream s, ResetReason reason) {
+    ConnectListener l = connectListener;
+    if (l != null) {
+      connectListener = null;
+      resetting = true;
+      l.refused(s, reason);
+      return;
+    }
     onReset.accept(reason);
     abort();
   }

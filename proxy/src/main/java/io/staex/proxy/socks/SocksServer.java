@@ -1,0 +1,81 @@
+package io.staex.proxy.socks;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.staex.proxy.internal.socks.SocksServerInitializer;
+import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.stream.Streams;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A SOCKS5 server (RFC 1928, CONNECT only; RFC 1929 username/password when configured): a port
+ * forward whose target the client chooses. An app set to {@code socks5h://127.0.0.1:1080}
+ * reaches {@code <address>.staex:80}, a certified name ({@code camera1.staex}) or an address
+ * of the DNS resolver's pool; names outside {@code .staex} are refused, so nothing leaks onto
+ * the Internet. Each accepted CONNECT becomes one stream ({@code docs/socks.md}); the reply
+ * waits until the peer accepted the stream and tells the truth when it did not.
+ *
+ * <p>Threading: listens on the stream layer's loop, like {@code PortForwards}; {@link #start}
+ * and {@link #close} block and must not be called on that loop.
+ */
+public final class SocksServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SocksServer.class);
+
+  private final Channel listener;
+  private final SocksServerInitializer initializer;
+
+  private SocksServer(Channel listener, SocksServerInitializer initializer) {
+    this.listener = listener;
+    this.initializer = initializer;
+  }
+
+  /**
+   * Binds {@link SocksSettings#listen()} and serves clients until {@link #close}.
+   *
+   * @throws io.netty.channel.ChannelException or the bind's cause if it cannot listen
+   */
+  public static SocksServer start(Streams streams, SocksSettings settings,
+      SocksTargets targets) {
+    Objects.requireNonNull(streams, "streams");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(targets, "targets");
+    EventLoop loop = streams.loop();
+    SocksServerInitializer init = new SocksServerInitializer(streams, settings, targets);
+    Channel ch = new ServerBootstrap()
+        .group(loop, loop)
+        .channel(LinkTransport.serverChannelType(loop))
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(init)
+        .bind(settings.listen()).syncUninterruptibly().channel();
+    log.info("SOCKS5 listening on {}{}", ch.localAddress(),
+        settings.credentials().isPresent() ? " (username/password)" : "");
+    return new SocksServer(ch, init);
+  }
+
+  /** The address it really listens on (port 0 resolved). */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) listener.localAddress();
+  }
+
+  /** Clients accepted into the handshake since start. */
+  public long accepted() {
+    return initializer.accepted();
+  }
+
+  /** Clients closed at once because {@link SocksSettings#maxPendingHandshakes()} were pending. */
+  public long shed() {
+    return initializer.shed();
+  }
+
+  /** Stops listening; connections already bridged keep their streams. */
+  @Override
+  public void close() {
+    listener.close().syncUninterruptibly();
+  }
+}

@@ -1,0 +1,82 @@
+package io.staex.proxy.socks;
+
+import io.netty.channel.EventLoopGroup;
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.relay.Relay;
+import io.staex.proxy.relay.RelaySettings;
+import io.staex.proxy.service.Service;
+import io.staex.proxy.service.Services;
+import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.stream.StreamSettings;
+import io.staex.proxy.stream.Streams;
+import io.staex.routing.RoutingSettings;
+import io.staex.testing.Seeded;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** A whole data plane in one object, wired as the node program wires it (as forward's). */
+final class SocksNode implements AutoCloseable {
+  static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
+  static final LinkSettings LINKS = new LinkSettings(
+      Duration.ofMillis(500), 6, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
+  static final RedialBackoff QUICK =
+      new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+
+  final Identity identity;
+  final Relay relay;
+  final Streams streams;
+
+  private SocksNode(Identity identity, Relay relay, Streams streams) {
+    this.identity = identity;
+    this.relay = relay;
+    this.streams = streams;
+  }
+
+  static SocksNode start(EventLoopGroup group, Identity network, long seed,
+      List<Service> services, SocksNode... parents) {
+    SecureRandom random = Seeded.random(seed);
+    Identity me = Identity.generate(random);
+    Instant now = Instant.now();
+    Certificate cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
+        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
+    TrustPolicy policy = TrustPolicy.ofNetwork(network.address());
+    var creds = new io.staex.proxy.link.LinkCredentials(me, cert, policy, Clock.systemUTC(),
+        random);
+    List<Relay.Parent> ps = new ArrayList<>();
+    for (SocksNode p : parents) {
+      ps.add(new Relay.Parent(p.address(), p.relay.localAddress()));
+    }
+    var loop = group.next();
+    StreamSettings ss = StreamSettings.defaults();
+    Services table = new Services(loop, network.address(), ss.connectTimeout(), services);
+    Streams streams = new Streams(loop, me, cert, policy, SessionSettings.defaults(), ss,
+        Clock.systemUTC(), random, table);
+    RelaySettings settings = RelaySettings.defaults().withBind(ANY).withMaxLinks(16)
+        .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
+    Relay relay = Relay.start(group, creds, settings, Clock.systemUTC(), streams.sessions());
+    streams.sessions().start(relay);
+    return new SocksNode(me, relay, streams);
+  }
+
+  Address address() {
+    return identity.address();
+  }
+
+  @Override
+  public void close() {
+    streams.close();
+    relay.close();
+  }
+}
