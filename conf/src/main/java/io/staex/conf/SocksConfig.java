@@ -9,11 +9,8 @@ import java.util.Optional;
  * @param listen where it accepts clients; empty when it is off
  * @param credentials the username and password clients must give (RFC 1929); empty: none
  *     (allowed only on a loopback address)
- * @param direct whether names outside {@code .staex} may be connected to directly, outside the
- *     overlay (default false: refused, nothing leaks)
  */
-public record SocksConfig(
-    Optional<HostPort> listen, Optional<Credentials> credentials, boolean direct) {
+public record SocksConfig(Optional<HostPort> listen, Optional<Credentials> credentials) {
 
   /** A SOCKS username and password. {@link #toString()} hides the password. */
   public record Credentials(String username, String password) {
@@ -34,6 +31,6 @@ public record SocksConfig(
   }
 
   public static SocksConfig off() {
-    return new SocksConfig(Optional.empty(), Optional.empty(), false);
+    return new SocksConfig(Optional.empty(), Optional.empty());
   }
 }

@@ -234,7 +234,7 @@ class NodeConfigTest {
 
     assertThat(only(file)).hasToString(
         file + ":1: staex.socks.frobnicate: unknown key (expected one of: listen, username,"
-            + " password, direct)");
+            + " password)");
   }
 
   @Test

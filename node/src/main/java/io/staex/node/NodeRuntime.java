@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.NetUtil;
 import io.staex.conf.DnsConfig;
+import io.staex.conf.SocksConfig;
 import io.staex.conf.ForwardConfig;
 import io.staex.conf.ForwardFile;
 import io.staex.conf.HostPort;
@@ -37,6 +38,10 @@ import io.staex.proxy.forward.Forward;
 import io.staex.proxy.forward.PortForwards;
 import io.staex.proxy.names.CertifiedNames;
 import io.staex.proxy.names.NameResult;
+import io.staex.proxy.socks.SocksServer;
+import io.staex.proxy.socks.SocksSettings;
+import io.staex.proxy.socks.SocksTarget;
+import io.staex.proxy.socks.SocksTargets;
 import io.staex.resolver.AddressPool;
 import io.staex.resolver.DnsServer;
 import io.staex.resolver.DnsSettings;
@@ -68,6 +73,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -112,6 +118,7 @@ public final class NodeRuntime implements AutoCloseable {
   /** The addresses the DNS resolver gives out; the SOCKS proxy maps them back to nodes. */
   private AddressPool pool;
   private DnsServer dns;
+  private SocksServer socks;
   private ForwardsWatcher watcher;
   // Written by the watcher's thread, read by status.
   private volatile Set<ForwardConfig> dirForwards = Set.of();
@@ -234,6 +241,9 @@ public final class NodeRuntime implements AutoCloseable {
     if (config.dns().listen().isPresent()) {
       dns = startDns(config.dns(), group);
     }
+    if (config.socks().listen().isPresent()) {
+      socks = startSocks(config.socks());
+    }
     if (config.forwardsDir().isPresent()) {
       Path dir = config.forwardsDir().get();
       try {
@@ -305,6 +315,45 @@ public final class NodeRuntime implements AutoCloseable {
       throw new NodeStartException(NodeStartException.Reason.LISTEN,
           "staex.dns.listen: cannot listen on " + listen + ": " + e.getMessage(), e);
     }
+  }
+
+  private SocksServer startSocks(SocksConfig c) throws NodeStartException {
+    HostPort listen = c.listen().orElseThrow();
+    SocksSettings settings = SocksSettings.defaults()
+        .withListen(new InetSocketAddress(listen.host(), listen.port()));
+    if (c.credentials().isPresent()) {
+      settings = settings.withCredentials(new SocksSettings.Credentials(
+          c.credentials().get().username(), c.credentials().get().password()));
+    }
+    SocksTargets targets = new SocksTargets() {
+      @Override
+      public CompletableFuture<SocksTarget> resolve(String domain) {
+        String label = domain.substring(0, domain.length() - Address.DOMAIN.length() - 1);
+        return names.resolve(label).thenApply(r -> r instanceof NameResult.Found
+            ? new SocksTarget.Node(((NameResult.Found) r).node())
+            : r instanceof NameResult.Ambiguous ? new SocksTarget.Ambiguous()
+                : new SocksTarget.Unknown());
+      }
+
+      @Override
+      public Optional<Address> resolve(InetAddress address) {
+        return pool.lookup(address);
+      }
+    };
+    try {
+      SocksServer server = SocksServer.start(streams, settings, targets);
+      log.info("socks: SOCKS5 on {}{}", server.localAddress(),
+          c.credentials().isPresent() ? " (username and password required)" : "");
+      return server;
+    } catch (RuntimeException e) {
+      throw new NodeStartException(NodeStartException.Reason.LISTEN,
+          "staex.socks.listen: cannot listen on " + listen + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where the SOCKS5 proxy accepts clients, once started (empty when it is off). */
+  public Optional<InetSocketAddress> socksAddress() {
+    return Optional.ofNullable(socks).map(SocksServer::localAddress);
   }
 
   /** Where the DNS resolver answers, once started (empty when {@code dns.listen} is off). */
@@ -485,6 +534,9 @@ public final class NodeRuntime implements AutoCloseable {
     }
     if (watcher != null) {
       watcher.close();
+    }
+    if (socks != null) {
+      socks.close();
     }
     if (dns != null) {
       dns.close();

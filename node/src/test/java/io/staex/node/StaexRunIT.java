@@ -126,6 +126,8 @@ class StaexRunIT {
       int rootPort = freePort();
       int relayPort = freePort();
       int forwardPort = freePort();
+      int socksPort = freePort();
+      int dnsPort = freePort();
       String rootParent = "{ address = \"127.0.0.1:" + rootPort + "\", key = \"" + root + "\" }";
       config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
       config("relay", "listen = \"127.0.0.1:" + relayPort + "\"\n  parents = [ " + rootParent
@@ -135,7 +137,9 @@ class StaexRunIT {
       config("user", "parents = [ { address = \"127.0.0.1:" + relayPort + "\", key = \""
           + relay + "\" }, " + rootParent + " ]\n  forwards = [ { listen = \"127.0.0.1:"
           + forwardPort + "\", to = \"" + gateway + ".staex:8080\" } ]\n"
-          + "  forwards-dir = \"user.d\"");
+          + "  forwards-dir = \"user.d\"\n"
+          + "  socks.listen = \"127.0.0.1:" + socksPort + "\"\n"
+          + "  dns.listen = \"127.0.0.1:" + dnsPort + "\"");
       Files.createDirectories(dir.resolve("user.d"));
       run("root");
       Started relayNode = run("relay");
@@ -152,6 +156,23 @@ class StaexRunIT {
       assertThat(Files.readAllBytes(out)).isEqualTo(file);
       assertThat(staex("status", "-c", "user.conf").assertSuccess().stdout())
           .contains(gateway.substring(0, 8));
+
+      // the other two doors: SOCKS5 by certified name and by address, and DNS then SOCKS by IP
+      String socks = "127.0.0.1:" + socksPort;
+      curlOk(List.of(curl, "-sS", "--fail", "--max-time", "30", "--socks5-hostname", socks,
+          "-o", out.toString(), "http://gateway.staex:8080/file"), out, file);
+      curlOk(List.of(curl, "-sS", "--fail", "--max-time", "30", "-x", "socks5h://" + socks,
+          "-o", out.toString(), "http://" + gateway + ".staex:8080/file"), out, file);
+      String dig = ExternalTool.require("dig", "dnsutils").toString();
+      Result a = ExternalTool.run(dir, Duration.ofSeconds(30), null, List.of(dig,
+          "@127.0.0.1", "-p", Integer.toString(dnsPort), "gateway.staex", "A", "+short"));
+      String ip = a.assertSuccess().stdout().strip();
+      assertThat(ip).as(a.describe()).startsWith("127.77.");
+      Result byAddress = ExternalTool.run(dir, Duration.ofSeconds(30), null, List.of(dig,
+          "@127.0.0.1", "-p", Integer.toString(dnsPort), gateway + ".staex", "A", "+short"));
+      assertThat(byAddress.assertSuccess().stdout().strip()).isEqualTo(ip);
+      curlOk(List.of(curl, "-sS", "--fail", "--max-time", "30", "--socks5", socks,
+          "-o", out.toString(), "http://" + ip + ":8080/file"), out, file);
 
       relayNode.kill();
       long t0 = System.nanoTime();
@@ -179,6 +200,14 @@ class StaexRunIT {
     } finally {
       http.stop(0);
     }
+  }
+
+  /** Runs {@code curl} once: it must succeed and leave {@code expected} in {@code out}. */
+  private void curlOk(List<String> curl, Path out, byte[] expected) throws Exception {
+    Files.deleteIfExists(out);
+    Result r = ExternalTool.run(dir, Duration.ofSeconds(60), null, curl);
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(Files.readAllBytes(out)).isEqualTo(expected);
   }
 
   /** Runs curl for {@code url} into {@code out} until it succeeds, for {@link #CONVERGE}. */

@@ -326,11 +326,9 @@ public final class NodeConfigReader {
     Optional<HostPort> listen = optionalListen(section);
     Setting user = section.require("username", "a username, or \"\" for none");
     Setting pass = section.require("password", "a password, or \"\" for none");
-    Setting direct = section.require("direct", "true or false");
     String u = user == null ? null : values.string(user, "a username, or \"\" for none");
     String p = pass == null ? null : values.string(pass, "a password, or \"\" for none");
-    Boolean d = direct == null ? null : values.bool(direct);
-    if (anyNull(listen, u, p, d)) {
+    if (anyNull(listen, u, p)) {
       return null;
     }
     if (u.isEmpty() != p.isEmpty()) {
@@ -346,7 +344,7 @@ public final class NodeConfigReader {
           + " socks.username and socks.password)");
       return null;
     }
-    return new SocksConfig(listen, credentials, d);
+    return new SocksConfig(listen, credentials);
   }
 
   private DnsConfig dns(Section section) {

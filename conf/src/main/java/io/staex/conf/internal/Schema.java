@@ -44,7 +44,7 @@ public final class Schema {
         "max-links", "max-sessions", "max-streams-per-session", "max-streams",
         "stream-buffer-bytes", "link-buffer-bytes", "handshakes-per-second-per-source", "idle-timeout",
         "handshake-timeout"));
-    keys.put(SOCKS, List.of("listen", "username", "password", "direct"));
+    keys.put(SOCKS, List.of("listen", "username", "password"));
     keys.put(DNS, List.of("listen", "pool", "answer-ttl", "forward", "upstreams"));
     keys.put(CONTROL, List.of("socket"));
     keys.put(PARENT, List.of("address", "key"));
