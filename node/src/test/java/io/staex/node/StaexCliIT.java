@@ -177,7 +177,9 @@ class StaexCliIT {
             + " server and back, end-to-end encrypted: Hello from the camera")
         .containsPattern("ok: a node of another network \\(\\w{8}…\\) tried to link to the root:"
             + " refused")
-        .contains("curl http://127.0.0.1:");
+        .containsPattern("ok: the same page through SOCKS5 on 127.0.0.1:\\d+ by certified name")
+        .containsPattern("ok: DNS on 127.0.0.1:\\d+ answers camera.staex A 127\\.77\\.")
+        .contains("curl http://127.0.0.1:").contains("curl --socks5-hostname 127.0.0.1:");
     assertThat(lastLine(staex("cert", "show", "demo/gateway.crt").assertSuccess().stdout()))
         .isEqualTo("valid");
     assertThat(dir.resolve("demo/user.sock")).doesNotExist();

@@ -45,8 +45,8 @@ import sun.misc.Signal;
     mixinStandardHelpOptions = true,
     description = {
       "Start a small staex network on loopback: a root relay, a gateway exposing a built-in web",
-      "page, a user node with a port forward to it, and a stranger that is refused. Prints",
-      "commands to try; runs until Ctrl-C."
+      "page, a user node with a port forward, SOCKS5 and DNS, and a stranger that is refused.",
+      "Prints commands to try; runs until Ctrl-C."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String PAGE = "Hello from the camera's web server, behind the staex gateway.\n";
@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
       description = "The user node's forward listens on 127.0.0.1:PORT (default: ${DEFAULT-VALUE};"
-          + " a free port if taken).")
+          + " a free port if taken); SOCKS5 on 1080 and DNS on 5353 likewise. 0: all free ports.")
   int port;
 
   @Option(names = "--check",
@@ -97,13 +97,16 @@ final class DemoCommand implements Callable<Integer> {
     web.start();
     int rootPort = freePort(0);
     int forwardPort = freePort(port);
+    int socksPort = freePort(port == 0 ? 0 : 1080);
+    int dnsPort = freePort(port == 0 ? 0 : 5353);
     String rootParent = "parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \""
         + root + "\" } ]";
     config(folder, "root", "listen = \"127.0.0.1:" + rootPort + "\"");
     config(folder, "gateway", rootParent + "\n  services = [ { port = 80, target = \"127.0.0.1:"
         + web.getAddress().getPort() + "\" } ]");
     config(folder, "user", rootParent + "\n  forwards = [ { listen = \"127.0.0.1:" + forwardPort
-        + "\", to = \"camera.staex:80\" } ]");
+        + "\", to = \"camera.staex:80\" } ]\n  socks.listen = \"127.0.0.1:" + socksPort + "\"\n"
+        + "  dns.listen = \"127.0.0.1:" + dnsPort + "\"");
     config(folder, "stranger", rootParent);
 
     List<NodeRuntime> nodes = new ArrayList<>();
@@ -124,7 +127,8 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  gateway   " + gateway + "  camera.staex, exposes port 80 -> "
           + "a built-in web page on 127.0.0.1:" + web.getAddress().getPort());
       out.println("  user      " + user + "  laptop.staex, forwards 127.0.0.1:" + forwardPort
-          + " -> camera.staex:80");
+          + " -> camera.staex:80, SOCKS5 on 127.0.0.1:" + socksPort + ", DNS on 127.0.0.1:"
+          + dnsPort);
       out.println();
       String got = ready ? fetch(forwardPort) : "";
       boolean ok = got.endsWith(PAGE);
@@ -133,6 +137,18 @@ final class DemoCommand implements Callable<Integer> {
               + " server and back, end-to-end encrypted: " + PAGE.strip()
           : "FAILED: the forward did not answer with the page (" + (ready ? "got: " + got
               : "the nodes did not link up within " + READY.toSeconds() + " s") + ")");
+      String viaSocks = ok ? socksFetch(socksPort, "camera.staex") : "";
+      boolean socksOk = viaSocks.endsWith(PAGE);
+      out.println(socksOk
+          ? "ok: the same page through SOCKS5 on 127.0.0.1:" + socksPort + " by certified name"
+              + " (camera.staex)"
+          : "FAILED: SOCKS5 on 127.0.0.1:" + socksPort + " did not give the page (" + viaSocks
+              + ")");
+      String a = dnsA(dnsPort, "camera.staex");
+      boolean dnsOk = a.startsWith("127.77.");
+      out.println(dnsOk ? "ok: DNS on 127.0.0.1:" + dnsPort + " answers camera.staex A " + a
+          : "FAILED: DNS on 127.0.0.1:" + dnsPort + " answered camera.staex with '" + a + "'");
+      ok &= socksOk && dnsOk;
       boolean refused = !rootNode.status().links().stream()
           .anyMatch(l -> l.peer().toString().equals(stranger));
       out.println((refused ? "ok: " : "FAILED: ") + "a node of another network (" + stranger
@@ -140,6 +156,10 @@ final class DemoCommand implements Callable<Integer> {
       out.println();
       out.println("Try, while it runs:");
       out.println("  curl http://127.0.0.1:" + forwardPort + "/");
+      out.println("  curl --socks5-hostname 127.0.0.1:" + socksPort + " http://camera.staex/");
+      out.println("  curl -x socks5h://127.0.0.1:" + socksPort + " http://" + gateway
+          + ".staex/");
+      out.println("  dig @127.0.0.1 -p " + dnsPort + " camera.staex +short");
       out.println("  ./staex status -c " + folder.resolve("user.conf"));
       out.println("  ./staex status -c " + folder.resolve("root.conf") + " --metrics");
       out.println("  openssl x509 -noout -text -in " + folder.resolve("gateway.crt"));
@@ -201,6 +221,49 @@ final class DemoCommand implements Callable<Integer> {
       Thread.sleep(200);
     }
     return last;
+  }
+
+  /** GET / from {@code host}:80 through the SOCKS5 proxy (CONNECT by domain name). */
+  private static String socksFetch(int socksPort, String host) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), socksPort)) {
+      s.setSoTimeout(10_000);
+      OutputStream o = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      o.write(new byte[] {5, 1, 0}); // version 5, one method: no authentication
+      byte[] method = in.readNBytes(2);
+      byte[] name = host.getBytes(StandardCharsets.US_ASCII);
+      java.io.ByteArrayOutputStream req = new java.io.ByteArrayOutputStream();
+      req.write(new byte[] {5, 1, 0, 3, (byte) name.length});
+      req.write(name);
+      req.write(new byte[] {0, 80});
+      o.write(req.toByteArray());
+      byte[] reply = in.readNBytes(10);
+      if (method.length < 2 || method[1] != 0 || reply.length < 2 || reply[1] != 0) {
+        return "SOCKS reply " + (reply.length > 1 ? reply[1] : -1);
+      }
+      o.write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** The A record the demo's DNS resolver gives for {@code name}, or what went wrong. */
+  private static String dnsA(int dnsPort, String name) {
+    try {
+      org.xbill.DNS.SimpleResolver r = new org.xbill.DNS.SimpleResolver("127.0.0.1");
+      r.setPort(dnsPort);
+      r.setTimeout(Duration.ofSeconds(5));
+      org.xbill.DNS.Message answer = r.send(org.xbill.DNS.Message.newQuery(
+          org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString(name + "."),
+              org.xbill.DNS.Type.A, org.xbill.DNS.DClass.IN)));
+      return answer.getSection(org.xbill.DNS.Section.ANSWER).stream()
+          .filter(rr -> rr instanceof org.xbill.DNS.ARecord)
+          .map(rr -> ((org.xbill.DNS.ARecord) rr).getAddress().getHostAddress())
+          .findFirst().orElse(org.xbill.DNS.Rcode.string(answer.getRcode()));
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   /** Key and certificate for one node; returns its address. */
