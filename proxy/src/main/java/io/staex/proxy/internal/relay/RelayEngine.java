@@ -61,7 +61,7 @@ public final class RelayEngine implements LinkListener {
   private static final int MAX_BATCH = 256;
   /** Frames of one incoming link waiting for the loop beyond which the link is paused. */
   static final long MAX_BACKLOG_BYTES = 512 * 1024;
-  /** How often a send gate held by a writable link with a long queue checks it again. */
+  /** How often a writable outgoing link with a long queue that holds sources is checked again. */
   private static final long RECHECK_MILLIS = 5;
 
   private final EventExecutor loop;
@@ -118,6 +118,8 @@ public final class RelayEngine implements LinkListener {
    */
   /** True while handling a packet from {@link #send}. */
   private boolean local;
+  /** Outgoing links being rechecked by {@link #watch} (loop-confined). */
+  private final Set<Link> watched = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Outgoing links that hold this node's sends. */
   private final Set<Link> heldBy = Collections.newSetFromMap(new IdentityHashMap<>());
   /** {@code !heldBy.isEmpty()}; written on the loop, read by {@link #isSendPaused} anywhere. */
@@ -544,7 +546,7 @@ public final class RelayEngine implements LinkListener {
   private void enqueue(Link link, LinkFrame frame) {
     int size = LinkFrameCodec.encodedSize(frame);
     long queued = pendingBytes.getOrDefault(link, 0L) + link.queuedBytes();
-    if (!link.isWritable() || (local && queued + size > highWater)) {
+    if (!link.isWritable() || queued + size > highWater) {
       pause(link);
     }
     if (queued + size > maxLinkQueueBytes) {
@@ -592,6 +594,7 @@ public final class RelayEngine implements LinkListener {
     if (pausedBy.computeIfAbsent(out, l -> Collections.newSetFromMap(
         new IdentityHashMap<>())).add(source)) {
       gate(source).hold(out);
+      watch(out);
     }
   }
 
@@ -619,25 +622,41 @@ public final class RelayEngine implements LinkListener {
   private void hold(Link out) {
     if (heldBy.add(out)) {
       held = true;
-      if (out.isWritable()) {
-        loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
-      }
+      watch(out);
+    }
+  }
+
+  /**
+   * An outgoing link that holds sources (incoming links, this node's sends) while it is still
+   * writable — over {@link #highWater} counting what was handed to its event loop but not
+   * written yet, which a starved loop lets pile up — has no event to wait for: it is checked
+   * every {@link #RECHECK_MILLIS} until it drained to {@link #lowWater}, went down, or became
+   * unwritable (then {@link #writabilityChanged} releases it).
+   */
+  private void watch(Link out) {
+    if (out.isWritable() && watched.add(out)) {
+      loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
   private void recheck(Link out) {
-    if (closed || !heldBy.contains(out)) {
+    if (closed || (!heldBy.contains(out) && !pausedBy.containsKey(out))) {
+      watched.remove(out);
       return;
     }
     if (!out.isActive()) {
-      release(out);
+      watched.remove(out);
+      resume(out);
     } else if (out.isWritable()) {
       if (pendingBytes.getOrDefault(out, 0L) + out.queuedBytes() <= lowWater) {
-        release(out);
+        watched.remove(out);
+        resume(out);
       } else {
         loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
       }
-    } // else: not writable now, so writabilityChanged will come
+    } else {
+      watched.remove(out); // not writable now, so writabilityChanged will come
+    }
   }
 
   private void release(Link out) {
