@@ -1,7 +1,7 @@
 # Shared by the examples' setup.sh and run.sh (bash; sourced, not run).
 #
-# setup.sh:  example_setup NAME FILES...   with root_port device_port forward_port (and
-#            optionally socks_port dns_port) set: makes net/ with a network key, root, gateway
+# setup.sh:  example_setup NAME FILES...   with root_port device_port forward_port socks_port
+#            dns_port set as the example needs them: makes net/ with a network key, root, gateway
 #            and user keys and certificates (certified names root, gateway, user), and FILES
 #            copied from the example's folder with @ROOT@ @GATEWAY@ @ROOT_PORT@ @DEVICE_PORT@
 #            @FORWARD_PORT@ @SOCKS_PORT@ @DNS_PORT@ filled in; net/ports.sh keeps the ports.
@@ -36,15 +36,15 @@ example_setup() {
   gateway=$("$staex" addr gateway.key)
   user=$("$staex" addr user.key)
   for file in "$@"; do
-    sed -e "s/@ROOT@/$root/g" -e "s/@GATEWAY@/$gateway/g" -e "s/@ROOT_PORT@/$root_port/g" \
-      -e "s/@DEVICE_PORT@/$device_port/g" -e "s/@FORWARD_PORT@/$forward_port/g" \
+    sed -e "s/@ROOT@/$root/g" -e "s/@GATEWAY@/$gateway/g" -e "s/@ROOT_PORT@/${root_port:-}/g" \
+      -e "s/@DEVICE_PORT@/${device_port:-}/g" -e "s/@FORWARD_PORT@/${forward_port:-}/g" \
       -e "s/@SOCKS_PORT@/${socks_port:-}/g" -e "s/@DNS_PORT@/${dns_port:-}/g" \
       "$here/$file" > "$file"
   done
   {
-    echo "root_port=$root_port"
-    echo "device_port=$device_port"
-    echo "forward_port=$forward_port"
+    echo "root_port=${root_port:-}"
+    echo "device_port=${device_port:-}"
+    echo "forward_port=${forward_port:-}"
     echo "socks_port=${socks_port:-}"
     echo "dns_port=${dns_port:-}"
     echo "gateway=$gateway"

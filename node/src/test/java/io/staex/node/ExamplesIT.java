@@ -6,22 +6,17 @@ import io.staex.testing.ExternalTool;
 import io.staex.testing.ExternalTool.Result;
 import io.staex.testing.ExternalTool.Started;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,29 +27,17 @@ import org.slf4j.LoggerFactory;
  * the example's {@code camera.py}) and real clients (mosquitto_sub/pub, ffmpeg, gst-launch-1.0)
  * on the user's forwarded port. Ports are free ones, not the examples' defaults.
  */
-class ExamplesIT {
+class ExamplesIT extends ProcessTestBase {
   private static final Logger log = LoggerFactory.getLogger(ExamplesIT.class);
-  private static final Duration CONVERGE = Duration.ofSeconds(20);
   private static final Duration CLIENT = Duration.ofSeconds(30);
   private static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
 
-  @TempDir Path dir;
-  private Path jar;
   private Path examples;
-  private final List<Started> running = new ArrayList<>();
 
   @BeforeEach
-  void findJar() {
-    jar = Path.of(System.getProperty("staex.jar", "target/staex.jar")).toAbsolutePath();
+  void findExamples() {
     examples = Path.of(System.getProperty("staex.examples", "../examples")).toAbsolutePath()
         .normalize();
-    assertThat(jar).exists();
-  }
-
-  /** Every process a test started (nodes, broker, camera, subscriber) is killed by its PID. */
-  @AfterEach
-  void stopAll() {
-    running.forEach(Started::close);
   }
 
   /**
@@ -193,45 +176,6 @@ class ExamplesIT {
     Assumptions.abort(message);
   }
 
-  /** Keygen and certificate for {@code name}; returns its address. */
-  private String newNode(String name) {
-    String address = staex("keygen", "--out", name + ".key").assertSuccess().stdout().strip();
-    staex("cert", "issue", "--network-key", "network.key", "--node-key", name + ".key",
-        "--name", name, "--out", name + ".crt").assertSuccess();
-    return address;
-  }
-
-  private void config(String name, String body) throws Exception {
-    Files.writeString(dir.resolve(name + ".conf"), "staex {\n  key = " + name + ".key\n  cert = "
-        + name + ".crt\n  routing { keepalive-interval = 500ms, missed-keepalives = 2 }\n  "
-        + body + "\n}\n");
-  }
-
-  private void run(String name) {
-    start(command("run", "-c", name + ".conf"));
-  }
-
-  private Started start(List<String> command) {
-    Started s = ExternalTool.start(dir, command);
-    running.add(s);
-    return s;
-  }
-
-  /** Polls {@code staex status --json} of {@code name} until {@code done} holds; returns it. */
-  private String awaitStatus(String name, Predicate<String> done) throws InterruptedException {
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      Result r = staex("status", "-c", name + ".conf", "--json");
-      last = r.describe();
-      if (r.exitCode() == 0 && done.test(r.stdout())) {
-        return r.stdout();
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(name + ": status did not get there within " + CONVERGE + "\n" + last);
-  }
-
   /** Polls {@code done} for {@link #CONVERGE}; fails with {@code describe} if it never holds. */
   private static void await(String what, java.util.function.BooleanSupplier done,
       java.util.function.Supplier<String> describe) throws InterruptedException {
@@ -253,25 +197,5 @@ class ExamplesIT {
         return false;
       }
     }, server::describe);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private List<String> command(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-jar");
-    cmd.add(jar.toString());
-    cmd.addAll(List.of(args));
-    return cmd;
-  }
-
-  private Result staex(String... args) {
-    return ExternalTool.run(dir, Duration.ofSeconds(60), null, command(args));
   }
 }

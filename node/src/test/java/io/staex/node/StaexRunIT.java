@@ -6,17 +6,11 @@ import io.staex.testing.ExternalTool;
 import io.staex.testing.ExternalTool.Result;
 import io.staex.testing.ExternalTool.Started;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,24 +19,8 @@ import org.slf4j.LoggerFactory;
  * network of three processes (root ← relay ← leaf) made with the CLI, watched through the
  * control sockets, a relay killed, then everything stopped with SIGTERM.
  */
-class StaexRunIT {
+class StaexRunIT extends ProcessTestBase {
   private static final Logger log = LoggerFactory.getLogger(StaexRunIT.class);
-  private static final Duration CONVERGE = Duration.ofSeconds(20);
-
-  @TempDir Path dir;
-  private Path jar;
-  private final List<Started> running = new ArrayList<>();
-
-  @BeforeEach
-  void findJar() {
-    jar = Path.of(System.getProperty("staex.jar", "target/staex.jar")).toAbsolutePath();
-    assertThat(jar).exists();
-  }
-
-  @AfterEach
-  void stopAll() {
-    running.forEach(Started::close);
-  }
 
   @Test
   void threeNodes_statusShowsTheTree_relayKilled_allStopCleanly() throws Exception {
@@ -243,60 +221,5 @@ class StaexRunIT {
     Result r = staex("status", "--socket", "nothing.sock");
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(6);
     assertThat(r.stderr()).contains("no node is running at nothing.sock");
-  }
-
-  /** Keygen and certificate for {@code name}; returns its address. */
-  private String newNode(String name) {
-    String address = staex("keygen", "--out", name + ".key").assertSuccess().stdout().strip();
-    staex("cert", "issue", "--network-key", "network.key", "--node-key", name + ".key",
-        "--name", name, "--out", name + ".crt").assertSuccess();
-    return address;
-  }
-
-  private void config(String name, String body) throws Exception {
-    Files.writeString(dir.resolve(name + ".conf"), "staex {\n  key = " + name + ".key\n  cert = "
-        + name + ".crt\n  routing { keepalive-interval = 500ms, missed-keepalives = 2 }\n  "
-        + body + "\n}\n");
-  }
-
-  private Started run(String name) {
-    Started s = ExternalTool.start(dir, command("run", "-c", name + ".conf"));
-    running.add(s);
-    return s;
-  }
-
-  /** Polls {@code staex status --json} of {@code name} until {@code done} holds; returns it. */
-  private String awaitStatus(String name, Predicate<String> done) throws InterruptedException {
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      Result r = staex("status", "-c", name + ".conf", "--json");
-      last = r.describe();
-      if (r.exitCode() == 0 && done.test(r.stdout())) {
-        return r.stdout();
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(name + ": status did not get there within " + CONVERGE + "\n" + last);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private List<String> command(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-jar");
-    cmd.add(jar.toString());
-    cmd.addAll(List.of(args));
-    return cmd;
-  }
-
-  private Result staex(String... args) {
-    return ExternalTool.run(dir, Duration.ofSeconds(60), null, command(args));
   }
 }
