@@ -2,6 +2,7 @@ package io.staex.resolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.staex.testing.LeakWatch;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.channel.EventLoopGroup;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
-import io.staex.proxy.frame.LeakWatch;
+import io.staex.testing.LeakWatch;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.service.Service;

@@ -2,6 +2,7 @@ package io.staex.proxy.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.staex.testing.LeakWatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.staex.crypto.RecordException;

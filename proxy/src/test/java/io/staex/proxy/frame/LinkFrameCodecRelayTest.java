@@ -7,6 +7,7 @@ import static io.staex.proxy.frame.LinkFrameCodecTest.hops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.staex.testing.LeakWatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.staex.proxy.frame.FrameDecodeException.Reason;

@@ -5,6 +5,7 @@ import static io.staex.proxy.frame.Decoding.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.staex.testing.LeakWatch;
 import io.netty.buffer.ByteBuf;
 import io.staex.proxy.frame.FrameDecodeException.Reason;
 import io.staex.proxy.frame.StreamFrame.Data;

@@ -35,14 +35,14 @@ class LinkBadInputTest {
 
   @BeforeAll
   static void startGroup() {
-    io.staex.proxy.frame.LeakWatch.install();
+    io.staex.testing.LeakWatch.install();
     group = LinkTransport.newEventLoopGroup(1);
   }
 
   @AfterAll
   static void stopGroup() throws InterruptedException {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    io.staex.proxy.frame.LeakWatch.assertNoLeaks();
+    io.staex.testing.LeakWatch.assertNoLeaks();
   }
 
   /** A server with keepalives of {@code settings} and a 300 ms handshake timeout. */

@@ -45,14 +45,14 @@ class LinkTest {
 
   @BeforeAll
   static void startGroup() {
-    io.staex.proxy.frame.LeakWatch.install();
+    io.staex.testing.LeakWatch.install();
     group = LinkTransport.newEventLoopGroup(2);
   }
 
   @AfterAll
   static void stopGroup() throws InterruptedException {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    io.staex.proxy.frame.LeakWatch.assertNoLeaks();
+    io.staex.testing.LeakWatch.assertNoLeaks();
   }
 
   @AfterEach

@@ -86,12 +86,12 @@ class RelaySendGateTest {
 
   @BeforeAll
   static void watchLeaks() {
-    io.staex.proxy.frame.LeakWatch.install();
+    io.staex.testing.LeakWatch.install();
   }
 
   @AfterAll
   static void noLeaks() throws InterruptedException {
-    io.staex.proxy.frame.LeakWatch.assertNoLeaks();
+    io.staex.testing.LeakWatch.assertNoLeaks();
   }
 
   @AfterEach

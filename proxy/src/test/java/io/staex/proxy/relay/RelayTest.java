@@ -100,14 +100,14 @@ class RelayTest {
 
   @BeforeAll
   static void startGroup() {
-    io.staex.proxy.frame.LeakWatch.install();
+    io.staex.testing.LeakWatch.install();
     group = LinkTransport.newEventLoopGroup(4);
   }
 
   @AfterAll
   static void stopGroup() throws InterruptedException {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    io.staex.proxy.frame.LeakWatch.assertNoLeaks();
+    io.staex.testing.LeakWatch.assertNoLeaks();
   }
 
   Node start(LinkCredentials creds, Node... parents) {

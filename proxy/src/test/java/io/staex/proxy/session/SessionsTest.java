@@ -10,7 +10,7 @@ import io.staex.crypto.Identity;
 import io.staex.crypto.Purpose;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.frame.FrameBytes;
-import io.staex.proxy.frame.LeakWatch;
+import io.staex.testing.LeakWatch;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.netty.channel.EventLoopGroup;
 import io.staex.crypto.Address;
 import io.staex.crypto.Identity;
-import io.staex.proxy.frame.LeakWatch;
+import io.staex.testing.LeakWatch;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.service.Service;
 import io.staex.testing.ExternalTool;

@@ -8,7 +8,7 @@ import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.frame.FrameBytes;
-import io.staex.proxy.frame.LeakWatch;
+import io.staex.testing.LeakWatch;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.frame.StreamFrame;

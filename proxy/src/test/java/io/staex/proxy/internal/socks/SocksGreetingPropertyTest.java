@@ -9,7 +9,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
-import io.staex.proxy.frame.LeakWatch;
+import io.staex.testing.LeakWatch;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.socks.SocksSettings;

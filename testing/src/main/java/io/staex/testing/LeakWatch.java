@@ -1,6 +1,4 @@
-package io.staex.proxy.frame;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package io.staex.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -10,19 +8,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The garbage-collection side of leak checking: listens to Netty's buffer leak detector (the
- * build runs tests with {@code -Dio.netty.leakDetection.level=paranoid}, so every buffer is
- * tracked) and lets a test class assert at its end that no buffer was collected unreleased.
- * The reference counts of {@link TrackingAllocator} are the precise check; this one also sees
- * buffers that some code allocated elsewhere.
+ * The garbage-collection side of leak checking, for any module's tests: listens to Netty's
+ * buffer leak detector (set to paranoid here, as the build also does with {@code
+ * -Dio.netty.leakDetection.level=paranoid}, so every buffer is tracked) and lets a test class
+ * assert at its end that no buffer was collected unreleased.
  */
 public final class LeakWatch {
   private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
   static {
-    new TrackingAllocator(false); // sets the paranoid level
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     try {
-      Field field = Class.forName("io.netty.buffer.AbstractByteBuf").getDeclaredField("leakDetector");
+      Field field =
+          Class.forName("io.netty.buffer.AbstractByteBuf").getDeclaredField("leakDetector");
       field.setAccessible(true);
       ResourceLeakDetector<?> detector = (ResourceLeakDetector<?>) field.get(null);
       detector.setLeakListener((type, records) -> LEAKS.add(type + "\n" + records));
@@ -36,9 +34,12 @@ public final class LeakWatch {
   /** Starts listening (class initialisation); call before the buffers to watch are made. */
   public static void install() {}
 
-  /** Collects garbage, lets the detector poll its queue, and asserts it reported nothing. */
+  /** Collects garbage, lets the detector poll its queue, and fails if it reported a leak. */
   public static void assertNoLeaks() throws InterruptedException {
-    assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
+    if (ResourceLeakDetector.getLevel() != ResourceLeakDetector.Level.PARANOID) {
+      throw new AssertionError("leak detection is " + ResourceLeakDetector.getLevel()
+          + " (expected: PARANOID)");
+    }
     for (int i = 0; i < 3; i++) {
       System.gc();
       Thread.sleep(20);
@@ -46,6 +47,8 @@ public final class LeakWatch {
       ByteBuf probe = PooledByteBufAllocator.DEFAULT.heapBuffer(1);
       probe.release();
     }
-    assertThat(LEAKS).as("buffers collected without release").isEmpty();
+    if (!LEAKS.isEmpty()) {
+      throw new AssertionError("buffers collected without release:\n" + String.join("\n", LEAKS));
+    }
   }
 }
