@@ -484,6 +484,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
     return new NodeStatus(identity.address(), certificate.network(), certificate.name(), now,
         Duration.between(started, now), listenAddress().map(NodeRuntime::text),
+        socksAddress().map(NodeRuntime::text), dnsAddress().map(NodeRuntime::text),
         relay.activeParent(), links,
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,

@@ -22,6 +22,8 @@ import java.util.OptionalLong;
  * @param time when the snapshot was taken
  * @param uptime how long the node has run
  * @param listen where children connect; empty: this node takes no children
+ * @param socks where the SOCKS5 proxy accepts clients; empty when it is off
+ * @param dns where the .staex resolver answers; empty when it is off
  * @param activeParent the parent whose link is in use; empty at a root or with no parent up
  * @param links configured parents (up or down) and connected children
  * @param routes what the routing view holds
@@ -39,6 +41,8 @@ public record NodeStatus(
     Instant time,
     Duration uptime,
     Optional<String> listen,
+    Optional<String> socks,
+    Optional<String> dns,
     Optional<Address> activeParent,
     List<LinkStatus> links,
     Routes routes,
@@ -56,6 +60,8 @@ public record NodeStatus(
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(uptime, "uptime");
     Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(socks, "socks");
+    Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(activeParent, "activeParent");
     links = List.copyOf(links);
     Objects.requireNonNull(routes, "routes");

@@ -28,6 +28,8 @@ final class StatusJson {
     j.member("time", s.time().toString());
     j.member("uptimeSeconds", s.uptime().getSeconds());
     j.member("listen", s.listen().orElse(null));
+    j.member("socks", s.socks().orElse(null));
+    j.member("dns", s.dns().orElse(null));
     j.member("activeParent", s.activeParent().map(Address::toString).orElse(null));
 
     j.name("links").beginArray();

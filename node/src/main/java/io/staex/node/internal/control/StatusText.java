@@ -34,6 +34,8 @@ final class StatusText {
     field(out, "network", s.network().toString());
     field(out, "uptime", uptime(s.uptime()));
     field(out, "listen", s.listen().orElse("- (takes no children)"));
+    s.socks().ifPresent(a -> field(out, "socks", a + "  (SOCKS5)"));
+    s.dns().ifPresent(a -> field(out, "dns", a + "  (.staex names, UDP and TCP)"));
     field(out, "parent", s.activeParent().map(Address::toString)
         .orElse(s.links().stream().anyMatch(l -> l.direction() == NodeStatus.Direction.PARENT)
             ? "- (no parent up)" : "- (root)"));

@@ -32,7 +32,8 @@ final class StatusFixture {
   static NodeStatus busy() {
     return new NodeStatus(NODE, NETWORK, Optional.of("gateway"),
         Instant.parse("2026-01-02T03:04:05Z"), Duration.ofSeconds(3725),
-        Optional.of("127.0.0.1:7400"), Optional.of(PARENT),
+        Optional.of("127.0.0.1:7400"), Optional.of("127.0.0.1:1080"),
+        Optional.of("127.0.0.1:5353"), Optional.of(PARENT),
         List.of(
             new NodeStatus.LinkStatus(PARENT, Direction.PARENT, true,
                 Optional.of("root.lan:7400"), OptionalLong.of(1234), OptionalLong.of(99)),
@@ -53,7 +54,8 @@ final class StatusFixture {
   /** A root that just started: nothing but itself. */
   static NodeStatus idle() {
     return new NodeStatus(NODE, NETWORK, Optional.empty(), Instant.parse("2026-01-02T03:04:05Z"),
-        Duration.ofSeconds(5), Optional.empty(), Optional.empty(), List.of(),
+        Duration.ofSeconds(5), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), List.of(),
         new NodeStatus.Routes(1, List.of(NODE)), NodeStatus.RelayStats.of(new RelayCounters()),
         List.of(), List.of(), List.of(), List.of(), List.of());
   }

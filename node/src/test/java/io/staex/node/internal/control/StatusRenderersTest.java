@@ -20,7 +20,9 @@ class StatusRenderersTest {
     assertThat(text).contains("node      " + NODE + "  (gateway.staex)\n")
         .contains("uptime    1h02m05s\n")
         .contains("parent    " + PARENT + "\n")
-        .contains("routes    3\n  " + NODE + "  (this node)\n");
+        .contains("routes    3\n  " + NODE + "  (this node)\n")
+        .contains("socks     127.0.0.1:1080  (SOCKS5)\n")
+        .contains("dns       127.0.0.1:5353  (.staex names, UDP and TCP)\n");
     List<String> linkRows = section(text, "links");
     assertThat(linkRows.get(0)).startsWith("  PEER").contains("DIRECTION").contains("STATE");
     assertThat(linkRows.get(1)).startsWith("  " + PARENT.shortText()).contains("parent")
@@ -50,6 +52,8 @@ class StatusRenderersTest {
   @Test
   void json_everySectionAndEscaping() {
     String json = StatusJson.render(StatusFixture.busy());
+    assertThat(json).contains("\"socks\":\"127.0.0.1:1080\"")
+        .contains("\"dns\":\"127.0.0.1:5353\"");
 
     assertThat(json).startsWith("{\"address\":\"" + NODE + "\"").endsWith("]}")
         .contains("\"activeParent\":\"" + PARENT + "\"")
@@ -69,6 +73,7 @@ class StatusRenderersTest {
   void json_idle_emptySectionsAndNulls() {
     String json = StatusJson.render(StatusFixture.idle());
     assertThat(json).contains("\"name\":null").contains("\"listen\":null")
+        .contains("\"socks\":null").contains("\"dns\":null")
         .contains("\"activeParent\":null").contains("\"links\":[]").contains("\"sessions\":[]")
         .contains("\"streams\":[]").contains("\"forwards\":[]").contains("\"services\":[]")
         .contains("\"lastErrors\":[]");
