@@ -23,7 +23,8 @@
 #                 sparse file per connection (it did 2.1 GB/s direct here, python's http.server
 #                 + curl only 1.7 GB/s, so socat is the one that is not the bottleneck); sink: a
 #                 python3 client that recv_into()s a 256 KiB buffer, checks the byte count and
-#                 times connect → EOF. staex gets one discarded download first (JIT warm-up).
+#                 times connect → EOF. Every system gets one discarded download first (staex:
+#                 the JIT needs seconds; the others: page cache, first-connection costs).
 #   rtt_p50_us, rtt_p99_us   64-byte request/response over one connection (TCP_NODELAY on both
 #                 ends): a python3 echo server and a python3 client, 200 warm-up round trips, then
 #                 2000 timed with time.perf_counter_ns.
@@ -260,9 +261,7 @@ for r in $(seq 0 $max_relays); do systems+=("ssh_$r"); done
 systems+=(staex_1 staex_2)
 for s in "${systems[@]}"; do
   name="${s%_*}_${s##*_}relay"
-  if [[ $s == staex_* ]]; then
-    python3 sink.py "${fwd_bulk[$s]}" "$bytes" >/dev/null # warm-up, discarded
-  fi
+  python3 sink.py "${fwd_bulk[$s]}" "$bytes" >/dev/null # warm-up, discarded (staex: the JIT)
   bulk=$(python3 sink.py "${fwd_bulk[$s]}" "$bytes")
   rtt=$(python3 rtt.py "${fwd_echo[$s]}" "$rtt_n" "$rtt_warm")
   read -r p50 p99 <<<"$rtt"
@@ -276,11 +275,11 @@ mkdir -p "$root/bench/results"
 commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo "+dirty")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 python3 - "$root/bench/results" "$commit" "$(nproc)" "$cpu" "$jdk" "$mib" "$quick" \
-  "$(cut -d' ' -f1-3 /proc/loadavg)" <figures.txt <<'EOF'
+  "$(cut -d' ' -f1-3 /proc/loadavg)" "$work/figures.txt" <<'EOF'
 import json, sys, datetime
-out, commit, nproc, cpu, jdk, mib, quick, load = sys.argv[1:]
+out, commit, nproc, cpu, jdk, mib, quick, load, figures = sys.argv[1:]
 fig = {}
-for line in sys.stdin:
+for line in open(figures):
     k, v = line.split()
     fig[k] = float(v)
 with open(f"{out}/latest.json", "w") as f:
@@ -292,7 +291,7 @@ L = [f"# bench/run.sh{' --quick' if quick == '1' else ''}", "",
      f"- commit: {commit}", f"- machine: {nproc} cpus, {cpu}; load average at the end {load}",
      f"- JDK (staex): {jdk}",
      f"- bulk: one download of {mib} MiB; round trips: 2000 after 200 warm-up, one connection",
-     "- everything on loopback, all systems in this one run; ratios are staex ÷ peer of the same "
+     "- everything on loopback, all systems in this one run, one sample each (no repeated pair yet; the machine is shared, so expect ±30 %); ratios are staex ÷ peer of the same "
      "relay count (for latency, below 1 is better)", ""]
 fmt = lambda v: "–" if v is None else (f"{v:.0f}" if v >= 100 else f"{v:.1f}")
 for key, title, _ in figs:
