@@ -221,6 +221,23 @@ class StreamsTest {
   }
 
   @Test
+  void sessionThatEnds_givesBackItsStreamSlots() throws Exception {
+    start(settings(16, 2), Set.of());
+    send(new StreamFrame.Open(1, 7, 65536), new StreamFrame.Open(3, 7, 65536));
+    assertThat(List.of(next(), next())).containsExactlyInAnyOrder(
+        new StreamFrame.Window(1, WINDOW), new StreamFrame.Window(3, WINDOW));
+    assertThat(node.streamCount()).isEqualTo(2);
+    peer.close(); // the peer goes away: CLOSE CLOSED, the node's streams are aborted
+    long end = System.nanoTime() + 5_000_000_000L;
+    while (node.streamCount() != 0 && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    // a stream lost with its session must not hold a limits.max-streams slot for good
+    assertThat(node.streamCount()).isZero();
+    assertThat(node.streams()).isEmpty();
+  }
+
+  @Test
   void servicesSayWhyTheyRefuse() throws Exception {
     start(settings(16, 16), Set.of(creds(99).me().address()));
     send(new StreamFrame.Open(1, 7, 65536), new StreamFrame.Open(3, 8, 65536),
