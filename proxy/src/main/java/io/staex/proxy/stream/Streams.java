@@ -212,7 +212,7 @@ public final class Streams implements SessionListener, AutoCloseable {
 
   @Override
   public void closed(Session session, SessionEnd why) {
-    PerSession per = bySession.remove(session);
+    PerSession per = bySession.get(session);
     if (per == null) {
       return;
     }
@@ -223,11 +223,11 @@ public final class Streams implements SessionListener, AutoCloseable {
       case LIMIT -> ResetReason.LIMIT;
       default -> ResetReason.SESSION_ENDED;
     };
-    // The session's streams are counted out here: once per is gone, remove() cannot find them.
-    streamCount -= per.streams.size();
+    // Aborted while the session's table is still there, so each one is counted out by remove().
     for (Stream s : new ArrayList<>(per.streams.values())) {
       s.abort(reason, false);
     }
+    bySession.remove(session);
   }
 
   @Override
