@@ -65,8 +65,7 @@ public final class Session {
   private RecordOpener opener;
   private long nextReceiveCounter;
   private long establishedNanos;
-  long lastActivityNanos;
-  /** When a record last came from the peer / last left for it (keepalives). */
+  /** When a record last came from the peer / last left for it (keepalives, idle timeout). */
   long lastReceivedNanos;
   long lastSentNanos;
   private boolean retiring;
@@ -90,7 +89,8 @@ public final class Session {
     this.id = id;
     this.initiator = initiator;
     this.startedNanos = now;
-    this.lastActivityNanos = now;
+    this.lastReceivedNanos = now;
+    this.lastSentNanos = now;
     this.aad = new byte[SessionFrameCodec.HEADER_SIZE];
     aad[0] = (byte) SessionFrameType.RECORD.code();
     for (int i = 0; i < Long.BYTES; i++) {
@@ -215,7 +215,6 @@ public final class Session {
     this.opener = records.opener();
     this.state = State.ESTABLISHED;
     this.establishedNanos = now;
-    this.lastActivityNanos = now;
     this.lastReceivedNanos = now;
     this.lastSentNanos = now;
     this.handshake = null;
@@ -260,7 +259,6 @@ public final class Session {
     nextReceiveCounter++;
     recordsReceived++;
     bytesReceived += bytes.length;
-    lastActivityNanos = now;
     lastReceivedNanos = now;
     return plain;
   }
@@ -326,8 +324,7 @@ public final class Session {
     sealer.seal(packet, plainOff, size, aad, packet, header);
     recordsSent++;
     bytesSent += packet.length - header;
-    lastActivityNanos = owner.nanos();
-    lastSentNanos = lastActivityNanos;
+    lastSentNanos = owner.nanos();
     owner.sendPacket(this, FrameBytes.copyOf(packet));
   }
 

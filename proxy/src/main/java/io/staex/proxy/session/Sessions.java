@@ -433,7 +433,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
             close(s, SessionEnd.TIMEOUT, CloseReason.CLOSED);
           } else if (s.openStreams() > 0 && now - s.lastSentNanos >= keepalive) {
             s.sendKeepalive();
-          } else if (s.openStreams() == 0 && now - s.lastActivityNanos >= idle) {
+          } else if (s.openStreams() == 0
+              && now - Math.max(s.lastReceivedNanos, s.lastSentNanos) >= idle) {
             log.debug("session {} idle", s);
             close(s, SessionEnd.IDLE, CloseReason.CLOSED);
           } else if (!s.isRetiring() && now - s.establishedNanos() >= rekey) {
