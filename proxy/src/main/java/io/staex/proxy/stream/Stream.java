@@ -1,6 +1,7 @@
 package io.staex.proxy.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.staex.crypto.Address;
 import io.staex.proxy.frame.FrameBytes;
@@ -41,8 +42,9 @@ public final class Stream {
   private boolean connected;
   private boolean finished;
   private long sendCredit;
+  /** Bytes read but not sent yet (credit or congestion); the head is sent from {@code headOff}. */
   private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
-  private int pendingBytes;
+  private int headOff;
   private boolean finRequested;
   private boolean finSent;
   private boolean finReceived;
@@ -141,15 +143,17 @@ public final class Stream {
    */
   public boolean write(ByteBuf data) {
     layer.assertInLoop();
-    int n = data.readableBytes();
-    if (finished || finRequested || n == 0) {
+    if (finished || finRequested || !data.isReadable()) {
       return wantsInput();
     }
-    byte[] bytes = new byte[n];
-    data.getBytes(data.readerIndex(), bytes);
-    pending.add(bytes);
-    pendingBytes += n;
-    drain();
+    int end = data.writerIndex();
+    // In order: straight from the socket's buffer unless older bytes are still waiting.
+    int sent = pending.isEmpty() ? send(data, data.readerIndex(), end) : data.readerIndex();
+    if (sent < end) {
+      byte[] rest = new byte[end - sent];
+      data.getBytes(sent, rest);
+      pending.add(rest);
+    }
     return wantsInput();
   }
 
@@ -188,7 +192,7 @@ public final class Stream {
 
   /** Whether reading more from the application is welcome now. */
   public boolean wantsInput() {
-    return !finished && connected && !finRequested && pendingBytes == 0 && sendCredit > 0
+    return !finished && connected && !finRequested && pending.isEmpty() && sendCredit > 0
         && !layer.isSendPaused();
   }
 
@@ -279,25 +283,35 @@ public final class Stream {
    * most: the socket is not read again until they left) instead of overrunning its link queue.
    */
   private void drain() {
-    while (!pending.isEmpty() && sendCredit > 0 && !layer.isSendPaused()) {
+    while (!pending.isEmpty()) {
       byte[] head = pending.peek();
-      int n = (int) Math.min(Math.min(head.length, sendCredit), FrameLimits.MAX_STREAM_DATA);
-      session.send(new StreamFrame.Data(id, FrameBytes.copyOf(head, 0, n)));
-      sendCredit -= n;
-      pendingBytes -= n;
-      bytesOut += n;
-      if (n == head.length) {
-        pending.poll();
-      } else {
-        pending.poll();
-        pending.addFirst(java.util.Arrays.copyOfRange(head, n, head.length));
+      headOff = send(Unpooled.wrappedBuffer(head), headOff, head.length);
+      if (headOff < head.length) {
+        break; // out of credit, or congested
       }
+      pending.poll();
+      headOff = 0;
     }
     if (finRequested && !finSent && pending.isEmpty() && (connected || !outgoing)) {
       finSent = true;
       session.send(new StreamFrame.Fin(id));
       maybeDone();
     }
+  }
+
+  /**
+   * Sends {@code buf[index..end)} as DATA frames as far as credit goes and the relay is not
+   * congested; returns where it stopped.
+   */
+  private int send(ByteBuf buf, int index, int end) {
+    while (index < end && sendCredit > 0 && !layer.isSendPaused()) {
+      int n = (int) Math.min(Math.min(end - index, sendCredit), FrameLimits.MAX_STREAM_DATA);
+      session.send(new StreamFrame.Data(id, FrameBytes.copyOf(buf.slice(index, n))));
+      sendCredit -= n;
+      bytesOut += n;
+      index += n;
+    }
+    return index;
   }
 
   private void maybeDone() {
@@ -310,7 +324,7 @@ public final class Stream {
     finished = true;
     cancelOpenTimer();
     pending.clear();
-    pendingBytes = 0;
+    headOff = 0;
     layer.remove(this);
   }
 
