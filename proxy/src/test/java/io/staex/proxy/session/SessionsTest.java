@@ -145,7 +145,12 @@ class SessionsTest {
   }
 
   Peer peer(long seed) {
-    return new Peer(NET, seed, TrustPolicy.ofNetwork(NET.address()), FAST, Clock.systemUTC());
+    return peer(seed, FAST);
+  }
+
+  /** A node of {@link #NET} that trusts its own network only. */
+  Peer peer(long seed, SessionSettings settings) {
+    return new Peer(NET, seed, TrustPolicy.ofNetwork(NET.address()), settings, Clock.systemUTC());
   }
 
   @BeforeAll
@@ -302,7 +307,7 @@ class SessionsTest {
   void handshakesPerSecondPerPeer_limitDropsTheRest() throws Exception {
     SessionSettings two = new SessionSettings(16, 2, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
-    Peer b = new Peer(NET, 22, TrustPolicy.ofNetwork(NET.address()), two, Clock.systemUTC());
+    Peer b = peer(22, two);
     Peer a = peer(23);
     Clock ticking = new Clock() {
       final AtomicLong ms = new AtomicLong(Instant.now().toEpochMilli());
@@ -337,7 +342,7 @@ class SessionsTest {
   void maxSessions_refusesTheNextWithLimit() throws Exception {
     SessionSettings one = new SessionSettings(1, 50, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
-    Peer b = new Peer(NET, 24, TrustPolicy.ofNetwork(NET.address()), one, Clock.systemUTC());
+    Peer b = peer(24, one);
     Peer a = peer(25);
     Peer c = peer(26);
     a.connect(b);
@@ -376,7 +381,7 @@ class SessionsTest {
   void handshakeWithoutAnswer_timesOut() throws Exception {
     SessionSettings quick = new SessionSettings(16, 50, Duration.ofMillis(600),
         Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
-    Peer a = new Peer(NET, 30, TrustPolicy.ofNetwork(NET.address()), quick, Clock.systemUTC());
+    Peer a = peer(30, quick);
     Peer b = peer(31);
     relay = p -> p.type() == SessionFrameType.HELLO ? null : p;
     a.connect(b);
@@ -387,7 +392,7 @@ class SessionsTest {
   void idleSession_isClosedAtBothEnds() throws Exception {
     SessionSettings idle = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
-    Peer a = new Peer(NET, 32, TrustPolicy.ofNetwork(NET.address()), idle, Clock.systemUTC());
+    Peer a = peer(32, idle);
     Peer b = peer(33);
     a.connect(b);
     next(b.established, "established");
@@ -399,7 +404,7 @@ class SessionsTest {
   void sessionWithOpenStreams_isNotIdle_andRekeyedOneClosesAfterItsLastStream() throws Exception {
     SessionSettings s = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024, Duration.ofSeconds(5));
-    Peer a = new Peer(NET, 34, TrustPolicy.ofNetwork(NET.address()), s, Clock.systemUTC());
+    Peer a = peer(34, s);
     Peer b = peer(35);
     Session first = a.connect(b);
     a.onLoop(() -> {
@@ -426,7 +431,7 @@ class SessionsTest {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
         Duration.ofMillis(200));
-    Peer a = new Peer(NET, 40, TrustPolicy.ofNetwork(NET.address()), ka, Clock.systemUTC());
+    Peer a = peer(40, ka);
     Peer b = peer(41);
     Session s = a.connect(b);
     a.onLoop(() -> {
