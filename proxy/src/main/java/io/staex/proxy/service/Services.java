@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -99,48 +100,61 @@ public final class Services implements StreamAcceptor {
       stream.refuse(ResetReason.NOT_ALLOWED);
       return;
     }
-    Bootstrap b = new Bootstrap()
+    InetSocketAddress target = service.target();
+    if (!target.isUnresolved()) {
+      connect(service, target, stream, peer);
+      return;
+    }
+    // A host name is looked up off the loop: a slow resolver must not stall the node's streams.
+    GlobalEventExecutor.INSTANCE.execute(() -> {
+      InetSocketAddress resolved = new InetSocketAddress(target.getHostString(), target.getPort());
+      loop.execute(() -> {
+        if (resolved.isUnresolved()) {
+          log.info("{} for {}: cannot resolve {}", service, peer.node(), target.getHostString());
+          stream.refuse(ResetReason.UNREACHABLE);
+        } else {
+          connect(service, resolved, stream, peer);
+        }
+      });
+    });
+  }
+
+  /** Connects to {@code target} on the loop and joins the socket to {@code stream}. */
+  private void connect(Service service, InetSocketAddress target, Stream stream, Certificate peer) {
+    if (stream.isFinished()) {
+      return; // refused meanwhile (the open timeout)
+    }
+    new Bootstrap()
         .group(loop)
         .channel(LinkTransport.socketChannelType(loop))
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
-    // A host name is looked up here, on the loop (blocking): targets are LAN addresses, usually
-    // literals; a slow resolver would stall this node's streams for that long.
-    InetSocketAddress target = service.target().isUnresolved()
-        ? new InetSocketAddress(service.target().getHostString(), service.target().getPort())
-        : service.target();
-    SocketBridge[] bridge = new SocketBridge[1];
-    b.handler(new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        bridge[0] = new SocketBridge(ch, why -> log.debug("{} for {}: reset {}", service,
-            peer.node().shortText(), why));
-        bridge[0].bind(stream);
-        ch.pipeline().addLast(bridge[0]);
-      }
-    });
-    if (target.isUnresolved()) {
-      log.info("{} for {}: cannot resolve {}", service, peer.node(), target.getHostString());
-      stream.refuse(ResetReason.UNREACHABLE);
-      return;
-    }
-    b.connect(target).addListener((ChannelFutureListener) f -> {
-      if (stream.isFinished()) {
-        f.channel().close();
-        return;
-      }
-      if (f.isSuccess()) {
-        stream.accept(bridge[0]);
-        f.channel().config().setAutoRead(stream.wantsInput());
-        return;
-      }
-      Throwable cause = f.cause();
-      ResetReason why = cause instanceof ConnectTimeoutException ? ResetReason.TIMEOUT
-          : cause instanceof ConnectException ? ResetReason.REFUSED : ResetReason.UNREACHABLE;
-      log.info("{} for {}: {}", service, peer.node().shortText(), cause.getMessage());
-      stream.refuse(why);
-    });
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            SocketBridge bridge = new SocketBridge(ch, why -> log.debug("{} for {}: reset {}",
+                service, peer.node().shortText(), why));
+            bridge.bind(stream);
+            ch.pipeline().addLast(bridge);
+          }
+        })
+        .connect(target).addListener((ChannelFutureListener) f -> {
+          if (stream.isFinished()) {
+            f.channel().close();
+            return;
+          }
+          if (f.isSuccess()) {
+            stream.accept(f.channel().pipeline().get(SocketBridge.class));
+            f.channel().config().setAutoRead(stream.wantsInput());
+            return;
+          }
+          Throwable cause = f.cause();
+          ResetReason why = cause instanceof ConnectTimeoutException ? ResetReason.TIMEOUT
+              : cause instanceof ConnectException ? ResetReason.REFUSED : ResetReason.UNREACHABLE;
+          log.info("{} for {}: {}", service, peer.node().shortText(), cause.getMessage());
+          stream.refuse(why);
+        });
   }
 }

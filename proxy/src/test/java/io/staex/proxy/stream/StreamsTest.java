@@ -110,7 +110,9 @@ class StreamsTest {
     }
     Services services = new Services(loop, NET.address(), Duration.ofSeconds(2), List.of(
         new Service(7, new InetSocketAddress("127.0.0.1", device.getLocalPort()), allow),
-        new Service(9, new InetSocketAddress("127.0.0.1", closedPort), Set.of())));
+        new Service(9, new InetSocketAddress("127.0.0.1", closedPort), Set.of()),
+        new Service(10, InetSocketAddress.createUnresolved("localhost", device.getLocalPort()),
+            Set.of())));
     node = new Streams(loop, n.me(), n.cert(), policy, SessionSettings.defaults(), settings,
         Clock.systemUTC(), Seeded.random(12), services);
     peer = new Sessions(group.next(), p.me(), p.cert(), policy, SessionSettings.defaults(),
@@ -235,6 +237,13 @@ class StreamsTest {
     // a stream lost with its session must not hold a limits.max-streams slot for good
     assertThat(node.streamCount()).isZero();
     assertThat(node.streams()).isEmpty();
+  }
+
+  @Test
+  void serviceTargetByHostName_isResolvedOffTheLoop_andConnected() throws Exception {
+    start(settings(16, 16), Set.of());
+    send(new StreamFrame.Open(1, 10, 65536));
+    assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
   }
 
   @Test
