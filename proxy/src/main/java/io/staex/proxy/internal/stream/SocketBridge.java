@@ -119,7 +119,7 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
       } else if (early.readableBytes() + buf.readableBytes() > MAX_EARLY_BYTES) {
         abort();
       } else {
-        early = io.netty.buffer.Unpooled.wrappedBuffer(early, buf.retain());
+        early = Unpooled.wrappedBuffer(early, buf.retain());
       }
     } finally {
       buf.release();
@@ -188,7 +188,10 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
   @Override
   public void data(Stream s, FrameBytes data) {
     int n = data.size();
-    lastWrite = channel.writeAndFlush(Unpooled.wrappedBuffer(data.toByteArray()));
+    // One copy, straight into the buffer the socket writes from (not array, then heap → direct).
+    ByteBuf out = channel.alloc().ioBuffer(n);
+    data.writeTo(out);
+    lastWrite = channel.writeAndFlush(out);
     lastWrite.addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         s.consumed(n);
