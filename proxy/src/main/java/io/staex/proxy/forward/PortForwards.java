@@ -20,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,6 @@ public final class PortForwards implements AutoCloseable {
   private final EventLoop loop;
   /** The running forwards and their listening channels (written on the calling thread). */
   private final Map<Forward, Channel> running = new LinkedHashMap<>();
-  private final LongAdder accepted = new LongAdder();
 
   /** Forwards to node addresses only; one to a name refuses its connections. */
   public PortForwards(Streams streams) {
@@ -100,7 +98,6 @@ public final class PortForwards implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            accepted.increment();
             SocketBridge bridge = new SocketBridge(ch, why ->
                 log.info("forward {}: connection from {} reset: {}", f, ch.remoteAddress(), why));
             ch.pipeline().addLast(bridge);
@@ -142,11 +139,6 @@ public final class PortForwards implements AutoCloseable {
     Map<Forward, InetSocketAddress> out = new LinkedHashMap<>();
     running.forEach((f, ch) -> out.put(f, (InetSocketAddress) ch.localAddress()));
     return out;
-  }
-
-  /** Connections accepted by all forwards since start. */
-  public long accepted() {
-    return accepted.sum();
   }
 
   /** Closes every listener (streams already accepted go on until the stream layer closes). */
