@@ -34,6 +34,11 @@ public final class RecordLayer {
   public static final int KEY_SIZE = RecordFormat.KEY_SIZE;
   /** Bytes a record adds to its plaintext: counter (8) and tag (16). */
   public static final int OVERHEAD = RecordFormat.OVERHEAD;
+  /**
+   * Bytes of the record's counter, its first field: a record opened in place ({@code out ==
+   * record}, {@code outOff = off + COUNTER_SIZE}) leaves its plaintext where its ciphertext was.
+   */
+  public static final int COUNTER_SIZE = RecordFormat.COUNTER_SIZE;
   /** Largest plaintext per record. */
   public static final int MAX_PLAINTEXT_SIZE = RecordFormat.MAX_PLAINTEXT_SIZE;
   /** Records accepted behind the newest one (out-of-order delivery tolerated). */

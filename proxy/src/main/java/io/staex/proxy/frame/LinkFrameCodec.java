@@ -214,7 +214,17 @@ public final class LinkFrameCodec {
    *     FrameLimits#MAX_LINK_RECORD_PLAINTEXT} bytes; the message names the frame and offset
    */
   public static List<LinkFrame> decodeRecord(ByteBuf plaintext) throws FrameDecodeException {
-    return FrameBatch.decode(plaintext, FrameLimits.MAX_LINK_RECORD_PLAINTEXT, "link record plaintext", LinkFrameCodec::readFrame);
+    return FrameBatch.decode(plaintext, FrameLimits.MAX_LINK_RECORD_PLAINTEXT,
+        "link record plaintext", LinkFrameCodec::readFrame);
+  }
+
+  /**
+   * {@link #decodeRecord(ByteBuf)} without copies: payloads and chunks are views of {@code
+   * plaintext}.
+   */
+  public static List<LinkFrame> decodeRecord(FrameBytes plaintext) throws FrameDecodeException {
+    return FrameBatch.decode(plaintext.asReadOnlyBuffer(), FrameLimits.MAX_LINK_RECORD_PLAINTEXT,
+        "link record plaintext", in -> readFrame(in, plaintext));
   }
 
   /**
@@ -236,7 +246,12 @@ public final class LinkFrameCodec {
    * @throws FrameDecodeException if the bytes there are not a whole link frame
    */
   public static LinkFrame readFrame(ByteBuf in) throws FrameDecodeException {
-    FrameReader r = new FrameReader(in, "link frame");
+    return readFrame(in, null);
+  }
+
+  /** {@link #readFrame(ByteBuf)}, with views of {@code source} (null: copies) for bytes. */
+  private static LinkFrame readFrame(ByteBuf in, FrameBytes source) throws FrameDecodeException {
+    FrameReader r = new FrameReader(in, "link frame", source);
     LinkFrameType type = LinkFrameType.fromCode(r.u8("type"));
     r = r.named("link " + type + " frame");
     LinkFrame frame = switch (type) {
@@ -245,7 +260,7 @@ public final class LinkFrameCodec {
       case PACKET -> {
         PacketHeader h = readPacketHeader(r);
         yield new LinkFrame.Packet(h.ttl(), h.flags(), h.destination(), h.source(), h.route(),
-            FrameBytes.readFrom(in, r.take("payload", h.payloadLength()), h.payloadLength()));
+            r.bytes("payload", h.payloadLength()));
       }
       case UNREACHABLE -> readUnreachable(r);
     };
@@ -265,7 +280,7 @@ public final class LinkFrameCodec {
           + FrameLimits.MAX_ROUTING_CHUNK + ")");
     }
     r.checkAtMost("chunk length", length, FrameLimits.MAX_ROUTING_CHUNK);
-    FrameBytes chunk = FrameBytes.readFrom(r.buffer(), r.take("chunk", length), length);
+    FrameBytes chunk = r.bytes("chunk", length);
     return new LinkFrame.Routing((flags & ROUTING_MORE) != 0, chunk);
   }
 

@@ -82,12 +82,22 @@ public final class SessionFrameCodec {
    * @throws FrameDecodeException if the bytes are not exactly one session frame
    */
   public static SessionFrame decode(ByteBuf payload) throws FrameDecodeException {
+    return decode(payload, null);
+  }
+
+  /** {@link #decode(ByteBuf)} without copies: the body is a view of {@code payload}. */
+  public static SessionFrame decode(FrameBytes payload) throws FrameDecodeException {
+    return decode(payload.asReadOnlyBuffer(), payload);
+  }
+
+  private static SessionFrame decode(ByteBuf payload, FrameBytes source)
+      throws FrameDecodeException {
     int size = payload.readableBytes();
     if (size > FrameLimits.MAX_PACKET_PAYLOAD) {
       throw new FrameDecodeException(Reason.LIMIT, "session frame: " + size
           + " bytes (expected: at most " + FrameLimits.MAX_PACKET_PAYLOAD + ")");
     }
-    FrameReader r = new FrameReader(payload, "session frame");
+    FrameReader r = new FrameReader(payload, "session frame", source);
     SessionFrameType type = SessionFrameType.fromCode(r.u8("type"));
     r = r.named("session " + type + " frame");
     long id = r.u64("session id");
@@ -116,6 +126,6 @@ public final class SessionFrameCodec {
       throw r.error(Reason.TRUNCATED, name + " at offset " + r.offset() + ": " + n
           + " bytes (expected: at least " + min + ")");
     }
-    return FrameBytes.readFrom(r.buffer(), r.take(name, n), n);
+    return r.bytes(name, n);
   }
 }

@@ -117,6 +117,31 @@ public final class StreamFrameCodec {
   }
 
   /**
+   * Writes a DATA frame carrying {@code data[index..index+length)} to {@code out}: what {@code
+   * encode(new Data(streamId, FrameBytes.copyOf(data.slice(index, length))), out)} writes,
+   * without the intermediate copy. Indices of {@code data} do not move; the caller keeps both
+   * buffers.
+   *
+   * @throws IllegalArgumentException if {@code length} exceeds {@link
+   *     FrameLimits#MAX_STREAM_DATA} or the id is not a u32
+   */
+  public static void encodeData(long streamId, ByteBuf data, int index, int length, ByteBuf out) {
+    if (streamId < 0 || streamId > StreamFrame.MAX_U32) {
+      throw new IllegalArgumentException("stream id: " + streamId + " (expected: 0~"
+          + StreamFrame.MAX_U32 + ")");
+    }
+    if (length < 0 || length > FrameLimits.MAX_STREAM_DATA) {
+      throw new IllegalArgumentException("data: " + length + " bytes (expected: 0~"
+          + FrameLimits.MAX_STREAM_DATA + ")");
+    }
+    out.ensureWritable(DATA_HEADER_SIZE + length);
+    out.writeByte(StreamFrameType.DATA.code());
+    out.writeInt((int) streamId);
+    out.writeShort(length);
+    out.writeBytes(data, index, length);
+  }
+
+  /**
    * One record's plaintext: {@code frames} back to back in a new buffer from {@code alloc}.
    * Ownership: the caller owns the returned buffer; if this throws, nothing was allocated.
    *
@@ -156,7 +181,14 @@ public final class StreamFrameCodec {
    *     FrameLimits#MAX_SESSION_PLAINTEXT} bytes; the message names the frame and offset
    */
   public static List<StreamFrame> decodeBatch(ByteBuf plaintext) throws FrameDecodeException {
-    return FrameBatch.decode(plaintext, FrameLimits.MAX_SESSION_PLAINTEXT, "stream frame batch", StreamFrameCodec::readFrame);
+    return FrameBatch.decode(plaintext, FrameLimits.MAX_SESSION_PLAINTEXT, "stream frame batch",
+        StreamFrameCodec::readFrame);
+  }
+
+  /** {@link #decodeBatch(ByteBuf)} without copies: data are views of {@code plaintext}. */
+  public static List<StreamFrame> decodeBatch(FrameBytes plaintext) throws FrameDecodeException {
+    return FrameBatch.decode(plaintext.asReadOnlyBuffer(), FrameLimits.MAX_SESSION_PLAINTEXT,
+        "stream frame batch", in -> readFrame(in, plaintext));
   }
 
   /**
@@ -166,7 +198,12 @@ public final class StreamFrameCodec {
    * @throws FrameDecodeException if the bytes there are not a whole stream frame
    */
   public static StreamFrame readFrame(ByteBuf in) throws FrameDecodeException {
-    FrameReader r = new FrameReader(in, "stream frame");
+    return readFrame(in, null);
+  }
+
+  private static StreamFrame readFrame(ByteBuf in, FrameBytes source)
+      throws FrameDecodeException {
+    FrameReader r = new FrameReader(in, "stream frame", source);
     StreamFrameType type = StreamFrameType.fromCode(r.u8("type"));
     r = r.named("stream " + type + " frame");
     StreamFrame frame = switch (type) {
@@ -207,6 +244,6 @@ public final class StreamFrameCodec {
   private static FrameBytes data(FrameReader r, int max) throws FrameDecodeException {
     int length = r.u16("data length");
     r.checkAtMost("data length", length, max);
-    return FrameBytes.readFrom(r.buffer(), r.take("data", length), length);
+    return r.bytes("data", length);
   }
 }

@@ -1,6 +1,7 @@
 package io.staex.proxy.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameDecodeException;
 import io.staex.proxy.frame.FrameDecodeException.Reason;
 
@@ -19,16 +20,27 @@ public final class FrameReader {
   private final String what;
   private final int start;
   private final int end;
+  /** The immutable bytes {@code buf} shows (index i of both is the same byte), or null. */
+  private final FrameBytes source;
   private int index;
 
   /** A reader of the frame {@code what} (e.g. "link frame") at {@code buf}'s reader index. */
   public FrameReader(ByteBuf buf, String what) {
-    this(buf, what, buf.writerIndex());
+    this(buf, what, buf.writerIndex(), null);
   }
 
-  private FrameReader(ByteBuf buf, String what, int end) {
+  /**
+   * A reader whose {@link #bytes} are views of {@code source} instead of copies: {@code buf}
+   * must be {@code source.asReadOnlyBuffer()} (or show the same bytes at the same indices).
+   */
+  public FrameReader(ByteBuf buf, String what, FrameBytes source) {
+    this(buf, what, buf.writerIndex(), source);
+  }
+
+  private FrameReader(ByteBuf buf, String what, int end, FrameBytes source) {
     this.buf = buf;
     this.what = what;
+    this.source = source;
     this.start = buf.readerIndex();
     this.end = end;
     this.index = start;
@@ -36,7 +48,7 @@ public final class FrameReader {
 
   /** Names the frame being read, once its type is known. */
   public FrameReader named(String name) {
-    FrameReader named = new FrameReader(buf, name, end);
+    FrameReader named = new FrameReader(buf, name, end, source);
     named.index = index;
     return named;
   }
@@ -70,6 +82,17 @@ public final class FrameReader {
     int at = index;
     index += n;
     return at;
+  }
+
+  /**
+   * The next {@code n} bytes of {@code field}: a view of the source if this reader has one,
+   * else a copy.
+   *
+   * @throws FrameDecodeException TRUNCATED if fewer than {@code n} bytes are left
+   */
+  public FrameBytes bytes(String field, int n) throws FrameDecodeException {
+    int at = take(field, n);
+    return source != null ? source.slice(at, n) : FrameBytes.readFrom(buf, at, n);
   }
 
   /** Bytes left before the end of the input. */

@@ -72,9 +72,26 @@ public final class Session {
   private int openStreams;
   private SessionEnd end;
 
-  /** Frames waiting for the next flush (or for the handshake to finish). */
-  private final List<StreamFrame> outbox = new ArrayList<>();
-  private int outboxBytes;
+  /** Where a record's plaintext starts: after {@code type | session id | counter}. */
+  private static final int PLAIN_OFF = SessionFrameCodec.HEADER_SIZE + RecordLayer.COUNTER_SIZE;
+  private static final int TAG_SIZE = RecordLayer.OVERHEAD - RecordLayer.COUNTER_SIZE;
+  /** A full record's packet: header, counter, the largest plaintext, tag. */
+  private static final int RECORD_CAPACITY =
+      PLAIN_OFF + FrameLimits.MAX_SESSION_PLAINTEXT + TAG_SIZE;
+  /** A record with less room than this left is sent at once: no DATA worth the header fits. */
+  private static final int FULL_BELOW = StreamFrameCodec.DATA_HEADER_SIZE + 64;
+  /** A sealed record this much smaller than its array is copied out, not kept in it. */
+  private static final int TRIM_ABOVE = 4096;
+
+  /** Frames given while the handshake runs, encoded once it is done. */
+  private final List<StreamFrame> early = new ArrayList<>();
+  private int earlyBytes;
+  /**
+   * The record being filled once established, over an array of {@link #RECORD_CAPACITY}: the
+   * packet header, room for the counter, then frames encoded in place up to the writer index.
+   * Sealed over itself by {@link #flush}; null while nothing waits.
+   */
+  private ByteBuf open;
   private boolean flushScheduled;
 
   private long recordsSent;
@@ -143,18 +160,74 @@ public final class Session {
     if (state == State.CLOSED) {
       return;
     }
-    outbox.add(frame);
-    outboxBytes += StreamFrameCodec.encodedSize(frame);
     if (state == State.HANDSHAKING) {
-      if (outboxBytes > owner.settings().maxQueuedBytes()) {
+      early.add(frame);
+      earlyBytes += StreamFrameCodec.encodedSize(frame);
+      if (earlyBytes > owner.settings().maxQueuedBytes()) {
         owner.close(this, SessionEnd.LIMIT, null);
       }
       return;
     }
-    if (outboxBytes >= FrameLimits.MAX_SESSION_PLAINTEXT) {
-      // A record's worth: hand it to the relay now, so that its congestion signal
-      // (Sessions.isSendPaused) sees it before the stream layer reads more.
-      flush();
+    ByteBuf out = room(StreamFrameCodec.encodedSize(frame));
+    if (out != null) {
+      StreamFrameCodec.encode(frame, out);
+      appended();
+    }
+  }
+
+  /**
+   * Sends {@code data[index..index+length)} as one DATA frame of stream {@code streamId}: as
+   * {@link #send} does, but the bytes are copied once, straight into the record. Keep {@code
+   * length} within {@link #dataRoom()} to fill records. The caller keeps {@code data}; its
+   * indices do not move.
+   */
+  public void sendData(long streamId, ByteBuf data, int index, int length) {
+    owner.assertInLoop();
+    if (state != State.ESTABLISHED) {
+      send(new StreamFrame.Data(streamId, FrameBytes.readFrom(data, index, length)));
+      return;
+    }
+    ByteBuf out = room(StreamFrameCodec.DATA_HEADER_SIZE + length);
+    if (out != null) {
+      StreamFrameCodec.encodeData(streamId, data, index, length, out);
+      appended();
+    }
+  }
+
+  /** The most DATA bytes one frame should carry now: what fills the record being built. */
+  public int dataRoom() {
+    int left = open == null ? 0
+        : FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - PLAIN_OFF);
+    return left < FULL_BELOW ? FrameLimits.MAX_STREAM_DATA
+        : Math.min(left - StreamFrameCodec.DATA_HEADER_SIZE, FrameLimits.MAX_STREAM_DATA);
+  }
+
+  /**
+   * The record to append {@code size} more bytes of frames to: the open one if they fit, else
+   * a new one after the open one is sent. Null if the session ended on the way.
+   */
+  private ByteBuf room(int size) {
+    if (open != null && open.writerIndex() - PLAIN_OFF + size > FrameLimits.MAX_SESSION_PLAINTEXT) {
+      sealOpenOrClose();
+      if (state != State.ESTABLISHED) {
+        return null;
+      }
+    }
+    if (open == null) {
+      open = Unpooled.wrappedBuffer(new byte[RECORD_CAPACITY]);
+      open.writerIndex(0).writeBytes(aad).writerIndex(PLAIN_OFF);
+    }
+    return open;
+  }
+
+  /**
+   * After a frame went into the open record: a full record goes to the relay now, so that its
+   * congestion signal ({@link Sessions#isSendPaused}) sees it before the streams read more;
+   * anything less when the event loop next runs its tasks.
+   */
+  private void appended() {
+    if (FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - PLAIN_OFF) < FULL_BELOW) {
+      sealOpenOrClose();
       return;
     }
     if (!flushScheduled) {
@@ -219,7 +292,7 @@ public final class Session {
     this.lastSentNanos = now;
     this.handshake = null;
     this.hello = null;
-    if (!outbox.isEmpty() && !flushScheduled) {
+    if (!early.isEmpty() && !flushScheduled) {
       flushScheduled = true;
       owner.loop().execute(this::flush);
     }
@@ -232,8 +305,9 @@ public final class Session {
   void markClosed(SessionEnd why) {
     state = State.CLOSED;
     end = why;
-    outbox.clear();
-    outboxBytes = 0;
+    early.clear();
+    earlyBytes = 0;
+    open = null;
     if (handshake != null) {
       handshake.destroy();
       handshake = null;
@@ -250,88 +324,88 @@ public final class Session {
    * gap in the counters.
    */
   byte[] open(FrameBytes record, long now) throws RecordException, LostRecordsException {
-    byte[] bytes = record.toByteArray();
-    byte[] plain = opener.open(bytes, 0, bytes.length, aad);
-    long counter = readCounter(bytes);
+    byte[] plain = record.read((a, off, len) -> opener.open(a, off, len, aad));
+    long counter = record.read((a, off, len) -> readCounter(a, off));
     if (counter != nextReceiveCounter) {
       throw new LostRecordsException(nextReceiveCounter, counter);
     }
     nextReceiveCounter++;
     recordsReceived++;
-    bytesReceived += bytes.length;
+    bytesReceived += record.size();
     lastReceivedNanos = now;
     return plain;
   }
 
-  private static long readCounter(byte[] record) {
+  private static long readCounter(byte[] record, int off) {
     long c = 0;
     for (int i = 0; i < Long.BYTES; i++) {
-      c = (c << 8) | (record[i] & 0xFF);
+      c = (c << 8) | (record[off + i] & 0xFF);
     }
     return c;
   }
 
-  /** Seals the outbox into records of at most {@link FrameLimits#MAX_SESSION_PLAINTEXT}. */
+  /** Sends what waits: the frames given during the handshake, then the open record. */
   void flush() {
     flushScheduled = false;
-    if (state != State.ESTABLISHED || outbox.isEmpty()) {
+    if (state != State.ESTABLISHED) {
       return;
     }
-    int i = 0;
-    try {
-      while (i < outbox.size()) {
-        int size = 0;
-        int j = i;
-        while (j < outbox.size()) {
-          int s = StreamFrameCodec.encodedSize(outbox.get(j));
-          if (size + s > FrameLimits.MAX_SESSION_PLAINTEXT) {
-            break;
-          }
-          size += s;
-          j++;
-        }
-        sendRecord(outbox.subList(i, j), size);
-        i = j;
+    if (!early.isEmpty()) {
+      List<StreamFrame> frames = new ArrayList<>(early);
+      early.clear();
+      earlyBytes = 0;
+      for (StreamFrame f : frames) {
+        send(f);
         if (state != State.ESTABLISHED) {
           return;
         }
       }
+    }
+    if (open != null) {
+      sealOpenOrClose();
+    }
+  }
+
+  private void sealOpenOrClose() {
+    ByteBuf record = open;
+    open = null;
+    try {
+      sendRecord(record.array(), record.writerIndex() - PLAIN_OFF);
     } catch (RecordException e) {
       owner.close(this, SessionEnd.LIMIT, null);
       return;
     }
-    outbox.clear();
-    outboxBytes = 0;
     if (sealer.needsRehandshake()) {
       owner.retire(this);
     }
   }
 
   /**
-   * One packet: {@code type | session id | counter | ciphertext | tag}, the plaintext encoded in
-   * place and sealed over itself, the 9 header bytes as AAD.
+   * One packet: {@code type | session id | counter | ciphertext | tag}, sealed over itself, the
+   * 9 header bytes as AAD. {@code packet} holds the header and {@code size} plaintext bytes at
+   * {@link #PLAIN_OFF}; it is handed to the relay without a copy unless mostly empty.
    */
-  private void sendRecord(List<StreamFrame> frames, int size) throws RecordException {
+  private void sendRecord(byte[] packet, int size) throws RecordException {
     int header = SessionFrameCodec.HEADER_SIZE;
-    int plainOff = header + Long.BYTES; // after the record's counter
-    byte[] packet = new byte[header + size + RecordLayer.OVERHEAD];
-    System.arraycopy(aad, 0, packet, 0, header);
-    ByteBuf out = Unpooled.wrappedBuffer(packet);
-    out.writerIndex(plainOff);
-    for (StreamFrame f : frames) {
-      StreamFrameCodec.encode(f, out);
-    }
-    sealer.seal(packet, plainOff, size, aad, packet, header);
+    int length = sealer.seal(packet, PLAIN_OFF, size, aad, packet, header);
+    int total = header + length;
     recordsSent++;
-    bytesSent += packet.length - header;
+    bytesSent += length;
     lastSentNanos = owner.nanos();
-    owner.sendPacket(this, FrameBytes.copyOf(packet));
+    owner.sendPacket(this, packet.length - total > TRIM_ABOVE
+        ? FrameBytes.copyOf(packet, 0, total) : FrameBytes.adopt(packet, 0, total));
   }
 
   /** Sends an empty record: "still here", for a peer that hears nothing else from us. */
   void sendKeepalive() {
+    if (open != null) {
+      sealOpenOrClose(); // frames are waiting anyway: they say it
+      return;
+    }
+    byte[] packet = new byte[SessionFrameCodec.HEADER_SIZE + RecordLayer.OVERHEAD];
+    System.arraycopy(aad, 0, packet, 0, aad.length);
     try {
-      sendRecord(List.of(), 0);
+      sendRecord(packet, 0);
     } catch (RecordException e) {
       owner.close(this, SessionEnd.LIMIT, null);
     }

@@ -246,7 +246,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     }
     SessionFrame frame;
     try {
-      frame = SessionFrameCodec.decode(Unpooled.wrappedBuffer(payload.toByteArray()));
+      frame = SessionFrameCodec.decode(payload);
     } catch (FrameDecodeException e) {
       counters.malformed.increment();
       log.debug("packet from {} dropped: {}", source, e.getMessage());
@@ -381,7 +381,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     }
     List<StreamFrame> frames;
     try {
-      frames = StreamFrameCodec.decodeBatch(Unpooled.wrappedBuffer(plain));
+      frames = StreamFrameCodec.decodeBatch(FrameBytes.adopt(plain));
     } catch (FrameDecodeException e) {
       counters.malformed.increment();
       log.info("session {} ended: bad stream frames from the peer ({})", s, e.getMessage());
@@ -506,7 +506,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     io.netty.buffer.ByteBuf buf = Unpooled.wrappedBuffer(out);
     buf.writerIndex(0);
     SessionFrameCodec.encode(frame, buf);
-    sender.send(to, FrameBytes.copyOf(out));
+    sender.send(to, FrameBytes.adopt(out));
   }
 
   long nanos() {

@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.staex.crypto.Address;
 import io.staex.proxy.frame.FrameBytes;
-import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.session.Session;
@@ -305,8 +304,8 @@ public final class Stream {
    */
   private int send(ByteBuf buf, int index, int end) {
     while (index < end && sendCredit > 0 && !layer.isSendPaused()) {
-      int n = (int) Math.min(Math.min(end - index, sendCredit), FrameLimits.MAX_STREAM_DATA);
-      session.send(new StreamFrame.Data(id, FrameBytes.copyOf(buf.slice(index, n))));
+      int n = (int) Math.min(Math.min(end - index, sendCredit), session.dataRoom());
+      session.sendData(id, buf, index, n);
       sendCredit -= n;
       bytesOut += n;
       index += n;

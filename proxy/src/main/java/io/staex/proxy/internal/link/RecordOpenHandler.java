@@ -1,7 +1,6 @@
 package io.staex.proxy.internal.link;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -9,7 +8,7 @@ import io.staex.crypto.RecordException;
 import io.staex.crypto.RecordLayer;
 import io.staex.crypto.RecordOpener;
 import io.staex.proxy.frame.FrameDecodeException;
-import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.LinkFrameCodec;
 import io.staex.proxy.link.LinkSettings;
@@ -19,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code u32 length || sealed record} (one frame of the record framer) → the link frames of its
- * plaintext, one {@code fireChannelRead} each. The cipher works on arrays copied out of the
- * buffer. A record that does not open (tampered, replayed, too old) or whose plaintext does not
+ * plaintext, one {@code fireChannelRead} each. The cipher works on an array copied out of the
+ * buffer, in place; the frames share that array. A record that does not open (tampered, replayed, too old) or whose plaintext does not
  * decode closes the link: nothing of it is delivered, input after it is discarded. Owned by the
  * channel's event loop.
  */
@@ -30,8 +29,6 @@ final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
   private final RecordOpener opener;
   private final LinkConfig config;
   private final byte[] aad = new byte[LinkPipeline.RECORD_LENGTH_SIZE];
-  private final byte[] sealed = new byte[LinkSettings.MAX_RECORD_SIZE];
-  private final byte[] plaintext = new byte[FrameLimits.MAX_LINK_RECORD_PLAINTEXT];
   private boolean failed;
   private boolean confirmed;
 
@@ -50,10 +47,10 @@ final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
     List<LinkFrame> frames;
     ByteBuf record = (ByteBuf) msg;
     int length = record.readableBytes() - LinkPipeline.RECORD_LENGTH_SIZE;
-    if (length < RecordLayer.OVERHEAD || length > sealed.length) {
+    if (length < RecordLayer.OVERHEAD || length > LinkSettings.MAX_RECORD_SIZE) {
       record.release();
       fail(ctx, "record of " + length + " bytes (expected: " + RecordLayer.OVERHEAD + "~"
-          + sealed.length + ")");
+          + LinkSettings.MAX_RECORD_SIZE + ")");
       return;
     }
     try {
@@ -79,14 +76,12 @@ final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
   private List<LinkFrame> open(ByteBuf record, int length)
       throws RecordException, FrameDecodeException {
     record.getBytes(record.readerIndex(), aad);
-    record.getBytes(record.readerIndex() + LinkPipeline.RECORD_LENGTH_SIZE, sealed, 0, length);
-    int n = opener.open(sealed, 0, length, aad, plaintext, 0);
-    ByteBuf view = Unpooled.wrappedBuffer(plaintext, 0, n);
-    try {
-      return LinkFrameCodec.decodeRecord(view);
-    } finally {
-      view.release();
-    }
+    // Opened in place in an array of its own, which the decoded frames then share: a packet's
+    // payload is a view of it, not a copy.
+    byte[] sealed = new byte[length];
+    record.getBytes(record.readerIndex() + LinkPipeline.RECORD_LENGTH_SIZE, sealed);
+    int n = opener.open(sealed, 0, length, aad, sealed, RecordLayer.COUNTER_SIZE);
+    return LinkFrameCodec.decodeRecord(FrameBytes.adopt(sealed, RecordLayer.COUNTER_SIZE, n));
   }
 
   private void fail(ChannelHandlerContext ctx, String reason) {
