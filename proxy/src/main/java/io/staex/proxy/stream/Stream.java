@@ -263,13 +263,14 @@ public final class Stream {
     handler.data(this, data);
   }
 
-  /** A datagram from the peer; false (nothing delivered) unless connected and not finished. */
-  boolean onDatagram(int channel, FrameBytes data) {
-    if (finished || !connected) {
-      return false;
-    }
+  /** Whether a datagram from the peer is delivered now: connected and not finished. */
+  boolean takesDatagrams() {
+    return connected && !finished;
+  }
+
+  /** A datagram from the peer; check {@link #takesDatagrams()} first. */
+  void onDatagram(int channel, FrameBytes data) {
     handler.datagram(this, channel, data);
-    return true;
   }
 
   void onFin() {

@@ -201,13 +201,14 @@ public final class Streams implements SessionListener, AutoCloseable {
    */
   private void onDatagram(Session session, PerSession per, StreamFrame.Datagram g) {
     Stream s = per.streams.get(g.streamId());
-    if (s == null || !s.onDatagram(g.channel(), g.data())) {
+    if (s == null || !s.takesDatagrams()) {
       datagramsDroppedNoStream.increment();
       log.debug("datagram for stream {} from {} dropped: {}", g.streamId(), session,
           s == null ? "no such stream" : "stream not connected or finished");
       return;
     }
-    datagramsReceived.increment();
+    datagramsReceived.increment(); // before the handler runs: what it does may be seen first
+    s.onDatagram(g.channel(), g.data());
   }
 
   private void onOpen(Session session, PerSession per, StreamFrame.Open open) {
