@@ -221,7 +221,7 @@ public final class NodeRuntime implements AutoCloseable {
     StreamSettings streamSettings = new StreamSettings(limits.maxStreamsPerSession(),
         limits.maxStreams(), limits.streamBufferBytes(),
         StreamSettings.defaults().openTimeout().plus(limits.handshakeTimeout()),
-        limits.handshakeTimeout());
+        limits.handshakeTimeout(), limits.datagramQueue());
     services = new Services(streamLoop, certificate.network(), limits.handshakeTimeout(),
         config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()));
     streams = new Streams(streamLoop, identity, certificate, policy, sessionSettings(limits),
