@@ -488,7 +488,7 @@ public final class NodeRuntime implements AutoCloseable {
         relay.activeParent(), links,
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
-        errors.events());
+        errors.events(), NodeStatus.DatagramStats.of(streams.counters()));
   }
 
   private List<NodeStatus.SessionStatus> sessions() {
