@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param handshakesPerSecondPerSource handshakes accepted per second from one IP address
  * @param idleTimeout a session with no open streams and no traffic for this long is closed
  * @param handshakeTimeout a link or session handshake not finished in this time is abandoned
+ * @param datagramQueue datagrams held node-wide while the relay is congested; when full, the
+ *     oldest is dropped
  */
 public record Limits(
     int maxLinks,
@@ -26,7 +28,8 @@ public record Limits(
     int linkBufferBytes,
     int handshakesPerSecondPerSource,
     Duration idleTimeout,
-    Duration handshakeTimeout) {
+    Duration handshakeTimeout,
+    int datagramQueue) {
 
   public Limits {
     positive("maxLinks", maxLinks);
@@ -38,18 +41,18 @@ public record Limits(
     positive("handshakesPerSecondPerSource", handshakesPerSecondPerSource);
     positive("idleTimeout", idleTimeout);
     positive("handshakeTimeout", handshakeTimeout);
+    positive("datagramQueue", datagramQueue);
   }
 
   /**
    * 1024 links, 4096 sessions, 256 streams per session, 4096 streams, 256 KiB per stream,
-   * 4 MiB per link, 20
-   * handshakes per second per source, 5 min idle timeout, 10 s handshake timeout. See {@code
-   * reference.conf} for the reasons.
+   * 4 MiB per link, 20 handshakes per second per source, 5 min idle timeout, 10 s handshake
+   * timeout, 256 datagrams queued. See {@code reference.conf} for the reasons.
    */
   public static Limits defaults() {
     return new Limits(
         1024, 4096, 256, 4096, 256 * 1024, 4 * 1024 * 1024, 20, Duration.ofMinutes(5),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), 256);
   }
 
   private static void positive(String name, int value) {

@@ -19,12 +19,13 @@ class LimitsTest {
     assertThat(d.handshakesPerSecondPerSource()).isEqualTo(20);
     assertThat(d.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(d.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(d.datagramQueue()).isEqualTo(256);
   }
 
   @Test
   void zeroCount_refusedNamingTheField() {
     Duration second = Duration.ofSeconds(1);
-    assertThatThrownBy(() -> new Limits(1, 1, 0, 1, 1, 1, 1, second, second))
+    assertThatThrownBy(() -> new Limits(1, 1, 0, 1, 1, 1, 1, second, second, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxStreamsPerSession: 0 (expected: >= 1)");
   }
@@ -32,11 +33,19 @@ class LimitsTest {
   @Test
   void zeroOrNegativeDuration_refusedNamingTheField() {
     assertThatThrownBy(
-            () -> new Limits(1, 1, 1, 1, 1, 1, 1, Duration.ZERO, Duration.ofSeconds(1)))
+            () -> new Limits(1, 1, 1, 1, 1, 1, 1, Duration.ZERO, Duration.ofSeconds(1), 1))
         .hasMessage("idleTimeout: PT0S (expected: > 0)");
     assertThatThrownBy(
             () -> new Limits(1, 1, 1, 1, 1, 1, 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(-1)))
+                Duration.ofSeconds(-1), 1))
         .hasMessage("handshakeTimeout: PT-1S (expected: > 0)");
+  }
+
+  @Test
+  void zeroDatagramQueue_refused() {
+    Duration second = Duration.ofSeconds(1);
+    assertThatThrownBy(() -> new Limits(1, 1, 1, 1, 1, 1, 1, second, second, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("datagramQueue: 0 (expected: >= 1)");
   }
 }

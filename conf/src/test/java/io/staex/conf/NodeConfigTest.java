@@ -97,7 +97,7 @@ class NodeConfigTest {
         "staex.routing.keepalive-interval = 2s",
         "staex.routing.max-hops = 8",
         "staex.limits { stream-buffer-bytes = 64K, link-buffer-bytes = 1048576,"
-            + " idle-timeout = 90s }",
+            + " idle-timeout = 90s, datagram-queue = 64 }",
         "staex.socks.listen = \"127.0.0.1:1080\"",
         "staex.dns.listen = \"127.0.0.1:5353\"",
         "staex.control.socket = \"run/control.sock\"")));
@@ -109,6 +109,7 @@ class NodeConfigTest {
     assertThat(config.limits().streamBufferBytes()).isEqualTo(64 * 1024);
     assertThat(config.limits().linkBufferBytes()).isEqualTo(1024 * 1024);
     assertThat(config.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.limits().datagramQueue()).isEqualTo(64);
     assertThat(config.limits().maxLinks()).isEqualTo(Limits.defaults().maxLinks());
     assertThat(config.socks().listen()).contains(HostPort.parse("127.0.0.1:1080"));
     assertThat(config.dns().listen()).contains(HostPort.parse("127.0.0.1:5353"));
@@ -225,7 +226,7 @@ class NodeConfigTest {
         file + ":1: staex.limits.max-hops: unknown key, did you mean staex.routing.max-hops?"
             + " (expected one of: max-links, max-sessions, max-streams-per-session, max-streams,"
             + " stream-buffer-bytes, link-buffer-bytes, handshakes-per-second-per-source,"
-            + " idle-timeout, handshake-timeout)");
+            + " idle-timeout, handshake-timeout, datagram-queue)");
   }
 
   @Test
@@ -380,7 +381,7 @@ class NodeConfigTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"max-links = 0", "max-sessions = -5", "max-streams-per-session = 0",
-      "max-streams = 0", "handshakes-per-second-per-source = 0"})
+      "max-streams = 0", "handshakes-per-second-per-source = 0", "datagram-queue = 0"})
   void zeroOrNegativeLimit_refused(String setting) throws Exception {
     Path file = write(dir, "node.conf", "staex.limits {\n  " + setting + "\n}");
     String key = setting.substring(0, setting.indexOf(' '));

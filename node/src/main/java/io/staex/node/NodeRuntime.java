@@ -221,7 +221,7 @@ public final class NodeRuntime implements AutoCloseable {
     StreamSettings streamSettings = new StreamSettings(limits.maxStreamsPerSession(),
         limits.maxStreams(), limits.streamBufferBytes(),
         StreamSettings.defaults().openTimeout().plus(limits.handshakeTimeout()),
-        limits.handshakeTimeout());
+        limits.handshakeTimeout(), limits.datagramQueue());
     services = new Services(streamLoop, certificate.network(), limits.handshakeTimeout(),
         config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()));
     streams = new Streams(streamLoop, identity, certificate, policy, sessionSettings(limits),
@@ -488,7 +488,7 @@ public final class NodeRuntime implements AutoCloseable {
         relay.activeParent(), links,
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
-        errors.events());
+        errors.events(), NodeStatus.DatagramStats.of(streams.counters()));
   }
 
   private List<NodeStatus.SessionStatus> sessions() {

@@ -2,6 +2,7 @@ package io.staex.node;
 
 import io.staex.crypto.Address;
 import io.staex.proxy.relay.RelayCounters;
+import io.staex.proxy.stream.StreamCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -33,6 +34,7 @@ import java.util.OptionalLong;
  * @param forwards local ports that lead into the overlay, from the config and {@code forwards-dir}
  * @param services overlay ports this node exposes
  * @param lastErrors the last warnings and errors, oldest first
+ * @param datagrams what the stream layer did with datagrams
  */
 public record NodeStatus(
     Address address,
@@ -51,7 +53,8 @@ public record NodeStatus(
     List<StreamStatus> streams,
     List<ForwardStatus> forwards,
     List<ServiceStatus> services,
-    List<ErrorEvent> lastErrors) {
+    List<ErrorEvent> lastErrors,
+    DatagramStats datagrams) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -71,6 +74,29 @@ public record NodeStatus(
     forwards = List.copyOf(forwards);
     services = List.copyOf(services);
     lastErrors = List.copyOf(lastErrors);
+    Objects.requireNonNull(datagrams, "datagrams");
+  }
+
+  /**
+   * The stream layer's datagram counters (see {@link StreamCounters}).
+   *
+   * @param droppedQueueFull the oldest dropped from the full queue while the relay was congested
+   * @param droppedNoStream for a stream unknown, not connected yet, or finished (either way)
+   * @param droppedTooBig larger than a record holds, not sent
+   */
+  public record DatagramStats(long sent, long received, long droppedQueueFull,
+      long droppedNoStream, long droppedTooBig) {
+    /** A snapshot of {@code counters}' datagram part. */
+    public static DatagramStats of(StreamCounters counters) {
+      return new DatagramStats(counters.datagramsSent(), counters.datagramsReceived(),
+          counters.datagramsDroppedQueueFull(), counters.datagramsDroppedNoStream(),
+          counters.datagramsDroppedTooBig());
+    }
+
+    /** All drops. */
+    public long droppedTotal() {
+      return droppedQueueFull + droppedNoStream + droppedTooBig;
+    }
   }
 
   /** Which end of a link this node is. */

@@ -89,6 +89,7 @@ class NodeRuntimeTest {
 
     NodeStatus rs = root.status();
     assertThat(rs.listen()).contains("127.0.0.1:" + port);
+    assertThat(rs.datagrams()).isEqualTo(new NodeStatus.DatagramStats(0, 0, 0, 0, 0));
     assertThat(rs.routes().known()).containsExactlyInAnyOrder(rootAddress, leaf.address());
     assertThat(rs.links()).singleElement().satisfies(l -> {
       assertThat(l.peer()).isEqualTo(leaf.address());

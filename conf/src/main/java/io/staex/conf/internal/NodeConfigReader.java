@@ -299,14 +299,15 @@ public final class NodeConfigReader {
     Integer handshakes = positive(fields, "handshakes-per-second-per-source");
     Duration idle = duration(fields, "idle-timeout");
     Duration handshake = duration(fields, "handshake-timeout");
+    Integer datagramQueue = positive(fields, "datagram-queue");
     if (anyNull(maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer,
-        handshakes, idle, handshake)) {
+        handshakes, idle, handshake, datagramQueue)) {
       return null;
     }
     return SettingsErrors.build(
         () -> new Limits(
             maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer,
-            handshakes, idle, handshake),
+            handshakes, idle, handshake, datagramQueue),
         fields, values.problems());
   }
 

@@ -43,7 +43,7 @@ public final class Schema {
     keys.put(LIMITS, List.of(
         "max-links", "max-sessions", "max-streams-per-session", "max-streams",
         "stream-buffer-bytes", "link-buffer-bytes", "handshakes-per-second-per-source", "idle-timeout",
-        "handshake-timeout"));
+        "handshake-timeout", "datagram-queue"));
     keys.put(SOCKS, List.of("listen", "username", "password"));
     keys.put(DNS, List.of("listen", "pool", "answer-ttl", "forward", "upstreams"));
     keys.put(CONTROL, List.of("socket"));

@@ -16,7 +16,7 @@ import io.staex.routing.RoutingCodec;
  *       (a Noise message, or a record: counter 8 | ciphertext | tag 16)
  *       └ record plaintext   MAX_SESSION_PLAINTEXT = 64432 − 24                = 64408
  *         └ DATA frame       MAX_STREAM_DATA       = 64408 − 7                 = 64401
- *         └ DATAGRAM frame   MAX_DATAGRAM          = 64408 − 5                 = 64403
+ *         └ DATAGRAM frame   MAX_DATAGRAM          = 64408 − 9                 = 64399
  *   └ ROUTING frame          MAX_ROUTING_CHUNK     = 65536 − 4                 = 65532
  * </pre>
  *

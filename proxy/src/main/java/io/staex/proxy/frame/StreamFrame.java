@@ -100,14 +100,17 @@ public sealed interface StreamFrame permits StreamFrame.Open, StreamFrame.Data,
   }
 
   /**
-   * One datagram on {@code channel}; reserved for UDP forwarding, which is not built yet. It
-   * has no stream and no flow control.
+   * One datagram of stream {@code streamId} on its {@code channel} (an RTSP interleaved channel,
+   * a SOCKS UDP association's client, …). Unlike {@link Data} it is not counted against the
+   * stream's credit and may be dropped on the way (never once sealed: see {@code
+   * docs/sessions.md}); the stream only scopes it.
    *
    * @param channel 0~65535
    * @param data 0~{@link FrameLimits#MAX_DATAGRAM} bytes
    */
-  record Datagram(int channel, FrameBytes data) implements StreamFrame {
+  record Datagram(long streamId, int channel, FrameBytes data) implements StreamFrame {
     public Datagram {
+      checkU32("stream id", streamId, 0);
       if (channel < 0 || channel > 0xFFFF) {
         throw new IllegalArgumentException("channel: " + channel + " (expected: 0~65535)");
       }

@@ -26,9 +26,10 @@ import java.util.List;
  *   | 0x04   | stream id u32  |                                            FIN          5
  *   +--------+----------------+------------------+
  *   | 0x05   | stream id u32  | reason u8        |                         RESET        6
- *   +--------+----------------+------------------+---------------------+
- *   | 0x06   | channel u16    | length u16       | data (length)       |   DATAGRAM 5 + length
- *   +--------+----------------+------------------+---------------------+
+ *   +--------+----------------+------------------+---------------------+-----------------+
+ *   | 0x06   | stream id u32  | channel u16      | length u16          | data (length)   |
+ *   +--------+----------------+------------------+---------------------+-----------------+
+ *                                                                   DATAGRAM   9 + length
  * </pre>
  *
  * All integers big-endian. Ports are 1~65535, credits 1~2^32 − 1; data lengths at most {@link
@@ -61,7 +62,7 @@ public final class StreamFrameCodec {
   /** Bytes of a RESET frame. */
   public static final int RESET_SIZE = STREAM_HEADER_SIZE + REASON_SIZE;
   /** Bytes of a DATAGRAM frame besides its data. */
-  public static final int DATAGRAM_HEADER_SIZE = TYPE_SIZE + CHANNEL_SIZE + LENGTH_SIZE;
+  public static final int DATAGRAM_HEADER_SIZE = STREAM_HEADER_SIZE + CHANNEL_SIZE + LENGTH_SIZE;
 
   private StreamFrameCodec() {}
 
@@ -109,6 +110,7 @@ public final class StreamFrameCodec {
       }
       case DATAGRAM -> {
         StreamFrame.Datagram g = (StreamFrame.Datagram) frame;
+        out.writeInt((int) g.streamId());
         out.writeShort(g.channel());
         out.writeShort(g.data().size());
         g.data().writeTo(out);
@@ -233,8 +235,9 @@ public final class StreamFrameCodec {
         yield new StreamFrame.Reset(id, ResetReason.fromCode(r.u8("reason")));
       }
       case DATAGRAM -> {
+        long id = r.u32("stream id");
         int channel = r.u16("channel");
-        yield new StreamFrame.Datagram(channel, data(r, FrameLimits.MAX_DATAGRAM));
+        yield new StreamFrame.Datagram(id, channel, data(r, FrameLimits.MAX_DATAGRAM));
       }
     };
     r.commit();

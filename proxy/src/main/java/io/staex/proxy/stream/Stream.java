@@ -189,6 +189,37 @@ public final class Stream {
     }
   }
 
+  /**
+   * Sends the readable bytes of {@code data} as one datagram on {@code channel} (the caller
+   * keeps and releases {@code data}; its indices do not move). Not counted against credit, and
+   * not ordered with {@link #write}'s bytes. Allowed from the time the stream is connected
+   * until it is finished, so also after {@link #finish()} or the peer's FIN (an RTSP session's
+   * media may outlive a half-close). While the relay is congested it waits in the node's
+   * bounded datagram queue, which drops its oldest entry when full ({@code docs/sessions.md}).
+   *
+   * @param channel 0~65535 (RTSP: the interleaved channel)
+   * @return false if it was dropped here: the stream is not connected or finished, or {@code
+   *     data} is larger than {@link FrameLimits#MAX_DATAGRAM} (both counted); true if it was
+   *     sent or queued (a queued one may still be dropped for a newer one)
+   * @throws IllegalArgumentException if {@code channel} is out of range
+   */
+  public boolean sendDatagram(int channel, ByteBuf data) {
+    layer.assertInLoop();
+    if (channel < 0 || channel > 0xFFFF) {
+      throw new IllegalArgumentException("channel: " + channel + " (expected: 0~65535)");
+    }
+    if (finished || !connected) {
+      layer.datagramNoStream(this, finished ? "finished" : "not connected yet", true);
+      return false;
+    }
+    if (data.readableBytes() > FrameLimits.MAX_DATAGRAM) {
+      layer.datagramTooBig(this, data.readableBytes());
+      return false;
+    }
+    return layer.sendDatagram(this, new StreamFrame.Datagram(id, channel,
+        FrameBytes.copyOf(data)));
+  }
+
   /** Whether reading more from the application is welcome now. */
   public boolean wantsInput() {
     return !finished && connected && !finRequested && pending.isEmpty() && sendCredit > 0
@@ -229,6 +260,16 @@ public final class Stream {
     receiveAllowed -= data.size();
     bytesIn += data.size();
     handler.data(this, data);
+  }
+
+  /** Whether a datagram from the peer is delivered now: connected and not finished. */
+  boolean takesDatagrams() {
+    return connected && !finished;
+  }
+
+  /** A datagram from the peer; check {@link #takesDatagrams()} first. */
+  void onDatagram(int channel, FrameBytes data) {
+    handler.datagram(this, channel, data);
   }
 
   void onFin() {

@@ -7,5 +7,14 @@ package io.staex.proxy.stream;
  * @param accepted OPENs from peers that passed the limits (handed to the services)
  * @param refusedLimit streams refused (either way) for a stream or session limit
  * @param protocolErrors streams reset because the peer broke the protocol
+ * @param datagramsSent datagrams handed to a session for sealing
+ * @param datagramsReceived datagrams delivered to a stream's handler
+ * @param datagramsDroppedQueueFull datagrams dropped (the oldest) from a full queue while the
+ *     relay was congested ({@code limits.datagram-queue})
+ * @param datagramsDroppedNoStream datagrams dropped either way because their stream was
+ *     unknown, not connected yet, or finished
+ * @param datagramsDroppedTooBig datagrams larger than {@code FrameLimits.MAX_DATAGRAM}, not sent
  */
-public record StreamCounters(long opened, long accepted, long refusedLimit, long protocolErrors) {}
+public record StreamCounters(long opened, long accepted, long refusedLimit, long protocolErrors,
+    long datagramsSent, long datagramsReceived, long datagramsDroppedQueueFull,
+    long datagramsDroppedNoStream, long datagramsDroppedTooBig) {}

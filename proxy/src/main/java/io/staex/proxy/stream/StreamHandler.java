@@ -17,6 +17,15 @@ public interface StreamHandler {
    */
   void data(Stream stream, FrameBytes data);
 
+  /**
+   * A datagram from the peer on {@code channel} ({@link Stream#sendDatagram}): not counted
+   * against credit, nothing to {@link Stream#consumed consume}. Datagrams may be lost (dropped
+   * at a full queue on the way) but never reordered among themselves, and have no order
+   * relative to {@link #data} and {@link #fin}. Until {@link #reset} or the stream's clean end.
+   * The default drops it.
+   */
+  default void datagram(Stream stream, int channel, FrameBytes data) {}
+
   /** The peer will send nothing more (its half-close); already delivered data came first. */
   void fin(Stream stream);
 

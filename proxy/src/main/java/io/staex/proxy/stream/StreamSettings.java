@@ -16,10 +16,22 @@ import java.util.Objects;
  * @param openTimeout an opened stream the peer neither accepts nor refuses in this time is reset
  *     {@code TIMEOUT} (covers the session handshake and the service's connect)
  * @param connectTimeout connecting to a service's target
+ * @param datagramQueue datagrams held node-wide while the relay is congested; when full, the
+ *     oldest is dropped: at most {@code datagramQueue × FrameLimits.MAX_DATAGRAM} bytes
  */
 public record StreamSettings(
     int maxStreamsPerSession, int maxStreams, int window, Duration openTimeout,
-    Duration connectTimeout) {
+    Duration connectTimeout, int datagramQueue) {
+
+  /** Default datagrams queued node-wide while the relay is congested. */
+  public static final int DEFAULT_DATAGRAM_QUEUE = 256;
+
+  /** With the default {@link #DEFAULT_DATAGRAM_QUEUE}. */
+  public StreamSettings(int maxStreamsPerSession, int maxStreams, int window,
+      Duration openTimeout, Duration connectTimeout) {
+    this(maxStreamsPerSession, maxStreams, window, openTimeout, connectTimeout,
+        DEFAULT_DATAGRAM_QUEUE);
+  }
 
   public StreamSettings {
     if (maxStreamsPerSession < 1 || maxStreams < 1) {
@@ -36,9 +48,22 @@ public record StreamSettings(
       throw new IllegalArgumentException("openTimeout: " + openTimeout + ", connectTimeout: "
           + connectTimeout + " (expected: > 0)");
     }
+    if (datagramQueue < 1) {
+      throw new IllegalArgumentException(
+          "datagramQueue: " + datagramQueue + " (expected: >= 1)");
+    }
   }
 
-  /** 256 streams per session, 4096 per node, 256 KiB window, 20 s to open, 10 s to connect. */
+  /** These settings with {@code datagramQueue} instead. */
+  public StreamSettings withDatagramQueue(int datagramQueue) {
+    return new StreamSettings(maxStreamsPerSession, maxStreams, window, openTimeout,
+        connectTimeout, datagramQueue);
+  }
+
+  /**
+   * 256 streams per session, 4096 per node, 256 KiB window, 20 s to open, 10 s to connect, 256
+   * datagrams queued.
+   */
   public static StreamSettings defaults() {
     return new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(20),
         Duration.ofSeconds(10));

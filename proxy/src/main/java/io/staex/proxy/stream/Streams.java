@@ -6,6 +6,7 @@ import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.internal.OnLoop;
+import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.session.Session;
@@ -15,6 +16,7 @@ import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.session.Sessions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -57,6 +59,19 @@ public final class Streams implements SessionListener, AutoCloseable {
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refusedLimit = new LongAdder();
   private final LongAdder protocolErrors = new LongAdder();
+  /**
+   * Datagrams waiting while the relay is congested, oldest first, across all sessions: one
+   * bound for the node ({@link StreamSettings#datagramQueue}). Loop-confined.
+   */
+  private final ArrayDeque<QueuedDatagram> datagrams = new ArrayDeque<>();
+  private final LongAdder datagramsSent = new LongAdder();
+  private final LongAdder datagramsReceived = new LongAdder();
+  private final LongAdder datagramsDroppedQueueFull = new LongAdder();
+  private final LongAdder datagramsDroppedNoStream = new LongAdder();
+  private final LongAdder datagramsDroppedTooBig = new LongAdder();
+
+  /** A datagram waiting for the send gate, and the stream it belongs to. */
+  private record QueuedDatagram(Stream stream, StreamFrame.Datagram frame) {}
 
   /** The streams of one session and the next id this end gives out. */
   private static final class PerSession {
@@ -175,9 +190,25 @@ public final class Streams implements SessionListener, AutoCloseable {
             s.onReset(((StreamFrame.Reset) f).reason());
           }
         }
-        case DATAGRAM -> log.debug("datagram from {} dropped: no datagram channels yet", session);
+        case DATAGRAM -> onDatagram(session, per, (StreamFrame.Datagram) f);
       }
     }
+  }
+
+  /**
+   * A datagram from the peer: to its stream's handler, or dropped and counted (an unknown id, a
+   * stream not connected yet or finished). Never an error that touches other streams.
+   */
+  private void onDatagram(Session session, PerSession per, StreamFrame.Datagram g) {
+    Stream s = per.streams.get(g.streamId());
+    if (s == null || !s.takesDatagrams()) {
+      datagramsDroppedNoStream.increment();
+      log.debug("datagram for stream {} from {} dropped: {}", g.streamId(), session,
+          s == null ? "no such stream" : "stream not connected or finished");
+      return;
+    }
+    datagramsReceived.increment(); // before the handler runs: what it does may be seen first
+    s.onDatagram(g.channel(), g.data());
   }
 
   private void onOpen(Session session, PerSession per, StreamFrame.Open open) {
@@ -238,6 +269,7 @@ public final class Streams implements SessionListener, AutoCloseable {
   @Override
   public void sendResumed() {
     sendPaused = false;
+    drainDatagrams();
     for (PerSession per : new ArrayList<>(bySession.values())) {
       for (Stream s : new ArrayList<>(per.streams.values())) {
         s.writableAgain();
@@ -277,6 +309,53 @@ public final class Streams implements SessionListener, AutoCloseable {
       return;
     }
     sendResumed();
+  }
+
+  /**
+   * Sends {@code frame} for {@code stream} now, or queues it while the relay is congested (or
+   * older ones wait), dropping the oldest queued one when the queue is full. The drop happens
+   * here, before sealing: a sealed record must never go missing (the session would end LOST).
+   * Returns true (sent or queued).
+   */
+  boolean sendDatagram(Stream stream, StreamFrame.Datagram frame) {
+    if (datagrams.isEmpty() && !isSendPaused()) {
+      stream.session().send(frame);
+      datagramsSent.increment();
+      return true;
+    }
+    if (datagrams.size() >= settings.datagramQueue()) {
+      QueuedDatagram oldest = datagrams.poll();
+      datagramsDroppedQueueFull.increment();
+      log.debug("datagram of {} dropped: queue full (limits.datagram-queue = {})",
+          oldest.stream(), settings.datagramQueue());
+    }
+    datagrams.add(new QueuedDatagram(stream, frame));
+    drainDatagrams(); // a no-op while paused (isSendPaused then polls for the end of it)
+    return true;
+  }
+
+  /** Sends queued datagrams, oldest first, while the relay takes them. */
+  private void drainDatagrams() {
+    while (!datagrams.isEmpty() && !isSendPaused()) {
+      QueuedDatagram q = datagrams.poll();
+      if (q.stream().isFinished()) {
+        datagramNoStream(q.stream(), "finished while queued", false);
+        continue;
+      }
+      q.stream().session().send(q.frame());
+      datagramsSent.increment();
+    }
+  }
+
+  void datagramNoStream(Stream stream, String why, boolean local) {
+    datagramsDroppedNoStream.increment();
+    log.debug("datagram {} {} dropped: stream {}", local ? "to" : "queued for", stream, why);
+  }
+
+  void datagramTooBig(Stream stream, int size) {
+    datagramsDroppedTooBig.increment();
+    log.debug("datagram of {} bytes to {} dropped: larger than {}", size, stream,
+        FrameLimits.MAX_DATAGRAM);
   }
 
   private void register(Session session, PerSession per, Stream stream) {
@@ -329,10 +408,15 @@ public final class Streams implements SessionListener, AutoCloseable {
     });
   }
 
-  /** Streams this node opened, accepted, refused for a limit, and reset for protocol errors. */
+  /**
+   * Streams this node opened, accepted, refused for a limit, and reset for protocol errors;
+   * datagrams sent, received and dropped (any thread).
+   */
   public StreamCounters counters() {
     return new StreamCounters(opened.sum(), accepted.sum(), refusedLimit.sum(),
-        protocolErrors.sum());
+        protocolErrors.sum(), datagramsSent.sum(), datagramsReceived.sum(),
+        datagramsDroppedQueueFull.sum(), datagramsDroppedNoStream.sum(),
+        datagramsDroppedTooBig.sum());
   }
 
   private <T> T query(Callable<T> q) {

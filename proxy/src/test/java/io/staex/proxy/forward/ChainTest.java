@@ -3,6 +3,8 @@ package io.staex.proxy.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
@@ -10,6 +12,12 @@ import io.staex.testing.LeakWatch;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.service.Service;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.ResetReason;
+import io.staex.proxy.stream.Stream;
+import io.staex.proxy.stream.StreamCounters;
+import io.staex.proxy.stream.StreamHandler;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.testing.Seeded;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +34,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -449,5 +461,195 @@ class ChainTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     in.transferTo(out);
     return out.toByteArray();
+  }
+
+  // ---- datagrams ----
+
+  static final int MEDIA = 5004;
+
+  /** What a stream's handler heard, in order. */
+  static class Recorder implements StreamHandler {
+    final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+
+    record Got(int channel, FrameBytes data) {}
+
+    @Override
+    public void connected(Stream stream) {
+      events.add("connected");
+    }
+
+    @Override
+    public void data(Stream stream, FrameBytes data) {}
+
+    @Override
+    public void datagram(Stream stream, int channel, FrameBytes data) {
+      events.add(new Got(channel, data));
+    }
+
+    @Override
+    public void fin(Stream stream) {}
+
+    @Override
+    public void writable(Stream stream) {}
+
+    @Override
+    public void reset(Stream stream, ResetReason reason) {
+      events.add(reason);
+    }
+
+    Object next() throws InterruptedException {
+      Object e = events.poll(10, TimeUnit.SECONDS);
+      assertThat(e).as("an event within 10 s").isNotNull();
+      return e;
+    }
+  }
+
+  static <T> T onLoop(TestNode n, Callable<T> task) throws Exception {
+    return n.streams.loop().submit(task).get(30, TimeUnit.SECONDS);
+  }
+
+  /** Sends {@code data} as a datagram (from the stream's loop); false if it was dropped. */
+  static boolean sendDatagram(Stream s, int channel, byte[] data) {
+    ByteBuf buf = Unpooled.wrappedBuffer(data);
+    try {
+      return s.sendDatagram(channel, buf);
+    } finally {
+      buf.release();
+    }
+  }
+
+  static byte[] payload(int i, int size) {
+    byte[] b = new byte[size];
+    new Random(i).nextBytes(b);
+    for (int k = 0; k < Math.min(4, size); k++) {
+      b[k] = (byte) (i >>> (24 - 8 * k)); // the index first, where a test reads it back
+    }
+    return b;
+  }
+
+  /** Opens a stream from the user to the gateway's {@link #MEDIA}, connected. */
+  Stream openMedia(Recorder h) throws Exception {
+    Stream s = onLoop(user, () -> user.streams.open(gateway.address(), MEDIA, h));
+    assertThat(h.next()).isEqualTo("connected");
+    return s;
+  }
+
+  @Test
+  void datagrams_bothWaysThroughTheChain_inOrder_byteExact() throws Exception {
+    // the gateway's end sends each datagram back on the next channel (as RTP → RTCP)
+    gateway.extraPorts.put(MEDIA, (stream, peer) -> stream.accept(new Recorder() {
+      @Override
+      public void datagram(Stream st, int channel, FrameBytes data) {
+        sendDatagram(st, channel + 1, data.toByteArray());
+      }
+    }));
+    Recorder h = new Recorder();
+    Stream s = openMedia(h);
+    int sent = 0;
+    for (int batch = 0; batch < 20; batch++) { // paced: no congestion, so nothing may drop
+      int first = sent;
+      assertThat(onLoop(user, () -> {
+        boolean all = true;
+        for (int i = first; i < first + 50; i++) {
+          all &= sendDatagram(s, (2 * i) & 0xFF, payload(i, 1 + i * 7 % 1400));
+        }
+        return all;
+      })).isTrue();
+      for (int i = first; i < first + 50; i++) {
+        assertThat(h.next()).isEqualTo(new Recorder.Got(((2 * i) & 0xFF) + 1,
+            FrameBytes.copyOf(payload(i, 1 + i * 7 % 1400))));
+      }
+      sent += 50;
+    }
+    byte[] max = payload(-1, FrameLimits.MAX_DATAGRAM);
+    assertThat(onLoop(user, () -> sendDatagram(s, 65534, max))).isTrue();
+    assertThat(h.next()).isEqualTo(new Recorder.Got(65535, FrameBytes.copyOf(max)));
+    for (TestNode n : List.of(user, gateway)) {
+      StreamCounters c = n.streams.counters();
+      assertThat(c.datagramsSent()).isEqualTo(1001);
+      assertThat(c.datagramsReceived()).isEqualTo(1001);
+      assertThat(c.datagramsDroppedQueueFull() + c.datagramsDroppedNoStream()).isZero();
+    }
+  }
+
+  @Test
+  void datagrams_forAStreamTheOtherEndEnded_areDroppedAndCounted_othersGoOn()
+      throws Exception {
+    // the gateway's end resets its stream at the first datagram
+    gateway.extraPorts.put(MEDIA, (stream, peer) -> stream.accept(new Recorder() {
+      @Override
+      public void datagram(Stream st, int channel, FrameBytes data) {
+        st.reset(ResetReason.CLOSED);
+      }
+    }));
+    Recorder h = new Recorder();
+    Stream s = openMedia(h);
+    onLoop(user, () -> { // one loop task: all 20 go in one record, before the RESET comes
+      for (int i = 0; i < 20; i++) {
+        sendDatagram(s, 0, payload(i, 100));
+      }
+      return null;
+    });
+    assertThat(h.next()).isEqualTo(ResetReason.CLOSED);
+    assertThat(onLoop(user, () -> sendDatagram(s, 0, payload(99, 100)))).isFalse();
+    StreamCounters g = gateway.streams.counters();
+    assertThat(g.datagramsReceived()).isEqualTo(1);
+    assertThat(g.datagramsDroppedNoStream()).isEqualTo(19);
+    assertThat(user.streams.counters().datagramsDroppedNoStream()).isEqualTo(1);
+    // the session and its other streams go on
+    int port = user.forward(gateway, ECHO);
+    byte[] data = "still here".getBytes();
+    assertThat(echoRoundTrip(port, data)).isEqualTo(data);
+    assertThat(user.streams.sessions().sessions()).hasSize(1);
+  }
+
+  @Test
+  void datagramBurst_pastTheSendGate_dropsTheOldestBeforeSealing_sessionSurvives()
+      throws Exception {
+    List<Integer> got = new CopyOnWriteArrayList<>();
+    gateway.extraPorts.put(MEDIA, (stream, peer) -> stream.accept(new Recorder() {
+      @Override
+      public void datagram(Stream st, int channel, FrameBytes data) {
+        byte[] b = data.toByteArray();
+        got.add(((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8)
+            | (b[3] & 0xFF));
+      }
+    }));
+    Recorder h = new Recorder();
+    Stream s = openMedia(h);
+    int n = 20_000;
+    byte[] template = payload(0, 4096);
+    long t0 = System.nanoTime();
+    onLoop(user, () -> { // 80 MB in one loop task: far faster than three hops carry it
+      for (int i = 0; i < n; i++) {
+        byte[] b = template.clone();
+        b[0] = (byte) (i >>> 24);
+        b[1] = (byte) (i >>> 16);
+        b[2] = (byte) (i >>> 8);
+        b[3] = (byte) i;
+        assertThat(sendDatagram(s, 0, b)).isTrue();
+      }
+      return null;
+    });
+    StreamCounters u = user.streams.counters();
+    await("every datagram not dropped arrives", Duration.ofSeconds(30),
+        () -> got.size() == user.streams.counters().datagramsSent());
+    u = user.streams.counters();
+    log.info("burst of {} x 4 KiB datagrams in {} ms: {} sent, {} dropped at the queue", n,
+        (System.nanoTime() - t0) / 1_000_000, u.datagramsSent(), u.datagramsDroppedQueueFull());
+    assertThat(u.datagramsDroppedQueueFull()).as("the send gate closed").isPositive();
+    assertThat(u.datagramsSent() + u.datagramsDroppedQueueFull()).isEqualTo(n);
+    // in order, and the newest is never the one dropped
+    for (int i = 1; i < got.size(); i++) {
+      assertThat(got.get(i)).isGreaterThan(got.get(i - 1));
+    }
+    assertThat(got.get(got.size() - 1)).isEqualTo(n - 1);
+    // nothing sealed went missing: no session lost, the stream still carries datagrams
+    assertThat(user.streams.sessions().counters().lost()).isZero();
+    assertThat(gateway.streams.sessions().counters().lost()).isZero();
+    assertThat(user.streams.sessions().sessions()).hasSize(1);
+    assertThat(onLoop(user, () -> sendDatagram(s, 0, payload(n, 4)))).isTrue();
+    await("one more datagram", Duration.ofSeconds(10), () -> got.contains(n));
+    assertThat(h.events).isEmpty(); // no reset
   }
 }

@@ -14,6 +14,7 @@ import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.service.Service;
 import io.staex.proxy.service.Services;
 import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.proxy.stream.Streams;
 import io.staex.routing.RoutingSettings;
@@ -25,8 +26,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A whole data plane in one object, wired the way the node program wires it. */
 final class TestNode implements AutoCloseable {
@@ -42,9 +45,13 @@ final class TestNode implements AutoCloseable {
   final Streams streams;
   final Services services;
   final PortForwards forwards;
+  /** Acceptors a test puts in front of the services, by port (e.g. a datagram echo). */
+  final Map<Integer, StreamAcceptor> extraPorts;
 
-  private TestNode(LinkCredentials creds, Relay relay, Streams streams, Services services) {
+  private TestNode(LinkCredentials creds, Relay relay, Streams streams, Services services,
+      Map<Integer, StreamAcceptor> extraPorts) {
     this.creds = creds;
+    this.extraPorts = extraPorts;
     this.relay = relay;
     this.streams = streams;
     this.services = services;
@@ -75,13 +82,15 @@ final class TestNode implements AutoCloseable {
     var loop = group.next();
     Services table = new Services(loop, c.certificate().network(),
         streamSettings.connectTimeout(), services);
+    Map<Integer, StreamAcceptor> extra = new ConcurrentHashMap<>();
     Streams streams = new Streams(loop, c.identity(), c.certificate(), c.policy(),
-        SessionSettings.defaults(), streamSettings, c.clock(), c.random(), table);
+        SessionSettings.defaults(), streamSettings, c.clock(), c.random(),
+        (stream, peer) -> extra.getOrDefault(stream.port(), table).open(stream, peer));
     RelaySettings settings = RelaySettings.defaults().withBind(ANY).withMaxLinks(16)
         .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
     Relay relay = Relay.start(group, c, settings, Clock.systemUTC(), streams.sessions());
     streams.sessions().start(relay);
-    return new TestNode(c, relay, streams, table);
+    return new TestNode(c, relay, streams, table, extra);
   }
 
   Address address() {

@@ -124,7 +124,7 @@ final class FrameArbitraries {
         Combinators.combine(ids, u32(1)).as(StreamFrame.Window::new),
         ids.map(StreamFrame.Fin::new),
         Combinators.combine(ids, Arbitraries.of(ResetReason.class)).as(StreamFrame.Reset::new),
-        Combinators.combine(Arbitraries.integers().between(0, 0xFFFF),
+        Combinators.combine(ids, Arbitraries.integers().between(0, 0xFFFF),
                 shortOnly ? shortBytes(0) : bytes(0, FrameLimits.MAX_DATAGRAM))
             .as(StreamFrame.Datagram::new));
   }

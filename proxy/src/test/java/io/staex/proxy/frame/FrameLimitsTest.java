@@ -34,7 +34,7 @@ class FrameLimitsTest {
     assertThat(FrameLimits.MIN_SESSION_RECORD).isEqualTo(24);
     assertThat(FrameLimits.MAX_SESSION_PLAINTEXT).isEqualTo(64408);
     assertThat(FrameLimits.MAX_STREAM_DATA).isEqualTo(64401);
-    assertThat(FrameLimits.MAX_DATAGRAM).isEqualTo(64403);
+    assertThat(FrameLimits.MAX_DATAGRAM).isEqualTo(64399);
   }
 
   @Example

@@ -111,10 +111,11 @@ class StreamFrameCodecTest {
       for (ResetReason reason : ResetReason.values()) {
         assertRoundTrip(new Reset(id, reason), id, 4);
       }
-    }
-    for (int channel : new int[] {0, 1, 32769, 65535}) {
-      for (int size : new int[] {0, FrameLimits.MAX_DATAGRAM}) {
-        assertRoundTrip(new Datagram(channel, FrameBytes.copyOf(new byte[size])), channel, 5);
+      for (int channel : new int[] {0, 1, 255, 256, 32769, 65535}) {
+        for (int size : new int[] {0, 1, FrameLimits.MAX_DATAGRAM}) {
+          assertRoundTrip(
+              new Datagram(id, channel, FrameBytes.copyOf(new byte[size])), id + channel, 5);
+        }
       }
     }
   }
@@ -128,7 +129,8 @@ class StreamFrameCodecTest {
     assertThat(encoded(new Window(5, 1))).containsExactly(3, 0, 0, 0, 5, 0, 0, 0, 1);
     assertThat(encoded(new Fin(0))).containsExactly(4, 0, 0, 0, 0);
     assertThat(encoded(new Reset(2, ResetReason.NOT_ALLOWED))).containsExactly(5, 0, 0, 0, 2, 2);
-    assertThat(encoded(new Datagram(65535, FrameBytes.empty()))).containsExactly(6, -1, -1, 0, 0);
+    assertThat(encoded(new Datagram(0x01020304L, 65535, FrameBytes.copyOf(new byte[] {9}))))
+        .containsExactly(6, 1, 2, 3, 4, -1, -1, 0, 1, 9);
   }
 
   @Property(tries = 1000)
@@ -175,13 +177,18 @@ class StreamFrameCodecTest {
   @Example
   void datagram_oneOverTheLimit_refusedOnEncodeAndDecode() {
     int over = FrameLimits.MAX_DATAGRAM + 1;
-    assertThatThrownBy(() -> new Datagram(1, FrameBytes.copyOf(new byte[over])))
-        .isInstanceOf(IllegalArgumentException.class);
-    byte[] raw = new byte[5 + over];
+    assertThatThrownBy(() -> new Datagram(1, 0, FrameBytes.copyOf(new byte[over])))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(over + " bytes");
+    byte[] raw = new byte[StreamFrameCodec.DATAGRAM_HEADER_SIZE + over];
     raw[0] = 6;
-    raw[3] = (byte) (over >> 8);
-    raw[4] = (byte) over;
-    assertThat(failure(StreamFrameCodec::readFrame, raw).reason()).isEqualTo(Reason.LIMIT);
+    raw[7] = (byte) (over >> 8);
+    raw[8] = (byte) over;
+    FrameDecodeException e = failure(StreamFrameCodec::readFrame, raw);
+    assertThat(e.reason()).isEqualTo(Reason.LIMIT);
+    assertThat(e).hasMessageContaining("data length: 64400 (expected: at most 64399)");
+    // the largest one fills a record to the last byte
+    Datagram full = new Datagram(1, 0, FrameBytes.copyOf(new byte[FrameLimits.MAX_DATAGRAM]));
+    assertThat(StreamFrameCodec.encodedSize(full)).isEqualTo(FrameLimits.MAX_SESSION_PLAINTEXT);
   }
 
   @Example
@@ -226,9 +233,14 @@ class StreamFrameCodecTest {
         .hasMessageContaining("credit: 0");
     assertThatThrownBy(() -> new Window(1, 1L << 32)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Fin(1L << 32)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Datagram(65536, FrameBytes.empty()))
+    assertThatThrownBy(() -> new Datagram(1, 65536, FrameBytes.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("channel: 65536 (expected: 0~65535)");
+    assertThatThrownBy(() -> new Datagram(1, -1, FrameBytes.empty()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Datagram(-1, FrameBytes.empty()))
+    assertThatThrownBy(() -> new Datagram(1L << 32, 0, FrameBytes.empty()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream id");
+    assertThatThrownBy(() -> new Datagram(-1, 0, FrameBytes.empty()))
         .isInstanceOf(IllegalArgumentException.class);
 
     FrameDecodeException port = failure(StreamFrameCodec::readFrame, new byte[11]);

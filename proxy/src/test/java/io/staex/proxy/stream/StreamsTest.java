@@ -7,7 +7,9 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.netty.buffer.Unpooled;
 import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameLimits;
 import io.staex.testing.LeakWatch;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.ResetReason;
@@ -38,6 +40,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +63,9 @@ class StreamsTest {
   final BlockingQueue<StreamFrame> fromNode = new LinkedBlockingQueue<>();
   final BlockingQueue<Session> peerSessions = new LinkedBlockingQueue<>();
   Session session;
+  Address peerAddress;
+  /** The relay's send gate as the node sees it ({@link PacketSender#isSendPaused}). */
+  final AtomicBoolean gate = new AtomicBoolean();
 
   record Creds(Identity me, Certificate cert) {}
 
@@ -138,7 +144,18 @@ class StreamsTest {
         });
     NodeKey nodeKey = NodeKey.of(n.me().address());
     NodeKey peerKey = NodeKey.of(p.me().address());
-    PacketSender toPeer = (d, payload) -> peer.packet(nodeKey, payload);
+    peerAddress = p.me().address();
+    PacketSender toPeer = new PacketSender() {
+      @Override
+      public void send(NodeKey d, FrameBytes payload) {
+        peer.packet(nodeKey, payload);
+      }
+
+      @Override
+      public boolean isSendPaused() {
+        return gate.get();
+      }
+    };
     PacketSender toNode = (d, payload) -> node.sessions().packet(peerKey, payload);
     node.sessions().start(toPeer);
     peer.start(toNode);
@@ -150,6 +167,7 @@ class StreamsTest {
   @BeforeEach
   void defaults() {
     fromNode.clear();
+    gate.set(false);
   }
 
   @AfterEach
@@ -256,5 +274,209 @@ class StreamsTest {
         new StreamFrame.Reset(3, ResetReason.NO_SERVICE),
         new StreamFrame.Reset(5, ResetReason.REFUSED));
     assertThat(node.streamCount()).isZero();
+  }
+
+  // ---- datagrams ----
+
+  /** What a node-side stream's handler heard, in order. */
+  static final class Recorder implements StreamHandler {
+    final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+
+    record Got(int channel, FrameBytes data) {}
+
+    @Override
+    public void connected(Stream stream) {
+      events.add("connected");
+    }
+
+    @Override
+    public void data(Stream stream, FrameBytes data) {
+      events.add(data);
+    }
+
+    @Override
+    public void datagram(Stream stream, int channel, FrameBytes data) {
+      events.add(new Got(channel, data));
+    }
+
+    @Override
+    public void fin(Stream stream) {
+      events.add("fin");
+    }
+
+    @Override
+    public void writable(Stream stream) {}
+
+    @Override
+    public void reset(Stream stream, ResetReason reason) {
+      events.add(reason);
+    }
+
+    Object next() throws InterruptedException {
+      Object e = events.poll(5, TimeUnit.SECONDS);
+      assertThat(e).as("an event within 5 s").isNotNull();
+      return e;
+    }
+  }
+
+  /** A stream the node opens to the peer, accepted by the test: id 2 (the node responds). */
+  Stream openFromNode(Recorder handler) throws Exception {
+    Stream s = onNode(() -> node.open(peerAddress, 554, handler));
+    assertThat(next()).isEqualTo(new StreamFrame.Open(s.id(), 554, WINDOW));
+    send(new StreamFrame.Window(s.id(), 65536));
+    assertThat(handler.next()).isEqualTo("connected");
+    return s;
+  }
+
+  <T> T onNode(java.util.concurrent.Callable<T> task) throws Exception {
+    return node.loop().submit(task).get(5, TimeUnit.SECONDS);
+  }
+
+  static FrameBytes payload(int i, int size) {
+    byte[] b = new byte[size];
+    for (int k = 0; k < size; k++) {
+      b[k] = (byte) (i * 31 + k);
+    }
+    return FrameBytes.copyOf(b);
+  }
+
+  boolean sendDatagram(Stream s, int channel, FrameBytes data) throws Exception {
+    return onNode(() -> {
+      var buf = Unpooled.wrappedBuffer(data.toByteArray());
+      try {
+        return s.sendDatagram(channel, buf);
+      } finally {
+        buf.release();
+      }
+    });
+  }
+
+  @Test
+  void datagrams_goBothWays_inOrder_byteExact() throws Exception {
+    start(settings(16, 16), Set.of());
+    Recorder h = new Recorder();
+    Stream s = openFromNode(h);
+    for (int i = 0; i < 100; i++) {
+      assertThat(sendDatagram(s, i % 2, payload(i, 1 + i * 13))).isTrue();
+    }
+    for (int i = 0; i < 100; i++) {
+      assertThat(next()).isEqualTo(new StreamFrame.Datagram(s.id(), i % 2, payload(i, 1 + i * 13)));
+    }
+    for (int i = 0; i < 100; i++) {
+      send(new StreamFrame.Datagram(s.id(), 255 + i, payload(i, i * 7)));
+    }
+    send(new StreamFrame.Datagram(s.id(), 65535,
+        payload(-1, FrameLimits.MAX_DATAGRAM)));
+    for (int i = 0; i < 100; i++) {
+      assertThat(h.next()).isEqualTo(new Recorder.Got(255 + i, payload(i, i * 7)));
+    }
+    assertThat(h.next()).isEqualTo(
+        new Recorder.Got(65535, payload(-1, FrameLimits.MAX_DATAGRAM)));
+    StreamCounters c = node.counters();
+    assertThat(c.datagramsSent()).isEqualTo(100);
+    assertThat(c.datagramsReceived()).isEqualTo(101);
+    assertThat(c.datagramsDroppedNoStream() + c.datagramsDroppedQueueFull()
+        + c.datagramsDroppedTooBig()).isZero();
+  }
+
+  @Test
+  void datagrams_afterAHalfClose_stillFlow_andUntilTheStreamIsFinished() throws Exception {
+    start(settings(16, 16), Set.of());
+    Recorder h = new Recorder();
+    Stream s = openFromNode(h);
+    onNode(() -> {
+      s.finish();
+      return null;
+    });
+    assertThat(next()).isEqualTo(new StreamFrame.Fin(s.id()));
+    assertThat(sendDatagram(s, 1, payload(1, 10))).isTrue();
+    assertThat(next()).isEqualTo(new StreamFrame.Datagram(s.id(), 1, payload(1, 10)));
+    send(new StreamFrame.Datagram(s.id(), 2, payload(2, 10)), new StreamFrame.Fin(s.id()),
+        new StreamFrame.Datagram(s.id(), 3, payload(3, 10)));
+    assertThat(h.next()).isEqualTo(new Recorder.Got(2, payload(2, 10)));
+    assertThat(h.next()).isEqualTo("fin");
+    // both FINs: the stream is finished; later datagrams are dropped both ways, and counted
+    assertThat(onNode(s::isFinished)).isTrue();
+    assertThat(sendDatagram(s, 4, payload(4, 10))).isFalse();
+    assertThat(h.events.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(node.counters().datagramsDroppedNoStream()).isEqualTo(2);
+    assertThat(node.counters().datagramsReceived()).isEqualTo(1);
+  }
+
+  @Test
+  void datagrams_forUnknownOrUnconnectedStreams_areDropped_andHurtNoOtherStream()
+      throws Exception {
+    start(settings(16, 16), Set.of());
+    // a node-opened stream the peer has not accepted yet: datagrams for it are dropped
+    Recorder early = new Recorder();
+    Stream waiting = onNode(() -> node.open(peerAddress, 554, early));
+    assertThat(next()).isEqualTo(new StreamFrame.Open(waiting.id(), 554, WINDOW));
+    assertThat(sendDatagram(waiting, 0, payload(0, 10))).isFalse();
+    send(new StreamFrame.Open(1, 7, 65536));
+    assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
+    send(new StreamFrame.Datagram(waiting.id(), 0, payload(0, 10)),
+        new StreamFrame.Datagram(12345, 0, payload(1, 10)),
+        new StreamFrame.Datagram(0, 0, payload(2, 10)),
+        new StreamFrame.Datagram(StreamFrame.MAX_U32, 65535, payload(3, 100)),
+        new StreamFrame.Datagram(1, 9, payload(4, 10)), // stream 1's: delivered to its bridge
+        new StreamFrame.Data(1, FrameBytes.copyOf(new byte[WINDOW])));
+    // stream 1 goes on: its bytes reach the device and are granted back
+    assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
+    // and the waiting one still connects, with nothing delivered early
+    send(new StreamFrame.Window(waiting.id(), 65536));
+    assertThat(early.next()).isEqualTo("connected");
+    assertThat(early.events).isEmpty();
+    // too big to send: dropped here, counted
+    assertThat(onNode(() -> {
+      var big = Unpooled.buffer(FrameLimits.MAX_DATAGRAM + 1).writeZero(
+          FrameLimits.MAX_DATAGRAM + 1);
+      try {
+        return waiting.sendDatagram(0, big);
+      } finally {
+        big.release();
+      }
+    })).isFalse();
+    StreamCounters c = node.counters();
+    assertThat(c.datagramsDroppedNoStream()).isEqualTo(5); // 1 local, 4 from the peer
+    assertThat(c.datagramsDroppedTooBig()).isEqualTo(1);
+    assertThat(c.datagramsReceived()).isEqualTo(1);
+    assertThat(c.protocolErrors()).isZero();
+    assertThat(node.streamCount()).isEqualTo(2);
+    assertThat(session.isClosed()).isFalse();
+  }
+
+  @Test
+  void datagramQueue_underAPausedSendGate_dropsTheOldest_thenSendsTheNewestInOrder()
+      throws Exception {
+    int limit = 16;
+    start(settings(16, 16).withDatagramQueue(limit), Set.of());
+    Recorder h = new Recorder();
+    Stream s = openFromNode(h);
+    Recorder other = new Recorder();
+    Stream gone = openFromNode(other);
+    gate.set(true);
+    int n = 300;
+    for (int i = 0; i < n; i++) {
+      assertThat(sendDatagram(i == n - 2 ? gone : s, 7, payload(i, 100 + i))).isTrue();
+    }
+    onNode(() -> {
+      gone.reset(ResetReason.CLOSED); // its queued datagram is dropped when the gate opens
+      return null;
+    });
+    assertThat(next()).isEqualTo(new StreamFrame.Reset(gone.id(), ResetReason.CLOSED));
+    assertThat(fromNode.poll(100, TimeUnit.MILLISECONDS)).as("nothing while paused").isNull();
+    assertThat(node.counters().datagramsDroppedQueueFull()).isEqualTo(n - limit);
+    gate.set(false); // the layer polls the gate it saw closed, and drains on reopening
+    for (int i = n - limit; i < n; i++) {
+      if (i != n - 2) {
+        assertThat(next()).isEqualTo(new StreamFrame.Datagram(s.id(), 7, payload(i, 100 + i)));
+      }
+    }
+    assertThat(fromNode.poll(100, TimeUnit.MILLISECONDS)).isNull();
+    StreamCounters c = node.counters();
+    assertThat(c.datagramsSent()).isEqualTo(limit - 1);
+    assertThat(c.datagramsDroppedQueueFull()).isEqualTo(n - limit);
+    assertThat(c.datagramsDroppedNoStream()).isEqualTo(1);
+    assertThat(session.isClosed()).isFalse();
   }
 }

@@ -57,6 +57,12 @@ final class StatusJson {
     new TreeMap<RelayCounters.Drop, Long>(r.dropped())
         .forEach((reason, n) -> j.member(StatusText.dropLabel(reason), n));
     j.endObject().endObject();
+    NodeStatus.DatagramStats g = s.datagrams();
+    j.name("datagrams").beginObject().member("sent", g.sent())
+        .member("received", g.received());
+    j.name("dropped").beginObject().member("queue_full", g.droppedQueueFull())
+        .member("no_stream", g.droppedNoStream()).member("too_big", g.droppedTooBig());
+    j.endObject().endObject();
 
     j.name("sessions").beginArray();
     for (SessionStatus x : s.sessions()) {

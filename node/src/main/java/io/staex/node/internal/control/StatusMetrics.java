@@ -41,6 +41,17 @@ final class StatusMetrics {
       out.append("staex_relay_dropped_total{reason=\"").append(StatusText.dropLabel(d))
           .append("\"} ").append(r.dropped().getOrDefault(d, 0L)).append('\n');
     }
+    NodeStatus.DatagramStats g = s.datagrams();
+    counter(out, "staex_datagrams_sent_total", "Datagrams this node's streams sent.", g.sent());
+    counter(out, "staex_datagrams_received_total", "Datagrams delivered to this node's streams.",
+        g.received());
+    family(out, "staex_datagrams_dropped_total", "counter", "Datagrams dropped, by reason.");
+    out.append("staex_datagrams_dropped_total{reason=\"queue_full\"} ")
+        .append(g.droppedQueueFull()).append('\n');
+    out.append("staex_datagrams_dropped_total{reason=\"no_stream\"} ")
+        .append(g.droppedNoStream()).append('\n');
+    out.append("staex_datagrams_dropped_total{reason=\"too_big\"} ")
+        .append(g.droppedTooBig()).append('\n');
     gauge(out, "staex_sessions", "End-to-end sessions open.", s.sessions().size());
     gauge(out, "staex_streams", "Streams open.", s.streams().size());
     gauge(out, "staex_forwards", "Port forwards configured (config and forwards-dir).",

@@ -71,6 +71,14 @@ final class StatusText {
             .append('\n');
       }
     }
+    NodeStatus.DatagramStats g = s.datagrams();
+    out.append("datagrams sent ").append(g.sent()).append("  received ").append(g.received())
+        .append("  dropped ").append(g.droppedTotal()).append('\n');
+    if (g.droppedTotal() > 0) {
+      out.append("  dropped queue_full: ").append(g.droppedQueueFull()).append("  no_stream: ")
+          .append(g.droppedNoStream()).append("  too_big: ").append(g.droppedTooBig())
+          .append('\n');
+    }
 
     out.append('\n');
     section(out, "sessions", s.sessions().size());

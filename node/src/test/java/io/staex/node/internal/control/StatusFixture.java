@@ -48,7 +48,8 @@ final class StatusFixture {
             "config", "listening")),
         List.of(new NodeStatus.ServiceStatus(8080, "127.0.0.1:8000", List.of())),
         List.of(new NodeStatus.ErrorEvent(Instant.parse("2026-01-02T03:04:00Z"), "WARN",
-            "forward file ignored: \"x.conf\":1: tab\there \\ back")));
+            "forward file ignored: \"x.conf\":1: tab\there \\ back")),
+        new NodeStatus.DatagramStats(50, 40, 7, 2, 1));
   }
 
   /** A root that just started: nothing but itself. */
@@ -57,6 +58,7 @@ final class StatusFixture {
         Duration.ofSeconds(5), Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), List.of(),
         new NodeStatus.Routes(1, List.of(NODE)), NodeStatus.RelayStats.of(new RelayCounters()),
-        List.of(), List.of(), List.of(), List.of(), List.of());
+        List.of(), List.of(), List.of(), List.of(), List.of(),
+        new NodeStatus.DatagramStats(0, 0, 0, 0, 0));
   }
 }

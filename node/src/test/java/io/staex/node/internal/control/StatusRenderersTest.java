@@ -33,13 +33,16 @@ class StatusRenderersTest {
     assertThat(text).contains("  dropped no_route: 4\n").contains("  dropped ttl_expired: 1\n")
         .contains(CHILD.shortText() + ".staex:8080");
     assertThat(text).contains("2026-01-02 03:04:00Z WARN forward file ignored");
+    assertThat(text).contains("datagrams sent 50  received 40  dropped 10\n"
+        + "  dropped queue_full: 7  no_stream: 2  too_big: 1\n");
   }
 
   @Test
   void text_idleRoot_saysNoneAndRoot() {
     String text = StatusText.render(StatusFixture.idle());
     assertThat(text).contains("parent    - (root)\n").contains("listen    - (takes no children)\n")
-        .contains("links     none\n").contains("sessions  none\n").contains("errors    none\n");
+        .contains("links     none\n").contains("sessions  none\n").contains("errors    none\n")
+        .contains("datagrams sent 0  received 0  dropped 0\n").doesNotContain("queue_full");
   }
 
   @Test
@@ -63,6 +66,8 @@ class StatusRenderersTest {
         .contains("\"endpoint\":null,\"bytesIn\":null")
         .contains("\"routes\":{\"viewSize\":3,\"known\":[\"" + NODE + "\"")
         .contains("\"no_route\":4")
+        .contains("\"datagrams\":{\"sent\":50,\"received\":40,\"dropped\":{\"queue_full\":7,"
+            + "\"no_stream\":2,\"too_big\":1}}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -96,7 +101,12 @@ class StatusRenderersTest {
         .contains("staex_relay_dropped_total{reason=\"no_route\"} 4\n")
         .contains("staex_relay_dropped_total{reason=\"queue_full\"} 0\n")
         .contains("staex_active_parent 1\n").contains("staex_routes_known 3\n")
-        .contains("staex_sessions 1\n").contains("staex_last_errors 1\n");
+        .contains("staex_sessions 1\n").contains("staex_last_errors 1\n")
+        .contains("# TYPE staex_datagrams_sent_total counter\nstaex_datagrams_sent_total 50\n")
+        .contains("staex_datagrams_received_total 40\n")
+        .contains("staex_datagrams_dropped_total{reason=\"queue_full\"} 7\n")
+        .contains("staex_datagrams_dropped_total{reason=\"no_stream\"} 2\n")
+        .contains("staex_datagrams_dropped_total{reason=\"too_big\"} 1\n");
     for (String line : m.split("\n")) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }
