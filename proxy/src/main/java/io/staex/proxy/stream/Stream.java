@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.staex.crypto.Address;
 import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.session.Session;
