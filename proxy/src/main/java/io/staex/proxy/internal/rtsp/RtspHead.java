@@ -71,7 +71,8 @@ final class RtspHead {
 
   private static RtspHeader continued(RtspHeader h, String line) {
     String more = withoutEol(line).strip();
-    String value = h.value().isEmpty() || more.isEmpty() ? h.value() + more : h.value() + " " + more;
+    String sep = h.value().isEmpty() || more.isEmpty() ? "" : " ";
+    String value = h.value() + sep + more;
     return new RtspHeader(h.name(), value, h.raw() + line);
   }
 

@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
 public record RtspMessage(
     String startLine, String startEol, List<RtspHeader> headers, String endOfHead, String body)
     implements RtspItem {
-  static final Pattern REQUEST_LINE =
-      Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+) +([\\x21-\\x7e]+) +(RTSP/\\d+\\.\\d+)");
-  static final Pattern STATUS_LINE = Pattern.compile("RTSP/\\d+\\.\\d+ +(\\d{3})(?: .*)?");
+  static final Pattern REQUEST_LINE = Pattern.compile(
+      "([!#$%&'*+.^_`|~0-9A-Za-z-]+) +([\\x21-\\x7e\\x80-\\xff]+) +(RTSP/\\d+\\.\\d+)");
+  /** DOTALL: a reason phrase may hold any byte but LF, including 0x85 (NEL in Java's regex). */
+  static final Pattern STATUS_LINE =
+      Pattern.compile("RTSP/\\d+\\.\\d+ +(\\d{3})(?: .*)?", Pattern.DOTALL);
 
   public RtspMessage {
     headers = List.copyOf(headers);

@@ -14,7 +14,7 @@ import java.util.List;
  * <pre>
  *   ITEM ──'$'──▶ wait for 4 + length bytes ──▶ InterleavedFrame ──▶ ITEM
  *     │  CR, LF between items: skipped
- *     └─other──▶ HEAD (scan lines to the empty one) ──▶ BODY (Content-Length) ──▶ RtspMessage
+ *     └─other──▶ HEAD (lines up to the empty one) ──▶ BODY (Content-Length) ──▶ RtspMessage
  *   any problem ──▶ one RtspError, then FAILED: all further input is discarded
  * </pre>
  *
