@@ -2,6 +2,7 @@ package io.staex.proxy.internal.rtsp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
 import io.staex.proxy.internal.rtsp.RtspError.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,6 +32,8 @@ import java.util.List;
 public final class RtspParser {
   private enum State { ITEM, HEAD, BODY, FAILED }
 
+  private enum Verdict { MORE, DONE, TOO_LARGE, GARBAGE }
+
   private final RtspLimits limits;
   private State state = State.ITEM;
   /** Bytes consumed before the current item, for error messages. */
@@ -41,6 +44,10 @@ public final class RtspParser {
   private int lineStart;
   private boolean inStartLine;
   private boolean inMethod;
+  private boolean lastWasCr;
+  /** HEAD: what {@link #scan} found; read right after the scan. */
+  private Verdict verdict = Verdict.MORE;
+  private final ByteProcessor scanner = this::scan;
   /** BODY: the message read so far and the lengths of its head and body. */
   private RtspMessage head;
   private int headLength;
@@ -120,6 +127,7 @@ public final class RtspParser {
     lineStart = 0;
     inStartLine = true;
     inMethod = true;
+    lastWasCr = false;
     return true;
   }
 
@@ -141,29 +149,48 @@ public final class RtspParser {
 
   private boolean head(ByteBuf in, List<? super RtspItem> out) {
     int base = in.readerIndex();
-    while (base + scanned < in.writerIndex()) {
-      if (scanned >= limits.maxHead()) {
-        return fail(out, Reason.HEAD_TOO_LARGE, "RTSP head at stream offset " + position
-            + ": more than " + limits.maxHead() + " bytes without an empty line (expected: at most "
-            + limits.maxHead() + ")");
-      }
-      int c = in.getUnsignedByte(base + scanned);
-      boolean afterCr = scanned > lineStart && in.getByte(base + scanned - 1) == '\r';
-      scanned++;
-      if (c == '\n') {
-        if (endOfLine(in, base)) {
-          return headDone(in, out);
-        }
-      } else if (afterCr || (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f
-          || (inMethod && !startLineChar(c))) {
-        return fail(out, Reason.GARBAGE, "not RTSP: byte 0x" + Integer.toHexString(c)
-            + " at stream offset " + (position + scanned - 1) + " after "
-            + RtspText.quote(in.toString(base + lineStart, scanned - 1 - lineStart,
-                StandardCharsets.ISO_8859_1))
-            + " (expected: '$' or an RTSP start line, text headers)");
-      }
+    verdict = Verdict.MORE;
+    in.forEachByte(base + scanned, in.writerIndex() - base - scanned, scanner);
+    return switch (verdict) {
+      case MORE -> false;
+      case DONE -> headDone(in, out);
+      case TOO_LARGE -> fail(out, Reason.HEAD_TOO_LARGE, "RTSP head at stream offset "
+          + position + ": more than " + limits.maxHead()
+          + " bytes without an empty line (expected: at most " + limits.maxHead() + ")");
+      case GARBAGE -> fail(out, Reason.GARBAGE, "not RTSP: byte 0x"
+          + Integer.toHexString(in.getUnsignedByte(base + scanned - 1)) + " at stream offset "
+          + (position + scanned - 1) + " after " + RtspText.quote(in.toString(base + lineStart,
+              scanned - 1 - lineStart, StandardCharsets.ISO_8859_1))
+          + " (expected: '$' or an RTSP start line, text headers)");
+    };
+  }
+
+  /** One byte of the head: false (and a verdict) to stop at the head's end or a problem. */
+  private boolean scan(byte value) {
+    if (scanned >= limits.maxHead()) {
+      verdict = Verdict.TOO_LARGE;
+      return false;
     }
-    return false;
+    int c = value & 0xff;
+    boolean afterCr = lastWasCr;
+    lastWasCr = c == '\r';
+    scanned++;
+    if (c == '\n') {
+      int length = scanned - lineStart;
+      boolean empty = length == 1 || (length == 2 && afterCr);
+      boolean end = empty && !inStartLine;
+      inStartLine = false;
+      inMethod = false;
+      lineStart = scanned;
+      verdict = end ? Verdict.DONE : Verdict.MORE;
+      return !end;
+    }
+    if (afterCr || (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f
+        || (inMethod && !startLineChar(c))) {
+      verdict = Verdict.GARBAGE;
+      return false;
+    }
+    return true;
   }
 
   private boolean startLineChar(int c) {
@@ -172,17 +199,6 @@ public final class RtspParser {
       return scanned > 1;
     }
     return RtspText.isTokenChar(c) || c == '/';
-  }
-
-  /** A line ended at {@code scanned}; true when it was the empty line that ends the head. */
-  private boolean endOfLine(ByteBuf in, int base) {
-    int length = scanned - lineStart;
-    boolean empty = length == 1 || (length == 2 && in.getByte(base + lineStart) == '\r');
-    boolean end = empty && !inStartLine;
-    inStartLine = false;
-    inMethod = false;
-    lineStart = scanned;
-    return end;
   }
 
   private boolean headDone(ByteBuf in, List<? super RtspItem> out) {

@@ -21,7 +21,8 @@ final class RtspArbitraries {
   }
 
   static Arbitrary<String> startLines() {
-    Arbitrary<String> uris = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1)
+    Arbitrary<String> uris = Arbitraries.strings().withCharRange('!', '~')
+        .withCharRange('\u0080', '\u00ff').ofMinLength(1)
         .ofMaxLength(40);
     // A method cannot start with '$': that byte starts an interleaved frame (RFC 2326 §10.12).
     Arbitrary<String> methods = tokens().filter(t -> t.charAt(0) != '$');
