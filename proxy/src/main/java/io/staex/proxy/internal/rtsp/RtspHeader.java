@@ -1,5 +1,7 @@
 package io.staex.proxy.internal.rtsp;
 
+import java.util.Objects;
+
 /**
  * One header of an RTSP message, as it was written.
  *
@@ -16,7 +18,7 @@ public record RtspHeader(String name, String value, String raw) {
       throw new IllegalArgumentException("header name: '" + name + "', raw: '" + raw
           + "' (expected: a name and a line that ends in LF)");
     }
-    value.length();
+    Objects.requireNonNull(value, "value");
   }
 
   /** A new header line {@code name: value} ended by CRLF. */

@@ -14,8 +14,9 @@ import java.util.function.UnaryOperator;
  *
  * <ul>
  *   <li>player → camera, requests: the request line's URI.
- *   <li>camera → player, responses: Content-Base, Content-Location, Location, RTP-Info, and
- *       {@code a=control:} lines of an SDP body (Content-Length follows the body).
+ *   <li>camera → player: Content-Base, Content-Location, Location, RTP-Info, {@code
+ *       a=control:} lines of an SDP body (Content-Length follows the body), and the URI of a
+ *       request the camera sends (e.g. GET_PARAMETER, ANNOUNCE).
  * </ul>
  *
  * <p>Immutable.
@@ -63,10 +64,13 @@ public final class RtspUrls {
     return uri.equals(request.uri()) ? request : request.withUri(uri);
   }
 
-  /** The response with the camera's URLs turned to the player's address. */
-  public RtspMessage toPlayer(RtspMessage response) {
+  /** The camera's message with the camera's URLs turned to the player's address. */
+  public RtspMessage toPlayer(RtspMessage fromCamera) {
     UnaryOperator<String> f = s -> replace(s, camera, playerText);
-    RtspMessage m = response;
+    RtspMessage m = fromCamera;
+    if (m.isRequest() && !f.apply(m.uri()).equals(m.uri())) {
+      m = m.withUri(f.apply(m.uri()));
+    }
     for (String name : URL_HEADERS) {
       m = m.mapHeaders(name, f);
     }

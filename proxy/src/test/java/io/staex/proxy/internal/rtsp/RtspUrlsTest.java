@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Set;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 
 class RtspUrlsTest {
   static final RtspUrls VLC = RtspUrls.between("rtsp://127.0.0.1:8554", "rtsp://10.77.1.2:8555");
@@ -104,6 +109,34 @@ class RtspUrlsTest {
     assertThat(RtspUrls.replace("rtsp://h rtsp://hh/ rtsp://h:5540/ rtsp://h:554", from, "n:1"))
         .isEqualTo("rtsp://n:1 rtsp://hh/ rtsp://h:5540/ rtsp://n:1");
     assertThat(RtspUrls.replace("rtsp://", from, "n:1")).isEqualTo("rtsp://");
+  }
+
+  @Example
+  void aRequestFromTheCamera_namesThePlayersAddress() {
+    String m = "GET_PARAMETER rtsp://10.77.1.2:8555/test RTSP/1.0\r\nCSeq: 9\r\n\r\n";
+    assertThat(toPlayer(VLC, m)).isEqualTo(m.replace("10.77.1.2:8555", "127.0.0.1:8554"));
+  }
+
+  @Provide
+  Arbitrary<String> messages() {
+    return RtspArbitraries.messages();
+  }
+
+  @Property(tries = 300)
+  void messagesWithoutTheirUrls_passByteIdentical(@ForAll("messages") String text) {
+    RtspMessage m = RtspParserTest.message(text);
+    assertThat(VLC.toPlayer(m).text()).isEqualTo(text);
+    assertThat(VLC.toCamera(m).text()).isEqualTo(text);
+  }
+
+  @Property(tries = 300)
+  void aPathThereAndBack_isTheSame(@ForAll("messages") String text) {
+    RtspMessage m = RtspParserTest.message(text);
+    Assume.that(m.isRequest());
+    String uri = "rtsp://127.0.0.1:8554/" + m.uri().replace("rtsp://", "");
+    RtspMessage there = VLC.toCamera(m.withUri(uri));
+    assertThat(there.uri()).startsWith("rtsp://10.77.1.2:8555/");
+    assertThat(VLC.toPlayer(there).uri()).isEqualTo(uri);
   }
 
   @Example
