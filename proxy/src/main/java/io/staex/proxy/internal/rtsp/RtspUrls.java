@@ -32,14 +32,15 @@ public final class RtspUrls {
 
   private RtspUrls(String playerText, String cameraText, Set<RtspAuthority> camera) {
     this.player = authority(playerText);
-    this.playerText = playerText.substring(RtspAuthority.SCHEME.length());
-    this.cameraText = cameraText.substring(RtspAuthority.SCHEME.length());
+    this.playerText = authorityText(playerText);
+    this.cameraText = authorityText(cameraText);
     this.camera = Set.copyOf(camera);
   }
 
   /**
    * Between {@code playerPrefix} and {@code cameraPrefix}, each {@code rtsp://host[:port]} as it
-   * should be written (the player's as the player wrote it).
+   * should be written (the player's as the player wrote it); a path after it is ignored, so a
+   * request URI will do.
    */
   public static RtspUrls between(String playerPrefix, String cameraPrefix) {
     return new RtspUrls(playerPrefix, cameraPrefix, Set.of(authority(cameraPrefix)));
@@ -109,6 +110,12 @@ public final class RtspUrls {
       }
     }
     return -1;
+  }
+
+  /** {@code [user@]host[:port]} as written in {@code prefix}, without scheme or path. */
+  private static String authorityText(String prefix) {
+    int start = RtspAuthority.SCHEME.length();
+    return prefix.substring(start, RtspAuthority.authorityEnd(prefix, start));
   }
 
   private static RtspAuthority authority(String prefix) {

@@ -6,9 +6,17 @@ import static io.staex.proxy.internal.rtsp.Splitting.split;
 import static io.staex.proxy.internal.rtsp.Splitting.whole;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
 import io.staex.proxy.internal.rtsp.RtspError.Reason;
 import io.staex.testing.LeakWatch;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -189,6 +197,41 @@ class RtspParserTest {
     frame[3] = (byte) 0xff;
     frame[100] = 42;
     assertThat(split(frame, List.of(2, 3, 40000)).encodeAndRelease()).isEqualTo(frame);
+  }
+
+  /** The lead's handler: {@link RtspParser#decode} inside Netty's own cumulating decoder. */
+  static final class Decoder extends ByteToMessageDecoder {
+    final RtspParser parser = new RtspParser();
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+      parser.decode(in, out);
+    }
+  }
+
+  @Property(tries = 100)
+  void insideByteToMessageDecoder_itemsAreTheSame(@ForAll("streams") byte[] stream,
+      @ForAll @Size(max = 20) List<Integer> cuts) {
+    EmbeddedChannel channel = new EmbeddedChannel(new Decoder());
+    List<Integer> at = new ArrayList<>();
+    cuts.forEach(c -> at.add(Math.floorMod(c, stream.length + 1)));
+    at.add(stream.length);
+    at.sort(null);
+    int from = 0;
+    for (int to : at) {
+      ByteBuf chunk = PooledByteBufAllocator.DEFAULT.buffer(to - from);
+      channel.writeInbound(chunk.writeBytes(stream, from, to - from));
+      from = to;
+    }
+    assertThat(channel.finish()).isEqualTo(stream.length > 0);
+    ByteBuf out = Unpooled.buffer();
+    for (Object item = channel.readInbound(); item != null; item = channel.readInbound()) {
+      RtspEncoder.encode((RtspItem) item, out);
+      ReferenceCountUtil.release(item);
+    }
+    byte[] bytes = new byte[out.readableBytes()];
+    out.readBytes(bytes);
+    assertThat(bytes).isEqualTo(stream);
   }
 
   // ---- properties ----

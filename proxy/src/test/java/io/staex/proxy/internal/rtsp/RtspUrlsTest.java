@@ -140,6 +140,15 @@ class RtspUrlsTest {
   }
 
   @Example
+  void prefixesWithAPath_useOnlyTheirAuthority() {
+    RtspUrls urls = RtspUrls.between("rtsp://127.0.0.1:8554/test", "rtsp://10.77.1.2:8555/");
+    assertThat(toPlayer(urls, Captures.VLC_PLAY_REPLY))
+        .contains("url=rtsp://127.0.0.1:8554/test/trackID=0;");
+    assertThat(urls.toCamera(RtspParserTest.message(Captures.FFMPEG_PLAY)).uri())
+        .isEqualTo("rtsp://10.77.1.2:8555/test/");
+  }
+
+  @Example
   void badPrefixes_areRefused() {
     assertThatThrownBy(() -> RtspUrls.between("http://127.0.0.1:8554", "rtsp://x"))
         .hasMessageContaining("expected: rtsp://host[:port]");
