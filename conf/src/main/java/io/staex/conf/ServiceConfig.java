@@ -12,11 +12,18 @@ import java.util.Objects;
  * @param target where streams to that port are connected
  * @param allow node addresses or network keys that may open streams; empty means the nodes of
  *     the own network
+ * @param protocol what the streams carry ({@link Protocol#TCP}: bytes, untouched)
  */
-public record ServiceConfig(int port, HostPort target, List<Address> allow) {
+public record ServiceConfig(int port, HostPort target, List<Address> allow, Protocol protocol) {
   public ServiceConfig {
     Ports.check("port " + port, port);
     Objects.requireNonNull(target, "target");
     allow = List.copyOf(allow);
+    Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /** A plain TCP service. */
+  public ServiceConfig(int port, HostPort target, List<Address> allow) {
+    this(port, target, allow, Protocol.TCP);
   }
 }

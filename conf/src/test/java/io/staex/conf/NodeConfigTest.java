@@ -45,11 +45,12 @@ class NodeConfigTest {
       "  ]",
       "  services = [",
       "    { port = 80, target = \"192.168.1.60:8080\", allow = [] },",
-      "    { port = 554, target = \"192.168.1.50:554\", allow = [\"" + NETWORK + "\"] }",
+      "    { port = 554, target = \"192.168.1.50:554\", allow = [\"" + NETWORK + "\"],",
+      "      protocol = rtsp }",
       "  ]",
       "  forwards = [",
       "    { listen = \"127.0.0.1:8080\", to = \"" + CAMERA + ".staex:80\" },",
-      "    { listen = \"[::1]:8554\", to = \"camera1.staex:554\" }",
+      "    { listen = \"[::1]:8554\", to = \"camera1.staex:554\", protocol = rtsp }",
       "  ]",
       "  forwards-dir = \"forwards.d\"",
       "}",
@@ -70,10 +71,12 @@ class NodeConfigTest {
         new ParentConfig(new HostPort("2001:db8::7", 7400), PARENT2));
     assertThat(config.services()).containsExactly(
         new ServiceConfig(80, new HostPort("192.168.1.60", 8080), List.of()),
-        new ServiceConfig(554, new HostPort("192.168.1.50", 554), List.of(NETWORK)));
+        new ServiceConfig(554, new HostPort("192.168.1.50", 554), List.of(NETWORK),
+            Protocol.RTSP));
     assertThat(config.forwards()).containsExactly(
         new ForwardConfig(new HostPort("127.0.0.1", 8080), new Target.ByAddress(CAMERA, 80)),
-        new ForwardConfig(new HostPort("::1", 8554), new Target.ByName("camera1", 554)));
+        new ForwardConfig(new HostPort("::1", 8554), new Target.ByName("camera1", 554),
+            Protocol.RTSP));
     assertThat(config.forwardsDir()).contains(dir.resolve("forwards.d"));
     assertThat(config.listenAddresses()).containsExactly(
         HostPort.parse("0.0.0.0:7400"), HostPort.parse("127.0.0.1:8080"),
@@ -207,6 +210,33 @@ class NodeConfigTest {
   }
 
   @Test
+  void unknownProtocol_namesKeyValueAndExpectation() throws Exception {
+    Path file = write(dir, "node.conf", String.join("\n",
+        "staex {",
+        "  forwards = [ { listen = \"127.0.0.1:8554\", to = \"camera1.staex:554\",",
+        "    protocol = udp } ]",
+        "}"));
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.INVALID_VALUE);
+    assertThat(p).hasToString(file + ":3: staex.forwards[0].protocol: \"udp\" is not a"
+        + " protocol: expected: tcp or rtsp");
+  }
+
+  @Test
+  void serviceProtocol_anyCase_defaultTcp() throws Exception {
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf", String.join("\n",
+        "staex {",
+        "  services = [ { port = 1, target = \"127.0.0.1:1\", protocol = RTSP },",
+        "    { port = 2, target = \"127.0.0.1:2\" } ]",
+        "}")));
+
+    assertThat(config.services()).extracting(ServiceConfig::protocol)
+        .containsExactly(Protocol.RTSP, Protocol.TCP);
+  }
+
+  @Test
   void unknownKey_withSuggestion() throws Exception {
     Path file = write(dir, "node.conf", "staex {\n  lisen = \"0.0.0.0:7400\"\n}");
 
@@ -283,7 +313,7 @@ class NodeConfigTest {
 
     assertThat(only(file)).hasToString(
         file + ":2: staex.forwards[0].too: unknown key, did you mean to? (expected one of:"
-            + " listen, to)");
+            + " listen, to, protocol)");
   }
 
   @Test

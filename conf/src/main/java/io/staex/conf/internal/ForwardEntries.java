@@ -3,10 +3,12 @@ package io.staex.conf.internal;
 import io.staex.conf.ConfigProblem.Reason;
 import io.staex.conf.ForwardConfig;
 import io.staex.conf.HostPort;
+import io.staex.conf.Protocol;
 import io.staex.conf.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a list of forwards, {@code [ { listen = "127.0.0.1:8080", to = "<address>.staex:80" } ]},
@@ -46,11 +48,21 @@ public final class ForwardEntries {
       if (listen != null && !claim(listen, listenSetting, values, taken)) {
         listen = null;
       }
-      if (listen != null && to != null) {
-        out.add(new ForwardConfig(listen, to));
+      Protocol protocol = protocol(e, values);
+      if (listen != null && to != null && protocol != null) {
+        out.add(new ForwardConfig(listen, to, protocol));
       }
     }
     return out;
+  }
+
+  /** The entry's {@code protocol} ({@code tcp} when not set), or null after a problem. */
+  public static Protocol protocol(Section entry, Values values) {
+    Optional<Setting> s = entry.get("protocol");
+    return s.isEmpty() ? Protocol.TCP
+        : values.parse(s.get(), "a protocol", Protocol.EXPECTED,
+            text -> Protocol.parse(text).orElseThrow(
+                () -> new IllegalArgumentException("expected: " + Protocol.EXPECTED)));
   }
 
   /**

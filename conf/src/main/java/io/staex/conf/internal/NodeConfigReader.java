@@ -12,6 +12,7 @@ import io.staex.conf.Limits;
 import io.staex.conf.NodeConfig;
 import io.staex.conf.ParentConfig;
 import io.staex.conf.Revocation;
+import io.staex.conf.Protocol;
 import io.staex.conf.ServiceConfig;
 import io.staex.conf.SocksConfig;
 import io.staex.conf.TrustConfig;
@@ -242,9 +243,10 @@ public final class NodeConfigReader {
           allowSetting.isEmpty()
               ? List.of()
               : values.addresses(allowSetting.get(), "node addresses or network keys");
+      Protocol protocol = ForwardEntries.protocol(e, values);
       boolean unique = unique(port, portSetting, ports, "each port once");
-      if (port != null && target != null && allow != null && unique) {
-        out.add(new ServiceConfig(port, target, allow));
+      if (port != null && target != null && allow != null && protocol != null && unique) {
+        out.add(new ServiceConfig(port, target, allow, protocol));
       }
     }
     return out;

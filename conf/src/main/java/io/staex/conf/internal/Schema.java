@@ -48,8 +48,8 @@ public final class Schema {
     keys.put(DNS, List.of("listen", "pool", "answer-ttl", "forward", "upstreams"));
     keys.put(CONTROL, List.of("socket"));
     keys.put(PARENT, List.of("address", "key"));
-    keys.put(SERVICE, List.of("port", "target", "allow"));
-    keys.put(FORWARD, List.of("listen", "to"));
+    keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));
+    keys.put(FORWARD, List.of("listen", "to", "protocol"));
     keys.put(FORWARD_FILE, List.of("forwards"));
     return Map.copyOf(keys);
   }

@@ -6,14 +6,17 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
-/** The event loops and TCP channel types for links: epoll where available, else NIO. */
+/** The event loops and TCP (and UDP) channel types: epoll where available, else NIO. */
 public final class LinkTransport {
   private LinkTransport() {}
 
@@ -31,6 +34,11 @@ public final class LinkTransport {
   /** The listening channel type for {@code group}. */
   public static Class<? extends ServerChannel> serverChannelType(EventLoopGroup group) {
     return isEpoll(group) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  /** The UDP channel type for {@code group} (an RTSP forward's RTP/RTCP sockets). */
+  public static Class<? extends DatagramChannel> datagramChannelType(EventLoopGroup group) {
+    return isEpoll(group) ? EpollDatagramChannel.class : NioDatagramChannel.class;
   }
 
   private static boolean isEpoll(EventLoopGroup group) {

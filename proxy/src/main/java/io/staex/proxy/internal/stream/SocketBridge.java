@@ -58,6 +58,8 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
    */
   private ByteBuf early;
   private static final int MAX_EARLY_BYTES = 256 * 1024;
+  /** Hears the stream's datagrams (an RTSP forward's handler), or null: they are dropped. */
+  private DatagramSink datagrams;
 
   /**
    * @param onReset told why, when the stream is reset before it ended (to log it once with the
@@ -88,6 +90,25 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
   public SocketBridge(Channel channel, Consumer<ResetReason> onReset, ConnectListener listener) {
     this(channel, onReset);
     this.connectListener = listener;
+  }
+
+  /** Where a stream's datagrams go: a handler in the socket's pipeline (RTSP's RTP/RTCP). */
+  public interface DatagramSink {
+    /** A datagram from the peer on {@code channel}; on the loop; {@code data} is not kept. */
+    void datagram(int channel, FrameBytes data);
+  }
+
+  /** From now on the stream's datagrams go to {@code sink}; call before the stream connects. */
+  public void datagrams(DatagramSink sink) {
+    this.datagrams = sink;
+  }
+
+  /**
+   * Sends {@code data}'s readable bytes as a datagram on channel {@code number} (the caller keeps and
+   * releases it): false if there is no connected stream yet or it was dropped.
+   */
+  public boolean sendDatagram(int number, ByteBuf data) {
+    return stream != null && !stream.isFinished() && stream.sendDatagram(number, data);
   }
 
   /** Binds the stream once it exists (the forward opens it after creating this bridge). */
@@ -197,6 +218,14 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
         s.consumed(n);
       }
     });
+  }
+
+  @Override
+  public void datagram(Stream s, int number, FrameBytes data) {
+    DatagramSink sink = datagrams;
+    if (sink != null && channel.isOpen()) {
+      sink.datagram(number, data);
+    }
   }
 
   @Override
