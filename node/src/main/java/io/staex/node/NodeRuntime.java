@@ -12,6 +12,7 @@ import io.staex.conf.Limits;
 import io.staex.conf.Target;
 import io.staex.conf.NodeConfig;
 import io.staex.conf.ParentConfig;
+import io.staex.conf.Protocol;
 import io.staex.conf.ServiceConfig;
 import io.staex.crypto.Address;
 import io.staex.crypto.BadCertificateException;
@@ -54,6 +55,7 @@ import io.staex.proxy.service.Services;
 import io.staex.proxy.session.SessionInfo;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.stream.StreamInfo;
+import io.staex.proxy.stream.StreamProtocol;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.proxy.stream.Streams;
 import java.io.IOException;
@@ -368,13 +370,17 @@ public final class NodeRuntime implements AutoCloseable {
         d.maxQueuedBytes(), d.keepaliveInterval());
   }
 
+  private static StreamProtocol protocol(Protocol p) {
+    return p == Protocol.RTSP ? StreamProtocol.RTSP : StreamProtocol.TCP;
+  }
+
   private static Service service(ServiceConfig s) {
     HostPort t = s.target();
     InetSocketAddress target = NetUtil.isValidIpV4Address(t.host())
         || NetUtil.isValidIpV6Address(t.host())
         ? new InetSocketAddress(t.host(), t.port())
         : InetSocketAddress.createUnresolved(t.host(), t.port());
-    return new Service(s.port(), target, Set.copyOf(s.allow()));
+    return new Service(s.port(), target, Set.copyOf(s.allow()), protocol(s.protocol()));
   }
 
   /**
@@ -396,6 +402,7 @@ public final class NodeRuntime implements AutoCloseable {
       Forward fw = f.to() instanceof Target.ByAddress
           ? new Forward(listen, ((Target.ByAddress) f.to()).address(), f.to().port())
           : Forward.toName(listen, ((Target.ByName) f.to()).name(), f.to().port());
+      fw = fw.withProtocol(protocol(f.protocol()));
       wanted.add(fw);
       origin.put(fw, f);
     }

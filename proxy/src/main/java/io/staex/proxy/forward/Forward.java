@@ -1,6 +1,7 @@
 package io.staex.proxy.forward;
 
 import io.staex.crypto.Address;
+import io.staex.proxy.stream.StreamProtocol;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,13 +15,15 @@ import java.util.Optional;
  * @param node the node reached, when named by address
  * @param name the node's certified name (the DNS label), when named by name
  * @param port the overlay port, 1~65535
+ * @param protocol what its connections carry ({@link StreamProtocol#TCP}: untouched bytes)
  */
-public record Forward(
-    InetSocketAddress listen, Optional<Address> node, Optional<String> name, int port) {
+public record Forward(InetSocketAddress listen, Optional<Address> node, Optional<String> name,
+    int port, StreamProtocol protocol) {
   public Forward {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(protocol, "protocol");
     if (node.isPresent() == name.isPresent()) {
       throw new IllegalArgumentException("forward to " + node + " / " + name
           + " (expected: a node address or a certified name)");
@@ -30,9 +33,20 @@ public record Forward(
     }
   }
 
-  /** A forward to {@code port} of the node {@code to}. */
+  /** A plain TCP forward. */
+  public Forward(InetSocketAddress listen, Optional<Address> node, Optional<String> name,
+      int port) {
+    this(listen, node, name, port, StreamProtocol.TCP);
+  }
+
+  /** A TCP forward to {@code port} of the node {@code to}. */
   public Forward(InetSocketAddress listen, Address to, int port) {
     this(listen, Optional.of(to), Optional.empty(), port);
+  }
+
+  /** This forward carrying {@code p}. */
+  public Forward withProtocol(StreamProtocol p) {
+    return new Forward(listen, node, name, port, p);
   }
 
   /** A forward to {@code port} of the node certified as {@code name} ({@code <name>.staex}). */
@@ -44,6 +58,6 @@ public record Forward(
   public String toString() {
     return listen.getHostString() + ":" + listen.getPort() + " -> "
         + node.map(Address::shortText).orElseGet(() -> name.get() + "." + Address.DOMAIN) + ":"
-        + port;
+        + port + (protocol == StreamProtocol.TCP ? "" : " (rtsp)");
   }
 }

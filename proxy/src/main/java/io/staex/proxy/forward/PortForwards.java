@@ -6,11 +6,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.staex.crypto.Address;
+import io.staex.proxy.internal.rtspfwd.PlayerSide;
 import io.staex.proxy.internal.stream.SocketBridge;
 import io.staex.proxy.names.CertifiedNames;
 import io.staex.proxy.names.NameResult;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.stream.Stream;
+import io.staex.proxy.stream.StreamProtocol;
 import io.staex.proxy.stream.Streams;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -100,6 +102,11 @@ public final class PortForwards implements AutoCloseable {
           protected void initChannel(Channel ch) {
             SocketBridge bridge = new SocketBridge(ch, why ->
                 log.info("forward {}: connection from {} reset: {}", f, ch.remoteAddress(), why));
+            if (f.protocol() == StreamProtocol.RTSP) {
+              PlayerSide rtsp = new PlayerSide(bridge.side(), f.toString());
+              bridge.datagrams(rtsp::datagram);
+              ch.pipeline().addLast(rtsp);
+            }
             ch.pipeline().addLast(bridge);
             if (f.node().isPresent()) {
               bridge.bind(streams.open(f.node().get(), f.port(), bridge));

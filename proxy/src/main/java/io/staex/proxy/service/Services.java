@@ -11,10 +11,12 @@ import io.netty.channel.ConnectTimeoutException;
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.proxy.frame.ResetReason;
+import io.staex.proxy.internal.rtspfwd.CameraSide;
 import io.staex.proxy.internal.stream.SocketBridge;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.StreamAcceptor;
+import io.staex.proxy.stream.StreamProtocol;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -137,6 +139,11 @@ public final class Services implements StreamAcceptor {
             SocketBridge bridge = new SocketBridge(ch, why -> log.debug("{} for {}: reset {}",
                 service, peer.node().shortText(), why));
             bridge.bind(stream);
+            if (service.protocol() == StreamProtocol.RTSP) {
+              CameraSide rtsp = new CameraSide(bridge.side(), service.toString(), target);
+              bridge.datagrams(rtsp::datagram);
+              ch.pipeline().addLast(rtsp);
+            }
             ch.pipeline().addLast(bridge);
           }
         })

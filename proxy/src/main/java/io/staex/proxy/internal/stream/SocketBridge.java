@@ -12,6 +12,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.ResetReason;
+import io.staex.proxy.internal.rtspfwd.StreamSide;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.StreamHandler;
 import java.util.function.Consumer;
@@ -109,6 +110,21 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
    */
   public boolean sendDatagram(int number, ByteBuf data) {
     return stream != null && !stream.isFinished() && stream.sendDatagram(number, data);
+  }
+
+  /** This bridge as an RTSP handler sees it: datagrams out, and abort. */
+  public StreamSide side() {
+    return new StreamSide() {
+      @Override
+      public boolean sendDatagram(int channel, ByteBuf data) {
+        return SocketBridge.this.sendDatagram(channel, data);
+      }
+
+      @Override
+      public void abort() {
+        SocketBridge.this.abort();
+      }
+    };
   }
 
   /** Binds the stream once it exists (the forward opens it after creating this bridge). */
