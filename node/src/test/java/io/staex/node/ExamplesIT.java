@@ -10,9 +10,14 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +38,8 @@ class ExamplesIT extends ProcessTestBase {
   private static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
 
   private Path examples;
+  /** The running nodes by name. */
+  private final Map<String, Started> nodes = new HashMap<>();
 
   @BeforeEach
   void findExamples() {
@@ -123,11 +130,81 @@ class ExamplesIT extends ProcessTestBase {
   }
 
   /**
-   * A network key, root, gateway (service {@code servicePort} → 127.0.0.1:{@code devicePort})
-   * and user (a forward on a free port → the gateway's service), all running and connected;
-   * returns the forward's port.
+   * camera.py behind a gateway with a {@code protocol = rtsp} service, through a {@code protocol
+   * = rtsp} forward: ffmpeg with its default transport (RTP over UDP) decodes 50 frames, and the
+   * user node logs that it sent at least 50 packets by UDP to ffmpeg's ports from its own (the
+   * camera only ever saw interleaved SETUPs, so it could not have sent the video to ffmpeg
+   * directly); ffmpeg over TCP, gst-launch-1.0 by default (UDP) and over TCP too.
    */
+  @Test
+  void rtspForward_udpAndTcpPlayers_read50Frames_throughTheNodes() throws Exception {
+    String ffmpeg = ExternalTool.require("ffmpeg").toString();
+    String gst = ExternalTool.require("gst-launch-1.0", "gstreamer1.0-tools").toString();
+    requireGstRtspServer();
+    int cameraPort = freePort();
+    Started camera = start(List.of(DEBIAN_PYTHON.toString(),
+        examples.resolve("rtsp-camera/camera.py").toString(), Integer.toString(cameraPort)));
+    await("the camera", () -> camera.stdoutText().contains("ready"), camera::describe);
+    int forward = network(cameraPort, 8554, "rtsp");
+    String url = "rtsp://127.0.0.1:" + forward + "/test";
+
+    ffmpeg50(ffmpeg, url, List.of());
+    Started user = nodes.get("user");
+    Pattern ended = Pattern.compile("track 127\\.0\\.0\\.1:\\d+-\\d+ ended: (\\d+) packets by UDP"
+        + " to the player");
+    await("the user node's track summary", () -> ended.matcher(user.stderrText()).find(),
+        user::describe);
+    Matcher m = ended.matcher(user.stderrText());
+    assertThat(m.find()).isTrue();
+    assertThat(Long.parseLong(m.group(1))).as(user::describe).isGreaterThanOrEqualTo(50);
+    assertThat(user.stderrText()).as(user::describe)
+        .containsPattern("track by UDP to the player's ports \\d+-\\d+ from 127\\.0\\.0\\.1:");
+
+    ffmpeg50(ffmpeg, url, List.of("-rtsp_transport", "tcp"));
+    gst50(gst, url, "");
+    // rtspsrc falls back to TCP when no UDP arrives for a while: make sure it did not need to
+    await("the user node's second UDP track summary", () -> ended.matcher(user.stderrText())
+        .results().filter(r -> Long.parseLong(r.group(1)) >= 50).count() >= 2, user::describe);
+    gst50(gst, url, "protocols=tcp");
+  }
+
+  private Result ffmpeg50(String ffmpeg, String url, List<String> options) {
+    List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin"));
+    cmd.addAll(options);
+    cmd.addAll(List.of("-i", url, "-frames:v", "50", "-f", "null", "-"));
+    Result r = ExternalTool.run(dir, CLIENT, null, cmd);
+    r.assertSuccess();
+    assertThat(r.stderr()).as(r::describe).containsPattern("frame= *50 ").contains("Video: h264");
+    return r;
+  }
+
+  /** gst-launch-1.0 decodes 50 frames; {@code protocols} empty: rtspsrc's default (UDP first). */
+  private Result gst50(String gst, String url, String protocols) {
+    List<String> cmd = new ArrayList<>(List.of(gst, "rtspsrc", "location=" + url));
+    if (!protocols.isEmpty()) {
+      cmd.add(protocols);
+    }
+    cmd.addAll(List.of("!", "decodebin", "!", "fakesink", "num-buffers=50"));
+    Result r = ExternalTool.run(dir, CLIENT, null, cmd);
+    if (r.exitCode() != 0 && r.describe().contains("Could not send message.")) {
+      log.warn("gst-launch-1.0 teardown race, once more:\n{}", r.describe());
+      r = ExternalTool.run(dir, CLIENT, null, cmd);
+    }
+    r.assertSuccess();
+    assertThat(r.stdout()).as(r::describe).contains("Got EOS from element");
+    return r;
+  }
+
   private int network(int devicePort, int servicePort) throws Exception {
+    return network(devicePort, servicePort, "tcp");
+  }
+
+  /**
+   * A network key, root, gateway (service {@code servicePort} → 127.0.0.1:{@code devicePort})
+   * and user (a forward on a free port → the gateway's service), both with {@code protocol}, all
+   * running and connected; returns the forward's port.
+   */
+  private int network(int devicePort, int servicePort, String protocol) throws Exception {
     staex("network", "create", "--out", "network.key").assertSuccess();
     String root = newNode("root");
     String gateway = newNode("gateway");
@@ -138,12 +215,12 @@ class ExamplesIT extends ProcessTestBase {
         + "\" } ]";
     config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
     config("gateway", parent + "\n  services = [ { port = " + servicePort
-        + ", target = \"127.0.0.1:" + devicePort + "\" } ]");
+        + ", target = \"127.0.0.1:" + devicePort + "\", protocol = " + protocol + " } ]");
     config("user", parent + "\n  forwards = [ { listen = \"127.0.0.1:" + forward + "\", to = \""
-        + gateway + ".staex:" + servicePort + "\" } ]");
-    run("root");
-    run("gateway");
-    run("user");
+        + gateway + ".staex:" + servicePort + "\", protocol = " + protocol + " } ]");
+    for (String node : List.of("root", "gateway", "user")) {
+      nodes.put(node, run(node));
+    }
     awaitStatus("root", s -> s.contains("\"viewSize\":3"));
     awaitStatus("gateway", s -> s.contains("\"activeParent\":\"" + root + "\""));
     awaitStatus("user", s -> s.contains("\"activeParent\":\"" + root + "\""));
