@@ -168,6 +168,65 @@ class ExamplesIT extends ProcessTestBase {
     gst50(gst, url, "protocols=tcp");
   }
 
+  /**
+   * VLC as the camera (it sends RTP only by UDP and answers 461 to interleaved SETUPs) behind a
+   * gateway with a {@code protocol = rtsp} service: the gateway asks again for UDP on ports of
+   * its own and carries the packets as datagrams, so ffmpeg through the forward decodes 50
+   * frames both by default (UDP again from the user node) and with {@code -rtsp_transport tcp}
+   * (datagrams turned into {@code $} frames). VLC refuses to run as root: it runs as {@code
+   * nobody} then ({@code setpriv}).
+   */
+  @Test
+  void rtspForward_vlcCameraOnlyUdp_ffmpegReads50Frames() throws Exception {
+    String ffmpeg = ExternalTool.require("ffmpeg").toString();
+    String cvlc = ExternalTool.require("cvlc", "vlc").toString();
+    Path video = dir.resolve("test.mp4");
+    ExternalTool.run(dir, CLIENT, null, List.of(ffmpeg, "-hide_banner", "-nostdin", "-f",
+        "lavfi", "-i", "testsrc=size=320x240:rate=15", "-t", "20", "-c:v", "libx264", "-g", "15",
+        "-pix_fmt", "yuv420p", video.toString())).assertSuccess();
+    int vlcPort = freePort();
+    List<String> command = new ArrayList<>();
+    if ("root".equals(System.getProperty("user.name"))) {
+      // "VLC is not supposed to be run as root": as nobody, who must be able to read the video
+      command.addAll(List.of(ExternalTool.require("setpriv", "util-linux").toString(),
+          "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+      for (Path p = dir; p != null && !p.equals(p.getRoot()); p = p.getParent()) {
+        p.toFile().setExecutable(true, false);
+      }
+      video.toFile().setReadable(true, false);
+    }
+    command.addAll(List.of(cvlc, "-I", "dummy", "--no-video-title-show", video.toString(),
+        "--loop", "--sout", "#rtp{sdp=rtsp://127.0.0.1:" + vlcPort + "/test}", "--sout-keep"));
+    Started vlc = start(command);
+    awaitListening(vlcPort, vlc);
+    int forward = network(vlcPort, 8554, "rtsp");
+    String url = "rtsp://127.0.0.1:" + forward + "/test";
+
+    ffmpeg50(ffmpeg, url, List.of());
+    ffmpeg50(ffmpeg, url, List.of("-rtsp_transport", "tcp"));
+    Started gateway = nodes.get("gateway");
+    assertThat(gateway.stderrText()).as(gateway::describe)
+        .contains("461 Unsupported transport").contains("track by UDP from the camera's ports");
+  }
+
+  /**
+   * VLC as the player: Debian's VLC is built without live555, so it has no RTSP client; this
+   * says so instead of pretending (it would run where a VLC with live555 is installed).
+   */
+  @Test
+  void vlcPlayer_hasNoRtspClientOnDebian() {
+    ExternalTool.require("cvlc", "vlc");
+    boolean live555 = false;
+    for (String lib : List.of("/usr/lib/x86_64-linux-gnu/vlc/plugins/demux",
+        "/usr/lib/aarch64-linux-gnu/vlc/plugins/demux", "/usr/lib/vlc/plugins/demux")) {
+      live555 |= Files.exists(Path.of(lib, "liblive555_plugin.so"));
+    }
+    Assumptions.assumeTrue(live555, "the installed VLC has no RTSP client (no"
+        + " liblive555_plugin.so: Debian builds VLC without live555), so VLC cannot be the"
+        + " player here; ffmpeg and gst-launch-1.0 are");
+    Assertions.fail("VLC has live555 here: write the VLC player test");
+  }
+
   private Result ffmpeg50(String ffmpeg, String url, List<String> options) {
     List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin"));
     cmd.addAll(options);
