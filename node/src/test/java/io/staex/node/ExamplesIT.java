@@ -174,16 +174,18 @@ class ExamplesIT extends ProcessTestBase {
    * its own and carries the packets as datagrams, so ffmpeg through the forward decodes 50
    * frames both by default (UDP again from the user node) and with {@code -rtsp_transport tcp}
    * (datagrams turned into {@code $} frames). VLC refuses to run as root: it runs as {@code
-   * nobody} then ({@code setpriv}).
+   * nobody} then ({@code setpriv}). VLC writes the address it was reached on into its URLs
+   * (its LAN address, across machines): the player sees only the forward's.
    */
   @Test
   void rtspForward_vlcCameraOnlyUdp_ffmpegReads50Frames() throws Exception {
     String ffmpeg = ExternalTool.require("ffmpeg").toString();
     String cvlc = ExternalTool.require("cvlc", "vlc").toString();
+    // Long enough for the whole test: VLC ends its clients' streams (RTCP BYE) where it loops
     Path video = dir.resolve("test.mp4");
     ExternalTool.run(dir, CLIENT, null, List.of(ffmpeg, "-hide_banner", "-nostdin", "-f",
-        "lavfi", "-i", "testsrc=size=320x240:rate=15", "-t", "20", "-c:v", "libx264", "-g", "15",
-        "-pix_fmt", "yuv420p", video.toString())).assertSuccess();
+        "lavfi", "-i", "testsrc=size=320x240:rate=15", "-t", "300", "-c:v", "libx264", "-preset",
+        "ultrafast", "-g", "15", "-pix_fmt", "yuv420p", video.toString())).assertSuccess();
     int vlcPort = freePort();
     List<String> command = new ArrayList<>();
     if ("root".equals(System.getProperty("user.name"))) {
@@ -196,13 +198,19 @@ class ExamplesIT extends ProcessTestBase {
       video.toFile().setReadable(true, false);
     }
     command.addAll(List.of(cvlc, "-I", "dummy", "--no-video-title-show", video.toString(),
-        "--loop", "--sout", "#rtp{sdp=rtsp://127.0.0.1:" + vlcPort + "/test}", "--sout-keep"));
+        "--loop", "--sout", "#rtp{sdp=rtsp://:" + vlcPort + "/test}", "--sout-keep"));
     Started vlc = start(command);
     awaitListening(vlcPort, vlc);
-    int forward = network(vlcPort, 8554, "rtsp");
+    // The gateway names the camera "localhost"; VLC writes the address it was reached on
+    // (127.0.0.1:vlcPort, as it writes its LAN address across machines) into Content-Base and
+    // every a=control: the gateway must turn those into the player's address too.
+    int forward = network("localhost", vlcPort, 8554, "rtsp");
     String url = "rtsp://127.0.0.1:" + forward + "/test";
 
-    ffmpeg50(ffmpeg, url, List.of());
+    Result udp = ffmpeg50(ffmpeg, url, List.of("-loglevel", "debug"));
+    assertThat(udp.stderr()).as(udp::describe)
+        .contains("a=control:rtsp://127.0.0.1:" + forward + "/test/trackID=0")
+        .doesNotContain(":" + vlcPort + "/");
     ffmpeg50(ffmpeg, url, List.of("-rtsp_transport", "tcp"));
     Started gateway = nodes.get("gateway");
     assertThat(gateway.stderrText()).as(gateway::describe)
@@ -233,8 +241,21 @@ class ExamplesIT extends ProcessTestBase {
     cmd.addAll(List.of("-i", url, "-frames:v", "50", "-f", "null", "-"));
     Result r = ExternalTool.run(dir, CLIENT, null, cmd);
     r.assertSuccess();
-    assertThat(r.stderr()).as(r::describe).containsPattern("frame= *50 ").contains("Video: h264");
+    assertThat(r.stderr()).as(() -> r.describe() + nodeLogs()).containsPattern("frame= *50 ")
+        .contains("Video: h264");
     return r;
+  }
+
+  /** The stderr of the gateway and the user node, for a failure's description. */
+  private String nodeLogs() {
+    StringBuilder b = new StringBuilder();
+    for (String n : List.of("gateway", "user")) {
+      Started s = nodes.get(n);
+      if (s != null) {
+        b.append("\n--- ").append(n).append(" node\n").append(s.stderrText());
+      }
+    }
+    return b.toString();
   }
 
   /** gst-launch-1.0 decodes 50 frames; {@code protocols} empty: rtspsrc's default (UDP first). */
@@ -264,6 +285,12 @@ class ExamplesIT extends ProcessTestBase {
    * running and connected; returns the forward's port.
    */
   private int network(int devicePort, int servicePort, String protocol) throws Exception {
+    return network("127.0.0.1", devicePort, servicePort, protocol);
+  }
+
+  /** As {@link #network(int, int, String)}, with the service's target {@code deviceHost}. */
+  private int network(String deviceHost, int devicePort, int servicePort, String protocol)
+      throws Exception {
     staex("network", "create", "--out", "network.key").assertSuccess();
     String root = newNode("root");
     String gateway = newNode("gateway");
@@ -274,7 +301,7 @@ class ExamplesIT extends ProcessTestBase {
         + "\" } ]";
     config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
     config("gateway", parent + "\n  services = [ { port = " + servicePort
-        + ", target = \"127.0.0.1:" + devicePort + "\", protocol = " + protocol + " } ]");
+        + ", target = \"" + deviceHost + ":" + devicePort + "\", protocol = " + protocol + " } ]");
     config("user", parent + "\n  forwards = [ { listen = \"127.0.0.1:" + forward + "\", to = \""
         + gateway + ".staex:" + servicePort + "\", protocol = " + protocol + " } ]");
     for (String node : List.of("root", "gateway", "user")) {
