@@ -24,12 +24,16 @@ example_wait_up
 cat <<INFO
 Running: the camera on rtsp://127.0.0.1:$device_port/test (the gateway's side), root, gateway,
 user; logs in $net/*.log.
-In another terminal, play it through the user's forward, RTP inside the RTSP connection:
+In another terminal, play it through the user's forward (RTP by UDP, the players' default):
+  ffmpeg -i rtsp://127.0.0.1:$forward_port/test -frames:v 50 -f null -
+  gst-launch-1.0 rtspsrc location=rtsp://127.0.0.1:$forward_port/test \\
+    ! decodebin ! fakesink num-buffers=50
+or with RTP inside the RTSP connection:
   ffmpeg -rtsp_transport tcp -i rtsp://127.0.0.1:$forward_port/test -frames:v 50 -f null -
   gst-launch-1.0 rtspsrc location=rtsp://127.0.0.1:$forward_port/test protocols=tcp \\
-    ! fakesink num-buffers=50
+    ! decodebin ! fakesink num-buffers=50
 or watch it:
-  ffplay -rtsp_transport tcp rtsp://127.0.0.1:$forward_port/test
+  ffplay rtsp://127.0.0.1:$forward_port/test
 Look at the session and its stream:
   ./staex status -c examples/rtsp-camera/net/user.conf
 Ctrl-C stops everything.
