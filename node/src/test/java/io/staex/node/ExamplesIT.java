@@ -149,23 +149,28 @@ class ExamplesIT extends ProcessTestBase {
     String url = "rtsp://127.0.0.1:" + forward + "/test";
 
     ffmpeg50(ffmpeg, url, List.of());
+    awaitUdpTracks(1);
     Started user = nodes.get("user");
-    Pattern ended = Pattern.compile("track 127\\.0\\.0\\.1:\\d+-\\d+ ended: (\\d+) packets by UDP"
-        + " to the player");
-    await("the user node's track summary", () -> ended.matcher(user.stderrText()).find(),
-        user::describe);
-    Matcher m = ended.matcher(user.stderrText());
-    assertThat(m.find()).isTrue();
-    assertThat(Long.parseLong(m.group(1))).as(user::describe).isGreaterThanOrEqualTo(50);
     assertThat(user.stderrText()).as(user::describe)
         .containsPattern("track by UDP to the player's ports \\d+-\\d+ from 127\\.0\\.0\\.1:");
 
     ffmpeg50(ffmpeg, url, List.of("-rtsp_transport", "tcp"));
     gst50(gst, url, "");
     // rtspsrc falls back to TCP when no UDP arrives for a while: make sure it did not need to
-    await("the user node's second UDP track summary", () -> ended.matcher(user.stderrText())
-        .results().filter(r -> Long.parseLong(r.group(1)) >= 50).count() >= 2, user::describe);
+    awaitUdpTracks(2);
     gst50(gst, url, "protocols=tcp");
+  }
+
+  /**
+   * Waits until the user node logged the end of {@code n} tracks that it sent by UDP to the
+   * player, at least 50 packets each: the players' UDP came from the node's own ports.
+   */
+  private void awaitUdpTracks(int n) throws InterruptedException {
+    Started user = nodes.get("user");
+    Pattern ended = Pattern.compile("track 127\\.0\\.0\\.1:\\d+-\\d+ ended: (\\d+) packets by UDP"
+        + " to the player");
+    await(n + " UDP tracks of the user node", () -> ended.matcher(user.stderrText()).results()
+        .filter(r -> Long.parseLong(r.group(1)) >= 50).count() >= n, user::describe);
   }
 
   /**
@@ -173,7 +178,7 @@ class ExamplesIT extends ProcessTestBase {
    * gateway with a {@code protocol = rtsp} service: the gateway asks again for UDP on ports of
    * its own and carries the packets as datagrams, so ffmpeg through the forward decodes 50
    * frames both by default (UDP again from the user node) and with {@code -rtsp_transport tcp}
-   * (datagrams turned into {@code $} frames). VLC refuses to run as root: it runs as {@code
+   * (datagrams turned into {@code $} frames); so does gst-launch-1.0, both ways. VLC refuses to run as root: it runs as {@code
    * nobody} then ({@code setpriv}). VLC writes the address it was reached on into its URLs
    * (its LAN address, across machines): the player sees only the forward's.
    */
@@ -181,6 +186,7 @@ class ExamplesIT extends ProcessTestBase {
   void rtspForward_vlcCameraOnlyUdp_ffmpegReads50Frames() throws Exception {
     String ffmpeg = ExternalTool.require("ffmpeg").toString();
     String cvlc = ExternalTool.require("cvlc", "vlc").toString();
+    String gst = ExternalTool.require("gst-launch-1.0", "gstreamer1.0-tools").toString();
     // Long enough for the whole test: VLC ends its clients' streams (RTCP BYE) where it loops
     Path video = dir.resolve("test.mp4");
     ExternalTool.run(dir, CLIENT, null, List.of(ffmpeg, "-hide_banner", "-nostdin", "-f",
@@ -211,7 +217,11 @@ class ExamplesIT extends ProcessTestBase {
     assertThat(udp.stderr()).as(udp::describe)
         .contains("a=control:rtsp://127.0.0.1:" + forward + "/test/trackID=0")
         .doesNotContain(":" + vlcPort + "/");
+    awaitUdpTracks(1);
     ffmpeg50(ffmpeg, url, List.of("-rtsp_transport", "tcp"));
+    gst50(gst, url, "");
+    awaitUdpTracks(2);
+    gst50(gst, url, "protocols=tcp");
     Started gateway = nodes.get("gateway");
     assertThat(gateway.stderrText()).as(gateway::describe)
         .contains("461 Unsupported transport").contains("track by UDP from the camera's ports");
