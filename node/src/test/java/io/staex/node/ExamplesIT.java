@@ -178,9 +178,10 @@ class ExamplesIT extends ProcessTestBase {
    * gateway with a {@code protocol = rtsp} service: the gateway asks again for UDP on ports of
    * its own and carries the packets as datagrams, so ffmpeg through the forward decodes 50
    * frames both by default (UDP again from the user node) and with {@code -rtsp_transport tcp}
-   * (datagrams turned into {@code $} frames); so does gst-launch-1.0, both ways. VLC refuses to run as root: it runs as {@code
-   * nobody} then ({@code setpriv}). VLC writes the address it was reached on into its URLs
-   * (its LAN address, across machines): the player sees only the forward's.
+   * (datagrams turned into {@code $} frames); so does gst-launch-1.0, both ways. VLC refuses
+   * to run as root: it runs as {@code nobody} then ({@code setpriv}). VLC writes the address
+   * it was reached on into its URLs (its LAN address, across machines): the player sees only
+   * the forward's.
    */
   @Test
   void rtspForward_vlcCameraOnlyUdp_ffmpegReads50Frames() throws Exception {

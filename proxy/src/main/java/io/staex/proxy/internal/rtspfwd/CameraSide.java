@@ -28,8 +28,9 @@ import java.util.Set;
  * <pre>
  *   first request URI rtsp://P/…     learn P; requests P → the service target T; replies T → P
  *   DESCRIBE reply Content-Base L    L is the camera too (VLC writes its LAN address)
- *   SETUP interleaved=n-(n+1) ──▶ camera; 4xx/5xx ──▶ bind UDP p, p+1; same SETUP with
- *        RTP/AVP;unicast;client_port=p-(p+1) ──▶ 200 server_port=x-y ──▶ player sees interleaved=n-(n+1)
+ *   SETUP interleaved=n-(n+1) ──▶ camera; 4xx/5xx ──▶ bind UDP p, p+1; the same SETUP with
+ *     RTP/AVP;unicast;client_port=p-(p+1) ──▶ 200 server_port=x-y
+ *     ──▶ the player sees interleaved=n-(n+1)
  *   camera UDP x → p / y → p+1        ──▶ datagrams n / n+1 to the user node
  *   datagram or $ frame n+1 (RTCP)    ──▶ UDP p+1 → camera y
  *   datagrams for interleaved tracks  ──▶ $ frames to the camera, between items

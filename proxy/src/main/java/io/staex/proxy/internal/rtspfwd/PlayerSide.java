@@ -1,9 +1,11 @@
 package io.staex.proxy.internal.rtspfwd;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.internal.rtsp.InterleavedFrame;
 import io.staex.proxy.internal.rtsp.Range;
+import io.staex.proxy.internal.rtsp.RtspEncoder;
 import io.staex.proxy.internal.rtsp.RtspItem;
 import io.staex.proxy.internal.rtsp.RtspMessage;
 import io.staex.proxy.internal.rtsp.Transport;
@@ -11,21 +13,23 @@ import io.staex.proxy.internal.rtsp.TransportSpec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The user node's side of an RTSP forward: in the accepted player socket's pipeline, in front
  * of the SocketBridge. URLs pass unchanged (only the gateway knows the camera's address).
  *
  * <pre>
- *   player SETUP client_port=a-b ──▶ bind UDP x, x+1 on the listen IP ──▶ SETUP interleaved=2k-(2k+1)
- *   reply interleaved=n-m        ◀── Transport back to UDP: client_port=a-b;server_port=x-(x+1)
- *   $n / datagram n (RTP)        ──▶ UDP x → player a      $m / datagram m (RTCP) ──▶ x+1 → b
- *   player RTCP into x+1         ──▶ datagram m to the gateway  (into x: dropped)
- *   player asked interleaved     ──▶ passed; datagrams for it become $ frames between items
+ *   SETUP client_port=a-b    ──▶ bind UDP x, x+1 (listen IP) ──▶ SETUP interleaved=2k-(2k+1)
+ *   reply interleaved=n-m    ◀── Transport back to UDP: client_port=a-b;server_port=x-(x+1)
+ *   $n / datagram n (RTP)    ──▶ UDP x → player a    $m / datagram m (RTCP) ──▶ x+1 → b
+ *   player RTCP into x+1     ──▶ datagram m to the gateway  (into x: dropped)
+ *   player asked interleaved ──▶ passed; datagrams for it become $ frames between items
  * </pre>
  */
 public final class PlayerSide extends RtspRelay {
@@ -111,9 +115,9 @@ public final class PlayerSide extends RtspRelay {
     });
   }
 
-  private io.netty.buffer.ByteBuf encode(RtspMessage m) {
-    io.netty.buffer.ByteBuf b = ctx.alloc().buffer();
-    io.staex.proxy.internal.rtsp.RtspEncoder.encode(m, b);
+  private ByteBuf encode(RtspMessage m) {
+    ByteBuf b = ctx.alloc().buffer();
+    RtspEncoder.encode(m, b);
     return b;
   }
 
@@ -156,7 +160,7 @@ public final class PlayerSide extends RtspRelay {
   }
 
   /** RTP (channels.first) or RTCP to the player's UDP port; takes over {@code data}. */
-  private void toPlayer(Track t, int channel, io.netty.buffer.ByteBuf data) {
+  private void toPlayer(Track t, int channel, ByteBuf data) {
     boolean rtcp = channel != t.channels.first();
     int port = !rtcp ? t.clientPorts.first()
         : t.clientPorts.last() != t.clientPorts.first() ? t.clientPorts.last()
@@ -168,7 +172,7 @@ public final class PlayerSide extends RtspRelay {
   public void datagram(int channel, FrameBytes data) {
     Track t = byChannel.get(channel);
     if (t != null) {
-      io.netty.buffer.ByteBuf b = ctx.alloc().ioBuffer(data.size());
+      ByteBuf b = ctx.alloc().ioBuffer(data.size());
       data.writeTo(b);
       toPlayer(t, channel, b);
     } else {
@@ -201,7 +205,7 @@ public final class PlayerSide extends RtspRelay {
     closed = true;
     pending.values().forEach(t -> t.pair.close());
     pending.clear();
-    java.util.Set<Track> all = new java.util.HashSet<>(byChannel.values());
+    Set<Track> all = new HashSet<>(byChannel.values());
     for (Track t : all) {
       log.info("rtsp {}: {}: track {} ended: {} packets by UDP to the player, {} from it", name,
           peer(), t.pair, t.pair.packetsOut, t.pair.packetsIn);

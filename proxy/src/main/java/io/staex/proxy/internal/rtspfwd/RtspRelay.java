@@ -155,7 +155,9 @@ abstract class RtspRelay extends ChannelDuplexHandler {
         outbound(item, sink);
       }
     } catch (RuntimeException e) {
-      release(item);
+      if (!sink.contains(item)) {
+        release(item); // else encode releases it
+      }
       fail("cannot rewrite " + describe(item) + ": " + e);
     }
   }

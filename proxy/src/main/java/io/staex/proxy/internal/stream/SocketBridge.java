@@ -105,8 +105,8 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
   }
 
   /**
-   * Sends {@code data}'s readable bytes as a datagram on channel {@code number} (the caller keeps and
-   * releases it): false if there is no connected stream yet or it was dropped.
+   * Sends {@code data}'s readable bytes as a datagram on channel {@code number} (the caller
+   * keeps and releases it): false if there is no connected stream yet or it was dropped.
    */
   public boolean sendDatagram(int number, ByteBuf data) {
     return stream != null && !stream.isFinished() && stream.sendDatagram(number, data);

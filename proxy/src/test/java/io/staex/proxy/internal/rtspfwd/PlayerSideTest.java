@@ -143,7 +143,8 @@ class PlayerSideTest {
       Thread.sleep(10);
     }
     assertThat(pipe.aborts.get()).isEqualTo(1);
-    assertThat(pipe.toPeer()).isEqualTo("OPTIONS rtsp://127.0.0.1:8554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n");
+    assertThat(pipe.toPeer())
+        .isEqualTo("OPTIONS rtsp://127.0.0.1:8554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n");
     assertThat(in.read()).isEqualTo(-1);
     assertThat(server.isActive()).isTrue(); // the listener (the node) goes on
   }
