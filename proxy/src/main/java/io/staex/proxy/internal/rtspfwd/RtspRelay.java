@@ -13,7 +13,6 @@ import io.staex.proxy.internal.rtsp.RtspMessage;
 import io.staex.proxy.internal.rtsp.RtspParser;
 import io.staex.proxy.internal.rtsp.Transport;
 import io.staex.proxy.internal.rtsp.TransportSpec;
-import io.staex.proxy.frame.FrameLimits;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,11 +220,12 @@ abstract class RtspRelay extends ChannelDuplexHandler {
     ctx.writeAndFlush(bytes, ctx.voidPromise());
   }
 
-  /** {@code data} (a UDP payload) into the stream as a datagram on {@code channel}. */
+  /**
+   * {@code data} (a UDP payload; the caller releases it) into the stream as a datagram on
+   * {@code channel}; the stream drops and counts one too large for a datagram.
+   */
   void sendDatagram(int channel, ByteBuf data) {
-    if (data.readableBytes() <= FrameLimits.MAX_DATAGRAM) {
-      stream.sendDatagram(channel, data);
-    }
+    stream.sendDatagram(channel, data);
   }
 
   /** The first spec of {@code message}'s Transport header, if it has one that parses. */

@@ -5,11 +5,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.internal.rtsp.Range;
 import io.staex.proxy.link.LinkTransport;
 import java.net.InetAddress;
@@ -23,6 +26,12 @@ import java.net.InetSocketAddress;
 final class UdpPair {
   /** Binding attempts before giving up on a consecutive pair. */
   static final int ATTEMPTS = 16;
+  /**
+   * The receive buffer per datagram: Netty's default (2048) would cut longer packets short
+   * without a word; one byte more than a stream datagram can carry, so an oversized one is
+   * seen as such (and dropped, counted) rather than truncated.
+   */
+  static final int RECEIVE_BUFFER = FrameLimits.MAX_DATAGRAM + 1;
 
   /** What a socket of the pair received; the receiver releases {@code packet}. */
   interface Receiver {
@@ -97,6 +106,7 @@ final class UdpPair {
 
   private static Bootstrap bootstrap(EventLoop loop, Holder holder, boolean isRtcp) {
     return new Bootstrap().group(loop).channel(LinkTransport.datagramChannelType(loop))
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
         .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
           @Override
           protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {

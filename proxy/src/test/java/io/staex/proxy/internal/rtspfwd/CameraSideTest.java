@@ -130,6 +130,9 @@ class CameraSideTest {
         + "Session: 77\r\nTransport: RTP/AVP/TCP;unicast;ssrc=01020304;interleaved=0-1\r\n\r\n");
     Loopback.send(udp[0], "rtp", p);
     assertThat(pipe.datagrams.poll(5, TimeUnit.SECONDS)).isEqualTo(new RtspPipe.Datagram(0, "rtp"));
+    String large = "x".repeat(9000); // beyond Netty's default 2048-byte datagram buffer
+    Loopback.send(udp[0], large, p);
+    assertThat(pipe.datagrams.poll(5, TimeUnit.SECONDS)).isEqualTo(new RtspPipe.Datagram(0, large));
     Loopback.send(udp[1], "sr", p + 1);
     assertThat(pipe.datagrams.poll(5, TimeUnit.SECONDS)).isEqualTo(new RtspPipe.Datagram(1, "sr"));
     pipe.datagramFromPeer(1, "rr1");

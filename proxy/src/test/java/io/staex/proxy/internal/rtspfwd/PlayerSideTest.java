@@ -150,6 +150,19 @@ class PlayerSideTest {
   }
 
   @Test
+  void moreThanMaxHeldItemsWhileBinding_endsTheStream() throws Exception {
+    // One write: the SETUP starts a bind, the frames after it queue until it is done
+    StringBuilder b = new StringBuilder("SETUP rtsp://127.0.0.1:8554/test RTSP/1.0\r\nCSeq: 1"
+        + "\r\nTransport: RTP/AVP;unicast;client_port=5000-5001\r\n\r\n");
+    b.append("$\1\0\1r".repeat(RtspRelay.MAX_HELD + 1));
+    send(b.toString());
+
+    assertThat(in.read()).isEqualTo(-1);
+    assertThat(pipe.aborts.get()).isEqualTo(1);
+    assertThat(pipe.toPeer()).isEmpty();
+  }
+
+  @Test
   void ninthUdpTrack_endsTheStream() throws Exception {
     for (int k = 0; k < RtspRelay.MAX_TRACKS; k++) {
       send("SETUP rtsp://127.0.0.1:8554/test/trackID=" + k + " RTSP/1.0\r\nCSeq: " + (k + 1)
