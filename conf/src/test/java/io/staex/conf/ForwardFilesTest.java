@@ -54,6 +54,15 @@ class ForwardFilesTest {
   }
 
   @Test
+  void protocolRtsp_inAForwardFile() throws Exception {
+    write(dir, "cams.conf", forwards(
+        "  { listen = \"127.0.0.1:8554\", to = \"camera1.staex:554\", protocol = rtsp }"));
+
+    assertThat(ForwardFiles.load(dir, Set.of()).forwards()).containsExactly(new ForwardConfig(
+        HostPort.parse("127.0.0.1:8554"), new Target.ByName("camera1", 554), Protocol.RTSP));
+  }
+
+  @Test
   void badEntry_namesFileLineKeyAndExpectation() throws Exception {
     Path file = write(dir, "cams.conf", forwards(
         entry("127.0.0.1:8080", "camera1.staex:80"), entry("127.0.0.1:70000", "camera2.staex:80")));
