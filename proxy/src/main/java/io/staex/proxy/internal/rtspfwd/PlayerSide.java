@@ -170,6 +170,7 @@ public final class PlayerSide extends RtspRelay {
 
   @Override
   public void datagram(int channel, FrameBytes data) {
+    assert ctx.executor().inEventLoop();
     Track t = byChannel.get(channel);
     if (t != null) {
       ByteBuf b = ctx.alloc().ioBuffer(data.size());
