@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the JMH micro-benchmarks of bench/ (ciphers and the record layer) and says which JDK ran
-# them.
+# Runs the JMH micro-benchmarks of bench/ (ciphers, the record layer, the frame codecs) and says
+# which JDK ran them.
 #
 #   bench/jmh.sh [--quick] [JMH args...]
 #   bench/jmh.sh RecordLayerBench                      # one class (JMH takes a regex)
+#   bench/jmh.sh FrameCodecBench                       # link PACKET / stream DATA, 16 KiB
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/jmh.sh
 #
 # JAVA_HOME picks the JDK that runs the benchmarks (else `java` on the PATH). The jar,
@@ -27,8 +28,9 @@ fi
 
 is_stale() {
   [[ ! -f $jar ]] && return 0
-  [[ -n $(find "$root/bench/src" "$root/crypto/src/main" "$root/pom.xml" "$root/bench/pom.xml" \
-      "$root/crypto/pom.xml" -type f -newer "$jar" -print -quit) ]]
+  # bench depends on crypto and proxy (and what proxy depends on): any module's main sources.
+  [[ -n $(find "$root"/*/src/main "$root/pom.xml" "$root"/*/pom.xml -type f -newer "$jar" \
+      -print -quit) ]]
 }
 if is_stale; then
   echo "jmh.sh: building $jar" >&2

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param services exposed services, each port once
  * @param forwards port forwards, each listen address once
  * @param forwardsDir folder of further forward files (see {@link ForwardFiles}); empty: none
+ * @param threads event-loop threads: 1 runs every link, session and stream on one thread
  * @param routing routing timings and limits
  * @param limits resource limits
  * @param socks the SOCKS5 proxy
@@ -42,11 +43,15 @@ public record NodeConfig(
     List<ServiceConfig> services,
     List<ForwardConfig> forwards,
     Optional<Path> forwardsDir,
+    int threads,
     RoutingSettings routing,
     Limits limits,
     SocksConfig socks,
     DnsConfig dns,
     ControlConfig control) {
+
+  /** Most event-loop threads a node may be given. */
+  public static final int MAX_THREADS = 64;
 
   public NodeConfig {
     Objects.requireNonNull(key, "key");
@@ -57,6 +62,10 @@ public record NodeConfig(
     services = List.copyOf(services);
     forwards = List.copyOf(forwards);
     Objects.requireNonNull(forwardsDir, "forwardsDir");
+    if (threads < 1 || threads > MAX_THREADS) {
+      throw new IllegalArgumentException(
+          "threads: " + threads + " (expected: 1~" + MAX_THREADS + ")");
+    }
     Objects.requireNonNull(routing, "routing");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(socks, "socks");

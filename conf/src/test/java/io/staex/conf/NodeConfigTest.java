@@ -89,7 +89,7 @@ class NodeConfigTest {
 
     assertThat(config).isEqualTo(new NodeConfig(
         dir.resolve("node.key"), dir.resolve("node.crt"), TrustConfig.none(), Optional.empty(),
-        List.of(), List.of(), List.of(), Optional.empty(), RoutingSettings.defaults(),
+        List.of(), List.of(), List.of(), Optional.empty(), 1, RoutingSettings.defaults(),
         Limits.defaults(), SocksConfig.off(), DnsConfig.off(),
         new ControlConfig(dir.resolve("node.sock"))));
   }
@@ -245,7 +245,7 @@ class NodeConfigTest {
     assertThat(p.reason()).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
         + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
-        + " forwards-dir, routing, limits, socks, dns, control)");
+        + " forwards-dir, threads, routing, limits, socks, dns, control)");
   }
 
   @Test
@@ -480,6 +480,15 @@ class NodeConfigTest {
 
     assertThat(only(file)).hasToString(
         file + ":1: staex.routing.max-hops: 300 (expected: 1~255)");
+  }
+
+  @Test
+  void threads_defaultOne_rangeChecked() throws Exception {
+    assertThat(NodeConfig.load(write(dir, "node.conf", "staex.threads = 4")).threads())
+        .isEqualTo(4);
+    Path file = write(dir, "bad.conf", "staex.threads = 0");
+
+    assertThat(only(file)).hasToString(file + ":1: staex.threads: 0 is out of range (expected: 1~64)");
   }
 
   @Test

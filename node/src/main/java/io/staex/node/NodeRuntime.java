@@ -215,7 +215,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
     TrustPolicy policy = config.trust().policy(certificate.network());
     LinkCredentials credentials = new LinkCredentials(identity, certificate, policy, clock, random);
-    group = LinkTransport.newEventLoopGroup(0);
+    group = LinkTransport.newEventLoopGroup(config.threads());
     InetSocketAddress bind = config.listen()
         .map(l -> new InetSocketAddress(l.host(), l.port())).orElse(null);
     EventLoop streamLoop = group.next();

@@ -84,6 +84,9 @@ public final class NodeConfigReader {
     List<ForwardConfig> forwards =
         forwardList == null ? null : ForwardEntries.read(forwardList, values, listens);
     Optional<Path> forwardsDir = optionalPath(staex, "forwards-dir", "a folder, or \"\"");
+    Setting threadSetting = staex.require("threads", "a whole number 1~" + NodeConfig.MAX_THREADS);
+    Integer threads = threadSetting == null
+        ? null : values.integer(threadSetting, 1, NodeConfig.MAX_THREADS);
     RoutingSettings routing = section(staex, "routing", Schema.ROUTING, this::routing);
     Limits limits = section(staex, "limits", Schema.LIMITS, this::limits);
     SocksConfig socks = section(staex, "socks", Schema.SOCKS, this::socks);
@@ -94,8 +97,8 @@ public final class NodeConfigReader {
       return null;
     }
     return new NodeConfig(
-        key, cert, trust, listen, parents, services, forwards, forwardsDir, routing, limits,
-        socks, dns,
+        key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, routing,
+        limits, socks, dns,
         new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))));
   }
 

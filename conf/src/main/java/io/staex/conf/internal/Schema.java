@@ -35,7 +35,7 @@ public final class Schema {
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
-        "routing", "limits", "socks", "dns", "control"));
+        "threads", "routing", "limits", "socks", "dns", "control"));
     keys.put(TRUST, List.of("networks", "nodes", "revoked"));
     keys.put(ROUTING, List.of(
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
