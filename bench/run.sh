@@ -57,7 +57,9 @@
 #                 byte echoed on each, then 1 s settling). JVM heaps and malloc arenas do not
 #                 shrink: run 2's idle figure comes after run 1's traffic. pss_*_MB is the
 #                 same with Pss (/proc/PID/smaps_rollup), which shares socat's forked pages out
-#                 fairly; stream_KiB_per_node = (rss_1000 − rss_idle) / 1000 / nodes on the path
+#                 fairly; stream_KiB_per_node = (rss_1000 − the same processes' RSS just before
+#                 the 1000 streams were opened) / 1000 / nodes on the path: what the streams
+#                 cost, not what earlier traffic left in pools and heaps
 #                 (socat N+1 hops, ssh client + N+1 sshds, staex N+2 nodes).
 # Order: run 1 takes every system's idle RSS, then per system bulk (+CPU), round trips, setup,
 # agg100, 1000 streams, first contact; run 2 repeats all of it (without the warm-up download).
@@ -327,11 +329,13 @@ print(round(t[len(t) // 2] / 1000, 1))
 EOF
 cat >hold.py <<'EOF'
 # hold.py PORT N PID...: opens N idle connections (one byte echoed on each), then prints the
-# RSS of the PIDs' trees (VmRSS KiB, Pss KiB, processes), closes them and waits for the trees to
-# shrink back.
+# RSS of the PIDs' trees (VmRSS KiB, Pss KiB, processes) and their VmRSS just before the
+# connections were opened, closes them and waits for the trees to shrink back.
 import socket, sys, time, procs
 port, n, roots = int(sys.argv[1]), int(sys.argv[2]), [int(x) for x in sys.argv[3:]]
 count = len(procs.tree(roots))
+time.sleep(2)  # the earlier figures' buffers freed and trimmed (the JVM trims every 2 s)
+before = procs.rss(roots)[0]
 cs = []
 while len(cs) < n:  # in batches of 100 (ssh -L listens with a backlog of 128)
     batch = [socket.create_connection(("127.0.0.1", port), timeout=30)
@@ -348,7 +352,7 @@ for c in cs:  # all still open: nothing arrived, not closed by the far end
         raise SystemExit("a held connection was closed" if d == b"" else "unexpected data")
     except BlockingIOError:
         pass
-print(*procs.rss(roots))
+print(*procs.rss(roots), before)
 for c in cs: c.close()
 procs.settle(roots, count, 60)
 EOF
@@ -569,11 +573,11 @@ for run in 1 2; do
     fig agg100_MBps "$agg"
     line+=", rtt p50 $p50 µs, p99 $p99 µs, setup $known µs, agg100 $agg MB/s"
     if (($#)); then
-      out=$(python3 hold.py "${fwd_echo[$s]}" "$hold_n" "$@"); read -r rss1 pss1 np <<<"$out"
+      out=$(python3 hold.py "${fwd_echo[$s]}" "$hold_n" "$@"); read -r rss1 pss1 np rss0 <<<"$out"
       fig rss_1000_MB "$(python3 -c "print(round($rss1 / 1024, 1))")"
       fig pss_1000_MB "$(python3 -c "print(round($pss1 / 1024, 1))")"
       rss=${rss_idle[$s]}
-      per=$(python3 -c "print(round(($rss1 - $rss) / $hold_n / ${nodes[$s]}, 1))")
+      per=$(python3 -c "print(round(($rss1 - $rss0) / $hold_n / ${nodes[$s]}, 1))")
       fig stream_KiB_per_node "$per"
       line+=", RSS $((rss / 1024)) → $((rss1 / 1024)) MB ($np processes, $per KiB/stream/node)"
     fi
@@ -620,7 +624,7 @@ figs = [("bulk_MBps", "one stream, MB/s (higher is better)"),
         ("pss_idle_MB", "PSS of the path's processes, idle, MB"),
         ("pss_1000_MB", "PSS with 1000 idle streams, MB"),
         ("stream_KiB_per_node", "RSS per idle stream per node on the path, KiB "
-         "((rss_1000 − rss_idle) / 1000 / nodes)")]
+         "((rss_1000 − RSS just before opening them) / 1000 / nodes)")]
 L = [f"# bench/run.sh{' --quick' if quick == '1' else ''}", "",
      f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
      f"- commit: {commit}", f"- machine: {nproc} cpus, {cpu}; load average at the end {load}",
@@ -661,10 +665,11 @@ L += ["staex has no 0-relay path (the overlay always crosses the root): staex_1r
       "forked children, ssh's -J helpers and per-connection sshds, the staex node JVMs; root "
       "and gateway are shared by both staex paths), never the client or the server. VmRSS "
       "counts pages shared between socat's forked children once per child; PSS shares them out. "
-      "Idle RSS is taken for all systems at the start of each run. JVM heaps grow with "
-      "traffic and do not shrink, so staex's RSS per stream is mostly heap growth (default "
-      "heap limits), not live stream state; staex_2relay's 1000 streams come after "
-      "staex_1relay's through the same root and gateway. "
+      "Idle RSS is taken for all systems at the start of each run; JVM heaps and buffer pools "
+      "grow with traffic and do not shrink, so RSS with 1000 streams includes what the earlier "
+      "figures' traffic left; the per-stream figure compares with the RSS just before the "
+      "streams were opened. staex_2relay's 1000 streams come after staex_1relay's through the "
+      "same root and gateway. "
       "setup known: for ssh a new channel in its running session, for staex a new stream in an "
       "existing end-to-end session. setup first: the user node runs with idle-timeout = 300ms "
       "and each sample waits until its control socket lists no session; ssh's first contact "
