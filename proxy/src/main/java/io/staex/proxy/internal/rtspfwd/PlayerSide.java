@@ -2,7 +2,6 @@ package io.staex.proxy.internal.rtspfwd;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
-import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.internal.rtsp.InterleavedFrame;
 import io.staex.proxy.internal.rtsp.Range;
 import io.staex.proxy.internal.rtsp.RtspEncoder;
@@ -169,16 +168,13 @@ public final class PlayerSide extends RtspRelay {
   }
 
   @Override
-  public void datagram(int channel, FrameBytes data) {
-    assert ctx.executor().inEventLoop();
-    Track t = byChannel.get(channel);
-    if (t != null) {
-      ByteBuf b = ctx.alloc().ioBuffer(data.size());
-      data.writeTo(b);
-      toPlayer(t, channel, b);
-    } else {
-      writeFrameToSocket(channel, data);
-    }
+  boolean ownsChannel(int channel) {
+    return byChannel.containsKey(channel);
+  }
+
+  @Override
+  void toUdp(int channel, ByteBuf data) {
+    toPlayer(byChannel.get(channel), channel, data);
   }
 
   /** The player's RTCP (into the pair's RTCP socket) goes to the camera's side. */

@@ -77,8 +77,26 @@ abstract class RtspRelay extends ChannelDuplexHandler {
   /** An outbound item (from the stream): add what goes to the socket to {@code sink}. */
   abstract void outbound(RtspItem item, List<RtspItem> sink);
 
-  /** A datagram from the peer node on {@code channel}. */
-  abstract void datagram(int channel, FrameBytes data);
+  /**
+   * A datagram from the peer node on {@code channel}: by UDP if a track of this side owns the
+   * channel, else as a {@code $} frame on the socket.
+   */
+  public final void datagram(int channel, FrameBytes data) {
+    assert ctx.executor().inEventLoop();
+    if (!ownsChannel(channel)) {
+      writeFrameToSocket(channel, data);
+      return;
+    }
+    ByteBuf b = ctx.alloc().ioBuffer(data.size());
+    data.writeTo(b);
+    toUdp(channel, b);
+  }
+
+  /** Whether a UDP track of this side carries {@code channel}. */
+  abstract boolean ownsChannel(int channel);
+
+  /** {@code data} (owned by the callee) out by UDP for the track of {@code channel}. */
+  abstract void toUdp(int channel, ByteBuf data);
 
   /** The connection ended: close the UDP sockets, log a summary. */
   abstract void closed();
