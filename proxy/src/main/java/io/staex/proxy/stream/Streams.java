@@ -319,8 +319,8 @@ public final class Streams implements SessionListener, AutoCloseable {
    */
   boolean sendDatagram(Stream stream, StreamFrame.Datagram frame) {
     if (datagrams.isEmpty() && !isSendPaused()) {
+      datagramsSent.increment(); // before: the echo of it may be read on another thread first
       stream.session().send(frame);
-      datagramsSent.increment();
       return true;
     }
     if (datagrams.size() >= settings.datagramQueue()) {
@@ -342,8 +342,8 @@ public final class Streams implements SessionListener, AutoCloseable {
         datagramNoStream(q.stream(), "finished while queued", false);
         continue;
       }
-      q.stream().session().send(q.frame());
       datagramsSent.increment();
+      q.stream().session().send(q.frame());
     }
   }
 
