@@ -1,7 +1,6 @@
 package io.staex.proxy.internal.relay;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.staex.crypto.Address;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameDecodeException;
@@ -26,7 +25,6 @@ import io.staex.routing.RoutingMessage;
 import io.staex.routing.RoutingNode;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -128,11 +126,8 @@ public final class RelayEngine implements LinkListener {
   /** What the handler was told last: true after {@code sendPaused}. */
   private boolean sendPausedTold;
 
-  private ScheduledFuture<?> timer;
-  /** Lookups waiting for their answer, by id (loop-confined). */
-  private final Map<Long, CompletableFuture<Optional<NodeState>>> lookups = new HashMap<>();
-  private long nextLookupId = 1;
-  private Instant timerAt;
+  private final RoutingTimer timer;
+  private final Lookups lookups;
   private boolean closed;
 
   public RelayEngine(
@@ -149,6 +144,9 @@ public final class RelayEngine implements LinkListener {
     this.counters = counters;
     this.view = new NodeRouteView(node, links.keySet());
     this.forwarding = new Forwarding(self);
+    Scheduler scheduler = Scheduler.on(loop);
+    this.timer = new RoutingTimer(scheduler, clock, node::nextTimer, now -> apply(node.tick(now)));
+    this.lookups = new Lookups(scheduler);
   }
 
   public EventExecutor loop() {
@@ -171,7 +169,7 @@ public final class RelayEngine implements LinkListener {
 
   /** Arms the routing timer; call once after construction. */
   public void start() {
-    loop.execute(this::reschedule);
+    loop.execute(timer::reschedule);
   }
 
   /** Stops the timer and ignores further input; runs on the loop. */
@@ -184,10 +182,7 @@ public final class RelayEngine implements LinkListener {
         pausedBy.clear();
         heldBy.clear();
         held = false;
-        if (timer != null) {
-          timer.cancel(false);
-          timer = null;
-        }
+        timer.close();
       });
     } catch (RejectedExecutionException e) {
       // the group is shut down already: nothing runs any more
@@ -615,20 +610,13 @@ public final class RelayEngine implements LinkListener {
         result.complete(Optional.empty());
         return;
       }
-      long id = nextLookupId++;
-      lookups.put(id, result);
-      loop.schedule(() -> {
-        if (lookups.remove(id) != null) {
-          log.debug("lookup of {} in {} timed out after {}", name, network, timeout);
-          result.complete(Optional.empty());
-        }
-      }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      long id = lookups.start(network, name, timeout, result);
       apply(node.lookup(id, network, name, clock.instant()));
     });
     return result;
   }
 
-  // ---- routing effects and timer
+  // ---- routing effects
 
   private void apply(Effects effects) {
     for (Outbound out : effects.messages()) {
@@ -647,44 +635,8 @@ public final class RelayEngine implements LinkListener {
     }
     for (RoutingEvent event : effects.events()) {
       log.debug("{}: {}", node.address(), event);
-      if (event instanceof RoutingEvent.LookupResolved) {
-        RoutingEvent.LookupResolved r = (RoutingEvent.LookupResolved) event;
-        CompletableFuture<Optional<NodeState>> f = lookups.remove(r.id());
-        if (f != null) {
-          f.complete(Optional.of(r.state()));
-        }
-      } else if (event instanceof RoutingEvent.LookupFailed) {
-        RoutingEvent.LookupFailed r = (RoutingEvent.LookupFailed) event;
-        CompletableFuture<Optional<NodeState>> f = lookups.remove(r.id());
-        if (f != null) {
-          log.debug("lookup {} failed: {}", r.id(), r.reason());
-          f.complete(Optional.empty());
-        }
-      }
+      lookups.onEvent(event);
     }
-    reschedule();
-  }
-
-  private void reschedule() {
-    if (closed) {
-      return;
-    }
-    Instant next = node.nextTimer();
-    if (timer != null && next.equals(timerAt)) {
-      return;
-    }
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    long delay = Math.max(0, Duration.between(clock.instant(), next).toMillis());
-    timerAt = next;
-    timer = loop.schedule(this::onTimer, delay, TimeUnit.MILLISECONDS);
-  }
-
-  private void onTimer() {
-    timer = null;
-    if (!closed) {
-      apply(node.tick(clock.instant()));
-    }
+    timer.reschedule();
   }
 }
