@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * One node's forwarding plane: drives a {@link RoutingNode} from its links and forwards
  * packets. What happens to a packet or notice is decided by {@link Forwarding} (pure, over a
  * {@link NodeRouteView}); this class carries the actions out: queues, delivers, notifies,
- * counts. Every field is confined to {@link #loop}; the {@link LinkListener} methods (called on
+ * counts. The routing node's timers run in a {@link RoutingTimer}, name lookups wait in {@link
+ * Lookups}. Every field is confined to {@link #loop}; the {@link LinkListener} methods (called on
  * the links' event loops) and {@link #send} hop onto it, in order, so frames of one link stay
  * in order.
  */
