@@ -1,14 +1,11 @@
 package io.staex.proxy.internal.relay;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.staex.crypto.Address;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameDecodeException;
-import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
-import io.staex.proxy.frame.PacketHeader;
 import io.staex.proxy.frame.RoutingAssembler;
 import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.Link;
@@ -20,7 +17,6 @@ import io.staex.proxy.relay.RelayHandler;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.routing.Effects;
 import io.staex.routing.Outbound;
-import io.staex.routing.Route;
 import io.staex.routing.RoutingCodec;
 import io.staex.routing.RoutingDecodeException;
 import io.staex.routing.RoutingEvent;
@@ -29,7 +25,6 @@ import io.staex.routing.RoutingMessage;
 import io.staex.routing.RoutingNode;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,13 +45,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's forwarding plane: drives a {@link RoutingNode} from its links and forwards
- * packets. Every field is confined to {@link #loop}; the {@link LinkListener} methods (called on
+ * packets. What happens to a packet or notice is decided by {@link Forwarding} (pure, over a
+ * {@link NodeRouteView}); this class carries the actions out: queues, delivers, notifies,
+ * counts. The routing node's timers run in a {@link RoutingTimer}, name lookups wait in {@link
+ * Lookups}. Every field is confined to {@link #loop}; the {@link LinkListener} methods (called on
  * the links' event loops) and {@link #send} hop onto it, in order, so frames of one link stay
  * in order.
  */
 public final class RelayEngine implements LinkListener {
   private static final Logger log = LoggerFactory.getLogger(RelayEngine.class);
-  private static final int ADDRESS_CACHE_SIZE = 4096;
   /** Frames queued for one link before they are sent without waiting for the flush task. */
   private static final int MAX_BATCH = 256;
   /** Frames of one incoming link waiting for the loop beyond which the link is paused. */
@@ -83,15 +80,9 @@ public final class RelayEngine implements LinkListener {
 
   private final Map<NodeKey, Link> links = new HashMap<>();
   private final Map<Link, RoutingAssembler> assemblers = new IdentityHashMap<>();
-  /** Every neighbour that was ever up: a route through one that is not up now is LINK_DOWN. */
-  private final Set<NodeKey> neighbours = new HashSet<>();
-  /** Validated addresses of header keys ({@link NodeKey#toAddress} costs about 65 µs). */
-  private final Map<NodeKey, Address> addresses = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeKey, Address> eldest) {
-      return size() > ADDRESS_CACHE_SIZE;
-    }
-  };
+  /** Routes from {@link #node}, links from {@link #links}: what {@link #forwarding} reads. */
+  private final NodeRouteView view;
+  private final Forwarding forwarding;
 
   /** Frames for each link, sent as one batch (records of up to 64 KiB) by {@link #flush}. */
   private final Map<Link, List<LinkFrame>> pending = new LinkedHashMap<>();
@@ -136,11 +127,8 @@ public final class RelayEngine implements LinkListener {
   /** What the handler was told last: true after {@code sendPaused}. */
   private boolean sendPausedTold;
 
-  private ScheduledFuture<?> timer;
-  /** Lookups waiting for their answer, by id (loop-confined). */
-  private final Map<Long, CompletableFuture<Optional<NodeState>>> lookups = new HashMap<>();
-  private long nextLookupId = 1;
-  private Instant timerAt;
+  private final RoutingTimer timer;
+  private final Lookups lookups;
   private boolean closed;
 
   public RelayEngine(
@@ -155,7 +143,11 @@ public final class RelayEngine implements LinkListener {
     this.highWater = settings.link().writeBufferHighWaterMark();
     this.lowWater = settings.link().writeBufferLowWaterMark();
     this.counters = counters;
-    addresses.put(self, node.address());
+    this.view = new NodeRouteView(node, links.keySet());
+    this.forwarding = new Forwarding(self);
+    Scheduler scheduler = Scheduler.on(loop);
+    this.timer = new RoutingTimer(scheduler, clock, node::nextTimer, now -> apply(node.tick(now)));
+    this.lookups = new Lookups(scheduler);
   }
 
   public EventExecutor loop() {
@@ -178,7 +170,7 @@ public final class RelayEngine implements LinkListener {
 
   /** Arms the routing timer; call once after construction. */
   public void start() {
-    loop.execute(this::reschedule);
+    loop.execute(timer::reschedule);
   }
 
   /** Stops the timer and ignores further input; runs on the loop. */
@@ -191,10 +183,7 @@ public final class RelayEngine implements LinkListener {
         pausedBy.clear();
         heldBy.clear();
         held = false;
-        if (timer != null) {
-          timer.cancel(false);
-          timer = null;
-        }
+        timer.close();
       });
     } catch (RejectedExecutionException e) {
       // the group is shut down already: nothing runs any more
@@ -321,7 +310,7 @@ public final class RelayEngine implements LinkListener {
         counters.recordOriginated();
         local = true;
         try {
-          onPacket(p, true);
+          act(forwarding.packet(view, p.header(), null), p);
         } finally {
           local = false;
         }
@@ -354,8 +343,7 @@ public final class RelayEngine implements LinkListener {
       log.debug("link to {} replaced by a new one", peer);
     }
     assemblers.put(link, new RoutingAssembler());
-    neighbours.add(key);
-    addresses.put(key, peer);
+    view.linkUp(peer);
     apply(node.linkUp(peer, 1, clock.instant()));
   }
 
@@ -386,9 +374,9 @@ public final class RelayEngine implements LinkListener {
     source = link;
     try {
       if (frame instanceof LinkFrame.Packet p) {
-        onPacket(p, false);
+        act(forwarding.packet(view, p.header(), NodeKey.of(link.peer())), p);
       } else if (frame instanceof LinkFrame.Unreachable u) {
-        onUnreachable(u);
+        act(forwarding.notice(view, u, NodeKey.of(link.peer())), u);
       } else if (frame instanceof LinkFrame.Routing r) {
         onRouting(link, r);
       }
@@ -418,124 +406,28 @@ public final class RelayEngine implements LinkListener {
     apply(node.receive(link.peer(), message, clock.instant()));
   }
 
-  private void onPacket(LinkFrame.Packet p, boolean local) {
-    if (!p.route().isEmpty()) {
-      NodeKey next = p.route().get(0);
-      if (p.ttl() == 0) {
-        fail(p.header(), UnreachableReason.TTL_EXPIRED);
-        return;
+  /**
+   * Carries out {@link #forwarding}'s actions for {@code frame} (a packet or a notice), in order,
+   * counting each.
+   */
+  private void act(List<RelayAction> actions, LinkFrame frame) {
+    // links.get(next) is not null: the view answered "up" from the same table, on this loop
+    for (RelayAction action : actions) {
+      if (action instanceof RelayAction.Forward f) {
+        counters.recordForwarded();
+        enqueue(links.get(f.next()), frame instanceof LinkFrame.Packet p
+            ? f.rewrite().apply(p) : f.rewrite().apply((LinkFrame.Unreachable) frame));
+      } else if (action instanceof RelayAction.Deliver) {
+        deliver((LinkFrame.Packet) frame);
+      } else if (action instanceof RelayAction.NotifyLocal n) {
+        notifyLocal(n.destination(), n.reason());
+      } else if (action instanceof RelayAction.Answer a) {
+        counters.recordUnreachableSent();
+        enqueue(links.get(a.next()), a.notice());
+      } else if (action instanceof RelayAction.Dropped d) {
+        counters.recordDrop(d.reason());
       }
-      Link link = links.get(next);
-      if (link == null) {
-        fail(p.header(), neighbours.contains(next)
-            ? UnreachableReason.LINK_DOWN : UnreachableReason.BAD_ROUTE);
-        return;
-      }
-      forward(link, local ? p : p.forwarded());
-      return;
     }
-    if (p.destination().equals(self)) {
-      deliver(p);
-      return;
-    }
-    Route route = decide(p.destination());
-    if (route == null) {
-      counters.recordDrop(Drop.BAD_KEY);
-      return;
-    }
-    if (route instanceof Route.Local) {
-      deliver(p);
-    } else if (route instanceof Route.Unreachable) {
-      fail(p.header(), UnreachableReason.NO_ROUTE);
-    } else if (!local && p.ttl() == 0) {
-      fail(p.header(), UnreachableReason.TTL_EXPIRED);
-    } else if (route instanceof Route.Forward f) {
-      Link link = links.get(NodeKey.of(f.nextHop()));
-      if (link == null) {
-        fail(p.header(), UnreachableReason.LINK_DOWN);
-        return;
-      }
-      List<NodeKey> rest = rest(f);
-      forward(link, local
-          ? new LinkFrame.Packet(FrameLimits.DEFAULT_TTL, 0, p.destination(), self, rest, p.payload())
-          : p.rerouted(rest));
-    } else if (route instanceof Route.Up u) {
-      Link link = links.get(NodeKey.of(u.parent()));
-      if (link == null) {
-        fail(p.header(), UnreachableReason.LINK_DOWN);
-        return;
-      }
-      forward(link, local ? p : p.forwarded());
-    }
-  }
-
-  private void onUnreachable(LinkFrame.Unreachable u) {
-    if (!u.route().isEmpty()) {
-      Link link = links.get(u.route().get(0));
-      if (u.ttl() == 0 || link == null) {
-        counters.recordDrop(Drop.UNREACHABLE_UNDELIVERABLE);
-        return;
-      }
-      forward(link, u.forwarded());
-      return;
-    }
-    if (u.source().equals(self)) {
-      notifyLocal(u.destination(), u.reason());
-      return;
-    }
-    Route route = decide(u.source());
-    if (route instanceof Route.Local) {
-      notifyLocal(u.destination(), u.reason());
-      return;
-    }
-    Link link = null;
-    LinkFrame.Unreachable next = null;
-    if (u.ttl() > 0 && route instanceof Route.Forward f) {
-      link = links.get(NodeKey.of(f.nextHop()));
-      next = u.rerouted(rest(f));
-    } else if (u.ttl() > 0 && route instanceof Route.Up up) {
-      link = links.get(NodeKey.of(up.parent()));
-      next = u.forwarded();
-    }
-    if (link == null) {
-      counters.recordDrop(Drop.UNREACHABLE_UNDELIVERABLE);
-      return;
-    }
-    forward(link, next);
-  }
-
-  /** The packet {@code failed} cannot go on: count, and tell its source (never about a notice). */
-  private void fail(PacketHeader failed, UnreachableReason reason) {
-    counters.recordDrop(switch (reason) {
-      case NO_ROUTE -> Drop.NO_ROUTE;
-      case TTL_EXPIRED -> Drop.TTL_EXPIRED;
-      case LINK_DOWN, BAD_ROUTE -> Drop.LINK_DOWN;
-      case CONGESTED -> Drop.QUEUE_FULL;
-    });
-    if (failed.source().equals(self)) {
-      notifyLocal(failed.destination(), reason);
-      return;
-    }
-    Route route = decide(failed.source());
-    Link link = null;
-    List<NodeKey> path = List.of();
-    if (route instanceof Route.Forward f) {
-      link = links.get(NodeKey.of(f.nextHop()));
-      path = rest(f);
-    } else if (route instanceof Route.Up up) {
-      link = links.get(NodeKey.of(up.parent()));
-    }
-    if (link == null) {
-      counters.recordDrop(Drop.UNREACHABLE_UNDELIVERABLE);
-      return;
-    }
-    counters.recordUnreachableSent();
-    enqueue(link, LinkFrame.Unreachable.about(failed, reason, path));
-  }
-
-  private void forward(Link link, LinkFrame frame) {
-    counters.recordForwarded();
-    enqueue(link, frame);
   }
 
   /**
@@ -704,29 +596,6 @@ public final class RelayEngine implements LinkListener {
     }
   }
 
-  private static List<NodeKey> rest(Route.Forward f) {
-    List<Address> path = f.path();
-    List<NodeKey> rest = new ArrayList<>(path.size() - 1);
-    for (int i = 1; i < path.size(); i++) {
-      rest.add(NodeKey.of(path.get(i)));
-    }
-    return rest;
-  }
-
-  /** The routing decision for {@code key}, or null if it is not a valid public key. */
-  private Route decide(NodeKey key) {
-    Address address = addresses.get(key);
-    if (address == null) {
-      try {
-        address = key.toAddress();
-      } catch (RuntimeException e) {
-        return null;
-      }
-      addresses.put(key, address);
-    }
-    return node.route(address);
-  }
-
   // ---- name lookups
 
   /**
@@ -742,20 +611,13 @@ public final class RelayEngine implements LinkListener {
         result.complete(Optional.empty());
         return;
       }
-      long id = nextLookupId++;
-      lookups.put(id, result);
-      loop.schedule(() -> {
-        if (lookups.remove(id) != null) {
-          log.debug("lookup of {} in {} timed out after {}", name, network, timeout);
-          result.complete(Optional.empty());
-        }
-      }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      long id = lookups.start(network, name, timeout, result);
       apply(node.lookup(id, network, name, clock.instant()));
     });
     return result;
   }
 
-  // ---- routing effects and timer
+  // ---- routing effects
 
   private void apply(Effects effects) {
     for (Outbound out : effects.messages()) {
@@ -774,44 +636,8 @@ public final class RelayEngine implements LinkListener {
     }
     for (RoutingEvent event : effects.events()) {
       log.debug("{}: {}", node.address(), event);
-      if (event instanceof RoutingEvent.LookupResolved) {
-        RoutingEvent.LookupResolved r = (RoutingEvent.LookupResolved) event;
-        CompletableFuture<Optional<NodeState>> f = lookups.remove(r.id());
-        if (f != null) {
-          f.complete(Optional.of(r.state()));
-        }
-      } else if (event instanceof RoutingEvent.LookupFailed) {
-        RoutingEvent.LookupFailed r = (RoutingEvent.LookupFailed) event;
-        CompletableFuture<Optional<NodeState>> f = lookups.remove(r.id());
-        if (f != null) {
-          log.debug("lookup {} failed: {}", r.id(), r.reason());
-          f.complete(Optional.empty());
-        }
-      }
+      lookups.onEvent(event);
     }
-    reschedule();
-  }
-
-  private void reschedule() {
-    if (closed) {
-      return;
-    }
-    Instant next = node.nextTimer();
-    if (timer != null && next.equals(timerAt)) {
-      return;
-    }
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    long delay = Math.max(0, Duration.between(clock.instant(), next).toMillis());
-    timerAt = next;
-    timer = loop.schedule(this::onTimer, delay, TimeUnit.MILLISECONDS);
-  }
-
-  private void onTimer() {
-    timer = null;
-    if (!closed) {
-      apply(node.tick(clock.instant()));
-    }
+    timer.reschedule();
   }
 }

@@ -20,6 +20,7 @@ import io.staex.proxy.relay.RelayCounters.Drop;
 import io.staex.proxy.relay.RelayHandler;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.routing.Effects;
+import io.staex.routing.NodeState;
 import io.staex.routing.Outbound;
 import io.staex.routing.RoutingCodec;
 import io.staex.routing.RoutingNode;
@@ -150,9 +151,13 @@ class RelayEngineTest {
   }
 
   static Node node(long seed) {
+    return node(seed, Optional.empty());
+  }
+
+  static Node node(long seed, Optional<String> name) {
     SecureRandom random = Seeded.random(seed);
     Identity me = Identity.generate(random);
-    Certificate cert = Certificate.issue(NETWORK, me.address(), Optional.empty(), Set.of(),
+    Certificate cert = Certificate.issue(NETWORK, me.address(), name, Set.of(),
         NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(1)), random);
     return new Node(me, cert);
   }
@@ -417,6 +422,31 @@ class RelayEngineTest {
     assertThat(p).isNotNull();
     assertThat(p.source()).isEqualTo(child1.key());
     assertThat(p.payload()).isEqualTo(bytes(7));
+  }
+
+  @Test
+  void lookupOfAChildsName_resolvesToItsState() throws Exception {
+    Node camera = node(41, Optional.of("camera1"));
+    attach(camera);
+
+    Optional<NodeState> found = engine.lookup(NETWORK.address(), "camera1", Duration.ofSeconds(5))
+        .get(5, TimeUnit.SECONDS);
+
+    assertThat(found).map(NodeState::address).hasValue(camera.address());
+  }
+
+  @Test
+  void lookupOfAnUnknownNameAtTheRoot_completesEmpty() throws Exception {
+    assertThat(engine.lookup(NETWORK.address(), "nobody", Duration.ofSeconds(5))
+        .get(5, TimeUnit.SECONDS)).isEmpty();
+  }
+
+  @Test
+  void lookupAfterClose_completesEmpty() throws Exception {
+    engine.close();
+
+    assertThat(engine.lookup(NETWORK.address(), "camera1", Duration.ofSeconds(5))
+        .get(5, TimeUnit.SECONDS)).isEmpty();
   }
 
   void awaitDrops(Drop reason, long n) throws InterruptedException {
