@@ -353,7 +353,8 @@ public final class NodeConfigReader {
     if (listen.isEmpty()) {
       return Optional.empty();
     }
-    DnsSettings.Upstream upstream = fwd ? DnsSettings.Upstream.FORWARD : DnsSettings.Upstream.REFUSE;
+    DnsSettings.Upstream upstream =
+        fwd ? DnsSettings.Upstream.FORWARD : DnsSettings.Upstream.REFUSE;
     List<InetSocketAddress> servers = new ArrayList<>();
     if (fwd) {
       upstreams.forEach(hp -> servers.add(socketAddress(hp)));

@@ -31,8 +31,10 @@ final class ProxySettingsReader {
   private final Map<String, Setting> routing;
   private final Map<String, Setting> sessions;
   private final Map<String, Setting> limits;
-  /** Each setting's value once read (empty after a problem), so a key read for several records
-   * is reported once. */
+  /**
+   * Each setting's value once read (empty after a problem), so that a key read for several
+   * records is reported once.
+   */
   private final Map<Setting, Optional<Object>> read = new HashMap<>();
 
   /** A missing section (null) has been reported already; its records are then null. */
