@@ -1,7 +1,12 @@
 package io.staex.conf;
 
 import io.staex.conf.internal.NodeConfigReader;
-import io.staex.routing.RoutingSettings;
+import io.staex.proxy.relay.RelaySettings;
+import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.socks.SocksSettings;
+import io.staex.proxy.stream.StreamSettings;
+import io.staex.resolver.DnsSettings;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +22,8 @@ import java.util.Set;
  * {@link #load(Path)} and immutable afterwards. Paths are absolute.
  *
  * <p>The file format is a contract other tools write; {@code reference.conf} documents every
- * key and its default.
+ * key and holds every default. The sections the modules use are read straight into those
+ * modules' own settings records, which the node passes on as they are.
  *
  * @param key the node's private key file
  * @param cert the node's certificate file
@@ -28,10 +34,13 @@ import java.util.Set;
  * @param forwards port forwards, each listen address once
  * @param forwardsDir folder of further forward files (see {@link ForwardFiles}); empty: none
  * @param threads event-loop threads: 1 runs every link, session and stream on one thread
- * @param routing routing timings and limits
- * @param limits resource limits
- * @param socks the SOCKS5 proxy
- * @param dns the {@code .staex} resolver
+ * @param relay the relay's links, routing and limits ({@code routing}, {@code limits}), without
+ *     a server address or parents: the node adds {@code listen} and the parents once resolved
+ * @param sessions the session layer's limits and timers ({@code sessions}, {@code limits})
+ * @param streams the stream layer's limits and timers ({@code limits})
+ * @param socks the SOCKS5 proxy; empty when {@code socks.listen} is off
+ * @param dns the {@code .staex} resolver and its address pool; empty when {@code dns.listen}
+ *     is off
  * @param control the local control endpoint
  */
 public record NodeConfig(
@@ -44,10 +53,11 @@ public record NodeConfig(
     List<ForwardConfig> forwards,
     Optional<Path> forwardsDir,
     int threads,
-    RoutingSettings routing,
-    Limits limits,
-    SocksConfig socks,
-    DnsConfig dns,
+    RelaySettings relay,
+    SessionSettings sessions,
+    StreamSettings streams,
+    Optional<SocksSettings> socks,
+    Optional<DnsSettings> dns,
     ControlConfig control) {
 
   /** Most event-loop threads a node may be given. */
@@ -66,8 +76,9 @@ public record NodeConfig(
       throw new IllegalArgumentException(
           "threads: " + threads + " (expected: 1~" + MAX_THREADS + ")");
     }
-    Objects.requireNonNull(routing, "routing");
-    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(relay, "relay");
+    Objects.requireNonNull(sessions, "sessions");
+    Objects.requireNonNull(streams, "streams");
     Objects.requireNonNull(socks, "socks");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(control, "control");
@@ -104,13 +115,18 @@ public record NodeConfig(
     return Collections.unmodifiableSet(new LinkedHashSet<>(listens(listen, forwards, socks, dns)));
   }
 
-  private static List<HostPort> listens(
-      Optional<HostPort> listen, List<ForwardConfig> forwards, SocksConfig socks, DnsConfig dns) {
+  private static List<HostPort> listens(Optional<HostPort> listen, List<ForwardConfig> forwards,
+      Optional<SocksSettings> socks, Optional<DnsSettings> dns) {
     List<HostPort> all = new ArrayList<>();
     listen.ifPresent(all::add);
     forwards.forEach(f -> all.add(f.listen()));
-    socks.listen().ifPresent(all::add);
-    dns.listen().ifPresent(all::add);
+    socks.ifPresent(s -> all.add(hostPort(s.listen())));
+    dns.ifPresent(d -> all.add(hostPort(d.listen())));
     return all;
+  }
+
+  /** As the file named it: the host name it was made from, else its IP literal. */
+  private static HostPort hostPort(InetSocketAddress a) {
+    return new HostPort(a.getHostString(), a.getPort());
   }
 }

@@ -7,13 +7,30 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.staex.conf.ConfigProblem.Reason;
 import io.staex.crypto.Address;
+import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.relay.RelaySettings;
+import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.socks.SocksSettings;
+import io.staex.proxy.stream.StreamSettings;
+import io.staex.resolver.Cidr;
+import io.staex.resolver.DnsSettings;
 import io.staex.routing.RoutingSettings;
 import java.io.IOException;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import java.net.InetSocketAddress;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,15 +100,93 @@ class NodeConfigTest {
         HostPort.parse("[::1]:8554"));
   }
 
+  /**
+   * reference.conf's values, written out once more: the records below are exactly what a node
+   * runs with, since the node passes them on unchanged (only adding its server address and
+   * resolved parents to the relay's).
+   */
   @Test
   void emptyFile_takesEveryDefaultFromReferenceConf() throws Exception {
     NodeConfig config = NodeConfig.load(write(dir, "node.conf", ""));
 
+    RoutingSettings routing = new RoutingSettings(Duration.ofSeconds(5), 3,
+        Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(20),
+        Duration.ofSeconds(60), 32, 1_000_000, 256);
+    LinkSettings link = new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10),
+        LinkSettings.MAX_RECORD_SIZE, 256 * 1024, 1024 * 1024);
+    RelaySettings relay = new RelaySettings(Optional.empty(), 1024, List.of(), link, routing,
+        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20);
+    SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
+        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
+        Duration.ofSeconds(5));
+    StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
+        Duration.ofSeconds(10), 256);
     assertThat(config).isEqualTo(new NodeConfig(
         dir.resolve("node.key"), dir.resolve("node.crt"), TrustConfig.none(), Optional.empty(),
-        List.of(), List.of(), List.of(), Optional.empty(), 1, RoutingSettings.defaults(),
-        Limits.defaults(), SocksConfig.off(), DnsConfig.off(),
-        new ControlConfig(dir.resolve("node.sock"))));
+        List.of(), List.of(), List.of(), Optional.empty(), 1, relay, sessions, streams,
+        Optional.empty(), Optional.empty(), new ControlConfig(dir.resolve("node.sock"))));
+  }
+
+  /**
+   * Every number, duration, size and switch of reference.conf changes the records when a file
+   * sets it to another valid value: no key is read and then dropped on the way to a module's
+   * settings. The keys that hold text or lists are covered by their own tests.
+   */
+  @Test
+  void everyValueOfReferenceConf_reachesTheRecords() throws Exception {
+    String on = "staex.socks.listen = \"127.0.0.1:1080\"\nstaex.dns.listen = \"127.0.0.1:5353\"\n";
+    NodeConfig base = NodeConfig.load(write(dir, "base.conf", on));
+    Config reference = ConfigFactory.parseResources(NodeConfig.class, "/reference.conf");
+    Set<String> notChanged = new TreeSet<>();
+    for (Map.Entry<String, ConfigValue> e : reference.entrySet()) {
+      String other = otherValue(e.getValue());
+      if (other == null) {
+        notChanged.add(e.getKey());
+        continue;
+      }
+      Path file = write(dir, "node.conf", on + e.getKey() + " = " + other);
+      assertThat(NodeConfig.load(file)).as(e.getKey() + " = " + other).isNotEqualTo(base);
+    }
+    assertThat(notChanged).containsExactlyInAnyOrder("staex.key", "staex.cert",
+        "staex.trust.networks", "staex.trust.nodes", "staex.trust.revoked", "staex.listen",
+        "staex.parents", "staex.services", "staex.forwards", "staex.forwards-dir",
+        "staex.socks.listen", "staex.socks.username", "staex.socks.password",
+        "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.control.socket");
+  }
+
+  /** Twice a number, duration or size; the other boolean; null for text and lists. */
+  private static String otherValue(ConfigValue v) {
+    Object raw = v.unwrapped();
+    if (raw instanceof Integer) {
+      return String.valueOf((Integer) raw * 2);
+    }
+    if (raw instanceof Boolean) {
+      return String.valueOf(!(Boolean) raw);
+    }
+    if (raw instanceof String) {
+      Matcher m = Pattern.compile("([0-9]+)(ms|s|m|h|d|K|M|G)").matcher((String) raw);
+      if (m.matches()) {
+        return Long.parseLong(m.group(1)) * 2 + m.group(2);
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void referenceConfsSocksAndDnsDefaults_whenTurnedOn() throws Exception {
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf", String.join("\n",
+        "staex.socks.listen = \"127.0.0.1:1080\"",
+        "staex.dns.listen = \"127.0.0.1:5353\"")));
+
+    SocksSettings socks = config.socks().orElseThrow();
+    assertThat(socks.listen()).isEqualTo(new InetSocketAddress("127.0.0.1", 1080));
+    assertThat(socks.credentials()).isEmpty();
+    assertThat(socks.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(socks.maxPendingHandshakes()).isEqualTo(256);
+    assertThat(config.dns()).contains(new DnsSettings(new InetSocketAddress("127.0.0.1", 5353),
+        Cidr.parse("127.77.0.0/16"), Duration.ofSeconds(60), Duration.ofHours(1),
+        DnsSettings.Upstream.REFUSE, List.of(), Duration.ofSeconds(3), 64,
+        Duration.ofSeconds(10)));
   }
 
   @Test
@@ -105,17 +200,19 @@ class NodeConfigTest {
         "staex.dns.listen = \"127.0.0.1:5353\"",
         "staex.control.socket = \"run/control.sock\"")));
 
-    assertThat(config.routing().keepaliveInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(config.routing().maxHops()).isEqualTo(8);
-    assertThat(config.routing().stateLifetime())
-        .isEqualTo(RoutingSettings.defaults().stateLifetime());
-    assertThat(config.limits().streamBufferBytes()).isEqualTo(64 * 1024);
-    assertThat(config.limits().linkBufferBytes()).isEqualTo(1024 * 1024);
-    assertThat(config.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
-    assertThat(config.limits().datagramQueue()).isEqualTo(64);
-    assertThat(config.limits().maxLinks()).isEqualTo(Limits.defaults().maxLinks());
-    assertThat(config.socks().listen()).contains(HostPort.parse("127.0.0.1:1080"));
-    assertThat(config.dns().listen()).contains(HostPort.parse("127.0.0.1:5353"));
+    assertThat(config.relay().routing().keepaliveInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.relay().link().keepaliveInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.relay().routing().maxHops()).isEqualTo(8);
+    assertThat(config.relay().routing().stateLifetime()).isEqualTo(Duration.ofMinutes(20));
+    assertThat(config.streams().window()).isEqualTo(64 * 1024);
+    assertThat(config.relay().linkQueueBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.sessions().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.streams().datagramQueue()).isEqualTo(64);
+    assertThat(config.relay().maxLinks()).isEqualTo(1024);
+    assertThat(config.socks().orElseThrow().listen())
+        .isEqualTo(new InetSocketAddress("127.0.0.1", 1080));
+    assertThat(config.dns().orElseThrow().listen())
+        .isEqualTo(new InetSocketAddress("127.0.0.1", 5353));
     assertThat(config.control().socket()).isEqualTo(dir.resolve("run/control.sock"));
   }
 
@@ -150,8 +247,8 @@ class NodeConfigTest {
         "staex.limits.max-sessions = ${staex.limits.max-links}",
         "staex.parents = [ { address = ${relay}\":7400\", key = \"" + PARENT1 + "\" } ]")));
 
-    assertThat(config.limits().maxLinks()).isEqualTo(64);
-    assertThat(config.limits().maxSessions()).isEqualTo(64);
+    assertThat(config.relay().maxLinks()).isEqualTo(64);
+    assertThat(config.sessions().maxSessions()).isEqualTo(64);
     assertThat(config.parents().get(0).address()).isEqualTo(HostPort.parse("relay1.example:7400"));
   }
 
@@ -245,7 +342,7 @@ class NodeConfigTest {
     assertThat(p.reason()).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
         + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
-        + " forwards-dir, threads, routing, limits, socks, dns, control)");
+        + " forwards-dir, threads, routing, sessions, limits, socks, dns, control)");
   }
 
   @Test
@@ -255,8 +352,9 @@ class NodeConfigTest {
     assertThat(only(file)).hasToString(
         file + ":1: staex.limits.max-hops: unknown key, did you mean staex.routing.max-hops?"
             + " (expected one of: max-links, max-sessions, max-streams-per-session, max-streams,"
-            + " stream-buffer-bytes, link-buffer-bytes, handshakes-per-second-per-source,"
-            + " idle-timeout, handshake-timeout, datagram-queue)");
+            + " stream-buffer-bytes, link-buffer-bytes, link-write-buffer-high,"
+            + " link-write-buffer-low, session-queue-bytes, handshakes-per-second-per-source,"
+            + " idle-timeout, handshake-timeout, open-timeout, datagram-queue)");
   }
 
   @Test
@@ -265,7 +363,7 @@ class NodeConfigTest {
 
     assertThat(only(file)).hasToString(
         file + ":1: staex.socks.frobnicate: unknown key (expected one of: listen, username,"
-            + " password)");
+            + " password, handshake-timeout, max-pending-handshakes)");
   }
 
   @Test
@@ -281,8 +379,10 @@ class NodeConfigTest {
     Path ok = write(dir, "ok.conf", "staex.socks { listen = \"0.0.0.0:1080\", username = u,"
         + " password = p }\nstaex.key = k\nstaex.cert = c");
     NodeConfig config = NodeConfig.load(ok);
-    assertThat(config.socks().credentials()).contains(new SocksConfig.Credentials("u", "p"));
-    assertThat(config.socks().credentials().get().toString()).doesNotContain("p]");
+    SocksSettings.Credentials credentials = config.socks().orElseThrow().credentials().get();
+    assertThat(credentials.user()).isEqualTo("u");
+    assertThat(credentials.matches("u", "p")).isTrue();
+    assertThat(credentials.toString()).doesNotContain("=p");
   }
 
   @Test
@@ -297,10 +397,10 @@ class NodeConfigTest {
     Path ok = write(dir, "ok.conf", "staex.dns { listen = \"127.0.0.1:5353\","
         + " pool = \"10.9.0.0/24\","
         + " forward = true, upstreams = [ \"9.9.9.9:53\" ] }\nstaex.key = k\nstaex.cert = c");
-    DnsConfig dns = NodeConfig.load(ok).dns();
-    assertThat(dns.pool()).isEqualTo("10.9.0.0/24");
-    assertThat(dns.forward()).isTrue();
-    assertThat(dns.upstreams()).containsExactly(HostPort.parse("9.9.9.9:53"));
+    DnsSettings dns = NodeConfig.load(ok).dns().orElseThrow();
+    assertThat(dns.pool()).isEqualTo(Cidr.parse("10.9.0.0/24"));
+    assertThat(dns.upstream()).isEqualTo(DnsSettings.Upstream.FORWARD);
+    assertThat(dns.upstreams()).containsExactly(new InetSocketAddress("9.9.9.9", 53));
     assertThat(dns.answerTtl()).isEqualTo(Duration.ofSeconds(60));
   }
 
@@ -472,6 +572,36 @@ class NodeConfigTest {
     assertThat(p).hasToString(file + ":2: staex.routing.refresh-interval: \"15m\" breaks a rule:"
         + " state-lifetime: 20m (expected: at least twice refresh-interval 15m, or states expire"
         + " between refreshes)");
+  }
+
+  @Test
+  void moduleRulesBroken_reportedAtTheKeyInTheFilesTerms() throws Exception {
+    Path window = write(dir, "window.conf", "staex.limits.stream-buffer-bytes = 512");
+    assertThat(only(window)).hasToString(
+        window + ":1: staex.limits.stream-buffer-bytes: 512 (expected: >= 1024)");
+
+    Path queue = write(dir, "queue.conf", "staex.limits.link-buffer-bytes = 512K");
+    assertThat(only(queue)).hasToString(queue + ":1: staex.limits.link-buffer-bytes: 524288"
+        + " (expected: >= link-write-buffer-high 1048576)");
+
+    Path socks = write(dir, "socks.conf", "staex.socks { listen = \"127.0.0.1:1080\","
+        + " max-pending-handshakes = 0 }");
+    assertThat(only(socks).toString()).startsWith(
+        socks + ":1: staex.socks.max-pending-handshakes: 0 is out of range");
+  }
+
+  @Test
+  void ruleBetweenTwoKeys_blamedOnTheOneTheFileSet() throws Exception {
+    Path handshake = write(dir, "handshake.conf", "staex.limits.handshake-timeout = 40s");
+    assertThat(only(handshake)).hasToString(handshake + ":1: staex.limits.handshake-timeout:"
+        + " open-timeout 30s is not longer than handshake-timeout 40s (expected: open-timeout >"
+        + " handshake-timeout: an open waits for the session handshake and the far end's"
+        + " connect)");
+
+    Path ttl = write(dir, "ttl.conf",
+        "staex.dns { listen = \"127.0.0.1:5353\", answer-ttl = 10m }");
+    assertThat(only(ttl)).hasToString(ttl + ":1: staex.dns.answer-ttl: \"10m\" breaks a rule:"
+        + " pool-ttl: 1h (expected: at least 10 × answer-ttl = 1h40m)");
   }
 
   @Test

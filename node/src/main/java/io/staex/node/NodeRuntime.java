@@ -3,12 +3,9 @@ package io.staex.node;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.NetUtil;
-import io.staex.conf.DnsConfig;
-import io.staex.conf.SocksConfig;
 import io.staex.conf.ForwardConfig;
 import io.staex.conf.ForwardFile;
 import io.staex.conf.HostPort;
-import io.staex.conf.Limits;
 import io.staex.conf.Target;
 import io.staex.conf.NodeConfig;
 import io.staex.conf.ParentConfig;
@@ -32,9 +29,7 @@ import io.staex.node.internal.ForwardsDiff;
 import io.staex.node.internal.ForwardsWatcher;
 import io.staex.node.internal.control.ControlServer;
 import io.staex.proxy.link.LinkCredentials;
-import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.LinkTransport;
-import io.staex.proxy.link.RedialBackoff;
 import io.staex.proxy.forward.Forward;
 import io.staex.proxy.forward.PortForwards;
 import io.staex.proxy.names.CertifiedNames;
@@ -53,10 +48,8 @@ import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.service.Service;
 import io.staex.proxy.service.Services;
 import io.staex.proxy.session.SessionInfo;
-import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.stream.StreamInfo;
 import io.staex.proxy.stream.StreamProtocol;
-import io.staex.proxy.stream.StreamSettings;
 import io.staex.proxy.stream.Streams;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -117,7 +110,10 @@ public final class NodeRuntime implements AutoCloseable {
   private Services services;
   private PortForwards portForwards;
   private CertifiedNames names;
-  /** The addresses the DNS resolver gives out; the SOCKS proxy maps them back to nodes. */
+  /**
+   * The addresses the DNS resolver gives out; the SOCKS proxy maps them back to nodes. Null
+   * when the resolver is off: then no address is ever given out.
+   */
   private AddressPool pool;
   private DnsServer dns;
   private SocksServer socks;
@@ -219,15 +215,10 @@ public final class NodeRuntime implements AutoCloseable {
     InetSocketAddress bind = config.listen()
         .map(l -> new InetSocketAddress(l.host(), l.port())).orElse(null);
     EventLoop streamLoop = group.next();
-    Limits limits = config.limits();
-    StreamSettings streamSettings = new StreamSettings(limits.maxStreamsPerSession(),
-        limits.maxStreams(), limits.streamBufferBytes(),
-        StreamSettings.defaults().openTimeout().plus(limits.handshakeTimeout()),
-        limits.handshakeTimeout(), limits.datagramQueue());
-    services = new Services(streamLoop, certificate.network(), limits.handshakeTimeout(),
+    services = new Services(streamLoop, certificate.network(), config.streams().connectTimeout(),
         config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()));
-    streams = new Streams(streamLoop, identity, certificate, policy, sessionSettings(limits),
-        streamSettings, clock, random, services);
+    streams = new Streams(streamLoop, identity, certificate, policy, config.sessions(),
+        config.streams(), clock, random, services);
     try {
       relay = startRelay(group, credentials, bind);
     } catch (Exception e) {
@@ -236,15 +227,16 @@ public final class NodeRuntime implements AutoCloseable {
               + ": " + e, e);
     }
     streams.sessions().start(relay);
-    names = new CertifiedNames(relay, policy, limits.handshakeTimeout(), clock);
+    names = new CertifiedNames(relay, policy, config.sessions().handshakeTimeout(), clock);
     portForwards = new PortForwards(streams, names);
     applyForwards(Set.of());
-    pool = new AddressPool(config.dns().pool(), poolTtl(config.dns()), clock);
-    if (config.dns().listen().isPresent()) {
-      dns = startDns(config.dns(), group);
+    if (config.dns().isPresent()) {
+      DnsSettings d = config.dns().get();
+      pool = new AddressPool(d.pool(), d.poolTtl(), clock);
+      dns = startDns(d, group);
     }
-    if (config.socks().listen().isPresent()) {
-      socks = startSocks(config.socks());
+    if (config.socks().isPresent()) {
+      socks = startSocks(config.socks().get());
     }
     if (config.forwardsDir().isPresent()) {
       Path dir = config.forwardsDir().get();
@@ -267,38 +259,12 @@ public final class NodeRuntime implements AutoCloseable {
   /** The relay, with the session layer as its handler: packets for this node go there. */
   private Relay startRelay(EventLoopGroup group, LinkCredentials credentials,
       InetSocketAddress bind) {
-    LinkSettings links = new LinkSettings(config.routing().keepaliveInterval(),
-        config.routing().missedKeepalives(), config.limits().handshakeTimeout(),
-        LinkSettings.MAX_RECORD_SIZE);
-    RelaySettings settings = RelaySettings.defaults()
-        .withBind(bind)
-        .withMaxLinks(config.limits().maxLinks())
-        .withParents(parents)
-        .withLink(links)
-        .withRouting(config.routing())
-        .withBackoff(RedialBackoff.defaults())
-        .withLinkQueueBytes(Math.max(config.limits().linkBufferBytes(),
-            LinkSettings.DEFAULT_WRITE_BUFFER_HIGH))
-        .withHandshakesPerSecondPerSource(config.limits().handshakesPerSecondPerSource());
+    RelaySettings settings = config.relay().withBind(bind).withParents(parents);
     return Relay.start(group, credentials, settings, clock, streams.sessions());
   }
 
-  private static Duration poolTtl(DnsConfig c) {
-    Duration tenTtls = c.answerTtl().multipliedBy(10);
-    return tenTtls.compareTo(DnsSettings.DEFAULT_POOL_TTL) > 0
-        ? tenTtls : DnsSettings.DEFAULT_POOL_TTL;
-  }
-
-  private DnsServer startDns(DnsConfig c, EventLoopGroup group) throws NodeStartException {
-    HostPort listen = c.listen().orElseThrow();
-    DnsSettings d = DnsSettings.defaults(new InetSocketAddress(listen.host(), listen.port()));
-    DnsSettings settings = new DnsSettings(d.listen(), c.pool(), c.answerTtl(), poolTtl(c),
-        d.upstream(), d.upstreams(), d.lookupTimeout(), d.maxTcpConnections(),
-        d.tcpIdleTimeout());
-    if (c.forward()) {
-      settings = settings.withForwarding(c.upstreams().stream()
-          .map(u -> new InetSocketAddress(u.host(), u.port())).collect(Collectors.toList()));
-    }
+  private DnsServer startDns(DnsSettings settings, EventLoopGroup group)
+      throws NodeStartException {
     NameResolver resolver = name -> names.resolve(name).thenApply(r -> {
       if (r instanceof NameResult.Found) {
         return new NameAnswer.Found(((NameResult.Found) r).node());
@@ -311,22 +277,17 @@ public final class NodeRuntime implements AutoCloseable {
     try {
       DnsServer server = DnsServer.start(settings, pool, resolver, group);
       log.info("dns: answering .staex names on {} (pool {}, outside .staex: {})",
-          server.localAddress(), c.pool(), c.forward() ? "forwarded" : "refused");
+          server.localAddress(), settings.pool(),
+          settings.upstream() == DnsSettings.Upstream.FORWARD ? "forwarded" : "refused");
       return server;
     } catch (RuntimeException e) {
       throw new NodeStartException(NodeStartException.Reason.LISTEN,
-          "staex.dns.listen: cannot listen on " + listen + ": " + e.getMessage(), e);
+          "staex.dns.listen: cannot listen on " + text(settings.listen()) + ": "
+              + e.getMessage(), e);
     }
   }
 
-  private SocksServer startSocks(SocksConfig c) throws NodeStartException {
-    HostPort listen = c.listen().orElseThrow();
-    SocksSettings settings = SocksSettings.defaults()
-        .withListen(new InetSocketAddress(listen.host(), listen.port()));
-    if (c.credentials().isPresent()) {
-      settings = settings.withCredentials(new SocksSettings.Credentials(
-          c.credentials().get().username(), c.credentials().get().password()));
-    }
+  private SocksServer startSocks(SocksSettings settings) throws NodeStartException {
     SocksTargets targets = new SocksTargets() {
       @Override
       public CompletableFuture<SocksTarget> resolve(String domain) {
@@ -339,17 +300,18 @@ public final class NodeRuntime implements AutoCloseable {
 
       @Override
       public Optional<Address> resolve(InetAddress address) {
-        return pool.lookup(address);
+        return pool == null ? Optional.empty() : pool.lookup(address);
       }
     };
     try {
       SocksServer server = SocksServer.start(streams, settings, targets);
       log.info("socks: SOCKS5 on {}{}", server.localAddress(),
-          c.credentials().isPresent() ? " (username and password required)" : "");
+          settings.credentials().isPresent() ? " (username and password required)" : "");
       return server;
     } catch (RuntimeException e) {
       throw new NodeStartException(NodeStartException.Reason.LISTEN,
-          "staex.socks.listen: cannot listen on " + listen + ": " + e.getMessage(), e);
+          "staex.socks.listen: cannot listen on " + text(settings.listen()) + ": "
+              + e.getMessage(), e);
     }
   }
 
@@ -361,13 +323,6 @@ public final class NodeRuntime implements AutoCloseable {
   /** Where the DNS resolver answers, once started (empty when {@code dns.listen} is off). */
   public Optional<InetSocketAddress> dnsAddress() {
     return Optional.ofNullable(dns).map(DnsServer::localAddress);
-  }
-
-  private static SessionSettings sessionSettings(Limits limits) {
-    SessionSettings d = SessionSettings.defaults();
-    return new SessionSettings(limits.maxSessions(), limits.handshakesPerSecondPerSource(),
-        limits.handshakeTimeout(), d.helloRetry(), limits.idleTimeout(), d.rekeyAfter(),
-        d.maxQueuedBytes(), d.keepaliveInterval());
   }
 
   private static StreamProtocol protocol(Protocol p) {
@@ -523,7 +478,7 @@ public final class NodeRuntime implements AutoCloseable {
   }
 
   private static String text(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
+    String host = a.isUnresolved() ? a.getHostString() : a.getAddress().getHostAddress();
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 

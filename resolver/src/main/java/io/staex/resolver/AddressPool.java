@@ -1,7 +1,6 @@
 package io.staex.resolver;
 
 import io.staex.crypto.Address;
-import io.staex.resolver.internal.Cidr;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -13,7 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Maps node addresses to IPv4 addresses of a reserved range (default {@value #DEFAULT_CIDR},
+ * Maps node addresses to IPv4 addresses of a reserved range (such as {@code 127.77.0.0/16},
  * like Tor's automapped addresses), so that applications that only know IP addresses can reach
  * {@code .staex} names: the DNS server hands them out, the SOCKS server maps them back.
  *
@@ -28,9 +27,6 @@ import java.util.Optional;
  * the prefix once (only when nearly full).
  */
 public final class AddressPool {
-  /** The default range: 65534 host addresses on loopback. */
-  public static final String DEFAULT_CIDR = "127.77.0.0/16";
-
   private final Cidr cidr;
   private final Duration ttl;
   private final Clock clock;
@@ -57,12 +53,12 @@ public final class AddressPool {
   /**
    * A pool over {@code cidr}.
    *
-   * @param cidr an IPv4 prefix {@code a.b.c.d/n}, n from 8 to 30, host bits zero
+   * @param cidr the IPv4 prefix whose host addresses are handed out
    * @param ttl how long an unused entry is kept; positive
-   * @throws IllegalArgumentException for a malformed prefix or a ttl that is not positive
+   * @throws IllegalArgumentException for a ttl that is not positive
    */
-  public AddressPool(String cidr, Duration ttl, Clock clock) {
-    this.cidr = Cidr.parse(Objects.requireNonNull(cidr, "cidr"));
+  public AddressPool(Cidr cidr, Duration ttl, Clock clock) {
+    this.cidr = Objects.requireNonNull(cidr, "cidr");
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0)");
     }

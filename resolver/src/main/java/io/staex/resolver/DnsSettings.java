@@ -1,16 +1,16 @@
 package io.staex.resolver;
 
-import io.staex.resolver.internal.Cidr;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The DNS server's settings (the {@code dns} section of the node's config).
+ * The DNS server's settings (the {@code dns} section of the node's config). No defaults here: the
+ * node's come from its {@code reference.conf}.
  *
  * @param listen address and port for UDP and TCP; port 0 picks a free port (UDP's, shared)
- * @param pool the address pool's IPv4 prefix, /8 to /30
+ * @param pool the address pool's IPv4 prefix
  * @param answerTtl TTL of {@code A} answers for {@code .staex} names, 1 s to 1 day
  * @param poolTtl how long an unused pool address is kept; at least 10 × {@code answerTtl}, so
  *     that no client still caches an address when it goes to another node
@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public record DnsSettings(
     InetSocketAddress listen,
-    String pool,
+    Cidr pool,
     Duration answerTtl,
     Duration poolTtl,
     Upstream upstream,
@@ -40,27 +40,11 @@ public record DnsSettings(
     FORWARD
   }
 
-  /** Answer TTL by default. */
-  public static final Duration DEFAULT_ANSWER_TTL = Duration.ofSeconds(60);
-  /** Pool TTL by default. */
-  public static final Duration DEFAULT_POOL_TTL = Duration.ofHours(1);
-  /** Lookup timeout by default. */
-  public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(3);
-  /** TCP connection limit by default. */
-  public static final int DEFAULT_MAX_TCP_CONNECTIONS = 64;
-  /** TCP idle timeout by default (RFC 7766 suggests seconds). */
-  public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = Duration.ofSeconds(10);
-
   public DnsSettings {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(pool, "pool");
     Objects.requireNonNull(upstream, "upstream");
     upstreams = List.copyOf(upstreams);
-    try {
-      Cidr.parse(pool);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("dns.pool: " + e.getMessage(), e);
-    }
     range("dns.answer-ttl", answerTtl, Duration.ofSeconds(1), Duration.ofDays(1));
     Duration minPoolTtl = answerTtl.multipliedBy(10);
     if (poolTtl.compareTo(minPoolTtl) < 0) {
@@ -77,13 +61,6 @@ public record DnsSettings(
           "dns.max-tcp-connections: " + maxTcpConnections + " (expected: 1~65535)");
     }
     range("dns.tcp-idle-timeout", tcpIdleTimeout, Duration.ofMillis(100), Duration.ofHours(1));
-  }
-
-  /** The defaults, listening on {@code listen}: REFUSED for names outside {@code .staex}. */
-  public static DnsSettings defaults(InetSocketAddress listen) {
-    return new DnsSettings(listen, AddressPool.DEFAULT_CIDR, DEFAULT_ANSWER_TTL,
-        DEFAULT_POOL_TTL, Upstream.REFUSE, List.of(), DEFAULT_LOOKUP_TIMEOUT,
-        DEFAULT_MAX_TCP_CONNECTIONS, DEFAULT_TCP_IDLE_TIMEOUT);
   }
 
   /** These settings, forwarding names outside {@code .staex} to {@code servers}. */

@@ -18,7 +18,7 @@ class AddressPoolTest {
 
   @Test
   void sameNode_getsSameAddress_andLookupFindsIt() {
-    AddressPool pool = new AddressPool("127.77.0.0/16", TTL, clock);
+    AddressPool pool = new AddressPool(Cidr.parse("127.77.0.0/16"), TTL, clock);
     Address a = Nodes.address(1);
     Address b = Nodes.address(2);
     InetAddress ipA = pool.assign(a);
@@ -32,7 +32,7 @@ class AddressPoolTest {
 
   @Test
   void unusedEntry_isReclaimedAfterTtl() throws Exception {
-    AddressPool pool = new AddressPool("127.77.0.0/16", TTL, clock);
+    AddressPool pool = new AddressPool(Cidr.parse("127.77.0.0/16"), TTL, clock);
     Address a = Nodes.address(1);
     InetAddress ip = pool.assign(a);
     clock.advance(Duration.ofMinutes(50));
@@ -47,7 +47,7 @@ class AddressPoolTest {
 
   @Test
   void slash30_hasTwoHosts_thenExhausted_untilOneExpires() throws Exception {
-    AddressPool pool = new AddressPool("10.0.0.0/30", TTL, clock);
+    AddressPool pool = new AddressPool(Cidr.parse("10.0.0.0/30"), TTL, clock);
     Set<String> given = new HashSet<>();
     given.add(pool.assign(Nodes.address(1)).getHostAddress());
     clock.advance(Duration.ofMinutes(30));
@@ -65,7 +65,7 @@ class AddressPoolTest {
 
   @Test
   void addressesOutsideThePrefix_findNothing() throws Exception {
-    AddressPool pool = new AddressPool("127.77.0.0/16", TTL, clock);
+    AddressPool pool = new AddressPool(Cidr.parse("127.77.0.0/16"), TTL, clock);
     pool.assign(Nodes.address(1));
     assertThat(pool.lookup(InetAddress.getByName("127.78.0.1"))).isEmpty();
     assertThat(pool.lookup(InetAddress.getByName("::1"))).isEmpty();
@@ -77,14 +77,14 @@ class AddressPoolTest {
   void badPrefixes_areRefusedWithWhatIsExpected() {
     for (String bad : new String[] {"127.77.0.0", "127.77.0.0/31", "127.0.0.0/7",
         "127.77.0.1/16", "300.0.0.0/16", "127.077.0.0/16", "::1/64", "a.b.c.d/8"}) {
-      assertThatThrownBy(() -> new AddressPool(bad, TTL, clock))
+      assertThatThrownBy(() -> Cidr.parse(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("expected: ");
     }
-    assertThatThrownBy(() -> new AddressPool("127.77.0.1/16", TTL, clock))
+    assertThatThrownBy(() -> new AddressPool(Cidr.parse("127.77.0.1/16"), TTL, clock))
         .hasMessage("'127.77.0.1/16' has host bits set (expected: 127.77.0.0/16)");
-    assertThatThrownBy(() -> new AddressPool("127.77.0.0/16", Duration.ZERO, clock))
+    assertThatThrownBy(() -> new AddressPool(Cidr.parse("127.77.0.0/16"), Duration.ZERO, clock))
         .hasMessage("ttl: PT0S (expected: > 0)");
   }
 }

@@ -35,7 +35,7 @@ class DigInteropTest {
   void start() {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     DnsSettings settings =
-        DnsSettings.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        TestDnsSettings.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     pool = new AddressPool(settings.pool(), settings.poolTtl(), Clock.systemUTC());
     InMemoryNameResolver names =
         new InMemoryNameResolver().put("camera1", new NameAnswer.Found(camera))

@@ -40,7 +40,7 @@ class DnsServerFuzzTest {
     LeakWatch.install();
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     DnsSettings settings =
-        DnsSettings.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        TestDnsSettings.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     server = DnsServer.start(settings, new AddressPool(settings.pool(), settings.poolTtl(),
         Clock.systemUTC()), new InMemoryNameResolver(), group);
   }

@@ -90,7 +90,7 @@ class DnsServerTest {
   }
 
   private DnsServer start() {
-    return start(DnsSettings.defaults(ANY_PORT).withLookupTimeout(Duration.ofMillis(300)));
+    return start(TestDnsSettings.on(ANY_PORT).withLookupTimeout(Duration.ofMillis(300)));
   }
 
   private Message ask(String name, int type, boolean tcp) throws IOException {
@@ -199,7 +199,7 @@ class DnsServerTest {
   @Test
   void namesOutsideStaex_forwardedWhenConfigured() throws Exception {
     try (FakeUpstream upstream = new FakeUpstream()) {
-      start(DnsSettings.defaults(ANY_PORT).withForwarding(List.of(upstream.address())));
+      start(TestDnsSettings.on(ANY_PORT).withForwarding(List.of(upstream.address())));
       for (boolean tcp : new boolean[] {false, true}) {
         Message m = ask("example.com.", Type.A, tcp);
         assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
@@ -214,7 +214,7 @@ class DnsServerTest {
   @Test
   void staexNamesOfOtherClasses_refused_neverForwarded() throws Exception {
     try (FakeUpstream upstream = new FakeUpstream()) {
-      start(DnsSettings.defaults(ANY_PORT).withForwarding(List.of(upstream.address())));
+      start(TestDnsSettings.on(ANY_PORT).withForwarding(List.of(upstream.address())));
       SimpleResolver resolver = new SimpleResolver(server.localAddress());
       Message m = resolver.send(Message.newQuery(
           Record.newRecord(Name.fromString("camera1.staex."), Type.A, DClass.CH)));
@@ -228,7 +228,7 @@ class DnsServerTest {
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       dead = (InetSocketAddress) s.getLocalSocketAddress();
     }
-    start(DnsSettings.defaults(ANY_PORT).withLookupTimeout(Duration.ofMillis(300))
+    start(TestDnsSettings.on(ANY_PORT).withLookupTimeout(Duration.ofMillis(300))
         .withForwarding(List.of(dead)));
     assertThat(ask("example.com.", Type.A, false).getRcode()).isEqualTo(Rcode.SERVFAIL);
   }
@@ -250,7 +250,7 @@ class DnsServerTest {
 
   @Test
   void poolExhausted_servfail_neverAWrongAnswer() throws Exception {
-    start(new DnsSettings(ANY_PORT, "10.9.0.0/30", Duration.ofSeconds(60),
+    start(new DnsSettings(ANY_PORT, Cidr.parse("10.9.0.0/30"), Duration.ofSeconds(60),
         Duration.ofHours(1), DnsSettings.Upstream.REFUSE, List.of(), Duration.ofSeconds(3),
         8, Duration.ofSeconds(10)));
     assertThat(ask(Nodes.address(1).hostName() + ".", Type.A, false).getRcode()).isZero();
@@ -303,7 +303,7 @@ class DnsServerTest {
 
   @Test
   void tcp_connectionsOverTheLimit_areClosed() throws Exception {
-    start(DnsSettings.defaults(ANY_PORT).withTcpLimits(2, Duration.ofSeconds(30)));
+    start(TestDnsSettings.on(ANY_PORT).withTcpLimits(2, Duration.ofSeconds(30)));
     List<Socket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) {
@@ -333,7 +333,7 @@ class DnsServerTest {
 
   @Test
   void tcp_idleConnection_isClosed_andPipelinedQueriesAnswered() throws Exception {
-    start(DnsSettings.defaults(ANY_PORT).withTcpLimits(8, Duration.ofMillis(300)));
+    start(TestDnsSettings.on(ANY_PORT).withTcpLimits(8, Duration.ofMillis(300)));
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(),
         server.localAddress().getPort())) {
       s.setSoTimeout(5000);
@@ -369,7 +369,7 @@ class DnsServerTest {
     // UDP "Address already in use" right after close): retry briefly before failing.
     for (int attempt = 1; ; attempt++) {
       try {
-        server = DnsServer.start(DnsSettings.defaults(bound), pool, names, group);
+        server = DnsServer.start(TestDnsSettings.on(bound), pool, names, group);
         break;
       } catch (io.netty.channel.ChannelException e) {
         server = null;
@@ -387,9 +387,9 @@ class DnsServerTest {
   void portTaken_clearError_andNothingLeftBound() throws Exception {
     try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       InetSocketAddress at = (InetSocketAddress) taken.getLocalSocketAddress();
-      pool = new AddressPool(AddressPool.DEFAULT_CIDR, Duration.ofHours(1), clock);
+      pool = new AddressPool(TestDnsSettings.POOL, Duration.ofHours(1), clock);
       org.assertj.core.api.Assertions.assertThatThrownBy(
-          () -> DnsServer.start(DnsSettings.defaults(at), pool, names, group))
+          () -> DnsServer.start(TestDnsSettings.on(at), pool, names, group))
           .isInstanceOf(io.netty.channel.ChannelException.class)
           .hasMessageStartingWith("dns.listen: cannot bind udp 127.0.0.1:" + at.getPort() + ": ");
     }
@@ -397,7 +397,7 @@ class DnsServerTest {
         new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       InetSocketAddress at = (InetSocketAddress) taken.getLocalSocketAddress();
       org.assertj.core.api.Assertions.assertThatThrownBy(
-          () -> DnsServer.start(DnsSettings.defaults(at), pool, names, group))
+          () -> DnsServer.start(TestDnsSettings.on(at), pool, names, group))
           .hasMessageStartingWith("dns.listen: cannot bind tcp 127.0.0.1:" + at.getPort() + ": ");
       // the UDP socket bound first was closed again (the event loop may release the port a
       // moment after the close future completed: give it up to a second)

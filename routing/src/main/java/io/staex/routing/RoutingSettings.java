@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Timings and limits of the routing layer; defaults in {@link #defaults()} (and, for the node,
- * in {@code reference.conf}).
+ * Timings and limits of the routing layer. A node's come from its config ({@code routing} in
+ * {@code reference.conf}); {@link #defaults()} is for the simulator and tests.
  *
  * @param keepaliveInterval how often links exchange keepalives (the link layer sends them)
  * @param missedKeepalives keepalives missed before a link counts as down
@@ -56,7 +56,10 @@ public record RoutingSettings(
     }
   }
 
-  /** Defaults: keepalive 5 s (a link is down after 3 missed), refresh 5 min, lifetime 20 min. */
+  /**
+   * The simulator's and tests' values: keepalive 5 s (a link is down after 3 missed), refresh 5
+   * min, lifetime 20 min. Not a node's: those are in conf's {@code reference.conf}.
+   */
   public static RoutingSettings defaults() {
     return new RoutingSettings(
         Duration.ofSeconds(5), 3, Duration.ofSeconds(30), Duration.ofMinutes(5),

@@ -127,27 +127,4 @@ public final class Hosts {
     }
     return false;
   }
-
-  /**
-   * Checks an IPv4 range {@code a.b.c.d/n} with n 8~30 and no host bits set; throws with what is
-   * wrong.
-   */
-  public static void checkIpv4Range(String cidr) {
-    int slash = cidr.indexOf('/');
-    if (slash < 0) {
-      throw new IllegalArgumentException("no prefix length (expected: a.b.c.d/n, n 8~30)");
-    }
-    byte[] ip = Ipv4.parse(cidr.substring(0, slash));
-    String bits = cidr.substring(slash + 1);
-    if (!bits.matches("[0-9]{1,2}") || Integer.parseInt(bits) < 8 || Integer.parseInt(bits) > 30) {
-      throw new IllegalArgumentException("prefix length '" + bits + "' (expected: 8~30)");
-    }
-    int n = Integer.parseInt(bits);
-    int value = ((ip[0] & 0xFF) << 24) | ((ip[1] & 0xFF) << 16) | ((ip[2] & 0xFF) << 8)
-        | (ip[3] & 0xFF);
-    if ((value & (-1 >>> n)) != 0) {
-      throw new IllegalArgumentException("host bits set after /" + n
-          + " (expected: the range's first address)");
-    }
-  }
 }

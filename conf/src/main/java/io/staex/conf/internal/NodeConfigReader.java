@@ -5,19 +5,19 @@ import com.typesafe.config.ConfigValue;
 import io.staex.conf.BadConfigException;
 import io.staex.conf.ConfigProblem.Reason;
 import io.staex.conf.ControlConfig;
-import io.staex.conf.DnsConfig;
 import io.staex.conf.ForwardConfig;
 import io.staex.conf.HostPort;
-import io.staex.conf.Limits;
 import io.staex.conf.NodeConfig;
 import io.staex.conf.ParentConfig;
 import io.staex.conf.Revocation;
 import io.staex.conf.Protocol;
 import io.staex.conf.ServiceConfig;
-import io.staex.conf.SocksConfig;
 import io.staex.conf.TrustConfig;
 import io.staex.crypto.Address;
-import io.staex.routing.RoutingSettings;
+import io.staex.proxy.socks.SocksSettings;
+import io.staex.resolver.Cidr;
+import io.staex.resolver.DnsSettings;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,18 +87,19 @@ public final class NodeConfigReader {
     Setting threadSetting = staex.require("threads", "a whole number 1~" + NodeConfig.MAX_THREADS);
     Integer threads = threadSetting == null
         ? null : values.integer(threadSetting, 1, NodeConfig.MAX_THREADS);
-    RoutingSettings routing = section(staex, "routing", Schema.ROUTING, this::routing);
-    Limits limits = section(staex, "limits", Schema.LIMITS, this::limits);
-    SocksConfig socks = section(staex, "socks", Schema.SOCKS, this::socks);
-    DnsConfig dns = section(staex, "dns", Schema.DNS, this::dns);
+    ProxySettingsReader.Result proxy = new ProxySettingsReader(values,
+        section(staex, "routing", Schema.ROUTING), section(staex, "sessions", Schema.SESSIONS),
+        section(staex, "limits", Schema.LIMITS)).read();
+    Optional<SocksSettings> socks = section(staex, "socks", Schema.SOCKS, this::socks);
+    Optional<DnsSettings> dns = section(staex, "dns", Schema.DNS, this::dns);
     Optional<Path> socket =
         section(staex, "control", Schema.CONTROL, s -> optionalPath(s, "socket", "a path or \"\""));
     if (!values.problems().isEmpty()) {
       return null;
     }
     return new NodeConfig(
-        key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, routing,
-        limits, socks, dns,
+        key, cert, trust, listen, parents, services, forwards, forwardsDir, threads,
+        proxy.relay(), proxy.sessions(), proxy.streams(), socks, dns,
         new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))));
   }
 
@@ -126,10 +127,14 @@ public final class NodeConfigReader {
   }
 
   private <T> T section(Section parent, String name, String schema, SectionReader<T> reader) {
-    Setting s = parent.require(name, "an object: " + name + " { ... }");
-    Section section =
-        s == null ? null : Section.of(s, schema, "an object: " + name + " { ... }", values);
+    Section section = section(parent, name, schema);
     return section == null ? null : reader.read(section);
+  }
+
+  /** The section {@code name}, or null after recording why it is not one. */
+  private Section section(Section parent, String name, String schema) {
+    Setting s = parent.require(name, "an object: " + name + " { ... }");
+    return s == null ? null : Section.of(s, schema, "an object: " + name + " { ... }", values);
   }
 
   private Path path(Section section, String name, String expected) {
@@ -271,70 +276,21 @@ public final class NodeConfigReader {
     return true;
   }
 
-  private RoutingSettings routing(Section routing) {
-    Map<String, Setting> fields = fields(routing, Schema.ROUTING);
-    Duration keepalive = duration(fields, "keepalive-interval");
-    Integer missed = integer(fields, "missed-keepalives");
-    Duration grace = duration(fields, "withdraw-grace");
-    Duration refresh = duration(fields, "refresh-interval");
-    Duration lifetime = duration(fields, "state-lifetime");
-    Duration holdDown = duration(fields, "parent-hold-down");
-    Integer maxHops = integer(fields, "max-hops");
-    Integer maxStates = integer(fields, "max-states");
-    Integer maxServices = integer(fields, "max-services");
-    if (anyNull(keepalive, missed, grace, refresh, lifetime, holdDown, maxHops, maxStates,
-        maxServices)) {
-      return null;
-    }
-    return SettingsErrors.build(
-        () -> new RoutingSettings(
-            keepalive, missed, grace, refresh, lifetime, holdDown, maxHops, maxStates,
-            maxServices),
-        fields, values.problems());
-  }
-
-  private Limits limits(Section limits) {
-    Map<String, Setting> fields = fields(limits, Schema.LIMITS);
-    Integer maxLinks = positive(fields, "max-links");
-    Integer maxSessions = positive(fields, "max-sessions");
-    Integer maxStreams = positive(fields, "max-streams-per-session");
-    Integer maxNodeStreams = positive(fields, "max-streams");
-    Integer streamBuffer = bytes(fields, "stream-buffer-bytes");
-    Integer linkBuffer = bytes(fields, "link-buffer-bytes");
-    Integer handshakes = positive(fields, "handshakes-per-second-per-source");
-    Duration idle = duration(fields, "idle-timeout");
-    Duration handshake = duration(fields, "handshake-timeout");
-    Integer datagramQueue = positive(fields, "datagram-queue");
-    if (anyNull(maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer,
-        handshakes, idle, handshake, datagramQueue)) {
-      return null;
-    }
-    return SettingsErrors.build(
-        () -> new Limits(
-            maxLinks, maxSessions, maxStreams, maxNodeStreams, streamBuffer, linkBuffer,
-            handshakes, idle, handshake, datagramQueue),
-        fields, values.problems());
-  }
-
-  /** Every key of {@code schema} to its setting; a missing one is recorded and left out. */
-  private static Map<String, Setting> fields(Section section, String schema) {
-    Map<String, Setting> fields = new LinkedHashMap<>();
-    for (String key : Schema.keys(schema)) {
-      Setting s = section.require(key, "a value (see reference.conf)");
-      if (s != null) {
-        fields.put(key, s);
-      }
-    }
-    return fields;
-  }
-
-  private SocksConfig socks(Section section) {
+  /** Empty when {@code listen} is {@code ""}; every key is checked either way. */
+  private Optional<SocksSettings> socks(Section section) {
     Optional<HostPort> listen = optionalListen(section);
     Setting user = section.require("username", "a username, or \"\" for none");
     Setting pass = section.require("password", "a password, or \"\" for none");
     String u = user == null ? null : values.string(user, "a username, or \"\" for none");
     String p = pass == null ? null : values.string(pass, "a password, or \"\" for none");
-    if (anyNull(listen, u, p)) {
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    Setting timeoutSetting = require(section, "handshake-timeout", "a duration", fields);
+    Setting pendingSetting = require(section, "max-pending-handshakes", "a whole number >= 1",
+        fields);
+    Duration timeout = timeoutSetting == null ? null : values.duration(timeoutSetting);
+    Integer pending = pendingSetting == null
+        ? null : values.integer(pendingSetting, 1, Integer.MAX_VALUE);
+    if (anyNull(listen, u, p, timeout, pending)) {
       return null;
     }
     if (u.isEmpty() != p.isEmpty()) {
@@ -342,35 +298,90 @@ public final class NodeConfigReader {
           + " socks.username and socks.password, or neither)");
       return null;
     }
-    Optional<SocksConfig.Credentials> credentials = u.isEmpty()
-        ? Optional.empty() : Optional.of(new SocksConfig.Credentials(u, p));
-    if (listen.isPresent() && credentials.isEmpty() && !Hosts.isLoopback(listen.get().host())) {
+    if (listen.isPresent() && u.isEmpty() && !Hosts.isLoopback(listen.get().host())) {
       values.invalid(section.require("listen", ""), "is not a loopback address, and the proxy"
           + " has no credentials (expected: a loopback address such as 127.0.0.1:1080, or"
           + " socks.username and socks.password)");
       return null;
     }
-    return new SocksConfig(listen, credentials);
-  }
-
-  private DnsConfig dns(Section section) {
-    Optional<HostPort> listen = optionalListen(section);
-    Setting pool = section.require("pool", "an IPv4 range such as 127.77.0.0/16");
-    String cidr = pool == null ? null
-        : values.parse(pool, "an IPv4 range", "an IPv4 range such as 127.77.0.0/16", c -> {
-          Hosts.checkIpv4Range(c);
-          return c;
-        });
-    Setting ttl = section.require("answer-ttl", "a duration");
-    Duration answerTtl = ttl == null ? null : values.duration(ttl);
-    Setting forward = section.require("forward", "true or false");
-    Boolean fwd = forward == null ? null : values.bool(forward);
-    Setting ups = section.require("upstreams", "a list of host:port");
-    List<HostPort> upstreams = ups == null ? null : values.hostPorts(ups);
-    if (anyNull(listen, cidr, answerTtl, fwd, upstreams)) {
+    fields.put("username", user);
+    fields.put("password", pass);
+    Optional<SocksSettings.Credentials> credentials = u.isEmpty() ? Optional.empty()
+        : Optional.ofNullable(SettingsErrors.build(() -> new SocksSettings.Credentials(u, p),
+            fields, Map.of(), values.problems()));
+    if (!u.isEmpty() && credentials.isEmpty()) {
       return null;
     }
-    return new DnsConfig(listen, cidr, answerTtl, fwd, upstreams);
+    if (listen.isEmpty()) {
+      return Optional.empty();
+    }
+    SocksSettings settings = SettingsErrors.build(
+        () -> new SocksSettings(socketAddress(listen.get()), credentials, timeout, pending),
+        fields, Map.of(), values.problems());
+    return settings == null ? null : Optional.of(settings);
+  }
+
+  /**
+   * Empty when {@code listen} is {@code ""} (then no address is ever handed out, so the node
+   * needs no pool either); every key is checked either way. With {@code forward = false} the
+   * upstreams are not used.
+   */
+  private Optional<DnsSettings> dns(Section section) {
+    Optional<HostPort> listen = optionalListen(section);
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    Setting poolSetting = require(section, "pool", "an IPv4 range such as 127.77.0.0/16", fields);
+    Cidr pool = poolSetting == null ? null : values.parse(poolSetting, "an IPv4 range",
+        "an IPv4 range such as 127.77.0.0/16", Cidr::parse);
+    Setting ttl = require(section, "answer-ttl", "a duration", fields);
+    Duration answerTtl = ttl == null ? null : values.duration(ttl);
+    Setting poolTtlSetting = require(section, "pool-ttl", "a duration", fields);
+    Duration poolTtl = poolTtlSetting == null ? null : values.duration(poolTtlSetting);
+    Setting forward = require(section, "forward", "true or false", fields);
+    Boolean fwd = forward == null ? null : values.bool(forward);
+    Setting ups = require(section, "upstreams", "a list of host:port", fields);
+    List<HostPort> upstreams = ups == null ? null : values.hostPorts(ups);
+    Setting lookup = require(section, "lookup-timeout", "a duration", fields);
+    Duration lookupTimeout = lookup == null ? null : values.duration(lookup);
+    Setting tcp = require(section, "max-tcp-connections", "a whole number 1~65535", fields);
+    Integer maxTcp = tcp == null ? null : values.integer(tcp, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    Setting idle = require(section, "tcp-idle-timeout", "a duration", fields);
+    Duration tcpIdle = idle == null ? null : values.duration(idle);
+    if (anyNull(listen, pool, answerTtl, poolTtl, fwd, upstreams, lookupTimeout, maxTcp,
+        tcpIdle)) {
+      return null;
+    }
+    if (listen.isEmpty()) {
+      return Optional.empty();
+    }
+    DnsSettings.Upstream upstream =
+        fwd ? DnsSettings.Upstream.FORWARD : DnsSettings.Upstream.REFUSE;
+    List<InetSocketAddress> servers = new ArrayList<>();
+    if (fwd) {
+      upstreams.forEach(hp -> servers.add(socketAddress(hp)));
+    }
+    DnsSettings settings = SettingsErrors.build(
+        () -> new DnsSettings(socketAddress(listen.get()), pool, answerTtl, poolTtl, upstream,
+            servers, lookupTimeout, maxTcp, tcpIdle),
+        fields, Map.of(), values.problems());
+    return settings == null ? null : Optional.of(settings);
+  }
+
+  /** The setting {@code name}, also put in {@code fields}; null after recording it missing. */
+  private static Setting require(Section section, String name, String expected,
+      Map<String, Setting> fields) {
+    Setting s = section.require(name, expected);
+    if (s != null) {
+      fields.put(name, s);
+    }
+    return s;
+  }
+
+  /**
+   * Where to listen or send to. An IP literal is taken as it is; a host name is looked up now,
+   * as binding would (one that does not resolve stays unresolved, and binding it fails).
+   */
+  private static InetSocketAddress socketAddress(HostPort hp) {
+    return new InetSocketAddress(hp.host(), hp.port());
   }
 
   private static boolean anyNull(Object... read) {
@@ -380,25 +391,5 @@ public final class NodeConfigReader {
       }
     }
     return false;
-  }
-
-  private Duration duration(Map<String, Setting> fields, String key) {
-    Setting s = fields.get(key);
-    return s == null ? null : values.duration(s);
-  }
-
-  private Integer integer(Map<String, Setting> fields, String key) {
-    Setting s = fields.get(key);
-    return s == null ? null : values.integer(s, Integer.MIN_VALUE, Integer.MAX_VALUE);
-  }
-
-  private Integer positive(Map<String, Setting> fields, String key) {
-    Setting s = fields.get(key);
-    return s == null ? null : values.integer(s, 1, Integer.MAX_VALUE);
-  }
-
-  private Integer bytes(Map<String, Setting> fields, String key) {
-    Setting s = fields.get(key);
-    return s == null ? null : values.bytes(s);
   }
 }

@@ -14,6 +14,7 @@ public final class Schema {
   public static final String STAEX = "staex";
   public static final String TRUST = "staex.trust";
   public static final String ROUTING = "staex.routing";
+  public static final String SESSIONS = "staex.sessions";
   public static final String LIMITS = "staex.limits";
   public static final String SOCKS = "staex.socks";
   public static final String DNS = "staex.dns";
@@ -35,17 +36,23 @@ public final class Schema {
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
-        "threads", "routing", "limits", "socks", "dns", "control"));
+        "threads", "routing", "sessions", "limits", "socks", "dns", "control"));
     keys.put(TRUST, List.of("networks", "nodes", "revoked"));
     keys.put(ROUTING, List.of(
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
-        "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services"));
+        "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services",
+        "redial-initial", "redial-max"));
+    keys.put(SESSIONS, List.of("hello-retry", "rekey-after", "keepalive-interval"));
     keys.put(LIMITS, List.of(
         "max-links", "max-sessions", "max-streams-per-session", "max-streams",
-        "stream-buffer-bytes", "link-buffer-bytes", "handshakes-per-second-per-source", "idle-timeout",
-        "handshake-timeout", "datagram-queue"));
-    keys.put(SOCKS, List.of("listen", "username", "password"));
-    keys.put(DNS, List.of("listen", "pool", "answer-ttl", "forward", "upstreams"));
+        "stream-buffer-bytes", "link-buffer-bytes", "link-write-buffer-high",
+        "link-write-buffer-low", "session-queue-bytes", "handshakes-per-second-per-source",
+        "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue"));
+    keys.put(SOCKS, List.of(
+        "listen", "username", "password", "handshake-timeout", "max-pending-handshakes"));
+    keys.put(DNS, List.of(
+        "listen", "pool", "answer-ttl", "pool-ttl", "forward", "upstreams", "lookup-timeout",
+        "max-tcp-connections", "tcp-idle-timeout"));
     keys.put(CONTROL, List.of("socket"));
     keys.put(PARENT, List.of("address", "key"));
     keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));

@@ -9,10 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Builds a settings record of another module ({@code RoutingSettings}) whose constructor checks
- * its own rules, and turns its IllegalArgumentException into a problem at the file and line of
- * the key that broke the rule, in the file's own words: {@code state-lifetime: 20m} rather than
- * {@code stateLifetime: PT20M}.
+ * Builds a settings record of another module ({@code RoutingSettings}, {@code SessionSettings},
+ * {@code DnsSettings}, ...) whose constructor checks its own rules, and turns its
+ * IllegalArgumentException into a problem at the file and line of the key that broke the rule,
+ * in the file's own words: {@code state-lifetime: 20m} rather than {@code stateLifetime: PT20M},
+ * {@code answer-ttl: 0s} rather than {@code dns.answer-ttl: 0s}.
  */
 public final class SettingsErrors {
   private static final Pattern JAVA_DURATION = Pattern.compile("PT[-0-9.HMS]+");
@@ -22,13 +23,16 @@ public final class SettingsErrors {
   /**
    * {@code build}'s result, or null after recording its complaint.
    *
-   * @param fields the section's keys as written in the file, to their settings
+   * @param fields the keys the record is built from, as written in the file, to their settings
+   * @param javaNames names the record's messages use for keys whose camel case they are not
+   *     ({@code window} for {@code stream-buffer-bytes}), to those keys
    */
-  public static <T> T build(Supplier<T> build, Map<String, Setting> fields, Problems problems) {
+  public static <T> T build(Supplier<T> build, Map<String, Setting> fields,
+      Map<String, String> javaNames, Problems problems) {
     try {
       return build.get();
     } catch (IllegalArgumentException e) {
-      String message = inFileTerms(String.valueOf(e.getMessage()), fields);
+      String message = inFileTerms(String.valueOf(e.getMessage()), fields, javaNames);
       Setting at = blame(message, fields);
       String name = lastSegment(at.key());
       String detail =
@@ -40,11 +44,20 @@ public final class SettingsErrors {
     }
   }
 
-  /** Java field names to file keys, Java durations to HOCON durations. */
-  static String inFileTerms(String message, Map<String, Setting> fields) {
+  /**
+   * Java field names to file keys, keys with their section ({@code dns.pool-ttl}) to the bare
+   * key, Java durations to HOCON durations.
+   */
+  static String inFileTerms(
+      String message, Map<String, Setting> fields, Map<String, String> javaNames) {
     String out = message;
+    for (Map.Entry<String, String> e : javaNames.entrySet()) {
+      out = out.replaceAll("(?<![\\w.-])" + Pattern.quote(e.getKey()) + "(?![\\w-])",
+          Matcher.quoteReplacement(e.getValue()));
+    }
     for (String key : fields.keySet()) {
-      out = out.replaceAll("\\b" + Pattern.quote(camel(key)) + "\\b", key);
+      out = out.replaceAll("(?<![\\w.-])" + Pattern.quote(camel(key)) + "(?![\\w-])", key);
+      out = out.replaceAll("(?<![\\w.-])[a-z]+\\." + Pattern.quote(key) + "(?![\\w-])", key);
     }
     Matcher m = JAVA_DURATION.matcher(out);
     StringBuilder sb = new StringBuilder();
@@ -63,7 +76,8 @@ public final class SettingsErrors {
 
   /**
    * The key the message is about when it was set in the file; else the first key it mentions
-   * that was (a default broke a rule only because of a value someone set).
+   * that was, else the first key that was (a default broke a rule only because of a value
+   * someone set).
    */
   static Setting blame(String message, Map<String, Setting> fields) {
     Setting named = null;
@@ -84,7 +98,15 @@ public final class SettingsErrors {
         return e.getValue();
       }
     }
-    return named != null ? named : fields.values().iterator().next();
+    if (named != null) {
+      return named;
+    }
+    for (Setting s : fields.values()) {
+      if (!s.isDefault()) {
+        return s;
+      }
+    }
+    return fields.values().iterator().next();
   }
 
   /** {@code keepalive-interval} to {@code keepaliveInterval}. */

@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Timers and limits of a link.
+ * Timers and limits of a link. No defaults here: a node's come from its config ({@code
+ * routing} and {@code limits} in {@code reference.conf}).
  *
  * @param keepaliveInterval a KEEPALIVE is sent after this long without writing
  * @param missedKeepalives the link is closed ("keepalive timeout") after {@code
@@ -23,10 +24,6 @@ import java.util.Objects;
 public record LinkSettings(
     Duration keepaliveInterval, int missedKeepalives, Duration handshakeTimeout,
     int maxRecordSize, int writeBufferLowWaterMark, int writeBufferHighWaterMark) {
-  /** Default low water mark: 256 KiB. */
-  public static final int DEFAULT_WRITE_BUFFER_LOW = 256 * 1024;
-  /** Default high water mark: 1 MiB. */
-  public static final int DEFAULT_WRITE_BUFFER_HIGH = 1024 * 1024;
   /** The largest record: a full link record plaintext sealed. */
   public static final int MAX_RECORD_SIZE =
       FrameLimits.MAX_LINK_RECORD_PLAINTEXT + RecordLayer.OVERHEAD;
@@ -56,22 +53,6 @@ public record LinkSettings(
       throw new IllegalArgumentException("write buffer water marks: " + writeBufferLowWaterMark
           + "/" + writeBufferHighWaterMark + " (expected: 1 <= low <= high)");
     }
-  }
-
-  /** With the default write buffer water marks (256 KiB / 1 MiB). */
-  public LinkSettings(
-      Duration keepaliveInterval, int missedKeepalives, Duration handshakeTimeout,
-      int maxRecordSize) {
-    this(keepaliveInterval, missedKeepalives, handshakeTimeout, maxRecordSize,
-        DEFAULT_WRITE_BUFFER_LOW, DEFAULT_WRITE_BUFFER_HIGH);
-  }
-
-  /**
-   * 5 s keepalives, 3 missed, 10 s handshake timeout, 64 KiB + overhead records, 256 KiB / 1 MiB
-   * write buffer water marks.
-   */
-  public static LinkSettings defaults() {
-    return new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10), MAX_RECORD_SIZE);
   }
 
   /** How long the link may stay silent before it is closed. */

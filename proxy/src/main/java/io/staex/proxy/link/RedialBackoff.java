@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Delays between dials of a parent: {@code initial}, doubling up to {@code max}, each drawn
  * between half and all of its nominal value (jitter, so children of a restarted parent do not
- * all come back at once).
+ * all come back at once). No defaults here: a node's are {@code routing.redial-initial} and
+ * {@code redial-max} in {@code reference.conf}.
  */
 public record RedialBackoff(Duration initial, Duration max) {
   public RedialBackoff {
@@ -16,11 +17,6 @@ public record RedialBackoff(Duration initial, Duration max) {
       throw new IllegalArgumentException("backoff: " + initial + " to " + max
           + " (expected: initial >= 1 ms, max >= initial)");
     }
-  }
-
-  /** 100 ms doubling to 30 s. */
-  public static RedialBackoff defaults() {
-    return new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30));
   }
 
   /** The nominal delay after {@code failures} failed dials in a row (1 or more). */

@@ -9,7 +9,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@link Relay#start} needs besides its event loops, credentials, clock and handler.
+ * What {@link Relay#start} needs besides its event loops, credentials, clock and handler. No
+ * defaults here: a node's come from its config ({@code routing} and {@code limits} in {@code
+ * reference.conf}), with its {@code listen} and parents added by the node.
  *
  * @param bind where children connect (port 0: any free port); empty: no server, e.g. a leaf
  *     that takes no children
@@ -27,13 +29,6 @@ public record RelaySettings(
     Optional<InetSocketAddress> bind, int maxLinks, List<Relay.Parent> parents, LinkSettings link,
     RoutingSettings routing, RedialBackoff backoff, long linkQueueBytes,
     int handshakesPerSecondPerSource) {
-  /** Default {@link #maxLinks}: 1024. */
-  public static final int DEFAULT_MAX_LINKS = 1024;
-  /** Default {@link #linkQueueBytes}: 4 MiB, four default high water marks. */
-  public static final long DEFAULT_LINK_QUEUE_BYTES = 4L * LinkSettings.DEFAULT_WRITE_BUFFER_HIGH;
-  /** Default {@link #handshakesPerSecondPerSource}: 20. */
-  public static final int DEFAULT_HANDSHAKES_PER_SECOND_PER_SOURCE = 20;
-
   public RelaySettings {
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(parents, "parents");
@@ -53,17 +48,6 @@ public record RelaySettings(
       throw new IllegalArgumentException("handshakesPerSecondPerSource: "
           + handshakesPerSecondPerSource + " (expected: >= 1)");
     }
-  }
-
-  /**
-   * No server, no parents; default link, routing and backoff settings, {@value
-   * #DEFAULT_MAX_LINKS} links, 4 MiB per link, {@value #DEFAULT_HANDSHAKES_PER_SECOND_PER_SOURCE}
-   * handshakes per second per source. Add the rest with the {@code with…} methods.
-   */
-  public static RelaySettings defaults() {
-    return new RelaySettings(Optional.empty(), DEFAULT_MAX_LINKS, List.of(),
-        LinkSettings.defaults(), RoutingSettings.defaults(), RedialBackoff.defaults(),
-        DEFAULT_LINK_QUEUE_BYTES, DEFAULT_HANDSHAKES_PER_SECOND_PER_SOURCE);
   }
 
   /** With a server on {@code address} (null: none). */

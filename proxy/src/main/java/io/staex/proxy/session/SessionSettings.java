@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The session layer's limits and timers. Defaults in {@link #defaults()}, mirrored by the node
- * config's {@code reference.conf}.
+ * The session layer's limits and timers. No defaults here: a node's come from its config
+ * ({@code sessions} and {@code limits} in {@code reference.conf}).
  *
  * @param maxSessions most sessions at once, handshaking ones included; a HELLO beyond it is
  *     answered with CLOSE LIMIT, a local open fails with {@link SessionEnd#LIMIT}
@@ -43,16 +43,6 @@ public record SessionSettings(
     positive("rekeyAfter", rekeyAfter);
     positive("maxQueuedBytes", maxQueuedBytes);
     positive("keepaliveInterval", keepaliveInterval);
-  }
-
-  /**
-   * 4096 sessions, 20 handshakes per second per peer, 10 s handshake timeout, first HELLO retry
-   * after 1 s, 5 min idle timeout, rekey after 30 min, 256 KiB queued while handshaking,
-   * keepalives every 5 s while streams are open.
-   */
-  public static SessionSettings defaults() {
-    return new SessionSettings(4096, 20, Duration.ofSeconds(10), Duration.ofSeconds(1),
-        Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024, Duration.ofSeconds(5));
   }
 
   private static void positive(String name, int value) {

@@ -1,6 +1,5 @@
 package io.staex.proxy.socks;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,7 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The SOCKS5 server's settings ({@code socks.*} in the configuration).
+ * The SOCKS5 server's settings ({@code socks.*} in the configuration, where a node's defaults
+ * are; none here).
  *
  * @param listen where to listen; a non-loopback address needs credentials
  * @param credentials when present, clients must authenticate with username/password (RFC 1929)
@@ -21,10 +21,6 @@ import java.util.Optional;
  */
 public record SocksSettings(InetSocketAddress listen, Optional<Credentials> credentials,
     Duration handshakeTimeout, int maxPendingHandshakes) {
-  /** The default listen address, {@code 127.0.0.1:1080}. */
-  public static final InetSocketAddress DEFAULT_LISTEN =
-      new InetSocketAddress(InetAddress.getLoopbackAddress(), 1080);
-
   public SocksSettings {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(credentials, "credentials");
@@ -42,11 +38,6 @@ public record SocksSettings(InetSocketAddress listen, Optional<Credentials> cred
       throw new IllegalArgumentException(
           "socks.max-pending-handshakes: " + maxPendingHandshakes + " (expected: >= 1)");
     }
-  }
-
-  /** Loopback 127.0.0.1:1080, no credentials, 10 s handshake timeout, 256 pending handshakes. */
-  public static SocksSettings defaults() {
-    return new SocksSettings(DEFAULT_LISTEN, Optional.empty(), Duration.ofSeconds(10), 256);
   }
 
   public SocksSettings withListen(InetSocketAddress newListen) {

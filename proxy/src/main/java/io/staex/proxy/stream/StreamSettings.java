@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The stream layer's limits and timers; defaults in {@link #defaults()}, mirrored by the node
- * config's {@code reference.conf}.
+ * The stream layer's limits and timers. No defaults here: a node's come from its config
+ * ({@code limits} in {@code reference.conf}).
  *
  * @param maxStreamsPerSession open streams in one session; an OPEN beyond it is reset {@code
  *     LIMIT}
@@ -22,16 +22,6 @@ import java.util.Objects;
 public record StreamSettings(
     int maxStreamsPerSession, int maxStreams, int window, Duration openTimeout,
     Duration connectTimeout, int datagramQueue) {
-
-  /** Default datagrams queued node-wide while the relay is congested. */
-  public static final int DEFAULT_DATAGRAM_QUEUE = 256;
-
-  /** With the default {@link #DEFAULT_DATAGRAM_QUEUE}. */
-  public StreamSettings(int maxStreamsPerSession, int maxStreams, int window,
-      Duration openTimeout, Duration connectTimeout) {
-    this(maxStreamsPerSession, maxStreams, window, openTimeout, connectTimeout,
-        DEFAULT_DATAGRAM_QUEUE);
-  }
 
   public StreamSettings {
     if (maxStreamsPerSession < 1 || maxStreams < 1) {
@@ -58,14 +48,5 @@ public record StreamSettings(
   public StreamSettings withDatagramQueue(int datagramQueue) {
     return new StreamSettings(maxStreamsPerSession, maxStreams, window, openTimeout,
         connectTimeout, datagramQueue);
-  }
-
-  /**
-   * 256 streams per session, 4096 per node, 256 KiB window, 20 s to open, 10 s to connect, 256
-   * datagrams queued.
-   */
-  public static StreamSettings defaults() {
-    return new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(20),
-        Duration.ofSeconds(10));
   }
 }

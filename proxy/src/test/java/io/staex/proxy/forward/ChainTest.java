@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.TestSettings;
 import io.staex.testing.LeakWatch;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkTransport;
@@ -108,7 +109,7 @@ class ChainTest {
   }
 
   void startChain(StreamSettings gatewaySettings) throws InterruptedException {
-    StreamSettings d = StreamSettings.defaults();
+    StreamSettings d = TestSettings.streams();
     root = start(TestNode.credentials(NET, 10, TrustPolicy.builder(NET.address())
         .trustNetwork(OTHER.address()).build()), List.of(), d);
     relay = start(own(11), List.of(), d, root);
@@ -120,7 +121,7 @@ class ChainTest {
 
   @BeforeEach
   void chain() throws InterruptedException {
-    startChain(StreamSettings.defaults());
+    startChain(TestSettings.streams());
   }
 
   @AfterEach
@@ -315,9 +316,9 @@ class ChainTest {
       throws Exception {
     TrustPolicy both = TrustPolicy.builder(NET.address()).trustNetwork(OTHER.address()).build();
     TestNode camera = start(TestNode.credentials(NET, 30, both, Optional.of("camera1")),
-        deviceServices(), StreamSettings.defaults(), root);
+        deviceServices(), TestSettings.streams(), root);
     TestNode viewer = start(TestNode.credentials(NET, 31, both, Optional.empty()), List.of(),
-        StreamSettings.defaults(), relay);
+        TestSettings.streams(), relay);
     await("the root knows the camera", Duration.ofSeconds(10),
         () -> root.relay.knows(camera.address()) && viewer.relay.activeParent().isPresent());
     List<Forward> fs = List.of(
@@ -338,10 +339,10 @@ class ChainTest {
     }
     // two trusted networks certify a "twin": never a coin toss
     start(TestNode.credentials(NET, 32, both, Optional.of("twin")), List.of(),
-        StreamSettings.defaults(), root);
+        TestSettings.streams(), root);
     start(TestNode.credentials(OTHER, 33, TrustPolicy.builder(OTHER.address())
         .trustNetwork(NET.address()).build(), Optional.of("twin")), List.of(),
-        StreamSettings.defaults(), root);
+        TestSettings.streams(), root);
     await("the root knows both twins", Duration.ofSeconds(10), () -> root.relay.viewSize() == 8);
     try (Socket s = connect(ports.get(fs.get(2)).getPort())) {
       assertThatThrownBy(() -> s.getInputStream().read())
@@ -370,10 +371,10 @@ class ChainTest {
         .trustNetwork(NET.address()).build();
     // the relay trusts only its own network: no link
     TestNode stranger = start(TestNode.credentials(OTHER, 20, foreignPolicy), List.of(),
-        StreamSettings.defaults(), relay);
+        TestSettings.streams(), relay);
     // the root trusts OTHER as well (a shared relay): linked, but the gateway refuses sessions
     TestNode guest = start(TestNode.credentials(OTHER, 21, foreignPolicy), List.of(),
-        StreamSettings.defaults(), root);
+        TestSettings.streams(), root);
     await("the guest is linked to the root", Duration.ofSeconds(10),
         () -> guest.relay.activeParent().isPresent() && root.relay.knows(guest.address()));
     int port = guest.forward(gateway, ECHO);
@@ -392,7 +393,7 @@ class ChainTest {
     stop();
     nodes.clear();
     startChain(new StreamSettings(2, 4096, 256 * 1024, Duration.ofSeconds(20),
-        Duration.ofSeconds(10)));
+        Duration.ofSeconds(10), 256));
     int sourcePort = user.forward(gateway, SOURCE);
     int echoPort = user.forward(gateway, ECHO);
     try (Socket a = connect(sourcePort); Socket b = connect(sourcePort)) {

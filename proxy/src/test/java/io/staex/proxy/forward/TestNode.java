@@ -5,6 +5,7 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.names.CertifiedNames;
 import io.staex.proxy.link.LinkSettings;
@@ -13,7 +14,6 @@ import io.staex.proxy.relay.Relay;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.service.Service;
 import io.staex.proxy.service.Services;
-import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.proxy.stream.Streams;
@@ -35,8 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TestNode implements AutoCloseable {
   static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
   /** Calm keepalives: a busy 2-core machine must not see a timeout. */
-  static final LinkSettings LINKS = new LinkSettings(
-      Duration.ofMillis(500), 6, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
+  static final LinkSettings LINKS = TestSettings.link(
+      Duration.ofMillis(500), 6, Duration.ofSeconds(5));
   static final RedialBackoff QUICK =
       new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
@@ -84,9 +84,9 @@ final class TestNode implements AutoCloseable {
         streamSettings.connectTimeout(), services);
     Map<Integer, StreamAcceptor> extra = new ConcurrentHashMap<>();
     Streams streams = new Streams(loop, c.identity(), c.certificate(), c.policy(),
-        SessionSettings.defaults(), streamSettings, c.clock(), c.random(),
+        TestSettings.sessions(), streamSettings, c.clock(), c.random(),
         (stream, peer) -> extra.getOrDefault(stream.port(), table).open(stream, peer));
-    RelaySettings settings = RelaySettings.defaults().withBind(ANY).withMaxLinks(16)
+    RelaySettings settings = TestSettings.relay().withBind(ANY).withMaxLinks(16)
         .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
     Relay relay = Relay.start(group, c, settings, Clock.systemUTC(), streams.sessions());
     streams.sessions().start(relay);

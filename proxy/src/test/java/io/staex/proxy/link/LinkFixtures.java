@@ -4,6 +4,7 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.testing.Seeded;
 import java.security.SecureRandom;
@@ -18,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 
 /** Networks, nodes and a recording listener for link tests. */
 final class LinkFixtures {
-  static final LinkSettings FAST = new LinkSettings(
-      Duration.ofMillis(100), 3, Duration.ofSeconds(2), LinkSettings.MAX_RECORD_SIZE);
+  static final LinkSettings FAST = TestSettings.link(
+      Duration.ofMillis(100), 3, Duration.ofSeconds(2));
   /** For tests that must not see a keepalive timeout on a loaded machine. */
-  static final LinkSettings CALM = new LinkSettings(
-      Duration.ofSeconds(1), 10, Duration.ofSeconds(2), LinkSettings.MAX_RECORD_SIZE);
+  static final LinkSettings CALM = TestSettings.link(
+      Duration.ofSeconds(1), 10, Duration.ofSeconds(2));
   /** New connections per second from one address: the default, 20. */
   static final int HANDSHAKES = 20;
   static final RedialBackoff QUICK =

@@ -3,45 +3,42 @@ package io.staex.proxy.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.staex.proxy.TestSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class LinkSettingsTest {
   @Test
-  void defaults_asDocumented() {
-    LinkSettings d = LinkSettings.defaults();
-    assertThat(d.keepaliveInterval()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(d.missedKeepalives()).isEqualTo(3);
-    assertThat(d.readTimeout()).isEqualTo(Duration.ofSeconds(15));
-    assertThat(d.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(d.maxRecordSize()).isEqualTo(65536 + 24);
-    assertThat(d.writeBufferLowWaterMark()).isEqualTo(256 * 1024);
-    assertThat(d.writeBufferHighWaterMark()).isEqualTo(1024 * 1024);
+  void readTimeout_isTheMissedKeepalives() {
+    LinkSettings s = TestSettings.link(Duration.ofSeconds(5), 3, Duration.ofSeconds(10));
+    assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(LinkSettings.MAX_RECORD_SIZE).isEqualTo(65536 + 24);
   }
 
   @Test
   void writeBufferWaterMarks_lowAtMostHigh() {
-    assertThat(LinkSettings.defaults().withWriteBufferWaterMarks(10, 20).writeBufferHighWaterMark())
+    assertThat(TestSettings.link().withWriteBufferWaterMarks(10, 20).writeBufferHighWaterMark())
         .isEqualTo(20);
-    assertThatThrownBy(() -> LinkSettings.defaults().withWriteBufferWaterMarks(20, 10))
+    assertThatThrownBy(() -> TestSettings.link().withWriteBufferWaterMarks(20, 10))
         .hasMessageContaining("write buffer water marks: 20/10");
-    assertThatThrownBy(() -> LinkSettings.defaults().withWriteBufferWaterMarks(0, 10))
+    assertThatThrownBy(() -> TestSettings.link().withWriteBufferWaterMarks(0, 10))
         .hasMessageContaining("expected: 1 <= low <= high");
   }
 
   @Test
   void badValues_refusedWithTheExpectedRange() {
-    assertThatThrownBy(() -> LinkSettings.defaults().withKeepalive(Duration.ZERO, 3))
+    assertThatThrownBy(() -> TestSettings.link().withKeepalive(Duration.ZERO, 3))
         .hasMessageContaining("keepaliveInterval: PT0S (expected: 1 ms or more)");
-    assertThatThrownBy(() -> LinkSettings.defaults().withKeepalive(Duration.ofSeconds(1), 0))
+    assertThatThrownBy(() -> TestSettings.link().withKeepalive(Duration.ofSeconds(1), 0))
         .hasMessageContaining("missedKeepalives: 0");
-    assertThatThrownBy(() -> new LinkSettings(Duration.ofSeconds(1), 3, Duration.ofSeconds(1), 10))
+    assertThatThrownBy(() -> new LinkSettings(Duration.ofSeconds(1), 3, Duration.ofSeconds(1), 10,
+        TestSettings.WRITE_BUFFER_LOW, TestSettings.WRITE_BUFFER_HIGH))
         .hasMessageContaining("maxRecordSize: 10");
   }
 
   @Test
   void backoff_doublesToTheMax() {
-    RedialBackoff b = RedialBackoff.defaults();
+    RedialBackoff b = TestSettings.backoff();
     assertThat(b.nominalMillis(1)).isEqualTo(100);
     assertThat(b.nominalMillis(2)).isEqualTo(200);
     assertThat(b.nominalMillis(9)).isEqualTo(25_600);

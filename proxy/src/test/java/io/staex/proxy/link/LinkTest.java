@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
 import io.staex.crypto.Identity;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
@@ -335,9 +336,9 @@ class LinkTest {
     };
     // Default keepalives: on a shared 2-core machine a cold JIT can stall a loop for 300 ms.
     LinkServer server = closeLater(
-        LinkServer.start(group, ANY, PARENT, LinkSettings.defaults(), 8, HANDSHAKES, counting));
+        LinkServer.start(group, ANY, PARENT, TestSettings.link(), 8, HANDSHAKES, counting));
     closeLater(ParentConnector.start(group, server.localAddress(), address(PARENT), CHILD,
-        LinkSettings.defaults(), QUICK, childSide));
+        TestSettings.link(), QUICK, childSide));
     Link link = childSide.up();
     LinkFrame.Packet p = packet(new Random(3), FrameLimits.MAX_PACKET_PAYLOAD);
     List<LinkFrame> batch = java.util.Collections.nCopies(16, p);

@@ -5,6 +5,7 @@ import static io.staex.proxy.relay.RelayTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
@@ -34,8 +35,8 @@ class RelayBackpressureTest {
   static final LinkCredentials SENDER = RelayTest.node(31);
   static final LinkCredentials RECEIVER = RelayTest.node(32);
   /** Keepalives of 200 ms × 3: a 2 s pause is more than three read timeouts. */
-  static final LinkSettings LINKS = new LinkSettings(
-      Duration.ofMillis(200), 3, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
+  static final LinkSettings LINKS = TestSettings.link(
+      Duration.ofMillis(200), 3, Duration.ofSeconds(5));
   static final int PAYLOAD = 32 * 1024;
   static final int COUNT = 50 * 1024 * 1024 / PAYLOAD;
 
@@ -103,7 +104,7 @@ class RelayBackpressureTest {
     relayGroup = LinkTransport.newEventLoopGroup(2);
     senderGroup = LinkTransport.newEventLoopGroup(1);
     receiverGroup = LinkTransport.newEventLoopGroup(1);
-    relay = Relay.start(relayGroup, RELAY, RelaySettings.defaults()
+    relay = Relay.start(relayGroup, RELAY, TestSettings.relay()
         .withBind(new InetSocketAddress("127.0.0.1", 0)).withMaxLinks(8).withLink(LINKS)
         .withBackoff(RelayTest.QUICK), Clock.systemUTC(), RelayTest.IGNORE);
     Sink senderSide = new Sink();

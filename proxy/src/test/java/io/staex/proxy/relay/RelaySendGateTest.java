@@ -6,6 +6,7 @@ import static io.staex.proxy.relay.RelayTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
@@ -128,7 +129,7 @@ class RelaySendGateTest {
   @Test
   void receiverStopsReading_senderPaused_nothingLost_thenResumedAndAllArriveInOrder()
       throws Exception {
-    Link in = startPaused(RelaySettings.defaults().withLink(LINKS).withBackoff(RelayTest.QUICK));
+    Link in = startPaused(TestSettings.relay().withLink(LINKS).withBackoff(RelayTest.QUICK));
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread offer = new Thread(() -> {
       try {
@@ -191,7 +192,7 @@ class RelaySendGateTest {
   void senderIgnoresTheGate_linkQueueBytesReached_everyDropReportedCongested() throws Exception {
     LinkSettings small = LINKS.withWriteBufferWaterMarks(32 * 1024, 64 * 1024);
     long bound = 256 * 1024;
-    Link in = startPaused(RelaySettings.defaults().withLink(small).withBackoff(RelayTest.QUICK)
+    Link in = startPaused(TestSettings.relay().withLink(small).withBackoff(RelayTest.QUICK)
         .withLinkQueueBytes(bound));
     for (int i = 0; i < COUNT; i++) {
       sender.send(TO, FrameBytes.copyOf(payload(i)));

@@ -3,7 +3,7 @@ package io.staex.proxy.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.TestSettings;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,20 +11,9 @@ import org.junit.jupiter.api.Test;
 
 class RelaySettingsTest {
   @Test
-  void defaults_matchTheNodeConfigDefaults() {
-    RelaySettings s = RelaySettings.defaults();
-    assertThat(s.bind()).isEmpty();
-    assertThat(s.parents()).isEmpty();
-    assertThat(s.maxLinks()).isEqualTo(1024);
-    assertThat(s.linkQueueBytes()).isEqualTo(4L * 1024 * 1024);
-    assertThat(s.handshakesPerSecondPerSource()).isEqualTo(20);
-    assertThat(s.link()).isEqualTo(LinkSettings.defaults());
-  }
-
-  @Test
   void withers_changeOneComponent_andParentsAreCopied() {
     List<Relay.Parent> parents = new ArrayList<>();
-    RelaySettings s = RelaySettings.defaults().withParents(parents)
+    RelaySettings s = TestSettings.relay().withParents(parents)
         .withBind(new InetSocketAddress("127.0.0.1", 0)).withHandshakesPerSecondPerSource(3);
     parents.add(null);
     assertThat(s.parents()).isEmpty();
@@ -36,7 +25,7 @@ class RelaySettingsTest {
 
   @Test
   void badValues_refusedWithNameValueAndExpectation() {
-    RelaySettings d = RelaySettings.defaults();
+    RelaySettings d = TestSettings.relay();
     assertThatThrownBy(() -> d.withMaxLinks(0))
         .hasMessage("maxLinks: 0 (expected: >= 1)");
     assertThatThrownBy(() -> d.withHandshakesPerSecondPerSource(0))

@@ -7,6 +7,7 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.UnreachableReason;
@@ -52,8 +53,8 @@ class RelayTest {
   static final LinkCredentials LEAF2 = node(24);
   static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
   /** Calm keepalives: a busy 2-core machine must not see a timeout. */
-  static final LinkSettings LINKS = new LinkSettings(
-      Duration.ofSeconds(1), 10, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
+  static final LinkSettings LINKS = TestSettings.link(
+      Duration.ofSeconds(1), 10, Duration.ofSeconds(5));
   static final RedialBackoff QUICK = new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
   /** A handler that ignores everything. */
   static final RelayHandler IGNORE = new RelayHandler() {
@@ -117,7 +118,7 @@ class RelayTest {
     for (Node p : parents) {
       ps.add(new Relay.Parent(p.relay().address(), p.relay().localAddress()));
     }
-    RelaySettings settings = RelaySettings.defaults().withBind(ANY).withMaxLinks(16)
+    RelaySettings settings = TestSettings.relay().withBind(ANY).withMaxLinks(16)
         .withParents(ps).withLink(LINKS).withBackoff(QUICK);
     Relay r = Relay.start(group, creds, settings, Clock.systemUTC(), new RelayHandler() {
       @Override

@@ -5,13 +5,13 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
 import io.staex.proxy.relay.Relay;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.service.Service;
 import io.staex.proxy.service.Services;
-import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.proxy.stream.Streams;
 import io.staex.routing.RoutingSettings;
@@ -29,8 +29,8 @@ import java.util.Set;
 /** A whole data plane in one object, wired as the node program wires it (as forward's). */
 final class SocksNode implements AutoCloseable {
   static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
-  static final LinkSettings LINKS = new LinkSettings(
-      Duration.ofMillis(500), 6, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
+  static final LinkSettings LINKS = TestSettings.link(
+      Duration.ofMillis(500), 6, Duration.ofSeconds(5));
   static final RedialBackoff QUICK =
       new RedialBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
@@ -59,11 +59,11 @@ final class SocksNode implements AutoCloseable {
       ps.add(new Relay.Parent(p.address(), p.relay.localAddress()));
     }
     var loop = group.next();
-    StreamSettings ss = StreamSettings.defaults();
+    StreamSettings ss = TestSettings.streams();
     Services table = new Services(loop, network.address(), ss.connectTimeout(), services);
-    Streams streams = new Streams(loop, me, cert, policy, SessionSettings.defaults(), ss,
+    Streams streams = new Streams(loop, me, cert, policy, TestSettings.sessions(), ss,
         Clock.systemUTC(), random, table);
-    RelaySettings settings = RelaySettings.defaults().withBind(ANY).withMaxLinks(16)
+    RelaySettings settings = TestSettings.relay().withBind(ANY).withMaxLinks(16)
         .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
     Relay relay = Relay.start(group, creds, settings, Clock.systemUTC(), streams.sessions());
     streams.sessions().start(relay);

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.netty.channel.EventLoopGroup;
 import io.staex.crypto.Address;
 import io.staex.crypto.Identity;
+import io.staex.proxy.TestSettings;
 import io.staex.testing.LeakWatch;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.service.Service;
@@ -173,7 +174,7 @@ class SocksServerTest {
   }
 
   int start() {
-    return start(SocksSettings.defaults());
+    return start(TestSettings.socks());
   }
 
   static String gatewayHost() {
@@ -286,7 +287,7 @@ class SocksServerTest {
   @Test
   void silentClient_halfGreeting_slowName_closedAfterTheTimeout_whileARealClientIsServed()
       throws Exception {
-    int port = start(SocksSettings.defaults().withHandshakeTimeout(Duration.ofMillis(800)));
+    int port = start(TestSettings.socks().withHandshakeTimeout(Duration.ofMillis(800)));
     long t0 = System.nanoTime();
     try (SocksClient silent = new SocksClient(port); SocksClient half = new SocksClient(port);
         SocksClient slow = new SocksClient(port)) {
@@ -308,7 +309,7 @@ class SocksServerTest {
 
   @Test
   void maxPendingHandshakes_reached_theNextClientIsClosedAtOnce() throws Exception {
-    int port = start(SocksSettings.defaults().withMaxPendingHandshakes(2)
+    int port = start(TestSettings.socks().withMaxPendingHandshakes(2)
         .withHandshakeTimeout(Duration.ofSeconds(30)));
     try (SocksClient a = new SocksClient(port); SocksClient b = new SocksClient(port)) {
       a.send(new byte[] {5});
@@ -330,7 +331,7 @@ class SocksServerTest {
   @Test
   void credentials_rightOnesWork_wrongOnesFailAndClose_noAuthIsUnacceptable(@TempDir Path dir)
       throws Exception {
-    int port = start(SocksSettings.defaults()
+    int port = start(TestSettings.socks()
         .withCredentials(new SocksSettings.Credentials("alice", "s3cret")));
     try (SocksClient c = new SocksClient(port)) {
       c.send(SocksClient.greeting(0, 2), SocksClient.password("alice", "s3cret"));

@@ -3,6 +3,7 @@ package io.staex.proxy.socks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.staex.proxy.TestSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,18 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class SocksSettingsTest {
   @Test
-  void defaults_loopbackWithoutCredentials() {
-    SocksSettings d = SocksSettings.defaults();
-    assertThat(d.listen().getAddress().isLoopbackAddress()).isTrue();
-    assertThat(d.listen().getPort()).isEqualTo(1080);
-    assertThat(d.credentials()).isEmpty();
-    assertThat(d.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(d.maxPendingHandshakes()).isEqualTo(256);
-  }
-
-  @Test
   void nonLoopbackWithoutCredentials_refused() {
-    assertThatThrownBy(() -> SocksSettings.defaults()
+    assertThatThrownBy(() -> TestSettings.socks()
         .withListen(new InetSocketAddress("0.0.0.0", 1080)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("socks.listen: 0.0.0.0:1080 is not a loopback address; set socks.username"
@@ -37,9 +28,9 @@ class SocksSettingsTest {
 
   @Test
   void badNumbers_refusedWithTheirKey() {
-    assertThatThrownBy(() -> SocksSettings.defaults().withHandshakeTimeout(Duration.ZERO))
+    assertThatThrownBy(() -> TestSettings.socks().withHandshakeTimeout(Duration.ZERO))
         .hasMessage("socks.handshake-timeout: PT0S (expected: > 0)");
-    assertThatThrownBy(() -> SocksSettings.defaults().withMaxPendingHandshakes(0))
+    assertThatThrownBy(() -> TestSettings.socks().withMaxPendingHandshakes(0))
         .hasMessage("socks.max-pending-handshakes: 0 (expected: >= 1)");
     assertThatThrownBy(() -> new SocksSettings.Credentials("", "p"))
         .hasMessage("socks.username: 0 bytes (expected: 1~255 bytes of UTF-8)");

@@ -8,11 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class StreamSettingsTest {
   @Test
-  void datagramQueue_defaultsTo256_andRefusesZero() {
-    assertThat(StreamSettings.defaults().datagramQueue()).isEqualTo(256);
+  void datagramQueue_refusesZero() {
     StreamSettings five = new StreamSettings(1, 1, 1024, Duration.ofSeconds(1),
-        Duration.ofSeconds(1));
-    assertThat(five.datagramQueue()).isEqualTo(StreamSettings.DEFAULT_DATAGRAM_QUEUE);
+        Duration.ofSeconds(1), 256);
     assertThat(five.withDatagramQueue(1).datagramQueue()).isEqualTo(1);
     assertThatThrownBy(() -> five.withDatagramQueue(0))
         .isInstanceOf(IllegalArgumentException.class)

@@ -8,6 +8,7 @@ import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
 import io.netty.buffer.Unpooled;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
 import io.staex.testing.LeakWatch;
@@ -21,7 +22,6 @@ import io.staex.proxy.service.Services;
 import io.staex.proxy.session.Session;
 import io.staex.proxy.session.SessionEnd;
 import io.staex.proxy.session.SessionListener;
-import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.session.Sessions;
 import io.staex.testing.Seeded;
 import java.io.IOException;
@@ -119,9 +119,9 @@ class StreamsTest {
         new Service(9, new InetSocketAddress("127.0.0.1", closedPort), Set.of()),
         new Service(10, InetSocketAddress.createUnresolved("localhost", device.getLocalPort()),
             Set.of())));
-    node = new Streams(loop, n.me(), n.cert(), policy, SessionSettings.defaults(), settings,
+    node = new Streams(loop, n.me(), n.cert(), policy, TestSettings.sessions(), settings,
         Clock.systemUTC(), Seeded.random(12), services);
-    peer = new Sessions(group.next(), p.me(), p.cert(), policy, SessionSettings.defaults(),
+    peer = new Sessions(group.next(), p.me(), p.cert(), policy, TestSettings.sessions(),
         Clock.systemUTC(), Seeded.random(13), new SessionListener() {
           @Override
           public void established(Session s) {
@@ -192,7 +192,7 @@ class StreamsTest {
 
   static StreamSettings settings(int perSession, int total) {
     return new StreamSettings(perSession, total, WINDOW, Duration.ofSeconds(5),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2), 256);
   }
 
   @Test

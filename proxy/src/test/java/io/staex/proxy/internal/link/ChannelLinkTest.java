@@ -7,6 +7,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
@@ -72,8 +73,8 @@ class ChannelLinkTest {
    */
   @Test
   void pausedAndResumedFasterThanTheKeepaliveInterval_keepalivesGoOn() {
-    LinkSettings settings = new LinkSettings(
-        Duration.ofMillis(200), 3, Duration.ofSeconds(5), LinkSettings.MAX_RECORD_SIZE);
+    LinkSettings settings = TestSettings.link(
+        Duration.ofMillis(200), 3, Duration.ofSeconds(5));
     EmbeddedChannel ch = new EmbeddedChannel();
     ch.freezeTime();
     LinkConfig config = new LinkConfig(credentials(), settings, new LinkListener() {

@@ -7,6 +7,7 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
@@ -14,11 +15,9 @@ import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.RoutingAssembler;
 import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.Link;
-import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.relay.RelayCounters;
 import io.staex.proxy.relay.RelayCounters.Drop;
 import io.staex.proxy.relay.RelayHandler;
-import io.staex.proxy.relay.RelaySettings;
 import io.staex.routing.Effects;
 import io.staex.routing.NodeState;
 import io.staex.routing.Outbound;
@@ -179,7 +178,7 @@ class RelayEngineTest {
   void start() throws Exception {
     RoutingNode node = new RoutingNode(root.identity(), root.certificate(), List.of(), List.of(),
         TrustPolicy.ofNetwork(NETWORK.address()), RoutingSettings.defaults(), NOW);
-    engine = new RelayEngine(loop, node, Clock.systemUTC(), RelaySettings.defaults(),
+    engine = new RelayEngine(loop, node, Clock.systemUTC(), TestSettings.relay(),
         new RelayHandler() {
           @Override
           public void packet(NodeKey source, FrameBytes payload) {
@@ -303,7 +302,7 @@ class RelayEngineTest {
 
   @Test
   void frameForALinkWithFullQueueIsDroppedQueueFull() throws Exception {
-    link2.queued = RelaySettings.DEFAULT_LINK_QUEUE_BYTES;
+    link2.queued = TestSettings.LINK_QUEUE_BYTES;
     engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
     awaitDrops(Drop.QUEUE_FULL, 1);
     assertThat(link2.sent).isEmpty();
@@ -331,12 +330,12 @@ class RelayEngineTest {
 
   @Test
   void localSendToALinkWithALongQueue_pausesUntilItDrainsBelowTheLowMark() throws Exception {
-    link2.queued = LinkSettings.DEFAULT_WRITE_BUFFER_HIGH; // still writable: no event will come
+    link2.queued = TestSettings.WRITE_BUFFER_HIGH; // still writable: no event will come
     engine.send(child2.key(), bytes(10));
     assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
-    link2.queued = LinkSettings.DEFAULT_WRITE_BUFFER_LOW + 1;
+    link2.queued = TestSettings.WRITE_BUFFER_LOW + 1;
     assertThat(gate.poll(100, TimeUnit.MILLISECONDS)).as("above the low mark").isNull();
-    link2.queued = LinkSettings.DEFAULT_WRITE_BUFFER_LOW;
+    link2.queued = TestSettings.WRITE_BUFFER_LOW;
     assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
     assertThat(engine.isSendPaused()).isFalse();
   }
@@ -352,7 +351,7 @@ class RelayEngineTest {
 
   @Test
   void localSendToALinkWithFullQueue_isReportedCongested() throws Exception {
-    link2.queued = RelaySettings.DEFAULT_LINK_QUEUE_BYTES;
+    link2.queued = TestSettings.LINK_QUEUE_BYTES;
     engine.send(child2.key(), bytes(10));
     assertThat(notices.poll(5, TimeUnit.SECONDS)).isEqualTo(UnreachableReason.CONGESTED);
     assertThat(counters.dropped(Drop.QUEUE_FULL)).isEqualTo(1);

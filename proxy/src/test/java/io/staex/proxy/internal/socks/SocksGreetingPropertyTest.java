@@ -9,12 +9,11 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.TestSettings;
 import io.staex.testing.LeakWatch;
 import io.staex.proxy.frame.ResetReason;
-import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.socks.SocksTargets;
-import io.staex.proxy.stream.StreamSettings;
 import io.staex.proxy.stream.Streams;
 import io.staex.testing.Seeded;
 import java.time.Clock;
@@ -52,7 +51,7 @@ class SocksGreetingPropertyTest {
     Certificate cert = Certificate.issue(net, me.address(), Optional.empty(), Set.of(),
         now.minusSeconds(60), now.plusSeconds(3600), Seeded.random(3));
     streams = new Streams(loop, me, cert, TrustPolicy.ofNetwork(net.address()),
-        SessionSettings.defaults(), StreamSettings.defaults(), Clock.systemUTC(),
+        TestSettings.sessions(), TestSettings.streams(), Clock.systemUTC(),
         Seeded.random(4), (stream, peer) -> stream.refuse(ResetReason.NO_SERVICE));
   }
 
@@ -93,7 +92,7 @@ class SocksGreetingPropertyTest {
 
   @Property(tries = 2000)
   void arbitraryGreeting_neverThrows_andReleasesEveryBuffer(@ForAll("inputs") List<byte[]> in) {
-    SocksSettings settings = SocksSettings.defaults()
+    SocksSettings settings = TestSettings.socks()
         .withHandshakeTimeout(Duration.ofSeconds(1)).withMaxPendingHandshakes(4);
     EmbeddedChannel ch = new EmbeddedChannel(
         new SocksServerInitializer(streams, settings, SocksTargets.addressesOnly()));

@@ -1,12 +1,14 @@
-package io.staex.resolver.internal;
+package io.staex.resolver;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * An IPv4 prefix of length 8 to 30, such as {@code 127.77.0.0/16}; its usable host addresses
- * leave out the network and broadcast addresses.
+ * An IPv4 prefix of length 8 to 30, such as {@code 127.77.0.0/16}: the range an {@link
+ * AddressPool} hands out ({@code dns.pool}). Its usable host addresses leave out the network and
+ * broadcast addresses. The one parser of that text: the node's config reader calls {@link
+ * #parse} and passes the value on.
  */
 public record Cidr(int network, int prefixLength) {
   /** Shortest prefix accepted: a /8 is already 16 million addresses. */
@@ -63,17 +65,17 @@ public record Cidr(int network, int prefixLength) {
   }
 
   /** Usable host addresses: all but the network and broadcast addresses. */
-  public int hostCount() {
+  int hostCount() {
     return (1 << (32 - prefixLength)) - 2;
   }
 
   /** The {@code index}-th host address (0-based), as an int. */
-  public int host(int index) {
+  int host(int index) {
     return network + 1 + index;
   }
 
   /** The host index of {@code address}, or -1 if it is not a host address of this prefix. */
-  public int indexOf(InetAddress address) {
+  int indexOf(InetAddress address) {
     if (!(address instanceof Inet4Address)) {
       return -1;
     }
@@ -89,7 +91,7 @@ public record Cidr(int network, int prefixLength) {
   }
 
   /** The address of an int. */
-  public static Inet4Address toAddress(int value) {
+  static Inet4Address toAddress(int value) {
     byte[] b = {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
     try {
       return (Inet4Address) InetAddress.getByAddress(b);

@@ -1,0 +1,240 @@
+package io.staex.conf.internal;
+
+import io.staex.conf.ConfigProblem.Reason;
+import io.staex.proxy.link.LinkSettings;
+import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.relay.RelaySettings;
+import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.stream.StreamSettings;
+import io.staex.routing.RoutingSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reads {@code staex.routing}, {@code staex.sessions} and {@code staex.limits} straight into the
+ * settings records of the modules that use them: one key may feed several records ({@code
+ * handshake-timeout} bounds link and session handshakes and a service's connect), and each
+ * record's constructor checks its own rules, reported at the file's key by {@link
+ * SettingsErrors}. Values come from the file or {@code reference.conf}, never from the records.
+ * Not thread-safe; one instance per read.
+ */
+final class ProxySettingsReader {
+  /** The records for the node's relay, session and stream layers; null parts after a problem. */
+  record Result(RelaySettings relay, SessionSettings sessions, StreamSettings streams) {}
+
+  private final Values values;
+  private final Map<String, Setting> routing;
+  private final Map<String, Setting> sessions;
+  private final Map<String, Setting> limits;
+  /**
+   * Each setting's value once read (empty after a problem), so that a key read for several
+   * records is reported once.
+   */
+  private final Map<Setting, Optional<Object>> read = new HashMap<>();
+
+  /** A missing section (null) has been reported already; its records are then null. */
+  ProxySettingsReader(Values values, Section routing, Section sessions, Section limits) {
+    this.values = values;
+    this.routing = fields(routing, Schema.ROUTING);
+    this.sessions = fields(sessions, Schema.SESSIONS);
+    this.limits = fields(limits, Schema.LIMITS);
+  }
+
+  Result read() {
+    RoutingSettings routingSettings = routing();
+    LinkSettings link = link(routingSettings != null);
+    RedialBackoff backoff = backoff();
+    return new Result(relay(routingSettings, link, backoff), sessions(), streams());
+  }
+
+  private RoutingSettings routing() {
+    Duration keepalive = duration(routing, "keepalive-interval");
+    Integer missed = integer(routing, "missed-keepalives", Integer.MIN_VALUE);
+    Duration grace = duration(routing, "withdraw-grace");
+    Duration refresh = duration(routing, "refresh-interval");
+    Duration lifetime = duration(routing, "state-lifetime");
+    Duration holdDown = duration(routing, "parent-hold-down");
+    Integer maxHops = integer(routing, "max-hops", Integer.MIN_VALUE);
+    Integer maxStates = integer(routing, "max-states", Integer.MIN_VALUE);
+    Integer maxServices = integer(routing, "max-services", Integer.MIN_VALUE);
+    if (anyNull(keepalive, missed, grace, refresh, lifetime, holdDown, maxHops, maxStates,
+        maxServices)) {
+      return null;
+    }
+    return SettingsErrors.build(
+        () -> new RoutingSettings(
+            keepalive, missed, grace, refresh, lifetime, holdDown, maxHops, maxStates,
+            maxServices),
+        pick(routing, List.of(
+            "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
+            "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services")),
+        Map.of(), values.problems());
+  }
+
+  private RedialBackoff backoff() {
+    Duration initial = duration(routing, "redial-initial");
+    Duration max = duration(routing, "redial-max");
+    if (anyNull(initial, max)) {
+      return null;
+    }
+    return SettingsErrors.build(() -> new RedialBackoff(initial, max),
+        pick(routing, List.of("redial-initial", "redial-max")),
+        Map.of("initial", "redial-initial", "max", "redial-max"), values.problems());
+  }
+
+  /**
+   * A link's timers come from routing (keepalives) and limits (handshake, buffers). Built only
+   * when routing's keepalive keys passed routing's rules ({@code build}), so that one bad value
+   * is reported once; every value is read either way.
+   */
+  private LinkSettings link(boolean build) {
+    Duration keepalive = duration(routing, "keepalive-interval");
+    Integer missed = integer(routing, "missed-keepalives", Integer.MIN_VALUE);
+    Duration handshake = duration(limits, "handshake-timeout");
+    Integer high = bytes(limits, "link-write-buffer-high");
+    Integer low = bytes(limits, "link-write-buffer-low");
+    if (!build || anyNull(keepalive, missed, handshake, high, low)) {
+      return null;
+    }
+    Map<String, Setting> fields = pick(routing, List.of("keepalive-interval", "missed-keepalives"));
+    fields.putAll(pick(limits,
+        List.of("handshake-timeout", "link-write-buffer-high", "link-write-buffer-low")));
+    return SettingsErrors.build(
+        () -> new LinkSettings(
+            keepalive, missed, handshake, LinkSettings.MAX_RECORD_SIZE, low, high),
+        fields, Map.of("writeBufferLowWaterMark", "link-write-buffer-low",
+            "writeBufferHighWaterMark", "link-write-buffer-high"),
+        values.problems());
+  }
+
+  /** Without a server and parents: the node adds those once it has resolved them. */
+  private RelaySettings relay(RoutingSettings routingSettings, LinkSettings link,
+      RedialBackoff backoff) {
+    Integer maxLinks = integer(limits, "max-links", 1);
+    Integer linkBuffer = bytes(limits, "link-buffer-bytes");
+    Integer handshakes = integer(limits, "handshakes-per-second-per-source", 1);
+    if (anyNull(routingSettings, link, backoff, maxLinks, linkBuffer, handshakes)) {
+      return null;
+    }
+    return SettingsErrors.build(
+        () -> new RelaySettings(Optional.empty(), maxLinks, List.of(), link, routingSettings,
+            backoff, linkBuffer, handshakes),
+        pick(limits, List.of("max-links", "link-buffer-bytes", "handshakes-per-second-per-source",
+            "link-write-buffer-high")),
+        Map.of("linkQueueBytes", "link-buffer-bytes",
+            "the link's write buffer high water mark", "link-write-buffer-high"),
+        values.problems());
+  }
+
+  private SessionSettings sessions() {
+    Integer maxSessions = integer(limits, "max-sessions", 1);
+    Integer handshakes = integer(limits, "handshakes-per-second-per-source", 1);
+    Duration handshake = duration(limits, "handshake-timeout");
+    Duration helloRetry = duration(sessions, "hello-retry");
+    Duration idle = duration(limits, "idle-timeout");
+    Duration rekey = duration(sessions, "rekey-after");
+    Integer queued = bytes(limits, "session-queue-bytes");
+    Duration keepalive = duration(sessions, "keepalive-interval");
+    if (anyNull(maxSessions, handshakes, handshake, helloRetry, idle, rekey, queued,
+        keepalive)) {
+      return null;
+    }
+    Map<String, Setting> fields = pick(limits, List.of("max-sessions",
+        "handshakes-per-second-per-source", "handshake-timeout", "idle-timeout",
+        "session-queue-bytes"));
+    fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval")));
+    return SettingsErrors.build(
+        () -> new SessionSettings(maxSessions, handshakes, handshake, helloRetry, idle, rekey,
+            queued, keepalive),
+        fields, Map.of("handshakesPerSecondPerPeer", "handshakes-per-second-per-source",
+            "maxQueuedBytes", "session-queue-bytes"),
+        values.problems());
+  }
+
+  private StreamSettings streams() {
+    Integer perSession = integer(limits, "max-streams-per-session", 1);
+    Integer maxStreams = integer(limits, "max-streams", 1);
+    Integer window = bytes(limits, "stream-buffer-bytes");
+    Duration open = duration(limits, "open-timeout");
+    Duration connect = duration(limits, "handshake-timeout");
+    Integer datagrams = integer(limits, "datagram-queue", 1);
+    if (anyNull(perSession, maxStreams, window, open, connect, datagrams)) {
+      return null;
+    }
+    if (open.compareTo(connect) <= 0) {
+      Setting at = limits.get("open-timeout").isDefault()
+          ? limits.get("handshake-timeout") : limits.get("open-timeout");
+      values.problems().add(at, Reason.INVALID_VALUE,
+          "open-timeout " + SettingsErrors.hocon(open) + " is not longer than handshake-timeout "
+              + SettingsErrors.hocon(connect) + " (expected: open-timeout > handshake-timeout:"
+              + " an open waits for the session handshake and the far end's connect)");
+      return null;
+    }
+    return SettingsErrors.build(
+        () -> new StreamSettings(perSession, maxStreams, window, open, connect, datagrams),
+        pick(limits, List.of("max-streams-per-session", "max-streams", "stream-buffer-bytes",
+            "open-timeout", "handshake-timeout", "datagram-queue")),
+        Map.of("window", "stream-buffer-bytes", "openTimeout", "open-timeout",
+            "connectTimeout", "handshake-timeout", "maxStreamsPerSession",
+            "max-streams-per-session"),
+        values.problems());
+  }
+
+  /** Every key of {@code schema} to its setting; a missing one is recorded and left out. */
+  private static Map<String, Setting> fields(Section section, String schema) {
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    if (section == null) {
+      return fields;
+    }
+    for (String key : Schema.keys(schema)) {
+      Setting s = section.require(key, "a value (see reference.conf)");
+      if (s != null) {
+        fields.put(key, s);
+      }
+    }
+    return fields;
+  }
+
+  /** The settings of {@code keys}, in that order, as the fields one record is built from. */
+  private static Map<String, Setting> pick(Map<String, Setting> section, List<String> keys) {
+    Map<String, Setting> out = new LinkedHashMap<>();
+    for (String key : keys) {
+      out.put(key, section.get(key));
+    }
+    return out;
+  }
+
+  private static boolean anyNull(Object... read) {
+    for (Object o : read) {
+      if (o == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Duration duration(Map<String, Setting> fields, String key) {
+    return once(fields.get(key), values::duration);
+  }
+
+  private Integer integer(Map<String, Setting> fields, String key, int min) {
+    return once(fields.get(key), s -> values.integer(s, min, Integer.MAX_VALUE));
+  }
+
+  private Integer bytes(Map<String, Setting> fields, String key) {
+    return once(fields.get(key), values::bytes);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T once(Setting s, Function<Setting, T> reader) {
+    if (s == null) {
+      return null;
+    }
+    return (T) read.computeIfAbsent(s, k -> Optional.ofNullable(reader.apply(k))).orElse(null);
+  }
+}
