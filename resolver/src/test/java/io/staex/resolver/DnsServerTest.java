@@ -2,12 +2,13 @@ package io.staex.resolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.staex.testing.LeakWatch;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.staex.crypto.Address;
+import io.staex.testing.LeakWatch;
 import io.staex.testing.ManualClock;
+import io.staex.testing.fixtures.Identities;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -51,9 +52,9 @@ class DnsServerTest {
   private static final InetSocketAddress ANY_PORT =
       new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
-  private final Address camera = Nodes.address(1);
-  private final Address network1 = Nodes.address(11);
-  private final Address network2 = Nodes.address(12);
+  private final Address camera = Identities.address(1);
+  private final Address network1 = Identities.address(11);
+  private final Address network2 = Identities.address(12);
   private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final InMemoryNameResolver names = new InMemoryNameResolver()
       .put("camera1", new NameAnswer.Found(camera))
@@ -253,9 +254,9 @@ class DnsServerTest {
     start(new DnsSettings(ANY_PORT, "10.9.0.0/30", Duration.ofSeconds(60),
         Duration.ofHours(1), DnsSettings.Upstream.REFUSE, List.of(), Duration.ofSeconds(3),
         8, Duration.ofSeconds(10)));
-    assertThat(ask(Nodes.address(1).hostName() + ".", Type.A, false).getRcode()).isZero();
-    assertThat(ask(Nodes.address(2).hostName() + ".", Type.A, false).getRcode()).isZero();
-    Message m = ask(Nodes.address(3).hostName() + ".", Type.A, false);
+    assertThat(ask(Identities.address(1).hostName() + ".", Type.A, false).getRcode()).isZero();
+    assertThat(ask(Identities.address(2).hostName() + ".", Type.A, false).getRcode()).isZero();
+    Message m = ask(Identities.address(3).hostName() + ".", Type.A, false);
     assertThat(m.getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(answers(m)).isEmpty();
   }

@@ -19,7 +19,7 @@ import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.StreamCounters;
 import io.staex.proxy.stream.StreamHandler;
 import io.staex.proxy.stream.StreamSettings;
-import io.staex.testing.Seeded;
+import io.staex.testing.fixtures.Identities;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 class ChainTest {
   private static final Logger log = LoggerFactory.getLogger(ChainTest.class);
-  static final Identity NET = Identity.generate(Seeded.random(1));
-  static final Identity OTHER = Identity.generate(Seeded.random(2));
+  static final Identity NET = Identities.identity(1);
+  static final Identity OTHER = Identities.identity(2);
   static final int ECHO = 7;
   static final int SOURCE = 19;
 

@@ -6,10 +6,10 @@ import static io.staex.proxy.link.LinkFixtures.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
-import io.staex.crypto.Identity;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.link.LinkFixtures.Recorder;
+import io.staex.testing.fixtures.TestNetwork;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 /** A server against a hand-driven peer that misbehaves in one way per test. */
 class LinkBadInputTest {
   static EventLoopGroup group;
-  static final Identity NETWORK = LinkFixtures.network(1);
-  static final LinkCredentials SERVER = LinkFixtures.node(NETWORK, 20);
-  static final LinkCredentials PEER = LinkFixtures.node(NETWORK, 21);
+  static final TestNetwork NETWORK = TestNetwork.seeded(1);
+  static final LinkCredentials SERVER = LinkFixtures.credentials(NETWORK.member(20));
+  static final LinkCredentials PEER = LinkFixtures.credentials(NETWORK.member(21));
   static final LinkFrame HELLO = new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {1, 2}));
 
   Recorder serverSide;

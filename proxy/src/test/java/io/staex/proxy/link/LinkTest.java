@@ -7,13 +7,13 @@ import static io.staex.proxy.link.LinkFixtures.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
-import io.staex.crypto.Identity;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.link.LinkFixtures.Recorder;
 import io.staex.testing.ManualClock;
+import io.staex.testing.fixtures.TestNetwork;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -34,11 +34,11 @@ class LinkTest {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LinkTest.class);
 
   static EventLoopGroup group;
-  static final Identity NETWORK = LinkFixtures.network(1);
-  static final Identity OTHER_NETWORK = LinkFixtures.network(2);
-  static final LinkCredentials PARENT = LinkFixtures.node(NETWORK, 10);
-  static final LinkCredentials CHILD = LinkFixtures.node(NETWORK, 11);
-  static final LinkCredentials STRANGER = LinkFixtures.node(OTHER_NETWORK, 12);
+  static final TestNetwork NETWORK = TestNetwork.seeded(1);
+  static final TestNetwork OTHER_NETWORK = TestNetwork.seeded(2);
+  static final LinkCredentials PARENT = LinkFixtures.credentials(NETWORK.member(10));
+  static final LinkCredentials CHILD = LinkFixtures.credentials(NETWORK.member(11));
+  static final LinkCredentials STRANGER = LinkFixtures.credentials(OTHER_NETWORK.member(12));
   static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
 
   final List<AutoCloseable> closing = new ArrayList<>();
@@ -266,7 +266,7 @@ class LinkTest {
     LinkServer server = server(PARENT, ANY, 1, parentSide);
     dial(CHILD, server.localAddress(), PARENT, new Recorder());
     parentSide.up();
-    LinkCredentials second = LinkFixtures.node(NETWORK, 13);
+    LinkCredentials second = LinkFixtures.credentials(NETWORK.member(13));
     Recorder secondSide = new Recorder();
     dial(second, server.localAddress(), PARENT, secondSide);
     waitFor(() -> server.counters().connectionsRefused() >= 1);

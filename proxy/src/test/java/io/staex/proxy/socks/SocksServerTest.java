@@ -6,11 +6,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.netty.channel.EventLoopGroup;
 import io.staex.crypto.Address;
 import io.staex.crypto.Identity;
-import io.staex.testing.LeakWatch;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.service.Service;
 import io.staex.testing.ExternalTool;
-import io.staex.testing.Seeded;
+import io.staex.testing.LeakWatch;
+import io.staex.testing.fixtures.Identities;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a SOCKS5 client written byte by byte.
  */
 class SocksServerTest {
-  static final Identity NET = Identity.generate(Seeded.random(31));
-  static final Identity OTHER = Identity.generate(Seeded.random(32));
+  static final Identity NET = Identities.identity(31);
+  static final Identity OTHER = Identities.identity(32);
   static final InetAddress POOL_ADDRESS = ipv4(10, 77, 0, 1);
   static final byte[] FILE = new byte[1024 * 1024 + 7];
 
@@ -253,7 +253,7 @@ class SocksServerTest {
         {"8.8.8.8", 80, 0x02},
         {bad + ".staex", 80, 0x04},
         {"x.gw.staex", 80, 0x04},
-        {Identity.generate(Seeded.random(33)).address().hostName(), 80, 0x04},
+        {Identities.address(33).hostName(), 80, 0x04},
     };
     SoftAssertions soft = new SoftAssertions();
     for (Object[] k : cases) {
