@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -320,11 +321,17 @@ class DnsServerTest {
         assertThat(third.getInputStream().read()).isEqualTo(-1);
       }
       sockets.remove(0).close();
-      Thread.sleep(200);
-      try (Socket again = new Socket(InetAddress.getLoopbackAddress(),
-          server.localAddress().getPort())) {
-        assertThat(Raw.tcp(again, query("ghost.staex.")).getRcode()).isEqualTo(Rcode.NXDOMAIN);
-      }
+      // Its slot comes back once the server has seen the close: until then a new connection
+      // is closed at once, as the third was.
+      Awaitility.await("a connection after one closed").atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50)).pollInSameThread()
+          .untilAsserted(() -> {
+            try (Socket again = new Socket(InetAddress.getLoopbackAddress(),
+                server.localAddress().getPort())) {
+              assertThat(Raw.tcp(again, query("ghost.staex.")).getRcode())
+                  .isEqualTo(Rcode.NXDOMAIN);
+            }
+          });
     } finally {
       for (Socket s : sockets) {
         s.close();
@@ -367,19 +374,14 @@ class DnsServerTest {
     assertThat(bound.getPort()).isPositive();
     server.close();
     // The freed ephemeral port may be taken by another process on a busy machine (seen once,
-    // UDP "Address already in use" right after close): retry briefly before failing.
-    for (int attempt = 1; ; attempt++) {
-      try {
-        server = DnsServer.start(DnsSettings.defaults(bound), pool, names, group);
-        break;
-      } catch (io.netty.channel.ChannelException e) {
-        server = null;
-        if (attempt == 5) {
-          throw e;
-        }
-        Thread.sleep(200);
-      }
-    }
+    // UDP "Address already in use" right after close): retry briefly before failing. In this
+    // thread, so that no late attempt is left running with the port bound.
+    server = null;
+    server = Awaitility.await("rebinding " + bound).atMost(Duration.ofSeconds(1))
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+        .ignoreException(io.netty.channel.ChannelException.class)
+        .until(() -> DnsServer.start(DnsSettings.defaults(bound), pool, names, group),
+            java.util.Objects::nonNull);
     assertThat(server.localAddress()).isEqualTo(bound);
     assertThat(ask("ghost.staex.", Type.A, true).getRcode()).isEqualTo(Rcode.NXDOMAIN);
   }
@@ -406,19 +408,14 @@ class DnsServerTest {
     }
   }
 
-  private static void rebindWithin(InetSocketAddress at, Duration limit) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (true) {
-      try {
-        new DatagramSocket(at).close();
-        return;
-      } catch (java.net.BindException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(20);
-      }
-    }
+  private static void rebindWithin(InetSocketAddress at, Duration limit) {
+    Awaitility.await("rebinding udp " + at).atMost(limit)
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).pollInSameThread()
+        .ignoreException(java.net.BindException.class)
+        .until(() -> {
+          new DatagramSocket(at).close();
+          return true;
+        });
   }
 
   static byte[] query(String name) throws IOException {

@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,14 +135,9 @@ class ChainTest {
     }
   }
 
-  static void await(String what, Duration limit, BooleanSupplier ok) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!ok.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + limit + ": " + what);
-      }
-      Thread.sleep(20);
-    }
+  static void await(String what, Duration limit, BooleanSupplier ok) {
+    Awaitility.await(what).atMost(limit).pollInterval(Duration.ofMillis(20))
+        .until(ok::getAsBoolean);
   }
 
   static Socket connect(int port) throws IOException {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,11 +90,14 @@ class LinkBadInputTest {
     Link link = serverSide.up();
     link.setReading(false);
     assertThat(link.isReading()).isFalse();
-    // Three read timeouts of silence while paused: ours, not the peer's.
-    Thread.sleep(2000);
-    assertThat(serverSide.downs).isEmpty();
-    assertThat(link.isActive()).isTrue();
-    assertThat(server.counters().keepaliveTimeouts()).isZero();
+    // Three read timeouts of silence while paused (ours, not the peer's): up all along.
+    Awaitility.await("the paused link stays up").during(Duration.ofMillis(1800))
+        .atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> {
+          assertThat(serverSide.downs).isEmpty();
+          assertThat(link.isActive()).isTrue();
+          assertThat(server.counters().keepaliveTimeouts()).isZero();
+        });
     long resumed = System.nanoTime();
     link.setReading(true);
     assertThat(link.isReading()).isTrue();
