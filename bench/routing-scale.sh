@@ -8,7 +8,8 @@
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/routing-scale.sh
 #   VERIFY=direct bench/routing-scale.sh 10000    # verify every state at every node (no shared memo)
 #
-# Builds routing (and crypto) with Maven offline first. The last line of the output is
+# Builds the simulator (routing/sim, with routing and crypto) with Maven offline first.
+# The last line of the output is
 #   routing-scale nodes=N recompute_ms=X root_heap_mb=Y converge_s=Z msgs_per_node=W failover_periods=F
 set -euo pipefail
 
@@ -18,11 +19,11 @@ seed=${2:-1}
 java=java
 if [[ -n ${JAVA_HOME:-} ]]; then java=$JAVA_HOME/bin/java; fi
 
-(cd "$root" && mvn -B -q -pl routing -am -DskipTests -o package) >&2
+(cd "$root" && mvn -B -q -pl routing/sim -am -DskipTests -o package) >&2
 
 m2=${M2_REPO:-$HOME/.m2/repository}
 bc=$m2/org/bouncycastle
-cp=$root/routing/target/classes:$root/crypto/target/classes
+cp=$root/routing/sim/target/classes:$root/routing/target/classes:$root/crypto/target/classes
 for jar in bcprov bcpkix bcutil; do
   cp=$cp:$bc/$jar-jdk18on/1.87/$jar-jdk18on-1.87.jar
 done

@@ -1,8 +1,7 @@
 package io.staex.conf;
 
 import io.staex.crypto.Address;
-import io.staex.crypto.Identity;
-import io.staex.testing.Seeded;
+import io.staex.testing.fixtures.Identities;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +13,7 @@ final class Fixtures {
 
   /** The same address for the same seed. */
   static Address address(long seed) {
-    return Identity.generate(Seeded.random(seed)).address();
+    return Identities.address(seed);
   }
 
   /** Writes {@code text} to {@code dir/name}, creating folders, and returns the path. */

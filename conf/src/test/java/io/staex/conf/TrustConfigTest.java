@@ -8,21 +8,21 @@ import io.staex.crypto.Identity;
 import io.staex.crypto.Purpose;
 import io.staex.crypto.Rejection;
 import io.staex.crypto.TrustPolicy;
-import io.staex.testing.Seeded;
+import io.staex.testing.fixtures.Identities;
+import io.staex.testing.fixtures.TestNetwork;
+import io.staex.testing.fixtures.Validity;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TrustConfigTest {
   private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
-  private static final Identity OWN = Identity.generate(Seeded.random(10));
-  private static final Identity PARTNER = Identity.generate(Seeded.random(11));
-  private static final Identity NODE = Identity.generate(Seeded.random(12));
+  private static final Identity OWN = Identities.identity(10);
+  private static final Identity PARTNER = Identities.identity(11);
+  private static final Identity NODE = Identities.identity(12);
 
   @Test
   void policy_trustsOwnAndListedNetworksAndPinsNodes() {
@@ -65,8 +65,8 @@ class TrustConfigTest {
   }
 
   private static Certificate certificate(Identity network) {
-    return Certificate.issue(
-        network, NODE.address(), Optional.empty(), Set.of(), NOW.minus(Duration.ofDays(1)),
-        NOW.plus(Duration.ofDays(1)), Seeded.random(13));
+    return TestNetwork.of(network).certify(NODE.address())
+        .validity(new Validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1))))
+        .issue();
   }
 }

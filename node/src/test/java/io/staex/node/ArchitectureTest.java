@@ -37,6 +37,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void theRoutingSimulatorIsNotShipped() {
+    // routing/sim is a tool (bench/routing-scale.sh); what node's classpath holds goes into staex.jar.
+    org.assertj.core.api.Assertions.assertThat(classes.containPackage("io.staex.routing.sim"))
+        .isFalse();
+  }
+
+  @Test
   void layersDependOneWay() {
     layeredArchitecture()
         .consideringOnlyDependenciesInLayers()

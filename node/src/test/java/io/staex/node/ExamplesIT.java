@@ -2,9 +2,9 @@ package io.staex.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.staex.testing.ExternalTool;
 import io.staex.testing.ExternalTool.Result;
 import io.staex.testing.ExternalTool.Started;
+import io.staex.testing.ExternalTool;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -352,18 +353,13 @@ class ExamplesIT extends ProcessTestBase {
 
   /** Polls {@code done} for {@link #CONVERGE}; fails with {@code describe} if it never holds. */
   private static void await(String what, java.util.function.BooleanSupplier done,
-      java.util.function.Supplier<String> describe) throws InterruptedException {
-    for (long end = System.nanoTime() + CONVERGE.toNanos(); System.nanoTime() < end; ) {
-      if (done.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(what + " not ready within " + CONVERGE + "\n" + describe.get());
+      java.util.function.Supplier<String> describe) {
+    Awaitility.await(what).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> assertThat(done.getAsBoolean()).as(describe).isTrue());
   }
 
   /** Waits until something accepts connections on 127.0.0.1:{@code port}. */
-  private static void awaitListening(int port, Started server) throws InterruptedException {
+  private static void awaitListening(int port, Started server) {
     await("127.0.0.1:" + port, () -> {
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
         return true;

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.staex.conf.NodeConfig;
 import io.staex.crypto.Address;
 import io.staex.crypto.BadCertificateException;
-import io.staex.crypto.Certificate;
-import io.staex.crypto.Identity;
 import io.staex.crypto.KeyFiles;
 import io.staex.crypto.Rejection;
 import io.staex.node.NodeStatus.Direction;
+import io.staex.testing.fixtures.Member;
+import io.staex.testing.fixtures.TestNetwork;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -18,12 +18,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +32,8 @@ class NodeRuntimeTest {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @TempDir Path dir;
-  private final Identity network = Identity.generate(RANDOM);
+  private final TestNetwork network = TestNetwork.seeded(1);
+  private long nextSeed = 100;
   private final List<NodeRuntime> nodes = new ArrayList<>();
 
   @AfterEach
@@ -49,12 +49,9 @@ class NodeRuntimeTest {
 
   /** Writes {@code name}.key, .crt (valid from an hour ago for a day) and .conf; returns the conf. */
   private Path node(String name, String body) throws Exception {
-    Identity id = Identity.generate(RANDOM);
-    KeyFiles.writePrivateKey(dir.resolve(name + ".key"), id, false);
-    Instant now = Instant.now();
-    Certificate.issue(network, id.address(), Optional.of(name), Set.of(),
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), RANDOM)
-        .write(dir.resolve(name + ".crt"), false);
+    Member member = network.member(nextSeed++, name);
+    KeyFiles.writePrivateKey(dir.resolve(name + ".key"), member.identity(), false);
+    member.certificate().write(dir.resolve(name + ".crt"), false);
     Path conf = dir.resolve(name + ".conf");
     Files.writeString(conf, "staex {\n  key = " + name + ".key\n  cert = " + name + ".crt\n"
         + "  routing { keepalive-interval = 500ms, missed-keepalives = 2 }\n" + body + "\n}\n");
@@ -67,12 +64,9 @@ class NodeRuntimeTest {
     }
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        .until(condition::getAsBoolean);
   }
 
   @Test

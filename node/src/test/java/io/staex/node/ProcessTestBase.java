@@ -2,9 +2,9 @@ package io.staex.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.staex.testing.ExternalTool;
 import io.staex.testing.ExternalTool.Result;
 import io.staex.testing.ExternalTool.Started;
+import io.staex.testing.ExternalTool;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,18 +71,16 @@ abstract class ProcessTestBase {
   }
 
   /** Polls {@code staex status --json} of {@code name} until {@code done} holds; returns it. */
-  protected String awaitStatus(String name, Predicate<String> done) throws InterruptedException {
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      Result r = staex("status", "-c", name + ".conf", "--json");
-      last = r.describe();
-      if (r.exitCode() == 0 && done.test(r.stdout())) {
-        return r.stdout();
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(name + ": status did not get there within " + CONVERGE + "\n" + last);
+  protected String awaitStatus(String name, Predicate<String> done) {
+    AtomicReference<String> status = new AtomicReference<>();
+    // On timeout the failure shows the last `staex status` run: its exit code and output.
+    Awaitility.await(name + "'s status").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> {
+          Result r = staex("status", "-c", name + ".conf", "--json");
+          assertThat(r.exitCode() == 0 && done.test(r.stdout())).as(r::describe).isTrue();
+          status.set(r.stdout());
+        });
+    return status.get();
   }
 
   protected static int freePort() throws Exception {

@@ -2,14 +2,15 @@ package io.staex.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.staex.testing.ExternalTool;
 import io.staex.testing.ExternalTool.Result;
 import io.staex.testing.ExternalTool.Started;
+import io.staex.testing.ExternalTool;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,18 +189,18 @@ class StaexRunIT extends ProcessTestBase {
     assertThat(Files.readAllBytes(out)).isEqualTo(expected);
   }
 
-  /** Runs curl for {@code url} into {@code out} until it succeeds, for {@link #CONVERGE}. */
-  private void curlUntilOk(String curl, String url, Path out) throws InterruptedException {
-    Result r = null;
-    for (long end = System.nanoTime() + CONVERGE.toNanos(); System.nanoTime() < end; ) {
-      r = ExternalTool.run(dir, Duration.ofSeconds(60), null,
-          List.of(curl, "-sS", "--fail", "--max-time", "10", "-o", out.toString(), url));
-      if (r.exitCode() == 0) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    assertThat(r.exitCode()).as(r.describe()).isZero();
+  /**
+   * Runs curl for {@code url} into {@code out} until it succeeds, starting attempts for
+   * {@link #CONVERGE}; the last one may take its 10 s.
+   */
+  private void curlUntilOk(String curl, String url, Path out) {
+    Awaitility.await("curl " + url).atMost(CONVERGE.plusSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> {
+          Result r = ExternalTool.run(dir, Duration.ofSeconds(60), null,
+              List.of(curl, "-sS", "--fail", "--max-time", "10", "-o", out.toString(), url));
+          assertThat(r.exitCode()).as(r::describe).isZero();
+        });
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.staex.crypto.Address;
 import io.staex.testing.ManualClock;
+import io.staex.testing.fixtures.Identities;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +20,8 @@ class AddressPoolTest {
   @Test
   void sameNode_getsSameAddress_andLookupFindsIt() {
     AddressPool pool = new AddressPool(Cidr.parse("127.77.0.0/16"), TTL, clock);
-    Address a = Nodes.address(1);
-    Address b = Nodes.address(2);
+    Address a = Identities.address(1);
+    Address b = Identities.address(2);
     InetAddress ipA = pool.assign(a);
     assertThat(ipA.getHostAddress()).isEqualTo("127.77.0.1");
     assertThat(pool.assign(b).getHostAddress()).isEqualTo("127.77.0.2");
@@ -33,7 +34,7 @@ class AddressPoolTest {
   @Test
   void unusedEntry_isReclaimedAfterTtl() throws Exception {
     AddressPool pool = new AddressPool(Cidr.parse("127.77.0.0/16"), TTL, clock);
-    Address a = Nodes.address(1);
+    Address a = Identities.address(1);
     InetAddress ip = pool.assign(a);
     clock.advance(Duration.ofMinutes(50));
     assertThat(pool.lookup(ip)).contains(a); // used: the hour starts again
@@ -49,24 +50,24 @@ class AddressPoolTest {
   void slash30_hasTwoHosts_thenExhausted_untilOneExpires() throws Exception {
     AddressPool pool = new AddressPool(Cidr.parse("10.0.0.0/30"), TTL, clock);
     Set<String> given = new HashSet<>();
-    given.add(pool.assign(Nodes.address(1)).getHostAddress());
+    given.add(pool.assign(Identities.address(1)).getHostAddress());
     clock.advance(Duration.ofMinutes(30));
-    given.add(pool.assign(Nodes.address(2)).getHostAddress());
+    given.add(pool.assign(Identities.address(2)).getHostAddress());
     assertThat(given).containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
-    assertThatThrownBy(() -> pool.assign(Nodes.address(3)))
+    assertThatThrownBy(() -> pool.assign(Identities.address(3)))
         .isInstanceOf(PoolExhaustedException.class)
         .hasMessage("address pool 10.0.0.0/30 exhausted: 2 nodes in use (dns.pool)");
     assertThat(pool.lookup(InetAddress.getByName("10.0.0.3"))).isEmpty(); // broadcast
     assertThat(pool.lookup(InetAddress.getByName("10.0.0.0"))).isEmpty(); // network
     clock.advance(Duration.ofMinutes(30));
-    assertThat(pool.assign(Nodes.address(3)).getHostAddress()).isEqualTo("10.0.0.1");
-    assertThat(pool.lookup(InetAddress.getByName("10.0.0.2"))).contains(Nodes.address(2));
+    assertThat(pool.assign(Identities.address(3)).getHostAddress()).isEqualTo("10.0.0.1");
+    assertThat(pool.lookup(InetAddress.getByName("10.0.0.2"))).contains(Identities.address(2));
   }
 
   @Test
   void addressesOutsideThePrefix_findNothing() throws Exception {
     AddressPool pool = new AddressPool(Cidr.parse("127.77.0.0/16"), TTL, clock);
-    pool.assign(Nodes.address(1));
+    pool.assign(Identities.address(1));
     assertThat(pool.lookup(InetAddress.getByName("127.78.0.1"))).isEmpty();
     assertThat(pool.lookup(InetAddress.getByName("::1"))).isEmpty();
     assertThat(pool.contains(InetAddress.getByName("127.77.255.255"))).isTrue();

@@ -7,6 +7,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.staex.crypto.Address;
 import io.staex.testing.ExternalTool;
+import io.staex.testing.fixtures.Identities;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DigInteropTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-  private final Address camera = Nodes.address(1);
+  private final Address camera = Identities.address(1);
   private EventLoopGroup group;
   private AddressPool pool;
   private DnsServer server;
@@ -39,7 +40,8 @@ class DigInteropTest {
     pool = new AddressPool(settings.pool(), settings.poolTtl(), Clock.systemUTC());
     InMemoryNameResolver names =
         new InMemoryNameResolver().put("camera1", new NameAnswer.Found(camera))
-            .put("twice", new NameAnswer.Ambiguous(List.of(Nodes.address(11), Nodes.address(12))));
+            .put("twice", new NameAnswer.Ambiguous(
+                List.of(Identities.address(11), Identities.address(12))));
     server = DnsServer.start(settings, pool, names, group);
   }
 

@@ -2,12 +2,13 @@ package io.staex.resolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.staex.testing.LeakWatch;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.staex.crypto.Address;
+import io.staex.testing.LeakWatch;
 import io.staex.testing.ManualClock;
+import io.staex.testing.fixtures.Identities;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,9 +53,9 @@ class DnsServerTest {
   private static final InetSocketAddress ANY_PORT =
       new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
-  private final Address camera = Nodes.address(1);
-  private final Address network1 = Nodes.address(11);
-  private final Address network2 = Nodes.address(12);
+  private final Address camera = Identities.address(1);
+  private final Address network1 = Identities.address(11);
+  private final Address network2 = Identities.address(12);
   private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final InMemoryNameResolver names = new InMemoryNameResolver()
       .put("camera1", new NameAnswer.Found(camera))
@@ -253,9 +255,9 @@ class DnsServerTest {
     start(new DnsSettings(ANY_PORT, Cidr.parse("10.9.0.0/30"), Duration.ofSeconds(60),
         Duration.ofHours(1), DnsSettings.Upstream.REFUSE, List.of(), Duration.ofSeconds(3),
         8, Duration.ofSeconds(10)));
-    assertThat(ask(Nodes.address(1).hostName() + ".", Type.A, false).getRcode()).isZero();
-    assertThat(ask(Nodes.address(2).hostName() + ".", Type.A, false).getRcode()).isZero();
-    Message m = ask(Nodes.address(3).hostName() + ".", Type.A, false);
+    assertThat(ask(Identities.address(1).hostName() + ".", Type.A, false).getRcode()).isZero();
+    assertThat(ask(Identities.address(2).hostName() + ".", Type.A, false).getRcode()).isZero();
+    Message m = ask(Identities.address(3).hostName() + ".", Type.A, false);
     assertThat(m.getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(answers(m)).isEmpty();
   }
@@ -319,11 +321,17 @@ class DnsServerTest {
         assertThat(third.getInputStream().read()).isEqualTo(-1);
       }
       sockets.remove(0).close();
-      Thread.sleep(200);
-      try (Socket again = new Socket(InetAddress.getLoopbackAddress(),
-          server.localAddress().getPort())) {
-        assertThat(Raw.tcp(again, query("ghost.staex.")).getRcode()).isEqualTo(Rcode.NXDOMAIN);
-      }
+      // Its slot comes back once the server has seen the close: until then a new connection
+      // is closed at once, as the third was.
+      Awaitility.await("a connection after one closed").atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50)).pollInSameThread()
+          .untilAsserted(() -> {
+            try (Socket again = new Socket(InetAddress.getLoopbackAddress(),
+                server.localAddress().getPort())) {
+              assertThat(Raw.tcp(again, query("ghost.staex.")).getRcode())
+                  .isEqualTo(Rcode.NXDOMAIN);
+            }
+          });
     } finally {
       for (Socket s : sockets) {
         s.close();
@@ -366,19 +374,14 @@ class DnsServerTest {
     assertThat(bound.getPort()).isPositive();
     server.close();
     // The freed ephemeral port may be taken by another process on a busy machine (seen once,
-    // UDP "Address already in use" right after close): retry briefly before failing.
-    for (int attempt = 1; ; attempt++) {
-      try {
-        server = DnsServer.start(TestDnsSettings.on(bound), pool, names, group);
-        break;
-      } catch (io.netty.channel.ChannelException e) {
-        server = null;
-        if (attempt == 5) {
-          throw e;
-        }
-        Thread.sleep(200);
-      }
-    }
+    // UDP "Address already in use" right after close): retry briefly before failing. In this
+    // thread, so that no late attempt is left running with the port bound.
+    server = null;
+    server = Awaitility.await("rebinding " + bound).atMost(Duration.ofSeconds(1))
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+        .ignoreException(io.netty.channel.ChannelException.class)
+        .until(() -> DnsServer.start(TestDnsSettings.on(bound), pool, names, group),
+            java.util.Objects::nonNull);
     assertThat(server.localAddress()).isEqualTo(bound);
     assertThat(ask("ghost.staex.", Type.A, true).getRcode()).isEqualTo(Rcode.NXDOMAIN);
   }
@@ -405,19 +408,14 @@ class DnsServerTest {
     }
   }
 
-  private static void rebindWithin(InetSocketAddress at, Duration limit) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (true) {
-      try {
-        new DatagramSocket(at).close();
-        return;
-      } catch (java.net.BindException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(20);
-      }
-    }
+  private static void rebindWithin(InetSocketAddress at, Duration limit) {
+    Awaitility.await("rebinding udp " + at).atMost(limit)
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).pollInSameThread()
+        .ignoreException(java.net.BindException.class)
+        .until(() -> {
+          new DatagramSocket(at).close();
+          return true;
+        });
   }
 
   static byte[] query(String name) throws IOException {

@@ -4,27 +4,28 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
-import java.security.SecureRandom;
+import io.staex.testing.fixtures.Identities;
+import io.staex.testing.fixtures.TestNetwork;
+import io.staex.testing.fixtures.Validity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * Repeatable identities, certificates and signed states for the routing tests. Everything is
- * created once from fixed seeds: keys from random bytes are mostly not valid Ed25519 keys, and
- * certificates cost a signature each.
+ * The routing tests' pool of nodes, their certificates and signed states, on the testkit's
+ * identities and certificates. Everything is created once from fixed seeds: certificates cost a
+ * signature each.
  */
 final class RoutingFixtures {
   /** A fixed "now", inside every certificate's validity. */
-  static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
-  static final Duration YEAR = Duration.ofDays(365);
+  static final Instant T0 = Validity.T0;
+  static final Duration YEAR = Validity.YEAR;
   /** Nodes in the pool: more than {@link NodeState#MAX_PARENTS} + 1, so a node can have too many parents. */
   static final int NODE_COUNT = 20;
 
@@ -39,20 +40,15 @@ final class RoutingFixtures {
 
   private RoutingFixtures() {}
 
-  /** A SecureRandom that yields the same bytes for the same seed. */
-  static SecureRandom random(long seed) {
-    return io.staex.testing.Seeded.random(seed);
-  }
-
   /** The same identity for the same seed. */
   static Identity identity(long seed) {
-    return Identity.generate(random(seed));
+    return Identities.identity(seed);
   }
 
   /** A certificate from {@link #T0} for a year, optionally with a name. */
   static Certificate certificate(Identity network, Identity node, String name) {
-    return Certificate.issue(
-        network, node.address(), Optional.ofNullable(name), Set.of(), T0, T0.plus(YEAR), random(7));
+    return TestNetwork.of(network).certify(node.address()).name(name)
+        .validity(Validity.fixed()).issue();
   }
 
   static Address address(int node) {
@@ -64,7 +60,7 @@ final class RoutingFixtures {
   }
 
   static TrustPolicy policy() {
-    return TrustPolicy.ofNetwork(NETWORK.address());
+    return TestNetwork.of(NETWORK).policy();
   }
 
   /** Node {@code node}'s state with these parents (cost 1 + index), the first one active. */

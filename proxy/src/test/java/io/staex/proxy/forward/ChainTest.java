@@ -20,7 +20,7 @@ import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.StreamCounters;
 import io.staex.proxy.stream.StreamHandler;
 import io.staex.proxy.stream.StreamSettings;
-import io.staex.testing.Seeded;
+import io.staex.testing.fixtures.Identities;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -44,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,8 +60,8 @@ import org.slf4j.LoggerFactory;
  */
 class ChainTest {
   private static final Logger log = LoggerFactory.getLogger(ChainTest.class);
-  static final Identity NET = Identity.generate(Seeded.random(1));
-  static final Identity OTHER = Identity.generate(Seeded.random(2));
+  static final Identity NET = Identities.identity(1);
+  static final Identity OTHER = Identities.identity(2);
   static final int ECHO = 7;
   static final int SOURCE = 19;
 
@@ -135,14 +136,9 @@ class ChainTest {
     }
   }
 
-  static void await(String what, Duration limit, BooleanSupplier ok) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!ok.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + limit + ": " + what);
-      }
-      Thread.sleep(20);
-    }
+  static void await(String what, Duration limit, BooleanSupplier ok) {
+    Awaitility.await(what).atMost(limit).pollInterval(Duration.ofMillis(20))
+        .until(ok::getAsBoolean);
   }
 
   static Socket connect(int port) throws IOException {

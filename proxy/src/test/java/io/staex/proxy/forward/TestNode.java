@@ -2,14 +2,14 @@ package io.staex.proxy.forward;
 
 import io.netty.channel.EventLoopGroup;
 import io.staex.crypto.Address;
-import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.TestSettings;
 import io.staex.proxy.link.LinkCredentials;
-import io.staex.proxy.names.CertifiedNames;
+import io.staex.proxy.link.LinkFixtures;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.names.CertifiedNames;
 import io.staex.proxy.relay.Relay;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.service.Service;
@@ -18,17 +18,14 @@ import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.proxy.stream.Streams;
 import io.staex.routing.RoutingSettings;
-import io.staex.testing.Seeded;
+import io.staex.testing.fixtures.TestNetwork;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A whole data plane in one object, wired the way the node program wires it. */
@@ -65,12 +62,7 @@ final class TestNode implements AutoCloseable {
 
   static LinkCredentials credentials(
       Identity network, long seed, TrustPolicy policy, Optional<String> name) {
-    SecureRandom random = Seeded.random(seed);
-    Identity me = Identity.generate(random);
-    Instant now = Instant.now();
-    Certificate cert = Certificate.issue(network, me.address(), name, Set.of(),
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
-    return new LinkCredentials(me, cert, policy, Clock.systemUTC(), random);
+    return LinkFixtures.credentials(TestNetwork.of(network).member(seed, name).withPolicy(policy));
   }
 
   static TestNode start(EventLoopGroup group, LinkCredentials c, List<Service> services,

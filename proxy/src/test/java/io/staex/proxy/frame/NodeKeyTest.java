@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.staex.crypto.Address;
 import io.staex.crypto.AddressFormatException;
-import io.staex.crypto.Identity;
-import io.staex.testing.Seeded;
+import io.staex.testing.fixtures.Identities;
 import java.util.Arrays;
 import net.jqwik.api.Example;
 
@@ -14,7 +13,7 @@ class NodeKeyTest {
 
   @Example
   void anAddressKey_comesBackAsTheSameAddress() {
-    Address address = Identity.generate(Seeded.random(1)).address();
+    Address address = Identities.address(1);
     NodeKey key = NodeKey.of(address);
     assertThat(key.toByteArray()).isEqualTo(address.publicKey().toByteArray());
     assertThat(key.toAddress()).isEqualTo(address);

@@ -6,16 +6,17 @@ import static io.staex.proxy.link.LinkFixtures.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
-import io.staex.crypto.Identity;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.link.LinkFixtures.Recorder;
+import io.staex.testing.fixtures.TestNetwork;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,9 +25,9 @@ import org.junit.jupiter.api.Test;
 /** A server against a hand-driven peer that misbehaves in one way per test. */
 class LinkBadInputTest {
   static EventLoopGroup group;
-  static final Identity NETWORK = LinkFixtures.network(1);
-  static final LinkCredentials SERVER = LinkFixtures.node(NETWORK, 20);
-  static final LinkCredentials PEER = LinkFixtures.node(NETWORK, 21);
+  static final TestNetwork NETWORK = TestNetwork.seeded(1);
+  static final LinkCredentials SERVER = LinkFixtures.credentials(NETWORK.member(20));
+  static final LinkCredentials PEER = LinkFixtures.credentials(NETWORK.member(21));
   static final LinkFrame HELLO = new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {1, 2}));
 
   Recorder serverSide;
@@ -89,11 +90,14 @@ class LinkBadInputTest {
     Link link = serverSide.up();
     link.setReading(false);
     assertThat(link.isReading()).isFalse();
-    // Three read timeouts of silence while paused: ours, not the peer's.
-    Thread.sleep(2000);
-    assertThat(serverSide.downs).isEmpty();
-    assertThat(link.isActive()).isTrue();
-    assertThat(server.counters().keepaliveTimeouts()).isZero();
+    // Three read timeouts of silence while paused (ours, not the peer's): up all along.
+    Awaitility.await("the paused link stays up").during(Duration.ofMillis(1800))
+        .atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> {
+          assertThat(serverSide.downs).isEmpty();
+          assertThat(link.isActive()).isTrue();
+          assertThat(server.counters().keepaliveTimeouts()).isZero();
+        });
     long resumed = System.nanoTime();
     link.setReading(true);
     assertThat(link.isReading()).isTrue();

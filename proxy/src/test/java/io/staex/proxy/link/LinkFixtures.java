@@ -1,24 +1,20 @@
 package io.staex.proxy.link;
 
 import io.staex.crypto.Address;
-import io.staex.crypto.Certificate;
-import io.staex.crypto.Identity;
-import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.LinkFrame;
-import io.staex.testing.Seeded;
-import java.security.SecureRandom;
+import io.staex.testing.fixtures.Member;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** Networks, nodes and a recording listener for link tests. */
-final class LinkFixtures {
+/**
+ * Link settings, link credentials and a recording listener for link tests. Keys, certificates
+ * and trust come from the testkit ({@code io.staex.testing.fixtures}); this adds the Netty side.
+ */
+public final class LinkFixtures {
   static final LinkSettings FAST = TestSettings.link(
       Duration.ofMillis(100), 3, Duration.ofSeconds(2));
   /** For tests that must not see a keepalive timeout on a loaded machine. */
@@ -31,18 +27,10 @@ final class LinkFixtures {
 
   private LinkFixtures() {}
 
-  static Identity network(long seed) {
-    return Identity.generate(Seeded.random(seed));
-  }
-
-  static LinkCredentials node(Identity network, long seed) {
-    SecureRandom random = Seeded.random(seed);
-    Identity me = Identity.generate(random);
-    Instant now = Instant.now();
-    Certificate cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
-    return new LinkCredentials(
-        me, cert, TrustPolicy.ofNetwork(network.address()), Clock.systemUTC(), random);
+  /** What a link of {@code member} presents and checks, on the wall clock. */
+  public static LinkCredentials credentials(Member member) {
+    return new LinkCredentials(member.identity(), member.certificate(), member.policy(),
+        Clock.systemUTC(), member.random());
   }
 
   static Address address(LinkCredentials c) {

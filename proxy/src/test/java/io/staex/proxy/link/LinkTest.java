@@ -7,7 +7,6 @@ import static io.staex.proxy.link.LinkFixtures.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
-import io.staex.crypto.Identity;
 import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
@@ -15,6 +14,7 @@ import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.link.LinkFixtures.Recorder;
 import io.staex.testing.ManualClock;
+import io.staex.testing.fixtures.TestNetwork;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,11 +36,11 @@ class LinkTest {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LinkTest.class);
 
   static EventLoopGroup group;
-  static final Identity NETWORK = LinkFixtures.network(1);
-  static final Identity OTHER_NETWORK = LinkFixtures.network(2);
-  static final LinkCredentials PARENT = LinkFixtures.node(NETWORK, 10);
-  static final LinkCredentials CHILD = LinkFixtures.node(NETWORK, 11);
-  static final LinkCredentials STRANGER = LinkFixtures.node(OTHER_NETWORK, 12);
+  static final TestNetwork NETWORK = TestNetwork.seeded(1);
+  static final TestNetwork OTHER_NETWORK = TestNetwork.seeded(2);
+  static final LinkCredentials PARENT = LinkFixtures.credentials(NETWORK.member(10));
+  static final LinkCredentials CHILD = LinkFixtures.credentials(NETWORK.member(11));
+  static final LinkCredentials STRANGER = LinkFixtures.credentials(OTHER_NETWORK.member(12));
   static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
 
   final List<AutoCloseable> closing = new ArrayList<>();
@@ -267,7 +268,7 @@ class LinkTest {
     LinkServer server = server(PARENT, ANY, 1, parentSide);
     dial(CHILD, server.localAddress(), PARENT, new Recorder());
     parentSide.up();
-    LinkCredentials second = LinkFixtures.node(NETWORK, 13);
+    LinkCredentials second = LinkFixtures.credentials(NETWORK.member(13));
     Recorder secondSide = new Recorder();
     dial(second, server.localAddress(), PARENT, secondSide);
     waitFor(() -> server.counters().connectionsRefused() >= 1);
@@ -360,13 +361,8 @@ class LinkTest {
     assertThat(received.get()).isEqualTo(sent);
   }
 
-  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in 5 s");
-      }
-      Thread.sleep(10);
-    }
+  static void waitFor(java.util.function.BooleanSupplier condition) {
+    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+        .until(condition::getAsBoolean);
   }
 }

@@ -12,18 +12,18 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.staex.crypto.Identity;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.link.LinkFixtures.Recorder;
+import io.staex.testing.fixtures.TestNetwork;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LinkTransportTest {
-  static final Identity NETWORK = LinkFixtures.network(1);
-  static final LinkCredentials PARENT = LinkFixtures.node(NETWORK, 30);
-  static final LinkCredentials CHILD = LinkFixtures.node(NETWORK, 31);
+  static final TestNetwork NETWORK = TestNetwork.seeded(1);
+  static final LinkCredentials PARENT = LinkFixtures.credentials(NETWORK.member(30));
+  static final LinkCredentials CHILD = LinkFixtures.credentials(NETWORK.member(31));
 
   @Test
   void defaultGroup_usesEpollWhereAvailable() {

@@ -6,6 +6,7 @@ import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.TestSettings;
+import io.staex.proxy.link.LinkFixtures;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
 import io.staex.proxy.relay.Relay;
@@ -15,16 +16,13 @@ import io.staex.proxy.service.Services;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.proxy.stream.Streams;
 import io.staex.routing.RoutingSettings;
-import io.staex.testing.Seeded;
+import io.staex.testing.fixtures.Member;
+import io.staex.testing.fixtures.TestNetwork;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /** A whole data plane in one object, wired as the node program wires it (as forward's). */
 final class SocksNode implements AutoCloseable {
@@ -46,14 +44,11 @@ final class SocksNode implements AutoCloseable {
 
   static SocksNode start(EventLoopGroup group, Identity network, long seed,
       List<Service> services, SocksNode... parents) {
-    SecureRandom random = Seeded.random(seed);
-    Identity me = Identity.generate(random);
-    Instant now = Instant.now();
-    Certificate cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
-    TrustPolicy policy = TrustPolicy.ofNetwork(network.address());
-    var creds = new io.staex.proxy.link.LinkCredentials(me, cert, policy, Clock.systemUTC(),
-        random);
+    Member member = TestNetwork.of(network).member(seed);
+    Identity me = member.identity();
+    Certificate cert = member.certificate();
+    TrustPolicy policy = member.policy();
+    var creds = LinkFixtures.credentials(member);
     List<Relay.Parent> ps = new ArrayList<>();
     for (SocksNode p : parents) {
       ps.add(new Relay.Parent(p.address(), p.relay.localAddress()));
@@ -62,7 +57,7 @@ final class SocksNode implements AutoCloseable {
     StreamSettings ss = TestSettings.streams();
     Services table = new Services(loop, network.address(), ss.connectTimeout(), services);
     Streams streams = new Streams(loop, me, cert, policy, TestSettings.sessions(), ss,
-        Clock.systemUTC(), random, table);
+        Clock.systemUTC(), member.random(), table);
     RelaySettings settings = TestSettings.relay().withBind(ANY).withMaxLinks(16)
         .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
     Relay relay = Relay.start(group, creds, settings, Clock.systemUTC(), streams.sessions());

@@ -11,7 +11,8 @@ import io.staex.testing.LeakWatch;
 import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.service.Service;
 import io.staex.testing.ExternalTool;
-import io.staex.testing.Seeded;
+import io.staex.testing.LeakWatch;
+import io.staex.testing.fixtures.Identities;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a SOCKS5 client written byte by byte.
  */
 class SocksServerTest {
-  static final Identity NET = Identity.generate(Seeded.random(31));
-  static final Identity OTHER = Identity.generate(Seeded.random(32));
+  static final Identity NET = Identities.identity(31);
+  static final Identity OTHER = Identities.identity(32);
   static final InetAddress POOL_ADDRESS = ipv4(10, 77, 0, 1);
   static final byte[] FILE = new byte[1024 * 1024 + 7];
 
@@ -79,11 +81,9 @@ class SocksServerTest {
         new Service(7, echoAt, Set.of()),
         new Service(82, echoAt, Set.of(OTHER.address()))), root);
     user = SocksNode.start(group, NET, 42, List.of(), root);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!(root.relay.viewSize() == 3 && user.relay.activeParent().isPresent())) {
-      assertThat(System.nanoTime()).as("the chain is up within 20 s").isLessThan(end);
-      Thread.sleep(20);
-    }
+    Awaitility.await("the chain is up").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> root.relay.viewSize() == 3 && user.relay.activeParent().isPresent());
   }
 
   @AfterAll
@@ -98,15 +98,14 @@ class SocksServerTest {
   }
 
   @AfterEach
-  void closeServers() throws InterruptedException {
+  void closeServers() {
     servers.forEach(SocksServer::close);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (user.streams.streamCount() != 0 || gateway.streams.streamCount() != 0) {
-      assertThat(System.nanoTime()).as("every SOCKS stream ends at both nodes: %s %s; %s %s",
-          user.streams.streamCount(), user.streams.streams(), gateway.streams.streamCount(),
-          gateway.streams.streams()).isLessThan(end);
-      Thread.sleep(20);
-    }
+    Awaitility.await("every SOCKS stream ends at both nodes").atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(() -> assertThat(user.streams.streamCount() + gateway.streams.streamCount())
+            .as("streams: user %s %s; gateway %s %s", user.streams.streamCount(),
+                user.streams.streams(), gateway.streams.streamCount(), gateway.streams.streams())
+            .isZero());
   }
 
   static InetAddress ipv4(int a, int b, int c, int d) {
@@ -254,7 +253,7 @@ class SocksServerTest {
         {"8.8.8.8", 80, 0x02},
         {bad + ".staex", 80, 0x04},
         {"x.gw.staex", 80, 0x04},
-        {Identity.generate(Seeded.random(33)).address().hostName(), 80, 0x04},
+        {Identities.address(33).hostName(), 80, 0x04},
     };
     SoftAssertions soft = new SoftAssertions();
     for (Object[] k : cases) {
@@ -314,7 +313,8 @@ class SocksServerTest {
     try (SocksClient a = new SocksClient(port); SocksClient b = new SocksClient(port)) {
       a.send(new byte[] {5});
       b.send(new byte[] {5});
-      Thread.sleep(200); // both accepted
+      Awaitility.await("both accepted").atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(10)).until(() -> servers.get(0).accepted() == 2);
       long t0 = System.nanoTime();
       try (SocksClient third = new SocksClient(port)) {
         assertThat(third.closedByServer()).isTrue();
@@ -322,10 +322,14 @@ class SocksServerTest {
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
       assertThat(servers.get(0).shed()).isEqualTo(1);
     }
-    Thread.sleep(200); // their slots come back when they close
-    try (SocksClient c = new SocksClient(port)) {
-      assertThat(c.connect(gatewayHost(), 7)).isZero();
-    }
+    // Their slots come back once the server has seen them close; until then a client is shed.
+    Awaitility.await("a handshake slot after two closed").atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50)).pollInSameThread().ignoreExceptions()
+        .untilAsserted(() -> {
+          try (SocksClient c = new SocksClient(port)) {
+            assertThat(c.connect(gatewayHost(), 7)).isZero();
+          }
+        });
   }
 
   @Test

@@ -1,9 +1,7 @@
 package io.staex.routing.internal;
 
 import io.staex.crypto.Address;
-import io.staex.crypto.Identity;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import io.staex.testing.fixtures.Identities;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -16,7 +14,7 @@ final class TestAddresses {
   static final int COUNT = 64;
 
   private static final List<Address> SORTED =
-      IntStream.range(0, COUNT).mapToObj(TestAddresses::generate).sorted().toList();
+      IntStream.range(0, COUNT).mapToObj(Identities::address).sorted().toList();
 
   private TestAddresses() {}
 
@@ -28,15 +26,5 @@ final class TestAddresses {
   /** The number of {@code address}, the inverse of {@link #a}. */
   static int number(Address address) {
     return SORTED.indexOf(address);
-  }
-
-  private static Address generate(int seed) {
-    try {
-      SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-      random.setSeed(seed);
-      return Identity.generate(random).address();
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("SHA1PRNG is part of every JDK", e);
-    }
   }
 }

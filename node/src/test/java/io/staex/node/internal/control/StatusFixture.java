@@ -1,11 +1,10 @@
 package io.staex.node.internal.control;
 
 import io.staex.crypto.Address;
-import io.staex.crypto.Identity;
-import io.staex.node.NodeStatus;
 import io.staex.node.NodeStatus.Direction;
+import io.staex.node.NodeStatus;
 import io.staex.proxy.relay.RelayCounters;
-import java.security.SecureRandom;
+import io.staex.testing.fixtures.Identities;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,18 +14,12 @@ import java.util.OptionalLong;
 
 /** Sample statuses for the renderer and control tests. */
 final class StatusFixture {
-  static final Address NODE = address();
-  static final Address NETWORK = address();
-  static final Address PARENT = address();
-  static final Address CHILD = address();
+  static final Address NODE = Identities.address(1);
+  static final Address NETWORK = Identities.address(2);
+  static final Address PARENT = Identities.address(3);
+  static final Address CHILD = Identities.address(4);
 
   private StatusFixture() {}
-
-  static Address address() {
-    Identity i = Identity.generate(new SecureRandom());
-    i.destroy();
-    return i.address();
-  }
 
   /** A relay with a parent up, a child, routes, drops, one of each later section and an error. */
   static NodeStatus busy() {

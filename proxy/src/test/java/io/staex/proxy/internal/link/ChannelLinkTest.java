@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.staex.crypto.Certificate;
-import io.staex.crypto.Identity;
-import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
@@ -14,17 +11,13 @@ import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.LinkFrameCodec;
 import io.staex.proxy.link.Link;
 import io.staex.proxy.link.LinkCredentials;
+import io.staex.proxy.link.LinkFixtures;
 import io.staex.proxy.link.LinkListener;
 import io.staex.proxy.link.LinkSettings;
-import io.staex.testing.Seeded;
-import java.security.SecureRandom;
-import java.time.Clock;
+import io.staex.testing.fixtures.TestNetwork;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -113,13 +106,6 @@ class ChannelLinkTest {
   }
 
   static LinkCredentials credentials() {
-    SecureRandom random = Seeded.random(7);
-    Identity network = Identity.generate(random);
-    Identity me = Identity.generate(random);
-    Instant now = Instant.now();
-    Certificate cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
-    return new LinkCredentials(
-        me, cert, TrustPolicy.ofNetwork(network.address()), Clock.systemUTC(), random);
+    return LinkFixtures.credentials(TestNetwork.seeded(7).member(8));
   }
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,10 +167,8 @@ class CameraSideTest {
   void malformedReply_endsOnlyThisStream() throws Exception {
     send("RTSP/1.0 200 OK\r\nCSeq: 1\r\nContent-Length: x\r\n\r\n");
 
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (pipe.aborts.get() == 0 && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
+    Awaitility.await("the stream aborted").atMost(WAIT).pollInterval(Duration.ofMillis(10))
+        .until(() -> pipe.aborts.get() > 0);
     assertThat(pipe.aborts.get()).isEqualTo(1);
     assertThat(pipe.toPeer()).isEmpty();
     assertThat(in.read()).isEqualTo(-1);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,10 +139,8 @@ class PlayerSideTest {
   void malformedRequest_endsOnlyThisStream() throws Exception {
     send("OPTIONS rtsp://127.0.0.1:8554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n\u0001garbage\r\n\r\n");
 
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (pipe.aborts.get() == 0 && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
+    Awaitility.await("the stream aborted").atMost(WAIT).pollInterval(Duration.ofMillis(10))
+        .until(() -> pipe.aborts.get() > 0);
     assertThat(pipe.aborts.get()).isEqualTo(1);
     assertThat(pipe.toPeer())
         .isEqualTo("OPTIONS rtsp://127.0.0.1:8554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n");

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.handler.codec.socksx.v5.Socks5AddressType;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
 import io.staex.crypto.Address;
-import io.staex.crypto.Identity;
 import io.staex.proxy.frame.ResetReason;
-import io.staex.testing.Seeded;
+import io.staex.testing.fixtures.Identities;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class DestinationTest {
-  static final Address NODE = Identity.generate(Seeded.random(9)).address();
+  static final Address NODE = Identities.address(9);
 
   static Destination domain(String host) {
     return Destination.of(Socks5AddressType.DOMAIN, host);

@@ -6,23 +6,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.staex.crypto.Certificate;
-import io.staex.crypto.Identity;
-import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.TestSettings;
 import io.staex.testing.LeakWatch;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.socks.SocksTargets;
 import io.staex.proxy.stream.Streams;
-import io.staex.testing.Seeded;
+import io.staex.testing.LeakWatch;
+import io.staex.testing.fixtures.Member;
+import io.staex.testing.fixtures.TestNetwork;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -45,14 +41,10 @@ class SocksGreetingPropertyTest {
   static void streams() {
     LeakWatch.install();
     loop = new DefaultEventLoop();
-    Identity net = Identity.generate(Seeded.random(1));
-    Identity me = Identity.generate(Seeded.random(2));
-    Instant now = Instant.now();
-    Certificate cert = Certificate.issue(net, me.address(), Optional.empty(), Set.of(),
-        now.minusSeconds(60), now.plusSeconds(3600), Seeded.random(3));
-    streams = new Streams(loop, me, cert, TrustPolicy.ofNetwork(net.address()),
+    Member me = TestNetwork.seeded(1).member(2);
+    streams = new Streams(loop, me.identity(), me.certificate(), me.policy(),
         TestSettings.sessions(), TestSettings.streams(), Clock.systemUTC(),
-        Seeded.random(4), (stream, peer) -> stream.refuse(ResetReason.NO_SERVICE));
+        me.random(), (stream, peer) -> stream.refuse(ResetReason.NO_SERVICE));
   }
 
   @AfterContainer
