@@ -81,6 +81,7 @@ class StreamsTest {
    */
   static final class Device implements StreamAcceptor, StreamHandler {
     final List<Stream> accepted = new ArrayList<>();
+    final List<Stream> undecided = new ArrayList<>();
     final Deque<Object> events = new ArrayDeque<>();
 
     @Override
@@ -90,7 +91,7 @@ class StreamsTest {
           accepted.add(stream);
           stream.accept(this);
         }
-        case HANGS -> {}
+        case HANGS -> undecided.add(stream);
         default -> stream.refuse(ResetReason.NO_SERVICE);
       }
     }
@@ -270,6 +271,40 @@ class StreamsTest {
     assertThat(node.streams()).isEmpty();
     assertThat(device.events).containsExactly(
         ResetReason.SESSION_ENDED, ResetReason.SESSION_ENDED);
+  }
+
+  @Test
+  void streamNotAcceptedYet_thePeerResetsIt_theServiceFindsItFinished_otherFramesGoOn() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, HANGS, 65536), new StreamFrame.Reset(1, ResetReason.CLOSED),
+        new StreamFrame.Open(3, TAKES, 65536));
+    assertThat(device.undecided).singleElement().satisfies(s -> assertThat(s.isFinished()).isTrue());
+    assertThat(next()).isEqualTo(new StreamFrame.Window(3, WINDOW));
+    assertThat(node.streamCount()).isEqualTo(1);
+  }
+
+  @Test
+  void streamNotAcceptedYet_finFromThePeer_isAProtocolError_otherFramesGoOn() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, HANGS, 65536), new StreamFrame.Fin(1),
+        new StreamFrame.Open(3, TAKES, 65536));
+    assertThat(List.of(next(), next())).containsExactly(
+        new StreamFrame.Reset(1, ResetReason.PROTOCOL_ERROR), new StreamFrame.Window(3, WINDOW));
+    assertThat(device.undecided).singleElement().satisfies(s -> assertThat(s.isFinished()).isTrue());
+    assertThat(node.counters().protocolErrors()).isEqualTo(1);
+    assertThat(node.streamCount()).isEqualTo(1);
+  }
+
+  @Test
+  void streamNotAcceptedYet_itsSessionEnds_theServiceFindsItFinished() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, HANGS, 65536), new StreamFrame.Open(3, TAKES, 65536));
+    assertThat(next()).isEqualTo(new StreamFrame.Window(3, WINDOW));
+    peer.close();
+    settle();
+    assertThat(device.undecided).singleElement().satisfies(s -> assertThat(s.isFinished()).isTrue());
+    assertThat(device.events).containsExactly(ResetReason.SESSION_ENDED);
+    assertThat(node.streamCount()).isZero();
   }
 
   // ---- open timeouts ----
