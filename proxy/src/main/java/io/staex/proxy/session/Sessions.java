@@ -95,6 +95,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final Map<NodeKey, Session> current = new HashMap<>();
   /** The newest handshake time accepted from each peer: a HELLO not after it is a replay. */
   private final Map<NodeKey, Instant> lastHelloTime;
+  /** The handshake time of this node's last HELLO, epoch millis ({@link #helloClock}). */
+  private long lastHelloMillis = Long.MIN_VALUE;
   private volatile PacketSender sender;
   private ScheduledFuture<?> timers;
   private boolean closed;
@@ -191,7 +193,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     long id = newId(key);
     Session session = new Session(this, key, peer, id, true, now);
     Handshake hs = Handshake.initiator(
-        me, certificate, peer, policy, Purpose.SESSION, clock, random);
+        me, certificate, peer, policy, Purpose.SESSION, helloClock(), random);
     session.handshake = hs;
     session.hello = hs.writeMessage(new byte[0]);
     session.retryIntervalNanos = settings.helloRetry().toNanos();
@@ -202,6 +204,20 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     log.debug("session {} opening", session);
     sendFrame(key, new SessionFrame.SessionHello(id, FrameBytes.copyOf(session.hello)));
     return Optional.of(session);
+  }
+
+  /**
+   * The clock for a new HELLO: the wall clock, moved just enough ahead that this HELLO's time
+   * (whole milliseconds) is after the last one's. A peer drops a HELLO whose time is not after
+   * the last it accepted from us, so two sessions begun in one millisecond (the first one
+   * ended here only, say, by an UNREACHABLE) would otherwise leave the second one unanswered
+   * until its handshake timed out.
+   */
+  private Clock helloClock() {
+    long now = clock.millis();
+    long time = Math.max(now, lastHelloMillis + 1);
+    lastHelloMillis = time;
+    return time == now ? clock : Clock.offset(clock, Duration.ofMillis(time - now));
   }
 
   private long newId(NodeKey peer) {

@@ -351,6 +351,22 @@ class SessionsTest {
   }
 
   @Test
+  void secondSessionToAPeerInTheSameMillisecond_isNotTakenForAReplay() {
+    Peer a = peer(50);
+    Peer b = peer(51);
+    a.connect(b);
+    settle();
+    next(b.established, "the first session at B");
+    a.sessions.unreachable(b.key(), UnreachableReason.NO_ROUTE); // ended here only
+    settle();
+    next(a.closed, "the first session at A");
+    Session again = a.connect(b); // the wall clock has not moved
+    settle();
+    assertThat(again.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(b.sessions.counters().replayedHellos()).isZero();
+  }
+
+  @Test
   void handshakesPerSecondPerPeer_limitDropsTheRest_andRefillsWithTime() {
     SessionSettings two = new SessionSettings(16, 2, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
