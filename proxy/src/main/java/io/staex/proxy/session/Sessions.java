@@ -26,6 +26,7 @@ import io.staex.proxy.relay.PacketSender;
 import io.staex.proxy.relay.RelayHandler;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,10 +66,16 @@ import org.slf4j.LoggerFactory;
  * {@link #sendPaused} and {@link #sendResumed} may be called from any thread (the relay's
  * executor) and hop onto it; {@link #connect} and {@link Session}'s methods must be called on
  * it. Status accessors work from any thread.
+ *
+ * <p>Time: timers run on the loop and every age is measured on its {@link EventLoop#ticker()
+ * ticker} (HELLO retransmission, handshake, idle and silence timeouts, keepalives, rekey);
+ * wall time (handshake timestamps, certificate validity, the HELLO rate limit) comes from the
+ * clock. A test gives both as one manual clock and its loop.
  */
 public final class Sessions implements RelayHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sessions.class);
-  private static final long TICK_MILLIS = 200;
+  /** How often the timers are checked: each of them fires up to this late. */
+  static final Duration TICK = Duration.ofMillis(200);
 
   private final EventLoop loop;
   private final Identity me;
@@ -88,8 +95,10 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final Map<NodeKey, Session> current = new HashMap<>();
   /** The newest handshake time accepted from each peer: a HELLO not after it is a replay. */
   private final Map<NodeKey, Instant> lastHelloTime;
+  /** The handshake time of this node's last HELLO, epoch millis ({@link #helloClock}). */
+  private long lastHelloMillis = Long.MIN_VALUE;
   private volatile PacketSender sender;
-  private ScheduledFuture<?> ticker;
+  private ScheduledFuture<?> timers;
   private boolean closed;
 
   /**
@@ -123,7 +132,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     Objects.requireNonNull(sender, "sender");
     loop.execute(() -> {
       this.sender = sender;
-      ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+      timers = loop.scheduleAtFixedRate(
+          this::tick, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
     });
   }
 
@@ -183,7 +193,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     long id = newId(key);
     Session session = new Session(this, key, peer, id, true, now);
     Handshake hs = Handshake.initiator(
-        me, certificate, peer, policy, Purpose.SESSION, clock, random);
+        me, certificate, peer, policy, Purpose.SESSION, helloClock(), random);
     session.handshake = hs;
     session.hello = hs.writeMessage(new byte[0]);
     session.retryIntervalNanos = settings.helloRetry().toNanos();
@@ -194,6 +204,20 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     log.debug("session {} opening", session);
     sendFrame(key, new SessionFrame.SessionHello(id, FrameBytes.copyOf(session.hello)));
     return Optional.of(session);
+  }
+
+  /**
+   * The clock for a new HELLO: the wall clock, moved just enough ahead that this HELLO's time
+   * (whole milliseconds) is after the last one's. A peer drops a HELLO whose time is not after
+   * the last it accepted from us, so two sessions begun in one millisecond (the first one
+   * ended here only, say, by an UNREACHABLE) would otherwise leave the second one unanswered
+   * until its handshake timed out.
+   */
+  private Clock helloClock() {
+    long now = clock.millis();
+    long time = Math.max(now, lastHelloMillis + 1);
+    lastHelloMillis = time;
+    return time == now ? clock : Clock.offset(clock, Duration.ofMillis(time - now));
   }
 
   private long newId(NodeKey peer) {
@@ -509,8 +533,9 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     sender.send(to, FrameBytes.adopt(out));
   }
 
+  /** Now on the loop's ticker: what every timer and age here is measured on. */
   long nanos() {
-    return System.nanoTime();
+    return loop.ticker().nanoTime();
   }
 
   void assertInLoop() {
@@ -550,8 +575,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     }
     query(() -> {
       closed = true;
-      if (ticker != null) {
-        ticker.cancel(false);
+      if (timers != null) {
+        timers.cancel(false);
       }
       for (Map<Long, Session> m : new ArrayList<>(byPeer.values())) {
         for (Session s : new ArrayList<>(m.values())) {

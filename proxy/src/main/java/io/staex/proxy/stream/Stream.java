@@ -274,8 +274,9 @@ public final class Stream {
   }
 
   void onFin() {
-    if (finReceived) {
-      protocolError("a second FIN");
+    if (!connected || finReceived) {
+      // (an opener sends its FIN only once connected: see drain)
+      protocolError(finReceived ? "a second FIN" : "FIN before the stream was accepted");
       return;
     }
     finReceived = true;
@@ -288,7 +289,7 @@ public final class Stream {
       return;
     }
     end();
-    handler.reset(this, reason);
+    resetHandler(reason);
   }
 
   /** The session ended, or the open timed out: reset locally (and tell the peer if it can hear). */
@@ -300,7 +301,17 @@ public final class Stream {
       session.send(new StreamFrame.Reset(id, reason));
     }
     end();
-    handler.reset(this, reason);
+    resetHandler(reason);
+  }
+
+  /**
+   * Tells the handler the stream was reset. An incoming stream has none until it is accepted:
+   * its acceptor (still connecting the service) finds it {@link #isFinished} instead.
+   */
+  private void resetHandler(ResetReason reason) {
+    if (handler != null) {
+      handler.reset(this, reason);
+    }
   }
 
   void writableAgain() {

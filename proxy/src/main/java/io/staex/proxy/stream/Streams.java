@@ -16,6 +16,7 @@ import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.session.Sessions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: everything runs on the sessions' event loop; sockets bridged to streams should
  * be registered on it too ({@link #loop()}), so a byte goes from socket to record without a
- * thread hop.
+ * thread hop. Its timers (the open timeout, the send-gate poll) are scheduled on that loop, so
+ * they run on the loop's ticker, as the sessions' do.
  */
 public final class Streams implements SessionListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Streams.class);
@@ -54,7 +56,7 @@ public final class Streams implements SessionListener, AutoCloseable {
   private boolean sendPaused;
   private boolean pollScheduled;
   /** How often a pause seen ahead of the relay's event is checked again. */
-  private static final long PAUSE_POLL_MILLIS = 2;
+  static final Duration PAUSE_POLL = Duration.ofMillis(2);
   private final LongAdder opened = new LongAdder();
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refusedLimit = new LongAdder();
@@ -293,7 +295,7 @@ public final class Streams implements SessionListener, AutoCloseable {
     }
     if (!pollScheduled) {
       pollScheduled = true;
-      loop().schedule(this::pollSendPaused, PAUSE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      loop().schedule(this::pollSendPaused, PAUSE_POLL.toNanos(), TimeUnit.NANOSECONDS);
     }
     return true;
   }
@@ -305,7 +307,7 @@ public final class Streams implements SessionListener, AutoCloseable {
     }
     if (sessions.isSendPaused()) {
       pollScheduled = true;
-      loop().schedule(this::pollSendPaused, PAUSE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      loop().schedule(this::pollSendPaused, PAUSE_POLL.toNanos(), TimeUnit.NANOSECONDS);
       return;
     }
     sendResumed();

@@ -2,7 +2,7 @@ package io.staex.proxy.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.channel.EventLoopGroup;
+import io.netty.buffer.Unpooled;
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Handshake;
@@ -10,31 +10,29 @@ import io.staex.crypto.Identity;
 import io.staex.crypto.Purpose;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.frame.FrameBytes;
-import io.staex.testing.LeakWatch;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;
 import io.staex.proxy.frame.SessionFrameType;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.frame.UnreachableReason;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.testing.LeakWatch;
+import io.staex.testing.ManualClock;
 import io.staex.testing.Seeded;
-import io.netty.buffer.Unpooled;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -45,20 +43,27 @@ import org.junit.jupiter.api.Test;
 /**
  * Session layers of several nodes joined by an in-memory "relay" that can drop, tamper with and
  * inject packets, as a hostile relay on the path could.
+ *
+ * <p>All nodes run on one {@link ManualClock} and its loop, in the test's thread: a packet
+ * arrives when the test lets the loop run ({@link #settle()}, taking no time), and a timer fires
+ * only when the test moves the clock past it. Timer tests check the moment just before the
+ * timer's due (nothing yet) and one {@link Sessions#TICK} after it (done).
  */
 class SessionsTest {
   static final Identity NET = Identity.generate(Seeded.random(1));
   static final Identity OTHER = Identity.generate(Seeded.random(2));
+  static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
   static final SessionSettings FAST = new SessionSettings(16, 50, Duration.ofSeconds(3),
-      Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
+      Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+      Duration.ofSeconds(5));
+  static final Duration NANO = Duration.ofNanos(1);
 
-  static EventLoopGroup group;
-
+  final ManualClock clock = new ManualClock(START);
   /** Every node of a test by key: the in-memory relay delivers to it. */
-  final Map<NodeKey, Peer> nodes = new ConcurrentHashMap<>();
-  final List<Peer> started = new ArrayList<>();
+  final Map<NodeKey, Peer> nodes = new HashMap<>();
+  final List<Sessions> started = new ArrayList<>();
   /** Applied to every packet: return null to drop it. */
-  volatile UnaryOperator<Packet> relay = p -> p;
+  UnaryOperator<Packet> relay = p -> p;
 
   record Packet(NodeKey from, NodeKey to, FrameBytes payload) {
     SessionFrameType type() {
@@ -70,20 +75,27 @@ class SessionsTest {
   final class Peer {
     final Identity me;
     final Certificate cert;
+    final TrustPolicy policy;
     Sessions sessions;
-    final BlockingQueue<Session> established = new LinkedBlockingQueue<>();
-    final BlockingQueue<List<StreamFrame>> frames = new LinkedBlockingQueue<>();
-    final BlockingQueue<SessionEnd> closed = new LinkedBlockingQueue<>();
+    final Deque<Session> established = new ArrayDeque<>();
+    final Deque<List<StreamFrame>> frames = new ArrayDeque<>();
+    final Deque<SessionEnd> closed = new ArrayDeque<>();
 
-    Peer(Identity network, long seed, TrustPolicy policy, SessionSettings settings, Clock clock) {
+    Peer(Identity network, long seed, TrustPolicy policy, SessionSettings settings) {
       SecureRandom random = Seeded.random(seed);
-      me = Identity.generate(random);
-      Instant now = Instant.now();
-      cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
-          now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), random);
-      sessions = new Sessions(group.next(), me, cert, policy, settings, clock, random, listener());
+      this.me = Identity.generate(random);
+      this.cert = Certificate.issue(network, me.address(), Optional.empty(), Set.of(),
+          START.minus(Duration.ofHours(1)), START.plus(Duration.ofDays(1)), random);
+      this.policy = policy;
       nodes.put(key(), this);
-      started.add(this);
+      restart(settings, random);
+    }
+
+    /** A new session layer for this key, as after a restart: it knows no sessions. */
+    void restart(SessionSettings settings, SecureRandom random) {
+      sessions = new Sessions(clock.loop(), me, cert, policy, settings, clock, random,
+          listener());
+      started.add(sessions);
       sessions.start((to, payload) -> {
         Packet p = relay.apply(new Packet(key(), to, payload));
         Peer dst = p == null ? null : nodes.get(p.to());
@@ -91,6 +103,7 @@ class SessionsTest {
           dst.sessions.packet(p.from(), p.payload());
         }
       });
+      settle();
     }
 
     SessionListener listener() {
@@ -126,21 +139,14 @@ class SessionsTest {
       return me.address();
     }
 
-    <T> T onLoop(Callable<T> c) throws Exception {
-      return sessions.loop().submit(c).get(5, TimeUnit.SECONDS);
+    Session connect(Peer to) {
+      return sessions.connect(to.address()).orElseThrow();
     }
 
-    Session connect(Peer to) throws Exception {
-      return onLoop(() -> sessions.connect(to.address()).orElseThrow());
-    }
-
-    void send(Session s, StreamFrame... frames) throws Exception {
-      onLoop(() -> {
-        for (StreamFrame f : frames) {
-          s.send(f);
-        }
-        return null;
-      });
+    void send(Session s, StreamFrame... frames) {
+      for (StreamFrame f : frames) {
+        s.send(f);
+      }
     }
   }
 
@@ -150,33 +156,38 @@ class SessionsTest {
 
   /** A node of {@link #NET} that trusts its own network only. */
   Peer peer(long seed, SessionSettings settings) {
-    return new Peer(NET, seed, TrustPolicy.ofNetwork(NET.address()), settings, Clock.systemUTC());
+    return new Peer(NET, seed, TrustPolicy.ofNetwork(NET.address()), settings);
+  }
+
+  /** Delivers what is in flight and runs what that causes; no time passes. */
+  void settle() {
+    clock.runTasks();
   }
 
   @BeforeAll
-  static void startGroup() {
+  static void watchLeaks() {
     LeakWatch.install();
-    group = LinkTransport.newEventLoopGroup(2);
   }
 
   @AfterAll
-  static void stopGroup() throws InterruptedException {
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  static void noLeaks() throws InterruptedException {
     LeakWatch.assertNoLeaks();
   }
 
   @AfterEach
   void closeAll() {
     relay = p -> p;
-    for (Peer p : started) {
-      p.sessions.close();
+    for (Sessions s : started) {
+      s.close();
     }
+    settle();
   }
 
-  static <T> T next(BlockingQueue<T> q, String what) throws InterruptedException {
-    T t = q.poll(5, TimeUnit.SECONDS);
+  /** The next event in {@code q}, which must have come by now. */
+  static <T> T next(Deque<T> q, String what) {
+    T t = q.poll();
     if (t == null) {
-      throw new AssertionError("no " + what + " within 5 s");
+      throw new AssertionError("no " + what + " by now");
     }
     return t;
   }
@@ -186,7 +197,7 @@ class SessionsTest {
   }
 
   @Test
-  void handshake_establishesBothEnds_framesQueuedMeanwhileArriveInOrder() throws Exception {
+  void handshake_establishesBothEnds_framesQueuedMeanwhileArriveInOrder() {
     Peer a = peer(10);
     Peer b = peer(11);
     Session s = a.connect(b);
@@ -196,6 +207,8 @@ class SessionsTest {
       sent.add(data(i));
     }
     a.send(s, sent.toArray(new StreamFrame[0]));
+    assertThat(a.established).isEmpty(); // the HELLO has not even left yet
+    settle();
 
     Session atA = next(a.established, "established at A");
     Session atB = next(b.established, "established at B");
@@ -205,36 +218,35 @@ class SessionsTest {
     assertThat(atB.id()).isEqualTo(atA.id());
     assertThat(atB.isInitiator()).isFalse();
     List<StreamFrame> got = new ArrayList<>();
-    while (got.size() < sent.size()) {
-      got.addAll(next(b.frames, "frames at B"));
-    }
+    b.frames.forEach(got::addAll);
     assertThat(got).containsExactlyElementsOf(sent);
 
     // and back, on the same session
     b.send(atB, new StreamFrame.Window(1, 1000));
+    settle();
     assertThat(next(a.frames, "frames at A")).containsExactly(new StreamFrame.Window(1, 1000));
-    assertThat(a.onLoop(() -> a.sessions.connect(b.address()).orElseThrow())).isSameAs(s);
+    assertThat(a.sessions.connect(b.address()).orElseThrow()).isSameAs(s);
   }
 
   @Test
-  void nodeOfAnotherNetwork_isRefused_andItsOpenerLearnsAtOnce() throws Exception {
+  void nodeOfAnotherNetwork_isRefused_andItsOpenerLearnsAtOnce() {
     Peer b = peer(12);
     Peer foreign = new Peer(OTHER, 13, TrustPolicy.builder(OTHER.address())
-        .trustNetwork(NET.address()).build(), FAST, Clock.systemUTC());
-    long t0 = System.nanoTime();
+        .trustNetwork(NET.address()).build(), FAST);
     foreign.connect(b);
+    settle(); // no timer: the refusal itself ends it
     assertThat(next(foreign.closed, "closed at the foreign node")).isEqualTo(SessionEnd.REFUSED);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
     assertThat(b.sessions.counters().refused()).isEqualTo(1);
     assertThat(b.established).isEmpty();
   }
 
   @Test
-  void responderThatTheInitiatorDoesNotTrust_isDropped() throws Exception {
+  void responderThatTheInitiatorDoesNotTrust_isDropped() {
     Peer a = peer(14);
     Peer foreign = new Peer(OTHER, 15, TrustPolicy.builder(OTHER.address())
-        .trustNetwork(NET.address()).build(), FAST, Clock.systemUTC());
+        .trustNetwork(NET.address()).build(), FAST);
     a.connect(foreign);
+    settle();
     assertThat(next(a.closed, "closed at A")).isEqualTo(SessionEnd.UNTRUSTED);
     // the foreign node had accepted; A's CLOSE REFUSED ends it there too
     next(foreign.established, "established at the foreign node");
@@ -242,7 +254,7 @@ class SessionsTest {
   }
 
   @Test
-  void relayFlippingABit_recordIsDropped_neverDelivered_andTheSessionEnds() throws Exception {
+  void relayFlippingABit_recordIsDropped_neverDelivered_andTheSessionEnds() {
     Peer a = peer(16);
     Peer b = peer(17);
     AtomicLong records = new AtomicLong();
@@ -256,32 +268,66 @@ class SessionsTest {
       return p;
     };
     Session s = a.connect(b);
+    settle();
     next(b.established, "established at B");
     a.send(s, data(1));
+    settle();
     assertThat(next(b.frames, "first record")).containsExactly(data(1));
     a.send(s, data(2)); // flipped on the way
-    Thread.sleep(300);
+    settle();
     assertThat(b.frames).isEmpty();
     assertThat(b.sessions.counters().badRecords()).isEqualTo(1);
     a.send(s, data(3)); // arrives, but after a hole: the stream layer must not see it
+    settle();
     assertThat(next(b.closed, "closed at B")).isEqualTo(SessionEnd.LOST);
     assertThat(b.frames).isEmpty();
     assertThat(next(a.closed, "closed at A")).isEqualTo(SessionEnd.PEER_CLOSED);
   }
 
   @Test
-  void lostHello_isRetransmitted() throws Exception {
+  void lostHello_isRetransmittedAfterHelloRetry() {
     Peer a = peer(18);
     Peer b = peer(19);
     AtomicLong hellos = new AtomicLong();
     relay = p -> p.type() == SessionFrameType.HELLO && hellos.incrementAndGet() == 1 ? null : p;
     a.connect(b);
-    next(a.established, "established after a retransmission");
+    settle();
+    clock.advance(FAST.helloRetry().minus(NANO));
+    assertThat(hellos.get()).isEqualTo(1);
+    assertThat(a.established).isEmpty();
+
+    clock.advance(Sessions.TICK);
     assertThat(hellos.get()).isEqualTo(2);
+    next(a.established, "established after a retransmission");
   }
 
   @Test
-  void replayedHello_underAnotherId_isDroppedBeforeItMakesASession() throws Exception {
+  void handshakeWithoutAnswer_isRetransmittedWithBackoff_thenTimesOut() {
+    Peer a = peer(30, FAST);
+    Peer b = peer(31);
+    List<Duration> hellos = new ArrayList<>();
+    relay = p -> {
+      if (p.type() == SessionFrameType.HELLO) {
+        hellos.add(Duration.ofNanos(clock.nanoTime()));
+        return null;
+      }
+      return p;
+    };
+    Session s = a.connect(b);
+    clock.advance(FAST.handshakeTimeout().minus(NANO));
+    assertThat(s.state()).isEqualTo(Session.State.HANDSHAKING);
+    assertThat(a.closed).isEmpty();
+    // sent at once, then after helloRetry, doubled each time: 200, 400, 800 ms apart
+    assertThat(hellos).containsExactly(Duration.ZERO, Duration.ofMillis(200),
+        Duration.ofMillis(600), Duration.ofMillis(1400));
+
+    clock.advance(Sessions.TICK);
+    assertThat(next(a.closed, "timeout")).isEqualTo(SessionEnd.TIMEOUT);
+    assertThat(hellos).hasSize(4);
+  }
+
+  @Test
+  void replayedHello_underAnotherId_isDroppedBeforeItMakesASession() {
     Peer a = peer(20);
     Peer b = peer(21);
     List<Packet> hellos = new ArrayList<>();
@@ -292,210 +338,265 @@ class SessionsTest {
       return p;
     };
     a.connect(b);
+    settle();
     next(b.established, "established at B");
     byte[] replay = hellos.get(0).payload().toByteArray();
     replay[1] ^= 1; // another session id, same Noise message
     b.sessions.packet(a.key(), FrameBytes.copyOf(replay));
     b.sessions.packet(a.key(), hellos.get(0).payload()); // same id: answered again, no new session
-    Thread.sleep(300);
+    settle();
     assertThat(b.sessions.counters().replayedHellos()).isEqualTo(1);
     assertThat(b.sessions.sessions()).hasSize(1);
     assertThat(b.established).isEmpty();
   }
 
   @Test
-  void handshakesPerSecondPerPeer_limitDropsTheRest() throws Exception {
+  void secondSessionToAPeerInTheSameMillisecond_isNotTakenForAReplay() {
+    Peer a = peer(50);
+    Peer b = peer(51);
+    a.connect(b);
+    settle();
+    next(b.established, "the first session at B");
+    a.sessions.unreachable(b.key(), UnreachableReason.NO_ROUTE); // ended here only
+    settle();
+    next(a.closed, "the first session at A");
+    Session again = a.connect(b); // the wall clock has not moved
+    settle();
+    assertThat(again.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(b.sessions.counters().replayedHellos()).isZero();
+  }
+
+  @Test
+  void handshakesPerSecondPerPeer_limitDropsTheRest_andRefillsWithTime() {
     SessionSettings two = new SessionSettings(16, 2, Duration.ofSeconds(3),
-        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
+        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofSeconds(5));
     Peer b = peer(22, two);
     Peer a = peer(23);
-    Clock ticking = new Clock() {
-      final AtomicLong ms = new AtomicLong(Instant.now().toEpochMilli());
-
+    // A's HELLOs, each with a later handshake time than the last: none is a replay
+    AtomicLong made = new AtomicLong();
+    Clock later = new Clock() {
       @Override
       public Instant instant() {
-        return Instant.ofEpochMilli(ms.incrementAndGet());
+        return clock.instant().plusMillis(made.incrementAndGet());
       }
 
       @Override
-      public java.time.ZoneId getZone() {
+      public ZoneId getZone() {
         return ZoneOffset.UTC;
       }
 
       @Override
-      public Clock withZone(java.time.ZoneId zone) {
+      public Clock withZone(ZoneId zone) {
         return this;
       }
     };
-    for (int i = 0; i < 6; i++) {
+    Runnable hello = () -> {
+      long i = made.get();
       Handshake hs = Handshake.initiator(a.me, a.cert, b.address(),
-          TrustPolicy.ofNetwork(NET.address()), Purpose.SESSION, ticking, Seeded.random(100 + i));
+          TrustPolicy.ofNetwork(NET.address()), Purpose.SESSION, later, Seeded.random(100 + i));
       b.sessions.packet(a.key(), encode(new SessionFrame.SessionHello(
           i, FrameBytes.copyOf(hs.writeMessage(new byte[0])))));
+    };
+    for (int i = 0; i < 6; i++) {
+      hello.run();
     }
-    Thread.sleep(300);
+    settle();
     assertThat(b.sessions.counters().accepted()).isEqualTo(2);
     assertThat(b.sessions.counters().rateLimited()).isEqualTo(4);
+
+    clock.advance(Duration.ofMillis(499)); // not yet a whole token back
+    hello.run();
+    settle();
+    assertThat(b.sessions.counters().accepted()).isEqualTo(2);
+    clock.advance(Duration.ofMillis(1)); // half a second: one of the two per second
+    hello.run();
+    hello.run();
+    settle();
+    assertThat(b.sessions.counters().accepted()).isEqualTo(3);
+    assertThat(b.sessions.counters().rateLimited()).isEqualTo(6);
   }
 
   @Test
-  void maxSessions_refusesTheNextWithLimit() throws Exception {
+  void maxSessions_refusesTheNextWithLimit() {
     SessionSettings one = new SessionSettings(1, 50, Duration.ofSeconds(3),
-        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
+        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofSeconds(5));
     Peer b = peer(24, one);
     Peer a = peer(25);
     Peer c = peer(26);
     a.connect(b);
+    settle();
     next(a.established, "A's session");
     c.connect(b);
+    settle();
     assertThat(next(c.closed, "C's session")).isEqualTo(SessionEnd.LIMIT);
     assertThat(b.sessions.counters().limited()).isEqualTo(1);
     // and locally: B cannot open a second one either
-    assertThat(b.onLoop(() -> b.sessions.connect(c.address()))).isEmpty();
+    assertThat(b.sessions.connect(c.address())).isEmpty();
   }
 
   @Test
-  void peerThatRestarted_answersUnknownSession_andTheOldSessionEnds() throws Exception {
+  void peerThatRestarted_answersUnknownSession_andTheOldSessionEnds() {
     Peer a = peer(27);
     Peer b = peer(28);
     Session s = a.connect(b);
+    settle();
     next(b.established, "established at B");
     b.sessions.close(); // B "restarts": same key, no sessions
+    settle();
     assertThat(next(a.closed, "A hears B's CLOSE")).isEqualTo(SessionEnd.PEER_CLOSED);
-    Sessions fresh = new Sessions(group.next(), b.me, b.cert, TrustPolicy.ofNetwork(NET.address()),
-        FAST, Clock.systemUTC(), Seeded.random(29), b.listener());
-    b.sessions = fresh;
-    fresh.start((to, payload) -> nodes.get(to).sessions.packet(b.key(), payload));
-    // a record for the old session id reaches the new B
+    b.restart(FAST, Seeded.random(29));
     Session again = a.connect(b);
     assertThat(again).isNotSameAs(s);
+    settle();
     next(a.established, "a new session");
-    relay = p -> p;
-    fresh.packet(a.key(), encode(new SessionFrame.SessionRecord(s.id(),
+    // a record for the old session id reaches the new B
+    b.sessions.packet(a.key(), encode(new SessionFrame.SessionRecord(s.id(),
         FrameBytes.copyOf(new byte[40]))));
-    Thread.sleep(200);
-    assertThat(fresh.counters().unknownSessions()).isEqualTo(1);
+    settle();
+    assertThat(b.sessions.counters().unknownSessions()).isEqualTo(1);
   }
 
   @Test
-  void handshakeWithoutAnswer_timesOut() throws Exception {
-    SessionSettings quick = new SessionSettings(16, 50, Duration.ofMillis(600),
-        Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
-    Peer a = peer(30, quick);
-    Peer b = peer(31);
-    relay = p -> p.type() == SessionFrameType.HELLO ? null : p;
-    a.connect(b);
-    assertThat(next(a.closed, "timeout")).isEqualTo(SessionEnd.TIMEOUT);
-  }
-
-  @Test
-  void idleSession_isClosedAtBothEnds() throws Exception {
+  void idleSession_isClosedAtBothEnds() {
     SessionSettings idle = new SessionSettings(16, 50, Duration.ofSeconds(3),
-        Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024, Duration.ofSeconds(5));
+        Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofSeconds(5));
     Peer a = peer(32, idle);
     Peer b = peer(33);
-    a.connect(b);
+    Session s = a.connect(b);
+    settle();
     next(b.established, "established");
+    clock.advance(idle.idleTimeout().minus(NANO));
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+
+    clock.advance(Sessions.TICK);
     assertThat(next(a.closed, "idle")).isEqualTo(SessionEnd.IDLE);
     assertThat(next(b.closed, "peer closed")).isEqualTo(SessionEnd.PEER_CLOSED);
   }
 
   @Test
-  void sessionWithOpenStreams_isNotIdle_andRekeyedOneClosesAfterItsLastStream() throws Exception {
+  void sessionWithOpenStreams_isNotIdle_andRekeyedOneClosesAfterItsLastStream() {
     SessionSettings s = new SessionSettings(16, 50, Duration.ofSeconds(3),
-        Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024, Duration.ofSeconds(5));
+        Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024,
+        Duration.ofSeconds(5));
     Peer a = peer(34, s);
     Peer b = peer(35);
     Session first = a.connect(b);
-    a.onLoop(() -> {
-      first.streamOpened();
-      return null;
-    });
+    first.streamOpened();
+    settle();
     next(a.established, "established");
-    Thread.sleep(1000); // past idle (no effect: a stream is open) and past rekeyAfter
+    clock.advance(s.rekeyAfter().minus(NANO)); // past idleTimeout: no effect, a stream is open
+    assertThat(first.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(first.isRetiring()).isFalse();
+
+    clock.advance(Sessions.TICK); // past rekeyAfter: no new streams on it
     assertThat(first.state()).isEqualTo(Session.State.ESTABLISHED);
     assertThat(first.isRetiring()).isTrue();
     Session second = a.connect(b);
     assertThat(second).isNotSameAs(first);
-    a.onLoop(() -> {
-      first.streamClosed();
-      return null;
-    });
+    settle();
+    assertThat(next(a.established, "the new session")).isSameAs(second);
+    first.streamClosed();
     assertThat(next(a.closed, "the old session")).isEqualTo(SessionEnd.CLOSED);
-    assertThat(a.onLoop(() -> a.sessions.connect(b.address()).orElseThrow())).isSameAs(second);
+    assertThat(a.sessions.connect(b.address()).orElseThrow()).isSameAs(second);
   }
 
   @Test
-  void sessionWithStreams_peerThatForgotIt_isToldByTheKeepalive_silentPeerTimesOut()
-      throws Exception {
+  void sessionWithStreams_peerThatForgotIt_isToldByTheKeepalive() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
         Duration.ofMillis(200));
     Peer a = peer(40, ka);
     Peer b = peer(41);
     Session s = a.connect(b);
-    a.onLoop(() -> {
-      s.streamOpened();
-      return null;
-    });
+    s.streamOpened();
+    settle();
     next(b.established, "established");
     // B forgets the session and its CLOSE is lost: A's next keepalive learns it
     relay = p -> p.from().equals(b.key()) && p.type() == SessionFrameType.CLOSE ? null : p;
-    b.sessions.close(); // B restarts: same key, no sessions
+    b.sessions.close();
+    settle();
     relay = p -> p;
-    Sessions fresh = new Sessions(group.next(), b.me, b.cert, TrustPolicy.ofNetwork(NET.address()),
-        FAST, Clock.systemUTC(), Seeded.random(43), b.listener());
-    b.sessions = fresh;
-    started.add(b);
-    fresh.start((to, payload) -> nodes.get(to).sessions.packet(b.key(), payload));
-    assertThat(next(a.closed, "after a keepalive")).isEqualTo(SessionEnd.PEER_CLOSED);
-    assertThat(fresh.counters().unknownSessions()).isEqualTo(1);
+    b.restart(FAST, Seeded.random(43));
+    clock.advance(ka.keepaliveInterval().minus(NANO));
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(b.sessions.counters().unknownSessions()).isZero();
 
-    // a peer that hears us but whose packets are all lost: silence ends it
-    Session t = a.connect(b);
-    a.onLoop(() -> {
-      t.streamOpened();
-      return null;
-    });
-    Peer c = peer(42);
-    Session u = a.connect(c);
-    a.onLoop(() -> {
-      u.streamOpened();
-      return null;
-    });
-    next(c.established, "established with C");
-    relay = p -> p.from().equals(c.key()) ? null : p;
-    long t0 = System.nanoTime();
-    SessionEnd why = null;
-    while (why != SessionEnd.TIMEOUT) {
-      why = next(a.closed, "silence");
-    }
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+    clock.advance(Sessions.TICK); // (without the keepalive, silence would end it: 3 of them)
+    assertThat(next(a.closed, "after a keepalive")).isEqualTo(SessionEnd.PEER_CLOSED);
+    assertThat(b.sessions.counters().unknownSessions()).isEqualTo(1);
   }
 
   @Test
-  void unreachablePeer_endsItsSessions() throws Exception {
+  void sessionsWithStreams_liveOnKeepalives_andOneWhosePeerFallsSilentTimesOut() {
+    SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
+        Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofMillis(200));
+    Peer a = peer(44, ka);
+    Peer b = peer(45, ka);
+    Peer c = peer(46, ka);
+    Session toB = a.connect(b);
+    Session toC = a.connect(c);
+    toB.streamOpened();
+    toC.streamOpened();
+    settle();
+    next(b.established, "established at B").streamOpened();
+    next(c.established, "established at C").streamOpened();
+    // nothing but keepalives either way, for many keepalive intervals
+    clock.advance(ka.keepaliveInterval().multipliedBy(10));
+    assertThat(toB.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(toC.state()).isEqualTo(Session.State.ESTABLISHED);
+
+    // A hears nothing from C any more (C still hears A)
+    relay = p -> p.from().equals(c.key()) ? null : p;
+    clock.advance(ka.keepaliveInterval().multipliedBy(3).minus(NANO));
+    assertThat(toC.state()).isEqualTo(Session.State.ESTABLISHED);
+    clock.advance(Sessions.TICK);
+    assertThat(next(a.closed, "silence")).isEqualTo(SessionEnd.TIMEOUT);
+    assertThat(toC.end()).contains(SessionEnd.TIMEOUT);
+    assertThat(toB.state()).isEqualTo(Session.State.ESTABLISHED);
+  }
+
+  @Test
+  void unreachablePeer_endsItsSessions() {
     Peer a = peer(36);
     Peer b = peer(37);
     a.connect(b);
+    settle();
     next(a.established, "established");
     a.sessions.unreachable(b.key(), UnreachableReason.NO_ROUTE);
+    settle();
     assertThat(next(a.closed, "unreachable")).isEqualTo(SessionEnd.UNREACHABLE);
   }
 
   @Test
-  void garbagePackets_areCountedAndChangeNothing() throws Exception {
+  void garbagePackets_areCountedAndChangeNothing() {
     Peer a = peer(38);
     Peer b = peer(39);
     Session s = a.connect(b);
+    settle();
     next(b.established, "established");
     b.sessions.packet(a.key(), FrameBytes.copyOf(new byte[] {9, 9, 9}));
     b.sessions.packet(a.key(), FrameBytes.empty());
     b.sessions.packet(a.key(), encode(new SessionFrame.SessionWelcome(s.id(),
         FrameBytes.copyOf(new byte[48]))));
     a.send(s, data(7));
+    settle();
     assertThat(next(b.frames, "frames after garbage")).containsExactly(data(7));
     assertThat(b.sessions.counters().malformed()).isEqualTo(2);
+  }
+
+  @Test
+  void status_ageIsMeasuredOnTheLoopsTicker() {
+    Peer a = peer(47);
+    Peer b = peer(48);
+    a.connect(b);
+    settle();
+    clock.advance(Duration.ofMillis(1500));
+    assertThat(a.sessions.sessions()).singleElement()
+        .satisfies(i -> assertThat(i.ageMillis()).isEqualTo(1500));
   }
 
   static FrameBytes encode(SessionFrame f) {

@@ -2,127 +2,143 @@ package io.staex.proxy.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.channel.EventLoopGroup;
+import io.netty.buffer.Unpooled;
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
-import io.netty.buffer.Unpooled;
 import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
-import io.staex.testing.LeakWatch;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.frame.StreamFrame;
-import io.staex.proxy.link.LinkTransport;
 import io.staex.proxy.relay.PacketSender;
-import io.staex.proxy.service.Service;
-import io.staex.proxy.service.Services;
 import io.staex.proxy.session.Session;
 import io.staex.proxy.session.SessionEnd;
 import io.staex.proxy.session.SessionListener;
 import io.staex.proxy.session.Sessions;
+import io.staex.testing.LeakWatch;
+import io.staex.testing.ManualClock;
 import io.staex.testing.Seeded;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node's stream layer (with its services) against a hand-driven peer: a bare session layer
- * whose stream frames the test writes itself, as a buggy or hostile peer could.
+ * A node's stream layer against a hand-driven peer: a bare session layer whose stream frames the
+ * test writes itself, as a buggy or hostile peer could. Behind the node, a fake {@link Device}
+ * stands for its services.
+ *
+ * <p>Both run on one {@link ManualClock} and its loop, in the test's thread: frames arrive when
+ * the test lets the loop run ({@link #settle()}, taking no time); timers fire only when the
+ * test moves the clock past them.
  */
 class StreamsTest {
   static final Identity NET = Identity.generate(Seeded.random(1));
+  static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
   static final int WINDOW = 4096;
-  static EventLoopGroup group;
-  static ServerSocket device;
-  static final List<Socket> accepted = new CopyOnWriteArrayList<>();
+  static final Duration OPEN_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration NANO = Duration.ofNanos(1);
+  /** The device's ports: one that takes every stream, one that never answers. */
+  static final int TAKES = 7;
+  static final int HANGS = 8;
 
+  final ManualClock clock = new ManualClock(START);
+  final Device device = new Device();
   Streams node;
   Sessions peer;
-  final BlockingQueue<StreamFrame> fromNode = new LinkedBlockingQueue<>();
-  final BlockingQueue<Session> peerSessions = new LinkedBlockingQueue<>();
+  final Deque<StreamFrame> fromNode = new ArrayDeque<>();
+  final Deque<Session> peerSessions = new ArrayDeque<>();
   Session session;
   Address peerAddress;
   /** The relay's send gate as the node sees it ({@link PacketSender#isSendPaused}). */
-  final AtomicBoolean gate = new AtomicBoolean();
+  boolean gate;
 
   record Creds(Identity me, Certificate cert) {}
 
   static Creds creds(long seed) {
     SecureRandom r = Seeded.random(seed);
     Identity me = Identity.generate(r);
-    Instant now = Instant.now();
     return new Creds(me, Certificate.issue(NET, me.address(), Optional.empty(), Set.of(),
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), r));
+        START.minus(Duration.ofHours(1)), START.plus(Duration.ofDays(1)), r));
+  }
+
+  /**
+   * The services behind the node, as far as its streams can tell: {@link #TAKES} accepts each
+   * stream and writes what comes at once (so it is granted back at once), {@link #HANGS} never
+   * decides, anything else is refused {@code NO_SERVICE}.
+   */
+  static final class Device implements StreamAcceptor, StreamHandler {
+    final List<Stream> accepted = new ArrayList<>();
+    final List<Stream> undecided = new ArrayList<>();
+    final Deque<Object> events = new ArrayDeque<>();
+
+    @Override
+    public void open(Stream stream, Certificate peer) {
+      switch (stream.port()) {
+        case TAKES -> {
+          accepted.add(stream);
+          stream.accept(this);
+        }
+        case HANGS -> undecided.add(stream);
+        default -> stream.refuse(ResetReason.NO_SERVICE);
+      }
+    }
+
+    @Override
+    public void connected(Stream stream) {}
+
+    @Override
+    public void data(Stream stream, FrameBytes data) {
+      stream.consumed(data.size());
+    }
+
+    @Override
+    public void datagram(Stream stream, int channel, FrameBytes data) {
+      events.add(new Recorder.Got(channel, data));
+    }
+
+    @Override
+    public void fin(Stream stream) {}
+
+    @Override
+    public void writable(Stream stream) {}
+
+    @Override
+    public void reset(Stream stream, ResetReason reason) {
+      events.add(reason);
+    }
   }
 
   @BeforeAll
-  static void startAll() throws IOException {
+  static void watchLeaks() {
     LeakWatch.install();
-    group = LinkTransport.newEventLoopGroup(2);
-    device = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(() -> {
-      while (!device.isClosed()) {
-        try {
-          accepted.add(device.accept()); // holds connections open, says nothing
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
   }
 
   @AfterAll
-  static void stopAll() throws Exception {
-    device.close();
-    for (Socket s : accepted) {
-      s.close();
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  static void noLeaks() throws InterruptedException {
     LeakWatch.assertNoLeaks();
   }
 
-  void start(StreamSettings settings, Set<Address> allow) throws Exception {
+  void start(StreamSettings settings) {
     Creds n = creds(10);
     Creds p = creds(11);
     TrustPolicy policy = TrustPolicy.ofNetwork(NET.address());
-    var loop = group.next();
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
-    Services services = new Services(loop, NET.address(), Duration.ofSeconds(2), List.of(
-        new Service(7, new InetSocketAddress("127.0.0.1", device.getLocalPort()), allow),
-        new Service(9, new InetSocketAddress("127.0.0.1", closedPort), Set.of()),
-        new Service(10, InetSocketAddress.createUnresolved("localhost", device.getLocalPort()),
-            Set.of())));
-    node = new Streams(loop, n.me(), n.cert(), policy, TestSettings.sessions(), settings,
-        Clock.systemUTC(), Seeded.random(12), services);
-    peer = new Sessions(group.next(), p.me(), p.cert(), policy, TestSettings.sessions(),
-        Clock.systemUTC(), Seeded.random(13), new SessionListener() {
+    node = new Streams(clock.loop(), n.me(), n.cert(), policy, TestSettings.sessions(),
+        settings, clock, Seeded.random(12), device);
+    peer = new Sessions(clock.loop(), p.me(), p.cert(), policy, TestSettings.sessions(),
+        clock, Seeded.random(13), new SessionListener() {
           @Override
           public void established(Session s) {
             peerSessions.add(s);
@@ -153,53 +169,55 @@ class StreamsTest {
 
       @Override
       public boolean isSendPaused() {
-        return gate.get();
+        return gate;
       }
     };
     PacketSender toNode = (d, payload) -> node.sessions().packet(peerKey, payload);
     node.sessions().start(toPeer);
     peer.start(toNode);
-    session = peer.loop().submit(() -> peer.connect(n.me().address()).orElseThrow())
-        .get(5, TimeUnit.SECONDS);
-    assertThat(peerSessions.poll(5, TimeUnit.SECONDS)).isSameAs(session);
-  }
-
-  @BeforeEach
-  void defaults() {
-    fromNode.clear();
-    gate.set(false);
+    settle();
+    session = peer.connect(n.me().address()).orElseThrow();
+    settle();
+    assertThat(peerSessions.poll()).isSameAs(session);
   }
 
   @AfterEach
   void stop() {
     peer.close();
     node.close();
+    settle();
   }
 
-  void send(StreamFrame... frames) throws Exception {
-    peer.loop().submit(() -> {
-      for (StreamFrame f : frames) {
-        session.send(f);
-      }
-    }).get(5, TimeUnit.SECONDS);
+  /** Delivers what is in flight and runs what that causes; no time passes. */
+  void settle() {
+    clock.runTasks();
   }
 
-  StreamFrame next() throws InterruptedException {
-    StreamFrame f = fromNode.poll(5, TimeUnit.SECONDS);
-    assertThat(f).as("a frame from the node within 5 s").isNotNull();
+  /** The peer sends {@code frames}, and they are delivered. */
+  void send(StreamFrame... frames) {
+    for (StreamFrame f : frames) {
+      session.send(f);
+    }
+    settle();
+  }
+
+  /** The next frame the peer got from the node, which must have come by now. */
+  StreamFrame next() {
+    StreamFrame f = fromNode.poll();
+    assertThat(f).as("a frame from the node by now").isNotNull();
     return f;
   }
 
   static StreamSettings settings(int perSession, int total) {
-    return new StreamSettings(perSession, total, WINDOW, Duration.ofSeconds(5),
-        Duration.ofSeconds(2), 256);
+    return new StreamSettings(perSession, total, WINDOW, OPEN_TIMEOUT, Duration.ofSeconds(2),
+        256);
   }
 
   @Test
-  void dataBeyondTheWindow_resetsThatStreamOnly() throws Exception {
-    start(settings(16, 16), Set.of());
-    send(new StreamFrame.Open(1, 7, 65536), new StreamFrame.Open(3, 7, 65536));
-    assertThat(List.of(next(), next())).containsExactlyInAnyOrder(
+  void dataBeyondTheWindow_resetsThatStreamOnly() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, TAKES, 65536), new StreamFrame.Open(3, TAKES, 65536));
+    assertThat(List.of(next(), next())).containsExactly(
         new StreamFrame.Window(1, WINDOW), new StreamFrame.Window(3, WINDOW));
     // (bytes already written out are granted back at once, so exceed it in one frame)
     send(new StreamFrame.Data(1, FrameBytes.copyOf(new byte[WINDOW + 1])));
@@ -212,75 +230,163 @@ class StreamsTest {
   }
 
   @Test
-  void dataAfterFin_isAProtocolError() throws Exception {
-    start(settings(16, 16), Set.of());
-    send(new StreamFrame.Open(1, 7, 65536));
+  void dataAfterFin_isAProtocolError() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, TAKES, 65536));
     assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
     send(new StreamFrame.Fin(1), new StreamFrame.Data(1, FrameBytes.copyOf(new byte[1])));
     assertThat(next()).isEqualTo(new StreamFrame.Reset(1, ResetReason.PROTOCOL_ERROR));
   }
 
   @Test
-  void idsThatAreNotThePeersToGive_areRefused() throws Exception {
-    start(settings(16, 16), Set.of());
-    send(new StreamFrame.Open(2, 7, 65536), new StreamFrame.Open(0, 7, 65536));
+  void idsThatAreNotThePeersToGive_areRefused() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(2, TAKES, 65536), new StreamFrame.Open(0, TAKES, 65536));
     assertThat(List.of(next(), next())).containsExactly(
         new StreamFrame.Reset(2, ResetReason.PROTOCOL_ERROR),
         new StreamFrame.Reset(0, ResetReason.PROTOCOL_ERROR));
   }
 
   @Test
-  void nodeWideStreamLimit_refusesWithLimit() throws Exception {
-    start(settings(16, 2), Set.of());
-    send(new StreamFrame.Open(1, 7, 65536), new StreamFrame.Open(3, 7, 65536),
-        new StreamFrame.Open(5, 7, 65536));
-    assertThat(next()).isEqualTo(new StreamFrame.Reset(5, ResetReason.LIMIT));
-    assertThat(List.of(next(), next())).containsExactlyInAnyOrder(
-        new StreamFrame.Window(1, WINDOW), new StreamFrame.Window(3, WINDOW));
+  void nodeWideStreamLimit_refusesWithLimit() {
+    start(settings(16, 2));
+    send(new StreamFrame.Open(1, TAKES, 65536), new StreamFrame.Open(3, TAKES, 65536),
+        new StreamFrame.Open(5, TAKES, 65536));
+    assertThat(List.of(next(), next(), next())).containsExactly(
+        new StreamFrame.Window(1, WINDOW), new StreamFrame.Window(3, WINDOW),
+        new StreamFrame.Reset(5, ResetReason.LIMIT));
     assertThat(node.counters().refusedLimit()).isEqualTo(1);
   }
 
   @Test
-  void sessionThatEnds_givesBackItsStreamSlots() throws Exception {
-    start(settings(16, 2), Set.of());
-    send(new StreamFrame.Open(1, 7, 65536), new StreamFrame.Open(3, 7, 65536));
-    assertThat(List.of(next(), next())).containsExactlyInAnyOrder(
+  void sessionThatEnds_givesBackItsStreamSlots() {
+    start(settings(16, 2));
+    send(new StreamFrame.Open(1, TAKES, 65536), new StreamFrame.Open(3, TAKES, 65536));
+    assertThat(List.of(next(), next())).containsExactly(
         new StreamFrame.Window(1, WINDOW), new StreamFrame.Window(3, WINDOW));
     assertThat(node.streamCount()).isEqualTo(2);
     peer.close(); // the peer goes away: CLOSE CLOSED, the node's streams are aborted
-    long end = System.nanoTime() + 5_000_000_000L;
-    while (node.streamCount() != 0 && System.nanoTime() < end) {
-      Thread.sleep(20);
-    }
+    settle();
     // a stream lost with its session must not hold a limits.max-streams slot for good
     assertThat(node.streamCount()).isZero();
     assertThat(node.streams()).isEmpty();
+    assertThat(device.events).containsExactly(
+        ResetReason.SESSION_ENDED, ResetReason.SESSION_ENDED);
   }
 
   @Test
-  void serviceTargetByHostName_isResolvedOffTheLoop_andConnected() throws Exception {
-    start(settings(16, 16), Set.of());
-    send(new StreamFrame.Open(1, 10, 65536));
-    assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
+  void streamNotAcceptedYet_thePeerResetsIt_theServiceFindsItFinished_otherFramesGoOn() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, HANGS, 65536), new StreamFrame.Reset(1, ResetReason.CLOSED),
+        new StreamFrame.Open(3, TAKES, 65536));
+    assertThat(device.undecided).singleElement().satisfies(s -> assertThat(s.isFinished()).isTrue());
+    assertThat(next()).isEqualTo(new StreamFrame.Window(3, WINDOW));
+    assertThat(node.streamCount()).isEqualTo(1);
   }
 
   @Test
-  void servicesSayWhyTheyRefuse() throws Exception {
-    start(settings(16, 16), Set.of(creds(99).me().address()));
-    send(new StreamFrame.Open(1, 7, 65536), new StreamFrame.Open(3, 8, 65536),
-        new StreamFrame.Open(5, 9, 65536));
-    assertThat(List.of(next(), next(), next())).containsExactlyInAnyOrder(
-        new StreamFrame.Reset(1, ResetReason.NOT_ALLOWED),
-        new StreamFrame.Reset(3, ResetReason.NO_SERVICE),
-        new StreamFrame.Reset(5, ResetReason.REFUSED));
+  void streamNotAcceptedYet_finFromThePeer_isAProtocolError_otherFramesGoOn() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, HANGS, 65536), new StreamFrame.Fin(1),
+        new StreamFrame.Open(3, TAKES, 65536));
+    assertThat(List.of(next(), next())).containsExactly(
+        new StreamFrame.Reset(1, ResetReason.PROTOCOL_ERROR), new StreamFrame.Window(3, WINDOW));
+    assertThat(device.undecided).singleElement().satisfies(s -> assertThat(s.isFinished()).isTrue());
+    assertThat(node.counters().protocolErrors()).isEqualTo(1);
+    assertThat(node.streamCount()).isEqualTo(1);
+  }
+
+  @Test
+  void streamNotAcceptedYet_itsSessionEnds_theServiceFindsItFinished() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, HANGS, 65536), new StreamFrame.Open(3, TAKES, 65536));
+    assertThat(next()).isEqualTo(new StreamFrame.Window(3, WINDOW));
+    peer.close();
+    settle();
+    assertThat(device.undecided).singleElement().satisfies(s -> assertThat(s.isFinished()).isTrue());
+    assertThat(device.events).containsExactly(ResetReason.SESSION_ENDED);
     assertThat(node.streamCount()).isZero();
+  }
+
+  // ---- open timeouts ----
+
+  @Test
+  void streamThePeerNeverAnswers_isResetAfterTheOpenTimeout() {
+    start(settings(16, 16));
+    Recorder h = new Recorder();
+    Stream s = node.open(peerAddress, 554, h);
+    settle();
+    assertThat(next()).isEqualTo(new StreamFrame.Open(s.id(), 554, WINDOW));
+    clock.advance(OPEN_TIMEOUT.minus(NANO));
+    assertThat(h.events).isEmpty();
+    assertThat(s.isFinished()).isFalse();
+
+    clock.advance(NANO);
+    assertThat(h.next()).isEqualTo(ResetReason.TIMEOUT);
+    assertThat(next()).isEqualTo(new StreamFrame.Reset(s.id(), ResetReason.TIMEOUT));
+    assertThat(node.streamCount()).isZero();
+  }
+
+  @Test
+  void streamTheServiceNeverDecides_isRefusedAfterTheOpenTimeout() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, HANGS, 65536));
+    clock.advance(OPEN_TIMEOUT.minus(NANO));
+    assertThat(fromNode).isEmpty();
+    assertThat(node.streamCount()).isEqualTo(1);
+
+    clock.advance(NANO);
+    assertThat(next()).isEqualTo(new StreamFrame.Reset(1, ResetReason.TIMEOUT));
+    assertThat(node.streamCount()).isZero();
+  }
+
+  @Test
+  void streamAcceptedInTime_outlivesTheOpenTimeout() {
+    start(settings(16, 16));
+    Recorder h = new Recorder();
+    Stream out = openFromNode(h);
+    send(new StreamFrame.Open(1, TAKES, 65536));
+    assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
+    clock.advance(OPEN_TIMEOUT.multipliedBy(2));
+    assertThat(fromNode).isEmpty();
+    assertThat(h.events).isEmpty();
+    assertThat(out.isFinished()).isFalse();
+    assertThat(node.streamCount()).isEqualTo(2);
+  }
+
+  // ---- the send gate ----
+
+  @Test
+  void bytesWrittenWhileTheGateIsShut_waitUntilThePollSeesItOpen() {
+    start(settings(16, 16));
+    Recorder h = new Recorder();
+    Stream s = openFromNode(h);
+    gate = true;
+    var buf = Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
+    try {
+      assertThat(s.write(buf)).as("wants more input").isFalse();
+    } finally {
+      buf.release();
+    }
+    settle();
+    assertThat(fromNode).as("nothing while shut").isEmpty();
+    clock.advance(Duration.ofSeconds(1)); // polled all along, still shut
+    assertThat(fromNode).isEmpty();
+
+    gate = false; // the relay's link drained, without an event: the poll must see it
+    settle();
+    assertThat(fromNode).isEmpty();
+    clock.advance(Streams.PAUSE_POLL);
+    assertThat(next()).isEqualTo(new StreamFrame.Data(s.id(), FrameBytes.copyOf(new byte[] {1, 2, 3})));
+    assertThat(h.next()).isEqualTo("writable");
+    assertThat(s.wantsInput()).isTrue();
   }
 
   // ---- datagrams ----
 
   /** What a node-side stream's handler heard, in order. */
   static final class Recorder implements StreamHandler {
-    final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    final Deque<Object> events = new ArrayDeque<>();
 
     record Got(int channel, FrameBytes data) {}
 
@@ -305,31 +411,31 @@ class StreamsTest {
     }
 
     @Override
-    public void writable(Stream stream) {}
+    public void writable(Stream stream) {
+      events.add("writable");
+    }
 
     @Override
     public void reset(Stream stream, ResetReason reason) {
       events.add(reason);
     }
 
-    Object next() throws InterruptedException {
-      Object e = events.poll(5, TimeUnit.SECONDS);
-      assertThat(e).as("an event within 5 s").isNotNull();
+    Object next() {
+      Object e = events.poll();
+      assertThat(e).as("an event by now").isNotNull();
       return e;
     }
   }
 
   /** A stream the node opens to the peer, accepted by the test: id 2 (the node responds). */
-  Stream openFromNode(Recorder handler) throws Exception {
-    Stream s = onNode(() -> node.open(peerAddress, 554, handler));
+  Stream openFromNode(Recorder handler) {
+    Stream s = node.open(peerAddress, 554, handler);
+    settle();
     assertThat(next()).isEqualTo(new StreamFrame.Open(s.id(), 554, WINDOW));
     send(new StreamFrame.Window(s.id(), 65536));
     assertThat(handler.next()).isEqualTo("connected");
+    handler.events.remove("writable"); // (credit came: it may say so)
     return s;
-  }
-
-  <T> T onNode(java.util.concurrent.Callable<T> task) throws Exception {
-    return node.loop().submit(task).get(5, TimeUnit.SECONDS);
   }
 
   static FrameBytes payload(int i, int size) {
@@ -340,33 +446,31 @@ class StreamsTest {
     return FrameBytes.copyOf(b);
   }
 
-  boolean sendDatagram(Stream s, int channel, FrameBytes data) throws Exception {
-    return onNode(() -> {
-      var buf = Unpooled.wrappedBuffer(data.toByteArray());
-      try {
-        return s.sendDatagram(channel, buf);
-      } finally {
-        buf.release();
-      }
-    });
+  boolean sendDatagram(Stream s, int channel, FrameBytes data) {
+    var buf = Unpooled.wrappedBuffer(data.toByteArray());
+    try {
+      return s.sendDatagram(channel, buf);
+    } finally {
+      buf.release();
+    }
   }
 
   @Test
-  void datagrams_goBothWays_inOrder_byteExact() throws Exception {
-    start(settings(16, 16), Set.of());
+  void datagrams_goBothWays_inOrder_byteExact() {
+    start(settings(16, 16));
     Recorder h = new Recorder();
     Stream s = openFromNode(h);
     for (int i = 0; i < 100; i++) {
       assertThat(sendDatagram(s, i % 2, payload(i, 1 + i * 13))).isTrue();
     }
+    settle();
     for (int i = 0; i < 100; i++) {
       assertThat(next()).isEqualTo(new StreamFrame.Datagram(s.id(), i % 2, payload(i, 1 + i * 13)));
     }
     for (int i = 0; i < 100; i++) {
-      send(new StreamFrame.Datagram(s.id(), 255 + i, payload(i, i * 7)));
+      session.send(new StreamFrame.Datagram(s.id(), 255 + i, payload(i, i * 7)));
     }
-    send(new StreamFrame.Datagram(s.id(), 65535,
-        payload(-1, FrameLimits.MAX_DATAGRAM)));
+    send(new StreamFrame.Datagram(s.id(), 65535, payload(-1, FrameLimits.MAX_DATAGRAM)));
     for (int i = 0; i < 100; i++) {
       assertThat(h.next()).isEqualTo(new Recorder.Got(255 + i, payload(i, i * 7)));
     }
@@ -380,62 +484,61 @@ class StreamsTest {
   }
 
   @Test
-  void datagrams_afterAHalfClose_stillFlow_andUntilTheStreamIsFinished() throws Exception {
-    start(settings(16, 16), Set.of());
+  void datagrams_afterAHalfClose_stillFlow_andUntilTheStreamIsFinished() {
+    start(settings(16, 16));
     Recorder h = new Recorder();
     Stream s = openFromNode(h);
-    onNode(() -> {
-      s.finish();
-      return null;
-    });
+    s.finish();
+    settle();
     assertThat(next()).isEqualTo(new StreamFrame.Fin(s.id()));
     assertThat(sendDatagram(s, 1, payload(1, 10))).isTrue();
+    settle();
     assertThat(next()).isEqualTo(new StreamFrame.Datagram(s.id(), 1, payload(1, 10)));
     send(new StreamFrame.Datagram(s.id(), 2, payload(2, 10)), new StreamFrame.Fin(s.id()),
         new StreamFrame.Datagram(s.id(), 3, payload(3, 10)));
     assertThat(h.next()).isEqualTo(new Recorder.Got(2, payload(2, 10)));
     assertThat(h.next()).isEqualTo("fin");
     // both FINs: the stream is finished; later datagrams are dropped both ways, and counted
-    assertThat(onNode(s::isFinished)).isTrue();
+    assertThat(s.isFinished()).isTrue();
     assertThat(sendDatagram(s, 4, payload(4, 10))).isFalse();
-    assertThat(h.events.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    settle();
+    assertThat(h.events).isEmpty();
     assertThat(node.counters().datagramsDroppedNoStream()).isEqualTo(2);
     assertThat(node.counters().datagramsReceived()).isEqualTo(1);
   }
 
   @Test
-  void datagrams_forUnknownOrUnconnectedStreams_areDropped_andHurtNoOtherStream()
-      throws Exception {
-    start(settings(16, 16), Set.of());
+  void datagrams_forUnknownOrUnconnectedStreams_areDropped_andHurtNoOtherStream() {
+    start(settings(16, 16));
     // a node-opened stream the peer has not accepted yet: datagrams for it are dropped
     Recorder early = new Recorder();
-    Stream waiting = onNode(() -> node.open(peerAddress, 554, early));
+    Stream waiting = node.open(peerAddress, 554, early);
+    settle();
     assertThat(next()).isEqualTo(new StreamFrame.Open(waiting.id(), 554, WINDOW));
     assertThat(sendDatagram(waiting, 0, payload(0, 10))).isFalse();
-    send(new StreamFrame.Open(1, 7, 65536));
+    send(new StreamFrame.Open(1, TAKES, 65536));
     assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
     send(new StreamFrame.Datagram(waiting.id(), 0, payload(0, 10)),
         new StreamFrame.Datagram(12345, 0, payload(1, 10)),
         new StreamFrame.Datagram(0, 0, payload(2, 10)),
         new StreamFrame.Datagram(StreamFrame.MAX_U32, 65535, payload(3, 100)),
-        new StreamFrame.Datagram(1, 9, payload(4, 10)), // stream 1's: delivered to its bridge
+        new StreamFrame.Datagram(1, 9, payload(4, 10)), // stream 1's: delivered to the device
         new StreamFrame.Data(1, FrameBytes.copyOf(new byte[WINDOW])));
     // stream 1 goes on: its bytes reach the device and are granted back
     assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
+    assertThat(device.events).containsExactly(new Recorder.Got(9, payload(4, 10)));
     // and the waiting one still connects, with nothing delivered early
     send(new StreamFrame.Window(waiting.id(), 65536));
     assertThat(early.next()).isEqualTo("connected");
+    early.events.remove("writable");
     assertThat(early.events).isEmpty();
     // too big to send: dropped here, counted
-    assertThat(onNode(() -> {
-      var big = Unpooled.buffer(FrameLimits.MAX_DATAGRAM + 1).writeZero(
-          FrameLimits.MAX_DATAGRAM + 1);
-      try {
-        return waiting.sendDatagram(0, big);
-      } finally {
-        big.release();
-      }
-    })).isFalse();
+    var big = Unpooled.buffer(FrameLimits.MAX_DATAGRAM + 1).writeZero(FrameLimits.MAX_DATAGRAM + 1);
+    try {
+      assertThat(waiting.sendDatagram(0, big)).isFalse();
+    } finally {
+      big.release();
+    }
     StreamCounters c = node.counters();
     assertThat(c.datagramsDroppedNoStream()).isEqualTo(5); // 1 local, 4 from the peer
     assertThat(c.datagramsDroppedTooBig()).isEqualTo(1);
@@ -446,33 +549,34 @@ class StreamsTest {
   }
 
   @Test
-  void datagramQueue_underAPausedSendGate_dropsTheOldest_thenSendsTheNewestInOrder()
-      throws Exception {
+  void datagramQueue_underAShutSendGate_dropsTheOldest_thenSendsTheNewestInOrder() {
     int limit = 16;
-    start(settings(16, 16).withDatagramQueue(limit), Set.of());
+    start(settings(16, 16).withDatagramQueue(limit));
     Recorder h = new Recorder();
     Stream s = openFromNode(h);
     Recorder other = new Recorder();
     Stream gone = openFromNode(other);
-    gate.set(true);
+    gate = true;
     int n = 300;
     for (int i = 0; i < n; i++) {
       assertThat(sendDatagram(i == n - 2 ? gone : s, 7, payload(i, 100 + i))).isTrue();
     }
-    onNode(() -> {
-      gone.reset(ResetReason.CLOSED); // its queued datagram is dropped when the gate opens
-      return null;
-    });
+    gone.reset(ResetReason.CLOSED); // its queued datagram is dropped when the gate opens
+    settle();
     assertThat(next()).isEqualTo(new StreamFrame.Reset(gone.id(), ResetReason.CLOSED));
-    assertThat(fromNode.poll(100, TimeUnit.MILLISECONDS)).as("nothing while paused").isNull();
+    assertThat(fromNode).as("nothing while shut").isEmpty();
     assertThat(node.counters().datagramsDroppedQueueFull()).isEqualTo(n - limit);
-    gate.set(false); // the layer polls the gate it saw closed, and drains on reopening
+
+    gate = false; // the layer polls the gate it saw shut, and drains on reopening
+    settle();
+    assertThat(fromNode).as("not before the poll").isEmpty();
+    clock.advance(Streams.PAUSE_POLL);
     for (int i = n - limit; i < n; i++) {
       if (i != n - 2) {
         assertThat(next()).isEqualTo(new StreamFrame.Datagram(s.id(), 7, payload(i, 100 + i)));
       }
     }
-    assertThat(fromNode.poll(100, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(fromNode).isEmpty();
     StreamCounters c = node.counters();
     assertThat(c.datagramsSent()).isEqualTo(limit - 1);
     assertThat(c.datagramsDroppedQueueFull()).isEqualTo(n - limit);
