@@ -29,7 +29,7 @@ import io.staex.node.internal.ForwardsDiff;
 import io.staex.node.internal.ForwardsWatcher;
 import io.staex.node.internal.control.ControlServer;
 import io.staex.proxy.link.LinkCredentials;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.forward.Forward;
 import io.staex.proxy.forward.PortForwards;
 import io.staex.proxy.names.CertifiedNames;
@@ -211,7 +211,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
     TrustPolicy policy = config.trust().policy(certificate.network());
     LinkCredentials credentials = new LinkCredentials(identity, certificate, policy, clock, random);
-    group = LinkTransport.newEventLoopGroup(config.threads());
+    group = Transports.newEventLoopGroup(config.threads());
     InetSocketAddress bind = config.listen()
         .map(l -> new InetSocketAddress(l.host(), l.port())).orElse(null);
     EventLoop streamLoop = group.next();

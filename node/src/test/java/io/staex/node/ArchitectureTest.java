@@ -1,5 +1,6 @@
 package io.staex.node;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final List<String> MODULES =
       List.of("crypto", "routing", "proxy", "resolver", "conf", "node");
+  /** The proxy's packages with insides of their own, each kept to itself. */
+  private static final List<String> PROXY_LAYERS =
+      List.of("frame", "link", "relay", "session", "stream", "socks", "rtsp");
   private static JavaClasses classes;
 
   @BeforeAll
@@ -59,6 +63,49 @@ class ArchitectureTest {
         .whereLayer("proxy").mayOnlyBeAccessedByLayers("conf", "node")
         .whereLayer("resolver").mayOnlyBeAccessedByLayers("conf", "node")
         .whereLayer("routing").mayOnlyBeAccessedByLayers("proxy", "resolver", "conf", "node")
+        .check(classes);
+  }
+
+  /**
+   * The data plane's layers (docs/architecture.md): each uses only the one below it, through
+   * its public package; the wire formats ({@code frame}) and the loop helpers ({@code loop})
+   * are shared by all. The doors are the top: forwards, services, SOCKS, RTSP, names.
+   */
+  @Test
+  void proxyLayersDependOneWay() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("base").definedBy("io.staex.proxy.frame..", "io.staex.proxy.loop..")
+        .layer("link").definedBy("io.staex.proxy.link..")
+        .layer("relay").definedBy("io.staex.proxy.relay..")
+        .layer("session").definedBy("io.staex.proxy.session..")
+        .layer("stream").definedBy("io.staex.proxy.stream..")
+        .layer("doors").definedBy("io.staex.proxy.forward..", "io.staex.proxy.service..",
+            "io.staex.proxy.socks..", "io.staex.proxy.rtsp..", "io.staex.proxy.names..")
+        .whereLayer("doors").mayNotBeAccessedByAnyLayer()
+        .whereLayer("stream").mayOnlyBeAccessedByLayers("doors")
+        .whereLayer("session").mayOnlyBeAccessedByLayers("stream")
+        .whereLayer("relay").mayOnlyBeAccessedByLayers("session")
+        .whereLayer("link").mayOnlyBeAccessedByLayers("relay")
+        // Certified names are signed node states the relay's routing node looks up in the tree.
+        .ignoreDependency(resideInAPackage("io.staex.proxy.names.."),
+            resideInAPackage("io.staex.proxy.relay.."))
+        .check(classes);
+  }
+
+  @Test
+  void proxyInternalsStayInsideTheirLayer() {
+    for (String layer : PROXY_LAYERS) {
+      String pkg = "io.staex.proxy." + layer;
+      noClasses()
+          .that().resideOutsideOfPackage(pkg + "..")
+          .should().dependOnClassesThat().resideInAPackage(pkg + ".internal..")
+          .allowEmptyShould(true)
+          .because(layer + "'s internal package is not part of its contract")
+          .check(classes);
+    }
+    noClasses().should().resideInAPackage("io.staex.proxy.internal..")
+        .because("each layer keeps its insides in its own internal package")
         .check(classes);
   }
 

@@ -6,11 +6,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.staex.crypto.Address;
-import io.staex.proxy.internal.rtspfwd.PlayerSide;
-import io.staex.proxy.internal.stream.SocketBridge;
+import io.staex.proxy.rtsp.PlayerSide;
+import io.staex.proxy.stream.SocketBridge;
 import io.staex.proxy.names.CertifiedNames;
 import io.staex.proxy.names.NameResult;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.StreamProtocol;
 import io.staex.proxy.stream.Streams;
@@ -93,7 +93,7 @@ public final class PortForwards implements AutoCloseable {
   private Channel bind(Forward f) {
     ServerBootstrap b = new ServerBootstrap()
         .group(loop, loop)
-        .channel(LinkTransport.serverChannelType(loop))
+        .channel(Transports.serverChannelType(loop))
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.TCP_NODELAY, true)

@@ -1,6 +1,6 @@
 package io.staex.proxy.frame;
 
-import io.staex.proxy.internal.CodeTable;
+import io.staex.proxy.frame.internal.CodeTable;
 
 /**
  * Why a session ended ({@link SessionFrame.Close}). Never says why a handshake failed.

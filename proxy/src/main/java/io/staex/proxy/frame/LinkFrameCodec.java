@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.staex.proxy.frame.FrameDecodeException.Reason;
-import io.staex.proxy.internal.FrameBatch;
-import io.staex.proxy.internal.FrameReader;
+import io.staex.proxy.frame.internal.FrameBatch;
+import io.staex.proxy.frame.internal.FrameReader;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.staex.proxy.frame;
 
-import io.staex.proxy.internal.CodeTable;
+import io.staex.proxy.frame.internal.CodeTable;
 
 /**
  * Why a stream was reset ({@link StreamFrame.Reset}); SOCKS5 and port forwards map it to what

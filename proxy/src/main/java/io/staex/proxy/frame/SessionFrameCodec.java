@@ -2,7 +2,7 @@ package io.staex.proxy.frame;
 
 import io.netty.buffer.ByteBuf;
 import io.staex.proxy.frame.FrameDecodeException.Reason;
-import io.staex.proxy.internal.FrameReader;
+import io.staex.proxy.frame.internal.FrameReader;
 
 /**
  * The wire form of {@link SessionFrame}s: the whole payload of one packet.

@@ -3,8 +3,8 @@ package io.staex.proxy.frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.staex.proxy.frame.FrameDecodeException.Reason;
-import io.staex.proxy.internal.FrameBatch;
-import io.staex.proxy.internal.FrameReader;
+import io.staex.proxy.frame.internal.FrameBatch;
+import io.staex.proxy.frame.internal.FrameReader;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.staex.proxy.frame;
 
-import io.staex.proxy.internal.CodeTable;
+import io.staex.proxy.frame.internal.CodeTable;
 
 /**
  * The type byte of a {@link StreamFrame} ({@link StreamFrameCodec}).

@@ -1,5 +1,6 @@
 package io.staex.proxy.link;
 
+import io.staex.proxy.loop.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -8,10 +9,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.staex.proxy.internal.link.LinkConfig;
-import io.staex.proxy.internal.link.LinkPipeline;
-import io.staex.proxy.internal.link.LinkStats;
-import io.staex.proxy.internal.RateLimiter;
+import io.staex.proxy.link.internal.LinkConfig;
+import io.staex.proxy.link.internal.LinkPipeline;
+import io.staex.proxy.link.internal.LinkStats;
+import io.staex.proxy.loop.RateLimiter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,7 +65,7 @@ public final class LinkServer implements AutoCloseable {
     AtomicInteger open = new AtomicInteger();
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
-        .channel(LinkTransport.serverChannelType(group))
+        .channel(Transports.serverChannelType(group))
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {

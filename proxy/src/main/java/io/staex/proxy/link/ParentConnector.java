@@ -1,5 +1,6 @@
 package io.staex.proxy.link;
 
+import io.staex.proxy.loop.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,9 +11,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.staex.crypto.Address;
 import io.staex.proxy.frame.LinkFrame;
-import io.staex.proxy.internal.link.LinkConfig;
-import io.staex.proxy.internal.link.LinkPipeline;
-import io.staex.proxy.internal.link.LinkStats;
+import io.staex.proxy.link.internal.LinkConfig;
+import io.staex.proxy.link.internal.LinkPipeline;
+import io.staex.proxy.link.internal.LinkStats;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,7 +95,7 @@ public final class ParentConnector implements AutoCloseable {
     stats.dials.increment();
     ChannelFuture connect = new Bootstrap()
         .group(loop)
-        .channel(LinkTransport.socketChannelType(group))
+        .channel(Transports.socketChannelType(group))
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
             (int) Math.min(Integer.MAX_VALUE, config.settings().handshakeTimeout().toMillis()))

@@ -11,9 +11,9 @@ import io.netty.channel.ConnectTimeoutException;
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.proxy.frame.ResetReason;
-import io.staex.proxy.internal.rtspfwd.CameraSide;
-import io.staex.proxy.internal.stream.SocketBridge;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.rtsp.CameraSide;
+import io.staex.proxy.stream.SocketBridge;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.stream.StreamProtocol;
@@ -128,7 +128,7 @@ public final class Services implements StreamAcceptor {
     }
     new Bootstrap()
         .group(loop)
-        .channel(LinkTransport.socketChannelType(loop))
+        .channel(Transports.socketChannelType(loop))
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .option(ChannelOption.TCP_NODELAY, true)

@@ -4,8 +4,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.staex.proxy.internal.socks.SocksServerInitializer;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.socks.internal.SocksServerInitializer;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.stream.Streams;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -48,7 +48,7 @@ public final class SocksServer implements AutoCloseable {
     SocksServerInitializer init = new SocksServerInitializer(streams, settings, targets);
     Channel ch = new ServerBootstrap()
         .group(loop, loop)
-        .channel(LinkTransport.serverChannelType(loop))
+        .channel(Transports.serverChannelType(loop))
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(init)

@@ -5,7 +5,7 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
-import io.staex.proxy.internal.OnLoop;
+import io.staex.proxy.loop.OnLoop;
 import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.frame.StreamFrame;

@@ -11,7 +11,7 @@ import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.TestSettings;
 import io.staex.testing.LeakWatch;
 import io.staex.proxy.link.LinkCredentials;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.service.Service;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
@@ -78,7 +78,7 @@ class ChainTest {
   @BeforeAll
   static void startAll() throws IOException {
     LeakWatch.install();
-    group = LinkTransport.newEventLoopGroup(4);
+    group = Transports.newEventLoopGroup(4);
     echo = TestServers.echo();
     source = TestServers.source();
   }

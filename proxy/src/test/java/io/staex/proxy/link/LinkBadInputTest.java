@@ -1,5 +1,6 @@
 package io.staex.proxy.link;
 
+import io.staex.proxy.loop.Transports;
 import static io.staex.proxy.link.LinkFixtures.CALM;
 import static io.staex.proxy.link.LinkFixtures.FAST;
 import static io.staex.proxy.link.LinkFixtures.address;
@@ -37,7 +38,7 @@ class LinkBadInputTest {
   @BeforeAll
   static void startGroup() {
     io.staex.testing.LeakWatch.install();
-    group = LinkTransport.newEventLoopGroup(1);
+    group = Transports.newEventLoopGroup(1);
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package io.staex.proxy.link;
 
+import io.staex.proxy.loop.Transports;
 import static io.staex.proxy.link.LinkFixtures.CALM;
 import static io.staex.proxy.link.LinkFixtures.HANDSHAKES;
 import static io.staex.proxy.link.LinkFixtures.QUICK;
@@ -48,7 +49,7 @@ class LinkTest {
   @BeforeAll
   static void startGroup() {
     io.staex.testing.LeakWatch.install();
-    group = LinkTransport.newEventLoopGroup(2);
+    group = Transports.newEventLoopGroup(2);
   }
 
   @AfterAll

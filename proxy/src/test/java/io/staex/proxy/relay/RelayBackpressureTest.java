@@ -13,7 +13,7 @@ import io.staex.proxy.link.Link;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkListener;
 import io.staex.proxy.link.LinkSettings;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.link.ParentConnector;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -101,9 +101,9 @@ class RelayBackpressureTest {
   @Test
   void receiverStopsReading_relayPausesSender_boundedQueue_thenAllArriveInOrder()
       throws Exception {
-    relayGroup = LinkTransport.newEventLoopGroup(2);
-    senderGroup = LinkTransport.newEventLoopGroup(1);
-    receiverGroup = LinkTransport.newEventLoopGroup(1);
+    relayGroup = Transports.newEventLoopGroup(2);
+    senderGroup = Transports.newEventLoopGroup(1);
+    receiverGroup = Transports.newEventLoopGroup(1);
     relay = Relay.start(relayGroup, RELAY, TestSettings.relay()
         .withBind(new InetSocketAddress("127.0.0.1", 0)).withMaxLinks(8).withLink(LINKS)
         .withBackoff(RelayTest.QUICK), Clock.systemUTC(), RelayTest.IGNORE);

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.EventLoopGroup;
 import io.staex.proxy.TestSettings;
 import io.staex.proxy.link.LinkCredentials;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.link.ParentConnector;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -49,7 +49,7 @@ class RelayLimitsTest {
 
   @Test
   void maxLinksOne_secondChildNeverLinksUp() throws Exception {
-    group = LinkTransport.newEventLoopGroup(2);
+    group = Transports.newEventLoopGroup(2);
     relay = Relay.start(group, RELAY, TestSettings.relay()
         .withBind(new InetSocketAddress("127.0.0.1", 0)).withMaxLinks(1).withLink(RelayTest.LINKS)
         .withBackoff(RelayTest.QUICK), Clock.systemUTC(), RelayTest.IGNORE);

@@ -15,7 +15,7 @@ import io.staex.proxy.link.Link;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkServer;
 import io.staex.proxy.link.LinkSettings;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.loop.Transports;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,8 +112,8 @@ class RelaySendGateTest {
 
   /** Starts both ends with {@code settings} on the sender; returns the receiver's link, paused. */
   Link startPaused(RelaySettings settings) throws InterruptedException {
-    senderGroup = LinkTransport.newEventLoopGroup(2);
-    receiverGroup = LinkTransport.newEventLoopGroup(1);
+    senderGroup = Transports.newEventLoopGroup(2);
+    receiverGroup = Transports.newEventLoopGroup(1);
     receiver = LinkServer.start(receiverGroup, new InetSocketAddress("127.0.0.1", 0), RECEIVER,
         settings.link(), 8, settings.handshakesPerSecondPerSource(), receiverSide);
     sender = Relay.start(senderGroup, SENDER, settings.withParents(

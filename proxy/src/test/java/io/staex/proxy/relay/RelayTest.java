@@ -13,7 +13,7 @@ import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkSettings;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.link.RedialBackoff;
 import io.staex.testing.Seeded;
 import java.net.InetSocketAddress;
@@ -102,7 +102,7 @@ class RelayTest {
   @BeforeAll
   static void startGroup() {
     io.staex.testing.LeakWatch.install();
-    group = LinkTransport.newEventLoopGroup(4);
+    group = Transports.newEventLoopGroup(4);
   }
 
   @AfterAll

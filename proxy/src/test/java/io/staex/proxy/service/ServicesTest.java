@@ -12,7 +12,7 @@ import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.frame.StreamFrame;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.relay.PacketSender;
 import io.staex.proxy.session.Session;
 import io.staex.proxy.session.SessionEnd;
@@ -76,7 +76,7 @@ class ServicesTest {
   @BeforeAll
   static void startAll() throws IOException {
     LeakWatch.install();
-    group = LinkTransport.newEventLoopGroup(2);
+    group = Transports.newEventLoopGroup(2);
     device = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread t = new Thread(() -> {
       while (!device.isClosed()) {

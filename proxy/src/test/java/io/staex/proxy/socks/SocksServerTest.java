@@ -8,7 +8,7 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Identity;
 import io.staex.proxy.TestSettings;
 import io.staex.testing.LeakWatch;
-import io.staex.proxy.link.LinkTransport;
+import io.staex.proxy.loop.Transports;
 import io.staex.proxy.service.Service;
 import io.staex.testing.ExternalTool;
 import io.staex.testing.LeakWatch;
@@ -64,7 +64,7 @@ class SocksServerTest {
   static void chain() throws Exception {
     LeakWatch.install();
     new Random(5).nextBytes(FILE);
-    group = LinkTransport.newEventLoopGroup(3);
+    group = Transports.newEventLoopGroup(3);
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     http.createContext("/file", x -> {
       x.sendResponseHeaders(200, FILE.length);

@@ -1,0 +1,158 @@
+package io.staex.proxy.link.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.LinkFrameCodec;
+import io.staex.proxy.link.Link;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link Link} over one Netty channel in the record phase. Thread-safe: {@code reading} is the
+ * last requested state (volatile, any thread); the channel's {@code AUTO_READ} follows it on the
+ * event loop.
+ */
+final class ChannelLink implements Link {
+  private final Channel channel;
+  private final Certificate peerCertificate;
+  private volatile boolean reading = true;
+  /** Encoded frame bytes passed to {@link #send} whose write task has not run yet. */
+  private final AtomicLong handedOver = new AtomicLong();
+
+  ChannelLink(Channel channel, Certificate peerCertificate) {
+    this.channel = channel;
+    this.peerCertificate = peerCertificate;
+  }
+
+  @Override
+  public Address peer() {
+    return peerCertificate.node();
+  }
+
+  @Override
+  public Certificate peerCertificate() {
+    return peerCertificate;
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return channel.remoteAddress();
+  }
+
+  @Override
+  public boolean isActive() {
+    return channel.isActive();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  @Override
+  public void setReading(boolean reading) {
+    this.reading = reading;
+    if (channel.eventLoop().inEventLoop()) {
+      applyReading();
+    } else {
+      channel.eventLoop().execute(this::applyReading);
+    }
+  }
+
+  /** Makes {@code AUTO_READ} follow the latest {@link #reading}; on the event loop. */
+  private void applyReading() {
+    boolean reading = this.reading;
+    if (!channel.isActive() || channel.config().isAutoRead() == reading) {
+      return;
+    }
+    channel.config().setAutoRead(reading);
+    if (reading) {
+      // The read timeout ran on while we were not reading: restart it from zero.
+      LinkPipeline.restartReadTimeout(channel);
+      channel.read();
+    }
+  }
+
+  @Override
+  public boolean isReading() {
+    return reading;
+  }
+
+  @Override
+  public long queuedBytes() {
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    return handedOver.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+  }
+
+  @Override
+  public void send(LinkFrame frame) {
+    send(List.of(frame));
+  }
+
+  @Override
+  public void send(List<? extends LinkFrame> frames) {
+    List<OutboundRecord> records = batch(frames);
+    if (records.isEmpty()) {
+      return;
+    }
+    if (channel.eventLoop().inEventLoop()) {
+      write(records, 0);
+    } else {
+      long bytes = 0;
+      for (LinkFrame f : frames) {
+        bytes += LinkFrameCodec.encodedSize(f);
+      }
+      long handed = bytes;
+      handedOver.addAndGet(handed);
+      channel.eventLoop().execute(() -> write(records, handed));
+    }
+  }
+
+  private void write(List<OutboundRecord> records, long handed) {
+    handedOver.addAndGet(-handed);
+    if (!channel.isActive()) {
+      return;
+    }
+    for (OutboundRecord record : records) {
+      channel.write(record, channel.voidPromise());
+    }
+    channel.flush();
+  }
+
+  /** Packs frames in order into records of at most the record plaintext limit. */
+  static List<OutboundRecord> batch(List<? extends LinkFrame> frames) {
+    List<OutboundRecord> records = new ArrayList<>();
+    List<LinkFrame> current = new ArrayList<>();
+    int size = 0;
+    for (LinkFrame frame : frames) {
+      int n = LinkFrameCodec.encodedSize(frame);
+      if (size + n > FrameLimits.MAX_LINK_RECORD_PLAINTEXT && !current.isEmpty()) {
+        records.add(new OutboundRecord(current));
+        current = new ArrayList<>();
+        size = 0;
+      }
+      current.add(frame);
+      size += n;
+    }
+    if (!current.isEmpty()) {
+      records.add(new OutboundRecord(current));
+    }
+    return records;
+  }
+
+  @Override
+  public void close() {
+    LinkPipeline.close(channel, "closed locally");
+  }
+
+  @Override
+  public String toString() {
+    return "Link[" + peer() + " at " + channel.remoteAddress() + "]";
+  }
+}

@@ -1,0 +1,24 @@
+package io.staex.proxy.link.internal;
+
+import io.staex.proxy.link.LinkCounters;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters shared by the links of one server or connector; updated from any event loop. */
+public final class LinkStats {
+  final LongAdder linksUp = new LongAdder();
+  final LongAdder handshakesRefused = new LongAdder();
+  final LongAdder handshakeTimeouts = new LongAdder();
+  final LongAdder badRecords = new LongAdder();
+  final LongAdder keepaliveTimeouts = new LongAdder();
+  /** Read-idle events ignored because reading was paused (not part of the snapshot). */
+  final LongAdder pausedReadIdles = new LongAdder();
+  public final LongAdder connectionsRefused = new LongAdder();
+  public final LongAdder connectionsRateLimited = new LongAdder();
+  public final LongAdder dials = new LongAdder();
+
+  public LinkCounters snapshot() {
+    return new LinkCounters(linksUp.sum(), handshakesRefused.sum(), handshakeTimeouts.sum(),
+        badRecords.sum(), keepaliveTimeouts.sum(), connectionsRefused.sum(),
+        connectionsRateLimited.sum(), dials.sum());
+  }
+}

@@ -1,0 +1,643 @@
+package io.staex.proxy.relay.internal;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.staex.crypto.Address;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameDecodeException;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.frame.RoutingAssembler;
+import io.staex.proxy.frame.UnreachableReason;
+import io.staex.proxy.link.Link;
+import io.staex.proxy.frame.LinkFrameCodec;
+import io.staex.proxy.link.LinkListener;
+import io.staex.proxy.relay.RelayCounters;
+import io.staex.proxy.relay.RelayCounters.Drop;
+import io.staex.proxy.relay.RelayHandler;
+import io.staex.proxy.relay.RelaySettings;
+import io.staex.routing.Effects;
+import io.staex.routing.Outbound;
+import io.staex.routing.RoutingCodec;
+import io.staex.routing.RoutingDecodeException;
+import io.staex.routing.RoutingEvent;
+import io.staex.routing.NodeState;
+import io.staex.routing.RoutingMessage;
+import io.staex.routing.RoutingNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's forwarding plane: drives a {@link RoutingNode} from its links and forwards
+ * packets. What happens to a packet or notice is decided by {@link Forwarding} (pure, over a
+ * {@link NodeRouteView}); this class carries the actions out: queues, delivers, notifies,
+ * counts. The routing node's timers run in a {@link RoutingTimer}, name lookups wait in {@link
+ * Lookups}. Every field is confined to {@link #loop}; the {@link LinkListener} methods (called on
+ * the links' event loops) and {@link #send} hop onto it, in order, so frames of one link stay
+ * in order.
+ */
+public final class RelayEngine implements LinkListener {
+  private static final Logger log = LoggerFactory.getLogger(RelayEngine.class);
+  /** Frames queued for one link before they are sent without waiting for the flush task. */
+  private static final int MAX_BATCH = 256;
+  /** Frames of one incoming link waiting for the loop beyond which the link is paused. */
+  static final long MAX_BACKLOG_BYTES = 512 * 1024;
+  /** How often a writable outgoing link with a long queue that holds sources is checked again. */
+  private static final long RECHECK_MILLIS = 5;
+
+  private final EventExecutor loop;
+  private final RoutingNode node;
+  private final Clock clock;
+  private final NodeKey self;
+  private final RelayHandler handler;
+  /**
+   * Bytes queued for one link (here and in the link, see {@link Link#queuedBytes}) beyond which
+   * frames for it are dropped ({@link Drop#QUEUE_FULL}): room for what arrives while a pause
+   * takes effect.
+   */
+  private final long maxLinkQueueBytes;
+  /** This node's sends are held while a link they go to has more than this queued. */
+  private final long highWater;
+  /** ... and released when it has at most this queued (and is writable). */
+  private final long lowWater;
+  private final RelayCounters counters;
+
+  private final Map<NodeKey, Link> links = new HashMap<>();
+  private final Map<Link, RoutingAssembler> assemblers = new IdentityHashMap<>();
+  /** Routes from {@link #node}, links from {@link #links}: what {@link #forwarding} reads. */
+  private final NodeRouteView view;
+  private final Forwarding forwarding;
+
+  /** Frames for each link, sent as one batch (records of up to 64 KiB) by {@link #flush}. */
+  private final Map<Link, List<LinkFrame>> pending = new LinkedHashMap<>();
+  /** Encoded bytes of {@link #pending}, per link. */
+  private final Map<Link, Long> pendingBytes = new IdentityHashMap<>();
+  private boolean flushQueued;
+
+  /**
+   * Backpressure: for each outgoing link that was not writable, the incoming links it holds
+   * (a reason in their {@link ReadGate}) because a frame from them was queued for it. Released
+   * when it is writable again or down.
+   */
+  private final Map<Link, Set<Link>> pausedBy = new IdentityHashMap<>();
+  /** Per incoming link: why it is paused, and its frames waiting for the loop (any thread). */
+  private final Map<Link, ReadGate> gates = new ConcurrentHashMap<>();
+  /** The link whose frame is being handled; null for this node's own packets and timers. */
+  private Link source;
+
+  /*
+   * The send gate: this node's own sends are one more pausable source. They are held by every
+   * outgoing link they were queued for while it was unwritable or had over {@link #highWater}
+   * queued ({@link #heldBy}), and by their own backlog on the way to the loop ({@link
+   * #backlogHolds}). The handler hears each change once.
+   */
+  /** True while handling a packet from {@link #send}. */
+  private boolean local;
+  /** Outgoing links being rechecked by {@link #watch} (loop-confined). */
+  private final Set<Link> watched = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Outgoing links that hold this node's sends. */
+  private final Set<Link> heldBy = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** {@code !heldBy.isEmpty()}; written on the loop, read by {@link #isSendPaused} anywhere. */
+  private volatile boolean held;
+  /** Bytes of this node's packets handed to {@link #send} and not yet handled (any thread). */
+  private final AtomicLong sendBacklog = new AtomicLong();
+  /**
+   * Whether the backlog holds the gate: set past {@link #MAX_BACKLOG_BYTES}, cleared below half
+   * of it, decided only on the loop from {@link #sendBacklog} after each packet was handled.
+   * (A flag the sending thread set could land after the loop's clear and hold the gate with
+   * nothing queued; every send is followed by a loop task that decides again, so this cannot.)
+   */
+  private volatile boolean backlogHolds;
+  /** What the handler was told last: true after {@code sendPaused}. */
+  private boolean sendPausedTold;
+
+  private final RoutingTimer timer;
+  private final Lookups lookups;
+  private boolean closed;
+
+  public RelayEngine(
+      EventExecutor loop, RoutingNode node, Clock clock, RelaySettings settings,
+      RelayHandler handler, RelayCounters counters) {
+    this.loop = loop;
+    this.node = node;
+    this.clock = clock;
+    this.self = NodeKey.of(node.address());
+    this.handler = handler;
+    this.maxLinkQueueBytes = settings.linkQueueBytes();
+    this.highWater = settings.link().writeBufferHighWaterMark();
+    this.lowWater = settings.link().writeBufferLowWaterMark();
+    this.counters = counters;
+    this.view = new NodeRouteView(node, links.keySet());
+    this.forwarding = new Forwarding(self);
+    Scheduler scheduler = Scheduler.on(loop);
+    this.timer = new RoutingTimer(scheduler, clock, node::nextTimer, now -> apply(node.tick(now)));
+    this.lookups = new Lookups(scheduler);
+  }
+
+  public EventExecutor loop() {
+    return loop;
+  }
+
+  /** The routing node; only on {@link #loop()}. */
+  public RoutingNode node() {
+    return node;
+  }
+
+  /** Neighbours whose links are up; only on {@link #loop()}. */
+  public Set<Address> linkPeers() {
+    Set<Address> peers = new HashSet<>();
+    for (Link l : links.values()) {
+      peers.add(l.peer());
+    }
+    return peers;
+  }
+
+  /** Arms the routing timer; call once after construction. */
+  public void start() {
+    loop.execute(timer::reschedule);
+  }
+
+  /** Stops the timer and ignores further input; runs on the loop. */
+  public void close() {
+    try {
+      loop.execute(() -> {
+        closed = true;
+        pending.clear();
+        pendingBytes.clear();
+        pausedBy.clear();
+        heldBy.clear();
+        held = false;
+        timer.close();
+      });
+    } catch (RejectedExecutionException e) {
+      // the group is shut down already: nothing runs any more
+    }
+  }
+
+  // ---- LinkListener: hop onto the loop
+
+  @Override
+  public void linkUp(Link link) {
+    loop.execute(() -> onLinkUp(link));
+  }
+
+  /**
+   * Hops the frame onto the loop. If the frames of {@code link} waiting for the loop pass
+   * {@link #MAX_BACKLOG_BYTES}, the link is paused here, on its own event loop, so that the
+   * pause takes effect at once; the loop resumes it below half of that (see {@link ReadGate}).
+   */
+  @Override
+  public void frame(Link link, LinkFrame frame) {
+    int size = LinkFrameCodec.encodedSize(frame);
+    ReadGate gate = gate(link);
+    if (gate.backlog.addAndGet(size) > MAX_BACKLOG_BYTES) {
+      gate.checkBacklog();
+    }
+    loop.execute(() -> {
+      onFrame(link, frame);
+      if (gate.backlog.addAndGet(-size) < MAX_BACKLOG_BYTES / 2) {
+        gate.checkBacklog();
+      }
+    });
+  }
+
+  private ReadGate gate(Link link) {
+    return gates.computeIfAbsent(link, l -> new ReadGate(l, counters));
+  }
+
+  /**
+   * The one place that decides whether an incoming link reads: it is paused while anything holds
+   * it — its own backlog ({@link #BACKLOG}) or an unwritable outgoing link — and reads when
+   * nothing does. Changed from two threads (the link's loop when the backlog passes the bound,
+   * the relay's loop for everything else), so every change and the {@link Link#setReading} it
+   * implies happen under the gate's lock: the calls reach the link in the order they were
+   * decided, and the link applies the last one. (Deciding outside the lock let a pause decided
+   * first be applied after the resume decided later, and the link stayed paused for good.)
+   * Idempotent: holding twice by one reason, or releasing a reason that does not hold, is
+   * nothing.
+   */
+  private static final class ReadGate {
+    /** The reason "too many of this link's frames wait for the relay's loop". */
+    static final Object BACKLOG = new Object() {
+      @Override
+      public String toString() {
+        return "backlog";
+      }
+    };
+
+    final Link link;
+    final RelayCounters counters;
+    /** Bytes of this link's frames handed to {@link #frame} and not yet handled. */
+    final AtomicLong backlog = new AtomicLong();
+    /** {@link #BACKLOG} and the outgoing links that hold this link; guarded by {@code this}. */
+    private final Set<Object> holders = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    ReadGate(Link link, RelayCounters counters) {
+      this.link = link;
+      this.counters = counters;
+    }
+
+    /**
+     * Holds or releases {@link #BACKLOG} after the backlog changed, by its value read under the
+     * lock: whichever thread checks last sees the last change (a check that read a stale value
+     * outside the lock would pause a link whose frames are all handled already).
+     */
+    synchronized void checkBacklog() {
+      long bytes = backlog.get();
+      if (bytes > MAX_BACKLOG_BYTES) {
+        hold(BACKLOG);
+      } else if (bytes < MAX_BACKLOG_BYTES / 2) {
+        release(BACKLOG);
+      }
+    }
+
+    synchronized void hold(Object reason) {
+      if (holders.add(reason) && holders.size() == 1) {
+        link.setReading(false);
+        counters.recordPausedRead();
+      }
+    }
+
+    synchronized void release(Object reason) {
+      if (holders.remove(reason) && holders.isEmpty()) {
+        link.setReading(true);
+        counters.recordResumedRead();
+      }
+    }
+  }
+
+  @Override
+  public void linkDown(Link link, String reason) {
+    loop.execute(() -> onLinkDown(link, reason));
+  }
+
+  @Override
+  public void writabilityChanged(Link link) {
+    loop.execute(() -> {
+      if (link.isWritable()) {
+        resume(link);
+      }
+    });
+  }
+
+  /**
+   * Originates a packet from this node to {@code destination}; any thread. If this node's
+   * packets waiting for the loop pass {@link #MAX_BACKLOG_BYTES}, the send gate closes here, at
+   * once ({@link #isSendPaused}); the handler hears it when the loop gets to it.
+   */
+  public void send(NodeKey destination, FrameBytes payload) {
+    LinkFrame.Packet p = LinkFrame.Packet.of(destination, self, List.of(), payload);
+    int size = LinkFrameCodec.encodedSize(p);
+    sendBacklog.addAndGet(size);
+    loop.execute(() -> {
+      if (!closed) {
+        counters.recordOriginated();
+        local = true;
+        try {
+          act(forwarding.packet(view, p.header(), null), p);
+        } finally {
+          local = false;
+        }
+      }
+      long backlog = sendBacklog.addAndGet(-size);
+      if (backlog > MAX_BACKLOG_BYTES) {
+        backlogHolds = true;
+      } else if (backlog < MAX_BACKLOG_BYTES / 2) {
+        backlogHolds = false;
+      }
+      updateSendGate();
+    });
+  }
+
+  /** Whether this node's own sends should pause now; any thread. */
+  public boolean isSendPaused() {
+    return held || backlogHolds || sendBacklog.get() > MAX_BACKLOG_BYTES;
+  }
+
+  // ---- on the loop
+
+  private void onLinkUp(Link link) {
+    if (closed) {
+      return;
+    }
+    Address peer = link.peer();
+    NodeKey key = NodeKey.of(peer);
+    Link old = links.put(key, link);
+    if (old != null && old != link) {
+      log.debug("link to {} replaced by a new one", peer);
+    }
+    assemblers.put(link, new RoutingAssembler());
+    view.linkUp(peer);
+    apply(node.linkUp(peer, 1, clock.instant()));
+  }
+
+  private void onLinkDown(Link link, String reason) {
+    assemblers.remove(link);
+    gates.remove(link);
+    resume(link);
+    for (Set<Link> paused : pausedBy.values()) {
+      paused.remove(link);
+    }
+    if (closed) {
+      return;
+    }
+    Address peer = link.peer();
+    NodeKey key = NodeKey.of(peer);
+    if (links.get(key) != link) {
+      return; // an old link, already replaced
+    }
+    links.remove(key);
+    log.debug("link to {} down: {}", peer, reason);
+    apply(node.linkDown(peer, clock.instant()));
+  }
+
+  private void onFrame(Link link, LinkFrame frame) {
+    if (closed) {
+      return;
+    }
+    source = link;
+    try {
+      if (frame instanceof LinkFrame.Packet p) {
+        act(forwarding.packet(view, p.header(), NodeKey.of(link.peer())), p);
+      } else if (frame instanceof LinkFrame.Unreachable u) {
+        act(forwarding.notice(view, u, NodeKey.of(link.peer())), u);
+      } else if (frame instanceof LinkFrame.Routing r) {
+        onRouting(link, r);
+      }
+    } finally {
+      source = null;
+    }
+  }
+
+  private void onRouting(Link link, LinkFrame.Routing chunk) {
+    RoutingAssembler assembler = assemblers.get(link);
+    if (assembler == null) {
+      return; // the link is down already
+    }
+    RoutingMessage message;
+    try {
+      byte[] bytes = assembler.add(chunk);
+      if (bytes == null) {
+        return;
+      }
+      message = RoutingCodec.decode(bytes);
+    } catch (FrameDecodeException | RoutingDecodeException e) {
+      counters.recordDrop(Drop.ROUTING_BAD_MESSAGE);
+      log.debug("bad routing message from {}, closing the link: {}", link, e.getMessage());
+      link.close();
+      return;
+    }
+    apply(node.receive(link.peer(), message, clock.instant()));
+  }
+
+  /**
+   * Carries out {@link #forwarding}'s actions for {@code frame} (a packet or a notice), in order,
+   * counting each.
+   */
+  private void act(List<RelayAction> actions, LinkFrame frame) {
+    // links.get(next) is not null: the view answered "up" from the same table, on this loop
+    for (RelayAction action : actions) {
+      if (action instanceof RelayAction.Forward f) {
+        counters.recordForwarded();
+        enqueue(links.get(f.next()), frame instanceof LinkFrame.Packet p
+            ? f.rewrite().apply(p) : f.rewrite().apply((LinkFrame.Unreachable) frame));
+      } else if (action instanceof RelayAction.Deliver) {
+        deliver((LinkFrame.Packet) frame);
+      } else if (action instanceof RelayAction.NotifyLocal n) {
+        notifyLocal(n.destination(), n.reason());
+      } else if (action instanceof RelayAction.Answer a) {
+        counters.recordUnreachableSent();
+        enqueue(links.get(a.next()), a.notice());
+      } else if (action instanceof RelayAction.Dropped d) {
+        counters.recordDrop(d.reason());
+      }
+    }
+  }
+
+  /**
+   * Queues {@code frame} for {@code link}. Frames queued while the loop works through the tasks
+   * already queued (e.g. a burst of frames from a link) leave in one {@link Link#send(List)}:
+   * fewer records and one flush, instead of one of each per frame. Order per link is kept.
+   */
+  private void enqueue(Link link, LinkFrame frame) {
+    int size = LinkFrameCodec.encodedSize(frame);
+    long queued = pendingBytes.getOrDefault(link, 0L) + link.queuedBytes();
+    if (!link.isWritable() || queued + size > highWater) {
+      pause(link);
+    }
+    if (queued + size > maxLinkQueueBytes) {
+      counters.recordDrop(Drop.QUEUE_FULL);
+      if (local && frame instanceof LinkFrame.Packet p) {
+        notifyLocal(p.destination(), UnreachableReason.CONGESTED);
+      }
+      return;
+    }
+    counters.recordLinkQueuedBytes(queued + size);
+    List<LinkFrame> frames = pending.computeIfAbsent(link, l -> new ArrayList<>());
+    frames.add(frame);
+    pendingBytes.merge(link, (long) size, Long::sum);
+    if (frames.size() >= MAX_BATCH) {
+      pending.remove(link);
+      pendingBytes.remove(link);
+      link.send(frames);
+    } else if (!flushQueued) {
+      flushQueued = true;
+      loop.execute(this::flush);
+    }
+  }
+
+  private void flush() {
+    flushQueued = false;
+    for (Map.Entry<Link, List<LinkFrame>> e : pending.entrySet()) {
+      e.getKey().send(e.getValue());
+    }
+    pending.clear();
+    pendingBytes.clear();
+  }
+
+  /**
+   * Stops reading the link the current frame came from until {@code out} is writable; for this
+   * node's own packet, holds the send gate instead.
+   */
+  private void pause(Link out) {
+    if (local) {
+      hold(out);
+      return;
+    }
+    if (source == null || !source.isActive()) {
+      return;
+    }
+    if (pausedBy.computeIfAbsent(out, l -> Collections.newSetFromMap(
+        new IdentityHashMap<>())).add(source)) {
+      gate(source).hold(out);
+      watch(out);
+    }
+  }
+
+  /** Resumes the links paused for {@code out}, and this node's sends if it held them. */
+  private void resume(Link out) {
+    release(out);
+    Set<Link> paused = pausedBy.remove(out);
+    if (paused == null) {
+      return;
+    }
+    for (Link in : paused) {
+      ReadGate gate = gates.get(in);
+      if (gate != null) {
+        gate.release(out);
+      }
+    }
+  }
+
+  /**
+   * Holds this node's sends by {@code out}. A link that is not writable lets them go on {@link
+   * #writabilityChanged} (or {@link #linkDown}); one that is writable but has over {@link
+   * #highWater} queued has no event to wait for, so it is checked again every {@link
+   * #RECHECK_MILLIS} until it drains to {@link #lowWater}.
+   */
+  private void hold(Link out) {
+    if (heldBy.add(out)) {
+      held = true;
+      watch(out);
+    }
+  }
+
+  /**
+   * An outgoing link that holds sources (incoming links, this node's sends) while it is still
+   * writable — over {@link #highWater} counting what was handed to its event loop but not
+   * written yet, which a starved loop lets pile up — has no event to wait for: it is checked
+   * every {@link #RECHECK_MILLIS} until it drained to {@link #lowWater}, went down, or became
+   * unwritable (then {@link #writabilityChanged} releases it).
+   */
+  private void watch(Link out) {
+    if (out.isWritable() && watched.add(out)) {
+      loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void recheck(Link out) {
+    if (closed || (!heldBy.contains(out) && !pausedBy.containsKey(out))) {
+      watched.remove(out);
+      return;
+    }
+    if (!out.isActive()) {
+      watched.remove(out);
+      resume(out);
+    } else if (out.isWritable()) {
+      if (pendingBytes.getOrDefault(out, 0L) + out.queuedBytes() <= lowWater) {
+        watched.remove(out);
+        resume(out);
+      } else {
+        loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    } else {
+      watched.remove(out); // not writable now, so writabilityChanged will come
+    }
+  }
+
+  private void release(Link out) {
+    if (heldBy.remove(out)) {
+      held = !heldBy.isEmpty();
+      updateSendGate();
+    }
+  }
+
+  /** Tells the handler once when the send gate closes or opens. */
+  private void updateSendGate() {
+    boolean paused = held || backlogHolds;
+    if (paused == sendPausedTold || closed) {
+      return;
+    }
+    sendPausedTold = paused;
+    try {
+      if (paused) {
+        counters.recordSendPaused();
+        handler.sendPaused();
+      } else {
+        counters.recordSendResumed();
+        handler.sendResumed();
+      }
+    } catch (RuntimeException e) {
+      log.warn("relay handler failed on send {}", paused ? "paused" : "resumed", e);
+    }
+  }
+
+  private void deliver(LinkFrame.Packet p) {
+    counters.recordDelivered();
+    try {
+      handler.packet(p.source(), p.payload());
+    } catch (RuntimeException e) {
+      log.warn("packet handler failed", e);
+    }
+  }
+
+  private void notifyLocal(NodeKey destination, UnreachableReason reason) {
+    counters.recordUnreachableReceived();
+    try {
+      handler.unreachable(destination, reason);
+    } catch (RuntimeException e) {
+      log.warn("unreachable handler failed", e);
+    }
+  }
+
+  // ---- name lookups
+
+  /**
+   * Looks {@code name} up among the certified names of {@code network}: in this node's view,
+   * else up the tree (the answer is the named node's signed state, verified here). Completes
+   * with empty when the name is not found or no answer came within {@code timeout}. Any thread.
+   */
+  public CompletableFuture<Optional<NodeState>> lookup(
+      Address network, String name, Duration timeout) {
+    CompletableFuture<Optional<NodeState>> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      if (closed) {
+        result.complete(Optional.empty());
+        return;
+      }
+      long id = lookups.start(network, name, timeout, result);
+      apply(node.lookup(id, network, name, clock.instant()));
+    });
+    return result;
+  }
+
+  // ---- routing effects
+
+  private void apply(Effects effects) {
+    for (Outbound out : effects.messages()) {
+      Link link = links.get(NodeKey.of(out.to()));
+      if (link == null) {
+        counters.recordDrop(Drop.ROUTING_NO_LINK);
+        continue;
+      }
+      try {
+        for (LinkFrame.Routing chunk : RoutingAssembler.split(RoutingCodec.encode(out.message()))) {
+          enqueue(link, chunk);
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn("routing message for {} not sent: {}", out.to(), e.getMessage());
+      }
+    }
+    for (RoutingEvent event : effects.events()) {
+      log.debug("{}: {}", node.address(), event);
+      lookups.onEvent(event);
+    }
+    timer.reschedule();
+  }
+}

@@ -1,0 +1,66 @@
+package io.staex.proxy.socks.internal;
+
+import io.netty.handler.codec.socksx.v5.Socks5AddressType;
+import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
+import io.netty.util.NetUtil;
+import io.staex.crypto.Address;
+import io.staex.crypto.AddressFormatException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/**
+ * What a CONNECT's destination names, decided without I/O:
+ *
+ * <pre>
+ *   &lt;address&gt;.staex (55 chars) → Node (Address.parse, any case; bad: HOST_UNREACHABLE)
+ *   &lt;name&gt;.staex              → Name (SocksTargets.resolve(domain))
+ *   IPv4 / IPv6 literal       → Ip   (SocksTargets.resolve(address): the DNS pool)
+ *   any other name            → Refused FORBIDDEN: nothing leaks onto the Internet
+ * </pre>
+ */
+sealed interface Destination {
+  String DOT_DOMAIN = "." + Address.DOMAIN;
+
+  /** A node by its address. */
+  record Node(Address address) implements Destination {}
+
+  /** A certified name such as {@code camera1.staex}, lower case, no trailing dot. */
+  record Name(String domain) implements Destination {}
+
+  /** An IP address, which only the DNS resolver's pool maps to a node. */
+  record Ip(InetAddress address) implements Destination {}
+
+  /** Refused before any lookup. */
+  record Refused(Socks5CommandStatus status, String why) implements Destination {}
+
+  static Destination of(Socks5AddressType type, String host) {
+    if (!type.equals(Socks5AddressType.DOMAIN)) {
+      try {
+        return new Ip(InetAddress.getByAddress(NetUtil.createByteArrayFromIpAddressString(host)));
+      } catch (UnknownHostException | RuntimeException e) {
+        return new Refused(Socks5CommandStatus.ADDRESS_UNSUPPORTED, "bad address " + host);
+      }
+    }
+    String d = host.toLowerCase(Locale.ROOT);
+    if (d.endsWith(".")) {
+      d = d.substring(0, d.length() - 1);
+    }
+    if (!d.endsWith(DOT_DOMAIN)) {
+      return new Refused(Socks5CommandStatus.FORBIDDEN,
+          "not a ." + Address.DOMAIN + " name (direct connections are not allowed)");
+    }
+    String label = d.substring(0, d.length() - DOT_DOMAIN.length());
+    if (label.length() == Address.TEXT_LENGTH) {
+      try {
+        return new Node(Address.parse(label));
+      } catch (AddressFormatException e) {
+        return new Refused(Socks5CommandStatus.HOST_UNREACHABLE, e.getMessage());
+      }
+    }
+    if (label.isEmpty()) {
+      return new Refused(Socks5CommandStatus.HOST_UNREACHABLE, "an empty name");
+    }
+    return new Name(d);
+  }
+}

@@ -1,0 +1,74 @@
+package io.staex.proxy.socks.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
+import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
+import io.staex.proxy.socks.SocksSettings;
+import io.staex.proxy.socks.SocksTargets;
+import io.staex.proxy.stream.Streams;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SOCKS5 server's pipeline, in wire order (each phase removes itself when done):
+ *
+ * <pre>
+ *   Socks5ServerEncoder         replies (stays: bridged bytes pass it untouched)
+ *   Socks5Gate                  SOCKS5 only: a SOCKS4 (or any other) first byte is closed
+ *   Socks5InitialRequestDecoder the greeting
+ *   SocksAuthHandler            method choice; RFC 1929 username/password when configured
+ *   SocksConnectHandler         CONNECT → stream; then a SocketBridge takes the channel
+ *   HandshakeGuard              the handshake timeout and the pending-handshake slot
+ * </pre>
+ *
+ * Runs on the stream layer's loop, like every channel it initialises.
+ */
+public final class SocksServerInitializer extends ChannelInitializer<Channel> {
+  private static final Logger log = LoggerFactory.getLogger(SocksServerInitializer.class);
+
+  private final Streams streams;
+  private final SocksSettings settings;
+  private final SocksTargets targets;
+  /** Loop-confined: clients between accept and CONNECT. */
+  private int pending;
+  private final LongAdder accepted = new LongAdder();
+  private final LongAdder shed = new LongAdder();
+
+  public SocksServerInitializer(Streams streams, SocksSettings settings, SocksTargets targets) {
+    this.streams = streams;
+    this.settings = settings;
+    this.targets = targets;
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    if (pending >= settings.maxPendingHandshakes()) {
+      shed.increment();
+      log.debug("SOCKS client {} closed: {} handshakes pending (socks.max-pending-handshakes)",
+          ch.remoteAddress(), pending);
+      ch.close();
+      return;
+    }
+    accepted.increment();
+    pending++;
+    ch.pipeline().addLast(
+        Socks5ServerEncoder.DEFAULT,
+        new Socks5Gate(),
+        new Socks5InitialRequestDecoder(),
+        new SocksAuthHandler(settings.credentials()),
+        new SocksConnectHandler(streams, targets),
+        new HandshakeGuard(settings.handshakeTimeout(), () -> pending--));
+  }
+
+  /** Clients accepted into the handshake since start. */
+  public long accepted() {
+    return accepted.sum();
+  }
+
+  /** Clients closed at once because too many handshakes were pending. */
+  public long shed() {
+    return shed.sum();
+  }
+}

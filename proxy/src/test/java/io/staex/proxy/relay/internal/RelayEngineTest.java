@@ -1,0 +1,459 @@
+package io.staex.proxy.relay.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.TestSettings;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.frame.RoutingAssembler;
+import io.staex.proxy.frame.UnreachableReason;
+import io.staex.proxy.link.Link;
+import io.staex.proxy.relay.RelayCounters;
+import io.staex.proxy.relay.RelayCounters.Drop;
+import io.staex.proxy.relay.RelayHandler;
+import io.staex.routing.Effects;
+import io.staex.routing.NodeState;
+import io.staex.routing.Outbound;
+import io.staex.routing.RoutingCodec;
+import io.staex.routing.RoutingNode;
+import io.staex.routing.RoutingSettings;
+import io.staex.testing.Seeded;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The root's engine with hand-driven links: each child is a real {@link RoutingNode} whose
+ * messages the test delivers, so the root's view is real; the links record what the root sends.
+ */
+class RelayEngineTest {
+  static final Identity NETWORK = Identity.generate(Seeded.random(1));
+  static final Instant NOW = Instant.now();
+
+  record Node(Identity identity, Certificate certificate) {
+    Address address() {
+      return identity.address();
+    }
+
+    NodeKey key() {
+      return NodeKey.of(address());
+    }
+  }
+
+  /** A link that records the non-routing frames sent on it. */
+  static final class FakeLink implements Link {
+    final Node peer;
+    final BlockingQueue<LinkFrame> sent = new LinkedBlockingQueue<>();
+    final AtomicBoolean closed = new AtomicBoolean();
+    volatile boolean reading = true;
+
+    FakeLink(Node peer) {
+      this.peer = peer;
+    }
+
+    @Override
+    public Address peer() {
+      return peer.address();
+    }
+
+    @Override
+    public Certificate peerCertificate() {
+      return peer.certificate();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+      return InetSocketAddress.createUnresolved("test", 1);
+    }
+
+    @Override
+    public boolean isActive() {
+      return !closed.get();
+    }
+
+    volatile boolean writable = true;
+    volatile long queued;
+
+    @Override
+    public boolean isWritable() {
+      return writable;
+    }
+
+    @Override
+    public long queuedBytes() {
+      return queued;
+    }
+
+    /** Runs before a {@code setReading} call takes effect (a preempted caller); may be null. */
+    volatile Runnable beforeSetReading;
+
+    @Override
+    public void setReading(boolean reading) {
+      Runnable hook = beforeSetReading;
+      if (hook != null) {
+        beforeSetReading = null;
+        hook.run();
+      }
+      this.reading = reading;
+    }
+
+    @Override
+    public boolean isReading() {
+      return reading;
+    }
+
+    @Override
+    public void send(LinkFrame frame) {
+      if (!(frame instanceof LinkFrame.Routing)) {
+        sent.add(frame);
+      }
+    }
+
+    @Override
+    public void send(List<? extends LinkFrame> frames) {
+      frames.forEach(this::send);
+    }
+
+    @Override
+    public void close() {
+      closed.set(true);
+    }
+
+    LinkFrame next() throws InterruptedException {
+      LinkFrame f = sent.poll(5, TimeUnit.SECONDS);
+      assertThat(f).as("a frame sent to " + peer.address()).isNotNull();
+      return f;
+    }
+  }
+
+  static Node node(long seed) {
+    return node(seed, Optional.empty());
+  }
+
+  static Node node(long seed, Optional<String> name) {
+    SecureRandom random = Seeded.random(seed);
+    Identity me = Identity.generate(random);
+    Certificate cert = Certificate.issue(NETWORK, me.address(), name, Set.of(),
+        NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(1)), random);
+    return new Node(me, cert);
+  }
+
+  final Node root = node(30);
+  final Node child1 = node(31);
+  final Node child2 = node(32);
+  final DefaultEventExecutor loop = new DefaultEventExecutor();
+  final RelayCounters counters = new RelayCounters();
+  final BlockingQueue<LinkFrame.Packet> delivered = new LinkedBlockingQueue<>();
+  final BlockingQueue<UnreachableReason> notices = new LinkedBlockingQueue<>();
+  /** "paused" / "resumed", in the order the handler heard them. */
+  final BlockingQueue<String> gate = new LinkedBlockingQueue<>();
+  RelayEngine engine;
+  FakeLink link1;
+  FakeLink link2;
+
+  @BeforeEach
+  void start() throws Exception {
+    RoutingNode node = new RoutingNode(root.identity(), root.certificate(), List.of(), List.of(),
+        TrustPolicy.ofNetwork(NETWORK.address()), RoutingSettings.defaults(), NOW);
+    engine = new RelayEngine(loop, node, Clock.systemUTC(), TestSettings.relay(),
+        new RelayHandler() {
+          @Override
+          public void packet(NodeKey source, FrameBytes payload) {
+            delivered.add(LinkFrame.Packet.of(root.key(), source, List.of(), payload));
+          }
+
+          @Override
+          public void unreachable(NodeKey destination, UnreachableReason reason) {
+            notices.add(reason);
+          }
+
+          @Override
+          public void sendPaused() {
+            gate.add("paused");
+          }
+
+          @Override
+          public void sendResumed() {
+            gate.add("resumed");
+          }
+        }, counters);
+    engine.start();
+    link1 = attach(child1);
+    link2 = attach(child2);
+  }
+
+  @AfterEach
+  void stop() {
+    engine.close();
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** Brings up a link from {@code child} and delivers the child's state to the root. */
+  FakeLink attach(Node child) throws Exception {
+    FakeLink link = new FakeLink(child);
+    engine.linkUp(link);
+    RoutingNode c = new RoutingNode(child.identity(), child.certificate(),
+        List.of(root.address()), List.of(), TrustPolicy.ofNetwork(NETWORK.address()),
+        RoutingSettings.defaults(), NOW);
+    Effects effects = c.linkUp(root.address(), 1, Instant.now());
+    for (Outbound out : effects.messages()) {
+      for (LinkFrame.Routing chunk : RoutingAssembler.split(RoutingCodec.encode(out.message()))) {
+        engine.frame(link, chunk);
+      }
+    }
+    assertThat(loop.submit(() -> engine.node().knows(child.address())).get()).isTrue();
+    return link;
+  }
+
+  static FrameBytes bytes(int n) {
+    return FrameBytes.copyOf(new byte[n]);
+  }
+
+  @Test
+  void forwardsBySourceRouteDecidedAtTheRoot() throws InterruptedException {
+    LinkFrame.Packet p = LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10));
+    engine.frame(link1, p);
+    LinkFrame f = link2.next();
+    assertThat(f).isEqualTo(new LinkFrame.Packet(
+        FrameLimits.DEFAULT_TTL - 1, 0, child2.key(), child1.key(), List.of(), bytes(10)));
+  }
+
+  @Test
+  void frameForAnUnwritableLinkPausesItsSourceUntilWritable() throws Exception {
+    link2.writable = false;
+    engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    assertThat(link1.reading).as("source paused").isFalse();
+    assertThat(counters.pausedReads()).isEqualTo(1);
+    link2.writable = true;
+    engine.writabilityChanged(link2);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!link1.reading && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(link1.reading).as("source resumed").isTrue();
+    assertThat(counters.resumedReads()).isEqualTo(1);
+  }
+
+  /**
+   * The race seen under load: link1's loop pauses link1 for its backlog, and is preempted just
+   * before its {@code setReading(false)} takes effect. Meanwhile the engine drains the backlog
+   * below half and resumes link1. The late pause must not win: link1 must end up reading (it
+   * used to stay paused forever, with pausedReads == resumedReads and nothing left to resume it).
+   */
+  @Test
+  void backlogPauseOvertakenByItsResume_linkEndsUpReading() throws Exception {
+    CountDownLatch engineGo = new CountDownLatch(1);
+    loop.execute(() -> {
+      try {
+        engineGo.await(); // the engine is busy: link1's frames back up
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    link1.beforeSetReading = () -> {
+      // This thread is link1's loop, preempted: the engine runs ahead as far as it can.
+      engineGo.countDown();
+      try {
+        loop.submit(() -> { }).get(500, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // the engine cannot run ahead: it waits for this pause to be applied first
+      } catch (InterruptedException | ExecutionException e) {
+        throw new AssertionError(e);
+      }
+    };
+    int size = 32 * 1024;
+    LinkFrame.Packet p = LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(size));
+    int n = (int) (RelayEngine.MAX_BACKLOG_BYTES / size) + 1;
+    for (int i = 0; i < n; i++) {
+      engine.frame(link1, p); // passing the backlog bound pauses link1 (hook above)
+    }
+    for (int i = 0; i < n; i++) {
+      assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    }
+    loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+    assertThat(counters.pausedReads()).isEqualTo(1);
+    assertThat(counters.resumedReads()).isEqualTo(1);
+    assertThat(link1.reading).as("link1 reading after its backlog drained").isTrue();
+  }
+
+  @Test
+  void frameForALinkWithFullQueueIsDroppedQueueFull() throws Exception {
+    link2.queued = TestSettings.LINK_QUEUE_BYTES;
+    engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
+    awaitDrops(Drop.QUEUE_FULL, 1);
+    assertThat(link2.sent).isEmpty();
+  }
+
+  @Test
+  void localSendToAnUnwritableLink_pausesSendsOnceUntilWritable() throws Exception {
+    link2.writable = false;
+    engine.send(child2.key(), bytes(10));
+    engine.send(child2.key(), bytes(10));
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    assertThat(engine.isSendPaused()).isTrue();
+    assertThat(gate.poll(50, TimeUnit.MILLISECONDS)).as("edge-triggered: once").isNull();
+    assertThat(counters.pausedReads()).as("no link was paused").isZero();
+
+    link2.writable = true;
+    engine.writabilityChanged(link2);
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
+    assertThat(engine.isSendPaused()).isFalse();
+    assertThat(counters.sendPauses()).isEqualTo(1);
+    assertThat(counters.sendResumes()).isEqualTo(1);
+  }
+
+  @Test
+  void localSendToALinkWithALongQueue_pausesUntilItDrainsBelowTheLowMark() throws Exception {
+    link2.queued = TestSettings.WRITE_BUFFER_HIGH; // still writable: no event will come
+    engine.send(child2.key(), bytes(10));
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
+    link2.queued = TestSettings.WRITE_BUFFER_LOW + 1;
+    assertThat(gate.poll(100, TimeUnit.MILLISECONDS)).as("above the low mark").isNull();
+    link2.queued = TestSettings.WRITE_BUFFER_LOW;
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
+    assertThat(engine.isSendPaused()).isFalse();
+  }
+
+  @Test
+  void localSendHeldByALinkThatGoesDown_resumes() throws Exception {
+    link2.writable = false;
+    engine.send(child2.key(), bytes(10));
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
+    engine.linkDown(link2, "closed by peer");
+    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
+  }
+
+  @Test
+  void localSendToALinkWithFullQueue_isReportedCongested() throws Exception {
+    link2.queued = TestSettings.LINK_QUEUE_BYTES;
+    engine.send(child2.key(), bytes(10));
+    assertThat(notices.poll(5, TimeUnit.SECONDS)).isEqualTo(UnreachableReason.CONGESTED);
+    assertThat(counters.dropped(Drop.QUEUE_FULL)).isEqualTo(1);
+    assertThat(link2.sent).isEmpty();
+  }
+
+  @Test
+  void ttlZeroIsAnsweredWithTtlExpired() throws InterruptedException {
+    engine.frame(link1, new LinkFrame.Packet(0, 0, child2.key(), child1.key(), List.of(), bytes(1)));
+    LinkFrame f = link1.next();
+    assertThat(f).isInstanceOf(LinkFrame.Unreachable.class);
+    LinkFrame.Unreachable u = (LinkFrame.Unreachable) f;
+    assertThat(u.reason()).isEqualTo(UnreachableReason.TTL_EXPIRED);
+    assertThat(u.source()).isEqualTo(child1.key());
+    assertThat(u.destination()).isEqualTo(child2.key());
+    assertThat(link2.sent).isEmpty();
+    assertThat(counters.dropped(Drop.TTL_EXPIRED)).isEqualTo(1);
+  }
+
+  @Test
+  void routeThroughANonNeighbourIsBadRouteAndThroughALostOneLinkDown() throws Exception {
+    Node stranger = node(40);
+    engine.frame(link1, LinkFrame.Packet.of(
+        stranger.key(), child1.key(), List.of(stranger.key()), bytes(1)));
+    assertThat(((LinkFrame.Unreachable) link1.next()).reason()).isEqualTo(UnreachableReason.BAD_ROUTE);
+
+    engine.linkDown(link2, "closed by peer");
+    engine.frame(link1, LinkFrame.Packet.of(
+        child2.key(), child1.key(), List.of(child2.key()), bytes(1)));
+    assertThat(((LinkFrame.Unreachable) link1.next()).reason()).isEqualTo(UnreachableReason.LINK_DOWN);
+  }
+
+  @Test
+  void unreachableNoticesAreNeverAnswered() throws Exception {
+    Node stranger = node(40);
+    // a notice for a node nobody knows: dropped, no notice about the notice
+    engine.frame(link1, new LinkFrame.Unreachable(
+        5, UnreachableReason.NO_ROUTE, stranger.key(), child1.key(), List.of()));
+    // a notice with TTL 0 for a known node: dropped
+    engine.frame(link1, new LinkFrame.Unreachable(
+        0, UnreachableReason.NO_ROUTE, child2.key(), child1.key(), List.of()));
+    awaitDrops(Drop.UNREACHABLE_UNDELIVERABLE, 2);
+    assertThat(link1.sent).isEmpty();
+    assertThat(link2.sent).isEmpty();
+    assertThat(counters.unreachableSent()).isZero();
+  }
+
+  @Test
+  void noticeForTheRootGoesToItsHandler() throws InterruptedException {
+    engine.frame(link1, new LinkFrame.Unreachable(
+        3, UnreachableReason.LINK_DOWN, root.key(), child2.key(), List.of()));
+    assertThat(notices.poll(5, TimeUnit.SECONDS)).isEqualTo(UnreachableReason.LINK_DOWN);
+  }
+
+  @Test
+  void badRoutingMessageClosesTheLink() throws Exception {
+    engine.frame(link1, new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {1, 99, 0})));
+    awaitDrops(Drop.ROUTING_BAD_MESSAGE, 1);
+    assertThat(link1.closed).isTrue();
+    assertThat(link2.closed).isFalse();
+  }
+
+  @Test
+  void packetForTheRootIsDelivered() throws InterruptedException {
+    engine.frame(link1, LinkFrame.Packet.of(root.key(), child1.key(), List.of(), bytes(7)));
+    LinkFrame.Packet p = delivered.poll(5, TimeUnit.SECONDS);
+    assertThat(p).isNotNull();
+    assertThat(p.source()).isEqualTo(child1.key());
+    assertThat(p.payload()).isEqualTo(bytes(7));
+  }
+
+  @Test
+  void lookupOfAChildsName_resolvesToItsState() throws Exception {
+    Node camera = node(41, Optional.of("camera1"));
+    attach(camera);
+
+    Optional<NodeState> found = engine.lookup(NETWORK.address(), "camera1", Duration.ofSeconds(5))
+        .get(5, TimeUnit.SECONDS);
+
+    assertThat(found).map(NodeState::address).hasValue(camera.address());
+  }
+
+  @Test
+  void lookupOfAnUnknownNameAtTheRoot_completesEmpty() throws Exception {
+    assertThat(engine.lookup(NETWORK.address(), "nobody", Duration.ofSeconds(5))
+        .get(5, TimeUnit.SECONDS)).isEmpty();
+  }
+
+  @Test
+  void lookupAfterClose_completesEmpty() throws Exception {
+    engine.close();
+
+    assertThat(engine.lookup(NETWORK.address(), "camera1", Duration.ofSeconds(5))
+        .get(5, TimeUnit.SECONDS)).isEmpty();
+  }
+
+  void awaitDrops(Drop reason, long n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (counters.dropped(reason) < n) {
+      assertThat(System.nanoTime()).as("%s drops reach %d", reason, n).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    Thread.sleep(50); // anything sent in answer would be sent by now
+  }
+}
