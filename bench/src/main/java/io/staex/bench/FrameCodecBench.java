@@ -31,7 +31,7 @@ public class FrameCodecBench extends PayloadBench {
   private final NodeKey source = NodeKey.copyOf(filled(NodeKey.SIZE, 0x05));
   private LinkFrame.Packet packet;
   private StreamFrame.Data data;
-  private ByteBuf out;
+  private ByteBuf encoded;
   private ByteBuf packetBytes;
   private ByteBuf dataBytes;
 
@@ -40,7 +40,7 @@ public class FrameCodecBench extends PayloadBench {
     packet = LinkFrame.Packet.of(destination, source, List.of(destination),
         FrameBytes.copyOf(large));
     data = new StreamFrame.Data(7, FrameBytes.copyOf(large));
-    out = PooledByteBufAllocator.DEFAULT.directBuffer(LARGE + 1024);
+    encoded = PooledByteBufAllocator.DEFAULT.directBuffer(LARGE + 1024);
     packetBytes = PooledByteBufAllocator.DEFAULT.directBuffer(LARGE + 1024);
     LinkFrameCodec.encode(packet, packetBytes);
     dataBytes = PooledByteBufAllocator.DEFAULT.directBuffer(LARGE + 1024);
@@ -49,7 +49,7 @@ public class FrameCodecBench extends PayloadBench {
 
   @TearDown
   public void tearDown() {
-    out.release();
+    encoded.release();
     packetBytes.release();
     dataBytes.release();
   }
@@ -57,9 +57,9 @@ public class FrameCodecBench extends PayloadBench {
   @Benchmark
   @OperationsPerInvocation(LARGE)
   public int linkPacketEncode_16384() {
-    out.clear();
-    LinkFrameCodec.encode(packet, out);
-    return out.writerIndex();
+    encoded.clear();
+    LinkFrameCodec.encode(packet, encoded);
+    return encoded.writerIndex();
   }
 
   @Benchmark
@@ -82,9 +82,9 @@ public class FrameCodecBench extends PayloadBench {
   @Benchmark
   @OperationsPerInvocation(LARGE)
   public int streamDataEncode_16384() {
-    out.clear();
-    StreamFrameCodec.encode(data, out);
-    return out.writerIndex();
+    encoded.clear();
+    StreamFrameCodec.encode(data, encoded);
+    return encoded.writerIndex();
   }
 
   @Benchmark

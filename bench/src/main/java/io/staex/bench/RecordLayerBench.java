@@ -69,7 +69,7 @@ public class RecordLayerBench extends PayloadBench {
 
   private int openAll(byte[][] records) throws RecordException {
     // The receiving side's layer: its receive key is the sender's send key.
-    RecordLayer receiver = RecordLayer.of(receiveKey, sendKey);
+    RecordLayer receiver = RecordLayer.of(/* sendKey= */ receiveKey, /* receiveKey= */ sendKey);
     RecordOpener opener = receiver.opener();
     int total = 0;
     for (byte[] record : records) {

@@ -16,9 +16,13 @@ import java.util.Objects;
  *
  * @param host IPv4 literal, IPv6 literal without brackets, or host name
  * @param port 1~65535
- * @throws HostPortFormatException for a bad host or port, saying which and what was expected
  */
 public record HostPort(String host, int port) {
+  /**
+   * Checks and normalises host and port as the class comment says.
+   *
+   * @throws HostPortFormatException for a bad host or port, saying which and what was expected
+   */
   public HostPort {
     Objects.requireNonNull(host, "host");
     String input = host + ":" + port;

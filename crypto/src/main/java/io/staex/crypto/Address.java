@@ -181,7 +181,7 @@ public final class Address implements Comparable<Address> {
       int bit = 5 * i;
       int hi = raw[bit / 8] & 0xff;
       int lo = bit / 8 + 1 < raw.length ? raw[bit / 8 + 1] & 0xff : 0;
-      acc = times(acc, 2) ^ ((hi << 8 | lo) >>> (11 - bit % 8)) & 31;
+      acc = times(acc, 2) ^ ((((hi << 8) | lo) >>> (11 - bit % 8)) & 31);
     }
     return acc;
   }

@@ -236,7 +236,17 @@ public final class KeyFiles {
   private static String octal(Set<PosixFilePermission> perms) {
     int mode = 0;
     for (PosixFilePermission p : perms) {
-      mode |= 1 << (8 - p.ordinal());
+      mode |= switch (p) {
+        case OWNER_READ -> 0400;
+        case OWNER_WRITE -> 0200;
+        case OWNER_EXECUTE -> 0100;
+        case GROUP_READ -> 040;
+        case GROUP_WRITE -> 020;
+        case GROUP_EXECUTE -> 010;
+        case OTHERS_READ -> 04;
+        case OTHERS_WRITE -> 02;
+        case OTHERS_EXECUTE -> 01;
+      };
     }
     return String.format("%04o", mode);
   }

@@ -107,10 +107,10 @@ public final class RecordOpener {
       throw new RecordException(Reason.LIMIT);
     }
     switch (window.check(counter)) {
-      case REPLAYED: throw new RecordException(Reason.REPLAYED);
-      case TOO_OLD: throw new RecordException(Reason.TOO_OLD);
-      case FRESH: break;
-      default: throw new AssertionError();
+      case REPLAYED -> throw new RecordException(Reason.REPLAYED);
+      case TOO_OLD -> throw new RecordException(Reason.TOO_OLD);
+      case FRESH -> { }
+      default -> throw new AssertionError();
     }
     long recordEpoch = counter >>> epochShift;
     if (recordEpoch > epoch) {

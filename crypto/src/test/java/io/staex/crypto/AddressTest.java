@@ -201,7 +201,8 @@ class AddressTest {
     List<String> accepted = new ArrayList<>();
 
     for (int i = 0; i < t.length(); i++) {
-      for (char c : ALPHABET.toCharArray()) {
+      for (int j = 0; j < ALPHABET.length(); j++) {
+        char c = ALPHABET.charAt(j);
         if (c != t.charAt(i)) {
           String typo = replace(t, i, c);
           Reason reason = reasonOrNull(typo);

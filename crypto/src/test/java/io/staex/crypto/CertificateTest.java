@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -486,7 +487,7 @@ class CertificateTest {
     @Test
     void issuerCnInUpperCase_malformedAsNotCanonical() {
       X500Name issuer =
-          new X500Name("O=staex network,CN=" + NETWORK.address().toString().toUpperCase());
+          new X500Name("O=staex network,CN=" + NETWORK.address().toString().toUpperCase(Locale.ROOT));
       byte[] der = build(issuer, b -> {}, dn("staex node", NODE.address()), NODE.address());
 
       assertThat(malformed(der)).hasMessageContaining("not in canonical form");

@@ -82,8 +82,7 @@ class KeyFilesTest {
   void noTemporaryFilesAreLeftBehind() throws Exception {
     KeyFiles.writePrivateKey(dir.resolve("node.key"), identity, false);
     KeyFiles.writePrivateKey(dir.resolve("node.key"), identity, true);
-    catchThrowableOfType(
-        KeyFileException.class, () -> KeyFiles.writePrivateKey(dir.resolve("node.key"), identity, false));
+    failure(() -> KeyFiles.writePrivateKey(dir.resolve("node.key"), identity, false));
     KeyFiles.writePublicKey(dir.resolve("node.pub"), identity.address(), false);
 
     try (var files = Files.list(dir)) {
@@ -222,7 +221,7 @@ class KeyFilesTest {
   @ParameterizedTest
   @ValueSource(strings = {"CERTIFICATE", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY"})
   void pemOfAnotherType_malformedNamingTheType(String type) throws Exception {
-    Path file = secretFile("other.pem", KeyFiles.pem(type, new byte[] {0x30, 0x00}).getBytes());
+    Path file = secretFile("other.pem", KeyFiles.pem(type, new byte[] {0x30, 0x00}).getBytes(StandardCharsets.US_ASCII));
 
     KeyFileException e = failure(() -> KeyFiles.readPrivateKey(file));
 
@@ -244,7 +243,7 @@ class KeyFilesTest {
   @Test
   void fileOver64KiB_malformed() throws Exception {
     String pem = Files.readString(writtenKey());
-    Path file = secretFile("big.key", (pem + " ".repeat(64 * 1024)).getBytes());
+    Path file = secretFile("big.key", (pem + " ".repeat(64 * 1024)).getBytes(StandardCharsets.US_ASCII));
 
     assertThat(failure(() -> KeyFiles.readPrivateKey(file))).hasMessageContaining("at most 65536");
     assertMalformed(file);
@@ -255,7 +254,7 @@ class KeyFilesTest {
   void ed25519SeedOfWrongSize_malformed(int size) throws Exception {
     byte[] der = new PrivateKeyInfo(ED25519, new DEROctetString(new byte[size])).getEncoded();
 
-    assertMalformed(secretFile("short.key", KeyFiles.pem("PRIVATE KEY", der).getBytes()));
+    assertMalformed(secretFile("short.key", KeyFiles.pem("PRIVATE KEY", der).getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
@@ -264,7 +263,7 @@ class KeyFilesTest {
     byte[] der =
         new PrivateKeyInfo(ED25519, new DEROctetString(identity.exportSeed()), null, other)
             .getEncoded();
-    Path file = secretFile("mixed.key", KeyFiles.pem("PRIVATE KEY", der).getBytes());
+    Path file = secretFile("mixed.key", KeyFiles.pem("PRIVATE KEY", der).getBytes(StandardCharsets.US_ASCII));
 
     assertThat(failure(() -> KeyFiles.readPrivateKey(file)))
         .hasMessageContaining("does not belong to the private key");
@@ -276,7 +275,7 @@ class KeyFilesTest {
     byte[] der =
         new PrivateKeyInfo(ED25519, new DEROctetString(identity.exportSeed()), null, own)
             .getEncoded();
-    Path file = secretFile("v2.key", KeyFiles.pem("PRIVATE KEY", der).getBytes());
+    Path file = secretFile("v2.key", KeyFiles.pem("PRIVATE KEY", der).getBytes(StandardCharsets.US_ASCII));
 
     assertThat(KeyFiles.readPrivateKey(file).address()).isEqualTo(identity.address());
   }
@@ -285,7 +284,7 @@ class KeyFilesTest {
   void publicKeyThatIsNotACurvePoint_malformed() throws Exception {
     byte[] der =
         new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(ED25519, new byte[32]).getEncoded();
-    Path file = secretFile("zero.pub", KeyFiles.pem("PUBLIC KEY", der).getBytes());
+    Path file = secretFile("zero.pub", KeyFiles.pem("PUBLIC KEY", der).getBytes(StandardCharsets.US_ASCII));
 
     assertMalformed(file);
   }
@@ -299,8 +298,8 @@ class KeyFilesTest {
       generator.initialize(1024); // size is irrelevant here; keep the test fast
     }
     KeyPair pair = generator.generateKeyPair();
-    Path key = secretFile(algorithm + ".key", KeyFiles.pem("PRIVATE KEY", pair.getPrivate().getEncoded()).getBytes());
-    Path pub = secretFile(algorithm + ".pub", KeyFiles.pem("PUBLIC KEY", pair.getPublic().getEncoded()).getBytes());
+    Path key = secretFile(algorithm + ".key", KeyFiles.pem("PRIVATE KEY", pair.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII));
+    Path pub = secretFile(algorithm + ".pub", KeyFiles.pem("PUBLIC KEY", pair.getPublic().getEncoded()).getBytes(StandardCharsets.US_ASCII));
 
     KeyFileException e = failure(() -> KeyFiles.readPrivateKey(key));
 
@@ -315,8 +314,8 @@ class KeyFilesTest {
   @Test
   void jdkEd25519Key_isReadAndSignsAlike() throws Exception {
     KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    Path key = secretFile("jdk.key", KeyFiles.pem("PRIVATE KEY", pair.getPrivate().getEncoded()).getBytes());
-    Path pub = secretFile("jdk.pub", KeyFiles.pem("PUBLIC KEY", pair.getPublic().getEncoded()).getBytes());
+    Path key = secretFile("jdk.key", KeyFiles.pem("PRIVATE KEY", pair.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII));
+    Path pub = secretFile("jdk.pub", KeyFiles.pem("PUBLIC KEY", pair.getPublic().getEncoded()).getBytes(StandardCharsets.US_ASCII));
 
     Identity read = KeyFiles.readPrivateKey(key);
     Signature jdk = Signature.getInstance("Ed25519");

@@ -120,7 +120,6 @@ public final class NodeRuntime implements AutoCloseable {
   private ForwardsWatcher watcher;
   // Written by the watcher's thread, read by status.
   private volatile Set<ForwardConfig> dirForwards = Set.of();
-  private volatile List<ForwardFile> failedForwardFiles = List.of();
   /** Forwards that are configured but not running, and why (written under this' lock). */
   private volatile Map<ForwardConfig, String> forwardProblems = Map.of();
   private boolean closed;
@@ -377,7 +376,6 @@ public final class NodeRuntime implements AutoCloseable {
   private void forwardsChanged(Set<ForwardConfig> forwards, List<ForwardFile> failed) {
     ForwardsDiff diff = ForwardsDiff.of(dirForwards, forwards);
     dirForwards = Set.copyOf(forwards);
-    failedForwardFiles = List.copyOf(failed);
     if (!diff.isEmpty()) {
       log.info("forwards-dir: {} added {}, removed {}", config.forwardsDir().orElseThrow(),
           diff.added(), diff.removed());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +105,8 @@ class StaexCliIT {
   void certIssue_byAddressText() throws Exception {
     staex("network", "create", "--out", "network.key").assertSuccess();
     String node = staex("keygen", "--out", "node.key").assertSuccess().stdout().strip();
-    staex("cert", "issue", "--network-key", "network.key", "--node", node.toUpperCase() + ".staex",
+    staex("cert", "issue", "--network-key", "network.key",
+            "--node", node.toUpperCase(Locale.ROOT) + ".staex",
             "--out", "node.crt")
         .assertSuccess();
     assertThat(staex("cert", "show", "node.crt").assertSuccess().stdout()).contains("node:        " + node);
@@ -220,8 +222,8 @@ class StaexCliIT {
   }
 
   private static String lastLine(String text) {
-    String[] lines = text.strip().split("\n");
-    return lines[lines.length - 1];
+    List<String> lines = text.strip().lines().toList();
+    return lines.get(lines.size() - 1);
   }
 
   /** Rewrites a PEM certificate with {@code from} replaced by {@code to} inside its DER bytes. */

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,7 +120,7 @@ class DnsServerTest {
     assertThat(a.getTTL()).isEqualTo(60);
     assertThat(a.getAddress()).isEqualTo(pool.assign(camera));
     assertThat(a.getAddress().getHostAddress()).startsWith("127.77.");
-    Message upper = ask(camera.hostName().toUpperCase() + ".", Type.A, tcp);
+    Message upper = ask(camera.hostName().toUpperCase(Locale.ROOT) + ".", Type.A, tcp);
     assertThat(((ARecord) answers(upper).get(0)).getAddress()).isEqualTo(a.getAddress());
     assertThat(pool.lookup(a.getAddress())).contains(camera);
   }

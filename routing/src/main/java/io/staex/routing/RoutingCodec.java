@@ -127,7 +127,7 @@ public final class RoutingCodec {
     List<NodeState> chunk = new ArrayList<>();
     long size = HEADER_SIZE + COUNT_SIZE;
     for (NodeState state : states) {
-      long added = LENGTH_SIZE + state.encodedSize();
+      int added = LENGTH_SIZE + state.encodedSize();
       if (chunk.size() == MAX_STATES_PER_UPDATE || size + added > MAX_MESSAGE_SIZE) {
         updates.add(new RoutingMessage.StateUpdate(chunk));
         chunk = new ArrayList<>();
@@ -156,7 +156,7 @@ public final class RoutingCodec {
     for (NodeState state : states) {
       putState(out, state);
     }
-    return out.array();
+    return finish(out);
   }
 
   private static byte[] encodeWithdraw(RoutingMessage.Withdraw m) {
@@ -167,7 +167,7 @@ public final class RoutingCodec {
     for (Address node : nodes) {
       putKey(out, node);
     }
-    return out.array();
+    return finish(out);
   }
 
   private static byte[] encodeLookupRequest(RoutingMessage.LookupRequest m) {
@@ -180,7 +180,7 @@ public final class RoutingCodec {
     putKey(out, m.network());
     out.put((byte) name.length).put(name);
     out.put((byte) m.ttl());
-    return out.array();
+    return finish(out);
   }
 
   private static byte[] encodeLookupReply(RoutingMessage.LookupReply m) {
@@ -191,7 +191,7 @@ public final class RoutingCodec {
     out.putLong(m.id());
     putRoute(out, m.route());
     putState(out, m.state());
-    return out.array();
+    return finish(out);
   }
 
   private static byte[] encodeLookupMiss(RoutingMessage.LookupMiss m) {
@@ -204,7 +204,7 @@ public final class RoutingCodec {
     putRoute(out, m.route());
     putKey(out, m.network());
     out.put((byte) name.length).put(name);
-    return out.array();
+    return finish(out);
   }
 
   private static void checkCount(String what, int count, int max) {
@@ -234,6 +234,14 @@ public final class RoutingCodec {
     }
   }
 
+  /** The bytes of a buffer from {@link #start}, which must be full. */
+  @SuppressWarnings("ByteBufferBackingArray") // start() allocates: array-backed, offset 0
+  private static byte[] finish(ByteBuffer out) {
+    assert !out.hasRemaining() : out.remaining() + " bytes left unwritten";
+    return out.array();
+  }
+
+  @SuppressWarnings("ByteBufferBackingArray") // start() allocates: array-backed, offset 0
   private static void putKey(ByteBuffer out, Address key) {
     key.publicKey().copyTo(out.array(), out.position());
     out.position(out.position() + KEY_SIZE);
@@ -352,7 +360,7 @@ public final class RoutingCodec {
 
     int u16(String field) throws RoutingDecodeException {
       require(2, field);
-      int value = (bytes[position] & 0xff) << 8 | bytes[position + 1] & 0xff;
+      int value = ((bytes[position] & 0xff) << 8) | (bytes[position + 1] & 0xff);
       position += 2;
       return value;
     }

@@ -294,7 +294,7 @@ public final class RoutingNode {
       Address node = s.address();
       Entry held = view.get(node);
       if (node.equals(address())) {
-        continue;
+        // Our own state, passed back down to us: nothing to learn from it.
       } else if (s.isExpired(now) || s.expires().isAfter(latest)) {
         counters.drop(Drop.STATE_EXPIRED);
       } else if (held != null && s.equals(held.state()) && !held.via().equals(from)

@@ -535,7 +535,7 @@ class NodeStateTest {
     }
 
     int sequence() {
-      return 4 + ((bytes[2] & 0xff) << 8 | bytes[3] & 0xff);
+      return 4 + (((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff));
     }
 
     int parentCount() {

@@ -80,7 +80,7 @@ public final class ExternalTool {
     if (path == null) {
       return null;
     }
-    for (String dir : path.split(File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator, -1)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
         return Path.of(dir, program);
       }

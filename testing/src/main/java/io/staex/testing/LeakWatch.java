@@ -25,7 +25,7 @@ public final class LeakWatch {
       ResourceLeakDetector<?> detector = (ResourceLeakDetector<?>) field.get(null);
       detector.setLeakListener((type, records) -> LEAKS.add(type + "\n" + records));
     } catch (ReflectiveOperationException e) {
-      throw new AssertionError("Netty's buffer leak detector moved", e);
+      throw new LinkageError("Netty's buffer leak detector moved", e);
     }
   }
 

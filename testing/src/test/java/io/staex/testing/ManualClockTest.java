@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+// The tests schedule tasks to watch them run: what they do is checked, not their futures.
+@SuppressWarnings("FutureReturnValueIgnored")
 class ManualClockTest {
   static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
   final ManualClock clock = new ManualClock(START);

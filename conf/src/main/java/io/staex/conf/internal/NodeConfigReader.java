@@ -220,10 +220,10 @@ public final class NodeConfigReader {
       Setting keySetting = e.require("key", "the parent's 55-character address");
       HostPort address = addressSetting == null ? null : values.hostPort(addressSetting);
       Address key = keySetting == null ? null : values.address(keySetting);
-      boolean unique =
-          unique(address, addressSetting, addresses, "each parent once")
-              & unique(key, keySetting, keys, "each parent once");
-      if (address != null && key != null && unique) {
+      // Both checks run, so that a duplicate address and a duplicate key are both reported.
+      boolean addressUnique = unique(address, addressSetting, addresses, "each parent once");
+      boolean keyUnique = unique(key, keySetting, keys, "each parent once");
+      if (address != null && key != null && addressUnique && keyUnique) {
         out.add(new ParentConfig(address, key));
       }
     }

@@ -113,7 +113,8 @@ public final class SettingsErrors {
   static String camel(String key) {
     StringBuilder out = new StringBuilder();
     boolean upper = false;
-    for (char c : key.toCharArray()) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
       if (c == '-') {
         upper = true;
       } else {

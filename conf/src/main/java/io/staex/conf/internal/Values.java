@@ -268,19 +268,13 @@ public final class Values {
   }
 
   private static String kind(ConfigValueType type) {
-    switch (type) {
-      case OBJECT:
-        return "an object";
-      case LIST:
-        return "a list";
-      case NUMBER:
-        return "a number";
-      case BOOLEAN:
-        return "a boolean";
-      case STRING:
-        return "a string";
-      default:
-        return type.name().toLowerCase(Locale.ROOT);
-    }
+    return switch (type) {
+      case OBJECT -> "an object";
+      case LIST -> "a list";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case STRING -> "a string";
+      default -> type.name().toLowerCase(Locale.ROOT);
+    };
   }
 }

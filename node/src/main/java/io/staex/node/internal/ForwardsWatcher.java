@@ -45,6 +45,8 @@ public final class ForwardsWatcher implements AutoCloseable {
   @FunctionalInterface
   public interface Listener {
     /**
+     * Takes the forwards as they are now.
+     *
      * @param forwards every forward of every valid file, in file order
      * @param failed the files ignored because of problems
      */

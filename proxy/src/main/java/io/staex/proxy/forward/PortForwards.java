@@ -118,6 +118,7 @@ public final class PortForwards implements AutoCloseable {
     return b.bind(f.listen()).syncUninterruptibly().channel();
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // resolve() never fails (its contract)
   private void openByName(Forward f, Channel ch, SocketBridge bridge) {
     String name = f.name().orElseThrow();
     if (names == null) {

@@ -70,6 +70,7 @@ public final class LinkServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
+          @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
           protected void initChannel(Channel ch) {
             if (ch.remoteAddress() instanceof InetSocketAddress from
                 && !rate.tryAcquire(from.getAddress())) {

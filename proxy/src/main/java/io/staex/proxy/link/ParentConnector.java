@@ -86,6 +86,7 @@ public final class ParentConnector implements AutoCloseable {
     return stats.snapshot();
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   private void dial() {
     assert loop.inEventLoop();
     redial = null;

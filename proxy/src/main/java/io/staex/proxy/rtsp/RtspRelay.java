@@ -3,6 +3,7 @@ package io.staex.proxy.rtsp;
 import io.staex.proxy.stream.StreamSide;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.staex.proxy.frame.FrameBytes;
@@ -124,6 +125,7 @@ abstract class RtspRelay extends ChannelDuplexHandler {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // the caller's promise carries the outcome
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (!(msg instanceof ByteBuf)) {
       ctx.write(msg, promise);
@@ -212,7 +214,7 @@ abstract class RtspRelay extends ChannelDuplexHandler {
       if (inbound) {
         ctx.fireChannelRead(bytes);
       } else {
-        ctx.writeAndFlush(bytes);
+        ctx.writeAndFlush(bytes).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
       }
     } else {
       bytes.release();
@@ -223,10 +225,11 @@ abstract class RtspRelay extends ChannelDuplexHandler {
   void writeToSocket(RtspMessage message) {
     ByteBuf bytes = ctx.alloc().buffer();
     RtspEncoder.encode(message, bytes);
-    ctx.writeAndFlush(bytes);
+    ctx.writeAndFlush(bytes).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 
   /** Writes a {@code $} frame with {@code data} on {@code channel} to the socket now. */
+  @SuppressWarnings("FutureReturnValueIgnored") // voidPromise: a failed write fires exceptionCaught
   void writeFrameToSocket(int channel, FrameBytes data) {
     if (channel > 0xFF || data.size() > InterleavedFrame.MAX_PAYLOAD
         || !ctx.channel().isActive()) {

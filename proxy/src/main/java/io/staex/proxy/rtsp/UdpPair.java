@@ -93,6 +93,7 @@ final class UdpPair {
         });
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   private static void retry(EventLoop loop, InetAddress ip, Holder holder,
       Promise<UdpPair> promise, int left, Channel taken, Throwable cause) {
     taken.close();
@@ -136,6 +137,7 @@ final class UdpPair {
   }
 
   /** Sends {@code data} (taken over) from the RTP or RTCP socket to {@code to}. */
+  @SuppressWarnings("FutureReturnValueIgnored") // voidPromise: a failed write fires exceptionCaught
   void send(boolean isRtcp, ByteBuf data, InetSocketAddress to) {
     Channel ch = isRtcp ? rtcp : rtp;
     if (!ch.isActive()) {
@@ -146,6 +148,7 @@ final class UdpPair {
     ch.writeAndFlush(new DatagramPacket(data, to), ch.voidPromise());
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   void close() {
     rtp.close();
     rtcp.close();

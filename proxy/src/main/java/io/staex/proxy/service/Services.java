@@ -122,6 +122,7 @@ public final class Services implements StreamAcceptor {
   }
 
   /** Connects to {@code target} on the loop and joins the socket to {@code stream}. */
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   private void connect(Service service, InetSocketAddress target, Stream stream, Certificate peer) {
     if (stream.isFinished()) {
       return; // refused meanwhile (the open timeout)

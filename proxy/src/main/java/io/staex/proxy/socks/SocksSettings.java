@@ -94,7 +94,7 @@ public record SocksSettings(InetSocketAddress listen, Optional<Credentials> cred
     public boolean matches(String user, String password) {
       boolean u = MessageDigest.isEqual(this.user, user.getBytes(StandardCharsets.UTF_8));
       boolean p = MessageDigest.isEqual(this.password, password.getBytes(StandardCharsets.UTF_8));
-      return u & p;
+      return u && p;
     }
 
     @Override

@@ -195,6 +195,7 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("{}: socket error: {}", stream, cause.toString());
     ctx.close();
@@ -274,6 +275,7 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
   }
 
   /** Closes the socket with an RST, so its application sees an error. */
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void abort() {
     resetting = true;
     if (channel.isOpen()) {
@@ -292,6 +294,7 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
     });
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   private void closeIfDone() {
     if (inputDone && outputDone) {
       channel.close();

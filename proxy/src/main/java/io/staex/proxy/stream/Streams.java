@@ -51,7 +51,7 @@ public final class Streams implements SessionListener, AutoCloseable {
   private final StreamSettings settings;
   private final StreamAcceptor acceptor;
   /** Loop-confined, as every field below. */
-  private final Map<Session, PerSession> bySession = new IdentityHashMap<>();
+  private final IdentityHashMap<Session, PerSession> bySession = new IdentityHashMap<>();
   private int streamCount;
   private boolean sendPaused;
   private boolean pollScheduled;
@@ -286,6 +286,7 @@ public final class Streams implements SessionListener, AutoCloseable {
    * or says so right now ({@link Sessions#isSendPaused}, ahead of its event). In the second case
    * nothing may announce the end of the pause, so it is polled until it ends.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // the poll needs no handle: it checks its own state
   boolean isSendPaused() {
     if (sendPaused) {
       return true;
@@ -300,6 +301,7 @@ public final class Streams implements SessionListener, AutoCloseable {
     return true;
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // the poll needs no handle: it checks its own state
   private void pollSendPaused() {
     pollScheduled = false;
     if (sendPaused) {

@@ -28,6 +28,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -285,10 +286,10 @@ class ChainTest {
     assertThat(user.forwards.apply(List.of(a))).isEmpty();
     int portA = user.forwards.list().get(a).getPort();
     try (Socket open = connect(portA)) {
-      open.getOutputStream().write("first half, ".getBytes());
+      open.getOutputStream().write("first half, ".getBytes(StandardCharsets.UTF_8));
       byte[] got = new byte[12];
       new java.io.DataInputStream(open.getInputStream()).readFully(got);
-      assertThat(new String(got)).isEqualTo("first half, ");
+      assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo("first half, ");
 
       // a second forward comes, then the first one's listener goes: its stream stays
       Forward b2 = new Forward(new InetSocketAddress("127.0.0.1", 0), gateway.address(), SOURCE);
@@ -300,9 +301,10 @@ class ChainTest {
         assertThat(download(s, 1 << 20, 9)).isEqualTo(expected(1 << 20, 9));
       }
 
-      open.getOutputStream().write("second half".getBytes());
+      open.getOutputStream().write("second half".getBytes(StandardCharsets.UTF_8));
       open.shutdownOutput();
-      assertThat(new String(open.getInputStream().readAllBytes())).isEqualTo("second half");
+      assertThat(new String(open.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo("second half");
     }
     assertThat(b).isEqualTo(a); // a forward is its value: the same listen and target
   }
@@ -323,7 +325,7 @@ class ChainTest {
         Forward.toName(TestNode.ANY, "twin", ECHO));
     assertThat(viewer.forwards.apply(fs)).isEmpty();
     var ports = viewer.forwards.list();
-    byte[] data = "by name".getBytes();
+    byte[] data = "by name".getBytes(StandardCharsets.UTF_8);
     assertThat(echoRoundTrip(ports.get(fs.get(0)).getPort(), data)).isEqualTo(data);
     for (Forward refused : fs.subList(1, 2)) {
       long t0 = System.nanoTime();
@@ -444,7 +446,7 @@ class ChainTest {
     }
     await("the user fails over to the root", Duration.ofSeconds(15),
         () -> user.relay.activeParent().equals(Optional.of(root.address())));
-    byte[] data = "after failover".getBytes();
+    byte[] data = "after failover".getBytes(StandardCharsets.UTF_8);
     await("a new stream works", Duration.ofSeconds(15), () -> {
       try {
         return Arrays.equals(echoRoundTrip(echoPort, data), data);
@@ -595,7 +597,7 @@ class ChainTest {
     assertThat(user.streams.counters().datagramsDroppedNoStream()).isEqualTo(1);
     // the session and its other streams go on
     int port = user.forward(gateway, ECHO);
-    byte[] data = "still here".getBytes();
+    byte[] data = "still here".getBytes(StandardCharsets.UTF_8);
     assertThat(echoRoundTrip(port, data)).isEqualTo(data);
     assertThat(user.streams.sessions().sessions()).hasSize(1);
   }
@@ -628,10 +630,9 @@ class ChainTest {
       }
       return null;
     });
-    StreamCounters u = user.streams.counters();
     await("every datagram not dropped arrives", Duration.ofSeconds(30),
         () -> got.size() == user.streams.counters().datagramsSent());
-    u = user.streams.counters();
+    StreamCounters u = user.streams.counters();
     log.info("burst of {} x 4 KiB datagrams in {} ms: {} sent, {} dropped at the queue", n,
         (System.nanoTime() - t0) / 1_000_000, u.datagramsSent(), u.datagramsDroppedQueueFull());
     assertThat(u.datagramsDroppedQueueFull()).as("the send gate closed").isPositive();

@@ -72,7 +72,7 @@ final class TestServers {
     });
   }
 
-  /** Reads an 8-byte length and a seed, sends that many bytes of {@link #bytes}, closes. */
+  /** Reads an 8-byte length and a seed, sends that many bytes of {@link #fill}, closes. */
   static Server source() throws IOException {
     return new Server(s -> {
       DataInputStream in = new DataInputStream(s.getInputStream());

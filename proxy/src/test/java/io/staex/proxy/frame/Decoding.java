@@ -65,7 +65,7 @@ final class Decoding {
     ByteBuf in = alloc.wrap(bytes);
     try {
       Object result = decoder.decode(in);
-      release.apply(result);
+      var unused = release.apply(result);
     } catch (FrameDecodeException e) {
       assertThat(in.readerIndex()).isZero();
       assertThat(e.getMessage()).isNotBlank();

@@ -17,6 +17,7 @@ class FrameCodesTest {
     Object fromCode(int code) throws FrameDecodeException;
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // a row of a constant table, never compared
   record Codes(String name, Enum<?>[] values, ToIntFunction<Enum<?>> code, FromCode fromCode) {}
 
   static final List<Codes> ALL = List.of(

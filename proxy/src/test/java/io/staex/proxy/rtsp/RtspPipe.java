@@ -57,12 +57,14 @@ final class RtspPipe extends ChannelInboundHandlerAdapter implements StreamSide 
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void abort() {
     aborts.incrementAndGet();
     channel.close();
   }
 
   /** Bytes from the peer node (stream DATA) written to the socket through the handler. */
+  @SuppressWarnings("FutureReturnValueIgnored") // a test's failed write shows as missing bytes
   void fromPeer(String text) {
     channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
   }

@@ -10,6 +10,7 @@ import io.staex.crypto.Identity;
 import io.staex.crypto.Purpose;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameDecodeException;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;
@@ -67,7 +68,11 @@ class SessionsTest {
 
   record Packet(NodeKey from, NodeKey to, FrameBytes payload) {
     SessionFrameType type() {
-      return SessionFrameType.values()[payload.toByteArray()[0] - 1];
+      try {
+        return SessionFrameType.fromCode(payload.toByteArray()[0] & 0xff);
+      } catch (FrameDecodeException e) {
+        throw new AssertionError(e);
+      }
     }
   }
 

@@ -53,8 +53,8 @@ final class SocksClient implements AutoCloseable {
   }
 
   private static byte[] ipv4(String host) {
-    String[] parts = host.split("\\.");
-    if (parts.length != 4 || !host.matches("[0-9.]+")) {
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4 || !host.matches("[0-9]+(\\.[0-9]+){3}")) {
       return null;
     }
     byte[] b = new byte[4];

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -196,7 +197,8 @@ class SocksServerTest {
     String url = "http://" + gatewayHost() + ":80/file";
     ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "--socks5-hostname",
         "127.0.0.1:" + port, "-o", "a", url).assertSuccess();
-    String upper = "http://" + gateway.address().toString().toUpperCase() + ".STAEX/file";
+    String upper =
+        "http://" + gateway.address().toString().toUpperCase(Locale.ROOT) + ".STAEX/file";
     ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "-x", "socks5h://127.0.0.1:" + port,
         "-o", "b", upper).assertSuccess();
     assertThat(Files.readAllBytes(dir.resolve("a"))).isEqualTo(FILE);

@@ -33,6 +33,7 @@ public final class TcpInitializer extends ChannelInitializer<Channel> {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   protected void initChannel(Channel ch) {
     open.add(ch);
     ch.closeFuture().addListener(f -> open.remove(ch));
@@ -50,6 +51,7 @@ public final class TcpInitializer extends ChannelInitializer<Channel> {
   }
 
   /** Closes every open connection. */
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void closeAll() {
     open.forEach(Channel::close);
   }

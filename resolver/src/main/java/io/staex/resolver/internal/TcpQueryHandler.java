@@ -3,6 +3,7 @@ package io.staex.resolver.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -27,6 +28,7 @@ public final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> 
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // answer() never fails; a failed write closes
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
     byte[] query = ByteBufUtil.getBytes(frame);
     CompletableFuture<byte[]> response = answerer.answer(query, false);
@@ -36,10 +38,12 @@ public final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> 
       ctx.close();
       return;
     }
-    response.thenAccept(bytes -> ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)));
+    response.thenAccept(bytes -> ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes))
+        .addListener(ChannelFutureListener.CLOSE_ON_FAILURE));
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof IdleStateEvent) {
       log.debug("closing idle {}", ctx.channel().remoteAddress());
@@ -50,6 +54,7 @@ public final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> 
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();

@@ -25,6 +25,7 @@ public final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramP
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // answer() never fails; clients retry lost UDP
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     byte[] query = ByteBufUtil.getBytes(packet.content());
     CompletableFuture<byte[]> response = answerer.answer(query, true);

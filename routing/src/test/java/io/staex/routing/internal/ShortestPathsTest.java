@@ -37,8 +37,8 @@ class ShortestPathsTest {
    */
   private void declare(String edges) {
     Map<Integer, List<ParentLink>> parents = new LinkedHashMap<>();
-    for (String edge : edges.trim().split("\\s+")) {
-      String[] parts = edge.split("[>:]");
+    for (String edge : edges.trim().split("\\s+", -1)) {
+      String[] parts = edge.split("[>:]", -1);
       parents
           .computeIfAbsent(Integer.parseInt(parts[0]), c -> new ArrayList<>())
           .add(new ParentLink(a(Integer.parseInt(parts[1])), Integer.parseInt(parts[2])));
@@ -264,7 +264,7 @@ class ShortestPathsTest {
         Tuple.of(3, Arbitraries.integers().between(1, 3)),
         Tuple.of(1, Arbitraries.integers().between(1, ParentLink.MAX_COST)));
     Arbitrary<Op> setParents = node.flatMap(child ->
-        Combinators.combine(node.filter(p -> p != child), cost).as(Declared::new)
+        Combinators.combine(node.filter(p -> !p.equals(child)), cost).as(Declared::new)
             .list().ofMaxSize(4).uniqueElements(Declared::parent)
             .map(ps -> new SetParents(child, ps)));
     return Arbitraries.frequencyOf(

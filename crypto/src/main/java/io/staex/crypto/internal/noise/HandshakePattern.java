@@ -135,7 +135,7 @@ public record HandshakePattern(
       throw new IllegalArgumentException("pattern " + name + ": line '" + line + "' has no tokens");
     }
     List<Token> tokens = new ArrayList<>();
-    for (String t : body.split(",")) {
+    for (String t : body.split(",", -1)) {
       tokens.add(Token.parse(t.strip()));
     }
     return tokens;

@@ -13,6 +13,7 @@ final class Channels {
   private Channels() {}
 
   /** What {@link #read} got. */
+  @SuppressWarnings("ArrayRecordComponent") // a result read once by its caller, never compared
   record Read(byte[] bytes, boolean sawEnd, boolean overflow) {}
 
   /**

@@ -25,16 +25,12 @@ public final class ControlProtocol {
   /** The answer to {@code request} (already stripped of its line end). */
   public static String answer(String request, Supplier<NodeStatus> status) {
     String r = request.strip();
-    switch (r) {
-      case "status":
-        return StatusText.render(status.get());
-      case "status json":
-        return StatusJson.render(status.get()) + "\n";
-      case "metrics":
-        return StatusMetrics.render(status.get());
-      default:
-        return "error: unknown request '" + printable(r) + "' (" + EXPECTED + ")\n";
-    }
+    return switch (r) {
+      case "status" -> StatusText.render(status.get());
+      case "status json" -> StatusJson.render(status.get()) + "\n";
+      case "metrics" -> StatusMetrics.render(status.get());
+      default -> "error: unknown request '" + printable(r) + "' (" + EXPECTED + ")\n";
+    };
   }
 
   /** The request with control characters shown as {@code ?}, cut to {@link #MAX_REQUEST}. */

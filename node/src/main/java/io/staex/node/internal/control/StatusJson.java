@@ -26,7 +26,7 @@ final class StatusJson {
     j.member("network", s.network().toString());
     j.member("name", s.name().orElse(null));
     j.member("time", s.time().toString());
-    j.member("uptimeSeconds", s.uptime().getSeconds());
+    j.member("uptimeSeconds", s.uptime().toSeconds());
     j.member("listen", s.listen().orElse(null));
     j.member("socks", s.socks().orElse(null));
     j.member("dns", s.dns().orElse(null));

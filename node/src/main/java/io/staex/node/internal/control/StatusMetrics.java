@@ -14,7 +14,7 @@ final class StatusMetrics {
 
   static String render(NodeStatus s) {
     StringBuilder out = new StringBuilder();
-    gauge(out, "staex_uptime_seconds", "Seconds since the node started.", s.uptime().getSeconds());
+    gauge(out, "staex_uptime_seconds", "Seconds since the node started.", s.uptime().toSeconds());
     family(out, "staex_links", "gauge", "Links up, by direction.");
     for (Direction d : Direction.values()) {
       long n = s.links().stream().filter(l -> l.up() && l.direction() == d).count();

@@ -108,7 +108,7 @@ final class StatusText {
   }
 
   static String uptime(Duration d) {
-    long s = d.getSeconds();
+    long s = d.toSeconds();
     if (s < 60) {
       return s + "s";
     }

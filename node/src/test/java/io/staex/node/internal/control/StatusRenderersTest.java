@@ -107,7 +107,7 @@ class StatusRenderersTest {
         .contains("staex_datagrams_dropped_total{reason=\"queue_full\"} 7\n")
         .contains("staex_datagrams_dropped_total{reason=\"no_stream\"} 2\n")
         .contains("staex_datagrams_dropped_total{reason=\"too_big\"} 1\n");
-    for (String line : m.split("\n")) {
+    for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }
     long types = Arrays.stream(m.split("\n")).filter(l -> l.startsWith("# TYPE")).count();

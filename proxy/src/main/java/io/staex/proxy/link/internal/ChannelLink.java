@@ -114,6 +114,7 @@ final class ChannelLink implements Link {
     }
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // voidPromise: a failed write fires exceptionCaught
   private void write(List<OutboundRecord> records, long handed) {
     handedOver.addAndGet(-handed);
     if (!channel.isActive()) {

@@ -35,29 +35,27 @@ final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // voidPromise: a failed write fires exceptionCaught
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (!(evt instanceof IdleStateEvent)) {
       ctx.fireUserEventTriggered(evt);
       return;
     }
     switch (((IdleStateEvent) evt).state()) {
-      case WRITER_IDLE:
-        ctx.writeAndFlush(KEEPALIVE, ctx.voidPromise());
-        break;
-      case READER_IDLE:
+      case WRITER_IDLE -> ctx.writeAndFlush(KEEPALIVE, ctx.voidPromise());
+      case READER_IDLE -> {
         if (!ctx.channel().config().isAutoRead()) {
           // We paused reading (Link.setReading(false)): silence is ours, not the peer's. The
           // read timeout is restarted on resume, so it starts again from there.
           config.stats().pausedReadIdles.increment();
-          break;
+          return;
         }
         config.stats().keepaliveTimeouts.increment();
         log.debug("link with {}: nothing for {}; closing", ctx.channel().remoteAddress(),
             config.settings().readTimeout());
         LinkPipeline.close(ctx.channel(), "keepalive timeout");
-        break;
-      default:
-        break;
+      }
+      default -> { }
     }
   }
 }

@@ -69,6 +69,7 @@ public final class LinkPipeline {
    * framer is swapped, which passes any record bytes that came with the last handshake message
    * to the new framer.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // voidPromise: a failed write fires exceptionCaught
   static void recordPhase(
       Channel ch, LinkConfig config, Handshake.Established established, boolean initiator) {
     ChannelPipeline p = ch.pipeline();
@@ -126,6 +127,7 @@ public final class LinkPipeline {
   enum Confirmed { EVENT }
 
   /** Closes {@code ch}, recording {@code reason} unless another was recorded first. */
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public static void close(Channel ch, String reason) {
     ch.attr(CLOSE_REASON).setIfAbsent(reason);
     ch.close();

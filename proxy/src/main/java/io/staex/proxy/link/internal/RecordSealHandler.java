@@ -31,6 +31,7 @@ final class RecordSealHandler extends ChannelOutboundHandlerAdapter {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // the caller's promise carries the outcome
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     assert ctx.executor().inEventLoop();
     if (!(msg instanceof OutboundRecord)) {

@@ -79,7 +79,7 @@ public final class RelayEngine implements LinkListener {
   private final RelayCounters counters;
 
   private final Map<NodeKey, Link> links = new HashMap<>();
-  private final Map<Link, RoutingAssembler> assemblers = new IdentityHashMap<>();
+  private final IdentityHashMap<Link, RoutingAssembler> assemblers = new IdentityHashMap<>();
   /** Routes from {@link #node}, links from {@link #links}: what {@link #forwarding} reads. */
   private final NodeRouteView view;
   private final Forwarding forwarding;
@@ -87,7 +87,7 @@ public final class RelayEngine implements LinkListener {
   /** Frames for each link, sent as one batch (records of up to 64 KiB) by {@link #flush}. */
   private final Map<Link, List<LinkFrame>> pending = new LinkedHashMap<>();
   /** Encoded bytes of {@link #pending}, per link. */
-  private final Map<Link, Long> pendingBytes = new IdentityHashMap<>();
+  private final IdentityHashMap<Link, Long> pendingBytes = new IdentityHashMap<>();
   private boolean flushQueued;
 
   /**
@@ -95,7 +95,7 @@ public final class RelayEngine implements LinkListener {
    * (a reason in their {@link ReadGate}) because a frame from them was queued for it. Released
    * when it is writable again or down.
    */
-  private final Map<Link, Set<Link>> pausedBy = new IdentityHashMap<>();
+  private final IdentityHashMap<Link, Set<Link>> pausedBy = new IdentityHashMap<>();
   /** Per incoming link: why it is paused, and its frames waiting for the loop (any thread). */
   private final Map<Link, ReadGate> gates = new ConcurrentHashMap<>();
   /** The link whose frame is being handled; null for this node's own packets and timers. */
@@ -525,12 +525,14 @@ public final class RelayEngine implements LinkListener {
    * every {@link #RECHECK_MILLIS} until it drained to {@link #lowWater}, went down, or became
    * unwritable (then {@link #writabilityChanged} releases it).
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // recheck needs no handle: it checks its own state
   private void watch(Link out) {
     if (out.isWritable() && watched.add(out)) {
       loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // recheck needs no handle: it checks its own state
   private void recheck(Link out) {
     if (closed || (!heldBy.contains(out) && !pausedBy.containsKey(out))) {
       watched.remove(out);
@@ -603,6 +605,7 @@ public final class RelayEngine implements LinkListener {
    * else up the tree (the answer is the named node's signed state, verified here). Completes
    * with empty when the name is not found or no answer came within {@code timeout}. Any thread.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // the timeout needs no handle; it checks lookups
   public CompletableFuture<Optional<NodeState>> lookup(
       Address network, String name, Duration timeout) {
     CompletableFuture<Optional<NodeState>> result = new CompletableFuture<>();

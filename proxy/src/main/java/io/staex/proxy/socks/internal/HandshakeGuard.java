@@ -30,6 +30,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void handlerAdded(ChannelHandlerContext ctx) {
     timer = ctx.executor().schedule(() -> {
       log.debug("SOCKS client {} closed: no CONNECT within {}", ctx.channel().remoteAddress(),
@@ -50,6 +51,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
       log.debug("SOCKS client {} closed: input ended in the handshake",
@@ -60,6 +62,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("SOCKS client {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();

@@ -18,6 +18,7 @@ final class Socks5Gate extends ByteToMessageDecoder {
   private static final Logger log = LoggerFactory.getLogger(Socks5Gate.class);
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (!in.isReadable()) {
       return;

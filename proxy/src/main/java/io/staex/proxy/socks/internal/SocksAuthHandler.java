@@ -34,6 +34,7 @@ final class SocksAuthHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof Socks5InitialRequest) {
       onGreeting(ctx, (Socks5InitialRequest) msg);
@@ -47,6 +48,7 @@ final class SocksAuthHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   private void onGreeting(ChannelHandlerContext ctx, Socks5InitialRequest greeting) {
     if (greeting.decoderResult().isFailure()) {
       log.debug("SOCKS client {} closed: bad greeting: {}", ctx.channel().remoteAddress(),
@@ -63,7 +65,8 @@ final class SocksAuthHandler extends ChannelInboundHandlerAdapter {
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    ctx.writeAndFlush(new DefaultSocks5InitialResponse(wanted));
+    ctx.writeAndFlush(new DefaultSocks5InitialResponse(wanted))
+        .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     if (credentials.isPresent()) {
       ctx.pipeline().addBefore(ctx.name(), null, new Socks5PasswordAuthRequestDecoder());
       ctx.pipeline().remove(Socks5InitialRequestDecoder.class);
@@ -72,6 +75,7 @@ final class SocksAuthHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   private void onPassword(ChannelHandlerContext ctx, Socks5PasswordAuthRequest request) {
     if (request.decoderResult().isFailure()) {
       log.debug("SOCKS client {} closed: bad username/password request: {}",
@@ -86,7 +90,8 @@ final class SocksAuthHandler extends ChannelInboundHandlerAdapter {
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.SUCCESS));
+    ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.SUCCESS))
+        .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     commandPhase(ctx, Socks5PasswordAuthRequestDecoder.class);
   }
 

@@ -49,6 +49,7 @@ final class SocksConnectHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // whenComplete sees every outcome; closes need none
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf && requested) {
       early.add((ByteBuf) msg);
@@ -177,7 +178,8 @@ final class SocksConnectHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void connected(Stream stream) {
-      channel.writeAndFlush(SocksReplies.reply(Socks5CommandStatus.SUCCESS));
+      channel.writeAndFlush(SocksReplies.reply(Socks5CommandStatus.SUCCESS))
+          .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     @Override

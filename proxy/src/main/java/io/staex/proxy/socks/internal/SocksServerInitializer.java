@@ -43,6 +43,7 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   protected void initChannel(Channel ch) {
     if (pending >= settings.maxPendingHandshakes()) {
       shed.increment();

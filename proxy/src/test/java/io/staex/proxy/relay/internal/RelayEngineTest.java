@@ -51,6 +51,7 @@ import org.junit.jupiter.api.Test;
  */
 class RelayEngineTest {
   static final Identity NETWORK = Identity.generate(Seeded.random(1));
+  @SuppressWarnings("TimeInStaticInitializer") // one "now" for all tests; certs are valid around it
   static final Instant NOW = Instant.now();
 
   record Node(Identity identity, Certificate certificate) {

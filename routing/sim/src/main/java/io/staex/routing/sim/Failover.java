@@ -104,7 +104,7 @@ public final class Failover {
     while (!w.holds() && net.now().isBefore(deadline)) {
       net.runFor(Duration.ofSeconds(1));
     }
-    if (!c.converged() || w.holds() && w.holdsSince().get().isAfter(c.lastChange())) {
+    if (!c.converged() || (w.holds() && w.holdsSince().get().isAfter(c.lastChange()))) {
       c = net.runUntilConverged(Duration.between(net.now(), deadline.isAfter(net.now()) ? deadline : net.now()));
     }
     net.unwatch(w);

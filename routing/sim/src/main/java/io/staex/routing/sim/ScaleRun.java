@@ -195,14 +195,18 @@ public final class ScaleRun {
     long withoutRoot = usedAfterGc();
     long structures = Math.max(0, withRoot - withoutRoot);
     List<NodeState> copies = new ArrayList<>(encoded.size());
-    long before = usedAfterGc();
-    for (byte[] b : encoded) {
-      copies.add(NodeState.decode(b));
+    long states;
+    try {
+      long before = usedAfterGc();
+      for (byte[] b : encoded) {
+        copies.add(NodeState.decode(b));
+      }
+      long after = usedAfterGc();
+      states = Math.max(0, after - before);
+    } finally {
+      Reference.reachabilityFence(encoded);
+      Reference.reachabilityFence(copies);
     }
-    long after = usedAfterGc();
-    long states = Math.max(0, after - before);
-    Reference.reachabilityFence(encoded);
-    Reference.reachabilityFence(copies);
     say("  root's own structures %.1f MB, decoded copies of its %d states %.1f MB",
         structures / 1048576.0, copies.size(), states / 1048576.0);
     return (structures + states) / 1048576.0;

@@ -397,11 +397,11 @@ public final class SimNetwork {
   /** The wire fails now; each live end that held the link learns after its detection time. */
   private void fail(SimLink l, boolean clean) {
     switch (l.state) {
-      case CONNECTING:
+      case CONNECTING -> {
         l.state = SimLink.State.DOWN;
         l.connectToken++;
-        break;
-      case UP:
+      }
+      case UP -> {
         l.state = SimLink.State.FAILED;
         l.epoch++;
         long detect = clean ? l.profile.latency().toNanos() : settings.deadLinkTimeout().toNanos();
@@ -411,9 +411,8 @@ public final class SimNetwork {
           }
         }
         settle(l);
-        break;
-      default:
-        break;
+      }
+      default -> { }
     }
   }
 
@@ -662,7 +661,7 @@ public final class SimNetwork {
       return 0;
     }
     Duration d = Duration.between(EPOCH, t);
-    if (d.getSeconds() > HORIZON_NANOS / 1_000_000_000L) {
+    if (d.toSeconds() > HORIZON_NANOS / 1_000_000_000L) {
       return NEVER;
     }
     return d.toNanos();
