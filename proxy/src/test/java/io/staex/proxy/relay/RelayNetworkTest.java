@@ -96,7 +96,7 @@ class RelayNetworkTest {
 
   @Test
   void statesStayWhileRefreshed_andASilentSubtreeExpiresAtItsLifetime() {
-    net.advance(Duration.ofHours(2)); // 24 refreshes, each re-arming the routing timer
+    net.advance(Duration.ofHours(1)); // 12 refreshes, each re-arming the routing timer
     assertThat(root.routing().view()).hasSize(5);
 
     // relay2 and leaf2 go silent (root stops reading them); the link stays up.

@@ -129,8 +129,7 @@ public final class MemoryNetwork implements AutoCloseable {
    * {@link #settle}) if there is none or the last one went down, else the one that is up.
    */
   public MemoryLink.Pair link(Node a, Node b) {
-    List<Address> key = a.address().compareTo(b.address()) < 0
-        ? List.of(a.address(), b.address()) : List.of(b.address(), a.address());
+    List<Address> key = key(a, b);
     MemoryLink.Pair pair = links.get(key);
     if (pair == null || !pair.a().isActive()) {
       pair = MemoryLink.connect(clock.loop(), a.side(), b.side(),
@@ -138,6 +137,20 @@ public final class MemoryNetwork implements AutoCloseable {
       links.put(key, pair);
     }
     return pair;
+  }
+
+  /** The last link made between {@code a} and {@code b}, up or down. */
+  private MemoryLink.Pair lastLink(Node a, Node b) {
+    MemoryLink.Pair pair = links.get(key(a, b));
+    if (pair == null) {
+      throw new IllegalStateException("no link between " + a + " and " + b);
+    }
+    return pair;
+  }
+
+  private static List<Address> key(Node a, Node b) {
+    return a.address().compareTo(b.address()) < 0
+        ? List.of(a.address(), b.address()) : List.of(b.address(), a.address());
   }
 
   /** Runs what is in flight and what it causes, until nothing is left; no time passes. */
@@ -261,9 +274,9 @@ public final class MemoryNetwork implements AutoCloseable {
       engine.send(to.key(), payload);
     }
 
-    /** This node's end of its link to {@code peer}, if one was made. */
+    /** This node's end of the last link made to {@code peer} (up or down); there must be one. */
     public MemoryLink end(Node peer) {
-      return link(this, peer).endOf(address());
+      return lastLink(this, peer).endOf(address());
     }
 
     /**
