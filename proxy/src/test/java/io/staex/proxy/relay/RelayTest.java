@@ -32,6 +32,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,15 +155,11 @@ class RelayTest {
     }
   }
 
+  /** Waits until {@code condition} holds, checking every 10 ms; fails after {@code limit}. */
   static void awaitTrue(String what, Duration limit, BooleanSupplier condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + limit + ": " + what);
-      }
-      Thread.sleep(10);
-    }
+    Awaitility.await(what).atMost(limit).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
   }
 
   static FrameBytes payload(Random random, int size) {

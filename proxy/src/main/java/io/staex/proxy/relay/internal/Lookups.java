@@ -1,5 +1,6 @@
 package io.staex.proxy.relay.internal;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.staex.crypto.Address;
 import io.staex.routing.NodeState;
 import io.staex.routing.RoutingEvent;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,17 +17,18 @@ import org.slf4j.LoggerFactory;
  * Name lookups waiting for their answer, by the id the routing node was asked with. Each
  * future completes once: with the verified state ({@code LookupResolved}), empty when the lookup
  * failed ({@code LookupFailed}: not found, no parent, a reply that did not verify), or empty
- * when its timeout passed first; whatever comes later is ignored. Confined to the relay's loop.
+ * when its timeout passed first (a timer on the loop, so on the loop's ticker); whatever comes
+ * later is ignored. Confined to the relay's loop.
  */
 final class Lookups {
   private static final Logger log = LoggerFactory.getLogger(Lookups.class);
 
-  private final Scheduler scheduler;
+  private final EventExecutor loop;
   private final Map<Long, CompletableFuture<Optional<NodeState>>> waiting = new HashMap<>();
   private long nextId = 1;
 
-  Lookups(Scheduler scheduler) {
-    this.scheduler = scheduler;
+  Lookups(EventExecutor loop) {
+    this.loop = loop;
   }
 
   /**
@@ -37,12 +40,12 @@ final class Lookups {
       CompletableFuture<Optional<NodeState>> result) {
     long id = nextId++;
     waiting.put(id, result);
-    scheduler.schedule(() -> {
+    loop.schedule(() -> {
       if (waiting.remove(id) != null) {
         log.debug("lookup of {} in {} timed out after {}", name, network, timeout);
         result.complete(Optional.empty());
       }
-    }, timeout);
+    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     return id;
   }
 

@@ -145,9 +145,8 @@ public final class RelayEngine implements LinkListener {
     this.counters = counters;
     this.view = new NodeRouteView(node, links.keySet());
     this.forwarding = new Forwarding(self);
-    Scheduler scheduler = Scheduler.on(loop);
-    this.timer = new RoutingTimer(scheduler, clock, node::nextTimer, now -> apply(node.tick(now)));
-    this.lookups = new Lookups(scheduler);
+    this.timer = new RoutingTimer(loop, clock, node::nextTimer, now -> apply(node.tick(now)));
+    this.lookups = new Lookups(loop);
   }
 
   public EventExecutor loop() {

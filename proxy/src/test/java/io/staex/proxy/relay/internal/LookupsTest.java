@@ -15,14 +15,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** Lookups under a manual clock: each completes once, by its answer or by its timeout. */
+/**
+ * Lookups on a {@link ManualClock}'s loop: each completes once, by its answer or by its timeout
+ * (a timer on the loop's ticker).
+ */
 class LookupsTest {
   static final Duration TIMEOUT = Duration.ofSeconds(2);
   static final Address NETWORK = RelayEngineTest.NETWORK.address();
 
   final ManualClock clock = new ManualClock(RelayEngineTest.NOW);
-  final ManualScheduler scheduler = new ManualScheduler(clock);
-  final Lookups lookups = new Lookups(scheduler);
+  final Lookups lookups = new Lookups(clock.loop());
   final NodeState camera = state(RelayEngineTest.node(50));
 
   static NodeState state(RelayEngineTest.Node n) {
@@ -56,9 +58,9 @@ class LookupsTest {
   void noAnswerWithinTheTimeout_completesEmpty_andALateAnswerIsIgnored() {
     long id = lookups.start(NETWORK, "camera1", TIMEOUT, result);
 
-    scheduler.advance(TIMEOUT.minusMillis(1));
+    clock.advance(TIMEOUT.minusMillis(1));
     assertThat(result).isNotDone();
-    scheduler.advance(Duration.ofMillis(1));
+    clock.advance(Duration.ofMillis(1));
     assertThat(result).isCompletedWithValue(Optional.empty());
 
     lookups.onEvent(new RoutingEvent.LookupResolved(id, camera));
@@ -70,7 +72,7 @@ class LookupsTest {
     long id = lookups.start(NETWORK, "camera1", TIMEOUT, result);
     lookups.onEvent(new RoutingEvent.LookupResolved(id, camera));
 
-    scheduler.advance(TIMEOUT);
+    clock.advance(TIMEOUT);
 
     assertThat(result).isCompletedWithValue(Optional.of(camera));
   }

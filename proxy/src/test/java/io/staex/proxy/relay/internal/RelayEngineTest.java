@@ -3,6 +3,7 @@ package io.staex.proxy.relay.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
@@ -24,17 +25,18 @@ import io.staex.routing.Outbound;
 import io.staex.routing.RoutingCodec;
 import io.staex.routing.RoutingNode;
 import io.staex.routing.RoutingSettings;
+import io.staex.testing.ManualClock;
 import io.staex.testing.Seeded;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,11 +50,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The root's engine with hand-driven links: each child is a real {@link RoutingNode} whose
  * messages the test delivers, so the root's view is real; the links record what the root sends.
+ *
+ * <p>The engine runs on a {@link ManualClock}'s loop, in the test's thread: what a test hands it
+ * is handled when the test {@link #settle}s (no time passes), its timers when the test moves the
+ * clock. One case is about two threads racing and runs on a real executor.
  */
 class RelayEngineTest {
   static final Identity NETWORK = Identity.generate(Seeded.random(1));
-  @SuppressWarnings("TimeInStaticInitializer") // one "now" for all tests; certs are valid around it
-  static final Instant NOW = Instant.now();
+  static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
   record Node(Identity identity, Certificate certificate) {
     Address address() {
@@ -165,7 +170,7 @@ class RelayEngineTest {
   final Node root = node(30);
   final Node child1 = node(31);
   final Node child2 = node(32);
-  final DefaultEventExecutor loop = new DefaultEventExecutor();
+  final ManualClock clock = new ManualClock(NOW);
   final RelayCounters counters = new RelayCounters();
   final BlockingQueue<LinkFrame.Packet> delivered = new LinkedBlockingQueue<>();
   final BlockingQueue<UnreachableReason> notices = new LinkedBlockingQueue<>();
@@ -177,9 +182,17 @@ class RelayEngineTest {
 
   @BeforeEach
   void start() throws Exception {
+    engine = engineOn(clock.loop());
+    engine.start();
+    link1 = attach(engine, child1);
+    link2 = attach(engine, child2);
+  }
+
+  /** The root's engine on {@code loop}, its handler filling the queues above. */
+  RelayEngine engineOn(EventExecutor loop) {
     RoutingNode node = new RoutingNode(root.identity(), root.certificate(), List.of(), List.of(),
-        TrustPolicy.ofNetwork(NETWORK.address()), RoutingSettings.defaults(), NOW);
-    engine = new RelayEngine(loop, node, Clock.systemUTC(), TestSettings.relay(),
+        TrustPolicy.ofNetwork(NETWORK.address()), RoutingSettings.defaults(), clock.instant());
+    return new RelayEngine(loop, node, clock, TestSettings.relay(),
         new RelayHandler() {
           @Override
           public void packet(NodeKey source, FrameBytes payload) {
@@ -201,31 +214,40 @@ class RelayEngineTest {
             gate.add("resumed");
           }
         }, counters);
-    engine.start();
-    link1 = attach(child1);
-    link2 = attach(child2);
   }
 
   @AfterEach
   void stop() {
     engine.close();
-    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    settle();
+  }
+
+  /** Runs what the engine was handed and what that causes; no time passes. */
+  void settle() {
+    clock.runTasks();
   }
 
   /** Brings up a link from {@code child} and delivers the child's state to the root. */
-  FakeLink attach(Node child) throws Exception {
+  FakeLink attach(RelayEngine engine, Node child) throws Exception {
     FakeLink link = new FakeLink(child);
     engine.linkUp(link);
     RoutingNode c = new RoutingNode(child.identity(), child.certificate(),
         List.of(root.address()), List.of(), TrustPolicy.ofNetwork(NETWORK.address()),
         RoutingSettings.defaults(), NOW);
-    Effects effects = c.linkUp(root.address(), 1, Instant.now());
+    Effects effects = c.linkUp(root.address(), 1, clock.instant());
     for (Outbound out : effects.messages()) {
       for (LinkFrame.Routing chunk : RoutingAssembler.split(RoutingCodec.encode(out.message()))) {
         engine.frame(link, chunk);
       }
     }
-    assertThat(loop.submit(() -> engine.node().knows(child.address())).get()).isTrue();
+    boolean knows;
+    if (engine.loop() == clock.loop()) {
+      settle();
+      knows = engine.node().knows(child.address());
+    } else {
+      knows = engine.loop().submit(() -> engine.node().knows(child.address())).get();
+    }
+    assertThat(knows).isTrue();
     return link;
   }
 
@@ -237,6 +259,7 @@ class RelayEngineTest {
   void forwardsBySourceRouteDecidedAtTheRoot() throws InterruptedException {
     LinkFrame.Packet p = LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10));
     engine.frame(link1, p);
+    settle();
     LinkFrame f = link2.next();
     assertThat(f).isEqualTo(new LinkFrame.Packet(
         FrameLimits.DEFAULT_TTL - 1, 0, child2.key(), child1.key(), List.of(), bytes(10)));
@@ -246,15 +269,15 @@ class RelayEngineTest {
   void frameForAnUnwritableLinkPausesItsSourceUntilWritable() throws Exception {
     link2.writable = false;
     engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
+    settle();
     assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
     assertThat(link1.reading).as("source paused").isFalse();
     assertThat(counters.pausedReads()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(link1.reading).as("still paused: no event yet").isFalse();
     link2.writable = true;
     engine.writabilityChanged(link2);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!link1.reading && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    settle();
     assertThat(link1.reading).as("source resumed").isTrue();
     assertThat(counters.resumedReads()).isEqualTo(1);
   }
@@ -267,6 +290,22 @@ class RelayEngineTest {
    */
   @Test
   void backlogPauseOvertakenByItsResume_linkEndsUpReading() throws Exception {
+    // Two threads by nature (link1's loop, the engine's), so a real executor; these shadow the
+    // fields for this case.
+    DefaultEventExecutor loop = new DefaultEventExecutor();
+    RelayEngine engine = engineOn(loop);
+    try {
+      engine.start();
+      backlogPauseOvertakenByItsResume(
+          loop, engine, attach(engine, child1), attach(engine, child2));
+    } finally {
+      engine.close();
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  void backlogPauseOvertakenByItsResume(
+      EventExecutor loop, RelayEngine engine, FakeLink link1, FakeLink link2) throws Exception {
     CountDownLatch engineGo = new CountDownLatch(1);
     loop.execute(() -> {
       try {
@@ -305,7 +344,8 @@ class RelayEngineTest {
   void frameForALinkWithFullQueueIsDroppedQueueFull() throws Exception {
     link2.queued = TestSettings.LINK_QUEUE_BYTES;
     engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
-    awaitDrops(Drop.QUEUE_FULL, 1);
+    settle();
+    assertThat(counters.dropped(Drop.QUEUE_FULL)).isEqualTo(1);
     assertThat(link2.sent).isEmpty();
   }
 
@@ -314,16 +354,18 @@ class RelayEngineTest {
     link2.writable = false;
     engine.send(child2.key(), bytes(10));
     engine.send(child2.key(), bytes(10));
-    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
+    settle();
+    assertThat(gate.poll()).isEqualTo("paused");
     assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
     assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
     assertThat(engine.isSendPaused()).isTrue();
-    assertThat(gate.poll(50, TimeUnit.MILLISECONDS)).as("edge-triggered: once").isNull();
+    assertThat(gate.poll()).as("edge-triggered: once").isNull();
     assertThat(counters.pausedReads()).as("no link was paused").isZero();
 
     link2.writable = true;
     engine.writabilityChanged(link2);
-    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
+    settle();
+    assertThat(gate.poll()).isEqualTo("resumed");
     assertThat(engine.isSendPaused()).isFalse();
     assertThat(counters.sendPauses()).isEqualTo(1);
     assertThat(counters.sendResumes()).isEqualTo(1);
@@ -333,11 +375,14 @@ class RelayEngineTest {
   void localSendToALinkWithALongQueue_pausesUntilItDrainsBelowTheLowMark() throws Exception {
     link2.queued = TestSettings.WRITE_BUFFER_HIGH; // still writable: no event will come
     engine.send(child2.key(), bytes(10));
-    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
+    settle();
+    assertThat(gate.poll()).isEqualTo("paused");
     link2.queued = TestSettings.WRITE_BUFFER_LOW + 1;
-    assertThat(gate.poll(100, TimeUnit.MILLISECONDS)).as("above the low mark").isNull();
+    clock.advance(Duration.ofMillis(100)); // checked again every 5 ms meanwhile
+    assertThat(gate.poll()).as("above the low mark").isNull();
     link2.queued = TestSettings.WRITE_BUFFER_LOW;
-    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
+    clock.advance(Duration.ofMillis(5));
+    assertThat(gate.poll()).isEqualTo("resumed");
     assertThat(engine.isSendPaused()).isFalse();
   }
 
@@ -345,16 +390,19 @@ class RelayEngineTest {
   void localSendHeldByALinkThatGoesDown_resumes() throws Exception {
     link2.writable = false;
     engine.send(child2.key(), bytes(10));
-    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("paused");
+    settle();
+    assertThat(gate.poll()).isEqualTo("paused");
     engine.linkDown(link2, "closed by peer");
-    assertThat(gate.poll(5, TimeUnit.SECONDS)).isEqualTo("resumed");
+    settle();
+    assertThat(gate.poll()).isEqualTo("resumed");
   }
 
   @Test
   void localSendToALinkWithFullQueue_isReportedCongested() throws Exception {
     link2.queued = TestSettings.LINK_QUEUE_BYTES;
     engine.send(child2.key(), bytes(10));
-    assertThat(notices.poll(5, TimeUnit.SECONDS)).isEqualTo(UnreachableReason.CONGESTED);
+    settle();
+    assertThat(notices.poll()).isEqualTo(UnreachableReason.CONGESTED);
     assertThat(counters.dropped(Drop.QUEUE_FULL)).isEqualTo(1);
     assertThat(link2.sent).isEmpty();
   }
@@ -362,6 +410,7 @@ class RelayEngineTest {
   @Test
   void ttlZeroIsAnsweredWithTtlExpired() throws InterruptedException {
     engine.frame(link1, new LinkFrame.Packet(0, 0, child2.key(), child1.key(), List.of(), bytes(1)));
+    settle();
     LinkFrame f = link1.next();
     assertThat(f).isInstanceOf(LinkFrame.Unreachable.class);
     LinkFrame.Unreachable u = (LinkFrame.Unreachable) f;
@@ -377,11 +426,13 @@ class RelayEngineTest {
     Node stranger = node(40);
     engine.frame(link1, LinkFrame.Packet.of(
         stranger.key(), child1.key(), List.of(stranger.key()), bytes(1)));
+    settle();
     assertThat(((LinkFrame.Unreachable) link1.next()).reason()).isEqualTo(UnreachableReason.BAD_ROUTE);
 
     engine.linkDown(link2, "closed by peer");
     engine.frame(link1, LinkFrame.Packet.of(
         child2.key(), child1.key(), List.of(child2.key()), bytes(1)));
+    settle();
     assertThat(((LinkFrame.Unreachable) link1.next()).reason()).isEqualTo(UnreachableReason.LINK_DOWN);
   }
 
@@ -394,7 +445,8 @@ class RelayEngineTest {
     // a notice with TTL 0 for a known node: dropped
     engine.frame(link1, new LinkFrame.Unreachable(
         0, UnreachableReason.NO_ROUTE, child2.key(), child1.key(), List.of()));
-    awaitDrops(Drop.UNREACHABLE_UNDELIVERABLE, 2);
+    settle();
+    assertThat(counters.dropped(Drop.UNREACHABLE_UNDELIVERABLE)).isEqualTo(2);
     assertThat(link1.sent).isEmpty();
     assertThat(link2.sent).isEmpty();
     assertThat(counters.unreachableSent()).isZero();
@@ -404,13 +456,15 @@ class RelayEngineTest {
   void noticeForTheRootGoesToItsHandler() throws InterruptedException {
     engine.frame(link1, new LinkFrame.Unreachable(
         3, UnreachableReason.LINK_DOWN, root.key(), child2.key(), List.of()));
-    assertThat(notices.poll(5, TimeUnit.SECONDS)).isEqualTo(UnreachableReason.LINK_DOWN);
+    settle();
+    assertThat(notices.poll()).isEqualTo(UnreachableReason.LINK_DOWN);
   }
 
   @Test
   void badRoutingMessageClosesTheLink() throws Exception {
     engine.frame(link1, new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {1, 99, 0})));
-    awaitDrops(Drop.ROUTING_BAD_MESSAGE, 1);
+    settle();
+    assertThat(counters.dropped(Drop.ROUTING_BAD_MESSAGE)).isEqualTo(1);
     assertThat(link1.closed).isTrue();
     assertThat(link2.closed).isFalse();
   }
@@ -418,7 +472,8 @@ class RelayEngineTest {
   @Test
   void packetForTheRootIsDelivered() throws InterruptedException {
     engine.frame(link1, LinkFrame.Packet.of(root.key(), child1.key(), List.of(), bytes(7)));
-    LinkFrame.Packet p = delivered.poll(5, TimeUnit.SECONDS);
+    settle();
+    LinkFrame.Packet p = delivered.poll();
     assertThat(p).isNotNull();
     assertThat(p.source()).isEqualTo(child1.key());
     assertThat(p.payload()).isEqualTo(bytes(7));
@@ -427,34 +482,33 @@ class RelayEngineTest {
   @Test
   void lookupOfAChildsName_resolvesToItsState() throws Exception {
     Node camera = node(41, Optional.of("camera1"));
-    attach(camera);
+    attach(engine, camera);
 
-    Optional<NodeState> found = engine.lookup(NETWORK.address(), "camera1", Duration.ofSeconds(5))
-        .get(5, TimeUnit.SECONDS);
+    CompletableFuture<Optional<NodeState>> found =
+        engine.lookup(NETWORK.address(), "camera1", Duration.ofSeconds(5));
+    settle();
 
-    assertThat(found).map(NodeState::address).hasValue(camera.address());
+    assertThat(found).isCompleted();
+    assertThat(found.join()).map(NodeState::address).hasValue(camera.address());
   }
 
   @Test
   void lookupOfAnUnknownNameAtTheRoot_completesEmpty() throws Exception {
-    assertThat(engine.lookup(NETWORK.address(), "nobody", Duration.ofSeconds(5))
-        .get(5, TimeUnit.SECONDS)).isEmpty();
+    CompletableFuture<Optional<NodeState>> found =
+        engine.lookup(NETWORK.address(), "nobody", Duration.ofSeconds(5));
+    settle();
+
+    assertThat(found).isCompletedWithValue(Optional.empty());
   }
 
   @Test
   void lookupAfterClose_completesEmpty() throws Exception {
     engine.close();
 
-    assertThat(engine.lookup(NETWORK.address(), "camera1", Duration.ofSeconds(5))
-        .get(5, TimeUnit.SECONDS)).isEmpty();
-  }
+    CompletableFuture<Optional<NodeState>> found =
+        engine.lookup(NETWORK.address(), "camera1", Duration.ofSeconds(5));
+    settle();
 
-  void awaitDrops(Drop reason, long n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (counters.dropped(reason) < n) {
-      assertThat(System.nanoTime()).as("%s drops reach %d", reason, n).isLessThan(deadline);
-      Thread.sleep(5);
-    }
-    Thread.sleep(50); // anything sent in answer would be sent by now
+    assertThat(found).isCompletedWithValue(Optional.empty());
   }
 }
