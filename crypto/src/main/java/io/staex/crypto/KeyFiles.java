@@ -272,11 +272,14 @@ public final class KeyFiles {
       throw new KeyFileException(KeyFileException.Reason.IO, file + ": " + e.getMessage(), e);
     }
     if (attributes.isSymbolicLink()) {
+      Path target = linkTarget(file);
       throw new KeyFileException(
           KeyFileException.Reason.SYMBOLIC_LINK,
-          file + ": is a symbolic link" + linkTarget(file) + "; a private key is read only from"
-              + " a regular file, since whoever may change the link can swap the key: replace"
-              + " the link with the file it points to (mv TARGET " + file + ") or name that file");
+          file + ": is a symbolic link" + (target == null ? "" : " to " + target)
+              + "; a private key is read only from a regular file, since whoever may change the"
+              + " link can swap the key: replace the link with the file it points to (mv "
+              + (target == null ? "TARGET" : file.resolveSibling(target)) + " " + file
+              + ") or name that file");
     }
     if (!attributes.isRegularFile()) {
       throw new KeyFileException(
@@ -297,11 +300,12 @@ public final class KeyFiles {
     }
   }
 
-  private static String linkTarget(Path link) {
+  /** Where {@code link} points, as written in it; null if that cannot be read. */
+  private static Path linkTarget(Path link) {
     try {
-      return " to " + Files.readSymbolicLink(link);
+      return Files.readSymbolicLink(link);
     } catch (IOException | RuntimeException e) {
-      return "";
+      return null;
     }
   }
 

@@ -141,7 +141,7 @@ class KeyFilesTest {
     assertThat(e.reason()).isEqualTo(Reason.SYMBOLIC_LINK);
     assertThat(e)
         .hasMessageStartingWith(link + ": is a symbolic link to " + real)
-        .hasMessageContaining("replace the link with the file it points to");
+        .hasMessageContaining("replace the link with the file it points to (mv " + real + " " + link + ")");
     assertThat(failure(() -> KeyFiles.readAddress(link)).reason()).isEqualTo(Reason.SYMBOLIC_LINK);
     assertThat(KeyFiles.readPrivateKey(real).address()).isEqualTo(identity.address());
   }

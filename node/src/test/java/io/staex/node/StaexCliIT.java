@@ -81,7 +81,7 @@ class StaexCliIT {
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.stderr().strip())
         .contains("link.key: is a symbolic link to node.key")
-        .contains("replace the link with the file it points to")
+        .contains("replace the link with the file it points to (mv node.key link.key)")
         .doesNotContain("\n");
     assertThat(r.stdout()).isEmpty();
   }
