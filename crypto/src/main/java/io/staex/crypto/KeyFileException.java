@@ -7,8 +7,12 @@ public final class KeyFileException extends Exception {
     NOT_FOUND,
     /** Refused to overwrite an existing file without {@code --force}. */
     EXISTS,
-    /** A private key file that others may read. */
+    /** A private key file that group or others may access. */
     INSECURE_PERMISSIONS,
+    /** A private key file that is a symbolic link. */
+    SYMBOLIC_LINK,
+    /** A private key file owned by another user than the one running this process. */
+    WRONG_OWNER,
     /** Not the PEM structure expected. */
     MALFORMED,
     /** A key of another algorithm than Ed25519. */

@@ -1,20 +1,27 @@
 package io.staex.crypto;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -32,9 +39,22 @@ import org.bouncycastle.util.io.pem.PemWriter;
  * keys as SubjectPublicKeyInfo ({@code PUBLIC KEY}), the forms {@code openssl genpkey -algorithm
  * ed25519} writes and {@code openssl pkey} reads.
  *
- * <p>Private key files are created with mode 0600 and refused when group or others have any
- * access, as OpenSSH refuses an unprotected key. Writing never replaces an existing file unless
- * asked to, and replacing is atomic (a temporary file renamed over the old one).
+ * <p>Private key files are created with mode 0600. Reading one refuses, each with its own
+ * {@link KeyFileException.Reason} and a message that says how to fix it:
+ *
+ * <ul>
+ *   <li>a symbolic link ({@code SYMBOLIC_LINK}): whoever can change the link can swap the key;
+ *       the file is opened with {@code O_NOFOLLOW}, so a link put in its place after the check
+ *       fails the read too;
+ *   <li>a file owned by another user than the one running this process ({@code WRONG_OWNER}),
+ *       root included: its owner could read or replace the key;
+ *   <li>a file that group or others may access at all ({@code INSECURE_PERMISSIONS}), as OpenSSH
+ *       refuses an "UNPROTECTED PRIVATE KEY FILE".
+ * </ul>
+ *
+ * On a file system without POSIX attributes only the symbolic link check applies. Writing never
+ * replaces an existing file unless asked to, and replacing is atomic (a temporary file renamed
+ * over the old one).
  */
 public final class KeyFiles {
   static final String PRIVATE_KEY = "PRIVATE KEY";
@@ -77,10 +97,12 @@ public final class KeyFiles {
     }
   }
 
-  /** Reads a private key file, refusing it if others may read it. */
+  /**
+   * Reads a private key file, refusing a symbolic link, a file of another owner and a file
+   * that group or others may access (see the class comment).
+   */
   public static Identity readPrivateKey(Path file) throws KeyFileException {
-    checkOwnerOnly(file);
-    PemObject pem = readPem(file);
+    PemObject pem = parsePem(file, readPrivateText(file));
     if (!PRIVATE_KEY.equals(pem.getType())) {
       throw malformed(file, "PEM type '" + pem.getType() + "' (expected: " + PRIVATE_KEY + ")");
     }
@@ -150,7 +172,10 @@ public final class KeyFiles {
 
   /** The one PEM object in {@code file}. */
   static PemObject readPem(Path file) throws KeyFileException {
-    String text = readText(file);
+    return parsePem(file, readText(file));
+  }
+
+  private static PemObject parsePem(Path file, String text) throws KeyFileException {
     try (PemReader reader = new PemReader(new StringReader(text))) {
       PemObject pem = reader.readPemObject();
       if (pem == null) {
@@ -162,13 +187,15 @@ public final class KeyFiles {
     }
   }
 
-  static String readText(Path file) throws KeyFileException {
-    try {
-      long size = Files.size(file);
-      if (size > MAX_FILE_SIZE) {
-        throw malformed(file, size + " bytes (expected: at most " + MAX_FILE_SIZE + ")");
+  static String readText(Path file, OpenOption... options) throws KeyFileException {
+    byte[] bytes = null;
+    try (InputStream in = Files.newInputStream(file, options)) {
+      bytes = in.readNBytes(MAX_FILE_SIZE + 1);
+      if (bytes.length > MAX_FILE_SIZE) {
+        throw malformed(file, "over " + MAX_FILE_SIZE + " bytes (expected: at most "
+            + MAX_FILE_SIZE + ")");
       }
-      return Files.readString(file, StandardCharsets.US_ASCII);
+      return StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (NoSuchFileException e) {
       throw new KeyFileException(KeyFileException.Reason.NOT_FOUND, file + ": no such file");
     } catch (AccessDeniedException e) {
@@ -177,7 +204,26 @@ public final class KeyFiles {
       throw malformed(file, "not a text file (expected: PEM)");
     } catch (IOException e) {
       throw new KeyFileException(KeyFileException.Reason.IO, file + ": " + e.getMessage(), e);
+    } finally {
+      if (bytes != null) {
+        Arrays.fill(bytes, (byte) 0);
+      }
     }
+  }
+
+  /**
+   * The text of a private key file, after {@link #checkPrivateFile}; opened without following
+   * links, and refused if another file took its place while it was read.
+   */
+  private static String readPrivateText(Path file) throws KeyFileException {
+    Object before = checkPrivateFile(file).fileKey();
+    String text = readText(file, LinkOption.NOFOLLOW_LINKS);
+    Object after = checkPrivateFile(file).fileKey();
+    if (!Objects.equals(before, after)) {
+      throw new KeyFileException(
+          KeyFileException.Reason.IO, file + ": replaced while being read; try again");
+    }
+    return text;
   }
 
   static void write(Path file, String text, boolean force, boolean secret)
@@ -210,17 +256,83 @@ public final class KeyFiles {
     }
   }
 
-  private static void checkOwnerOnly(Path file) throws KeyFileException {
-    Set<PosixFilePermission> perms;
+  /**
+   * Refuses a private key file that is a symbolic link, not a regular file, owned by another
+   * user, or open to group or others, in that order.
+   *
+   * @return its attributes, read without following links
+   */
+  private static BasicFileAttributes checkPrivateFile(Path file) throws KeyFileException {
+    BasicFileAttributes attributes;
     try {
-      perms = Files.getPosixFilePermissions(file);
+      attributes = readAttributesNoFollow(file);
     } catch (NoSuchFileException e) {
       throw new KeyFileException(KeyFileException.Reason.NOT_FOUND, file + ": no such file");
-    } catch (UnsupportedOperationException e) {
-      return; // not a POSIX file system: nothing to check
     } catch (IOException e) {
       throw new KeyFileException(KeyFileException.Reason.IO, file + ": " + e.getMessage(), e);
     }
+    if (attributes.isSymbolicLink()) {
+      Path target = linkTarget(file);
+      throw new KeyFileException(
+          KeyFileException.Reason.SYMBOLIC_LINK,
+          file + ": is a symbolic link" + (target == null ? "" : " to " + target)
+              + "; a private key is read only from a regular file, since whoever may change the"
+              + " link can swap the key: replace the link with the file it points to (mv "
+              + (target == null ? "TARGET" : file.resolveSibling(target)) + " " + file
+              + ") or name that file");
+    }
+    if (!attributes.isRegularFile()) {
+      throw new KeyFileException(
+          KeyFileException.Reason.IO, file + ": not a regular file (expected: a PEM key file)");
+    }
+    if (attributes instanceof PosixFileAttributes posix) {
+      checkOwner(file, posix);
+      checkOwnerOnly(file, posix.permissions());
+    }
+    return attributes;
+  }
+
+  private static BasicFileAttributes readAttributesNoFollow(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException e) {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
+  /** Where {@code link} points, as written in it; null if that cannot be read. */
+  private static Path linkTarget(Path link) {
+    try {
+      return Files.readSymbolicLink(link);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The owner must be the user this process runs as (OpenSSH's {@code getuid()}), even root. */
+  private static void checkOwner(Path file, PosixFileAttributes attributes)
+      throws KeyFileException {
+    int owner;
+    try {
+      owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return; // POSIX permissions without Unix ids: the permission check still applies
+    } catch (IOException e) {
+      throw new KeyFileException(KeyFileException.Reason.IO, file + ": " + e.getMessage(), e);
+    }
+    ProcessUser me = ProcessUser.current();
+    if (owner != me.uid()) {
+      throw new KeyFileException(
+          KeyFileException.Reason.WRONG_OWNER,
+          file + ": owned by " + attributes.owner().getName() + " (uid " + owner + "), not by "
+              + me.name() + " (uid " + me.uid() + ") who runs staex; a private key must belong"
+              + " to the user that uses it, as its owner can read and replace it; run: chown "
+              + me.name() + " " + file + " (as root)");
+    }
+  }
+
+  private static void checkOwnerOnly(Path file, Set<PosixFilePermission> perms)
+      throws KeyFileException {
     EnumSet<PosixFilePermission> others = EnumSet.copyOf(perms);
     others.removeAll(EnumSet.of(
         PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
@@ -230,6 +342,14 @@ public final class KeyFiles {
           KeyFileException.Reason.INSECURE_PERMISSIONS,
           file + ": permissions " + octal(perms) + " are too open: a private key must be"
               + " readable only by its owner; run: chmod 600 " + file);
+    }
+  }
+
+  /** The user this process runs as: its real uid, as OpenSSH's {@code getuid()}. */
+  private record ProcessUser(long uid, String name) {
+    static ProcessUser current() {
+      com.sun.security.auth.module.UnixSystem system = new com.sun.security.auth.module.UnixSystem();
+      return new ProcessUser(system.getUid(), system.getUsername());
     }
   }
 

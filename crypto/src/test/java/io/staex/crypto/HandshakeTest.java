@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -183,6 +185,47 @@ class HandshakeTest {
     assertThatThrownBy(() -> third.readMessage(m1))
         .isInstanceOfSatisfying(HandshakeException.class,
             e -> assertThat(e.reason()).isEqualTo(HandshakeException.Reason.NOISE));
+  }
+
+  /**
+   * Every low-order X25519 key of Wycheproof (the {@code ZeroSharedSecret} vectors) put in
+   * place of an ephemeral key: each side's first DH with it is all zeros, which Noise refuses
+   * before any key is derived from it.
+   */
+  @Test
+  void lowOrderEphemeralKey_refusedByResponderAndInitiator() throws Exception {
+    List<byte[]> lowOrder = new ArrayList<>();
+    for (Wycheproof.Group group : Wycheproof.groups("x25519_test.json")) {
+      for (Wycheproof.Vector t : group.tests()) {
+        if (t.hasFlag("ZeroSharedSecret")) {
+          lowOrder.add(t.hex("public"));
+        }
+      }
+    }
+    assertThat(lowOrder).hasSize(31);
+
+    for (byte[] key : lowOrder) {
+      byte[] m1 = child(Purpose.LINK).writeMessage(new byte[0]);
+      System.arraycopy(key, 0, m1, 0, key.length); // message 1 starts with e
+      assertLowOrderRefused(() -> parent(Purpose.LINK).readMessage(m1));
+
+      Handshake child = child(Purpose.LINK);
+      Handshake parent = parent(Purpose.LINK);
+      parent.readMessage(child.writeMessage(new byte[0]));
+      byte[] m2 = parent.writeMessage(new byte[0]);
+      System.arraycopy(key, 0, m2, 0, key.length); // and so does message 2
+      assertLowOrderRefused(() -> child.readMessage(m2));
+      assertThat(child.isFailed()).isTrue();
+    }
+  }
+
+  private static void assertLowOrderRefused(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(HandshakeException.class, e -> {
+          assertThat(e.reason()).isEqualTo(HandshakeException.Reason.NOISE);
+          assertThat(e).hasMessageContaining("low order");
+        });
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -22,6 +23,7 @@ import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +126,94 @@ class KeyFilesTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
 
     assertThat(KeyFiles.readPrivateKey(file).address()).isEqualTo(identity.address());
+  }
+
+  // ---- symbolic links and ownership
+
+  @Test
+  void privateKeyBehindSymbolicLink_refusedNamingTheTarget() throws Exception {
+    Path real = writtenKey();
+    Path link = Files.createSymbolicLink(dir.resolve("link.key"), real);
+
+    KeyFileException e = failure(() -> KeyFiles.readPrivateKey(link));
+
+    assertThat(e.reason()).isEqualTo(Reason.SYMBOLIC_LINK);
+    assertThat(e)
+        .hasMessageStartingWith(link + ": is a symbolic link to " + real)
+        .hasMessageContaining("replace the link with the file it points to (mv " + real + " " + link + ")");
+    assertThat(failure(() -> KeyFiles.readAddress(link)).reason()).isEqualTo(Reason.SYMBOLIC_LINK);
+    assertThat(KeyFiles.readPrivateKey(real).address()).isEqualTo(identity.address());
+  }
+
+  @Test
+  void danglingSymbolicLink_refusedAsALink() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("link.key"), dir.resolve("missing.key"));
+
+    assertThat(failure(() -> KeyFiles.readPrivateKey(link)).reason())
+        .isEqualTo(Reason.SYMBOLIC_LINK);
+  }
+
+  @Test
+  void publicKeyBehindSymbolicLink_isRead() throws Exception {
+    Path real = dir.resolve("node.pub");
+    KeyFiles.writePublicKey(real, identity.address(), false);
+    Path link = Files.createSymbolicLink(dir.resolve("link.pub"), real);
+
+    assertThat(KeyFiles.readAddress(link)).isEqualTo(identity.address());
+  }
+
+  @Test
+  void directory_refused() throws Exception {
+    Path folder = Files.createDirectory(dir.resolve("node.key"));
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+
+    assertThat(failure(() -> KeyFiles.readPrivateKey(folder)))
+        .hasMessageContaining("not a regular file");
+  }
+
+  /**
+   * Needs root to give a file away; CI runs as root, so there the test must run, never skip.
+   * Root is not excepted from the rule: a key owned by nobody is refused for root too.
+   */
+  @Test
+  void privateKeyOwnedByAnotherUser_refusedWithChownHint() throws Exception {
+    requireRoot();
+    Path file = writtenKey();
+    UserPrincipal nobody =
+        file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Files.setOwner(file, nobody);
+
+    KeyFileException e = failure(() -> KeyFiles.readPrivateKey(file));
+
+    assertThat(e.reason()).isEqualTo(Reason.WRONG_OWNER);
+    assertThat(e)
+        .hasMessageStartingWith(file + ": owned by nobody (uid ")
+        .hasMessageContaining("not by root (uid 0)")
+        .hasMessageContaining("chown root " + file);
+    assertThat(failure(() -> KeyFiles.readAddress(file)).reason()).isEqualTo(Reason.WRONG_OWNER);
+
+    Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName("root"));
+    assertThat(KeyFiles.readPrivateKey(file).address()).isEqualTo(identity.address());
+  }
+
+  @Test
+  void symbolicLinkIsReportedBeforeOwnerAndPermissions() throws Exception {
+    Path real = writtenKey();
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r--r--"));
+    Path link = Files.createSymbolicLink(dir.resolve("link.key"), real);
+
+    assertThat(failure(() -> KeyFiles.readPrivateKey(link)).reason())
+        .isEqualTo(Reason.SYMBOLIC_LINK);
+  }
+
+  private static void requireRoot() throws Exception {
+    int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    String message = "changing a file's owner needs root (running as uid " + uid + ")";
+    if (ExternalTool.inCi()) {
+      assertThat(uid).as(message + "; CI=true must run as root").isZero();
+    }
+    Assumptions.assumeTrue(uid == 0, message + "; skipped");
   }
 
   // ---- never clobber without force

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,43 @@ class StaexCliIT {
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.stderr()).contains("chmod 600 node.key");
     assertThat(r.stdout()).isEmpty();
+  }
+
+  @Test
+  void addr_refusesKeyBehindSymbolicLink() throws Exception {
+    staex("keygen", "--out", "node.key").assertSuccess();
+    Files.createSymbolicLink(dir.resolve("link.key"), Path.of("node.key"));
+
+    Result r = staex("addr", "link.key");
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.stderr().strip())
+        .contains("link.key: is a symbolic link to node.key")
+        .contains("replace the link with the file it points to (mv node.key link.key)")
+        .doesNotContain("\n");
+    assertThat(r.stdout()).isEmpty();
+  }
+
+  /** Giving a file away needs root; CI runs as root, so there this must run, not skip. */
+  @Test
+  void certIssue_refusesNetworkKeyOfAnotherOwner() throws Exception {
+    int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    if (ExternalTool.inCi()) {
+      assertThat(uid).as("CI=true must run as root to test key ownership").isZero();
+    }
+    Assumptions.assumeTrue(uid == 0, "changing a file's owner needs root (uid " + uid + ")");
+    staex("network", "create", "--out", "network.key").assertSuccess();
+    staex("keygen", "--out", "node.key").assertSuccess();
+    Files.setOwner(dir.resolve("network.key"),
+        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+    Result r = staex("cert", "issue", "--network-key", "network.key", "--node-key", "node.key",
+        "--out", "node.crt");
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.stderr().strip())
+        .contains("network.key: owned by nobody")
+        .contains("chown root network.key")
+        .doesNotContain("\n");
+    assertThat(dir.resolve("node.crt")).doesNotExist();
   }
 
   @Test

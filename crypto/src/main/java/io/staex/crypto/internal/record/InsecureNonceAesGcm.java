@@ -63,8 +63,20 @@ public final class InsecureNonceAesGcm {
    */
   public int encrypt(long counter, byte[] in, int off, int len, byte[] aad, byte[] out,
       int outOff) {
+    checkLive();
+    RecordFormat.writeNonce(nonce, counter);
+    return encryptWithNonce(nonce, in, off, len, aad, out, outOff);
+  }
+
+  /**
+   * {@link #encrypt} under a whole 12-byte nonce instead of a counter: the same cipher
+   * configuration, for known-answer tests whose nonces do not start with four zero bytes
+   * (Wycheproof). Never for records.
+   */
+  int encryptWithNonce(byte[] nonce, byte[] in, int off, int len, byte[] aad, byte[] out,
+      int outOff) {
     try {
-      return run(Cipher.ENCRYPT_MODE, counter, in, off, len, aad, out, outOff);
+      return run(Cipher.ENCRYPT_MODE, nonce, in, off, len, aad, out, outOff);
     } catch (AEADBadTagException e) {
       throw new AssertionError("encryption checks no tag", e);
     }
@@ -80,8 +92,16 @@ public final class InsecureNonceAesGcm {
    */
   public int decrypt(long counter, byte[] in, int off, int len, byte[] aad, byte[] out,
       int outOff) throws AEADBadTagException {
+    checkLive();
+    RecordFormat.writeNonce(nonce, counter);
+    return decryptWithNonce(nonce, in, off, len, aad, out, outOff);
+  }
+
+  /** {@link #decrypt} under a whole 12-byte nonce; as {@link #encryptWithNonce}, tests only. */
+  int decryptWithNonce(byte[] nonce, byte[] in, int off, int len, byte[] aad, byte[] out,
+      int outOff) throws AEADBadTagException {
     try {
-      return run(Cipher.DECRYPT_MODE, counter, in, off, len, aad, out, outOff);
+      return run(Cipher.DECRYPT_MODE, nonce, in, off, len, aad, out, outOff);
     } catch (AEADBadTagException e) {
       Arrays.fill(out, outOff, outOff + len - RecordFormat.TAG_SIZE, (byte) 0);
       throw e;
@@ -130,10 +150,13 @@ public final class InsecureNonceAesGcm {
     return "InsecureNonceAesGcm[key=<redacted>" + (isDestroyed() ? ", destroyed" : "") + "]";
   }
 
-  private int run(int mode, long counter, byte[] in, int off, int len, byte[] aad, byte[] out,
+  private int run(int mode, byte[] nonce, byte[] in, int off, int len, byte[] aad, byte[] out,
       int outOff) throws AEADBadTagException {
     checkLive();
-    RecordFormat.writeNonce(nonce, counter);
+    if (nonce.length != RecordFormat.NONCE_SIZE) {
+      throw new IllegalArgumentException(
+          "nonce: " + nonce.length + " bytes (expected: " + RecordFormat.NONCE_SIZE + ")");
+    }
     try {
       cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(aad);
