@@ -152,7 +152,8 @@ class NodeConfigTest {
         "staex.trust.networks", "staex.trust.nodes", "staex.trust.revoked", "staex.listen",
         "staex.parents", "staex.services", "staex.forwards", "staex.forwards-dir",
         "staex.socks.listen", "staex.socks.username", "staex.socks.password",
-        "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.control.socket");
+        "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
+        "staex.control.socket");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */
