@@ -14,6 +14,7 @@ import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.resolver.Cidr;
+import io.staex.resolver.ClientNetwork;
 import io.staex.resolver.DnsSettings;
 import io.staex.routing.RoutingSettings;
 import java.io.IOException;
@@ -151,7 +152,8 @@ class NodeConfigTest {
         "staex.trust.networks", "staex.trust.nodes", "staex.trust.revoked", "staex.listen",
         "staex.parents", "staex.services", "staex.forwards", "staex.forwards-dir",
         "staex.socks.listen", "staex.socks.username", "staex.socks.password",
-        "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.control.socket");
+        "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
+        "staex.control.socket");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */
@@ -186,7 +188,7 @@ class NodeConfigTest {
     assertThat(config.dns()).contains(new DnsSettings(new InetSocketAddress("127.0.0.1", 5353),
         Cidr.parse("127.77.0.0/16"), Duration.ofSeconds(60), Duration.ofHours(1),
         DnsSettings.Upstream.REFUSE, List.of(), Duration.ofSeconds(3), 64,
-        Duration.ofSeconds(10)));
+        Duration.ofSeconds(10), List.of(), 10));
   }
 
   @Test
@@ -364,6 +366,31 @@ class NodeConfigTest {
     assertThat(only(file)).hasToString(
         file + ":1: staex.socks.frobnicate: unknown key (expected one of: listen, username,"
             + " password, handshake-timeout, max-pending-handshakes)");
+  }
+
+  @Test
+  void dnsOnANonLoopbackAddress_needsAllowedClientNetworks() throws Exception {
+    Path open = write(dir, "open.conf", "staex.dns.listen = \"0.0.0.0:53\"");
+    assertThat(only(open).toString()).startsWith(open + ":1: staex.dns.listen: ")
+        .contains("is not a loopback address, and dns.allow names no client networks");
+
+    Path bad = write(dir, "bad.conf", "staex.dns { listen = \"0.0.0.0:53\","
+        + " allow = [ \"10.0.0.0/8\", \"10.0.0.1/8\", \"camera\" ] }");
+    assertThat(refused(bad).problems()).extracting(ConfigProblem::key)
+        .containsExactlyInAnyOrder("staex.dns.allow[1]", "staex.dns.allow[2]");
+
+    Path rate = write(dir, "rate.conf", "staex.dns.max-new-names-per-second = 0\n"
+        + "staex.dns.listen = \"127.0.0.1:5353\"\nstaex.key = k\nstaex.cert = c");
+    assertThat(only(rate).toString()).contains("staex.dns.max-new-names-per-second")
+        .contains("expected: 1~100000");
+
+    Path ok = write(dir, "ok.conf", "staex.dns { listen = \"0.0.0.0:5353\","
+        + " allow = [ \"10.0.0.0/8\", \"fd00::/8\" ], max-new-names-per-second = 5 }\n"
+        + "staex.key = k\nstaex.cert = c");
+    DnsSettings dns = NodeConfig.load(ok).dns().orElseThrow();
+    assertThat(dns.allow()).containsExactly(ClientNetwork.parse("10.0.0.0/8"),
+        ClientNetwork.parse("fd00::/8"));
+    assertThat(dns.maxNewNamesPerSecond()).isEqualTo(5);
   }
 
   @Test

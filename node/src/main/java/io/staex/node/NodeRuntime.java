@@ -40,6 +40,7 @@ import io.staex.proxy.socks.SocksTarget;
 import io.staex.proxy.socks.SocksTargets;
 import io.staex.resolver.AddressPool;
 import io.staex.resolver.DnsServer;
+import io.staex.resolver.DnsStats;
 import io.staex.resolver.DnsSettings;
 import io.staex.resolver.NameAnswer;
 import io.staex.resolver.NameResolver;
@@ -448,7 +449,15 @@ public final class NodeRuntime implements AutoCloseable {
         relay.activeParent(), links,
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
-        errors.events(), NodeStatus.DatagramStats.of(streams.counters()));
+        errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats());
+  }
+
+  private NodeStatus.NameStats nameStats() {
+    DnsStats d = dns == null ? new DnsStats(0, 0, 0) : dns.stats();
+    long malformed = names == null ? 0 : names.malformed();
+    long missHits = names == null ? 0 : names.missCacheHits();
+    return new NodeStatus.NameStats(d.refusedClients(), d.rateLimitedNames(),
+        d.malformedNames() + malformed, missHits);
   }
 
   private List<NodeStatus.SessionStatus> sessions() {

@@ -35,6 +35,7 @@ import java.util.OptionalLong;
  * @param services overlay ports this node exposes
  * @param lastErrors the last warnings and errors, oldest first
  * @param datagrams what the stream layer did with datagrams
+ * @param names what the resolver and the name lookups refused or limited
  */
 public record NodeStatus(
     Address address,
@@ -54,7 +55,8 @@ public record NodeStatus(
     List<ForwardStatus> forwards,
     List<ServiceStatus> services,
     List<ErrorEvent> lastErrors,
-    DatagramStats datagrams) {
+    DatagramStats datagrams,
+    NameStats names) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -75,7 +77,21 @@ public record NodeStatus(
     services = List.copyOf(services);
     lastErrors = List.copyOf(lastErrors);
     Objects.requireNonNull(datagrams, "datagrams");
+    Objects.requireNonNull(names, "names");
   }
+
+  /**
+   * What the DNS resolver and the certified-name lookups refused or limited since start (zeros
+   * for a resolver that is off).
+   *
+   * @param refusedClients DNS queries from sources outside {@code dns.allow}, answered REFUSED
+   * @param rateLimitedNames new names past {@code dns.max-new-names-per-second}, SERVFAIL
+   * @param malformedNames names that can't be certified, refused without a lookup (DNS and
+   *     SOCKS/forwards through the name lookups)
+   * @param missCacheHits lookups answered from the miss cache instead of asking the tree
+   */
+  public record NameStats(long refusedClients, long rateLimitedNames, long malformedNames,
+      long missCacheHits) {}
 
   /**
    * The stream layer's datagram counters (see {@link StreamCounters}).

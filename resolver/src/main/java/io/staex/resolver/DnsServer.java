@@ -6,11 +6,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Ticker;
+import io.staex.resolver.internal.DnsCounters;
 import io.staex.resolver.internal.DnsTransport;
 import io.staex.resolver.internal.Forwarder;
 import io.staex.resolver.internal.QueryAnswerer;
 import io.staex.resolver.internal.ResolverForwarder;
 import io.staex.resolver.internal.TcpInitializer;
+import io.staex.resolver.internal.TokenBucket;
 import io.staex.resolver.internal.UdpQueryHandler;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -34,11 +37,19 @@ public final class DnsServer implements AutoCloseable {
   private final Channel udp;
   private final Channel tcp;
   private final TcpInitializer tcpInitializer;
+  private final DnsCounters counters;
 
-  private DnsServer(Channel udp, Channel tcp, TcpInitializer tcpInitializer) {
+  private DnsServer(Channel udp, Channel tcp, TcpInitializer tcpInitializer,
+      DnsCounters counters) {
     this.udp = udp;
     this.tcp = tcp;
     this.tcpInitializer = tcpInitializer;
+    this.counters = counters;
+  }
+
+  /** What it refused or limited so far. Thread-safe. */
+  public DnsStats stats() {
+    return counters.snapshot();
   }
 
   /**
@@ -50,12 +61,25 @@ public final class DnsServer implements AutoCloseable {
    */
   public static DnsServer start(DnsSettings settings, AddressPool pool, NameResolver names,
       EventLoopGroup group) {
+    return start(settings, pool, names, group, Ticker.systemTicker());
+  }
+
+  /**
+   * As {@link #start(DnsSettings, AddressPool, NameResolver, EventLoopGroup)}, with the
+   * monotonic time the new-name rate limit follows (tests: a {@code ManualClock}).
+   */
+  public static DnsServer start(DnsSettings settings, AddressPool pool, NameResolver names,
+      EventLoopGroup group, Ticker ticker) {
     Objects.requireNonNull(pool, "pool");
     Objects.requireNonNull(names, "names");
     Forwarder forwarder = settings.upstream() == DnsSettings.Upstream.FORWARD
         ? new ResolverForwarder(settings.upstreams(), settings.lookupTimeout()) : null;
+    DnsCounters counters = new DnsCounters();
+    TokenBucket newNames = new TokenBucket(settings.maxNewNamesPerSecond(),
+        (long) settings.maxNewNamesPerSecond() * DnsSettings.NEW_NAME_BURST_SECONDS,
+        ticker::nanoTime);
     QueryAnswerer answerer = new QueryAnswerer(pool, names, forwarder, group,
-        settings.answerTtl(), settings.lookupTimeout());
+        settings.answerTtl(), settings.lookupTimeout(), settings::allows, newNames, counters);
     TcpInitializer tcpInitializer = new TcpInitializer(
         answerer, settings.maxTcpConnections(), settings.tcpIdleTimeout());
     Bootstrap udpBootstrap = new Bootstrap()
@@ -73,9 +97,10 @@ public final class DnsServer implements AutoCloseable {
       InetSocketAddress bound = (InetSocketAddress) udp.localAddress();
       try {
         Channel tcp = bind(tcpBootstrap.bind(bound), "tcp", bound);
-        log.info("dns listening on {} (udp and tcp), pool {}, names outside .staex: {}",
-            bound, pool, settings.upstream());
-        return new DnsServer(udp, tcp, tcpInitializer);
+        log.info("dns listening on {} (udp and tcp), pool {}, names outside .staex: {},"
+            + " clients: {}", bound, pool, settings.upstream(),
+            settings.allow().isEmpty() ? "loopback" : settings.allow());
+        return new DnsServer(udp, tcp, tcpInitializer, counters);
       } catch (ChannelException e) {
         udp.close().syncUninterruptibly();
         if (attempt >= attempts) {

@@ -20,6 +20,11 @@ import java.util.Objects;
  * @param lookupTimeout how long a certified-name lookup or a forwarded query may take
  * @param maxTcpConnections TCP connections open at once; more are closed at once
  * @param tcpIdleTimeout a TCP connection with no query for this long is closed
+ * @param allow the client networks allowed to ask; empty means loopback clients only, and is
+ *     refused for a {@code listen} address that is not loopback (no open resolver)
+ * @param maxNewNamesPerSecond pool addresses handed out to nodes that hold none, per second
+ *     on average (a token bucket holding {@link #NEW_NAME_BURST_SECONDS} seconds' worth); past
+ *     it a new name gets SERVFAIL, names that hold an address keep answering
  */
 public record DnsSettings(
     InetSocketAddress listen,
@@ -30,7 +35,12 @@ public record DnsSettings(
     List<InetSocketAddress> upstreams,
     Duration lookupTimeout,
     int maxTcpConnections,
-    Duration tcpIdleTimeout) {
+    Duration tcpIdleTimeout,
+    List<ClientNetwork> allow,
+    int maxNewNamesPerSecond) {
+
+  /** The new-name bucket holds this many seconds of {@code maxNewNamesPerSecond}. */
+  public static final int NEW_NAME_BURST_SECONDS = 10;
 
   /** Where names outside {@code .staex} go. */
   public enum Upstream {
@@ -61,24 +71,65 @@ public record DnsSettings(
           "dns.max-tcp-connections: " + maxTcpConnections + " (expected: 1~65535)");
     }
     range("dns.tcp-idle-timeout", tcpIdleTimeout, Duration.ofMillis(100), Duration.ofHours(1));
+    allow = List.copyOf(allow);
+    if (allow.isEmpty() && !isLoopback(listen)) {
+      throw new IllegalArgumentException("dns.listen: " + text(listen)
+          + " is not a loopback address; set dns.allow to the client networks allowed to ask"
+          + " (expected: a loopback address, or dns.allow)");
+    }
+    if (maxNewNamesPerSecond < 1 || maxNewNamesPerSecond > 100_000) {
+      throw new IllegalArgumentException("dns.max-new-names-per-second: " + maxNewNamesPerSecond
+          + " (expected: 1~100000)");
+    }
   }
 
   /** These settings, forwarding names outside {@code .staex} to {@code servers}. */
   public DnsSettings withForwarding(List<InetSocketAddress> servers) {
     return new DnsSettings(listen, pool, answerTtl, poolTtl, Upstream.FORWARD, servers,
-        lookupTimeout, maxTcpConnections, tcpIdleTimeout);
+        lookupTimeout, maxTcpConnections, tcpIdleTimeout, allow, maxNewNamesPerSecond);
   }
 
   /** These settings with other TCP limits. */
   public DnsSettings withTcpLimits(int maxConnections, Duration idleTimeout) {
     return new DnsSettings(listen, pool, answerTtl, poolTtl, upstream, upstreams,
-        lookupTimeout, maxConnections, idleTimeout);
+        lookupTimeout, maxConnections, idleTimeout, allow, maxNewNamesPerSecond);
   }
 
   /** These settings with another lookup timeout. */
   public DnsSettings withLookupTimeout(Duration timeout) {
     return new DnsSettings(listen, pool, answerTtl, poolTtl, upstream, upstreams, timeout,
-        maxTcpConnections, tcpIdleTimeout);
+        maxTcpConnections, tcpIdleTimeout, allow, maxNewNamesPerSecond);
+  }
+
+  /** These settings answering the clients of {@code networks} only. */
+  public DnsSettings withAllow(List<ClientNetwork> networks) {
+    return new DnsSettings(listen, pool, answerTtl, poolTtl, upstream, upstreams,
+        lookupTimeout, maxTcpConnections, tcpIdleTimeout, networks, maxNewNamesPerSecond);
+  }
+
+  /** These settings with another bound on new names per second. */
+  public DnsSettings withMaxNewNamesPerSecond(int perSecond) {
+    return new DnsSettings(listen, pool, answerTtl, poolTtl, upstream, upstreams,
+        lookupTimeout, maxTcpConnections, tcpIdleTimeout, allow, perSecond);
+  }
+
+  /** Whether a client at {@code address} may ask: in {@link #allow}, or loopback if empty. */
+  public boolean allows(java.net.InetAddress address) {
+    if (allow.isEmpty()) {
+      return address.isLoopbackAddress();
+    }
+    return allow.stream().anyMatch(n -> n.contains(address));
+  }
+
+  private static boolean isLoopback(InetSocketAddress address) {
+    return address.getAddress() != null ? address.getAddress().isLoopbackAddress()
+        : address.getHostString().equals("localhost");
+  }
+
+  private static String text(InetSocketAddress address) {
+    String host = address.getAddress() == null ? address.getHostString()
+        : address.getAddress().getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
   private static void range(String name, Duration value, Duration min, Duration max) {

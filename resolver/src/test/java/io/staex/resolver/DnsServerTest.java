@@ -255,7 +255,7 @@ class DnsServerTest {
   void poolExhausted_servfail_neverAWrongAnswer() throws Exception {
     start(new DnsSettings(ANY_PORT, Cidr.parse("10.9.0.0/30"), Duration.ofSeconds(60),
         Duration.ofHours(1), DnsSettings.Upstream.REFUSE, List.of(), Duration.ofSeconds(3),
-        8, Duration.ofSeconds(10)));
+        8, Duration.ofSeconds(10), List.of(), 1000));
     assertThat(ask(Identities.address(1).hostName() + ".", Type.A, false).getRcode()).isZero();
     assertThat(ask(Identities.address(2).hostName() + ".", Type.A, false).getRcode()).isZero();
     Message m = ask(Identities.address(3).hostName() + ".", Type.A, false);

@@ -16,7 +16,7 @@ class DnsSettingsTest {
       DnsSettings.Upstream upstream, List<InetSocketAddress> upstreams, Duration lookup,
       int maxTcp, Duration idle) {
     return new DnsSettings(LISTEN, pool, answerTtl, poolTtl, upstream, upstreams, lookup,
-        maxTcp, idle);
+        maxTcp, idle, List.of(), 10);
   }
 
   @Test

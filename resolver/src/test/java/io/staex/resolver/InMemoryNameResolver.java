@@ -11,6 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class InMemoryNameResolver implements NameResolver {
   private final Map<String, NameAnswer> answers = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<NameAnswer>> special = new ConcurrentHashMap<>();
+  private final java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Every name asked so far, in order. */
+  java.util.List<String> asked() {
+    return asked;
+  }
 
   InMemoryNameResolver put(String name, NameAnswer answer) {
     answers.put(name, answer);
@@ -31,6 +37,7 @@ final class InMemoryNameResolver implements NameResolver {
 
   @Override
   public CompletableFuture<NameAnswer> resolve(String name) {
+    asked.add(name);
     CompletableFuture<NameAnswer> s = special.get(name);
     if (s != null) {
       return s;

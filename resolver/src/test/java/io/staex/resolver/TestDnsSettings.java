@@ -17,6 +17,6 @@ final class TestDnsSettings {
   static DnsSettings on(InetSocketAddress listen) {
     return new DnsSettings(listen, POOL, Duration.ofSeconds(60), Duration.ofHours(1),
         DnsSettings.Upstream.REFUSE, List.of(), Duration.ofSeconds(3), 64,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), List.of(), 1000);
   }
 }

@@ -15,6 +15,7 @@ import io.staex.routing.internal.ParentSelector;
 import io.staex.routing.internal.Router;
 import io.staex.routing.internal.ShortestPaths;
 import io.staex.routing.internal.Topology;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -69,8 +70,19 @@ public final class RoutingNode {
       new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
   /** Lost children whose subtree is withdrawn at the deadline unless they come back. */
   private final Map<Address, Instant> pendingWithdrawals = new LinkedHashMap<>();
-  /** Lookups this node started: id → (network, name). */
-  private final Map<Long, String> pendingLookups = new HashMap<>();
+  /**
+   * Lookups this node started and still waits for, oldest first: id → (network, name) and when
+   * it is given up. Every entry ends: by its answer, its miss, or at its deadline ({@link #tick});
+   * at most {@link #MAX_PENDING_LOOKUPS}.
+   */
+  private final Map<Long, PendingLookup> pendingLookups = new LinkedHashMap<>();
+
+  /** How long a lookup waits for its answer here; callers time out sooner (at most 60 s). */
+  public static final Duration LOOKUP_LIFETIME = Duration.ofSeconds(60);
+  /** Lookups waiting at once; more fail at once ("too many lookups in flight"). */
+  public static final int MAX_PENDING_LOOKUPS = 1024;
+
+  private record PendingLookup(String key, Instant deadline) {}
 
   private NodeState ownState;
   private long sequence;
@@ -206,6 +218,7 @@ public final class RoutingNode {
     if (!withdrawn.isEmpty()) {
       sendUp(new Withdraw(withdrawn), out);
     }
+    expireLookups(now, out);
     if (!now.isBefore(nextRefresh)) {
       resign(now);
       sendUp(new StateUpdate(List.of(ownState)), out);
@@ -229,6 +242,12 @@ public final class RoutingNode {
     if (first != null && first.at().isBefore(next)) {
       next = first.at();
     }
+    if (!pendingLookups.isEmpty()) {
+      Instant oldest = pendingLookups.values().iterator().next().deadline();
+      if (oldest.isBefore(next)) {
+        next = oldest;
+      }
+    }
     return next;
   }
 
@@ -240,17 +259,44 @@ public final class RoutingNode {
   /** Starts looking up {@code name} in {@code network}; the answer comes as an event. */
   public Effects lookup(long id, Address network, String name, Instant now) {
     Out out = new Out();
+    expireLookups(now, out);
+    String problem = RoutingCodec.nameProblem(name);
+    if (problem != null) {
+      out.events.add(new RoutingEvent.LookupFailed(id, "'" + name + "' is not a name: " + problem));
+      return out.effects(counters);
+    }
     Optional<NodeState> local = findName(network, name, now);
     if (local.isPresent()) {
       out.events.add(new RoutingEvent.LookupResolved(id, local.get()));
+    } else if (pendingLookups.size() >= MAX_PENDING_LOOKUPS) {
+      out.events.add(new RoutingEvent.LookupFailed(id, "too many lookups in flight ("
+          + MAX_PENDING_LOOKUPS + ")"));
     } else if (selector.active().isPresent()) {
-      pendingLookups.put(id, key(network, name));
+      pendingLookups.put(id, new PendingLookup(key(network, name), now.plus(LOOKUP_LIFETIME)));
       out.send(selector.active().get(),
           new LookupRequest(id, address(), network, name, settings.maxHops()));
     } else {
       out.events.add(new RoutingEvent.LookupFailed(id, "'" + name + "' not found (this node is the root)"));
     }
     return out.effects(counters);
+  }
+
+  /** Lookups still waiting for their answer (at most {@link #MAX_PENDING_LOOKUPS}). */
+  public int pendingLookups() {
+    return pendingLookups.size();
+  }
+
+  /** Gives up the lookups whose deadline passed; deadlines grow with insertion order. */
+  private void expireLookups(Instant now, Out out) {
+    for (var it = pendingLookups.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (now.isBefore(e.getValue().deadline())) {
+        break;
+      }
+      it.remove();
+      out.events.add(new RoutingEvent.LookupFailed(e.getKey(), "no answer within "
+          + LOOKUP_LIFETIME.toSeconds() + "s"));
+    }
   }
 
   public Optional<Address> activeParent() {
@@ -497,7 +543,8 @@ public final class RoutingNode {
       return;
     }
     if (m instanceof LookupReply r) {
-      String wanted = pendingLookups.remove(r.id());
+      PendingLookup pending = pendingLookups.remove(r.id());
+      String wanted = pending == null ? null : pending.key();
       if (wanted == null) {
         counters.drop(Drop.BAD_ROUTE);
         return;

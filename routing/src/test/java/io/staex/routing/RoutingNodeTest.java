@@ -380,6 +380,53 @@ class RoutingNodeTest {
   }
 
   @Test
+  void pendingLookup_endsOnAnswer_onMiss_andAtItsDeadline_whenNoAnswerComes() {
+    Net net = chain();
+    RoutingNode asker = net.node(3);
+    net.apply(address(3), asker.lookup(20, RoutingFixtures.NETWORK.address(), "node-2", net.now));
+    net.apply(address(3), asker.lookup(21, RoutingFixtures.NETWORK.address(), "nobody", net.now));
+    assertThat(asker.pendingLookups()).isEqualTo(2);
+    net.run();
+    assertThat(asker.pendingLookups()).isZero(); // answer and miss both removed theirs
+
+    net.inFlight.clear();
+    net.apply(address(3), asker.lookup(22, RoutingFixtures.NETWORK.address(), "lost", net.now));
+    net.inFlight.clear(); // the request is lost: no answer, no miss will ever come
+    assertThat(asker.pendingLookups()).isEqualTo(1);
+    assertThat(asker.nextTimer()).isBeforeOrEqualTo(net.now.plus(RoutingNode.LOOKUP_LIFETIME));
+    net.events.clear();
+    net.apply(address(3), asker.tick(net.now.plus(RoutingNode.LOOKUP_LIFETIME)));
+    assertThat(asker.pendingLookups()).isZero();
+    assertThat(net.events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
+        RoutingEvent.LookupFailed.class, f -> {
+          assertThat(f.id()).isEqualTo(22);
+          assertThat(f.reason()).contains("no answer within 60s");
+        }));
+  }
+
+  @Test
+  void pendingLookups_areBounded_andNamesThatCantExistNeverWait() {
+    Net net = chain();
+    RoutingNode asker = net.node(3);
+    for (int i = 0; i < RoutingNode.MAX_PENDING_LOOKUPS; i++) {
+      asker.lookup(100 + i, RoutingFixtures.NETWORK.address(), "n" + i, net.now);
+    }
+    assertThat(asker.pendingLookups()).isEqualTo(RoutingNode.MAX_PENDING_LOOKUPS);
+    net.events.clear();
+    net.apply(address(3), asker.lookup(99, RoutingFixtures.NETWORK.address(), "one-more", net.now));
+    assertThat(asker.pendingLookups()).isEqualTo(RoutingNode.MAX_PENDING_LOOKUPS);
+    assertThat(net.events).singleElement().isInstanceOfSatisfying(RoutingEvent.LookupFailed.class,
+        f -> assertThat(f.reason()).contains("too many lookups in flight"));
+
+    net.events.clear();
+    Effects bad = asker.lookup(98, RoutingFixtures.NETWORK.address(), "a".repeat(64), net.now);
+    assertThat(bad.messages()).isEmpty();
+    net.apply(address(3), bad);
+    assertThat(net.events).singleElement().isInstanceOfSatisfying(RoutingEvent.LookupFailed.class,
+        f -> assertThat(f.reason()).contains("is not a name"));
+  }
+
+  @Test
   void lookupAnswerAlteredByARelay_fails() {
     Net net = chain();
     // Relay 1 swaps the answer for its own (validly signed) state: a different name.

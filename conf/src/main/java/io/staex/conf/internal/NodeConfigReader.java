@@ -16,6 +16,7 @@ import io.staex.conf.TrustConfig;
 import io.staex.crypto.Address;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.resolver.Cidr;
+import io.staex.resolver.ClientNetwork;
 import io.staex.resolver.DnsSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -346,8 +347,21 @@ public final class NodeConfigReader {
     Integer maxTcp = tcp == null ? null : values.integer(tcp, Integer.MIN_VALUE, Integer.MAX_VALUE);
     Setting idle = require(section, "tcp-idle-timeout", "a duration", fields);
     Duration tcpIdle = idle == null ? null : values.duration(idle);
+    Setting allowSetting = require(section, "allow", "a list of networks such as 10.0.0.0/8",
+        fields);
+    List<ClientNetwork> allow = allowSetting == null ? null : clientNetworks(allowSetting);
+    Setting rate = require(section, "max-new-names-per-second", "a whole number 1~100000",
+        fields);
+    Integer newNames = rate == null ? null
+        : values.integer(rate, Integer.MIN_VALUE, Integer.MAX_VALUE);
     if (anyNull(listen, pool, answerTtl, poolTtl, fwd, upstreams, lookupTimeout, maxTcp,
-        tcpIdle)) {
+        tcpIdle, allow, newNames)) {
+      return null;
+    }
+    if (listen.isPresent() && allow.isEmpty() && !Hosts.isLoopback(listen.get().host())) {
+      values.invalid(section.require("listen", ""), "is not a loopback address, and dns.allow"
+          + " names no client networks (expected: a loopback address such as 127.0.0.1:5353,"
+          + " or dns.allow = [ \"10.0.0.0/8\", ... ]: the networks allowed to ask)");
       return null;
     }
     if (listen.isEmpty()) {
@@ -361,9 +375,26 @@ public final class NodeConfigReader {
     }
     DnsSettings settings = SettingsErrors.build(
         () -> new DnsSettings(socketAddress(listen.get()), pool, answerTtl, poolTtl, upstream,
-            servers, lookupTimeout, maxTcp, tcpIdle),
+            servers, lookupTimeout, maxTcp, tcpIdle, allow, newNames),
         fields, Map.of(), values.problems());
     return settings == null ? null : Optional.of(settings);
+  }
+
+  /** The client networks of {@code dns.allow}, or null if any is wrong. */
+  private List<ClientNetwork> clientNetworks(Setting s) {
+    List<Setting> items = values.list(s, "a list of networks such as 10.0.0.0/8");
+    if (items == null) {
+      return null;
+    }
+    List<ClientNetwork> out = new ArrayList<>();
+    boolean ok = true;
+    for (Setting item : items) {
+      ClientNetwork n = values.parse(item, "a network", "a network such as 10.0.0.0/8",
+          ClientNetwork::parse);
+      ok &= n != null;
+      out.add(n);
+    }
+    return ok ? out : null;
   }
 
   /** The setting {@code name}, also put in {@code fields}; null after recording it missing. */

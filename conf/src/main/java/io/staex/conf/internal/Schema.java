@@ -52,7 +52,7 @@ public final class Schema {
         "listen", "username", "password", "handshake-timeout", "max-pending-handshakes"));
     keys.put(DNS, List.of(
         "listen", "pool", "answer-ttl", "pool-ttl", "forward", "upstreams", "lookup-timeout",
-        "max-tcp-connections", "tcp-idle-timeout"));
+        "max-tcp-connections", "tcp-idle-timeout", "allow", "max-new-names-per-second"));
     keys.put(CONTROL, List.of("socket"));
     keys.put(PARENT, List.of("address", "key"));
     keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Resolves certified names ({@code camera1} of {@code camera1.staex}): the name in a node's
@@ -26,12 +27,21 @@ import java.util.concurrent.CompletableFuture;
  * redirect a name and an untrusted network's names never resolve. Two trusted networks claiming
  * the same name is {@link NameResult.Ambiguous}.
  *
- * <p>Found names are cached for {@link #CACHE_TTL}; misses are not. Thread-safe.
+ * <p>A name that can't be certified (not a lower-case DNS label of 1~63 characters, see {@link
+ * #nameProblem}) is {@link NameResult.NotFound} at once, never looked up. Found names are cached
+ * for {@link #CACHE_TTL}; misses for {@link #MISS_TTL}, so that a client repeating a miss does
+ * not send a lookup to the root each time. Each cache keeps at most {@value #CACHE_SIZE} names,
+ * least recently used out first. Thread-safe.
  */
 public final class CertifiedNames {
   /** How long a found name is answered from the cache. */
   public static final Duration CACHE_TTL = Duration.ofSeconds(30);
-  private static final int CACHE_SIZE = 1024;
+  /** How long a miss (not found, or no answer in time) is answered from the cache. */
+  public static final Duration MISS_TTL = Duration.ofSeconds(5);
+  /** Names each cache holds at most. */
+  public static final int CACHE_SIZE = 1024;
+  /** Longest DNS label (RFC 1035 §2.3.4), so longest certified name. */
+  public static final int MAX_NAME_LENGTH = 63;
 
   private final Relay relay;
   private final TrustPolicy policy;
@@ -45,7 +55,48 @@ public final class CertifiedNames {
     }
   };
 
+  /** Guarded by itself: label → until when it is a miss. */
+  private final Map<String, Instant> misses = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+      return size() > CACHE_SIZE;
+    }
+  };
+  private final AtomicLong malformed = new AtomicLong();
+  private final AtomicLong missHits = new AtomicLong();
+
   private record Cached(NameResult.Found found, Instant until) {}
+
+  /**
+   * Why {@code name} can't be a certified name, or null if it can: a lower-case DNS label, 1~63
+   * characters of {@code a-z 0-9 -}, no {@code -} at either end (the certificates' rule). Lower
+   * the case first.
+   */
+  public static String nameProblem(String name) {
+    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      return name.length() + " characters (expected: 1~" + MAX_NAME_LENGTH + ")";
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return "character '" + c + "' at position " + (i + 1) + " (expected: a-z, 0-9 or '-')";
+      }
+    }
+    if (name.charAt(0) == '-' || name.charAt(name.length() - 1) == '-') {
+      return "starts or ends with '-'";
+    }
+    return null;
+  }
+
+  /** Names refused so far without a lookup because they can't be certified names. */
+  public long malformed() {
+    return malformed.get();
+  }
+
+  /** Lookups answered from the miss cache so far. */
+  public long missCacheHits() {
+    return missHits.get();
+  }
 
   /**
    * @param timeout how long to wait for the tree's answers
@@ -68,10 +119,25 @@ public final class CertifiedNames {
   /** What {@code name} (a DNS label, any case) stands for; never fails exceptionally. */
   public CompletableFuture<NameResult> resolve(String name) {
     String label = name.toLowerCase(Locale.ROOT);
+    if (nameProblem(label) != null) {
+      malformed.incrementAndGet();
+      return CompletableFuture.completedFuture(new NameResult.NotFound());
+    }
+    Instant now = clock.instant();
     synchronized (cache) {
       Cached c = cache.get(label);
-      if (c != null && clock.instant().isBefore(c.until())) {
+      if (c != null && now.isBefore(c.until())) {
         return CompletableFuture.completedFuture(c.found());
+      }
+    }
+    synchronized (misses) {
+      Instant until = misses.get(label);
+      if (until != null && now.isBefore(until)) {
+        missHits.incrementAndGet();
+        return CompletableFuture.completedFuture(new NameResult.NotFound());
+      }
+      if (until != null) {
+        misses.remove(label);
       }
     }
     List<Address> networks = new ArrayList<>(networks());
@@ -89,6 +155,9 @@ public final class CertifiedNames {
             }
           }
           if (found.isEmpty()) {
+            synchronized (misses) {
+              misses.put(label, clock.instant().plus(MISS_TTL));
+            }
             return new NameResult.NotFound();
           }
           if (found.size() > 1) {

@@ -242,6 +242,28 @@ class SocksServerTest {
   }
 
   @Test
+  void certifiedNames_missCachedBriefly_malformedNeverLookedUp() throws Exception {
+    io.staex.testing.ManualClock clock = new io.staex.testing.ManualClock(java.time.Instant.now());
+    io.staex.proxy.names.CertifiedNames names = new io.staex.proxy.names.CertifiedNames(
+        user.relay, io.staex.testing.fixtures.TestNetwork.of(NET).member(42).policy(),
+        Duration.ofSeconds(3), clock);
+    assertThat(names.resolve("nobody").get(10, TimeUnit.SECONDS))
+        .isInstanceOf(io.staex.proxy.names.NameResult.NotFound.class); // asked the root
+    var again = names.resolve("NoBody");
+    assertThat(again).isDone(); // from the miss cache, no lookup
+    assertThat(again.get()).isInstanceOf(io.staex.proxy.names.NameResult.NotFound.class);
+    assertThat(names.missCacheHits()).isEqualTo(1);
+    clock.advance(io.staex.proxy.names.CertifiedNames.MISS_TTL);
+    assertThat(names.resolve("nobody").get(10, TimeUnit.SECONDS))
+        .isInstanceOf(io.staex.proxy.names.NameResult.NotFound.class); // asked again
+    assertThat(names.missCacheHits()).isEqualTo(1);
+    for (String bad : new String[] {"a".repeat(64), "under_score", "-x", "x.y", ""}) {
+      assertThat(names.resolve(bad)).as(bad).isDone();
+    }
+    assertThat(names.malformed()).isEqualTo(5);
+  }
+
+  @Test
   void everyRefusal_hasTheReplyCodeThatTellsTheTruth() throws Exception {
     int port = start();
     String bad = gateway.address().toString();
@@ -256,6 +278,10 @@ class SocksServerTest {
         {bad + ".staex", 80, 0x04},
         {"x.gw.staex", 80, 0x04},
         {Identities.address(33).hostName(), 80, 0x04},
+        {"a".repeat(64) + ".staex", 80, 0x04}, // Netty's IDN check refuses it: still a reply
+        {"b".repeat(63) + ".staex", 80, 0x04}, // a valid label, looked up, unknown
+        {"under_score.staex", 80, 0x04}, // can't be a certified name: no lookup
+        {"-dash.staex", 80, 0x04},
     };
     SoftAssertions soft = new SoftAssertions();
     for (Object[] k : cases) {

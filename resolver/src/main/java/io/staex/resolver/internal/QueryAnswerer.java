@@ -7,15 +7,18 @@ import io.staex.resolver.NameAnswer;
 import io.staex.resolver.NameResolver;
 import io.staex.resolver.PoolExhaustedException;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -42,7 +45,8 @@ import org.xbill.DNS.Type;
  * {@link NameResolver}, other names from the {@link Forwarder}), so both transports share it.
  *
  * <p>Order of checks: too short for an id → dropped; QR set (a response, possibly our own
- * reflected back) → dropped; unparseable → FORMERR; opcode other than QUERY → NOTIMP; not
+ * reflected back) → dropped; a client not allowed to ask → REFUSED (dropped if unparseable, no
+ * FORMERR to strangers); unparseable → FORMERR; opcode other than QUERY → NOTIMP; not
  * exactly one question → FORMERR; then by name: {@code .staex} names here, reverse names of the
  * pool here, everything else to the forwarder or REFUSED. Never throws; a failure inside
  * becomes SERVFAIL. Thread-safe.
@@ -66,35 +70,59 @@ public final class QueryAnswerer {
   private final ScheduledExecutorService timer;
   private final long answerTtl;
   private final Duration lookupTimeout;
+  private final Predicate<InetAddress> clients;
+  private final TokenBucket newNames;
+  private final DnsCounters counters;
 
   /**
    * @param forwarder where names outside {@code .staex} go, or null to answer REFUSED
    * @param timer runs lookup timeouts; tasks are short and never block
+   * @param clients which sources may ask
+   * @param newNames one token per pool address handed out to a node that holds none
    */
   public QueryAnswerer(AddressPool pool, NameResolver names, Forwarder forwarder,
-      ScheduledExecutorService timer, Duration answerTtl, Duration lookupTimeout) {
+      ScheduledExecutorService timer, Duration answerTtl, Duration lookupTimeout,
+      Predicate<InetAddress> clients, TokenBucket newNames, DnsCounters counters) {
     this.pool = pool;
     this.names = names;
     this.forwarder = forwarder;
     this.timer = timer;
     this.answerTtl = answerTtl.toSeconds();
     this.lookupTimeout = lookupTimeout;
+    this.clients = clients;
+    this.newNames = newNames;
+    this.counters = counters;
   }
 
   /**
-   * The response to {@code wire}, or null to drop it. Over UDP it is truncated (TC set) to 512
-   * bytes, or to the query's EDNS payload size up to 1232; over TCP to 65535.
+   * The response to {@code wire} from {@code client}, or null to drop it. Over UDP it is
+   * truncated (TC set) to 512 bytes, or to the query's EDNS payload size up to 1232; over TCP to
+   * 65535.
    */
-  public CompletableFuture<byte[]> answer(byte[] wire, boolean udp) {
+  public CompletableFuture<byte[]> answer(byte[] wire, boolean udp, InetAddress client) {
     if (wire.length < 2 || (wire.length >= 3 && (wire[2] & 0x80) != 0)) {
       return null;
+    }
+    boolean allowed = clients.test(client);
+    if (!allowed) {
+      counters.refusedClients.increment();
     }
     Message query;
     try {
       query = new Message(wire);
     } catch (IOException | RuntimeException e) {
-      log.debug("unparseable query ({} bytes): {}", wire.length, e.toString());
-      return CompletableFuture.completedFuture(formErr(wire).toWire());
+      log.debug("unparseable query ({} bytes) from {}: {}", wire.length, client, e.toString());
+      return allowed ? CompletableFuture.completedFuture(formErr(wire).toWire()) : null;
+    }
+    if (!allowed) {
+      log.debug("refusing {} from {}: not in dns.allow", describe(query), client);
+      Message refused = new Message(query.getHeader().getID());
+      refused.getHeader().setFlag(Flags.QR);
+      refused.getHeader().setRcode(Rcode.REFUSED);
+      if (query.getHeader().getCount(Section.QUESTION) == 1) {
+        refused.addRecord(query.getQuestion(), Section.QUESTION);
+      }
+      return CompletableFuture.completedFuture(refused.toWire(UDP_MAX_PLAIN));
     }
     int max = udp ? udpLimit(query) : TCP_MAX;
     CompletableFuture<Message> response;
@@ -151,6 +179,7 @@ public final class QueryAnswerer {
       return done(authoritative(query, Rcode.NOERROR));
     }
     if (depth > 1) {
+      counters.malformedNames.increment();
       return done(authoritative(query, Rcode.NXDOMAIN));
     }
     String label = name.getLabelString(0).toLowerCase(Locale.ROOT);
@@ -163,6 +192,13 @@ public final class QueryAnswerer {
           return done(authoritative(query, Rcode.NXDOMAIN));
         }
       }
+    }
+    String problem = CertifiedLabel.problem(label);
+    if (problem != null) {
+      // Nothing can be certified under it: no lookup, no 3 s wait for a SERVFAIL.
+      counters.malformedNames.increment();
+      log.debug("{}: not a name ({}): NXDOMAIN", question.getName(), problem);
+      return done(authoritative(query, Rcode.NXDOMAIN));
     }
     return within(() -> names.resolve(label).thenApply(a -> named(query, question, a)), query);
   }
@@ -188,8 +224,17 @@ public final class QueryAnswerer {
     Message response = authoritative(query, Rcode.NOERROR);
     if (question.getType() == Type.A || question.getType() == Type.ANY) {
       try {
-        InetAddress ip = pool.assign(node);
-        response.addRecord(new ARecord(question.getName(), DClass.IN, answerTtl, ip),
+        Optional<Inet4Address> ip = pool.assign(node, newNames::tryTake);
+        if (ip.isEmpty()) {
+          counters.rateLimitedNames.increment();
+          log.debug("{}: new names over dns.max-new-names-per-second: SERVFAIL",
+              question.getName());
+          Message limited = authoritative(query, Rcode.SERVFAIL);
+          addExtendedError(query, limited,
+              "rate limited: too many new names (dns.max-new-names-per-second)");
+          return limited;
+        }
+        response.addRecord(new ARecord(question.getName(), DClass.IN, answerTtl, ip.get()),
             Section.ANSWER);
       } catch (PoolExhaustedException e) {
         log.warn("{}: answering SERVFAIL for {}", e.getMessage(), question.getName());

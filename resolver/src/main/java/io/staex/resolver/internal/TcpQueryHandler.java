@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,8 @@ public final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> 
   @SuppressWarnings("FutureReturnValueIgnored") // answer() never fails; a failed write closes
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
     byte[] query = ByteBufUtil.getBytes(frame);
-    CompletableFuture<byte[]> response = answerer.answer(query, false);
+    InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    CompletableFuture<byte[]> response = answerer.answer(query, false, client);
     if (response == null) {
       log.debug("closing {}: a {}-byte query without id", ctx.channel().remoteAddress(),
           query.length);

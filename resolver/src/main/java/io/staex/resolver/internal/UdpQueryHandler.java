@@ -28,7 +28,7 @@ public final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramP
   @SuppressWarnings("FutureReturnValueIgnored") // answer() never fails; clients retry lost UDP
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     byte[] query = ByteBufUtil.getBytes(packet.content());
-    CompletableFuture<byte[]> response = answerer.answer(query, true);
+    CompletableFuture<byte[]> response = answerer.answer(query, true, packet.sender().getAddress());
     if (response == null) {
       log.debug("dropped a {}-byte datagram from {}", query.length, packet.sender());
       return;

@@ -63,6 +63,10 @@ final class StatusJson {
     j.name("dropped").beginObject().member("queue_full", g.droppedQueueFull())
         .member("no_stream", g.droppedNoStream()).member("too_big", g.droppedTooBig());
     j.endObject().endObject();
+    NodeStatus.NameStats n = s.names();
+    j.name("names").beginObject().member("refusedClients", n.refusedClients())
+        .member("rateLimited", n.rateLimitedNames()).member("malformed", n.malformedNames())
+        .member("missCacheHits", n.missCacheHits()).endObject();
 
     j.name("sessions").beginArray();
     for (SessionStatus x : s.sessions()) {

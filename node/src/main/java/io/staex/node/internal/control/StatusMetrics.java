@@ -52,6 +52,17 @@ final class StatusMetrics {
         .append(g.droppedNoStream()).append('\n');
     out.append("staex_datagrams_dropped_total{reason=\"too_big\"} ")
         .append(g.droppedTooBig()).append('\n');
+    NodeStatus.NameStats n = s.names();
+    family(out, "staex_names_refused_total", "counter",
+        "Names and DNS clients refused or limited, by reason.");
+    out.append("staex_names_refused_total{reason=\"client_not_allowed\"} ")
+        .append(n.refusedClients()).append('\n');
+    out.append("staex_names_refused_total{reason=\"rate_limited\"} ")
+        .append(n.rateLimitedNames()).append('\n');
+    out.append("staex_names_refused_total{reason=\"malformed\"} ")
+        .append(n.malformedNames()).append('\n');
+    counter(out, "staex_names_miss_cache_hits_total",
+        "Name lookups answered from the miss cache instead of the tree.", n.missCacheHits());
     gauge(out, "staex_sessions", "End-to-end sessions open.", s.sessions().size());
     gauge(out, "staex_streams", "Streams open.", s.streams().size());
     gauge(out, "staex_forwards", "Port forwards configured (config and forwards-dir).",

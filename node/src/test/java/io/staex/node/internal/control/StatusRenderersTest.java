@@ -68,6 +68,8 @@ class StatusRenderersTest {
         .contains("\"no_route\":4")
         .contains("\"datagrams\":{\"sent\":50,\"received\":40,\"dropped\":{\"queue_full\":7,"
             + "\"no_stream\":2,\"too_big\":1}}")
+        .contains("\"names\":{\"refusedClients\":3,\"rateLimited\":2,\"malformed\":5,"
+            + "\"missCacheHits\":9}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -106,7 +108,12 @@ class StatusRenderersTest {
         .contains("staex_datagrams_received_total 40\n")
         .contains("staex_datagrams_dropped_total{reason=\"queue_full\"} 7\n")
         .contains("staex_datagrams_dropped_total{reason=\"no_stream\"} 2\n")
-        .contains("staex_datagrams_dropped_total{reason=\"too_big\"} 1\n");
+        .contains("staex_datagrams_dropped_total{reason=\"too_big\"} 1\n")
+        .contains("# TYPE staex_names_refused_total counter\n")
+        .contains("staex_names_refused_total{reason=\"client_not_allowed\"} 3\n")
+        .contains("staex_names_refused_total{reason=\"rate_limited\"} 2\n")
+        .contains("staex_names_refused_total{reason=\"malformed\"} 5\n")
+        .contains("staex_names_miss_cache_hits_total 9\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }

@@ -63,9 +63,10 @@ final class SocksConnectHandler extends ChannelInboundHandlerAdapter {
     requested = true;
     Socks5CommandRequest request = (Socks5CommandRequest) msg;
     if (request.decoderResult().isFailure()) {
-      log.debug("SOCKS client {} closed: bad request: {}", ctx.channel().remoteAddress(),
-          request.decoderResult().cause().toString());
-      ctx.close();
+      // RFC 1928 §6: a request that can't be served still gets a reply, then the close.
+      Throwable cause = request.decoderResult().cause();
+      ctx.channel().config().setAutoRead(false);
+      refuse(ctx, SocksReplies.ofBadRequest(cause), "?", "bad request: " + cause);
       return;
     }
     ctx.channel().config().setAutoRead(false);

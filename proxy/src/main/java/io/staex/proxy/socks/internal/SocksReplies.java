@@ -16,6 +16,14 @@ import io.staex.proxy.frame.ResetReason;
  *   TIMEOUT                      → 0x06 TTL_EXPIRED
  *   LIMIT and everything else    → 0x01 FAILURE
  * </pre>
+ *
+ * <p>and when its request does not decode ({@link #ofBadRequest}):
+ *
+ * <pre>
+ *   a name Netty refuses (IDN: a label over 63 characters, an empty label)  → 0x04 HOST_UNREACHABLE
+ *   an unknown address type                                                 → 0x08 ADDRESS_UNSUPPORTED
+ *   anything else (wrong version)                                           → 0x01 FAILURE
+ * </pre>
  */
 final class SocksReplies {
   private SocksReplies() {}
@@ -28,6 +36,21 @@ final class SocksReplies {
       case TIMEOUT -> Socks5CommandStatus.TTL_EXPIRED;
       default -> Socks5CommandStatus.FAILURE;
     };
+  }
+
+  static Socks5CommandStatus ofBadRequest(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException) {
+        return Socks5CommandStatus.HOST_UNREACHABLE; // DefaultSocks5CommandRequest's IDN check
+      }
+      if (String.valueOf(t.getMessage()).contains("address type")) {
+        return Socks5CommandStatus.ADDRESS_UNSUPPORTED;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return Socks5CommandStatus.FAILURE;
   }
 
   /**

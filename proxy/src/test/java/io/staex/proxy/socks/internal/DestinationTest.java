@@ -39,6 +39,30 @@ class DestinationTest {
   }
 
   @Test
+  void labelsThatCantBeNames_areHostUnreachable_beforeAnyLookup() {
+    for (String host : new String[] {"under_score.staex", "-dash.staex", "dash-.staex",
+        "a".repeat(64) + ".staex", "x.gw.staex", "caf\u00e9.staex", ".staex"}) {
+      Destination d = domain(host);
+      assertThat(d).as(host).isInstanceOf(Destination.Refused.class);
+      assertThat(((Destination.Refused) d).status()).as(host)
+          .isEqualTo(Socks5CommandStatus.HOST_UNREACHABLE);
+    }
+    assertThat(domain("a".repeat(63) + ".staex"))
+        .isEqualTo(new Destination.Name("a".repeat(63) + ".staex"));
+  }
+
+  @Test
+  void requestsThatDoNotDecode_getAReply() {
+    assertThat(SocksReplies.ofBadRequest(new io.netty.handler.codec.DecoderException(
+        new IllegalArgumentException("The label in the input is too long"))))
+        .isEqualTo(Socks5CommandStatus.HOST_UNREACHABLE);
+    assertThat(SocksReplies.ofBadRequest(new io.netty.handler.codec.DecoderException(
+        "unsupported address type: 9"))).isEqualTo(Socks5CommandStatus.ADDRESS_UNSUPPORTED);
+    assertThat(SocksReplies.ofBadRequest(new io.netty.handler.codec.DecoderException(
+        "unsupported version: 4 (expected: 5)"))).isEqualTo(Socks5CommandStatus.FAILURE);
+  }
+
+  @Test
   void namesOutsideStaex_areForbidden() {
     for (String host : new String[] {"example.com", "staex", "evilstaex", "x.staex.com"}) {
       Destination d = domain(host);
