@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The Wycheproof vectors in {@code src/test/resources/wycheproof/} (see its README: copied
@@ -58,7 +59,7 @@ public final class Wycheproof {
     /** How a failure names this vector. */
     @Override
     public String toString() {
-      return "tcId " + tcId + " (" + result.name().toLowerCase() + ", " + flags + ", \""
+      return "tcId " + tcId + " (" + result.name().toLowerCase(Locale.ROOT) + ", " + flags + ", \""
           + fields.getString("comment") + "\")";
     }
   }
@@ -79,7 +80,7 @@ public final class Wycheproof {
   private static Vector vector(Config t) {
     return new Vector(
         t.getInt("tcId"),
-        Result.valueOf(t.getString("result").toUpperCase()),
+        Result.valueOf(t.getString("result").toUpperCase(Locale.ROOT)),
         t.getStringList("flags"),
         t);
   }

@@ -35,6 +35,7 @@ final class Lookups {
    * Waits for the answer to a lookup of {@code name} in {@code network}, at most {@code
    * timeout}; returns the id to ask {@code RoutingNode.lookup} with.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // the timeout checks the table, needs no handle
   long start(
       Address network, String name, Duration timeout,
       CompletableFuture<Optional<NodeState>> result) {
