@@ -47,6 +47,24 @@ public final class ExternalTool {
     return "true".equals(System.getenv("CI"));
   }
 
+  /**
+   * For a test that needs root (giving a file to another owner): skips it for a developer who
+   * is not root, fails it on CI, which runs as root ({@code .ci/run}).
+   */
+  public static void requireRoot(String why) {
+    int uid;
+    try {
+      uid = (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String message = why + " needs root (running as uid " + uid + ")";
+    if (uid != 0 && inCi()) {
+      Assertions.fail(message + " (required because CI=true)");
+    }
+    Assumptions.assumeTrue(uid == 0, message);
+  }
+
   /** {@link #require(String, String)} for programs whose Debian package has the same name. */
   public static Path require(String program) {
     return require(program, program);
