@@ -403,8 +403,12 @@ public final class Certificate {
     }
   }
 
-  /** Why {@code name} can't be a certified name: a DNS label that does not look like an address. */
-  static String nameProblem(String name) {
+  /**
+   * Why {@code name} can't be a certified name, or null if it can: the one rule every layer
+   * checks names by (a lower-case DNS label, 1~63 of {@code a-z 0-9 -}, no {@code -} at either
+   * end, and not an address).
+   */
+  public static String nameProblem(String name) {
     String problem = DnsLabel.problem(name);
     if (problem == null && name.length() == Address.TEXT_LENGTH) {
       try {

@@ -1,6 +1,7 @@
 package io.staex.proxy.names;
 
 import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
 import io.staex.crypto.Purpose;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.relay.Relay;
@@ -27,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * redirect a name and an untrusted network's names never resolve. Two trusted networks claiming
  * the same name is {@link NameResult.Ambiguous}.
  *
- * <p>A name that can't be certified (not a lower-case DNS label of 1~63 characters, see {@link
- * #nameProblem}) is {@link NameResult.NotFound} at once, never looked up. Found names are cached
+ * <p>A name that can't be certified ({@link Certificate#nameProblem}: not a lower-case DNS label
+ * of 1~63 characters, or an address) is {@link NameResult.NotFound} at once, never looked up.
+ * Found names are cached
  * for {@link #CACHE_TTL}; misses for {@link #MISS_TTL}, so that a client repeating a miss does
  * not send a lookup to the root each time. Each cache keeps at most {@value #CACHE_SIZE} names,
  * least recently used out first. Thread-safe.
@@ -41,7 +43,6 @@ public final class CertifiedNames {
   /** Names each cache holds at most. */
   public static final int CACHE_SIZE = 1024;
   /** Longest DNS label (RFC 1035 §2.3.4), so longest certified name. */
-  public static final int MAX_NAME_LENGTH = 63;
 
   private final Relay relay;
   private final TrustPolicy policy;
@@ -66,27 +67,6 @@ public final class CertifiedNames {
   private final AtomicLong missHits = new AtomicLong();
 
   private record Cached(NameResult.Found found, Instant until) {}
-
-  /**
-   * Why {@code name} can't be a certified name, or null if it can: a lower-case DNS label, 1~63
-   * characters of {@code a-z 0-9 -}, no {@code -} at either end (the certificates' rule). Lower
-   * the case first.
-   */
-  public static String nameProblem(String name) {
-    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-      return name.length() + " characters (expected: 1~" + MAX_NAME_LENGTH + ")";
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-        return "character '" + c + "' at position " + (i + 1) + " (expected: a-z, 0-9 or '-')";
-      }
-    }
-    if (name.charAt(0) == '-' || name.charAt(name.length() - 1) == '-') {
-      return "starts or ends with '-'";
-    }
-    return null;
-  }
 
   /** Names refused so far without a lookup because they can't be certified names. */
   public long malformed() {
@@ -119,7 +99,7 @@ public final class CertifiedNames {
   /** What {@code name} (a DNS label, any case) stands for; never fails exceptionally. */
   public CompletableFuture<NameResult> resolve(String name) {
     String label = name.toLowerCase(Locale.ROOT);
-    if (nameProblem(label) != null) {
+    if (Certificate.nameProblem(label) != null) {
       malformed.incrementAndGet();
       return CompletableFuture.completedFuture(new NameResult.NotFound());
     }

@@ -1,6 +1,7 @@
 package io.staex.resolver.internal;
 
 import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
 import io.staex.crypto.AddressFormatException;
 import io.staex.resolver.AddressPool;
 import io.staex.resolver.NameAnswer;
@@ -193,7 +194,7 @@ public final class QueryAnswerer {
         }
       }
     }
-    String problem = CertifiedLabel.problem(label);
+    String problem = Certificate.nameProblem(label);
     if (problem != null) {
       // Nothing can be certified under it: no lookup, no 3 s wait for a SERVFAIL.
       counters.malformedNames.increment();

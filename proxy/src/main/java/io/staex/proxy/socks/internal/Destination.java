@@ -4,8 +4,8 @@ import io.netty.handler.codec.socksx.v5.Socks5AddressType;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
 import io.netty.util.NetUtil;
 import io.staex.crypto.Address;
+import io.staex.crypto.Certificate;
 import io.staex.crypto.AddressFormatException;
-import io.staex.proxy.names.CertifiedNames;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -16,7 +16,7 @@ import java.util.Locale;
  * <pre>
  *   &lt;address&gt;.staex (55 chars) → Node (Address.parse, any case; bad: HOST_UNREACHABLE)
  *   &lt;name&gt;.staex              → Name (SocksTargets.resolve(domain)); a label that can't be
- *                               a certified name (CertifiedNames.nameProblem): HOST_UNREACHABLE
+ *                               a certified name (Certificate.nameProblem): HOST_UNREACHABLE
  *   IPv4 / IPv6 literal       → Ip   (SocksTargets.resolve(address): the DNS pool)
  *   any other name            → Refused FORBIDDEN: nothing leaks onto the Internet
  * </pre>
@@ -61,7 +61,7 @@ sealed interface Destination {
       }
     }
     String problem = label.indexOf('.') >= 0 ? "more than one label before ." + Address.DOMAIN
-        : CertifiedNames.nameProblem(label);
+        : Certificate.nameProblem(label);
     if (problem != null) {
       // No node can have it: refused before any lookup, as for an unknown name.
       return new Refused(Socks5CommandStatus.HOST_UNREACHABLE, "not a name: " + problem);
