@@ -119,7 +119,7 @@ class NodeConfigTest {
         new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20);
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), 100);
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
         Duration.ofSeconds(10), 256);
     assertThat(config).isEqualTo(new NodeConfig(
@@ -356,7 +356,8 @@ class NodeConfigTest {
             + " (expected one of: max-links, max-sessions, max-streams-per-session, max-streams,"
             + " stream-buffer-bytes, link-buffer-bytes, link-write-buffer-high,"
             + " link-write-buffer-low, session-queue-bytes, handshakes-per-second-per-source,"
-            + " idle-timeout, handshake-timeout, open-timeout, datagram-queue)");
+            + " idle-timeout, handshake-timeout, open-timeout, datagram-queue,"
+            + " handshakes-per-second)");
   }
 
   @Test
@@ -538,7 +539,8 @@ class NodeConfigTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"max-links = 0", "max-sessions = -5", "max-streams-per-session = 0",
-      "max-streams = 0", "handshakes-per-second-per-source = 0", "datagram-queue = 0"})
+      "max-streams = 0", "handshakes-per-second-per-source = 0", "datagram-queue = 0",
+      "handshakes-per-second = 0"})
   void zeroOrNegativeLimit_refused(String setting) throws Exception {
     Path file = write(dir, "node.conf", "staex.limits {\n  " + setting + "\n}");
     String key = setting.substring(0, setting.indexOf(' '));

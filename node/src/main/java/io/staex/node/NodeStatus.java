@@ -2,6 +2,7 @@ package io.staex.node;
 
 import io.staex.crypto.Address;
 import io.staex.proxy.relay.RelayCounters;
+import io.staex.proxy.session.SessionCounters;
 import io.staex.proxy.stream.StreamCounters;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ import java.util.OptionalLong;
  * @param lastErrors the last warnings and errors, oldest first
  * @param datagrams what the stream layer did with datagrams
  * @param names what the resolver and the name lookups refused or limited
+ * @param hellos what the session layer did with HELLOs (handshake openings), cookies included
  */
 public record NodeStatus(
     Address address,
@@ -56,7 +58,8 @@ public record NodeStatus(
     List<ServiceStatus> services,
     List<ErrorEvent> lastErrors,
     DatagramStats datagrams,
-    NameStats names) {
+    NameStats names,
+    HelloStats hellos) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -78,6 +81,30 @@ public record NodeStatus(
     lastErrors = List.copyOf(lastErrors);
     Objects.requireNonNull(datagrams, "datagrams");
     Objects.requireNonNull(names, "names");
+    Objects.requireNonNull(hellos, "hellos");
+  }
+
+  /**
+   * What the session layer did with HELLOs since start (docs/sessions.md, "Under load").
+   *
+   * @param handshakes HELLOs it did the handshake's public-key work for, as responder
+   * @param cookiesSent COOKIEs sent: HELLOs refused for want of a (valid) cookie, under load
+   * @param rateLimited HELLOs over their source's budget ({@code
+   *     limits.handshakes-per-second-per-source}): a COOKIE, or dropped if they had one
+   * @param overloaded HELLOs without a cookie over the node's budget ({@code
+   *     limits.handshakes-per-second}): a COOKIE
+   * @param badCookies HELLOs whose cookie MAC did not check
+   * @param cookiesDropped COOKIEs received that answered no handshake of this node's
+   * @param refused handshakes refused by the trust policy or a source that is not the key
+   * @param replayed HELLOs whose handshake time was not after the last (replays)
+   */
+  public record HelloStats(long handshakes, long cookiesSent, long rateLimited, long overloaded,
+      long badCookies, long cookiesDropped, long refused, long replayed) {
+    /** A snapshot of {@code counters}' HELLO part. */
+    public static HelloStats of(SessionCounters c) {
+      return new HelloStats(c.handshakes(), c.cookiesSent(), c.rateLimited(), c.overloaded(),
+          c.badCookies(), c.cookiesDropped(), c.refused(), c.replayedHellos());
+    }
   }
 
   /**

@@ -140,19 +140,21 @@ final class ProxySettingsReader {
     Duration rekey = duration(sessions, "rekey-after");
     Integer queued = bytes(limits, "session-queue-bytes");
     Duration keepalive = duration(sessions, "keepalive-interval");
+    Integer allHandshakes = integer(limits, "handshakes-per-second", 1);
     if (anyNull(maxSessions, handshakes, handshake, helloRetry, idle, rekey, queued,
-        keepalive)) {
+        keepalive, allHandshakes)) {
       return null;
     }
     Map<String, Setting> fields = pick(limits, List.of("max-sessions",
         "handshakes-per-second-per-source", "handshake-timeout", "idle-timeout",
-        "session-queue-bytes"));
+        "session-queue-bytes", "handshakes-per-second"));
     fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval")));
     return SettingsErrors.build(
         () -> new SessionSettings(maxSessions, handshakes, handshake, helloRetry, idle, rekey,
-            queued, keepalive),
+            queued, keepalive, allHandshakes),
         fields, Map.of("handshakesPerSecondPerPeer", "handshakes-per-second-per-source",
-            "maxQueuedBytes", "session-queue-bytes"),
+            "maxQueuedBytes", "session-queue-bytes", "handshakesPerSecond",
+            "handshakes-per-second"),
         values.problems());
   }
 

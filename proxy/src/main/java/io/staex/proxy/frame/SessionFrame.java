@@ -15,7 +15,10 @@ import java.util.Objects;
  * docs/frames.md}.
  */
 public sealed interface SessionFrame permits SessionFrame.SessionHello,
-    SessionFrame.SessionWelcome, SessionFrame.SessionRecord, SessionFrame.SessionClose {
+    SessionFrame.SessionWelcome, SessionFrame.SessionRecord, SessionFrame.SessionClose,
+    SessionFrame.SessionCookie {
+  /** Bytes of a cookie ({@link SessionCookie}) and of a HELLO's cookie MAC. */
+  int COOKIE_SIZE = 16;
 
   /** The type byte of this frame. */
   SessionFrameType type();
@@ -25,18 +28,34 @@ public sealed interface SessionFrame permits SessionFrame.SessionHello,
 
   /**
    * The initiator's first handshake message (Noise IK message 1, {@code Handshake}), opening
-   * session {@code sessionId}.
+   * session {@code sessionId}; sent again with {@code cookieMac} once the responder answered it
+   * with a {@link SessionCookie}.
    *
-   * @param noiseMessage 1~{@link FrameLimits#MAX_SESSION_BODY} bytes
+   * @param noiseMessage 1~{@link FrameLimits#MAX_SESSION_BODY} bytes ({@link #COOKIE_SIZE} fewer
+   *     with a cookie MAC)
+   * @param cookieMac empty, or {@link #COOKIE_SIZE} bytes: a MAC over the session id and {@code
+   *     noiseMessage} keyed by the responder's cookie, proving that the sender receives packets
+   *     sent to the source it claims (type {@link SessionFrameType#HELLO_WITH_COOKIE})
    */
-  record SessionHello(long sessionId, FrameBytes noiseMessage) implements SessionFrame {
+  record SessionHello(long sessionId, FrameBytes noiseMessage, FrameBytes cookieMac)
+      implements SessionFrame {
     public SessionHello {
-      checkBody("noise message", noiseMessage, 1);
+      Objects.requireNonNull(cookieMac, "cookie MAC");
+      if (!cookieMac.isEmpty() && cookieMac.size() != COOKIE_SIZE) {
+        throw new IllegalArgumentException("cookie MAC: " + cookieMac.size()
+            + " bytes (expected: none or " + COOKIE_SIZE + ")");
+      }
+      checkBody("noise message", noiseMessage, 1, FrameLimits.MAX_SESSION_BODY - cookieMac.size());
+    }
+
+    /** A HELLO without a cookie MAC. */
+    public SessionHello(long sessionId, FrameBytes noiseMessage) {
+      this(sessionId, noiseMessage, FrameBytes.empty());
     }
 
     @Override
     public SessionFrameType type() {
-      return SessionFrameType.HELLO;
+      return cookieMac.isEmpty() ? SessionFrameType.HELLO : SessionFrameType.HELLO_WITH_COOKIE;
     }
   }
 
@@ -91,11 +110,40 @@ public sealed interface SessionFrame permits SessionFrame.SessionHello,
     }
   }
 
+  /**
+   * A responder under load did no handshake for a HELLO of session {@code sessionId} that had no
+   * (valid) cookie MAC: it asks the initiator to send it again with a MAC keyed by {@code
+   * cookie}. Sent to the source the HELLO claimed, so only a node that receives that source's
+   * packets learns the cookie (as WireGuard's cookie reply, DTLS's HelloVerifyRequest). Not
+   * authenticated: the initiator takes one only for a session of its own still handshaking,
+   * and at most a few per session, so a forged one costs at most a retransmission.
+   *
+   * @param cookie exactly {@link #COOKIE_SIZE} bytes, opaque to the initiator
+   */
+  record SessionCookie(long sessionId, FrameBytes cookie) implements SessionFrame {
+    public SessionCookie {
+      Objects.requireNonNull(cookie, "cookie");
+      if (cookie.size() != COOKIE_SIZE) {
+        throw new IllegalArgumentException(
+            "cookie: " + cookie.size() + " bytes (expected: " + COOKIE_SIZE + ")");
+      }
+    }
+
+    @Override
+    public SessionFrameType type() {
+      return SessionFrameType.COOKIE;
+    }
+  }
+
   private static void checkBody(String name, FrameBytes body, int min) {
+    checkBody(name, body, min, FrameLimits.MAX_SESSION_BODY);
+  }
+
+  private static void checkBody(String name, FrameBytes body, int min, int max) {
     Objects.requireNonNull(body, name);
-    if (body.size() < min || body.size() > FrameLimits.MAX_SESSION_BODY) {
+    if (body.size() < min || body.size() > max) {
       throw new IllegalArgumentException(name + ": " + body.size() + " bytes (expected: " + min
-          + "~" + FrameLimits.MAX_SESSION_BODY + ")");
+          + "~" + max + ")");
     }
   }
 }

@@ -49,6 +49,9 @@ public final class SessionFrameCodec {
       case WELCOME -> HEADER_SIZE + ((SessionFrame.SessionWelcome) frame).noiseMessage().size();
       case RECORD -> HEADER_SIZE + ((SessionFrame.SessionRecord) frame).record().size();
       case CLOSE -> CLOSE_SIZE;
+      case COOKIE -> HEADER_SIZE + SessionFrame.COOKIE_SIZE;
+      case HELLO_WITH_COOKIE -> HEADER_SIZE + SessionFrame.COOKIE_SIZE
+          + ((SessionFrame.SessionHello) frame).noiseMessage().size();
     };
   }
 
@@ -62,6 +65,12 @@ public final class SessionFrameCodec {
       case WELCOME -> ((SessionFrame.SessionWelcome) frame).noiseMessage().writeTo(out);
       case RECORD -> ((SessionFrame.SessionRecord) frame).record().writeTo(out);
       case CLOSE -> out.writeByte(((SessionFrame.SessionClose) frame).reason().code());
+      case COOKIE -> ((SessionFrame.SessionCookie) frame).cookie().writeTo(out);
+      case HELLO_WITH_COOKIE -> {
+        SessionFrame.SessionHello hello = (SessionFrame.SessionHello) frame;
+        hello.cookieMac().writeTo(out);
+        hello.noiseMessage().writeTo(out);
+      }
     }
   }
 
@@ -112,6 +121,21 @@ public final class SessionFrameCodec {
           throw r.error(Reason.LENGTH, r.remaining() + " bytes after the reason (expected: none)");
         }
         yield new SessionFrame.SessionClose(id, reason);
+      }
+      case COOKIE -> {
+        if (r.remaining() != SessionFrame.COOKIE_SIZE) {
+          throw r.error(r.remaining() < SessionFrame.COOKIE_SIZE ? Reason.TRUNCATED : Reason.LENGTH,
+              "cookie: " + r.remaining() + " bytes (expected: " + SessionFrame.COOKIE_SIZE + ")");
+        }
+        yield new SessionFrame.SessionCookie(id, r.bytes("cookie", SessionFrame.COOKIE_SIZE));
+      }
+      case HELLO_WITH_COOKIE -> {
+        if (r.remaining() < SessionFrame.COOKIE_SIZE) {
+          throw r.error(Reason.TRUNCATED, "cookie MAC: " + r.remaining() + " bytes (expected: "
+              + SessionFrame.COOKIE_SIZE + ")");
+        }
+        FrameBytes mac = r.bytes("cookie MAC", SessionFrame.COOKIE_SIZE);
+        yield new SessionFrame.SessionHello(id, body(r, "noise message", 1), mac);
       }
     };
     r.commit();

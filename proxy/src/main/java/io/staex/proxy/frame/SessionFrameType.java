@@ -8,14 +8,18 @@ import io.staex.proxy.frame.internal.CodeTable;
  * <p>Codes are explicit and never reused; {@link #fromCode} refuses a code that names nothing.
  */
 public enum SessionFrameType {
-  /** {@link SessionFrame.Hello}. */
+  /** {@link SessionFrame.SessionHello} without a cookie. */
   HELLO(1),
-  /** {@link SessionFrame.Welcome}. */
+  /** {@link SessionFrame.SessionWelcome}. */
   WELCOME(2),
-  /** {@link SessionFrame.Record}. */
+  /** {@link SessionFrame.SessionRecord}. */
   RECORD(3),
-  /** {@link SessionFrame.Close}. */
-  CLOSE(4);
+  /** {@link SessionFrame.SessionClose}. */
+  CLOSE(4),
+  /** {@link SessionFrame.SessionCookie}: a responder under load wants its HELLO proven. */
+  COOKIE(5),
+  /** {@link SessionFrame.SessionHello} carrying a MAC keyed by the responder's cookie. */
+  HELLO_WITH_COOKIE(6);
 
   private static final CodeTable<SessionFrameType> CODES =
       new CodeTable<>("session frame type", values(), SessionFrameType::code);

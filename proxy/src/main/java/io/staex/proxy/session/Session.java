@@ -12,6 +12,7 @@ import io.staex.crypto.RecordSealer;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;
 import io.staex.proxy.frame.SessionFrameType;
 import io.staex.proxy.frame.StreamFrame;
@@ -53,6 +54,13 @@ public final class Session {
   Handshake handshake;
   /** Initiator: HELLO's Noise message, resent until the WELCOME comes. */
   byte[] hello;
+  /**
+   * Initiator: the MAC of {@link #hello} keyed by the cookie the responder sent (it is under
+   * load), sent with every retransmission; null while none came.
+   */
+  byte[] cookieMac;
+  /** Initiator: cookies taken for this handshake; bounded, so forged ones cost little. */
+  int cookies;
   /** Responder: the HELLO it answered and its WELCOME, to answer a retransmitted HELLO. */
   byte[] answeredHello;
   byte[] welcome;
@@ -292,10 +300,17 @@ public final class Session {
     this.lastSentNanos = now;
     this.handshake = null;
     this.hello = null;
+    this.cookieMac = null;
     if (!early.isEmpty() && !flushScheduled) {
       flushScheduled = true;
       owner.loop().execute(this::flush);
     }
+  }
+
+  /** Initiator: the HELLO to send (again), with the cookie MAC if the responder gave a cookie. */
+  SessionFrame.SessionHello helloFrame() {
+    return new SessionFrame.SessionHello(id, FrameBytes.copyOf(hello),
+        cookieMac == null ? FrameBytes.empty() : FrameBytes.copyOf(cookieMac));
   }
 
   void retire() {

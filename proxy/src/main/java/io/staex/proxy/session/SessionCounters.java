@@ -15,6 +15,11 @@ public final class SessionCounters {
   final LongAdder lost = new LongAdder();
   final LongAdder unknownSessions = new LongAdder();
   final LongAdder malformed = new LongAdder();
+  final LongAdder handshakes = new LongAdder();
+  final LongAdder overloaded = new LongAdder();
+  final LongAdder cookiesSent = new LongAdder();
+  final LongAdder badCookies = new LongAdder();
+  final LongAdder cookiesDropped = new LongAdder();
 
   /** Handshakes this node started. */
   public long opened() {
@@ -36,7 +41,11 @@ public final class SessionCounters {
     return refused.sum();
   }
 
-  /** HELLOs dropped by the per-peer handshake rate limit. */
+  /**
+   * HELLOs over the per-source budget ({@code handshakesPerSecondPerPeer}): one without a valid
+   * cookie is answered with a COOKIE, one with a valid cookie is dropped; neither costs a
+   * Diffie-Hellman.
+   */
   public long rateLimited() {
     return rateLimited.sum();
   }
@@ -69,5 +78,33 @@ public final class SessionCounters {
   /** Packets that were not a session frame, or records whose plaintext was not stream frames. */
   public long malformed() {
     return malformed.sum();
+  }
+
+  /** HELLOs this node did the handshake's public-key work for, as responder (any outcome). */
+  public long handshakes() {
+    return handshakes.sum();
+  }
+
+  /**
+   * HELLOs without a valid cookie over the node-wide budget ({@code handshakesPerSecond}):
+   * answered with a COOKIE, no Diffie-Hellman.
+   */
+  public long overloaded() {
+    return overloaded.sum();
+  }
+
+  /** COOKIEs sent: HELLOs refused for want of a (valid) cookie while under load. */
+  public long cookiesSent() {
+    return cookiesSent.sum();
+  }
+
+  /** HELLOs whose cookie MAC did not check (forged, or the cookie's secret expired). */
+  public long badCookies() {
+    return badCookies.sum();
+  }
+
+  /** COOKIEs received that matched no handshake of this node's own, or one too many: dropped. */
+  public long cookiesDropped() {
+    return cookiesDropped.sum();
   }
 }

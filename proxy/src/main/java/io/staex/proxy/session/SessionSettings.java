@@ -9,8 +9,9 @@ import java.util.Objects;
  *
  * @param maxSessions most sessions at once, handshaking ones included; a HELLO beyond it is
  *     answered with CLOSE LIMIT, a local open fails with {@link SessionEnd#LIMIT}
- * @param handshakesPerSecondPerPeer HELLOs accepted per second from one node (burst of as many);
- *     more are dropped before any Diffie-Hellman
+ * @param handshakesPerSecondPerPeer HELLOs without a cookie answered per second claiming one
+ *     source (burst of as many); more are answered with a COOKIE, before any Diffie-Hellman. As
+ *     many HELLOs with a valid cookie are answered per second from one source; more are dropped
  * @param handshakeTimeout a handshake not finished in this time ends with {@link
  *     SessionEnd#TIMEOUT}
  * @param helloRetry first HELLO retransmission interval (doubled each time) while no WELCOME came
@@ -23,6 +24,9 @@ import java.util.Objects;
  * @param keepaliveInterval a session with open streams that sent nothing for this long sends an
  *     empty record; one that heard nothing for three of these ends with {@link
  *     SessionEnd#TIMEOUT} (the peer is gone, or forgot the session and its answer was lost)
+ * @param handshakesPerSecond HELLOs without a cookie answered per second from all sources
+ *     together (burst of as many): over it the node is under load, and every HELLO must carry a
+ *     cookie, so that a flood from many claimed sources costs no Diffie-Hellman
  */
 public record SessionSettings(
     int maxSessions,
@@ -32,7 +36,8 @@ public record SessionSettings(
     Duration idleTimeout,
     Duration rekeyAfter,
     int maxQueuedBytes,
-    Duration keepaliveInterval) {
+    Duration keepaliveInterval,
+    int handshakesPerSecond) {
 
   public SessionSettings {
     positive("maxSessions", maxSessions);
@@ -43,6 +48,7 @@ public record SessionSettings(
     positive("rekeyAfter", rekeyAfter);
     positive("maxQueuedBytes", maxQueuedBytes);
     positive("keepaliveInterval", keepaliveInterval);
+    positive("handshakesPerSecond", handshakesPerSecond);
   }
 
   private static void positive(String name, int value) {

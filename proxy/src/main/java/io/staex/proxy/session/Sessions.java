@@ -50,7 +50,11 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   decode session frame        not one            → drop (malformed)
  *   HELLO    known (peer, id)   same bytes         → resend WELCOME; else drop
- *            rate limit / maxSessions              → drop / CLOSE LIMIT (before any DH)
+ *            cookie MAC valid   over source budget → drop (rateLimited)
+ *                     bad                          → badCookies, then as without one
+ *            no valid cookie    over source budget
+ *                               or node budget     → COOKIE to the claimed source (no DH)
+ *            maxSessions                           → CLOSE LIMIT (before any DH)
  *            Noise + certificate + trust policy    → CLOSE REFUSED (never says why)
  *            proven key ≠ packet source            → CLOSE REFUSED
  *            handshake time not after the last one → drop (a replayed HELLO)
@@ -60,7 +64,12 @@ import org.slf4j.LoggerFactory;
  *            does not open / replayed              → drop (a relay flipped a bit, a duplicate)
  *            counter gap                           → session LOST (CLOSE CLOSED to the peer)
  *   CLOSE    our session                           → ended (PEER_CLOSED, REFUSED, LIMIT)
+ *   COOKIE   our handshaking session, < 3 taken    → HELLO again with the cookie's MAC
+ *            else                                  → drop (cookiesDropped)
  * </pre>
+ *
+ * <p>Refusals a flood can cause one of per packet are counted and logged at most once per
+ * {@link LogEvery#INTERVAL}.
  *
  * <p>Threading: everything runs on one {@link EventLoop}. {@link #packet}, {@link #unreachable},
  * {@link #sendPaused} and {@link #sendResumed} may be called from any thread (the relay's
@@ -76,6 +85,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sessions.class);
   /** How often the timers are checked: each of them fires up to this late. */
   static final Duration TICK = Duration.ofMillis(200);
+  /** Cookies one handshake of ours takes at most (a secret rotated, a forged one came first). */
+  static final int MAX_COOKIES = 3;
 
   private final EventLoop loop;
   private final Identity me;
@@ -86,7 +97,19 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final SecureRandom random;
   private final SessionListener listener;
   private final SessionCounters counters = new SessionCounters();
-  private final RateLimiter<NodeKey> helloLimiter;
+  /** HELLOs without a valid cookie, per claimed source: over it, a COOKIE instead of DH. */
+  private final HelloBudget<NodeKey> helloLimiter;
+  /** HELLOs with a valid cookie, per (proven) source: over it, dropped. */
+  private final RateLimiter<NodeKey> provenLimiter;
+  /** HELLOs without a valid cookie from all sources: over it, a COOKIE instead of DH. */
+  private final HelloBudget<Boolean> nodeLimiter;
+  private final HelloCookies cookies;
+  /** Refusals a flood could cause one of per packet: logged at most once per interval. */
+  private final LogEvery refusedLog = new LogEvery(LogEvery.INTERVAL);
+  private final LogEvery loadLog = new LogEvery(LogEvery.INTERVAL);
+  private final LogEvery badCookieLog = new LogEvery(LogEvery.INTERVAL);
+  private final LogEvery cookieDropLog = new LogEvery(LogEvery.INTERVAL);
+  private final LogEvery limitLog = new LogEvery(LogEvery.INTERVAL);
 
   /** Every live session by (peer, id). Loop-confined, as all fields below. */
   private final Map<NodeKey, Map<Long, Session>> byPeer = new HashMap<>();
@@ -116,8 +139,12 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.helloLimiter = new RateLimiter<>(
+    this.helloLimiter = new HelloBudget<>(
         settings.handshakesPerSecondPerPeer(), RateLimiter.DEFAULT_MAX_SOURCES, clock);
+    this.provenLimiter = new RateLimiter<>(
+        settings.handshakesPerSecondPerPeer(), RateLimiter.DEFAULT_MAX_SOURCES, clock);
+    this.nodeLimiter = new HelloBudget<>(settings.handshakesPerSecond(), 1, clock);
+    this.cookies = new HelloCookies(random, loop.ticker().nanoTime());
     int keep = Math.max(1024, 2 * settings.maxSessions());
     this.lastHelloTime = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -202,7 +229,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     current.put(key, session);
     counters.opened.increment();
     log.debug("session {} opening", session);
-    sendFrame(key, new SessionFrame.SessionHello(id, FrameBytes.copyOf(session.hello)));
+    sendFrame(key, session.helloFrame());
     return Optional.of(session);
   }
 
@@ -277,7 +304,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       return;
     }
     switch (frame.type()) {
-      case HELLO -> onHello(source, (SessionFrame.SessionHello) frame);
+      case HELLO, HELLO_WITH_COOKIE -> onHello(source, (SessionFrame.SessionHello) frame);
+      case COOKIE -> onCookie(source, (SessionFrame.SessionCookie) frame);
       case WELCOME -> onWelcome(source, (SessionFrame.SessionWelcome) frame);
       case RECORD -> onRecord(source, (SessionFrame.SessionRecord) frame);
       case CLOSE -> onClose(source, (SessionFrame.SessionClose) frame);
@@ -295,19 +323,19 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       return;
     }
     long now = nanos();
-    if (!helloLimiter.tryAcquire(source)) {
-      counters.rateLimited.increment();
-      log.debug("HELLO from {} dropped: over {} handshakes per second", source,
-          settings.handshakesPerSecondPerPeer());
+    if (!admit(source, hello, msg, now)) {
       return;
     }
     if (sessionCount >= settings.maxSessions()) {
       counters.limited.increment();
-      log.warn("session from {} refused: {} sessions already (limits.max-sessions)",
-          source, settings.maxSessions());
+      if (limitLog.due(now)) {
+        log.warn("session from {} refused: {} sessions already (limits.max-sessions){}", source,
+            settings.maxSessions(), limitLog.takeSkipped());
+      }
       sendFrame(source, new SessionFrame.SessionClose(id, CloseReason.LIMIT));
       return;
     }
+    counters.handshakes.increment();
     Handshake hs = Handshake.responder(me, certificate, policy, Purpose.SESSION, clock, random);
     Handshake.Established done;
     byte[] welcome;
@@ -350,10 +378,86 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     listener.established(session);
   }
 
+  /**
+   * Whether a new HELLO may have the handshake's public-key work done for it, checked with
+   * nothing but HMACs and token buckets. A HELLO with a valid cookie MAC (its sender receives
+   * what is sent to {@code source}) only has to fit its source's proven budget. One without
+   * must fit both its claimed source's budget and the node's; else the node is under load and
+   * answers with a COOKIE to the claimed source instead: a spoofer never sees it, the real
+   * source sends its HELLO again with the cookie and is served ahead of the flood.
+   */
+  private boolean admit(NodeKey source, SessionFrame.SessionHello hello, byte[] msg, long now) {
+    long id = hello.sessionId();
+    if (!hello.cookieMac().isEmpty()) {
+      if (cookies.valid(source, id, msg, hello.cookieMac().toByteArray(), now)) {
+        if (provenLimiter.tryAcquire(source)) {
+          return true;
+        }
+        counters.rateLimited.increment();
+        log.debug("HELLO from {} dropped: over {} handshakes per second with a cookie", source,
+            settings.handshakesPerSecondPerPeer());
+        return false;
+      }
+      counters.badCookies.increment();
+      if (badCookieLog.due(now)) {
+        log.info("HELLO from {} has a bad cookie MAC (forged, or the cookie expired){}", source,
+            badCookieLog.takeSkipped());
+      }
+    }
+    boolean overSource = !helloLimiter.tryAcquire(source);
+    boolean overNode = !overSource && !nodeLimiter.tryAcquire(Boolean.TRUE);
+    if (!overSource && !overNode) {
+      return true;
+    }
+    if (overSource) {
+      counters.rateLimited.increment();
+    } else {
+      counters.overloaded.increment();
+    }
+    if (loadLog.due(now)) {
+      log.info("under load: HELLOs without a cookie answered with a COOKIE, not a handshake"
+          + " (this one claims {}: over {} per second {}){}", source,
+          overSource ? settings.handshakesPerSecondPerPeer() : settings.handshakesPerSecond(),
+          overSource ? "from one source (limits.handshakes-per-second-per-source)"
+              : "from all sources (limits.handshakes-per-second)",
+          loadLog.takeSkipped());
+    }
+    counters.cookiesSent.increment();
+    sendFrame(source, new SessionFrame.SessionCookie(
+        id, FrameBytes.adopt(cookies.cookie(source, msg, now))));
+    return false;
+  }
+
   private void refuse(NodeKey source, long id, String why) {
     counters.refused.increment();
-    log.info("session from {} refused: {}", source, why);
+    if (refusedLog.due(nanos())) {
+      log.info("session from {} refused: {}{}", source, why, refusedLog.takeSkipped());
+    }
     sendFrame(source, new SessionFrame.SessionClose(id, CloseReason.REFUSED));
+  }
+
+  /**
+   * The responder wants our HELLO again with a MAC keyed by {@code cookie}: sent at once, and
+   * with every retransmission after. Only for a handshake of ours with that peer still running
+   * and at most {@link #MAX_COOKIES} times per handshake: an unsolicited or forged COOKIE is
+   * dropped, and the worst a forged one with the right id (only the path sees it) can do is one
+   * retransmission.
+   */
+  private void onCookie(NodeKey source, SessionFrame.SessionCookie cookie) {
+    Session s = find(source, cookie.sessionId());
+    if (s == null || !s.isInitiator() || s.state() != Session.State.HANDSHAKING
+        || s.cookies >= MAX_COOKIES) {
+      counters.cookiesDropped.increment();
+      if (cookieDropLog.due(nanos())) {
+        log.info("COOKIE from {} dropped: no handshake of ours asked for it, or one too many{}",
+            source, cookieDropLog.takeSkipped());
+      }
+      return;
+    }
+    s.cookies++;
+    s.cookieMac = HelloCookies.mac(cookie.cookie().toByteArray(), s.id(), s.hello);
+    log.debug("session {}: the peer is under load, HELLO sent again with its cookie", s);
+    sendFrame(s.peerKey(), s.helloFrame());
   }
 
   private void onWelcome(NodeKey source, SessionFrame.SessionWelcome welcome) {
@@ -447,8 +551,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
           } else if (s.isInitiator() && now >= s.nextRetryNanos) {
             s.retryIntervalNanos *= 2;
             s.nextRetryNanos = now + s.retryIntervalNanos;
-            sendFrame(s.peerKey(), new SessionFrame.SessionHello(
-                s.id(), FrameBytes.copyOf(s.hello)));
+            sendFrame(s.peerKey(), s.helloFrame());
           }
         } else if (s.state() == Session.State.ESTABLISHED) {
           if (s.openStreams() > 0 && now - s.lastReceivedNanos >= 3 * keepalive) {

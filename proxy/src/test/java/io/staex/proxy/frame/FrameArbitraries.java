@@ -108,7 +108,13 @@ final class FrameArbitraries {
         Combinators.combine(ids, noise).as(SessionFrame.SessionWelcome::new),
         Combinators.combine(ids, records).as(SessionFrame.SessionRecord::new),
         Combinators.combine(ids, Arbitraries.of(CloseReason.class))
-            .as(SessionFrame.SessionClose::new));
+            .as(SessionFrame.SessionClose::new),
+        Combinators.combine(ids, bytes(SessionFrame.COOKIE_SIZE, SessionFrame.COOKIE_SIZE))
+            .as(SessionFrame.SessionCookie::new),
+        Combinators.combine(ids, shortOnly ? shortBytes(1)
+                : bytes(1, FrameLimits.MAX_SESSION_BODY - SessionFrame.COOKIE_SIZE),
+                bytes(SessionFrame.COOKIE_SIZE, SessionFrame.COOKIE_SIZE))
+            .as(SessionFrame.SessionHello::new));
   }
 
   // ---- stream ----

@@ -74,6 +74,7 @@ class FrameCodesTest {
         Map.entry(LinkFrameType.PACKET, 3), Map.entry(LinkFrameType.UNREACHABLE, 4),
         Map.entry(SessionFrameType.HELLO, 1), Map.entry(SessionFrameType.WELCOME, 2),
         Map.entry(SessionFrameType.RECORD, 3), Map.entry(SessionFrameType.CLOSE, 4),
+        Map.entry(SessionFrameType.COOKIE, 5), Map.entry(SessionFrameType.HELLO_WITH_COOKIE, 6),
         Map.entry(StreamFrameType.OPEN, 1), Map.entry(StreamFrameType.DATA, 2),
         Map.entry(StreamFrameType.WINDOW, 3), Map.entry(StreamFrameType.FIN, 4),
         Map.entry(StreamFrameType.RESET, 5), Map.entry(StreamFrameType.DATAGRAM, 6));

@@ -9,6 +9,7 @@ import io.staex.testing.LeakWatch;
 import io.netty.buffer.ByteBuf;
 import io.staex.proxy.frame.FrameDecodeException.Reason;
 import io.staex.proxy.frame.SessionFrame.SessionClose;
+import io.staex.proxy.frame.SessionFrame.SessionCookie;
 import io.staex.proxy.frame.SessionFrame.SessionHello;
 import io.staex.proxy.frame.SessionFrame.SessionRecord;
 import io.staex.proxy.frame.SessionFrame.SessionWelcome;
@@ -82,7 +83,44 @@ class SessionFrameCodecTest {
       for (CloseReason reason : CloseReason.values()) {
         assertRoundTrip(new SessionClose(id, reason), id, 3);
       }
+      assertRoundTrip(new SessionCookie(id, FrameBytes.copyOf(new byte[16])), id, 4);
+      for (int size : new int[] {1, FrameLimits.MAX_SESSION_BODY - 16}) {
+        assertRoundTrip(new SessionHello(id, FrameBytes.copyOf(new byte[size]),
+            FrameBytes.copyOf(new byte[16])), id, 5);
+      }
     }
+  }
+
+  @Example
+  void cookieFrames_layoutAndBounds() {
+    byte[] cookie = new byte[16];
+    Arrays.fill(cookie, (byte) 7);
+    byte[] raw = encoded(new SessionCookie(0x0102030405060708L, FrameBytes.copyOf(cookie)));
+    assertThat(raw).hasSize(9 + 16);
+    assertThat(Arrays.copyOf(raw, 9)).containsExactly(5, 1, 2, 3, 4, 5, 6, 7, 8);
+    FrameDecodeException longer = failure(SessionFrameCodec::decode, Arrays.copyOf(raw, 26));
+    assertThat(longer.reason()).isEqualTo(Reason.LENGTH);
+    assertThat(longer).hasMessageContaining("cookie: 17 bytes (expected: 16)");
+    assertThatThrownBy(() -> new SessionCookie(1, FrameBytes.copyOf(new byte[15])))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    byte[] mac = new byte[16];
+    Arrays.fill(mac, (byte) 9);
+    SessionHello hello = new SessionHello(-1, FrameBytes.copyOf(new byte[] {42}),
+        FrameBytes.copyOf(mac));
+    assertThat(hello.type()).isEqualTo(SessionFrameType.HELLO_WITH_COOKIE);
+    byte[] withMac = encoded(hello);
+    assertThat(withMac).hasSize(9 + 16 + 1);
+    assertThat(withMac[0]).isEqualTo((byte) 6);
+    assertThat(withMac[9]).isEqualTo((byte) 9);
+    assertThat(withMac[25]).isEqualTo((byte) 42);
+    assertThat(new SessionHello(1, FrameBytes.copyOf(new byte[] {1})).type())
+        .isEqualTo(SessionFrameType.HELLO);
+    assertThatThrownBy(() -> new SessionHello(1, FrameBytes.copyOf(new byte[1]),
+        FrameBytes.copyOf(new byte[8]))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SessionHello(1,
+        FrameBytes.copyOf(new byte[FrameLimits.MAX_SESSION_BODY - 15]), FrameBytes.copyOf(mac)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Example
@@ -122,6 +160,8 @@ class SessionFrameCodecTest {
       case HELLO, WELCOME -> SessionFrameCodec.HEADER_SIZE + 1;
       case RECORD -> SessionFrameCodec.HEADER_SIZE + FrameLimits.MIN_SESSION_RECORD;
       case CLOSE -> SessionFrameCodec.CLOSE_SIZE;
+      case COOKIE -> SessionFrameCodec.HEADER_SIZE + SessionFrame.COOKIE_SIZE;
+      case HELLO_WITH_COOKIE -> SessionFrameCodec.HEADER_SIZE + SessionFrame.COOKIE_SIZE + 1;
     };
     for (int n = 0; n < full.length; n++) {
       byte[] prefix = Arrays.copyOf(full, n);

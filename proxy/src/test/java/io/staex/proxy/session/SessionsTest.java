@@ -56,7 +56,7 @@ class SessionsTest {
   static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
   static final SessionSettings FAST = new SessionSettings(16, 50, Duration.ofSeconds(3),
       Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-      Duration.ofSeconds(5));
+      Duration.ofSeconds(5), 1000);
   static final Duration NANO = Duration.ofNanos(1);
 
   final ManualClock clock = new ManualClock(START);
@@ -372,10 +372,10 @@ class SessionsTest {
   }
 
   @Test
-  void handshakesPerSecondPerPeer_limitDropsTheRest_andRefillsWithTime() {
+  void handshakesPerSecondPerPeer_restGetACookieNotADh_andTheBudgetRefillsOnceTheyStop() {
     SessionSettings two = new SessionSettings(16, 2, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), 1000);
     Peer b = peer(22, two);
     Peer a = peer(23);
     // A's HELLOs, each with a later handshake time than the last: none is a replay
@@ -410,11 +410,15 @@ class SessionsTest {
     assertThat(b.sessions.counters().accepted()).isEqualTo(2);
     assertThat(b.sessions.counters().rateLimited()).isEqualTo(4);
 
-    clock.advance(Duration.ofMillis(499)); // not yet a whole token back
+    assertThat(b.sessions.counters().cookiesSent()).isEqualTo(4); // no DH: a COOKIE to A
+    assertThat(b.sessions.counters().handshakes()).isEqualTo(2);
+
+    // Over its rate, A owes (down to a second's worth): a flood stays refused while it lasts
+    clock.advance(Duration.ofMillis(1499)); // -2 + 2.998 tokens: not yet a whole one
     hello.run();
     settle();
     assertThat(b.sessions.counters().accepted()).isEqualTo(2);
-    clock.advance(Duration.ofMillis(1)); // half a second: one of the two per second
+    clock.advance(Duration.ofMillis(501)); // that probe's debt paid too: one token
     hello.run();
     hello.run();
     settle();
@@ -426,7 +430,7 @@ class SessionsTest {
   void maxSessions_refusesTheNextWithLimit() {
     SessionSettings one = new SessionSettings(1, 50, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), 1000);
     Peer b = peer(24, one);
     Peer a = peer(25);
     Peer c = peer(26);
@@ -467,7 +471,7 @@ class SessionsTest {
   void idleSession_isClosedAtBothEnds() {
     SessionSettings idle = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), 1000);
     Peer a = peer(32, idle);
     Peer b = peer(33);
     Session s = a.connect(b);
@@ -485,7 +489,7 @@ class SessionsTest {
   void sessionWithOpenStreams_isNotIdle_andRekeyedOneClosesAfterItsLastStream() {
     SessionSettings s = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), 1000);
     Peer a = peer(34, s);
     Peer b = peer(35);
     Session first = a.connect(b);
@@ -512,7 +516,7 @@ class SessionsTest {
   void sessionWithStreams_peerThatForgotIt_isToldByTheKeepalive() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200));
+        Duration.ofMillis(200), 1000);
     Peer a = peer(40, ka);
     Peer b = peer(41);
     Session s = a.connect(b);
@@ -538,7 +542,7 @@ class SessionsTest {
   void sessionsWithStreams_liveOnKeepalives_andOneWhosePeerFallsSilentTimesOut() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200));
+        Duration.ofMillis(200), 1000);
     Peer a = peer(44, ka);
     Peer b = peer(45, ka);
     Peer c = peer(46, ka);
@@ -574,6 +578,160 @@ class SessionsTest {
     a.sessions.unreachable(b.key(), UnreachableReason.NO_ROUTE);
     settle();
     assertThat(next(a.closed, "unreachable")).isEqualTo(SessionEnd.UNREACHABLE);
+  }
+
+  /** HELLOs of {@code from}'s own to {@code to}, each a real Noise message 1 (distinct). */
+  static List<byte[]> noiseHellos(Peer from, Peer to, int n) {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Clock at = Clock.offset(Clock.fixed(START, ZoneOffset.UTC), Duration.ofMillis(i));
+      out.add(Handshake.initiator(from.me, from.cert, to.address(),
+          TrustPolicy.ofNetwork(NET.address()), Purpose.SESSION, at, Seeded.random(500 + i))
+          .writeMessage(new byte[0]));
+    }
+    return out;
+  }
+
+  /**
+   * Issue 13: a member floods the gateway with HELLOs claiming the user's source (source-routed
+   * or from a multi-homed member, so no relay's reverse-path filter stops them), one per 5 ms
+   * for 10 s, while the user opens a session. The gateway answers the flood with COOKIEs sent to
+   * the user, which the member never sees; the user echoes its cookie and gets in. Before
+   * cookies, the flood held the user's source budget empty: the user's HELLOs were dropped
+   * until its handshake timed out.
+   */
+  @Test
+  void helloFloodClaimingTheUser_costsNoDh_andTheUserStillGetsInWithinTwoSeconds() {
+    SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
+        Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofSeconds(5), 1000);
+    Peer gateway = peer(60, gw);
+    Peer user = peer(61);
+    Peer member = peer(62);
+    List<byte[]> junk = noiseHellos(member, gateway, 16);
+    SecureRandom ids = Seeded.random(63);
+    Session mine = null;
+    long openedAt = 0;
+    long establishedAt = -1;
+    for (int i = 0; i < 2000; i++) {
+      gateway.sessions.packet(user.key(), encode(new SessionFrame.SessionHello(
+          ids.nextLong(), FrameBytes.copyOf(junk.get(i % junk.size())))));
+      if (i == 1000) { // 5 s into the flood
+        mine = user.connect(gateway);
+        openedAt = clock.millis();
+      }
+      clock.advance(Duration.ofMillis(5));
+      if (mine != null && establishedAt < 0 && mine.state() == Session.State.ESTABLISHED) {
+        establishedAt = clock.millis();
+      }
+    }
+    assertThat(mine).isNotNull();
+    assertThat(establishedAt).as("the user's session established while the flood ran")
+        .isGreaterThanOrEqualTo(0);
+    // cookie round trip in the tick it was opened in (the in-memory relay takes no time)
+    assertThat(establishedAt - openedAt).isLessThanOrEqualTo(5);
+    assertThat(next(gateway.established, "the user's session at the gateway").peer())
+        .isEqualTo(user.address());
+    SessionCounters c = gateway.sessions.counters();
+    // DH for the source's burst (5) and the user's proven HELLO, none for the rest of the flood
+    assertThat(c.handshakes()).isEqualTo(5 + 1);
+    assertThat(c.refused()).isEqualTo(5);
+    assertThat(c.cookiesSent()).isEqualTo(2000 - 5 + 1);
+    assertThat(c.badCookies()).isZero();
+    assertThat(c.accepted()).isEqualTo(1);
+    // the user dropped every COOKIE but the one for its own HELLO
+    assertThat(user.sessions.counters().cookiesDropped()).isEqualTo(c.cookiesSent() - 1);
+  }
+
+  /** Many claimed sources at once: over the node's budget, none of them costs a DH. */
+  @Test
+  void helloFloodFromManyClaimedSources_overTheNodeBudget_getsCookiesNotDh() {
+    SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
+        Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofSeconds(5), 10);
+    Peer gateway = peer(64, gw);
+    Peer user = peer(65);
+    Peer member = peer(66);
+    byte[] junk = noiseHellos(member, gateway, 1).get(0);
+    SecureRandom random = Seeded.random(67);
+    Session mine = null;
+    for (int i = 0; i < 1000; i++) {
+      byte[] source = new byte[NodeKey.SIZE];
+      random.nextBytes(source);
+      gateway.sessions.packet(NodeKey.copyOf(source), encode(new SessionFrame.SessionHello(
+          random.nextLong(), FrameBytes.copyOf(junk))));
+      if (i == 500) {
+        mine = user.connect(gateway);
+      }
+      clock.advance(Duration.ofMillis(1));
+    }
+    settle();
+    SessionCounters c = gateway.sessions.counters();
+    assertThat(c.handshakes()).isLessThanOrEqualTo(10 + 1);
+    assertThat(c.overloaded()).isGreaterThanOrEqualTo(1000 - 10);
+    assertThat(mine).isNotNull();
+    assertThat(mine.state()).isEqualTo(Session.State.ESTABLISHED);
+  }
+
+  /** A COOKIE that answers no HELLO of ours, or comes once too often, changes nothing. */
+  @Test
+  void unsolicitedOrExtraCookies_areDroppedAndCounted_andChangeNothing() {
+    Peer a = peer(68);
+    Peer b = peer(69);
+    FrameBytes cookie = FrameBytes.copyOf(new byte[SessionFrame.COOKIE_SIZE]);
+    List<Packet> hellos = new ArrayList<>();
+    relay = p -> {
+      if (p.type() == SessionFrameType.HELLO || p.type() == SessionFrameType.HELLO_WITH_COOKIE) {
+        hellos.add(p);
+        return null; // B never hears A: A's session stays handshaking
+      }
+      return p;
+    };
+    Session s = a.connect(b);
+    settle();
+    a.sessions.packet(b.key(), encode(new SessionFrame.SessionCookie(s.id() + 1, cookie)));
+    NodeKey stranger = NodeKey.copyOf(new byte[NodeKey.SIZE]);
+    a.sessions.packet(stranger, encode(new SessionFrame.SessionCookie(s.id(), cookie)));
+    settle();
+    assertThat(a.sessions.counters().cookiesDropped()).isEqualTo(2);
+    assertThat(hellos).hasSize(1); // no HELLO sent again for them
+    // one for our HELLO (forged or not): sent again with its MAC, a few times at most
+    for (int i = 0; i < Sessions.MAX_COOKIES + 2; i++) {
+      a.sessions.packet(b.key(), encode(new SessionFrame.SessionCookie(s.id(), cookie)));
+    }
+    settle();
+    assertThat(hellos).hasSize(1 + Sessions.MAX_COOKIES);
+    assertThat(hellos.get(1).type()).isEqualTo(SessionFrameType.HELLO_WITH_COOKIE);
+    assertThat(a.sessions.counters().cookiesDropped()).isEqualTo(2 + 2);
+    assertThat(s.state()).isEqualTo(Session.State.HANDSHAKING);
+    // B, not under load, answers a HELLO whose cookie MAC it never issued as one without
+    relay = p -> p;
+    clock.advance(FAST.helloRetry().plus(Sessions.TICK));
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(b.sessions.counters().badCookies()).isEqualTo(1);
+    // a COOKIE for an established session is dropped too
+    a.sessions.packet(b.key(), encode(new SessionFrame.SessionCookie(s.id(), cookie)));
+    settle();
+    assertThat(a.sessions.counters().cookiesDropped()).isEqualTo(5);
+  }
+
+  /** A cookie is good for one rotation after its secret's; one older is refused as bad. */
+  @Test
+  void cookie_madeWithTheSecretBeforeLast_isRefused() {
+    SecureRandom random = Seeded.random(70);
+    NodeKey source = NodeKey.copyOf(new byte[NodeKey.SIZE]);
+    byte[] noise = new byte[100];
+    random.nextBytes(noise);
+    HelloCookies cookies = new HelloCookies(random, 0);
+    long rotate = HelloCookies.ROTATE.toNanos();
+    byte[] mac = HelloCookies.mac(cookies.cookie(source, noise, 0), 7, noise);
+    assertThat(cookies.valid(source, 7, noise, mac, 0)).isTrue();
+    assertThat(cookies.valid(source, 8, noise, mac, 0)).as("another session id").isFalse();
+    noise[40] ^= 1;
+    assertThat(cookies.valid(source, 7, noise, mac, 0)).as("another message").isFalse();
+    noise[40] ^= 1;
+    assertThat(cookies.valid(source, 7, noise, mac, rotate)).isTrue();
+    assertThat(cookies.valid(source, 7, noise, mac, 2 * rotate)).isFalse();
   }
 
   @Test

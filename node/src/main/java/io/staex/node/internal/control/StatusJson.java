@@ -67,6 +67,12 @@ final class StatusJson {
     j.name("names").beginObject().member("refusedClients", n.refusedClients())
         .member("rateLimited", n.rateLimitedNames()).member("malformed", n.malformedNames())
         .member("missCacheHits", n.missCacheHits()).endObject();
+    NodeStatus.HelloStats h = s.hellos();
+    j.name("hellos").beginObject().member("handshakes", h.handshakes())
+        .member("cookiesSent", h.cookiesSent()).member("rateLimited", h.rateLimited())
+        .member("overloaded", h.overloaded()).member("badCookies", h.badCookies())
+        .member("cookiesDropped", h.cookiesDropped()).member("refused", h.refused())
+        .member("replayed", h.replayed()).endObject();
 
     j.name("sessions").beginArray();
     for (SessionStatus x : s.sessions()) {

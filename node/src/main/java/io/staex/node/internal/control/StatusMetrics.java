@@ -63,6 +63,26 @@ final class StatusMetrics {
         .append(n.malformedNames()).append('\n');
     counter(out, "staex_names_miss_cache_hits_total",
         "Name lookups answered from the miss cache instead of the tree.", n.missCacheHits());
+    NodeStatus.HelloStats h = s.hellos();
+    counter(out, "staex_session_handshakes_total",
+        "Session HELLOs this node did the public-key work for, as responder.", h.handshakes());
+    counter(out, "staex_session_cookies_sent_total",
+        "COOKIEs sent: session HELLOs refused without a valid cookie while under load.",
+        h.cookiesSent());
+    family(out, "staex_session_hellos_refused_total", "counter",
+        "Session HELLOs refused, by reason.");
+    out.append("staex_session_hellos_refused_total{reason=\"rate_limited\"} ")
+        .append(h.rateLimited()).append('\n');
+    out.append("staex_session_hellos_refused_total{reason=\"overloaded\"} ")
+        .append(h.overloaded()).append('\n');
+    out.append("staex_session_hellos_refused_total{reason=\"bad_cookie\"} ")
+        .append(h.badCookies()).append('\n');
+    out.append("staex_session_hellos_refused_total{reason=\"untrusted\"} ")
+        .append(h.refused()).append('\n');
+    out.append("staex_session_hellos_refused_total{reason=\"replayed\"} ")
+        .append(h.replayed()).append('\n');
+    counter(out, "staex_session_cookies_dropped_total",
+        "COOKIEs received that answered no handshake of this node's.", h.cookiesDropped());
     gauge(out, "staex_sessions", "End-to-end sessions open.", s.sessions().size());
     gauge(out, "staex_streams", "Streams open.", s.streams().size());
     gauge(out, "staex_forwards", "Port forwards configured (config and forwards-dir).",

@@ -79,6 +79,15 @@ final class StatusText {
           .append(g.droppedNoStream()).append("  too_big: ").append(g.droppedTooBig())
           .append('\n');
     }
+    NodeStatus.HelloStats h = s.hellos();
+    out.append("hellos    handshakes ").append(h.handshakes()).append("  cookies sent ")
+        .append(h.cookiesSent()).append("  refused ").append(h.rateLimited() + h.overloaded()
+            + h.badCookies() + h.refused() + h.replayed()).append('\n');
+    if (h.cookiesSent() + h.badCookies() + h.cookiesDropped() > 0) {
+      out.append("  rate_limited: ").append(h.rateLimited()).append("  overloaded: ")
+          .append(h.overloaded()).append("  bad_cookie: ").append(h.badCookies())
+          .append("  cookies dropped: ").append(h.cookiesDropped()).append('\n');
+    }
 
     out.append('\n');
     section(out, "sessions", s.sessions().size());

@@ -35,6 +35,8 @@ class StatusRenderersTest {
     assertThat(text).contains("2026-01-02 03:04:00Z WARN forward file ignored");
     assertThat(text).contains("datagrams sent 50  received 40  dropped 10\n"
         + "  dropped queue_full: 7  no_stream: 2  too_big: 1\n");
+    assertThat(text).contains("hellos    handshakes 12  cookies sent 40  refused 44\n"
+        + "  rate_limited: 30  overloaded: 11  bad_cookie: 2  cookies dropped: 6\n");
   }
 
   @Test
@@ -42,7 +44,9 @@ class StatusRenderersTest {
     String text = StatusText.render(StatusFixture.idle());
     assertThat(text).contains("parent    - (root)\n").contains("listen    - (takes no children)\n")
         .contains("links     none\n").contains("sessions  none\n").contains("errors    none\n")
-        .contains("datagrams sent 0  received 0  dropped 0\n").doesNotContain("queue_full");
+        .contains("datagrams sent 0  received 0  dropped 0\n").doesNotContain("queue_full")
+        .contains("hellos    handshakes 0  cookies sent 0  refused 0\n")
+        .doesNotContain("overloaded");
   }
 
   @Test
@@ -70,6 +74,9 @@ class StatusRenderersTest {
             + "\"no_stream\":2,\"too_big\":1}}")
         .contains("\"names\":{\"refusedClients\":3,\"rateLimited\":2,\"malformed\":5,"
             + "\"missCacheHits\":9}")
+        .contains("\"hellos\":{\"handshakes\":12,\"cookiesSent\":40,\"rateLimited\":30,"
+            + "\"overloaded\":11,\"badCookies\":2,\"cookiesDropped\":6,\"refused\":1,"
+            + "\"replayed\":0}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -113,7 +120,13 @@ class StatusRenderersTest {
         .contains("staex_names_refused_total{reason=\"client_not_allowed\"} 3\n")
         .contains("staex_names_refused_total{reason=\"rate_limited\"} 2\n")
         .contains("staex_names_refused_total{reason=\"malformed\"} 5\n")
-        .contains("staex_names_miss_cache_hits_total 9\n");
+        .contains("staex_names_miss_cache_hits_total 9\n")
+        .contains("staex_session_handshakes_total 12\n")
+        .contains("staex_session_cookies_sent_total 40\n")
+        .contains("staex_session_hellos_refused_total{reason=\"rate_limited\"} 30\n")
+        .contains("staex_session_hellos_refused_total{reason=\"overloaded\"} 11\n")
+        .contains("staex_session_hellos_refused_total{reason=\"bad_cookie\"} 2\n")
+        .contains("staex_session_cookies_dropped_total 6\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }
