@@ -449,7 +449,16 @@ public final class NodeRuntime implements AutoCloseable {
         relay.activeParent(), links,
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
-        errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats());
+        errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats(),
+        acceptStats());
+  }
+
+  private NodeStatus.AcceptStats acceptStats() {
+    return relay.serverCounters()
+        .map(c -> new NodeStatus.AcceptStats(relay.startups(), c.startupsFull(),
+            c.startupsEarlyDropped(), c.startupsPrefixFull(), c.connectionsRateLimited(),
+            c.connectionsRefused(), c.firstMessageTimeouts()))
+        .orElse(new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0));
   }
 
   private NodeStatus.NameStats nameStats() {

@@ -36,6 +36,7 @@ import java.util.OptionalLong;
  * @param lastErrors the last warnings and errors, oldest first
  * @param datagrams what the stream layer did with datagrams
  * @param names what the resolver and the name lookups refused or limited
+ * @param accepts what the link server refused before or at the end of the handshake
  */
 public record NodeStatus(
     Address address,
@@ -56,7 +57,8 @@ public record NodeStatus(
     List<ServiceStatus> services,
     List<ErrorEvent> lastErrors,
     DatagramStats datagrams,
-    NameStats names) {
+    NameStats names,
+    AcceptStats accepts) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -78,6 +80,30 @@ public record NodeStatus(
     lastErrors = List.copyOf(lastErrors);
     Objects.requireNonNull(datagrams, "datagrams");
     Objects.requireNonNull(names, "names");
+    Objects.requireNonNull(accepts, "accepts");
+  }
+
+  /**
+   * The link server's pre-authentication limits since start (zeros without {@code listen}).
+   *
+   * @param startups connections whose handshake has not finished, now
+   * @param startupsFull refused at once: {@code limits.link-startups-full} in progress
+   * @param earlyDropped dropped at once by random early drop (between {@code
+   *     link-startups-start} and {@code link-startups-full})
+   * @param prefixFull refused at once: the source's /24 or /64 held {@code
+   *     link-startups-per-prefix}
+   * @param rateLimited refused at once: the source's /24 or /64 was over {@code
+   *     handshakes-per-second-per-source}
+   * @param maxLinks refused: {@code max-links} links established
+   * @param firstMessageTimeouts closed: no first handshake message within {@code
+   *     link-first-message-timeout}
+   */
+  public record AcceptStats(int startups, long startupsFull, long earlyDropped, long prefixFull,
+      long rateLimited, long maxLinks, long firstMessageTimeouts) {
+    /** Every refusal (first-message timeouts are not refusals: the connection was accepted). */
+    public long refusedTotal() {
+      return startupsFull + earlyDropped + prefixFull + rateLimited + maxLinks;
+    }
   }
 
   /**

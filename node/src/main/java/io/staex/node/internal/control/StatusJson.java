@@ -67,6 +67,12 @@ final class StatusJson {
     j.name("names").beginObject().member("refusedClients", n.refusedClients())
         .member("rateLimited", n.rateLimitedNames()).member("malformed", n.malformedNames())
         .member("missCacheHits", n.missCacheHits()).endObject();
+    NodeStatus.AcceptStats acc = s.accepts();
+    j.name("accepts").beginObject().member("startups", acc.startups());
+    j.name("refused").beginObject().member("startups_full", acc.startupsFull())
+        .member("early_drop", acc.earlyDropped()).member("prefix_full", acc.prefixFull())
+        .member("rate_limited", acc.rateLimited()).member("max_links", acc.maxLinks()).endObject();
+    j.member("firstMessageTimeouts", acc.firstMessageTimeouts()).endObject();
 
     j.name("sessions").beginArray();
     for (SessionStatus x : s.sessions()) {

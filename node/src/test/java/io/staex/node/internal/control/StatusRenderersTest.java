@@ -35,6 +35,9 @@ class StatusRenderersTest {
     assertThat(text).contains("2026-01-02 03:04:00Z WARN forward file ignored");
     assertThat(text).contains("datagrams sent 50  received 40  dropped 10\n"
         + "  dropped queue_full: 7  no_stream: 2  too_big: 1\n");
+    assertThat(text).contains("accepts   startups 4  refused 65  first-message timeouts 16\n"
+        + "  refused startups_full: 11  early_drop: 12  prefix_full: 13  rate_limited: 14"
+        + "  max_links: 15\n");
   }
 
   @Test
@@ -42,7 +45,9 @@ class StatusRenderersTest {
     String text = StatusText.render(StatusFixture.idle());
     assertThat(text).contains("parent    - (root)\n").contains("listen    - (takes no children)\n")
         .contains("links     none\n").contains("sessions  none\n").contains("errors    none\n")
-        .contains("datagrams sent 0  received 0  dropped 0\n").doesNotContain("queue_full");
+        .contains("datagrams sent 0  received 0  dropped 0\n").doesNotContain("queue_full")
+        .contains("accepts   startups 0  refused 0  first-message timeouts 0\n")
+        .doesNotContain("startups_full");
   }
 
   @Test
@@ -70,6 +75,9 @@ class StatusRenderersTest {
             + "\"no_stream\":2,\"too_big\":1}}")
         .contains("\"names\":{\"refusedClients\":3,\"rateLimited\":2,\"malformed\":5,"
             + "\"missCacheHits\":9}")
+        .contains("\"accepts\":{\"startups\":4,\"refused\":{\"startups_full\":11,"
+            + "\"early_drop\":12,\"prefix_full\":13,\"rate_limited\":14,\"max_links\":15},"
+            + "\"firstMessageTimeouts\":16}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -113,7 +121,15 @@ class StatusRenderersTest {
         .contains("staex_names_refused_total{reason=\"client_not_allowed\"} 3\n")
         .contains("staex_names_refused_total{reason=\"rate_limited\"} 2\n")
         .contains("staex_names_refused_total{reason=\"malformed\"} 5\n")
-        .contains("staex_names_miss_cache_hits_total 9\n");
+        .contains("staex_names_miss_cache_hits_total 9\n")
+        .contains("# TYPE staex_link_startups gauge\nstaex_link_startups 4\n")
+        .contains("# TYPE staex_link_accepts_refused_total counter\n")
+        .contains("staex_link_accepts_refused_total{reason=\"startups_full\"} 11\n")
+        .contains("staex_link_accepts_refused_total{reason=\"early_drop\"} 12\n")
+        .contains("staex_link_accepts_refused_total{reason=\"prefix_full\"} 13\n")
+        .contains("staex_link_accepts_refused_total{reason=\"rate_limited\"} 14\n")
+        .contains("staex_link_accepts_refused_total{reason=\"max_links\"} 15\n")
+        .contains("staex_link_first_message_timeouts_total 16\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }
