@@ -9,6 +9,7 @@ import io.staex.conf.ConfigProblem.Reason;
 import io.staex.crypto.Address;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.link.StartupLimits;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.socks.SocksSettings;
@@ -116,7 +117,8 @@ class NodeConfigTest {
     LinkSettings link = new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10),
         LinkSettings.MAX_RECORD_SIZE, 256 * 1024, 1024 * 1024);
     RelaySettings relay = new RelaySettings(Optional.empty(), 1024, List.of(), link, routing,
-        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20);
+        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20,
+        new StartupLimits(10, 30, 64, 8, Duration.ofSeconds(2)));
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
         Duration.ofSeconds(5), 100);
@@ -356,8 +358,38 @@ class NodeConfigTest {
             + " (expected one of: max-links, max-sessions, max-streams-per-session, max-streams,"
             + " stream-buffer-bytes, link-buffer-bytes, link-write-buffer-high,"
             + " link-write-buffer-low, session-queue-bytes, handshakes-per-second-per-source,"
+            + " link-startups-start, link-startups-rate, link-startups-full,"
+            + " link-startups-per-prefix, link-first-message-timeout,"
             + " idle-timeout, handshake-timeout, open-timeout, datagram-queue,"
             + " handshakes-per-second)");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "link-startups-start = 100 | link-startups-start: 100 (expected: 0~link-startups-full,"
+          + " link-startups-full is 64)",
+      "link-startups-rate = 101 | link-startups-rate: 101 (expected: 0~100 percent)",
+      "link-startups-per-prefix = 65 | link-startups-per-prefix: 65 (expected:"
+          + " 1~link-startups-full, link-startups-full is 64)",
+      "link-startups-full = 0 | link-startups-full: 0 is out of range (expected: >= 1)",
+      "link-first-message-timeout = 0s | link-first-message-timeout: \"0s\" is not positive"
+          + " (expected: a duration with a unit, e.g. 500ms, 5s, 2m, 1h, 1d, greater than zero)",
+  })
+  void badStartupLimits_refusedAtTheirKey(String setting, String problem) throws Exception {
+    Path file = write(dir, "node.conf", "staex.limits {\n  " + setting + "\n}");
+
+    assertThat(only(file)).hasToString(file + ":2: staex.limits." + problem);
+  }
+
+  @Test
+  void startupLimits_fromTheFile() throws Exception {
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf",
+        "staex.limits { link-startups-start = 5, link-startups-rate = 50,"
+            + " link-startups-full = 20, link-startups-per-prefix = 2,"
+            + " link-first-message-timeout = 500ms }"));
+
+    assertThat(config.relay().startups())
+        .isEqualTo(new StartupLimits(5, 50, 20, 2, Duration.ofMillis(500)));
   }
 
   @Test

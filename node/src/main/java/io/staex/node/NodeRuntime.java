@@ -450,7 +450,15 @@ public final class NodeRuntime implements AutoCloseable {
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
         errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats(),
-        NodeStatus.HelloStats.of(streams.sessions().counters()));
+        NodeStatus.HelloStats.of(streams.sessions().counters()), acceptStats());
+  }
+
+  private NodeStatus.AcceptStats acceptStats() {
+    return relay.serverCounters()
+        .map(c -> new NodeStatus.AcceptStats(relay.startups(), c.startupsFull(),
+            c.startupsEarlyDropped(), c.startupsPrefixFull(), c.connectionsRateLimited(),
+            c.connectionsRefused(), c.firstMessageTimeouts()))
+        .orElse(new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0));
   }
 
   private NodeStatus.NameStats nameStats() {

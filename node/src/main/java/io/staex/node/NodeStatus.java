@@ -38,6 +38,7 @@ import java.util.OptionalLong;
  * @param datagrams what the stream layer did with datagrams
  * @param names what the resolver and the name lookups refused or limited
  * @param hellos what the session layer did with HELLOs (handshake openings), cookies included
+ * @param accepts what the link server refused before or at the end of the handshake
  */
 public record NodeStatus(
     Address address,
@@ -59,7 +60,8 @@ public record NodeStatus(
     List<ErrorEvent> lastErrors,
     DatagramStats datagrams,
     NameStats names,
-    HelloStats hellos) {
+    HelloStats hellos,
+    AcceptStats accepts) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -82,6 +84,7 @@ public record NodeStatus(
     Objects.requireNonNull(datagrams, "datagrams");
     Objects.requireNonNull(names, "names");
     Objects.requireNonNull(hellos, "hellos");
+    Objects.requireNonNull(accepts, "accepts");
   }
 
   /**
@@ -104,6 +107,29 @@ public record NodeStatus(
     public static HelloStats of(SessionCounters c) {
       return new HelloStats(c.handshakes(), c.cookiesSent(), c.rateLimited(), c.overloaded(),
           c.badCookies(), c.cookiesDropped(), c.refused(), c.replayedHellos());
+    }
+  }
+
+  /**
+   * The link server's pre-authentication limits since start (zeros without {@code listen}).
+   *
+   * @param startups connections whose handshake has not finished, now
+   * @param startupsFull refused at once: {@code limits.link-startups-full} in progress
+   * @param earlyDropped dropped at once by random early drop (between {@code
+   *     link-startups-start} and {@code link-startups-full})
+   * @param prefixFull refused at once: the source's /24 or /64 held {@code
+   *     link-startups-per-prefix}
+   * @param rateLimited refused at once: the source's /24 or /64 was over {@code
+   *     handshakes-per-second-per-source}
+   * @param maxLinks refused: {@code max-links} links established
+   * @param firstMessageTimeouts closed: no first handshake message within {@code
+   *     link-first-message-timeout}
+   */
+  public record AcceptStats(int startups, long startupsFull, long earlyDropped, long prefixFull,
+      long rateLimited, long maxLinks, long firstMessageTimeouts) {
+    /** Every refusal (first-message timeouts are not refusals: the connection was accepted). */
+    public long refusedTotal() {
+      return startupsFull + earlyDropped + prefixFull + rateLimited + maxLinks;
     }
   }
 

@@ -2,6 +2,7 @@ package io.staex.proxy;
 
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.link.StartupLimits;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.socks.SocksSettings;
@@ -47,11 +48,17 @@ public final class TestSettings {
 
   /**
    * No server, no parents; {@link #link()}, routing's defaults, {@link #backoff()}, 1024 links,
-   * {@link #LINK_QUEUE_BYTES} per link, 20 handshakes per second per source.
+   * {@link #LINK_QUEUE_BYTES} per link, 20 handshakes per second per source prefix, {@link
+   * #startups()}.
    */
   public static RelaySettings relay() {
     return new RelaySettings(Optional.empty(), 1024, List.of(), link(),
-        RoutingSettings.defaults(), backoff(), LINK_QUEUE_BYTES, 20);
+        RoutingSettings.defaults(), backoff(), LINK_QUEUE_BYTES, 20, startups());
+  }
+
+  /** Startups 10:30:64, 8 per source prefix, 2 s for the first handshake message. */
+  public static StartupLimits startups() {
+    return new StartupLimits(10, 30, 64, 8, Duration.ofSeconds(2));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.staex.conf.internal;
 import io.staex.conf.ConfigProblem.Reason;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.link.StartupLimits;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.stream.StreamSettings;
@@ -118,16 +119,37 @@ final class ProxySettingsReader {
     Integer maxLinks = integer(limits, "max-links", 1);
     Integer linkBuffer = bytes(limits, "link-buffer-bytes");
     Integer handshakes = integer(limits, "handshakes-per-second-per-source", 1);
-    if (anyNull(routingSettings, link, backoff, maxLinks, linkBuffer, handshakes)) {
+    StartupLimits startups = startups();
+    if (anyNull(routingSettings, link, backoff, maxLinks, linkBuffer, handshakes, startups)) {
       return null;
     }
     return SettingsErrors.build(
         () -> new RelaySettings(Optional.empty(), maxLinks, List.of(), link, routingSettings,
-            backoff, linkBuffer, handshakes),
+            backoff, linkBuffer, handshakes, startups),
         pick(limits, List.of("max-links", "link-buffer-bytes", "handshakes-per-second-per-source",
             "link-write-buffer-high")),
         Map.of("linkQueueBytes", "link-buffer-bytes",
             "the link's write buffer high water mark", "link-write-buffer-high"),
+        values.problems());
+  }
+
+  /** The link server's limits on connections still in the handshake (OpenSSH's MaxStartups). */
+  private StartupLimits startups() {
+    Integer start = integer(limits, "link-startups-start", 0);
+    Integer rate = integer(limits, "link-startups-rate", 0);
+    Integer full = integer(limits, "link-startups-full", 1);
+    Integer perPrefix = integer(limits, "link-startups-per-prefix", 1);
+    Duration first = duration(limits, "link-first-message-timeout");
+    if (anyNull(start, rate, full, perPrefix, first)) {
+      return null;
+    }
+    return SettingsErrors.build(
+        () -> new StartupLimits(start, rate, full, perPrefix, first),
+        pick(limits, List.of("link-startups-start", "link-startups-rate", "link-startups-full",
+            "link-startups-per-prefix", "link-first-message-timeout")),
+        Map.of("start", "link-startups-start", "rate", "link-startups-rate",
+            "full", "link-startups-full", "perPrefix", "link-startups-per-prefix",
+            "firstMessageTimeout", "link-first-message-timeout"),
         values.problems());
   }
 

@@ -47,6 +47,8 @@ public final class Schema {
         "max-links", "max-sessions", "max-streams-per-session", "max-streams",
         "stream-buffer-bytes", "link-buffer-bytes", "link-write-buffer-high",
         "link-write-buffer-low", "session-queue-bytes", "handshakes-per-second-per-source",
+        "link-startups-start", "link-startups-rate", "link-startups-full",
+        "link-startups-per-prefix", "link-first-message-timeout",
         "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue",
         "handshakes-per-second"));
     keys.put(SOCKS, List.of(

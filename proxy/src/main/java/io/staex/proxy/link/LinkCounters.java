@@ -8,11 +8,30 @@ package io.staex.proxy.link;
  * @param handshakeTimeouts connections closed because the handshake took too long
  * @param badRecords links closed for a record that did not open or decode, or a bad length
  * @param keepaliveTimeouts links closed because the peer went silent
- * @param connectionsRefused connections closed at once because {@code maxLinks} was reached
- * @param connectionsRateLimited connections closed at once because their source IP address
- *     opened more than {@code handshakesPerSecondPerSource} (server only)
+ * @param connectionsRefused connections closed because {@code maxLinks} links were established:
+ *     at once, or when their handshake finished (server only)
+ * @param connectionsRateLimited connections closed at once because their source prefix (IPv4
+ *     /24, IPv6 /64) opened more than {@code handshakesPerSecondPerSource} in the last second
+ *     (server only)
  * @param dials connection attempts (connector only)
+ * @param startupsFull connections closed at once because {@link StartupLimits#full()}
+ *     handshakes were in progress (server only)
+ * @param startupsPrefixFull connections closed at once because their source prefix held
+ *     {@link StartupLimits#perPrefix()} handshakes in progress (server only)
+ * @param startupsEarlyDropped connections closed at once by random early drop, between {@link
+ *     StartupLimits#start()} and {@link StartupLimits#full()} (server only)
+ * @param firstMessageTimeouts connections closed because the first handshake message did not
+ *     arrive within {@link StartupLimits#firstMessageTimeout()} (server only; not in {@code
+ *     handshakeTimeouts})
  */
 public record LinkCounters(
     long linksUp, long handshakesRefused, long handshakeTimeouts, long badRecords,
-    long keepaliveTimeouts, long connectionsRefused, long connectionsRateLimited, long dials) {}
+    long keepaliveTimeouts, long connectionsRefused, long connectionsRateLimited, long dials,
+    long startupsFull, long startupsPrefixFull, long startupsEarlyDropped,
+    long firstMessageTimeouts) {
+  /** Connections the server closed before any handshake work, or at its end, for a limit. */
+  public long acceptRefusals() {
+    return connectionsRefused + connectionsRateLimited + startupsFull + startupsPrefixFull
+        + startupsEarlyDropped;
+  }
+}

@@ -7,6 +7,7 @@ import io.staex.proxy.loop.OnLoop;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.relay.internal.RelayEngine;
+import io.staex.proxy.link.LinkCounters;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkServer;
 import io.staex.proxy.link.ParentConnector;
@@ -86,7 +87,8 @@ public final class Relay implements PacketSender, AutoCloseable {
     try {
       if (settings.bind().isPresent()) {
         server = LinkServer.start(group, settings.bind().get(), credentials, settings.link(),
-            settings.maxLinks(), settings.handshakesPerSecondPerSource(), engine);
+            settings.maxLinks(), settings.handshakesPerSecondPerSource(), settings.startups(),
+            engine);
       }
       for (Parent p : settings.parents()) {
         connectors.add(ParentConnector.start(group, p.endpoint(), p.address(), credentials,
@@ -137,6 +139,16 @@ public final class Relay implements PacketSender, AutoCloseable {
 
   public RelayCounters counters() {
     return counters;
+  }
+
+  /** The link server's counters; empty without a server. */
+  public Optional<LinkCounters> serverCounters() {
+    return server == null ? Optional.empty() : Optional.of(server.counters());
+  }
+
+  /** Connections to the link server whose handshake has not finished (0 without a server). */
+  public int startups() {
+    return server == null ? 0 : server.startups();
   }
 
   /** The active parent now (empty at the root or with no parent up). */

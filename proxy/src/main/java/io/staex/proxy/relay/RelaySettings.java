@@ -2,6 +2,7 @@ package io.staex.proxy.relay;
 
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
+import io.staex.proxy.link.StartupLimits;
 import io.staex.routing.RoutingSettings;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -15,21 +16,24 @@ import java.util.Optional;
  *
  * @param bind where children connect (port 0: any free port); empty: no server, e.g. a leaf
  *     that takes no children
- * @param maxLinks most connections the server holds at once, handshaking ones included
+ * @param maxLinks most established links the server holds at once (handshaking connections are
+ *     capped by {@code startups})
  * @param parents parents to dial, in priority order (the first up is active); empty for the root
  * @param link link timers, limits and write buffer water marks
  * @param routing routing timers
  * @param backoff delays between dials of a parent
  * @param linkQueueBytes bytes queued for one link (in the relay and in the link) beyond which
  *     frames for it are dropped; at least the link's high water mark
- * @param handshakesPerSecondPerSource new connections accepted per second from one IP address;
- *     more are closed before any handshake work
+ * @param handshakesPerSecondPerSource new connections accepted per second from one source
+ *     prefix (IPv4 /24, IPv6 /64); more are closed before any handshake work
+ * @param startups the server's limits on connections whose handshake has not finished
  */
 public record RelaySettings(
     Optional<InetSocketAddress> bind, int maxLinks, List<Relay.Parent> parents, LinkSettings link,
     RoutingSettings routing, RedialBackoff backoff, long linkQueueBytes,
-    int handshakesPerSecondPerSource) {
+    int handshakesPerSecondPerSource, StartupLimits startups) {
   public RelaySettings {
+    Objects.requireNonNull(startups, "startups");
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(parents, "parents");
     Objects.requireNonNull(link, "link");
@@ -53,40 +57,46 @@ public record RelaySettings(
   /** With a server on {@code address} (null: none). */
   public RelaySettings withBind(InetSocketAddress address) {
     return new RelaySettings(Optional.ofNullable(address), maxLinks, parents, link, routing,
-        backoff, linkQueueBytes, handshakesPerSecondPerSource);
+        backoff, linkQueueBytes, handshakesPerSecondPerSource, startups);
   }
 
   public RelaySettings withMaxLinks(int n) {
     return new RelaySettings(bind, n, parents, link, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, startups);
   }
 
   public RelaySettings withParents(List<Relay.Parent> list) {
     return new RelaySettings(bind, maxLinks, list, link, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, startups);
   }
 
   public RelaySettings withLink(LinkSettings settings) {
     return new RelaySettings(bind, maxLinks, parents, settings, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, startups);
   }
 
   public RelaySettings withRouting(RoutingSettings settings) {
     return new RelaySettings(bind, maxLinks, parents, link, settings, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, startups);
   }
 
   public RelaySettings withBackoff(RedialBackoff b) {
     return new RelaySettings(bind, maxLinks, parents, link, routing, b, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, startups);
   }
 
   public RelaySettings withLinkQueueBytes(long bytes) {
     return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, bytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, startups);
+  }
+
+  public RelaySettings withStartups(StartupLimits limits) {
+    return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes,
+        handshakesPerSecondPerSource, limits);
   }
 
   public RelaySettings withHandshakesPerSecondPerSource(int n) {
-    return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes, n);
+    return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes, n,
+        startups);
   }
 }

@@ -52,7 +52,7 @@ class LinkBadInputTest {
     serverSide = new Recorder();
     server = LinkServer.start(group, new InetSocketAddress("127.0.0.1", 0), SERVER,
         settings.withHandshakeTimeout(Duration.ofMillis(300)), 8, LinkFixtures.HANDSHAKES,
-        serverSide);
+        io.staex.proxy.TestSettings.startups(), serverSide);
     peer = new RawPeer(server.localAddress());
   }
 

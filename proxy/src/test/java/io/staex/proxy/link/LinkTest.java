@@ -71,7 +71,8 @@ class LinkTest {
   }
 
   LinkServer server(LinkCredentials creds, InetSocketAddress bind, int maxLinks, Recorder r) {
-    return closeLater(LinkServer.start(group, bind, creds, CALM, maxLinks, HANDSHAKES, r));
+    return closeLater(LinkServer.start(group, bind, creds, CALM, maxLinks, HANDSHAKES,
+        TestSettings.startups(), r));
   }
 
   ParentConnector dial(LinkCredentials creds, InetSocketAddress to, LinkCredentials parent,
@@ -162,7 +163,8 @@ class LinkTest {
 
   @Test
   void dialledBeforeServerStarts_retriesUntilItLinksUp() throws Exception {
-    LinkServer probe = LinkServer.start(group, ANY, PARENT, CALM, 1, HANDSHAKES, new Recorder());
+    LinkServer probe = LinkServer.start(group, ANY, PARENT, CALM, 1, HANDSHAKES,
+        TestSettings.startups(), new Recorder());
     InetSocketAddress port = probe.localAddress();
     probe.close();
     Recorder childSide = new Recorder();
@@ -179,7 +181,8 @@ class LinkTest {
   void serverKilled_childSeesLinkDownAndRelinksToNewServerOnSamePort() throws Exception {
     Recorder parentSide = new Recorder();
     Recorder childSide = new Recorder();
-    LinkServer first = LinkServer.start(group, ANY, PARENT, CALM, 8, HANDSHAKES, parentSide);
+    LinkServer first = LinkServer.start(group, ANY, PARENT, CALM, 8, HANDSHAKES,
+        TestSettings.startups(), parentSide);
     InetSocketAddress port = first.localAddress();
     ParentConnector c = dial(CHILD, port, PARENT, childSide);
     childSide.up();
@@ -283,7 +286,8 @@ class LinkTest {
     LinkCredentials parent = new LinkCredentials(PARENT.identity(), PARENT.certificate(),
         PARENT.policy(), clock, PARENT.random());
     Recorder parentSide = new Recorder();
-    LinkServer server = closeLater(LinkServer.start(group, ANY, parent, CALM, 64, 3, parentSide));
+    LinkServer server = closeLater(LinkServer.start(group, ANY, parent, CALM, 64, 3,
+        TestSettings.startups(), parentSide));
     List<Socket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < 10; i++) {
@@ -338,7 +342,8 @@ class LinkTest {
     };
     // Default keepalives: on a shared 2-core machine a cold JIT can stall a loop for 300 ms.
     LinkServer server = closeLater(
-        LinkServer.start(group, ANY, PARENT, TestSettings.link(), 8, HANDSHAKES, counting));
+        LinkServer.start(group, ANY, PARENT, TestSettings.link(), 8, HANDSHAKES,
+            TestSettings.startups(), counting));
     closeLater(ParentConnector.start(group, server.localAddress(), address(PARENT), CHILD,
         TestSettings.link(), QUICK, childSide));
     Link link = childSide.up();

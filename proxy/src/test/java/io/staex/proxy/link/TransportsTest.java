@@ -44,7 +44,8 @@ class TransportsTest {
     Recorder parentSide = new Recorder();
     Recorder childSide = new Recorder();
     try (LinkServer server = LinkServer.start(
-            nio, new InetSocketAddress("127.0.0.1", 0), PARENT, CALM, 2, LinkFixtures.HANDSHAKES, parentSide);
+            nio, new InetSocketAddress("127.0.0.1", 0), PARENT, CALM, 2, LinkFixtures.HANDSHAKES,
+            io.staex.proxy.TestSettings.startups(), parentSide);
         ParentConnector c = ParentConnector.start(
             nio, server.localAddress(), address(PARENT), CHILD, CALM, QUICK, childSide)) {
       childSide.up().send(new LinkFrame.Routing(false, FrameBytes.copyOf(new byte[] {7})));

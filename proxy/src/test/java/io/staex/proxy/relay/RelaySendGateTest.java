@@ -115,7 +115,8 @@ class RelaySendGateTest {
     senderGroup = Transports.newEventLoopGroup(2);
     receiverGroup = Transports.newEventLoopGroup(1);
     receiver = LinkServer.start(receiverGroup, new InetSocketAddress("127.0.0.1", 0), RECEIVER,
-        settings.link(), 8, settings.handshakesPerSecondPerSource(), receiverSide);
+        settings.link(), 8, settings.handshakesPerSecondPerSource(), settings.startups(),
+        receiverSide);
     sender = Relay.start(senderGroup, SENDER, settings.withParents(
         List.of(new Relay.Parent(address(RECEIVER), receiver.localAddress()))),
         Clock.systemUTC(), handler);

@@ -73,6 +73,12 @@ final class StatusJson {
         .member("overloaded", h.overloaded()).member("badCookies", h.badCookies())
         .member("cookiesDropped", h.cookiesDropped()).member("refused", h.refused())
         .member("replayed", h.replayed()).endObject();
+    NodeStatus.AcceptStats acc = s.accepts();
+    j.name("accepts").beginObject().member("startups", acc.startups());
+    j.name("refused").beginObject().member("startups_full", acc.startupsFull())
+        .member("early_drop", acc.earlyDropped()).member("prefix_full", acc.prefixFull())
+        .member("rate_limited", acc.rateLimited()).member("max_links", acc.maxLinks()).endObject();
+    j.member("firstMessageTimeouts", acc.firstMessageTimeouts()).endObject();
 
     j.name("sessions").beginArray();
     for (SessionStatus x : s.sessions()) {

@@ -12,6 +12,11 @@ import io.staex.proxy.relay.RelayCounters;
 final class StatusMetrics {
   private StatusMetrics() {}
 
+  private static void acceptRefused(StringBuilder out, String reason, long n) {
+    out.append("staex_link_accepts_refused_total{reason=\"").append(reason).append("\"} ")
+        .append(n).append('\n');
+  }
+
   static String render(NodeStatus s) {
     StringBuilder out = new StringBuilder();
     gauge(out, "staex_uptime_seconds", "Seconds since the node started.", s.uptime().toSeconds());
@@ -83,6 +88,19 @@ final class StatusMetrics {
         .append(h.replayed()).append('\n');
     counter(out, "staex_session_cookies_dropped_total",
         "COOKIEs received that answered no handshake of this node's.", h.cookiesDropped());
+    NodeStatus.AcceptStats a = s.accepts();
+    gauge(out, "staex_link_startups", "Link connections whose handshake has not finished.",
+        a.startups());
+    family(out, "staex_link_accepts_refused_total", "counter",
+        "Link connections refused before or at the end of the handshake, by reason.");
+    acceptRefused(out, "startups_full", a.startupsFull());
+    acceptRefused(out, "early_drop", a.earlyDropped());
+    acceptRefused(out, "prefix_full", a.prefixFull());
+    acceptRefused(out, "rate_limited", a.rateLimited());
+    acceptRefused(out, "max_links", a.maxLinks());
+    counter(out, "staex_link_first_message_timeouts_total",
+        "Link connections closed without a first handshake message in time.",
+        a.firstMessageTimeouts());
     gauge(out, "staex_sessions", "End-to-end sessions open.", s.sessions().size());
     gauge(out, "staex_streams", "Streams open.", s.streams().size());
     gauge(out, "staex_forwards", "Port forwards configured (config and forwards-dir).",

@@ -88,6 +88,16 @@ final class StatusText {
           .append(h.overloaded()).append("  bad_cookie: ").append(h.badCookies())
           .append("  cookies dropped: ").append(h.cookiesDropped()).append('\n');
     }
+    NodeStatus.AcceptStats a = s.accepts();
+    out.append("accepts   startups ").append(a.startups()).append("  refused ")
+        .append(a.refusedTotal()).append("  first-message timeouts ")
+        .append(a.firstMessageTimeouts()).append('\n');
+    if (a.refusedTotal() > 0) {
+      out.append("  refused startups_full: ").append(a.startupsFull()).append("  early_drop: ")
+          .append(a.earlyDropped()).append("  prefix_full: ").append(a.prefixFull())
+          .append("  rate_limited: ").append(a.rateLimited()).append("  max_links: ")
+          .append(a.maxLinks()).append('\n');
+    }
 
     out.append('\n');
     section(out, "sessions", s.sessions().size());

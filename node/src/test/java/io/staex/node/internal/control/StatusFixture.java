@@ -43,7 +43,8 @@ final class StatusFixture {
         List.of(new NodeStatus.ErrorEvent(Instant.parse("2026-01-02T03:04:00Z"), "WARN",
             "forward file ignored: \"x.conf\":1: tab\there \\ back")),
         new NodeStatus.DatagramStats(50, 40, 7, 2, 1), new NodeStatus.NameStats(3, 2, 5, 9),
-        new NodeStatus.HelloStats(12, 40, 30, 11, 2, 6, 1, 0));
+        new NodeStatus.HelloStats(12, 40, 30, 11, 2, 6, 1, 0),
+        new NodeStatus.AcceptStats(4, 11, 12, 13, 14, 15, 16));
   }
 
   /** A root that just started: nothing but itself. */
@@ -54,6 +55,7 @@ final class StatusFixture {
         new NodeStatus.Routes(1, List.of(NODE)), NodeStatus.RelayStats.of(new RelayCounters()),
         List.of(), List.of(), List.of(), List.of(), List.of(),
         new NodeStatus.DatagramStats(0, 0, 0, 0, 0), new NodeStatus.NameStats(0, 0, 0, 0),
-        new NodeStatus.HelloStats(0, 0, 0, 0, 0, 0, 0, 0));
+        new NodeStatus.HelloStats(0, 0, 0, 0, 0, 0, 0, 0),
+        new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0));
   }
 }

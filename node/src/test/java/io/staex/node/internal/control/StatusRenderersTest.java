@@ -37,6 +37,9 @@ class StatusRenderersTest {
         + "  dropped queue_full: 7  no_stream: 2  too_big: 1\n");
     assertThat(text).contains("hellos    handshakes 12  cookies sent 40  refused 44\n"
         + "  rate_limited: 30  overloaded: 11  bad_cookie: 2  cookies dropped: 6\n");
+    assertThat(text).contains("accepts   startups 4  refused 65  first-message timeouts 16\n"
+        + "  refused startups_full: 11  early_drop: 12  prefix_full: 13  rate_limited: 14"
+        + "  max_links: 15\n");
   }
 
   @Test
@@ -46,7 +49,9 @@ class StatusRenderersTest {
         .contains("links     none\n").contains("sessions  none\n").contains("errors    none\n")
         .contains("datagrams sent 0  received 0  dropped 0\n").doesNotContain("queue_full")
         .contains("hellos    handshakes 0  cookies sent 0  refused 0\n")
-        .doesNotContain("overloaded");
+        .doesNotContain("overloaded")
+        .contains("accepts   startups 0  refused 0  first-message timeouts 0\n")
+        .doesNotContain("startups_full");
   }
 
   @Test
@@ -77,6 +82,9 @@ class StatusRenderersTest {
         .contains("\"hellos\":{\"handshakes\":12,\"cookiesSent\":40,\"rateLimited\":30,"
             + "\"overloaded\":11,\"badCookies\":2,\"cookiesDropped\":6,\"refused\":1,"
             + "\"replayed\":0}")
+        .contains("\"accepts\":{\"startups\":4,\"refused\":{\"startups_full\":11,"
+            + "\"early_drop\":12,\"prefix_full\":13,\"rate_limited\":14,\"max_links\":15},"
+            + "\"firstMessageTimeouts\":16}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -126,7 +134,15 @@ class StatusRenderersTest {
         .contains("staex_session_hellos_refused_total{reason=\"rate_limited\"} 30\n")
         .contains("staex_session_hellos_refused_total{reason=\"overloaded\"} 11\n")
         .contains("staex_session_hellos_refused_total{reason=\"bad_cookie\"} 2\n")
-        .contains("staex_session_cookies_dropped_total 6\n");
+        .contains("staex_session_cookies_dropped_total 6\n")
+        .contains("# TYPE staex_link_startups gauge\nstaex_link_startups 4\n")
+        .contains("# TYPE staex_link_accepts_refused_total counter\n")
+        .contains("staex_link_accepts_refused_total{reason=\"startups_full\"} 11\n")
+        .contains("staex_link_accepts_refused_total{reason=\"early_drop\"} 12\n")
+        .contains("staex_link_accepts_refused_total{reason=\"prefix_full\"} 13\n")
+        .contains("staex_link_accepts_refused_total{reason=\"rate_limited\"} 14\n")
+        .contains("staex_link_accepts_refused_total{reason=\"max_links\"} 15\n")
+        .contains("staex_link_first_message_timeouts_total 16\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }

@@ -12,6 +12,7 @@ import io.staex.crypto.Handshake;
 import io.staex.crypto.HandshakeException;
 import io.staex.crypto.Purpose;
 import io.staex.proxy.link.LinkCredentials;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * and removes itself.
  *
  * <p>A refused message (HandshakeException: wrong network, revoked, not Noise…) or a timeout
- * closes the connection without a word to the peer, with one debug line and a count. Fields are
- * owned by the channel's event loop.
+ * closes the connection without a word to the peer, with one debug line and a count. On the
+ * accepting side the first message has a shorter deadline of its own ({@code
+ * firstMessageTimeout}), so that a silent or trickling client gives up its startup slot soon.
+ * Fields are owned by the channel's event loop.
  */
 final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(LinkHandshakeHandler.class);
@@ -33,14 +36,18 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final LinkConfig config;
   /** The parent we dial; null on the accepting side. */
   private final Address expectedPeer;
+  /** How long the first message may take to arrive in full; null: no deadline of its own. */
+  private final Duration firstMessageTimeout;
   /** Null before handlerAdded and after the handshake ended, either way. */
   private Handshake handshake;
   private ScheduledFuture<?> timeout;
+  private ScheduledFuture<?> firstTimeout;
   private boolean sentFirst;
 
-  LinkHandshakeHandler(LinkConfig config, Address expectedPeer) {
+  LinkHandshakeHandler(LinkConfig config, Address expectedPeer, Duration firstMessageTimeout) {
     this.config = config;
     this.expectedPeer = expectedPeer;
+    this.firstMessageTimeout = firstMessageTimeout;
   }
 
   @Override
@@ -54,6 +61,10 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
             Purpose.LINK, c.clock(), c.random());
     timeout = ctx.executor().schedule(() -> timedOut(ctx),
         config.settings().handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    if (firstMessageTimeout != null) {
+      firstTimeout = ctx.executor().schedule(() -> firstMessageTimedOut(ctx),
+          firstMessageTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
     if (ctx.channel().isActive()) {
       start(ctx);
     }
@@ -78,6 +89,9 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (!(msg instanceof ByteBuf) || handshake == null) {
       ReferenceCountUtil.release(msg);
       return;
+    }
+    if (firstTimeout != null) {
+      firstTimeout.cancel(false);
     }
     byte[] message;
     ByteBuf frame = (ByteBuf) msg;
@@ -129,6 +143,17 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     LinkPipeline.close(ctx.channel(), "handshake timeout");
   }
 
+  private void firstMessageTimedOut(ChannelHandlerContext ctx) {
+    if (handshake == null) {
+      return;
+    }
+    config.stats().firstMessageTimeouts.increment();
+    log.debug("link handshake with {}: no first message within {}",
+        ctx.channel().remoteAddress(), firstMessageTimeout);
+    end();
+    LinkPipeline.close(ctx.channel(), "first handshake message timeout");
+  }
+
   /** Abandons an unfinished handshake, zeroing its keys. */
   private void end() {
     if (handshake != null) {
@@ -137,6 +162,9 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     if (timeout != null) {
       timeout.cancel(false);
+    }
+    if (firstTimeout != null) {
+      firstTimeout.cancel(false);
     }
   }
 

@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.staex.crypto.Address;
 import io.staex.crypto.Handshake;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,10 +57,24 @@ public final class LinkPipeline {
    * (initiator), null for the accepting side (responder).
    */
   public static void handshakePhase(Channel ch, LinkConfig config, Address expectedPeer) {
+    handshakePhase(ch, config, expectedPeer, null);
+  }
+
+  /**
+   * The accepting side's handshake phase: as {@code handshakePhase(ch, config, null)}, and a
+   * connection whose first handshake message has not arrived in full within {@code
+   * firstMessageTimeout} is closed ("first handshake message timeout").
+   */
+  public static void acceptPhase(Channel ch, LinkConfig config, Duration firstMessageTimeout) {
+    handshakePhase(ch, config, null, java.util.Objects.requireNonNull(firstMessageTimeout));
+  }
+
+  private static void handshakePhase(
+      Channel ch, LinkConfig config, Address expectedPeer, Duration firstMessageTimeout) {
     ch.pipeline()
         .addLast(HANDSHAKE_FRAMER, new LengthFieldBasedFrameDecoder(
             HANDSHAKE_LENGTH_SIZE + 0xFFFF, 0, HANDSHAKE_LENGTH_SIZE, 0, HANDSHAKE_LENGTH_SIZE))
-        .addLast(HANDSHAKE, new LinkHandshakeHandler(config, expectedPeer));
+        .addLast(HANDSHAKE, new LinkHandshakeHandler(config, expectedPeer, firstMessageTimeout));
   }
 
   /**

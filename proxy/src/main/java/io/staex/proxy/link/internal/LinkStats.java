@@ -15,10 +15,15 @@ public final class LinkStats {
   public final LongAdder connectionsRefused = new LongAdder();
   public final LongAdder connectionsRateLimited = new LongAdder();
   public final LongAdder dials = new LongAdder();
+  public final LongAdder startupsFull = new LongAdder();
+  public final LongAdder startupsPrefixFull = new LongAdder();
+  public final LongAdder startupsEarlyDropped = new LongAdder();
+  final LongAdder firstMessageTimeouts = new LongAdder();
 
   public LinkCounters snapshot() {
     return new LinkCounters(linksUp.sum(), handshakesRefused.sum(), handshakeTimeouts.sum(),
         badRecords.sum(), keepaliveTimeouts.sum(), connectionsRefused.sum(),
-        connectionsRateLimited.sum(), dials.sum());
+        connectionsRateLimited.sum(), dials.sum(), startupsFull.sum(), startupsPrefixFull.sum(),
+        startupsEarlyDropped.sum(), firstMessageTimeouts.sum());
   }
 }
