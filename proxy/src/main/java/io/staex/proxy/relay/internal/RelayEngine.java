@@ -104,26 +104,15 @@ public final class RelayEngine implements LinkListener {
   /*
    * The send gate: this node's own sends are one more pausable source. They are held by every
    * outgoing link they were queued for while it was unwritable or had over {@link #highWater}
-   * queued ({@link #heldBy}), and by their own backlog on the way to the loop ({@link
-   * #backlogHolds}). The handler hears each change once.
+   * queued ({@link #heldBy}). The handler hears each change once, in the same turn of the loop
+   * as the change: the session layer runs on this loop and sends synchronously.
    */
   /** True while handling a packet from {@link #send}. */
   private boolean local;
-  /** Outgoing links being rechecked by {@link #watch} (loop-confined). */
+  /** Outgoing links being rechecked by {@link #watch}. */
   private final Set<Link> watched = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Outgoing links that hold this node's sends. */
   private final Set<Link> heldBy = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** {@code !heldBy.isEmpty()}; written on the loop, read by {@link #isSendPaused} anywhere. */
-  private volatile boolean held;
-  /** Bytes of this node's packets handed to {@link #send} and not yet handled (any thread). */
-  private final AtomicLong sendBacklog = new AtomicLong();
-  /**
-   * Whether the backlog holds the gate: set past {@link #MAX_BACKLOG_BYTES}, cleared below half
-   * of it, decided only on the loop from {@link #sendBacklog} after each packet was handled.
-   * (A flag the sending thread set could land after the loop's clear and hold the gate with
-   * nothing queued; every send is followed by a loop task that decides again, so this cannot.)
-   */
-  private volatile boolean backlogHolds;
   /** What the handler was told last: true after {@code sendPaused}. */
   private boolean sendPausedTold;
 
@@ -181,7 +170,6 @@ public final class RelayEngine implements LinkListener {
         pendingBytes.clear();
         pausedBy.clear();
         heldBy.clear();
-        held = false;
         timer.close();
       });
     } catch (RejectedExecutionException e) {
@@ -189,20 +177,30 @@ public final class RelayEngine implements LinkListener {
     }
   }
 
-  // ---- LinkListener: hop onto the loop
+  // ---- LinkListener: on the loop directly (links on the relay's loop), else hop onto it
 
   @Override
   public void linkUp(Link link) {
-    loop.execute(() -> onLinkUp(link));
+    if (loop.inEventLoop()) {
+      onLinkUp(link); // before its first frame, which comes directly too
+    } else {
+      loop.execute(() -> onLinkUp(link));
+    }
   }
 
   /**
-   * Hops the frame onto the loop. If the frames of {@code link} waiting for the loop pass
-   * {@link #MAX_BACKLOG_BYTES}, the link is paused here, on its own event loop, so that the
-   * pause takes effect at once; the loop resumes it below half of that (see {@link ReadGate}).
+   * Handles the frame at once when {@code link} lives on the relay's loop (always with one
+   * thread): no hop, no backlog. A link on another loop hops the frame onto the relay's loop; if
+   * its frames waiting there pass {@link #MAX_BACKLOG_BYTES}, the link is paused here, on its own
+   * event loop, so that the pause takes effect at once; the relay's loop resumes it below half of
+   * that (see {@link ReadGate}).
    */
   @Override
   public void frame(Link link, LinkFrame frame) {
+    if (loop.inEventLoop()) {
+      onFrame(link, frame);
+      return;
+    }
     int size = LinkFrameCodec.encodedSize(frame);
     ReadGate gate = gate(link);
     if (gate.backlog.addAndGet(size) > MAX_BACKLOG_BYTES) {
@@ -296,37 +294,45 @@ public final class RelayEngine implements LinkListener {
   }
 
   /**
-   * Originates a packet from this node to {@code destination}; any thread. If this node's
-   * packets waiting for the loop pass {@link #MAX_BACKLOG_BYTES}, the send gate closes here, at
-   * once ({@link #isSendPaused}); the handler hears it when the loop gets to it.
+   * Originates a packet from this node to {@code destination}. On the loop (the session layer's
+   * calls) it is handled at once: queued for its link, or reported to the handler, and the send
+   * gate closes in this call if the link is congested. From another thread (tests, tools) it hops
+   * onto the loop.
    */
   public void send(NodeKey destination, FrameBytes payload) {
-    LinkFrame.Packet p = LinkFrame.Packet.of(destination, self, List.of(), payload);
-    int size = LinkFrameCodec.encodedSize(p);
-    sendBacklog.addAndGet(size);
-    loop.execute(() -> {
-      if (!closed) {
-        counters.recordOriginated();
-        local = true;
-        try {
-          act(forwarding.packet(view, p.header(), null), p);
-        } finally {
-          local = false;
-        }
-      }
-      long backlog = sendBacklog.addAndGet(-size);
-      if (backlog > MAX_BACKLOG_BYTES) {
-        backlogHolds = true;
-      } else if (backlog < MAX_BACKLOG_BYTES / 2) {
-        backlogHolds = false;
-      }
-      updateSendGate();
-    });
+    if (loop.inEventLoop()) {
+      originate(destination, payload);
+    } else {
+      loop.execute(() -> originate(destination, payload));
+    }
   }
 
-  /** Whether this node's own sends should pause now; any thread. */
+  private void originate(NodeKey destination, FrameBytes payload) {
+    if (closed) {
+      return;
+    }
+    LinkFrame.Packet p = LinkFrame.Packet.of(destination, self, List.of(), payload);
+    counters.recordOriginated();
+    // A send may come from inside a handler call (a WELCOME answering a delivered HELLO): the
+    // frame being handled then is the caller's, not this packet's source.
+    boolean wasLocal = local;
+    Link wasSource = source;
+    local = true;
+    source = null;
+    try {
+      act(forwarding.packet(view, p.header(), null), p);
+    } finally {
+      local = wasLocal;
+      source = wasSource;
+    }
+  }
+
+  /**
+   * Whether this node's own sends are held now (between {@link RelayHandler#sendPaused} and
+   * {@link RelayHandler#sendResumed}); only on {@link #loop()}.
+   */
   public boolean isSendPaused() {
-    return held || backlogHolds || sendBacklog.get() > MAX_BACKLOG_BYTES;
+    return sendPausedTold;
   }
 
   // ---- on the loop
@@ -512,8 +518,8 @@ public final class RelayEngine implements LinkListener {
    */
   private void hold(Link out) {
     if (heldBy.add(out)) {
-      held = true;
       watch(out);
+      updateSendGate();
     }
   }
 
@@ -554,14 +560,16 @@ public final class RelayEngine implements LinkListener {
 
   private void release(Link out) {
     if (heldBy.remove(out)) {
-      held = !heldBy.isEmpty();
       updateSendGate();
     }
   }
 
-  /** Tells the handler once when the send gate closes or opens. */
+  /**
+   * Tells the handler once when the send gate closes or opens, synchronously: the handler may
+   * send from inside (a resumed stream), and a send that closes the gate again tells it again.
+   */
   private void updateSendGate() {
-    boolean paused = held || backlogHolds;
+    boolean paused = !heldBy.isEmpty();
     if (paused == sendPausedTold || closed) {
       return;
     }

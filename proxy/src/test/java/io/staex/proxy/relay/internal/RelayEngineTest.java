@@ -430,6 +430,7 @@ class RelayEngineTest {
     assertThat(((LinkFrame.Unreachable) link1.next()).reason()).isEqualTo(UnreachableReason.BAD_ROUTE);
 
     engine.linkDown(link2, "closed by peer");
+    settle(); // linkDown is a task of its own; link1's frame, on the engine's loop, is not
     engine.frame(link1, LinkFrame.Packet.of(
         child2.key(), child1.key(), List.of(child2.key()), bytes(1)));
     settle();
