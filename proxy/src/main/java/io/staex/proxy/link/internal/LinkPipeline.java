@@ -56,6 +56,8 @@ public final class LinkPipeline {
    * (initiator), null for the accepting side (responder).
    */
   public static void handshakePhase(Channel ch, LinkConfig config, Address expectedPeer) {
+    // Before the first write: the pipeline keeps the estimator's handle from then on.
+    ch.config().setMessageSizeEstimator(LinkMessageSizes.INSTANCE);
     ch.pipeline()
         .addLast(HANDSHAKE_FRAMER, new LengthFieldBasedFrameDecoder(
             HANDSHAKE_LENGTH_SIZE + 0xFFFF, 0, HANDSHAKE_LENGTH_SIZE, 0, HANDSHAKE_LENGTH_SIZE))

@@ -38,7 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +57,6 @@ public final class RelayEngine implements LinkListener {
   private static final int MAX_BATCH = 256;
   /** Frames of one incoming link waiting for the loop beyond which the link is paused. */
   static final long MAX_BACKLOG_BYTES = 512 * 1024;
-  /** How often a writable outgoing link with a long queue that holds sources is checked again. */
-  private static final long RECHECK_MILLIS = 5;
 
   private final EventExecutor loop;
   private final RoutingNode node;
@@ -72,10 +69,11 @@ public final class RelayEngine implements LinkListener {
    * takes effect.
    */
   private final long maxLinkQueueBytes;
-  /** This node's sends are held while a link they go to has more than this queued. */
+  /**
+   * The links' high water mark: frames queued here for a link beyond it are handed to the link at
+   * once, so that its writability (which Netty decides over the same mark) says whether to pause.
+   */
   private final long highWater;
-  /** ... and released when it has at most this queued (and is writable). */
-  private final long lowWater;
   private final RelayCounters counters;
 
   private final Map<NodeKey, Link> links = new HashMap<>();
@@ -103,14 +101,12 @@ public final class RelayEngine implements LinkListener {
 
   /*
    * The send gate: this node's own sends are one more pausable source. They are held by every
-   * outgoing link they were queued for while it was unwritable or had over {@link #highWater}
-   * queued ({@link #heldBy}). The handler hears each change once, in the same turn of the loop
-   * as the change: the session layer runs on this loop and sends synchronously.
+   * outgoing link they were queued for while it was unwritable ({@link #heldBy}). The handler
+   * hears each change once, in the same turn of the loop as the change: the session layer runs
+   * on this loop and sends synchronously.
    */
   /** True while handling a packet from {@link #send}. */
   private boolean local;
-  /** Outgoing links being rechecked by {@link #watch}. */
-  private final Set<Link> watched = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Outgoing links that hold this node's sends. */
   private final Set<Link> heldBy = Collections.newSetFromMap(new IdentityHashMap<>());
   /** What the handler was told last: true after {@code sendPaused}. */
@@ -130,7 +126,6 @@ public final class RelayEngine implements LinkListener {
     this.handler = handler;
     this.maxLinkQueueBytes = settings.linkQueueBytes();
     this.highWater = settings.link().writeBufferHighWaterMark();
-    this.lowWater = settings.link().writeBufferLowWaterMark();
     this.counters = counters;
     this.view = new NodeRouteView(node, links.keySet());
     this.forwarding = new Forwarding(self);
@@ -438,15 +433,19 @@ public final class RelayEngine implements LinkListener {
   /**
    * Queues {@code frame} for {@code link}. Frames queued while the loop works through the tasks
    * already queued (e.g. a burst of frames from a link) leave in one {@link Link#send(List)}:
-   * fewer records and one flush, instead of one of each per frame. Order per link is kept.
+   * fewer records and one flush, instead of one of each per frame. Order per link is kept. Once
+   * the link's queue and this one would pass its high water mark the frames are handed over at
+   * once, so the link's own writability decides: unwritable, it holds the frame's source until
+   * {@link #writabilityChanged} (or {@link #linkDown}).
    */
   private void enqueue(Link link, LinkFrame frame) {
     int size = LinkFrameCodec.encodedSize(frame);
-    long queued = pendingBytes.getOrDefault(link, 0L) + link.queuedBytes();
-    if (!link.isWritable() || queued + size > highWater) {
-      pause(link);
-    }
+    long pendingHere = pendingBytes.getOrDefault(link, 0L);
+    long queued = pendingHere + link.queuedBytes();
     if (queued + size > maxLinkQueueBytes) {
+      if (!link.isWritable()) {
+        pause(link);
+      }
       counters.recordDrop(Drop.QUEUE_FULL);
       if (local && frame instanceof LinkFrame.Packet p) {
         notifyLocal(p.destination(), UnreachableReason.CONGESTED);
@@ -456,11 +455,14 @@ public final class RelayEngine implements LinkListener {
     counters.recordLinkQueuedBytes(queued + size);
     List<LinkFrame> frames = pending.computeIfAbsent(link, l -> new ArrayList<>());
     frames.add(frame);
-    pendingBytes.merge(link, (long) size, Long::sum);
-    if (frames.size() >= MAX_BATCH) {
+    pendingBytes.put(link, pendingHere + size);
+    if (frames.size() >= MAX_BATCH || queued + size > highWater || !link.isWritable()) {
       pending.remove(link);
       pendingBytes.remove(link);
       link.send(frames);
+      if (!link.isWritable()) {
+        pause(link);
+      }
     } else if (!flushQueued) {
       flushQueued = true;
       loop.execute(this::flush);
@@ -477,8 +479,8 @@ public final class RelayEngine implements LinkListener {
   }
 
   /**
-   * Stops reading the link the current frame came from until {@code out} is writable; for this
-   * node's own packet, holds the send gate instead.
+   * Stops reading the link the current frame came from until {@code out} (unwritable now) is
+   * writable again; for this node's own packet, holds the send gate instead.
    */
   private void pause(Link out) {
     if (local) {
@@ -491,7 +493,6 @@ public final class RelayEngine implements LinkListener {
     if (pausedBy.computeIfAbsent(out, l -> Collections.newSetFromMap(
         new IdentityHashMap<>())).add(source)) {
       gate(source).hold(out);
-      watch(out);
     }
   }
 
@@ -511,50 +512,12 @@ public final class RelayEngine implements LinkListener {
   }
 
   /**
-   * Holds this node's sends by {@code out}. A link that is not writable lets them go on {@link
-   * #writabilityChanged} (or {@link #linkDown}); one that is writable but has over {@link
-   * #highWater} queued has no event to wait for, so it is checked again every {@link
-   * #RECHECK_MILLIS} until it drains to {@link #lowWater}.
+   * Holds this node's sends by {@code out}, an unwritable link: they go on at {@link
+   * #writabilityChanged} (or {@link #linkDown}).
    */
   private void hold(Link out) {
     if (heldBy.add(out)) {
-      watch(out);
       updateSendGate();
-    }
-  }
-
-  /**
-   * An outgoing link that holds sources (incoming links, this node's sends) while it is still
-   * writable — over {@link #highWater} counting what was handed to its event loop but not
-   * written yet, which a starved loop lets pile up — has no event to wait for: it is checked
-   * every {@link #RECHECK_MILLIS} until it drained to {@link #lowWater}, went down, or became
-   * unwritable (then {@link #writabilityChanged} releases it).
-   */
-  @SuppressWarnings("FutureReturnValueIgnored") // recheck needs no handle: it checks its own state
-  private void watch(Link out) {
-    if (out.isWritable() && watched.add(out)) {
-      loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  @SuppressWarnings("FutureReturnValueIgnored") // recheck needs no handle: it checks its own state
-  private void recheck(Link out) {
-    if (closed || (!heldBy.contains(out) && !pausedBy.containsKey(out))) {
-      watched.remove(out);
-      return;
-    }
-    if (!out.isActive()) {
-      watched.remove(out);
-      resume(out);
-    } else if (out.isWritable()) {
-      if (pendingBytes.getOrDefault(out, 0L) + out.queuedBytes() <= lowWater) {
-        watched.remove(out);
-        resume(out);
-      } else {
-        loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
-      }
-    } else {
-      watched.remove(out); // not writable now, so writabilityChanged will come
     }
   }
 

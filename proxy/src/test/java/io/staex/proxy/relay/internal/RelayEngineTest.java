@@ -138,9 +138,15 @@ class RelayEngineTest {
       }
     }
 
+    /** Whether a send makes the link unwritable, as a write past Netty's high mark does. */
+    volatile boolean unwritableOnSend;
+
     @Override
     public void send(List<? extends LinkFrame> frames) {
       frames.forEach(this::send);
+      if (unwritableOnSend) {
+        writable = false;
+      }
     }
 
     @Override
@@ -372,18 +378,32 @@ class RelayEngineTest {
   }
 
   @Test
-  void localSendToALinkWithALongQueue_pausesUntilItDrainsBelowTheLowMark() throws Exception {
-    link2.queued = TestSettings.WRITE_BUFFER_HIGH; // still writable: no event will come
+  void localSendThatTakesALinkPastItsHighMark_isHandedOverAtOnce_andPausesUntilWritable()
+      throws Exception {
+    link2.queued = TestSettings.WRITE_BUFFER_HIGH; // this packet takes it past the mark
+    link2.unwritableOnSend = true; // as Netty counts it: past the high mark
     engine.send(child2.key(), bytes(10));
     settle();
     assertThat(gate.poll()).isEqualTo("paused");
-    link2.queued = TestSettings.WRITE_BUFFER_LOW + 1;
-    clock.advance(Duration.ofMillis(100)); // checked again every 5 ms meanwhile
-    assertThat(gate.poll()).as("above the low mark").isNull();
-    link2.queued = TestSettings.WRITE_BUFFER_LOW;
-    clock.advance(Duration.ofMillis(5));
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(gate.poll()).as("no event, no resume").isNull();
+    link2.writable = true; // drained below the low mark: Netty's event
+    engine.writabilityChanged(link2);
+    settle();
     assertThat(gate.poll()).isEqualTo("resumed");
     assertThat(engine.isSendPaused()).isFalse();
+  }
+
+  @Test
+  void localSendToALinkThatStaysWritable_doesNotPause() throws Exception {
+    link2.queued = TestSettings.WRITE_BUFFER_HIGH; // handed over at once, and written at once
+    engine.send(child2.key(), bytes(10));
+    settle();
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(gate.poll()).isNull();
+    assertThat(counters.sendPauses()).isZero();
   }
 
   @Test
