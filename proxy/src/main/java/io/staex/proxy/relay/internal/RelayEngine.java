@@ -94,8 +94,13 @@ public final class RelayEngine implements LinkListener {
    * when it is writable again or down.
    */
   private final IdentityHashMap<Link, Set<Link>> pausedBy = new IdentityHashMap<>();
-  /** Per incoming link: why it is paused, and its frames waiting for the loop (any thread). */
+  /**
+   * Per incoming link on another loop: why it is paused, and its frames waiting for this loop
+   * (any thread: its loop and this one both change it, under its lock).
+   */
   private final Map<Link, ReadGate> gates = new ConcurrentHashMap<>();
+  /** Per incoming link on this loop (one thread): why it is paused; loop-confined, no lock. */
+  private final IdentityHashMap<Link, ReadGate> localGates = new IdentityHashMap<>();
   /** The link whose frame is being handled; null for this node's own packets and timers. */
   private Link source;
 
@@ -210,19 +215,39 @@ public final class RelayEngine implements LinkListener {
   }
 
   private ReadGate gate(Link link) {
-    return gates.computeIfAbsent(link, l -> new ReadGate(l, counters));
+    return gates.computeIfAbsent(link, l -> new ReadGate(l, counters, true));
+  }
+
+  /**
+   * The gate of {@code link}, an incoming link whose frame is being handled on the loop: the
+   * shared one if its frames hop here (created by {@link #frame} before the first hop), else one
+   * confined to this loop.
+   */
+  private ReadGate gateOnLoop(Link link) {
+    ReadGate gate = localGates.get(link);
+    if (gate == null) {
+      gate = gates.get(link);
+    }
+    if (gate == null) {
+      gate = new ReadGate(link, counters, false);
+      localGates.put(link, gate);
+    }
+    return gate;
   }
 
   /**
    * The one place that decides whether an incoming link reads: it is paused while anything holds
    * it — its own backlog ({@link #BACKLOG}) or an unwritable outgoing link — and reads when
-   * nothing does. Changed from two threads (the link's loop when the backlog passes the bound,
-   * the relay's loop for everything else), so every change and the {@link Link#setReading} it
-   * implies happen under the gate's lock: the calls reach the link in the order they were
-   * decided, and the link applies the last one. (Deciding outside the lock let a pause decided
-   * first be applied after the resume decided later, and the link stayed paused for good.)
-   * Idempotent: holding twice by one reason, or releasing a reason that does not hold, is
-   * nothing.
+   * nothing does. Idempotent: holding twice by one reason, or releasing a reason that does not
+   * hold, is nothing.
+   *
+   * <p>A link on the relay's loop (always with one thread) has a gate confined to that loop
+   * ({@code shared} false): no backlog, no lock. A link on another loop is changed from two
+   * threads (its loop when the backlog passes the bound, the relay's loop for everything else),
+   * so every change and the {@link Link#setReading} it implies happen under the gate's lock: the
+   * calls reach the link in the order they were decided, and the link applies the last one.
+   * (Deciding outside the lock let a pause decided first be applied after the resume decided
+   * later, and the link stayed paused for good.)
    */
   private static final class ReadGate {
     /** The reason "too many of this link's frames wait for the relay's loop". */
@@ -235,39 +260,63 @@ public final class RelayEngine implements LinkListener {
 
     final Link link;
     final RelayCounters counters;
-    /** Bytes of this link's frames handed to {@link #frame} and not yet handled. */
-    final AtomicLong backlog = new AtomicLong();
-    /** {@link #BACKLOG} and the outgoing links that hold this link; guarded by {@code this}. */
+    /** Whether two threads change this gate (the link is on another loop): then under a lock. */
+    final boolean shared;
+    /** Bytes of this link's frames handed to {@link #frame} and not yet handled (shared only). */
+    final AtomicLong backlog;
+    /** {@link #BACKLOG} and the outgoing links that hold this link; guarded by {@code this} if shared. */
     private final Set<Object> holders = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    ReadGate(Link link, RelayCounters counters) {
+    ReadGate(Link link, RelayCounters counters, boolean shared) {
       this.link = link;
       this.counters = counters;
+      this.shared = shared;
+      this.backlog = shared ? new AtomicLong() : null;
     }
 
     /**
      * Holds or releases {@link #BACKLOG} after the backlog changed, by its value read under the
      * lock: whichever thread checks last sees the last change (a check that read a stale value
-     * outside the lock would pause a link whose frames are all handled already).
+     * outside the lock would pause a link whose frames are all handled already). Shared only.
      */
     synchronized void checkBacklog() {
       long bytes = backlog.get();
       if (bytes > MAX_BACKLOG_BYTES) {
-        hold(BACKLOG);
+        apply(holders.add(BACKLOG), true);
       } else if (bytes < MAX_BACKLOG_BYTES / 2) {
-        release(BACKLOG);
+        apply(holders.remove(BACKLOG), false);
       }
     }
 
-    synchronized void hold(Object reason) {
-      if (holders.add(reason) && holders.size() == 1) {
+    void hold(Object reason) {
+      if (shared) {
+        synchronized (this) {
+          apply(holders.add(reason), true);
+        }
+      } else {
+        apply(holders.add(reason), true);
+      }
+    }
+
+    void release(Object reason) {
+      if (shared) {
+        synchronized (this) {
+          apply(holders.remove(reason), false);
+        }
+      } else {
+        apply(holders.remove(reason), false);
+      }
+    }
+
+    /** After a holder was added or removed ({@code changed}): pause on the first, resume after the last. */
+    private void apply(boolean changed, boolean added) {
+      if (!changed) {
+        return;
+      }
+      if (added && holders.size() == 1) {
         link.setReading(false);
         counters.recordPausedRead();
-      }
-    }
-
-    synchronized void release(Object reason) {
-      if (holders.remove(reason) && holders.isEmpty()) {
+      } else if (!added && holders.isEmpty()) {
         link.setReading(true);
         counters.recordResumedRead();
       }
@@ -350,6 +399,7 @@ public final class RelayEngine implements LinkListener {
   private void onLinkDown(Link link, String reason) {
     assemblers.remove(link);
     gates.remove(link);
+    localGates.remove(link);
     resume(link);
     for (Set<Link> paused : pausedBy.values()) {
       paused.remove(link);
@@ -492,7 +542,7 @@ public final class RelayEngine implements LinkListener {
     }
     if (pausedBy.computeIfAbsent(out, l -> Collections.newSetFromMap(
         new IdentityHashMap<>())).add(source)) {
-      gate(source).hold(out);
+      gateOnLoop(source).hold(out);
     }
   }
 
@@ -504,7 +554,10 @@ public final class RelayEngine implements LinkListener {
       return;
     }
     for (Link in : paused) {
-      ReadGate gate = gates.get(in);
+      ReadGate gate = localGates.get(in);
+      if (gate == null) {
+        gate = gates.get(in);
+      }
       if (gate != null) {
         gate.release(out);
       }

@@ -32,6 +32,7 @@ import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -285,6 +286,38 @@ class RelayEngineTest {
     engine.writabilityChanged(link2);
     settle();
     assertThat(link1.reading).as("source resumed").isTrue();
+    assertThat(counters.resumedReads()).isEqualTo(1);
+  }
+
+  /**
+   * A link on the relay's own loop (every link, with one thread): its frames are handled inside
+   * {@code frame}, without a hop or a backlog, and its read gate lives on the loop.
+   */
+  @Test
+  void linkOnTheRelaysLoop_frameHandledInTheCall_pausedUntilWritable() throws Exception {
+    Node child3 = node(33);
+    FakeLink link3 = new FakeLink(child3);
+    RoutingNode c = new RoutingNode(child3.identity(), child3.certificate(),
+        List.of(root.address()), List.of(), TrustPolicy.ofNetwork(NETWORK.address()),
+        RoutingSettings.defaults(), NOW);
+    List<LinkFrame.Routing> hello = new ArrayList<>();
+    for (Outbound out : c.linkUp(root.address(), 1, Instant.now()).messages()) {
+      hello.addAll(RoutingAssembler.split(RoutingCodec.encode(out.message())));
+    }
+    link2.writable = false;
+    engine.linkUp(link3); // the test's thread is the engine's loop: each call is handled in it
+    hello.forEach(chunk -> engine.frame(link3, chunk));
+    engine.frame(link3, LinkFrame.Packet.of(child2.key(), child3.key(), List.of(), bytes(10)));
+    assertThat(link3.reading).as("paused inside frame(), no task ran").isFalse();
+    settle();
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(link3.reading).as("no event, no resume").isFalse();
+    link2.writable = true;
+    engine.writabilityChanged(link2);
+    settle();
+    assertThat(link3.reading).as("resumed by the event").isTrue();
+    assertThat(counters.pausedReads()).isEqualTo(1);
     assertThat(counters.resumedReads()).isEqualTo(1);
   }
 
