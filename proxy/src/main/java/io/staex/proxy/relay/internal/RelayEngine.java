@@ -400,21 +400,19 @@ public final class RelayEngine implements LinkListener {
     assemblers.remove(link);
     gates.remove(link);
     localGates.remove(link);
-    resume(link);
     for (Set<Link> paused : pausedBy.values()) {
       paused.remove(link);
     }
-    if (closed) {
-      return;
-    }
     Address peer = link.peer();
     NodeKey key = NodeKey.of(peer);
-    if (links.get(key) != link) {
-      return; // an old link, already replaced
+    if (!closed && links.get(key) == link) { // else closed, or an old link already replaced
+      links.remove(key);
+      log.debug("link to {} down: {}", peer, reason);
+      apply(node.linkDown(peer, clock.instant()));
     }
-    links.remove(key);
-    log.debug("link to {} down: {}", peer, reason);
-    apply(node.linkDown(peer, clock.instant()));
+    // Last: reopening the send gate lets the session layer send at once, inside this call, and
+    // its packets must see the routes without this link.
+    resume(link);
   }
 
   private void onFrame(Link link, LinkFrame frame) {
