@@ -484,7 +484,8 @@ public final class RelayEngine implements LinkListener {
    * fewer records and one flush, instead of one of each per frame. Order per link is kept. Once
    * the link's queue and this one would pass its high water mark the frames are handed over at
    * once, so the link's own writability decides: unwritable, it holds the frame's source until
-   * {@link #writabilityChanged} (or {@link #linkDown}).
+   * {@link #writabilityChanged} (or {@link #linkDown}). Frames for a link that is unwritable
+   * already stay batched here (handing each one over would seal and flush each on its own).
    */
   private void enqueue(Link link, LinkFrame frame) {
     int size = LinkFrameCodec.encodedSize(frame);
@@ -504,14 +505,17 @@ public final class RelayEngine implements LinkListener {
     List<LinkFrame> frames = pending.computeIfAbsent(link, l -> new ArrayList<>());
     frames.add(frame);
     pendingBytes.put(link, pendingHere + size);
-    if (frames.size() >= MAX_BATCH || queued + size > highWater || !link.isWritable()) {
+    boolean writable = link.isWritable();
+    if (frames.size() >= MAX_BATCH || (writable && queued + size > highWater)) {
       pending.remove(link);
       pendingBytes.remove(link);
       link.send(frames);
-      if (!link.isWritable()) {
-        pause(link);
-      }
-    } else if (!flushQueued) {
+      writable = link.isWritable();
+    }
+    if (!writable) {
+      pause(link); // unwritable already, or made so by what was just handed over
+    }
+    if (!flushQueued && pending.containsKey(link)) {
       flushQueued = true;
       loop.execute(this::flush);
     }
