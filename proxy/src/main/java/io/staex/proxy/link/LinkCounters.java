@@ -12,7 +12,10 @@ package io.staex.proxy.link;
  * @param connectionsRateLimited connections closed at once because their source IP address
  *     opened more than {@code handshakesPerSecondPerSource} (server only)
  * @param dials connection attempts (connector only)
+ * @param pausedReadIdles read timeouts that passed while this side had paused reading on purpose
+ *     ({@link Link#setReading}): ignored, the link stays up
  */
 public record LinkCounters(
     long linksUp, long handshakesRefused, long handshakeTimeouts, long badRecords,
-    long keepaliveTimeouts, long connectionsRefused, long connectionsRateLimited, long dials) {}
+    long keepaliveTimeouts, long connectionsRefused, long connectionsRateLimited, long dials,
+    long pausedReadIdles) {}

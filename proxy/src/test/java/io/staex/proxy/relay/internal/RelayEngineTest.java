@@ -183,6 +183,8 @@ class RelayEngineTest {
   final BlockingQueue<UnreachableReason> notices = new LinkedBlockingQueue<>();
   /** "paused" / "resumed", in the order the handler heard them. */
   final BlockingQueue<String> gate = new LinkedBlockingQueue<>();
+  /** Run inside the handler's {@code sendResumed}, as a session layer sends there; may be null. */
+  volatile Runnable onResumed;
   RelayEngine engine;
   FakeLink link1;
   FakeLink link2;
@@ -219,6 +221,10 @@ class RelayEngineTest {
           @Override
           public void sendResumed() {
             gate.add("resumed");
+            Runnable r = onResumed;
+            if (r != null) {
+              r.run(); // a session layer sends at once, inside the event
+            }
           }
         }, counters);
   }
@@ -448,6 +454,26 @@ class RelayEngineTest {
     engine.linkDown(link2, "closed by peer");
     settle();
     assertThat(gate.poll()).isEqualTo("resumed");
+  }
+
+  /**
+   * The session layer sends inside {@code sendResumed}; when a link going down reopens the gate,
+   * those packets must already see the routes without it (else they go to the dead link and are
+   * lost without a notice).
+   */
+  @Test
+  void linkDownReopensTheGateAfterItsRoutesAreDropped() throws Exception {
+    link2.writable = false;
+    engine.send(child2.key(), bytes(10));
+    settle();
+    assertThat(gate.poll()).isEqualTo("paused");
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    onResumed = () -> engine.send(child2.key(), bytes(11));
+    engine.linkDown(link2, "closed by peer");
+    settle();
+    assertThat(gate.poll()).isEqualTo("resumed");
+    assertThat(link2.sent).as("nothing for the link that went down").isEmpty();
+    assertThat(notices.poll()).as("the packet sent on resuming is reported").isNotNull();
   }
 
   @Test
