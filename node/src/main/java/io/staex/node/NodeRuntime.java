@@ -214,13 +214,15 @@ public final class NodeRuntime implements AutoCloseable {
     group = Transports.newEventLoopGroup(config.threads());
     InetSocketAddress bind = config.listen()
         .map(l -> new InetSocketAddress(l.host(), l.port())).orElse(null);
-    EventLoop streamLoop = group.next();
-    services = new Services(streamLoop, certificate.network(), config.streams().connectTimeout(),
+    // The owner loop: the relay, the sessions, the streams and the services' sockets all run on
+    // it, whatever staex.threads is, so they call each other directly (docs/architecture.md).
+    EventLoop owner = group.next();
+    services = new Services(owner, certificate.network(), config.streams().connectTimeout(),
         config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()));
-    streams = new Streams(streamLoop, identity, certificate, policy, config.sessions(),
+    streams = new Streams(owner, identity, certificate, policy, config.sessions(),
         config.streams(), clock, random, services);
     try {
-      relay = startRelay(group, credentials, bind);
+      relay = startRelay(group, owner, credentials, bind);
     } catch (Exception e) {
       throw new NodeStartException(NodeStartException.Reason.LISTEN,
           "staex.listen: cannot listen on " + config.listen().map(Object::toString).orElse("-")
@@ -257,10 +259,10 @@ public final class NodeRuntime implements AutoCloseable {
   }
 
   /** The relay, with the session layer as its handler: packets for this node go there. */
-  private Relay startRelay(EventLoopGroup group, LinkCredentials credentials,
+  private Relay startRelay(EventLoopGroup group, EventLoop owner, LinkCredentials credentials,
       InetSocketAddress bind) {
     RelaySettings settings = config.relay().withBind(bind).withParents(parents);
-    return Relay.start(group, credentials, settings, clock, streams.sessions());
+    return Relay.start(group, owner, credentials, settings, clock, streams.sessions());
   }
 
   private DnsServer startDns(DnsSettings settings, EventLoopGroup group)

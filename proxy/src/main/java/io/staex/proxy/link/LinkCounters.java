@@ -23,12 +23,14 @@ package io.staex.proxy.link;
  * @param firstMessageTimeouts connections closed because the first handshake message did not
  *     arrive within {@link StartupLimits#firstMessageTimeout()} (server only; not in {@code
  *     handshakeTimeouts})
+ * @param pausedReadIdles read timeouts that passed while this side had paused reading on purpose
+ *     ({@link Link#setReading}): ignored, the link stays up
  */
 public record LinkCounters(
     long linksUp, long handshakesRefused, long handshakeTimeouts, long badRecords,
     long keepaliveTimeouts, long connectionsRefused, long connectionsRateLimited, long dials,
     long startupsFull, long startupsPrefixFull, long startupsEarlyDropped,
-    long firstMessageTimeouts) {
+    long firstMessageTimeouts, long pausedReadIdles) {
   /** Connections the server closed before any handshake work, or at its end, for a limit. */
   public long acceptRefusals() {
     return connectionsRefused + connectionsRateLimited + startupsFull + startupsPrefixFull

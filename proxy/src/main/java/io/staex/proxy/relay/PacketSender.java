@@ -9,15 +9,10 @@ import io.staex.proxy.frame.NodeKey;
  * {@link RelayHandler#unreachable}.
  */
 public interface PacketSender {
-  /** Sends {@code payload} from this node to {@code destination}. Never blocks; thread-safe. */
-  void send(NodeKey destination, FrameBytes payload);
-
   /**
-   * Whether the caller should hold further packets back now (the way ahead is congested). Read
-   * it before producing more: the {@link RelayHandler#sendPaused} event for the same condition
-   * arrives later, after a hop between threads. Any thread.
+   * Sends {@code payload} from this node to {@code destination}. Never blocks. Called on the
+   * relay's loop (the session layer's), it is handled before it returns: a congested link
+   * closes the send gate ({@link RelayHandler#sendPaused}) inside this call.
    */
-  default boolean isSendPaused() {
-    return false;
-  }
+  void send(NodeKey destination, FrameBytes payload);
 }

@@ -1,5 +1,6 @@
 package io.staex.proxy.relay;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.staex.crypto.Address;
@@ -31,9 +32,11 @@ import java.util.stream.Collectors;
  * docs/relay.md}).
  *
  * <p>Threading: the routing node, the link table and all forwarding decisions live on one
- * {@link EventExecutor} taken from the group passed to {@link #start}; link events and {@link
- * #send} hop onto it. The {@link RelayHandler} is called on it. The status accessors are safe from any
- * other thread (they block until the executor answers).
+ * event loop, the node's owner loop ({@link #loop()}), which the session and stream layers share:
+ * {@link #send} there is handled at once and the {@link RelayHandler} is called there,
+ * synchronously. Links on that loop report directly; links on other loops of the group, and
+ * calls from other threads, hop onto it. The status accessors are safe from any other thread
+ * (they block until the loop answers).
  */
 public final class Relay implements PacketSender, AutoCloseable {
   /** A parent to dial: the address it must prove and where it listens. */
@@ -70,6 +73,17 @@ public final class Relay implements PacketSender, AutoCloseable {
    */
   public static Relay start(EventLoopGroup group, LinkCredentials credentials,
       RelaySettings settings, Clock clock, RelayHandler handler) {
+    return start(group, group.next(), credentials, settings, clock, handler);
+  }
+
+  /**
+   * As {@link #start(EventLoopGroup, LinkCredentials, RelaySettings, Clock, RelayHandler)}, with
+   * the relay on {@code loop}: the loop the handler (the session layer) runs on, so that the
+   * two call each other directly. Links still spread over {@code group}.
+   */
+  public static Relay start(EventLoopGroup group, EventLoop loop, LinkCredentials credentials,
+      RelaySettings settings, Clock clock, RelayHandler handler) {
+    Objects.requireNonNull(loop, "loop");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(handler, "handler");
     List<Address> parentAddresses = new ArrayList<>();
@@ -80,7 +94,7 @@ public final class Relay implements PacketSender, AutoCloseable {
         credentials.identity(), credentials.certificate(), parentAddresses, List.of(),
         credentials.policy(), settings.routing(), clock.instant());
     RelayCounters counters = new RelayCounters();
-    RelayEngine engine = new RelayEngine(group.next(), node, clock, settings, handler, counters);
+    RelayEngine engine = new RelayEngine(loop, node, clock, settings, handler, counters);
     engine.start();
     LinkServer server = null;
     List<ParentConnector> connectors = new ArrayList<>();
@@ -111,9 +125,16 @@ public final class Relay implements PacketSender, AutoCloseable {
     return server == null ? null : server.localAddress();
   }
 
+  /** The loop the relay runs on, and calls its handler on. */
+  public EventExecutor loop() {
+    return engine.loop();
+  }
+
   /**
-   * Sends {@code payload} from this node to {@code destination}; never blocks, thread-safe. While
-   * {@link #isSendPaused} the caller should hold further packets back: they are still accepted,
+   * Sends {@code payload} from this node to {@code destination}; never blocks. On {@link #loop()}
+   * it is handled before this returns (a congested link tells the handler {@code sendPaused}
+   * inside this call); from another thread it hops there. While the send gate is closed the
+   * caller should hold further packets back: they are still accepted,
    * but beyond {@link RelaySettings#linkQueueBytes} queued for one link they are dropped and
    * reported to {@link RelayHandler#unreachable} as {@code CONGESTED}.
    */
@@ -128,13 +149,11 @@ public final class Relay implements PacketSender, AutoCloseable {
   }
 
   /**
-   * Whether this node's own sends should pause now (between {@link RelayHandler#sendPaused} and
-   * {@link RelayHandler#sendResumed}, or a moment earlier: it is set by the sending thread when
-   * its packets back up on the way to the relay executor). A volatile read; any thread.
+   * Whether this node's own sends are held now: between {@link RelayHandler#sendPaused} and
+   * {@link RelayHandler#sendResumed}. A status query: any thread (blocks until the loop answers).
    */
-  @Override
   public boolean isSendPaused() {
-    return engine.isSendPaused();
+    return query(engine::isSendPaused);
   }
 
   public RelayCounters counters() {

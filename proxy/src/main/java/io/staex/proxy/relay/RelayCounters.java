@@ -155,7 +155,9 @@ public final class RelayCounters {
   }
 
   public void recordLinkQueuedBytes(long bytes) {
-    maxLinkQueuedBytes.accumulateAndGet(bytes, Math::max);
+    if (bytes > maxLinkQueuedBytes.get()) { // a read per frame; a CAS only for a new maximum
+      maxLinkQueuedBytes.accumulateAndGet(bytes, Math::max);
+    }
   }
 
   public void recordDrop(Drop reason) {

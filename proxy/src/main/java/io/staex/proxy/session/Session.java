@@ -230,7 +230,8 @@ public final class Session {
 
   /**
    * After a frame went into the open record: a full record goes to the relay now, so that its
-   * congestion signal ({@link Sessions#isSendPaused}) sees it before the streams read more;
+   * send gate closes ({@link SessionListener#sendPaused}, inside the send) before the streams
+   * read more;
    * anything less when the event loop next runs its tasks.
    */
   private void appended() {

@@ -71,10 +71,11 @@ import org.slf4j.LoggerFactory;
  * <p>Refusals a flood can cause one of per packet are counted and logged at most once per
  * {@link LogEvery#INTERVAL}.
  *
- * <p>Threading: everything runs on one {@link EventLoop}. {@link #packet}, {@link #unreachable},
- * {@link #sendPaused} and {@link #sendResumed} may be called from any thread (the relay's
- * executor) and hop onto it; {@link #connect} and {@link Session}'s methods must be called on
- * it. Status accessors work from any thread.
+ * <p>Threading: everything runs on one {@link EventLoop}, which the relay shares (the node's
+ * owner loop): the relay calls {@link #packet}, {@link #sendPaused} and {@link #sendResumed} on
+ * it, synchronously, and {@link PacketSender#send} there is handled at once. {@link #packet} and
+ * {@link #unreachable} called from another thread hop onto it; {@link #connect} and {@link
+ * Session}'s methods must be called on it. Status accessors work from any thread.
  *
  * <p>Time: timers run on the loop and every age is measured on its {@link EventLoop#ticker()
  * ticker} (HELLO retransmission, handshake, idle and silence timeouts, keepalives, rekey);
@@ -120,7 +121,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final Map<NodeKey, Instant> lastHelloTime;
   /** The handshake time of this node's last HELLO, epoch millis ({@link #helloClock}). */
   private long lastHelloMillis = Long.MIN_VALUE;
-  private volatile PacketSender sender;
+  private PacketSender sender;
   private ScheduledFuture<?> timers;
   private boolean closed;
 
@@ -162,16 +163,6 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       timers = loop.scheduleAtFixedRate(
           this::tick, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
     });
-  }
-
-  /**
-   * Whether producers should hold back now: the relay's way ahead is congested. Checked before
-   * reading more from sockets; the {@link SessionListener#sendResumed} event (or polling this)
-   * says when to go on. Any thread.
-   */
-  public boolean isSendPaused() {
-    PacketSender s = sender;
-    return s != null && s.isSendPaused();
   }
 
   /** The loop everything runs on; the stream layer registers its sockets here. */
@@ -256,15 +247,23 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     return id;
   }
 
-  // ---- from the relay (any thread) ----
+  // ---- from the relay (on the loop; packet and unreachable also from any thread) ----
 
-  /** A packet for this node: one session frame. */
+  /** A packet for this node: one session frame. Handled at once on the loop. */
   @Override
   public void packet(NodeKey source, FrameBytes payload) {
-    loop.execute(() -> onPacket(source, payload));
+    if (loop.inEventLoop()) {
+      onPacket(source, payload);
+    } else {
+      loop.execute(() -> onPacket(source, payload));
+    }
   }
 
-  /** A packet this node sent to {@code destination} was not delivered. */
+  /**
+   * A packet this node sent to {@code destination} was not delivered. Handled in a task of its
+   * own: it may come from inside a send of ours (a full link queue) and ends sessions, which
+   * send CLOSEs.
+   */
   @Override
   public void unreachable(NodeKey destination, UnreachableReason reason) {
     loop.execute(() -> {
@@ -279,16 +278,21 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     });
   }
 
-  /** The relay's links ahead are congested: the stream layer should stop reading sockets. */
+  /**
+   * The relay's links ahead are congested: the stream layer should stop reading sockets. On the
+   * loop, inside the send that closed the gate; passed on at once.
+   */
   @Override
   public void sendPaused() {
-    loop.execute(listener::sendPaused);
+    assertInLoop();
+    listener.sendPaused();
   }
 
-  /** The congestion cleared. */
+  /** The congestion cleared; on the loop, passed on at once. */
   @Override
   public void sendResumed() {
-    loop.execute(listener::sendResumed);
+    assertInLoop();
+    listener.sendResumed();
   }
 
   private void onPacket(NodeKey source, FrameBytes payload) {

@@ -16,7 +16,6 @@ import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.session.Sessions;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: everything runs on the sessions' event loop; sockets bridged to streams should
  * be registered on it too ({@link #loop()}), so a byte goes from socket to record without a
- * thread hop. Its timers (the open timeout, the send-gate poll) are scheduled on that loop, so
- * they run on the loop's ticker, as the sessions' do.
+ * thread hop. Its timer (the open timeout) is scheduled on that loop, so it runs on the loop's
+ * ticker, as the sessions' do. The relay shares the loop too: its send gate arrives as {@link
+ * #sendPaused} inside the send that closed it, and {@link #sendResumed} wakes the streams.
  */
 public final class Streams implements SessionListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Streams.class);
@@ -53,10 +53,8 @@ public final class Streams implements SessionListener, AutoCloseable {
   /** Loop-confined, as every field below. */
   private final IdentityHashMap<Session, PerSession> bySession = new IdentityHashMap<>();
   private int streamCount;
+  /** The relay's send gate, as its last event said. */
   private boolean sendPaused;
-  private boolean pollScheduled;
-  /** How often a pause seen ahead of the relay's event is checked again. */
-  static final Duration PAUSE_POLL = Duration.ofMillis(2);
   private final LongAdder opened = new LongAdder();
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refusedLimit = new LongAdder();
@@ -282,37 +280,11 @@ public final class Streams implements SessionListener, AutoCloseable {
   // ---- for Stream ----
 
   /**
-   * Whether streams should stop reading their sockets: the relay said so ({@link #sendPaused}),
-   * or says so right now ({@link Sessions#isSendPaused}, ahead of its event). In the second case
-   * nothing may announce the end of the pause, so it is polled until it ends.
+   * Whether streams should stop reading their sockets: the relay closed its send gate ({@link
+   * #sendPaused}, told synchronously inside the send that closed it) and has not reopened it.
    */
-  @SuppressWarnings("FutureReturnValueIgnored") // the poll needs no handle: it checks its own state
   boolean isSendPaused() {
-    if (sendPaused) {
-      return true;
-    }
-    if (!sessions.isSendPaused()) {
-      return false;
-    }
-    if (!pollScheduled) {
-      pollScheduled = true;
-      loop().schedule(this::pollSendPaused, PAUSE_POLL.toNanos(), TimeUnit.NANOSECONDS);
-    }
-    return true;
-  }
-
-  @SuppressWarnings("FutureReturnValueIgnored") // the poll needs no handle: it checks its own state
-  private void pollSendPaused() {
-    pollScheduled = false;
-    if (sendPaused) {
-      return; // sendResumed will wake the streams
-    }
-    if (sessions.isSendPaused()) {
-      pollScheduled = true;
-      loop().schedule(this::pollSendPaused, PAUSE_POLL.toNanos(), TimeUnit.NANOSECONDS);
-      return;
-    }
-    sendResumed();
+    return sendPaused;
   }
 
   /**
@@ -334,7 +306,7 @@ public final class Streams implements SessionListener, AutoCloseable {
           oldest.stream(), settings.datagramQueue());
     }
     datagrams.add(new QueuedDatagram(stream, frame));
-    drainDatagrams(); // a no-op while paused (isSendPaused then polls for the end of it)
+    drainDatagrams(); // a no-op while paused: sendResumed drains
     return true;
   }
 

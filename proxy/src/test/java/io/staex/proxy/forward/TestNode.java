@@ -80,7 +80,7 @@ final class TestNode implements AutoCloseable {
         (stream, peer) -> extra.getOrDefault(stream.port(), table).open(stream, peer));
     RelaySettings settings = TestSettings.relay().withBind(ANY).withMaxLinks(16)
         .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
-    Relay relay = Relay.start(group, c, settings, Clock.systemUTC(), streams.sessions());
+    Relay relay = Relay.start(group, loop, c, settings, Clock.systemUTC(), streams.sessions());
     streams.sessions().start(relay);
     return new TestNode(c, relay, streams, table, extra);
   }

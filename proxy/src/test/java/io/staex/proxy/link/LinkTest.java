@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -365,6 +366,54 @@ class LinkTest {
         + ", link active " + link.isActive());
     assertThat(complete).isTrue();
     assertThat(received.get()).isEqualTo(sent);
+  }
+
+  /**
+   * Records handed to a link from another thread count at once (Netty's write task adds their
+   * size at submit, {@code LinkMessageSizes}): the link is unwritable before its loop ran a single
+   * write, and the one event that says it drained is {@code writabilityChanged}.
+   */
+  @Test
+  void recordsSentFromAnotherThread_countAtOnce_untilWritabilityChanged() throws Exception {
+    java.util.concurrent.CountDownLatch loopHeld = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    BlockingQueue<Boolean> writability = new java.util.concurrent.LinkedBlockingQueue<>();
+    Recorder childSide = new Recorder() {
+      @Override
+      public void frame(Link link, LinkFrame frame) {
+        loopHeld.countDown(); // hold the child link's loop: nothing it was handed is written
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+
+      @Override
+      public void writabilityChanged(Link link) {
+        writability.add(link.isWritable());
+      }
+    };
+    Recorder parentSide = new Recorder();
+    LinkServer server = closeLater(
+        LinkServer.start(group, ANY, PARENT, TestSettings.link(), 8, HANDSHAKES,
+            TestSettings.startups(), parentSide));
+    closeLater(ParentConnector.start(group, server.localAddress(), address(PARENT), CHILD,
+        TestSettings.link(), QUICK, childSide));
+    Link toParent = childSide.up();
+    parentSide.up().send(packet(new Random(5), 10));
+    assertThat(loopHeld.await(5, TimeUnit.SECONDS)).isTrue();
+
+    LinkFrame.Packet p = packet(new Random(6), FrameLimits.MAX_PACKET_PAYLOAD);
+    int n = TestSettings.WRITE_BUFFER_HIGH / p.payload().size() + 2;
+    toParent.send(java.util.Collections.nCopies(n, p));
+    assertThat(toParent.queuedBytes()).isGreaterThan(TestSettings.WRITE_BUFFER_HIGH);
+    assertThat(toParent.isWritable()).as("past the high mark at submit").isFalse();
+
+    release.countDown();
+    assertThat(writability.poll(5, TimeUnit.SECONDS)).as("the event of going past").isFalse();
+    assertThat(writability.poll(5, TimeUnit.SECONDS)).as("the drain's event").isTrue();
+    assertThat(toParent.isWritable()).isTrue();
   }
 
   static void waitFor(java.util.function.BooleanSupplier condition) {

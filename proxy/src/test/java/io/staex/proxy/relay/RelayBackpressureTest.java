@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +68,16 @@ class RelayBackpressureTest {
   static class Sink implements LinkListener {
     final ConcurrentLinkedQueue<LinkFrame.Packet> packets = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> downs = new ConcurrentLinkedQueue<>();
+    /** Run on the link's loop each time it becomes writable; may be null. */
+    volatile Runnable onWritable;
+
+    @Override
+    public void writabilityChanged(Link link) {
+      Runnable r = onWritable;
+      if (r != null && link.isWritable()) {
+        r.run();
+      }
+    }
 
     @Override
     public void linkUp(Link link) {}
@@ -84,6 +93,12 @@ class RelayBackpressureTest {
     public void linkDown(Link link, String reason) {
       downs.add(reason);
     }
+  }
+
+  /** {@code query} answered on the (single) loop of {@code group}. */
+  static <T> T onLoop(EventLoopGroup group, java.util.concurrent.Callable<T> query)
+      throws Exception {
+    return group.next().submit(query).get(10, TimeUnit.SECONDS);
   }
 
   static byte[] payload(int i) {
@@ -121,60 +136,49 @@ class RelayBackpressureTest {
     NodeKey from = NodeKey.of(address(SENDER));
 
     in.setReading(false);
-    AtomicReference<Throwable> failed = new AtomicReference<>();
-    Thread offer = new Thread(() -> {
-      try {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        for (int i = 0; i < COUNT; i++) {
-          // isWritable is the channel's buffer; sends from this thread wait for the loop first.
-          while (!out.isWritable() || out.queuedBytes() > LINKS.writeBufferHighWaterMark()) {
-            if (System.nanoTime() > deadline || !out.isActive()) {
-              throw new AssertionError("sender link stuck at packet " + i);
-            }
-            Thread.sleep(1);
-          }
-          out.send(LinkFrame.Packet.of(to, from, List.of(to), FrameBytes.copyOf(payload(i))));
-        }
-      } catch (Throwable t) {
-        failed.set(t);
+    // The sender offers on its link's loop, driven by the link's events: it sends while the link
+    // is writable and goes on at writabilityChanged, in a task of its own (the event may come
+    // inside a write, and a write inside a flush is not flushed). No thread, no polling.
+    int[] offered = {0};
+    var senderLoop = senderGroup.next();
+    Runnable offer = () -> {
+      while (offered[0] < COUNT && out.isWritable()) {
+        int i = offered[0]++;
+        out.send(LinkFrame.Packet.of(to, from, List.of(to), FrameBytes.copyOf(payload(i))));
       }
-    }, "offer");
-    offer.start();
+    };
+    senderSide.onWritable = () -> senderLoop.execute(offer);
+    senderLoop.execute(offer);
 
     RelayCounters counters = relay.counters();
     awaitTrue("relay paused the sender's link", Duration.ofSeconds(30),
         () -> counters.pausedReads() > 0);
-    // Two seconds, more than three read timeouts: the paused links must stay up.
-    Thread.sleep(2000);
+    // Two read timeouts (keepalives 200 ms × 3) pass on the receiver's paused link, and so more
+    // than one on the sender's link, which the relay paused right after: ignored there, every
+    // link stays up.
+    awaitTrue("read timeouts passed on the paused links", Duration.ofSeconds(30),
+        () -> receiver.counters().pausedReadIdles() >= 2);
     assertThat(senderSide.downs).isEmpty();
     assertThat(receiverSide.downs).isEmpty();
     assertThat(out.isActive()).isTrue();
     assertThat(in.isActive()).isTrue();
-    assertThat(offer.isAlive()).as("the sender is held back: %s %s, received %d", failed.get(),
-        counters, receiverSide.packets.size()).isTrue();
+    int held = onLoop(senderGroup, () -> offered[0]);
+    assertThat(held).as("the sender is held back: %s, received %d", counters,
+        receiverSide.packets.size()).isLessThan(COUNT);
+    assertThat(onLoop(senderGroup, out::isWritable)).as("held by its link's writability").isFalse();
     assertThat(receiverSide.packets.size()).isLessThan(COUNT);
     assertThat(counters.maxLinkQueuedBytes()).isLessThanOrEqualTo(4L * 1024 * 1024);
 
     in.setReading(true);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (receiverSide.packets.size() < COUNT) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not all packets arrived: " + receiverSide.packets.size() + "/"
-            + COUNT + ", " + counters + ", sender writable " + out.isWritable() + " queued "
-            + out.queuedBytes() + " reading " + out.isReading() + ", receiver reading "
-            + in.isReading() + ", downs " + senderSide.downs + " " + receiverSide.downs
-            + ", offer alive " + offer.isAlive() + " failed " + failed.get());
-      }
-      Thread.sleep(10);
-    }
-    offer.join(TimeUnit.SECONDS.toMillis(10));
-    assertThat(failed.get()).isNull();
+    awaitTrue("all packets arrived", Duration.ofSeconds(60),
+        () -> receiverSide.packets.size() == COUNT);
     int i = 0;
     for (LinkFrame.Packet p : receiverSide.packets) {
       assertThat(p.source()).isEqualTo(from);
       assertThat(p.payload().toByteArray()).as("packet %d", i).isEqualTo(payload(i));
       i++;
     }
+    assertThat(onLoop(senderGroup, () -> offered[0])).isEqualTo(COUNT);
     assertThat(counters.dropped()).as(counters.toString()).isZero();
     assertThat(counters.resumedReads()).isPositive();
     assertThat(counters.maxLinkQueuedBytes()).isLessThanOrEqualTo(4L * 1024 * 1024);

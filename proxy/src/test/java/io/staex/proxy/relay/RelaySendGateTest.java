@@ -64,14 +64,25 @@ class RelaySendGateTest {
       unreachable.add(reason);
     }
 
+    /** Run on the relay's loop at each {@code sendResumed}; may be null. */
+    volatile Runnable onResumed;
+    /** The gate as the last event said; the relay's loop only. */
+    boolean paused;
+
     @Override
     public void sendPaused() {
+      paused = true;
       pauses.incrementAndGet();
     }
 
     @Override
     public void sendResumed() {
+      paused = false;
       resumes.incrementAndGet();
+      Runnable r = onResumed;
+      if (r != null) {
+        r.run();
+      }
     }
   }
 
@@ -131,47 +142,37 @@ class RelaySendGateTest {
   void receiverStopsReading_senderPaused_nothingLost_thenResumedAndAllArriveInOrder()
       throws Exception {
     Link in = startPaused(TestSettings.relay().withLink(LINKS).withBackoff(RelayTest.QUICK));
-    AtomicReference<Throwable> failed = new AtomicReference<>();
-    Thread offer = new Thread(() -> {
-      try {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        for (int i = 0; i < COUNT; i++) {
-          while (sender.isSendPaused()) {
-            if (System.nanoTime() > deadline) {
-              throw new AssertionError("sender held at packet " + i);
-            }
-            Thread.sleep(1);
-          }
-          sender.send(TO, FrameBytes.copyOf(payload(i)));
-        }
-      } catch (Throwable t) {
-        failed.set(t);
+    // The sender offers on the relay's loop, driven by the gate's events: each send is handled
+    // at once, so sendPaused comes inside the send that closed the gate and the offer stops;
+    // sendResumed goes on. No thread, no polling of isSendPaused.
+    int[] offered = {0};
+    handler.onResumed = () -> {
+      while (offered[0] < COUNT && !handler.paused) {
+        int i = offered[0]++;
+        sender.send(TO, FrameBytes.copyOf(payload(i)));
       }
-    }, "offer");
-    offer.start();
+    };
+    sender.loop().execute(handler.onResumed);
 
     RelayCounters counters = sender.counters();
     awaitTrue("sendPaused", Duration.ofSeconds(30), () -> handler.pauses.get() > 0);
-    Thread.sleep(2000);
-    assertThat(offer.isAlive()).as("the sender is held back: %s %s, received %d", failed.get(),
-        counters, receiverSide.packets.size()).isTrue();
+    // Two read timeouts (keepalives 200 ms × 3) pass on the receiver's paused link: the gate
+    // stays shut meanwhile, nothing is dropped, the link stays up.
+    awaitTrue("read timeouts passed on the paused link", Duration.ofSeconds(30),
+        () -> receiver.counters().pausedReadIdles() >= 2);
     assertThat(sender.isSendPaused()).isTrue();
+    assertThat(sender.loop().submit(() -> offered[0]).get(10, TimeUnit.SECONDS))
+        .as("the sender is held back: %s, received %d", counters, receiverSide.packets.size())
+        .isLessThan(COUNT);
     assertThat(receiverSide.packets.size()).isLessThan(COUNT);
     assertThat(counters.dropped()).as(counters.toString()).isZero();
     assertThat(handler.unreachable).isEmpty();
+    assertThat(receiverSide.downs).isEmpty();
 
     in.setReading(true);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (receiverSide.packets.size() < COUNT) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not all packets arrived: " + receiverSide.packets.size() + "/"
-            + COUNT + ", " + counters + ", paused " + sender.isSendPaused() + ", offer alive "
-            + offer.isAlive() + " failed " + failed.get());
-      }
-      Thread.sleep(10);
-    }
-    offer.join(TimeUnit.SECONDS.toMillis(10));
-    assertThat(failed.get()).isNull();
+    awaitTrue("all packets arrived", Duration.ofSeconds(60),
+        () -> receiverSide.packets.size() == COUNT);
+    assertThat(sender.loop().submit(() -> offered[0]).get(10, TimeUnit.SECONDS)).isEqualTo(COUNT);
     int i = 0;
     for (LinkFrame.Packet p : receiverSide.packets) {
       assertThat(p.source()).isEqualTo(FROM);

@@ -105,7 +105,8 @@ class SessionsTest {
         Packet p = relay.apply(new Packet(key(), to, payload));
         Peer dst = p == null ? null : nodes.get(p.to());
         if (dst != null) {
-          dst.sessions.packet(p.from(), p.payload());
+          // in flight until the loop runs its tasks, as over real links: not inside this send
+          clock.loop().execute(() -> dst.sessions.packet(p.from(), p.payload()));
         }
       });
       settle();

@@ -60,7 +60,7 @@ final class SocksNode implements AutoCloseable {
         Clock.systemUTC(), member.random(), table);
     RelaySettings settings = TestSettings.relay().withBind(ANY).withMaxLinks(16)
         .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
-    Relay relay = Relay.start(group, creds, settings, Clock.systemUTC(), streams.sessions());
+    Relay relay = Relay.start(group, loop, creds, settings, Clock.systemUTC(), streams.sessions());
     streams.sessions().start(relay);
     return new SocksNode(me, relay, streams);
   }

@@ -6,7 +6,6 @@ import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.UnreachableReason;
-import io.staex.proxy.relay.PacketSender;
 import io.staex.proxy.relay.RelayCounters;
 import io.staex.proxy.relay.RelayHandler;
 import io.staex.proxy.relay.RelaySettings;
@@ -307,17 +306,7 @@ public final class MemoryNetwork implements AutoCloseable {
             @Override
             public void sendResumed() {}
           });
-      sessions.start(new PacketSender() {
-        @Override
-        public void send(NodeKey destination, FrameBytes payload) {
-          engine.send(destination, payload);
-        }
-
-        @Override
-        public boolean isSendPaused() {
-          return engine.isSendPaused();
-        }
-      });
+      sessions.start(engine::send);
       return sessions;
     }
 

@@ -11,19 +11,18 @@ import io.staex.proxy.link.Link;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Link} over one Netty channel in the record phase. Thread-safe: {@code reading} is the
  * last requested state (volatile, any thread); the channel's {@code AUTO_READ} follows it on the
- * event loop.
+ * event loop. Records are written into the channel from whichever thread sends: from another
+ * thread Netty queues a write task and counts its bytes at once ({@link LinkMessageSizes}), so
+ * {@link #isWritable} and {@link #queuedBytes} include them without a counter of our own.
  */
 final class ChannelLink implements Link {
   private final Channel channel;
   private final Certificate peerCertificate;
   private volatile boolean reading = true;
-  /** Encoded frame bytes passed to {@link #send} whose write task has not run yet. */
-  private final AtomicLong handedOver = new AtomicLong();
 
   ChannelLink(Channel channel, Certificate peerCertificate) {
     this.channel = channel;
@@ -87,7 +86,7 @@ final class ChannelLink implements Link {
   @Override
   public long queuedBytes() {
     ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-    return handedOver.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
   }
 
   @Override
@@ -96,27 +95,12 @@ final class ChannelLink implements Link {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // voidPromise: a failed write fires exceptionCaught
   public void send(List<? extends LinkFrame> frames) {
     List<OutboundRecord> records = batch(frames);
     if (records.isEmpty()) {
       return;
     }
-    if (channel.eventLoop().inEventLoop()) {
-      write(records, 0);
-    } else {
-      long bytes = 0;
-      for (LinkFrame f : frames) {
-        bytes += LinkFrameCodec.encodedSize(f);
-      }
-      long handed = bytes;
-      handedOver.addAndGet(handed);
-      channel.eventLoop().execute(() -> write(records, handed));
-    }
-  }
-
-  @SuppressWarnings("FutureReturnValueIgnored") // voidPromise: a failed write fires exceptionCaught
-  private void write(List<OutboundRecord> records, long handed) {
-    handedOver.addAndGet(-handed);
     if (!channel.isActive()) {
       return;
     }
@@ -134,7 +118,7 @@ final class ChannelLink implements Link {
     for (LinkFrame frame : frames) {
       int n = LinkFrameCodec.encodedSize(frame);
       if (size + n > FrameLimits.MAX_LINK_RECORD_PLAINTEXT && !current.isEmpty()) {
-        records.add(new OutboundRecord(current));
+        records.add(new OutboundRecord(current, size));
         current = new ArrayList<>();
         size = 0;
       }
@@ -142,7 +126,7 @@ final class ChannelLink implements Link {
       size += n;
     }
     if (!current.isEmpty()) {
-      records.add(new OutboundRecord(current));
+      records.add(new OutboundRecord(current, size));
     }
     return records;
   }

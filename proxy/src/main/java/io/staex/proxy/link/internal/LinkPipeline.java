@@ -71,6 +71,8 @@ public final class LinkPipeline {
 
   private static void handshakePhase(
       Channel ch, LinkConfig config, Address expectedPeer, Duration firstMessageTimeout) {
+    // Before the first write: the pipeline keeps the estimator's handle from then on.
+    ch.config().setMessageSizeEstimator(LinkMessageSizes.INSTANCE);
     ch.pipeline()
         .addLast(HANDSHAKE_FRAMER, new LengthFieldBasedFrameDecoder(
             HANDSHAKE_LENGTH_SIZE + 0xFFFF, 0, HANDSHAKE_LENGTH_SIZE, 0, HANDSHAKE_LENGTH_SIZE))

@@ -10,7 +10,7 @@ public final class LinkStats {
   final LongAdder handshakeTimeouts = new LongAdder();
   final LongAdder badRecords = new LongAdder();
   final LongAdder keepaliveTimeouts = new LongAdder();
-  /** Read-idle events ignored because reading was paused (not part of the snapshot). */
+  /** Read-idle events ignored because reading was paused. */
   final LongAdder pausedReadIdles = new LongAdder();
   public final LongAdder connectionsRefused = new LongAdder();
   public final LongAdder connectionsRateLimited = new LongAdder();
@@ -24,6 +24,6 @@ public final class LinkStats {
     return new LinkCounters(linksUp.sum(), handshakesRefused.sum(), handshakeTimeouts.sum(),
         badRecords.sum(), keepaliveTimeouts.sum(), connectionsRefused.sum(),
         connectionsRateLimited.sum(), dials.sum(), startupsFull.sum(), startupsPrefixFull.sum(),
-        startupsEarlyDropped.sum(), firstMessageTimeouts.sum());
+        startupsEarlyDropped.sum(), firstMessageTimeouts.sum(), pausedReadIdles.sum());
   }
 }

@@ -38,7 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +57,6 @@ public final class RelayEngine implements LinkListener {
   private static final int MAX_BATCH = 256;
   /** Frames of one incoming link waiting for the loop beyond which the link is paused. */
   static final long MAX_BACKLOG_BYTES = 512 * 1024;
-  /** How often a writable outgoing link with a long queue that holds sources is checked again. */
-  private static final long RECHECK_MILLIS = 5;
 
   private final EventExecutor loop;
   private final RoutingNode node;
@@ -72,10 +69,11 @@ public final class RelayEngine implements LinkListener {
    * takes effect.
    */
   private final long maxLinkQueueBytes;
-  /** This node's sends are held while a link they go to has more than this queued. */
+  /**
+   * The links' high water mark: frames queued here for a link beyond it are handed to the link at
+   * once, so that its writability (which Netty decides over the same mark) says whether to pause.
+   */
   private final long highWater;
-  /** ... and released when it has at most this queued (and is writable). */
-  private final long lowWater;
   private final RelayCounters counters;
 
   private final Map<NodeKey, Link> links = new HashMap<>();
@@ -96,34 +94,26 @@ public final class RelayEngine implements LinkListener {
    * when it is writable again or down.
    */
   private final IdentityHashMap<Link, Set<Link>> pausedBy = new IdentityHashMap<>();
-  /** Per incoming link: why it is paused, and its frames waiting for the loop (any thread). */
+  /**
+   * Per incoming link on another loop: why it is paused, and its frames waiting for this loop
+   * (any thread: its loop and this one both change it, under its lock).
+   */
   private final Map<Link, ReadGate> gates = new ConcurrentHashMap<>();
+  /** Per incoming link on this loop (one thread): why it is paused; loop-confined, no lock. */
+  private final IdentityHashMap<Link, ReadGate> localGates = new IdentityHashMap<>();
   /** The link whose frame is being handled; null for this node's own packets and timers. */
   private Link source;
 
   /*
    * The send gate: this node's own sends are one more pausable source. They are held by every
-   * outgoing link they were queued for while it was unwritable or had over {@link #highWater}
-   * queued ({@link #heldBy}), and by their own backlog on the way to the loop ({@link
-   * #backlogHolds}). The handler hears each change once.
+   * outgoing link they were queued for while it was unwritable ({@link #heldBy}). The handler
+   * hears each change once, in the same turn of the loop as the change: the session layer runs
+   * on this loop and sends synchronously.
    */
   /** True while handling a packet from {@link #send}. */
   private boolean local;
-  /** Outgoing links being rechecked by {@link #watch} (loop-confined). */
-  private final Set<Link> watched = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Outgoing links that hold this node's sends. */
   private final Set<Link> heldBy = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** {@code !heldBy.isEmpty()}; written on the loop, read by {@link #isSendPaused} anywhere. */
-  private volatile boolean held;
-  /** Bytes of this node's packets handed to {@link #send} and not yet handled (any thread). */
-  private final AtomicLong sendBacklog = new AtomicLong();
-  /**
-   * Whether the backlog holds the gate: set past {@link #MAX_BACKLOG_BYTES}, cleared below half
-   * of it, decided only on the loop from {@link #sendBacklog} after each packet was handled.
-   * (A flag the sending thread set could land after the loop's clear and hold the gate with
-   * nothing queued; every send is followed by a loop task that decides again, so this cannot.)
-   */
-  private volatile boolean backlogHolds;
   /** What the handler was told last: true after {@code sendPaused}. */
   private boolean sendPausedTold;
 
@@ -141,7 +131,6 @@ public final class RelayEngine implements LinkListener {
     this.handler = handler;
     this.maxLinkQueueBytes = settings.linkQueueBytes();
     this.highWater = settings.link().writeBufferHighWaterMark();
-    this.lowWater = settings.link().writeBufferLowWaterMark();
     this.counters = counters;
     this.view = new NodeRouteView(node, links.keySet());
     this.forwarding = new Forwarding(self);
@@ -181,7 +170,6 @@ public final class RelayEngine implements LinkListener {
         pendingBytes.clear();
         pausedBy.clear();
         heldBy.clear();
-        held = false;
         timer.close();
       });
     } catch (RejectedExecutionException e) {
@@ -189,20 +177,30 @@ public final class RelayEngine implements LinkListener {
     }
   }
 
-  // ---- LinkListener: hop onto the loop
+  // ---- LinkListener: on the loop directly (links on the relay's loop), else hop onto it
 
   @Override
   public void linkUp(Link link) {
-    loop.execute(() -> onLinkUp(link));
+    if (loop.inEventLoop()) {
+      onLinkUp(link); // before its first frame, which comes directly too
+    } else {
+      loop.execute(() -> onLinkUp(link));
+    }
   }
 
   /**
-   * Hops the frame onto the loop. If the frames of {@code link} waiting for the loop pass
-   * {@link #MAX_BACKLOG_BYTES}, the link is paused here, on its own event loop, so that the
-   * pause takes effect at once; the loop resumes it below half of that (see {@link ReadGate}).
+   * Handles the frame at once when {@code link} lives on the relay's loop (always with one
+   * thread): no hop, no backlog. A link on another loop hops the frame onto the relay's loop; if
+   * its frames waiting there pass {@link #MAX_BACKLOG_BYTES}, the link is paused here, on its own
+   * event loop, so that the pause takes effect at once; the relay's loop resumes it below half of
+   * that (see {@link ReadGate}).
    */
   @Override
   public void frame(Link link, LinkFrame frame) {
+    if (loop.inEventLoop()) {
+      onFrame(link, frame);
+      return;
+    }
     int size = LinkFrameCodec.encodedSize(frame);
     ReadGate gate = gate(link);
     if (gate.backlog.addAndGet(size) > MAX_BACKLOG_BYTES) {
@@ -217,19 +215,39 @@ public final class RelayEngine implements LinkListener {
   }
 
   private ReadGate gate(Link link) {
-    return gates.computeIfAbsent(link, l -> new ReadGate(l, counters));
+    return gates.computeIfAbsent(link, l -> new ReadGate(l, counters, true));
+  }
+
+  /**
+   * The gate of {@code link}, an incoming link whose frame is being handled on the loop: the
+   * shared one if its frames hop here (created by {@link #frame} before the first hop), else one
+   * confined to this loop.
+   */
+  private ReadGate gateOnLoop(Link link) {
+    ReadGate gate = localGates.get(link);
+    if (gate == null) {
+      gate = gates.get(link);
+    }
+    if (gate == null) {
+      gate = new ReadGate(link, counters, false);
+      localGates.put(link, gate);
+    }
+    return gate;
   }
 
   /**
    * The one place that decides whether an incoming link reads: it is paused while anything holds
    * it — its own backlog ({@link #BACKLOG}) or an unwritable outgoing link — and reads when
-   * nothing does. Changed from two threads (the link's loop when the backlog passes the bound,
-   * the relay's loop for everything else), so every change and the {@link Link#setReading} it
-   * implies happen under the gate's lock: the calls reach the link in the order they were
-   * decided, and the link applies the last one. (Deciding outside the lock let a pause decided
-   * first be applied after the resume decided later, and the link stayed paused for good.)
-   * Idempotent: holding twice by one reason, or releasing a reason that does not hold, is
-   * nothing.
+   * nothing does. Idempotent: holding twice by one reason, or releasing a reason that does not
+   * hold, is nothing.
+   *
+   * <p>A link on the relay's loop (always with one thread) has a gate confined to that loop
+   * ({@code shared} false): no backlog, no lock. A link on another loop is changed from two
+   * threads (its loop when the backlog passes the bound, the relay's loop for everything else),
+   * so every change and the {@link Link#setReading} it implies happen under the gate's lock: the
+   * calls reach the link in the order they were decided, and the link applies the last one.
+   * (Deciding outside the lock let a pause decided first be applied after the resume decided
+   * later, and the link stayed paused for good.)
    */
   private static final class ReadGate {
     /** The reason "too many of this link's frames wait for the relay's loop". */
@@ -242,39 +260,63 @@ public final class RelayEngine implements LinkListener {
 
     final Link link;
     final RelayCounters counters;
-    /** Bytes of this link's frames handed to {@link #frame} and not yet handled. */
-    final AtomicLong backlog = new AtomicLong();
-    /** {@link #BACKLOG} and the outgoing links that hold this link; guarded by {@code this}. */
+    /** Whether two threads change this gate (the link is on another loop): then under a lock. */
+    final boolean shared;
+    /** Bytes of this link's frames handed to {@link #frame} and not yet handled (shared only). */
+    final AtomicLong backlog;
+    /** {@link #BACKLOG} and the outgoing links that hold this link; guarded by {@code this} if shared. */
     private final Set<Object> holders = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    ReadGate(Link link, RelayCounters counters) {
+    ReadGate(Link link, RelayCounters counters, boolean shared) {
       this.link = link;
       this.counters = counters;
+      this.shared = shared;
+      this.backlog = shared ? new AtomicLong() : null;
     }
 
     /**
      * Holds or releases {@link #BACKLOG} after the backlog changed, by its value read under the
      * lock: whichever thread checks last sees the last change (a check that read a stale value
-     * outside the lock would pause a link whose frames are all handled already).
+     * outside the lock would pause a link whose frames are all handled already). Shared only.
      */
     synchronized void checkBacklog() {
       long bytes = backlog.get();
       if (bytes > MAX_BACKLOG_BYTES) {
-        hold(BACKLOG);
+        apply(holders.add(BACKLOG), true);
       } else if (bytes < MAX_BACKLOG_BYTES / 2) {
-        release(BACKLOG);
+        apply(holders.remove(BACKLOG), false);
       }
     }
 
-    synchronized void hold(Object reason) {
-      if (holders.add(reason) && holders.size() == 1) {
+    void hold(Object reason) {
+      if (shared) {
+        synchronized (this) {
+          apply(holders.add(reason), true);
+        }
+      } else {
+        apply(holders.add(reason), true);
+      }
+    }
+
+    void release(Object reason) {
+      if (shared) {
+        synchronized (this) {
+          apply(holders.remove(reason), false);
+        }
+      } else {
+        apply(holders.remove(reason), false);
+      }
+    }
+
+    /** After a holder was added or removed ({@code changed}): pause on the first, resume after the last. */
+    private void apply(boolean changed, boolean added) {
+      if (!changed) {
+        return;
+      }
+      if (added && holders.size() == 1) {
         link.setReading(false);
         counters.recordPausedRead();
-      }
-    }
-
-    synchronized void release(Object reason) {
-      if (holders.remove(reason) && holders.isEmpty()) {
+      } else if (!added && holders.isEmpty()) {
         link.setReading(true);
         counters.recordResumedRead();
       }
@@ -296,37 +338,45 @@ public final class RelayEngine implements LinkListener {
   }
 
   /**
-   * Originates a packet from this node to {@code destination}; any thread. If this node's
-   * packets waiting for the loop pass {@link #MAX_BACKLOG_BYTES}, the send gate closes here, at
-   * once ({@link #isSendPaused}); the handler hears it when the loop gets to it.
+   * Originates a packet from this node to {@code destination}. On the loop (the session layer's
+   * calls) it is handled at once: queued for its link, or reported to the handler, and the send
+   * gate closes in this call if the link is congested. From another thread (tests, tools) it hops
+   * onto the loop.
    */
   public void send(NodeKey destination, FrameBytes payload) {
-    LinkFrame.Packet p = LinkFrame.Packet.of(destination, self, List.of(), payload);
-    int size = LinkFrameCodec.encodedSize(p);
-    sendBacklog.addAndGet(size);
-    loop.execute(() -> {
-      if (!closed) {
-        counters.recordOriginated();
-        local = true;
-        try {
-          act(forwarding.packet(view, p.header(), null), p);
-        } finally {
-          local = false;
-        }
-      }
-      long backlog = sendBacklog.addAndGet(-size);
-      if (backlog > MAX_BACKLOG_BYTES) {
-        backlogHolds = true;
-      } else if (backlog < MAX_BACKLOG_BYTES / 2) {
-        backlogHolds = false;
-      }
-      updateSendGate();
-    });
+    if (loop.inEventLoop()) {
+      originate(destination, payload);
+    } else {
+      loop.execute(() -> originate(destination, payload));
+    }
   }
 
-  /** Whether this node's own sends should pause now; any thread. */
+  private void originate(NodeKey destination, FrameBytes payload) {
+    if (closed) {
+      return;
+    }
+    LinkFrame.Packet p = LinkFrame.Packet.of(destination, self, List.of(), payload);
+    counters.recordOriginated();
+    // A send may come from inside a handler call (a WELCOME answering a delivered HELLO): the
+    // frame being handled then is the caller's, not this packet's source.
+    boolean wasLocal = local;
+    Link wasSource = source;
+    local = true;
+    source = null;
+    try {
+      act(forwarding.packet(view, p.header(), null), p);
+    } finally {
+      local = wasLocal;
+      source = wasSource;
+    }
+  }
+
+  /**
+   * Whether this node's own sends are held now (between {@link RelayHandler#sendPaused} and
+   * {@link RelayHandler#sendResumed}); only on {@link #loop()}.
+   */
   public boolean isSendPaused() {
-    return held || backlogHolds || sendBacklog.get() > MAX_BACKLOG_BYTES;
+    return sendPausedTold;
   }
 
   // ---- on the loop
@@ -349,21 +399,20 @@ public final class RelayEngine implements LinkListener {
   private void onLinkDown(Link link, String reason) {
     assemblers.remove(link);
     gates.remove(link);
-    resume(link);
+    localGates.remove(link);
     for (Set<Link> paused : pausedBy.values()) {
       paused.remove(link);
     }
-    if (closed) {
-      return;
-    }
     Address peer = link.peer();
     NodeKey key = NodeKey.of(peer);
-    if (links.get(key) != link) {
-      return; // an old link, already replaced
+    if (!closed && links.get(key) == link) { // else closed, or an old link already replaced
+      links.remove(key);
+      log.debug("link to {} down: {}", peer, reason);
+      apply(node.linkDown(peer, clock.instant()));
     }
-    links.remove(key);
-    log.debug("link to {} down: {}", peer, reason);
-    apply(node.linkDown(peer, clock.instant()));
+    // Last: reopening the send gate lets the session layer send at once, inside this call, and
+    // its packets must see the routes without this link.
+    resume(link);
   }
 
   private void onFrame(Link link, LinkFrame frame) {
@@ -432,15 +481,20 @@ public final class RelayEngine implements LinkListener {
   /**
    * Queues {@code frame} for {@code link}. Frames queued while the loop works through the tasks
    * already queued (e.g. a burst of frames from a link) leave in one {@link Link#send(List)}:
-   * fewer records and one flush, instead of one of each per frame. Order per link is kept.
+   * fewer records and one flush, instead of one of each per frame. Order per link is kept. Once
+   * the link's queue and this one would pass its high water mark the frames are handed over at
+   * once, so the link's own writability decides: unwritable, it holds the frame's source until
+   * {@link #writabilityChanged} (or {@link #linkDown}). Frames for a link that is unwritable
+   * already stay batched here (handing each one over would seal and flush each on its own).
    */
   private void enqueue(Link link, LinkFrame frame) {
     int size = LinkFrameCodec.encodedSize(frame);
-    long queued = pendingBytes.getOrDefault(link, 0L) + link.queuedBytes();
-    if (!link.isWritable() || queued + size > highWater) {
-      pause(link);
-    }
+    long pendingHere = pendingBytes.getOrDefault(link, 0L);
+    long queued = pendingHere + link.queuedBytes();
     if (queued + size > maxLinkQueueBytes) {
+      if (!link.isWritable()) {
+        pause(link);
+      }
       counters.recordDrop(Drop.QUEUE_FULL);
       if (local && frame instanceof LinkFrame.Packet p) {
         notifyLocal(p.destination(), UnreachableReason.CONGESTED);
@@ -450,12 +504,18 @@ public final class RelayEngine implements LinkListener {
     counters.recordLinkQueuedBytes(queued + size);
     List<LinkFrame> frames = pending.computeIfAbsent(link, l -> new ArrayList<>());
     frames.add(frame);
-    pendingBytes.merge(link, (long) size, Long::sum);
-    if (frames.size() >= MAX_BATCH) {
+    pendingBytes.put(link, pendingHere + size);
+    boolean writable = link.isWritable();
+    if (frames.size() >= MAX_BATCH || (writable && queued + size > highWater)) {
       pending.remove(link);
       pendingBytes.remove(link);
       link.send(frames);
-    } else if (!flushQueued) {
+      writable = link.isWritable();
+    }
+    if (!writable) {
+      pause(link); // unwritable already, or made so by what was just handed over
+    }
+    if (!flushQueued && pending.containsKey(link)) {
       flushQueued = true;
       loop.execute(this::flush);
     }
@@ -471,8 +531,8 @@ public final class RelayEngine implements LinkListener {
   }
 
   /**
-   * Stops reading the link the current frame came from until {@code out} is writable; for this
-   * node's own packet, holds the send gate instead.
+   * Stops reading the link the current frame came from until {@code out} (unwritable now) is
+   * writable again; for this node's own packet, holds the send gate instead.
    */
   private void pause(Link out) {
     if (local) {
@@ -484,8 +544,7 @@ public final class RelayEngine implements LinkListener {
     }
     if (pausedBy.computeIfAbsent(out, l -> Collections.newSetFromMap(
         new IdentityHashMap<>())).add(source)) {
-      gate(source).hold(out);
-      watch(out);
+      gateOnLoop(source).hold(out);
     }
   }
 
@@ -497,7 +556,10 @@ public final class RelayEngine implements LinkListener {
       return;
     }
     for (Link in : paused) {
-      ReadGate gate = gates.get(in);
+      ReadGate gate = localGates.get(in);
+      if (gate == null) {
+        gate = gates.get(in);
+      }
       if (gate != null) {
         gate.release(out);
       }
@@ -505,63 +567,27 @@ public final class RelayEngine implements LinkListener {
   }
 
   /**
-   * Holds this node's sends by {@code out}. A link that is not writable lets them go on {@link
-   * #writabilityChanged} (or {@link #linkDown}); one that is writable but has over {@link
-   * #highWater} queued has no event to wait for, so it is checked again every {@link
-   * #RECHECK_MILLIS} until it drains to {@link #lowWater}.
+   * Holds this node's sends by {@code out}, an unwritable link: they go on at {@link
+   * #writabilityChanged} (or {@link #linkDown}).
    */
   private void hold(Link out) {
     if (heldBy.add(out)) {
-      held = true;
-      watch(out);
-    }
-  }
-
-  /**
-   * An outgoing link that holds sources (incoming links, this node's sends) while it is still
-   * writable — over {@link #highWater} counting what was handed to its event loop but not
-   * written yet, which a starved loop lets pile up — has no event to wait for: it is checked
-   * every {@link #RECHECK_MILLIS} until it drained to {@link #lowWater}, went down, or became
-   * unwritable (then {@link #writabilityChanged} releases it).
-   */
-  @SuppressWarnings("FutureReturnValueIgnored") // recheck needs no handle: it checks its own state
-  private void watch(Link out) {
-    if (out.isWritable() && watched.add(out)) {
-      loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  @SuppressWarnings("FutureReturnValueIgnored") // recheck needs no handle: it checks its own state
-  private void recheck(Link out) {
-    if (closed || (!heldBy.contains(out) && !pausedBy.containsKey(out))) {
-      watched.remove(out);
-      return;
-    }
-    if (!out.isActive()) {
-      watched.remove(out);
-      resume(out);
-    } else if (out.isWritable()) {
-      if (pendingBytes.getOrDefault(out, 0L) + out.queuedBytes() <= lowWater) {
-        watched.remove(out);
-        resume(out);
-      } else {
-        loop.schedule(() -> recheck(out), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
-      }
-    } else {
-      watched.remove(out); // not writable now, so writabilityChanged will come
+      updateSendGate();
     }
   }
 
   private void release(Link out) {
     if (heldBy.remove(out)) {
-      held = !heldBy.isEmpty();
       updateSendGate();
     }
   }
 
-  /** Tells the handler once when the send gate closes or opens. */
+  /**
+   * Tells the handler once when the send gate closes or opens, synchronously: the handler may
+   * send from inside (a resumed stream), and a send that closes the gate again tells it again.
+   */
   private void updateSendGate() {
-    boolean paused = held || backlogHolds;
+    boolean paused = !heldBy.isEmpty();
     if (paused == sendPausedTold || closed) {
       return;
     }

@@ -32,6 +32,7 @@ import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -138,9 +139,15 @@ class RelayEngineTest {
       }
     }
 
+    /** Whether a send makes the link unwritable, as a write past Netty's high mark does. */
+    volatile boolean unwritableOnSend;
+
     @Override
     public void send(List<? extends LinkFrame> frames) {
       frames.forEach(this::send);
+      if (unwritableOnSend) {
+        writable = false;
+      }
     }
 
     @Override
@@ -176,6 +183,8 @@ class RelayEngineTest {
   final BlockingQueue<UnreachableReason> notices = new LinkedBlockingQueue<>();
   /** "paused" / "resumed", in the order the handler heard them. */
   final BlockingQueue<String> gate = new LinkedBlockingQueue<>();
+  /** Run inside the handler's {@code sendResumed}, as a session layer sends there; may be null. */
+  volatile Runnable onResumed;
   RelayEngine engine;
   FakeLink link1;
   FakeLink link2;
@@ -212,6 +221,10 @@ class RelayEngineTest {
           @Override
           public void sendResumed() {
             gate.add("resumed");
+            Runnable r = onResumed;
+            if (r != null) {
+              r.run(); // a session layer sends at once, inside the event
+            }
           }
         }, counters);
   }
@@ -279,6 +292,38 @@ class RelayEngineTest {
     engine.writabilityChanged(link2);
     settle();
     assertThat(link1.reading).as("source resumed").isTrue();
+    assertThat(counters.resumedReads()).isEqualTo(1);
+  }
+
+  /**
+   * A link on the relay's own loop (every link, with one thread): its frames are handled inside
+   * {@code frame}, without a hop or a backlog, and its read gate lives on the loop.
+   */
+  @Test
+  void linkOnTheRelaysLoop_frameHandledInTheCall_pausedUntilWritable() throws Exception {
+    Node child3 = node(33);
+    FakeLink link3 = new FakeLink(child3);
+    RoutingNode c = new RoutingNode(child3.identity(), child3.certificate(),
+        List.of(root.address()), List.of(), TrustPolicy.ofNetwork(NETWORK.address()),
+        RoutingSettings.defaults(), NOW);
+    List<LinkFrame.Routing> hello = new ArrayList<>();
+    for (Outbound out : c.linkUp(root.address(), 1, Instant.now()).messages()) {
+      hello.addAll(RoutingAssembler.split(RoutingCodec.encode(out.message())));
+    }
+    link2.writable = false;
+    engine.linkUp(link3); // the test's thread is the engine's loop: each call is handled in it
+    hello.forEach(chunk -> engine.frame(link3, chunk));
+    engine.frame(link3, LinkFrame.Packet.of(child2.key(), child3.key(), List.of(), bytes(10)));
+    assertThat(link3.reading).as("paused inside frame(), no task ran").isFalse();
+    settle();
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(link3.reading).as("no event, no resume").isFalse();
+    link2.writable = true;
+    engine.writabilityChanged(link2);
+    settle();
+    assertThat(link3.reading).as("resumed by the event").isTrue();
+    assertThat(counters.pausedReads()).isEqualTo(1);
     assertThat(counters.resumedReads()).isEqualTo(1);
   }
 
@@ -372,18 +417,32 @@ class RelayEngineTest {
   }
 
   @Test
-  void localSendToALinkWithALongQueue_pausesUntilItDrainsBelowTheLowMark() throws Exception {
-    link2.queued = TestSettings.WRITE_BUFFER_HIGH; // still writable: no event will come
+  void localSendThatTakesALinkPastItsHighMark_isHandedOverAtOnce_andPausesUntilWritable()
+      throws Exception {
+    link2.queued = TestSettings.WRITE_BUFFER_HIGH; // this packet takes it past the mark
+    link2.unwritableOnSend = true; // as Netty counts it: past the high mark
     engine.send(child2.key(), bytes(10));
     settle();
     assertThat(gate.poll()).isEqualTo("paused");
-    link2.queued = TestSettings.WRITE_BUFFER_LOW + 1;
-    clock.advance(Duration.ofMillis(100)); // checked again every 5 ms meanwhile
-    assertThat(gate.poll()).as("above the low mark").isNull();
-    link2.queued = TestSettings.WRITE_BUFFER_LOW;
-    clock.advance(Duration.ofMillis(5));
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(gate.poll()).as("no event, no resume").isNull();
+    link2.writable = true; // drained below the low mark: Netty's event
+    engine.writabilityChanged(link2);
+    settle();
     assertThat(gate.poll()).isEqualTo("resumed");
     assertThat(engine.isSendPaused()).isFalse();
+  }
+
+  @Test
+  void localSendToALinkThatStaysWritable_doesNotPause() throws Exception {
+    link2.queued = TestSettings.WRITE_BUFFER_HIGH; // handed over at once, and written at once
+    engine.send(child2.key(), bytes(10));
+    settle();
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(gate.poll()).isNull();
+    assertThat(counters.sendPauses()).isZero();
   }
 
   @Test
@@ -395,6 +454,26 @@ class RelayEngineTest {
     engine.linkDown(link2, "closed by peer");
     settle();
     assertThat(gate.poll()).isEqualTo("resumed");
+  }
+
+  /**
+   * The session layer sends inside {@code sendResumed}; when a link going down reopens the gate,
+   * those packets must already see the routes without it (else they go to the dead link and are
+   * lost without a notice).
+   */
+  @Test
+  void linkDownReopensTheGateAfterItsRoutesAreDropped() throws Exception {
+    link2.writable = false;
+    engine.send(child2.key(), bytes(10));
+    settle();
+    assertThat(gate.poll()).isEqualTo("paused");
+    assertThat(link2.next()).isInstanceOf(LinkFrame.Packet.class);
+    onResumed = () -> engine.send(child2.key(), bytes(11));
+    engine.linkDown(link2, "closed by peer");
+    settle();
+    assertThat(gate.poll()).isEqualTo("resumed");
+    assertThat(link2.sent).as("nothing for the link that went down").isEmpty();
+    assertThat(notices.poll()).as("the packet sent on resuming is reported").isNotNull();
   }
 
   @Test
@@ -430,6 +509,7 @@ class RelayEngineTest {
     assertThat(((LinkFrame.Unreachable) link1.next()).reason()).isEqualTo(UnreachableReason.BAD_ROUTE);
 
     engine.linkDown(link2, "closed by peer");
+    settle(); // linkDown is a task of its own; link1's frame, on the engine's loop, is not
     engine.frame(link1, LinkFrame.Packet.of(
         child2.key(), child1.key(), List.of(child2.key()), bytes(1)));
     settle();
