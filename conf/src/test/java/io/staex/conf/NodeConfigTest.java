@@ -119,7 +119,7 @@ class NodeConfigTest {
         new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20);
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), 16, Duration.ofSeconds(1));
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
         Duration.ofSeconds(10), 256);
     assertThat(config).isEqualTo(new NodeConfig(

@@ -140,19 +140,22 @@ final class ProxySettingsReader {
     Duration rekey = duration(sessions, "rekey-after");
     Integer queued = bytes(limits, "session-queue-bytes");
     Duration keepalive = duration(sessions, "keepalive-interval");
+    Integer perPeer = integer(sessions, "max-per-peer", 1);
+    Duration probe = duration(sessions, "probe-timeout");
     if (anyNull(maxSessions, handshakes, handshake, helloRetry, idle, rekey, queued,
-        keepalive)) {
+        keepalive, perPeer, probe)) {
       return null;
     }
     Map<String, Setting> fields = pick(limits, List.of("max-sessions",
         "handshakes-per-second-per-source", "handshake-timeout", "idle-timeout",
         "session-queue-bytes"));
-    fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval")));
+    fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval",
+        "max-per-peer", "probe-timeout")));
     return SettingsErrors.build(
         () -> new SessionSettings(maxSessions, handshakes, handshake, helloRetry, idle, rekey,
-            queued, keepalive),
+            queued, keepalive, perPeer, probe),
         fields, Map.of("handshakesPerSecondPerPeer", "handshakes-per-second-per-source",
-            "maxQueuedBytes", "session-queue-bytes"),
+            "maxQueuedBytes", "session-queue-bytes", "maxSessionsPerPeer", "max-per-peer"),
         values.problems());
   }
 

@@ -15,6 +15,15 @@ public final class SessionCounters {
   final LongAdder lost = new LongAdder();
   final LongAdder unknownSessions = new LongAdder();
   final LongAdder malformed = new LongAdder();
+  final LongAdder limitedPerPeer = new LongAdder();
+  final LongAdder unreachableVerified = new LongAdder();
+  final LongAdder unreachableForged = new LongAdder();
+  final LongAdder unreachableUnverified = new LongAdder();
+  final LongAdder unreachableIgnored = new LongAdder();
+  final LongAdder closesUnverified = new LongAdder();
+  final LongAdder probes = new LongAdder();
+  final LongAdder probesAnswered = new LongAdder();
+  final LongAdder probesUnanswered = new LongAdder();
 
   /** Handshakes this node started. */
   public long opened() {
@@ -69,5 +78,53 @@ public final class SessionCounters {
   /** Packets that were not a session frame, or records whose plaintext was not stream frames. */
   public long malformed() {
     return malformed.sum();
+  }
+
+  /** Sessions refused by {@code maxSessionsPerPeer} (HELLOs answered CLOSE LIMIT, local opens). */
+  public long limitedPerPeer() {
+    return limitedPerPeer.sum();
+  }
+
+  /** UNREACHABLE notices whose quote matched a packet a session sent: that session ended. */
+  public long unreachableVerified() {
+    return unreachableVerified.sum();
+  }
+
+  /**
+   * UNREACHABLE notices ignored: their quote names no live session of this node or contradicts
+   * what the session sent (forged off the path, or about a session that ended already).
+   */
+  public long unreachableForged() {
+    return unreachableForged.sum();
+  }
+
+  /** UNREACHABLE notices about a packet too old to check: they started a probe. */
+  public long unreachableUnverified() {
+    return unreachableUnverified.sum();
+  }
+
+  /** UNREACHABLE notices about a CLOSE this node sent: its session is gone, nothing to do. */
+  public long unreachableIgnored() {
+    return unreachableIgnored.sum();
+  }
+
+  /** CLOSE frames (unauthenticated) for an established session: they started a probe. */
+  public long closesUnverified() {
+    return closesUnverified.sum();
+  }
+
+  /** Probes sent: authenticated records the peer must answer within the probe timeout. */
+  public long probes() {
+    return probes.sum();
+  }
+
+  /** Probes the peer answered: the session went on. */
+  public long probesAnswered() {
+    return probesAnswered.sum();
+  }
+
+  /** Probes not answered in time: the session ended. */
+  public long probesUnanswered() {
+    return probesUnanswered.sum();
   }
 }

@@ -23,6 +23,11 @@ import java.util.Objects;
  * @param keepaliveInterval a session with open streams that sent nothing for this long sends an
  *     empty record; one that heard nothing for three of these ends with {@link
  *     SessionEnd#TIMEOUT} (the peer is gone, or forgot the session and its answer was lost)
+ * @param maxSessionsPerPeer most sessions with one node at once (either way, handshaking ones
+ *     included); a HELLO beyond it is answered with CLOSE LIMIT before any Diffie-Hellman, a
+ *     local open fails
+ * @param probeTimeout a probe (sent when an unauthenticated CLOSE or an UNREACHABLE notice that
+ *     cannot be checked says the session is broken) not answered within this ends the session
  */
 public record SessionSettings(
     int maxSessions,
@@ -32,7 +37,9 @@ public record SessionSettings(
     Duration idleTimeout,
     Duration rekeyAfter,
     int maxQueuedBytes,
-    Duration keepaliveInterval) {
+    Duration keepaliveInterval,
+    int maxSessionsPerPeer,
+    Duration probeTimeout) {
 
   public SessionSettings {
     positive("maxSessions", maxSessions);
@@ -43,6 +50,8 @@ public record SessionSettings(
     positive("rekeyAfter", rekeyAfter);
     positive("maxQueuedBytes", maxQueuedBytes);
     positive("keepaliveInterval", keepaliveInterval);
+    positive("maxSessionsPerPeer", maxSessionsPerPeer);
+    positive("probeTimeout", probeTimeout);
   }
 
   private static void positive(String name, int value) {
