@@ -449,7 +449,8 @@ public final class NodeRuntime implements AutoCloseable {
         relay.activeParent(), links,
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
-        errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats());
+        errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats(),
+        NodeStatus.SessionStats.of(streams.sessions().counters()));
   }
 
   private NodeStatus.NameStats nameStats() {

@@ -2,6 +2,7 @@ package io.staex.node;
 
 import io.staex.crypto.Address;
 import io.staex.proxy.relay.RelayCounters;
+import io.staex.proxy.session.SessionCounters;
 import io.staex.proxy.stream.StreamCounters;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +57,8 @@ public record NodeStatus(
     List<ServiceStatus> services,
     List<ErrorEvent> lastErrors,
     DatagramStats datagrams,
-    NameStats names) {
+    NameStats names,
+    SessionStats sessionStats) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -92,6 +94,30 @@ public record NodeStatus(
    */
   public record NameStats(long refusedClients, long rateLimitedNames, long malformedNames,
       long missCacheHits) {}
+
+  /**
+   * What the network tried to end and what the session layer refused (see {@link
+   * SessionCounters}).
+   *
+   * @param limitedPerPeer sessions refused by {@code sessions.max-per-peer}
+   * @param unreachableVerified UNREACHABLE notices whose quote matched a packet sent: ended it
+   * @param unreachableForged notices whose quote matched nothing sent: ignored
+   * @param unreachableUnverified notices about a packet too old to check: probed
+   * @param closesUnverified unauthenticated CLOSE frames for established sessions: probed
+   * @param probes probes sent
+   * @param probesAnswered probes answered (the session went on)
+   * @param probesUnanswered probes not answered in time (the session ended)
+   */
+  public record SessionStats(long limitedPerPeer, long unreachableVerified,
+      long unreachableForged, long unreachableUnverified, long closesUnverified, long probes,
+      long probesAnswered, long probesUnanswered) {
+    /** A snapshot of {@code counters}. */
+    public static SessionStats of(SessionCounters c) {
+      return new SessionStats(c.limitedPerPeer(), c.unreachableVerified(),
+          c.unreachableForged(), c.unreachableUnverified(), c.closesUnverified(), c.probes(),
+          c.probesAnswered(), c.probesUnanswered());
+    }
+  }
 
   /**
    * The stream layer's datagram counters (see {@link StreamCounters}).

@@ -67,6 +67,15 @@ final class StatusJson {
     j.name("names").beginObject().member("refusedClients", n.refusedClients())
         .member("rateLimited", n.rateLimitedNames()).member("malformed", n.malformedNames())
         .member("missCacheHits", n.missCacheHits()).endObject();
+    NodeStatus.SessionStats ev = s.sessionStats();
+    j.name("sessionEvents").beginObject().member("limitedPerPeer", ev.limitedPerPeer());
+    j.name("unreachable").beginObject().member("verified", ev.unreachableVerified())
+        .member("forged", ev.unreachableForged()).member("unverified", ev.unreachableUnverified())
+        .endObject();
+    j.member("closesUnverified", ev.closesUnverified());
+    j.name("probes").beginObject().member("sent", ev.probes())
+        .member("answered", ev.probesAnswered()).member("unanswered", ev.probesUnanswered())
+        .endObject().endObject();
 
     j.name("sessions").beginArray();
     for (SessionStatus x : s.sessions()) {

@@ -35,6 +35,9 @@ class StatusRenderersTest {
     assertThat(text).contains("2026-01-02 03:04:00Z WARN forward file ignored");
     assertThat(text).contains("datagrams sent 50  received 40  dropped 10\n"
         + "  dropped queue_full: 7  no_stream: 2  too_big: 1\n");
+    assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
+        + "sessions limited per peer 1  closes unverified 5  probes 6 (answered 7, "
+        + "unanswered 8)\n");
   }
 
   @Test
@@ -70,6 +73,9 @@ class StatusRenderersTest {
             + "\"no_stream\":2,\"too_big\":1}}")
         .contains("\"names\":{\"refusedClients\":3,\"rateLimited\":2,\"malformed\":5,"
             + "\"missCacheHits\":9}")
+        .contains("\"sessionEvents\":{\"limitedPerPeer\":1,\"unreachable\":{\"verified\":2,"
+            + "\"forged\":3,\"unverified\":4},\"closesUnverified\":5,\"probes\":{\"sent\":6,"
+            + "\"answered\":7,\"unanswered\":8}}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -113,7 +119,13 @@ class StatusRenderersTest {
         .contains("staex_names_refused_total{reason=\"client_not_allowed\"} 3\n")
         .contains("staex_names_refused_total{reason=\"rate_limited\"} 2\n")
         .contains("staex_names_refused_total{reason=\"malformed\"} 5\n")
-        .contains("staex_names_miss_cache_hits_total 9\n");
+        .contains("staex_names_miss_cache_hits_total 9\n")
+        .contains("staex_sessions_limited_per_peer_total 1\n")
+        .contains("staex_unreachable_notices_total{result=\"verified\"} 2\n")
+        .contains("staex_unreachable_notices_total{result=\"forged\"} 3\n")
+        .contains("staex_unreachable_notices_total{result=\"unverified\"} 4\n")
+        .contains("staex_session_closes_unverified_total 5\n")
+        .contains("staex_session_probes_total{result=\"unanswered\"} 8\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }
