@@ -86,10 +86,10 @@ class ForgedNoticeNetworkTest {
     // the root carried them to the user, whose sessions checked and ignored them
     assertThat(user.notices()).hasSize(3)
         .allMatch(n -> n.destination().equals(gateway.key()), "about the gateway");
-    assertThat(user.sessions().counters().unreachableForged()).isEqualTo(3);
-    assertThat(user.sessions().counters().unreachableVerified()).isZero();
     assertThat(user.closed()).isEmpty();
     assertThat(session.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(user.sessions().counters().unreachableForged()).isEqualTo(3);
+    assertThat(user.sessions().counters().unreachableVerified()).isZero();
 
     // the stream goes on, both ways
     session.send(data(1));
