@@ -121,7 +121,7 @@ class NodeConfigTest {
         new StartupLimits(10, 30, 64, 8, Duration.ofSeconds(2)));
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
-        Duration.ofSeconds(5), 100);
+        Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1));
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
         Duration.ofSeconds(10), 256);
     assertThat(config).isEqualTo(new NodeConfig(

@@ -452,7 +452,8 @@ public final class NodeRuntime implements AutoCloseable {
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
         errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats(),
-        NodeStatus.HelloStats.of(streams.sessions().counters()), acceptStats());
+        NodeStatus.HelloStats.of(streams.sessions().counters()), acceptStats(),
+        NodeStatus.SessionStats.of(streams.sessions().counters()));
   }
 
   private NodeStatus.AcceptStats acceptStats() {

@@ -39,6 +39,7 @@ import java.util.OptionalLong;
  * @param names what the resolver and the name lookups refused or limited
  * @param hellos what the session layer did with HELLOs (handshake openings), cookies included
  * @param accepts what the link server refused before or at the end of the handshake
+ * @param sessionStats per-peer refusals, UNREACHABLE notices by what their quote proved, probes
  */
 public record NodeStatus(
     Address address,
@@ -61,7 +62,8 @@ public record NodeStatus(
     DatagramStats datagrams,
     NameStats names,
     HelloStats hellos,
-    AcceptStats accepts) {
+    AcceptStats accepts,
+    SessionStats sessionStats) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -85,6 +87,7 @@ public record NodeStatus(
     Objects.requireNonNull(names, "names");
     Objects.requireNonNull(hellos, "hellos");
     Objects.requireNonNull(accepts, "accepts");
+    Objects.requireNonNull(sessionStats, "sessionStats");
   }
 
   /**
@@ -145,6 +148,30 @@ public record NodeStatus(
    */
   public record NameStats(long refusedClients, long rateLimitedNames, long malformedNames,
       long missCacheHits) {}
+
+  /**
+   * What the network tried to end and what the session layer refused (see {@link
+   * SessionCounters}).
+   *
+   * @param limitedPerPeer sessions refused by {@code sessions.max-per-peer}
+   * @param unreachableVerified UNREACHABLE notices whose quote matched a packet sent: ended it
+   * @param unreachableForged notices whose quote matched nothing sent: ignored
+   * @param unreachableUnverified notices about a packet too old to check: probed
+   * @param closesUnverified unauthenticated CLOSE frames for established sessions: probed
+   * @param probes probes sent
+   * @param probesAnswered probes answered (the session went on)
+   * @param probesUnanswered probes not answered in time (the session ended)
+   */
+  public record SessionStats(long limitedPerPeer, long unreachableVerified,
+      long unreachableForged, long unreachableUnverified, long closesUnverified, long probes,
+      long probesAnswered, long probesUnanswered) {
+    /** A snapshot of {@code counters}. */
+    public static SessionStats of(SessionCounters c) {
+      return new SessionStats(c.limitedPerPeer(), c.unreachableVerified(),
+          c.unreachableForged(), c.unreachableUnverified(), c.closesUnverified(), c.probes(),
+          c.probesAnswered(), c.probesUnanswered());
+    }
+  }
 
   /**
    * The stream layer's datagram counters (see {@link StreamCounters}).

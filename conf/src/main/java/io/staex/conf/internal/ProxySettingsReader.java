@@ -163,20 +163,23 @@ final class ProxySettingsReader {
     Integer queued = bytes(limits, "session-queue-bytes");
     Duration keepalive = duration(sessions, "keepalive-interval");
     Integer allHandshakes = integer(limits, "handshakes-per-second", 1);
+    Integer perPeer = integer(sessions, "max-per-peer", 1);
+    Duration probe = duration(sessions, "probe-timeout");
     if (anyNull(maxSessions, handshakes, handshake, helloRetry, idle, rekey, queued,
-        keepalive, allHandshakes)) {
+        keepalive, allHandshakes, perPeer, probe)) {
       return null;
     }
     Map<String, Setting> fields = pick(limits, List.of("max-sessions",
         "handshakes-per-second-per-source", "handshake-timeout", "idle-timeout",
         "session-queue-bytes", "handshakes-per-second"));
-    fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval")));
+    fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval",
+        "max-per-peer", "probe-timeout")));
     return SettingsErrors.build(
         () -> new SessionSettings(maxSessions, handshakes, handshake, helloRetry, idle, rekey,
-            queued, keepalive, allHandshakes),
+            queued, keepalive, allHandshakes, perPeer, probe),
         fields, Map.of("handshakesPerSecondPerPeer", "handshakes-per-second-per-source",
             "maxQueuedBytes", "session-queue-bytes", "handshakesPerSecond",
-            "handshakes-per-second"),
+            "handshakes-per-second", "maxSessionsPerPeer", "max-per-peer"),
         values.problems());
   }
 

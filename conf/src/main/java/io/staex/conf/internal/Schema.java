@@ -42,7 +42,8 @@ public final class Schema {
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
         "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services",
         "redial-initial", "redial-max"));
-    keys.put(SESSIONS, List.of("hello-retry", "rekey-after", "keepalive-interval"));
+    keys.put(SESSIONS, List.of("hello-retry", "rekey-after", "keepalive-interval", "max-per-peer",
+        "probe-timeout"));
     keys.put(LIMITS, List.of(
         "max-links", "max-sessions", "max-streams-per-session", "max-streams",
         "stream-buffer-bytes", "link-buffer-bytes", "link-write-buffer-high",

@@ -35,6 +35,12 @@ public final class FrameLimits {
   /** Largest packet payload: what fits in a link record beside a header with a full route. */
   public static final int MAX_PACKET_PAYLOAD =
       MAX_LINK_RECORD_PLAINTEXT - LinkFrameCodec.PACKET_FIXED_SIZE - MAX_ROUTE_HOPS * NodeKey.SIZE;
+  /**
+   * Most bytes of a failed packet's payload an UNREACHABLE notice quotes: a session frame's
+   * type, id and record counter (17 bytes) and 31 bytes of ciphertext, or a HELLO's type, id,
+   * ephemeral key and 7 more bytes. Enough that a node off the path cannot guess them.
+   */
+  public static final int MAX_UNREACHABLE_QUOTE = 48;
   /** Largest chunk of a routing message in one ROUTING frame. */
   public static final int MAX_ROUTING_CHUNK =
       MAX_LINK_RECORD_PLAINTEXT - LinkFrameCodec.ROUTING_HEADER_SIZE;

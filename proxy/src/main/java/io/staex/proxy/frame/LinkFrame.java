@@ -116,27 +116,46 @@ public sealed interface LinkFrame
 
   /**
    * A relay could not deliver a packet from {@code source} to {@code destination}; routed back
-   * to {@code source} in clear (it carries no secret: both keys were in the packet's header).
-   * Relays route it like a packet whose destination is {@code source}; it has no payload.
+   * to {@code source} in clear. Relays route it like a packet whose destination is {@code
+   * source}; it has no payload, but it <b>quotes</b> the failed packet: the first {@link
+   * FrameLimits#MAX_UNREACHABLE_QUOTE} bytes of its payload (fewer if the payload is shorter),
+   * as ICMP quotes the datagram that failed (RFC 5927). Only a node that saw the packet knows
+   * them (a session frame's random id, record counter and ciphertext, or a HELLO's ephemeral
+   * key), so the source can tell a real notice from one forged off the path.
    *
    * @param ttl relays left, 0~255
    * @param route hops still to go towards {@code source}, the last one {@code source}
+   * @param quote 0~{@link FrameLimits#MAX_UNREACHABLE_QUOTE} bytes: the failed packet's payload
+   *     prefix
    */
   record Unreachable(
       int ttl, UnreachableReason reason, NodeKey source, NodeKey destination,
-      List<NodeKey> route) implements LinkFrame {
+      List<NodeKey> route, FrameBytes quote) implements LinkFrame {
     public Unreachable {
       Objects.requireNonNull(reason, "reason");
       PacketHeader.checkRouted(ttl, "reason", reason.code());
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(destination, "destination");
       route = PacketHeader.checkRoute(route, source, "source");
+      Objects.requireNonNull(quote, "quote");
+      if (quote.size() > FrameLimits.MAX_UNREACHABLE_QUOTE) {
+        throw new IllegalArgumentException("quote: " + quote.size() + " bytes (expected: at most "
+            + FrameLimits.MAX_UNREACHABLE_QUOTE + ")");
+      }
+    }
+
+    /** A notice that quotes nothing (a source verifies nothing with it: it ends nothing). */
+    public Unreachable(
+        int ttl, UnreachableReason reason, NodeKey source, NodeKey destination,
+        List<NodeKey> route) {
+      this(ttl, reason, source, destination, route, FrameBytes.empty());
     }
 
     /**
      * The notice a relay sends about the packet {@code failed}: towards its source with {@link
      * FrameLimits#DEFAULT_TTL} and {@code route} (the relay's own routing decision for the
-     * source; empty if it has none, e.g. to send it to its active parent).
+     * source; empty if it has none, e.g. to send it to its active parent). It quotes nothing yet:
+     * the relay adds the quote with {@link #quoting} where it holds the payload.
      */
     public static Unreachable about(
         PacketHeader failed, UnreachableReason reason, List<NodeKey> route) {
@@ -144,16 +163,29 @@ public sealed interface LinkFrame
           FrameLimits.DEFAULT_TTL, reason, failed.source(), failed.destination(), route);
     }
 
+    /** The quote of {@code payload} (its first {@link FrameLimits#MAX_UNREACHABLE_QUOTE} bytes). */
+    public static FrameBytes quoteOf(FrameBytes payload) {
+      return payload.size() <= FrameLimits.MAX_UNREACHABLE_QUOTE ? payload
+          : payload.slice(0, FrameLimits.MAX_UNREACHABLE_QUOTE);
+    }
+
+    /** This notice quoting {@code failedPayload}, the failed packet's payload (copied). */
+    public Unreachable quoting(FrameBytes failedPayload) {
+      return new Unreachable(ttl, reason, source, destination, route,
+          FrameBytes.copyOf(quoteOf(failedPayload).toByteArray()));
+    }
+
     /** As {@link Packet#forwarded()}. */
     public Unreachable forwarded() {
       PacketHeader.checkLive(ttl);
-      return new Unreachable(ttl - 1, reason, source, destination, PacketHeader.pop(route));
+      return new Unreachable(
+          ttl - 1, reason, source, destination, PacketHeader.pop(route), quote);
     }
 
     /** As {@link Packet#rerouted}. */
     public Unreachable rerouted(List<NodeKey> route) {
       PacketHeader.checkLive(ttl);
-      return new Unreachable(ttl - 1, reason, source, destination, route);
+      return new Unreachable(ttl - 1, reason, source, destination, route, quote);
     }
 
     @Override

@@ -34,7 +34,12 @@ import java.util.List;
  *                 | length u16        | payload (length bytes)  |
  *                 +-------------------+-------------------------+
  *   UNREACHABLE:  byte3 = reason, target = the failed packet's source (where this goes),
- *                 other = its destination; nothing follows the route.
+ *                 other = its destination, then
+ *                 69 + 32n            70 + 32n
+ *                 +-------------------+----------------------------------------+
+ *                 | quote length u8   | quote: the failed payload's first bytes |
+ *                 +-------------------+----------------------------------------+
+ *                 quote length 0~MAX_UNREACHABLE_QUOTE (48)
  * </pre>
  *
  * All integers big-endian; keys are raw 32-byte public keys ({@link NodeKey}); n ≤ {@link
@@ -68,6 +73,8 @@ public final class LinkFrameCodec {
   public static final int ROUTED_PREFIX_SIZE = HOPS_OFFSET + HOPS_SIZE;
   /** Bytes of a PACKET frame besides its route and payload: 71. */
   public static final int PACKET_FIXED_SIZE = ROUTED_PREFIX_SIZE + LENGTH_SIZE;
+  /** Bytes of an UNREACHABLE frame besides its route and quote: 70. */
+  public static final int UNREACHABLE_FIXED_SIZE = ROUTED_PREFIX_SIZE + 1;
   /** Bytes of a ROUTING frame besides its chunk: 4. */
   public static final int ROUTING_HEADER_SIZE = TYPE_SIZE + FLAGS_SIZE + LENGTH_SIZE;
   /** Bytes of a KEEPALIVE frame. */
@@ -90,8 +97,10 @@ public final class LinkFrameCodec {
         LinkFrame.Packet p = (LinkFrame.Packet) frame;
         yield PACKET_FIXED_SIZE + p.route().size() * NodeKey.SIZE + p.payload().size();
       }
-      case UNREACHABLE ->
-          ROUTED_PREFIX_SIZE + ((LinkFrame.Unreachable) frame).route().size() * NodeKey.SIZE;
+      case UNREACHABLE -> {
+        LinkFrame.Unreachable u = (LinkFrame.Unreachable) frame;
+        yield UNREACHABLE_FIXED_SIZE + u.route().size() * NodeKey.SIZE + u.quote().size();
+      }
     };
   }
 
@@ -120,6 +129,8 @@ public final class LinkFrameCodec {
         LinkFrame.Unreachable u = (LinkFrame.Unreachable) frame;
         writePrefix(out, LinkFrameType.UNREACHABLE, u.ttl(), u.reason().code(), u.source(),
             u.destination(), u.route());
+        out.writeByte(u.quote().size());
+        u.quote().writeTo(out);
       }
     }
   }
@@ -292,7 +303,10 @@ public final class LinkFrameCodec {
     NodeKey source = readKey(r, "source");
     NodeKey destination = readKey(r, "destination");
     List<NodeKey> route = readRoute(r, source, "source");
-    return new LinkFrame.Unreachable(ttl, reason, source, destination, route);
+    int quoteLength = r.u8("quote length");
+    r.checkAtMost("quote length", quoteLength, FrameLimits.MAX_UNREACHABLE_QUOTE);
+    FrameBytes quote = r.bytes("quote", quoteLength);
+    return new LinkFrame.Unreachable(ttl, reason, source, destination, route, quote);
   }
 
   /** Reads a PACKET header after its type byte; checks that the whole payload is present. */

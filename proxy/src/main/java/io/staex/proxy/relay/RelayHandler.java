@@ -18,8 +18,24 @@ public interface RelayHandler {
   /** A packet for this node. On the relay loop: keep it short. */
   void packet(NodeKey source, FrameBytes payload);
 
-  /** A packet this node sent did not arrive (or could not leave). Relay loop. */
+  /**
+   * A packet this node sent could not leave this node (no route, its link down, a full link
+   * queue): this node's own relay saw it fail, so this is true. Relay loop.
+   */
   void unreachable(NodeKey destination, UnreachableReason reason);
+
+  /**
+   * An UNREACHABLE notice from the network says a packet this node sent to {@code destination}
+   * did not arrive. <b>Unauthenticated</b>: any node with a link can send one. {@code quote} is
+   * what the notice quotes of the failed packet's payload (0~{@link
+   * io.staex.proxy.frame.FrameLimits#MAX_UNREACHABLE_QUOTE} bytes): act only if it matches a
+   * packet this node really sent. The default hands it to {@link #unreachable}, which suits
+   * only handlers that keep no state the network could destroy (tests' recorders); the session
+   * layer overrides it. Relay loop.
+   */
+  default void unreachableNotice(NodeKey destination, UnreachableReason reason, FrameBytes quote) {
+    unreachable(destination, reason);
+  }
 
   /** This node's own sends should stop: a link they go to is congested. Relay loop. */
   default void sendPaused() {}

@@ -18,7 +18,9 @@ import io.staex.proxy.frame.SessionFrameType;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.frame.StreamFrameCodec;
 import java.time.Instant;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -80,6 +82,24 @@ public final class Session {
   private int openStreams;
   private SessionEnd end;
 
+  /** Records whose quotes are kept for checking UNREACHABLE notices (see {@link #sentQuotes}). */
+  static final int QUOTE_RING = 32;
+  /**
+   * A record plaintext that starts with this byte is a session control message, not stream
+   * frames (0 is never a stream frame's type): {@code 0x00 | kind u8 | body}.
+   */
+  static final int CONTROL = 0x00;
+  /** {@code 0x00 0x01 | nonce u64}: answer with {@link #PROBE_ANSWER} and the same nonce. */
+  static final int PROBE = 0x01;
+  /** {@code 0x00 0x02 | nonce u64}: the answer to a {@link #PROBE}. */
+  static final int PROBE_ANSWER = 0x02;
+  /** {@code 0x00 0x03 | close reason u8}: the session ends; authenticated, unlike a CLOSE frame. */
+  static final int SEALED_CLOSE = 0x03;
+  /** Bytes of a probe or its answer. */
+  static final int PROBE_SIZE = 2 + Long.BYTES;
+  /** Bytes of a sealed close. */
+  static final int SEALED_CLOSE_SIZE = 3;
+
   /** Where a record's plaintext starts: after {@code type | session id | counter}. */
   private static final int PLAIN_OFF = SessionFrameCodec.HEADER_SIZE + RecordLayer.COUNTER_SIZE;
   private static final int TAG_SIZE = RecordLayer.OVERHEAD - RecordLayer.COUNTER_SIZE;
@@ -101,6 +121,24 @@ public final class Session {
    */
   private ByteBuf open;
   private boolean flushScheduled;
+
+  /**
+   * What an UNREACHABLE notice would quote of the last {@link #QUOTE_RING} records sent: slot
+   * {@code counter % QUOTE_RING} holds that record's first {@link
+   * FrameLimits#MAX_UNREACHABLE_QUOTE} packet bytes (its header and counter included), so a
+   * notice is checked in one lookup. 32 × 48 bytes per session, allocated with the first record.
+   */
+  private byte[][] sentQuotes;
+  /** The counter of the last record sent; -1 before the first. */
+  private long lastSentCounter = -1;
+
+  /** The nonce of the probe waiting for its answer ({@link #probing}). */
+  private long probeNonce;
+  /** Whether a probe waits for its answer; it must come before {@link #probeDeadlineNanos}. */
+  boolean probing;
+  long probeDeadlineNanos;
+  /** How the session ends if the probe goes unanswered. */
+  SessionEnd probeEnd;
 
   private long recordsSent;
   private long recordsReceived;
@@ -324,6 +362,8 @@ public final class Session {
     early.clear();
     earlyBytes = 0;
     open = null;
+    sentQuotes = null;
+    probing = false;
     if (handshake != null) {
       handshake.destroy();
       handshake = null;
@@ -405,11 +445,154 @@ public final class Session {
     int header = SessionFrameCodec.HEADER_SIZE;
     int length = sealer.seal(packet, PLAIN_OFF, size, aad, packet, header);
     int total = header + length;
+    keepQuote(packet, total);
     recordsSent++;
     bytesSent += length;
     lastSentNanos = owner.nanos();
     owner.sendPacket(this, packet.length - total > TRIM_ABOVE
         ? FrameBytes.copyOf(packet, 0, total) : FrameBytes.adopt(packet, 0, total));
+  }
+
+  /** Keeps what a notice about the record in {@code packet[0..total)} would quote. */
+  private void keepQuote(byte[] packet, int total) {
+    if (sentQuotes == null) {
+      sentQuotes = new byte[QUOTE_RING][];
+    }
+    long counter = readCounter(packet, SessionFrameCodec.HEADER_SIZE);
+    sentQuotes[(int) Long.remainderUnsigned(counter, QUOTE_RING)] =
+        Arrays.copyOf(packet, Math.min(total, FrameLimits.MAX_UNREACHABLE_QUOTE));
+    lastSentCounter = counter;
+  }
+
+  /** What checking an UNREACHABLE notice's quote against this session found. */
+  enum QuoteCheck {
+    /** The quote is of a packet this session sent: the notice was made on the path. */
+    MATCH,
+    /** The quote contradicts what this session sent: forged. */
+    FORGED,
+    /** The quote may be of a packet this session sent, too long ago to check. */
+    UNCHECKABLE
+  }
+
+  /**
+   * Checks {@code quote} (an UNREACHABLE notice's quote, whose type and id name this session)
+   * against what this session sent: its HELLO while handshaking, its WELCOME, its last {@link
+   * #QUOTE_RING} records.
+   */
+  QuoteCheck check(FrameBytes quote) {
+    byte[] q = quote.toByteArray();
+    int type = q[0] & 0xFF;
+    if (type == SessionFrameType.HELLO.code()) {
+      if (hello == null) {
+        return initiator ? QuoteCheck.UNCHECKABLE : QuoteCheck.FORGED; // sent, then established
+      }
+      return matches(q, SessionFrameType.HELLO, hello);
+    }
+    if (type == SessionFrameType.WELCOME.code()) {
+      return welcome == null ? QuoteCheck.FORGED : matches(q, SessionFrameType.WELCOME, welcome);
+    }
+    if (type != SessionFrameType.RECORD.code()) {
+      return QuoteCheck.FORGED;
+    }
+    int minimum = SessionFrameCodec.HEADER_SIZE + RecordLayer.OVERHEAD;
+    if (q.length < Math.min(minimum, FrameLimits.MAX_UNREACHABLE_QUOTE)) {
+      return QuoteCheck.FORGED; // a relay quotes at least this much of any record
+    }
+    long counter = readCounter(q, SessionFrameCodec.HEADER_SIZE);
+    if (lastSentCounter < 0 || Long.compareUnsigned(counter, lastSentCounter) > 0) {
+      return QuoteCheck.FORGED; // never sent
+    }
+    if (lastSentCounter - counter >= QUOTE_RING) {
+      return QuoteCheck.UNCHECKABLE;
+    }
+    byte[] kept = sentQuotes[(int) Long.remainderUnsigned(counter, QUOTE_RING)];
+    return kept != null && q.length == kept.length && MessageDigest.isEqual(q, kept)
+        ? QuoteCheck.MATCH : QuoteCheck.FORGED;
+  }
+
+  /** Whether {@code q} is the quote of the frame {@code type | id | body}. */
+  private QuoteCheck matches(byte[] q, SessionFrameType type, byte[] body) {
+    int header = SessionFrameCodec.HEADER_SIZE;
+    int size = Math.min(header + body.length, FrameLimits.MAX_UNREACHABLE_QUOTE);
+    byte[] expected = new byte[size];
+    expected[0] = (byte) type.code();
+    System.arraycopy(aad, 1, expected, 1, Long.BYTES);
+    System.arraycopy(body, 0, expected, header, size - header);
+    return MessageDigest.isEqual(q, expected) ? QuoteCheck.MATCH : QuoteCheck.FORGED;
+  }
+
+  /**
+   * Sends a probe (an authenticated record the peer must answer) unless one waits already;
+   * the session ends {@code end} unless the answer comes by {@code deadline}.
+   *
+   * @return whether a probe was sent
+   */
+  boolean probe(long nonce, long deadline, SessionEnd end) {
+    if (probing || state != State.ESTABLISHED) {
+      return false;
+    }
+    probing = true;
+    probeNonce = nonce;
+    probeDeadlineNanos = deadline;
+    probeEnd = end;
+    sendControl(PROBE, nonce);
+    return state == State.ESTABLISHED;
+  }
+
+  /** Answers the peer's probe {@code nonce}. */
+  void answerProbe(long nonce) {
+    sendControl(PROBE_ANSWER, nonce);
+  }
+
+  /** The peer answered a probe: true if it is the one waiting (which then ends). */
+  boolean probeAnswered(long nonce) {
+    if (!probing || nonce != probeNonce) {
+      return false;
+    }
+    probing = false;
+    return true;
+  }
+
+  /** Tells the peer, authenticated, that the session ends for {@code reason}. */
+  void sendSealedClose(io.staex.proxy.frame.CloseReason reason) {
+    if (state != State.ESTABLISHED || sealer == null) {
+      return;
+    }
+    byte[] plain = {(byte) CONTROL, (byte) SEALED_CLOSE, (byte) reason.code()};
+    sendControlRecord(plain);
+  }
+
+  private void sendControl(int kind, long nonce) {
+    byte[] plain = new byte[PROBE_SIZE];
+    plain[0] = (byte) CONTROL;
+    plain[1] = (byte) kind;
+    for (int i = 0; i < Long.BYTES; i++) {
+      plain[2 + i] = (byte) (nonce >>> (56 - 8 * i));
+    }
+    sendControlRecord(plain);
+  }
+
+  /** One record whose plaintext is {@code plain}, after whatever frames wait (their order kept). */
+  private void sendControlRecord(byte[] plain) {
+    if (open != null) {
+      sealOpenOrClose();
+      if (state != State.ESTABLISHED) {
+        return;
+      }
+    }
+    byte[] packet = new byte[PLAIN_OFF + plain.length + TAG_SIZE];
+    System.arraycopy(aad, 0, packet, 0, aad.length);
+    System.arraycopy(plain, 0, packet, PLAIN_OFF, plain.length);
+    try {
+      sendRecord(packet, plain.length);
+    } catch (RecordException e) {
+      owner.close(this, SessionEnd.LIMIT, null);
+    }
+  }
+
+  /** The nonce of a probe or probe answer's plaintext. */
+  static long controlNonce(byte[] plain) {
+    return readCounter(plain, 2);
   }
 
   /** Sends an empty record: "still here", for a peer that hears nothing else from us. */

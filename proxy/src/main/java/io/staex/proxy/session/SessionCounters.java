@@ -20,6 +20,15 @@ public final class SessionCounters {
   final LongAdder cookiesSent = new LongAdder();
   final LongAdder badCookies = new LongAdder();
   final LongAdder cookiesDropped = new LongAdder();
+  final LongAdder limitedPerPeer = new LongAdder();
+  final LongAdder unreachableVerified = new LongAdder();
+  final LongAdder unreachableForged = new LongAdder();
+  final LongAdder unreachableUnverified = new LongAdder();
+  final LongAdder unreachableIgnored = new LongAdder();
+  final LongAdder closesUnverified = new LongAdder();
+  final LongAdder probes = new LongAdder();
+  final LongAdder probesAnswered = new LongAdder();
+  final LongAdder probesUnanswered = new LongAdder();
 
   /** Handshakes this node started. */
   public long opened() {
@@ -106,5 +115,53 @@ public final class SessionCounters {
   /** COOKIEs received that matched no handshake of this node's own, or one too many: dropped. */
   public long cookiesDropped() {
     return cookiesDropped.sum();
+  }
+
+  /** Sessions refused by {@code maxSessionsPerPeer} (HELLOs answered CLOSE LIMIT, local opens). */
+  public long limitedPerPeer() {
+    return limitedPerPeer.sum();
+  }
+
+  /** UNREACHABLE notices whose quote matched a packet a session sent: that session ended. */
+  public long unreachableVerified() {
+    return unreachableVerified.sum();
+  }
+
+  /**
+   * UNREACHABLE notices ignored: their quote names no live session of this node or contradicts
+   * what the session sent (forged off the path, or about a session that ended already).
+   */
+  public long unreachableForged() {
+    return unreachableForged.sum();
+  }
+
+  /** UNREACHABLE notices about a packet too old to check: they started a probe. */
+  public long unreachableUnverified() {
+    return unreachableUnverified.sum();
+  }
+
+  /** UNREACHABLE notices about a CLOSE this node sent: its session is gone, nothing to do. */
+  public long unreachableIgnored() {
+    return unreachableIgnored.sum();
+  }
+
+  /** CLOSE frames (unauthenticated) for an established session: they started a probe. */
+  public long closesUnverified() {
+    return closesUnverified.sum();
+  }
+
+  /** Probes sent: authenticated records the peer must answer within the probe timeout. */
+  public long probes() {
+    return probes.sum();
+  }
+
+  /** Probes the peer answered: the session went on. */
+  public long probesAnswered() {
+    return probesAnswered.sum();
+  }
+
+  /** Probes not answered in time: the session ended. */
+  public long probesUnanswered() {
+    return probesUnanswered.sum();
   }
 }

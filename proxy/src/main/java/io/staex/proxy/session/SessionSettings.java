@@ -27,6 +27,11 @@ import java.util.Objects;
  * @param handshakesPerSecond HELLOs without a cookie answered per second from all sources
  *     together (burst of as many): over it the node is under load, and every HELLO must carry a
  *     cookie, so that a flood from many claimed sources costs no Diffie-Hellman
+ * @param maxSessionsPerPeer most sessions with one node at once (either way, handshaking ones
+ *     included); a HELLO beyond it is answered with CLOSE LIMIT before any Diffie-Hellman, a
+ *     local open fails
+ * @param probeTimeout a probe (sent when an unauthenticated CLOSE or an UNREACHABLE notice that
+ *     cannot be checked says the session is broken) not answered within this ends the session
  */
 public record SessionSettings(
     int maxSessions,
@@ -37,7 +42,9 @@ public record SessionSettings(
     Duration rekeyAfter,
     int maxQueuedBytes,
     Duration keepaliveInterval,
-    int handshakesPerSecond) {
+    int handshakesPerSecond,
+    int maxSessionsPerPeer,
+    Duration probeTimeout) {
 
   public SessionSettings {
     positive("maxSessions", maxSessions);
@@ -49,6 +56,8 @@ public record SessionSettings(
     positive("maxQueuedBytes", maxQueuedBytes);
     positive("keepaliveInterval", keepaliveInterval);
     positive("handshakesPerSecond", handshakesPerSecond);
+    positive("maxSessionsPerPeer", maxSessionsPerPeer);
+    positive("probeTimeout", probeTimeout);
   }
 
   private static void positive(String name, int value) {

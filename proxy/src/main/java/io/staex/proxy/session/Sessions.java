@@ -18,6 +18,7 @@ import io.staex.proxy.frame.FrameDecodeException;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;
+import io.staex.proxy.frame.SessionFrameType;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.frame.StreamFrameCodec;
 import io.staex.proxy.frame.UnreachableReason;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *                     bad                          → badCookies, then as without one
  *            no valid cookie    over source budget
  *                               or node budget     → COOKIE to the claimed source (no DH)
- *            maxSessions                           → CLOSE LIMIT (before any DH)
+ *            maxSessions / per peer                → CLOSE LIMIT (before any DH)
  *            Noise + certificate + trust policy    → CLOSE REFUSED (never says why)
  *            proven key ≠ packet source            → CLOSE REFUSED
  *            handshake time not after the last one → drop (a replayed HELLO)
@@ -63,7 +64,12 @@ import org.slf4j.LoggerFactory;
  *   RECORD   unknown id                            → CLOSE UNKNOWN_SESSION
  *            does not open / replayed              → drop (a relay flipped a bit, a duplicate)
  *            counter gap                           → session LOST (CLOSE CLOSED to the peer)
- *   CLOSE    our session                           → ended (PEER_CLOSED, REFUSED, LIMIT)
+ *            sealed control: probe / answer / close → answer / probe done / ended
+ *   CLOSE    our handshaking session               → ended (REFUSED, LIMIT, PEER_CLOSED)
+ *            our established session               → probe (a CLOSE is not authenticated)
+ *   UNREACHABLE notice: quote of a packet we sent  → that session ends UNREACHABLE
+ *                       contradicts what we sent   → ignored, counted forged
+ *                       too old to check           → probe; ends if unanswered
  *   COOKIE   our handshaking session, < 3 taken    → HELLO again with the cookie's MAC
  *            else                                  → drop (cookiesDropped)
  * </pre>
@@ -88,6 +94,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   static final Duration TICK = Duration.ofMillis(200);
   /** Cookies one handshake of ours takes at most (a secret rotated, a forged one came first). */
   static final int MAX_COOKIES = 3;
+  /** Refusals and ignored notices log one line per this interval, not one per packet. */
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final EventLoop loop;
   private final Identity me;
@@ -111,6 +119,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final LogEvery badCookieLog = new LogEvery(LogEvery.INTERVAL);
   private final LogEvery cookieDropLog = new LogEvery(LogEvery.INTERVAL);
   private final LogEvery limitLog = new LogEvery(LogEvery.INTERVAL);
+  private final LogInterval forgedLog = new LogInterval(LOG_INTERVAL);
+  private final LogInterval perPeerLog = new LogInterval(LOG_INTERVAL);
 
   /** Every live session by (peer, id). Loop-confined, as all fields below. */
   private final Map<NodeKey, Map<Long, Session>> byPeer = new HashMap<>();
@@ -207,6 +217,10 @@ public final class Sessions implements RelayHandler, AutoCloseable {
           peer, settings.maxSessions());
       return Optional.empty();
     }
+    if (sessionsWith(key) >= settings.maxSessionsPerPeer()) {
+      perPeerLimited(key, "to");
+      return Optional.empty();
+    }
     long now = nanos();
     long id = newId(key);
     Session session = new Session(this, key, peer, id, true, now);
@@ -260,9 +274,10 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   }
 
   /**
-   * A packet this node sent to {@code destination} was not delivered. Handled in a task of its
-   * own: it may come from inside a send of ours (a full link queue) and ends sessions, which
-   * send CLOSEs.
+   * A packet this node sent to {@code destination} could not leave this node (its own relay saw
+   * it fail, so this is true): every session with that peer ends {@link SessionEnd#UNREACHABLE}.
+   * Handled in a task of its own: it may come from inside a send of ours (a full link queue) and
+   * ends sessions, which send CLOSEs.
    */
   @Override
   public void unreachable(NodeKey destination, UnreachableReason reason) {
@@ -276,6 +291,74 @@ public final class Sessions implements RelayHandler, AutoCloseable {
         close(s, SessionEnd.UNREACHABLE, null);
       }
     });
+  }
+
+  /**
+   * An UNREACHABLE notice from the network: unauthenticated, so it ends a session only if its
+   * quote is of a packet that session sent recently (only a node on the path saw it). A quote
+   * that contradicts what was sent is forged and changes nothing; one too old to check starts
+   * one authenticated probe of the session, which ends only if the probe goes unanswered.
+   */
+  @Override
+  public void unreachableNotice(NodeKey destination, UnreachableReason reason, FrameBytes quote) {
+    loop.execute(() -> onNotice(destination, reason, quote));
+  }
+
+  private void onNotice(NodeKey destination, UnreachableReason reason, FrameBytes quote) {
+    if (closed || sender == null) {
+      return;
+    }
+    Session s = quote.size() < SessionFrameCodec.HEADER_SIZE ? null
+        : find(destination, quote.read((a, off, len) -> readLong(a, off + 1)));
+    if (s == null) {
+      boolean aboutClose = !quote.isEmpty()
+          && quote.read((a, off, len) -> a[off]) == SessionFrameType.CLOSE.code();
+      if (aboutClose) {
+        counters.unreachableIgnored.increment(); // a CLOSE of ours: that session is gone anyway
+        return;
+      }
+      forgedNotice(destination, reason, "it quotes no session of ours");
+      return;
+    }
+    switch (s.check(quote)) {
+      case MATCH -> {
+        counters.unreachableVerified.increment();
+        log.info("session {} ended: peer unreachable ({})", s, reason);
+        close(s, SessionEnd.UNREACHABLE, null);
+      }
+      case FORGED -> forgedNotice(destination, reason, "its quote is not what " + s + " sent");
+      case UNCHECKABLE -> {
+        counters.unreachableUnverified.increment();
+        log.debug("UNREACHABLE ({}) about {} quotes a packet too old to check: probing", reason, s);
+        probe(s, SessionEnd.UNREACHABLE);
+      }
+    }
+  }
+
+  private void forgedNotice(NodeKey destination, UnreachableReason reason, String why) {
+    counters.unreachableForged.increment();
+    if (forgedLog.allow(nanos())) {
+      log.warn("UNREACHABLE ({}) about {} ignored: {} (forged; {} so far, logged once per {})",
+          reason, destination, why, counters.unreachableForged(), LOG_INTERVAL);
+    }
+  }
+
+  /**
+   * Sends {@code s} one probe the peer must answer within {@code sessions.probe-timeout},
+   * unless one waits already; unanswered, the session ends {@code end}.
+   */
+  private void probe(Session s, SessionEnd end) {
+    if (s.probe(random.nextLong(), nanos() + settings.probeTimeout().toNanos(), end)) {
+      counters.probes.increment();
+    }
+  }
+
+  private static long readLong(byte[] a, int off) {
+    long v = 0;
+    for (int i = 0; i < Long.BYTES; i++) {
+      v = (v << 8) | (a[off + i] & 0xFF);
+    }
+    return v;
   }
 
   /**
@@ -336,6 +419,14 @@ public final class Sessions implements RelayHandler, AutoCloseable {
         log.warn("session from {} refused: {} sessions already (limits.max-sessions){}", source,
             settings.maxSessions(), limitLog.takeSkipped());
       }
+      sendFrame(source, new SessionFrame.SessionClose(id, CloseReason.LIMIT));
+      return;
+    }
+    if (sessionsWith(source) >= settings.maxSessionsPerPeer()) {
+      // counted on the packet's source, before any DH: an established session's key is proven
+      // (a HELLO whose proven key is not its source is refused), so a node that claims another's
+      // source fills nothing of that node's
+      perPeerLimited(source, "from");
       sendFrame(source, new SessionFrame.SessionClose(id, CloseReason.LIMIT));
       return;
     }
@@ -511,6 +602,10 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     if (plain.length == 0) {
       return; // a keepalive
     }
+    if ((plain[0] & 0xFF) == Session.CONTROL) {
+      onControl(s, plain);
+      return;
+    }
     List<StreamFrame> frames;
     try {
       frames = StreamFrameCodec.decodeBatch(FrameBytes.adopt(plain));
@@ -523,18 +618,64 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     listener.frames(s, frames);
   }
 
+  /** A session control message in an authenticated record: a probe, its answer, a close. */
+  private void onControl(Session s, byte[] plain) {
+    int kind = plain.length >= 2 ? plain[1] & 0xFF : -1;
+    if ((kind == Session.PROBE || kind == Session.PROBE_ANSWER)
+        && plain.length == Session.PROBE_SIZE) {
+      long nonce = Session.controlNonce(plain);
+      if (kind == Session.PROBE) {
+        s.answerProbe(nonce);
+      } else if (s.probeAnswered(nonce)) {
+        counters.probesAnswered.increment();
+        log.debug("session {} answered its probe: it goes on", s);
+      }
+      return;
+    }
+    if (kind == Session.SEALED_CLOSE && plain.length == Session.SEALED_CLOSE_SIZE) {
+      CloseReason reason;
+      try {
+        reason = CloseReason.fromCode(plain[2] & 0xFF);
+      } catch (FrameDecodeException e) {
+        reason = CloseReason.CLOSED;
+      }
+      log.info("session {} ended by the peer: {}", s, reason);
+      close(s, endFor(reason), null);
+      return;
+    }
+    counters.malformed.increment();
+    log.info("session {} ended: bad control message from the peer", s);
+    close(s, SessionEnd.PROTOCOL_ERROR, CloseReason.PROTOCOL_ERROR);
+  }
+
+  /**
+   * A CLOSE frame: unauthenticated. It ends a handshaking session (its random id was seen only
+   * on the path, and a node there could as well drop the packets); an established one ends only
+   * by a sealed close (a record), so a CLOSE here starts a probe and it ends only if the probe
+   * goes unanswered (the peer restarted and lost its keys, say).
+   */
   private void onClose(NodeKey source, SessionFrame.SessionClose close) {
     Session s = find(source, close.sessionId());
     if (s == null) {
       return;
     }
-    SessionEnd why = switch (close.reason()) {
+    SessionEnd why = endFor(close.reason());
+    if (s.state() == Session.State.ESTABLISHED) {
+      counters.closesUnverified.increment();
+      log.debug("session {}: unauthenticated CLOSE {}: probing", s, close.reason());
+      probe(s, why);
+      return;
+    }
+    log.info("session {} ended by the peer: {}", s, close.reason());
+    close(s, why, null);
+  }
+
+  private static SessionEnd endFor(CloseReason reason) {
+    return switch (reason) {
       case REFUSED -> SessionEnd.REFUSED;
       case LIMIT -> SessionEnd.LIMIT;
       default -> SessionEnd.PEER_CLOSED;
     };
-    log.info("session {} ended by the peer: {}", s, close.reason());
-    close(s, why, null);
   }
 
   // ---- timers ----
@@ -558,7 +699,12 @@ public final class Sessions implements RelayHandler, AutoCloseable {
             sendFrame(s.peerKey(), s.helloFrame());
           }
         } else if (s.state() == Session.State.ESTABLISHED) {
-          if (s.openStreams() > 0 && now - s.lastReceivedNanos >= 3 * keepalive) {
+          if (s.probing && now - s.probeDeadlineNanos >= 0) {
+            counters.probesUnanswered.increment();
+            log.info("session {} ended: no answer to its probe in {} ({})", s,
+                settings.probeTimeout(), s.probeEnd);
+            close(s, s.probeEnd, CloseReason.CLOSED);
+          } else if (s.openStreams() > 0 && now - s.lastReceivedNanos >= 3 * keepalive) {
             log.info("session {} ended: nothing from the peer in {} while streams are open", s,
                 settings.keepaliveInterval().multipliedBy(3));
             close(s, SessionEnd.TIMEOUT, CloseReason.CLOSED);
@@ -593,6 +739,40 @@ public final class Sessions implements RelayHandler, AutoCloseable {
 
   // ---- bookkeeping ----
 
+  private int sessionsWith(NodeKey peer) {
+    Map<Long, Session> sessions = byPeer.get(peer);
+    return sessions == null ? 0 : sessions.size();
+  }
+
+  private void perPeerLimited(NodeKey peer, String direction) {
+    counters.limitedPerPeer.increment();
+    if (perPeerLog.allow(nanos())) {
+      log.warn("session {} {} refused: {} sessions with that node already "
+          + "(sessions.max-per-peer; {} refused so far, logged once per {})", direction, peer,
+          settings.maxSessionsPerPeer(), counters.limitedPerPeer(), LOG_INTERVAL);
+    }
+  }
+
+  /** At most one log line per interval (loop-confined). */
+  private static final class LogInterval {
+    private final long intervalNanos;
+    private long lastNanos;
+    private boolean logged;
+
+    LogInterval(Duration interval) {
+      this.intervalNanos = interval.toNanos();
+    }
+
+    boolean allow(long now) {
+      if (logged && now - lastNanos < intervalNanos) {
+        return false;
+      }
+      logged = true;
+      lastNanos = now;
+      return true;
+    }
+  }
+
   private Session find(NodeKey peer, long id) {
     Map<Long, Session> sessions = byPeer.get(peer);
     return sessions == null ? null : sessions.get(id);
@@ -620,6 +800,12 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     }
     if (why == SessionEnd.LIMIT) {
       counters.limited.increment();
+    }
+    if (wire != null && sender != null) {
+      s.sendSealedClose(wire); // what an established peer believes; nothing while handshaking
+      if (s.isClosed()) {
+        return; // sealing failed and closed it on the way
+      }
     }
     s.markClosed(why);
     if (wire != null && sender != null) {

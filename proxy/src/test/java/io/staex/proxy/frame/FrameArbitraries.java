@@ -84,9 +84,10 @@ final class FrameArbitraries {
 
   static Arbitrary<LinkFrame.Unreachable> unreachables() {
     return Combinators.combine(
-            u8(), Arbitraries.of(UnreachableReason.class), keys(), keys(), hopLists())
-        .as((ttl, reason, src, dst, hops) ->
-            new LinkFrame.Unreachable(ttl, reason, src, dst, route(hops, src)));
+            u8(), Arbitraries.of(UnreachableReason.class), keys(), keys(), hopLists(),
+            bytes(0, FrameLimits.MAX_UNREACHABLE_QUOTE))
+        .as((ttl, reason, src, dst, hops, quote) ->
+            new LinkFrame.Unreachable(ttl, reason, src, dst, route(hops, src), quote));
   }
 
   static Arbitrary<LinkFrame> linkFrames(boolean shortOnly) {

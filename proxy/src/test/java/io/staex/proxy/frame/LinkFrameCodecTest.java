@@ -256,9 +256,14 @@ class LinkFrameCodecTest {
     assertThat(Arrays.copyOfRange(b, 69, 101)).isEqualTo(C.toByteArray());
     assertThat(Arrays.copyOfRange(b, 133, 138)).containsExactly(0, 3, 9, 8, 7);
     byte[] u = encoded(new LinkFrame.Unreachable(5, UnreachableReason.TTL_EXPIRED, A, B, List.of()));
-    assertThat(u).hasSize(69);
+    assertThat(u).hasSize(70);
     assertThat(Arrays.copyOfRange(u, 0, 4)).containsExactly(4, 1, 5, 2);
     assertThat(Arrays.copyOfRange(u, 4, 36)).isEqualTo(A.toByteArray());
+    assertThat(u[69]).isEqualTo((byte) 0);
+    byte[] q = encoded(new LinkFrame.Unreachable(5, UnreachableReason.TTL_EXPIRED, A, B,
+        List.of(), FrameBytes.copyOf(new byte[] {3, 7, 9})));
+    assertThat(q).hasSize(73);
+    assertThat(Arrays.copyOfRange(q, 69, 73)).containsExactly(3, 3, 7, 9);
     assertThat(encoded(new LinkFrame.Routing(true, FrameBytes.copyOf(new byte[] {5}))))
         .containsExactly(2, 1, 0, 1, 5);
     assertThat(encoded(new LinkFrame.Keepalive())).containsExactly(1);
@@ -316,6 +321,23 @@ class LinkFrameCodecTest {
     assertThat(e.reason()).isEqualTo(Reason.LIMIT);
     assertThat(e).hasMessageContaining("payload length: 64442 (expected: at most 64441)");
     assertThat(failure(LinkFrameCodec::readPacket, raw).reason()).isEqualTo(Reason.LIMIT);
+  }
+
+  @Example
+  void unreachableQuote_oneOver_refusedOnEncodeAndDecode_andTruncatedRefused() {
+    FrameBytes over = FrameBytes.copyOf(new byte[FrameLimits.MAX_UNREACHABLE_QUOTE + 1]);
+    assertThatThrownBy(
+        () -> new LinkFrame.Unreachable(1, UnreachableReason.NO_ROUTE, A, B, List.of(), over))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quote: 49 bytes");
+    byte[] full = encoded(new LinkFrame.Unreachable(1, UnreachableReason.NO_ROUTE, A, B,
+        List.of(), FrameBytes.copyOf(new byte[FrameLimits.MAX_UNREACHABLE_QUOTE])));
+    byte[] raw = Arrays.copyOf(full, full.length + 1);
+    raw[LinkFrameCodec.ROUTED_PREFIX_SIZE] = (byte) (FrameLimits.MAX_UNREACHABLE_QUOTE + 1);
+    FrameDecodeException e = failure(LinkFrameCodec::readFrame, raw);
+    assertThat(e.reason()).isEqualTo(Reason.LIMIT);
+    assertThat(e).hasMessageContaining("quote length: 49 (expected: at most 48)");
+    byte[] cut = Arrays.copyOf(full, full.length - 1);
+    assertThat(failure(LinkFrameCodec::readFrame, cut).reason()).isEqualTo(Reason.TRUNCATED);
   }
 
   @Example

@@ -9,8 +9,10 @@ import io.staex.crypto.Handshake;
 import io.staex.crypto.Identity;
 import io.staex.crypto.Purpose;
 import io.staex.crypto.TrustPolicy;
+import io.staex.proxy.frame.CloseReason;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameDecodeException;
+import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;
@@ -56,7 +58,7 @@ class SessionsTest {
   static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
   static final SessionSettings FAST = new SessionSettings(16, 50, Duration.ofSeconds(3),
       Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-      Duration.ofSeconds(5), 1000);
+      Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
   static final Duration NANO = Duration.ofNanos(1);
 
   final ManualClock clock = new ManualClock(START);
@@ -256,6 +258,9 @@ class SessionsTest {
     assertThat(next(a.closed, "closed at A")).isEqualTo(SessionEnd.UNTRUSTED);
     // the foreign node had accepted; A's CLOSE REFUSED ends it there too
     next(foreign.established, "established at the foreign node");
+    // ... after a probe: a CLOSE is not authenticated, and A never had the keys to seal one
+    assertThat(foreign.closed).isEmpty();
+    clock.advance(FAST.probeTimeout().plus(Sessions.TICK));
     assertThat(next(foreign.closed, "closed at the foreign node")).isEqualTo(SessionEnd.REFUSED);
   }
 
@@ -376,7 +381,7 @@ class SessionsTest {
   void handshakesPerSecondPerPeer_restGetACookieNotADh_andTheBudgetRefillsOnceTheyStop() {
     SessionSettings two = new SessionSettings(16, 2, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
     Peer b = peer(22, two);
     Peer a = peer(23);
     // A's HELLOs, each with a later handshake time than the last: none is a replay
@@ -431,7 +436,7 @@ class SessionsTest {
   void maxSessions_refusesTheNextWithLimit() {
     SessionSettings one = new SessionSettings(1, 50, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
     Peer b = peer(24, one);
     Peer a = peer(25);
     Peer c = peer(26);
@@ -472,7 +477,7 @@ class SessionsTest {
   void idleSession_isClosedAtBothEnds() {
     SessionSettings idle = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
     Peer a = peer(32, idle);
     Peer b = peer(33);
     Session s = a.connect(b);
@@ -490,7 +495,7 @@ class SessionsTest {
   void sessionWithOpenStreams_isNotIdle_andRekeyedOneClosesAfterItsLastStream() {
     SessionSettings s = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024,
-        Duration.ofSeconds(5), 1000);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
     Peer a = peer(34, s);
     Peer b = peer(35);
     Session first = a.connect(b);
@@ -517,15 +522,15 @@ class SessionsTest {
   void sessionWithStreams_peerThatForgotIt_isToldByTheKeepalive() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200), 1000);
+        Duration.ofMillis(200), 1000, 16, Duration.ofMillis(300));
     Peer a = peer(40, ka);
     Peer b = peer(41);
     Session s = a.connect(b);
     s.streamOpened();
     settle();
     next(b.established, "established");
-    // B forgets the session and its CLOSE is lost: A's next keepalive learns it
-    relay = p -> p.from().equals(b.key()) && p.type() == SessionFrameType.CLOSE ? null : p;
+    // B forgets the session and its (sealed) close is lost: A's next keepalive learns it
+    relay = p -> p.from().equals(b.key()) ? null : p;
     b.sessions.close();
     settle();
     relay = p -> p;
@@ -535,15 +540,22 @@ class SessionsTest {
     assertThat(b.sessions.counters().unknownSessions()).isZero();
 
     clock.advance(Sessions.TICK); // (without the keepalive, silence would end it: 3 of them)
-    assertThat(next(a.closed, "after a keepalive")).isEqualTo(SessionEnd.PEER_CLOSED);
-    assertThat(b.sessions.counters().unknownSessions()).isEqualTo(1);
+    // B's CLOSE UNKNOWN_SESSION is not authenticated: A probes, and B cannot answer
+    // (B answers the probe's record with a second CLOSE: one probe at a time)
+    assertThat(a.sessions.counters().closesUnverified()).isEqualTo(2);
+    assertThat(a.sessions.counters().probes()).isEqualTo(1);
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+    clock.advance(ka.probeTimeout());
+    assertThat(next(a.closed, "after the probe")).isEqualTo(SessionEnd.PEER_CLOSED);
+    assertThat(a.sessions.counters().probesUnanswered()).isEqualTo(1);
+    assertThat(b.sessions.counters().unknownSessions()).isGreaterThanOrEqualTo(2); // and probe
   }
 
   @Test
   void sessionsWithStreams_liveOnKeepalives_andOneWhosePeerFallsSilentTimesOut() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200), 1000);
+        Duration.ofMillis(200), 1000, 16, Duration.ofSeconds(1));
     Peer a = peer(44, ka);
     Peer b = peer(45, ka);
     Peer c = peer(46, ka);
@@ -605,7 +617,7 @@ class SessionsTest {
   void helloFloodClaimingTheUser_costsNoDh_andTheUserStillGetsInWithinTwoSeconds() {
     SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
     Peer gateway = peer(60, gw);
     Peer user = peer(61);
     Peer member = peer(62);
@@ -649,7 +661,7 @@ class SessionsTest {
   void helloFloodFromManyClaimedSources_overTheNodeBudget_getsCookiesNotDh() {
     SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 10);
+        Duration.ofSeconds(5), 10, 16, Duration.ofSeconds(1));
     Peer gateway = peer(64, gw);
     Peer user = peer(65);
     Peer member = peer(66);
@@ -761,6 +773,200 @@ class SessionsTest {
     clock.advance(Duration.ofMillis(1500));
     assertThat(a.sessions.sessions()).singleElement()
         .satisfies(i -> assertThat(i.ageMillis()).isEqualTo(1500));
+  }
+
+  // ---- what the network may end: UNREACHABLE notices with quotes, CLOSE frames, probes ----
+
+  /** The quote a relay on the path would make of {@code payload} (its first 48 bytes). */
+  static FrameBytes quote(FrameBytes payload) {
+    return FrameBytes.copyOf(
+        LinkFrame.Unreachable.quoteOf(payload).toByteArray());
+  }
+
+  /** {@code q} with one byte flipped at {@code at}. */
+  static FrameBytes flipped(FrameBytes q, int at) {
+    byte[] b = q.toByteArray();
+    b[at] ^= 0x01;
+    return FrameBytes.copyOf(b);
+  }
+
+  @Test
+  void forgedUnreachable_changesNothingAndIsCounted_aQuoteOfARecentRecordEndsTheSession() {
+    Peer a = peer(60);
+    Peer b = peer(61);
+    List<FrameBytes> toB = new ArrayList<>();
+    relay = p -> {
+      if (p.from().equals(a.key())) {
+        toB.add(p.payload());
+      }
+      return p;
+    };
+    Session s = a.connect(b);
+    a.send(s, data(1));
+    settle();
+    Session atB = next(b.established, "established at B");
+    FrameBytes record = toB.get(toB.size() - 1);
+    assertThat(record.toByteArray()[0]).isEqualTo((byte) SessionFrameType.RECORD.code());
+
+    // what a node off the path can send: no quote, a made-up session, a made-up record
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.LINK_DOWN, FrameBytes.empty());
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.NO_ROUTE, flipped(quote(record), 3));
+    // ... and what even a node that knows the id cannot get right: the ciphertext
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.NO_ROUTE, flipped(quote(record), 40));
+    // ... or a counter it never sent
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.NO_ROUTE, flipped(quote(record), 16));
+    settle();
+    assertThat(a.sessions.counters().unreachableForged()).isEqualTo(4);
+    assertThat(a.sessions.counters().unreachableVerified()).isZero();
+    assertThat(a.sessions.counters().probes()).isZero();
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(a.closed).isEmpty();
+    b.frames.clear();
+    a.send(s, data(2));
+    b.send(atB, data(3));
+    settle();
+    assertThat(next(b.frames, "frames after the forged notices")).containsExactly(data(2));
+    assertThat(a.frames.peekLast()).containsExactly(data(3));
+
+    // a relay that really failed the record quotes it: that session ends at once
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.LINK_DOWN,
+        quote(toB.get(toB.size() - 1)));
+    settle();
+    assertThat(next(a.closed, "the real notice")).isEqualTo(SessionEnd.UNREACHABLE);
+    assertThat(a.sessions.counters().unreachableVerified()).isEqualTo(1);
+  }
+
+  @Test
+  void handshakingSession_endsOnlyOnAQuoteOfItsHello() {
+    Peer a = peer(62);
+    Peer b = peer(63);
+    List<FrameBytes> hellos = new ArrayList<>();
+    relay = p -> {
+      if (p.type() == SessionFrameType.HELLO) {
+        hellos.add(p.payload());
+        return null; // lost on the way
+      }
+      return p;
+    };
+    Session s = a.connect(b);
+    settle();
+    FrameBytes hello = hellos.get(0);
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.NO_ROUTE, flipped(quote(hello), 20));
+    settle();
+    assertThat(s.state()).isEqualTo(Session.State.HANDSHAKING);
+    assertThat(a.sessions.counters().unreachableForged()).isEqualTo(1);
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.NO_ROUTE, quote(hello));
+    settle();
+    assertThat(next(a.closed, "the real notice")).isEqualTo(SessionEnd.UNREACHABLE);
+  }
+
+  @Test
+  void noticeAboutARecordTooOldToCheck_probes_answeredGoesOn_unansweredEnds() {
+    Peer a = peer(64);
+    Peer b = peer(65);
+    List<FrameBytes> toB = new ArrayList<>();
+    relay = p -> {
+      if (p.from().equals(a.key()) && p.type() == SessionFrameType.RECORD) {
+        toB.add(p.payload());
+      }
+      return p;
+    };
+    Session s = a.connect(b);
+    settle();
+    next(b.established, "established at B");
+    for (int i = 0; i <= Session.QUOTE_RING; i++) {
+      a.send(s, data(i));
+      settle(); // one record each
+    }
+    assertThat(toB).hasSize(Session.QUOTE_RING + 1);
+    FrameBytes old = quote(toB.get(0));
+
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.LINK_DOWN, old);
+    settle(); // the probe goes, B answers
+    assertThat(a.sessions.counters().unreachableUnverified()).isEqualTo(1);
+    assertThat(a.sessions.counters().probes()).isEqualTo(1);
+    assertThat(a.sessions.counters().probesAnswered()).isEqualTo(1);
+    clock.advance(FAST.probeTimeout().plus(Sessions.TICK));
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+    b.frames.clear();
+    a.send(s, data(99));
+    settle();
+    assertThat(next(b.frames, "after the probe")).containsExactly(data(99));
+
+    // now B's answers are lost: the probe goes unanswered and the session ends
+    relay = p -> p.from().equals(b.key()) ? null : p;
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.LINK_DOWN, old);
+    a.sessions.unreachableNotice(b.key(), UnreachableReason.LINK_DOWN, old); // one probe only
+    settle();
+    assertThat(a.sessions.counters().probes()).isEqualTo(2);
+    clock.advance(FAST.probeTimeout().minus(NANO));
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+    clock.advance(Sessions.TICK);
+    assertThat(next(a.closed, "unanswered probe")).isEqualTo(SessionEnd.UNREACHABLE);
+    assertThat(a.sessions.counters().probesUnanswered()).isEqualTo(1);
+  }
+
+  @Test
+  void closeFrame_forAnEstablishedSession_onlyProbes_whileASealedCloseEndsIt() {
+    Peer a = peer(66);
+    Peer b = peer(67);
+    Session s = a.connect(b);
+    settle();
+    Session atB = next(b.established, "established at B");
+    // a node on the path (it saw the id) forges CLOSE CLOSED to A
+    a.sessions.packet(b.key(), encode(new SessionFrame.SessionClose(s.id(), CloseReason.CLOSED)));
+    settle();
+    assertThat(a.sessions.counters().closesUnverified()).isEqualTo(1);
+    assertThat(a.sessions.counters().probesAnswered()).isEqualTo(1);
+    clock.advance(FAST.probeTimeout().plus(Sessions.TICK));
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(a.closed).isEmpty();
+
+    // B really closes: a sealed close, believed at once
+    b.sessions.close();
+    settle();
+    assertThat(atB.state()).isEqualTo(Session.State.CLOSED);
+    assertThat(next(a.closed, "B's sealed close")).isEqualTo(SessionEnd.PEER_CLOSED);
+  }
+
+  @Test
+  void maxSessionsPerPeer_refusesTheNextFromThatNodeOnly_withLimit() {
+    SessionSettings two = new SessionSettings(16, 50, Duration.ofSeconds(3),
+        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofSeconds(5), 1000, 2, Duration.ofSeconds(1));
+    Peer b = peer(68, two);
+    Peer a = peer(69);
+    Peer c = peer(70);
+    List<SessionFrame.SessionClose> closes = new ArrayList<>();
+    relay = p -> {
+      if (p.from().equals(b.key()) && p.type() == SessionFrameType.CLOSE) {
+        try {
+          closes.add((SessionFrame.SessionClose) SessionFrameCodec.decode(p.payload()));
+        } catch (FrameDecodeException e) {
+          throw new AssertionError(e);
+        }
+      }
+      return p;
+    };
+    // A's HELLOs under three ids, each with a later handshake time: real sessions, no replays
+    for (int i = 0; i < 3; i++) {
+      Clock later = Clock.offset(clock, Duration.ofMillis(i));
+      Handshake hs = Handshake.initiator(a.me, a.cert, b.address(),
+          TrustPolicy.ofNetwork(NET.address()), Purpose.SESSION, later, Seeded.random(200 + i));
+      b.sessions.packet(a.key(), encode(new SessionFrame.SessionHello(
+          i, FrameBytes.copyOf(hs.writeMessage(new byte[0])))));
+    }
+    settle();
+    assertThat(b.sessions.counters().accepted()).isEqualTo(2);
+    assertThat(b.sessions.counters().limitedPerPeer()).isEqualTo(1);
+    assertThat(closes).containsExactly(new SessionFrame.SessionClose(2, CloseReason.LIMIT));
+    // another node is not held back by A's sessions
+    c.connect(b);
+    settle();
+    next(c.established, "C's session");
+    // B's own streams to A go on a session it has: no third one
+    assertThat(b.sessions.connect(a.address()).orElseThrow().id()).isIn(0L, 1L);
+    assertThat(b.sessions.sessions()).hasSize(3);
   }
 
   static FrameBytes encode(SessionFrame f) {

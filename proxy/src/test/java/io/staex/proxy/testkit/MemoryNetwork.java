@@ -182,7 +182,7 @@ public final class MemoryNetwork implements AutoCloseable {
   /** A packet a node's handler heard. */
   public record Delivery(NodeKey source, FrameBytes payload) {}
 
-  /** A failed send a node's handler heard. */
+  /** A failed send a node's handler heard (from its own relay or a notice from the network). */
   public record Notice(NodeKey destination, UnreachableReason reason) {}
 
   /** One node: its relay, and what its handlers heard (oldest first). */
@@ -211,6 +211,15 @@ public final class MemoryNetwork implements AutoCloseable {
         notices.add(new Notice(destination, reason));
         if (sessions != null) {
           sessions.unreachable(destination, reason);
+        }
+      }
+
+      @Override
+      public void unreachableNotice(
+          NodeKey destination, UnreachableReason reason, FrameBytes quote) {
+        notices.add(new Notice(destination, reason));
+        if (sessions != null) {
+          sessions.unreachableNotice(destination, reason, quote);
         }
       }
 

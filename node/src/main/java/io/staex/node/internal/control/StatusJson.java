@@ -79,6 +79,15 @@ final class StatusJson {
         .member("early_drop", acc.earlyDropped()).member("prefix_full", acc.prefixFull())
         .member("rate_limited", acc.rateLimited()).member("max_links", acc.maxLinks()).endObject();
     j.member("firstMessageTimeouts", acc.firstMessageTimeouts()).endObject();
+    NodeStatus.SessionStats ev = s.sessionStats();
+    j.name("sessionEvents").beginObject().member("limitedPerPeer", ev.limitedPerPeer());
+    j.name("unreachable").beginObject().member("verified", ev.unreachableVerified())
+        .member("forged", ev.unreachableForged()).member("unverified", ev.unreachableUnverified())
+        .endObject();
+    j.member("closesUnverified", ev.closesUnverified());
+    j.name("probes").beginObject().member("sent", ev.probes())
+        .member("answered", ev.probesAnswered()).member("unanswered", ev.probesUnanswered())
+        .endObject().endObject();
 
     j.name("sessions").beginArray();
     for (SessionStatus x : s.sessions()) {

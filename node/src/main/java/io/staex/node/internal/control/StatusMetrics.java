@@ -101,6 +101,26 @@ final class StatusMetrics {
     counter(out, "staex_link_first_message_timeouts_total",
         "Link connections closed without a first handshake message in time.",
         a.firstMessageTimeouts());
+    NodeStatus.SessionStats ev = s.sessionStats();
+    counter(out, "staex_sessions_limited_per_peer_total",
+        "Sessions refused by sessions.max-per-peer.", ev.limitedPerPeer());
+    family(out, "staex_unreachable_notices_total", "counter",
+        "UNREACHABLE notices from the network, by what their quote proved.");
+    out.append("staex_unreachable_notices_total{result=\"verified\"} ")
+        .append(ev.unreachableVerified()).append('\n');
+    out.append("staex_unreachable_notices_total{result=\"forged\"} ")
+        .append(ev.unreachableForged()).append('\n');
+    out.append("staex_unreachable_notices_total{result=\"unverified\"} ")
+        .append(ev.unreachableUnverified()).append('\n');
+    counter(out, "staex_session_closes_unverified_total",
+        "Unauthenticated CLOSE frames for established sessions (probed, not believed).",
+        ev.closesUnverified());
+    family(out, "staex_session_probes_total", "counter", "Session probes, by outcome.");
+    out.append("staex_session_probes_total{result=\"sent\"} ").append(ev.probes()).append('\n');
+    out.append("staex_session_probes_total{result=\"answered\"} ")
+        .append(ev.probesAnswered()).append('\n');
+    out.append("staex_session_probes_total{result=\"unanswered\"} ")
+        .append(ev.probesUnanswered()).append('\n');
     gauge(out, "staex_sessions", "End-to-end sessions open.", s.sessions().size());
     gauge(out, "staex_streams", "Streams open.", s.streams().size());
     gauge(out, "staex_forwards", "Port forwards configured (config and forwards-dir).",

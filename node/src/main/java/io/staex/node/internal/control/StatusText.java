@@ -98,6 +98,14 @@ final class StatusText {
           .append("  rate_limited: ").append(a.rateLimited()).append("  max_links: ")
           .append(a.maxLinks()).append('\n');
     }
+    NodeStatus.SessionStats ev = s.sessionStats();
+    out.append("unreachable notices verified ").append(ev.unreachableVerified())
+        .append("  forged ").append(ev.unreachableForged()).append("  unverified ")
+        .append(ev.unreachableUnverified()).append('\n');
+    out.append("sessions limited per peer ").append(ev.limitedPerPeer())
+        .append("  closes unverified ").append(ev.closesUnverified()).append("  probes ")
+        .append(ev.probes()).append(" (answered ").append(ev.probesAnswered())
+        .append(", unanswered ").append(ev.probesUnanswered()).append(")\n");
 
     out.append('\n');
     section(out, "sessions", s.sessions().size());

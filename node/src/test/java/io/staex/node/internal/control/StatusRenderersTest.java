@@ -40,6 +40,9 @@ class StatusRenderersTest {
     assertThat(text).contains("accepts   startups 4  refused 65  first-message timeouts 16\n"
         + "  refused startups_full: 11  early_drop: 12  prefix_full: 13  rate_limited: 14"
         + "  max_links: 15\n");
+    assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
+        + "sessions limited per peer 1  closes unverified 5  probes 6 (answered 7, "
+        + "unanswered 8)\n");
   }
 
   @Test
@@ -85,6 +88,9 @@ class StatusRenderersTest {
         .contains("\"accepts\":{\"startups\":4,\"refused\":{\"startups_full\":11,"
             + "\"early_drop\":12,\"prefix_full\":13,\"rate_limited\":14,\"max_links\":15},"
             + "\"firstMessageTimeouts\":16}")
+        .contains("\"sessionEvents\":{\"limitedPerPeer\":1,\"unreachable\":{\"verified\":2,"
+            + "\"forged\":3,\"unverified\":4},\"closesUnverified\":5,\"probes\":{\"sent\":6,"
+            + "\"answered\":7,\"unanswered\":8}}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -142,7 +148,13 @@ class StatusRenderersTest {
         .contains("staex_link_accepts_refused_total{reason=\"prefix_full\"} 13\n")
         .contains("staex_link_accepts_refused_total{reason=\"rate_limited\"} 14\n")
         .contains("staex_link_accepts_refused_total{reason=\"max_links\"} 15\n")
-        .contains("staex_link_first_message_timeouts_total 16\n");
+        .contains("staex_link_first_message_timeouts_total 16\n")
+        .contains("staex_sessions_limited_per_peer_total 1\n")
+        .contains("staex_unreachable_notices_total{result=\"verified\"} 2\n")
+        .contains("staex_unreachable_notices_total{result=\"forged\"} 3\n")
+        .contains("staex_unreachable_notices_total{result=\"unverified\"} 4\n")
+        .contains("staex_session_closes_unverified_total 5\n")
+        .contains("staex_session_probes_total{result=\"unanswered\"} 8\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }

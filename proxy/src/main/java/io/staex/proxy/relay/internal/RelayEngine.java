@@ -468,10 +468,15 @@ public final class RelayEngine implements LinkListener {
       } else if (action instanceof RelayAction.Deliver) {
         deliver((LinkFrame.Packet) frame);
       } else if (action instanceof RelayAction.NotifyLocal n) {
-        notifyLocal(n.destination(), n.reason());
+        if (frame instanceof LinkFrame.Unreachable u) {
+          notifyFromNetwork(u);
+        } else {
+          notifyLocal(n.destination(), n.reason());
+        }
       } else if (action instanceof RelayAction.Answer a) {
         counters.recordUnreachableSent();
-        enqueue(links.get(a.next()), a.notice());
+        // the notice quotes the failed packet's payload: its source acts only on a true quote
+        enqueue(links.get(a.next()), a.notice().quoting(((LinkFrame.Packet) frame).payload()));
       } else if (action instanceof RelayAction.Dropped d) {
         counters.recordDrop(d.reason());
       }
@@ -618,6 +623,16 @@ public final class RelayEngine implements LinkListener {
     counters.recordUnreachableReceived();
     try {
       handler.unreachable(destination, reason);
+    } catch (RuntimeException e) {
+      log.warn("unreachable handler failed", e);
+    }
+  }
+
+  /** A notice from the network for this node: unverified, with its quote (the handler checks). */
+  private void notifyFromNetwork(LinkFrame.Unreachable u) {
+    counters.recordUnreachableReceived();
+    try {
+      handler.unreachableNotice(u.destination(), u.reason(), u.quote());
     } catch (RuntimeException e) {
       log.warn("unreachable handler failed", e);
     }
