@@ -44,8 +44,11 @@ import java.util.Set;
  * <p>Not safe for concurrent use: confine it to one thread (the node's routing event loop).
  */
 public final class RoutingNode {
-  /** A state in the view and the neighbour it came through (this node for its own). */
-  private record Entry(NodeState state, Address via) {}
+  /**
+   * A state in the view, the neighbour it came through (this node for its own), and since when
+   * it comes through that neighbour.
+   */
+  private record Entry(NodeState state, Address via, Instant since) {}
 
   /** A view entry's expiry, for the timer queue; stale once the entry's sequence moved on. */
   private record Expiry(Instant at, Address node, long sequence) {}
@@ -166,6 +169,13 @@ public final class RoutingNode {
         sendView(out);
       } else {
         parentsChanged(before, now, out);
+      }
+      if (!selector.active().equals(Optional.of(neighbour))) {
+        // A parent that is not our active one must not hold our subtree; it may still, from
+        // before its link went down (we could not withdraw then, and it keeps a child back
+        // within withdrawGrace). Stale there, it would drop our full view as stale when we
+        // come back to it, while the other way's withdrawal removes our subtree above it.
+        out.send(neighbour, new Withdraw(List.copyOf(view.keySet())));
       }
     }
     return out.effects(counters);
@@ -323,6 +333,11 @@ public final class RoutingNode {
     }
   }
 
+  /** This node's configured parents, in priority order (empty for a root). */
+  public List<Address> parents() {
+    return parents;
+  }
+
   public Optional<Address> activeParent() {
     return selector.active();
   }
@@ -426,10 +441,28 @@ public final class RoutingNode {
           && activeChainReaches(s, from)) {
         // Its subtree moved to another of our children: re-home it, so that the old child's
         // withdrawal does not remove a node that is still behind the new one.
-        view.put(node, new Entry(s, from));
+        view.put(node, new Entry(s, from, now));
         moved(node, held.via(), from, now);
+      } else if (held != null && s.equals(held.state()) && held.via().equals(from)
+          && !changed.isEmpty()) {
+        // Held already, the same way, in an update that also brought news (a child's whole
+        // view after it chose us again, its own re-signed state first): pass it up again. We
+        // may hold it only because the child came back within withdrawGrace while the way
+        // above us lost it (the child's withdrawal, sent elsewhere, removed it above); dropped
+        // here, it would stay unknown above until its next refresh, and its packets refused.
+        changed.add(s);
       } else if (held != null && s.sequence() <= held.state().sequence()) {
         counters.drop(Drop.STATE_STALE);
+        if (!held.via().equals(from) && !held.via().equals(address())
+            && now.isBefore(held.since().plus(settings.withdrawGrace()))
+            && verifier.verify(s, policy, now).isAccepted()) {
+          // An older state of a node that came (or moved) to its way in lately, arriving by
+          // another way after the new one came by a faster way: the node's packets sent
+          // before it moved follow the old state on that way, so that way is a former way in
+          // (see mayComeFrom). Only while the move is recent: a member replaying an old state
+          // it got hold of (a lookup answer) gains nothing for long.
+          moved(node, from, held.via(), now);
+        }
       } else if (held == null && view.size() >= settings.maxStates()) {
         counters.drop(Drop.STATE_LIMIT);
       } else if (s.services().size() > settings.maxServices()) {
@@ -499,7 +532,9 @@ public final class RoutingNode {
   }
 
   private void put(NodeState s, Address via, Instant now) {
-    Entry old = view.put(s.address(), new Entry(s, via));
+    Entry held = view.get(s.address());
+    Instant since = held != null && held.via().equals(via) ? held.since() : now;
+    Entry old = view.put(s.address(), new Entry(s, via, since));
     if (old != null) {
       unindexName(old.state());
       moved(s.address(), old.via(), via, now);
@@ -595,7 +630,7 @@ public final class RoutingNode {
     ownState = NodeState.sign(
         identity, certificate, up, selector.active(), services, sequence,
         now.plus(settings.stateLifetime()));
-    view.put(address(), new Entry(ownState, address()));
+    view.put(address(), new Entry(ownState, address(), now));
     topology.setParents(address(), ownState.parents());
     nextRefresh = now.plus(settings.refreshInterval());
   }
