@@ -116,7 +116,7 @@ class NodeConfigTest {
     LinkSettings link = new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10),
         LinkSettings.MAX_RECORD_SIZE, 256 * 1024, 1024 * 1024);
     RelaySettings relay = new RelaySettings(Optional.empty(), 1024, List.of(), link, routing,
-        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20);
+        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20, 200);
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
         Duration.ofSeconds(5));
@@ -356,7 +356,7 @@ class NodeConfigTest {
             + " (expected one of: max-links, max-sessions, max-streams-per-session, max-streams,"
             + " stream-buffer-bytes, link-buffer-bytes, link-write-buffer-high,"
             + " link-write-buffer-low, session-queue-bytes, handshakes-per-second-per-source,"
-            + " idle-timeout, handshake-timeout, open-timeout, datagram-queue)");
+            + " hellos-per-second-per-link, idle-timeout, handshake-timeout, open-timeout, datagram-queue)");
   }
 
   @Test
@@ -538,7 +538,8 @@ class NodeConfigTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"max-links = 0", "max-sessions = -5", "max-streams-per-session = 0",
-      "max-streams = 0", "handshakes-per-second-per-source = 0", "datagram-queue = 0"})
+      "max-streams = 0", "handshakes-per-second-per-source = 0", "datagram-queue = 0",
+      "hellos-per-second-per-link = 0"})
   void zeroOrNegativeLimit_refused(String setting) throws Exception {
     Path file = write(dir, "node.conf", "staex.limits {\n  " + setting + "\n}");
     String key = setting.substring(0, setting.indexOf(' '));

@@ -51,7 +51,7 @@ public final class TestSettings {
    */
   public static RelaySettings relay() {
     return new RelaySettings(Optional.empty(), 1024, List.of(), link(),
-        RoutingSettings.defaults(), backoff(), LINK_QUEUE_BYTES, 20);
+        RoutingSettings.defaults(), backoff(), LINK_QUEUE_BYTES, 20, 200);
   }
 
   /**

@@ -47,7 +47,7 @@ public final class Schema {
         "max-links", "max-sessions", "max-streams-per-session", "max-streams",
         "stream-buffer-bytes", "link-buffer-bytes", "link-write-buffer-high",
         "link-write-buffer-low", "session-queue-bytes", "handshakes-per-second-per-source",
-        "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue"));
+        "hellos-per-second-per-link", "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue"));
     keys.put(SOCKS, List.of(
         "listen", "username", "password", "handshake-timeout", "max-pending-handshakes"));
     keys.put(DNS, List.of(

@@ -24,11 +24,13 @@ import java.util.Optional;
  *     frames for it are dropped; at least the link's high water mark
  * @param handshakesPerSecondPerSource new connections accepted per second from one IP address;
  *     more are closed before any handshake work
+ * @param hellosPerSecondPerLink session HELLOs forwarded or taken per second from one child's
+ *     link (its whole subtree), as many saved up; more are dropped and counted
  */
 public record RelaySettings(
     Optional<InetSocketAddress> bind, int maxLinks, List<Relay.Parent> parents, LinkSettings link,
     RoutingSettings routing, RedialBackoff backoff, long linkQueueBytes,
-    int handshakesPerSecondPerSource) {
+    int handshakesPerSecondPerSource, int hellosPerSecondPerLink) {
   public RelaySettings {
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(parents, "parents");
@@ -48,45 +50,55 @@ public record RelaySettings(
       throw new IllegalArgumentException("handshakesPerSecondPerSource: "
           + handshakesPerSecondPerSource + " (expected: >= 1)");
     }
+    if (hellosPerSecondPerLink < 1) {
+      throw new IllegalArgumentException("hellosPerSecondPerLink: "
+          + hellosPerSecondPerLink + " (expected: >= 1)");
+    }
   }
 
   /** With a server on {@code address} (null: none). */
   public RelaySettings withBind(InetSocketAddress address) {
     return new RelaySettings(Optional.ofNullable(address), maxLinks, parents, link, routing,
-        backoff, linkQueueBytes, handshakesPerSecondPerSource);
+        backoff, linkQueueBytes, handshakesPerSecondPerSource, hellosPerSecondPerLink);
   }
 
   public RelaySettings withMaxLinks(int n) {
     return new RelaySettings(bind, n, parents, link, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, hellosPerSecondPerLink);
   }
 
   public RelaySettings withParents(List<Relay.Parent> list) {
     return new RelaySettings(bind, maxLinks, list, link, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, hellosPerSecondPerLink);
   }
 
   public RelaySettings withLink(LinkSettings settings) {
     return new RelaySettings(bind, maxLinks, parents, settings, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, hellosPerSecondPerLink);
   }
 
   public RelaySettings withRouting(RoutingSettings settings) {
     return new RelaySettings(bind, maxLinks, parents, link, settings, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, hellosPerSecondPerLink);
   }
 
   public RelaySettings withBackoff(RedialBackoff b) {
     return new RelaySettings(bind, maxLinks, parents, link, routing, b, linkQueueBytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, hellosPerSecondPerLink);
   }
 
   public RelaySettings withLinkQueueBytes(long bytes) {
     return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, bytes,
-        handshakesPerSecondPerSource);
+        handshakesPerSecondPerSource, hellosPerSecondPerLink);
   }
 
   public RelaySettings withHandshakesPerSecondPerSource(int n) {
-    return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes, n);
+    return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes, n,
+        hellosPerSecondPerLink);
+  }
+
+  public RelaySettings withHellosPerSecondPerLink(int n) {
+    return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes,
+        handshakesPerSecondPerSource, n);
   }
 }
