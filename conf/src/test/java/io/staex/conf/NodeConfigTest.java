@@ -118,7 +118,7 @@ class NodeConfigTest {
         LinkSettings.MAX_RECORD_SIZE, 256 * 1024, 1024 * 1024);
     RelaySettings relay = new RelaySettings(Optional.empty(), 1024, List.of(), link, routing,
         new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20,
-        new StartupLimits(10, 30, 64, 8, Duration.ofSeconds(2)));
+        new StartupLimits(10, 30, 64, 8, Duration.ofSeconds(2)), 200);
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
         Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1));
@@ -359,7 +359,7 @@ class NodeConfigTest {
             + " stream-buffer-bytes, link-buffer-bytes, link-write-buffer-high,"
             + " link-write-buffer-low, session-queue-bytes, handshakes-per-second-per-source,"
             + " link-startups-start, link-startups-rate, link-startups-full,"
-            + " link-startups-per-prefix, link-first-message-timeout,"
+            + " link-startups-per-prefix, link-first-message-timeout, hellos-per-second-per-link,"
             + " idle-timeout, handshake-timeout, open-timeout, datagram-queue,"
             + " handshakes-per-second)");
   }
@@ -572,7 +572,8 @@ class NodeConfigTest {
   @ParameterizedTest
   @ValueSource(strings = {"max-links = 0", "max-sessions = -5", "max-streams-per-session = 0",
       "max-streams = 0", "handshakes-per-second-per-source = 0", "datagram-queue = 0",
-      "handshakes-per-second = 0"})
+      "handshakes-per-second = 0",
+      "hellos-per-second-per-link = 0"})
   void zeroOrNegativeLimit_refused(String setting) throws Exception {
     Path file = write(dir, "node.conf", "staex.limits {\n  " + setting + "\n}");
     String key = setting.substring(0, setting.indexOf(' '));

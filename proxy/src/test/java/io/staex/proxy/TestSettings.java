@@ -53,7 +53,7 @@ public final class TestSettings {
    */
   public static RelaySettings relay() {
     return new RelaySettings(Optional.empty(), 1024, List.of(), link(),
-        RoutingSettings.defaults(), backoff(), LINK_QUEUE_BYTES, 20, startups());
+        RoutingSettings.defaults(), backoff(), LINK_QUEUE_BYTES, 20, startups(), 200);
   }
 
   /** Startups 10:30:64, 8 per source prefix, 2 s for the first handshake message. */

@@ -44,11 +44,20 @@ import java.util.Set;
  * <p>Not safe for concurrent use: confine it to one thread (the node's routing event loop).
  */
 public final class RoutingNode {
-  /** A state in the view and the neighbour it came through (this node for its own). */
-  private record Entry(NodeState state, Address via) {}
+  /**
+   * A state in the view, the neighbour it came through (this node for its own), and since when
+   * it comes through that neighbour.
+   */
+  private record Entry(NodeState state, Address via, Instant since) {}
 
   /** A view entry's expiry, for the timer queue; stale once the entry's sequence moved on. */
   private record Expiry(Instant at, Address node, long sequence) {}
+
+  /** A neighbour a moved state came through before, accepted as its way in until {@code until}. */
+  private record Former(Address via, Instant until) {}
+
+  /** Former ways in kept per node (a subtree that moved more often keeps its latest ones). */
+  private static final int MAX_FORMER_VIAS = 4;
 
   private final Identity identity;
   private final Certificate certificate;
@@ -76,6 +85,12 @@ public final class RoutingNode {
    * at most {@link #MAX_PENDING_LOOKUPS}.
    */
   private final Map<Long, PendingLookup> pendingLookups = new LinkedHashMap<>();
+  /**
+   * For nodes whose state moved to another neighbour: the neighbours it came through before, each
+   * until {@code withdrawGrace} after the move (packets already on the old way in, see {@link
+   * #mayComeFrom}). Pruned on {@link #tick}.
+   */
+  private final Map<Address, List<Former>> formerVias = new HashMap<>();
 
   /** How long a lookup waits for its answer here; callers time out sooner (at most 60 s). */
   public static final Duration LOOKUP_LIFETIME = Duration.ofSeconds(60);
@@ -87,6 +102,8 @@ public final class RoutingNode {
   private NodeState ownState;
   private long sequence;
   private Instant nextRefresh;
+  /** When {@link #formerVias} is pruned next (at most once per {@code withdrawGrace}). */
+  private Instant nextPrune = Instant.MIN;
 
   /**
    * @param parents this node's parents in priority order (empty for a root)
@@ -137,13 +154,29 @@ public final class RoutingNode {
       throw new IllegalArgumentException("cost: " + cost + " (expected: 1~" + ParentLink.MAX_COST + ")");
     }
     Out out = new Out();
-    links.put(neighbour, cost);
+    boolean replaced = links.put(neighbour, cost) != null;
     topology.setLink(neighbour, cost);
     pendingWithdrawals.remove(neighbour);
     if (parents.contains(neighbour)) {
       Optional<Address> before = selector.active();
       selector.linkUp(neighbour, now);
-      parentsChanged(before, now, out);
+      if (replaced && before.equals(Optional.of(neighbour)) && before.equals(selector.active())) {
+        // A new connection to the active parent replaced the old one before the old one was
+        // seen down: the parent may be a restarted process with an empty view, so it gets the
+        // whole view, as after a switch (else it would learn our subtree only at refreshes, and
+        // drop our subtree's packets as spoofed until then).
+        resign(now);
+        sendView(out);
+      } else {
+        parentsChanged(before, now, out);
+      }
+      if (!selector.active().equals(Optional.of(neighbour))) {
+        // A parent that is not our active one must not hold our subtree; it may still, from
+        // before its link went down (we could not withdraw then, and it keeps a child back
+        // within withdrawGrace). Stale there, it would drop our full view as stale when we
+        // come back to it, while the other way's withdrawal removes our subtree above it.
+        out.send(neighbour, new Withdraw(List.copyOf(view.keySet())));
+      }
     }
     return out.effects(counters);
   }
@@ -219,6 +252,7 @@ public final class RoutingNode {
       sendUp(new Withdraw(withdrawn), out);
     }
     expireLookups(now, out);
+    pruneFormerVias(now);
     if (!now.isBefore(nextRefresh)) {
       resign(now);
       sendUp(new StateUpdate(List.of(ownState)), out);
@@ -299,6 +333,11 @@ public final class RoutingNode {
     }
   }
 
+  /** This node's configured parents, in priority order (empty for a root). */
+  public List<Address> parents() {
+    return parents;
+  }
+
   public Optional<Address> activeParent() {
     return selector.active();
   }
@@ -320,6 +359,61 @@ public final class RoutingNode {
   /** Whether {@code node}'s state is in this node's view. */
   public boolean knows(Address node) {
     return view.containsKey(node);
+  }
+
+  /**
+   * The neighbour {@code node}'s state came through (this node for its own); empty if it is not
+   * in the view.
+   */
+  public Optional<Address> via(Address node) {
+    Entry e = view.get(node);
+    return e == null ? Optional.empty() : Optional.of(e.via());
+  }
+
+  /**
+   * The reverse-path rule (BCP 38 / strict uRPF over the signed view; {@code docs/routing.md},
+   * Source check): may a frame that {@code neighbour} sent up to us, without a source route and
+   * not for us, claim {@code source}? Only a frame climbing from {@code neighbour}'s subtree can
+   * arrive so (a neighbour sends a frame up only to its active parent, after its view), so yes
+   * exactly when {@code source}'s state came through {@code neighbour}: {@code neighbour} itself
+   * or a node below it. Also yes for the neighbour {@code source}'s state came through until
+   * {@code withdrawGrace} before {@code now}, if it moved since (its packets already on the old
+   * way in arrive after the news of the new one, which may come by another, faster way), and for
+   * every source while this node is in a loop of active parents without a root (every node of
+   * the loop is below every other: there is no reverse path to check; such frames circle until
+   * their TTL runs out, as without the check). Check only frames that {@link
+   * ReversePath#applies} to.
+   */
+  public boolean mayComeFrom(Address source, Address neighbour, Instant now) {
+    Entry e = view.get(source);
+    if (e != null && e.via().equals(neighbour) && !source.equals(address())) {
+      return true;
+    }
+    List<Former> formers = formerVias.get(source);
+    if (formers != null) {
+      for (Former f : formers) {
+        if (f.via().equals(neighbour) && now.isBefore(f.until())) {
+          return true;
+        }
+      }
+    }
+    return inRootlessLoop();
+  }
+
+  /** Whether our chain of active parents, as our view has it, comes back to us. */
+  private boolean inRootlessLoop() {
+    Optional<Address> next = selector.active();
+    for (int hops = 0; next.isPresent() && hops <= settings.maxHops(); hops++) {
+      if (next.get().equals(address())) {
+        return true;
+      }
+      Entry e = view.get(next.get());
+      if (e == null) {
+        return false;
+      }
+      next = e.state().activeParent();
+    }
+    return false;
   }
 
   /** Counters of what was dropped and why, for status and tests. */
@@ -347,9 +441,28 @@ public final class RoutingNode {
           && activeChainReaches(s, from)) {
         // Its subtree moved to another of our children: re-home it, so that the old child's
         // withdrawal does not remove a node that is still behind the new one.
-        view.put(node, new Entry(s, from));
+        view.put(node, new Entry(s, from, now));
+        moved(node, held.via(), from, now);
+      } else if (held != null && s.equals(held.state()) && held.via().equals(from)
+          && !changed.isEmpty()) {
+        // Held already, the same way, in an update that also brought news (a child's whole
+        // view after it chose us again, its own re-signed state first): pass it up again. We
+        // may hold it only because the child came back within withdrawGrace while the way
+        // above us lost it (the child's withdrawal, sent elsewhere, removed it above); dropped
+        // here, it would stay unknown above until its next refresh, and its packets refused.
+        changed.add(s);
       } else if (held != null && s.sequence() <= held.state().sequence()) {
         counters.drop(Drop.STATE_STALE);
+        if (!held.via().equals(from) && !held.via().equals(address())
+            && now.isBefore(held.since().plus(settings.withdrawGrace()))
+            && verifier.verify(s, policy, now).isAccepted()) {
+          // An older state of a node that came (or moved) to its way in lately, arriving by
+          // another way after the new one came by a faster way: the node's packets sent
+          // before it moved follow the old state on that way, so that way is a former way in
+          // (see mayComeFrom). Only while the move is recent: a member replaying an old state
+          // it got hold of (a lookup answer) gains nothing for long.
+          moved(node, from, held.via(), now);
+        }
       } else if (held == null && view.size() >= settings.maxStates()) {
         counters.drop(Drop.STATE_LIMIT);
       } else if (s.services().size() > settings.maxServices()) {
@@ -357,7 +470,7 @@ public final class RoutingNode {
       } else if (!verifier.verify(s, policy, now).isAccepted()) {
         counters.drop(Drop.STATE_UNTRUSTED);
       } else {
-        put(s, from);
+        put(s, from, now);
         changed.add(s);
       }
     }
@@ -418,14 +531,44 @@ public final class RoutingNode {
     return gone;
   }
 
-  private void put(NodeState s, Address via) {
-    Entry old = view.put(s.address(), new Entry(s, via));
+  private void put(NodeState s, Address via, Instant now) {
+    Entry held = view.get(s.address());
+    Instant since = held != null && held.via().equals(via) ? held.since() : now;
+    Entry old = view.put(s.address(), new Entry(s, via, since));
     if (old != null) {
       unindexName(old.state());
+      moved(s.address(), old.via(), via, now);
     }
     s.name().ifPresent(n -> names.computeIfAbsent(key(s.network(), n), k -> new HashSet<>()).add(s.address()));
     topology.setParents(s.address(), s.parents());
     expiries.add(new Expiry(s.expires(), s.address(), s.sequence()));
+  }
+
+  /** {@code node}'s state now comes through {@code via}; it came through {@code before}. */
+  private void moved(Address node, Address before, Address via, Instant now) {
+    if (before.equals(via) || before.equals(address())) {
+      return;
+    }
+    List<Former> formers = formerVias.computeIfAbsent(node, k -> new ArrayList<>(1));
+    formers.removeIf(f -> f.via().equals(before) || f.via().equals(via));
+    if (formers.size() >= MAX_FORMER_VIAS) {
+      formers.remove(0);
+    }
+    formers.add(new Former(before, now.plus(settings.withdrawGrace())));
+  }
+
+  private void pruneFormerVias(Instant now) {
+    if (formerVias.isEmpty() || now.isBefore(nextPrune)) {
+      return;
+    }
+    nextPrune = now.plus(settings.withdrawGrace());
+    for (var it = formerVias.values().iterator(); it.hasNext(); ) {
+      List<Former> formers = it.next();
+      formers.removeIf(f -> !now.isBefore(f.until()));
+      if (formers.isEmpty()) {
+        it.remove();
+      }
+    }
   }
 
   private void remove(Address node) {
@@ -458,16 +601,21 @@ public final class RoutingNode {
     }
     before.filter(links::containsKey).ifPresent(old -> out.send(old, new Withdraw(List.copyOf(view.keySet()))));
     if (after.isPresent()) {
-      List<NodeState> all = new ArrayList<>(view.size());
-      all.add(ownState);
-      for (Entry e : view.values()) {
-        if (!e.state().address().equals(address())) {
-          all.add(e.state());
-        }
-      }
-      sendUp(new StateUpdate(all), out);
+      sendView(out);
     }
     out.events.add(new RoutingEvent.ActiveParentChanged(before, after));
+  }
+
+  /** Sends the whole view, own state first, to the active parent. */
+  private void sendView(Out out) {
+    List<NodeState> all = new ArrayList<>(view.size());
+    all.add(ownState);
+    for (Entry e : view.values()) {
+      if (!e.state().address().equals(address())) {
+        all.add(e.state());
+      }
+    }
+    sendUp(new StateUpdate(all), out);
   }
 
   private void resign(Instant now) {
@@ -482,7 +630,7 @@ public final class RoutingNode {
     ownState = NodeState.sign(
         identity, certificate, up, selector.active(), services, sequence,
         now.plus(settings.stateLifetime()));
-    view.put(address(), new Entry(ownState, address()));
+    view.put(address(), new Entry(ownState, address(), now));
     topology.setParents(address(), ownState.parents());
     nextRefresh = now.plus(settings.refreshInterval());
   }

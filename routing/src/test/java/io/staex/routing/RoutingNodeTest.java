@@ -122,6 +122,91 @@ class RoutingNodeTest {
     return net;
   }
 
+  // --- source check (ReversePath, mayComeFrom)
+
+  @Test
+  void mayComeFrom_onlyTheNeighbourWhoseSubtreeHoldsTheSource() {
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 0);
+    net.add(3, 1, 2);
+    net.add(4, 3);
+    net.link(1, 0);
+    net.link(2, 0);
+    net.link(3, 1);
+    net.link(3, 2);
+    net.link(4, 3);
+    RoutingNode root = net.node(0);
+
+    assertThat(root.via(address(4))).contains(address(1));
+    assertThat(root.via(address(0))).contains(address(0));
+    assertThat(root.via(address(5))).isEmpty();
+    assertThat(root.mayComeFrom(address(1), address(1), net.now)).isTrue();
+    assertThat(root.mayComeFrom(address(4), address(1), net.now)).isTrue();
+    // 2 is a neighbour too, but 3 and 4 are not below it (2 is only 3's second parent)
+    assertThat(root.mayComeFrom(address(4), address(2), net.now)).isFalse();
+    assertThat(root.mayComeFrom(address(1), address(2), net.now)).isFalse();
+    // nobody may speak as the root itself, or as a node it does not know
+    assertThat(root.mayComeFrom(address(0), address(1), net.now)).isFalse();
+    assertThat(root.mayComeFrom(address(5), address(1), net.now)).isFalse();
+    assertThat(net.node(1).mayComeFrom(address(4), address(3), net.now)).isTrue();
+    assertThat(net.node(3).mayComeFrom(address(1), address(4), net.now)).isFalse();
+
+    assertThat(ReversePath.applies(false, false)).isTrue();
+    assertThat(ReversePath.applies(true, false)).isFalse();
+    assertThat(ReversePath.applies(false, true)).isFalse();
+  }
+
+  @Test
+  void mayComeFrom_keepsTheFormerWayInOfAMovedSubtreeForTheWithdrawGrace() {
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 0);
+    net.add(3, 1, 2);
+    net.add(4, 3);
+    net.link(1, 0);
+    net.link(2, 0);
+    net.link(3, 1);
+    net.link(3, 2);
+    net.link(4, 3);
+    RoutingNode root = net.node(0);
+
+    net.cut(3, 1); // 3 fails over to 2: its subtree now comes through 2
+
+    assertThat(root.via(address(4))).contains(address(2));
+    assertThat(root.mayComeFrom(address(4), address(2), net.now)).isTrue();
+    // packets 4 sent before the switch may still be on their way through 1
+    assertThat(root.mayComeFrom(address(4), address(1), net.now)).isTrue();
+    assertThat(root.mayComeFrom(address(3), address(1), net.now)).isTrue();
+    net.advance(SETTINGS.withdrawGrace().minusMillis(1));
+    assertThat(root.mayComeFrom(address(4), address(1), net.now)).isTrue();
+    net.advance(Duration.ofMillis(1));
+    assertThat(root.mayComeFrom(address(4), address(1), net.now)).isFalse();
+    assertThat(root.mayComeFrom(address(4), address(2), net.now)).isTrue();
+  }
+
+  @Test
+  void linkUp_aNewConnectionToTheActiveParent_sendsTheWholeView() {
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 1);
+    net.link(1, 0);
+    net.link(2, 1);
+    assertThat(net.node(0).knows(address(2))).isTrue();
+
+    // the root restarts and 1 connects again before it saw the old connection go down
+    net.add(0);
+    net.apply(address(1), net.node(1).linkUp(address(0), 1, net.now));
+    net.apply(address(0), net.node(0).linkUp(address(1), 1, net.now));
+    net.run();
+
+    assertThat(net.node(0).knows(address(2))).isTrue();
+    assertThat(net.node(0).mayComeFrom(address(2), address(1), net.now)).isTrue();
+  }
+
   @Test
   void statesFlowUp_rootKnowsEveryoneAndLeavesOnlyThemselves() {
     Net net = chain();

@@ -120,14 +120,16 @@ final class ProxySettingsReader {
     Integer linkBuffer = bytes(limits, "link-buffer-bytes");
     Integer handshakes = integer(limits, "handshakes-per-second-per-source", 1);
     StartupLimits startups = startups();
-    if (anyNull(routingSettings, link, backoff, maxLinks, linkBuffer, handshakes, startups)) {
+    Integer hellos = integer(limits, "hellos-per-second-per-link", 1);
+    if (anyNull(routingSettings, link, backoff, maxLinks, linkBuffer, handshakes, startups,
+        hellos)) {
       return null;
     }
     return SettingsErrors.build(
         () -> new RelaySettings(Optional.empty(), maxLinks, List.of(), link, routingSettings,
-            backoff, linkBuffer, handshakes, startups),
+            backoff, linkBuffer, handshakes, startups, hellos),
         pick(limits, List.of("max-links", "link-buffer-bytes", "handshakes-per-second-per-source",
-            "link-write-buffer-high")),
+            "hellos-per-second-per-link", "link-write-buffer-high")),
         Map.of("linkQueueBytes", "link-buffer-bytes",
             "the link's write buffer high water mark", "link-write-buffer-high"),
         values.problems());

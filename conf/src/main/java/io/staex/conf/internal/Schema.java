@@ -49,7 +49,7 @@ public final class Schema {
         "stream-buffer-bytes", "link-buffer-bytes", "link-write-buffer-high",
         "link-write-buffer-low", "session-queue-bytes", "handshakes-per-second-per-source",
         "link-startups-start", "link-startups-rate", "link-startups-full",
-        "link-startups-per-prefix", "link-first-message-timeout",
+        "link-startups-per-prefix", "link-first-message-timeout", "hellos-per-second-per-link",
         "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue",
         "handshakes-per-second"));
     keys.put(SOCKS, List.of(

@@ -28,7 +28,18 @@ public final class RelayCounters {
      * does not stop when asked: this node's own {@link Relay#send} ignoring {@link
      * RelayHandler#sendPaused}, reported as {@code CONGESTED}; or a burst already read).
      */
-    QUEUE_FULL
+    QUEUE_FULL,
+    /**
+     * A packet climbing from a neighbour (no source route, not for this node) whose source is
+     * not that neighbour or a node of its subtree in this node's view: a member speaking as
+     * another node (the reverse-path check, {@code docs/routing.md}). Never answered.
+     */
+    SPOOFED_SOURCE,
+    /**
+     * A session HELLO from a child's link beyond {@link RelaySettings#hellosPerSecondPerLink}
+     * (token bucket per link). Dropped silently.
+     */
+    HELLO_LIMITED
   }
 
   private final LongAdder forwarded = new LongAdder();

@@ -27,11 +27,13 @@ import java.util.Optional;
  * @param handshakesPerSecondPerSource new connections accepted per second from one source
  *     prefix (IPv4 /24, IPv6 /64); more are closed before any handshake work
  * @param startups the server's limits on connections whose handshake has not finished
+ * @param hellosPerSecondPerLink session HELLOs forwarded or taken per second from one child's
+ *     link (its whole subtree), as many saved up; more are dropped and counted
  */
 public record RelaySettings(
     Optional<InetSocketAddress> bind, int maxLinks, List<Relay.Parent> parents, LinkSettings link,
     RoutingSettings routing, RedialBackoff backoff, long linkQueueBytes,
-    int handshakesPerSecondPerSource, StartupLimits startups) {
+    int handshakesPerSecondPerSource, StartupLimits startups, int hellosPerSecondPerLink) {
   public RelaySettings {
     Objects.requireNonNull(startups, "startups");
     Objects.requireNonNull(bind, "bind");
@@ -52,51 +54,60 @@ public record RelaySettings(
       throw new IllegalArgumentException("handshakesPerSecondPerSource: "
           + handshakesPerSecondPerSource + " (expected: >= 1)");
     }
+    if (hellosPerSecondPerLink < 1) {
+      throw new IllegalArgumentException("hellosPerSecondPerLink: "
+          + hellosPerSecondPerLink + " (expected: >= 1)");
+    }
   }
 
   /** With a server on {@code address} (null: none). */
   public RelaySettings withBind(InetSocketAddress address) {
     return new RelaySettings(Optional.ofNullable(address), maxLinks, parents, link, routing,
-        backoff, linkQueueBytes, handshakesPerSecondPerSource, startups);
+        backoff, linkQueueBytes, handshakesPerSecondPerSource, startups, hellosPerSecondPerLink);
   }
 
   public RelaySettings withMaxLinks(int n) {
     return new RelaySettings(bind, n, parents, link, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource, startups);
+        handshakesPerSecondPerSource, startups, hellosPerSecondPerLink);
   }
 
   public RelaySettings withParents(List<Relay.Parent> list) {
     return new RelaySettings(bind, maxLinks, list, link, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource, startups);
+        handshakesPerSecondPerSource, startups, hellosPerSecondPerLink);
   }
 
   public RelaySettings withLink(LinkSettings settings) {
     return new RelaySettings(bind, maxLinks, parents, settings, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource, startups);
+        handshakesPerSecondPerSource, startups, hellosPerSecondPerLink);
   }
 
   public RelaySettings withRouting(RoutingSettings settings) {
     return new RelaySettings(bind, maxLinks, parents, link, settings, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource, startups);
+        handshakesPerSecondPerSource, startups, hellosPerSecondPerLink);
   }
 
   public RelaySettings withBackoff(RedialBackoff b) {
     return new RelaySettings(bind, maxLinks, parents, link, routing, b, linkQueueBytes,
-        handshakesPerSecondPerSource, startups);
+        handshakesPerSecondPerSource, startups, hellosPerSecondPerLink);
   }
 
   public RelaySettings withLinkQueueBytes(long bytes) {
     return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, bytes,
-        handshakesPerSecondPerSource, startups);
+        handshakesPerSecondPerSource, startups, hellosPerSecondPerLink);
   }
 
   public RelaySettings withStartups(StartupLimits limits) {
     return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes,
-        handshakesPerSecondPerSource, limits);
+        handshakesPerSecondPerSource, limits, hellosPerSecondPerLink);
+  }
+
+  public RelaySettings withHellosPerSecondPerLink(int n) {
+    return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes,
+        handshakesPerSecondPerSource, startups, n);
   }
 
   public RelaySettings withHandshakesPerSecondPerSource(int n) {
     return new RelaySettings(bind, maxLinks, parents, link, routing, backoff, linkQueueBytes, n,
-        startups);
+        startups, hellosPerSecondPerLink);
   }
 }

@@ -6,6 +6,9 @@ import io.staex.crypto.Identity;
 import io.staex.proxy.TestSettings;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.SessionFrame;
+import io.staex.proxy.frame.SessionFrameCodec;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.frame.UnreachableReason;
@@ -215,6 +218,106 @@ class RelayNetworkTest {
     net.advance(Duration.ofSeconds(4));
     assertThat(leaf.closed()).hasSize(1);
     assertThat(leaf2.closed()).hasSize(1);
+  }
+
+  /** A well-formed session HELLO with a junk Noise message: what the session limiter counts. */
+  static FrameBytes junkHello(long id) {
+    SessionFrame hello = new SessionFrame.SessionHello(id, bytes(7, 7, 7, 7));
+    io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+    try {
+      SessionFrameCodec.encode(hello, buf);
+      return FrameBytes.copyOf(buf);
+    } finally {
+      buf.release();
+    }
+  }
+
+  /**
+   * Issue 13's attack, carried out: a member (leaf, below relay) sends 2 600 junk HELLOs to the
+   * root claiming to be leaf2, one per 5 ms, straight on its link, as a modified node would.
+   * Without the reverse-path check they reach the root and keep its HELLO limiter's bucket for
+   * leaf2 empty, so leaf2's real session to the root, opened during the flood, is refused; with
+   * it, its first hop (relay) drops every one, counted, and leaf2's session opens at once.
+   */
+  @Test
+  void memberSpeakingAsAnother_isDroppedAtItsFirstHop_andTheVictimsSessionOpens() {
+    root.withSessions(TestSettings.sessions());
+    leaf2.withSessions(TestSettings.sessions());
+    net.settle();
+
+    for (int i = 0; i < 2600; i++) {
+      if (i == 1000) { // 5 s into the flood, leaf2 opens its session to the root
+        assertThat(leaf2.sessions().connect(root.address())).isPresent();
+      }
+      leaf.end(relay).send(LinkFrame.Packet.of(root.key(), leaf2.key(), List.of(), junkHello(i)));
+      net.advance(Duration.ofMillis(5));
+      if (i == 1100) { // half a second later (a refused HELLO is resent after 1 s)
+        assertThat(leaf2.established()).as("leaf2's session, during the flood")
+            .extracting(Session::peer).containsExactly(root.address());
+      }
+    }
+    net.settle();
+
+    assertThat(root.established()).extracting(Session::peer).containsExactly(leaf2.address());
+    assertThat(relay.counters().dropped(Drop.SPOOFED_SOURCE)).isEqualTo(2600);
+    assertThat(relay.counters().unreachableSent()).as("never answered").isZero();
+    assertThat(root.packets()).extracting(Delivery::source).containsOnly(leaf2.key());
+    assertThat(root.packets()).hasSizeLessThan(10); // leaf2's own session frames only
+    // the member's own packets still go through
+    leaf.send(root, bytes(3, 1));
+    net.settle();
+    assertThat(root.packets()).contains(new Delivery(leaf.key(), bytes(3, 1)));
+  }
+
+  @Test
+  void memberSpeakingAsItsParentOrAnotherChild_isDropped_itsOwnSubtreeIsNot() {
+    Node below = net.node(25, leaf);
+    net.link(below, leaf);
+    net.settle();
+
+    // leaf speaks for the node below it (its subtree): fine, all the way to leaf2
+    leaf.end(relay).send(LinkFrame.Packet.of(leaf2.key(), below.key(), List.of(), bytes(3, 1)));
+    // leaf speaks as its parent, as the root, as a stranger: dropped at relay
+    leaf.end(relay).send(LinkFrame.Packet.of(leaf2.key(), relay.key(), List.of(), bytes(3, 2)));
+    leaf.end(relay).send(LinkFrame.Packet.of(leaf2.key(), root.key(), List.of(), bytes(3, 3)));
+    leaf.end(relay).send(LinkFrame.Packet.of(leaf2.key(), STRANGER, List.of(), bytes(3, 4)));
+    net.settle();
+
+    assertThat(leaf2.packets()).containsExactly(new Delivery(below.key(), bytes(3, 1)));
+    assertThat(relay.counters().dropped(Drop.SPOOFED_SOURCE)).isEqualTo(3);
+    assertThat(root.counters().dropped()).isZero();
+  }
+
+  @Test
+  void hellosFromAChildsLink_areLimitedPerLink_otherPacketsAndPacketsFromParentsAreNot() {
+    int limit = TestSettings.relay().hellosPerSecondPerLink();
+
+    for (int i = 0; i < limit + 50; i++) {
+      leaf.send(root, junkHello(i));
+    }
+    for (int i = 0; i < 50; i++) {
+      leaf.send(root, bytes(3, i));
+    }
+    net.settle();
+
+    assertThat(relay.counters().dropped(Drop.HELLO_LIMITED)).isEqualTo(50);
+    assertThat(root.packets()).hasSize(limit + 50);
+
+    net.advance(Duration.ofMillis(500)); // half a second: half the limit again
+    for (int i = 0; i < limit; i++) {
+      leaf.send(root, junkHello(i));
+    }
+    net.settle();
+    assertThat(relay.counters().dropped(Drop.HELLO_LIMITED)).isEqualTo(50 + limit / 2);
+    assertThat(root.counters().dropped(Drop.HELLO_LIMITED)).isZero();
+
+    // down from a parent: not limited (relay2's and leaf2's packets come from their parents)
+    for (int i = 0; i < 2 * limit; i++) {
+      root.send(leaf2, junkHello(i));
+    }
+    net.settle();
+    assertThat(leaf2.packets()).hasSize(2 * limit);
+    assertThat(relay2.counters().dropped(Drop.HELLO_LIMITED)).isZero();
   }
 
   @Test

@@ -30,6 +30,9 @@ class RelaySettingsTest {
         .hasMessage("maxLinks: 0 (expected: >= 1)");
     assertThatThrownBy(() -> d.withHandshakesPerSecondPerSource(0))
         .hasMessage("handshakesPerSecondPerSource: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> d.withHellosPerSecondPerLink(0))
+        .hasMessage("hellosPerSecondPerLink: 0 (expected: >= 1)");
+    assertThat(d.withHellosPerSecondPerLink(7).hellosPerSecondPerLink()).isEqualTo(7);
     assertThatThrownBy(() -> d.withLinkQueueBytes(1000)).hasMessage(
         "linkQueueBytes: 1000 (expected: >= the link's write buffer high water mark 1048576)");
     assertThatThrownBy(() -> d.withParents(null)).isInstanceOf(NullPointerException.class);

@@ -123,6 +123,8 @@ class StatusRenderersTest {
         .contains("# TYPE staex_relay_forwarded_total counter\nstaex_relay_forwarded_total 10\n")
         .contains("staex_relay_dropped_total{reason=\"no_route\"} 4\n")
         .contains("staex_relay_dropped_total{reason=\"queue_full\"} 0\n")
+        .contains("staex_relay_dropped_total{reason=\"spoofed_source\"} 0\n")
+        .contains("staex_relay_dropped_total{reason=\"hello_limited\"} 0\n")
         .contains("staex_active_parent 1\n").contains("staex_routes_known 3\n")
         .contains("staex_sessions 1\n").contains("staex_last_errors 1\n")
         .contains("# TYPE staex_datagrams_sent_total counter\nstaex_datagrams_sent_total 50\n")

@@ -4,6 +4,7 @@ import io.staex.crypto.Address;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.routing.Route;
 import io.staex.routing.RoutingNode;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,7 @@ final class NodeRouteView implements RouteView {
   private static final int ADDRESS_CACHE_SIZE = 4096;
 
   private final RoutingNode node;
+  private final Clock clock;
   /** The peers whose links are up: a live view of the relay's link table. */
   private final Set<NodeKey> linksUp;
   /** Every neighbour that was ever up. */
@@ -32,9 +34,11 @@ final class NodeRouteView implements RouteView {
 
   /**
    * @param linksUp the keys of the relay's link table, read at each question (not copied)
+   * @param clock the relay's clock: a moved subtree's former way in is accepted for a while
    */
-  NodeRouteView(RoutingNode node, Set<NodeKey> linksUp) {
+  NodeRouteView(RoutingNode node, Set<NodeKey> linksUp, Clock clock) {
     this.node = node;
+    this.clock = clock;
     this.linksUp = linksUp;
     addresses.put(NodeKey.of(node.address()), node.address());
   }
@@ -48,16 +52,39 @@ final class NodeRouteView implements RouteView {
 
   @Override
   public Optional<Route> route(NodeKey key) {
-    Address address = addresses.get(key);
+    Address address = address(key);
     if (address == null) {
-      try {
-        address = key.toAddress();
-      } catch (RuntimeException e) {
-        return Optional.empty();
-      }
-      addresses.put(key, address);
+      return Optional.empty();
     }
+    addresses.put(key, address);
     return Optional.of(node.route(address));
+  }
+
+  @Override
+  public boolean mayComeFrom(NodeKey source, NodeKey neighbour) {
+    Address from = address(neighbour);
+    Address claimed = address(source);
+    if (from == null || claimed == null) {
+      return false;
+    }
+    if (!node.mayComeFrom(claimed, from, clock.instant())) {
+      return false; // not cached: random spoofed sources must not push real ones out
+    }
+    addresses.put(source, claimed);
+    return true;
+  }
+
+  /** The validated address of {@code key}, from the cache or checked now; null if invalid. */
+  private Address address(NodeKey key) {
+    Address address = addresses.get(key);
+    if (address != null) {
+      return address;
+    }
+    try {
+      return key.toAddress();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   @Override

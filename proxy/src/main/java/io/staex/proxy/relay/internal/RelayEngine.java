@@ -119,6 +119,9 @@ public final class RelayEngine implements LinkListener {
 
   private final RoutingTimer timer;
   private final Lookups lookups;
+  private final HelloLimits hellos;
+  private final RefusalLog spoofedLog;
+  private final RefusalLog helloLog;
   private boolean closed;
 
   public RelayEngine(
@@ -132,10 +135,16 @@ public final class RelayEngine implements LinkListener {
     this.maxLinkQueueBytes = settings.linkQueueBytes();
     this.highWater = settings.link().writeBufferHighWaterMark();
     this.counters = counters;
-    this.view = new NodeRouteView(node, links.keySet());
+    this.view = new NodeRouteView(node, links.keySet(), clock);
     this.forwarding = new Forwarding(self);
     this.timer = new RoutingTimer(loop, clock, node::nextTimer, now -> apply(node.tick(now)));
     this.lookups = new Lookups(loop);
+    this.hellos = new HelloLimits(
+        settings.hellosPerSecondPerLink(), Set.copyOf(node.parents()), clock);
+    this.spoofedLog = new RefusalLog(log, clock,
+        "packet refused: its source is not the neighbour it came from or below it");
+    this.helloLog = new RefusalLog(log, clock,
+        "session HELLO dropped: over the child link's limit (limits.hellos-per-second-per-link)");
   }
 
   public EventExecutor loop() {
@@ -407,6 +416,7 @@ public final class RelayEngine implements LinkListener {
     NodeKey key = NodeKey.of(peer);
     if (!closed && links.get(key) == link) { // else closed, or an old link already replaced
       links.remove(key);
+      hellos.linkDown(peer);
       log.debug("link to {} down: {}", peer, reason);
       apply(node.linkDown(peer, clock.instant()));
     }
@@ -422,7 +432,14 @@ public final class RelayEngine implements LinkListener {
     source = link;
     try {
       if (frame instanceof LinkFrame.Packet p) {
-        act(forwarding.packet(view, p.header(), NodeKey.of(link.peer())), p);
+        List<RelayAction> actions = forwarding.packet(view, p.header(), NodeKey.of(link.peer()));
+        if (actions.get(0) instanceof RelayAction.Dropped d && d.reason() == Drop.SPOOFED_SOURCE) {
+          spoofedLog.refused("from neighbour " + link.peer() + ", claiming " + p.source());
+        } else if (hellos.refuses(link.peer(), p)) {
+          actions = List.of(new RelayAction.Dropped(Drop.HELLO_LIMITED));
+          helloLog.refused("from child " + link.peer() + ", claiming " + p.source());
+        }
+        act(actions, p);
       } else if (frame instanceof LinkFrame.Unreachable u) {
         act(forwarding.notice(view, u, NodeKey.of(link.peer())), u);
       } else if (frame instanceof LinkFrame.Routing r) {

@@ -23,4 +23,11 @@ interface RouteView {
    * now is {@code LINK_DOWN}, through a node that never was a neighbour {@code BAD_ROUTE}.
    */
   boolean wasNeighbour(NodeKey neighbour);
+
+  /**
+   * Whether a packet that {@code neighbour} sent up here (no source route, not for this node)
+   * may claim {@code source}: the reverse-path rule, {@code RoutingNode.mayComeFrom}. False for
+   * a key that is not a valid public key.
+   */
+  boolean mayComeFrom(NodeKey source, NodeKey neighbour);
 }

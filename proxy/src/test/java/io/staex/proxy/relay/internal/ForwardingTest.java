@@ -70,6 +70,8 @@ class ForwardingTest {
 
   static final TableView VIEW = new TableView()
       .up(A, B, P)
+      .below(A, A, F, X)
+      .below(B, B)
       .down(C, Q)
       .route(S, new Route.Local())
       .route(L, new Route.Local())
@@ -126,23 +128,56 @@ class ForwardingTest {
             packet(0, F, Y), failed(UnreachableReason.TTL_EXPIRED, Drop.TTL_EXPIRED)),
         row("route Up, the parent's link down: LINK_DOWN",
             packet(5, F, V), failed(UnreachableReason.LINK_DOWN, Drop.LINK_DOWN)),
-        row("failed, source routed by Up: answered to the parent with an empty route",
-            packet(5, Y, Z), new Dropped(Drop.NO_ROUTE), new Answer(k(P), notice(
-                UnreachableReason.NO_ROUTE, Y, Z))),
-        row("failed, source a neighbour: answered with an empty route",
+        row("failed, source the neighbour itself: answered with an empty route",
             packet(5, A, Z), new Dropped(Drop.NO_ROUTE), new Answer(k(A), notice(
                 UnreachableReason.NO_ROUTE, A, Z))),
-        row("failed, source unknown to the root: a second drop",
+        // the reverse-path check: climbing from A (no route, not for S), the source must be
+        // A or below it; else one drop, first, never answered (a notice would go to the
+        // node it claims to be)
+        row("climbing, source B (another child): SPOOFED_SOURCE", packet(5, B, Y), SPOOFED),
+        row("climbing, source unknown here: SPOOFED_SOURCE", packet(5, Y, Z), SPOOFED),
+        row("climbing, source this node: SPOOFED_SOURCE", packet(5, S, Z), SPOOFED),
+        row("climbing, source not a key: SPOOFED_SOURCE", header(5, BAD, k(Z)), SPOOFED),
+        row("climbing, source behind a lost neighbour: SPOOFED_SOURCE", packet(5, W, Z), SPOOFED),
+        row("climbing with TTL 0, source not below A: SPOOFED_SOURCE (checked first)",
+            packet(0, Y, X), SPOOFED),
+        row("climbing to a destination that is not a key, source not below A: SPOOFED_SOURCE",
+            header(5, k(Y), BAD), SPOOFED),
+        row("source-routed, any source: not checked (a bigger view chose the path)",
+            packet(5, Y, B, B), new Forward(k(B), Rewrite.FORWARDED)),
+        row("for this node, any source: not checked (it may have come down any way)",
+            packet(5, Y, S), RelayAction.DELIVER));
+  }
+
+  static final Dropped SPOOFED = new Dropped(Drop.SPOOFED_SOURCE);
+
+  /**
+   * Answers to transit packets that failed, by where their source is: what {@link
+   * Forwarding#fail} sends (sources that cannot climb from A, so asked directly).
+   */
+  static Stream<Arguments> failures() {
+    return Stream.of(
+        row("source routed by Up: answered to the parent with an empty route",
+            packet(5, Y, Z), new Dropped(Drop.NO_ROUTE), new Answer(k(P), notice(
+                UnreachableReason.NO_ROUTE, Y, Z))),
+        row("source unknown to the root: a second drop",
             packet(5, Z, Z), new Dropped(Drop.NO_ROUTE), UNDELIVERABLE),
-        row("failed, source not a key: a second drop",
+        row("source not a key: a second drop",
             header(5, BAD, k(Z)), new Dropped(Drop.NO_ROUTE), UNDELIVERABLE),
-        row("failed, source behind a lost neighbour: a second drop",
+        row("source behind a lost neighbour: a second drop",
             packet(5, W, Z), new Dropped(Drop.NO_ROUTE), UNDELIVERABLE),
-        row("failed, source up to a parent that is down: a second drop",
+        row("source up to a parent that is down: a second drop",
             packet(5, V, Z), new Dropped(Drop.NO_ROUTE), UNDELIVERABLE),
-        row("failed, transit packet claiming this node as source: reported here",
+        row("transit packet claiming this node as source: reported here",
             packet(5, S, Z), new Dropped(Drop.NO_ROUTE),
             new NotifyLocal(k(Z), UnreachableReason.NO_ROUTE)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("failures")
+  void failure(String name, PacketHeader p, List<RelayAction> expected) {
+    assertThat(forwarding.fail(VIEW, p, UnreachableReason.NO_ROUTE))
+        .containsExactlyElementsOf(expected);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -259,6 +294,26 @@ class ForwardingTest {
     assertThat(actions).doesNotContain(RelayAction.DELIVER);
   }
 
+  /**
+   * Any transit packet from A that climbs (no route, not for this node) with a source that is
+   * not A or below it: exactly one SPOOFED_SOURCE drop, nothing sent, nothing answered.
+   */
+  @Property
+  void climbingPackets_fromOutsideTheSubtree_areOneSpoofedDrop(
+      @ForAll("climbingFromOutside") PacketHeader p) {
+    assertThat(forwarding.packet(VIEW, p, k(A))).containsExactly(SPOOFED);
+  }
+
+  @Provide
+  Arbitrary<PacketHeader> climbingFromOutside() {
+    Set<NodeKey> below = Set.of(k(A), k(F), k(X));
+    Arbitrary<NodeKey> keys = anyKey();
+    return Arbitraries.integers().between(0, 255).flatMap(ttl ->
+        keys.filter(source -> !below.contains(source)).flatMap(source ->
+            keys.filter(destination -> !destination.equals(k(S)))
+                .map(destination -> header(ttl, source, destination, List.of()))));
+  }
+
   /** Any transit packet: forwarded or delivered alone, else a drop first and then one more. */
   @Property
   void packets_forwardedDeliveredOrDroppedFirst(@ForAll("anyPacket") PacketHeader p) {
@@ -310,6 +365,13 @@ class ForwardingTest {
     private final Map<NodeKey, Route> routes = new HashMap<>();
     private final Set<NodeKey> up = new HashSet<>();
     private final Set<NodeKey> neighbours = new HashSet<>();
+    private final Map<NodeKey, NodeKey> via = new HashMap<>();
+
+    /** {@code sources} are {@code neighbour} or below it: their states came through it. */
+    TableView below(Address neighbour, Address... sources) {
+      Arrays.stream(sources).forEach(s -> via.put(k(s), k(neighbour)));
+      return this;
+    }
 
     TableView route(Address to, Route route) {
       routes.put(k(to), route);
@@ -343,6 +405,11 @@ class ForwardingTest {
     @Override
     public boolean wasNeighbour(NodeKey neighbour) {
       return neighbours.contains(neighbour);
+    }
+
+    @Override
+    public boolean mayComeFrom(NodeKey source, NodeKey neighbour) {
+      return neighbour.equals(via.get(source));
     }
   }
 

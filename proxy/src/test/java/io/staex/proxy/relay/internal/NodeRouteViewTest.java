@@ -43,7 +43,7 @@ class NodeRouteViewTest {
   void start() {
     node = new RoutingNode(root.identity(), root.certificate(), List.of(), List.of(),
         TrustPolicy.ofNetwork(NETWORK.address()), RoutingSettings.defaults(), NOW);
-    view = new NodeRouteView(node, linksUp);
+    view = new NodeRouteView(node, linksUp, java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
     attach(child1);
     attach(child2);
   }
@@ -86,6 +86,31 @@ class NodeRouteViewTest {
     assertThat(view.isLinkUp(child2.key())).isFalse();
     assertThat(view.wasNeighbour(child2.key())).isTrue();
     assertThat(view.wasNeighbour(stranger.key())).isFalse();
+  }
+
+  @Test
+  void mayComeFrom_theNodesReversePathRule_byKey() {
+    byte[] notAPoint = new byte[NodeKey.SIZE];
+    Arrays.fill(notAPoint, (byte) 0xFF);
+
+    assertThat(view.mayComeFrom(child1.key(), child1.key())).isTrue();
+    assertThat(view.mayComeFrom(child1.key(), child2.key())).isFalse();
+    assertThat(view.mayComeFrom(root.key(), child1.key())).isFalse();
+    assertThat(view.mayComeFrom(stranger.key(), child1.key())).isFalse();
+    assertThat(view.mayComeFrom(NodeKey.copyOf(notAPoint), child1.key())).isFalse();
+  }
+
+  @Test
+  void forwarding_refusesAChildSpeakingAsAnother() {
+    Forwarding forwarding = new Forwarding(root.key());
+    PacketHeader asChild2 = new PacketHeader(
+        FrameLimits.DEFAULT_TTL, 0, stranger.key(), child2.key(), List.of(), 10);
+
+    assertThat(forwarding.packet(view, asChild2, child1.key()))
+        .containsExactly(new Dropped(Drop.SPOOFED_SOURCE));
+    assertThat(forwarding.packet(view, asChild2, child2.key())).containsExactly(
+        new Dropped(Drop.NO_ROUTE), new Answer(child2.key(),
+            LinkFrame.Unreachable.about(asChild2, UnreachableReason.NO_ROUTE, List.of())));
   }
 
   @Test

@@ -9,6 +9,8 @@ import io.staex.routing.NodeState;
 import io.staex.routing.Outbound;
 import io.staex.routing.RoutingEvent;
 import io.staex.routing.RoutingMessage;
+import io.staex.routing.ReversePath;
+import io.staex.routing.Route;
 import io.staex.routing.RoutingNode;
 import io.staex.routing.RoutingSettings;
 import io.staex.routing.StateVerifier;
@@ -26,6 +28,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -773,5 +776,148 @@ public final class SimNetwork {
   /** Follows the real forwarding decisions from {@code source} towards {@code destination}. */
   public Trace trace(SimNode source, Address destination) {
     return new Tracer(this).trace(source, destination);
+  }
+
+  // ---- data packets -----------------------------------------------------------------------
+
+  /** Hops a data packet may take ({@code PacketHeader.DEFAULT_TTL} in the relay). */
+  public static final int PACKET_TTL = 64;
+
+  /** How a data packet sent by {@link #sendPacket} ended. */
+  public enum PacketFate {
+    /** At its destination. */
+    DELIVERED,
+    /** Refused by the reverse-path rule ({@code ReversePath}, {@code RoutingNode.mayComeFrom}). */
+    SPOOF_DROPPED,
+    /** A root (or an island's top) did not know the destination. */
+    NO_ROUTE,
+    /** Its TTL ran out. */
+    TTL_EXPIRED,
+    /** Its next hop's link was not up at the node that decided (no route to follow). */
+    LINK_DOWN,
+    /** Lost with a link that failed while it was on it. */
+    LOST
+  }
+
+  /**
+   * A data packet's end: sent by {@code sender} claiming {@code source}, for {@code destination};
+   * ended {@code fate} at {@code at} after {@code hops} links.
+   */
+  public record PacketResult(
+      long id, SimNode sender, Address source, Address destination, PacketFate fate, SimNode at,
+      int hops, List<SimNode> path) {
+    public boolean spoofed() {
+      return !sender.address().equals(source);
+    }
+  }
+
+  private record Packet(
+      long id, SimNode sender, Address source, Address destination, List<Address> route, int ttl,
+      int hops, List<SimNode> path, Consumer<PacketResult> done) {}
+
+  private long packetIds;
+  private long sourceChecksPassed;
+
+  /** Hops at which a packet passed the reverse-path rule (it applied, and said yes). */
+  public long sourceChecksPassed() {
+    return sourceChecksPassed;
+  }
+
+  /**
+   * Sends a data packet from {@code sender}, which claims to be {@code source} (a spoofer when
+   * that is another node), to {@code destination}; {@code done} hears how it ended. It is
+   * forwarded as the relay forwards ({@code docs/relay.md}, Decisions) by every node's real
+   * {@code route} at the instant it is there, and every node it arrives at applies the
+   * reverse-path rule as the relay does, first. It travels the links as routing messages do, in
+   * order with them per direction (a child's state update sent before its packet arrives
+   * before it), with their delays; it does not count as routing traffic or change.
+   */
+  public long sendPacket(
+      SimNode sender, Address source, Address destination, Consumer<PacketResult> done) {
+    long id = ++packetIds;
+    if (!sender.alive) {
+      throw new IllegalStateException(sender + " is not running");
+    }
+    forward(sender, null,
+        new Packet(id, sender, source, destination, List.of(), PACKET_TTL, 0, List.of(sender), done));
+    return id;
+  }
+
+  /** One node's decision on a packet that arrived from {@code from} (null: its own). */
+  private void forward(SimNode at, SimNode from, Packet p) {
+    Address self = at.address();
+    RoutingNode node = at.routing;
+    if (from != null && ReversePath.applies(!p.route().isEmpty(), p.destination().equals(self))) {
+      if (!node.mayComeFrom(p.source(), from.address(), now())) {
+        end(p, PacketFate.SPOOF_DROPPED, at);
+        return;
+      }
+      sourceChecksPassed++;
+    }
+    if (!p.route().isEmpty()) {
+      if (p.ttl() == 0) {
+        end(p, PacketFate.TTL_EXPIRED, at);
+        return;
+      }
+      hop(at, p.route().get(0), p, p.route().subList(1, p.route().size()), true);
+      return;
+    }
+    if (p.destination().equals(self)) {
+      end(p, PacketFate.DELIVERED, at);
+      return;
+    }
+    Route route = node.route(p.destination());
+    if (route instanceof Route.Local) {
+      end(p, PacketFate.DELIVERED, at);
+    } else if (route instanceof Route.Unreachable) {
+      end(p, PacketFate.NO_ROUTE, at);
+    } else if (from != null && p.ttl() == 0) {
+      end(p, PacketFate.TTL_EXPIRED, at);
+    } else if (route instanceof Route.Forward f) {
+      List<Address> path = f.path();
+      hop(at, path.get(0), p, List.copyOf(path.subList(1, path.size())), from != null);
+    } else {
+      hop(at, ((Route.Up) route).parent(), p, List.of(), from != null);
+    }
+  }
+
+  /** Sends {@code p} from {@code at} to its neighbour {@code next} with {@code route}. */
+  private void hop(SimNode at, Address next, Packet p, List<Address> route, boolean spendTtl) {
+    SimLink l = at.links.get(next);
+    if (l == null || !l.believesUp(at)) {
+      end(p, PacketFate.LINK_DOWN, at);
+      return;
+    }
+    if (l.state != SimLink.State.UP) {
+      end(p, PacketFate.LOST, at);
+      return;
+    }
+    SimNode to = l.other(at);
+    long delay = l.profile.sampleDelayNanos(random);
+    long rto = l.profile.firstRtoNanos();
+    while (l.profile.loss() > 0 && random.nextDouble() < l.profile.loss()) {
+      delay += rto;
+      rto *= 2;
+    }
+    int dir = l.direction(at);
+    long arrival = Math.max(now + delay, l.lastArrival[dir]);
+    l.lastArrival[dir] = arrival;
+    long epoch = l.epoch;
+    List<SimNode> path = new ArrayList<>(p.path());
+    path.add(to);
+    Packet sent = new Packet(p.id(), p.sender(), p.source(), p.destination(), route,
+        spendTtl ? p.ttl() - 1 : p.ttl(), p.hops() + 1, path, p.done());
+    queue.add(arrival, () -> {
+      if (l.epoch != epoch || l.state != SimLink.State.UP || !to.alive) {
+        end(sent, PacketFate.LOST, to);
+        return;
+      }
+      forward(to, at, sent);
+    });
+  }
+
+  private void end(Packet p, PacketFate fate, SimNode at) {
+    p.done().accept(new PacketResult(
+        p.id(), p.sender(), p.source(), p.destination(), fate, at, p.hops(), p.path()));
   }
 }
