@@ -15,6 +15,8 @@ public final class SessionCounters {
   final LongAdder lost = new LongAdder();
   final LongAdder unknownSessions = new LongAdder();
   final LongAdder malformed = new LongAdder();
+  final LongAdder revoked = new LongAdder();
+  final LongAdder expired = new LongAdder();
 
   /** Handshakes this node started. */
   public long opened() {
@@ -69,5 +71,15 @@ public final class SessionCounters {
   /** Packets that were not a session frame, or records whose plaintext was not stream frames. */
   public long malformed() {
     return malformed.sum();
+  }
+
+  /** Established sessions ended because a revocation covering the peer arrived. */
+  public long revoked() {
+    return revoked.sum();
+  }
+
+  /** Established sessions ended when the peer's certificate expired. */
+  public long expired() {
+    return expired.sum();
   }
 }
