@@ -36,6 +36,7 @@ import java.util.OptionalLong;
  * @param lastErrors the last warnings and errors, oldest first
  * @param datagrams what the stream layer did with datagrams
  * @param names what the resolver and the name lookups refused or limited
+ * @param trust signed revocations held, and the links and sessions revocation and expiry ended
  */
 public record NodeStatus(
     Address address,
@@ -56,7 +57,8 @@ public record NodeStatus(
     List<ServiceStatus> services,
     List<ErrorEvent> lastErrors,
     DatagramStats datagrams,
-    NameStats names) {
+    NameStats names,
+    TrustStats trust) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -92,6 +94,21 @@ public record NodeStatus(
    */
   public record NameStats(long refusedClients, long rateLimitedNames, long malformedNames,
       long missCacheHits) {}
+
+  /**
+   * Revocations and what they ended.
+   *
+   * @param revocations signed revocations held now
+   * @param applied revocations applied since start (received or handed over by the operator)
+   * @param invalid revocations refused: bad signature, or a network not trusted here
+   * @param full revocations refused because {@code staex.trust.max-revocations} were held
+   * @param linksRevoked live links closed because a revocation covered the peer
+   * @param linksExpired live links closed at the peer certificate's not-after
+   * @param sessionsRevoked sessions ended because a revocation covered the peer
+   * @param sessionsExpired sessions ended at the peer certificate's not-after
+   */
+  public record TrustStats(long revocations, long applied, long invalid, long full,
+      long linksRevoked, long linksExpired, long sessionsRevoked, long sessionsExpired) {}
 
   /**
    * The stream layer's datagram counters (see {@link StreamCounters}).

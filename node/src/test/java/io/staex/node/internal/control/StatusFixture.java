@@ -42,7 +42,8 @@ final class StatusFixture {
         List.of(new NodeStatus.ServiceStatus(8080, "127.0.0.1:8000", List.of())),
         List.of(new NodeStatus.ErrorEvent(Instant.parse("2026-01-02T03:04:00Z"), "WARN",
             "forward file ignored: \"x.conf\":1: tab\there \\ back")),
-        new NodeStatus.DatagramStats(50, 40, 7, 2, 1), new NodeStatus.NameStats(3, 2, 5, 9));
+        new NodeStatus.DatagramStats(50, 40, 7, 2, 1), new NodeStatus.NameStats(3, 2, 5, 9),
+        new NodeStatus.TrustStats(2, 3, 1, 0, 1, 0, 2, 0));
   }
 
   /** A root that just started: nothing but itself. */
@@ -52,6 +53,7 @@ final class StatusFixture {
         Optional.empty(), List.of(),
         new NodeStatus.Routes(1, List.of(NODE)), NodeStatus.RelayStats.of(new RelayCounters()),
         List.of(), List.of(), List.of(), List.of(), List.of(),
-        new NodeStatus.DatagramStats(0, 0, 0, 0, 0), new NodeStatus.NameStats(0, 0, 0, 0));
+        new NodeStatus.DatagramStats(0, 0, 0, 0, 0), new NodeStatus.NameStats(0, 0, 0, 0),
+        new NodeStatus.TrustStats(0, 0, 0, 0, 0, 0, 0, 0));
   }
 }

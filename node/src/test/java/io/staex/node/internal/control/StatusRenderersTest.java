@@ -35,6 +35,9 @@ class StatusRenderersTest {
     assertThat(text).contains("2026-01-02 03:04:00Z WARN forward file ignored");
     assertThat(text).contains("datagrams sent 50  received 40  dropped 10\n"
         + "  dropped queue_full: 7  no_stream: 2  too_big: 1\n");
+    assertThat(text).contains("revocations held 2  applied 3  refused invalid 1 full 0\n"
+        + "  closed for revoked peers: links 1  sessions 2; for expired certificates: links 0"
+        + "  sessions 0\n");
   }
 
   @Test
@@ -70,6 +73,10 @@ class StatusRenderersTest {
             + "\"no_stream\":2,\"too_big\":1}}")
         .contains("\"names\":{\"refusedClients\":3,\"rateLimited\":2,\"malformed\":5,"
             + "\"missCacheHits\":9}")
+        .contains("\"trust\":{\"revocations\":2,\"revocationsApplied\":3,"
+            + "\"revocationsRefused\":{\"invalid\":1,\"full\":0},"
+            + "\"linksClosed\":{\"revoked\":1,\"expired\":0},"
+            + "\"sessionsEnded\":{\"revoked\":2,\"expired\":0}}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -113,7 +120,14 @@ class StatusRenderersTest {
         .contains("staex_names_refused_total{reason=\"client_not_allowed\"} 3\n")
         .contains("staex_names_refused_total{reason=\"rate_limited\"} 2\n")
         .contains("staex_names_refused_total{reason=\"malformed\"} 5\n")
-        .contains("staex_names_miss_cache_hits_total 9\n");
+        .contains("staex_names_miss_cache_hits_total 9\n")
+        .contains("# TYPE staex_revocations gauge\nstaex_revocations 2\n")
+        .contains("staex_revocations_applied_total 3\n")
+        .contains("staex_revocations_refused_total{reason=\"invalid\"} 1\n")
+        .contains("# TYPE staex_links_closed_total counter\n")
+        .contains("staex_links_closed_total{reason=\"revoked\"} 1\n")
+        .contains("staex_links_closed_total{reason=\"expired\"} 0\n")
+        .contains("staex_sessions_ended_total{reason=\"revoked\"} 2\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }
