@@ -10,22 +10,28 @@ import java.util.List;
  * @param networks extra network keys whose certified nodes are trusted
  * @param nodes node keys trusted whatever network certified them (pinned)
  * @param revoked keys and certificate serials refused even if otherwise trusted
+ * @param maxRevocations signed revocations held at most ({@code max-revocations})
  */
-public record TrustConfig(List<Address> networks, List<Address> nodes, List<Revocation> revoked) {
+public record TrustConfig(
+    List<Address> networks, List<Address> nodes, List<Revocation> revoked, int maxRevocations) {
   public TrustConfig {
     networks = List.copyOf(networks);
     nodes = List.copyOf(nodes);
     revoked = List.copyOf(revoked);
+    if (maxRevocations < 0) {
+      throw new IllegalArgumentException(
+          "max-revocations: " + maxRevocations + " (expected: >= 0)");
+    }
   }
 
-  /** Trust nothing beyond the own network. */
-  public static TrustConfig none() {
-    return new TrustConfig(List.of(), List.of(), List.of());
+  /** Trust nothing beyond the own network; hold at most {@code maxRevocations} revocations. */
+  public static TrustConfig none(int maxRevocations) {
+    return new TrustConfig(List.of(), List.of(), List.of(), maxRevocations);
   }
 
   /** The policy of a node of {@code ownNetwork} with this configuration. */
   public TrustPolicy policy(Address ownNetwork) {
-    TrustPolicy.Builder builder = TrustPolicy.builder(ownNetwork);
+    TrustPolicy.Builder builder = TrustPolicy.builder(ownNetwork).maxRevocations(maxRevocations);
     networks.forEach(builder::trustNetwork);
     nodes.forEach(builder::pinNode);
     for (Revocation r : revoked) {

@@ -83,7 +83,7 @@ class NodeConfigTest {
     assertThat(config.cert()).isEqualTo(dir.resolve("node.crt"));
     assertThat(config.trust())
         .isEqualTo(new TrustConfig(List.of(NETWORK), List.of(PINNED), List.of(
-            new Revocation.Key(REVOKED), new Revocation.Serial(BigInteger.valueOf(0x0a1b)))));
+            new Revocation.Key(REVOKED), new Revocation.Serial(BigInteger.valueOf(0x0a1b))), 10_000));
     assertThat(config.listen()).contains(new HostPort("0.0.0.0", 7400));
     assertThat(config.parents()).containsExactly(
         new ParentConfig(new HostPort("relay1.example", 7400), PARENT1),
@@ -125,7 +125,7 @@ class NodeConfigTest {
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
         Duration.ofSeconds(10), 256);
     assertThat(config).isEqualTo(new NodeConfig(
-        dir.resolve("node.key"), dir.resolve("node.crt"), TrustConfig.none(), Optional.empty(),
+        dir.resolve("node.key"), dir.resolve("node.crt"), TrustConfig.none(10_000), Optional.empty(),
         List.of(), List.of(), List.of(), Optional.empty(), 1, relay, sessions, streams,
         Optional.empty(), Optional.empty(), new ControlConfig(dir.resolve("node.sock"))));
   }

@@ -27,7 +27,7 @@ class TrustConfigTest {
   @Test
   void policy_trustsOwnAndListedNetworksAndPinsNodes() {
     TrustConfig trust =
-        new TrustConfig(List.of(PARTNER.address()), List.of(NODE.address()), List.of());
+        new TrustConfig(List.of(PARTNER.address()), List.of(NODE.address()), List.of(), 5);
 
     TrustPolicy policy = trust.policy(OWN.address());
 
@@ -40,10 +40,10 @@ class TrustConfigTest {
   void policy_refusesRevokedSerialAndKey() {
     Certificate cert = certificate(PARTNER);
     TrustConfig bySerial = new TrustConfig(
-        List.of(PARTNER.address()), List.of(), List.of(new Revocation.Serial(cert.serial())));
+        List.of(PARTNER.address()), List.of(), List.of(new Revocation.Serial(cert.serial())), 5);
     TrustConfig byKey = new TrustConfig(
-        List.of(PARTNER.address()), List.of(), List.of(new Revocation.Key(PARTNER.address())));
-    TrustConfig none = new TrustConfig(List.of(PARTNER.address()), List.of(), List.of());
+        List.of(PARTNER.address()), List.of(), List.of(new Revocation.Key(PARTNER.address())), 5);
+    TrustConfig none = new TrustConfig(List.of(PARTNER.address()), List.of(), List.of(), 5);
 
     assertThat(none.policy(OWN.address()).check(cert, Purpose.SESSION, NOW).isAccepted()).isTrue();
     assertThat(bySerial.policy(OWN.address()).check(cert, Purpose.SESSION, NOW).rejection())
@@ -55,13 +55,21 @@ class TrustConfigTest {
   @Test
   void lists_copiedAndImmutable() {
     List<Revocation> revoked = new ArrayList<>();
-    TrustConfig trust = new TrustConfig(List.of(), List.of(), revoked);
+    TrustConfig trust = new TrustConfig(List.of(), List.of(), revoked, 5);
     revoked.add(new Revocation.Serial(BigInteger.ONE));
 
     assertThat(trust.revoked()).isEmpty();
     assertThatThrownBy(() -> trust.revoked().add(new Revocation.Serial(BigInteger.TWO)))
         .isInstanceOf(UnsupportedOperationException.class);
-    assertThat(TrustConfig.none()).isEqualTo(new TrustConfig(List.of(), List.of(), List.of()));
+    assertThat(TrustConfig.none(7)).isEqualTo(new TrustConfig(List.of(), List.of(), List.of(), 7));
+  }
+
+  @Test
+  void policy_holdsAtMostMaxRevocations() {
+    TrustPolicy policy = TrustConfig.none(1).policy(OWN.address());
+
+    assertThat(policy.revocations().max()).isEqualTo(1);
+    assertThatThrownBy(() -> TrustConfig.none(-1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   private static Certificate certificate(Identity network) {

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,15 +16,28 @@ import java.util.TreeSet;
  * <p>A peer is trusted when its certificate is valid now and signed by the own network or an
  * extra trusted network, or when its node key is pinned (then its certificate must still verify
  * against the network it names); minus revocations of certificate serials, node keys and
- * network keys. Each {@link Purpose} may further require roles. Immutable and thread-safe.
+ * network keys, given in the configuration or received as {@link SignedRevocation}s. Each
+ * {@link Purpose} may further require roles.
+ *
+ * <p>Thread-safe. The configured part is immutable; the signed revocations ({@link
+ * #revocations()}) only grow, through {@link #revoke}, and every later {@link #check} and {@link
+ * #recheck} sees them. Links and sessions call {@link #recheck} on live peers when a revocation
+ * arrives and at their certificate's end.
  */
 public final class TrustPolicy {
+  /**
+   * The revocation bound of a policy built without {@link Builder#maxRevocations} (tests,
+   * tools); a node takes {@code staex.trust.max-revocations} from its config instead.
+   */
+  public static final int DEFAULT_MAX_REVOCATIONS = 10_000;
+
   private final Address ownNetwork;
   private final Set<Address> networks;
   private final Set<Address> pinnedNodes;
   private final Set<Address> revokedKeys;
   private final Set<BigInteger> revokedSerials;
   private final Map<Purpose, Set<String>> requiredRoles;
+  private final Revocations revocations;
 
   private TrustPolicy(Builder b) {
     this.ownNetwork = b.ownNetwork;
@@ -36,6 +50,7 @@ public final class TrustPolicy {
     Map<Purpose, Set<String>> roles = new EnumMap<>(Purpose.class);
     b.requiredRoles.forEach((p, r) -> roles.put(p, Collections.unmodifiableSet(new TreeSet<>(r))));
     this.requiredRoles = Collections.unmodifiableMap(roles);
+    this.revocations = new Revocations(b.maxRevocations);
   }
 
   /** A policy that trusts exactly the nodes of {@code ownNetwork}. */
@@ -54,14 +69,9 @@ public final class TrustPolicy {
    * handshake proves it).
    */
   public Verdict check(Certificate peer, Purpose purpose, Instant now) {
-    if (revokedSerials.contains(peer.serial())) {
-      return Verdict.rejected(Rejection.REVOKED, "certificate serial " + peer.serial() + " is revoked");
-    }
-    if (revokedKeys.contains(peer.node())) {
-      return Verdict.rejected(Rejection.REVOKED, "node key " + peer.node() + " is revoked");
-    }
-    if (revokedKeys.contains(peer.network())) {
-      return Verdict.rejected(Rejection.REVOKED, "network key " + peer.network() + " is revoked");
+    Verdict revoked = revocation(peer);
+    if (revoked != null) {
+      return revoked;
     }
     if (!networks.contains(peer.network()) && !pinnedNodes.contains(peer.node())) {
       return Verdict.rejected(
@@ -85,6 +95,62 @@ public final class TrustPolicy {
     return Verdict.accepted();
   }
 
+  /** REVOKED if a configured or signed revocation covers {@code peer}, else null. */
+  private Verdict revocation(Certificate peer) {
+    if (revokedSerials.contains(peer.serial())) {
+      return Verdict.rejected(Rejection.REVOKED, "certificate serial " + peer.serial() + " is revoked");
+    }
+    if (revokedKeys.contains(peer.node())) {
+      return Verdict.rejected(Rejection.REVOKED, "node key " + peer.node() + " is revoked");
+    }
+    if (revokedKeys.contains(peer.network())) {
+      return Verdict.rejected(Rejection.REVOKED, "network key " + peer.network() + " is revoked");
+    }
+    Optional<SignedRevocation> signed = revocations.covering(peer);
+    if (signed.isPresent()) {
+      SignedRevocation r = signed.get();
+      return Verdict.rejected(Rejection.REVOKED, "certificate of node " + peer.node()
+          + " (serial " + peer.serial().toString(16) + ") revoked by network " + r.network()
+          + " (" + r.target() + ", issued " + r.issuedAt() + ")");
+    }
+    return null;
+  }
+
+  /**
+   * Is a peer that passed {@link #check} when its link or session began still acceptable at
+   * {@code now}? Cheap (no signature is verified again): REVOKED if a revocation covers it now,
+   * EXPIRED once past its certificate's not-after, else accepted.
+   */
+  public Verdict recheck(Certificate peer, Instant now) {
+    Verdict revoked = revocation(peer);
+    if (revoked != null) {
+      return revoked;
+    }
+    if (now.isAfter(peer.notAfter())) {
+      return Verdict.rejected(
+          Rejection.EXPIRED, "expired at " + peer.notAfter() + ", now " + now);
+    }
+    return Verdict.accepted();
+  }
+
+  /**
+   * Applies a signed revocation if its network is trusted here (the own or an extra one), its
+   * signature verifies, it is new, and there is room; from then on {@link #check} and {@link
+   * #recheck} refuse what it covers. Thread-safe.
+   */
+  public Revocations.Outcome revoke(SignedRevocation revocation) {
+    if (!networks.contains(revocation.network())) {
+      revocations.countUntrusted();
+      return Revocations.Outcome.UNTRUSTED_NETWORK;
+    }
+    return revocations.add(revocation);
+  }
+
+  /** The signed revocations applied so far, and their counters. */
+  public Revocations revocations() {
+    return revocations;
+  }
+
   public Address ownNetwork() {
     return ownNetwork;
   }
@@ -106,6 +172,7 @@ public final class TrustPolicy {
     private final Set<Address> revokedKeys = new TreeSet<>();
     private final Set<BigInteger> revokedSerials = new TreeSet<>();
     private final Map<Purpose, Set<String>> requiredRoles = new EnumMap<>(Purpose.class);
+    private int maxRevocations = DEFAULT_MAX_REVOCATIONS;
 
     private Builder(Address ownNetwork) {
       this.ownNetwork = Objects.requireNonNull(ownNetwork, "ownNetwork");
@@ -143,6 +210,18 @@ public final class TrustPolicy {
         throw new IllegalArgumentException("role '" + role + "': " + problem);
       }
       requiredRoles.computeIfAbsent(purpose, p -> new TreeSet<>()).add(lower);
+      return this;
+    }
+
+    /**
+     * Hold at most {@code max} signed revocations (the node's config sets it: {@code
+     * staex.trust.max-revocations}); more are refused and counted.
+     */
+    public Builder maxRevocations(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("max revocations: " + max + " (expected: >= 0)");
+      }
+      this.maxRevocations = max;
       return this;
     }
 

@@ -18,6 +18,8 @@ import io.staex.crypto.Identity;
 import io.staex.crypto.KeyFileException;
 import io.staex.crypto.KeyFiles;
 import io.staex.crypto.Rejection;
+import io.staex.crypto.Revocations;
+import io.staex.crypto.SignedRevocation;
 import io.staex.crypto.TrustPolicy;
 import io.staex.crypto.Verdict;
 import io.staex.node.NodeStatus.Direction;
@@ -105,6 +107,7 @@ public final class NodeRuntime implements AutoCloseable {
   private final List<Relay.Parent> parents;
   // Set once during start, before the control socket answers; read-only afterwards.
   private ControlServer control;
+  private TrustPolicy policy;
   private EventLoopGroup group;
   private Relay relay;
   private Streams streams;
@@ -209,7 +212,7 @@ public final class NodeRuntime implements AutoCloseable {
     } catch (IOException e) {
       throw new NodeStartException(NodeStartException.Reason.CONTROL_SOCKET, e.getMessage(), e);
     }
-    TrustPolicy policy = config.trust().policy(certificate.network());
+    policy = config.trust().policy(certificate.network());
     LinkCredentials credentials = new LinkCredentials(identity, certificate, policy, clock, random);
     group = Transports.newEventLoopGroup(config.threads());
     InetSocketAddress bind = config.listen()
@@ -250,7 +253,7 @@ public final class NodeRuntime implements AutoCloseable {
             "staex.forwards-dir: " + dir + ": cannot be read (" + e + ")", e);
       }
     }
-    control.start(this::status);
+    control.start(this::status, this::revoke);
     log.info("node {} running: listen {}, parents {}, control {}", identity.address(),
         listenAddress().map(NodeRuntime::text).orElse("-"),
         parents.isEmpty() ? "none (root)" : config.parents().stream()
@@ -418,6 +421,40 @@ public final class NodeRuntime implements AutoCloseable {
     errors.warn(message);
   }
 
+  /**
+   * Applies a signed revocation handed over by the operator ({@code staex revoke}) and spreads
+   * it to every neighbour; the links and sessions of the peers it covers close. Any thread but
+   * the relay's executor; the answer is one line for the control client.
+   */
+  public String revoke(SignedRevocation revocation) {
+    Revocations.Outcome outcome = policy.revoke(revocation);
+    String what = revocation.target() + " of network " + revocation.network();
+    switch (outcome) {
+      case APPLIED -> {
+        log.warn("revocation of {} applied (handed over locally); spreading it", what);
+        relay.revoked(revocation);
+        return "revoked " + what + ": applied, sent to every neighbour\n";
+      }
+      case KNOWN -> {
+        return "revoked " + what + ": already applied here\n";
+      }
+      case BAD_SIGNATURE -> {
+        return "error: revocation of " + what + ": the network's signature does not verify\n";
+      }
+      case UNTRUSTED_NETWORK -> {
+        return "error: revocation of " + what + ": signed by a network this node does not trust"
+            + " (trusted: " + policy.trustedNetworks() + ")\n";
+      }
+      case FULL -> {
+        errors.warn("revocation of " + what + " refused: " + policy.revocations().max()
+            + " held already (staex.trust.max-revocations)");
+        return "error: revocation of " + what + ": this node holds "
+            + policy.revocations().max() + " revocations already (staex.trust.max-revocations)\n";
+      }
+      default -> throw new AssertionError(outcome);
+    }
+  }
+
   /** A snapshot of what the node is doing. Blocks briefly on the relay's executor. */
   public NodeStatus status() {
     Instant now = clock.instant();
@@ -453,7 +490,7 @@ public final class NodeRuntime implements AutoCloseable {
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
         errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats(),
         NodeStatus.HelloStats.of(streams.sessions().counters()), acceptStats(),
-        NodeStatus.SessionStats.of(streams.sessions().counters()));
+        NodeStatus.SessionStats.of(streams.sessions().counters()), trustStats());
   }
 
   private NodeStatus.AcceptStats acceptStats() {
@@ -462,6 +499,13 @@ public final class NodeRuntime implements AutoCloseable {
             c.startupsEarlyDropped(), c.startupsPrefixFull(), c.connectionsRateLimited(),
             c.connectionsRefused(), c.firstMessageTimeouts()))
         .orElse(new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0));
+  }
+
+  private NodeStatus.TrustStats trustStats() {
+    Revocations r = policy.revocations();
+    return new NodeStatus.TrustStats(r.size(), r.applied(), r.invalid(), r.refusedFull(),
+        relay.counters().linksClosedRevoked(), relay.counters().linksClosedExpired(),
+        streams.sessions().counters().revoked(), streams.sessions().counters().expired());
   }
 
   private NodeStatus.NameStats nameStats() {

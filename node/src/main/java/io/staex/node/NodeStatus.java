@@ -40,6 +40,7 @@ import java.util.OptionalLong;
  * @param hellos what the session layer did with HELLOs (handshake openings), cookies included
  * @param accepts what the link server refused before or at the end of the handshake
  * @param sessionStats per-peer refusals, UNREACHABLE notices by what their quote proved, probes
+ * @param trust signed revocations held, and the links and sessions revocation and expiry ended
  */
 public record NodeStatus(
     Address address,
@@ -63,7 +64,8 @@ public record NodeStatus(
     NameStats names,
     HelloStats hellos,
     AcceptStats accepts,
-    SessionStats sessionStats) {
+    SessionStats sessionStats,
+    TrustStats trust) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -88,6 +90,7 @@ public record NodeStatus(
     Objects.requireNonNull(hellos, "hellos");
     Objects.requireNonNull(accepts, "accepts");
     Objects.requireNonNull(sessionStats, "sessionStats");
+    Objects.requireNonNull(trust, "trust");
   }
 
   /**
@@ -172,6 +175,21 @@ public record NodeStatus(
           c.probesAnswered(), c.probesUnanswered());
     }
   }
+
+  /**
+   * Revocations and what they ended.
+   *
+   * @param revocations signed revocations held now
+   * @param applied revocations applied since start (received or handed over by the operator)
+   * @param invalid revocations refused: bad signature, or a network not trusted here
+   * @param full revocations refused because {@code staex.trust.max-revocations} were held
+   * @param linksRevoked live links closed because a revocation covered the peer
+   * @param linksExpired live links closed at the peer certificate's not-after
+   * @param sessionsRevoked sessions ended because a revocation covered the peer
+   * @param sessionsExpired sessions ended at the peer certificate's not-after
+   */
+  public record TrustStats(long revocations, long applied, long invalid, long full,
+      long linksRevoked, long linksExpired, long sessionsRevoked, long sessionsExpired) {}
 
   /**
    * The stream layer's datagram counters (see {@link StreamCounters}).

@@ -235,7 +235,8 @@ class StaexCliIT {
   @Test
   void help_isAvailableEverywhere() {
     for (List<String> cmd : List.<List<String>>of(List.of(), List.of("keygen"), List.of("network"), List.of("network", "create"),
-        List.of("cert"), List.of("cert", "issue"), List.of("cert", "show"), List.of("addr"), List.of("demo"),
+        List.of("cert"), List.of("cert", "issue"), List.of("cert", "show"), List.of("cert", "revoke"),
+        List.of("revoke"), List.of("addr"), List.of("demo"),
         List.of("run"), List.of("status"))) {
       List<String> args = new ArrayList<>(cmd);
       args.add("--help");

@@ -1,6 +1,8 @@
 package io.staex.routing;
 
 import io.staex.crypto.Address;
+import io.staex.crypto.BadRevocationException;
+import io.staex.crypto.SignedRevocation;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,13 +21,15 @@ import java.util.List;
  *   LOOKUP_REQUEST (3) | id u64 | asker (32) | network (32) | name | ttl u8 |
  *   LOOKUP_REPLY (4)   | id u64 | route | length u32 | NodeState (length bytes) |
  *   LOOKUP_MISS (5)    | id u64 | route | network (32) | name |
+ *   REVOKE (6)         | count u16 | { length u8 | SignedRevocation (length bytes) } * count |
  *
  *   route              | hops u8 | { key (32) } * hops |
  *   name               | length u8 (1~63) | lower-case DNS label, ASCII |
  * </pre>
  *
  * All integers big-endian; a key is a 32-byte Ed25519 public key ({@link Address}); a {@code
- * NodeState} is its own canonical encoding ({@link NodeState#encode()}). Type codes are
+ * NodeState} is its own canonical encoding ({@link NodeState#encode()}), a {@code
+ * SignedRevocation} too ({@link io.staex.crypto.SignedRevocation#encoded()}). Type codes are
  * {@link RoutingMessageType}'s.
  *
  * <p>Decoding is strict: exact lengths, nothing after the body, valid keys and names, counts
@@ -53,6 +57,7 @@ public final class RoutingCodec {
   static final int HOPS_SIZE = 1;
   static final int NAME_LENGTH_SIZE = 1;
   static final int TTL_SIZE = 1;
+  static final int REVOCATION_LENGTH_SIZE = 1;
 
   /** Largest encoded message, header included. */
   public static final int MAX_MESSAGE_SIZE = 4 << 20;
@@ -62,6 +67,8 @@ public final class RoutingCodec {
   public static final int MAX_WITHDRAW = 0xffff;
   /** Most hops in a lookup answer's route: what its u8 count can say. */
   public static final int MAX_ROUTE = 0xff;
+  /** Most revocations in one {@code Revoke}; {@link #splitRevocations} chunks longer lists. */
+  public static final int MAX_REVOCATIONS_PER_MESSAGE = 1024;
   /** Longest lookup name: one DNS label. */
   public static final int MAX_NAME_LENGTH = 63;
 
@@ -82,6 +89,7 @@ public final class RoutingCodec {
       case LOOKUP_REQUEST -> encodeLookupRequest((RoutingMessage.LookupRequest) message);
       case LOOKUP_REPLY -> encodeLookupReply((RoutingMessage.LookupReply) message);
       case LOOKUP_MISS -> encodeLookupMiss((RoutingMessage.LookupMiss) message);
+      case REVOKE -> encodeRevoke((RoutingMessage.Revoke) message);
     };
   }
 
@@ -109,6 +117,7 @@ public final class RoutingCodec {
       case LOOKUP_REQUEST -> decodeLookupRequest(in);
       case LOOKUP_REPLY -> decodeLookupReply(in);
       case LOOKUP_MISS -> decodeLookupMiss(in);
+      case REVOKE -> decodeRevoke(in);
     };
     if (in.remaining() != 0) {
       throw new RoutingDecodeException(
@@ -142,7 +151,32 @@ public final class RoutingCodec {
     return List.copyOf(updates);
   }
 
+  /** {@code revocations} in order, in messages of at most {@link #MAX_REVOCATIONS_PER_MESSAGE}. */
+  public static List<RoutingMessage.Revoke> splitRevocations(List<SignedRevocation> revocations) {
+    List<RoutingMessage.Revoke> out = new ArrayList<>();
+    for (int i = 0; i < revocations.size(); i += MAX_REVOCATIONS_PER_MESSAGE) {
+      out.add(new RoutingMessage.Revoke(revocations.subList(
+          i, Math.min(revocations.size(), i + MAX_REVOCATIONS_PER_MESSAGE))));
+    }
+    return List.copyOf(out);
+  }
+
   // ---- encoding: check limits, size exactly, write ----
+
+  private static byte[] encodeRevoke(RoutingMessage.Revoke m) {
+    List<SignedRevocation> revocations = m.revocations();
+    checkCount("Revoke revocations", revocations.size(), MAX_REVOCATIONS_PER_MESSAGE);
+    long size = HEADER_SIZE + COUNT_SIZE;
+    for (SignedRevocation r : revocations) {
+      size += REVOCATION_LENGTH_SIZE + r.encoded().size();
+    }
+    ByteBuffer out = start(RoutingMessageType.REVOKE, size);
+    out.putShort((short) revocations.size());
+    for (SignedRevocation r : revocations) {
+      out.put((byte) r.encoded().size()).put(r.encoded().toByteArray());
+    }
+    return finish(out);
+  }
 
   private static byte[] encodeStateUpdate(RoutingMessage.StateUpdate m) {
     List<NodeState> states = m.states();
@@ -330,6 +364,26 @@ public final class RoutingCodec {
     Address network = in.key("network");
     String name = in.name();
     return new RoutingMessage.LookupMiss(id, route, network, name);
+  }
+
+  private static RoutingMessage decodeRevoke(Reader in) throws RoutingDecodeException {
+    int count = in.u16("revocation count");
+    if (count > MAX_REVOCATIONS_PER_MESSAGE) {
+      throw new RoutingDecodeException("Revoke of " + count + " revocations (expected: at most "
+          + MAX_REVOCATIONS_PER_MESSAGE + ")");
+    }
+    in.require((long) count * REVOCATION_LENGTH_SIZE, count + " revocation lengths");
+    List<SignedRevocation> revocations = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int length = in.u8("revocation " + i + " length");
+      byte[] encoded = in.take(length, "revocation " + i);
+      try {
+        revocations.add(SignedRevocation.decode(encoded));
+      } catch (BadRevocationException e) {
+        throw new RoutingDecodeException("revocation " + i + ": " + e.getMessage());
+      }
+    }
+    return new RoutingMessage.Revoke(revocations);
   }
 
   /** Reads fields in order, refusing to read past the end. */

@@ -20,7 +20,11 @@ public final class RoutingCounters {
     /** A message for a route that does not lead anywhere from here. */
     BAD_ROUTE,
     /** A lookup whose TTL ran out. */
-    TTL_EXPIRED
+    TTL_EXPIRED,
+    /** A revocation whose signature did not verify, or from a network not trusted here. */
+    REVOCATION_INVALID,
+    /** A valid new revocation refused because the node holds its maximum already. */
+    REVOCATION_LIMIT
   }
 
   private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);

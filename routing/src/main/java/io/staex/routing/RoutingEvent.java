@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** Things a {@link RoutingNode} reports to the layer above, besides messages to send. */
 public sealed interface RoutingEvent
-    permits RoutingEvent.ActiveParentChanged, RoutingEvent.LookupResolved, RoutingEvent.LookupFailed {
+    permits RoutingEvent.ActiveParentChanged, RoutingEvent.LookupResolved, RoutingEvent.LookupFailed,
+        RoutingEvent.Revoked {
 
   /** The active parent changed (empty: none is up; this node acts as a root). */
   record ActiveParentChanged(Optional<Address> previous, Optional<Address> current)
@@ -16,4 +17,15 @@ public sealed interface RoutingEvent
 
   /** A lookup this node asked for failed: not found, no parent, or a reply that did not verify. */
   record LookupFailed(long id, String reason) implements RoutingEvent {}
+
+  /**
+   * Revocations were applied here (received, or given to {@link RoutingNode#revoked}): the
+   * layer above closes the links and sessions of the peers they cover.
+   */
+  record Revoked(java.util.List<io.staex.crypto.SignedRevocation> revocations)
+      implements RoutingEvent {
+    public Revoked {
+      revocations = java.util.List.copyOf(revocations);
+    }
+  }
 }

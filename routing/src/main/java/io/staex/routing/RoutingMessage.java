@@ -1,6 +1,7 @@
 package io.staex.routing;
 
 import io.staex.crypto.Address;
+import io.staex.crypto.SignedRevocation;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +15,8 @@ public sealed interface RoutingMessage
         RoutingMessage.Withdraw,
         RoutingMessage.LookupRequest,
         RoutingMessage.LookupReply,
-        RoutingMessage.LookupMiss {
+        RoutingMessage.LookupMiss,
+        RoutingMessage.Revoke {
 
   /** States for the receiver's view: the sender's own and its subtree's (child → parent). */
   record StateUpdate(List<NodeState> states) implements RoutingMessage {
@@ -58,6 +60,16 @@ public sealed interface RoutingMessage
       route = List.copyOf(route);
       Objects.requireNonNull(network, "network");
       Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /**
+   * Signed revocations, in any direction: a node that applies one sends it on to every other
+   * neighbour, and neighbours hand over what they hold when a link comes up.
+   */
+  record Revoke(List<SignedRevocation> revocations) implements RoutingMessage {
+    public Revoke {
+      revocations = List.copyOf(revocations);
     }
   }
 }

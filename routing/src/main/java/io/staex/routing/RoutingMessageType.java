@@ -12,7 +12,8 @@ public enum RoutingMessageType {
   WITHDRAW(2),
   LOOKUP_REQUEST(3),
   LOOKUP_REPLY(4),
-  LOOKUP_MISS(5);
+  LOOKUP_MISS(5),
+  REVOKE(6);
 
   private static final RoutingMessageType[] BY_CODE = new RoutingMessageType[256];
 
@@ -62,6 +63,8 @@ public enum RoutingMessageType {
       return LOOKUP_REPLY;
     } else if (message instanceof RoutingMessage.LookupMiss) {
       return LOOKUP_MISS;
+    } else if (message instanceof RoutingMessage.Revoke) {
+      return REVOKE;
     }
     throw new AssertionError("no type for " + message.getClass().getName());
   }

@@ -3,12 +3,15 @@ package io.staex.routing;
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
+import io.staex.crypto.Revocations;
+import io.staex.crypto.SignedRevocation;
 import io.staex.crypto.TrustPolicy;
 import io.staex.crypto.Verdict;
 import io.staex.routing.RoutingCounters.Drop;
 import io.staex.routing.RoutingMessage.LookupMiss;
 import io.staex.routing.RoutingMessage.LookupReply;
 import io.staex.routing.RoutingMessage.LookupRequest;
+import io.staex.routing.RoutingMessage.Revoke;
 import io.staex.routing.RoutingMessage.StateUpdate;
 import io.staex.routing.RoutingMessage.Withdraw;
 import io.staex.routing.internal.ParentSelector;
@@ -178,6 +181,11 @@ public final class RoutingNode {
         out.send(neighbour, new Withdraw(List.copyOf(view.keySet())));
       }
     }
+    // Hand over the revocations held, so that a node that was away learns them; nothing is
+    // sent when there are none (a node of an older version would not know the message).
+    for (Revoke chunk : RoutingCodec.splitRevocations(policy.revocations().all())) {
+      out.send(neighbour, chunk);
+    }
     return out.effects(counters);
   }
 
@@ -222,6 +230,8 @@ public final class RoutingNode {
       onLookupAnswer(m.route(), m, now, out);
     } else if (message instanceof LookupMiss m) {
       onLookupAnswer(m.route(), m, now, out);
+    } else if (message instanceof Revoke m) {
+      onRevoke(from, m, out);
     }
   }
 
@@ -419,6 +429,63 @@ public final class RoutingNode {
   /** Counters of what was dropped and why, for status and tests. */
   public RoutingCounters counters() {
     return counters;
+  }
+
+  // --- revocations
+
+  /**
+   * {@code revocation} was applied here by the layer above ({@link TrustPolicy#revoke} said
+   * APPLIED: an operator handed it over): send it to every neighbour, and forget the states it
+   * covers.
+   */
+  public Effects revoked(SignedRevocation revocation, Instant now) {
+    Out out = new Out();
+    applied(List.of(revocation), null, out);
+    return out.effects(counters);
+  }
+
+  /** The policy this node checks states and revocations with (shared with the node's links). */
+  public TrustPolicy policy() {
+    return policy;
+  }
+
+  private void onRevoke(Address from, Revoke m, Out out) {
+    List<SignedRevocation> fresh = new ArrayList<>();
+    for (SignedRevocation r : m.revocations()) {
+      Revocations.Outcome outcome = policy.revoke(r);
+      switch (outcome) {
+        case APPLIED -> fresh.add(r);
+        case KNOWN -> { }
+        case FULL -> counters.drop(Drop.REVOCATION_LIMIT);
+        case BAD_SIGNATURE, UNTRUSTED_NETWORK -> counters.drop(Drop.REVOCATION_INVALID);
+      }
+    }
+    if (!fresh.isEmpty()) {
+      applied(fresh, from, out);
+    }
+  }
+
+  /**
+   * Spreads newly applied revocations to every neighbour but {@code from} (parents and children
+   * alike: every node must hear them), drops the states they cover from the view, and tells the
+   * layer above.
+   */
+  private void applied(List<SignedRevocation> fresh, Address from, Out out) {
+    for (Address neighbour : new java.util.TreeSet<>(links.keySet())) { // a repeatable order
+      if (!neighbour.equals(from)) {
+        for (Revoke chunk : RoutingCodec.splitRevocations(fresh)) {
+          out.send(neighbour, chunk);
+        }
+      }
+    }
+    for (Entry e : List.copyOf(view.values())) {
+      Address node = e.state().address();
+      if (!node.equals(address())
+          && fresh.stream().anyMatch(r -> r.covers(e.state().certificate()))) {
+        remove(node);
+      }
+    }
+    out.events.add(new RoutingEvent.Revoked(fresh));
   }
 
   // --- state propagation

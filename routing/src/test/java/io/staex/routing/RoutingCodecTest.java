@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.staex.crypto.Address;
+import io.staex.crypto.SignedRevocation;
 import io.staex.routing.RoutingMessage.LookupMiss;
 import io.staex.routing.RoutingMessage.LookupReply;
 import io.staex.routing.RoutingMessage.LookupRequest;
@@ -52,6 +53,10 @@ class RoutingCodecTest {
   private static final NodeState STATE = RoutingFixtures.smallState();
   private static final NodeState ROOT_STATE = RoutingFixtures.state(0, List.of());
   private static final Address NET = NETWORK.address();
+  private static final SignedRevocation REVOKE_NODE =
+      SignedRevocation.ofNode(NETWORK, address(5), RoutingFixtures.T0);
+  private static final SignedRevocation REVOKE_SERIAL = SignedRevocation.ofSerial(
+      NETWORK, RoutingFixtures.CERTIFICATES.get(6).serial(), RoutingFixtures.T0);
   /** 32 bytes that are not an Ed25519 key: y = 2^255 - 1 is not below p. */
   private static final byte[] NOT_A_KEY = filled(Address.KEY_SIZE, 0xff);
 
@@ -61,7 +66,8 @@ class RoutingCodecTest {
         new Withdraw(addresses(3, 4, 5)),
         new LookupRequest(42, address(1), NET, "node-2", 32),
         new LookupReply(42, addresses(4, 3, 1), STATE),
-        new LookupMiss(43, addresses(4, 3, 1), NET, "nobody"));
+        new LookupMiss(43, addresses(4, 3, 1), NET, "nobody"),
+        new RoutingMessage.Revoke(List.of(REVOKE_NODE, REVOKE_SERIAL)));
   }
 
   // ---- round trips and layout ----
@@ -90,6 +96,38 @@ class RoutingCodecTest {
         .u8(3).key(address(4)).key(address(3)).key(address(1)).u32(state.length).bytes(state).done());
     assertThat(encodeSample(4)).isEqualTo(Wire.header(5).u64(43)
         .u8(3).key(address(4)).key(address(3)).key(address(1)).key(NET).u8(6).ascii("nobody").done());
+    byte[] node = REVOKE_NODE.encoded().toByteArray();
+    byte[] serial = REVOKE_SERIAL.encoded().toByteArray();
+    assertThat(encodeSample(5)).isEqualTo(Wire.header(6).u16(2)
+        .u8(node.length).bytes(node).u8(serial.length).bytes(serial).done());
+  }
+
+  @Test
+  void revoke_overMaxCount_refusedBothWays_andSplitChunks() throws RoutingDecodeException {
+    List<SignedRevocation> many = java.util.Collections.nCopies(
+        RoutingCodec.MAX_REVOCATIONS_PER_MESSAGE + 1, REVOKE_NODE);
+    assertThatThrownBy(() -> RoutingCodec.encode(new RoutingMessage.Revoke(many)))
+        .isInstanceOf(IllegalArgumentException.class);
+    byte[] over = Wire.header(6).u16(RoutingCodec.MAX_REVOCATIONS_PER_MESSAGE + 1).done();
+    assertThatThrownBy(() -> RoutingCodec.decode(over))
+        .isInstanceOf(RoutingDecodeException.class).hasMessageContaining("at most 1024");
+    List<RoutingMessage.Revoke> chunks = RoutingCodec.splitRevocations(many);
+    assertThat(chunks).hasSize(2);
+    assertThat(chunks.get(1).revocations()).hasSize(1);
+    assertThat(RoutingCodec.decode(RoutingCodec.encode(chunks.get(0)))).isEqualTo(chunks.get(0));
+    assertThat(RoutingCodec.splitRevocations(List.of())).isEmpty();
+  }
+
+  @Test
+  void revoke_garbageRevocation_refusedNamingWhich() {
+    byte[] node = REVOKE_NODE.encoded().toByteArray();
+    byte[] bad = node.clone();
+    bad[0] = 9;
+    byte[] bytes = Wire.header(6).u16(2).u8(node.length).bytes(node).u8(bad.length).bytes(bad)
+        .done();
+    assertThatThrownBy(() -> RoutingCodec.decode(bytes))
+        .isInstanceOf(RoutingDecodeException.class)
+        .hasMessageContaining("revocation 1: not a staex revocation: version 9");
   }
 
   @Test
@@ -325,12 +363,12 @@ class RoutingCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 6, 0x80, 255})
+  @ValueSource(ints = {0, 7, 0x80, 255})
   void unknownType_refusedNamingIt(int type) {
     byte[] bytes = RoutingCodec.encode(new Withdraw(List.of()));
     bytes[1] = (byte) type;
 
-    assertRefused(bytes, "routing message type " + type + " (expected: 1~5)");
+    assertRefused(bytes, "routing message type " + type + " (expected: 1~6)");
   }
 
   /** Offsets of each key field in each sample. */

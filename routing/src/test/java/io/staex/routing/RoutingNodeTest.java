@@ -8,6 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.Revocations;
+import io.staex.crypto.SignedRevocation;
+import io.staex.testing.fixtures.Identities;
+import io.staex.testing.fixtures.TestNetwork;
+import io.staex.testing.fixtures.Validity;
 import io.staex.routing.RoutingCounters.Drop;
 import io.staex.routing.RoutingMessage.StateUpdate;
 import java.time.Duration;
@@ -56,6 +62,31 @@ class RoutingNodeTest {
 
     RoutingNode node(int i) {
       return nodes.get(address(i));
+    }
+
+    /** A node outside the fixtures' pool, with its own policy. */
+    RoutingNode add(Identity id, Certificate cert, List<Address> parents) {
+      RoutingNode n = new RoutingNode(id, cert, parents, List.of(), RoutingFixtures.policy(),
+          SETTINGS, now);
+      nodes.put(id.address(), n);
+      return n;
+    }
+
+    void link(Address a, Address b) {
+      links.add(Set.of(a, b));
+      apply(a, nodes.get(a).linkUp(b, 1, now));
+      apply(b, nodes.get(b).linkUp(a, 1, now));
+      run();
+    }
+
+    /** Hands {@code r} to {@code at} as an operator would (staex revoke); its outcome. */
+    Revocations.Outcome revoke(Address at, SignedRevocation r) {
+      Revocations.Outcome outcome = nodes.get(at).policy().revoke(r);
+      if (outcome == Revocations.Outcome.APPLIED) {
+        apply(at, nodes.get(at).revoked(r, now));
+        run();
+      }
+      return outcome;
     }
 
     void link(int a, int b) {
@@ -532,6 +563,93 @@ class RoutingNodeTest {
     try {
       return NodeState.decode(bytes);
     } catch (RoutingDecodeException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  // ---- revocations
+
+  /**
+   * A 50-node tree (node i under (i - 1) / 3); a revocation handed to a node in the middle
+   * reaches all 50, up to the root and down every branch, and each node sends it on once.
+   */
+  @Test
+  void revocation_reachesEveryNodeOfA50NodeTree_upAndDown() {
+    Net net = new Net();
+    List<Identity> ids = new ArrayList<>();
+    List<Certificate> certs = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      Identity id = Identities.identity(5000 + i);
+      ids.add(id);
+      certs.add(TestNetwork.of(RoutingFixtures.NETWORK).certify(id.address())
+          .validity(Validity.fixed()).issue());
+      net.add(id, certs.get(i), i == 0 ? List.of() : List.of(ids.get((i - 1) / 3).address()));
+    }
+    for (int i = 1; i < 50; i++) {
+      net.link(ids.get(i).address(), ids.get((i - 1) / 3).address());
+    }
+    long before = net.nodes.values().stream().mapToLong(n -> n.counters().messagesOut()).sum();
+    SignedRevocation r = SignedRevocation.ofNode(RoutingFixtures.NETWORK, ids.get(49).address(), T0);
+
+    assertThat(net.revoke(ids.get(17).address(), r)).isEqualTo(Revocations.Outcome.APPLIED);
+
+    for (int i = 0; i < 50; i++) {
+      RoutingNode n = net.nodes.get(ids.get(i).address());
+      assertThat(n.policy().revocations().covering(certs.get(49))).as("node %d", i).contains(r);
+      assertThat(n.policy().revocations().known()).as("node %d heard it once", i).isZero();
+      assertThat(n.knows(ids.get(49).address())).as("node %d forgot the revoked state", i)
+          .isEqualTo(i == 49);
+    }
+    long sent = net.nodes.values().stream().mapToLong(n -> n.counters().messagesOut()).sum()
+        - before;
+    assertThat(sent).as("one message per tree edge").isEqualTo(49);
+    assertThat(net.events).filteredOn(e -> e instanceof RoutingEvent.Revoked).hasSize(50);
+  }
+
+  @Test
+  void revocation_forgedOrForeign_droppedCountedAndNotSpread() {
+    Net net = chain();
+    byte[] forged = SignedRevocation.ofNode(RoutingFixtures.NETWORK, address(3), T0)
+        .encoded().toByteArray();
+    forged[forged.length - 1] ^= 1;
+    SignedRevocation foreign =
+        SignedRevocation.ofNode(RoutingFixtures.OTHER_NETWORK, address(3), T0);
+
+    net.apply(address(2), new Effects(List.of(
+        new Outbound(address(1), new RoutingMessage.Revoke(List.of(decode(forged), foreign)))),
+        List.of()));
+    long out = net.node(1).counters().messagesOut();
+    net.run();
+
+    assertThat(net.node(1).counters().dropped(Drop.REVOCATION_INVALID)).isEqualTo(2);
+    assertThat(net.node(1).counters().messagesOut()).isEqualTo(out);
+    assertThat(net.node(1).policy().revocations().size()).isZero();
+    assertThat(net.node(0).policy().revocations().size()).isZero();
+    assertThat(net.node(1).knows(address(3))).isTrue();
+  }
+
+  @Test
+  void linkUp_handsOverHeldRevocations_toANodeThatWasAway() {
+    Net net = chain();
+    net.cut(3, 1);
+    SignedRevocation r = SignedRevocation.ofSerial(
+        RoutingFixtures.NETWORK, CERTIFICATES.get(2).serial(), T0);
+    net.revoke(address(0), r);
+    assertThat(net.node(2).policy().revocations().all()).containsExactly(r);
+    assertThat(net.node(3).policy().revocations().all()).isEmpty();
+
+    net.link(3, 1);
+
+    assertThat(net.node(3).policy().revocations().all()).containsExactly(r);
+    assertThat(net.node(3).policy().revocations().known()).isZero();
+    assertThat(net.node(1).policy().revocations().known()).as("3 had nothing to hand back")
+        .isZero();
+  }
+
+  private static SignedRevocation decode(byte[] bytes) {
+    try {
+      return SignedRevocation.decode(bytes);
+    } catch (io.staex.crypto.BadRevocationException e) {
       throw new AssertionError(e);
     }
   }

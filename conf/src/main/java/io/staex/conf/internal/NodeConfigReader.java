@@ -185,10 +185,13 @@ public final class NodeConfigReader {
     List<Address> nets = networks == null ? null : values.addresses(networks, "network addresses");
     List<Address> pinned = nodes == null ? null : values.addresses(nodes, "node addresses");
     List<Revocation> revocations = revoked == null ? null : revocations(revoked);
-    if (nets == null || pinned == null || revocations == null) {
+    Setting maxRevocations = trust.require("max-revocations", "a whole number >= 0");
+    Integer max = maxRevocations == null ? null
+        : values.integer(maxRevocations, 0, Integer.MAX_VALUE);
+    if (nets == null || pinned == null || revocations == null || max == null) {
       return null;
     }
-    return new TrustConfig(nets, pinned, revocations);
+    return new TrustConfig(nets, pinned, revocations, max);
   }
 
   private List<Revocation> revocations(Setting revoked) {

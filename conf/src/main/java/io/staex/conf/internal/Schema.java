@@ -37,7 +37,7 @@ public final class Schema {
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
         "threads", "routing", "sessions", "limits", "socks", "dns", "control"));
-    keys.put(TRUST, List.of("networks", "nodes", "revoked"));
+    keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations"));
     keys.put(ROUTING, List.of(
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
         "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services",

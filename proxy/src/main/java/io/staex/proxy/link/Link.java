@@ -67,4 +67,9 @@ public interface Link {
 
   /** Closes the link; {@link LinkListener#linkDown} follows with reason "closed locally". */
   void close();
+
+  /** Closes the link; {@link LinkListener#linkDown} follows with {@code reason}. */
+  default void close(String reason) {
+    close();
+  }
 }

@@ -185,6 +185,14 @@ public final class Relay implements PacketSender, AutoCloseable {
     return engine.lookup(network, name, timeout);
   }
 
+  /**
+   * {@code revocation} was applied to this node's policy just now ({@code TrustPolicy.revoke}
+   * said APPLIED): sends it to every neighbour and closes the links it covers. Any thread.
+   */
+  public void revoked(io.staex.crypto.SignedRevocation revocation) {
+    engine.revoked(revocation);
+  }
+
   /** Neighbours whose links are up. */
   public Set<Address> links() {
     return query(() -> Set.copyOf(engine.linkPeers()));

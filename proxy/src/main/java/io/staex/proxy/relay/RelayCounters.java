@@ -52,6 +52,8 @@ public final class RelayCounters {
   private final LongAdder sendPauses = new LongAdder();
   private final LongAdder sendResumes = new LongAdder();
   private final AtomicLong maxLinkQueuedBytes = new AtomicLong();
+  private final LongAdder linksClosedRevoked = new LongAdder();
+  private final LongAdder linksClosedExpired = new LongAdder();
   private final Map<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
 
   public RelayCounters() {
@@ -128,6 +130,24 @@ public final class RelayCounters {
   }
 
   // ---- updates, by the relay engine only
+
+  /** Live links closed because a revocation arrived that covers the peer's certificate. */
+  public long linksClosedRevoked() {
+    return linksClosedRevoked.sum();
+  }
+
+  /** Live links closed when the peer's certificate reached its not-after time. */
+  public long linksClosedExpired() {
+    return linksClosedExpired.sum();
+  }
+
+  public void recordLinkClosedRevoked() {
+    linksClosedRevoked.increment();
+  }
+
+  public void recordLinkClosedExpired() {
+    linksClosedExpired.increment();
+  }
 
   public void recordForwarded() {
     forwarded.increment();

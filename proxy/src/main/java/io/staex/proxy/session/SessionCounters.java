@@ -29,6 +29,8 @@ public final class SessionCounters {
   final LongAdder probes = new LongAdder();
   final LongAdder probesAnswered = new LongAdder();
   final LongAdder probesUnanswered = new LongAdder();
+  final LongAdder revoked = new LongAdder();
+  final LongAdder expired = new LongAdder();
 
   /** Handshakes this node started. */
   public long opened() {
@@ -163,5 +165,15 @@ public final class SessionCounters {
   /** Probes not answered in time: the session ended. */
   public long probesUnanswered() {
     return probesUnanswered.sum();
+  }
+
+  /** Established sessions ended because a revocation covering the peer arrived. */
+  public long revoked() {
+    return revoked.sum();
+  }
+
+  /** Established sessions ended when the peer's certificate expired. */
+  public long expired() {
+    return expired.sum();
   }
 }

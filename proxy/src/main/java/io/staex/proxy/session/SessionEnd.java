@@ -21,5 +21,9 @@ public enum SessionEnd {
   /** A session limit was reached, here or at the peer (CLOSE LIMIT). */
   LIMIT,
   /** The peer broke the session protocol (undecodable stream frames). */
-  PROTOCOL_ERROR
+  PROTOCOL_ERROR,
+  /** A revocation that covers the peer's certificate arrived (this node's trust policy). */
+  REVOKED,
+  /** The peer's certificate reached its not-after time. */
+  EXPIRED
 }

@@ -10,7 +10,9 @@ import io.staex.crypto.HandshakeException;
 import io.staex.crypto.Identity;
 import io.staex.crypto.Purpose;
 import io.staex.crypto.RecordException;
+import io.staex.crypto.Rejection;
 import io.staex.crypto.TrustPolicy;
+import io.staex.crypto.Verdict;
 import io.staex.proxy.loop.OnLoop;
 import io.staex.proxy.frame.CloseReason;
 import io.staex.proxy.frame.FrameBytes;
@@ -686,8 +688,12 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     long idle = settings.idleTimeout().toNanos();
     long rekey = settings.rekeyAfter().toNanos();
     long keepalive = settings.keepaliveInterval().toNanos();
+    Instant wall = clock.instant();
     for (Map<Long, Session> sessions : new ArrayList<>(byPeer.values())) {
       for (Session s : new ArrayList<>(sessions.values())) {
+        if (s.state() == Session.State.ESTABLISHED && endIfNoLongerTrusted(s, wall)) {
+          continue;
+        }
         if (s.state() == Session.State.HANDSHAKING) {
           if (now - s.startedNanos() >= handshakeTimeout) {
             log.info("session {} ended: no answer to the handshake in {}", s,
@@ -720,6 +726,26 @@ public final class Sessions implements RelayHandler, AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Ends {@code s} if its peer was revoked or its certificate expired since the handshake
+   * ({@link TrustPolicy#recheck}, no signature checked again); tells the peer CLOSE REFUSED.
+   */
+  private boolean endIfNoLongerTrusted(Session s, Instant wall) {
+    Optional<Certificate> peer = s.peerCertificate();
+    if (peer.isEmpty()) {
+      return false;
+    }
+    Verdict v = policy.recheck(peer.get(), wall);
+    if (v.isAccepted()) {
+      return false;
+    }
+    boolean revoked = v.rejection() == Rejection.REVOKED;
+    (revoked ? counters.revoked : counters.expired).increment();
+    log.warn("session {} ended: {}: {}", s, v.rejection().label(), v.detail());
+    close(s, revoked ? SessionEnd.REVOKED : SessionEnd.EXPIRED, CloseReason.REFUSED);
+    return true;
   }
 
   /** {@code s} takes no more streams; it closes once it has none. */

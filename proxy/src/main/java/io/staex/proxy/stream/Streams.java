@@ -248,7 +248,7 @@ public final class Streams implements SessionListener, AutoCloseable {
       return;
     }
     ResetReason reason = switch (why) {
-      case REFUSED, UNTRUSTED -> ResetReason.NOT_ALLOWED;
+      case REFUSED, UNTRUSTED, REVOKED, EXPIRED -> ResetReason.NOT_ALLOWED;
       case UNREACHABLE -> ResetReason.UNREACHABLE;
       case TIMEOUT -> ResetReason.TIMEOUT;
       case LIMIT -> ResetReason.LIMIT;

@@ -176,6 +176,12 @@ public final class MemoryLink implements Link {
     takeDown("closed locally", "closed by peer");
   }
 
+  /** Takes both ends down: this side hears {@code reason}, the other "closed by peer". */
+  @Override
+  public void close(String reason) {
+    takeDown(reason, "closed by peer");
+  }
+
   /** Takes both ends down as a failure would, both sides hearing {@code reason}. */
   public void fail(String reason) {
     takeDown(reason, reason);

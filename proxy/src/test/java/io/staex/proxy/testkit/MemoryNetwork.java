@@ -104,10 +104,15 @@ public final class MemoryNetwork implements AutoCloseable {
    * parents): their {@link #address(long) addresses}.
    */
   public Node node(long seed, Optional<String> name, List<Address> parents) {
+    return node(seed, name, Validity.fixed(), parents);
+  }
+
+  /** As {@link #node(long, Optional, List)}, with a certificate valid for {@code validity}. */
+  public Node node(long seed, Optional<String> name, Validity validity, List<Address> parents) {
     SecureRandom random = Seeded.random(seed);
     Identity me = Identity.generate(random);
     Member member = new Member(me, network.certify(me.address()).name(name).random(random)
-        .validity(Validity.fixed()).issue(), network.policy(), random);
+        .validity(validity).issue(), network.policy(), random);
     RoutingNode routing = new RoutingNode(member.identity(), member.certificate(),
         parents, List.of(), member.policy(), settings.routing(), clock.instant());
     Node node = new Node(member);

@@ -4,6 +4,7 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.KeyFiles;
+import io.staex.crypto.SignedRevocation;
 import io.staex.crypto.Verdict;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,12 +22,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code staex cert issue|show}: node certificates. */
+/** {@code staex cert issue|show|revoke}: node certificates. */
 @Command(
     name = "cert",
     mixinStandardHelpOptions = true,
     description = "Issue and inspect node certificates (X.509 v3, Ed25519).",
-    subcommands = {CertCommand.Issue.class, CertCommand.Show.class, picocli.CommandLine.HelpCommand.class})
+    subcommands = {CertCommand.Issue.class, CertCommand.Show.class, CertCommand.Revoke.class,
+        picocli.CommandLine.HelpCommand.class})
 final class CertCommand implements Runnable {
   /** Most days a certificate may be valid for: 100 years. */
   static final int MAX_DAYS = 36_500;
@@ -46,7 +48,9 @@ final class CertCommand implements Runnable {
   @Command(
       name = "issue",
       mixinStandardHelpOptions = true,
-      description = "Sign a node's certificate with a network key.")
+      description = {"Sign a node's certificate with a network key.",
+          "Prints the node's address on stdout, and the certificate's serial (for"
+              + " `staex cert revoke --serial`) on stderr."})
   static final class Issue implements Callable<Integer> {
     @Option(names = "--network-key", required = true, paramLabel = "FILE",
         description = "The network's private key file.")
@@ -108,6 +112,9 @@ final class CertCommand implements Runnable {
       cert.write(out, force);
       PrintWriter o = spec.commandLine().getOut();
       o.println(node);
+      o.flush();
+      // stdout stays the address alone, as scripts read it; the serial goes beside it.
+      spec.commandLine().getErr().println("serial: " + cert.serial().toString(16));
       return ExitCodes.OK;
     }
   }
@@ -159,6 +166,84 @@ final class CertCommand implements Runnable {
         throw new IllegalArgumentException(
             "--trust: '" + trust + "' is neither a key file nor an address (" + e.getMessage() + ")");
       }
+    }
+  }
+
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Sign a revocation of a node (all its certificates of this network) or of one"
+            + " certificate (by serial) with the network key.",
+        "Hand it to any running node with `staex revoke FILE`: it spreads to every node of the"
+            + " network, which close the revoked node's links and sessions and refuse new ones."
+      })
+  static final class Revoke implements Callable<Integer> {
+    @Option(names = "--network-key", required = true, paramLabel = "FILE",
+        description = "The network's private key file.")
+    Path networkKey;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+      @Option(names = "--node", paramLabel = "ADDRESS",
+          description = "The node's address: every certificate of this network for it.")
+      String node;
+
+      @Option(names = "--serial", paramLabel = "HEX",
+          description = "One certificate's serial, as `cert issue` and `cert show` print it.")
+      String serial;
+    }
+
+    @Option(names = "--out", paramLabel = "FILE",
+        description = "Revocation file to create (PEM); default: print it on stdout.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace the output file if it exists.")
+    boolean force;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Address node = target.node == null ? null : Address.parse(target.node);
+      java.math.BigInteger serial = target.serial == null ? null : serial(target.serial);
+      if (out != null && !force && Files.exists(out)) {
+        throw new CliException(ExitCodes.FILE, out + ": exists (use --force to replace it)");
+      }
+      Identity network = KeyFiles.readPrivateKey(networkKey);
+      SignedRevocation revocation;
+      try {
+        Instant now = Instant.now();
+        revocation = node != null ? SignedRevocation.ofNode(network, node, now)
+            : SignedRevocation.ofSerial(network, serial, now);
+      } finally {
+        network.destroy();
+      }
+      PrintWriter o = spec.commandLine().getOut();
+      if (out == null) {
+        o.print(revocation.toPem());
+      } else {
+        revocation.write(out, force);
+        o.println(revocation.target());
+      }
+      o.flush();
+      return ExitCodes.OK;
+    }
+
+    private static java.math.BigInteger serial(String text) {
+      String hex = text.strip().replace(":", "");
+      if (hex.isEmpty() || hex.length() > 2 * SignedRevocation.MAX_SERIAL_BYTES
+          || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        throw new IllegalArgumentException("--serial: '" + text + "' (expected: 1 to "
+            + 2 * SignedRevocation.MAX_SERIAL_BYTES + " hex digits, e.g. 32b43a3fb95cecd1)");
+      }
+      java.math.BigInteger serial = new java.math.BigInteger(hex, 16);
+      if (serial.signum() == 0) {
+        throw new IllegalArgumentException("--serial: 0 (expected: a certificate's serial)");
+      }
+      return serial;
     }
   }
 }

@@ -3,6 +3,7 @@ package io.staex.node.internal.cli;
 import io.staex.conf.BadConfigException;
 import io.staex.crypto.AddressFormatException;
 import io.staex.crypto.BadCertificateException;
+import io.staex.crypto.BadRevocationException;
 import io.staex.crypto.KeyFileException;
 import io.staex.node.NodeStartException;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Mixin;
       AddrCommand.class,
       RunCommand.class,
       StatusCommand.class,
+      RevokeCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -60,6 +62,7 @@ public final class StaexCommand implements Runnable {
   private static String describe(Exception e) {
     if (e instanceof KeyFileException
         || e instanceof BadCertificateException
+        || e instanceof BadRevocationException
         || e instanceof IllegalArgumentException
         || e instanceof CliException
         || e instanceof BadConfigException
@@ -71,6 +74,9 @@ public final class StaexCommand implements Runnable {
 
   private static int exitCode(Exception e) {
     if (e instanceof KeyFileException) {
+      return ExitCodes.FILE;
+    }
+    if (e instanceof BadRevocationException) {
       return ExitCodes.FILE;
     }
     if (e instanceof BadCertificateException) {

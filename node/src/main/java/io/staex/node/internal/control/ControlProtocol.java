@@ -1,6 +1,10 @@
 package io.staex.node.internal.control;
 
 import io.staex.node.NodeStatus;
+import io.staex.crypto.BadRevocationException;
+import io.staex.crypto.SignedRevocation;
+import java.util.Base64;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -10,6 +14,8 @@ import java.util.function.Supplier;
  *   status        the status as aligned text
  *   status json   the status as one JSON object
  *   metrics       Prometheus text format 0.0.4
+ *   revoke B64    apply a signed revocation (its encoding, base64url without padding) and
+ *                 spread it; one line: "revoked ..." or "error: ..."
  * </pre>
  *
  * Anything else is answered with one {@code error: ...} line.
@@ -18,13 +24,47 @@ public final class ControlProtocol {
   /** The longest request line accepted, in bytes, without its newline. */
   public static final int MAX_REQUEST = 256;
   /** The request words, for messages. */
-  public static final String EXPECTED = "expected: status, status json, metrics";
+  public static final String EXPECTED =
+      "expected: status, status json, metrics, revoke <revocation>";
+  /** The request word that hands over a revocation. */
+  public static final String REVOKE = "revoke ";
+  /** For a node that takes no revocations. */
+  static final Function<SignedRevocation, String> NO_REVOCATIONS =
+      r -> "error: this node takes no revocations\n";
 
   private ControlProtocol() {}
 
-  /** The answer to {@code request} (already stripped of its line end). */
+  /** The answer to {@code request} (already stripped of its line end); no revocations. */
   public static String answer(String request, Supplier<NodeStatus> status) {
+    return answer(request, status, NO_REVOCATIONS);
+  }
+
+  /** The request that hands {@code revocation} over to a node. */
+  public static String revokeRequest(SignedRevocation revocation) {
+    return REVOKE + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(revocation.encoded().toByteArray());
+  }
+
+  /**
+   * The answer to {@code request} (already stripped of its line end); {@code revoke} applies a
+   * revocation and answers its line.
+   */
+  public static String answer(String request, Supplier<NodeStatus> status,
+      Function<SignedRevocation, String> revoke) {
     String r = request.strip();
+    if (r.startsWith(REVOKE)) {
+      byte[] encoded;
+      try {
+        encoded = Base64.getUrlDecoder().decode(r.substring(REVOKE.length()).strip());
+      } catch (IllegalArgumentException e) {
+        return "error: revoke: not base64url (" + e.getMessage() + ")\n";
+      }
+      try {
+        return revoke.apply(SignedRevocation.decode(encoded));
+      } catch (BadRevocationException e) {
+        return "error: revoke: " + e.getMessage() + "\n";
+      }
+    }
     return switch (r) {
       case "status" -> StatusText.render(status.get());
       case "status json" -> StatusJson.render(status.get()) + "\n";

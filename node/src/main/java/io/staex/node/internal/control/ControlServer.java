@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import io.staex.crypto.SignedRevocation;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -131,22 +133,33 @@ public final class ControlServer implements AutoCloseable {
     return path;
   }
 
-  /** Starts answering requests with snapshots from {@code status}. */
+  /** Starts answering requests with snapshots from {@code status}; refuses revocations. */
   public synchronized void start(Supplier<NodeStatus> status) {
+    start(status, ControlProtocol.NO_REVOCATIONS);
+  }
+
+  /**
+   * Starts answering requests with snapshots from {@code status}; {@code revoke} applies a
+   * revocation handed over with {@code revoke <base64>} and returns the answer line.
+   */
+  public synchronized void start(
+      Supplier<NodeStatus> status, Function<SignedRevocation, String> revoke) {
     Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(revoke, "revoke");
     if (thread != null) {
       throw new IllegalStateException("started already");
     }
-    Thread t = new Thread(() -> routineAccept(status), "RoutineControlAccept");
+    Thread t = new Thread(() -> routineAccept(status, revoke), "RoutineControlAccept");
     t.setDaemon(true);
     thread = t;
     t.start();
   }
 
-  private void routineAccept(Supplier<NodeStatus> status) {
+  private void routineAccept(
+      Supplier<NodeStatus> status, Function<SignedRevocation, String> revoke) {
     while (server.isOpen()) {
       try (SocketChannel client = server.accept()) {
-        serve(client, status);
+        serve(client, status, revoke);
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException | RuntimeException e) {
@@ -155,7 +168,8 @@ public final class ControlServer implements AutoCloseable {
     }
   }
 
-  private void serve(SocketChannel client, Supplier<NodeStatus> status) throws IOException {
+  private void serve(SocketChannel client, Supplier<NodeStatus> status,
+      Function<SignedRevocation, String> revoke) throws IOException {
     UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
     if (!peer.user().equals(owner)) {
       log.warn("control socket {}: refused a connection of user {} (only {} may connect)",
@@ -170,7 +184,8 @@ public final class ControlServer implements AutoCloseable {
         answer = "error: request longer than " + ControlProtocol.MAX_REQUEST
             + " bytes (" + ControlProtocol.EXPECTED + ")\n";
       } else {
-        answer = ControlProtocol.answer(new String(r.bytes(), StandardCharsets.UTF_8), status);
+        answer = ControlProtocol.answer(
+            new String(r.bytes(), StandardCharsets.UTF_8), status, revoke);
       }
     } catch (SocketTimeoutException e) {
       answer = "error: no request line within " + REQUEST_TIMEOUT_MILLIS + " ms ("

@@ -88,6 +88,16 @@ final class StatusJson {
     j.name("probes").beginObject().member("sent", ev.probes())
         .member("answered", ev.probesAnswered()).member("unanswered", ev.probesUnanswered())
         .endObject().endObject();
+    NodeStatus.TrustStats t = s.trust();
+    j.name("trust").beginObject().member("revocations", t.revocations())
+        .member("revocationsApplied", t.applied());
+    j.name("revocationsRefused").beginObject().member("invalid", t.invalid())
+        .member("full", t.full()).endObject();
+    j.name("linksClosed").beginObject().member("revoked", t.linksRevoked())
+        .member("expired", t.linksExpired()).endObject();
+    j.name("sessionsEnded").beginObject().member("revoked", t.sessionsRevoked())
+        .member("expired", t.sessionsExpired()).endObject();
+    j.endObject();
 
     j.name("sessions").beginArray();
     for (SessionStatus x : s.sessions()) {

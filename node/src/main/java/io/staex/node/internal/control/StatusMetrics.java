@@ -121,6 +121,28 @@ final class StatusMetrics {
         .append(ev.probesAnswered()).append('\n');
     out.append("staex_session_probes_total{result=\"unanswered\"} ")
         .append(ev.probesUnanswered()).append('\n');
+    NodeStatus.TrustStats t = s.trust();
+    gauge(out, "staex_revocations", "Signed revocations held.", t.revocations());
+    counter(out, "staex_revocations_applied_total",
+        "Signed revocations applied (received or handed over).", t.applied());
+    family(out, "staex_revocations_refused_total", "counter",
+        "Signed revocations refused, by reason.");
+    out.append("staex_revocations_refused_total{reason=\"invalid\"} ").append(t.invalid())
+        .append('\n');
+    out.append("staex_revocations_refused_total{reason=\"full\"} ").append(t.full())
+        .append('\n');
+    family(out, "staex_links_closed_total", "counter",
+        "Live links closed because the peer was revoked or its certificate expired.");
+    out.append("staex_links_closed_total{reason=\"revoked\"} ").append(t.linksRevoked())
+        .append('\n');
+    out.append("staex_links_closed_total{reason=\"expired\"} ").append(t.linksExpired())
+        .append('\n');
+    family(out, "staex_sessions_ended_total", "counter",
+        "Sessions ended because the peer was revoked or its certificate expired.");
+    out.append("staex_sessions_ended_total{reason=\"revoked\"} ").append(t.sessionsRevoked())
+        .append('\n');
+    out.append("staex_sessions_ended_total{reason=\"expired\"} ").append(t.sessionsExpired())
+        .append('\n');
     gauge(out, "staex_sessions", "End-to-end sessions open.", s.sessions().size());
     gauge(out, "staex_streams", "Streams open.", s.streams().size());
     gauge(out, "staex_forwards", "Port forwards configured (config and forwards-dir).",

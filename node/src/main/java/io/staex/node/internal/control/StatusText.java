@@ -107,6 +107,14 @@ final class StatusText {
         .append(ev.probes()).append(" (answered ").append(ev.probesAnswered())
         .append(", unanswered ").append(ev.probesUnanswered()).append(")\n");
 
+    NodeStatus.TrustStats t = s.trust();
+    out.append("revocations held ").append(t.revocations()).append("  applied ")
+        .append(t.applied()).append("  refused invalid ").append(t.invalid()).append(" full ")
+        .append(t.full()).append('\n');
+    out.append("  closed for revoked peers: links ").append(t.linksRevoked()).append("  sessions ")
+        .append(t.sessionsRevoked()).append("; for expired certificates: links ")
+        .append(t.linksExpired()).append("  sessions ").append(t.sessionsExpired()).append('\n');
+
     out.append('\n');
     section(out, "sessions", s.sessions().size());
     table(out, List.of("PEER", "SIDE", "STREAMS", "IN", "OUT"),

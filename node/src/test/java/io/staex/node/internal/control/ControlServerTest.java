@@ -76,7 +76,7 @@ class ControlServerTest {
   void unknownRequest_saysWhatIsExpected() throws Exception {
     Path socket = started();
     assertThat(ControlClient.ask(socket, "stats\u0007", 5000))
-        .isEqualTo("error: unknown request 'stats?' (expected: status, status json, metrics)\n");
+        .isEqualTo("error: unknown request 'stats?' (expected: status, status json, metrics, revoke <revocation>)\n");
   }
 
   @Test

@@ -43,6 +43,9 @@ class StatusRenderersTest {
     assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
         + "sessions limited per peer 1  closes unverified 5  probes 6 (answered 7, "
         + "unanswered 8)\n");
+    assertThat(text).contains("revocations held 2  applied 3  refused invalid 1 full 0\n"
+        + "  closed for revoked peers: links 1  sessions 2; for expired certificates: links 0"
+        + "  sessions 0\n");
   }
 
   @Test
@@ -91,6 +94,10 @@ class StatusRenderersTest {
         .contains("\"sessionEvents\":{\"limitedPerPeer\":1,\"unreachable\":{\"verified\":2,"
             + "\"forged\":3,\"unverified\":4},\"closesUnverified\":5,\"probes\":{\"sent\":6,"
             + "\"answered\":7,\"unanswered\":8}}")
+        .contains("\"trust\":{\"revocations\":2,\"revocationsApplied\":3,"
+            + "\"revocationsRefused\":{\"invalid\":1,\"full\":0},"
+            + "\"linksClosed\":{\"revoked\":1,\"expired\":0},"
+            + "\"sessionsEnded\":{\"revoked\":2,\"expired\":0}}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -156,7 +163,14 @@ class StatusRenderersTest {
         .contains("staex_unreachable_notices_total{result=\"forged\"} 3\n")
         .contains("staex_unreachable_notices_total{result=\"unverified\"} 4\n")
         .contains("staex_session_closes_unverified_total 5\n")
-        .contains("staex_session_probes_total{result=\"unanswered\"} 8\n");
+        .contains("staex_session_probes_total{result=\"unanswered\"} 8\n")
+        .contains("# TYPE staex_revocations gauge\nstaex_revocations 2\n")
+        .contains("staex_revocations_applied_total 3\n")
+        .contains("staex_revocations_refused_total{reason=\"invalid\"} 1\n")
+        .contains("# TYPE staex_links_closed_total counter\n")
+        .contains("staex_links_closed_total{reason=\"revoked\"} 1\n")
+        .contains("staex_links_closed_total{reason=\"expired\"} 0\n")
+        .contains("staex_sessions_ended_total{reason=\"revoked\"} 2\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
     }

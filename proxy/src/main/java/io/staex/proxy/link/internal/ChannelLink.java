@@ -137,6 +137,11 @@ final class ChannelLink implements Link {
   }
 
   @Override
+  public void close(String reason) {
+    LinkPipeline.close(channel, reason);
+  }
+
+  @Override
   public String toString() {
     return "Link[" + peer() + " at " + channel.remoteAddress() + "]";
   }

@@ -36,9 +36,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.staex.crypto.Rejection;
+import io.staex.crypto.SignedRevocation;
+import io.staex.crypto.Verdict;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +128,8 @@ public final class RelayEngine implements LinkListener {
   private final HelloLimits hellos;
   private final RefusalLog spoofedLog;
   private final RefusalLog helloLog;
+  /** Per live link, its end at the peer certificate's not-after (loop-confined). */
+  private final IdentityHashMap<Link, ScheduledFuture<?>> expiries = new IdentityHashMap<>();
   private boolean closed;
 
   public RelayEngine(
@@ -180,6 +188,8 @@ public final class RelayEngine implements LinkListener {
         pausedBy.clear();
         heldBy.clear();
         timer.close();
+        expiries.values().forEach(f -> f.cancel(false));
+        expiries.clear();
       });
     } catch (RejectedExecutionException e) {
       // the group is shut down already: nothing runs any more
@@ -403,10 +413,85 @@ public final class RelayEngine implements LinkListener {
     assemblers.put(link, new RoutingAssembler());
     view.linkUp(peer);
     apply(node.linkUp(peer, 1, clock.instant()));
+    // A revocation may have arrived while its handshake ran; and it ends at its certificate's end.
+    if (!closeIfNoLongerTrusted(link)) {
+      scheduleExpiry(link);
+    }
+  }
+
+  /** Longest a link's expiry timer is armed for: no process runs longer. */
+  private static final java.time.Duration MAX_EXPIRY_DELAY = java.time.Duration.ofDays(365L * 100);
+
+  /**
+   * Arms the end of {@code link} at its peer certificate's not-after, on the loop's timer (the
+   * distance from the wall clock {@code clock} now, as the routing timer does).
+   */
+  private void scheduleExpiry(Link link) {
+    Instant end = link.peerCertificate().notAfter();
+    // Capped: a not-after in year 9999 (RFC 5280's "no expiry") is past what nanos can hold.
+    java.time.Duration until = java.time.Duration.between(clock.instant(), end);
+    long nanos = until.isNegative() ? 0
+        : until.compareTo(MAX_EXPIRY_DELAY) > 0 ? MAX_EXPIRY_DELAY.toNanos() : until.toNanos();
+    // One nanosecond past not-after: a certificate is valid up to and including it.
+    ScheduledFuture<?> f = loop.schedule(() -> {
+      expiries.remove(link);
+      closeIfNoLongerTrusted(link);
+    }, nanos + 1, TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> old = expiries.put(link, f);
+    if (old != null) {
+      old.cancel(false);
+    }
+  }
+
+  /**
+   * Closes {@code link} if its peer is revoked or its certificate expired now ({@link
+   * io.staex.crypto.TrustPolicy#recheck}), counting and logging why; whether it did.
+   */
+  private boolean closeIfNoLongerTrusted(Link link) {
+    Verdict v = node.policy().recheck(link.peerCertificate(), clock.instant());
+    if (v.isAccepted()) {
+      return false;
+    }
+    if (v.rejection() == Rejection.REVOKED) {
+      counters.recordLinkClosedRevoked();
+    } else {
+      counters.recordLinkClosedExpired();
+    }
+    log.warn("closing the link to {}: {}: {}", link.peer(), v.rejection().label(), v.detail());
+    link.close(v.rejection().label() + ": " + v.detail());
+    return true;
+  }
+
+  /** Revocations were applied: close every live link they cover. */
+  private void closeRevoked(List<SignedRevocation> revocations) {
+    for (Link link : List.copyOf(links.values())) {
+      for (SignedRevocation r : revocations) {
+        if (r.covers(link.peerCertificate())) {
+          closeIfNoLongerTrusted(link);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * A revocation this node's policy applied just now (an operator handed it over): spread it to
+   * every neighbour and close the links it covers. Any thread.
+   */
+  public void revoked(SignedRevocation revocation) {
+    loop.execute(() -> {
+      if (!closed) {
+        apply(node.revoked(revocation, clock.instant()));
+      }
+    });
   }
 
   private void onLinkDown(Link link, String reason) {
     assemblers.remove(link);
+    ScheduledFuture<?> expiry = expiries.remove(link);
+    if (expiry != null) {
+      expiry.cancel(false);
+    }
     gates.remove(link);
     localGates.remove(link);
     for (Set<Link> paused : pausedBy.values()) {
@@ -696,6 +781,10 @@ public final class RelayEngine implements LinkListener {
     }
     for (RoutingEvent event : effects.events()) {
       log.debug("{}: {}", node.address(), event);
+      if (event instanceof RoutingEvent.Revoked r) {
+        r.revocations().forEach(x -> log.warn("revocation applied: {}", x));
+        closeRevoked(r.revocations());
+      }
       lookups.onEvent(event);
     }
     timer.reschedule();
