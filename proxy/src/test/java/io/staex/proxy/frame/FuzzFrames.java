@@ -15,14 +15,18 @@ import java.util.List;
  */
 final class FuzzFrames {
   /**
-   * Bytes a decoder may allocate beyond {@link #PER_INPUT_BYTE} per input byte: the value
-   * objects, the lists and a failure's message, never a buffer sized from a length field (the
-   * smallest such claim a short input can make, a ROUTING chunk or DATA length near the 16-bit
-   * maximum, is over twice this).
+   * Bytes a decoder may allocate beyond {@link #PER_INPUT_BYTE} per input byte: the lists and a
+   * failure's message, never a buffer sized from a length field (the smallest such claim a
+   * short input can make, a ROUTING chunk or DATA length near the 16-bit maximum, is four times
+   * this).
    */
-  static final long FIXED_ALLOWANCE = 24 * 1024;
-  /** Copies of the input (a few) and a value object per frame (at most one per input byte). */
-  static final long PER_INPUT_BYTE = 64;
+  static final long FIXED_ALLOWANCE = 16 * 1024;
+  /**
+   * Per input byte: copies of the input (a few), and per frame (a frame can be one byte, a
+   * KEEPALIVE) its reader, the name in its error messages and its slot in the lists. A
+   * 256-byte record of KEEPALIVEs costs about 160 bytes per byte.
+   */
+  static final long PER_INPUT_BYTE = 256;
 
   private FuzzFrames() {}
 
