@@ -26,6 +26,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
@@ -91,19 +92,28 @@ class DnsQueryFuzzTest {
         withEdns).map(Message::toWire);
   }
 
+  private static Message parseOrNull(byte[] wire) {
+    try {
+      return new Message(wire);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private static Message query(String name, int type) throws IOException {
     return Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
   }
 
   /**
    * Any bytes: nothing for a response (QR set) or fewer than 2 bytes, else a response that
-   * parses, has the query's id and QR set, and fits its transport; from the refused client,
-   * REFUSED or FORMERR. Never an exception.
+   * parses, has the query's id and QR set, and fits its transport; FORMERR (or NOTIMP) for a
+   * query without a question. Never an exception.
    */
   @MethodSource("queries")
   @FuzzTest
   void answer(byte[] wire) throws Exception {
     boolean dropped = wire.length < 2 || (wire.length >= 3 && (wire[2] & 0x80) != 0);
+    Message parsed = parseOrNull(wire);
     for (boolean udp : new boolean[] {true, false}) {
       for (InetAddress client : new InetAddress[] {ALLOWED, REFUSED}) {
         CompletableFuture<byte[]> answer = ANSWERER.answer(wire.clone(), udp, client);
@@ -120,6 +130,10 @@ class DnsQueryFuzzTest {
         Message m = new Message(response);
         assertThat(m.getHeader().getFlag(Flags.QR)).isTrue();
         assertThat(m.getHeader().getID()).isEqualTo((wire[0] & 0xff) << 8 | (wire[1] & 0xff));
+        if (client.equals(ALLOWED) && parsed != null && parsed.getQuestion() == null) {
+          // e.g. a truncated (TC) query, whose header counts a question its body lacks
+          assertThat(Rcode.string(m.getRcode())).as("no question").isIn("FORMERR", "NOTIMP");
+        }
       }
     }
   }
