@@ -78,10 +78,10 @@ for entry in "${targets[@]}"; do
       "$root/bench/fuzz/RunFuzzTest.java" "$test") >"$log" 2>&1
   status=$?
   took=$(( $(date +%s) - start ))
-  fuzzed=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | tail -1 | awk '{print $5}')
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | awk '{print $2}')
-  cov=$(grep -o ' cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
-  corpus=$(grep -o ' corp: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+  fuzzed=$(grep -ao 'Done [0-9]* runs in [0-9]* second' "$log" | tail -1 | awk '{print $5}')
+  execs=$(grep -ao 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+  cov=$(grep -ao ' cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+  corpus=$(grep -ao ' corp: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   findings=$(( $(find "$inputs" -name 'crash-*' | wc -l) - before ))
   printf '%-42s %7s %11s %6s %7s %8s\n' "${class##*.}#$method" "${fuzzed:-?}" "${execs:-?}" \
       "${cov:-?}" "${corpus:-?}" "$findings"
