@@ -126,7 +126,7 @@ public final class NodeState {
         throw new RoutingDecodeException(
             "node state version " + version + ", flags " + flags + " (expected: " + VERSION + ", 0)");
       }
-      byte[] der = new byte[in.getShort() & 0xffff];
+      byte[] der = new byte[available(in, in.getShort() & 0xffff, bytes)];
       in.get(der);
       Certificate cert = Certificate.decode(der);
       long sequence = in.getLong();
@@ -150,7 +150,7 @@ public final class NodeState {
         throw new RoutingDecodeException("active parent index " + active + " of " + parentCount + " parents");
       }
       int serviceCount = in.getShort() & 0xffff;
-      List<Integer> services = new ArrayList<>(serviceCount);
+      List<Integer> services = new ArrayList<>(available(in, 2 * serviceCount, bytes) / 2);
       int previous = 0;
       for (int i = 0; i < serviceCount; i++) {
         int port = in.getShort() & 0xffff;
@@ -175,6 +175,17 @@ public final class NodeState {
     } catch (IllegalArgumentException e) { // bad key or cost
       throw new RoutingDecodeException(e.getMessage());
     }
+  }
+
+  /**
+   * {@code n}, after checking that {@code in} has that many bytes left: a length or count field
+   * must not make the decoder allocate more than the input holds.
+   */
+  private static int available(ByteBuffer in, int n, byte[] bytes) throws RoutingDecodeException {
+    if (n > in.remaining()) {
+      throw new RoutingDecodeException("node state truncated at " + bytes.length + " bytes");
+    }
+    return n;
   }
 
   /**

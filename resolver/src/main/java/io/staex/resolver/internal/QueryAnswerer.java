@@ -120,7 +120,8 @@ public final class QueryAnswerer {
       Message refused = new Message(query.getHeader().getID());
       refused.getHeader().setFlag(Flags.QR);
       refused.getHeader().setRcode(Rcode.REFUSED);
-      if (query.getHeader().getCount(Section.QUESTION) == 1) {
+      // A truncated (TC) query parses with its header's counts but without the records.
+      if (query.getHeader().getCount(Section.QUESTION) == 1 && query.getQuestion() != null) {
         refused.addRecord(query.getQuestion(), Section.QUESTION);
       }
       return CompletableFuture.completedFuture(refused.toWire(UDP_MAX_PLAIN));
@@ -147,10 +148,10 @@ public final class QueryAnswerer {
     if (opcode != Opcode.QUERY) {
       return done(reply(query, Rcode.NOTIMP));
     }
-    if (query.getHeader().getCount(Section.QUESTION) != 1) {
+    Record question = query.getQuestion();
+    if (query.getHeader().getCount(Section.QUESTION) != 1 || question == null) {
       return done(reply(query, Rcode.FORMERR));
     }
-    Record question = query.getQuestion();
     Name name = question.getName();
     if (name.subdomain(STAEX)) {
       // Never forwarded, whatever the class: .staex names must not leak onto the Internet.
