@@ -307,7 +307,7 @@ class RelayEngineTest {
         List.of(root.address()), List.of(), TrustPolicy.ofNetwork(NETWORK.address()),
         RoutingSettings.defaults(), NOW);
     List<LinkFrame.Routing> hello = new ArrayList<>();
-    for (Outbound out : c.linkUp(root.address(), 1, Instant.now()).messages()) {
+    for (Outbound out : c.linkUp(root.address(), 1, clock.instant()).messages()) {
       hello.addAll(RoutingAssembler.split(RoutingCodec.encode(out.message())));
     }
     link2.writable = false;
