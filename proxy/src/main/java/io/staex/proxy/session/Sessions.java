@@ -24,6 +24,7 @@ import io.staex.proxy.frame.SessionFrameType;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.frame.StreamFrameCodec;
 import io.staex.proxy.frame.UnreachableReason;
+import io.staex.proxy.loop.LogEvery;
 import io.staex.proxy.loop.RateLimiter;
 import io.staex.proxy.relay.PacketSender;
 import io.staex.proxy.relay.RelayHandler;
@@ -77,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Refusals a flood can cause one of per packet are counted and logged at most once per
- * {@link LogEvery#INTERVAL}.
+ * {@link #LOG_INTERVAL}.
  *
  * <p>Threading: everything runs on one {@link EventLoop}, which the relay shares (the node's
  * owner loop): the relay calls {@link #packet}, {@link #sendPaused} and {@link #sendResumed} on
@@ -116,13 +117,13 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final HelloBudget<Boolean> nodeLimiter;
   private final HelloCookies cookies;
   /** Refusals a flood could cause one of per packet: logged at most once per interval. */
-  private final LogEvery refusedLog = new LogEvery(LogEvery.INTERVAL);
-  private final LogEvery loadLog = new LogEvery(LogEvery.INTERVAL);
-  private final LogEvery badCookieLog = new LogEvery(LogEvery.INTERVAL);
-  private final LogEvery cookieDropLog = new LogEvery(LogEvery.INTERVAL);
-  private final LogEvery limitLog = new LogEvery(LogEvery.INTERVAL);
-  private final LogInterval forgedLog = new LogInterval(LOG_INTERVAL);
-  private final LogInterval perPeerLog = new LogInterval(LOG_INTERVAL);
+  private final LogEvery refusedLog = new LogEvery(LOG_INTERVAL);
+  private final LogEvery loadLog = new LogEvery(LOG_INTERVAL);
+  private final LogEvery badCookieLog = new LogEvery(LOG_INTERVAL);
+  private final LogEvery cookieDropLog = new LogEvery(LOG_INTERVAL);
+  private final LogEvery limitLog = new LogEvery(LOG_INTERVAL);
+  private final LogEvery forgedLog = new LogEvery(LOG_INTERVAL);
+  private final LogEvery perPeerLog = new LogEvery(LOG_INTERVAL);
 
   /** Every live session by (peer, id). Loop-confined, as all fields below. */
   private final Map<NodeKey, Map<Long, Session>> byPeer = new HashMap<>();
@@ -339,7 +340,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
 
   private void forgedNotice(NodeKey destination, UnreachableReason reason, String why) {
     counters.unreachableForged.increment();
-    if (forgedLog.allow(nanos())) {
+    if (forgedLog.due(nanos())) {
       log.warn("UNREACHABLE ({}) about {} ignored: {} (forged; {} so far, logged once per {})",
           reason, destination, why, counters.unreachableForged(), LOG_INTERVAL);
     }
@@ -772,30 +773,10 @@ public final class Sessions implements RelayHandler, AutoCloseable {
 
   private void perPeerLimited(NodeKey peer, String direction) {
     counters.limitedPerPeer.increment();
-    if (perPeerLog.allow(nanos())) {
+    if (perPeerLog.due(nanos())) {
       log.warn("session {} {} refused: {} sessions with that node already "
           + "(sessions.max-per-peer; {} refused so far, logged once per {})", direction, peer,
           settings.maxSessionsPerPeer(), counters.limitedPerPeer(), LOG_INTERVAL);
-    }
-  }
-
-  /** At most one log line per interval (loop-confined). */
-  private static final class LogInterval {
-    private final long intervalNanos;
-    private long lastNanos;
-    private boolean logged;
-
-    LogInterval(Duration interval) {
-      this.intervalNanos = interval.toNanos();
-    }
-
-    boolean allow(long now) {
-      if (logged && now - lastNanos < intervalNanos) {
-        return false;
-      }
-      logged = true;
-      lastNanos = now;
-      return true;
     }
   }
 

@@ -1,8 +1,8 @@
 package io.staex.proxy.relay.internal;
 
-import java.time.Clock;
+import io.netty.util.concurrent.Ticker;
+import io.staex.proxy.loop.LogEvery;
 import java.time.Duration;
-import java.time.Instant;
 import org.slf4j.Logger;
 
 /**
@@ -14,28 +14,21 @@ final class RefusalLog {
   static final Duration INTERVAL = Duration.ofMinutes(1);
 
   private final Logger log;
-  private final Clock clock;
+  private final Ticker ticker;
   private final String what;
-  private Instant next = Instant.MIN;
-  private long unlogged;
+  private final LogEvery every = new LogEvery(INTERVAL);
 
   /** @param what the refusal, e.g. "packet with a spoofed source refused" */
-  RefusalLog(Logger log, Clock clock, String what) {
+  RefusalLog(Logger log, Ticker ticker, String what) {
     this.log = log;
-    this.clock = clock;
+    this.ticker = ticker;
     this.what = what;
   }
 
   /** One refusal; {@code detail} says which (the neighbour, the claimed source). */
   void refused(String detail) {
-    Instant now = clock.instant();
-    if (now.isBefore(next)) {
-      unlogged++;
-      return;
+    if (every.due(ticker.nanoTime())) {
+      log.warn("{}: {}{}", what, detail, every.takeSkipped());
     }
-    next = now.plus(INTERVAL);
-    log.warn("{}: {} ({} more since the last such line, at most one a minute)", what, detail,
-        unlogged);
-    unlogged = 0;
   }
 }

@@ -149,9 +149,9 @@ public final class RelayEngine implements LinkListener {
     this.lookups = new Lookups(loop);
     this.hellos = new HelloLimits(
         settings.hellosPerSecondPerLink(), Set.copyOf(node.parents()), clock);
-    this.spoofedLog = new RefusalLog(log, clock,
+    this.spoofedLog = new RefusalLog(log, loop.ticker(),
         "packet refused: its source is not the neighbour it came from or below it");
-    this.helloLog = new RefusalLog(log, clock,
+    this.helloLog = new RefusalLog(log, loop.ticker(),
         "session HELLO dropped: over the child link's limit (limits.hellos-per-second-per-link)");
   }
 
