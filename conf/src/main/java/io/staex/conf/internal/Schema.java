@@ -1,5 +1,7 @@
 package io.staex.conf.internal;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,7 @@ public final class Schema {
     keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));
     keys.put(FORWARD, List.of("listen", "to", "protocol"));
     keys.put(FORWARD_FILE, List.of("forwards"));
-    return Map.copyOf(keys);
+    return Collections.unmodifiableMap(keys); // file order: suggestions must not depend on a hash
   }
 
   /** The keys {@code section} may hold, in file order. */
@@ -77,8 +79,9 @@ public final class Schema {
 
   /**
    * A known key that {@code unknown} in {@code section} probably meant: the closest key of the
-   * section within {@link #MAX_TYPO_DISTANCE} edits, else the same key in another section of
-   * {@code staex} (as a full path, for a key put in the wrong section).
+   * section within {@link #MAX_TYPO_DISTANCE} edits, else the same key in other sections of
+   * {@code staex} (as full paths in file order, joined by " or ", for a key put in the wrong
+   * section).
    */
   public static Optional<String> suggest(String section, String unknown) {
     String best = null;
@@ -93,14 +96,15 @@ public final class Schema {
     if (best != null) {
       return Optional.of(best);
     }
+    List<String> elsewhere = new ArrayList<>();
     if (section.startsWith(STAEX)) {
       for (Map.Entry<String, List<String>> e : KEYS.entrySet()) {
         if (e.getKey().startsWith(STAEX) && !e.getKey().equals(section)
             && e.getValue().contains(unknown)) {
-          return Optional.of(e.getKey().replace("[]", "[...]") + "." + unknown);
+          elsewhere.add(e.getKey().replace("[]", "[...]") + "." + unknown);
         }
       }
     }
-    return Optional.empty();
+    return elsewhere.isEmpty() ? Optional.empty() : Optional.of(String.join(" or ", elsewhere));
   }
 }
