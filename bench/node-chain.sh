@@ -36,7 +36,7 @@ cd "$work"
 "$staex" network create --out network.key >/dev/null
 for n in root relay gateway user; do
   "$staex" keygen --out "$n.key" >/dev/null
-  "$staex" cert issue --network-key network.key --node-key "$n.key" --out "$n.crt" >/dev/null
+  "$staex" cert issue --network-key network.key --node-key "$n.key" --out "$n.crt" >/dev/null 2> >(grep -v "^serial: " >&2)
 done
 addr() { "$staex" addr "$1.key"; }
 root_port=$(free_port); relay_port=$(free_port); http_port=$(free_port); fwd_port=$(free_port)

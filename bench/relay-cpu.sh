@@ -22,7 +22,7 @@ cd "$work"
 "$staex" network create --out network.key >/dev/null
 for n in root gateway user; do
   "$staex" keygen --out "$n.key" >/dev/null
-  "$staex" cert issue --network-key network.key --node-key "$n.key" --out "$n.crt" >/dev/null
+  "$staex" cert issue --network-key network.key --node-key "$n.key" --out "$n.crt" >/dev/null 2> >(grep -v "^serial: " >&2)
 done
 addr() { "$staex" addr "$1.key"; }
 root_port=$(free_port); srv=$(free_port); fwd=$(free_port)

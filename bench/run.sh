@@ -460,7 +460,7 @@ done
 made=()
 for n in root relay gateway user1 user2; do # in parallel: each step is a JVM start
   ( "$staex" keygen --out "$n.key" >/dev/null &&
-    "$staex" cert issue --network-key network.key --node-key "$n.key" --out "$n.crt" >/dev/null &&
+    "$staex" cert issue --network-key network.key --node-key "$n.key" --out "$n.crt" >/dev/null 2> >(grep -v "^serial: " >&2) &&
     "$staex" addr "$n.key" >"$n.addr" ) &
   made+=($!)
 done
