@@ -266,7 +266,13 @@ class ChainTest {
     try (Socket paused = connect(sourcePort)) {
       paused.setReceiveBufferSize(64 * 1024);
       ask(paused, length, 5);
-      Thread.sleep(500); // the source fills the window and stops
+      // the source fills the window and stops: the gateway has sent the paused stream at
+      // least a whole window that the reader never took
+      int window = TestSettings.streams().window();
+      await("the paused stream's window is full", Duration.ofSeconds(20),
+          () -> gateway.streams.streams().stream()
+              .filter(s -> s.port() == SOURCE && !s.outgoing())
+              .anyMatch(s -> s.bytesOut() >= window));
       for (int i = 0; i < 5; i++) {
         byte[] data = new byte[1024 * 1024];
         new Random(i).nextBytes(data);

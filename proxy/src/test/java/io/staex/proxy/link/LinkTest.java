@@ -332,7 +332,15 @@ class LinkTest {
     long total = Long.getLong("staex.linkTest.bytes", 100L << 20);
     java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-    Recorder childSide = new Recorder();
+    java.util.concurrent.Semaphore drained = new java.util.concurrent.Semaphore(0);
+    Recorder childSide = new Recorder() {
+      @Override
+      public void writabilityChanged(Link link) {
+        if (link.isWritable()) {
+          drained.release();
+        }
+      }
+    };
     LinkListener counting = new Recorder() {
       @Override
       public void frame(Link link, LinkFrame frame) {
@@ -354,7 +362,7 @@ class LinkTest {
     long start = System.nanoTime();
     while (sent < total) {
       while (!link.isWritable()) {
-        Thread.sleep(1);
+        drained.tryAcquire(1, TimeUnit.SECONDS); // woken by writabilityChanged
       }
       int n = (int) Math.min(16, (total - sent + p.payload().size() - 1) / p.payload().size());
       link.send(batch.subList(0, n));
