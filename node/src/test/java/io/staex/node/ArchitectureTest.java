@@ -93,6 +93,20 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /**
+   * The session layer carries the stream layer's messages without reading them: stream frames
+   * are written and read by the stream layer only ({@code StreamWire}), so a change to them is
+   * a change to one layer.
+   */
+  @Test
+  void streamFramesAreTheStreamLayersOwn() {
+    noClasses().that().resideInAPackage("io.staex.proxy.session..")
+        .should().dependOnClassesThat()
+        .haveNameMatching("io\\.staex\\.proxy\\.frame\\.StreamFrame.*")
+        .because("a record's plaintext is the stream layer's to read (docs/architecture.md)")
+        .check(classes);
+  }
+
   @Test
   void proxyInternalsStayInsideTheirLayer() {
     for (String layer : PROXY_LAYERS) {

@@ -15,8 +15,6 @@ import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;
 import io.staex.proxy.frame.SessionFrameType;
-import io.staex.proxy.frame.StreamFrame;
-import io.staex.proxy.frame.StreamFrameCodec;
 import java.time.Instant;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -25,8 +23,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One end-to-end session with a peer: a Noise IK handshake, then records whose plaintexts are
- * batches of stream frames. Created and driven by {@link Sessions}.
+ * One end-to-end session with a peer: a Noise IK handshake, then records whose plaintexts carry
+ * the layer above's messages, several to a record (the stream layer's messages are stream
+ * frames; the session never looks inside them). Created and driven by {@link Sessions}.
  *
  * <pre>
  *   HANDSHAKING ──(WELCOME read / HELLO answered)──▶ ESTABLISHED ──▶ CLOSED
@@ -85,8 +84,8 @@ public final class Session {
   /** Records whose quotes are kept for checking UNREACHABLE notices (see {@link #sentQuotes}). */
   static final int QUOTE_RING = 32;
   /**
-   * A record plaintext that starts with this byte is a session control message, not stream
-   * frames (0 is never a stream frame's type): {@code 0x00 | kind u8 | body}.
+   * A record plaintext that starts with this byte is a session control message, not the layer
+   * above's (whose messages never start with 0): {@code 0x00 | kind u8 | body}.
    */
   static final int CONTROL = 0x00;
   /** {@code 0x00 0x01 | nonce u64}: answer with {@link #PROBE_ANSWER} and the same nonce. */
@@ -106,17 +105,20 @@ public final class Session {
   /** A full record's packet: header, counter, the largest plaintext, tag. */
   private static final int RECORD_CAPACITY =
       PLAIN_OFF + FrameLimits.MAX_SESSION_PLAINTEXT + TAG_SIZE;
-  /** A record with less room than this left is sent at once: no DATA worth the header fits. */
-  private static final int FULL_BELOW = StreamFrameCodec.DATA_HEADER_SIZE + 64;
+  /**
+   * A record with less room than this left is sent at once: what still fits (64 bytes of
+   * stream data with its frame header) is not worth the wait.
+   */
+  private static final int FULL_BELOW = 72;
   /** A sealed record this much smaller than its array is copied out, not kept in it. */
   private static final int TRIM_ABOVE = 4096;
 
-  /** Frames given while the handshake runs, encoded once it is done. */
-  private final List<StreamFrame> early = new ArrayList<>();
+  /** Messages given while the handshake runs, one buffer each, put into records once it is done. */
+  private final List<ByteBuf> early = new ArrayList<>();
   private int earlyBytes;
   /**
    * The record being filled once established, over an array of {@link #RECORD_CAPACITY}: the
-   * packet header, room for the counter, then frames encoded in place up to the writer index.
+   * packet header, room for the counter, then messages written in place up to the writer index.
    * Sealed over itself by {@link #flush}; null while nothing waits.
    */
   private ByteBuf open;
@@ -196,56 +198,75 @@ public final class Session {
   }
 
   /**
-   * Queues {@code frame} for the peer. Frames leave in order, batched into records when the
-   * event loop next runs its tasks, as soon as a record is full, or once the handshake finished. A handshaking session that
-   * would hold more than {@link SessionSettings#maxQueuedBytes} ends with {@link
-   * SessionEnd#LIMIT}. Frames given to a closed session are dropped.
+   * Room for one message of exactly {@code size} bytes for the peer (1 to {@link
+   * FrameLimits#MAX_SESSION_PLAINTEXT}; its first byte must not be 0, the session's own control
+   * messages): write them at the returned buffer's writer index, then call {@link #appended()}.
+   * Messages leave in order, batched into records: when the event loop next runs its tasks, as
+   * soon as a record is full, or once the handshake finished. A handshaking session that would
+   * hold more than {@link SessionSettings#maxQueuedBytes} ends with {@link SessionEnd#LIMIT}.
+   * Returns null, and the message is dropped, once the session is closed.
    */
-  public void send(StreamFrame frame) {
+  public ByteBuf append(int size) {
     owner.assertInLoop();
+    if (size < 1 || size > FrameLimits.MAX_SESSION_PLAINTEXT) {
+      throw new IllegalArgumentException("message of " + size + " bytes (expected: 1 to "
+          + FrameLimits.MAX_SESSION_PLAINTEXT + ")");
+    }
     if (state == State.CLOSED) {
-      return;
+      return null;
     }
     if (state == State.HANDSHAKING) {
-      early.add(frame);
-      earlyBytes += StreamFrameCodec.encodedSize(frame);
+      earlyBytes += size;
       if (earlyBytes > owner.settings().maxQueuedBytes()) {
         owner.close(this, SessionEnd.LIMIT, null);
+        return null;
       }
+      ByteBuf message = Unpooled.buffer(size, size);
+      early.add(message);
+      return message;
+    }
+    return room(size);
+  }
+
+  /**
+   * The message given room by {@link #append} is written: a record it filled goes to the relay
+   * now, so that its send gate closes ({@link SessionListener#sendPaused}, inside the send)
+   * before the layer above reads more; anything less when the event loop next runs its tasks.
+   */
+  public void appended() {
+    if (state != State.ESTABLISHED || open == null) {
+      return; // kept until the handshake is done, or the session ended on the way
+    }
+    if (FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - PLAIN_OFF) < FULL_BELOW) {
+      sealOpenOrClose();
       return;
     }
-    ByteBuf out = room(StreamFrameCodec.encodedSize(frame));
-    if (out != null) {
-      StreamFrameCodec.encode(frame, out);
-      appended();
+    if (!flushScheduled) {
+      flushScheduled = true;
+      owner.loop().execute(this::flush);
     }
   }
 
   /**
-   * Sends {@code data[index..index+length)} as one DATA frame of stream {@code streamId}: as
-   * {@link #send} does, but the bytes are copied once, straight into the record. Keep {@code
-   * length} within {@link #dataRoom()} to fill records. The caller keeps {@code data}; its
-   * indices do not move.
+   * The most bytes one message should have now to fill records: what is left of the record
+   * being built, or a whole record's plaintext when none is.
    */
-  public void sendData(long streamId, ByteBuf data, int index, int length) {
-    owner.assertInLoop();
-    if (state != State.ESTABLISHED) {
-      send(new StreamFrame.Data(streamId, FrameBytes.readFrom(data, index, length)));
-      return;
-    }
-    ByteBuf out = room(StreamFrameCodec.DATA_HEADER_SIZE + length);
-    if (out != null) {
-      StreamFrameCodec.encodeData(streamId, data, index, length, out);
-      appended();
-    }
-  }
-
-  /** The most DATA bytes one frame should carry now: what fills the record being built. */
-  public int dataRoom() {
+  public int recordRoom() {
     int left = open == null ? 0
         : FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - PLAIN_OFF);
-    return left < FULL_BELOW ? FrameLimits.MAX_STREAM_DATA
-        : Math.min(left - StreamFrameCodec.DATA_HEADER_SIZE, FrameLimits.MAX_STREAM_DATA);
+    return left < FULL_BELOW ? FrameLimits.MAX_SESSION_PLAINTEXT : left;
+  }
+
+  /**
+   * The layer above could not read what the peer sent (a malformed message in an authenticated
+   * record): the session ends with {@link SessionEnd#PROTOCOL_ERROR}, as for any broken peer.
+   */
+  public void protocolError() {
+    owner.assertInLoop();
+    if (state != State.CLOSED) {
+      owner.close(this, SessionEnd.PROTOCOL_ERROR,
+          io.staex.proxy.frame.CloseReason.PROTOCOL_ERROR);
+    }
   }
 
   /**
@@ -264,23 +285,6 @@ public final class Session {
       open.writerIndex(0).writeBytes(aad).writerIndex(PLAIN_OFF);
     }
     return open;
-  }
-
-  /**
-   * After a frame went into the open record: a full record goes to the relay now, so that its
-   * send gate closes ({@link SessionListener#sendPaused}, inside the send) before the streams
-   * read more;
-   * anything less when the event loop next runs its tasks.
-   */
-  private void appended() {
-    if (FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - PLAIN_OFF) < FULL_BELOW) {
-      sealOpenOrClose();
-      return;
-    }
-    if (!flushScheduled) {
-      flushScheduled = true;
-      owner.loop().execute(this::flush);
-    }
   }
 
   /** The stream layer counts its open streams here: a session with streams is never idle. */
@@ -375,7 +379,7 @@ public final class Session {
   }
 
   /**
-   * Opens a RECORD body and decodes its stream frames. Returns null (and counts) for a record
+   * Opens a RECORD body and returns its plaintext. Returns null (and counts) for a record
    * that does not authenticate or was seen before; throws {@link LostRecordsException} for a
    * gap in the counters.
    */
@@ -407,11 +411,16 @@ public final class Session {
       return;
     }
     if (!early.isEmpty()) {
-      List<StreamFrame> frames = new ArrayList<>(early);
+      List<ByteBuf> messages = new ArrayList<>(early);
       early.clear();
       earlyBytes = 0;
-      for (StreamFrame f : frames) {
-        send(f);
+      for (ByteBuf m : messages) {
+        ByteBuf out = room(m.readableBytes());
+        if (out == null) {
+          return;
+        }
+        out.writeBytes(m);
+        appended();
         if (state != State.ESTABLISHED) {
           return;
         }

@@ -86,7 +86,7 @@ public final class SessionCounters {
     return unknownSessions.sum();
   }
 
-  /** Packets that were not a session frame, or records whose plaintext was not stream frames. */
+  /** Packets that were not a session frame, and malformed session control messages. */
   public long malformed() {
     return malformed.sum();
   }

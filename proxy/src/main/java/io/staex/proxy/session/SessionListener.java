@@ -1,7 +1,6 @@
 package io.staex.proxy.session;
 
-import io.staex.proxy.frame.StreamFrame;
-import java.util.List;
+import io.staex.proxy.frame.FrameBytes;
 
 /**
  * The layer above sessions (streams). Every method is called on the sessions' event loop, in
@@ -12,8 +11,12 @@ public interface SessionListener {
   /** The handshake finished: the peer is proven and trusted; frames may flow. */
   void established(Session session);
 
-  /** Stream frames from the peer, one authenticated record's worth, in order. */
-  void frames(Session session, List<StreamFrame> frames);
+  /**
+   * The plaintext of one authenticated record from the peer, in order: the messages it gave
+   * {@link Session#append}, back to back (never empty, never a session control message). What
+   * cannot be read is {@link Session#protocolError}.
+   */
+  void received(Session session, FrameBytes plaintext);
 
   /** The session is over (it may never have been established); drop everything tied to it. */
   void closed(Session session, SessionEnd why);

@@ -21,8 +21,6 @@ import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;
 import io.staex.proxy.frame.SessionFrameType;
-import io.staex.proxy.frame.StreamFrame;
-import io.staex.proxy.frame.StreamFrameCodec;
 import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.loop.LogEvery;
 import io.staex.proxy.loop.RateLimiter;
@@ -47,8 +45,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's end-to-end sessions: Noise IK handshakes carried in packets ({@code
- * docs/sessions.md}), then authenticated records of stream frames, handed to a {@link
- * SessionListener}.
+ * docs/sessions.md}), then authenticated records whose plaintexts are handed to a {@link
+ * SessionListener} (the stream layer, which reads its frames out of them).
  *
  * <p>Per incoming packet, cheapest check first:
  * <pre>
@@ -63,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *            proven key ≠ packet source            → CLOSE REFUSED
  *            handshake time not after the last one → drop (a replayed HELLO)
  *            → WELCOME, established
- *   WELCOME  our handshaking session               → established, queued frames leave
+ *   WELCOME  our handshaking session               → established, queued messages leave
  *   RECORD   unknown id                            → CLOSE UNKNOWN_SESSION
  *            does not open / replayed              → drop (a relay flipped a bit, a duplicate)
  *            counter gap                           → session LOST (CLOSE CLOSED to the peer)
@@ -609,16 +607,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       onControl(s, plain);
       return;
     }
-    List<StreamFrame> frames;
-    try {
-      frames = StreamFrameCodec.decodeBatch(FrameBytes.adopt(plain));
-    } catch (FrameDecodeException e) {
-      counters.malformed.increment();
-      log.info("session {} ended: bad stream frames from the peer ({})", s, e.getMessage());
-      close(s, SessionEnd.PROTOCOL_ERROR, CloseReason.PROTOCOL_ERROR);
-      return;
-    }
-    listener.frames(s, frames);
+    listener.received(s, FrameBytes.adopt(plain));
   }
 
   /** A session control message in an authenticated record: a probe, its answer, a close. */

@@ -124,7 +124,7 @@ public final class Stream {
     this.handler = Objects.requireNonNull(handler, "handler");
     connected = true;
     cancelOpenTimer();
-    session.send(new StreamFrame.Window(id, layer.settings().window()));
+    StreamWire.send(session, new StreamFrame.Window(id, layer.settings().window()));
   }
 
   /** Incoming: refused for {@code reason}; the peer's open fails with it. */
@@ -133,7 +133,7 @@ public final class Stream {
     if (finished) {
       return;
     }
-    session.send(new StreamFrame.Reset(id, reason));
+    StreamWire.send(session, new StreamFrame.Reset(id, reason));
     end();
   }
 
@@ -173,7 +173,7 @@ public final class Stream {
     if (finished) {
       return;
     }
-    session.send(new StreamFrame.Reset(id, reason));
+    StreamWire.send(session, new StreamFrame.Reset(id, reason));
     end();
   }
 
@@ -184,7 +184,7 @@ public final class Stream {
     }
     unacked += n;
     if (unacked >= layer.settings().window() / 4) {
-      session.send(new StreamFrame.Window(id, unacked));
+      StreamWire.send(session, new StreamFrame.Window(id, unacked));
       receiveAllowed += unacked;
       unacked = 0;
     }
@@ -298,7 +298,7 @@ public final class Stream {
       return;
     }
     if (tellPeer) {
-      session.send(new StreamFrame.Reset(id, reason));
+      StreamWire.send(session, new StreamFrame.Reset(id, reason));
     }
     end();
     resetHandler(reason);
@@ -346,7 +346,7 @@ public final class Stream {
     }
     if (finRequested && !finSent && pending.isEmpty() && (connected || !outgoing)) {
       finSent = true;
-      session.send(new StreamFrame.Fin(id));
+      StreamWire.send(session, new StreamFrame.Fin(id));
       maybeDone();
     }
   }
@@ -357,8 +357,8 @@ public final class Stream {
    */
   private int send(ByteBuf buf, int index, int end) {
     while (index < end && sendCredit > 0 && !layer.isSendPaused()) {
-      int n = (int) Math.min(Math.min(end - index, sendCredit), session.dataRoom());
-      session.sendData(id, buf, index, n);
+      int n = (int) Math.min(Math.min(end - index, sendCredit), StreamWire.dataRoom(session));
+      StreamWire.sendData(session, id, buf, index, n);
       sendCredit -= n;
       bytesOut += n;
       index += n;

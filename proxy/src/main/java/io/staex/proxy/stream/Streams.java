@@ -6,6 +6,8 @@ import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.loop.OnLoop;
+import io.staex.proxy.frame.FrameBytes;
+import io.staex.proxy.frame.FrameDecodeException;
 import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.frame.StreamFrame;
@@ -132,7 +134,7 @@ public final class Streams implements SessionListener, AutoCloseable {
     Stream stream = new Stream(this, session, id, port, true, 0, handler);
     register(session, per, stream);
     opened.increment();
-    session.send(new StreamFrame.Open(id, port, settings.window()));
+    StreamWire.send(session, new StreamFrame.Open(id, port, settings.window()));
     stream.openTimer = loop().schedule(() -> {
       if (!stream.isFinished()) {
         log.info("{} not accepted in {}", stream, settings.openTimeout());
@@ -158,7 +160,16 @@ public final class Streams implements SessionListener, AutoCloseable {
   }
 
   @Override
-  public void frames(Session session, List<StreamFrame> frames) {
+  public void received(Session session, FrameBytes plaintext) {
+    List<StreamFrame> frames;
+    try {
+      frames = StreamWire.read(plaintext);
+    } catch (FrameDecodeException e) {
+      protocolErrors.increment();
+      log.info("session {} ended: bad stream frames from the peer ({})", session, e.getMessage());
+      session.protocolError();
+      return;
+    }
     PerSession per = bySession.computeIfAbsent(session, k -> new PerSession(k.isInitiator()));
     for (StreamFrame f : frames) {
       if (session.isClosed()) {
@@ -217,7 +228,7 @@ public final class Streams implements SessionListener, AutoCloseable {
     if (!theirs || id == 0 || per.streams.containsKey(id)) {
       protocolErrors.increment();
       log.info("OPEN {} from {} refused: id not the peer's to give or in use", id, session);
-      session.send(new StreamFrame.Reset(id, ResetReason.PROTOCOL_ERROR));
+      StreamWire.send(session, new StreamFrame.Reset(id, ResetReason.PROTOCOL_ERROR));
       return;
     }
     String limit = per.streams.size() >= settings.maxStreamsPerSession()
@@ -227,7 +238,7 @@ public final class Streams implements SessionListener, AutoCloseable {
     if (limit != null) {
       refusedLimit.increment();
       log.warn("stream from {} to port {} refused: {}", session.peer(), open.port(), limit);
-      session.send(new StreamFrame.Reset(id, ResetReason.LIMIT));
+      StreamWire.send(session, new StreamFrame.Reset(id, ResetReason.LIMIT));
       return;
     }
     Stream stream = new Stream(this, session, id, open.port(), false, open.initialWindow(), null);
@@ -296,7 +307,7 @@ public final class Streams implements SessionListener, AutoCloseable {
   boolean sendDatagram(Stream stream, StreamFrame.Datagram frame) {
     if (datagrams.isEmpty() && !isSendPaused()) {
       datagramsSent.increment(); // before: the echo of it may be read on another thread first
-      stream.session().send(frame);
+      StreamWire.send(stream.session(), frame);
       return true;
     }
     if (datagrams.size() >= settings.datagramQueue()) {
@@ -319,7 +330,7 @@ public final class Streams implements SessionListener, AutoCloseable {
         continue;
       }
       datagramsSent.increment();
-      q.stream().session().send(q.frame());
+      StreamWire.send(q.stream().session(), q.frame());
     }
   }
 

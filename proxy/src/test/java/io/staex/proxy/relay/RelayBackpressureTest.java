@@ -170,8 +170,19 @@ class RelayBackpressureTest {
     assertThat(counters.maxLinkQueuedBytes()).isLessThanOrEqualTo(4L * 1024 * 1024);
 
     in.setReading(true);
-    awaitTrue("all packets arrived", Duration.ofSeconds(60),
-        () -> receiverSide.packets.size() == COUNT);
+    try {
+      awaitTrue("all packets arrived", Duration.ofSeconds(60),
+          () -> receiverSide.packets.size() == COUNT);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // What a stall looks like. Seen twice under load 21 on two cores: a loop stalled past the
+      // 600 ms read timeout, a link went down (its queued packets dropped as LINK_DOWN) and the
+      // sender's `out` stayed the dead link.
+      throw new AssertionError("received " + receiverSide.packets.size() + " of " + COUNT
+          + ", downs: sender " + senderSide.downs + " receiver " + receiverSide.downs
+          + ", offered " + onLoop(senderGroup, () -> offered[0]) + ", sender writable "
+          + onLoop(senderGroup, out::isWritable) + ", receiver reading " + in.isReading()
+          + ", relay " + counters + ", links " + relay.links(), e);
+    }
     int i = 0;
     for (LinkFrame.Packet p : receiverSide.packets) {
       assertThat(p.source()).isEqualTo(from);

@@ -14,6 +14,7 @@ import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.relay.RelayCounters.Drop;
 import io.staex.proxy.session.Session;
+import io.staex.proxy.stream.StreamWire;
 import io.staex.proxy.testkit.MemoryNetwork;
 import io.staex.proxy.testkit.MemoryNetwork.Delivery;
 import io.staex.proxy.testkit.MemoryNetwork.Node;
@@ -204,7 +205,7 @@ class RelayNetworkTest {
     net.settle();
 
     Session s = leaf.sessions().connect(leaf2.address()).orElseThrow();
-    s.send(new StreamFrame.Data(1, bytes(4, 2)));
+    StreamWire.send(s, new StreamFrame.Data(1, bytes(4, 2)));
     net.settle();
 
     assertThat(leaf.established()).hasSize(1);

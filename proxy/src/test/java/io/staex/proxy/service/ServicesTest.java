@@ -20,7 +20,9 @@ import io.staex.proxy.session.SessionListener;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.session.Sessions;
 import io.staex.proxy.stream.StreamSettings;
+import io.staex.proxy.stream.StreamWire;
 import io.staex.proxy.stream.Streams;
+import io.staex.proxy.testkit.PlainFrames;
 import io.staex.testing.LeakWatch;
 import io.staex.testing.Seeded;
 import java.io.IOException;
@@ -127,8 +129,8 @@ class ServicesTest {
           }
 
           @Override
-          public void frames(Session s, List<StreamFrame> frames) {
-            fromNode.addAll(frames);
+          public void received(Session s, FrameBytes plaintext) {
+            fromNode.addAll(PlainFrames.read(plaintext));
           }
 
           @Override
@@ -160,7 +162,7 @@ class ServicesTest {
   void send(StreamFrame... frames) throws Exception {
     peer.loop().submit(() -> {
       for (StreamFrame f : frames) {
-        session.send(f);
+        StreamWire.send(session, f);
       }
     }).get(5, TimeUnit.SECONDS);
   }

@@ -9,6 +9,7 @@ import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.SessionFrameType;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.frame.UnreachableReason;
+import io.staex.proxy.stream.StreamWire;
 import io.staex.proxy.testkit.MemoryNetwork;
 import io.staex.proxy.testkit.MemoryNetwork.Node;
 import io.staex.proxy.testkit.MemoryNetwork.Notice;
@@ -48,7 +49,7 @@ class ForgedNoticeNetworkTest {
     gateway.withSessions(TestSettings.sessions());
     net.settle();
     session = user.sessions().connect(gateway.address()).orElseThrow();
-    session.send(new StreamFrame.Open(1, 80, 65536));
+    StreamWire.send(session, new StreamFrame.Open(1, 80, 65536));
     net.settle();
     atGateway = gateway.established().poll();
     assertThat(atGateway).isNotNull();
@@ -92,8 +93,8 @@ class ForgedNoticeNetworkTest {
     assertThat(user.sessions().counters().unreachableVerified()).isZero();
 
     // the stream goes on, both ways
-    session.send(data(1));
-    atGateway.send(data(2));
+    StreamWire.send(session, data(1));
+    StreamWire.send(atGateway, data(2));
     net.settle();
     assertThat(gateway.frames().poll()).containsExactly(data(1));
     assertThat(user.frames().poll()).containsExactly(data(2));
@@ -104,7 +105,7 @@ class ForgedNoticeNetworkTest {
   void realUnreachable_theGatewaysLinkDrops_stillEndsTheSessionAtOnce() {
     net.link(gateway, root).fail("keepalive timeout");
     net.settle();
-    session.send(data(3)); // the root cannot deliver it: LINK_DOWN, quoting the record
+    StreamWire.send(session, data(3)); // the root cannot deliver it: LINK_DOWN, quoting the record
     net.settle();
     assertThat(user.notices()).containsExactly(
         new Notice(gateway.key(), UnreachableReason.LINK_DOWN));

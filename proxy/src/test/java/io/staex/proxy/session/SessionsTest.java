@@ -19,6 +19,8 @@ import io.staex.proxy.frame.SessionFrameCodec;
 import io.staex.proxy.frame.SessionFrameType;
 import io.staex.proxy.frame.StreamFrame;
 import io.staex.proxy.frame.UnreachableReason;
+import io.staex.proxy.stream.StreamWire;
+import io.staex.proxy.testkit.PlainFrames;
 import io.staex.testing.LeakWatch;
 import io.staex.testing.ManualClock;
 import io.staex.testing.Seeded;
@@ -122,8 +124,8 @@ class SessionsTest {
         }
 
         @Override
-        public void frames(Session s, List<StreamFrame> f) {
-          frames.add(f);
+        public void received(Session s, FrameBytes plaintext) {
+          frames.add(PlainFrames.read(plaintext));
         }
 
         @Override
@@ -153,7 +155,7 @@ class SessionsTest {
 
     void send(Session s, StreamFrame... frames) {
       for (StreamFrame f : frames) {
-        s.send(f);
+        StreamWire.send(s, f);
       }
     }
   }

@@ -18,6 +18,7 @@ import io.staex.proxy.session.Session;
 import io.staex.proxy.session.SessionEnd;
 import io.staex.proxy.session.SessionListener;
 import io.staex.proxy.session.Sessions;
+import io.staex.proxy.testkit.PlainFrames;
 import io.staex.testing.LeakWatch;
 import io.staex.testing.ManualClock;
 import io.staex.testing.Seeded;
@@ -143,8 +144,8 @@ class StreamsTest {
           }
 
           @Override
-          public void frames(Session s, List<StreamFrame> frames) {
-            fromNode.addAll(frames);
+          public void received(Session s, FrameBytes plaintext) {
+            fromNode.addAll(PlainFrames.read(plaintext));
           }
 
           @Override
@@ -187,7 +188,7 @@ class StreamsTest {
   /** The peer sends {@code frames}, and they are delivered. */
   void send(StreamFrame... frames) {
     for (StreamFrame f : frames) {
-      session.send(f);
+      StreamWire.send(session, f);
     }
     settle();
   }
@@ -467,7 +468,7 @@ class StreamsTest {
       assertThat(next()).isEqualTo(new StreamFrame.Datagram(s.id(), i % 2, payload(i, 1 + i * 13)));
     }
     for (int i = 0; i < 100; i++) {
-      session.send(new StreamFrame.Datagram(s.id(), 255 + i, payload(i, i * 7)));
+      StreamWire.send(session, new StreamFrame.Datagram(s.id(), 255 + i, payload(i, i * 7)));
     }
     send(new StreamFrame.Datagram(s.id(), 65535, payload(-1, FrameLimits.MAX_DATAGRAM)));
     for (int i = 0; i < 100; i++) {

@@ -16,6 +16,7 @@ import io.staex.proxy.session.SessionListener;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.session.Sessions;
 import io.staex.proxy.frame.StreamFrame;
+import io.staex.proxy.stream.StreamWire;
 import io.staex.routing.RoutingNode;
 import io.staex.testing.ManualClock;
 import io.staex.testing.fixtures.Member;
@@ -305,8 +306,8 @@ public final class MemoryNetwork implements AutoCloseable {
             }
 
             @Override
-            public void frames(Session s, List<StreamFrame> f) {
-              frames.add(f);
+            public void received(Session s, FrameBytes plaintext) {
+              frames.add(PlainFrames.read(plaintext));
             }
 
             @Override
