@@ -56,6 +56,13 @@ public final class FrameLimits {
   /** Largest data of one DATA frame. */
   public static final int MAX_STREAM_DATA =
       MAX_SESSION_PLAINTEXT - StreamFrameCodec.DATA_HEADER_SIZE;
+  /**
+   * Bytes of DATA an opener may send right behind its OPEN, before the acceptor's first WINDOW
+   * (0-RTT: a client's first request travels with the open). The acceptor keeps them until its
+   * service is connected, then grants its whole window on top; so a stream holds at most its
+   * window plus this. More before the first WINDOW is a protocol error.
+   */
+  public static final int EARLY_STREAM_CREDIT = 16 * 1024;
   /** Largest data of one DATAGRAM frame. */
   public static final int MAX_DATAGRAM =
       MAX_SESSION_PLAINTEXT - StreamFrameCodec.DATAGRAM_HEADER_SIZE;

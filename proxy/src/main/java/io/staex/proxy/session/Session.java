@@ -225,6 +225,9 @@ public final class Session {
       early.add(message);
       return message;
     }
+    if (!early.isEmpty() && !sendEarly()) {
+      return null; // (the messages of the handshake go first, always)
+    }
     return room(size);
   }
 
@@ -255,6 +258,19 @@ public final class Session {
     int left = open == null ? 0
         : FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - PLAIN_OFF);
     return left < FULL_BELOW ? FrameLimits.MAX_SESSION_PLAINTEXT : left;
+  }
+
+  /**
+   * Bytes of messages this session still takes before its handshake is done without ending
+   * ({@link SessionSettings#maxQueuedBytes}); {@link Integer#MAX_VALUE} once established, 0 once
+   * closed. The layer above keeps bulk data back while it is small.
+   */
+  public int queueRoom() {
+    return switch (state) {
+      case HANDSHAKING -> Math.max(0, owner.settings().maxQueuedBytes() - earlyBytes);
+      case ESTABLISHED -> Integer.MAX_VALUE;
+      case CLOSED -> 0;
+    };
   }
 
   /**
@@ -410,25 +426,34 @@ public final class Session {
     if (state != State.ESTABLISHED) {
       return;
     }
-    if (!early.isEmpty()) {
-      List<ByteBuf> messages = new ArrayList<>(early);
-      early.clear();
-      earlyBytes = 0;
-      for (ByteBuf m : messages) {
-        ByteBuf out = room(m.readableBytes());
-        if (out == null) {
-          return;
-        }
-        out.writeBytes(m);
-        appended();
-        if (state != State.ESTABLISHED) {
-          return;
-        }
-      }
+    if (!early.isEmpty() && !sendEarly()) {
+      return;
     }
     if (open != null) {
       sealOpenOrClose();
     }
+  }
+
+  /**
+   * Puts the messages given during the handshake into records, in order, ahead of anything
+   * given since. False if the session ended on the way.
+   */
+  private boolean sendEarly() {
+    List<ByteBuf> messages = new ArrayList<>(early);
+    early.clear();
+    earlyBytes = 0;
+    for (ByteBuf m : messages) {
+      ByteBuf out = room(m.readableBytes());
+      if (out == null) {
+        return false;
+      }
+      out.writeBytes(m);
+      appended();
+      if (state != State.ESTABLISHED) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void sealOpenOrClose() {

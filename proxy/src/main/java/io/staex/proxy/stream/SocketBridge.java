@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The socket must be registered with AUTO_READ off and ALLOW_HALF_CLOSURE on; this handler turns
- * reading on once the stream is connected. Bytes read before that wait in the stream.
+ * reading on once the stream takes input: an opened stream at once (its first bytes leave with
+ * the OPEN, up to the early credit), an accepted one once connected. Bytes beyond the credit
+ * wait in the stream. With a {@link ConnectListener} (SOCKS, whose client waits for its reply)
+ * reading starts only once connected.
  *
  * <p>A {@link ConnectListener} (SOCKS) hears how the connect phase ends before anything else
  * happens on the socket: it can answer its client first, and a reset before the stream was
@@ -140,6 +143,9 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
     }
     if (inputDone) {
       stream.finish(); // the client half-closed before the stream existed
+    }
+    if (connectListener == null) {
+      setReading(stream.wantsInput()); // 0-RTT: read the client's first bytes now
     }
   }
 
@@ -256,7 +262,7 @@ public final class SocketBridge extends ChannelInboundHandlerAdapter implements 
 
   @Override
   public void writable(Stream s) {
-    if (s.wantsInput()) {
+    if (s.wantsInput() && connectListener == null) {
       setReading(true);
     }
   }

@@ -16,14 +16,18 @@ import java.util.Objects;
  * One TCP stream inside a session, with credit flow control each way.
  *
  * <p>Sending: this end may have at most the credit the peer granted in flight (OPEN's initial
- * window, then WINDOW frames). Bytes written beyond it, or while the relay is congested, wait
- * here — at most one socket read's worth, since {@link #wantsInput()} turns false as soon as
- * either holds and the socket stops being read. Receiving: the peer may send at most {@link StreamSettings#window()} bytes not yet
- * {@link #consumed}; more is a protocol error that resets the stream. So a paused reader holds at
- * most one window of memory and stalls only its own stream.
+ * window, then WINDOW frames; an opener starts with {@link FrameLimits#EARLY_STREAM_CREDIT}, so
+ * a client's first bytes leave with the OPEN instead of a round trip later). Bytes written
+ * beyond it, or while the relay is congested, wait here — at most one socket read's worth,
+ * since {@link #wantsInput()} turns false as soon as either holds and the socket stops being
+ * read. Receiving: the peer may send at most {@link StreamSettings#window()} bytes not yet
+ * {@link #consumed} (plus the early credit: an acceptor keeps an opener's early bytes until its
+ * service is connected, then grants its window); more is a protocol error that resets the
+ * stream. So a paused reader holds at most one window (and the early credit) of memory and
+ * stalls only its own stream.
  *
  * <pre>
- *   OPEN ──▶ (WINDOW: connected) ──▶ DATA… / WINDOW… ──▶ FIN each way ──▶ done
+ *   OPEN, early DATA… ──▶ (WINDOW: connected) ──▶ DATA… / WINDOW… ──▶ FIN each way ──▶ done
  *     └──────────── RESET either way, or the session ends ──────────────▶ reset
  * </pre>
  *
@@ -52,6 +56,9 @@ public final class Stream {
   private long receiveAllowed;
   /** Bytes delivered and consumed, not yet granted back. */
   private long unacked;
+  /** Incoming, until accepted: the opener's early DATA, kept for the service (copies). */
+  private ArrayDeque<FrameBytes> earlyData;
+  private int earlyBytes;
   private long bytesIn;
   private long bytesOut;
   ScheduledFuture<?> openTimer;
@@ -71,7 +78,7 @@ public final class Stream {
     this.outgoing = outgoing;
     this.sendCredit = sendCredit;
     this.handler = handler;
-    this.receiveAllowed = layer.settings().window();
+    this.receiveAllowed = outgoing ? layer.settings().window() : FrameLimits.EARLY_STREAM_CREDIT;
   }
 
   public long id() {
@@ -125,6 +132,18 @@ public final class Stream {
     connected = true;
     cancelOpenTimer();
     StreamWire.send(session, new StreamFrame.Window(id, layer.settings().window()));
+    receiveAllowed += layer.settings().window();
+    if (earlyData != null) {
+      ArrayDeque<FrameBytes> early = earlyData;
+      earlyData = null;
+      earlyBytes = 0;
+      for (FrameBytes data : early) {
+        if (finished) {
+          return;
+        }
+        handler.data(this, data);
+      }
+    }
   }
 
   /** Incoming: refused for {@code reason}; the peer's open fails with it. */
@@ -221,10 +240,13 @@ public final class Stream {
         FrameBytes.copyOf(data)));
   }
 
-  /** Whether reading more from the application is welcome now. */
+  /**
+   * Whether reading more from the application is welcome now: credit left and the relay not
+   * congested; for an opener also before the peer accepted, while the early credit lasts.
+   */
   public boolean wantsInput() {
-    return !finished && connected && !finRequested && pending.isEmpty() && sendCredit > 0
-        && !layer.isSendPaused();
+    return !finished && (connected || outgoing) && !finRequested && pending.isEmpty()
+        && sendCredit > 0 && !layer.isSendPaused() && StreamWire.dataRoom(session) > 0;
   }
 
   // ---- from the peer (Streams) ----
@@ -250,16 +272,27 @@ public final class Stream {
   }
 
   void onData(FrameBytes data) {
-    if (!connected || finReceived) {
+    if ((outgoing && !connected) || finReceived) {
       protocolError(finReceived ? "DATA after FIN" : "DATA before the stream was accepted");
       return;
     }
     if (data.size() > receiveAllowed) {
-      protocolError("DATA of " + data.size() + " bytes with " + receiveAllowed + " allowed");
+      protocolError("DATA of " + data.size() + " bytes with " + receiveAllowed + " allowed"
+          + (connected ? "" : " before the stream was accepted"));
       return;
     }
     receiveAllowed -= data.size();
     bytesIn += data.size();
+    if (!connected) {
+      // early DATA of an opener: kept (a copy, not the record's array) until the service is in
+      if (earlyData == null) {
+        earlyData = new ArrayDeque<>();
+      }
+      earlyData.add(FrameBytes.copyOf(data.toByteArray()));
+      earlyBytes += data.size();
+      layer.earlyReceived(data.size());
+      return;
+    }
     handler.data(this, data);
   }
 
@@ -358,6 +391,9 @@ public final class Stream {
   private int send(ByteBuf buf, int index, int end) {
     while (index < end && sendCredit > 0 && !layer.isSendPaused()) {
       int n = (int) Math.min(Math.min(end - index, sendCredit), StreamWire.dataRoom(session));
+      if (n <= 0) {
+        break; // a handshaking session's queue is full: more once it is established
+      }
       StreamWire.sendData(session, id, buf, index, n);
       sendCredit -= n;
       bytesOut += n;
@@ -375,6 +411,11 @@ public final class Stream {
   private void end() {
     finished = true;
     cancelOpenTimer();
+    if (earlyData != null) {
+      layer.earlyDiscarded(earlyBytes); // refused, reset or timed out before the service was in
+      earlyData = null;
+      earlyBytes = 0;
+    }
     pending.clear();
     headOff = 0;
     layer.remove(this);

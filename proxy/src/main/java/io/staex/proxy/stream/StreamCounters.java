@@ -14,7 +14,12 @@ package io.staex.proxy.stream;
  * @param datagramsDroppedNoStream datagrams dropped either way because their stream was
  *     unknown, not connected yet, or finished
  * @param datagramsDroppedTooBig datagrams larger than {@code FrameLimits.MAX_DATAGRAM}, not sent
+ * @param earlyBytesReceived bytes of DATA that came with an OPEN, before this node's service was
+ *     connected (0-RTT), kept for it
+ * @param earlyBytesDiscarded of those, bytes dropped because the stream ended before the
+ *     service was connected (refused, reset, timed out)
  */
 public record StreamCounters(long opened, long accepted, long refusedLimit, long protocolErrors,
     long datagramsSent, long datagramsReceived, long datagramsDroppedQueueFull,
-    long datagramsDroppedNoStream, long datagramsDroppedTooBig) {}
+    long datagramsDroppedNoStream, long datagramsDroppedTooBig, long earlyBytesReceived,
+    long earlyBytesDiscarded) {}

@@ -41,10 +41,25 @@ public final class StreamWire {
     }
   }
 
-  /** The most DATA bytes one frame should carry now: what fills the record being built. */
+  /**
+   * Bytes of a handshaking session's queue that DATA leaves to the small frames (OPEN, WINDOW,
+   * RESET, FIN), so that early data of many streams never ends the session for its queue limit.
+   */
+  static final int HANDSHAKE_RESERVE = 16 * 1024;
+
+  /**
+   * The most DATA bytes one frame should carry now: what fills the record being built; while
+   * the session's handshake runs, what its queue takes besides {@link #HANDSHAKE_RESERVE}.
+   * Zero or less: none now (the streams wait for {@code established}).
+   */
   public static int dataRoom(Session session) {
-    return Math.min(session.recordRoom() - StreamFrameCodec.DATA_HEADER_SIZE,
+    int room = Math.min(session.recordRoom() - StreamFrameCodec.DATA_HEADER_SIZE,
         FrameLimits.MAX_STREAM_DATA);
+    int queue = session.queueRoom();
+    if (queue != Integer.MAX_VALUE) {
+      room = Math.min(room, queue - HANDSHAKE_RESERVE - StreamFrameCodec.DATA_HEADER_SIZE);
+    }
+    return room;
   }
 
   /** The stream frames of one record's plaintext, in order. */

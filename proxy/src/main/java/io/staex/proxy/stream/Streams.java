@@ -60,6 +60,8 @@ public final class Streams implements SessionListener, AutoCloseable {
   private final LongAdder opened = new LongAdder();
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refusedLimit = new LongAdder();
+  private final LongAdder earlyBytesReceived = new LongAdder();
+  private final LongAdder earlyBytesDiscarded = new LongAdder();
   private final LongAdder protocolErrors = new LongAdder();
   /**
    * Datagrams waiting while the relay is congested, oldest first, across all sessions: one
@@ -131,7 +133,8 @@ public final class Streams implements SessionListener, AutoCloseable {
     }
     long id = per.nextId;
     per.nextId += 2;
-    Stream stream = new Stream(this, session, id, port, true, 0, handler);
+    Stream stream = new Stream(this, session, id, port, true, FrameLimits.EARLY_STREAM_CREDIT,
+        handler);
     register(session, per, stream);
     opened.increment();
     StreamWire.send(session, new StreamFrame.Open(id, port, settings.window()));
@@ -156,7 +159,11 @@ public final class Streams implements SessionListener, AutoCloseable {
 
   @Override
   public void established(Session session) {
-    bySession.computeIfAbsent(session, k -> new PerSession(k.isInitiator()));
+    PerSession per = bySession.computeIfAbsent(session, k -> new PerSession(k.isInitiator()));
+    // early data held back by the handshake's queue bound may leave now
+    for (Stream s : new ArrayList<>(per.streams.values())) {
+      s.writableAgain();
+    }
   }
 
   @Override
@@ -290,6 +297,16 @@ public final class Streams implements SessionListener, AutoCloseable {
 
   // ---- for Stream ----
 
+  /** An opener's early DATA, kept until the service is connected. */
+  void earlyReceived(int bytes) {
+    earlyBytesReceived.add(bytes);
+  }
+
+  /** Early DATA of a stream that ended before its service was connected, dropped. */
+  void earlyDiscarded(int bytes) {
+    earlyBytesDiscarded.add(bytes);
+  }
+
   /**
    * Whether streams should stop reading their sockets: the relay closed its send gate ({@link
    * #sendPaused}, told synchronously inside the send that closed it) and has not reopened it.
@@ -403,7 +420,7 @@ public final class Streams implements SessionListener, AutoCloseable {
     return new StreamCounters(opened.sum(), accepted.sum(), refusedLimit.sum(),
         protocolErrors.sum(), datagramsSent.sum(), datagramsReceived.sum(),
         datagramsDroppedQueueFull.sum(), datagramsDroppedNoStream.sum(),
-        datagramsDroppedTooBig.sum());
+        datagramsDroppedTooBig.sum(), earlyBytesReceived.sum(), earlyBytesDiscarded.sum());
   }
 
   private <T> T query(Callable<T> q) {

@@ -3,6 +3,7 @@ package io.staex.proxy.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -131,6 +133,14 @@ class StreamsTest {
   }
 
   void start(StreamSettings settings) {
+    startUnconnected(settings);
+    session = peer.connect(node.sessions().address()).orElseThrow();
+    settle();
+    assertThat(peerSessions.poll()).isSameAs(session);
+  }
+
+  /** Node and peer, each with its session layer, and no session between them yet. */
+  void startUnconnected(StreamSettings settings) {
     Creds n = creds(10);
     Creds p = creds(11);
     TrustPolicy policy = TrustPolicy.ofNetwork(NET.address());
@@ -168,9 +178,6 @@ class StreamsTest {
     node.sessions().start(toPeer);
     peer.start(toNode);
     settle();
-    session = peer.connect(n.me().address()).orElseThrow();
-    settle();
-    assertThat(peerSessions.poll()).isSameAs(session);
   }
 
   @AfterEach
@@ -211,8 +218,10 @@ class StreamsTest {
     send(new StreamFrame.Open(1, TAKES, 65536), new StreamFrame.Open(3, TAKES, 65536));
     assertThat(List.of(next(), next())).containsExactly(
         new StreamFrame.Window(1, WINDOW), new StreamFrame.Window(3, WINDOW));
-    // (bytes already written out are granted back at once, so exceed it in one frame)
-    send(new StreamFrame.Data(1, FrameBytes.copyOf(new byte[WINDOW + 1])));
+    // (bytes already written out are granted back at once, so exceed it in one frame; an
+    // acceptor's window comes on top of the early credit it gave with the OPEN)
+    send(new StreamFrame.Data(1,
+        FrameBytes.copyOf(new byte[WINDOW + FrameLimits.EARLY_STREAM_CREDIT + 1])));
     assertThat(next()).isEqualTo(new StreamFrame.Reset(1, ResetReason.PROTOCOL_ERROR));
     send(new StreamFrame.Data(3, FrameBytes.copyOf(new byte[WINDOW])));
     // stream 3 goes on: its bytes reach the device and are granted back
@@ -344,6 +353,136 @@ class StreamsTest {
     assertThat(h.events).isEmpty();
     assertThat(out.isFinished()).isFalse();
     assertThat(node.streamCount()).isEqualTo(2);
+  }
+
+  // ---- 0-RTT: early data with the OPEN ----
+
+  static ByteBuf bytes(int size, int seed) {
+    return Unpooled.wrappedBuffer(payload(seed, size).toByteArray());
+  }
+
+  @Test
+  void opener_sendsItsFirstBytesWithTheOpen_upToTheEarlyCredit() {
+    start(settings(16, 16));
+    Recorder h = new Recorder();
+    Stream s = node.open(peerAddress, 554, h);
+    int early = FrameLimits.EARLY_STREAM_CREDIT;
+    assertThat(s.wantsInput()).as("reads its client before the peer answered").isTrue();
+    ByteBuf first = bytes(early + 100, 5);
+    try {
+      assertThat(s.write(first)).as("credit spent: stop reading").isFalse();
+    } finally {
+      first.release();
+    }
+    settle();
+    // one record: the OPEN and the first 16 KiB, before any WINDOW came back
+    assertThat(next()).isEqualTo(new StreamFrame.Open(s.id(), 554, WINDOW));
+    StreamFrame.Data d = (StreamFrame.Data) next();
+    assertThat(d.data().size()).isEqualTo(early);
+    assertThat(fromNode).isEmpty();
+    assertThat(h.events).isEmpty();
+
+    send(new StreamFrame.Window(s.id(), 65536)); // accepted: the rest follows
+    assertThat(h.next()).isEqualTo("connected");
+    StreamFrame.Data rest = (StreamFrame.Data) next();
+    assertThat(rest.data().size()).isEqualTo(100);
+    assertThat(rest.data().toByteArray())
+        .isEqualTo(Arrays.copyOfRange(payload(5, early + 100).toByteArray(), early, early + 100));
+  }
+
+  @Test
+  void earlyDataOfManyStreams_whileTheSessionHandshakes_waitsForIt_inOrder_withoutOverflow() {
+    startUnconnected(settings(64, 64));
+    int early = FrameLimits.EARLY_STREAM_CREDIT;
+    // 40 streams opened before any session exists, each writing its whole early credit: 640
+    // KiB, more than a handshaking session may queue (256 KiB) before it ends with LIMIT
+    List<Stream> streams = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Stream s = node.open(peerAddress, 554, new Recorder());
+      ByteBuf b = bytes(early, i);
+      try {
+        s.write(b);
+      } finally {
+        b.release();
+      }
+      streams.add(s);
+    }
+    settle();
+    assertThat(peerSessions.poll()).as("the node's session came up").isNotNull();
+    assertThat(streams).noneMatch(Stream::isFinished);
+    java.util.Map<Long, Integer> data = new java.util.HashMap<>();
+    java.util.Set<Long> opened = new java.util.HashSet<>();
+    for (StreamFrame f : fromNode) {
+      if (f instanceof StreamFrame.Open o) {
+        opened.add(o.streamId());
+      } else if (f instanceof StreamFrame.Data d) {
+        assertThat(opened).as("the OPEN of stream %d came before its data", d.streamId())
+            .contains(d.streamId());
+        data.merge(d.streamId(), d.data().size(), Integer::sum);
+      }
+    }
+    assertThat(opened).hasSize(40);
+    assertThat(data).hasSize(40).allSatisfy((id, n) -> assertThat(n).isEqualTo(early));
+  }
+
+  @Test
+  void earlyData_isKeptUntilTheServiceIsIn_thenDeliveredInOrder_andCounted() {
+    start(settings(16, 16));
+    FrameBytes a = payload(1, 300);
+    FrameBytes b = payload(2, 700);
+    send(new StreamFrame.Open(1, HANGS, 65536), new StreamFrame.Data(1, a),
+        new StreamFrame.Data(1, b));
+    assertThat(fromNode).as("no WINDOW before the service is in").isEmpty();
+    assertThat(node.counters().earlyBytesReceived()).isEqualTo(1000);
+    Stream in = device.undecided.get(0);
+
+    Recorder service = new Recorder();
+    in.accept(service);
+    assertThat(service.events).containsExactly(a, b);
+    settle();
+    assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
+    // its window on top of the early credit: a full window more is allowed
+    send(new StreamFrame.Data(1, payload(3, WINDOW)));
+    assertThat(fromNode).isEmpty();
+    assertThat(in.isFinished()).isFalse();
+    assertThat(node.counters().earlyBytesDiscarded()).isZero();
+    assertThat(node.counters().protocolErrors()).isZero();
+  }
+
+  @Test
+  void earlyDataOfAnOpenNeverAccepted_isDiscardedAndCounted() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, HANGS, 65536), new StreamFrame.Data(1, payload(1, 500)));
+    clock.advance(OPEN_TIMEOUT);
+    assertThat(next()).isEqualTo(new StreamFrame.Reset(1, ResetReason.TIMEOUT));
+    assertThat(node.counters().earlyBytesReceived()).isEqualTo(500);
+    assertThat(node.counters().earlyBytesDiscarded()).isEqualTo(500);
+    assertThat(node.streamCount()).isZero();
+  }
+
+  @Test
+  void earlyDataBeyondTheEarlyCredit_isAProtocolError_otherStreamsGoOn() {
+    start(settings(16, 16));
+    int early = FrameLimits.EARLY_STREAM_CREDIT;
+    send(new StreamFrame.Open(1, HANGS, 65536), new StreamFrame.Data(1, payload(1, early)),
+        new StreamFrame.Data(1, payload(2, 1)), new StreamFrame.Open(3, TAKES, 65536));
+    assertThat(List.of(next(), next())).containsExactly(
+        new StreamFrame.Reset(1, ResetReason.PROTOCOL_ERROR), new StreamFrame.Window(3, WINDOW));
+    assertThat(node.counters().protocolErrors()).isEqualTo(1);
+    assertThat(node.counters().earlyBytesDiscarded()).isEqualTo(early);
+    assertThat(node.streamCount()).isEqualTo(1);
+  }
+
+  @Test
+  void dataToAnOpenerBeforeItWasAccepted_isAProtocolError() {
+    start(settings(16, 16));
+    Recorder h = new Recorder();
+    Stream s = node.open(peerAddress, 554, h);
+    settle();
+    assertThat(next()).isEqualTo(new StreamFrame.Open(s.id(), 554, WINDOW));
+    send(new StreamFrame.Data(s.id(), payload(1, 10)));
+    assertThat(next()).isEqualTo(new StreamFrame.Reset(s.id(), ResetReason.PROTOCOL_ERROR));
+    assertThat(h.next()).isEqualTo(ResetReason.PROTOCOL_ERROR);
   }
 
   // ---- the send gate ----
