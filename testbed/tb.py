@@ -184,24 +184,40 @@ def state(*p):
     return os.path.join(STATE, *p)
 
 
+def start_time(pid):
+    """The process's start time in clock ticks since boot (0 if gone): with the PID it names
+    one process, so a PID reused by someone else's process is never signalled."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(") ", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def record_pid(label, pid):
     with open(state("pids.txt"), "a") as f:
-        f.write(f"{label} {pid}\n")
+        f.write(f"{label} {pid} {start_time(pid)}\n")
+
+
+def recorded():
+    """Every (label, pid, start time) ever recorded, oldest first (restarts append)."""
+    out = []
+    if os.path.exists(state("pids.txt")):
+        for line in open(state("pids.txt")):
+            label, pid, st = line.split()
+            out.append((label, int(pid), int(st)))
+    return out
 
 
 def pids():
-    out = {}
-    if os.path.exists(state("pids.txt")):
-        for line in open(state("pids.txt")):
-            label, pid = line.split()
-            out[label] = int(pid)  # the newest of a label wins (restarts append)
-    return out
+    """The newest live process of each label that is still the one recorded."""
+    return {label: pid for label, pid, st in recorded() if start_time(pid) == st}
 
 
 def alive(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1][0] != "Z"
+            return f.read().rsplit(") ", 1)[1][0] != "Z"
     except OSError:
         return False
 
@@ -352,10 +368,23 @@ def cmd_up(args):
             spawn(f"iperf{g}", ["iperf3", "-s", "-B", "127.0.0.1", "-p", str(IPERF_PORT)], netns=ns(g))
     start_all(topo)
     converge_s, rounds = asyncio.run(wait_mesh(topo, time.monotonic(), args.timeout))
+    socks = socks_check(topo) if converge_s is not None else False
     print(f"testbed up n={topo['n']} seed={args.seed} links={len(topo['links'])} "
-          f"converge_s={fmt(converge_s)} state={STATE}")
-    if converge_s is None:
+          f"converge_s={fmt(converge_s)} socks_ok={int(socks)} state={STATE}")
+    if converge_s is None or not socks:
         sys.exit(1)
+
+
+def socks_check(topo):
+    """The first user's SOCKS proxy fetches a known file from the first gateway's HTTP server."""
+    u, g = by_role(topo, "user")[0], by_role(topo, "gateway")[0]
+    out = subprocess.run(["ip", "netns", "exec", ns(u), "curl", "-sS", "--fail", "--max-time", "20",
+                          "--socks5-hostname", f"127.0.0.1:{SOCKS_PORT}", f"http://{addr_of(g)}.staex/small"],
+                         capture_output=True)
+    if out.returncode != 0 or out.stdout != pattern_bytes(0, 64 << 10):
+        log(f"SOCKS check failed: {out.stderr.decode().strip()}")
+        return False
+    return True
 
 
 def start_all(topo):
@@ -371,17 +400,17 @@ def cmd_down(args):
     if not os.path.isdir(STATE):
         log(f"nothing to remove in {STATE}")
         return
-    for label, pid in pids().items():
-        if alive(pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    mine = [(pid, st) for _, pid, st in recorded() if st and start_time(pid) == st]
+    for pid, _ in mine:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     # the namespaces' veths go with them
     if os.path.exists(state("netns.txt")):
         for name in open(state("netns.txt")).read().split():
             subprocess.run(["ip", "netns", "del", name], capture_output=True)
-    for label, pid in pids().items():
+    for pid, _ in mine:
         for _ in range(300):
             if not alive(pid):
                 break

@@ -58,7 +58,7 @@ class TestbedIT {
   @AfterEach
   void down() {
     if (testbed != null) {
-      script(Duration.ofSeconds(60), "down.sh").assertSuccess();
+      script(Duration.ofMinutes(1), "down.sh").assertSuccess();
     }
   }
 
@@ -68,7 +68,7 @@ class TestbedIT {
     Map<String, String> upFigures = figures(up, "testbed up");
     assertThat(upFigures.get("converge_s")).as(up::describe).isNotEqualTo("none");
 
-    ExternalTool.Result run = script(Duration.ofSeconds(120), "run.sh", "blackhole-parent",
+    ExternalTool.Result run = script(Duration.ofMinutes(2), "run.sh", "blackhole-parent",
         "--timeout", "40").assertSuccess();
     Map<String, String> f = figures(run, "testbed blackhole-parent");
     assertThat(f.get("streams")).as(run::describe).isEqualTo("1");
@@ -94,7 +94,7 @@ class TestbedIT {
     String line = r.stdout().lines().filter(l -> l.startsWith(prefix + " ")).reduce((a, b) -> b)
         .orElseThrow(() -> new AssertionError("no line '" + prefix + " ...'\n" + r.describe()));
     Map<String, String> out = new HashMap<>();
-    for (String word : line.split(" ")) {
+    for (String word : line.split(" ", -1)) {
       int eq = word.indexOf('=');
       if (eq > 0) {
         out.put(word.substring(0, eq), word.substring(eq + 1));
