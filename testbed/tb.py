@@ -744,7 +744,7 @@ async def fault_scenario(topo, pairs, fault, heal=None, hold=None, timeout=60, r
     await asyncio.sleep(warm)
     bad = [s for s in streams if s.reset is not None or s.recv == 0]
     if bad:
-        log(f"{len(bad)} streams did not run before the fault")
+        log(f"{len(bad)} streams did not run before the fault: left out of the figures")
     t_fault = time.monotonic()
     recv_at_fault = {id(s): s.recv for s in streams}
     await asyncio.get_running_loop().run_in_executor(None, fault)
@@ -767,12 +767,13 @@ async def fault_scenario(topo, pairs, fault, heal=None, hold=None, timeout=60, r
     await asyncio.wait(tasks, timeout=10)
     for t in tasks:
         t.cancel()
+    streams = [s for s in streams if s not in bad]
     lost = sum(max(0, s.sent - s.recv) for s in streams)
     reset = sum(1 for s in streams if s.reset is not None)
     stalled = sum(1 for s in streams if s.reset is None and s.recv < s.sent)
     corrupt = sum(1 for s in streams if s.corrupt)
     return {
-        "streams": len(streams), "streams_reset": reset, "streams_stalled": stalled,
+        "streams": len(streams), "streams_not_started": len(bad), "streams_reset": reset, "streams_stalled": stalled,
         "lost_bytes": lost, "corrupt_streams": corrupt,
         "sent_bytes": sum(s.sent for s in streams), "recv_bytes": sum(s.recv for s in streams),
         "sha_ok": sum(1 for s in streams if s.sh_sent.hexdigest() == s.sh_recv.hexdigest()),
