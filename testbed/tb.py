@@ -1,0 +1,1116 @@
+#!/usr/bin/env python3
+"""The staex field testbed: real `staex run` nodes, one network namespace each, veth links.
+
+Called by up.sh, down.sh and run.sh (see README.md); not meant to be run by hand, except
+`tb.py shim` (the delay shim) and `tb.py shim-bench` (what the shim can carry).
+
+Everything the testbed makes is recorded in the state directory ($TESTBED_DIR, default
+/tmp/staex-testbed): the namespaces it created (netns.txt) and every process it started
+(pids.txt, "label pid" per line); down removes exactly those, never by pattern.
+
+Sockets of the traffic generators and echo servers are made inside a node's namespace with
+setns(2) from this one process, so one asyncio loop drives streams in many namespaces.
+"""
+
+import argparse
+import asyncio
+import ctypes
+import datetime
+import hashlib
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+STAEX = os.path.join(REPO, "staex")
+STATE = os.environ.get("TESTBED_DIR", "/tmp/staex-testbed")
+PREFIX = os.environ.get("TESTBED_PREFIX", "stb")  # namespace names: PREFIX + index
+RESULTS = os.environ.get("TESTBED_RESULTS", os.path.join(HERE, "results"))
+LISTEN_PORT = 7400  # every relay listens here in its own namespace (no clash across namespaces)
+ECHO_PORT, HTTP_PORT, IPERF_PORT = 7007, 8080, 5201  # a gateway's real services, on its loopback
+SOCKS_PORT = 1080
+SO_MARK = 36
+SHIM_MARK = 0x5354  # the shim's own upstream connections are not redirected into itself
+CLONE_NEWNET = 0x40000000
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def log(*a):
+    print("testbed:", *a, file=sys.stderr, flush=True)
+
+
+def sh(*cmd, check=True, quiet=False):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {r.returncode}: {r.stderr.strip()}")
+    return r.stdout
+
+
+def ns(i):
+    return f"{PREFIX}{i}"
+
+
+class in_netns:
+    """Runs the with-block in namespace `name` (this thread only): sockets made there stay there."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        self.home = os.open(f"/proc/thread-self/ns/net", os.O_RDONLY)
+        fd = os.open(f"/var/run/netns/{self.name}", os.O_RDONLY)
+        try:
+            if _libc.setns(fd, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), f"setns {self.name}")
+        finally:
+            os.close(fd)
+
+    def __exit__(self, *exc):
+        _libc.setns(self.home, CLONE_NEWNET)
+        os.close(self.home)
+
+
+# ---------------------------------------------------------------- topology
+
+def generate(n, seed):
+    """A tree with a root (0), a standby root (1, child of the root), relays, gateways, users.
+
+    Every child of the root has the standby as backup parent and every child of the standby
+    the root; about one other node in ten gets a second parent (a relay of lower index, so no
+    cycle of parents). Fixed roles keep the scenarios' subjects in every size: relay 2 (parent
+    root, backup standby), relay 3 (parent relay 2, backup root), the first gateway under relay
+    2 and the first user under relay 3.
+    """
+    if n < 6:
+        raise SystemExit("testbed: N must be at least 6")
+    rnd = random.Random(seed)
+    rest = n - 2
+    relays = max(2, rest * 3 // 10)
+    gateways = max(1, rest * 2 // 10)
+    users = rest - relays - gateways
+    nodes = [{"id": 0, "role": "root", "parents": []}, {"id": 1, "role": "standby", "parents": [0]}]
+    relay_ids = []
+    for k in range(relays):
+        i = len(nodes)
+        if k == 0:
+            p = 0
+        elif k == 1:
+            p = 2
+        else:
+            p = rnd.choice([0, 1] + relay_ids)
+        nodes.append({"id": i, "role": "relay", "parents": [p]})
+        relay_ids.append(i)
+    for role, count in (("gateway", gateways), ("user", users)):
+        for k in range(count):
+            i = len(nodes)
+            if k == 0:
+                p = 2 if role == "gateway" else 3
+            else:
+                p = rnd.choice(relay_ids + relay_ids + [0, 1])
+            nodes.append({"id": i, "role": role, "parents": [p]})
+    for node in nodes[2:]:
+        p = node["parents"][0]
+        if node["id"] == 3:
+            node["parents"].append(0)
+        elif p == 0:
+            node["parents"].append(1)
+        elif p == 1:
+            node["parents"].append(0)
+        elif rnd.random() < 0.1:
+            lower = [r for r in relay_ids if r != p and r < node["id"]] + [0]
+            node["parents"].append(rnd.choice(lower))
+    links = []
+    for node in nodes:
+        for rank, p in enumerate(node["parents"]):
+            links.append({"id": len(links), "parent": p, "child": node["id"], "rank": rank})
+    return {"n": n, "seed": seed, "nodes": nodes, "links": links}
+
+
+def link_addrs(k):
+    base = k * 4
+    net = f"10.88.{base >> 8}.{base & 255}"
+    a = f"10.88.{base >> 8}.{(base & 255) + 1}"
+    b = f"10.88.{base >> 8}.{(base & 255) + 2}"
+    return a, b  # parent side, child side (/30)
+
+
+def by_role(topo, role):
+    return [nd["id"] for nd in topo["nodes"] if nd["role"] == role]
+
+
+def path_nodes(topo, u, g):
+    """Nodes on the tree path (primary parents) between u and g, both included."""
+    parent = {nd["id"]: (nd["parents"][0] if nd["parents"] else None) for nd in topo["nodes"]}
+
+    def up(x):
+        out = [x]
+        while parent[x] is not None:
+            x = parent[x]
+            out.append(x)
+        return out
+
+    a, b = up(u), up(g)
+    common = next(x for x in a if x in b)
+    return a[: a.index(common) + 1] + list(reversed(b[: b.index(common)]))
+
+
+def subtree(topo, top):
+    """Nodes whose primary-parent chain passes through `top` (top included)."""
+    out = set()
+    for nd in topo["nodes"]:
+        x = nd["id"]
+        while True:
+            if x == top:
+                out.add(nd["id"])
+                break
+            ps = topo["nodes"][x]["parents"]
+            if not ps:
+                break
+            x = ps[0]
+    return out
+
+
+# ---------------------------------------------------------------- state
+
+def state(*p):
+    return os.path.join(STATE, *p)
+
+
+def start_time(pid):
+    """The process's start time in clock ticks since boot (0 if gone): with the PID it names
+    one process, so a PID reused by someone else's process is never signalled."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(") ", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def record_pid(label, pid):
+    with open(state("pids.txt"), "a") as f:
+        f.write(f"{label} {pid} {start_time(pid)}\n")
+
+
+def recorded():
+    """Every (label, pid, start time) ever recorded, oldest first (restarts append)."""
+    out = []
+    if os.path.exists(state("pids.txt")):
+        for line in open(state("pids.txt")):
+            label, pid, st = line.split()
+            out.append((label, int(pid), int(st)))
+    return out
+
+
+def pids():
+    """The newest live process of each label that is still the one recorded."""
+    return {label: pid for label, pid, st in recorded() if start_time(pid) == st}
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def load_topo():
+    with open(state("topology.json")) as f:
+        return json.load(f)
+
+
+def addr_of(i):
+    with open(state(f"node{i}.addr")) as f:
+        return f.read().strip()
+
+
+def spawn(label, argv, netns=None, log_to=None, cwd=None):
+    cmd = (["ip", "netns", "exec", netns] if netns else []) + argv
+    out = open(log_to or os.devnull, "ab")
+    p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT if log_to else out,
+                         stdin=subprocess.DEVNULL, cwd=cwd or STATE, start_new_session=True)
+    record_pid(label, p.pid)
+    return p.pid
+
+
+def start_node(i):
+    env_opts = os.environ.get("TESTBED_JAVA_OPTS", "")
+    argv = ["env", f"JAVA_OPTS={env_opts}", STAEX, "run", "-c", f"node{i}.conf"] if env_opts \
+        else [STAEX, "run", "-c", f"node{i}.conf"]
+    # ip netns exec and env exec, the launcher execs java: the recorded PID is the JVM's.
+    return spawn(f"node{i}", argv, netns=ns(i), log_to=state(f"node{i}.log"))
+
+
+def kill_node(i, sig=signal.SIGKILL):
+    pid = pids().get(f"node{i}")
+    if pid and alive(pid):
+        os.kill(pid, sig)
+        for _ in range(200):
+            if not alive(pid):
+                break
+            time.sleep(0.01)
+
+
+def rss_mb(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return -1
+
+
+# ---------------------------------------------------------------- up / down
+
+def write_conf(topo, i, addrs):
+    nd = topo["nodes"][i]
+    lines = [f"key = node{i}.key", f"cert = node{i}.crt"]
+    relaying = nd["role"] in ("root", "standby", "relay")
+    if relaying:
+        lines.append(f'listen = "0.0.0.0:{LISTEN_PORT}"')
+    if nd["parents"]:
+        entries = []
+        for link in topo["links"]:
+            if link["child"] == i:
+                pa, _ = link_addrs(link["id"])
+                entries.append((link["rank"], f'{{ address = "{pa}:{LISTEN_PORT}", key = "{addrs[link["parent"]]}" }}'))
+        lines.append("parents = [ " + ", ".join(e for _, e in sorted(entries)) + " ]")
+    if nd["role"] == "gateway":
+        svc = [f'{{ port = 7, target = "127.0.0.1:{ECHO_PORT}" }}',
+               f'{{ port = 80, target = "127.0.0.1:{HTTP_PORT}" }}',
+               f'{{ port = 5201, target = "127.0.0.1:{IPERF_PORT}" }}']
+        lines.append("services = [ " + ", ".join(svc) + " ]")
+    if nd["role"] == "user":
+        fw = []
+        for g in by_role(topo, "gateway"):
+            fw.append(f'{{ listen = "127.0.0.1:{20000 + g}", to = "{addrs[g]}.staex:7" }}')
+            fw.append(f'{{ listen = "127.0.0.1:{30000 + g}", to = "{addrs[g]}.staex:80" }}')
+            fw.append(f'{{ listen = "127.0.0.1:{40000 + g}", to = "{addrs[g]}.staex:5201" }}')
+        lines.append("forwards = [\n    " + ",\n    ".join(fw) + "\n  ]")
+        lines.append(f'socks {{ listen = "127.0.0.1:{SOCKS_PORT}" }}')
+    extra = os.environ.get("TESTBED_NODE_CONF", "")
+    if extra:
+        lines.append(extra)
+    with open(state(f"node{i}.conf"), "w") as f:
+        f.write("staex {\n  " + "\n  ".join(lines) + "\n}\n")
+
+
+def java():
+    home = os.environ.get("JAVA_HOME")
+    return os.path.join(home, "bin", "java") if home else "java"
+
+
+def keys(topo):
+    """Keys and certificates with the CLI's own commands, in one JVM (Keys.java)."""
+    sh(java(), "-cp", os.path.join(REPO, "node", "target", "staex.jar"), os.path.join(HERE, "Keys.java"),
+       STATE, str(topo["n"]))
+    return [addr_of(i) for i in range(topo["n"])]
+
+
+def cmd_up(args):
+    if os.path.exists(state("netns.txt")):
+        raise SystemExit(f"testbed: already up in {STATE} (run testbed/down.sh first)")
+    os.makedirs(STATE, exist_ok=True)
+    topo = generate(args.n, args.seed)
+    with open(state("topology.json"), "w") as f:
+        json.dump(topo, f, indent=1)
+    with open(state("topology.txt"), "w") as f:
+        for nd in topo["nodes"]:
+            f.write(f"node {nd['id']} {nd['role']} parents={','.join(map(str, nd['parents'])) or '-'}\n")
+        for l in topo["links"]:
+            pa, ca = link_addrs(l["id"])
+            f.write(f"link {l['id']} parent={l['parent']}:{pa} child={l['child']}:{ca} rank={l['rank']}\n")
+    t0 = time.monotonic()
+    for nd in topo["nodes"]:
+        name = ns(nd["id"])
+        with open(state("netns.txt"), "a") as f:  # recorded before it exists: down removes partial runs
+            f.write(name + "\n")
+        sh("ip", "netns", "add", name)
+        sh("ip", "-n", name, "link", "set", "lo", "up")
+    for l in topo["links"]:
+        pa, ca = link_addrs(l["id"])
+        pn, cn = ns(l["parent"]), ns(l["child"])
+        pi, ci = f"l{l['id']}p", f"l{l['id']}c"
+        sh("ip", "link", "add", pi, "netns", pn, "type", "veth", "peer", "name", ci, "netns", cn)
+        sh("ip", "-n", pn, "addr", "add", f"{pa}/30", "dev", pi)
+        sh("ip", "-n", cn, "addr", "add", f"{ca}/30", "dev", ci)
+        sh("ip", "-n", pn, "link", "set", pi, "up")
+        sh("ip", "-n", cn, "link", "set", ci, "up")
+    log(f"{topo['n']} namespaces, {len(topo['links'])} links in {time.monotonic() - t0:.1f}s")
+    t0 = time.monotonic()
+    sh(STAEX, "--help", check=False)  # builds the jar if stale
+    addrs = keys(topo)
+    for nd in topo["nodes"]:
+        write_conf(topo, nd["id"], addrs)
+    log(f"keys, certificates, configs in {time.monotonic() - t0:.1f}s")
+    www = state("www")
+    os.makedirs(www, exist_ok=True)
+    with open(os.path.join(www, "blob"), "wb") as f:
+        f.write(pattern_bytes(0, 64 << 20))
+    with open(os.path.join(www, "small"), "wb") as f:
+        f.write(pattern_bytes(0, 64 << 10))
+    gws = by_role(topo, "gateway")
+    spawn("echo", [sys.executable, os.path.abspath(__file__), "echo-servers"] + [ns(g) for g in gws],
+          log_to=state("echo.log"))
+    for g in gws:
+        spawn(f"http{g}", [sys.executable, "-m", "http.server", str(HTTP_PORT), "--bind", "127.0.0.1",
+                           "--directory", www], netns=ns(g))
+        if which("iperf3"):
+            spawn(f"iperf{g}", ["iperf3", "-s", "-B", "127.0.0.1", "-p", str(IPERF_PORT)], netns=ns(g))
+    start_all(topo)
+    converge_s, rounds = asyncio.run(wait_mesh(topo, time.monotonic(), args.timeout))
+    socks = socks_check(topo) if converge_s is not None else False
+    print(f"testbed up n={topo['n']} seed={args.seed} links={len(topo['links'])} "
+          f"converge_s={fmt(converge_s)} socks_ok={int(socks)} state={STATE}")
+    if converge_s is None or not socks:
+        sys.exit(1)
+
+
+def socks_check(topo):
+    """The first user's SOCKS proxy fetches a known file from the first gateway's HTTP server."""
+    u, g = by_role(topo, "user")[0], by_role(topo, "gateway")[0]
+    out = subprocess.run(["ip", "netns", "exec", ns(u), "curl", "-sS", "--fail", "--max-time", "20",
+                          "--socks5-hostname", f"127.0.0.1:{SOCKS_PORT}", f"http://{addr_of(g)}.staex/small"],
+                         capture_output=True)
+    if out.returncode != 0 or out.stdout != pattern_bytes(0, 64 << 10):
+        log(f"SOCKS check failed: {out.stderr.decode().strip()}")
+        return False
+    return True
+
+
+def start_all(topo):
+    for nd in topo["nodes"]:
+        start_node(nd["id"])
+
+
+def which(prog):
+    return any(os.access(os.path.join(d, prog), os.X_OK) for d in os.environ.get("PATH", "").split(":"))
+
+
+def cmd_down(args):
+    if not os.path.isdir(STATE):
+        log(f"nothing to remove in {STATE}")
+        return
+    mine = [(pid, st) for _, pid, st in recorded() if st and start_time(pid) == st]
+    for pid, _ in mine:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    # the namespaces' veths go with them
+    if os.path.exists(state("netns.txt")):
+        for name in open(state("netns.txt")).read().split():
+            subprocess.run(["ip", "netns", "del", name], capture_output=True)
+    for pid, _ in mine:
+        for _ in range(300):
+            if not alive(pid):
+                break
+            time.sleep(0.01)
+    subprocess.run(["rm", "-rf", STATE])
+    log(f"removed {STATE}")
+
+
+# ---------------------------------------------------------------- traffic
+
+_PATTERN = None
+
+
+def pattern_bytes(off, n):
+    """The bytes every stream sends: a fixed 1 MiB random block, repeated."""
+    global _PATTERN
+    if _PATTERN is None:
+        _PATTERN = random.Random(14).randbytes(1 << 20) * 2
+    out = bytearray()
+    while n > 0:
+        o = off % (1 << 20)
+        k = min(n, (1 << 20) - o)
+        out += _PATTERN[o:o + k]
+        off += k
+        n -= k
+    return bytes(out)
+
+
+def nodelay(w):
+    """A forwarder must not add Nagle's wait to small writes."""
+    s = w.get_extra_info("socket")
+    if s is not None:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+async def connect_in(name, port, timeout):
+    with in_netns(name):
+        s = socket.socket()
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.setblocking(False)
+    try:
+        await asyncio.wait_for(asyncio.get_running_loop().sock_connect(s, ("127.0.0.1", port)), timeout)
+        return await asyncio.open_connection(sock=s)
+    except BaseException:
+        s.close()
+        raise
+
+
+async def probe(user, gw, timeout=3.0, size=1024):
+    """One new stream: user's forward to gw's echo, `size` bytes there and back."""
+    try:
+        r, w = await connect_in(ns(user), 20000 + gw, timeout)
+    except (OSError, asyncio.TimeoutError):
+        return False
+    try:
+        data = os.urandom(size)
+        w.write(data)
+        got = await asyncio.wait_for(r.readexactly(size), timeout)
+        return got == data
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+        return False
+    finally:
+        w.close()
+
+
+def all_pairs(topo):
+    return [(u, g) for u in by_role(topo, "user") for g in by_role(topo, "gateway")]
+
+
+async def mesh_round(pairs):
+    res = await asyncio.gather(*(probe(u, g) for u, g in pairs))
+    return [p for p, ok in zip(pairs, res) if not ok]
+
+
+async def wait_mesh(topo, since, timeout, pairs=None, every=1.0):
+    """Seconds from `since` until a round of new streams over `pairs` (default: every user to
+    every gateway) all succeed; rounds start every `every` s and overlap. None on timeout."""
+    pairs = pairs or all_pairs(topo)
+    tasks = []
+    rounds = 0
+    while time.monotonic() - since < timeout:
+        start = time.monotonic()
+        tasks.append((start, asyncio.ensure_future(mesh_round(pairs))))
+        rounds += 1
+        for st, t in list(tasks):
+            if t.done():
+                tasks.remove((st, t))
+                if not t.result():
+                    for _, o in tasks:
+                        o.cancel()
+                    return max(0.0, st - since), rounds
+        await asyncio.sleep(every)
+    for _, t in tasks:
+        t.cancel()
+    return None, rounds
+
+
+class Stream:
+    """A long stream: writes the pattern at `rate` B/s to a gateway's echo and checks what
+    comes back. Counts bytes sent and received (with SHA-256 of each), and ends as reset when
+    the connection closes or fails."""
+
+    def __init__(self, user, gw, rate):
+        self.user, self.gw, self.rate = user, gw, rate
+        self.sent = self.recv = 0
+        self.sh_sent, self.sh_recv = hashlib.sha256(), hashlib.sha256()
+        self.corrupt = False
+        self.reset = None  # time of reset
+        self.last_recv_t = None
+        self.stop = False
+
+    async def run(self):
+        try:
+            self.r, self.w = await connect_in(ns(self.user), 20000 + self.gw, 5)
+        except (OSError, asyncio.TimeoutError):
+            self.reset = time.monotonic()
+            return
+        await asyncio.gather(self._write(), self._read())
+
+    async def _write(self):
+        chunk = 16384
+        t = time.monotonic()
+        try:
+            while not self.stop and self.reset is None:
+                data = pattern_bytes(self.sent, chunk)
+                self.w.write(data)
+                self.sh_sent.update(data)
+                self.sent += chunk
+                await self.w.drain()
+                t += chunk / self.rate
+                await asyncio.sleep(max(0, t - time.monotonic()))
+        except (OSError, ConnectionError):
+            if self.reset is None:
+                self.reset = time.monotonic()
+
+    async def _read(self):
+        try:
+            while self.reset is None:
+                data = await self.r.read(65536)
+                if not data:
+                    break
+                if data != pattern_bytes(self.recv, len(data)):
+                    self.corrupt = True
+                self.sh_recv.update(data)
+                self.recv += len(data)
+                self.last_recv_t = time.monotonic()
+                if self.stop and self.recv >= self.sent:
+                    return
+        except (OSError, ConnectionError):
+            pass
+        if self.reset is None and not (self.stop and self.recv >= self.sent):
+            self.reset = time.monotonic()
+
+
+# ---------------------------------------------------------------- servers, shim
+
+async def echo_servers(names):
+    async def handle(r, w):
+        nodelay(w)
+        try:
+            while True:
+                data = await r.read(65536)
+                if not data:
+                    break
+                w.write(data)
+                await w.drain()
+        except (OSError, ConnectionError):
+            pass
+        finally:
+            w.close()
+
+    servers = []
+    for name in names:
+        with in_netns(name):
+            s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", ECHO_PORT))
+        s.listen(512)
+        servers.append(await asyncio.start_server(handle, sock=s))
+    await asyncio.Event().wait()
+
+
+async def shim(listen_port, to_host, to_port, delay, jitter, cap, on_ready=None):
+    """Forwards TCP from 127.0.0.1:listen_port to to_host:to_port, each byte held `delay` s
+    (+- `jitter`, never reordered: a chunk leaves no earlier than the one before it). At most
+    `cap` bytes wait per direction; beyond it the shim stops reading (TCP backpressure)."""
+    loop = asyncio.get_running_loop()
+    rnd = random.Random()
+
+    async def pump(r, w):
+        q = asyncio.Queue()
+        room = asyncio.Event()
+        room.set()
+        held = [0]
+
+        async def out():
+            try:
+                while True:
+                    due, data = await q.get()
+                    if data is None:
+                        w.write_eof() if w.can_write_eof() else None
+                        return
+                    d = due - loop.time()
+                    if d > 0:
+                        await asyncio.sleep(d)
+                    w.write(data)
+                    await w.drain()
+                    held[0] -= len(data)
+                    if held[0] < cap:
+                        room.set()
+            except (OSError, ConnectionError):
+                pass
+
+        sender = asyncio.ensure_future(out())
+        last = 0.0
+        try:
+            while True:
+                await room.wait()
+                data = await r.read(262144)
+                due = max(last, loop.time() + delay + rnd.uniform(-jitter, jitter))
+                last = due
+                await q.put((due, data or None))
+                if not data:
+                    break
+                held[0] += len(data)
+                if held[0] >= cap:
+                    room.clear()
+        except (OSError, ConnectionError):
+            q.put_nowait((0, None))
+        await sender
+
+    async def handle(cr, cw):
+        nodelay(cw)
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, SO_MARK, SHIM_MARK)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.setblocking(False)
+        try:
+            await loop.sock_connect(s, (to_host, to_port))
+        except OSError:
+            s.close()
+            cw.close()
+            return
+        ur, uw = await asyncio.open_connection(sock=s)
+        await asyncio.gather(pump(cr, uw), pump(ur, cw), return_exceptions=True)
+        uw.close()
+        cw.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", listen_port)
+    if on_ready:
+        on_ready()
+    async with server:
+        await server.serve_forever()
+
+
+# ---------------------------------------------------------------- impairments
+
+def shim_port(link_id):
+    return 17000 + link_id
+
+
+def impair(link_id, delay_ms, jitter_ms, rate_mbit):
+    """Delay on a link (a shim in the child's namespace; the child's connections to its parent
+    are redirected into it), and a tbf bandwidth cap on both ends of the veth."""
+    topo = load_topo()
+    link = topo["links"][link_id]
+    pa, _ = link_addrs(link_id)
+    cn, pn = ns(link["child"]), ns(link["parent"])
+    if delay_ms > 0:
+        cap = max(4 << 20, int(rate_mbit * 1e6 / 8 * delay_ms / 1000 * 4)) if rate_mbit else 16 << 20
+        spawn(f"shim{link_id}", [sys.executable, os.path.abspath(__file__), "shim", str(shim_port(link_id)),
+                                 pa, str(LISTEN_PORT), str(delay_ms / 2000), str(jitter_ms / 2000), str(cap)],
+              netns=cn, log_to=state(f"shim{link_id}.log"))
+        wait_port(cn, shim_port(link_id))
+        for port in (LISTEN_PORT,) + tuple(extra_shim_ports(link_id)):
+            sh("ip", "netns", "exec", cn, "iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", pa,
+               "--dport", str(port), "-m", "mark", "!", "--mark", str(SHIM_MARK), "-j", "REDIRECT",
+               "--to-ports", str(shim_port(link_id) if port == LISTEN_PORT else port + 1000))
+    if rate_mbit:
+        for name, dev in ((cn, f"l{link_id}c"), (pn, f"l{link_id}p")):
+            sh("ip", "netns", "exec", name, "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate",
+               f"{rate_mbit}mbit", "burst", "64kb", "latency", "20ms")
+
+
+def extra_shim_ports(link_id):
+    return []
+
+
+def wait_port(name, port, timeout=10):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with in_netns(name):
+            s = socket.socket()
+        try:
+            s.connect(("127.0.0.1", port))
+            return
+        except OSError:
+            time.sleep(0.05)
+        finally:
+            s.close()
+    raise RuntimeError(f"nothing listens on {name} 127.0.0.1:{port}")
+
+
+def blackhole(link_id, on=True):
+    """Drops everything on a link, in the child's namespace, without a reset (iptables DROP)."""
+    link = load_topo()["links"][link_id]
+    cn, dev = ns(link["child"]), f"l{link_id}c"
+    op = "-I" if on else "-D"
+    sh("ip", "netns", "exec", cn, "iptables", op, "INPUT", "-i", dev, "-j", "DROP")
+    sh("ip", "netns", "exec", cn, "iptables", op, "OUTPUT", "-o", dev, "-j", "DROP")
+
+
+# ---------------------------------------------------------------- scenarios
+
+def fmt(x):
+    return "none" if x is None else (f"{x:.1f}" if isinstance(x, float) else str(x))
+
+
+def link_between(topo, child, parent):
+    return next(l["id"] for l in topo["links"] if l["child"] == child and l["parent"] == parent)
+
+
+async def fault_scenario(topo, pairs, fault, heal=None, hold=None, timeout=60, rate=65536,
+                         warm=3.0, stream_cap=16):
+    """Streams over `pairs` (at most stream_cap), then `fault()`; measures until new streams over
+    `pairs` all work (recover_s, from the fault, or from heal() when hold is given) and until every
+    old stream that was not reset moved again (old_moved_s). Then stops the streams and waits
+    for their echoes to drain."""
+    streams = [Stream(u, g, rate) for u, g in pairs[:stream_cap]]
+    tasks = [asyncio.ensure_future(s.run()) for s in streams]
+    await asyncio.sleep(warm)
+    bad = [s for s in streams if s.reset is not None or s.recv == 0]
+    if bad:
+        log(f"{len(bad)} streams did not run before the fault: left out of the figures")
+    t_fault = time.monotonic()
+    recv_at_fault = {id(s): s.recv for s in streams}
+    await asyncio.get_running_loop().run_in_executor(None, fault)
+    since = t_fault
+    if hold is not None:
+        await asyncio.sleep(hold)
+        await asyncio.get_running_loop().run_in_executor(None, heal)
+        since = time.monotonic()
+    recover_s, _ = await wait_mesh(topo, since, timeout, pairs=pairs, every=0.5)
+    old_moved = None
+    end = time.monotonic() + (recover_s or 0) + 5
+    while time.monotonic() < end:
+        live = [s for s in streams if s.reset is None]
+        if live and all(s.last_recv_t and s.last_recv_t > since and s.recv > recv_at_fault[id(s)] for s in live):
+            old_moved = max(s.last_recv_t for s in live) - since
+            break
+        await asyncio.sleep(0.1)
+    for s in streams:
+        s.stop = True
+    await asyncio.wait(tasks, timeout=10)
+    for t in tasks:
+        t.cancel()
+    streams = [s for s in streams if s not in bad]
+    lost = sum(max(0, s.sent - s.recv) for s in streams)
+    reset = sum(1 for s in streams if s.reset is not None)
+    stalled = sum(1 for s in streams if s.reset is None and s.recv < s.sent)
+    corrupt = sum(1 for s in streams if s.corrupt)
+    return {
+        "streams": len(streams), "streams_not_started": len(bad), "streams_reset": reset, "streams_stalled": stalled,
+        "lost_bytes": lost, "corrupt_streams": corrupt,
+        "sent_bytes": sum(s.sent for s in streams), "recv_bytes": sum(s.recv for s in streams),
+        "sha_ok": sum(1 for s in streams if s.sh_sent.hexdigest() == s.sh_recv.hexdigest()),
+        "recover_s": recover_s, "old_moved_s": old_moved,
+    }
+
+
+def affected_pairs(topo, pred):
+    out = [p for p in all_pairs(topo) if pred(path_nodes(topo, *p))]
+    return out
+
+
+def scenario(args, topo):
+    name = args.scenario
+    if name == "cold-start":
+        for nd in topo["nodes"]:
+            kill_node(nd["id"])
+        start_all(topo)
+        t = time.monotonic()
+        converge, rounds = asyncio.run(wait_mesh(topo, t, args.timeout))
+        return {"n": topo["n"], "pairs": len(all_pairs(topo)), "converge_s": converge}, True
+    if name == "blackhole-parent":
+        # relay 3 loses relay 2 silently; it has the root as backup parent
+        link = link_between(topo, 3, 2)
+        sub = subtree(topo, 3)
+        pairs = [p for p in all_pairs(topo) if (p[0] in sub) != (p[1] in sub)]
+        res = asyncio.run(fault_scenario(topo, pairs, lambda: blackhole(link), timeout=args.timeout))
+        blackhole(link, False)
+        res["link"] = f"3->2"
+        return res, res["recover_s"] is not None
+    if name == "relay-restart":
+        sub = subtree(topo, 3)
+        pairs = [p for p in all_pairs(topo) if 3 in path_nodes(topo, *p)]
+
+        def fault():
+            kill_node(3)
+            start_node(3)
+
+        res = asyncio.run(fault_scenario(topo, pairs, fault, timeout=args.timeout))
+        res["relay"] = 3
+        return res, res["recover_s"] is not None
+    if name == "root-kill":
+        pairs = affected_pairs(topo, lambda path: 0 in path) or all_pairs(topo)
+        res = asyncio.run(fault_scenario(topo, pairs, lambda: kill_node(0), timeout=args.timeout))
+        res["pairs_via_root"] = len(affected_pairs(topo, lambda path: 0 in path))
+        start_node(0)  # the testbed stays usable (the old root comes back under no one)
+        return res, res["recover_s"] is not None
+    if name == "partition-heal":
+        # relay 3's subtree loses both its parents (relay 2 and the root) for `hold` seconds
+        links = [link_between(topo, 3, p) for p in topo["nodes"][3]["parents"]]
+        sub = subtree(topo, 3)
+        pairs = [p for p in all_pairs(topo) if (p[0] in sub) != (p[1] in sub)]
+
+        def cut():
+            for l in links:
+                blackhole(l)
+
+        def heal():
+            for l in links:
+                blackhole(l, False)
+
+        res = asyncio.run(fault_scenario(topo, pairs, cut, heal=heal, hold=args.hold, timeout=args.timeout))
+        res["hold_s"] = args.hold
+        return res, res["recover_s"] is not None
+    if name == "wan":
+        return wan(args, topo), True
+    raise SystemExit(f"testbed: no scenario {name}")
+
+
+def curl_rate(name, url, extra=()):
+    out = sh("ip", "netns", "exec", name, "curl", "-sS", "--fail", "-o", "/dev/null", "-w",
+             "%{speed_download}", *extra, url, check=False)
+    try:
+        return float(out) * 8 / 1e6
+    except ValueError:
+        return 0.0
+
+
+def wan(args, topo):
+    """The first user's link to relay 3 gets 100 Mbit/s and a round trip of 50 then 200 ms; one
+    download from the first gateway (under relay 2) crosses it through staex, and beside it the
+    same file through ssh -J (sshd in relay 3's and the gateway's namespace)."""
+    user = by_role(topo, "user")[0]
+    gw = by_role(topo, "gateway")[0]
+    link = link_between(topo, user, 3)
+    rate = args.rate
+    res = {"rate_mbit": rate, "file_mib": args.mib}
+    url = f"http://127.0.0.1:{30000 + gw}/blob"
+    sshd = setup_ssh(topo, user, gw, link)
+    for rtt in (50, 200):
+        clear_impair(link)
+        impair(link, rtt, 0, rate)
+        kill_node(user)  # the new link goes through the shim
+        start_node(user)
+        asyncio.run(wait_mesh(topo, time.monotonic(), 60, pairs=[(user, gw)], every=0.5))
+        rtt_ms = measure_rtt(user, gw)
+        n = args.mib
+        mbit = max(curl_rate(ns(user), url, ("-r", f"0-{n * 1048576 - 1}")) for _ in range(2))
+        res[f"one_stream_mbit_{rtt}ms"] = round(mbit, 1)
+        res[f"one_stream_pct_{rtt}ms"] = round(100 * mbit / rate)
+        res[f"staex_rtt_ms_{rtt}"] = rtt_ms
+        if sshd:
+            res[f"ssh_pct_{rtt}ms"] = ssh_rate(topo, user, gw, link, rtt, rate, n)
+    clear_impair(link)
+    kill_node(user)
+    start_node(user)
+    return res
+
+
+def measure_rtt(user, gw):
+    async def go():
+        r, w = await connect_in(ns(user), 20000 + gw, 10)
+        best = None
+        for _ in range(5):
+            t = time.monotonic()
+            w.write(b"x")
+            await r.readexactly(1)
+            d = (time.monotonic() - t) * 1000
+            best = d if best is None else min(best, d)
+        w.close()
+        return round(best, 1)
+
+    try:
+        return asyncio.run(go())
+    except Exception:
+        return None
+
+
+def clear_impair(link_id):
+    topo = load_topo()
+    link = topo["links"][link_id]
+    cn, pn = ns(link["child"]), ns(link["parent"])
+    pid = pids().get(f"shim{link_id}")
+    if pid and alive(pid):
+        os.kill(pid, signal.SIGKILL)
+    subprocess.run(["ip", "netns", "exec", cn, "iptables", "-t", "nat", "-F", "OUTPUT"], capture_output=True)
+    for name, dev in ((cn, f"l{link_id}c"), (pn, f"l{link_id}p")):
+        subprocess.run(["ip", "netns", "exec", name, "tc", "qdisc", "del", "dev", dev, "root"], capture_output=True)
+
+
+SSH_PORT = 2222
+
+
+def setup_ssh(topo, user, gw, link):
+    """sshd on port 2222 in the relay's and the gateway's namespace, a key for root, known hosts
+    off (throwaway hosts). Returns False when sshd or ssh is missing."""
+    if not (os.path.exists("/usr/sbin/sshd") and which("ssh")):
+        log("no sshd/ssh: wan skips ssh -J")
+        return False
+    d = state("ssh")
+    os.makedirs(d, exist_ok=True)
+    if not os.path.exists(f"{d}/id"):
+        sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{d}/id")
+        sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{d}/host")
+    with open(f"{d}/sshd_config", "w") as f:
+        f.write(f"Port {SSH_PORT}\nHostKey {d}/host\nAuthorizedKeysFile {d}/id.pub\nPermitRootLogin yes\n"
+                f"PasswordAuthentication no\nUsePAM no\nPidFile none\nStrictModes no\n")
+    os.makedirs("/run/sshd", exist_ok=True)
+    relay = topo["links"][link]["parent"]
+    for n in (relay, topo["nodes"][relay]["parents"][0]):
+        spawn(f"sshd{n}", ["/usr/sbin/sshd", "-D", "-e", "-f", f"{d}/sshd_config"], netns=ns(n),
+              log_to=state(f"sshd{n}.log"))
+    return True
+
+
+def ssh_rate(topo, user, gw, link, rtt, rate, mib):
+    """ssh -J relay gateway: the jump host is reached through the same shim and tbf (a second
+    redirect of port 2222 on the impaired link into a second shim)."""
+    d = state("ssh")
+    relay = topo["links"][link]["parent"]
+    pa, _ = link_addrs(link)
+    # ssh -J relay 3 (through the impaired link) to relay 3's parent (the next hop of the staex
+    # path, over their veth): the same impaired link, one IP hop less than staex's path
+    target = link_addrs(link_between(topo, relay, topo["nodes"][relay]["parents"][0]))[0]
+    port = shim_port(link) + 500
+    cn = ns(topo["links"][link]["child"])
+    spawn(f"sshshim{link}", [sys.executable, os.path.abspath(__file__), "shim", str(port), pa, str(SSH_PORT),
+                             str(rtt / 2000), "0", str(max(4 << 20, int(rate * 1e6 / 8 * rtt / 1000 * 4)))],
+          netns=cn, log_to=state(f"sshshim{link}.log"))
+    wait_port(cn, port)
+    opts = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+            "-i", f"{d}/id", "-o", "BatchMode=yes"]
+    jump = f"ssh {' '.join(opts)} -p {port} -W %h:%p root@127.0.0.1"
+    cmd = ["ip", "netns", "exec", cn, "ssh", *opts, "-o", f"ProxyCommand={jump}", "-p", str(SSH_PORT),
+           f"root@{target}", f"head -c {mib * 1048576} {state('www', 'blob')}"]
+    t = time.monotonic()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    dt = time.monotonic() - t
+    pid = pids().get(f"sshshim{link}")
+    if pid and alive(pid):
+        os.kill(pid, signal.SIGKILL)
+    if r.returncode != 0 or len(r.stdout) != mib * 1048576:
+        log(f"ssh -J failed: {r.stderr.decode()[-300:]}")
+        return None
+    return round(100 * (len(r.stdout) * 8 / dt / 1e6) / rate)
+
+
+def machine():
+    commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit + ("+dirty" if dirty else ""),
+        "nproc": os.cpu_count(), "load": open("/proc/loadavg").read().split()[:3],
+        "kernel": os.uname().release,
+    }
+
+
+def cmd_run(args):
+    if not os.path.exists(state("netns.txt")):
+        raise SystemExit("testbed: not up (run testbed/up.sh N first)")
+    topo = load_topo()
+    m0 = machine()
+    rss0 = {label: rss_mb(pid) for label, pid in pids().items() if label.startswith("node")}
+    t = time.monotonic()
+    res, ok = scenario(args, topo)
+    rss1 = {label: rss_mb(pid) for label, pid in pids().items() if label.startswith("node")}
+    keys_order = ["n", "converge_s", "lost_bytes", "streams_reset", "recover_s", "old_moved_s",
+                  "one_stream_pct_50ms", "one_stream_pct_200ms", "ssh_pct_50ms", "ssh_pct_200ms"]
+    first = [k for k in keys_order if k in res]
+    rest = [k for k in res if k not in first]
+    line = f"testbed {args.scenario} " + " ".join(f"{k}={fmt(res[k])}" for k in first + rest)
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(os.path.join(RESULTS, f"{args.scenario}.txt"), "w") as f:
+        f.write(f"# testbed/run.sh {args.scenario}  (testbed n={topo['n']} seed={topo['seed']})\n")
+        f.write(f"date: {m0['date']}\ncommit: {m0['commit']}\nmachine: nproc={m0['nproc']} "
+                f"load_before={','.join(m0['load'])} load_after={','.join(open('/proc/loadavg').read().split()[:3])} "
+                f"kernel={m0['kernel']}\n")
+        f.write(f"duration_s: {time.monotonic() - t:.1f}\n")
+        f.write("rss_mb start: " + " ".join(f"{k}={v}" for k, v in sorted(rss0.items())) + "\n")
+        f.write("rss_mb end:   " + " ".join(f"{k}={v}" for k, v in sorted(rss1.items())) + "\n")
+        f.write(line + "\n")
+    print(line)
+    if not ok:
+        sys.exit(1)
+
+
+def cmd_shim_bench(args):
+    """What the shim carries: a shim with the given delay between two local sockets, one stream."""
+    async def go():
+        sink_port = free_port()
+        got = [0]
+
+        async def sink(r, w):
+            while True:
+                d = await r.read(262144)
+                if not d:
+                    break
+                got[0] += len(d)
+            w.close()
+
+        srv = await asyncio.start_server(sink, "127.0.0.1", sink_port)
+        sp = free_port()
+        ready = asyncio.Event()
+        shim_task = asyncio.ensure_future(shim(sp, "127.0.0.1", sink_port, args.delay_ms / 1000, 0,
+                                               64 << 20, ready.set))
+        await ready.wait()
+        r, w = await asyncio.open_connection("127.0.0.1", sp)
+        block = b"x" * 262144
+        t = time.monotonic()
+        n = args.mib << 20
+        for _ in range(n // len(block)):
+            w.write(block)
+            await w.drain()
+        w.write_eof()
+        while got[0] < n:
+            await asyncio.sleep(0.005)
+        mbit = n * 8 / (time.monotonic() - t) / 1e6
+        # delay accuracy: one byte through, 50 times
+        errs = []
+        er, ew = await asyncio.open_connection("127.0.0.1", sp)
+        nodelay(ew)
+        for _ in range(50):
+            before = got[0]
+            t = time.monotonic()
+            ew.write(b"y")
+            while got[0] == before:
+                await asyncio.sleep(0.0002)
+            errs.append((time.monotonic() - t) * 1000 - args.delay_ms)
+        errs.sort()
+        print(f"shim delay_ms={args.delay_ms} mbit={mbit:.0f} delay_err_ms median={errs[25]:.2f} "
+              f"p95={errs[47]:.2f} max={errs[-1]:.2f}")
+        os._exit(0)
+
+    asyncio.run(go())
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("up")
+    p.add_argument("n", type=int, nargs="?", default=50)
+    p.add_argument("--seed", type=int, default=int(os.environ.get("TESTBED_SEED", "14")))
+    p.add_argument("--timeout", type=float, default=180)
+    sub.add_parser("down")
+    p = sub.add_parser("run")
+    p.add_argument("scenario")
+    p.add_argument("--timeout", type=float, default=90)
+    p.add_argument("--hold", type=float, default=20, help="partition-heal: seconds cut off")
+    p.add_argument("--rate", type=int, default=100, help="wan: bottleneck Mbit/s")
+    p.add_argument("--mib", type=int, default=32, help="wan: MiB per download")
+    p = sub.add_parser("echo-servers")
+    p.add_argument("names", nargs="+")
+    p = sub.add_parser("shim")
+    p.add_argument("port", type=int)
+    p.add_argument("host")
+    p.add_argument("to_port", type=int)
+    p.add_argument("delay", type=float)
+    p.add_argument("jitter", type=float)
+    p.add_argument("cap", type=int)
+    p = sub.add_parser("shim-bench")
+    p.add_argument("--delay-ms", type=float, default=25)
+    p.add_argument("--mib", type=int, default=256)
+    a = ap.parse_args()
+    if a.cmd == "up":
+        cmd_up(a)
+    elif a.cmd == "down":
+        cmd_down(a)
+    elif a.cmd == "run":
+        cmd_run(a)
+    elif a.cmd == "echo-servers":
+        asyncio.run(echo_servers(a.names))
+    elif a.cmd == "shim":
+        asyncio.run(shim(a.port, a.host, a.to_port, a.delay, a.jitter, a.cap))
+    elif a.cmd == "shim-bench":
+        cmd_shim_bench(a)
+
+
+if __name__ == "__main__":
+    main()
