@@ -24,7 +24,7 @@ class StaexConfigIT extends ProcessTestBase {
         PosixFilePermissions.fromString("rw-r--r--"));
     Files.createDirectories(dir.resolve("forwards"));
     Files.writeString(dir.resolve("forwards/cam.conf"),
-        "forwards = [ { listen = \"127.0.0.1:0\", to = \"nowhere\" } ]\n");
+        "forwards = [ { listen = \"127.0.0.1:9999\", to = \"nowhere\" } ]\n");
     Files.writeString(dir.resolve("node.conf"), String.join("\n",
         "staex {",
         "  key = node.key",
