@@ -42,6 +42,7 @@ import java.util.Set;
  * @param dns the {@code .staex} resolver and its address pool; empty when {@code dns.listen}
  *     is off
  * @param control the local control endpoint
+ * @param logLevel what {@code staex run} logs: one of {@link #LOG_LEVELS}
  */
 public record NodeConfig(
     Path key,
@@ -58,7 +59,11 @@ public record NodeConfig(
     StreamSettings streams,
     Optional<SocksSettings> socks,
     Optional<DnsSettings> dns,
-    ControlConfig control) {
+    ControlConfig control,
+    String logLevel) {
+
+  /** The values of {@code log.level}, least to most verbose. */
+  public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
 
   /** Most event-loop threads a node may be given. */
   public static final int MAX_THREADS = 64;
@@ -82,6 +87,10 @@ public record NodeConfig(
     Objects.requireNonNull(socks, "socks");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(control, "control");
+    if (!LOG_LEVELS.contains(logLevel)) {
+      throw new IllegalArgumentException(
+          "logLevel: " + logLevel + " (expected: one of " + LOG_LEVELS + ")");
+    }
     Set<Integer> ports = new HashSet<>();
     for (ServiceConfig s : services) {
       if (!ports.add(s.port())) {
@@ -94,6 +103,16 @@ public record NodeConfig(
       throw new IllegalArgumentException(
           "listen addresses: " + all + " (expected: each once)");
     }
+  }
+
+  /** As the canonical constructor, logging at {@code info}. */
+  public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
+      List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
+      Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
+      StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
+      ControlConfig control) {
+    this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
+        sessions, streams, socks, dns, control, "info");
   }
 
   /**

@@ -155,7 +155,7 @@ class NodeConfigTest {
         "staex.parents", "staex.services", "staex.forwards", "staex.forwards-dir",
         "staex.socks.listen", "staex.socks.username", "staex.socks.password",
         "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
-        "staex.control.socket");
+        "staex.control.socket", "staex.log.level");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */
@@ -346,7 +346,7 @@ class NodeConfigTest {
     assertThat(p.reason()).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
         + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
-        + " forwards-dir, threads, routing, sessions, limits, socks, dns, control)");
+        + " forwards-dir, threads, routing, sessions, limits, socks, dns, control, log)");
   }
 
   @Test

@@ -102,7 +102,13 @@ public final class KeyFiles {
    * that group or others may access (see the class comment).
    */
   public static Identity readPrivateKey(Path file) throws KeyFileException {
-    PemObject pem = parsePem(file, readPrivateText(file));
+    String text;
+    try {
+      text = readPrivateText(file);
+    } catch (KeyFileException e) {
+      throw notAPrivateKey(file, e);
+    }
+    PemObject pem = parsePem(file, text);
     if (!PRIVATE_KEY.equals(pem.getType())) {
       throw malformed(file, "PEM type '" + pem.getType() + "' (expected: " + PRIVATE_KEY + ")");
     }
@@ -378,6 +384,30 @@ public final class KeyFiles {
           file + ": key algorithm " + alg.getAlgorithm() + " (expected: Ed25519, "
               + EdECObjectIdentifiers.id_Ed25519 + ")");
     }
+  }
+
+  /**
+   * {@code refused} for a file that fails the private-file checks, unless it holds no private
+   * key at all (a certificate or public key given by mistake, usually world-readable): then
+   * that, before any chmod or chown advice that would not help.
+   */
+  private static KeyFileException notAPrivateKey(Path file, KeyFileException refused) {
+    if (refused.reason() != KeyFileException.Reason.INSECURE_PERMISSIONS
+        && refused.reason() != KeyFileException.Reason.WRONG_OWNER) {
+      return refused;
+    }
+    String type;
+    try {
+      type = readPem(file).getType();
+    } catch (KeyFileException | RuntimeException e) {
+      return refused;
+    }
+    if (PRIVATE_KEY.equals(type)) {
+      return refused;
+    }
+    return malformed(file, "holds a " + type + ", not a private key (expected: " + PRIVATE_KEY
+        + ", as staex keygen writes it" + ("CERTIFICATE".equals(type)
+            ? "; a certificate belongs in staex.cert" : "") + ")");
   }
 
   private static KeyFileException malformed(Path file, String detail) {

@@ -26,11 +26,14 @@ import io.staex.node.NodeStatus.Direction;
 import io.staex.node.NodeStatus.ForwardStatus;
 import io.staex.node.NodeStatus.LinkStatus;
 import io.staex.node.NodeStatus.ServiceStatus;
+import io.staex.node.internal.CertificateExpiry;
 import io.staex.node.internal.ErrorLog;
+import io.staex.node.internal.Failures;
 import io.staex.node.internal.ForwardsDiff;
 import io.staex.node.internal.ForwardsWatcher;
 import io.staex.node.internal.control.ControlServer;
 import io.staex.proxy.link.LinkCredentials;
+import io.staex.proxy.link.ParentConnector;
 import io.staex.proxy.loop.Transports;
 import io.staex.proxy.forward.Forward;
 import io.staex.proxy.forward.PortForwards;
@@ -122,10 +125,15 @@ public final class NodeRuntime implements AutoCloseable {
   private DnsServer dns;
   private SocksServer socks;
   private ForwardsWatcher watcher;
+  private io.netty.util.concurrent.ScheduledFuture<?> certificateCheck;
+  /** How often the certificate's end is checked for the WARN line. */
+  static final Duration CERTIFICATE_CHECK = Duration.ofDays(1);
   // Written by the watcher's thread, read by status.
   private volatile Set<ForwardConfig> dirForwards = Set.of();
   /** Forwards that are configured but not running, and why (written under this' lock). */
   private volatile Map<ForwardConfig, String> forwardProblems = Map.of();
+  /** The running form of each configured forward (written under this' lock). */
+  private volatile Map<ForwardConfig, Forward> forwardsByConfig = Map.of();
   private boolean closed;
 
   private NodeRuntime(NodeConfig config, Clock clock, Identity identity, Certificate certificate,
@@ -158,7 +166,7 @@ public final class NodeRuntime implements AutoCloseable {
       node = new NodeRuntime(config, clock, identity, cert, resolveParents(config.parents()));
       node.startParts(random);
       return node;
-    } catch (KeyFileException | BadCertificateException | NodeStartException | RuntimeException e) {
+    } catch (Exception e) { // Netty may rethrow a bind's IOException unchecked: close then too
       if (node != null) {
         node.close();
       } else {
@@ -229,7 +237,7 @@ public final class NodeRuntime implements AutoCloseable {
     } catch (Exception e) {
       throw new NodeStartException(NodeStartException.Reason.LISTEN,
           "staex.listen: cannot listen on " + config.listen().map(Object::toString).orElse("-")
-              + ": " + e, e);
+              + ": " + Failures.describe(e), e);
     }
     streams.sessions().start(relay);
     names = new CertifiedNames(relay, policy, config.sessions().handshakeTimeout(), clock);
@@ -250,9 +258,13 @@ public final class NodeRuntime implements AutoCloseable {
             errors, FORWARDS_DEBOUNCE, FORWARDS_RESCAN);
       } catch (IOException e) {
         throw new NodeStartException(NodeStartException.Reason.FORWARDS_DIR,
-            "staex.forwards-dir: " + dir + ": cannot be read (" + e + ")", e);
+            "staex.forwards-dir: " + dir + ": cannot be read: " + Failures.describe(e)
+                + " (expected: a folder of *.conf forward files, or \"\" for none)", e);
       }
     }
+    warnIfCertificateEnds();
+    certificateCheck = group.next().scheduleAtFixedRate(this::warnIfCertificateEnds,
+        CERTIFICATE_CHECK.toMillis(), CERTIFICATE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     control.start(this::status, this::revoke);
     log.info("node {} running: listen {}, parents {}, control {}", identity.address(),
         listenAddress().map(NodeRuntime::text).orElse("-"),
@@ -285,10 +297,10 @@ public final class NodeRuntime implements AutoCloseable {
           server.localAddress(), settings.pool(),
           settings.upstream() == DnsSettings.Upstream.FORWARD ? "forwarded" : "refused");
       return server;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       throw new NodeStartException(NodeStartException.Reason.LISTEN,
           "staex.dns.listen: cannot listen on " + text(settings.listen()) + ": "
-              + e.getMessage(), e);
+              + Failures.describe(e), e);
     }
   }
 
@@ -313,10 +325,10 @@ public final class NodeRuntime implements AutoCloseable {
       log.info("socks: SOCKS5 on {}{}", server.localAddress(),
           settings.credentials().isPresent() ? " (username and password required)" : "");
       return server;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       throw new NodeStartException(NodeStartException.Reason.LISTEN,
           "staex.socks.listen: cannot listen on " + text(settings.listen()) + ": "
-              + e.getMessage(), e);
+              + Failures.describe(e), e);
     }
   }
 
@@ -366,6 +378,8 @@ public final class NodeRuntime implements AutoCloseable {
       wanted.add(fw);
       origin.put(fw, f);
     }
+    forwardsByConfig = origin.entrySet().stream()
+        .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a));
     for (PortForwards.Failure failure : portForwards.apply(wanted)) {
       problems.put(origin.get(failure.forward()), failure.reason());
     }
@@ -458,19 +472,22 @@ public final class NodeRuntime implements AutoCloseable {
   /** A snapshot of what the node is doing. Blocks briefly on the relay's executor. */
   public NodeStatus status() {
     Instant now = clock.instant();
-    Set<Address> up = relay.links();
+    Map<Address, Relay.LinkInfo> up = new HashMap<>();
+    relay.linkInfo().forEach(l -> up.put(l.peer(), l));
+    Map<Address, ParentConnector.DialState> dials = relay.parentStates();
     List<LinkStatus> links = new ArrayList<>();
     for (Relay.Parent p : parents) {
-      links.add(new LinkStatus(p.address(), Direction.PARENT, up.contains(p.address()),
+      Relay.LinkInfo l = up.get(p.address());
+      links.add(linkStatus(p.address(), Direction.PARENT, l,
           Optional.of(config.parents().stream().filter(c -> c.key().equals(p.address()))
               .findFirst().map(c -> c.address().toString()).orElse(p.endpoint().toString())),
-          OptionalLong.empty(), OptionalLong.empty()));
+          dialStatus(dials.get(p.address()))));
     }
     Set<Address> parentAddresses = parents.stream().map(Relay.Parent::address)
         .collect(Collectors.toSet());
-    up.stream().filter(a -> !parentAddresses.contains(a)).sorted().forEach(a ->
-        links.add(new LinkStatus(a, Direction.CHILD, true, Optional.empty(),
-            OptionalLong.empty(), OptionalLong.empty())));
+    up.keySet().stream().filter(a -> !parentAddresses.contains(a)).sorted().forEach(a ->
+        links.add(linkStatus(a, Direction.CHILD, up.get(a), Optional.empty(),
+            NodeStatus.DialStatus.NONE)));
     List<ForwardStatus> forwards = new ArrayList<>();
     for (ForwardConfig f : config.forwards()) {
       forwards.add(forwardStatus(f, "config"));
@@ -490,7 +507,41 @@ public final class NodeRuntime implements AutoCloseable {
         NodeStatus.RelayStats.of(relay.counters()), sessions(), streams(), forwards, services,
         errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats(),
         NodeStatus.HelloStats.of(streams.sessions().counters()), acceptStats(),
-        NodeStatus.SessionStats.of(streams.sessions().counters()), trustStats());
+        NodeStatus.SessionStats.of(streams.sessions().counters()), trustStats(),
+        new NodeStatus.OwnCertificate(certificate.notAfter(),
+            CertificateExpiry.warning(certificate, now)));
+  }
+
+  private static LinkStatus linkStatus(Address peer, Direction direction, Relay.LinkInfo l,
+      Optional<String> endpoint, NodeStatus.DialStatus dial) {
+    if (l == null) {
+      return new LinkStatus(peer, direction, false, endpoint, OptionalLong.empty(),
+          OptionalLong.empty(), Optional.empty(), Optional.empty(), dial);
+    }
+    return new LinkStatus(peer, direction, true, endpoint,
+        l.bytesIn() < 0 ? OptionalLong.empty() : OptionalLong.of(l.bytesIn()),
+        l.bytesOut() < 0 ? OptionalLong.empty() : OptionalLong.of(l.bytesOut()),
+        l.upSince(), Optional.of(l.peerNotAfter()), dial);
+  }
+
+  private static NodeStatus.DialStatus dialStatus(ParentConnector.DialState d) {
+    if (d == null) {
+      return NodeStatus.DialStatus.NONE;
+    }
+    return new NodeStatus.DialStatus(Optional.ofNullable(d.lastAttempt()),
+        Optional.ofNullable(d.lastError()), Optional.ofNullable(d.lastErrorAt()),
+        Optional.ofNullable(d.nextAttempt()));
+  }
+
+  /**
+   * From {@link CertificateExpiry#WARN_BEFORE} before this node's certificate ends: a WARN line
+   * at start and once a day, and an entry in the status' errors.
+   */
+  private void warnIfCertificateEnds() {
+    CertificateExpiry.warning(certificate, clock.instant()).ifPresent(w -> {
+      log.warn("{}", w);
+      errors.warn(w);
+    });
   }
 
   private NodeStatus.AcceptStats acceptStats() {
@@ -536,8 +587,12 @@ public final class NodeRuntime implements AutoCloseable {
 
   private ForwardStatus forwardStatus(ForwardConfig f, String origin) {
     String problem = forwardProblems.get(f);
+    Forward running = forwardsByConfig.get(f);
+    Optional<String> last = running == null || portForwards == null
+        ? Optional.empty() : portForwards.lastError(running);
     return new ForwardStatus(f.listen().toString(), f.to().toString(), origin,
-        problem == null ? "listening" : "not running: " + problem);
+        problem != null ? "not running: " + problem
+            : "listening" + last.map(w -> "; last " + w).orElse(""));
   }
 
   private static String text(InetSocketAddress a) {
@@ -560,6 +615,9 @@ public final class NodeRuntime implements AutoCloseable {
     }
     if (watcher != null) {
       watcher.close();
+    }
+    if (certificateCheck != null) {
+      certificateCheck.cancel(false);
     }
     if (socks != null) {
       socks.close();

@@ -41,6 +41,8 @@ import java.util.OptionalLong;
  * @param accepts what the link server refused before or at the end of the handshake
  * @param sessionStats per-peer refusals, UNREACHABLE notices by what their quote proved, probes
  * @param trust signed revocations held, and the links and sessions revocation and expiry ended
+ * @param certificate this node's own certificate: when it ends, and the warning from 30 days
+ *     before
  */
 public record NodeStatus(
     Address address,
@@ -65,7 +67,8 @@ public record NodeStatus(
     HelloStats hellos,
     AcceptStats accepts,
     SessionStats sessionStats,
-    TrustStats trust) {
+    TrustStats trust,
+    OwnCertificate certificate) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -91,6 +94,48 @@ public record NodeStatus(
     Objects.requireNonNull(accepts, "accepts");
     Objects.requireNonNull(sessionStats, "sessionStats");
     Objects.requireNonNull(trust, "trust");
+    Objects.requireNonNull(certificate, "certificate");
+  }
+
+  /**
+   * This node's certificate.
+   *
+   * @param notAfter when it ends: links and sessions need a new one by then
+   * @param warning from 30 days before {@code notAfter}: what to do; empty before
+   */
+  public record OwnCertificate(Instant notAfter, Optional<String> warning) {
+    public OwnCertificate {
+      Objects.requireNonNull(notAfter, "notAfter");
+      Objects.requireNonNull(warning, "warning");
+    }
+
+    /** Seconds from {@code now} to the end; negative once it has ended. */
+    public long secondsLeft(Instant now) {
+      return Duration.between(now, notAfter).toSeconds();
+    }
+  }
+
+  /**
+   * A configured parent's last dial, for why it is down.
+   *
+   * @param lastAttempt when the last dial began
+   * @param lastError why the last dial or link failed, in words; empty while up or before a
+   *     failure
+   * @param lastErrorAt when that was
+   * @param nextAttempt when the next dial is due; empty while dialling or up
+   */
+  public record DialStatus(Optional<Instant> lastAttempt, Optional<String> lastError,
+      Optional<Instant> lastErrorAt, Optional<Instant> nextAttempt) {
+    public DialStatus {
+      Objects.requireNonNull(lastAttempt, "lastAttempt");
+      Objects.requireNonNull(lastError, "lastError");
+      Objects.requireNonNull(lastErrorAt, "lastErrorAt");
+      Objects.requireNonNull(nextAttempt, "nextAttempt");
+    }
+
+    /** Nothing known yet. */
+    public static final DialStatus NONE = new DialStatus(Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty());
   }
 
   /**
@@ -233,18 +278,32 @@ public record NodeStatus(
    * @param direction parent or child
    * @param up whether the link is established now (a configured parent may be down)
    * @param endpoint where a parent is dialled; empty for a child
-   * @param bytesIn bytes received, when the link layer reports them
-   * @param bytesOut bytes sent, when the link layer reports them
+   * @param bytesIn bytes received (sealed records on the wire) since the link came up
+   * @param bytesOut bytes sent since the link came up
+   * @param upSince when the link came up; empty while down
+   * @param peerNotAfter the end of the peer's certificate; empty while down
+   * @param dial a parent's last dial and why it failed; {@link DialStatus#NONE} for a child
    */
   public record LinkStatus(
       Address peer, Direction direction, boolean up, Optional<String> endpoint,
-      OptionalLong bytesIn, OptionalLong bytesOut) {
+      OptionalLong bytesIn, OptionalLong bytesOut, Optional<Instant> upSince,
+      Optional<Instant> peerNotAfter, DialStatus dial) {
     public LinkStatus {
       Objects.requireNonNull(peer, "peer");
       Objects.requireNonNull(direction, "direction");
       Objects.requireNonNull(endpoint, "endpoint");
       Objects.requireNonNull(bytesIn, "bytesIn");
       Objects.requireNonNull(bytesOut, "bytesOut");
+      Objects.requireNonNull(upSince, "upSince");
+      Objects.requireNonNull(peerNotAfter, "peerNotAfter");
+      Objects.requireNonNull(dial, "dial");
+    }
+
+    /** A link without the times and the dial (tests, renderers' fixtures). */
+    public LinkStatus(Address peer, Direction direction, boolean up, Optional<String> endpoint,
+        OptionalLong bytesIn, OptionalLong bytesOut) {
+      this(peer, direction, up, endpoint, bytesIn, bytesOut, Optional.empty(), Optional.empty(),
+          DialStatus.NONE);
     }
 
     /** {@code up} or {@code down}. */

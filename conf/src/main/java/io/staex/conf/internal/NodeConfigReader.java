@@ -95,13 +95,30 @@ public final class NodeConfigReader {
     Optional<DnsSettings> dns = section(staex, "dns", Schema.DNS, this::dns);
     Optional<Path> socket =
         section(staex, "control", Schema.CONTROL, s -> optionalPath(s, "socket", "a path or \"\""));
+    String logLevel = section(staex, "log", Schema.LOG, this::logLevel);
     if (!values.problems().isEmpty()) {
       return null;
     }
     return new NodeConfig(
         key, cert, trust, listen, parents, services, forwards, forwardsDir, threads,
         proxy.relay(), proxy.sessions(), proxy.streams(), socks, dns,
-        new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))));
+        new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel);
+  }
+
+  /** {@code log.level}, lower case; null after a problem. */
+  private String logLevel(Section section) {
+    String expected = "one of " + String.join(", ", NodeConfig.LOG_LEVELS);
+    Setting s = section.require("level", expected);
+    String text = s == null ? null : values.string(s, expected);
+    if (text == null) {
+      return null;
+    }
+    String level = text.strip().toLowerCase(Locale.ROOT);
+    if (!NodeConfig.LOG_LEVELS.contains(level)) {
+      values.invalid(s, "is not a log level (expected: " + expected + ")");
+      return null;
+    }
+    return level;
   }
 
   /**

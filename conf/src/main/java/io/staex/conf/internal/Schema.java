@@ -21,6 +21,7 @@ public final class Schema {
   public static final String SOCKS = "staex.socks";
   public static final String DNS = "staex.dns";
   public static final String CONTROL = "staex.control";
+  public static final String LOG = "staex.log";
   public static final String PARENT = "staex.parents[]";
   public static final String SERVICE = "staex.services[]";
   public static final String FORWARD = "staex.forwards[]";
@@ -38,7 +39,7 @@ public final class Schema {
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
-        "threads", "routing", "sessions", "limits", "socks", "dns", "control"));
+        "threads", "routing", "sessions", "limits", "socks", "dns", "control", "log"));
     keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations"));
     keys.put(ROUTING, List.of(
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
@@ -60,6 +61,7 @@ public final class Schema {
         "listen", "pool", "answer-ttl", "pool-ttl", "forward", "upstreams", "lookup-timeout",
         "max-tcp-connections", "tcp-idle-timeout", "allow", "max-new-names-per-second"));
     keys.put(CONTROL, List.of("socket"));
+    keys.put(LOG, List.of("level"));
     keys.put(PARENT, List.of("address", "key"));
     keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));
     keys.put(FORWARD, List.of("listen", "to", "protocol"));

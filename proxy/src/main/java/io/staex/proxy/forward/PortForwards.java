@@ -42,6 +42,8 @@ public final class PortForwards implements AutoCloseable {
   private final EventLoop loop;
   /** The running forwards and their listening channels (written on the calling thread). */
   private final Map<Forward, Channel> running = new LinkedHashMap<>();
+  /** Why each forward's last connection was reset, for status; any thread. */
+  private final Map<Forward, String> lastErrors = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Forwards to node addresses only; one to a name refuses its connections. */
   public PortForwards(Streams streams) {
@@ -81,13 +83,26 @@ public final class PortForwards implements AutoCloseable {
         Channel ch = bind(f);
         running.put(f, ch);
         log.info("forward {} listening on {}", f, ch.localAddress());
-      } catch (RuntimeException e) {
-        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+        String why = bindFailure(e);
         log.warn("forward {} not started: cannot listen on {}: {}", f, f.listen(), why);
-        failures.add(new Failure(f, "cannot listen on " + f.listen() + ": " + why));
+        failures.add(new Failure(f, "cannot listen on " + f.listen().getHostString() + ":"
+            + f.listen().getPort() + ": " + why));
       }
     }
     return failures;
+  }
+
+  /** Why a bind failed, in words: no exception class names ("bind(..) failed: " dropped). */
+  private static String bindFailure(Exception e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    if (e instanceof java.net.BindException || m.contains("Address already in use")) {
+      return "address already in use";
+    }
+    if (m.contains("Cannot assign requested address")) {
+      return "not an address of this machine";
+    }
+    return m.isEmpty() ? e.getClass().getSimpleName() : m.replace("bind(..) failed: ", "");
   }
 
   private Channel bind(Forward f) {
@@ -100,8 +115,10 @@ public final class PortForwards implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            SocketBridge bridge = new SocketBridge(ch, why ->
-                log.info("forward {}: connection from {} reset: {}", f, ch.remoteAddress(), why));
+            SocketBridge bridge = new SocketBridge(ch, why -> {
+              log.info("forward {}: connection from {} reset: {}", f, ch.remoteAddress(), why);
+              lastErrors.put(f, "connection from " + ch.remoteAddress() + " reset: " + why);
+            });
             if (f.protocol() == StreamProtocol.RTSP) {
               PlayerSide rtsp = new PlayerSide(bridge.side(), f.toString());
               bridge.datagrams(rtsp::datagram);
@@ -134,12 +151,18 @@ public final class PortForwards implements AutoCloseable {
         Stream stream = streams.open(((NameResult.Found) result).node(), f.port(), bridge);
         bridge.bind(stream);
       } else {
-        log.info("forward {}: connection from {} refused: {}.{} {}", f, ch.remoteAddress(),
-            name, Address.DOMAIN, result instanceof NameResult.Ambiguous
-                ? "is claimed by several trusted networks " + result : "was not found");
+        String why = name + "." + Address.DOMAIN + " " + (result instanceof NameResult.Ambiguous
+            ? "is claimed by several trusted networks " + result : "was not found");
+        log.info("forward {}: connection from {} refused: {}", f, ch.remoteAddress(), why);
+        lastErrors.put(f, "connection from " + ch.remoteAddress() + " reset: " + why);
         bridge.abort();
       }
     }));
+  }
+
+  /** Why {@code f}'s last connection was reset (name not found, stream refused…), if one was. */
+  public java.util.Optional<String> lastError(Forward f) {
+    return java.util.Optional.ofNullable(lastErrors.get(f));
   }
 
   /** The running forwards with the address each really listens on (port 0 resolved). */

@@ -56,6 +56,24 @@ public interface Link {
    */
   long queuedBytes();
 
+  /**
+   * Bytes received on this link since it came up: the sealed records as they crossed the wire,
+   * keepalives included; -1 when the link does not count them. Any thread.
+   */
+  default long bytesIn() {
+    return -1;
+  }
+
+  /** Bytes sent on this link since it came up, as {@link #bytesIn}; -1 when not counted. */
+  default long bytesOut() {
+    return -1;
+  }
+
+  /** When the link came up (its handshake finished); empty when not known. */
+  default java.util.Optional<java.time.Instant> upSince() {
+    return java.util.Optional.empty();
+  }
+
   /** Sends one frame in a record of its own, flushed. */
   void send(LinkFrame frame);
 

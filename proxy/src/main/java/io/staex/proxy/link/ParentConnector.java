@@ -14,6 +14,7 @@ import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.link.internal.LinkConfig;
 import io.staex.proxy.link.internal.LinkPipeline;
 import io.staex.proxy.link.internal.LinkStats;
+import io.staex.proxy.loop.LogEvery;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,13 +42,35 @@ public final class ParentConnector implements AutoCloseable {
   private final LinkCredentials credentials;
   private final LinkStats stats = new LinkStats();
   private final LinkConfig config;
+  /** Dial failures are logged at WARN once per interval; each is in {@link #state()}. */
+  private final LogEvery failureLog = new LogEvery(FAILURE_LOG_INTERVAL);
   // Owned by loop:
+  /** Whether the current dial's link came up. */
+  private boolean wasUp;
   private boolean closed;
   private int failures;
   private Channel channel;
   private ScheduledFuture<?> redial;
   /** Written on loop, read anywhere. */
   private volatile Link link;
+  /** Written on loop, read anywhere. */
+  private volatile DialState state = new DialState(null, null, null, null);
+
+  /** How often a parent's dial failures are logged at WARN (all are counted and shown). */
+  public static final java.time.Duration FAILURE_LOG_INTERVAL = java.time.Duration.ofMinutes(1);
+
+  /**
+   * What happened to the last dial, for {@code staex status}: why a parent is down.
+   *
+   * @param lastAttempt when the last dial began; null before the first
+   * @param lastError why the last dial or link failed, in words (connection refused, timed out,
+   *     refused by our trust policy and why, closed by the parent during the handshake); null
+   *     while the link is up or before the first failure
+   * @param lastErrorAt when {@code lastError} happened
+   * @param nextAttempt when the next dial is due; null while dialling or up
+   */
+  public record DialState(java.time.Instant lastAttempt, String lastError,
+      java.time.Instant lastErrorAt, java.time.Instant nextAttempt) {}
 
   private ParentConnector(
       EventLoopGroup group, InetSocketAddress endpoint, Address parent,
@@ -86,6 +109,16 @@ public final class ParentConnector implements AutoCloseable {
     return stats.snapshot();
   }
 
+  /** The address the parent must prove. */
+  public Address parent() {
+    return parent;
+  }
+
+  /** The last dial and its outcome; any thread. */
+  public DialState state() {
+    return state;
+  }
+
   @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   private void dial() {
     assert loop.inEventLoop();
@@ -94,6 +127,9 @@ public final class ParentConnector implements AutoCloseable {
       return;
     }
     stats.dials.increment();
+    wasUp = false;
+    DialState s = state;
+    state = new DialState(credentials.clock().instant(), s.lastError(), s.lastErrorAt(), null);
     ChannelFuture connect = new Bootstrap()
         .group(loop)
         .channel(Transports.socketChannelType(group))
@@ -110,24 +146,77 @@ public final class ParentConnector implements AutoCloseable {
     channel = connect.channel();
     connect.addListener(f -> {
       if (!f.isSuccess()) {
-        log.debug("dialling parent {} at {} failed: {}", parent, endpoint, f.cause().toString());
         connect.channel().close();
       }
     });
-    connect.channel().closeFuture().addListener(f -> closedChannel());
+    connect.channel().closeFuture().addListener(f -> closedChannel(connect));
   }
 
-  private void closedChannel() {
+  /**
+   * The dial's channel closed: before it connected, during the handshake, or after the link was
+   * up (then {@link Tracking#linkDown} recorded why). The next dial is scheduled.
+   */
+  private void closedChannel(ChannelFuture connect) {
     assert loop.inEventLoop();
     channel = null;
     if (closed || redial != null) {
       return;
+    }
+    if (!connect.isSuccess()) {
+      failed(connect.cause() == null ? "connect failed" : describe(connect.cause()));
+    } else if (!wasUp) {
+      String reason = LinkPipeline.closeReason(connect.channel());
+      failed(reason != null ? reason : "closed by the parent during the handshake: it refused"
+          + " this node (does it trust this node's network? is this node's certificate valid"
+          + " and not revoked?), or it is not " + parent + " (is that the address `staex"
+          + " addr` prints on it?)");
     }
     failures++;
     long nominal = backoff.nominalMillis(failures);
     long delay = nominal / 2 + (long) (credentials.random().nextDouble() * (nominal - nominal / 2));
     log.debug("redialling parent {} at {} in {} ms", parent, endpoint, delay);
     redial = loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
+    DialState s = state;
+    state = new DialState(s.lastAttempt(), s.lastError(), s.lastErrorAt(),
+        credentials.clock().instant().plusMillis(delay));
+  }
+
+  /** The dial that began last failed: recorded for status, logged at WARN now and then. */
+  private void failed(String why) {
+    DialState s = state;
+    state = new DialState(s.lastAttempt(), why, credentials.clock().instant(), null);
+    if (failureLog.due(loop.ticker().nanoTime())) {
+      log.warn("parent {} at {}:{}: {}{}", parent.shortText(), endpoint.getHostString(),
+          endpoint.getPort(), why,
+          failureLog.takeSkipped());
+    } else {
+      log.debug("parent {} at {}: {}", parent, endpoint, why);
+    }
+  }
+
+  /** A connect failure in words, without exception class names. */
+  static String describe(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("connection refused")) {
+        return "connection refused (nothing listens there, or a firewall refuses)";
+      }
+      if (t instanceof io.netty.channel.ConnectTimeoutException || m.contains("timed out")) {
+        return "connect timed out (no answer: host down, or a firewall drops the packets)";
+      }
+      if (m.contains("no route to host")) {
+        return "no route to host";
+      }
+      if (m.contains("network is unreachable")) {
+        return "network unreachable";
+      }
+      if (t instanceof java.net.UnknownHostException) {
+        return "host does not resolve" + (t.getMessage() == null ? "" : ": " + t.getMessage());
+      }
+    }
+    String m = cause.getMessage();
+    return m == null ? cause.getClass().getSimpleName()
+        : m.replaceAll("\\b(?:[a-z]+\\.)+[A-Z]\\w*(?:\\$\\w+)*: ", "");
   }
 
   /** Stops dialling and closes the link, if any; waits until done. */
@@ -164,6 +253,9 @@ public final class ParentConnector implements AutoCloseable {
     @Override
     public void linkUp(Link up) {
       failures = 0;
+      wasUp = true;
+      DialState s = state;
+      state = new DialState(s.lastAttempt(), null, null, null);
       link = up;
       delegate.linkUp(up);
     }
@@ -176,6 +268,9 @@ public final class ParentConnector implements AutoCloseable {
     @Override
     public void linkDown(Link down, String reason) {
       link = null;
+      DialState s = state;
+      state = new DialState(s.lastAttempt(), "link lost: " + reason,
+          credentials.clock().instant(), null);
       delegate.linkDown(down, reason);
     }
 

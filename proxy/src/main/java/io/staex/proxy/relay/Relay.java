@@ -193,6 +193,35 @@ public final class Relay implements PacketSender, AutoCloseable {
     engine.revoked(revocation);
   }
 
+  /**
+   * One link that is up, for status displays.
+   *
+   * @param peer the neighbour
+   * @param upSince when it came up; empty when the link does not say
+   * @param bytesIn bytes received on it (records on the wire); -1 when not counted
+   * @param bytesOut bytes sent on it; -1 when not counted
+   * @param peerNotAfter the end of the neighbour's certificate
+   */
+  public record LinkInfo(Address peer, Optional<java.time.Instant> upSince, long bytesIn,
+      long bytesOut, java.time.Instant peerNotAfter) {}
+
+  /** The links that are up. */
+  public List<LinkInfo> linkInfo() {
+    return query(() -> engine.linkList().stream()
+        .map(l -> new LinkInfo(l.peer(), l.upSince(), l.bytesIn(), l.bytesOut(),
+            l.peerCertificate().notAfter()))
+        .collect(Collectors.toList()));
+  }
+
+  /** Each configured parent's last dial and its outcome, by the parent's address. */
+  public java.util.Map<Address, ParentConnector.DialState> parentStates() {
+    java.util.Map<Address, ParentConnector.DialState> out = new java.util.LinkedHashMap<>();
+    for (ParentConnector c : connectors) {
+      out.put(c.parent(), c.state());
+    }
+    return out;
+  }
+
   /** Neighbours whose links are up. */
   public Set<Address> links() {
     return query(() -> Set.copyOf(engine.linkPeers()));

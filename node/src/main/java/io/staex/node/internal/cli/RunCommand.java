@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,7 +30,8 @@ import sun.misc.Signal;
     mixinStandardHelpOptions = true,
     description = {
       "Run a node from its configuration file, in the foreground, until SIGTERM or Ctrl-C.",
-      "Logs go to stderr (info by default; -vv for debug). `staex status` shows what it does."
+      "Logs go to stderr at staex.log.level (info by default; -vv for debug). `staex status`",
+      "shows what it does and why a parent is down. `staex config check` checks first."
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -48,6 +50,11 @@ final class RunCommand implements Callable<Integer> {
       root.setLevel(Level.INFO);
     }
     NodeConfig nodeConfig = NodeConfig.load(config);
+    // log.level decides, unless -v or -vv asked for more.
+    Level configured = Level.toLevel(nodeConfig.logLevel(), Level.INFO);
+    if (!verboseGiven() || configured.levelInt < root.getLevel().levelInt) {
+      root.setLevel(configured);
+    }
     NodeRuntime node = NodeRuntime.start(nodeConfig, Clock.systemUTC(), new SecureRandom());
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(node::close, "RoutineShutdownHook");
@@ -64,5 +71,16 @@ final class RunCommand implements Callable<Integer> {
       node.close();
     }
     return ExitCodes.OK;
+  }
+
+  /** Whether -v or -vv was on the command line (before or after {@code run}). */
+  private boolean verboseGiven() {
+    for (CommandLine.ParseResult pr = spec.root().commandLine().getParseResult(); pr != null;
+        pr = pr.subcommand()) {
+      if (pr.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

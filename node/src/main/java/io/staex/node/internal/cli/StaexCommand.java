@@ -6,6 +6,7 @@ import io.staex.crypto.BadCertificateException;
 import io.staex.crypto.BadRevocationException;
 import io.staex.crypto.KeyFileException;
 import io.staex.node.NodeStartException;
+import io.staex.node.internal.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Mixin;
       CertCommand.class,
       AddrCommand.class,
       RunCommand.class,
+      ConfigCommand.class,
       StatusCommand.class,
       RevokeCommand.class,
       DemoCommand.class,
@@ -32,7 +34,7 @@ import picocli.CommandLine.Mixin;
     footer = {
       "",
       "Exit status: 0 ok, 1 failure, 2 usage, 3 key or certificate file, 4 invalid certificate,",
-      "5 bad configuration, 6 no node running (status)."
+      "5 bad configuration (also a missing forwards-dir), 6 no node running (status)."
     })
 public final class StaexCommand implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(StaexCommand.class);
@@ -49,6 +51,17 @@ public final class StaexCommand implements Runnable {
   /** A command line whose failures end as one line on stderr and an exit status. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StaexCommand());
+    // picocli ignores words it cannot match when --help is among them, so `staex ping --help`
+    // printed the top-level usage and exited 0: an unknown command is an error, help or not.
+    cli.setExecutionStrategy(parseResult -> {
+      for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+        if (!pr.unmatched().isEmpty()) {
+          throw new CommandLine.UnmatchedArgumentException(pr.commandSpec().commandLine(),
+              pr.unmatched());
+        }
+      }
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + describe(e));
@@ -69,7 +82,7 @@ public final class StaexCommand implements Runnable {
         || e instanceof NodeStartException) {
       return e.getMessage();
     }
-    return "internal error: " + e + " (run with -vv for details)";
+    return "internal error: " + Failures.describe(e) + " (run with -vv for details)";
   }
 
   private static int exitCode(Exception e) {
@@ -86,6 +99,10 @@ public final class StaexCommand implements Runnable {
       return ExitCodes.USAGE;
     }
     if (e instanceof BadConfigException) {
+      return ExitCodes.CONFIG;
+    }
+    if (e instanceof NodeStartException n
+        && n.reason() == NodeStartException.Reason.FORWARDS_DIR) {
       return ExitCodes.CONFIG;
     }
     if (e instanceof CliException) {

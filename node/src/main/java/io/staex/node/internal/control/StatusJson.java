@@ -31,6 +31,10 @@ final class StatusJson {
     j.member("socks", s.socks().orElse(null));
     j.member("dns", s.dns().orElse(null));
     j.member("activeParent", s.activeParent().map(Address::toString).orElse(null));
+    j.name("certificate").beginObject()
+        .member("notAfter", s.certificate().notAfter().toString())
+        .member("expirySeconds", s.certificate().secondsLeft(s.time()))
+        .member("warning", s.certificate().warning().orElse(null)).endObject();
 
     j.name("links").beginArray();
     for (LinkStatus l : s.links()) {
@@ -39,6 +43,15 @@ final class StatusJson {
           .member("endpoint", l.endpoint().orElse(null));
       optional(j.name("bytesIn"), l.bytesIn());
       optional(j.name("bytesOut"), l.bytesOut());
+      j.member("upSince", l.upSince().map(Object::toString).orElse(null));
+      j.member("peerCertNotAfter", l.peerNotAfter().map(Object::toString).orElse(null));
+      if (l.direction() == NodeStatus.Direction.PARENT) {
+        NodeStatus.DialStatus d = l.dial();
+        j.member("lastAttempt", d.lastAttempt().map(Object::toString).orElse(null))
+            .member("lastError", d.lastError().orElse(null))
+            .member("lastErrorAt", d.lastErrorAt().map(Object::toString).orElse(null))
+            .member("nextAttempt", d.nextAttempt().map(Object::toString).orElse(null));
+      }
       j.endObject();
     }
     j.endArray();

@@ -2,6 +2,7 @@ package io.staex.node.internal.control;
 
 import io.staex.node.NodeStatus;
 import io.staex.node.NodeStatus.Direction;
+import io.staex.node.NodeStatus.LinkStatus;
 import io.staex.proxy.relay.RelayCounters;
 
 /**
@@ -143,6 +144,29 @@ final class StatusMetrics {
         .append('\n');
     out.append("staex_sessions_ended_total{reason=\"expired\"} ").append(t.sessionsExpired())
         .append('\n');
+    gauge(out, "staex_cert_expiry_seconds",
+        "Seconds until this node's certificate ends (negative once ended).",
+        s.certificate().secondsLeft(s.time()));
+    family(out, "staex_link_bytes_total", "counter",
+        "Bytes on each link that is up (sealed records on the wire), by peer and direction.");
+    for (LinkStatus l : s.links()) {
+      if (l.bytesIn().isPresent()) {
+        out.append("staex_link_bytes_total{peer=\"").append(l.peer()).append("\",direction=\"in\"} ")
+            .append(l.bytesIn().getAsLong()).append('\n');
+      }
+      if (l.bytesOut().isPresent()) {
+        out.append("staex_link_bytes_total{peer=\"").append(l.peer()).append("\",direction=\"out\"} ")
+            .append(l.bytesOut().getAsLong()).append('\n');
+      }
+    }
+    family(out, "staex_parent_up", "gauge",
+        "Each configured parent: 1 when its link is up, else 0.");
+    for (LinkStatus l : s.links()) {
+      if (l.direction() == Direction.PARENT) {
+        out.append("staex_parent_up{peer=\"").append(l.peer()).append("\"} ")
+            .append(l.up() ? 1 : 0).append('\n');
+      }
+    }
     gauge(out, "staex_sessions", "End-to-end sessions open.", s.sessions().size());
     gauge(out, "staex_streams", "Streams open.", s.streams().size());
     gauge(out, "staex_forwards", "Port forwards configured (config and forwards-dir).",

@@ -33,6 +33,11 @@ final class StatusText {
     field(out, "node", s.address() + s.name().map(n -> "  (" + n + ".staex)").orElse(""));
     field(out, "network", s.network().toString());
     field(out, "uptime", uptime(s.uptime()));
+    NodeStatus.OwnCertificate cert = s.certificate();
+    long left = cert.secondsLeft(s.time());
+    field(out, "cert", "valid until " + TIME.format(cert.notAfter())
+        + (left >= 0 ? " (" + uptime(Duration.ofSeconds(left)) + " left)" : " (ended)"));
+    cert.warning().ifPresent(w -> out.append("  WARNING: ").append(w).append('\n'));
     field(out, "listen", s.listen().orElse("- (takes no children)"));
     s.socks().ifPresent(a -> field(out, "socks", a + "  (SOCKS5)"));
     s.dns().ifPresent(a -> field(out, "dns", a + "  (.staex names, UDP and TCP)"));
@@ -42,11 +47,16 @@ final class StatusText {
 
     out.append('\n');
     section(out, "links", s.links().size());
-    boolean bytes = s.links().stream().anyMatch(l -> l.bytesIn().isPresent());
-    List<String> header = bytes ? List.of("PEER", "DIRECTION", "STATE", "ENDPOINT", "IN", "OUT")
-        : List.of("PEER", "DIRECTION", "STATE", "ENDPOINT");
-    table(out, header, s.links().stream().map(l -> row(l).subList(0, header.size()))
+    List<String> header =
+        List.of("PEER", "DIRECTION", "STATE", "ENDPOINT", "FOR", "IN", "OUT", "PEER CERT ENDS");
+    table(out, header, s.links().stream().map(l -> row(l, s.time()))
         .collect(Collectors.toList()));
+    for (LinkStatus l : s.links()) {
+      if (l.direction() == NodeStatus.Direction.PARENT && !l.up()) {
+        out.append("  parent ").append(l.peer().shortText()).append(" down: ")
+            .append(why(l.dial(), s.time())).append('\n');
+      }
+    }
 
     out.append('\n');
     section(out, "routes", s.routes().viewSize());
@@ -188,9 +198,27 @@ final class StatusText {
     }
   }
 
-  private static List<String> row(LinkStatus l) {
+  private static List<String> row(LinkStatus l, java.time.Instant now) {
     return List.of(l.peer().shortText(), l.direction().label(), l.state(),
-        l.endpoint().orElse("-"), bytes(l.bytesIn()), bytes(l.bytesOut()));
+        l.endpoint().orElse("-"),
+        l.upSince().map(t -> uptime(Duration.between(t, now))).orElse("-"),
+        bytes(l.bytesIn()), bytes(l.bytesOut()),
+        l.peerNotAfter().map(TIME::format).orElse("-"));
+  }
+
+  /** Why a parent is down: the last error, when, and when the next dial is. */
+  static String why(NodeStatus.DialStatus d, java.time.Instant now) {
+    StringBuilder w = new StringBuilder();
+    w.append(d.lastError().orElse(d.lastAttempt().isPresent() ? "dialling" : "not dialled yet"));
+    d.lastErrorAt().ifPresent(t -> w.append(" (").append(ago(t, now)).append(')'));
+    d.lastAttempt().ifPresent(t -> w.append("; last dial ").append(ago(t, now)));
+    d.nextAttempt().ifPresent(t -> w.append(", next ").append(t.isAfter(now)
+        ? "in " + uptime(Duration.between(now, t)) : "now"));
+    return w.toString();
+  }
+
+  private static String ago(java.time.Instant t, java.time.Instant now) {
+    return t.isAfter(now) ? TIME.format(t) : uptime(Duration.between(t, now)) + " ago";
   }
 
   private static List<String> row(SessionStatus x) {

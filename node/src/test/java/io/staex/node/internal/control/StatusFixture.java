@@ -46,7 +46,33 @@ final class StatusFixture {
         new NodeStatus.HelloStats(12, 40, 30, 11, 2, 6, 1, 0),
         new NodeStatus.AcceptStats(4, 11, 12, 13, 14, 15, 16),
         new NodeStatus.SessionStats(1, 2, 3, 4, 5, 6, 7, 8),
-        new NodeStatus.TrustStats(2, 3, 1, 0, 1, 0, 2, 0));
+        new NodeStatus.TrustStats(2, 3, 1, 0, 1, 0, 2, 0),
+        new NodeStatus.OwnCertificate(Instant.parse("2026-01-12T03:04:05Z"),
+            Optional.of("certificate of this node expires in 10 days")));
+  }
+
+  /**
+   * A node whose parent is down (refused: connection refused, next dial in 20 s) and whose
+   * child link is up with bytes, an age and the child's certificate's end.
+   */
+  static NodeStatus parentDown() {
+    NodeStatus b = busy();
+    Instant now = b.time();
+    return new NodeStatus(b.address(), b.network(), b.name(), now, b.uptime(), b.listen(),
+        b.socks(), b.dns(), Optional.empty(),
+        List.of(
+            new NodeStatus.LinkStatus(PARENT, Direction.PARENT, false,
+                Optional.of("10.1.2.3:7400"), OptionalLong.empty(), OptionalLong.empty(),
+                Optional.empty(), Optional.empty(),
+                new NodeStatus.DialStatus(Optional.of(now.minusSeconds(5)),
+                    Optional.of("connection refused"), Optional.of(now.minusSeconds(4)),
+                    Optional.of(now.plusSeconds(20)))),
+            new NodeStatus.LinkStatus(CHILD, Direction.CHILD, true, Optional.empty(),
+                OptionalLong.of(5000), OptionalLong.of(7000), Optional.of(now.minusSeconds(90)),
+                Optional.of(Instant.parse("2027-01-01T00:00:00Z")), NodeStatus.DialStatus.NONE)),
+        b.routes(), b.relay(), b.sessions(), b.streams(), b.forwards(), b.services(),
+        b.lastErrors(), b.datagrams(), b.names(), b.hellos(), b.accepts(), b.sessionStats(),
+        b.trust(), new NodeStatus.OwnCertificate(now.plusSeconds(86_400L * 400), Optional.empty()));
   }
 
   /** A root that just started: nothing but itself. */
@@ -60,6 +86,7 @@ final class StatusFixture {
         new NodeStatus.HelloStats(0, 0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.SessionStats(0, 0, 0, 0, 0, 0, 0, 0),
-        new NodeStatus.TrustStats(0, 0, 0, 0, 0, 0, 0, 0));
+        new NodeStatus.TrustStats(0, 0, 0, 0, 0, 0, 0, 0),
+        new NodeStatus.OwnCertificate(Instant.parse("2027-01-02T03:04:05Z"), Optional.empty()));
   }
 }

@@ -77,7 +77,7 @@ class StatusRenderersTest {
         .contains("\"activeParent\":\"" + PARENT + "\"")
         .contains("\"uptimeSeconds\":3725")
         .contains("{\"peer\":\"" + PARENT + "\",\"direction\":\"parent\",\"state\":\"up\","
-            + "\"endpoint\":\"root.lan:7400\",\"bytesIn\":1234,\"bytesOut\":99}")
+            + "\"endpoint\":\"root.lan:7400\",\"bytesIn\":1234,\"bytesOut\":99,")
         .contains("\"endpoint\":null,\"bytesIn\":null")
         .contains("\"routes\":{\"viewSize\":3,\"known\":[\"" + NODE + "\"")
         .contains("\"no_route\":4")
@@ -172,7 +172,8 @@ class StatusRenderersTest {
         .contains("staex_links_closed_total{reason=\"expired\"} 0\n")
         .contains("staex_sessions_ended_total{reason=\"revoked\"} 2\n");
     for (String line : m.lines().toList()) {
-      assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+|staex_[a-z_]+(\\{[a-z]+=\"[a-z_]+\"\\})? \\d+");
+      assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+"
+          + "|staex_[a-z_]+(\\{[a-z]+=\"[a-z0-9_]+\"(,[a-z]+=\"[a-z0-9_]+\")*\\})? -?\\d+");
     }
     long types = Arrays.stream(m.split("\n")).filter(l -> l.startsWith("# TYPE")).count();
     long names = Arrays.stream(m.split("\n")).filter(l -> !l.startsWith("#"))

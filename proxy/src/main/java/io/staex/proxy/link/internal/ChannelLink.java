@@ -23,10 +23,47 @@ final class ChannelLink implements Link {
   private final Channel channel;
   private final Certificate peerCertificate;
   private volatile boolean reading = true;
+  private final java.time.Instant upSince;
+  /** Written on the channel's loop only (one writer), read anywhere. */
+  private volatile long bytesIn;
+  /** Written on the channel's loop only (one writer), read anywhere. */
+  private volatile long bytesOut;
 
   ChannelLink(Channel channel, Certificate peerCertificate) {
+    this(channel, peerCertificate, null);
+  }
+
+  ChannelLink(Channel channel, Certificate peerCertificate, java.time.Instant upSince) {
     this.channel = channel;
     this.peerCertificate = peerCertificate;
+    this.upSince = upSince;
+  }
+
+  /** A record of {@code n} bytes arrived; on the channel's loop. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the channel's loop
+  void received(int n) {
+    bytesIn += n;
+  }
+
+  /** A record of {@code n} bytes was written; on the channel's loop. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the channel's loop
+  void sent(int n) {
+    bytesOut += n;
+  }
+
+  @Override
+  public long bytesIn() {
+    return bytesIn;
+  }
+
+  @Override
+  public long bytesOut() {
+    return bytesOut;
+  }
+
+  @Override
+  public java.util.Optional<java.time.Instant> upSince() {
+    return java.util.Optional.ofNullable(upSince);
   }
 
   @Override

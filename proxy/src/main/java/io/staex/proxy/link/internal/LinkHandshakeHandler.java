@@ -128,9 +128,18 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
 
   private void refuse(ChannelHandlerContext ctx, String reason) {
     config.stats().handshakesRefused.increment();
-    log.debug("link handshake with {} refused: {}", ctx.channel().remoteAddress(), reason);
+    String more = config.stats().refusalLogDue(ctx.executor().ticker().nanoTime());
+    if (more != null) {
+      // A peer can cause these at will: one line a minute, the rest counted (status).
+      log.warn("link handshake {} {} refused: {}{}{}", expectedPeer == null ? "from" : "with",
+          ctx.channel().remoteAddress(), reason, expectedPeer == null && reason.startsWith("NOISE")
+              ? " (it dialled another key than this node's: is its parents[].key this node's"
+                  + " address?)" : "", more);
+    } else {
+      log.debug("link handshake with {} refused: {}", ctx.channel().remoteAddress(), reason);
+    }
     end();
-    LinkPipeline.close(ctx.channel(), "handshake refused");
+    LinkPipeline.close(ctx.channel(), "handshake refused: " + reason);
   }
 
   private void timedOut(ChannelHandlerContext ctx) {
@@ -183,6 +192,7 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("link handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     end();
-    LinkPipeline.close(ctx.channel(), "handshake failed: " + cause.getClass().getSimpleName());
+    LinkPipeline.close(ctx.channel(), "handshake failed: " + (cause.getMessage() != null
+        ? cause.getMessage() : cause.getClass().getSimpleName()));
   }
 }

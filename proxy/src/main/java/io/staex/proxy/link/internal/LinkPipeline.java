@@ -90,14 +90,15 @@ public final class LinkPipeline {
   static void recordPhase(
       Channel ch, LinkConfig config, Handshake.Established established, boolean initiator) {
     ChannelPipeline p = ch.pipeline();
-    ChannelLink link = new ChannelLink(ch, established.peerCertificate());
+    ChannelLink link = new ChannelLink(ch, established.peerCertificate(),
+        config.credentials().clock().instant());
     LinkHandler linkHandler = new LinkHandler(link, config);
     ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(
         config.settings().writeBufferLowWaterMark(), config.settings().writeBufferHighWaterMark()));
     p.addAfter(HANDSHAKE, IDLE, idleHandler(config))
-        .addAfter(IDLE, RECORD_SEALER, new RecordSealHandler(established.records().sealer()))
+        .addAfter(IDLE, RECORD_SEALER, new RecordSealHandler(established.records().sealer(), link))
         .addAfter(RECORD_SEALER, RECORD_OPENER,
-            new RecordOpenHandler(established.records().opener(), config))
+            new RecordOpenHandler(established.records().opener(), config, link))
         .addAfter(RECORD_OPENER, KEEPALIVE, new KeepaliveHandler(config))
         .addAfter(KEEPALIVE, LINK, linkHandler);
     p.remove(HANDSHAKE);
@@ -142,6 +143,11 @@ public final class LinkPipeline {
    * initiator sends a KEEPALIVE at once to confirm.
    */
   enum Confirmed { EVENT }
+
+  /** Why {@code ch} was closed by this side, or null if it was not (the peer closed it). */
+  public static String closeReason(Channel ch) {
+    return ch.attr(CLOSE_REASON).get();
+  }
 
   /** Closes {@code ch}, recording {@code reason} unless another was recorded first. */
   @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do

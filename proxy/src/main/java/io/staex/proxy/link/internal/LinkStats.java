@@ -19,6 +19,18 @@ public final class LinkStats {
   public final LongAdder startupsPrefixFull = new LongAdder();
   public final LongAdder startupsEarlyDropped = new LongAdder();
   final LongAdder firstMessageTimeouts = new LongAdder();
+  /** Refused handshakes are logged at WARN at most once per this, per server or connector. */
+  static final java.time.Duration REFUSAL_LOG_INTERVAL = java.time.Duration.ofMinutes(1);
+  private final io.staex.proxy.loop.LogEvery refusalLog =
+      new io.staex.proxy.loop.LogEvery(REFUSAL_LOG_INTERVAL);
+
+  /**
+   * Whether a refused handshake may be logged at WARN now; if so, the suffix counting those held
+   * back since the last line, else null. Any loop (the server's links spread over the group).
+   */
+  synchronized String refusalLogDue(long nowNanos) {
+    return refusalLog.due(nowNanos) ? refusalLog.takeSkipped() : null;
+  }
 
   public LinkCounters snapshot() {
     return new LinkCounters(linksUp.sum(), handshakesRefused.sum(), handshakeTimeouts.sum(),

@@ -32,9 +32,12 @@ final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
   private boolean failed;
   private boolean confirmed;
 
-  RecordOpenHandler(RecordOpener opener, LinkConfig config) {
+  private final ChannelLink link;
+
+  RecordOpenHandler(RecordOpener opener, LinkConfig config, ChannelLink link) {
     this.opener = opener;
     this.config = config;
+    this.link = link;
   }
 
   @Override
@@ -53,6 +56,7 @@ final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
           + LinkSettings.MAX_RECORD_SIZE + ")");
       return;
     }
+    link.received(LinkPipeline.RECORD_LENGTH_SIZE + length);
     try {
       frames = open(record, length);
     } catch (RecordException e) {

@@ -26,8 +26,11 @@ final class RecordSealHandler extends ChannelOutboundHandlerAdapter {
   private final ByteBuf plaintextBuf = Unpooled.wrappedBuffer(plaintext);
   private final byte[] sealed = new byte[LinkSettings.MAX_RECORD_SIZE];
 
-  RecordSealHandler(RecordSealer sealer) {
+  private final ChannelLink link;
+
+  RecordSealHandler(RecordSealer sealer, ChannelLink link) {
     this.sealer = sealer;
+    this.link = link;
   }
 
   @Override
@@ -49,6 +52,7 @@ final class RecordSealHandler extends ChannelOutboundHandlerAdapter {
     }
     ByteBuf out = ctx.alloc().ioBuffer(LinkPipeline.RECORD_LENGTH_SIZE + length);
     out.writeInt(length).writeBytes(sealed, 0, length);
+    link.sent(LinkPipeline.RECORD_LENGTH_SIZE + length);
     ctx.write(out, promise);
   }
 

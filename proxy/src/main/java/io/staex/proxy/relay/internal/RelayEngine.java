@@ -11,6 +11,7 @@ import io.staex.proxy.frame.UnreachableReason;
 import io.staex.proxy.link.Link;
 import io.staex.proxy.frame.LinkFrameCodec;
 import io.staex.proxy.link.LinkListener;
+import io.staex.proxy.loop.LogEvery;
 import io.staex.proxy.relay.RelayCounters;
 import io.staex.proxy.relay.RelayCounters.Drop;
 import io.staex.proxy.relay.RelayHandler;
@@ -151,6 +152,7 @@ public final class RelayEngine implements LinkListener {
         settings.hellosPerSecondPerLink(), Set.copyOf(node.parents()), clock);
     this.spoofedLog = new RefusalLog(log, loop.ticker(),
         "packet refused: its source is not the neighbour it came from or below it");
+    this.childLinkLog = new LogEvery(CHILD_LINK_LOG_INTERVAL);
     this.helloLog = new RefusalLog(log, loop.ticker(),
         "session HELLO dropped: over the child link's limit (limits.hellos-per-second-per-link)");
   }
@@ -171,6 +173,28 @@ public final class RelayEngine implements LinkListener {
       peers.add(l.peer());
     }
     return peers;
+  }
+
+  /** The links that are up; only on {@link #loop()}. */
+  public List<Link> linkList() {
+    return List.copyOf(links.values());
+  }
+
+  /**
+   * Children's links coming up and going down are logged at INFO at most once per this (a
+   * child can cause them at handshake rate); parents' every time.
+   */
+  static final java.time.Duration CHILD_LINK_LOG_INTERVAL = java.time.Duration.ofSeconds(1);
+
+  private final LogEvery childLinkLog;
+
+  /** Logs a link event at INFO: a parent's always, a child's rate-limited. */
+  private void logLink(Address peer, String event) {
+    if (node.parents().contains(peer)) {
+      log.info("parent {} {}", peer, event);
+    } else if (childLinkLog.due(loop.ticker().nanoTime())) {
+      log.info("child {} {}{}", peer, event, childLinkLog.takeSkipped());
+    }
   }
 
   /** Arms the routing timer; call once after construction. */
@@ -411,6 +435,7 @@ public final class RelayEngine implements LinkListener {
       log.debug("link to {} replaced by a new one", peer);
     }
     assemblers.put(link, new RoutingAssembler());
+    logLink(peer, "link up (" + link.remoteAddress() + ")");
     view.linkUp(peer);
     apply(node.linkUp(peer, 1, clock.instant()));
     // A revocation may have arrived while its handshake ran; and it ends at its certificate's end.
@@ -502,7 +527,7 @@ public final class RelayEngine implements LinkListener {
     if (!closed && links.get(key) == link) { // else closed, or an old link already replaced
       links.remove(key);
       hellos.linkDown(peer);
-      log.debug("link to {} down: {}", peer, reason);
+      logLink(peer, "link down: " + reason);
       apply(node.linkDown(peer, clock.instant()));
     }
     // Last: reopening the send gate lets the session layer send at once, inside this call, and
@@ -781,6 +806,15 @@ public final class RelayEngine implements LinkListener {
     }
     for (RoutingEvent event : effects.events()) {
       log.debug("{}: {}", node.address(), event);
+      if (event instanceof RoutingEvent.ActiveParentChanged c) {
+        if (c.current().isPresent()) {
+          log.info("active parent now {}{}", c.current().get(),
+              c.previous().map(p -> " (was " + p + ")").orElse(""));
+        } else {
+          log.warn("no parent up (was {}): only this node's subtree is reachable",
+              c.previous().map(Address::toString).orElse("-"));
+        }
+      }
       if (event instanceof RoutingEvent.Revoked r) {
         r.revocations().forEach(x -> log.warn("revocation applied: {}", x));
         closeRevoked(r.revocations());
