@@ -17,6 +17,7 @@ import io.staex.proxy.stream.StreamSettings;
 import io.staex.resolver.Cidr;
 import io.staex.resolver.ClientNetwork;
 import io.staex.resolver.DnsSettings;
+import io.staex.routing.RoutingBudget;
 import io.staex.routing.RoutingSettings;
 import java.io.IOException;
 import com.typesafe.config.Config;
@@ -113,7 +114,7 @@ class NodeConfigTest {
 
     RoutingSettings routing = new RoutingSettings(Duration.ofSeconds(5), 3,
         Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(20),
-        Duration.ofSeconds(60), 32, 1_000_000, 256);
+        Duration.ofSeconds(60), 32, 1_000_000, 256, new RoutingBudget(200, 4000, 50, 12_000));
     LinkSettings link = new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10),
         LinkSettings.MAX_RECORD_SIZE, 256 * 1024, 1024 * 1024);
     RelaySettings relay = new RelaySettings(Optional.empty(), 1024, List.of(), link, routing,

@@ -52,6 +52,8 @@ public final class Schema {
         "link-write-buffer-low", "session-queue-bytes", "handshakes-per-second-per-source",
         "link-startups-start", "link-startups-rate", "link-startups-full",
         "link-startups-per-prefix", "link-first-message-timeout", "hellos-per-second-per-link",
+        "routing-messages-per-second-per-link", "routing-message-burst-per-link",
+        "signature-checks-per-second-per-link", "signature-check-burst-per-link",
         "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue",
         "handshakes-per-second"));
     keys.put(SOCKS, List.of(
