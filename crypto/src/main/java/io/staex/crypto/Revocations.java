@@ -51,6 +51,7 @@ public final class Revocations {
   private final AtomicLong known = new AtomicLong();
   private final AtomicLong invalid = new AtomicLong();
   private final AtomicLong full = new AtomicLong();
+  private volatile Runnable listener;
 
   Revocations(int max) {
     if (max < 0) {
@@ -94,7 +95,19 @@ public final class Revocations {
       held.put(key, r);
     }
     applied.incrementAndGet();
+    Runnable l = listener;
+    if (l != null) {
+      l.run();
+    }
     return Outcome.APPLIED;
+  }
+
+  /**
+   * Runs {@code listener} after each revocation applied, on the thread that applied it (the
+   * node keeps its revocations file with it). One listener; null for none.
+   */
+  public void onApplied(Runnable listener) {
+    this.listener = listener;
   }
 
   void countUntrusted() {

@@ -39,7 +39,8 @@ public final class Schema {
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
         "threads", "routing", "sessions", "limits", "socks", "dns", "control"));
-    keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations"));
+    keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations",
+        "revocations-file"));
     keys.put(ROUTING, List.of(
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
         "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services",
