@@ -19,11 +19,14 @@ public final class LinkStats {
   public final LongAdder startupsPrefixFull = new LongAdder();
   public final LongAdder startupsEarlyDropped = new LongAdder();
   final LongAdder firstMessageTimeouts = new LongAdder();
+  /** Handshakes refused because the peer speaks another protocol version (also refused). */
+  final LongAdder versionRefused = new LongAdder();
 
   public LinkCounters snapshot() {
     return new LinkCounters(linksUp.sum(), handshakesRefused.sum(), handshakeTimeouts.sum(),
         badRecords.sum(), keepaliveTimeouts.sum(), connectionsRefused.sum(),
         connectionsRateLimited.sum(), dials.sum(), startupsFull.sum(), startupsPrefixFull.sum(),
-        startupsEarlyDropped.sum(), firstMessageTimeouts.sum(), pausedReadIdles.sum());
+        startupsEarlyDropped.sum(), firstMessageTimeouts.sum(), pausedReadIdles.sum(),
+        versionRefused.sum());
   }
 }
