@@ -2,7 +2,10 @@ package io.staex.conf;
 
 import io.staex.crypto.Address;
 import io.staex.crypto.TrustPolicy;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code staex.trust}: whom to trust beyond the own network, which is always trusted.
@@ -11,10 +14,14 @@ import java.util.List;
  * @param nodes node keys trusted whatever network certified them (pinned)
  * @param revoked keys and certificate serials refused even if otherwise trusted
  * @param maxRevocations signed revocations held at most ({@code max-revocations})
+ * @param revocationsFile where the node keeps the signed revocations it learns, to hold them
+ *     across restarts ({@code revocations-file}); empty: nowhere
  */
 public record TrustConfig(
-    List<Address> networks, List<Address> nodes, List<Revocation> revoked, int maxRevocations) {
+    List<Address> networks, List<Address> nodes, List<Revocation> revoked, int maxRevocations,
+    Optional<Path> revocationsFile) {
   public TrustConfig {
+    Objects.requireNonNull(revocationsFile, "revocationsFile");
     networks = List.copyOf(networks);
     nodes = List.copyOf(nodes);
     revoked = List.copyOf(revoked);
@@ -22,6 +29,12 @@ public record TrustConfig(
       throw new IllegalArgumentException(
           "max-revocations: " + maxRevocations + " (expected: >= 0)");
     }
+  }
+
+  /** As the canonical constructor, keeping no revocations file. */
+  public TrustConfig(
+      List<Address> networks, List<Address> nodes, List<Revocation> revoked, int maxRevocations) {
+    this(networks, nodes, revoked, maxRevocations, Optional.empty());
   }
 
   /** Trust nothing beyond the own network; hold at most {@code maxRevocations} revocations. */

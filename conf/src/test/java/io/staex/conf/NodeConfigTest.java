@@ -17,6 +17,7 @@ import io.staex.proxy.stream.StreamSettings;
 import io.staex.resolver.Cidr;
 import io.staex.resolver.ClientNetwork;
 import io.staex.resolver.DnsSettings;
+import io.staex.routing.RoutingBudget;
 import io.staex.routing.RoutingSettings;
 import java.io.IOException;
 import com.typesafe.config.Config;
@@ -83,7 +84,8 @@ class NodeConfigTest {
     assertThat(config.cert()).isEqualTo(dir.resolve("node.crt"));
     assertThat(config.trust())
         .isEqualTo(new TrustConfig(List.of(NETWORK), List.of(PINNED), List.of(
-            new Revocation.Key(REVOKED), new Revocation.Serial(BigInteger.valueOf(0x0a1b))), 10_000));
+            new Revocation.Key(REVOKED), new Revocation.Serial(BigInteger.valueOf(0x0a1b))), 10_000,
+            Optional.of(dir.resolve("node.key.revocations"))));
     assertThat(config.listen()).contains(new HostPort("0.0.0.0", 7400));
     assertThat(config.parents()).containsExactly(
         new ParentConfig(new HostPort("relay1.example", 7400), PARENT1),
@@ -113,7 +115,7 @@ class NodeConfigTest {
 
     RoutingSettings routing = new RoutingSettings(Duration.ofSeconds(5), 3,
         Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(20),
-        Duration.ofSeconds(60), 32, 1_000_000, 256);
+        Duration.ofSeconds(60), 32, 1_000_000, 256, new RoutingBudget(200, 4000, 50, 12_000));
     LinkSettings link = new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10),
         LinkSettings.MAX_RECORD_SIZE, 256 * 1024, 1024 * 1024);
     RelaySettings relay = new RelaySettings(Optional.empty(), 1024, List.of(), link, routing,
@@ -125,7 +127,8 @@ class NodeConfigTest {
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
         Duration.ofSeconds(10), 256);
     assertThat(config).isEqualTo(new NodeConfig(
-        dir.resolve("node.key"), dir.resolve("node.crt"), TrustConfig.none(10_000), Optional.empty(),
+        dir.resolve("node.key"), dir.resolve("node.crt"), new TrustConfig(List.of(), List.of(),
+        List.of(), 10_000, Optional.of(dir.resolve("node.key.revocations"))), Optional.empty(),
         List.of(), List.of(), List.of(), Optional.empty(), 1, relay, sessions, streams,
         Optional.empty(), Optional.empty(), new ControlConfig(dir.resolve("node.sock"))));
   }
@@ -139,7 +142,8 @@ class NodeConfigTest {
   void everyValueOfReferenceConf_reachesTheRecords() throws Exception {
     String on = "staex.socks.listen = \"127.0.0.1:1080\"\nstaex.dns.listen = \"127.0.0.1:5353\"\n";
     NodeConfig base = NodeConfig.load(write(dir, "base.conf", on));
-    Config reference = ConfigFactory.parseResources(NodeConfig.class, "/reference.conf");
+    // resolved: trust.revocations-file's default is made from staex.key
+    Config reference = ConfigFactory.parseResources(NodeConfig.class, "/reference.conf").resolve();
     Set<String> notChanged = new TreeSet<>();
     for (Map.Entry<String, ConfigValue> e : reference.entrySet()) {
       String other = otherValue(e.getValue());
@@ -155,7 +159,7 @@ class NodeConfigTest {
         "staex.parents", "staex.services", "staex.forwards", "staex.forwards-dir",
         "staex.socks.listen", "staex.socks.username", "staex.socks.password",
         "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
-        "staex.control.socket", "staex.log.level");
+        "staex.control.socket", "staex.log.level", "staex.trust.revocations-file");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */
@@ -360,6 +364,8 @@ class NodeConfigTest {
             + " link-write-buffer-low, session-queue-bytes, handshakes-per-second-per-source,"
             + " link-startups-start, link-startups-rate, link-startups-full,"
             + " link-startups-per-prefix, link-first-message-timeout, hellos-per-second-per-link,"
+            + " routing-messages-per-second-per-link, routing-message-burst-per-link,"
+            + " signature-checks-per-second-per-link, signature-check-burst-per-link,"
             + " idle-timeout, handshake-timeout, open-timeout, datagram-queue,"
             + " handshakes-per-second)");
   }

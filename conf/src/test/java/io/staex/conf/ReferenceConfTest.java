@@ -81,7 +81,7 @@ class ReferenceConfTest {
 
   private static Set<String> parsedKeys() throws IOException {
     Config reference = ConfigFactory.parseString(text(),
-        ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
+        ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)).resolve();
     Set<String> keys = new TreeSet<>();
     collect("", reference.root(), keys);
     return keys;

@@ -33,7 +33,20 @@ import java.util.Objects;
  *
  * The Noise static keys are the X25519 forms of the nodes' Ed25519 identities, so the
  * responder's address is all the initiator needs. The prologue binds the {@link Purpose}: a link
- * handshake cannot be replayed as a session one. Payload layout (encrypted by Noise):
+ * handshake cannot be replayed as a session one. It never changes (its "staex/1" is a fixed
+ * label, not the version): a prologue that differs only makes the other side's decryption
+ * fail, with nothing to say why.
+ *
+ * <p>The protocol version ({@link #PROTOCOL_VERSION}) is the payload's first byte, which Noise
+ * authenticates: a node refuses a peer of another version with {@link
+ * HandshakeException.Reason#VERSION} ("peer speaks staex/1, this node staex/2: upgrade the
+ * peer"). A responder that refuses so still answers with a message 2 that carries only its
+ * version (no certificate, no data), so the initiator learns it too and refuses in the same
+ * words; neither side establishes anything. Every version keeps the layout's first two bytes
+ * (version, then flags = 0), so that any two versions can tell. Nodes of version 1 knew no such rule and refuse a
+ * version-2 payload as MALFORMED ("payload version 2 flags 0 (expected: 1, 0)"). When a wire
+ * format changes incompatibly, this version goes up ({@code docs/links.md}). Payload layout
+ * (encrypted by Noise):
  *
  * <pre>
  *   0         1         2               10          12                12+n
@@ -53,8 +66,11 @@ import java.util.Objects;
 public final class Handshake {
   /** The one Noise protocol. */
   public static final String PROTOCOL = "Noise_IK_25519_AESGCM_SHA256";
-  /** Version byte of the payload layout. */
-  public static final int PAYLOAD_VERSION = 1;
+  /**
+   * The version of the staex wire protocol this node speaks: the handshake payload's first byte.
+   * 1: up to session 5's change of the UNREACHABLE frame; 2: since (docs/frames.md).
+   */
+  public static final int PROTOCOL_VERSION = 2;
 
   static final int HEADER_SIZE = 1 + 1 + Long.BYTES + Short.BYTES;
   private static final NoiseProtocol NOISE = NoiseProtocol.parse(PROTOCOL);
@@ -68,6 +84,8 @@ public final class Handshake {
   private final Clock clock;
   private final Address expectedPeer;
   private final HandshakeState noise;
+  /** The version this side speaks ({@link #PROTOCOL_VERSION}; another only in tests). */
+  private final int version;
   /** Our X25519 static key; Noise borrows it, we zero it when the handshake ends. */
   private final NoiseKeyPair staticKey;
   private State state;
@@ -77,7 +95,11 @@ public final class Handshake {
 
   private Handshake(
       boolean initiator, Identity me, Certificate ownCertificate, Address expectedPeer,
-      TrustPolicy policy, Purpose purpose, Clock clock, SecureRandom random) {
+      TrustPolicy policy, Purpose purpose, Clock clock, SecureRandom random, int version) {
+    if (version < 1 || version > 255) {
+      throw new IllegalArgumentException("version: " + version + " (expected: 1~255)");
+    }
+    this.version = version;
     if (!ownCertificate.node().equals(me.address())) {
       throw new IllegalArgumentException(
           "own certificate is for " + ownCertificate.node() + ", not for this node " + me.address());
@@ -111,14 +133,31 @@ public final class Handshake {
       Purpose purpose, Clock clock, SecureRandom random) {
     return new Handshake(
         true, me, ownCertificate, Objects.requireNonNull(responder, "responder"), policy, purpose,
-        clock, random);
+        clock, random, PROTOCOL_VERSION);
+  }
+
+  /** As {@link #initiator}, speaking protocol {@code version}: for tests of mixed versions. */
+  static Handshake initiator(
+      Identity me, Certificate ownCertificate, Address responder, TrustPolicy policy,
+      Purpose purpose, Clock clock, SecureRandom random, int version) {
+    return new Handshake(
+        true, me, ownCertificate, Objects.requireNonNull(responder, "responder"), policy, purpose,
+        clock, random, version);
+  }
+
+  /** As {@link #responder}, speaking protocol {@code version}: for tests of mixed versions. */
+  static Handshake responder(
+      Identity me, Certificate ownCertificate, TrustPolicy policy, Purpose purpose, Clock clock,
+      SecureRandom random, int version) {
+    return new Handshake(false, me, ownCertificate, null, policy, purpose, clock, random, version);
   }
 
   /** The side that learns the peer from the first message. */
   public static Handshake responder(
       Identity me, Certificate ownCertificate, TrustPolicy policy, Purpose purpose, Clock clock,
       SecureRandom random) {
-    return new Handshake(false, me, ownCertificate, null, policy, purpose, clock, random);
+    return new Handshake(false, me, ownCertificate, null, policy, purpose, clock, random,
+        PROTOCOL_VERSION);
   }
 
   /**
@@ -129,7 +168,7 @@ public final class Handshake {
     require(State.WRITE);
     byte[] cert = ownCertificate.encoded().toByteArray();
     ByteBuffer payload = ByteBuffer.allocate(HEADER_SIZE + cert.length + applicationData.length);
-    payload.put((byte) PAYLOAD_VERSION).put((byte) 0).putLong(clock.millis());
+    payload.put((byte) version).put((byte) 0).putLong(clock.millis());
     payload.putShort((short) cert.length).put(cert).put(applicationData);
     try {
       byte[] message = noise.writeMessage(payload.array());
@@ -208,11 +247,21 @@ public final class Handshake {
           "payload of " + payload.length + " bytes (expected: at least " + HEADER_SIZE + ")");
     }
     ByteBuffer in = ByteBuffer.wrap(payload);
-    int version = in.get() & 0xff;
+    int peerVersion = in.get() & 0xff;
     int flags = in.get() & 0xff;
-    if (version != PAYLOAD_VERSION || flags != 0) {
+    if (flags != 0) { // every version keeps this byte 0: else it is not a staex payload
       throw fail(HandshakeException.Reason.MALFORMED, null,
-          "payload version " + version + " flags " + flags + " (expected: " + PAYLOAD_VERSION + ", 0)");
+          "payload version " + peerVersion + " flags " + flags + " (expected: flags 0)");
+    }
+    if (peerVersion != version) {
+      String detail = "peer speaks staex/" + peerVersion + ", this node staex/" + version
+          + ": upgrade " + (peerVersion < version ? "the peer" : "this node");
+      byte[] answer = initiator ? null : versionAnswer();
+      state = State.FAILED;
+      noise.destroy();
+      staticKey.destroy();
+      throw new HandshakeException(HandshakeException.Reason.VERSION, null, detail, answer,
+          peerVersion);
     }
     long time = in.getLong();
     int certLength = in.getShort() & 0xffff;
@@ -236,6 +285,20 @@ public final class Handshake {
     peerCertificate = cert;
     peerTime = Instant.ofEpochMilli(time);
     return Arrays.copyOfRange(payload, in.position(), payload.length);
+  }
+
+  /**
+   * Message 2 carrying only this side's version: the header with no certificate and no data.
+   * Null if Noise cannot write it (then the initiator only sees the connection close).
+   */
+  private byte[] versionAnswer() {
+    ByteBuffer payload = ByteBuffer.allocate(HEADER_SIZE);
+    payload.put((byte) version).put((byte) 0).putLong(clock.millis()).putShort((short) 0);
+    try {
+      return noise.writeMessage(payload.array());
+    } catch (NoiseException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** The certificate must be for the key that proved itself in the Noise messages. */

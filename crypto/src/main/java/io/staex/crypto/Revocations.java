@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The {@link SignedRevocation}s a node has applied: a growing, bounded set that its {@link
@@ -26,8 +27,13 @@ public final class Revocations {
     BAD_SIGNATURE,
     /** Signed by a network this node does not trust: it may not revoke anything here. */
     UNTRUSTED_NETWORK,
-    /** The set holds its maximum already; the revocation was not applied. */
-    FULL
+    /** The set holds its maximum already; the revocation was not applied (nor checked). */
+    FULL,
+    /**
+     * Not checked: the caller's budget for signature checks was spent (a neighbour sending more
+     * new revocations than it may, {@code docs/routing.md}). Not applied.
+     */
+    OVER_BUDGET
   }
 
   /** A revoked target of one network: a node key or a serial. */
@@ -45,6 +51,7 @@ public final class Revocations {
   private final AtomicLong known = new AtomicLong();
   private final AtomicLong invalid = new AtomicLong();
   private final AtomicLong full = new AtomicLong();
+  private volatile Runnable listener;
 
   Revocations(int max) {
     if (max < 0) {
@@ -53,12 +60,23 @@ public final class Revocations {
     this.max = max;
   }
 
-  /** Adds {@code r} from a trusted network: known first (cheap), then its signature, then room. */
-  Outcome add(SignedRevocation r) {
+  /**
+   * Adds {@code r} from a trusted network. The cheap checks come first: known, then room; only
+   * then is {@code mayVerify} asked for one signature check (false: {@link Outcome#OVER_BUDGET},
+   * unchecked), and the signature checked.
+   */
+  Outcome add(SignedRevocation r, BooleanSupplier mayVerify) {
     Key key = Key.of(r);
     if (held.containsKey(key)) {
       known.incrementAndGet();
       return Outcome.KNOWN;
+    }
+    if (held.size() >= max) {
+      full.incrementAndGet();
+      return Outcome.FULL;
+    }
+    if (!mayVerify.getAsBoolean()) {
+      return Outcome.OVER_BUDGET;
     }
     if (!r.verify()) {
       invalid.incrementAndGet();
@@ -77,7 +95,19 @@ public final class Revocations {
       held.put(key, r);
     }
     applied.incrementAndGet();
+    Runnable l = listener;
+    if (l != null) {
+      l.run();
+    }
     return Outcome.APPLIED;
+  }
+
+  /**
+   * Runs {@code listener} after each revocation applied, on the thread that applied it (the
+   * node keeps its revocations file with it). One listener; null for none.
+   */
+  public void onApplied(Runnable listener) {
+    this.listener = listener;
   }
 
   void countUntrusted() {

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one place that decides whether a peer may do something: hold a link, open a session.
@@ -139,11 +140,21 @@ public final class TrustPolicy {
    * #recheck} refuse what it covers. Thread-safe.
    */
   public Revocations.Outcome revoke(SignedRevocation revocation) {
+    return revoke(revocation, () -> true);
+  }
+
+  /**
+   * As {@link #revoke(SignedRevocation)}, but asks {@code mayVerify} right before the one costly
+   * step, the signature check, after the cheap ones (trusted network, held already, room): a
+   * false answer leaves it unchecked and unapplied ({@link Revocations.Outcome#OVER_BUDGET}).
+   * The routing layer passes its neighbour's budget, so a revocation it holds costs nothing.
+   */
+  public Revocations.Outcome revoke(SignedRevocation revocation, BooleanSupplier mayVerify) {
     if (!networks.contains(revocation.network())) {
       revocations.countUntrusted();
       return Revocations.Outcome.UNTRUSTED_NETWORK;
     }
-    return revocations.add(revocation);
+    return revocations.add(revocation, mayVerify);
   }
 
   /** The signed revocations applied so far, and their counters. */

@@ -279,6 +279,54 @@ class HandshakeTest {
     assertThat(parent.established().peerTime()).isEqualTo(NOW.instant());
   }
 
+  /**
+   * A node of version 1 (before the UNREACHABLE frame changed) and one of version 2 refuse each
+   * other at the handshake, both saying which versions met and whom to upgrade; the responder's
+   * answer carries only its version, and nothing is established.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"1, 2", "2, 1", "2, 3"})
+  void otherProtocolVersion_refusedAtTheHandshake_bothSidesSayWhy(int childV, int parentV)
+      throws Exception {
+    Handshake child = Handshake.initiator(CHILD, CHILD_CERT, PARENT.address(), POLICY,
+        Purpose.LINK, NOW, Fixtures.random(1), childV);
+    Handshake parent = Handshake.responder(PARENT, PARENT_CERT, POLICY, Purpose.LINK, NOW,
+        Fixtures.random(2), parentV);
+
+    byte[] m1 = child.writeMessage(bytes("hello"));
+    HandshakeException atParent = catchHandshake(() -> parent.readMessage(m1));
+    assertThat(atParent.reason()).isEqualTo(HandshakeException.Reason.VERSION);
+    assertThat(atParent.peerVersion()).isEqualTo(childV);
+    assertThat(atParent).hasMessage("peer speaks staex/" + childV + ", this node staex/"
+        + parentV + ": upgrade " + (childV < parentV ? "the peer" : "this node"));
+    assertThat(parent.isFailed()).isTrue();
+
+    byte[] answer = atParent.answer().orElseThrow();
+    HandshakeException atChild = catchHandshake(() -> child.readMessage(answer));
+    assertThat(atChild.reason()).isEqualTo(HandshakeException.Reason.VERSION);
+    assertThat(atChild).hasMessage("peer speaks staex/" + parentV + ", this node staex/"
+        + childV + ": upgrade " + (parentV < childV ? "the peer" : "this node"));
+    assertThat(atChild.answer()).isEmpty();
+    assertThat(child.isFailed()).isTrue();
+  }
+
+  @Test
+  void sameVersion_isThisNodesProtocolVersion() throws Exception {
+    Handshake child = child(Purpose.LINK);
+    Handshake parent = parent(Purpose.LINK);
+    parent.readMessage(child.writeMessage(new byte[0]));
+    child.readMessage(parent.writeMessage(new byte[0]));
+    assertThat(child.isEstablished()).isTrue();
+    assertThat(Handshake.PROTOCOL_VERSION).isEqualTo(2);
+  }
+
+  private static HandshakeException catchHandshake(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+    assertThat(t).isInstanceOf(HandshakeException.class);
+    return (HandshakeException) t;
+  }
+
   @Test
   void ownCertificateForAnotherKey_refusedAtOnce() {
     assertThatThrownBy(() -> Handshake.initiator(
@@ -335,7 +383,7 @@ class HandshakeTest {
   private static byte[] payload(Certificate cert) {
     byte[] der = cert.encoded().toByteArray();
     return java.nio.ByteBuffer.allocate(Handshake.HEADER_SIZE + der.length)
-        .put((byte) Handshake.PAYLOAD_VERSION).put((byte) 0).putLong(NOW.millis())
+        .put((byte) Handshake.PROTOCOL_VERSION).put((byte) 0).putLong(NOW.millis())
         .putShort((short) der.length).put(der).array();
   }
 

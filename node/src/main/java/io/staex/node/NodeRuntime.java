@@ -18,6 +18,7 @@ import io.staex.crypto.Identity;
 import io.staex.crypto.KeyFileException;
 import io.staex.crypto.KeyFiles;
 import io.staex.crypto.Rejection;
+import io.staex.crypto.BadRevocationException;
 import io.staex.crypto.Revocations;
 import io.staex.crypto.SignedRevocation;
 import io.staex.crypto.TrustPolicy;
@@ -29,6 +30,7 @@ import io.staex.node.NodeStatus.ServiceStatus;
 import io.staex.node.internal.CertificateExpiry;
 import io.staex.node.internal.ErrorLog;
 import io.staex.node.internal.Failures;
+import io.staex.node.internal.RevocationsKeeper;
 import io.staex.node.internal.ForwardsDiff;
 import io.staex.node.internal.ForwardsWatcher;
 import io.staex.node.internal.control.ControlServer;
@@ -128,6 +130,7 @@ public final class NodeRuntime implements AutoCloseable {
   private io.netty.util.concurrent.ScheduledFuture<?> certificateCheck;
   /** How often the certificate's end is checked for the WARN line. */
   static final Duration CERTIFICATE_CHECK = Duration.ofDays(1);
+  private RevocationsKeeper revocationsKeeper;
   // Written by the watcher's thread, read by status.
   private volatile Set<ForwardConfig> dirForwards = Set.of();
   /** Forwards that are configured but not running, and why (written under this' lock). */
@@ -154,8 +157,9 @@ public final class NodeRuntime implements AutoCloseable {
    * @throws BadCertificateException if the certificate is not for this key, or not valid now
    *     (its own network's signature, not-before, not-after)
    * @throws NodeStartException if a parent does not resolve, {@code listen} cannot be bound,
-   *     the control socket cannot be created (or another node runs there), or {@code
-   *     forwards-dir} cannot be read
+   *     the control socket cannot be created (or another node runs there), {@code
+   *     forwards-dir} cannot be read, or {@code trust.revocations-file} cannot be read or does
+   *     not parse
    */
   public static NodeRuntime start(NodeConfig config, Clock clock, SecureRandom random)
       throws KeyFileException, BadCertificateException, NodeStartException {
@@ -221,6 +225,18 @@ public final class NodeRuntime implements AutoCloseable {
       throw new NodeStartException(NodeStartException.Reason.CONTROL_SOCKET, e.getMessage(), e);
     }
     policy = config.trust().policy(certificate.network());
+    if (config.trust().revocationsFile().isPresent()) {
+      Path file = config.trust().revocationsFile().get();
+      try {
+        revocationsKeeper = RevocationsKeeper.load(file, policy, errors::warn);
+      } catch (BadRevocationException e) {
+        throw new NodeStartException(NodeStartException.Reason.REVOCATIONS_FILE,
+            "staex.trust.revocations-file: " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new NodeStartException(NodeStartException.Reason.REVOCATIONS_FILE,
+            "staex.trust.revocations-file: " + file + ": cannot be read (" + e + ")", e);
+      }
+    }
     LinkCredentials credentials = new LinkCredentials(identity, certificate, policy, clock, random);
     group = Transports.newEventLoopGroup(config.threads());
     InetSocketAddress bind = config.listen()
@@ -636,6 +652,9 @@ public final class NodeRuntime implements AutoCloseable {
     }
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (revocationsKeeper != null) {
+      revocationsKeeper.close(); // after the relay: no revocation arrives any more
     }
     identity.destroy();
     log.info("node {} stopped", identity.address());

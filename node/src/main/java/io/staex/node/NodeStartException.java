@@ -18,7 +18,9 @@ public final class NodeStartException extends Exception {
     /** The control socket cannot be created, or another node answers at its path. */
     CONTROL_SOCKET,
     /** {@code forwards-dir} cannot be read or watched. */
-    FORWARDS_DIR
+    FORWARDS_DIR,
+    /** {@code trust.revocations-file} cannot be read, does not parse, or holds a forged entry. */
+    REVOCATIONS_FILE
   }
 
   private final Reason reason;

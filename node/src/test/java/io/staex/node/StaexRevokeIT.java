@@ -76,6 +76,69 @@ class StaexRevokeIT extends ProcessTestBase {
     assertThat(leafNode.terminate(Duration.ofSeconds(10))).as(leafNode.describe()).isZero();
   }
 
+  /**
+   * Revocations learned over the network survive a restart of every node: each node keeps them
+   * in its revocations file (beside its key) and applies it at start, so the revoked leaf stays
+   * out although no config names it. A file that does not parse stops the start, naming it and
+   * the line.
+   */
+  @Test
+  void revocationLearnedOverTheNetwork_keepsTheLeafOut_afterEveryNodeRestarts() throws Exception {
+    staex("network", "create", "--out", "network.key").assertSuccess();
+    String root = newNode("root");
+    String relay = newNode("relay");
+    String leaf = newNode("leaf");
+    int rootPort = freePort();
+    int relayPort = freePort();
+    config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
+    config("relay", "listen = \"127.0.0.1:" + relayPort + "\"\n"
+        + "  parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \"" + root + "\" } ]");
+    config("leaf",
+        "parents = [ { address = \"127.0.0.1:" + relayPort + "\", key = \"" + relay + "\" } ]");
+    Started rootNode = run("root");
+    Started relayNode = run("relay");
+    Started leafNode = run("leaf");
+    awaitStatus("root", s -> s.contains("\"viewSize\":3"));
+    staex("cert", "revoke", "--network-key", "network.key", "--node", leaf,
+        "--out", "leaf.revocation").assertSuccess();
+    staex("revoke", "leaf.revocation", "-c", "root.conf").assertSuccess();
+    awaitStatus("relay", s -> s.contains("\"linksClosed\":{\"revoked\":1") && !s.contains(leaf));
+    Awaitility.await("the relay keeps it in its file").atMost(Duration.ofSeconds(10))
+        .until(() -> Files.exists(dir.resolve("relay.key.revocations")));
+    assertThat(Files.readString(dir.resolve("relay.key.revocations")))
+        .contains("-----BEGIN STAEX REVOCATION-----");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("relay.key.revocations")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(rootNode.terminate(Duration.ofSeconds(10))).as(rootNode.describe()).isZero();
+    assertThat(relayNode.terminate(Duration.ofSeconds(10))).as(relayNode.describe()).isZero();
+    assertThat(leafNode.terminate(Duration.ofSeconds(10))).as(leafNode.describe()).isZero();
+
+    // every node restarts; the leaf first, so it dials the relay from the relay's first second
+    leafNode = run("leaf");
+    relayNode = run("relay");
+    rootNode = run("root");
+    String relayStatus = awaitStatus("relay",
+        s -> s.contains("\"activeParent\":\"" + root + "\""));
+    assertThat(relayStatus).contains("\"revocations\":1");
+    Awaitility.await("the leaf stays out").during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+        .until(() -> {
+          Result r = staex("status", "-c", "relay.conf", "--json");
+          return r.exitCode() == 0 && !r.stdout().contains(leaf);
+        });
+    assertThat(staex("status", "-c", "root.conf", "--json").assertSuccess().stdout())
+        .doesNotContain(leaf).contains("\"revocations\":1");
+    assertThat(rootNode.terminate(Duration.ofSeconds(10))).as(rootNode.describe()).isZero();
+    assertThat(relayNode.terminate(Duration.ofSeconds(10))).as(relayNode.describe()).isZero();
+    assertThat(leafNode.terminate(Duration.ofSeconds(10))).as(leafNode.describe()).isZero();
+
+    // a damaged file is a clear start error
+    Files.writeString(dir.resolve("root.key.revocations"), "# kept by staex\nnot pem\n");
+    Result broken = staex("run", "-c", "root.conf");
+    assertThat(broken.exitCode()).as(broken.describe()).isNotZero();
+    assertThat(broken.stderr()).contains("root.key.revocations:2: 'not pem'");
+  }
+
   @Test
   void certIssue_printsTheSerialBesideTheAddress_andRevokeBySerialPrintsPem() {
     staex("network", "create", "--out", "network.key").assertSuccess();

@@ -24,7 +24,14 @@ public final class RoutingCounters {
     /** A revocation whose signature did not verify, or from a network not trusted here. */
     REVOCATION_INVALID,
     /** A valid new revocation refused because the node holds its maximum already. */
-    REVOCATION_LIMIT
+    REVOCATION_LIMIT,
+    /** A message beyond its neighbour's routing-message budget ({@link RoutingBudget}). */
+    MESSAGE_BUDGET,
+    /**
+     * A state or revocation not held yet, dropped unchecked: its neighbour's signature-check
+     * budget ({@link RoutingBudget}) was spent.
+     */
+    SIGNATURE_BUDGET
   }
 
   private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);

@@ -14,6 +14,7 @@ import io.staex.routing.RoutingMessage.LookupRequest;
 import io.staex.routing.RoutingMessage.Revoke;
 import io.staex.routing.RoutingMessage.StateUpdate;
 import io.staex.routing.RoutingMessage.Withdraw;
+import io.staex.routing.internal.LinkBuckets;
 import io.staex.routing.internal.ParentSelector;
 import io.staex.routing.internal.Router;
 import io.staex.routing.internal.ShortestPaths;
@@ -73,6 +74,10 @@ public final class RoutingNode {
   private final Topology topology;
   private final Router router;
   private final RoutingCounters counters = new RoutingCounters();
+  /** Routing messages per neighbour ({@link RoutingBudget#messagesPerSecond}). */
+  private final LinkBuckets messageBudget;
+  /** Signature checks of states and revocations not held yet, per neighbour. */
+  private final LinkBuckets checkBudget;
 
   private final Map<Address, Integer> links = new HashMap<>();
   private final Map<Address, Entry> view = new HashMap<>();
@@ -140,6 +145,9 @@ public final class RoutingNode {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.selector = new ParentSelector(this.parents, settings.parentHoldDown());
+    RoutingBudget budget = settings.budget();
+    this.messageBudget = new LinkBuckets(budget.messagesPerSecond(), budget.messageBurst());
+    this.checkBudget = new LinkBuckets(budget.checksPerSecond(), budget.checkBurst());
     this.topology = new Topology(identity.address());
     this.router = new Router(new ShortestPaths(topology));
     // Sequence numbers start from the clock so that a restarted node's states are newer.
@@ -207,11 +215,18 @@ public final class RoutingNode {
     return out.effects(counters);
   }
 
-  /** A message from the neighbour {@code from}; bad content is dropped and counted. */
+  /**
+   * A message from the neighbour {@code from}; bad content is dropped and counted, and so is a
+   * message beyond the neighbour's budget ({@link RoutingBudget}).
+   */
   public Effects receive(Address from, RoutingMessage message, Instant now) {
     counters.in();
     if (!links.containsKey(from)) {
       counters.drop(Drop.NOT_A_CHILD);
+      return Effects.none();
+    }
+    if (!messageBudget.take(from, now)) {
+      counters.drop(Drop.MESSAGE_BUDGET);
       return Effects.none();
     }
     Out out = new Out();
@@ -231,7 +246,7 @@ public final class RoutingNode {
     } else if (message instanceof LookupMiss m) {
       onLookupAnswer(m.route(), m, now, out);
     } else if (message instanceof Revoke m) {
-      onRevoke(from, m, out);
+      onRevoke(from, m, now, out);
     }
   }
 
@@ -263,6 +278,8 @@ public final class RoutingNode {
     }
     expireLookups(now, out);
     pruneFormerVias(now);
+    messageBudget.prune(links.keySet(), now);
+    checkBudget.prune(links.keySet(), now);
     if (!now.isBefore(nextRefresh)) {
       resign(now);
       sendUp(new StateUpdate(List.of(ownState)), out);
@@ -449,14 +466,16 @@ public final class RoutingNode {
     return policy;
   }
 
-  private void onRevoke(Address from, Revoke m, Out out) {
+  private void onRevoke(Address from, Revoke m, Instant now, Out out) {
     List<SignedRevocation> fresh = new ArrayList<>();
     for (SignedRevocation r : m.revocations()) {
-      Revocations.Outcome outcome = policy.revoke(r);
+      // A revocation held already, or one with no room, is settled before it costs a check.
+      Revocations.Outcome outcome = policy.revoke(r, () -> checkBudget.take(from, now));
       switch (outcome) {
         case APPLIED -> fresh.add(r);
         case KNOWN -> { }
         case FULL -> counters.drop(Drop.REVOCATION_LIMIT);
+        case OVER_BUDGET -> counters.drop(Drop.SIGNATURE_BUDGET);
         case BAD_SIGNATURE, UNTRUSTED_NETWORK -> counters.drop(Drop.REVOCATION_INVALID);
       }
     }
@@ -522,7 +541,7 @@ public final class RoutingNode {
         counters.drop(Drop.STATE_STALE);
         if (!held.via().equals(from) && !held.via().equals(address())
             && now.isBefore(held.since().plus(settings.withdrawGrace()))
-            && verifier.verify(s, policy, now).isAccepted()) {
+            && mayCheck(from, now) && verifier.verify(s, policy, now).isAccepted()) {
           // An older state of a node that came (or moved) to its way in lately, arriving by
           // another way after the new one came by a faster way: the node's packets sent
           // before it moved follow the old state on that way, so that way is a former way in
@@ -534,6 +553,8 @@ public final class RoutingNode {
         counters.drop(Drop.STATE_LIMIT);
       } else if (s.services().size() > settings.maxServices()) {
         counters.drop(Drop.STATE_LIMIT);
+      } else if (!mayCheck(from, now)) {
+        // Asked last: a state held, stale, expired or beyond a limit costs no check.
       } else if (!verifier.verify(s, policy, now).isAccepted()) {
         counters.drop(Drop.STATE_UNTRUSTED);
       } else {
@@ -544,6 +565,15 @@ public final class RoutingNode {
     if (!changed.isEmpty()) {
       sendUp(new StateUpdate(changed), out);
     }
+  }
+
+  /** Takes one signature check from {@code from}'s budget; false (counted) when it is spent. */
+  private boolean mayCheck(Address from, Instant now) {
+    if (checkBudget.take(from, now)) {
+      return true;
+    }
+    counters.drop(Drop.SIGNATURE_BUDGET);
+    return false;
   }
 
   /** Whether {@code s}'s chain of active parents, as our view has it now, passes {@code child}. */

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param maxHops the longest path a frame or lookup may take (its initial TTL)
  * @param maxStates most node states one node keeps; updates beyond it are dropped and counted
  * @param maxServices most services one node state may advertise
+ * @param budget what one neighbour's link may cost in routing messages and signature checks
  */
 public record RoutingSettings(
     Duration keepaliveInterval,
@@ -29,7 +30,8 @@ public record RoutingSettings(
     Duration parentHoldDown,
     int maxHops,
     int maxStates,
-    int maxServices) {
+    int maxServices,
+    RoutingBudget budget) {
 
   public RoutingSettings {
     positive("keepaliveInterval", keepaliveInterval);
@@ -54,16 +56,24 @@ public record RoutingSettings(
     if (maxServices < 0 || maxServices > 65535) {
       throw new IllegalArgumentException("maxServices: " + maxServices + " (expected: 0~65535)");
     }
+    Objects.requireNonNull(budget, "budget");
   }
 
   /**
    * The simulator's and tests' values: keepalive 5 s (a link is down after 3 missed), refresh 5
-   * min, lifetime 20 min. Not a node's: those are in conf's {@code reference.conf}.
+   * min, lifetime 20 min, {@link RoutingBudget#defaults()}. Not a node's: those are in conf's {@code reference.conf}.
    */
   public static RoutingSettings defaults() {
     return new RoutingSettings(
         Duration.ofSeconds(5), 3, Duration.ofSeconds(30), Duration.ofMinutes(5),
-        Duration.ofMinutes(20), Duration.ofSeconds(60), 32, 1_000_000, 256);
+        Duration.ofMinutes(20), Duration.ofSeconds(60), 32, 1_000_000, 256,
+        RoutingBudget.defaults());
+  }
+
+  /** These settings with {@code budget} instead. */
+  public RoutingSettings withBudget(RoutingBudget budget) {
+    return new RoutingSettings(keepaliveInterval, missedKeepalives, withdrawGrace, refreshInterval,
+        stateLifetime, parentHoldDown, maxHops, maxStates, maxServices, budget);
   }
 
   /** Time after which missed keepalives mark a link down. */

@@ -458,7 +458,7 @@ class RoutingNodeTest {
     RoutingSettings tiny = new RoutingSettings(
         SETTINGS.keepaliveInterval(), SETTINGS.missedKeepalives(), SETTINGS.withdrawGrace(),
         SETTINGS.refreshInterval(), SETTINGS.stateLifetime(), SETTINGS.parentHoldDown(),
-        SETTINGS.maxHops(), 3, SETTINGS.maxServices());
+        SETTINGS.maxHops(), 3, SETTINGS.maxServices(), SETTINGS.budget());
     Net net = new Net();
     net.add(0, CERTIFICATES.get(0), tiny);
     net.add(1, 0);

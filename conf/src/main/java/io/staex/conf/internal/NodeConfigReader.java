@@ -205,10 +205,11 @@ public final class NodeConfigReader {
     Setting maxRevocations = trust.require("max-revocations", "a whole number >= 0");
     Integer max = maxRevocations == null ? null
         : values.integer(maxRevocations, 0, Integer.MAX_VALUE);
-    if (nets == null || pinned == null || revocations == null || max == null) {
+    Optional<Path> file = optionalPath(trust, "revocations-file", "a path, or \"\"");
+    if (nets == null || pinned == null || revocations == null || max == null || file == null) {
       return null;
     }
-    return new TrustConfig(nets, pinned, revocations, max);
+    return new TrustConfig(nets, pinned, revocations, max, file);
   }
 
   private List<Revocation> revocations(Setting revoked) {

@@ -7,6 +7,7 @@ import io.staex.proxy.link.StartupLimits;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.stream.StreamSettings;
+import io.staex.routing.RoutingBudget;
 import io.staex.routing.RoutingSettings;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,18 +64,40 @@ final class ProxySettingsReader {
     Integer maxHops = integer(routing, "max-hops", Integer.MIN_VALUE);
     Integer maxStates = integer(routing, "max-states", Integer.MIN_VALUE);
     Integer maxServices = integer(routing, "max-services", Integer.MIN_VALUE);
+    RoutingBudget budget = budget();
     if (anyNull(keepalive, missed, grace, refresh, lifetime, holdDown, maxHops, maxStates,
-        maxServices)) {
+        maxServices, budget)) {
       return null;
     }
     return SettingsErrors.build(
         () -> new RoutingSettings(
             keepalive, missed, grace, refresh, lifetime, holdDown, maxHops, maxStates,
-            maxServices),
+            maxServices, budget),
         pick(routing, List.of(
             "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
             "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services")),
         Map.of(), values.problems());
+  }
+
+  /** What one neighbour's link may cost in routing work ({@code limits}). */
+  private RoutingBudget budget() {
+    Integer messages = integer(limits, "routing-messages-per-second-per-link", 1);
+    Integer messageBurst = integer(limits, "routing-message-burst-per-link", 1);
+    Integer checks = integer(limits, "signature-checks-per-second-per-link", 1);
+    Integer checkBurst = integer(limits, "signature-check-burst-per-link", 1);
+    if (anyNull(messages, messageBurst, checks, checkBurst)) {
+      return null;
+    }
+    return SettingsErrors.build(
+        () -> new RoutingBudget(messages, messageBurst, checks, checkBurst),
+        pick(limits, List.of("routing-messages-per-second-per-link",
+            "routing-message-burst-per-link", "signature-checks-per-second-per-link",
+            "signature-check-burst-per-link")),
+        Map.of("messagesPerSecond", "routing-messages-per-second-per-link",
+            "messageBurst", "routing-message-burst-per-link",
+            "checksPerSecond", "signature-checks-per-second-per-link",
+            "checkBurst", "signature-check-burst-per-link"),
+        values.problems());
   }
 
   private RedialBackoff backoff() {

@@ -40,7 +40,8 @@ public final class Schema {
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
         "threads", "routing", "sessions", "limits", "socks", "dns", "control", "log"));
-    keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations"));
+    keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations",
+        "revocations-file"));
     keys.put(ROUTING, List.of(
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
         "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services",
@@ -53,6 +54,8 @@ public final class Schema {
         "link-write-buffer-low", "session-queue-bytes", "handshakes-per-second-per-source",
         "link-startups-start", "link-startups-rate", "link-startups-full",
         "link-startups-per-prefix", "link-first-message-timeout", "hellos-per-second-per-link",
+        "routing-messages-per-second-per-link", "routing-message-burst-per-link",
+        "signature-checks-per-second-per-link", "signature-check-burst-per-link",
         "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue",
         "handshakes-per-second"));
     keys.put(SOCKS, List.of(

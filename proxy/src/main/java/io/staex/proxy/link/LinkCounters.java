@@ -25,12 +25,14 @@ package io.staex.proxy.link;
  *     handshakeTimeouts})
  * @param pausedReadIdles read timeouts that passed while this side had paused reading on purpose
  *     ({@link Link#setReading}): ignored, the link stays up
+ * @param versionRefused handshakes refused because the peer speaks another protocol version
+ *     (also in {@code handshakesRefused}); the log says which versions met
  */
 public record LinkCounters(
     long linksUp, long handshakesRefused, long handshakeTimeouts, long badRecords,
     long keepaliveTimeouts, long connectionsRefused, long connectionsRateLimited, long dials,
     long startupsFull, long startupsPrefixFull, long startupsEarlyDropped,
-    long firstMessageTimeouts, long pausedReadIdles) {
+    long firstMessageTimeouts, long pausedReadIdles, long versionRefused) {
   /** Connections the server closed before any handshake work, or at its end, for a limit. */
   public long acceptRefusals() {
     return connectionsRefused + connectionsRateLimited + startupsFull + startupsPrefixFull

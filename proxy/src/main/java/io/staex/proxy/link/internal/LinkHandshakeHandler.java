@@ -10,6 +10,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.staex.crypto.Address;
 import io.staex.crypto.Handshake;
 import io.staex.crypto.HandshakeException;
+import io.staex.proxy.loop.LogEvery;
 import io.staex.crypto.Purpose;
 import io.staex.proxy.link.LinkCredentials;
 import java.time.Duration;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(LinkHandshakeHandler.class);
   private static final byte[] NO_DATA = new byte[0];
+  /** Version refusals of every link of the process: one warning a minute at most. */
+  private static final LogEvery VERSION_LOG = new LogEvery(java.time.Duration.ofMinutes(1));
 
   private final LinkConfig config;
   /** The parent we dial; null on the accepting side. */
@@ -103,6 +106,10 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     try {
       handshake.readMessage(message);
     } catch (HandshakeException e) {
+      if (e.reason() == HandshakeException.Reason.VERSION) {
+        refuseVersion(ctx, e);
+        return;
+      }
       refuse(ctx, e.reason() + ": " + e.getMessage());
       return;
     } catch (IllegalStateException e) {
@@ -140,6 +147,32 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     end();
     LinkPipeline.close(ctx.channel(), "handshake refused: " + reason);
+  }
+
+  /**
+   * The peer speaks another protocol version: the one refusal said to the peer (the responder
+   * answers with its version, so the initiator can say why too), counted with the refused
+   * handshakes and logged as a warning at most once a minute (one line per version met).
+   */
+  private void refuseVersion(ChannelHandlerContext ctx, HandshakeException e) {
+    config.stats().handshakesRefused.increment();
+    config.stats().versionRefused.increment();
+    synchronized (VERSION_LOG) {
+      if (VERSION_LOG.due(System.nanoTime())) {
+        log.warn("link with {} refused: {}{}", ctx.channel().remoteAddress(), e.getMessage(),
+            VERSION_LOG.takeSkipped());
+      }
+    }
+    end();
+    java.util.Optional<byte[]> answer = e.answer();
+    if (answer.isPresent()) {
+      ByteBuf out = ctx.alloc().buffer(LinkPipeline.HANDSHAKE_LENGTH_SIZE + answer.get().length);
+      out.writeShort(answer.get().length).writeBytes(answer.get());
+      ctx.writeAndFlush(out).addListener(f -> LinkPipeline.close(ctx.channel(),
+          "handshake refused: protocol version"));
+    } else {
+      LinkPipeline.close(ctx.channel(), "handshake refused: protocol version");
+    }
   }
 
   private void timedOut(ChannelHandlerContext ctx) {

@@ -31,11 +31,14 @@ public final class LinkStats {
   synchronized String refusalLogDue(long nowNanos) {
     return refusalLog.due(nowNanos) ? refusalLog.takeSkipped() : null;
   }
+  /** Handshakes refused because the peer speaks another protocol version (also refused). */
+  final LongAdder versionRefused = new LongAdder();
 
   public LinkCounters snapshot() {
     return new LinkCounters(linksUp.sum(), handshakesRefused.sum(), handshakeTimeouts.sum(),
         badRecords.sum(), keepaliveTimeouts.sum(), connectionsRefused.sum(),
         connectionsRateLimited.sum(), dials.sum(), startupsFull.sum(), startupsPrefixFull.sum(),
-        startupsEarlyDropped.sum(), firstMessageTimeouts.sum(), pausedReadIdles.sum());
+        startupsEarlyDropped.sum(), firstMessageTimeouts.sum(), pausedReadIdles.sum(),
+        versionRefused.sum());
   }
 }

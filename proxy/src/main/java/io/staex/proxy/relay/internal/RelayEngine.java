@@ -19,6 +19,7 @@ import io.staex.proxy.relay.RelaySettings;
 import io.staex.routing.Effects;
 import io.staex.routing.Outbound;
 import io.staex.routing.RoutingCodec;
+import io.staex.routing.RoutingCounters;
 import io.staex.routing.RoutingDecodeException;
 import io.staex.routing.RoutingEvent;
 import io.staex.routing.NodeState;
@@ -129,6 +130,8 @@ public final class RelayEngine implements LinkListener {
   private final HelloLimits hellos;
   private final RefusalLog spoofedLog;
   private final RefusalLog helloLog;
+  private final RefusalLog routingBudgetLog;
+  private final RefusalLog signatureBudgetLog;
   /** Per live link, its end at the peer certificate's not-after (loop-confined). */
   private final IdentityHashMap<Link, ScheduledFuture<?>> expiries = new IdentityHashMap<>();
   private boolean closed;
@@ -155,6 +158,11 @@ public final class RelayEngine implements LinkListener {
     this.childLinkLog = new LogEvery(CHILD_LINK_LOG_INTERVAL);
     this.helloLog = new RefusalLog(log, loop.ticker(),
         "session HELLO dropped: over the child link's limit (limits.hellos-per-second-per-link)");
+    this.routingBudgetLog = new RefusalLog(log, loop.ticker(),
+        "routing message dropped: over the link's budget (limits.routing-message*)");
+    this.signatureBudgetLog = new RefusalLog(log, loop.ticker(),
+        "node states or revocations dropped unchecked: over the link's signature-check budget"
+            + " (limits.signature-check*)");
   }
 
   public EventExecutor loop() {
@@ -578,7 +586,20 @@ public final class RelayEngine implements LinkListener {
       link.close();
       return;
     }
+    RoutingCounters rc = node.counters();
+    long messagesBefore = rc.dropped(RoutingCounters.Drop.MESSAGE_BUDGET);
+    long checksBefore = rc.dropped(RoutingCounters.Drop.SIGNATURE_BUDGET);
     apply(node.receive(link.peer(), message, clock.instant()));
+    long messages = rc.dropped(RoutingCounters.Drop.MESSAGE_BUDGET) - messagesBefore;
+    long checks = rc.dropped(RoutingCounters.Drop.SIGNATURE_BUDGET) - checksBefore;
+    if (messages > 0) {
+      counters.recordDrops(Drop.ROUTING_MESSAGE_BUDGET, messages);
+      routingBudgetLog.refused("from neighbour " + link.peer());
+    }
+    if (checks > 0) {
+      counters.recordDrops(Drop.SIGNATURE_BUDGET, checks);
+      signatureBudgetLog.refused(checks + " from neighbour " + link.peer());
+    }
   }
 
   /**

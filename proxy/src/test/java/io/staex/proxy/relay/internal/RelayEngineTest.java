@@ -23,6 +23,7 @@ import io.staex.routing.Effects;
 import io.staex.routing.NodeState;
 import io.staex.routing.Outbound;
 import io.staex.routing.RoutingCodec;
+import io.staex.routing.RoutingMessage;
 import io.staex.routing.RoutingNode;
 import io.staex.routing.RoutingSettings;
 import io.staex.testing.ManualClock;
@@ -547,6 +548,44 @@ class RelayEngineTest {
     assertThat(counters.dropped(Drop.ROUTING_BAD_MESSAGE)).isEqualTo(1);
     assertThat(link1.closed).isTrue();
     assertThat(link2.closed).isFalse();
+  }
+
+  /**
+   * A child floods forged revocations: the routing layer checks at most its link's budget and
+   * the relay counts the rest (SIGNATURE_BUDGET), then cheap messages past the message budget
+   * (ROUTING_MESSAGE_BUDGET); the link stays up (the drops are not the link's fault).
+   */
+  @Test
+  void routingFloodFromAChild_droppedAndCountedPerBudget() throws Exception {
+    byte[] bytes = io.staex.crypto.SignedRevocation.ofNode(NETWORK, child2.address(), NOW)
+        .encoded().toByteArray();
+    bytes[bytes.length - 1] ^= 1;
+    io.staex.crypto.SignedRevocation forged = io.staex.crypto.SignedRevocation.decode(bytes);
+    io.staex.routing.RoutingBudget budget = RoutingSettings.defaults().budget();
+    int perMessage = RoutingCodec.MAX_REVOCATIONS_PER_MESSAGE;
+    int messages = budget.checkBurst() / perMessage + 2;
+    RoutingMessage flood = new RoutingMessage.Revoke(java.util.Collections.nCopies(perMessage, forged));
+    for (int i = 0; i < messages; i++) {
+      for (LinkFrame.Routing chunk : RoutingAssembler.split(RoutingCodec.encode(flood))) {
+        engine.frame(link1, chunk);
+      }
+    }
+    settle();
+    long checked = engine.node().policy().revocations().invalid();
+    assertThat(checked).isLessThanOrEqualTo(budget.checkBurst());
+    assertThat(counters.dropped(Drop.SIGNATURE_BUDGET))
+        .isEqualTo((long) messages * perMessage - checked);
+
+    RoutingMessage cheap = new RoutingMessage.Withdraw(List.of());
+    byte[] encoded = RoutingCodec.encode(cheap);
+    for (int i = 0; i < budget.messageBurst(); i++) {
+      for (LinkFrame.Routing chunk : RoutingAssembler.split(encoded)) {
+        engine.frame(link1, chunk);
+      }
+    }
+    settle();
+    assertThat(counters.dropped(Drop.ROUTING_MESSAGE_BUDGET)).isEqualTo(messages + 1L);
+    assertThat(link1.closed).isFalse();
   }
 
   @Test

@@ -130,7 +130,8 @@ class FailoverScenariosTest {
     // is the very one r just dropped (same sequence number): r must take it again.
     RoutingSettings s = new RoutingSettings(
         Duration.ofSeconds(5), 3, Duration.ofSeconds(1), Duration.ofMinutes(5),
-        Duration.ofMinutes(20), Duration.ofSeconds(60), 32, 1_000_000, 256);
+        Duration.ofMinutes(20), Duration.ofSeconds(60), 32, 1_000_000, 256,
+        io.staex.routing.RoutingBudget.defaults());
     SimNetwork net = Sims.network(14, s);
     SimNode r = net.addNode("r", List.of());
     SimNode m = net.addNode("m", List.of(r));

@@ -1,0 +1,227 @@
+package io.staex.routing;
+
+import static io.staex.routing.RoutingFixtures.CERTIFICATES;
+import static io.staex.routing.RoutingFixtures.NETWORK;
+import static io.staex.routing.RoutingFixtures.NODES;
+import static io.staex.routing.RoutingFixtures.T0;
+import static io.staex.routing.RoutingFixtures.address;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.staex.crypto.Address;
+import io.staex.crypto.BadRevocationException;
+import io.staex.crypto.Certificate;
+import io.staex.crypto.Identity;
+import io.staex.crypto.Revocations;
+import io.staex.crypto.SignedRevocation;
+import io.staex.routing.RoutingCounters.Drop;
+import io.staex.routing.RoutingMessage.LookupRequest;
+import io.staex.routing.RoutingMessage.Revoke;
+import io.staex.routing.RoutingMessage.StateUpdate;
+import io.staex.testing.ManualClock;
+import io.staex.testing.fixtures.Identities;
+import io.staex.testing.fixtures.TestNetwork;
+import io.staex.testing.fixtures.Validity;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Per-link budgets for routing work ({@link RoutingBudget}, {@code docs/routing.md}): the attacks
+ * of a member that floods its parent with routing messages or with revocations and states that
+ * each cost a signature check, carried out; and the legitimate bursts the defaults are sized for
+ * (a full revocation list and a 1 000-node subtree at link up, that subtree's refreshes) pass
+ * untouched. Time is a {@link ManualClock}'s.
+ */
+class RoutingBudgetTest {
+  private static final RoutingBudget BUDGET = RoutingBudget.defaults();
+
+  private final ManualClock clock = new ManualClock(T0);
+  /** The relay under attack: node 0, a root. */
+  private RoutingNode relay;
+  /** Its child: node 1. */
+  private RoutingNode child;
+
+  @BeforeEach
+  void link() {
+    relay = node(0, List.of());
+    child = node(1, List.of(address(0)));
+    linkUp(relay, child);
+  }
+
+  /**
+   * Issue 13's attack: a member sends its parent forged revocations, each of which would cost an
+   * Ed25519 check. The relay checks at most the burst, then the rate; the rest are dropped
+   * unchecked and counted. Without the budget, every one is checked (20 480 here).
+   */
+  @Test
+  void forgedRevocationFlood_costsAtMostTheBudgetInSignatureChecks() {
+    SignedRevocation forged = forged(SignedRevocation.ofNode(NETWORK, address(3), T0));
+    Revoke full = new Revoke(Collections.nCopies(RoutingCodec.MAX_REVOCATIONS_PER_MESSAGE, forged));
+    int sent = 0;
+    for (int i = 0; i < 20; i++) {
+      relay.receive(child.address(), full, clock.instant());
+      sent += full.revocations().size();
+    }
+
+    Revocations held = relay.policy().revocations();
+    int left = BUDGET.checkBurst() - 1; // the child's own state took one check at link up
+    assertThat(held.invalid()).as("signature checks done").isEqualTo(left);
+    assertThat(relay.counters().dropped(Drop.SIGNATURE_BUDGET)).isEqualTo(sent - left);
+    assertThat(relay.counters().dropped(Drop.REVOCATION_INVALID)).isEqualTo(left);
+    assertThat(held.size()).isZero();
+
+    // A second later, the rate's worth more is checked, no more.
+    clock.advance(Duration.ofSeconds(1));
+    relay.receive(child.address(), full, clock.instant());
+    assertThat(held.invalid()).isEqualTo(left + BUDGET.checksPerSecond());
+
+    // Reconnecting does not refill the bucket (the child's state, held already, costs none).
+    relay.linkDown(child.address(), clock.instant());
+    linkUp(relay, child);
+    relay.receive(child.address(), full, clock.instant());
+    assertThat(held.invalid()).isEqualTo(left + BUDGET.checksPerSecond());
+  }
+
+  /**
+   * The same with states: a member re-signs its own state at will, each one newer and valid, so
+   * each costs a check. The relay checks at most the budget.
+   */
+  @Test
+  void reSignedStateFlood_costsAtMostTheBudgetInSignatureChecks() {
+    AtomicInteger checks = new AtomicInteger();
+    StateVerifier counting = (s, p, now) -> {
+      checks.incrementAndGet();
+      return StateVerifier.DIRECT.verify(s, p, now);
+    };
+    RoutingBudget tiny = new RoutingBudget(1000, 1000, 2, 10);
+    RoutingNode r = new RoutingNode(NODES.get(0), CERTIFICATES.get(0), List.of(), List.of(),
+        RoutingFixtures.policy(), RoutingSettings.defaults().withBudget(tiny), counting,
+        clock.instant());
+    RoutingNode c = node(1, List.of(address(0)));
+    linkUp(r, c);
+    assertThat(checks.get()).as("the child's state at link up").isEqualTo(1);
+    for (int i = 1; i <= 100; i++) {
+      NodeState again = NodeState.sign(NODES.get(1), CERTIFICATES.get(1),
+          List.of(new ParentLink(address(0), 1)), Optional.of(address(0)), List.of(),
+          T0.toEpochMilli() + 1000 + i, T0.plus(Duration.ofMinutes(20)));
+      r.receive(c.address(), new StateUpdate(List.of(again)), clock.instant());
+    }
+
+    assertThat(checks.get()).as("signature checks").isEqualTo(tiny.checkBurst());
+    assertThat(r.counters().dropped(Drop.SIGNATURE_BUDGET)).isEqualTo(100 - (tiny.checkBurst() - 1));
+
+    clock.advance(Duration.ofSeconds(1));
+    NodeState later = NodeState.sign(NODES.get(1), CERTIFICATES.get(1),
+        List.of(new ParentLink(address(0), 1)), Optional.of(address(0)), List.of(),
+        T0.toEpochMilli() + 5000, T0.plus(Duration.ofMinutes(20)));
+    r.receive(c.address(), new StateUpdate(List.of(later)), clock.instant());
+    assertThat(checks.get()).as("refilled at the rate").isEqualTo(tiny.checkBurst() + 1);
+  }
+
+  /** A flood of cheap messages (lookups that would climb to the root) past the message budget. */
+  @Test
+  void messageFlood_droppedBeyondTheMessageBudget() {
+    LookupRequest lookup = new LookupRequest(7, child.address(), NETWORK.address(), "x", 8);
+    long before = relay.counters().messagesIn();
+    for (int i = 0; i < BUDGET.messageBurst() + 500; i++) {
+      relay.receive(child.address(), lookup, clock.instant());
+    }
+    assertThat(relay.counters().messagesIn() - before).isEqualTo(BUDGET.messageBurst() + 500L);
+    long dropped = relay.counters().dropped(Drop.MESSAGE_BUDGET);
+    assertThat(dropped).isBetween(500L, 502L); // the link-up messages took a token or two
+
+    clock.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < BUDGET.messagesPerSecond() + 10; i++) {
+      relay.receive(child.address(), lookup, clock.instant());
+    }
+    assertThat(relay.counters().dropped(Drop.MESSAGE_BUDGET)).isEqualTo(dropped + 10);
+  }
+
+  /**
+   * What the defaults are sized for must pass: at link up a child hands over a full list of
+   * revocations (10 000, trust.max-revocations) and its 1 000-node subtree; then every node of
+   * the subtree refreshes at once, every refresh interval. Nothing is dropped.
+   */
+  @Test
+  void legitimateBursts_fullRevocationListAndA1000NodeSubtreeRefresh_pass() {
+    RoutingNode fresh = node(0, List.of());
+    RoutingNode holder = node(1, List.of(address(0)));
+    List<SignedRevocation> list = new ArrayList<>();
+    for (int i = 1; i <= 10_000; i++) {
+      SignedRevocation r = SignedRevocation.ofSerial(NETWORK, BigInteger.valueOf(i), T0);
+      list.add(r);
+      assertThat(holder.policy().revoke(r)).isEqualTo(Revocations.Outcome.APPLIED);
+    }
+    List<Identity> ids = new ArrayList<>();
+    List<Certificate> certs = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      Identity id = Identities.identity(20_000 + i);
+      ids.add(id);
+      certs.add(TestNetwork.of(NETWORK).certify(id.address()).validity(Validity.fixed()).issue());
+    }
+
+    linkUp(fresh, holder);
+    for (int i = 0; i < ids.size(); i++) { // the subtree climbs, one message per node
+      fresh.receive(holder.address(), subtreeState(ids.get(i), certs.get(i), 1), clock.instant());
+    }
+    for (int round = 2; round <= 3; round++) {
+      clock.advance(RoutingSettings.defaults().refreshInterval());
+      fresh.receive(holder.address(), new StateUpdate(List.of(holder.tick(clock.instant())
+          .messages().stream().map(o -> ((StateUpdate) o.message()).states().get(0))
+          .findFirst().orElseThrow())), clock.instant());
+      for (int i = 0; i < ids.size(); i++) {
+        fresh.receive(holder.address(), subtreeState(ids.get(i), certs.get(i), round),
+            clock.instant());
+      }
+      fresh.tick(clock.instant());
+    }
+
+    assertThat(fresh.counters().dropped(Drop.MESSAGE_BUDGET)).isZero();
+    assertThat(fresh.counters().dropped(Drop.SIGNATURE_BUDGET)).isZero();
+    assertThat(fresh.counters().dropped(Drop.STATE_UNTRUSTED)).isZero();
+    assertThat(fresh.policy().revocations().all()).containsExactlyInAnyOrderElementsOf(list);
+    for (Identity id : ids) {
+      assertThat(fresh.knows(id.address())).isTrue();
+    }
+  }
+
+  /** {@code id}'s state as a node below node 1, at sequence {@code sequence}. */
+  private StateUpdate subtreeState(Identity id, Certificate cert, long sequence) {
+    return new StateUpdate(List.of(NodeState.sign(id, cert, List.of(new ParentLink(address(1), 1)),
+        Optional.of(address(1)), List.of(), sequence,
+        clock.instant().plus(RoutingSettings.defaults().stateLifetime()))));
+  }
+
+  private RoutingNode node(int i, List<Address> parents) {
+    return new RoutingNode(NODES.get(i), CERTIFICATES.get(i), parents, List.of(),
+        RoutingFixtures.policy(), RoutingSettings.defaults(), clock.instant());
+  }
+
+  /** Brings up the link between {@code parent} and {@code child} and delivers what each sends. */
+  private void linkUp(RoutingNode parent, RoutingNode child) {
+    Effects toChild = parent.linkUp(child.address(), 1, clock.instant());
+    Effects toParent = child.linkUp(parent.address(), 1, clock.instant());
+    for (Outbound o : toParent.messages()) {
+      parent.receive(child.address(), o.message(), clock.instant());
+    }
+    for (Outbound o : toChild.messages()) {
+      child.receive(parent.address(), o.message(), clock.instant());
+    }
+  }
+
+  private static SignedRevocation forged(SignedRevocation r) {
+    byte[] bytes = r.encoded().toByteArray();
+    bytes[bytes.length - 1] ^= 1;
+    try {
+      return SignedRevocation.decode(bytes);
+    } catch (BadRevocationException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
