@@ -29,6 +29,7 @@ import picocli.CommandLine.Mixin;
       StatusCommand.class,
       RevokeCommand.class,
       DemoCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
