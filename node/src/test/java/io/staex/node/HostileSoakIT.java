@@ -44,8 +44,12 @@ import org.slf4j.LoggerFactory;
 class HostileSoakIT extends ProcessTestBase {
   private static final Logger log = LoggerFactory.getLogger(HostileSoakIT.class);
   private static final Duration SOAK = Duration.ofSeconds(60);
-  /** How much a victim's RSS may grow from 10 s into the soak to its end. */
-  private static final long MAX_RSS_GROWTH_KIB = 96 * 1024;
+  /**
+   * How much a victim's RSS may grow from 10 s into the soak to its end. Their heaps are fixed
+   * and touched at start ({@link #victims}): a table without bound ends in an OutOfMemoryError,
+   * this catches memory outside the heap.
+   */
+  private static final long MAX_RSS_GROWTH_KIB = 64 * 1024;
 
   @Test
   void everyAttackAtOnceFor60Seconds_victimsKeepWorking_tablesStayBounded() throws Exception {
@@ -95,17 +99,20 @@ class HostileSoakIT extends ProcessTestBase {
             HostileFlood flood = new HostileFlood(mallory, v.user(), v.gateway(), random)) {
           HostileSessions sessions = new HostileSessions(mallory, Seeded.random(61));
           AtomicReference<Throwable> attackFailure = new AtomicReference<>();
-          threads.add(thread("genuine-sessions", running, attackFailure,
-              () -> sessions.open(v.gateway(), 1, Duration.ZERO, Duration.ofMillis(250))));
+          // an attacker whose link the node closes dials again (HostileMember does) and goes
+          // on: a step that finds the link down waits a little and is counted
+          AtomicLong linkDown = new AtomicLong();
+          threads.add(thread("genuine-sessions", running, attackFailure, redialling(linkDown,
+              () -> sessions.open(v.gateway(), 1, Duration.ZERO, Duration.ofMillis(250)))));
           SecureRandom routingRandom = Seeded.random(62);
-          threads.add(thread("forged-routing", running, attackFailure, () -> {
+          threads.add(thread("forged-routing", running, attackFailure, redialling(linkDown, () -> {
             mallory.sendRouting(HostileRouting.forgedRevoke(mallory, v.user()));
             mallory.sendRouting(HostileRouting.forgedStates(mallory, userKey, userCert,
                 routingRandom));
             mallory.sendRouting(HostileRouting.forgedWithdraw(v.user(), v.gateway()));
             mallory.announce(v.root()); // the member stays a child of the root
             LockSupport.parkNanos(1_000_000_000L);
-          }));
+          })));
           SecureRandom junkRandom = Seeded.random(63);
           threads.add(thread("junk-handshakes", running, attackFailure, () -> {
             HostileNetworkIT.junkHandshake(v.rootPort(), junkRandom);
@@ -140,9 +147,10 @@ class HostileSoakIT extends ProcessTestBase {
           String gateway = status("gateway");
           String user = status("user");
           log.info("soak of {} s: flood {} packets, {} new streams, {} bytes on the long stream;"
-              + " RSS KiB root/gateway/user {} -> {}", seconds, flood.sent(), opened,
+              + " RSS KiB root/gateway/user {} -> {}; attack steps that found the member's link"
+              + " down {}, flood records {}", seconds, flood.sent(), opened,
               streamedBytes.get(), java.util.Arrays.toString(rssBefore),
-              java.util.Arrays.toString(rssAfter));
+              java.util.Arrays.toString(rssAfter), linkDown.get(), flood.sendFailures());
           log.info("root {}", root);
           log.info("gateway {}", gateway);
           log.info("user {}", user);
@@ -194,6 +202,18 @@ class HostileSoakIT extends ProcessTestBase {
   /** One step of an attack or of the victim, repeated on a thread until {@code running} ends. */
   private interface Step {
     void run() throws Exception;
+  }
+
+  /** {@code step}, but a member's link found down is counted and waited out, not a failure. */
+  private static Step redialling(AtomicLong linkDown, Step step) {
+    return () -> {
+      try {
+        step.run();
+      } catch (IllegalStateException e) {
+        linkDown.incrementAndGet();
+        LockSupport.parkNanos(100_000_000L);
+      }
+    };
   }
 
   private static Thread thread(String name, AtomicBoolean running,

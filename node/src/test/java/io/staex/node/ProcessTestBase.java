@@ -119,13 +119,16 @@ abstract class ProcessTestBase {
         + "target = \"127.0.0.1:" + servicePort + "\" } ]" + patient);
     config("user", "parents = [ " + rootParent + " ]\n  forwards = [ { listen = \"127.0.0.1:"
         + forwardPort + "\", to = \"" + gateway + ".staex:8080\" } ]" + patient);
-    Started rootNode = run("root");
-    Started gatewayNode = run("gateway");
-    Started userNode = run("user");
+    // A fixed heap, touched at start: a table that grew without bound would end in an
+    // OutOfMemoryError, and what RSS still gains is memory outside the heap (direct buffers)
+    List<String> jvm = List.of("-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch");
+    Started rootNode = start(command(jar, jvm, "run", "-c", "root.conf"));
+    Started gatewayNode = start(command(jar, jvm, "run", "-c", "gateway.conf"));
+    Started userNode = start(command(jar, jvm, "run", "-c", "user.conf"));
     Path jarNow = jar;
     Path dirNow = dir;
     java.util.function.Function<String, String> statusOf = name -> ExternalTool.run(dirNow,
-        Duration.ofSeconds(60), null, command(jarNow, "status", "-c", name + ".conf", "--json"))
+        Duration.ofSeconds(60), null, command(jarNow, List.of(), "status", "-c", name + ".conf", "--json"))
         .stdout();
     try {
       // three JVMs starting at once on a loaded machine: more than CONVERGE may pass
@@ -207,13 +210,14 @@ abstract class ProcessTestBase {
 
   /** The command line of {@code staex ARGS} with the built jar. */
   protected List<String> command(String... args) {
-    return command(jar, args);
+    return command(jar, List.of(), args);
   }
 
-  private static List<String> command(Path jar, String... args) {
+  private static List<String> command(Path jar, List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.addAll(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.addAll(List.of(args));
