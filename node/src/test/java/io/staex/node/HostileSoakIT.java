@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,22 +82,24 @@ class HostileSoakIT extends ProcessTestBase {
         mallory.announce(v.root());
         awaitStatus("root", s -> s.contains("\"viewSize\":4"));
 
-        // the victim's long stream: 16 KiB out and back, again and again
-        Socket longStream = new Socket();
-        longStream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-            v.forwardPort()), 10_000);
-        longStream.setSoTimeout((int) HostileNetworkIT.STREAM.toMillis());
-        threads.add(thread("victim-long-stream", running, victimFailure, () -> {
-          byte[] chunk = new byte[16 * 1024];
-          new Random(streamedBytes.get()).nextBytes(chunk);
-          EchoServer.exchange(longStream, chunk);
-          streamedBytes.addAndGet(chunk.length);
-        }));
-        EchoServer.roundTrip(v.forwardPort(), 1024, HostileNetworkIT.STREAM, new Random(1));
-
         long t0 = System.nanoTime();
-        try (longStream;
-            HostileFlood flood = new HostileFlood(mallory, v.user(), v.gateway(), random)) {
+        try (HostileFlood flood = new HostileFlood(mallory, v.user(), v.gateway(), random);
+            Socket longStream = new Socket()) {
+          // the victim's long stream, 16 KiB out and back again and again, opens its session
+          // in the flood, once the flood has drained the user's HELLO budget on the code before
+          // issue 13 (where the HELLOs in the user's name then kept it out)
+          Awaitility.await("the flood running").atMost(CONVERGE)
+              .until(() -> flood.sent() >= 1_000);
+          longStream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+              v.forwardPort()), 10_000);
+          longStream.setSoTimeout((int) HostileNetworkIT.STREAM.toMillis());
+          threads.add(thread("victim-long-stream", running, victimFailure, () -> {
+            byte[] chunk = new byte[16 * 1024];
+            new Random(streamedBytes.get()).nextBytes(chunk);
+            EchoServer.exchange(longStream, chunk);
+            streamedBytes.addAndGet(chunk.length);
+          }));
+          EchoServer.roundTrip(v.forwardPort(), 1024, HostileNetworkIT.STREAM, new Random(1));
           HostileSessions sessions = new HostileSessions(mallory, Seeded.random(61));
           AtomicReference<Throwable> attackFailure = new AtomicReference<>();
           // an attacker whose link the node closes dials again (HostileMember does) and goes
