@@ -564,8 +564,8 @@ public final class NodeRuntime implements AutoCloseable {
     return relay.serverCounters()
         .map(c -> new NodeStatus.AcceptStats(relay.startups(), c.startupsFull(),
             c.startupsEarlyDropped(), c.startupsPrefixFull(), c.connectionsRateLimited(),
-            c.connectionsRefused(), c.firstMessageTimeouts()))
-        .orElse(new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0));
+            c.connectionsRefused(), c.firstMessageTimeouts(), c.handshakesRefused()))
+        .orElse(new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0, 0));
   }
 
   private NodeStatus.TrustStats trustStats() {

@@ -175,9 +175,11 @@ public record NodeStatus(
    * @param maxLinks refused: {@code max-links} links established
    * @param firstMessageTimeouts closed: no first handshake message within {@code
    *     link-first-message-timeout}
+   * @param handshakesRefused closed: the handshake failed (not Noise, a certificate of a network
+   *     not trusted here, a revoked or expired one); a non-member trying to link
    */
   public record AcceptStats(int startups, long startupsFull, long earlyDropped, long prefixFull,
-      long rateLimited, long maxLinks, long firstMessageTimeouts) {
+      long rateLimited, long maxLinks, long firstMessageTimeouts, long handshakesRefused) {
     /** Every refusal (first-message timeouts are not refusals: the connection was accepted). */
     public long refusedTotal() {
       return startupsFull + earlyDropped + prefixFull + rateLimited + maxLinks;

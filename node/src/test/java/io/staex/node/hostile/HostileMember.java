@@ -10,6 +10,7 @@ import io.staex.crypto.KeyFiles;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.frame.RoutingAssembler;
 import io.staex.proxy.link.Link;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.LinkListener;
@@ -17,11 +18,16 @@ import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.ParentConnector;
 import io.staex.proxy.link.RedialBackoff;
 import io.staex.proxy.loop.Transports;
+import io.staex.routing.NodeState;
+import io.staex.routing.ParentLink;
+import io.staex.routing.RoutingCodec;
+import io.staex.routing.RoutingMessage;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -51,13 +57,18 @@ import org.awaitility.Awaitility;
  * thinks. Thread-safe; frames are sent in the order given.
  */
 public final class HostileMember implements AutoCloseable {
-  /** Keepalives every 200 ms: below the quickest read timeout a test node is given. */
-  public static final LinkSettings SETTINGS = new LinkSettings(Duration.ofMillis(200), 5,
+  /**
+   * Keepalives every 200 ms: below the quickest read timeout a test node is given. The link is
+   * closed after 5 s without a frame from the node (a node sends its keepalives every 0.5~1 s
+   * in these tests; a loaded machine may delay them).
+   */
+  public static final LinkSettings SETTINGS = new LinkSettings(Duration.ofMillis(200), 25,
       Duration.ofSeconds(10), LinkSettings.MAX_RECORD_SIZE, 256 * 1024, 1024 * 1024);
   /** Frames kept for {@link #poll} before the oldest are dropped. */
   static final int MAX_KEPT = 10_000;
 
   private final Identity identity;
+  private final Certificate certificate;
   private final EventLoopGroup group;
   private final ParentConnector connector;
   private final BlockingQueue<LinkFrame> received = new LinkedBlockingQueue<>(MAX_KEPT);
@@ -65,6 +76,7 @@ public final class HostileMember implements AutoCloseable {
   private HostileMember(Identity identity, Certificate certificate, InetSocketAddress endpoint,
       Address peer, LinkSettings settings) {
     this.identity = identity;
+    this.certificate = certificate;
     this.group = Transports.newEventLoopGroup(1);
     LinkCredentials credentials = new LinkCredentials(identity, certificate,
         TrustPolicy.ofNetwork(certificate.network()), Clock.systemUTC(), new SecureRandom());
@@ -83,6 +95,15 @@ public final class HostileMember implements AutoCloseable {
         endpoint, peer, SETTINGS);
   }
 
+  /**
+   * As {@link #link(Path, Path, InetSocketAddress, Address)} with a key and certificate made in
+   * the test (a self-made certificate, one of another network).
+   */
+  public static HostileMember link(Identity identity, Certificate certificate,
+      InetSocketAddress endpoint, Address peer) {
+    return new HostileMember(identity, certificate, endpoint, peer, SETTINGS);
+  }
+
   /** This member's address. */
   public Address address() {
     return identity.address();
@@ -91,6 +112,36 @@ public final class HostileMember implements AutoCloseable {
   /** This member's key, as frames carry it. */
   public NodeKey key() {
     return NodeKey.of(identity.address());
+  }
+
+  /** This member's key pair (for {@link HostileSessions}). */
+  Identity identity() {
+    return identity;
+  }
+
+  /** This member's certificate. */
+  public Certificate certificate() {
+    return certificate;
+  }
+
+  /**
+   * Tells the node it linked to that this member is its child, as a well-behaved child does:
+   * a {@link RoutingMessage.StateUpdate} with this member's own signed state (active parent
+   * {@code parent}, no services, valid for 10 minutes). Without it the node's source check
+   * drops every packet this member sends in its own name: it is not in the node's view.
+   */
+  public void announce(Address parent) {
+    NodeState state = NodeState.sign(identity, certificate, List.of(new ParentLink(parent, 1)),
+        Optional.of(parent), List.of(), System.currentTimeMillis(),
+        Instant.now().plus(Duration.ofMinutes(10)));
+    sendRouting(new RoutingMessage.StateUpdate(List.of(state)));
+  }
+
+  /** Sends one routing message, in as many {@link LinkFrame.Routing} chunks as it takes. */
+  public void sendRouting(RoutingMessage message) {
+    for (LinkFrame.Routing chunk : RoutingAssembler.split(RoutingCodec.encode(message))) {
+      send(chunk);
+    }
   }
 
   /** The link while it is up. */

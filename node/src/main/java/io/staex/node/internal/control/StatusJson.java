@@ -91,7 +91,8 @@ final class StatusJson {
     j.name("refused").beginObject().member("startups_full", acc.startupsFull())
         .member("early_drop", acc.earlyDropped()).member("prefix_full", acc.prefixFull())
         .member("rate_limited", acc.rateLimited()).member("max_links", acc.maxLinks()).endObject();
-    j.member("firstMessageTimeouts", acc.firstMessageTimeouts()).endObject();
+    j.member("firstMessageTimeouts", acc.firstMessageTimeouts())
+        .member("handshakesRefused", acc.handshakesRefused()).endObject();
     NodeStatus.SessionStats ev = s.sessionStats();
     j.name("sessionEvents").beginObject().member("limitedPerPeer", ev.limitedPerPeer());
     j.name("unreachable").beginObject().member("verified", ev.unreachableVerified())

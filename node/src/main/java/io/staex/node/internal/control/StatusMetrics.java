@@ -102,6 +102,9 @@ final class StatusMetrics {
     counter(out, "staex_link_first_message_timeouts_total",
         "Link connections closed without a first handshake message in time.",
         a.firstMessageTimeouts());
+    counter(out, "staex_link_handshakes_refused_total",
+        "Link handshakes refused: not Noise, an untrusted network, a revoked or expired"
+            + " certificate.", a.handshakesRefused());
     NodeStatus.SessionStats ev = s.sessionStats();
     counter(out, "staex_sessions_limited_per_peer_total",
         "Sessions refused by sessions.max-per-peer.", ev.limitedPerPeer());

@@ -101,7 +101,8 @@ final class StatusText {
     NodeStatus.AcceptStats a = s.accepts();
     out.append("accepts   startups ").append(a.startups()).append("  refused ")
         .append(a.refusedTotal()).append("  first-message timeouts ")
-        .append(a.firstMessageTimeouts()).append('\n');
+        .append(a.firstMessageTimeouts()).append("  handshakes refused ")
+        .append(a.handshakesRefused()).append('\n');
     if (a.refusedTotal() > 0) {
       out.append("  refused startups_full: ").append(a.startupsFull()).append("  early_drop: ")
           .append(a.earlyDropped()).append("  prefix_full: ").append(a.prefixFull())

@@ -37,7 +37,8 @@ class StatusRenderersTest {
         + "  dropped queue_full: 7  no_stream: 2  too_big: 1\n");
     assertThat(text).contains("hellos    handshakes 12  cookies sent 40  refused 44\n"
         + "  rate_limited: 30  overloaded: 11  bad_cookie: 2  cookies dropped: 6\n");
-    assertThat(text).contains("accepts   startups 4  refused 65  first-message timeouts 16\n"
+    assertThat(text).contains("accepts   startups 4  refused 65  first-message timeouts 16"
+        + "  handshakes refused 17\n"
         + "  refused startups_full: 11  early_drop: 12  prefix_full: 13  rate_limited: 14"
         + "  max_links: 15\n");
     assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
@@ -56,7 +57,8 @@ class StatusRenderersTest {
         .contains("datagrams sent 0  received 0  dropped 0\n").doesNotContain("queue_full")
         .contains("hellos    handshakes 0  cookies sent 0  refused 0\n")
         .doesNotContain("overloaded")
-        .contains("accepts   startups 0  refused 0  first-message timeouts 0\n")
+        .contains("accepts   startups 0  refused 0  first-message timeouts 0"
+            + "  handshakes refused 0\n")
         .doesNotContain("startups_full");
   }
 
@@ -90,7 +92,7 @@ class StatusRenderersTest {
             + "\"replayed\":0}")
         .contains("\"accepts\":{\"startups\":4,\"refused\":{\"startups_full\":11,"
             + "\"early_drop\":12,\"prefix_full\":13,\"rate_limited\":14,\"max_links\":15},"
-            + "\"firstMessageTimeouts\":16}")
+            + "\"firstMessageTimeouts\":16,\"handshakesRefused\":17}")
         .contains("\"sessionEvents\":{\"limitedPerPeer\":1,\"unreachable\":{\"verified\":2,"
             + "\"forged\":3,\"unverified\":4},\"closesUnverified\":5,\"probes\":{\"sent\":6,"
             + "\"answered\":7,\"unanswered\":8}}")
@@ -158,6 +160,7 @@ class StatusRenderersTest {
         .contains("staex_link_accepts_refused_total{reason=\"rate_limited\"} 14\n")
         .contains("staex_link_accepts_refused_total{reason=\"max_links\"} 15\n")
         .contains("staex_link_first_message_timeouts_total 16\n")
+        .contains("staex_link_handshakes_refused_total 17\n")
         .contains("staex_sessions_limited_per_peer_total 1\n")
         .contains("staex_unreachable_notices_total{result=\"verified\"} 2\n")
         .contains("staex_unreachable_notices_total{result=\"forged\"} 3\n")
