@@ -87,8 +87,8 @@ public final class ConfigSource {
   /**
    * The effective configuration as HOCON that {@link NodeConfig#load} accepts back: the {@code
    * staex} section with every default filled in, substitutions resolved, and the paths made
-   * absolute (so that the text means the same wherever it is saved), the control socket's
-   * included. Other top-level keys (only there for substitutions) are left out.
+   * absolute (so that the text means the same wherever it is saved), the control socket's and
+   * the revocations file's included. Other top-level keys (only there for substitutions) are left out.
    *
    * @param config what {@link NodeConfig#load} read from the same file
    */
@@ -100,7 +100,9 @@ public final class ConfigSource {
         .withValue("staex.forwards-dir", ConfigValueFactory.fromAnyRef(
             config.forwardsDir().map(Path::toString).orElse("")))
         .withValue("staex.control.socket",
-            ConfigValueFactory.fromAnyRef(config.control().socket().toString()));
+            ConfigValueFactory.fromAnyRef(config.control().socket().toString()))
+        .withValue("staex.trust.revocations-file", ConfigValueFactory.fromAnyRef(
+            config.trust().revocationsFile().map(Path::toString).orElse("")));
     ConfigRenderOptions options = ConfigRenderOptions.defaults()
         .setOriginComments(false).setComments(false).setJson(false).setFormatted(true);
     return effective.root().withOnlyKey("staex").render(options);
