@@ -347,7 +347,9 @@ def cmd_up(args):
         sh("ip", "-n", cn, "link", "set", ci, "up")
     log(f"{topo['n']} namespaces, {len(topo['links'])} links in {time.monotonic() - t0:.1f}s")
     t0 = time.monotonic()
-    sh(STAEX, "--help", check=False)  # builds the jar if stale
+    # builds the jar if stale, and the launcher's start-up cache (made for `run`; a minute):
+    # made here, not by the first node, which would start a minute after the others
+    sh(STAEX, "run", "--version", check=False)
     addrs = keys(topo)
     for nd in topo["nodes"]:
         write_conf(topo, nd["id"], addrs)
