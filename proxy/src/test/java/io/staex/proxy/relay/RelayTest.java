@@ -143,9 +143,12 @@ class RelayTest {
     relay2 = start(RELAY2, root);
     leaf = start(LEAF, relay, root);
     leaf2 = start(LEAF2, relay2);
+    // (the root may know the leaf before the relay does: the leaf's state reaches the root by
+    // its own link too until it settles on the relay, so wait for the relay's view as well)
     awaitTrue("root knows all 5 nodes", Duration.ofSeconds(20), () ->
         root.relay().viewSize() == 5
-            && leaf.relay().activeParent().equals(Optional.of(address(RELAY))));
+            && leaf.relay().activeParent().equals(Optional.of(address(RELAY)))
+            && relay.relay().knows(address(LEAF)) && relay2.relay().knows(address(LEAF2)));
   }
 
   @AfterEach
