@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * withdraw-grace + slack, and no stream ever delivers a wrong byte. Issue 14's targets (no
  * byte lost, no stream reset) are figures in the scenario's result, not assertions.
  */
-class TestbedIT {
+class FieldTestbedIT {
   /**
    * 3 missed 1 s keepalives, then the 2 s withdraw-grace, then today's redial backoff (up to
    * `redial-max`, 30 s: a child whose dials to its backup parent failed at start waits that
