@@ -2,7 +2,6 @@ package io.staex.node.internal.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import io.staex.conf.NodeConfig;
-import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.KeyFiles;
 import io.staex.node.NodeRuntime;
@@ -12,7 +11,6 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -50,7 +47,6 @@ import sun.misc.Signal;
     })
 final class DemoCommand implements Callable<Integer> {
   static final String PAGE = "Hello from the camera's web server, behind the staex gateway.\n";
-  private static final Duration READY = Duration.ofSeconds(30);
 
   @Option(names = "--dir", paramLabel = "DIR",
       description = "Where to write keys, certificates and configs (default: a new temporary"
@@ -79,10 +75,10 @@ final class DemoCommand implements Callable<Integer> {
     Identity network = Identity.generate(random);
     Identity strangers = Identity.generate(random);
     KeyFiles.writePrivateKey(folder.resolve("network.key"), network, true);
-    String root = node(folder, "root", network, Optional.empty(), now, random);
-    String gateway = node(folder, "gateway", network, Optional.of("camera"), now, random);
-    String user = node(folder, "user", network, Optional.of("laptop"), now, random);
-    String stranger = node(folder, "stranger", strangers, Optional.of("intruder"), now, random);
+    String root = ScratchNetwork.node(folder, "root", network, Optional.empty(), now, random);
+    String gateway = ScratchNetwork.node(folder, "gateway", network, Optional.of("camera"), now, random);
+    String user = ScratchNetwork.node(folder, "user", network, Optional.of("laptop"), now, random);
+    String stranger = ScratchNetwork.node(folder, "stranger", strangers, Optional.of("intruder"), now, random);
 
     HttpServer web = HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -95,19 +91,19 @@ final class DemoCommand implements Callable<Integer> {
       }
     });
     web.start();
-    int rootPort = freePort(0);
-    int forwardPort = freePort(port);
-    int socksPort = freePort(port == 0 ? 0 : 1080);
-    int dnsPort = freePort(port == 0 ? 0 : 5353);
+    int rootPort = ScratchNetwork.freePort(0);
+    int forwardPort = ScratchNetwork.freePort(port);
+    int socksPort = ScratchNetwork.freePort(port == 0 ? 0 : 1080);
+    int dnsPort = ScratchNetwork.freePort(port == 0 ? 0 : 5353);
     String rootParent = "parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \""
         + root + "\" } ]";
-    config(folder, "root", "listen = \"127.0.0.1:" + rootPort + "\"");
-    config(folder, "gateway", rootParent + "\n  services = [ { port = 80, target = \"127.0.0.1:"
+    ScratchNetwork.config(folder, "root", "listen = \"127.0.0.1:" + rootPort + "\"");
+    ScratchNetwork.config(folder, "gateway", rootParent + "\n  services = [ { port = 80, target = \"127.0.0.1:"
         + web.getAddress().getPort() + "\" } ]");
-    config(folder, "user", rootParent + "\n  forwards = [ { listen = \"127.0.0.1:" + forwardPort
+    ScratchNetwork.config(folder, "user", rootParent + "\n  forwards = [ { listen = \"127.0.0.1:" + forwardPort
         + "\", to = \"camera.staex:80\" } ]\n  socks.listen = \"127.0.0.1:" + socksPort + "\"\n"
         + "  dns.listen = \"127.0.0.1:" + dnsPort + "\"");
-    config(folder, "stranger", rootParent);
+    ScratchNetwork.config(folder, "stranger", rootParent);
 
     List<NodeRuntime> nodes = new ArrayList<>();
     Thread hook = new Thread(() -> closeAll(nodes, web), "RoutineDemoShutdown");
@@ -119,8 +115,8 @@ final class DemoCommand implements Callable<Integer> {
       }
       NodeRuntime rootNode = nodes.get(0);
       NodeRuntime userNode = nodes.get(2);
-      boolean ready = await(() -> rootNode.status().routes().viewSize() >= 3
-          && userNode.status().activeParent().isPresent());
+      boolean ready = ScratchNetwork.await(() -> rootNode.status().routes().viewSize() >= 3
+          && userNode.status().activeParent().isPresent(), Duration.ofMillis(100));
       out.println("staex demo: a network on loopback, files in " + folder);
       out.println("  network   " + network.address());
       out.println("  root      " + root + "  relay, listens on 127.0.0.1:" + rootPort);
@@ -136,7 +132,8 @@ final class DemoCommand implements Callable<Integer> {
           ? "ok: GET http://127.0.0.1:" + forwardPort + "/ went user -> root -> gateway -> web"
               + " server and back, end-to-end encrypted: " + PAGE.strip()
           : "FAILED: the forward did not answer with the page (" + (ready ? "got: " + got
-              : "the nodes did not link up within " + READY.toSeconds() + " s") + ")");
+              : "the nodes did not link up within " + ScratchNetwork.READY.toSeconds()
+                  + " s") + ")");
       String viaSocks = ok ? socksFetch(socksPort, "camera.staex") : "";
       boolean socksOk = viaSocks.endsWith(PAGE);
       out.println(socksOk
@@ -188,22 +185,10 @@ final class DemoCommand implements Callable<Integer> {
     web.stop(0);
   }
 
-  private static boolean await(java.util.function.BooleanSupplier ready)
-      throws InterruptedException {
-    long end = System.nanoTime() + READY.toNanos();
-    while (System.nanoTime() < end) {
-      if (ready.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return false;
-  }
-
   /** A plain HTTP/1.0 GET through the forward (as curl would do), retried while names settle. */
   private static String fetch(int port) throws InterruptedException {
     String last = "";
-    long end = System.nanoTime() + READY.toNanos();
+    long end = System.nanoTime() + ScratchNetwork.READY.toNanos();
     while (System.nanoTime() < end) {
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
         s.setSoTimeout(10_000);
@@ -263,32 +248,6 @@ final class DemoCommand implements Callable<Integer> {
           .findFirst().orElse(org.xbill.DNS.Rcode.string(answer.getRcode()));
     } catch (IOException e) {
       return e.toString();
-    }
-  }
-
-  /** Key and certificate for one node; returns its address. */
-  private static String node(Path folder, String name, Identity network, Optional<String> cn,
-      Instant now, SecureRandom random) throws Exception {
-    Identity me = Identity.generate(random);
-    KeyFiles.writePrivateKey(folder.resolve(name + ".key"), me, true);
-    Certificate.issue(network, me.address(), cn, Set.of(), now.minus(CertCommand.BACKDATE),
-        now.plus(Duration.ofDays(1)), random).write(folder.resolve(name + ".crt"), true);
-    return me.address().toString();
-  }
-
-  private static void config(Path folder, String name, String body) throws IOException {
-    Files.writeString(folder.resolve(name + ".conf"), "staex {\n  key = " + name + ".key\n"
-        + "  cert = " + name + ".crt\n  " + body + "\n}\n");
-  }
-
-  /** {@code wanted} if it is free on 127.0.0.1 (0: any), else a free port. */
-  private static int freePort(int wanted) throws IOException {
-    try (ServerSocket s = new ServerSocket(wanted, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        return s.getLocalPort();
-      }
     }
   }
 }

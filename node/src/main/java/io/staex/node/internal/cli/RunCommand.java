@@ -44,11 +44,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ch.qos.logback.classic.Logger root =
-        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-    if (root.getLevel() == null || root.getLevel().isGreaterOrEqual(Level.WARN)) {
-      root.setLevel(Level.INFO);
-    }
+    ch.qos.logback.classic.Logger root = Verbosity.atLeastInfo();
     NodeConfig nodeConfig = NodeConfig.load(config);
     // log.level decides, unless -v or -vv asked for more.
     Level configured = Level.toLevel(nodeConfig.logLevel(), Level.INFO);

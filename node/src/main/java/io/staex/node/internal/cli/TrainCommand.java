@@ -1,6 +1,5 @@
 package io.staex.node.internal.cli;
 
-import ch.qos.logback.classic.Level;
 import io.staex.conf.NodeConfig;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
@@ -29,9 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +57,8 @@ import picocli.CommandLine.Spec;
     description = "Exercise a node in this JVM for the launcher's start-up cache (internal).")
 final class TrainCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
-  private static final Duration READY = Duration.ofSeconds(30);
   private static final int CHUNK = 64 * 1024;
+  private static final Duration POLL = Duration.ofMillis(50);
 
   @Option(names = "--mib", paramLabel = "MIB", defaultValue = "64",
       description = "MiB echoed through the relay in each round (default: ${DEFAULT-VALUE}).")
@@ -79,11 +76,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ch.qos.logback.classic.Logger rootLog =
-        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-    if (rootLog.getLevel() == null || rootLog.getLevel().isGreaterOrEqual(Level.WARN)) {
-      rootLog.setLevel(Level.INFO); // as `staex run`: its log lines' classes belong in the cache
-    }
+    Verbosity.atLeastInfo(); // as `staex run`: its log lines' classes belong in the cache
     PrintWriter out = spec.commandLine().getOut();
     long t0 = System.nanoTime();
     SecureRandom random = new SecureRandom();
@@ -93,23 +86,23 @@ final class TrainCommand implements Callable<Integer> {
       Instant now = Instant.now();
       Identity network = Identity.generate(random);
       KeyFiles.writePrivateKey(folder.resolve("network.key"), network, true);
-      String root = node(folder, "root", network, Optional.empty(), now, random);
-      node(folder, "gateway", network, Optional.of("echo"), now, random);
-      node(folder, "user", network, Optional.of("user"), now, random);
+      String root = ScratchNetwork.node(folder, "root", network, Optional.empty(), now, random);
+      ScratchNetwork.node(folder, "gateway", network, Optional.of("echo"), now, random);
+      ScratchNetwork.node(folder, "user", network, Optional.of("user"), now, random);
       // The CLI's own key and certificate file readers, as `staex cert` and `staex addr` use.
       Certificate.read(folder.resolve("user.crt"));
       KeyFiles.readPrivateKey(folder.resolve("user.key")).destroy();
 
-      int rootPort = freePort();
-      int forwardPort = freePort();
-      int socksPort = freePort();
-      int dnsPort = freePort();
+      int rootPort = ScratchNetwork.freePort(0);
+      int forwardPort = ScratchNetwork.freePort(0);
+      int socksPort = ScratchNetwork.freePort(0);
+      int dnsPort = ScratchNetwork.freePort(0);
       String parent = "parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \"" + root
           + "\" } ]";
-      config(folder, "root", "listen = \"127.0.0.1:" + rootPort + "\"");
-      config(folder, "gateway", parent + "\n  services = [ { port = 80, target = \"127.0.0.1:"
+      ScratchNetwork.config(folder, "root", "listen = \"127.0.0.1:" + rootPort + "\"");
+      ScratchNetwork.config(folder, "gateway", parent + "\n  services = [ { port = 80, target = \"127.0.0.1:"
           + echo.port() + "\" } ]");
-      config(folder, "user", parent + "\n  forwards = [ { listen = \"127.0.0.1:" + forwardPort
+      ScratchNetwork.config(folder, "user", parent + "\n  forwards = [ { listen = \"127.0.0.1:" + forwardPort
           + "\", to = \"echo.staex:80\" } ]\n  socks.listen = \"127.0.0.1:" + socksPort
           + "\"\n  dns.listen = \"127.0.0.1:" + dnsPort + "\"");
       nodes.add(start(folder, "root", random));
@@ -120,8 +113,8 @@ final class TrainCommand implements Callable<Integer> {
         NodeRuntime user = start(folder, "user", random);
         nodes.add(user);
         NodeRuntime rootNode = nodes.get(0);
-        ok &= await(() -> rootNode.status().routes().viewSize() >= 3
-            && user.status().activeParent().isPresent());
+        ok &= ScratchNetwork.await(() -> rootNode.status().routes().viewSize() >= 3
+            && user.status().activeParent().isPresent(), POLL);
         ok &= firstEcho(forwardPort);
         bytes += bulk(forwardPort, (long) mib << 20);
         for (int i = 0; i < streams; i++) {
@@ -160,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The first byte echoed through the forward, retried while names and the session settle. */
   private static boolean firstEcho(int port) throws InterruptedException {
-    return await(() -> oneByte(port));
+    return ScratchNetwork.await(() -> oneByte(port), POLL);
   }
 
   private static boolean oneByte(int port) {
@@ -255,37 +248,6 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IOException e) {
       log.debug("train: dns", e);
       return "";
-    }
-  }
-
-  private static boolean await(BooleanSupplier ready) throws InterruptedException {
-    long end = System.nanoTime() + READY.toNanos();
-    while (System.nanoTime() < end) {
-      if (ready.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(50); // polls a live node from outside its loop; there is no event to wait on
-    }
-    return false;
-  }
-
-  private static String node(Path folder, String name, Identity network, Optional<String> cn,
-      Instant now, SecureRandom random) throws Exception {
-    Identity me = Identity.generate(random);
-    KeyFiles.writePrivateKey(folder.resolve(name + ".key"), me, true);
-    Certificate.issue(network, me.address(), cn, Set.of(), now.minus(CertCommand.BACKDATE),
-        now.plus(Duration.ofDays(1)), random).write(folder.resolve(name + ".crt"), true);
-    return me.address().toString();
-  }
-
-  private static void config(Path folder, String name, String body) throws IOException {
-    Files.writeString(folder.resolve(name + ".conf"), "staex {\n  key = " + name + ".key\n"
-        + "  cert = " + name + ".crt\n  " + body + "\n}\n");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

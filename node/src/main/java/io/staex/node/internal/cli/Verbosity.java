@@ -17,4 +17,16 @@ public final class Verbosity {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(level);
   }
+
+  /**
+   * For the commands that run nodes ({@code run}, {@code train}): the root logger, at INFO
+   * unless {@code -vv} asked for more (their lines are what an operator reads).
+   */
+  static Logger atLeastInfo() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    if (root.getLevel() == null || root.getLevel().isGreaterOrEqual(Level.WARN)) {
+      root.setLevel(Level.INFO);
+    }
+    return root;
+  }
 }
