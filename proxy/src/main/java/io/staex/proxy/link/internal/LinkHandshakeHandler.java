@@ -10,10 +10,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.staex.crypto.Address;
 import io.staex.crypto.Handshake;
 import io.staex.crypto.HandshakeException;
-import io.staex.proxy.loop.LogEvery;
 import io.staex.crypto.Purpose;
 import io.staex.proxy.link.LinkCredentials;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
 final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(LinkHandshakeHandler.class);
   private static final byte[] NO_DATA = new byte[0];
-  /** Version refusals of every link of the process: one warning a minute at most. */
-  private static final LogEvery VERSION_LOG = new LogEvery(java.time.Duration.ofMinutes(1));
 
   private final LinkConfig config;
   /** The parent we dial; null on the accepting side. */
@@ -107,13 +105,12 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
       handshake.readMessage(message);
     } catch (HandshakeException e) {
       if (e.reason() == HandshakeException.Reason.VERSION) {
-        refuseVersion(ctx, e);
-        return;
+        config.stats().versionRefused.increment();
       }
-      refuse(ctx, e.reason() + ": " + e.getMessage());
+      refuse(ctx, e.reason() + ": " + e.getMessage(), e.answer());
       return;
     } catch (IllegalStateException e) {
-      refuse(ctx, "message out of turn");
+      refuse(ctx, "message out of turn", Optional.empty());
       return;
     }
     if (expectedPeer == null) {
@@ -128,12 +125,20 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void write(ChannelHandlerContext ctx, byte[] message) {
-    ByteBuf out = ctx.alloc().buffer(LinkPipeline.HANDSHAKE_LENGTH_SIZE + message.length);
-    out.writeShort(message.length).writeBytes(message);
-    ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    ctx.writeAndFlush(framed(ctx, message)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 
-  private void refuse(ChannelHandlerContext ctx, String reason) {
+  private static ByteBuf framed(ChannelHandlerContext ctx, byte[] message) {
+    ByteBuf out = ctx.alloc().buffer(LinkPipeline.HANDSHAKE_LENGTH_SIZE + message.length);
+    return out.writeShort(message.length).writeBytes(message);
+  }
+
+  /**
+   * Refuses the handshake: counted, logged as a warning at most once a minute (a peer can cause
+   * these at will), and closed — after {@code answer} if the refusal has one to say to the peer
+   * (another protocol version: the responder tells its own, so the initiator can say why too).
+   */
+  private void refuse(ChannelHandlerContext ctx, String reason, Optional<byte[]> answer) {
     config.stats().handshakesRefused.increment();
     String more = config.stats().refusalLogDue(ctx.executor().ticker().nanoTime());
     if (more != null) {
@@ -146,32 +151,12 @@ final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
       log.debug("link handshake with {} refused: {}", ctx.channel().remoteAddress(), reason);
     }
     end();
-    LinkPipeline.close(ctx.channel(), "handshake refused: " + reason);
-  }
-
-  /**
-   * The peer speaks another protocol version: the one refusal said to the peer (the responder
-   * answers with its version, so the initiator can say why too), counted with the refused
-   * handshakes and logged as a warning at most once a minute (one line per version met).
-   */
-  private void refuseVersion(ChannelHandlerContext ctx, HandshakeException e) {
-    config.stats().handshakesRefused.increment();
-    config.stats().versionRefused.increment();
-    synchronized (VERSION_LOG) {
-      if (VERSION_LOG.due(System.nanoTime())) {
-        log.warn("link with {} refused: {}{}", ctx.channel().remoteAddress(), e.getMessage(),
-            VERSION_LOG.takeSkipped());
-      }
-    }
-    end();
-    java.util.Optional<byte[]> answer = e.answer();
+    String why = "handshake refused: " + reason;
     if (answer.isPresent()) {
-      ByteBuf out = ctx.alloc().buffer(LinkPipeline.HANDSHAKE_LENGTH_SIZE + answer.get().length);
-      out.writeShort(answer.get().length).writeBytes(answer.get());
-      ctx.writeAndFlush(out).addListener(f -> LinkPipeline.close(ctx.channel(),
-          "handshake refused: protocol version"));
+      ctx.writeAndFlush(framed(ctx, answer.get()))
+          .addListener(f -> LinkPipeline.close(ctx.channel(), why));
     } else {
-      LinkPipeline.close(ctx.channel(), "handshake refused: protocol version");
+      LinkPipeline.close(ctx.channel(), why);
     }
   }
 

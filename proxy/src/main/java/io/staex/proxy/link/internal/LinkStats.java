@@ -1,6 +1,8 @@
 package io.staex.proxy.link.internal;
 
 import io.staex.proxy.link.LinkCounters;
+import io.staex.proxy.loop.LogEvery;
+import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters shared by the links of one server or connector; updated from any event loop. */
@@ -19,10 +21,11 @@ public final class LinkStats {
   public final LongAdder startupsPrefixFull = new LongAdder();
   public final LongAdder startupsEarlyDropped = new LongAdder();
   final LongAdder firstMessageTimeouts = new LongAdder();
+  /** Handshakes refused because the peer speaks another protocol version (also refused). */
+  final LongAdder versionRefused = new LongAdder();
   /** Refused handshakes are logged at WARN at most once per this, per server or connector. */
-  static final java.time.Duration REFUSAL_LOG_INTERVAL = java.time.Duration.ofMinutes(1);
-  private final io.staex.proxy.loop.LogEvery refusalLog =
-      new io.staex.proxy.loop.LogEvery(REFUSAL_LOG_INTERVAL);
+  static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
+  private final LogEvery refusalLog = new LogEvery(REFUSAL_LOG_INTERVAL);
 
   /**
    * Whether a refused handshake may be logged at WARN now; if so, the suffix counting those held
@@ -31,8 +34,6 @@ public final class LinkStats {
   synchronized String refusalLogDue(long nowNanos) {
     return refusalLog.due(nowNanos) ? refusalLog.takeSkipped() : null;
   }
-  /** Handshakes refused because the peer speaks another protocol version (also refused). */
-  final LongAdder versionRefused = new LongAdder();
 
   public LinkCounters snapshot() {
     return new LinkCounters(linksUp.sum(), handshakesRefused.sum(), handshakeTimeouts.sum(),
