@@ -58,7 +58,6 @@ public final class Stream {
   private long unacked;
   /** Incoming, until accepted: the opener's early DATA, kept for the service (copies). */
   private ArrayDeque<FrameBytes> earlyData;
-  private int earlyBytes;
   private long bytesIn;
   private long bytesOut;
   ScheduledFuture<?> openTimer;
@@ -136,7 +135,6 @@ public final class Stream {
     if (earlyData != null) {
       ArrayDeque<FrameBytes> early = earlyData;
       earlyData = null;
-      earlyBytes = 0;
       for (FrameBytes data : early) {
         if (finished) {
           return;
@@ -288,8 +286,7 @@ public final class Stream {
       if (earlyData == null) {
         earlyData = new ArrayDeque<>();
       }
-      earlyData.add(FrameBytes.copyOf(data.toByteArray()));
-      earlyBytes += data.size();
+      earlyData.add(FrameBytes.adopt(data.toByteArray()));
       layer.earlyReceived(data.size());
       return;
     }
@@ -412,9 +409,9 @@ public final class Stream {
     finished = true;
     cancelOpenTimer();
     if (earlyData != null) {
-      layer.earlyDiscarded(earlyBytes); // refused, reset or timed out before the service was in
+      // refused, reset or timed out before the service was in
+      layer.earlyDiscarded(earlyData.stream().mapToInt(FrameBytes::size).sum());
       earlyData = null;
-      earlyBytes = 0;
     }
     pending.clear();
     headOff = 0;

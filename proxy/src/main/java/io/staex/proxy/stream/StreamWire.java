@@ -53,13 +53,9 @@ public final class StreamWire {
    * Zero or less: none now (the streams wait for {@code established}).
    */
   public static int dataRoom(Session session) {
-    int room = Math.min(session.recordRoom() - StreamFrameCodec.DATA_HEADER_SIZE,
+    int queued = session.queueRoom() - HANDSHAKE_RESERVE; // (established: no bound)
+    return Math.min(Math.min(session.recordRoom(), queued) - StreamFrameCodec.DATA_HEADER_SIZE,
         FrameLimits.MAX_STREAM_DATA);
-    int queue = session.queueRoom();
-    if (queue != Integer.MAX_VALUE) {
-      room = Math.min(room, queue - HANDSHAKE_RESERVE - StreamFrameCodec.DATA_HEADER_SIZE);
-    }
-    return room;
   }
 
   /** The stream frames of one record's plaintext, in order. */
