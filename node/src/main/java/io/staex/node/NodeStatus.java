@@ -2,6 +2,7 @@ package io.staex.node;
 
 import io.staex.crypto.Address;
 import io.staex.proxy.relay.RelayCounters;
+import io.staex.routing.RoutingCounters;
 import io.staex.proxy.session.SessionCounters;
 import io.staex.proxy.stream.StreamCounters;
 import java.time.Duration;
@@ -333,22 +334,27 @@ public record NodeStatus(
    * The forwarding plane's counters (see {@link RelayCounters}).
    *
    * @param dropped frames dropped, by reason; every reason present
+   * @param routingDropped routing inputs the routing node dropped, by reason (forged or stale
+   *     states, invalid revocations, over a neighbour's budget …); every reason present
    */
   public record RelayStats(
       long forwarded, long delivered, long originated, long unreachableSent,
-      long unreachableReceived, Map<RelayCounters.Drop, Long> dropped) {
+      long unreachableReceived, Map<RelayCounters.Drop, Long> dropped,
+      Map<RoutingCounters.Drop, Long> routingDropped) {
     public RelayStats {
       dropped = Map.copyOf(dropped);
+      routingDropped = Map.copyOf(routingDropped);
     }
 
-    /** A snapshot of {@code counters}. */
-    public static RelayStats of(RelayCounters counters) {
+    /** A snapshot of {@code counters} and of the routing node's {@code routingDropped}. */
+    public static RelayStats of(RelayCounters counters,
+        Map<RoutingCounters.Drop, Long> routingDropped) {
       Map<RelayCounters.Drop, Long> dropped = new EnumMap<>(RelayCounters.Drop.class);
       for (RelayCounters.Drop d : RelayCounters.Drop.values()) {
         dropped.put(d, counters.dropped(d));
       }
       return new RelayStats(counters.forwarded(), counters.delivered(), counters.originated(),
-          counters.unreachableSent(), counters.unreachableReceived(), dropped);
+          counters.unreachableSent(), counters.unreachableReceived(), dropped, routingDropped);
     }
 
     /** All drops. */

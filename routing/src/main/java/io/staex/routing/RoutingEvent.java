@@ -6,7 +6,7 @@ import java.util.Optional;
 /** Things a {@link RoutingNode} reports to the layer above, besides messages to send. */
 public sealed interface RoutingEvent
     permits RoutingEvent.ActiveParentChanged, RoutingEvent.LookupResolved, RoutingEvent.LookupFailed,
-        RoutingEvent.Revoked {
+        RoutingEvent.Revoked, RoutingEvent.OverBudget {
 
   /** The active parent changed (empty: none is up; this node acts as a root). */
   record ActiveParentChanged(Optional<Address> previous, Optional<Address> current)
@@ -27,5 +27,16 @@ public sealed interface RoutingEvent
     public Revoked {
       revocations = java.util.List.copyOf(revocations);
     }
+  }
+
+  /**
+   * A neighbour went over one of its budgets ({@link RoutingBudget}) in the input just handled:
+   * what it sent beyond is dropped and counted ({@link RoutingCounters.Drop#MESSAGE_BUDGET},
+   * {@link RoutingCounters.Drop#SIGNATURE_BUDGET}); at most one event per budget and input, for
+   * the layer above to log (rate-limited).
+   */
+  record OverBudget(Address neighbour, Budget budget) implements RoutingEvent {
+    /** Which budget. */
+    public enum Budget { MESSAGES, SIGNATURE_CHECKS }
   }
 }

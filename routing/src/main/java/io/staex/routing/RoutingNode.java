@@ -227,7 +227,8 @@ public final class RoutingNode {
     }
     if (!messageBudget.take(from, now)) {
       counters.drop(Drop.MESSAGE_BUDGET);
-      return Effects.none();
+      return new Effects(List.of(),
+          List.of(new RoutingEvent.OverBudget(from, RoutingEvent.OverBudget.Budget.MESSAGES)));
     }
     Out out = new Out();
     dispatch(from, message, now, out);
@@ -475,7 +476,10 @@ public final class RoutingNode {
         case APPLIED -> fresh.add(r);
         case KNOWN -> { }
         case FULL -> counters.drop(Drop.REVOCATION_LIMIT);
-        case OVER_BUDGET -> counters.drop(Drop.SIGNATURE_BUDGET);
+        case OVER_BUDGET -> {
+          counters.drop(Drop.SIGNATURE_BUDGET);
+          out.overCheckBudget(from);
+        }
         case BAD_SIGNATURE, UNTRUSTED_NETWORK -> counters.drop(Drop.REVOCATION_INVALID);
       }
     }
@@ -541,7 +545,7 @@ public final class RoutingNode {
         counters.drop(Drop.STATE_STALE);
         if (!held.via().equals(from) && !held.via().equals(address())
             && now.isBefore(held.since().plus(settings.withdrawGrace()))
-            && mayCheck(from, now) && verifier.verify(s, policy, now).isAccepted()) {
+            && mayCheck(from, now, out) && verifier.verify(s, policy, now).isAccepted()) {
           // An older state of a node that came (or moved) to its way in lately, arriving by
           // another way after the new one came by a faster way: the node's packets sent
           // before it moved follow the old state on that way, so that way is a former way in
@@ -553,7 +557,7 @@ public final class RoutingNode {
         counters.drop(Drop.STATE_LIMIT);
       } else if (s.services().size() > settings.maxServices()) {
         counters.drop(Drop.STATE_LIMIT);
-      } else if (!mayCheck(from, now)) {
+      } else if (!mayCheck(from, now, out)) {
         // Asked last: a state held, stale, expired or beyond a limit costs no check.
       } else if (!verifier.verify(s, policy, now).isAccepted()) {
         counters.drop(Drop.STATE_UNTRUSTED);
@@ -568,11 +572,12 @@ public final class RoutingNode {
   }
 
   /** Takes one signature check from {@code from}'s budget; false (counted) when it is spent. */
-  private boolean mayCheck(Address from, Instant now) {
+  private boolean mayCheck(Address from, Instant now, Out out) {
     if (checkBudget.take(from, now)) {
       return true;
     }
     counters.drop(Drop.SIGNATURE_BUDGET);
+    out.overCheckBudget(from);
     return false;
   }
 
@@ -832,9 +837,19 @@ public final class RoutingNode {
   private static final class Out {
     final List<Outbound> messages = new ArrayList<>();
     final List<RoutingEvent> events = new ArrayList<>();
+    private boolean overCheckBudget;
 
     void send(Address to, RoutingMessage m) {
       messages.add(new Outbound(to, m));
+    }
+
+    /** {@code from}'s signature-check budget is spent: said once per input. */
+    void overCheckBudget(Address from) {
+      if (!overCheckBudget) {
+        overCheckBudget = true;
+        events.add(new RoutingEvent.OverBudget(from,
+            RoutingEvent.OverBudget.Budget.SIGNATURE_CHECKS));
+      }
     }
 
     Effects effects(RoutingCounters counters) {

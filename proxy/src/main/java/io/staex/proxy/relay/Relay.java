@@ -238,6 +238,23 @@ public final class Relay implements PacketSender, AutoCloseable {
   }
 
   /**
+   * What the routing node dropped, by reason, every reason present: forged or stale states,
+   * invalid revocations, messages and signature checks beyond a neighbour's budget … (any
+   * thread).
+   */
+  public java.util.Map<io.staex.routing.RoutingCounters.Drop, Long> routingDrops() {
+    return query(() -> {
+      var counters = engine.node().counters();
+      var out = new java.util.EnumMap<io.staex.routing.RoutingCounters.Drop, Long>(
+          io.staex.routing.RoutingCounters.Drop.class);
+      for (io.staex.routing.RoutingCounters.Drop d : io.staex.routing.RoutingCounters.Drop.values()) {
+        out.put(d, counters.dropped(d));
+      }
+      return out;
+    });
+  }
+
+  /**
    * Up to {@code limit} addresses of the states in this node's view, in address order, for
    * status displays (the view of a root may hold 100 000 nodes).
    */

@@ -39,17 +39,7 @@ public final class RelayCounters {
      * A session HELLO from a child's link beyond {@link RelaySettings#hellosPerSecondPerLink}
      * (token bucket per link). Dropped silently.
      */
-    HELLO_LIMITED,
-    /**
-     * A routing message beyond its neighbour's budget ({@code limits.routing-messages-*}): a
-     * member flooding routing messages. Dropped unread.
-     */
-    ROUTING_MESSAGE_BUDGET,
-    /**
-     * A node state or revocation this node did not hold, dropped unchecked because its
-     * neighbour's signature-check budget was spent ({@code limits.signature-check*}).
-     */
-    SIGNATURE_BUDGET
+    HELLO_LIMITED
   }
 
   private final LongAdder forwarded = new LongAdder();
@@ -203,11 +193,6 @@ public final class RelayCounters {
 
   public void recordDrop(Drop reason) {
     dropped.get(reason).increment();
-  }
-
-  /** {@code n} drops for {@code reason} at once. */
-  public void recordDrops(Drop reason, long n) {
-    dropped.get(reason).add(n);
   }
 
   @Override

@@ -69,6 +69,10 @@ final class StatusJson {
     j.name("dropped").beginObject();
     new TreeMap<RelayCounters.Drop, Long>(r.dropped())
         .forEach((reason, n) -> j.member(StatusText.dropLabel(reason), n));
+    j.endObject();
+    j.name("routingDropped").beginObject();
+    new TreeMap<>(r.routingDropped())
+        .forEach((reason, n) -> j.member(StatusText.dropLabel(reason), n));
     j.endObject().endObject();
     NodeStatus.DatagramStats g = s.datagrams();
     j.name("datagrams").beginObject().member("sent", g.sent())

@@ -4,6 +4,7 @@ import io.staex.node.NodeStatus;
 import io.staex.node.NodeStatus.Direction;
 import io.staex.node.NodeStatus.LinkStatus;
 import io.staex.proxy.relay.RelayCounters;
+import io.staex.routing.RoutingCounters;
 
 /**
  * {@code staex status --metrics}: the status in the Prometheus text exposition format 0.0.4,
@@ -46,6 +47,12 @@ final class StatusMetrics {
     for (RelayCounters.Drop d : RelayCounters.Drop.values()) {
       out.append("staex_relay_dropped_total{reason=\"").append(StatusText.dropLabel(d))
           .append("\"} ").append(r.dropped().getOrDefault(d, 0L)).append('\n');
+    }
+    family(out, "staex_routing_dropped_total", "counter",
+        "Routing inputs dropped (forged, stale, over a neighbour's budget), by reason.");
+    for (RoutingCounters.Drop d : RoutingCounters.Drop.values()) {
+      out.append("staex_routing_dropped_total{reason=\"").append(StatusText.dropLabel(d))
+          .append("\"} ").append(r.routingDropped().getOrDefault(d, 0L)).append('\n');
     }
     NodeStatus.DatagramStats g = s.datagrams();
     counter(out, "staex_datagrams_sent_total", "Datagrams this node's streams sent.", g.sent());

@@ -9,6 +9,7 @@ import io.staex.node.NodeStatus.ServiceStatus;
 import io.staex.node.NodeStatus.SessionStatus;
 import io.staex.node.NodeStatus.StreamStatus;
 import io.staex.proxy.relay.RelayCounters;
+import io.staex.routing.RoutingCounters;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -81,6 +82,13 @@ final class StatusText {
             .append('\n');
       }
     }
+    for (Map.Entry<RoutingCounters.Drop, Long> d
+        : new java.util.TreeMap<>(r.routingDropped()).entrySet()) {
+      if (d.getValue() > 0) {
+        out.append("  routing dropped ").append(dropLabel(d.getKey())).append(": ")
+            .append(d.getValue()).append('\n');
+      }
+    }
     NodeStatus.DatagramStats g = s.datagrams();
     out.append("datagrams sent ").append(g.sent()).append("  received ").append(g.received())
         .append("  dropped ").append(g.droppedTotal()).append('\n');
@@ -149,7 +157,7 @@ final class StatusText {
     return out.toString();
   }
 
-  static String dropLabel(RelayCounters.Drop d) {
+  static String dropLabel(Enum<?> d) {
     return d.name().toLowerCase(java.util.Locale.ROOT);
   }
 

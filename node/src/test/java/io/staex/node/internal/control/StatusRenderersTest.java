@@ -30,6 +30,7 @@ class StatusRenderersTest {
     assertThat(linkRows.get(2)).startsWith("  " + CHILD.shortText()).contains("child");
     assertThat(linkRows.get(1).indexOf("parent")).isEqualTo(linkRows.get(2).indexOf("child"))
         .isEqualTo(linkRows.get(0).indexOf("DIRECTION"));
+    assertThat(text).contains("  routing dropped state_untrusted: 2\n");
     assertThat(text).contains("  dropped no_route: 4\n").contains("  dropped ttl_expired: 1\n")
         .contains(CHILD.shortText() + ".staex:8080");
     assertThat(text).contains("2026-01-02 03:04:00Z WARN forward file ignored");
@@ -83,6 +84,7 @@ class StatusRenderersTest {
         .contains("\"endpoint\":null,\"bytesIn\":null")
         .contains("\"routes\":{\"viewSize\":3,\"known\":[\"" + NODE + "\"")
         .contains("\"no_route\":4")
+        .contains("\"routingDropped\":{\"state_untrusted\":2}")
         .contains("\"datagrams\":{\"sent\":50,\"received\":40,\"dropped\":{\"queue_full\":7,"
             + "\"no_stream\":2,\"too_big\":1}}")
         .contains("\"names\":{\"refusedClients\":3,\"rateLimited\":2,\"malformed\":5,"
@@ -131,6 +133,8 @@ class StatusRenderersTest {
         .contains("staex_links{direction=\"child\"} 1\n")
         .contains("# TYPE staex_relay_forwarded_total counter\nstaex_relay_forwarded_total 10\n")
         .contains("staex_relay_dropped_total{reason=\"no_route\"} 4\n")
+        .contains("staex_routing_dropped_total{reason=\"state_untrusted\"} 2\n")
+        .contains("staex_routing_dropped_total{reason=\"signature_budget\"} 0\n")
         .contains("staex_relay_dropped_total{reason=\"queue_full\"} 0\n")
         .contains("staex_relay_dropped_total{reason=\"spoofed_source\"} 0\n")
         .contains("staex_relay_dropped_total{reason=\"hello_limited\"} 0\n")

@@ -19,7 +19,6 @@ import io.staex.proxy.relay.RelaySettings;
 import io.staex.routing.Effects;
 import io.staex.routing.Outbound;
 import io.staex.routing.RoutingCodec;
-import io.staex.routing.RoutingCounters;
 import io.staex.routing.RoutingDecodeException;
 import io.staex.routing.RoutingEvent;
 import io.staex.routing.NodeState;
@@ -586,20 +585,7 @@ public final class RelayEngine implements LinkListener {
       link.close();
       return;
     }
-    RoutingCounters rc = node.counters();
-    long messagesBefore = rc.dropped(RoutingCounters.Drop.MESSAGE_BUDGET);
-    long checksBefore = rc.dropped(RoutingCounters.Drop.SIGNATURE_BUDGET);
     apply(node.receive(link.peer(), message, clock.instant()));
-    long messages = rc.dropped(RoutingCounters.Drop.MESSAGE_BUDGET) - messagesBefore;
-    long checks = rc.dropped(RoutingCounters.Drop.SIGNATURE_BUDGET) - checksBefore;
-    if (messages > 0) {
-      counters.recordDrops(Drop.ROUTING_MESSAGE_BUDGET, messages);
-      routingBudgetLog.refused("from neighbour " + link.peer());
-    }
-    if (checks > 0) {
-      counters.recordDrops(Drop.SIGNATURE_BUDGET, checks);
-      signatureBudgetLog.refused(checks + " from neighbour " + link.peer());
-    }
   }
 
   /**
@@ -839,6 +825,11 @@ public final class RelayEngine implements LinkListener {
       if (event instanceof RoutingEvent.Revoked r) {
         r.revocations().forEach(x -> log.warn("revocation applied: {}", x));
         closeRevoked(r.revocations());
+      }
+      if (event instanceof RoutingEvent.OverBudget b) {
+        // counted by the routing node (status: routing drops); logged here, rate-limited
+        (b.budget() == RoutingEvent.OverBudget.Budget.MESSAGES ? routingBudgetLog
+            : signatureBudgetLog).refused("from neighbour " + b.neighbour());
       }
       lookups.onEvent(event);
     }

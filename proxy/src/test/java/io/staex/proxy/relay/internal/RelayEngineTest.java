@@ -552,8 +552,8 @@ class RelayEngineTest {
 
   /**
    * A child floods forged revocations: the routing layer checks at most its link's budget and
-   * the relay counts the rest (SIGNATURE_BUDGET), then cheap messages past the message budget
-   * (ROUTING_MESSAGE_BUDGET); the link stays up (the drops are not the link's fault).
+   * counts the rest (SIGNATURE_BUDGET, in status as routing drops), then cheap messages past the
+   * message budget (MESSAGE_BUDGET); the link stays up (the drops are not the link's fault).
    */
   @Test
   void routingFloodFromAChild_droppedAndCountedPerBudget() throws Exception {
@@ -573,7 +573,8 @@ class RelayEngineTest {
     settle();
     long checked = engine.node().policy().revocations().invalid();
     assertThat(checked).isLessThanOrEqualTo(budget.checkBurst());
-    assertThat(counters.dropped(Drop.SIGNATURE_BUDGET))
+    io.staex.routing.RoutingCounters routing = engine.node().counters();
+    assertThat(routing.dropped(io.staex.routing.RoutingCounters.Drop.SIGNATURE_BUDGET))
         .isEqualTo((long) messages * perMessage - checked);
 
     RoutingMessage cheap = new RoutingMessage.Withdraw(List.of());
@@ -584,7 +585,8 @@ class RelayEngineTest {
       }
     }
     settle();
-    assertThat(counters.dropped(Drop.ROUTING_MESSAGE_BUDGET)).isEqualTo(messages + 1L);
+    assertThat(routing.dropped(io.staex.routing.RoutingCounters.Drop.MESSAGE_BUDGET))
+        .isEqualTo(messages + 1L);
     assertThat(link1.closed).isFalse();
   }
 
