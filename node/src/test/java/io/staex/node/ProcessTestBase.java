@@ -142,6 +142,28 @@ abstract class ProcessTestBase {
         statusOf);
   }
 
+  /**
+   * A network ({@code network.key}) and the chain {@code leaf → relay → root}, keys,
+   * certificates and configs written (nothing started: {@link #run} each node).
+   */
+  protected Chain chain() throws Exception {
+    staex("network", "create", "--out", "network.key").assertSuccess();
+    String root = newNode("root");
+    String relay = newNode("relay");
+    String leaf = newNode("leaf");
+    int rootPort = freePort();
+    int relayPort = freePort();
+    config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
+    config("relay", "listen = \"127.0.0.1:" + relayPort + "\"\n"
+        + "  parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \"" + root + "\" } ]");
+    config("leaf",
+        "parents = [ { address = \"127.0.0.1:" + relayPort + "\", key = \"" + relay + "\" } ]");
+    return new Chain(root, relay, leaf, rootPort, relayPort);
+  }
+
+  /** What {@link #chain} wrote: the nodes' addresses and the ports root and relay listen on. */
+  protected record Chain(String root, String relay, String leaf, int rootPort, int relayPort) {}
+
   /** What {@link #victims} started. */
   protected record Victims(Address root, Address gateway, Address user, Address mallory,
       int rootPort, int forwardPort, Started rootNode, Started gatewayNode, Started userNode,

@@ -18,17 +18,9 @@ import org.junit.jupiter.api.Test;
 class StaexRevokeIT extends ProcessTestBase {
   @Test
   void revocationHandedToTheRoot_closesTheLeafsLinkAtTheRelay_andKeepsItOut() throws Exception {
-    staex("network", "create", "--out", "network.key").assertSuccess();
-    String root = newNode("root");
-    String relay = newNode("relay");
-    String leaf = newNode("leaf");
-    int rootPort = freePort();
-    int relayPort = freePort();
-    config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
-    config("relay", "listen = \"127.0.0.1:" + relayPort + "\"\n"
-        + "  parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \"" + root + "\" } ]");
-    config("leaf",
-        "parents = [ { address = \"127.0.0.1:" + relayPort + "\", key = \"" + relay + "\" } ]");
+    Chain chain = chain();
+    String relay = chain.relay();
+    String leaf = chain.leaf();
     Started rootNode = run("root");
     Started relayNode = run("relay");
     Started leafNode = run("leaf");
@@ -84,17 +76,9 @@ class StaexRevokeIT extends ProcessTestBase {
    */
   @Test
   void revocationLearnedOverTheNetwork_keepsTheLeafOut_afterEveryNodeRestarts() throws Exception {
-    staex("network", "create", "--out", "network.key").assertSuccess();
-    String root = newNode("root");
-    String relay = newNode("relay");
-    String leaf = newNode("leaf");
-    int rootPort = freePort();
-    int relayPort = freePort();
-    config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
-    config("relay", "listen = \"127.0.0.1:" + relayPort + "\"\n"
-        + "  parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \"" + root + "\" } ]");
-    config("leaf",
-        "parents = [ { address = \"127.0.0.1:" + relayPort + "\", key = \"" + relay + "\" } ]");
+    Chain chain = chain();
+    String root = chain.root();
+    String leaf = chain.leaf();
     Started rootNode = run("root");
     Started relayNode = run("relay");
     Started leafNode = run("leaf");

@@ -26,17 +26,11 @@ class StaexRunIT extends ProcessTestBase {
   @Test
   void threeNodes_statusShowsTheTree_relayKilled_allStopCleanly() throws Exception {
     long t0 = System.nanoTime();
-    staex("network", "create", "--out", "network.key").assertSuccess();
-    String root = newNode("root");
-    String relay = newNode("relay");
-    String leaf = newNode("leaf");
-    int rootPort = freePort();
-    int relayPort = freePort();
-    config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
-    config("relay", "listen = \"127.0.0.1:" + relayPort + "\"\n"
-        + "  parents = [ { address = \"127.0.0.1:" + rootPort + "\", key = \"" + root + "\" } ]");
-    config("leaf",
-        "parents = [ { address = \"127.0.0.1:" + relayPort + "\", key = \"" + relay + "\" } ]");
+    Chain chain = chain();
+    String root = chain.root();
+    String relay = chain.relay();
+    String leaf = chain.leaf();
+    int rootPort = chain.rootPort();
 
     Started rootNode = run("root");
     Started relayNode = run("relay");
