@@ -70,4 +70,22 @@ final class ScratchNetwork {
     }
     return false;
   }
+
+  /** Asks the DNS resolver on 127.0.0.1:{@code port} for the A record of {@code name}. */
+  static org.xbill.DNS.Message askA(int port, String name) throws IOException {
+    org.xbill.DNS.SimpleResolver r = new org.xbill.DNS.SimpleResolver("127.0.0.1");
+    r.setPort(port);
+    r.setTimeout(Duration.ofSeconds(5));
+    return r.send(org.xbill.DNS.Message.newQuery(
+        org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString(name + "."),
+            org.xbill.DNS.Type.A, org.xbill.DNS.DClass.IN)));
+  }
+
+  /** The first address in {@code answer}'s A records, if any. */
+  static Optional<String> firstA(org.xbill.DNS.Message answer) {
+    return answer.getSection(org.xbill.DNS.Section.ANSWER).stream()
+        .filter(rr -> rr instanceof org.xbill.DNS.ARecord)
+        .map(rr -> ((org.xbill.DNS.ARecord) rr).getAddress().getHostAddress())
+        .findFirst();
+  }
 }

@@ -235,16 +235,7 @@ final class TrainCommand implements Callable<Integer> {
   /** The A record the node's DNS resolver gives for {@code name}, or "" when none. */
   private static String dnsA(int dnsPort, String name) {
     try {
-      org.xbill.DNS.SimpleResolver r = new org.xbill.DNS.SimpleResolver("127.0.0.1");
-      r.setPort(dnsPort);
-      r.setTimeout(Duration.ofSeconds(5));
-      org.xbill.DNS.Message answer = r.send(org.xbill.DNS.Message.newQuery(
-          org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString(name + "."),
-              org.xbill.DNS.Type.A, org.xbill.DNS.DClass.IN)));
-      return answer.getSection(org.xbill.DNS.Section.ANSWER).stream()
-          .filter(rr -> rr instanceof org.xbill.DNS.ARecord)
-          .map(rr -> ((org.xbill.DNS.ARecord) rr).getAddress().getHostAddress())
-          .findFirst().orElse("");
+      return ScratchNetwork.firstA(ScratchNetwork.askA(dnsPort, name)).orElse("");
     } catch (IOException e) {
       log.debug("train: dns", e);
       return "";
