@@ -40,6 +40,7 @@ import io.staex.proxy.loop.Transports;
 import io.staex.proxy.forward.Forward;
 import io.staex.proxy.forward.PortForwards;
 import io.staex.proxy.names.CertifiedNames;
+import io.staex.routing.RoutingNode;
 import io.staex.proxy.names.NameResult;
 import io.staex.proxy.socks.SocksServer;
 import io.staex.proxy.socks.SocksSettings;
@@ -525,7 +526,38 @@ public final class NodeRuntime implements AutoCloseable {
         NodeStatus.HelloStats.of(streams.sessions().counters()), acceptStats(),
         NodeStatus.SessionStats.of(streams.sessions().counters()), trustStats(),
         new NodeStatus.OwnCertificate(certificate.notAfter(),
-            CertificateExpiry.warning(certificate, now)));
+            CertificateExpiry.warning(certificate, now)),
+        NodeStatus.StreamStats.of(streams.counters()), tables());
+  }
+
+  /** How full each table an attacker or a load could drive is, against its limit. */
+  private List<NodeStatus.TableSize> tables() {
+    List<NodeStatus.TableSize> out = new ArrayList<>();
+    out.add(new NodeStatus.TableSize("links", relay.links().size(), config.relay().maxLinks()
+        + config.relay().parents().size()));
+    if (config.listen().isPresent()) {
+      out.add(new NodeStatus.TableSize("link_startups", relay.startups(),
+          config.relay().startups().full()));
+    }
+    out.add(new NodeStatus.TableSize("routes", relay.viewSize(),
+        config.relay().routing().maxStates()));
+    out.add(new NodeStatus.TableSize("lookups", relay.pendingLookups(),
+        RoutingNode.MAX_PENDING_LOOKUPS));
+    out.add(new NodeStatus.TableSize("revocations", policy.revocations().size(),
+        config.trust().maxRevocations()));
+    out.add(new NodeStatus.TableSize("sessions", streams.sessions().sessions().size(),
+        config.sessions().maxSessions()));
+    out.add(new NodeStatus.TableSize("streams", streams.streams().size(),
+        config.streams().maxStreams()));
+    if (names != null) {
+      out.add(new NodeStatus.TableSize("names", names.cached(), CertifiedNames.CACHE_SIZE));
+      out.add(new NodeStatus.TableSize("name_misses", names.missesCached(),
+          CertifiedNames.CACHE_SIZE));
+    }
+    if (pool != null) {
+      out.add(new NodeStatus.TableSize("dns_addresses", pool.size(), pool.capacity()));
+    }
+    return out;
   }
 
   private static LinkStatus linkStatus(Address peer, Direction direction, Relay.LinkInfo l,
@@ -564,8 +596,9 @@ public final class NodeRuntime implements AutoCloseable {
     return relay.serverCounters()
         .map(c -> new NodeStatus.AcceptStats(relay.startups(), c.startupsFull(),
             c.startupsEarlyDropped(), c.startupsPrefixFull(), c.connectionsRateLimited(),
-            c.connectionsRefused(), c.firstMessageTimeouts(), c.handshakesRefused()))
-        .orElse(new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0, 0));
+            c.connectionsRefused(), c.firstMessageTimeouts(), c.handshakesRefused(),
+            c.versionRefused()))
+        .orElse(new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0, 0, 0));
   }
 
   private NodeStatus.TrustStats trustStats() {

@@ -44,6 +44,8 @@ import java.util.OptionalLong;
  * @param trust signed revocations held, and the links and sessions revocation and expiry ended
  * @param certificate this node's own certificate: when it ends, and the warning from 30 days
  *     before
+ * @param streamStats streams opened, accepted and refused, and the bytes that came with OPENs
+ * @param tables how full each table the node keeps is, against the limit that bounds it
  */
 public record NodeStatus(
     Address address,
@@ -69,7 +71,9 @@ public record NodeStatus(
     AcceptStats accepts,
     SessionStats sessionStats,
     TrustStats trust,
-    OwnCertificate certificate) {
+    OwnCertificate certificate,
+    StreamStats streamStats,
+    List<TableSize> tables) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -96,6 +100,46 @@ public record NodeStatus(
     Objects.requireNonNull(sessionStats, "sessionStats");
     Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(certificate, "certificate");
+    Objects.requireNonNull(streamStats, "streamStats");
+    tables = List.copyOf(tables);
+  }
+
+  /**
+   * One table a node keeps whose size an attacker or a load could drive: its entries now and
+   * the limit it never passes (beyond it, new entries are refused and counted, or the oldest
+   * go).
+   *
+   * @param name what the table holds, e.g. {@code sessions}
+   * @param size entries now
+   * @param limit entries at most
+   */
+  public record TableSize(String name, long size, long limit) {
+    public TableSize {
+      Objects.requireNonNull(name, "name");
+      if (size < 0 || limit < 0) {
+        throw new IllegalArgumentException(name + ": size " + size + ", limit " + limit
+            + " (expected: both >= 0)");
+      }
+    }
+  }
+
+  /**
+   * The stream layer's counters since start (see {@link StreamCounters}).
+   *
+   * @param opened streams this node opened
+   * @param accepted OPENs from peers that passed the limits
+   * @param refusedLimit streams refused (either way) for a stream or session limit
+   * @param protocolErrors streams reset because the peer broke the protocol
+   * @param earlyBytesReceived bytes that came with OPENs before the service was connected (0-RTT)
+   * @param earlyBytesDiscarded of those, bytes dropped because the stream ended first
+   */
+  public record StreamStats(long opened, long accepted, long refusedLimit, long protocolErrors,
+      long earlyBytesReceived, long earlyBytesDiscarded) {
+    /** A snapshot of {@code counters}' stream part. */
+    public static StreamStats of(StreamCounters c) {
+      return new StreamStats(c.opened(), c.accepted(), c.refusedLimit(), c.protocolErrors(),
+          c.earlyBytesReceived(), c.earlyBytesDiscarded());
+    }
   }
 
   /**
@@ -178,9 +222,11 @@ public record NodeStatus(
    *     link-first-message-timeout}
    * @param handshakesRefused closed: the handshake failed (not Noise, a certificate of a network
    *     not trusted here, a revoked or expired one); a non-member trying to link
+   * @param versionRefused of those, handshakes of peers that speak another protocol version
    */
   public record AcceptStats(int startups, long startupsFull, long earlyDropped, long prefixFull,
-      long rateLimited, long maxLinks, long firstMessageTimeouts, long handshakesRefused) {
+      long rateLimited, long maxLinks, long firstMessageTimeouts, long handshakesRefused,
+      long versionRefused) {
     /** Every refusal (first-message timeouts are not refusals: the connection was accepted). */
     public long refusedTotal() {
       return startupsFull + earlyDropped + prefixFull + rateLimited + maxLinks;

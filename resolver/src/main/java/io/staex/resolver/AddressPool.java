@@ -164,6 +164,11 @@ public final class AddressPool {
     return byNode.size();
   }
 
+  /** Addresses this pool can give out at once. */
+  public int capacity() {
+    return hosts;
+  }
+
   /** Candidate addresses allocations have looked at so far: at most two per allocation. */
   synchronized long candidates() {
     return candidates;

@@ -69,6 +69,20 @@ public final class CertifiedNames {
   private record Cached(NameResult.Found found, Instant until) {}
 
   /** Names refused so far without a lookup because they can't be certified names. */
+  /** Names held in the cache of found names now (at most {@link #CACHE_SIZE}). */
+  public int cached() {
+    synchronized (cache) {
+      return cache.size();
+    }
+  }
+
+  /** Names held in the cache of misses now (at most {@link #CACHE_SIZE}). */
+  public int missesCached() {
+    synchronized (misses) {
+      return misses.size();
+    }
+  }
+
   public long malformed() {
     return malformed.get();
   }

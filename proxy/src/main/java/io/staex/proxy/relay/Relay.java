@@ -227,6 +227,11 @@ public final class Relay implements PacketSender, AutoCloseable {
     return query(() -> Set.copyOf(engine.linkPeers()));
   }
 
+  /** Name lookups waiting for the tree's answer now (any thread). */
+  public int pendingLookups() {
+    return query(() -> engine.node().pendingLookups());
+  }
+
   /** Whether {@code node}'s state is in this node's routing view. */
   public boolean knows(Address node) {
     return query(() -> engine.node().knows(node));

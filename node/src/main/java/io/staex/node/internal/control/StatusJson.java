@@ -96,7 +96,20 @@ final class StatusJson {
         .member("early_drop", acc.earlyDropped()).member("prefix_full", acc.prefixFull())
         .member("rate_limited", acc.rateLimited()).member("max_links", acc.maxLinks()).endObject();
     j.member("firstMessageTimeouts", acc.firstMessageTimeouts())
-        .member("handshakesRefused", acc.handshakesRefused()).endObject();
+        .member("handshakesRefused", acc.handshakesRefused())
+        .member("versionRefused", acc.versionRefused()).endObject();
+    NodeStatus.StreamStats st = s.streamStats();
+    j.name("streamEvents").beginObject().member("opened", st.opened())
+        .member("accepted", st.accepted()).member("refusedLimit", st.refusedLimit())
+        .member("protocolErrors", st.protocolErrors());
+    j.name("earlyBytes").beginObject().member("received", st.earlyBytesReceived())
+        .member("discarded", st.earlyBytesDiscarded()).endObject().endObject();
+    j.name("tables").beginObject();
+    for (NodeStatus.TableSize t : s.tables()) {
+      j.name(t.name()).beginObject().member("size", t.size()).member("limit", t.limit())
+          .endObject();
+    }
+    j.endObject();
     NodeStatus.SessionStats ev = s.sessionStats();
     j.name("sessionEvents").beginObject().member("limitedPerPeer", ev.limitedPerPeer());
     j.name("unreachable").beginObject().member("verified", ev.unreachableVerified())

@@ -112,6 +112,34 @@ final class StatusMetrics {
     counter(out, "staex_link_handshakes_refused_total",
         "Link handshakes refused: not Noise, an untrusted network, a revoked or expired"
             + " certificate.", a.handshakesRefused());
+    counter(out, "staex_link_version_refused_total",
+        "Link handshakes refused because the peer speaks another protocol version.",
+        a.versionRefused());
+    NodeStatus.StreamStats st = s.streamStats();
+    counter(out, "staex_streams_opened_total", "Streams this node opened.", st.opened());
+    counter(out, "staex_streams_accepted_total", "Streams peers opened that passed the limits.",
+        st.accepted());
+    counter(out, "staex_streams_refused_limit_total",
+        "Streams refused (either way) for a stream or session limit.", st.refusedLimit());
+    counter(out, "staex_stream_protocol_errors_total",
+        "Streams reset because the peer broke the protocol.", st.protocolErrors());
+    family(out, "staex_stream_early_bytes_total", "counter",
+        "Bytes that came with OPENs before the service was connected (0-RTT), by fate.");
+    out.append("staex_stream_early_bytes_total{result=\"received\"} ")
+        .append(st.earlyBytesReceived()).append('\n');
+    out.append("staex_stream_early_bytes_total{result=\"discarded\"} ")
+        .append(st.earlyBytesDiscarded()).append('\n');
+    family(out, "staex_table_entries", "gauge",
+        "Entries in each table an attacker or a load could drive, now.");
+    for (NodeStatus.TableSize t : s.tables()) {
+      out.append("staex_table_entries{table=\"").append(t.name()).append("\"} ")
+          .append(t.size()).append('\n');
+    }
+    family(out, "staex_table_limit", "gauge", "The most entries each table holds.");
+    for (NodeStatus.TableSize t : s.tables()) {
+      out.append("staex_table_limit{table=\"").append(t.name()).append("\"} ")
+          .append(t.limit()).append('\n');
+    }
     NodeStatus.SessionStats ev = s.sessionStats();
     counter(out, "staex_sessions_limited_per_peer_total",
         "Sessions refused by sessions.max-per-peer.", ev.limitedPerPeer());

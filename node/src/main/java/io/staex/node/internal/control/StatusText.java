@@ -110,13 +110,26 @@ final class StatusText {
     out.append("accepts   startups ").append(a.startups()).append("  refused ")
         .append(a.refusedTotal()).append("  first-message timeouts ")
         .append(a.firstMessageTimeouts()).append("  handshakes refused ")
-        .append(a.handshakesRefused()).append('\n');
+        .append(a.handshakesRefused()).append(a.versionRefused() > 0
+            ? " (other protocol version " + a.versionRefused() + ")" : "").append('\n');
     if (a.refusedTotal() > 0) {
       out.append("  refused startups_full: ").append(a.startupsFull()).append("  early_drop: ")
           .append(a.earlyDropped()).append("  prefix_full: ").append(a.prefixFull())
           .append("  rate_limited: ").append(a.rateLimited()).append("  max_links: ")
           .append(a.maxLinks()).append('\n');
     }
+    NodeStatus.StreamStats st = s.streamStats();
+    out.append("streams   opened ").append(st.opened()).append("  accepted ")
+        .append(st.accepted()).append("  refused by limits ").append(st.refusedLimit())
+        .append("  protocol errors ").append(st.protocolErrors()).append("  early bytes ")
+        .append(st.earlyBytesReceived()).append(" (discarded ")
+        .append(st.earlyBytesDiscarded()).append(")\n");
+    out.append("tables   ");
+    for (NodeStatus.TableSize t : s.tables()) {
+      out.append(' ').append(t.name()).append(' ').append(t.size()).append('/')
+          .append(t.limit());
+    }
+    out.append('\n');
     NodeStatus.SessionStats ev = s.sessionStats();
     out.append("unreachable notices verified ").append(ev.unreachableVerified())
         .append("  forged ").append(ev.unreachableForged()).append("  unverified ")

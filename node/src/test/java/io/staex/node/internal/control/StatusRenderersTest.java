@@ -39,9 +39,12 @@ class StatusRenderersTest {
     assertThat(text).contains("hellos    handshakes 12  cookies sent 40  refused 44\n"
         + "  rate_limited: 30  overloaded: 11  bad_cookie: 2  cookies dropped: 6\n");
     assertThat(text).contains("accepts   startups 4  refused 65  first-message timeouts 16"
-        + "  handshakes refused 17\n"
+        + "  handshakes refused 17 (other protocol version 3)\n"
         + "  refused startups_full: 11  early_drop: 12  prefix_full: 13  rate_limited: 14"
         + "  max_links: 15\n");
+    assertThat(text).contains("streams   opened 5  accepted 6  refused by limits 1"
+        + "  protocol errors 2  early bytes 16384 (discarded 100)\n"
+        + "tables    links 2/1025 sessions 1/4096 lookups 0/1024\n");
     assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
         + "sessions limited per peer 1  closes unverified 5  probes 6 (answered 7, "
         + "unanswered 8)\n");
@@ -60,7 +63,8 @@ class StatusRenderersTest {
         .doesNotContain("overloaded")
         .contains("accepts   startups 0  refused 0  first-message timeouts 0"
             + "  handshakes refused 0\n")
-        .doesNotContain("startups_full");
+        .doesNotContain("startups_full").doesNotContain("other protocol version")
+        .contains("tables    routes 1/1000000\n");
   }
 
   @Test
@@ -94,7 +98,12 @@ class StatusRenderersTest {
             + "\"replayed\":0}")
         .contains("\"accepts\":{\"startups\":4,\"refused\":{\"startups_full\":11,"
             + "\"early_drop\":12,\"prefix_full\":13,\"rate_limited\":14,\"max_links\":15},"
-            + "\"firstMessageTimeouts\":16,\"handshakesRefused\":17}")
+            + "\"firstMessageTimeouts\":16,\"handshakesRefused\":17,\"versionRefused\":3}")
+        .contains("\"streamEvents\":{\"opened\":5,\"accepted\":6,\"refusedLimit\":1,"
+            + "\"protocolErrors\":2,\"earlyBytes\":{\"received\":16384,\"discarded\":100}}")
+        .contains("\"tables\":{\"links\":{\"size\":2,\"limit\":1025},"
+            + "\"sessions\":{\"size\":1,\"limit\":4096},\"lookups\":{\"size\":0,"
+            + "\"limit\":1024}}")
         .contains("\"sessionEvents\":{\"limitedPerPeer\":1,\"unreachable\":{\"verified\":2,"
             + "\"forged\":3,\"unverified\":4},\"closesUnverified\":5,\"probes\":{\"sent\":6,"
             + "\"answered\":7,\"unanswered\":8}}")
@@ -165,6 +174,15 @@ class StatusRenderersTest {
         .contains("staex_link_accepts_refused_total{reason=\"max_links\"} 15\n")
         .contains("staex_link_first_message_timeouts_total 16\n")
         .contains("staex_link_handshakes_refused_total 17\n")
+        .contains("staex_link_version_refused_total 3\n")
+        .contains("staex_streams_opened_total 5\n").contains("staex_streams_accepted_total 6\n")
+        .contains("staex_streams_refused_limit_total 1\n")
+        .contains("staex_stream_protocol_errors_total 2\n")
+        .contains("staex_stream_early_bytes_total{result=\"received\"} 16384\n")
+        .contains("staex_stream_early_bytes_total{result=\"discarded\"} 100\n")
+        .contains("# TYPE staex_table_entries gauge\n")
+        .contains("staex_table_entries{table=\"sessions\"} 1\n")
+        .contains("staex_table_limit{table=\"links\"} 1025\n")
         .contains("staex_sessions_limited_per_peer_total 1\n")
         .contains("staex_unreachable_notices_total{result=\"verified\"} 2\n")
         .contains("staex_unreachable_notices_total{result=\"forged\"} 3\n")
