@@ -615,6 +615,8 @@ public final class RoutingNode {
       if (e != null && e.via().equals(from)) {
         remove(node);
         removed.add(node);
+      } else if (e != null) {
+        counters.drop(Drop.WITHDRAW_NOT_VIA);
       }
     }
     if (!removed.isEmpty()) {

@@ -16,6 +16,7 @@ import io.staex.testing.fixtures.TestNetwork;
 import io.staex.testing.fixtures.Validity;
 import io.staex.routing.RoutingCounters.Drop;
 import io.staex.routing.RoutingMessage.StateUpdate;
+import io.staex.routing.RoutingMessage.Withdraw;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -439,6 +440,19 @@ class RoutingNodeTest {
 
     assertThat(net.node(0).knows(address(1))).isFalse();
     assertThat(net.node(0).counters().dropped(Drop.NOT_A_CHILD)).isEqualTo(1);
+  }
+
+  @Test
+  void withdrawalOfNodesBelowAnotherChild_ignoredAndCounted() {
+    // 1 ← 2 and 1 ← 3: 3 withdraws its sibling 2; 1 holds 2 through 2's own link and keeps it
+    Net net = chain();
+    net.apply(address(3), new Effects(List.of(new Outbound(address(1),
+        new Withdraw(List.of(address(2))))), List.of()));
+    net.run();
+
+    assertThat(net.node(1).knows(address(2))).isTrue();
+    assertThat(net.node(0).knows(address(2))).isTrue();
+    assertThat(net.node(1).counters().dropped(Drop.WITHDRAW_NOT_VIA)).isEqualTo(1);
   }
 
   @Test
