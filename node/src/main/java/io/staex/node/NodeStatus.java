@@ -69,7 +69,8 @@ public record NodeStatus(
     AcceptStats accepts,
     SessionStats sessionStats,
     TrustStats trust,
-    OwnCertificate certificate) {
+    OwnCertificate certificate,
+    Reloads reloads) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -96,6 +97,39 @@ public record NodeStatus(
     Objects.requireNonNull(sessionStats, "sessionStats");
     Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(certificate, "certificate");
+    Objects.requireNonNull(reloads, "reloads");
+  }
+
+  /** As the canonical constructor, for a node that has not reloaded. */
+  @SuppressWarnings("InlineMeSuggester") // a record's convenience constructor, not an API to migrate
+  public NodeStatus(Address address, Address network, Optional<String> name, Instant time,
+      Duration uptime, Optional<String> listen, Optional<String> socks, Optional<String> dns,
+      Optional<Address> activeParent, List<LinkStatus> links, Routes routes, RelayStats relay,
+      List<SessionStatus> sessions, List<StreamStatus> streams, List<ForwardStatus> forwards,
+      List<ServiceStatus> services, List<ErrorEvent> lastErrors, DatagramStats datagrams,
+      NameStats names, HelloStats hellos, AcceptStats accepts, SessionStats sessionStats,
+      TrustStats trust, OwnCertificate certificate) {
+    this(address, network, name, time, uptime, listen, socks, dns, activeParent, links, routes,
+        relay, sessions, streams, forwards, services, lastErrors, datagrams, names, hellos,
+        accepts, sessionStats, trust, certificate, Reloads.NONE);
+  }
+
+  /**
+   * Configuration reloads ({@code staex reload}, SIGHUP) since start.
+   *
+   * @param applied reloads whose configuration was valid and applied
+   * @param refused reloads refused because the configuration had problems (nothing changed)
+   * @param last when the last one was asked for; empty before the first
+   * @param lastResult its outcome: what changed, or why it was refused
+   */
+  public record Reloads(long applied, long refused, Optional<Instant> last,
+      Optional<String> lastResult) {
+    public static final Reloads NONE = new Reloads(0, 0, Optional.empty(), Optional.empty());
+
+    public Reloads {
+      Objects.requireNonNull(last, "last");
+      Objects.requireNonNull(lastResult, "lastResult");
+    }
   }
 
   /**
