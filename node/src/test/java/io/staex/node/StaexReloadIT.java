@@ -56,7 +56,7 @@ class StaexReloadIT extends ProcessTestBase {
       config("user", parent + "\n  forwards = [ " + fwdA + ", " + fwdC + " ]");
       Started gw = run("gateway");
       Started user = run("user");
-      awaitStatus("user", s -> s.contains("\"state\":\"up\""));
+      awaitStatus("user", STARTUP, s -> s.contains("\"state\":\"up\""));
 
       try (Socket a = new Socket(InetAddress.getLoopbackAddress(), forwardA);
           Socket c = new Socket(InetAddress.getLoopbackAddress(), forwardC)) {
@@ -114,6 +114,42 @@ class StaexReloadIT extends ProcessTestBase {
             .contains("applied: services: +1 -0 ~0");
       }
     }
+  }
+
+  @Test
+  void certRenew_keepsKeyNameAndRoles_newSerialAndValidity_onlyWithItsNetworkKey()
+      throws Exception {
+    staex("network", "create", "--out", "network.key").assertSuccess();
+    staex("network", "create", "--out", "other.key").assertSuccess();
+    String node = staex("keygen", "--out", "n.key").assertSuccess().stdout().strip();
+    Result issued = staex("cert", "issue", "--network-key", "network.key", "--node-key", "n.key",
+        "--name", "cam", "--role", "relay", "--days", "10", "--out", "n.crt").assertSuccess();
+    String oldSerial = line(issued.stderr(), "serial: ");
+    String before = staex("cert", "show", "n.crt").assertSuccess().stdout();
+    assertThat(before).contains("serial:      " + oldSerial);
+
+    Result wrong = staex("cert", "renew", "--network-key", "other.key", "--cert", "n.crt");
+    assertThat(wrong.exitCode()).as(wrong::describe).isEqualTo(4);
+    assertThat(wrong.stderr()).contains("n.crt").contains("other.key");
+    assertThat(Files.readString(dir.resolve("n.crt")))
+        .as("a refused renewal leaves the file").isNotEmpty();
+    assertThat(staex("cert", "show", "n.crt").stdout()).isEqualTo(before);
+
+    Result renewed = staex("cert", "renew", "--network-key", "network.key", "--cert", "n.crt",
+        "--days", "400").assertSuccess();
+    assertThat(renewed.stdout().strip()).isEqualTo(node);
+    assertThat(renewed.stderr()).contains("(replaces " + oldSerial + ")");
+    String after = staex("cert", "show", "n.crt").assertSuccess().stdout();
+    assertThat(after).contains("node:        " + node).contains("cam (cam.staex)")
+        .contains("roles:       relay").doesNotContain(oldSerial).contains("\nvalid");
+    // 400 days: the expiry warning a 10-day certificate gets in config check is gone
+    config("n", "");
+    assertThat(staex("config", "check", "-c", "n.conf").stderr()).doesNotContain("warning");
+  }
+
+  private static String line(String text, String prefix) {
+    return text.lines().filter(l -> l.startsWith(prefix)).findFirst()
+        .map(l -> l.substring(prefix.length()).strip()).orElseThrow();
   }
 
   private static String forward(int port, String node, int to) {
