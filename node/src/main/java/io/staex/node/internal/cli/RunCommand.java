@@ -61,14 +61,18 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
-    Signal.handle(new Signal("HUP"), s -> {
-      Thread reload = new Thread(() -> {
-        log.info("SIGHUP: reloading {}", config);
-        node.reload(); // logs what changed, or at WARN why nothing did
-      }, "RoutineReloadOnHup");
-      reload.setDaemon(true);
-      reload.start();
-    });
+    try {
+      Signal.handle(new Signal("HUP"), s -> {
+        Thread reload = new Thread(() -> {
+          log.info("SIGHUP: reloading {}", config);
+          node.reload(); // logs what changed, or at WARN why nothing did
+        }, "RoutineReloadOnHup");
+        reload.setDaemon(true);
+        reload.start();
+      });
+    } catch (IllegalArgumentException e) { // the JVM runs with -Xrs, or uses HUP itself
+      log.warn("SIGHUP cannot be caught here ({}): use `staex reload` to reload", e.getMessage());
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println("node " + node.address() + " running");
     out.flush();
