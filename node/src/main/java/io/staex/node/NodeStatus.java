@@ -46,6 +46,7 @@ import java.util.OptionalLong;
  *     before
  * @param streamStats streams opened, accepted and refused, and the bytes that came with OPENs
  * @param tables how full each table the node keeps is, against the limit that bounds it
+ * @param reloads configuration reloads since start, and the last one's outcome
  */
 public record NodeStatus(
     Address address,
@@ -73,7 +74,8 @@ public record NodeStatus(
     TrustStats trust,
     OwnCertificate certificate,
     StreamStats streamStats,
-    List<TableSize> tables) {
+    List<TableSize> tables,
+    Reloads reloads) {
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -102,6 +104,7 @@ public record NodeStatus(
     Objects.requireNonNull(certificate, "certificate");
     Objects.requireNonNull(streamStats, "streamStats");
     tables = List.copyOf(tables);
+    Objects.requireNonNull(reloads, "reloads");
   }
 
   /**
@@ -139,6 +142,24 @@ public record NodeStatus(
     public static StreamStats of(StreamCounters c) {
       return new StreamStats(c.opened(), c.accepted(), c.refusedLimit(), c.protocolErrors(),
           c.earlyBytesReceived(), c.earlyBytesDiscarded());
+    }
+  }
+
+  /**
+   * Configuration reloads ({@code staex reload}, SIGHUP) since start.
+   *
+   * @param applied reloads whose configuration was valid and applied
+   * @param refused reloads refused because the configuration had problems (nothing changed)
+   * @param last when the last one was asked for; empty before the first
+   * @param lastResult its outcome: what changed, or why it was refused
+   */
+  public record Reloads(long applied, long refused, Optional<Instant> last,
+      Optional<String> lastResult) {
+    public static final Reloads NONE = new Reloads(0, 0, Optional.empty(), Optional.empty());
+
+    public Reloads {
+      Objects.requireNonNull(last, "last");
+      Objects.requireNonNull(lastResult, "lastResult");
     }
   }
 

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *   connected                          → WINDOW: the opener's stream is up
  * </pre>
  *
- * The table may be replaced while streams run ({@link #set}); streams already connected stay.
+ * The table may be replaced while streams run ({@link #set}); streams already connected stay
+ * until the caller resets those {@link #refusal} now refuses (a reload does).
  * Threading: {@link #open} runs on the stream layer's loop; {@link #set} from any thread.
  */
 public final class Services implements StreamAcceptor {
@@ -85,6 +87,19 @@ public final class Services implements StreamAcceptor {
       return peer.network().equals(ownNetwork);
     }
     return service.allow().contains(peer.node()) || service.allow().contains(peer.network());
+  }
+
+  /**
+   * Why a stream from {@code peer} to {@code port} would be refused now ({@link
+   * ResetReason#NO_SERVICE}, {@link ResetReason#NOT_ALLOWED}), or empty if the table allows it:
+   * after {@link #set}, the running streams this is not empty for are reset with it.
+   */
+  public Optional<ResetReason> refusal(int port, Certificate peer) {
+    Service service = byPort.get(port);
+    if (service == null) {
+      return Optional.of(ResetReason.NO_SERVICE);
+    }
+    return allows(service, peer) ? Optional.empty() : Optional.of(ResetReason.NOT_ALLOWED);
   }
 
   @Override

@@ -73,6 +73,16 @@ public final class SocksServer implements AutoCloseable {
     return initializer.shed();
   }
 
+  /**
+   * Uses {@code next} for clients accepted from now on (credentials, handshake limits), without
+   * binding again; clients connected already keep going. A reload does this when {@code
+   * socks.listen} stayed the same ({@code next.listen()} is not looked at).
+   */
+  public void update(SocksSettings next) {
+    Objects.requireNonNull(next, "next");
+    initializer.update(next);
+  }
+
   /** Stops listening; connections already bridged keep their streams. */
   @Override
   public void close() {

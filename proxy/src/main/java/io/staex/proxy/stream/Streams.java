@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -409,6 +410,37 @@ public final class Streams implements SessionListener, AutoCloseable {
         }
       }
       return out;
+    });
+  }
+
+  /**
+   * Resets every incoming stream for which {@code verdict} (its port and the opener's
+   * certificate) gives a reason, telling the peer that reason: a reload took its service away
+   * or its opener off the allow list. Any thread but the loop's; returns how many were reset.
+   */
+  public int resetIncoming(BiFunction<Integer, Certificate, Optional<ResetReason>> verdict) {
+    return query(() -> {
+      List<Stream> doomed = new ArrayList<>();
+      List<ResetReason> reasons = new ArrayList<>();
+      for (Map.Entry<Session, PerSession> e : bySession.entrySet()) {
+        Optional<Certificate> peer = e.getKey().peerCertificate();
+        for (Stream s : e.getValue().streams.values()) {
+          if (s.isOutgoing() || s.isFinished() || peer.isEmpty()) {
+            continue;
+          }
+          Optional<ResetReason> why = verdict.apply(s.port(), peer.get());
+          if (why.isPresent()) {
+            doomed.add(s);
+            reasons.add(why.get());
+          }
+        }
+      }
+      for (int i = 0; i < doomed.size(); i++) {
+        log.info("{} reset ({}): the reloaded configuration no longer allows it", doomed.get(i),
+            reasons.get(i));
+        doomed.get(i).abort(reasons.get(i), true);
+      }
+      return doomed.size();
     });
   }
 

@@ -28,6 +28,7 @@ import picocli.CommandLine.Mixin;
       ConfigCommand.class,
       StatusCommand.class,
       RevokeCommand.class,
+      ReloadCommand.class,
       DemoCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class

@@ -16,6 +16,9 @@ import java.util.function.Supplier;
  *   metrics       Prometheus text format 0.0.4
  *   revoke B64    apply a signed revocation (its encoding, base64url without padding) and
  *                 spread it; one line: "revoked ..." or "error: ..."
+ *   reload        read the node's configuration file again and apply it: "reloaded FILE: what
+ *                 changed", or "error: reload refused, nothing changed: N problems" and one
+ *                 line per problem (file:line: key: what)
  * </pre>
  *
  * Anything else is answered with one {@code error: ...} line.
@@ -25,7 +28,11 @@ public final class ControlProtocol {
   public static final int MAX_REQUEST = 256;
   /** The request words, for messages. */
   public static final String EXPECTED =
-      "expected: status, status json, metrics, revoke <revocation>";
+      "expected: status, status json, metrics, revoke <revocation>, reload";
+  /** The request that reloads the node's configuration. */
+  public static final String RELOAD = "reload";
+  /** For a node that cannot reload. */
+  static final Supplier<String> NO_RELOAD = () -> "error: this node cannot reload\n";
   /** The request word that hands over a revocation. */
   public static final String REVOKE = "revoke ";
   /** For a node that takes no revocations. */
@@ -51,6 +58,12 @@ public final class ControlProtocol {
    */
   public static String answer(String request, Supplier<NodeStatus> status,
       Function<SignedRevocation, String> revoke) {
+    return answer(request, status, revoke, NO_RELOAD);
+  }
+
+  /** As {@link #answer(String, Supplier, Function)}; {@code reload} answers a reload request. */
+  public static String answer(String request, Supplier<NodeStatus> status,
+      Function<SignedRevocation, String> revoke, Supplier<String> reload) {
     String r = request.strip();
     if (r.startsWith(REVOKE)) {
       byte[] encoded;
@@ -69,6 +82,7 @@ public final class ControlProtocol {
       case "status" -> StatusText.render(status.get());
       case "status json" -> StatusJson.render(status.get()) + "\n";
       case "metrics" -> StatusMetrics.render(status.get());
+      case RELOAD -> reload.get();
       default -> "error: unknown request '" + printable(r) + "' (" + EXPECTED + ")\n";
     };
   }

@@ -35,6 +35,11 @@ final class StatusJson {
         .member("notAfter", s.certificate().notAfter().toString())
         .member("expirySeconds", s.certificate().secondsLeft(s.time()))
         .member("warning", s.certificate().warning().orElse(null)).endObject();
+    j.name("reloads").beginObject()
+        .member("applied", s.reloads().applied())
+        .member("refused", s.reloads().refused())
+        .member("last", s.reloads().last().map(Object::toString).orElse(null))
+        .member("lastResult", s.reloads().lastResult().orElse(null)).endObject();
 
     j.name("links").beginArray();
     for (LinkStatus l : s.links()) {

@@ -185,6 +185,13 @@ final class StatusMetrics {
     gauge(out, "staex_cert_expiry_seconds",
         "Seconds until this node's certificate ends (negative once ended).",
         s.certificate().secondsLeft(s.time()));
+    family(out, "staex_reloads_total", "counter",
+        "Configuration reloads (staex reload, SIGHUP), by result: applied, or refused for a"
+            + " configuration with problems (nothing changed).");
+    out.append("staex_reloads_total{result=\"applied\"} ").append(s.reloads().applied())
+        .append('\n');
+    out.append("staex_reloads_total{result=\"refused\"} ").append(s.reloads().refused())
+        .append('\n');
     family(out, "staex_link_bytes_total", "counter",
         "Bytes on each link that is up (sealed records on the wire), by peer and direction.");
     for (LinkStatus l : s.links()) {

@@ -39,6 +39,8 @@ final class StatusText {
     field(out, "cert", "valid until " + TIME.format(cert.notAfter())
         + (left >= 0 ? " (" + uptime(Duration.ofSeconds(left)) + " left)" : " (ended)"));
     cert.warning().ifPresent(w -> out.append("  WARNING: ").append(w).append('\n'));
+    s.reloads().last().ifPresent(at -> field(out, "reload", TIME.format(at) + ": "
+        + s.reloads().lastResult().orElse("")));
     field(out, "listen", s.listen().orElse("- (takes no children)"));
     s.socks().ifPresent(a -> field(out, "socks", a + "  (SOCKS5)"));
     s.dns().ifPresent(a -> field(out, "dns", a + "  (.staex names, UDP and TCP)"));

@@ -76,7 +76,19 @@ class ControlServerTest {
   void unknownRequest_saysWhatIsExpected() throws Exception {
     Path socket = started();
     assertThat(ControlClient.ask(socket, "stats\u0007", 5000))
-        .isEqualTo("error: unknown request 'stats?' (expected: status, status json, metrics, revoke <revocation>)\n");
+        .isEqualTo("error: unknown request 'stats?' (expected: status, status json, metrics,"
+            + " revoke <revocation>, reload)\n");
+  }
+
+  @Test
+  void reload_answersWhatTheNodeSays_orThatItCannot() throws Exception {
+    Path socket = started();
+    assertThat(ControlClient.ask(socket, "reload", 5000))
+        .isEqualTo("error: this node cannot reload\n");
+    server.close();
+    server = ControlServer.bind(socket);
+    server.start(StatusFixture::busy, r -> "error: no\n", () -> "reloaded node.conf: x\n");
+    assertThat(ControlClient.ask(socket, "reload", 5000)).isEqualTo("reloaded node.conf: x\n");
   }
 
   @Test

@@ -29,7 +29,8 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
   private static final Logger log = LoggerFactory.getLogger(SocksServerInitializer.class);
 
   private final Streams streams;
-  private final SocksSettings settings;
+  /** Replaced by a reload ({@link #update}); each client uses the settings it was accepted with. */
+  private volatile SocksSettings settings;
   private final SocksTargets targets;
   /** Loop-confined: clients between accept and CONNECT. */
   private int pending;
@@ -45,6 +46,7 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
   @Override
   @SuppressWarnings("FutureReturnValueIgnored") // a failed close leaves nothing to do
   protected void initChannel(Channel ch) {
+    SocksSettings settings = this.settings;
     if (pending >= settings.maxPendingHandshakes()) {
       shed.increment();
       log.debug("SOCKS client {} closed: {} handshakes pending (socks.max-pending-handshakes)",
@@ -61,6 +63,11 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
         new SocksAuthHandler(settings.credentials()),
         new SocksConnectHandler(streams, targets),
         new HandshakeGuard(settings.handshakeTimeout(), () -> pending--));
+  }
+
+  /** Clients accepted from now on use {@code next} (credentials, limits; not the address). */
+  public void update(SocksSettings next) {
+    this.settings = next;
   }
 
   /** Clients accepted into the handshake since start. */
