@@ -66,17 +66,18 @@ work="$out/work"
 rm -rf "$work"
 mkdir -p "$work" "$out"
 
-# Modules: what jdeps finds in the jar (less two, below), plus what is only loaded by name: jdk.unsupported
-# (sun.misc.Unsafe and Signal, through reflection in Netty) and, where it is a module of its
-# own (before JDK 22), jdk.crypto.ec (the JDK's EC provider).
+# Modules: what jdeps finds in the jar (less two, below), plus what is only loaded by name:
+# jdk.unsupported (sun.misc.Unsafe and Signal, through reflection in Netty) and, where it is a
+# module (an empty one from JDK 22), jdk.crypto.ec (the JDK's EC provider).
 modules="$("$jdk/bin/jdeps" -q --ignore-missing-deps --multi-release "$major" \
     --print-module-deps "$jar")"
 # Left out, as only code staex never runs reaches them, and java.desktop would bring the X11
 # and sound libraries into the package's dependencies: java.desktop (java.beans, for Typesafe
 # Config's ConfigBeanFactory) and java.sql (Bouncy Castle's LDAP certificate-store helpers).
-modules="$(tr ',' '\n' <<<"$modules" | grep -vx -e java.desktop -e java.sql | paste -sd,)"
-modules="$modules,jdk.unsupported"
-if "$jdk/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then modules="$modules,jdk.crypto.ec"; fi
+# java.xml (logback's config parser) is kept: --print-module-deps left it out as java.sql has it.
+modules="$( { tr ',' '\n' <<<"$modules"; echo java.xml; echo jdk.unsupported
+    if "$jdk/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then echo jdk.crypto.ec; fi
+  } | grep -vx -e java.desktop -e java.sql | sort -u | paste -sd,)"
 say "modules: $modules"
 
 name="staex"

@@ -67,7 +67,8 @@ class DistIT {
     assertThat(home.resolve("runtime/legal")).isDirectory();
     assertThat(home.resolve("share/man/man1/staex.1")).content()
         .contains(".TH \"STAEX\" \"1\"").contains("staex " + version.replace("-", "\\-"));
-    assertThat(home.resolve("share/man/man1/staex-run.1")).content().contains("--config");
+    assertThat(home.resolve("share/man/man1/staex-run.1")).content()
+        .contains("Run a node from its configuration file");
     assertThat(home.resolve("share/bash-completion/completions/staex")).content()
         .contains("complete -F _complete_staex").contains("keygen").contains("status");
 
