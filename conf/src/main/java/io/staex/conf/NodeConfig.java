@@ -43,6 +43,7 @@ import java.util.Set;
  *     is off
  * @param control the local control endpoint
  * @param logLevel what {@code staex run} logs: one of {@link #LOG_LEVELS}
+ * @param logFormat how {@code staex run} writes its log lines: one of {@link #LOG_FORMATS}
  */
 public record NodeConfig(
     Path key,
@@ -60,10 +61,14 @@ public record NodeConfig(
     Optional<SocksSettings> socks,
     Optional<DnsSettings> dns,
     ControlConfig control,
-    String logLevel) {
+    String logLevel,
+    String logFormat) {
 
   /** The values of {@code log.level}, least to most verbose. */
   public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
+
+  /** The values of {@code log.format}: a dated text line, or one JSON object a line. */
+  public static final List<String> LOG_FORMATS = List.of("text", "json");
 
   /** Most event-loop threads a node may be given. */
   public static final int MAX_THREADS = 64;
@@ -91,6 +96,10 @@ public record NodeConfig(
       throw new IllegalArgumentException(
           "logLevel: " + logLevel + " (expected: one of " + LOG_LEVELS + ")");
     }
+    if (!LOG_FORMATS.contains(logFormat)) {
+      throw new IllegalArgumentException(
+          "logFormat: " + logFormat + " (expected: one of " + LOG_FORMATS + ")");
+    }
     Set<Integer> ports = new HashSet<>();
     for (ServiceConfig s : services) {
       if (!ports.add(s.port())) {
@@ -105,14 +114,24 @@ public record NodeConfig(
     }
   }
 
-  /** As the canonical constructor, logging at {@code info}. */
+  /** As the canonical constructor, logging text lines. */
+  public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
+      List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
+      Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
+      StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
+      ControlConfig control, String logLevel) {
+    this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
+        sessions, streams, socks, dns, control, logLevel, "text");
+  }
+
+  /** As the canonical constructor, logging text lines at {@code info}. */
   public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
       Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
       StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
       ControlConfig control) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
-        sessions, streams, socks, dns, control, "info");
+        sessions, streams, socks, dns, control, "info", "text");
   }
 
   /**

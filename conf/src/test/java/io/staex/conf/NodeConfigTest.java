@@ -159,7 +159,8 @@ class NodeConfigTest {
         "staex.parents", "staex.services", "staex.forwards", "staex.forwards-dir",
         "staex.socks.listen", "staex.socks.username", "staex.socks.password",
         "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
-        "staex.control.socket", "staex.log.level", "staex.trust.revocations-file");
+        "staex.control.socket", "staex.log.level", "staex.log.format",
+        "staex.trust.revocations-file");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */

@@ -95,14 +95,17 @@ public final class NodeConfigReader {
     Optional<DnsSettings> dns = section(staex, "dns", Schema.DNS, this::dns);
     Optional<Path> socket =
         section(staex, "control", Schema.CONTROL, s -> optionalPath(s, "socket", "a path or \"\""));
-    String logLevel = section(staex, "log", Schema.LOG, this::logLevel);
+    Section log = section(staex, "log", Schema.LOG);
+    String logLevel = log == null ? null : logLevel(log);
+    String logFormat = log == null ? null : logFormat(log);
     if (!values.problems().isEmpty()) {
       return null;
     }
     return new NodeConfig(
         key, cert, trust, listen, parents, services, forwards, forwardsDir, threads,
         proxy.relay(), proxy.sessions(), proxy.streams(), socks, dns,
-        new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel);
+        new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel,
+        logFormat);
   }
 
   /** {@code log.level}, lower case; null after a problem. */
@@ -119,6 +122,22 @@ public final class NodeConfigReader {
       return null;
     }
     return level;
+  }
+
+  /** {@code log.format}, lower case; null after a problem. */
+  private String logFormat(Section section) {
+    String expected = "one of " + String.join(", ", NodeConfig.LOG_FORMATS);
+    Setting s = section.require("format", expected);
+    String text = s == null ? null : values.string(s, expected);
+    if (text == null) {
+      return null;
+    }
+    String format = text.strip().toLowerCase(Locale.ROOT);
+    if (!NodeConfig.LOG_FORMATS.contains(format)) {
+      values.invalid(s, "is not a log format (expected: " + expected + ")");
+      return null;
+    }
+    return format;
   }
 
   /**

@@ -64,7 +64,7 @@ public final class Schema {
         "listen", "pool", "answer-ttl", "pool-ttl", "forward", "upstreams", "lookup-timeout",
         "max-tcp-connections", "tcp-idle-timeout", "allow", "max-new-names-per-second"));
     keys.put(CONTROL, List.of("socket"));
-    keys.put(LOG, List.of("level"));
+    keys.put(LOG, List.of("level", "format"));
     keys.put(PARENT, List.of("address", "key"));
     keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));
     keys.put(FORWARD, List.of("listen", "to", "protocol"));

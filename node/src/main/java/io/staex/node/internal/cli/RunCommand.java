@@ -33,8 +33,9 @@ import sun.misc.Signal;
     description = {
       "Run a node from its configuration file, in the foreground, until SIGTERM or Ctrl-C;",
       "SIGHUP reloads the file (as `staex reload`).",
-      "Logs go to stderr at staex.log.level (info by default; -vv for debug). `staex status`",
-      "shows what it does and why a parent is down. `staex config check` checks first."
+      "Logs go to stderr at staex.log.level (info by default; -vv for debug), as text or, with",
+      "staex.log.format = json, one JSON object a line. `staex status` shows what it does and",
+      "why a parent is down. `staex config check` checks first."
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -54,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
     if (!verboseGiven() || configured.levelInt < root.getLevel().levelInt) {
       root.setLevel(configured);
     }
+    LogFormat.use(nodeConfig.logFormat());
     NodeRuntime node =
         NodeRuntime.start(nodeConfig, config, Clock.systemUTC(), new SecureRandom());
     CountDownLatch stop = new CountDownLatch(1);
