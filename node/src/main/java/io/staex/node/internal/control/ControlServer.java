@@ -144,22 +144,33 @@ public final class ControlServer implements AutoCloseable {
    */
   public synchronized void start(
       Supplier<NodeStatus> status, Function<SignedRevocation, String> revoke) {
+    start(status, revoke, Diagnostics.NONE);
+  }
+
+  /**
+   * As {@link #start(Supplier, Function)}, with {@code diagnostics} answering ping, trace and
+   * resolve (a ping holds the socket for up to its timeout: one request at a time).
+   */
+  public synchronized void start(Supplier<NodeStatus> status,
+      Function<SignedRevocation, String> revoke, Diagnostics diagnostics) {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(revoke, "revoke");
+    Objects.requireNonNull(diagnostics, "diagnostics");
     if (thread != null) {
       throw new IllegalStateException("started already");
     }
-    Thread t = new Thread(() -> routineAccept(status, revoke), "RoutineControlAccept");
+    Thread t = new Thread(
+        () -> routineAccept(status, revoke, diagnostics), "RoutineControlAccept");
     t.setDaemon(true);
     thread = t;
     t.start();
   }
 
-  private void routineAccept(
-      Supplier<NodeStatus> status, Function<SignedRevocation, String> revoke) {
+  private void routineAccept(Supplier<NodeStatus> status,
+      Function<SignedRevocation, String> revoke, Diagnostics diagnostics) {
     while (server.isOpen()) {
       try (SocketChannel client = server.accept()) {
-        serve(client, status, revoke);
+        serve(client, status, revoke, diagnostics);
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException | RuntimeException e) {
@@ -169,7 +180,7 @@ public final class ControlServer implements AutoCloseable {
   }
 
   private void serve(SocketChannel client, Supplier<NodeStatus> status,
-      Function<SignedRevocation, String> revoke) throws IOException {
+      Function<SignedRevocation, String> revoke, Diagnostics diagnostics) throws IOException {
     UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
     if (!peer.user().equals(owner)) {
       log.warn("control socket {}: refused a connection of user {} (only {} may connect)",
@@ -185,7 +196,7 @@ public final class ControlServer implements AutoCloseable {
             + " bytes (" + ControlProtocol.EXPECTED + ")\n";
       } else {
         answer = ControlProtocol.answer(
-            new String(r.bytes(), StandardCharsets.UTF_8), status, revoke);
+            new String(r.bytes(), StandardCharsets.UTF_8), status, revoke, diagnostics);
       }
     } catch (SocketTimeoutException e) {
       answer = "error: no request line within " + REQUEST_TIMEOUT_MILLIS + " ms ("

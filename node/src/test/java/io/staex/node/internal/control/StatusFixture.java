@@ -46,7 +46,7 @@ final class StatusFixture {
         new NodeStatus.DatagramStats(50, 40, 7, 2, 1), new NodeStatus.NameStats(3, 2, 5, 9),
         new NodeStatus.HelloStats(12, 40, 30, 11, 2, 6, 1, 0),
         new NodeStatus.AcceptStats(4, 11, 12, 13, 14, 15, 16, 17),
-        new NodeStatus.SessionStats(1, 2, 3, 4, 5, 6, 7, 8),
+        new NodeStatus.SessionStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12),
         new NodeStatus.TrustStats(2, 3, 1, 0, 1, 0, 2, 0),
         new NodeStatus.OwnCertificate(Instant.parse("2026-01-12T03:04:05Z"),
             Optional.of("certificate of this node expires in 10 days")));
@@ -86,7 +86,7 @@ final class StatusFixture {
         new NodeStatus.DatagramStats(0, 0, 0, 0, 0), new NodeStatus.NameStats(0, 0, 0, 0),
         new NodeStatus.HelloStats(0, 0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0, 0),
-        new NodeStatus.SessionStats(0, 0, 0, 0, 0, 0, 0, 0),
+        new NodeStatus.SessionStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.TrustStats(0, 0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.OwnCertificate(Instant.parse("2027-01-02T03:04:05Z"), Optional.empty()));
   }
