@@ -87,7 +87,7 @@ class StaexDiagnosticsIT extends ProcessTestBase {
     assertThat(inView.stdout()).as(inView.describe())
         .contains("leaf -> " + chain.leaf()).contains("from     this node's own routing view");
     Result lookedUp = staex("resolve", "--config", "leaf.conf", "relay.staex");
-    assertThat(lookedUp.stdout()).as(lookedUp.describe()).contains("relay -> " + chain.relay())
+    assertThat(lookedUp.stdout()).as(lookedUp.describe()).contains("relay.staex -> " + chain.relay())
         .contains("from     a lookup up the tree")
         .contains("dns      none given out yet");
     String dig = ExternalTool.require("dig", "dnsutils").toString();
