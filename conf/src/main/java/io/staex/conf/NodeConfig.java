@@ -44,6 +44,7 @@ import java.util.Set;
  * @param control the local control endpoint
  * @param logLevel what {@code staex run} logs: one of {@link #LOG_LEVELS}
  * @param logFormat how {@code staex run} writes its log lines: one of {@link #LOG_FORMATS}
+ * @param metrics the Prometheus metrics over HTTP; empty when {@code metrics.listen} is off
  */
 public record NodeConfig(
     Path key,
@@ -62,7 +63,8 @@ public record NodeConfig(
     Optional<DnsSettings> dns,
     ControlConfig control,
     String logLevel,
-    String logFormat) {
+    String logFormat,
+    Optional<MetricsConfig> metrics) {
 
   /** The values of {@code log.level}, least to most verbose. */
   public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
@@ -92,6 +94,7 @@ public record NodeConfig(
     Objects.requireNonNull(socks, "socks");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(control, "control");
+    Objects.requireNonNull(metrics, "metrics");
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new IllegalArgumentException(
           "logLevel: " + logLevel + " (expected: one of " + LOG_LEVELS + ")");
@@ -107,31 +110,34 @@ public record NodeConfig(
             "services: port " + s.port() + " twice (expected: each once)");
       }
     }
-    List<HostPort> all = listens(listen, forwards, socks, dns);
+    List<HostPort> all = listens(listen, forwards, socks, dns, metrics);
     if (new HashSet<>(all).size() != all.size()) {
       throw new IllegalArgumentException(
           "listen addresses: " + all + " (expected: each once)");
     }
   }
 
-  /** As the canonical constructor, logging text lines. */
+  /** As the canonical constructor, logging text lines, serving no metrics over HTTP. */
   public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
       Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
       StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
       ControlConfig control, String logLevel) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
-        sessions, streams, socks, dns, control, logLevel, "text");
+        sessions, streams, socks, dns, control, logLevel, "text", Optional.empty());
   }
 
-  /** As the canonical constructor, logging text lines at {@code info}. */
+  /**
+   * As the canonical constructor, logging text lines at {@code info}, serving no metrics over
+   * HTTP.
+   */
   public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
       Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
       StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
       ControlConfig control) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
-        sessions, streams, socks, dns, control, "info", "text");
+        sessions, streams, socks, dns, control, "info", "text", Optional.empty());
   }
 
   /**
@@ -146,20 +152,23 @@ public record NodeConfig(
   }
 
   /**
-   * Every local address this configuration listens on ({@code listen}, forwards, SOCKS, DNS),
+   * Every local address this configuration listens on ({@code listen}, forwards, SOCKS, DNS,
+   * metrics),
    * which the files of {@link #forwardsDir} must not use again.
    */
   public Set<HostPort> listenAddresses() {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(listens(listen, forwards, socks, dns)));
+    return Collections.unmodifiableSet(new LinkedHashSet<>(
+        listens(listen, forwards, socks, dns, metrics)));
   }
 
   private static List<HostPort> listens(Optional<HostPort> listen, List<ForwardConfig> forwards,
-      Optional<SocksSettings> socks, Optional<DnsSettings> dns) {
+      Optional<SocksSettings> socks, Optional<DnsSettings> dns, Optional<MetricsConfig> metrics) {
     List<HostPort> all = new ArrayList<>();
     listen.ifPresent(all::add);
     forwards.forEach(f -> all.add(f.listen()));
     socks.ifPresent(s -> all.add(hostPort(s.listen())));
     dns.ifPresent(d -> all.add(hostPort(d.listen())));
+    metrics.ifPresent(m -> all.add(m.listen()));
     return all;
   }
 

@@ -123,7 +123,7 @@ class NodeConfigTest {
         new StartupLimits(10, 30, 64, 8, Duration.ofSeconds(2)), 200);
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
-        Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1), 10);
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
         Duration.ofSeconds(10), 256);
     assertThat(config).isEqualTo(new NodeConfig(
@@ -140,7 +140,8 @@ class NodeConfigTest {
    */
   @Test
   void everyValueOfReferenceConf_reachesTheRecords() throws Exception {
-    String on = "staex.socks.listen = \"127.0.0.1:1080\"\nstaex.dns.listen = \"127.0.0.1:5353\"\n";
+    String on = "staex.socks.listen = \"127.0.0.1:1080\"\nstaex.dns.listen = \"127.0.0.1:5353\"\n"
+        + "staex.metrics.listen = \"127.0.0.1:9464\"\n";
     NodeConfig base = NodeConfig.load(write(dir, "base.conf", on));
     // resolved: trust.revocations-file's default is made from staex.key
     Config reference = ConfigFactory.parseResources(NodeConfig.class, "/reference.conf").resolve();
@@ -160,7 +161,7 @@ class NodeConfigTest {
         "staex.socks.listen", "staex.socks.username", "staex.socks.password",
         "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
         "staex.control.socket", "staex.log.level", "staex.log.format",
-        "staex.trust.revocations-file");
+        "staex.trust.revocations-file", "staex.metrics.listen");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */
@@ -351,7 +352,8 @@ class NodeConfigTest {
     assertThat(p.reason()).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
         + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
-        + " forwards-dir, threads, routing, sessions, limits, socks, dns, control, log)");
+        + " forwards-dir, threads, routing, sessions, limits, socks, dns, control, log,"
+        + " metrics)");
   }
 
   @Test
@@ -368,7 +370,7 @@ class NodeConfigTest {
             + " routing-messages-per-second-per-link, routing-message-burst-per-link,"
             + " signature-checks-per-second-per-link, signature-check-burst-per-link,"
             + " idle-timeout, handshake-timeout, open-timeout, datagram-queue,"
-            + " handshakes-per-second)");
+            + " handshakes-per-second, probe-answers-per-second-per-peer)");
   }
 
   @ParameterizedTest

@@ -7,6 +7,7 @@ import io.staex.conf.ForwardConfig;
 import io.staex.conf.ForwardFile;
 import io.staex.conf.HostPort;
 import io.staex.conf.Target;
+import io.staex.conf.MetricsConfig;
 import io.staex.conf.NodeConfig;
 import io.staex.conf.ParentConfig;
 import io.staex.conf.Protocol;
@@ -35,7 +36,11 @@ import io.staex.node.internal.Failures;
 import io.staex.node.internal.RevocationsKeeper;
 import io.staex.node.internal.ForwardsDiff;
 import io.staex.node.internal.ForwardsWatcher;
+import io.staex.node.internal.MetricsJvm;
+import io.staex.node.internal.MetricsServer;
+import io.staex.node.internal.NodeDiagnostics;
 import io.staex.node.internal.control.ControlServer;
+import io.staex.node.internal.control.StatusMetrics;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.ParentConnector;
 import io.staex.proxy.loop.Transports;
@@ -141,6 +146,7 @@ public final class NodeRuntime implements AutoCloseable {
   private volatile DnsServer dns;
   private volatile SocksServer socks;
   private volatile ForwardsWatcher watcher;
+  private MetricsServer metrics;
   private io.netty.util.concurrent.ScheduledFuture<?> certificateCheck;
   /** How often the certificate's end is checked for the WARN line. */
   static final Duration CERTIFICATE_CHECK = Duration.ofDays(1);
@@ -308,7 +314,12 @@ public final class NodeRuntime implements AutoCloseable {
     warnIfCertificateEnds();
     certificateCheck = group.next().scheduleAtFixedRate(this::warnIfCertificateEnds,
         CERTIFICATE_CHECK.toMillis(), CERTIFICATE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-    control.start(this::status, this::revoke, this::reload);
+    if (config.metrics().isPresent()) {
+      metrics = startMetrics(config.metrics().get());
+    }
+    control.start(this::status, this::revoke, this::reload, new NodeDiagnostics(
+        identity.address(), relay, streams.sessions(), names, Optional.ofNullable(pool),
+        config.sessions().handshakeTimeout()));
     log.info("node {} running: listen {}, parents {}, control {}", identity.address(),
         listenAddress().map(NodeRuntime::text).orElse("-"),
         parents.isEmpty() ? "none (root)" : config.parents().stream()
@@ -373,6 +384,36 @@ public final class NodeRuntime implements AutoCloseable {
           "staex.socks.listen: cannot listen on " + text(settings.listen()) + ": "
               + Failures.describe(e), e);
     }
+  }
+
+  private MetricsServer startMetrics(MetricsConfig settings) throws NodeStartException {
+    try {
+      MetricsServer server = MetricsServer.start(settings, this::metricsText);
+      log.info("metrics: Prometheus text at http://{}/metrics", text(server.localAddress()));
+      return server;
+    } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+      throw new NodeStartException(NodeStartException.Reason.LISTEN,
+          "staex.metrics.listen: cannot listen on " + settings.listen() + ": "
+              + Failures.describe(e), e);
+    }
+  }
+
+  /** What the metrics endpoint serves: the status's counters, its own, the JVM's. */
+  private String metricsText() {
+    MetricsServer m = metrics;
+    StringBuilder out = new StringBuilder(StatusMetrics.render(status()));
+    if (m != null) {
+      out.append("# HELP staex_metrics_connections_refused_total Metrics connections closed at"
+          + " once: metrics.max-connections were open.\n")
+          .append("# TYPE staex_metrics_connections_refused_total counter\n")
+          .append("staex_metrics_connections_refused_total ").append(m.refused()).append('\n');
+    }
+    return out.append(MetricsJvm.render()).toString();
+  }
+
+  /** Where the metrics endpoint listens, once started (empty when {@code metrics.listen} is off). */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metrics).map(MetricsServer::localAddress);
   }
 
   /** Where the SOCKS5 proxy accepts clients, once started (empty when it is off). */
@@ -899,6 +940,9 @@ public final class NodeRuntime implements AutoCloseable {
     }
     if (socks != null) {
       socks.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (dns != null) {
       dns.close();

@@ -279,15 +279,22 @@ public record NodeStatus(
    * @param probes probes sent
    * @param probesAnswered probes answered (the session went on)
    * @param probesUnanswered probes not answered in time (the session ended)
+   * @param probeAnswers peers' probes (their session checks and pings) answered
+   * @param probeAnswersLimited peers' probes left unanswered: over {@code
+   *     limits.probe-answers-per-second-per-peer}
+   * @param pings pings this node sent ({@code staex ping})
+   * @param pingsAnswered pings answered in time
    */
   public record SessionStats(long limitedPerPeer, long unreachableVerified,
       long unreachableForged, long unreachableUnverified, long closesUnverified, long probes,
-      long probesAnswered, long probesUnanswered) {
+      long probesAnswered, long probesUnanswered, long probeAnswers, long probeAnswersLimited,
+      long pings, long pingsAnswered) {
     /** A snapshot of {@code counters}. */
     public static SessionStats of(SessionCounters c) {
       return new SessionStats(c.limitedPerPeer(), c.unreachableVerified(),
           c.unreachableForged(), c.unreachableUnverified(), c.closesUnverified(), c.probes(),
-          c.probesAnswered(), c.probesUnanswered());
+          c.probesAnswered(), c.probesUnanswered(), c.probeAnswers(), c.probeAnswersLimited(),
+          c.pings(), c.pingsAnswered());
     }
   }
 

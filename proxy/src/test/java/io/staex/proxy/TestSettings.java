@@ -69,7 +69,7 @@ public final class TestSettings {
   public static SessionSettings sessions() {
     return new SessionSettings(4096, 20, Duration.ofSeconds(10), Duration.ofSeconds(1),
         Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024, Duration.ofSeconds(5),
-        100, 16, Duration.ofSeconds(1));
+        100, 16, Duration.ofSeconds(1), 10);
   }
 
   /**

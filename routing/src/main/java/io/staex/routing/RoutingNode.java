@@ -735,6 +735,10 @@ public final class RoutingNode {
         identity, certificate, up, selector.active(), services, sequence,
         now.plus(settings.stateLifetime()));
     view.put(address(), new Entry(ownState, address(), now));
+    // its own name too: a lookup that reaches this node (the root, say) finds it here, as it
+    // finds every name in its subtree (before, nobody could look up the root's name)
+    ownState.name().ifPresent(n -> names.computeIfAbsent(key(ownState.network(), n),
+        k -> new HashSet<>()).add(address()));
     topology.setParents(address(), ownState.parents());
     nextRefresh = now.plus(settings.refreshInterval());
   }

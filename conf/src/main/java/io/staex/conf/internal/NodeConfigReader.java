@@ -7,6 +7,7 @@ import io.staex.conf.ConfigProblem.Reason;
 import io.staex.conf.ControlConfig;
 import io.staex.conf.ForwardConfig;
 import io.staex.conf.HostPort;
+import io.staex.conf.MetricsConfig;
 import io.staex.conf.NodeConfig;
 import io.staex.conf.ParentConfig;
 import io.staex.conf.Revocation;
@@ -98,6 +99,7 @@ public final class NodeConfigReader {
     Section log = section(staex, "log", Schema.LOG);
     String logLevel = log == null ? null : logLevel(log);
     String logFormat = log == null ? null : logFormat(log);
+    Optional<MetricsConfig> metrics = section(staex, "metrics", Schema.METRICS, this::metrics);
     if (!values.problems().isEmpty()) {
       return null;
     }
@@ -105,7 +107,37 @@ public final class NodeConfigReader {
         key, cert, trust, listen, parents, services, forwards, forwardsDir, threads,
         proxy.relay(), proxy.sessions(), proxy.streams(), socks, dns,
         new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel,
-        logFormat);
+        logFormat, metrics);
+  }
+
+  /**
+   * {@code metrics}, empty when {@code listen} is {@code ""}; a non-loopback address only with
+   * {@code metrics.allow-public = true} (the counters tell how busy the node is and what it
+   * refused, and there is no authentication); null after a problem. Every key is checked
+   * either way.
+   */
+  private Optional<MetricsConfig> metrics(Section section) {
+    Optional<HostPort> listen = optionalListen(section);
+    Setting publicSetting = section.require("allow-public", "true or false");
+    Boolean allowPublic = publicSetting == null ? null : values.bool(publicSetting);
+    Setting maxSetting = section.require("max-connections", "a whole number 1~1024");
+    Integer max = maxSetting == null ? null : values.integer(maxSetting, 1, 1024);
+    Setting timeoutSetting = section.require("timeout", "a duration > 0");
+    Duration timeout = timeoutSetting == null ? null : values.duration(timeoutSetting);
+    if (listen == null || allowPublic == null || max == null || timeout == null) {
+      return null;
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      values.invalid(timeoutSetting, "is not positive (expected: a duration > 0)");
+      return null;
+    }
+    if (listen.isPresent() && !allowPublic && !Hosts.isLoopback(listen.get().host())) {
+      values.invalid(section.require("listen", ""), "is not a loopback address (expected: a"
+          + " loopback address such as 127.0.0.1:9464, or metrics.allow-public = true to serve"
+          + " the node's counters, unauthenticated, to that network)");
+      return null;
+    }
+    return listen.map(l -> new MetricsConfig(l, allowPublic, max, timeout));
   }
 
   /** {@code log.level}, lower case; null after a problem. */

@@ -190,21 +190,23 @@ final class ProxySettingsReader {
     Integer allHandshakes = integer(limits, "handshakes-per-second", 1);
     Integer perPeer = integer(sessions, "max-per-peer", 1);
     Duration probe = duration(sessions, "probe-timeout");
+    Integer probeAnswers = integer(limits, "probe-answers-per-second-per-peer", 1);
     if (anyNull(maxSessions, handshakes, handshake, helloRetry, idle, rekey, queued,
-        keepalive, allHandshakes, perPeer, probe)) {
+        keepalive, allHandshakes, perPeer, probe, probeAnswers)) {
       return null;
     }
     Map<String, Setting> fields = pick(limits, List.of("max-sessions",
         "handshakes-per-second-per-source", "handshake-timeout", "idle-timeout",
-        "session-queue-bytes", "handshakes-per-second"));
+        "session-queue-bytes", "handshakes-per-second", "probe-answers-per-second-per-peer"));
     fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval",
         "max-per-peer", "probe-timeout")));
     return SettingsErrors.build(
         () -> new SessionSettings(maxSessions, handshakes, handshake, helloRetry, idle, rekey,
-            queued, keepalive, allHandshakes, perPeer, probe),
+            queued, keepalive, allHandshakes, perPeer, probe, probeAnswers),
         fields, Map.of("handshakesPerSecondPerPeer", "handshakes-per-second-per-source",
             "maxQueuedBytes", "session-queue-bytes", "handshakesPerSecond",
-            "handshakes-per-second", "maxSessionsPerPeer", "max-per-peer"),
+            "handshakes-per-second", "maxSessionsPerPeer", "max-per-peer",
+            "probeAnswersPerSecondPerPeer", "probe-answers-per-second-per-peer"),
         values.problems());
   }
 

@@ -22,6 +22,7 @@ public final class Schema {
   public static final String DNS = "staex.dns";
   public static final String CONTROL = "staex.control";
   public static final String LOG = "staex.log";
+  public static final String METRICS = "staex.metrics";
   public static final String PARENT = "staex.parents[]";
   public static final String SERVICE = "staex.services[]";
   public static final String FORWARD = "staex.forwards[]";
@@ -39,7 +40,7 @@ public final class Schema {
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
-        "threads", "routing", "sessions", "limits", "socks", "dns", "control", "log"));
+        "threads", "routing", "sessions", "limits", "socks", "dns", "control", "log", "metrics"));
     keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations",
         "revocations-file"));
     keys.put(ROUTING, List.of(
@@ -57,7 +58,7 @@ public final class Schema {
         "routing-messages-per-second-per-link", "routing-message-burst-per-link",
         "signature-checks-per-second-per-link", "signature-check-burst-per-link",
         "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue",
-        "handshakes-per-second"));
+        "handshakes-per-second", "probe-answers-per-second-per-peer"));
     keys.put(SOCKS, List.of(
         "listen", "username", "password", "handshake-timeout", "max-pending-handshakes"));
     keys.put(DNS, List.of(
@@ -65,6 +66,7 @@ public final class Schema {
         "max-tcp-connections", "tcp-idle-timeout", "allow", "max-new-names-per-second"));
     keys.put(CONTROL, List.of("socket"));
     keys.put(LOG, List.of("level", "format"));
+    keys.put(METRICS, List.of("listen", "allow-public", "max-connections", "timeout"));
     keys.put(PARENT, List.of("address", "key"));
     keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));
     keys.put(FORWARD, List.of("listen", "to", "protocol"));

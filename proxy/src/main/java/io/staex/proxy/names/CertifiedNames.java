@@ -110,6 +110,19 @@ public final class CertifiedNames {
     return all;
   }
 
+  /**
+   * Whether {@code name} (a DNS label, any case) would be answered from the cache of found names
+   * now ({@code staex resolve} says where an answer came from).
+   */
+  public boolean isCached(String name) {
+    String label = name.toLowerCase(Locale.ROOT);
+    Instant now = clock.instant();
+    synchronized (cache) {
+      Cached c = cache.get(label);
+      return c != null && now.isBefore(c.until());
+    }
+  }
+
   /** What {@code name} (a DNS label, any case) stands for; never fails exceptionally. */
   public CompletableFuture<NameResult> resolve(String name) {
     String label = name.toLowerCase(Locale.ROOT);

@@ -32,6 +32,9 @@ import java.util.Objects;
  *     local open fails
  * @param probeTimeout a probe (sent when an unauthenticated CLOSE or an UNREACHABLE notice that
  *     cannot be checked says the session is broken) not answered within this ends the session
+ * @param probeAnswersPerSecondPerPeer probes (a peer's session checks and its {@code staex
+ *     ping}s) answered per second for one peer, burst of as many; more go unanswered and are
+ *     counted, so that ping cannot make this node send more than a peer sends it
  */
 public record SessionSettings(
     int maxSessions,
@@ -44,7 +47,8 @@ public record SessionSettings(
     Duration keepaliveInterval,
     int handshakesPerSecond,
     int maxSessionsPerPeer,
-    Duration probeTimeout) {
+    Duration probeTimeout,
+    int probeAnswersPerSecondPerPeer) {
 
   public SessionSettings {
     positive("maxSessions", maxSessions);
@@ -58,6 +62,7 @@ public record SessionSettings(
     positive("handshakesPerSecond", handshakesPerSecond);
     positive("maxSessionsPerPeer", maxSessionsPerPeer);
     positive("probeTimeout", probeTimeout);
+    positive("probeAnswersPerSecondPerPeer", probeAnswersPerSecondPerPeer);
   }
 
   private static void positive(String name, int value) {

@@ -60,7 +60,7 @@ class SessionsTest {
   static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
   static final SessionSettings FAST = new SessionSettings(16, 50, Duration.ofSeconds(3),
       Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-      Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+      Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
   static final Duration NANO = Duration.ofNanos(1);
 
   final ManualClock clock = new ManualClock(START);
@@ -383,7 +383,7 @@ class SessionsTest {
   void handshakesPerSecondPerPeer_restGetACookieNotADh_andTheBudgetRefillsOnceTheyStop() {
     SessionSettings two = new SessionSettings(16, 2, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
     Peer b = peer(22, two);
     Peer a = peer(23);
     // A's HELLOs, each with a later handshake time than the last: none is a replay
@@ -438,7 +438,7 @@ class SessionsTest {
   void maxSessions_refusesTheNextWithLimit() {
     SessionSettings one = new SessionSettings(1, 50, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
     Peer b = peer(24, one);
     Peer a = peer(25);
     Peer c = peer(26);
@@ -479,7 +479,7 @@ class SessionsTest {
   void idleSession_isClosedAtBothEnds() {
     SessionSettings idle = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
     Peer a = peer(32, idle);
     Peer b = peer(33);
     Session s = a.connect(b);
@@ -497,7 +497,7 @@ class SessionsTest {
   void sessionWithOpenStreams_isNotIdle_andRekeyedOneClosesAfterItsLastStream() {
     SessionSettings s = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
     Peer a = peer(34, s);
     Peer b = peer(35);
     Session first = a.connect(b);
@@ -524,7 +524,7 @@ class SessionsTest {
   void sessionWithStreams_peerThatForgotIt_isToldByTheKeepalive() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200), 1000, 16, Duration.ofMillis(300));
+        Duration.ofMillis(200), 1000, 16, Duration.ofMillis(300), 10);
     Peer a = peer(40, ka);
     Peer b = peer(41);
     Session s = a.connect(b);
@@ -557,7 +557,7 @@ class SessionsTest {
   void sessionsWithStreams_liveOnKeepalives_andOneWhosePeerFallsSilentTimesOut() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofMillis(200), 1000, 16, Duration.ofSeconds(1), 10);
     Peer a = peer(44, ka);
     Peer b = peer(45, ka);
     Peer c = peer(46, ka);
@@ -619,7 +619,7 @@ class SessionsTest {
   void helloFloodClaimingTheUser_costsNoDh_andTheUserStillGetsInWithinTwoSeconds() {
     SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
     Peer gateway = peer(60, gw);
     Peer user = peer(61);
     Peer member = peer(62);
@@ -663,7 +663,7 @@ class SessionsTest {
   void helloFloodFromManyClaimedSources_overTheNodeBudget_getsCookiesNotDh() {
     SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 10, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 10, 16, Duration.ofSeconds(1), 10);
     Peer gateway = peer(64, gw);
     Peer user = peer(65);
     Peer member = peer(66);
@@ -935,7 +935,7 @@ class SessionsTest {
   void maxSessionsPerPeer_refusesTheNextFromThatNodeOnly_withLimit() {
     SessionSettings two = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 2, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 2, Duration.ofSeconds(1), 10);
     Peer b = peer(68, two);
     Peer a = peer(69);
     Peer c = peer(70);

@@ -123,7 +123,11 @@ final class StatusJson {
     j.member("closesUnverified", ev.closesUnverified());
     j.name("probes").beginObject().member("sent", ev.probes())
         .member("answered", ev.probesAnswered()).member("unanswered", ev.probesUnanswered())
-        .endObject().endObject();
+        .endObject();
+    j.name("probeAnswers").beginObject().member("sent", ev.probeAnswers())
+        .member("limited", ev.probeAnswersLimited()).endObject();
+    j.name("pings").beginObject().member("sent", ev.pings())
+        .member("answered", ev.pingsAnswered()).endObject().endObject();
     NodeStatus.TrustStats t = s.trust();
     j.name("trust").beginObject().member("revocations", t.revocations())
         .member("revocationsApplied", t.applied());

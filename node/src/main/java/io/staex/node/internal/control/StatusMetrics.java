@@ -11,7 +11,7 @@ import io.staex.routing.RoutingCounters;
  * one {@code # HELP} and {@code # TYPE} per metric family, names prefixed {@code staex_},
  * counters suffixed {@code _total}.
  */
-final class StatusMetrics {
+public final class StatusMetrics {
   private StatusMetrics() {}
 
   private static void acceptRefused(StringBuilder out, String reason, long n) {
@@ -19,7 +19,8 @@ final class StatusMetrics {
         .append(n).append('\n');
   }
 
-  static String render(NodeStatus s) {
+  /** {@code s} in the text format; the metrics endpoint serves it too ({@code MetricsServer}). */
+  public static String render(NodeStatus s) {
     StringBuilder out = new StringBuilder();
     gauge(out, "staex_uptime_seconds", "Seconds since the node started.", s.uptime().toSeconds());
     family(out, "staex_links", "gauge", "Links up, by direction.");
@@ -160,6 +161,16 @@ final class StatusMetrics {
         .append(ev.probesAnswered()).append('\n');
     out.append("staex_session_probes_total{result=\"unanswered\"} ")
         .append(ev.probesUnanswered()).append('\n');
+    family(out, "staex_session_probe_answers_total", "counter",
+        "Peers' probes (session checks, pings), by what this node did.");
+    out.append("staex_session_probe_answers_total{result=\"answered\"} ")
+        .append(ev.probeAnswers()).append('\n');
+    out.append("staex_session_probe_answers_total{result=\"limited\"} ")
+        .append(ev.probeAnswersLimited()).append('\n');
+    family(out, "staex_pings_total", "counter", "Pings this node sent, by outcome.");
+    out.append("staex_pings_total{result=\"sent\"} ").append(ev.pings()).append('\n');
+    out.append("staex_pings_total{result=\"answered\"} ").append(ev.pingsAnswered())
+        .append('\n');
     NodeStatus.TrustStats t = s.trust();
     gauge(out, "staex_revocations", "Signed revocations held.", t.revocations());
     counter(out, "staex_revocations_applied_total",

@@ -140,6 +140,9 @@ final class StatusText {
         .append("  closes unverified ").append(ev.closesUnverified()).append("  probes ")
         .append(ev.probes()).append(" (answered ").append(ev.probesAnswered())
         .append(", unanswered ").append(ev.probesUnanswered()).append(")\n");
+    out.append("probes of peers answered ").append(ev.probeAnswers()).append("  limited ")
+        .append(ev.probeAnswersLimited()).append("  pings sent ").append(ev.pings())
+        .append(" (answered ").append(ev.pingsAnswered()).append(")\n");
 
     NodeStatus.TrustStats t = s.trust();
     out.append("revocations held ").append(t.revocations()).append("  applied ")

@@ -47,7 +47,8 @@ class StatusRenderersTest {
         + "tables    links 2/1025 sessions 1/4096 lookups 0/1024\n");
     assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
         + "sessions limited per peer 1  closes unverified 5  probes 6 (answered 7, "
-        + "unanswered 8)\n");
+        + "unanswered 8)\n"
+        + "probes of peers answered 9  limited 10  pings sent 11 (answered 12)\n");
     assertThat(text).contains("revocations held 2  applied 3  refused invalid 1 full 0\n"
         + "  closed for revoked peers: links 1  sessions 2; for expired certificates: links 0"
         + "  sessions 0\n");
@@ -106,7 +107,8 @@ class StatusRenderersTest {
             + "\"limit\":1024}}")
         .contains("\"sessionEvents\":{\"limitedPerPeer\":1,\"unreachable\":{\"verified\":2,"
             + "\"forged\":3,\"unverified\":4},\"closesUnverified\":5,\"probes\":{\"sent\":6,"
-            + "\"answered\":7,\"unanswered\":8}}")
+            + "\"answered\":7,\"unanswered\":8},\"probeAnswers\":{\"sent\":9,\"limited\":10},"
+            + "\"pings\":{\"sent\":11,\"answered\":12}}")
         .contains("\"trust\":{\"revocations\":2,\"revocationsApplied\":3,"
             + "\"revocationsRefused\":{\"invalid\":1,\"full\":0},"
             + "\"linksClosed\":{\"revoked\":1,\"expired\":0},"
