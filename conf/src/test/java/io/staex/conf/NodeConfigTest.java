@@ -119,7 +119,8 @@ class NodeConfigTest {
     LinkSettings link = new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10),
         LinkSettings.MAX_RECORD_SIZE, 256 * 1024, 1024 * 1024);
     RelaySettings relay = new RelaySettings(Optional.empty(), 1024, List.of(), link, routing,
-        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20,
+        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(1),
+            Duration.ofSeconds(60)), 4 * 1024 * 1024, 20,
         new StartupLimits(10, 30, 64, 8, Duration.ofSeconds(2)), 200);
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,

@@ -103,12 +103,16 @@ final class ProxySettingsReader {
   private RedialBackoff backoff() {
     Duration initial = duration(routing, "redial-initial");
     Duration max = duration(routing, "redial-max");
-    if (anyNull(initial, max)) {
+    Duration recentMax = duration(routing, "redial-recent-max");
+    Duration recentWindow = duration(routing, "redial-recent-window");
+    if (anyNull(initial, max, recentMax, recentWindow)) {
       return null;
     }
-    return SettingsErrors.build(() -> new RedialBackoff(initial, max),
-        pick(routing, List.of("redial-initial", "redial-max")),
-        Map.of("initial", "redial-initial", "max", "redial-max"), values.problems());
+    return SettingsErrors.build(() -> new RedialBackoff(initial, max, recentMax, recentWindow),
+        pick(routing, List.of("redial-initial", "redial-max", "redial-recent-max",
+            "redial-recent-window")),
+        Map.of("initial", "redial-initial", "max", "redial-max", "recentMax",
+            "redial-recent-max", "recentWindow", "redial-recent-window"), values.problems());
   }
 
   /**

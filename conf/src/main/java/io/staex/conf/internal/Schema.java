@@ -46,7 +46,7 @@ public final class Schema {
     keys.put(ROUTING, List.of(
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
         "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services",
-        "redial-initial", "redial-max"));
+        "redial-initial", "redial-max", "redial-recent-max", "redial-recent-window"));
     keys.put(SESSIONS, List.of("hello-retry", "rekey-after", "keepalive-interval", "max-per-peer",
         "probe-timeout"));
     keys.put(LIMITS, List.of(
