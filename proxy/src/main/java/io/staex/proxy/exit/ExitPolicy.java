@@ -23,7 +23,9 @@ import java.util.Objects;
  * With ports listed, the port must be one of them; with CIDRs or domains listed, the name must
  * end in a listed domain or the address be in a listed CIDR; an empty kind allows all. Then,
  * with {@code deny-private}, an address that is loopback, private, link-local, multicast or
- * broadcast is refused unless a listed CIDR holds it (a domain never unlocks one: the name is
+ * broadcast is refused unless a listed CIDR inside that special range holds it ({@code
+ * 127.0.0.2/32} or {@code 10.0.0.0/8} do; {@code 0.0.0.0/0}, which lists every public address,
+ * does not), and a domain never unlocks one (the name is
  * resolved here and its address decides, so a name that resolves into the LAN, DNS rebinding,
  * is refused like the address itself). Unspecified addresses are always refused. IPv6 forms that
  * embed an IPv4 address (IPv4-mapped, IPv4-compatible, NAT64 64:ff9b::/96, 6to4 2002::/16) are
@@ -169,20 +171,54 @@ public final class ExitPolicy {
    */
   public ExitRefusal check(String host, InetAddress address) {
     byte[] raw = address.getAddress();
-    boolean listed = cidrs.stream().anyMatch(c -> c.contains(raw))
-        || (address instanceof Inet6Address && embeddedV4(raw) != null
-            && cidrs.stream().anyMatch(c -> c.contains(embeddedV4(raw))));
+    byte[] v4 = address instanceof Inet6Address ? embeddedV4(raw) : null;
+    boolean listed = cidrs.stream().anyMatch(c -> c.contains(raw) || (v4 != null && c.contains(v4)));
     if (!listed && !(cidrs.isEmpty() && domains.isEmpty()) && !domainListed(host)) {
       return ExitRefusal.DESTINATION;
     }
     ExitRefusal kind = kind(address);
-    if (kind == ExitRefusal.UNSPECIFIED) {
-      return kind;
+    if (kind == null) {
+      return null;
     }
-    if (kind != null && denyPrivate && !listed) {
-      return kind;
+    if (kind == ExitRefusal.UNSPECIFIED || !denyPrivate) {
+      return kind == ExitRefusal.UNSPECIFIED ? kind : null;
     }
-    return null;
+    // Unlocked only by a listed CIDR inside the special range: 127.0.0.2/32 or 10.0.0.0/8 do,
+    // 0.0.0.0/0 (any public address) does not.
+    int special = specialPrefix(v4 != null && kindV4(v4) != null ? v4 : raw);
+    boolean unlocked = cidrs.stream().anyMatch(c -> c.bits >= special
+        && (c.contains(raw) || (v4 != null && c.contains(v4))));
+    return unlocked ? null : kind;
+  }
+
+  /** The prefix length of the special range {@code b} (known special) is in. */
+  private static int specialPrefix(byte[] b) {
+    int b0 = b[0] & 0xFF;
+    if (b.length == 4) {
+      if (b0 == 127 || b0 == 10 || b0 == 0) {
+        return 8;
+      }
+      if (b0 == 172) {
+        return 12;
+      }
+      if (b0 == 100) {
+        return 10;
+      }
+      if (b0 >= 224) {
+        return 4;
+      }
+      return 16; // 192.168/16, 169.254/16
+    }
+    if (b0 == 0xFF) {
+      return 8;
+    }
+    if ((b0 & 0xFE) == 0xFC) {
+      return 7;
+    }
+    if (b0 == 0xFE) {
+      return 10;
+    }
+    return 128; // ::1
   }
 
   private boolean domainListed(String host) {
