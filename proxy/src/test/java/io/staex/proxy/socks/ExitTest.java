@@ -10,6 +10,8 @@ import io.staex.proxy.TestSettings;
 import io.staex.proxy.exit.ExitCounters;
 import io.staex.proxy.exit.ExitRefusal;
 import io.staex.proxy.exit.ExitSettings;
+import io.staex.proxy.httpproxy.HttpProxy;
+import io.staex.proxy.httpproxy.HttpProxySettings;
 import io.staex.proxy.loop.Transports;
 import io.staex.testing.ExternalTool;
 import io.staex.testing.LeakWatch;
@@ -57,6 +59,7 @@ class ExitTest {
   static final Set<String> asked = ConcurrentHashMap.newKeySet();
 
   final List<SocksServer> servers = new ArrayList<>();
+  final List<HttpProxy> proxies = new ArrayList<>();
 
   @BeforeAll
   static void chain() throws Exception {
@@ -74,7 +77,8 @@ class ExitTest {
     root = SocksNode.start(group, NET, 60, List.of());
     user = SocksNode.start(group, NET, 62, List.of(), root);
     Address userAddress = user.address();
-    exit = SocksNode.start(group, NET, 61, List.of(),
+    exit = SocksNode.start(group, NET, 61,
+        List.of(new io.staex.proxy.service.Service(80, internet.getAddress(), Set.of())),
         new ExitSettings(true, List.of(userAddress), List.of("0.0.0.0/0", "::/0", "127.0.0.2/32"), true,
             Duration.ofSeconds(5)), root);
     stranger = SocksNode.start(group, NET, 63, List.of(), root);
@@ -98,6 +102,7 @@ class ExitTest {
   @AfterEach
   void closeServers() {
     servers.forEach(SocksServer::close);
+    proxies.forEach(HttpProxy::close);
     Awaitility.await("every stream ends").atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> user.streams.streamCount() + exit.streams.streamCount()
@@ -128,6 +133,17 @@ class ExitTest {
         new Router(new Targets(), exits));
     servers.add(s);
     return s.localAddress().getPort();
+  }
+
+  static HttpProxySettings httpSettings() {
+    return new HttpProxySettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        Duration.ofSeconds(10), 64, 8192, 20);
+  }
+
+  int http(SocksNode on, List<String> exits) {
+    HttpProxy p = HttpProxy.start(on.streams, httpSettings(), new Router(new Targets(), exits));
+    proxies.add(p);
+    return p.localAddress().getPort();
   }
 
   String url() {
@@ -209,5 +225,101 @@ class ExitTest {
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(97);
     assertThat(r.stderr()).contains("(2)");
     assertThat(refused(ExitRefusal.NODE)).isEqualTo(before + 1);
+  }
+
+  // ---- the HTTP proxy door ----
+
+  @Test
+  void httpProxy_absoluteGet_throughTheExit_andByCertifiedName_andConnect(@TempDir Path dir)
+      throws Exception {
+    Path curl = ExternalTool.require("curl");
+    String proxy = "http://127.0.0.1:" + http(user, List.of("gw.staex"));
+    ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "-x", proxy, "-o", "a", url())
+        .assertSuccess();
+    ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "-x", proxy,
+        "--proxy-header", "Proxy-Authorization: Basic Zm9vOmJhcg==", "--proxy-header",
+        "X-Proxy-Only: 1", "-o", "b", "http://gw.staex/file").assertSuccess();
+    ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "-p", "-x", proxy, "-o", "c",
+        "http://gw.staex/file").assertSuccess();
+    ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "-p", "-x", proxy, "-o", "d",
+        url()).assertSuccess();
+    for (String f : List.of("a", "b", "c", "d")) {
+      assertThat(Files.readAllBytes(dir.resolve(f))).as(f).isEqualTo(FILE);
+    }
+  }
+
+  @Test
+  void httpProxy_javaHttpClient_withAProxySelector() throws Exception {
+    int port = http(user, List.of("gw.staex"));
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .proxy(java.net.ProxySelector.of(new InetSocketAddress("127.0.0.1", port))).build();
+    for (String u : List.of("http://gw.staex/file", url())) {
+      java.net.http.HttpResponse<byte[]> r = client.send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(u)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).as(u).isEqualTo(200);
+      assertThat(r.body()).as(u).isEqualTo(FILE);
+    }
+  }
+
+  @Test
+  void httpProxy_refusals_sayWhy(@TempDir Path dir) {
+    Path curl = ExternalTool.require("curl");
+    String noExit = "http://127.0.0.1:" + http(user, List.of());
+    String withExit = "http://127.0.0.1:" + http(user, List.of("gw.staex"));
+    String strangers = "http://127.0.0.1:" + http(stranger, List.of("gw.staex"));
+    record Case(String proxy, String url, boolean tunnel, String code, String body) {}
+    for (Case c : List.of(
+        new Case(noExit, url(), false, "403", "direct connections are not allowed"),
+        new Case(noExit, url(), true, "403", ""),
+        new Case(withExit, "http://127.0.0.1:" + internet.getAddress().getPort() + "/", false,
+            "403", "NOT_ALLOWED"),
+        new Case(strangers, url(), false, "403", "NOT_ALLOWED"),
+        new Case(withExit, "http://ghost.staex/", false, "502", "no node has the name"),
+        new Case(withExit, "http://gw.staex:81/", false, "502", "NO_SERVICE"))) {
+      ExternalTool.Result r = ExternalTool.run(dir, curl.toString(), "-sS", "-x", c.proxy(),
+          c.tunnel() ? "-p" : "-s", "-w", "\n%{http_code}", c.url());
+      String out = r.stdout() + r.stderr();
+      assertThat(out).as(c + " " + r.describe()).contains(c.code()).contains(c.body());
+    }
+  }
+
+  @Test
+  void httpProxy_tooManyHeaders_is431_andTooLargeAHeaderBlock_too() throws Exception {
+    int port = http(user, List.of());
+    StringBuilder many = new StringBuilder("GET http://gw.staex/file HTTP/1.1\r\nHost: gw.staex\r\n");
+    for (int i = 0; i < 25; i++) {
+      many.append("X-").append(i).append(": y\r\n");
+    }
+    String big = "GET http://gw.staex/file HTTP/1.1\r\nHost: gw.staex\r\nX-Big: "
+        + "y".repeat(9000) + "\r\n";
+    for (String head : List.of(many.toString(), big)) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write((head + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(s.getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(answer).startsWith("HTTP/1.1 431");
+      }
+    }
+  }
+
+  @Test
+  void pacFile_evaluatedByPactester(@TempDir Path dir) throws Exception {
+    Path curl = ExternalTool.require("curl");
+    Path pactester = ExternalTool.require("pactester", "libpacparser1");
+    for (List<String> exits : List.of(List.<String>of(), List.of("gw.staex"))) {
+      int port = http(user, exits);
+      ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "-o", "proxy.pac",
+          "http://127.0.0.1:" + port + "/proxy.pac").assertSuccess();
+      String proxy = "PROXY 127.0.0.1:" + port;
+      ExternalTool.Result staex = ExternalTool.run(dir, pactester.toString(), "-p", "proxy.pac",
+          "-u", "http://camera1.staex/x");
+      assertThat(staex.stdout().trim()).as(staex.describe()).isEqualTo(proxy);
+      ExternalTool.Result other = ExternalTool.run(dir, pactester.toString(), "-p",
+          "proxy.pac", "-u", "http://example.com/");
+      assertThat(other.stdout().trim()).as(other.describe())
+          .isEqualTo(exits.isEmpty() ? "DIRECT" : proxy);
+    }
   }
 }
