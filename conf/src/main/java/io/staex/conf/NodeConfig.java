@@ -3,6 +3,8 @@ package io.staex.conf;
 import io.staex.conf.internal.NodeConfigReader;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.exit.ExitSettings;
+import io.staex.proxy.httpproxy.HttpProxySettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.resolver.DnsSettings;
@@ -43,6 +45,9 @@ import java.util.Set;
  *     is off
  * @param control the local control endpoint
  * @param logLevel what {@code staex run} logs: one of {@link #LOG_LEVELS}
+ * @param socksExits {@code socks.exit}: exit nodes for SOCKS and the HTTP proxy, in order
+ * @param httpProxy the HTTP proxy door; empty when {@code http-proxy.listen} is off
+ * @param exit this node as an exit ({@code exit.*})
  */
 public record NodeConfig(
     Path key,
@@ -60,7 +65,10 @@ public record NodeConfig(
     Optional<SocksSettings> socks,
     Optional<DnsSettings> dns,
     ControlConfig control,
-    String logLevel) {
+    String logLevel,
+    List<String> socksExits,
+    Optional<HttpProxySettings> httpProxy,
+    ExitSettings exit) {
 
   /** The values of {@code log.level}, least to most verbose. */
   public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
@@ -87,6 +95,9 @@ public record NodeConfig(
     Objects.requireNonNull(socks, "socks");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(control, "control");
+    socksExits = List.copyOf(socksExits);
+    Objects.requireNonNull(httpProxy, "httpProxy");
+    Objects.requireNonNull(exit, "exit");
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new IllegalArgumentException(
           "logLevel: " + logLevel + " (expected: one of " + LOG_LEVELS + ")");
@@ -113,6 +124,17 @@ public record NodeConfig(
       ControlConfig control) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
         sessions, streams, socks, dns, control, "info");
+  }
+
+  /** As the canonical constructor, without exits, HTTP proxy or exit node. */
+  public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
+      List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
+      Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
+      StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
+      ControlConfig control, String logLevel) {
+    this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
+        sessions, streams, socks, dns, control, logLevel, List.of(), Optional.empty(),
+        ExitSettings.off());
   }
 
   /**

@@ -69,7 +69,46 @@ public record NodeStatus(
     AcceptStats accepts,
     SessionStats sessionStats,
     TrustStats trust,
-    OwnCertificate certificate) {
+    OwnCertificate certificate,
+    ExitStats exit) {
+
+  /** As the canonical constructor, with no exit traffic. */
+  public NodeStatus(Address address, Address network, Optional<String> name, Instant time,
+      Duration uptime, Optional<String> listen, Optional<String> socks, Optional<String> dns,
+      Optional<Address> activeParent, List<LinkStatus> links, Routes routes, RelayStats relay,
+      List<SessionStatus> sessions, List<StreamStatus> streams, List<ForwardStatus> forwards,
+      List<ServiceStatus> services, List<ErrorEvent> lastErrors, DatagramStats datagrams,
+      NameStats names, HelloStats hellos, AcceptStats accepts, SessionStats sessionStats,
+      TrustStats trust, OwnCertificate certificate) {
+    this(address, network, name, time, uptime, listen, socks, dns, activeParent, links, routes,
+        relay, sessions, streams, forwards, services, lastErrors, datagrams, names, hellos,
+        accepts, sessionStats, trust, certificate, ExitStats.NONE);
+  }
+
+  /**
+   * This node's exit traffic ({@code docs/exit.md}): exit streams connected, open now, failed
+   * to connect, bytes of ended ones each way, refusals by reason label (every reason present).
+   */
+  public record ExitStats(boolean enabled, long streams, long open, long failed, long bytesIn,
+      long bytesOut, java.util.Map<String, Long> refused) {
+    public static final ExitStats NONE = new ExitStats(false, 0, 0, 0, 0, 0, java.util.Map.of());
+
+    public ExitStats {
+      refused = java.util.Map.copyOf(refused);
+    }
+
+    /** From the exit node's counters. */
+    public static ExitStats of(boolean enabled, io.staex.proxy.exit.ExitCounters c) {
+      java.util.Map<String, Long> r = new java.util.TreeMap<>();
+      c.refused().forEach((k, v) -> r.put(k.label(), v));
+      return new ExitStats(enabled, c.streams(), c.open(), c.failed(), c.bytesIn(),
+          c.bytesOut(), r);
+    }
+
+    public long refusedTotal() {
+      return refused.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");

@@ -65,6 +65,20 @@ final class StatusMetrics {
         .append(g.droppedNoStream()).append('\n');
     out.append("staex_datagrams_dropped_total{reason=\"too_big\"} ")
         .append(g.droppedTooBig()).append('\n');
+    NodeStatus.ExitStats x = s.exit();
+    counter(out, "staex_exit_streams_total", "Exit streams this node connected to a destination.",
+        x.streams());
+    counter(out, "staex_exit_failed_total", "Exit streams allowed whose connect failed.",
+        x.failed());
+    counter(out, "staex_exit_bytes_in_total", "Bytes from exit users to destinations (ended"
+        + " streams).", x.bytesIn());
+    counter(out, "staex_exit_bytes_out_total", "Bytes from destinations to exit users (ended"
+        + " streams).", x.bytesOut());
+    family(out, "staex_exit_refused_total", "counter", "Exit streams refused, by reason.");
+    for (java.util.Map.Entry<String, Long> e : x.refused().entrySet()) {
+      out.append("staex_exit_refused_total{reason=\"").append(e.getKey().replace('-', '_'))
+          .append("\"} ").append(e.getValue()).append('\n');
+    }
     NodeStatus.NameStats n = s.names();
     family(out, "staex_names_refused_total", "counter",
         "Names and DNS clients refused or limited, by reason.");
