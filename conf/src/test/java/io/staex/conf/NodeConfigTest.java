@@ -140,7 +140,8 @@ class NodeConfigTest {
    */
   @Test
   void everyValueOfReferenceConf_reachesTheRecords() throws Exception {
-    String on = "staex.socks.listen = \"127.0.0.1:1080\"\nstaex.dns.listen = \"127.0.0.1:5353\"\n";
+    String on = "staex.socks.listen = \"127.0.0.1:1080\"\nstaex.dns.listen = \"127.0.0.1:5353\"\n"
+        + "staex.http-proxy.listen = \"127.0.0.1:3128\"\n";
     NodeConfig base = NodeConfig.load(write(dir, "base.conf", on));
     // resolved: trust.revocations-file's default is made from staex.key
     Config reference = ConfigFactory.parseResources(NodeConfig.class, "/reference.conf").resolve();
@@ -159,7 +160,9 @@ class NodeConfigTest {
         "staex.parents", "staex.services", "staex.forwards", "staex.forwards-dir",
         "staex.socks.listen", "staex.socks.username", "staex.socks.password",
         "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
-        "staex.control.socket", "staex.log.level", "staex.trust.revocations-file");
+        "staex.control.socket", "staex.log.level", "staex.trust.revocations-file",
+        "staex.socks.exit", "staex.http-proxy.listen", "staex.exit.allow",
+        "staex.exit.destinations");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */
@@ -350,7 +353,8 @@ class NodeConfigTest {
     assertThat(p.reason()).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
         + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
-        + " forwards-dir, threads, routing, sessions, limits, socks, dns, control, log)");
+        + " forwards-dir, threads, routing, sessions, limits, socks, http-proxy, exit, dns,"
+        + " control, log)");
   }
 
   @Test
@@ -404,7 +408,7 @@ class NodeConfigTest {
 
     assertThat(only(file)).hasToString(
         file + ":1: staex.socks.frobnicate: unknown key (expected one of: listen, username,"
-            + " password, handshake-timeout, max-pending-handshakes)");
+            + " password, exit, handshake-timeout, max-pending-handshakes)");
   }
 
   @Test
