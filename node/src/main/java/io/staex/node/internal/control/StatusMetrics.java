@@ -75,9 +75,9 @@ final class StatusMetrics {
     counter(out, "staex_exit_bytes_out_total", "Bytes from destinations to exit users (ended"
         + " streams).", x.bytesOut());
     family(out, "staex_exit_refused_total", "counter", "Exit streams refused, by reason.");
-    for (java.util.Map.Entry<String, Long> e : x.refused().entrySet()) {
-      out.append("staex_exit_refused_total{reason=\"").append(e.getKey().replace('-', '_'))
-          .append("\"} ").append(e.getValue()).append('\n');
+    for (io.staex.proxy.exit.ExitRefusal why : io.staex.proxy.exit.ExitRefusal.values()) {
+      out.append("staex_exit_refused_total{reason=\"").append(why.label().replace('-', '_'))
+          .append("\"} ").append(x.refused().getOrDefault(why.label(), 0L)).append('\n');
     }
     NodeStatus.NameStats n = s.names();
     family(out, "staex_names_refused_total", "counter",
