@@ -3,6 +3,8 @@ package io.staex.conf;
 import io.staex.conf.internal.NodeConfigReader;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.exit.ExitSettings;
+import io.staex.proxy.httpproxy.HttpProxySettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.resolver.DnsSettings;
@@ -45,6 +47,9 @@ import java.util.Set;
  * @param logLevel what {@code staex run} logs: one of {@link #LOG_LEVELS}
  * @param logFormat how {@code staex run} writes its log lines: one of {@link #LOG_FORMATS}
  * @param metrics the Prometheus metrics over HTTP; empty when {@code metrics.listen} is off
+ * @param socksExits {@code socks.exit}: exit nodes for SOCKS and the HTTP proxy, in order
+ * @param httpProxy the HTTP proxy door; empty when {@code http-proxy.listen} is off
+ * @param exit this node as an exit ({@code exit.*})
  */
 public record NodeConfig(
     Path key,
@@ -64,7 +69,10 @@ public record NodeConfig(
     ControlConfig control,
     String logLevel,
     String logFormat,
-    Optional<MetricsConfig> metrics) {
+    Optional<MetricsConfig> metrics,
+    List<String> socksExits,
+    Optional<HttpProxySettings> httpProxy,
+    ExitSettings exit) {
 
   /** The values of {@code log.level}, least to most verbose. */
   public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
@@ -95,6 +103,9 @@ public record NodeConfig(
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(control, "control");
     Objects.requireNonNull(metrics, "metrics");
+    socksExits = List.copyOf(socksExits);
+    Objects.requireNonNull(httpProxy, "httpProxy");
+    Objects.requireNonNull(exit, "exit");
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new IllegalArgumentException(
           "logLevel: " + logLevel + " (expected: one of " + LOG_LEVELS + ")");
@@ -117,19 +128,23 @@ public record NodeConfig(
     }
   }
 
-  /** As the canonical constructor, logging text lines, serving no metrics over HTTP. */
+  /**
+   * As the canonical constructor, logging text lines, serving no metrics over HTTP, with no
+   * exits, HTTP proxy or exit node.
+   */
   public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
       Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
       StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
       ControlConfig control, String logLevel) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
-        sessions, streams, socks, dns, control, logLevel, "text", Optional.empty());
+        sessions, streams, socks, dns, control, logLevel, "text", Optional.empty(), List.of(),
+        Optional.empty(), ExitSettings.off());
   }
 
   /**
    * As the canonical constructor, logging text lines at {@code info}, serving no metrics over
-   * HTTP.
+   * HTTP, with no exits, HTTP proxy or exit node.
    */
   public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
@@ -137,7 +152,7 @@ public record NodeConfig(
       StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
       ControlConfig control) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
-        sessions, streams, socks, dns, control, "info", "text", Optional.empty());
+        sessions, streams, socks, dns, control, "info");
   }
 
   /**

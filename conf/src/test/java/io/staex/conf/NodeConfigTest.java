@@ -142,7 +142,8 @@ class NodeConfigTest {
   @Test
   void everyValueOfReferenceConf_reachesTheRecords() throws Exception {
     String on = "staex.socks.listen = \"127.0.0.1:1080\"\nstaex.dns.listen = \"127.0.0.1:5353\"\n"
-        + "staex.metrics.listen = \"127.0.0.1:9464\"\n";
+        + "staex.metrics.listen = \"127.0.0.1:9464\"\n"
+        + "staex.http-proxy.listen = \"127.0.0.1:3128\"\n";
     NodeConfig base = NodeConfig.load(write(dir, "base.conf", on));
     // resolved: trust.revocations-file's default is made from staex.key
     Config reference = ConfigFactory.parseResources(NodeConfig.class, "/reference.conf").resolve();
@@ -162,7 +163,8 @@ class NodeConfigTest {
         "staex.socks.listen", "staex.socks.username", "staex.socks.password",
         "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
         "staex.control.socket", "staex.log.level", "staex.log.format",
-        "staex.trust.revocations-file", "staex.metrics.listen");
+        "staex.trust.revocations-file", "staex.metrics.listen", "staex.socks.exit",
+        "staex.http-proxy.listen", "staex.exit.allow", "staex.exit.destinations");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */
@@ -353,8 +355,8 @@ class NodeConfigTest {
     assertThat(p.reason()).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
         + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
-        + " forwards-dir, threads, routing, sessions, limits, socks, dns, control, log,"
-        + " metrics)");
+        + " forwards-dir, threads, routing, sessions, limits, socks, http-proxy, exit, dns,"
+        + " control, log, metrics)");
   }
 
   @Test
@@ -408,7 +410,7 @@ class NodeConfigTest {
 
     assertThat(only(file)).hasToString(
         file + ":1: staex.socks.frobnicate: unknown key (expected one of: listen, username,"
-            + " password, handshake-timeout, max-pending-handshakes)");
+            + " password, exit, handshake-timeout, max-pending-handshakes)");
   }
 
   @Test

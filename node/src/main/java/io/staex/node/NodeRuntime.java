@@ -49,7 +49,14 @@ import io.staex.proxy.forward.PortForwards;
 import io.staex.proxy.names.CertifiedNames;
 import io.staex.routing.RoutingNode;
 import io.staex.proxy.names.NameResult;
+import io.staex.proxy.exit.ExitCounters;
+import io.staex.proxy.exit.ExitNode;
+import io.staex.proxy.httpproxy.HttpProxy;
+import io.staex.proxy.httpproxy.HttpProxySettings;
+import io.staex.proxy.socks.Router;
 import io.staex.proxy.socks.SocksServer;
+import io.staex.proxy.stream.Stream;
+import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.socks.SocksTarget;
 import io.staex.proxy.socks.SocksTargets;
@@ -147,6 +154,8 @@ public final class NodeRuntime implements AutoCloseable {
   private volatile SocksServer socks;
   private volatile ForwardsWatcher watcher;
   private MetricsServer metrics;
+  private volatile HttpProxy httpProxy;
+  private ExitNode exitNode;
   private io.netty.util.concurrent.ScheduledFuture<?> certificateCheck;
   /** How often the certificate's end is checked for the WARN line. */
   static final Duration CERTIFICATE_CHECK = Duration.ofDays(1);
@@ -279,8 +288,22 @@ public final class NodeRuntime implements AutoCloseable {
     EventLoop owner = group.next();
     services = new Services(owner, certificate.network(), config.streams().connectTimeout(),
         config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()));
+    exitNode = new ExitNode(owner, certificate.network(), config.exit());
+    Services table = services;
+    ExitNode exits = exitNode;
+    StreamAcceptor acceptor = new StreamAcceptor() {
+      @Override
+      public void open(Stream stream, Certificate peer) {
+        table.open(stream, peer);
+      }
+
+      @Override
+      public void openHost(Stream stream, Certificate peer) {
+        exits.openHost(stream, peer);
+      }
+    };
     streams = new Streams(owner, identity, certificate, policy, config.sessions(),
-        config.streams(), clock, random, services);
+        config.streams(), clock, random, acceptor);
     try {
       relay = startRelay(group, owner, credentials, bind);
     } catch (Exception e) {
@@ -297,8 +320,27 @@ public final class NodeRuntime implements AutoCloseable {
       pool = new AddressPool(d.pool(), d.poolTtl(), clock);
       dns = startDns(d, group, pool);
     }
+    Router router = new Router(socksTargets(), config.socksExits());
     if (config.socks().isPresent()) {
-      socks = startSocks(config.socks().get());
+      socks = startSocks(config.socks().get(), router);
+    }
+    if (config.httpProxy().isPresent()) {
+      HttpProxySettings h = config.httpProxy().get();
+      try {
+        httpProxy = HttpProxy.start(streams, h, router);
+        log.info("http-proxy: HTTP proxy on {}{}", httpProxy.localAddress(),
+            config.socksExits().isEmpty() ? "" : " (exits " + config.socksExits() + ")");
+      } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+        throw new NodeStartException(NodeStartException.Reason.LISTEN,
+            "staex.http-proxy.listen: cannot listen on " + text(h.listen()) + ": "
+                + Failures.describe(e), e);
+      }
+    }
+    if (config.exit().enabled()) {
+      log.info("exit: this node is an exit for {}, destinations {}, deny-private {}",
+          config.exit().allow().isEmpty() ? "its own network" : config.exit().allow(),
+          config.exit().destinations().isEmpty() ? "any public" : config.exit().destinations(),
+          config.exit().denyPrivate());
     }
     if (config.forwardsDir().isPresent()) {
       Path dir = config.forwardsDir().get();
@@ -358,8 +400,8 @@ public final class NodeRuntime implements AutoCloseable {
     }
   }
 
-  private SocksServer startSocks(SocksSettings settings) throws NodeStartException {
-    SocksTargets targets = new SocksTargets() {
+  private SocksTargets socksTargets() {
+    return new SocksTargets() {
       @Override
       public CompletableFuture<SocksTarget> resolve(String domain) {
         String label = domain.substring(0, domain.length() - Address.DOMAIN.length() - 1);
@@ -374,8 +416,12 @@ public final class NodeRuntime implements AutoCloseable {
         return pool == null ? Optional.empty() : pool.lookup(address);
       }
     };
+  }
+
+  private SocksServer startSocks(SocksSettings settings, Router router)
+      throws NodeStartException {
     try {
-      SocksServer server = SocksServer.start(streams, settings, targets);
+      SocksServer server = SocksServer.start(streams, settings, router);
       log.info("socks: SOCKS5 on {}{}", server.localAddress(),
           settings.credentials().isPresent() ? " (username and password required)" : "");
       return server;
@@ -414,6 +460,16 @@ public final class NodeRuntime implements AutoCloseable {
   /** Where the metrics endpoint listens, once started (empty when {@code metrics.listen} is off). */
   public Optional<InetSocketAddress> metricsAddress() {
     return Optional.ofNullable(metrics).map(MetricsServer::localAddress);
+  }
+
+  /** Where the HTTP proxy accepts clients, once started (empty when it is off). */
+  public Optional<InetSocketAddress> httpProxyAddress() {
+    return Optional.ofNullable(httpProxy).map(HttpProxy::localAddress);
+  }
+
+  /** This node's exit traffic (all zero when it is no exit). */
+  public ExitCounters exitCounters() {
+    return exitNode.counters();
   }
 
   /** Where the SOCKS5 proxy accepts clients, once started (empty when it is off). */
@@ -797,7 +853,8 @@ public final class NodeRuntime implements AutoCloseable {
         NodeStatus.SessionStats.of(streams.sessions().counters()), trustStats(),
         new NodeStatus.OwnCertificate(certificate.notAfter(),
             CertificateExpiry.warning(certificate, now)),
-        NodeStatus.StreamStats.of(streams.counters()), tables(), reloads.stats());
+        NodeStatus.StreamStats.of(streams.counters()), tables(), reloads.stats(),
+        NodeStatus.ExitStats.of(config.exit().enabled(), exitNode.counters()));
   }
 
   /** How full each table an attacker or a load could drive is, against its limit. */
@@ -943,6 +1000,9 @@ public final class NodeRuntime implements AutoCloseable {
     }
     if (metrics != null) {
       metrics.close();
+    }
+    if (httpProxy != null) {
+      httpProxy.close();
     }
     if (dns != null) {
       dns.close();

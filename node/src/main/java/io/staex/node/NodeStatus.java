@@ -47,6 +47,7 @@ import java.util.OptionalLong;
  * @param streamStats streams opened, accepted and refused, and the bytes that came with OPENs
  * @param tables how full each table the node keeps is, against the limit that bounds it
  * @param reloads configuration reloads since start, and the last one's outcome
+ * @param exit this node's exit traffic and refusals ({@code exit.enabled})
  */
 public record NodeStatus(
     Address address,
@@ -75,7 +76,33 @@ public record NodeStatus(
     OwnCertificate certificate,
     StreamStats streamStats,
     List<TableSize> tables,
-    Reloads reloads) {
+    Reloads reloads,
+    ExitStats exit) {
+
+  /**
+   * This node's exit traffic ({@code docs/exit.md}): exit streams connected, open now, failed
+   * to connect, bytes of ended ones each way, refusals by reason label (every reason present).
+   */
+  public record ExitStats(boolean enabled, long streams, long open, long failed, long bytesIn,
+      long bytesOut, java.util.Map<String, Long> refused) {
+    public static final ExitStats NONE = new ExitStats(false, 0, 0, 0, 0, 0, java.util.Map.of());
+
+    public ExitStats {
+      refused = java.util.Map.copyOf(refused);
+    }
+
+    /** From the exit node's counters. */
+    public static ExitStats of(boolean enabled, io.staex.proxy.exit.ExitCounters c) {
+      java.util.Map<String, Long> r = new java.util.TreeMap<>();
+      c.refused().forEach((k, v) -> r.put(k.label(), v));
+      return new ExitStats(enabled, c.streams(), c.open(), c.failed(), c.bytesIn(),
+          c.bytesOut(), r);
+    }
+
+    public long refusedTotal() {
+      return refused.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   public NodeStatus {
     Objects.requireNonNull(address, "address");
@@ -105,6 +132,7 @@ public record NodeStatus(
     Objects.requireNonNull(streamStats, "streamStats");
     tables = List.copyOf(tables);
     Objects.requireNonNull(reloads, "reloads");
+    Objects.requireNonNull(exit, "exit");
   }
 
   /**

@@ -15,6 +15,9 @@ import io.staex.conf.Protocol;
 import io.staex.conf.ServiceConfig;
 import io.staex.conf.TrustConfig;
 import io.staex.crypto.Address;
+import io.staex.proxy.exit.ExitPolicy;
+import io.staex.proxy.exit.ExitSettings;
+import io.staex.proxy.httpproxy.HttpProxySettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.resolver.Cidr;
 import io.staex.resolver.ClientNetwork;
@@ -93,6 +96,9 @@ public final class NodeConfigReader {
         section(staex, "routing", Schema.ROUTING), section(staex, "sessions", Schema.SESSIONS),
         section(staex, "limits", Schema.LIMITS)).read();
     Optional<SocksSettings> socks = section(staex, "socks", Schema.SOCKS, this::socks);
+    Optional<HttpProxySettings> httpProxy =
+        section(staex, "http-proxy", Schema.HTTP_PROXY, this::httpProxy);
+    ExitSettings exit = section(staex, "exit", Schema.EXIT, this::exit);
     Optional<DnsSettings> dns = section(staex, "dns", Schema.DNS, this::dns);
     Optional<Path> socket =
         section(staex, "control", Schema.CONTROL, s -> optionalPath(s, "socket", "a path or \"\""));
@@ -107,7 +113,7 @@ public final class NodeConfigReader {
         key, cert, trust, listen, parents, services, forwards, forwardsDir, threads,
         proxy.relay(), proxy.sessions(), proxy.streams(), socks, dns,
         new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel,
-        logFormat, metrics);
+        logFormat, metrics, socksExits, httpProxy, exit);
   }
 
   /**
@@ -349,8 +355,95 @@ public final class NodeConfigReader {
     return true;
   }
 
+  /** {@code socks.exit}, read with the socks section. */
+  private List<String> socksExits;
+
+  /** Empty when {@code listen} is {@code ""}; every key is checked either way. */
+  private Optional<HttpProxySettings> httpProxy(Section section) {
+    Optional<HostPort> listen = optionalListen(section);
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    Setting t = require(section, "handshake-timeout", "a duration", fields);
+    Setting p = require(section, "max-pending-handshakes", "a whole number >= 1", fields);
+    Setting hb = require(section, "max-header-bytes", "a size in bytes >= 256", fields);
+    Setting hc = require(section, "max-headers", "a whole number >= 1", fields);
+    Duration timeout = t == null ? null : values.duration(t);
+    Integer pending = p == null ? null : values.integer(p, 1, Integer.MAX_VALUE);
+    Integer bytes = hb == null ? null : values.bytes(hb);
+    Integer count = hc == null ? null : values.integer(hc, 1, Integer.MAX_VALUE);
+    if (anyNull(listen, timeout, pending, bytes, count)) {
+      return null;
+    }
+    if (listen.isPresent() && !Hosts.isLoopback(listen.get().host())) {
+      values.invalid(section.require("listen", ""), "is not a loopback address (expected: a"
+          + " loopback address such as 127.0.0.1:3128; the HTTP proxy has no credentials)");
+      return null;
+    }
+    if (listen.isEmpty()) {
+      return Optional.empty();
+    }
+    HttpProxySettings settings = SettingsErrors.build(() -> new HttpProxySettings(
+        socketAddress(listen.get()), timeout, pending, bytes, count), fields, Map.of(),
+        values.problems());
+    return settings == null ? null : Optional.of(settings);
+  }
+
+  private ExitSettings exit(Section section) {
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    Setting en = require(section, "enabled", "true or false", fields);
+    Setting al = require(section, "allow", "a list of node or network addresses", fields);
+    Setting de = require(section, "destinations", "a list of CIDRs, domains and ports", fields);
+    Setting dp = require(section, "deny-private", "true or false", fields);
+    Setting ct = require(section, "connect-timeout", "a duration", fields);
+    Boolean enabled = en == null ? null : values.bool(en);
+    List<io.staex.crypto.Address> allow =
+        al == null ? null : values.addresses(al, "node or network addresses");
+    List<String> destinations = de == null ? null : strings(de, "CIDRs, domains and ports");
+    Boolean denyPrivate = dp == null ? null : values.bool(dp);
+    Duration timeout = ct == null ? null : values.duration(ct);
+    if (anyNull(enabled, allow, destinations, denyPrivate, timeout)) {
+      return null;
+    }
+    try {
+      ExitPolicy.of(destinations, denyPrivate);
+    } catch (IllegalArgumentException e) {
+      values.invalid(de, "is wrong: " + e.getMessage());
+      return null;
+    }
+    return SettingsErrors.build(() -> new ExitSettings(enabled, allow, destinations,
+        denyPrivate, timeout), fields, Map.of(), values.problems());
+  }
+
+  /** A list of strings, or null if any is not one. */
+  private List<String> strings(Setting s, String expected) {
+    List<Setting> items = values.list(s, "a list of " + expected);
+    if (items == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (Setting item : items) {
+      String v = values.string(item, expected);
+      if (v == null) {
+        return null;
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
   /** Empty when {@code listen} is {@code ""}; every key is checked either way. */
   private Optional<SocksSettings> socks(Section section) {
+    Setting exitSetting = section.require("exit", "a list of .staex names");
+    socksExits = exitSetting == null ? null : strings(exitSetting, ".staex names");
+    if (socksExits != null) {
+      for (String e : socksExits) {
+        if (!e.toLowerCase(Locale.ROOT).replaceAll("\\.$", "").endsWith(".staex")) {
+          values.invalid(exitSetting, "holds \"" + e + "\", not a .staex name (expected: exit"
+              + " nodes' names such as gw1.staex, or <address>.staex)");
+          socksExits = null;
+          break;
+        }
+      }
+    }
     Optional<HostPort> listen = optionalListen(section);
     Setting user = section.require("username", "a username, or \"\" for none");
     Setting pass = section.require("password", "a password, or \"\" for none");

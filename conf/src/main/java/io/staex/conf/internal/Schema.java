@@ -20,6 +20,8 @@ public final class Schema {
   public static final String LIMITS = "staex.limits";
   public static final String SOCKS = "staex.socks";
   public static final String DNS = "staex.dns";
+  public static final String HTTP_PROXY = "staex.http-proxy";
+  public static final String EXIT = "staex.exit";
   public static final String CONTROL = "staex.control";
   public static final String LOG = "staex.log";
   public static final String METRICS = "staex.metrics";
@@ -40,7 +42,8 @@ public final class Schema {
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
-        "threads", "routing", "sessions", "limits", "socks", "dns", "control", "log", "metrics"));
+        "threads", "routing", "sessions", "limits", "socks", "http-proxy", "exit", "dns", "control",
+        "log", "metrics"));
     keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations",
         "revocations-file"));
     keys.put(ROUTING, List.of(
@@ -60,7 +63,11 @@ public final class Schema {
         "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue",
         "handshakes-per-second", "probe-answers-per-second-per-peer"));
     keys.put(SOCKS, List.of(
-        "listen", "username", "password", "handshake-timeout", "max-pending-handshakes"));
+        "listen", "username", "password", "exit", "handshake-timeout", "max-pending-handshakes"));
+    keys.put(HTTP_PROXY, List.of("listen", "handshake-timeout", "max-pending-handshakes",
+        "max-header-bytes", "max-headers"));
+    keys.put(EXIT, List.of("enabled", "allow", "destinations", "deny-private",
+        "connect-timeout"));
     keys.put(DNS, List.of(
         "listen", "pool", "answer-ttl", "pool-ttl", "forward", "upstreams", "lookup-timeout",
         "max-tcp-connections", "tcp-idle-timeout", "allow", "max-new-names-per-second"));

@@ -41,11 +41,19 @@ public final class SocksServer implements AutoCloseable {
    */
   public static SocksServer start(Streams streams, SocksSettings settings,
       SocksTargets targets) {
+    return start(streams, settings, Router.overlayOnly(targets));
+  }
+
+  /**
+   * As {@link #start(Streams, SocksSettings, SocksTargets)}, with destinations decided by
+   * {@code router} (which holds the exits, {@code socks.exit}).
+   */
+  public static SocksServer start(Streams streams, SocksSettings settings, Router router) {
     Objects.requireNonNull(streams, "streams");
     Objects.requireNonNull(settings, "settings");
-    Objects.requireNonNull(targets, "targets");
+    Objects.requireNonNull(router, "router");
     EventLoop loop = streams.loop();
-    SocksServerInitializer init = new SocksServerInitializer(streams, settings, targets);
+    SocksServerInitializer init = new SocksServerInitializer(streams, settings, router);
     Channel ch = new ServerBootstrap()
         .group(loop, loop)
         .channel(Transports.serverChannelType(loop))

@@ -30,6 +30,16 @@ final class StatusJson {
     j.member("listen", s.listen().orElse(null));
     j.member("socks", s.socks().orElse(null));
     j.member("dns", s.dns().orElse(null));
+    j.name("exit").beginObject()
+        .member("enabled", s.exit().enabled())
+        .member("streams", s.exit().streams())
+        .member("open", s.exit().open())
+        .member("failed", s.exit().failed())
+        .member("bytesIn", s.exit().bytesIn())
+        .member("bytesOut", s.exit().bytesOut());
+    j.name("refused").beginObject();
+    s.exit().refused().forEach((k, v) -> j.member(k, (long) v));
+    j.endObject().endObject();
     j.member("activeParent", s.activeParent().map(Address::toString).orElse(null));
     j.name("certificate").beginObject()
         .member("notAfter", s.certificate().notAfter().toString())

@@ -66,6 +66,20 @@ public final class StatusMetrics {
         .append(g.droppedNoStream()).append('\n');
     out.append("staex_datagrams_dropped_total{reason=\"too_big\"} ")
         .append(g.droppedTooBig()).append('\n');
+    NodeStatus.ExitStats x = s.exit();
+    counter(out, "staex_exit_streams_total", "Exit streams this node connected to a destination.",
+        x.streams());
+    counter(out, "staex_exit_failed_total", "Exit streams allowed whose connect failed.",
+        x.failed());
+    counter(out, "staex_exit_bytes_in_total", "Bytes from exit users to destinations (ended"
+        + " streams).", x.bytesIn());
+    counter(out, "staex_exit_bytes_out_total", "Bytes from destinations to exit users (ended"
+        + " streams).", x.bytesOut());
+    family(out, "staex_exit_refused_total", "counter", "Exit streams refused, by reason.");
+    for (io.staex.proxy.exit.ExitRefusal why : io.staex.proxy.exit.ExitRefusal.values()) {
+      out.append("staex_exit_refused_total{reason=\"").append(why.label().replace('-', '_'))
+          .append("\"} ").append(x.refused().getOrDefault(why.label(), 0L)).append('\n');
+    }
     NodeStatus.NameStats n = s.names();
     family(out, "staex_names_refused_total", "counter",
         "Names and DNS clients refused or limited, by reason.");

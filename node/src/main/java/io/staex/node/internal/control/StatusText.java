@@ -43,6 +43,17 @@ final class StatusText {
         + s.reloads().lastResult().orElse("")));
     field(out, "listen", s.listen().orElse("- (takes no children)"));
     s.socks().ifPresent(a -> field(out, "socks", a + "  (SOCKS5)"));
+    if (s.exit().enabled() || s.exit().refusedTotal() > 0) {
+      StringBuilder r = new StringBuilder();
+      s.exit().refused().forEach((k, v) -> {
+        if (v > 0) {
+          r.append(r.length() == 0 ? ", refused " : " ").append(k).append(' ').append(v);
+        }
+      });
+      field(out, "exit", s.exit().streams() + " streams (" + s.exit().open() + " open, "
+          + s.exit().failed() + " failed), " + s.exit().bytesIn() + " B in, "
+          + s.exit().bytesOut() + " B out" + r);
+    }
     s.dns().ifPresent(a -> field(out, "dns", a + "  (.staex names, UDP and TCP)"));
     field(out, "parent", s.activeParent().map(Address::toString)
         .orElse(s.links().stream().anyMatch(l -> l.direction() == NodeStatus.Direction.PARENT)

@@ -198,6 +198,8 @@ class StatusRenderersTest {
         .contains("staex_links_closed_total{reason=\"revoked\"} 1\n")
         .contains("staex_links_closed_total{reason=\"expired\"} 0\n")
         .contains("staex_sessions_ended_total{reason=\"revoked\"} 2\n");
+    assertThat(m).contains("staex_exit_refused_total{reason=\"link_local\"} 0\n")
+        .contains("staex_exit_streams_total 0\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+"
           + "|staex_[a-z_]+(\\{[a-z]+=\"[a-z0-9_]+\"(,[a-z]+=\"[a-z0-9_]+\")*\\})? -?\\d+");

@@ -5,7 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import io.staex.proxy.socks.SocksSettings;
-import io.staex.proxy.socks.SocksTargets;
+import io.staex.proxy.socks.Router;
 import io.staex.proxy.stream.Streams;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -31,16 +31,16 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
   private final Streams streams;
   /** Replaced by a reload ({@link #update}); each client uses the settings it was accepted with. */
   private volatile SocksSettings settings;
-  private final SocksTargets targets;
+  private final Router router;
   /** Loop-confined: clients between accept and CONNECT. */
   private int pending;
   private final LongAdder accepted = new LongAdder();
   private final LongAdder shed = new LongAdder();
 
-  public SocksServerInitializer(Streams streams, SocksSettings settings, SocksTargets targets) {
+  public SocksServerInitializer(Streams streams, SocksSettings settings, Router router) {
     this.streams = streams;
     this.settings = settings;
-    this.targets = targets;
+    this.router = router;
   }
 
   @Override
@@ -61,7 +61,7 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
         new Socks5Gate(),
         new Socks5InitialRequestDecoder(),
         new SocksAuthHandler(settings.credentials()),
-        new SocksConnectHandler(streams, targets),
+        new SocksConnectHandler(streams, router),
         new HandshakeGuard(settings.handshakeTimeout(), () -> pending--));
   }
 
