@@ -156,6 +156,8 @@ public final class NodeRuntime implements AutoCloseable {
   private MetricsServer metrics;
   private volatile HttpProxy httpProxy;
   private ExitNode exitNode;
+  /** Where SOCKS and the HTTP proxy send each destination (socks.exit needs a restart). */
+  private Router router;
   private io.netty.util.concurrent.ScheduledFuture<?> certificateCheck;
   /** How often the certificate's end is checked for the WARN line. */
   static final Duration CERTIFICATE_CHECK = Duration.ofDays(1);
@@ -320,7 +322,7 @@ public final class NodeRuntime implements AutoCloseable {
       pool = new AddressPool(d.pool(), d.poolTtl(), clock);
       dns = startDns(d, group, pool);
     }
-    Router router = new Router(socksTargets(), config.socksExits());
+    router = new Router(socksTargets(), config.socksExits());
     if (config.socks().isPresent()) {
       socks = startSocks(config.socks().get(), router);
     }
@@ -687,7 +689,7 @@ public final class NodeRuntime implements AutoCloseable {
     Optional<SocksSettings> s = next.socks();
     if (s.isPresent() && !live.socks().map(o -> o.listen().equals(s.get().listen()))
         .orElse(false)) {
-      newSocks = startSocks(s.get());
+      newSocks = startSocks(s.get(), router);
     }
     DnsServer newDns = null;
     AddressPool newPool = null;

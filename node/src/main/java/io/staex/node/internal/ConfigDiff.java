@@ -78,6 +78,11 @@ public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, 
     restartIf(restart, "staex.limits (streams)", !before.streams().equals(after.streams()));
     restartIf(restart, "staex.control", !before.control().equals(after.control()));
     restartIf(restart, "staex.log.level", !before.logLevel().equals(after.logLevel()));
+    restartIf(restart, "staex.log.format", !before.logFormat().equals(after.logFormat()));
+    restartIf(restart, "staex.metrics", !before.metrics().equals(after.metrics()));
+    restartIf(restart, "staex.socks.exit", !before.socksExits().equals(after.socksExits()));
+    restartIf(restart, "staex.http-proxy", !before.httpProxy().equals(after.httpProxy()));
+    restartIf(restart, "staex.exit", !before.exit().equals(after.exit()));
     return new ConfigDiff(
         counts(before.forwards(), after.forwards(), ForwardConfig::listen),
         counts(before.services(), after.services(), ServiceConfig::port),
