@@ -121,7 +121,7 @@ public record NodeConfig(
             "services: port " + s.port() + " twice (expected: each once)");
       }
     }
-    List<HostPort> all = listens(listen, forwards, socks, dns, metrics);
+    List<HostPort> all = listens(listen, forwards, socks, dns, metrics, httpProxy);
     if (new HashSet<>(all).size() != all.size()) {
       throw new IllegalArgumentException(
           "listen addresses: " + all + " (expected: each once)");
@@ -173,17 +173,19 @@ public record NodeConfig(
    */
   public Set<HostPort> listenAddresses() {
     return Collections.unmodifiableSet(new LinkedHashSet<>(
-        listens(listen, forwards, socks, dns, metrics)));
+        listens(listen, forwards, socks, dns, metrics, httpProxy)));
   }
 
   private static List<HostPort> listens(Optional<HostPort> listen, List<ForwardConfig> forwards,
-      Optional<SocksSettings> socks, Optional<DnsSettings> dns, Optional<MetricsConfig> metrics) {
+      Optional<SocksSettings> socks, Optional<DnsSettings> dns, Optional<MetricsConfig> metrics,
+      Optional<HttpProxySettings> httpProxy) {
     List<HostPort> all = new ArrayList<>();
     listen.ifPresent(all::add);
     forwards.forEach(f -> all.add(f.listen()));
     socks.ifPresent(s -> all.add(hostPort(s.listen())));
     dns.ifPresent(d -> all.add(hostPort(d.listen())));
     metrics.ifPresent(m -> all.add(m.listen()));
+    httpProxy.ifPresent(h -> all.add(hostPort(h.listen())));
     return all;
   }
 
