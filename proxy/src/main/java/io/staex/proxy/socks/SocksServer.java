@@ -1,5 +1,7 @@
 package io.staex.proxy.socks;
 
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -41,11 +43,22 @@ public final class SocksServer implements AutoCloseable {
    */
   public static SocksServer start(Streams streams, SocksSettings settings,
       SocksTargets targets) {
+    return start(streams, settings, targets, null, null);
+  }
+
+  /**
+   * As above, with UDP ASSOCIATE (RFC 1928 §7) to {@code .staex} destinations under {@code
+   * udpSettings}, counted in {@code udpCounters} ({@code docs/udp.md}); null settings refuse it
+   * (COMMAND_UNSUPPORTED).
+   */
+  public static SocksServer start(Streams streams, SocksSettings settings,
+      SocksTargets targets, UdpSettings udpSettings, UdpCounters udpCounters) {
     Objects.requireNonNull(streams, "streams");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(targets, "targets");
     EventLoop loop = streams.loop();
-    SocksServerInitializer init = new SocksServerInitializer(streams, settings, targets);
+    SocksServerInitializer init =
+        new SocksServerInitializer(streams, settings, targets, udpSettings, udpCounters);
     Channel ch = new ServerBootstrap()
         .group(loop, loop)
         .channel(Transports.serverChannelType(loop))
