@@ -5,6 +5,7 @@ import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.stream.StreamSettings;
+import io.staex.proxy.udp.UdpSettings;
 import io.staex.resolver.DnsSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ import java.util.Set;
  *     is off
  * @param control the local control endpoint
  * @param logLevel what {@code staex run} logs: one of {@link #LOG_LEVELS}
+ * @param udp UDP flows' limits and idle timeout ({@code udp})
  */
 public record NodeConfig(
     Path key,
@@ -60,7 +62,8 @@ public record NodeConfig(
     Optional<SocksSettings> socks,
     Optional<DnsSettings> dns,
     ControlConfig control,
-    String logLevel) {
+    String logLevel,
+    UdpSettings udp) {
 
   /** The values of {@code log.level}, least to most verbose. */
   public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
@@ -87,6 +90,7 @@ public record NodeConfig(
     Objects.requireNonNull(socks, "socks");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(control, "control");
+    Objects.requireNonNull(udp, "udp");
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new IllegalArgumentException(
           "logLevel: " + logLevel + " (expected: one of " + LOG_LEVELS + ")");
@@ -110,9 +114,9 @@ public record NodeConfig(
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
       Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
       StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
-      ControlConfig control) {
+      ControlConfig control, UdpSettings udp) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
-        sessions, streams, socks, dns, control, "info");
+        sessions, streams, socks, dns, control, "info", udp);
   }
 
   /**

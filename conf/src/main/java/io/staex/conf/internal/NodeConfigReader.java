@@ -15,6 +15,7 @@ import io.staex.conf.ServiceConfig;
 import io.staex.conf.TrustConfig;
 import io.staex.crypto.Address;
 import io.staex.proxy.socks.SocksSettings;
+import io.staex.proxy.udp.UdpSettings;
 import io.staex.resolver.Cidr;
 import io.staex.resolver.ClientNetwork;
 import io.staex.resolver.DnsSettings;
@@ -96,13 +97,39 @@ public final class NodeConfigReader {
     Optional<Path> socket =
         section(staex, "control", Schema.CONTROL, s -> optionalPath(s, "socket", "a path or \"\""));
     String logLevel = section(staex, "log", Schema.LOG, this::logLevel);
+    UdpSettings udp = section(staex, "udp", Schema.UDP, this::udp);
     if (!values.problems().isEmpty()) {
       return null;
     }
     return new NodeConfig(
         key, cert, trust, listen, parents, services, forwards, forwardsDir, threads,
         proxy.relay(), proxy.sessions(), proxy.streams(), socks, dns,
-        new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel);
+        new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel,
+        udp);
+  }
+
+  /** {@code udp}: the limits of UDP flows; null after a problem. */
+  private UdpSettings udp(Section section) {
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    Setting idle = require(section, "idle-timeout", "a duration", fields);
+    Setting perForward = require(section, "max-flows-per-forward", "a whole number >= 1",
+        fields);
+    Setting perService = require(section, "max-flows-per-service", "a whole number >= 1",
+        fields);
+    Setting perAssociation = require(section, "max-flows-per-association",
+        "a whole number >= 1", fields);
+    Duration idleTimeout = idle == null ? null : values.duration(idle);
+    Integer f = perForward == null ? null : values.integer(perForward, 1, Integer.MAX_VALUE);
+    Integer s = perService == null ? null : values.integer(perService, 1, Integer.MAX_VALUE);
+    Integer a = perAssociation == null
+        ? null : values.integer(perAssociation, 1, Integer.MAX_VALUE);
+    if (anyNull(idleTimeout, f, s, a)) {
+      return null;
+    }
+    return SettingsErrors.build(() -> new UdpSettings(idleTimeout, f, s, a), fields,
+        Map.of("idleTimeout", "idle-timeout", "maxFlowsPerForward", "max-flows-per-forward",
+            "maxFlowsPerService", "max-flows-per-service", "maxFlowsPerAssociation",
+            "max-flows-per-association"), values.problems());
   }
 
   /** {@code log.level}, lower case; null after a problem. */

@@ -22,6 +22,7 @@ public final class Schema {
   public static final String DNS = "staex.dns";
   public static final String CONTROL = "staex.control";
   public static final String LOG = "staex.log";
+  public static final String UDP = "staex.udp";
   public static final String PARENT = "staex.parents[]";
   public static final String SERVICE = "staex.services[]";
   public static final String FORWARD = "staex.forwards[]";
@@ -39,7 +40,8 @@ public final class Schema {
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
-        "threads", "routing", "sessions", "limits", "socks", "dns", "control", "log"));
+        "threads", "routing", "sessions", "limits", "socks", "dns", "control", "log",
+        "udp"));
     keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations",
         "revocations-file"));
     keys.put(ROUTING, List.of(
@@ -65,6 +67,8 @@ public final class Schema {
         "max-tcp-connections", "tcp-idle-timeout", "allow", "max-new-names-per-second"));
     keys.put(CONTROL, List.of("socket"));
     keys.put(LOG, List.of("level"));
+    keys.put(UDP, List.of("idle-timeout", "max-flows-per-forward", "max-flows-per-service",
+        "max-flows-per-association"));
     keys.put(PARENT, List.of("address", "key"));
     keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));
     keys.put(FORWARD, List.of("listen", "to", "protocol"));
