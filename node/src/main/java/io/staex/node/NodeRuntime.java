@@ -58,6 +58,8 @@ import io.staex.proxy.service.Services;
 import io.staex.proxy.session.SessionInfo;
 import io.staex.proxy.stream.StreamInfo;
 import io.staex.proxy.stream.StreamProtocol;
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpServiceFlows;
 import io.staex.proxy.stream.Streams;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -118,6 +120,8 @@ public final class NodeRuntime implements AutoCloseable {
   private Streams streams;
   private Services services;
   private PortForwards portForwards;
+  /** UDP flows of forwards, services and SOCKS5 associations (docs/udp.md). */
+  private final UdpCounters udpCounters = new UdpCounters();
   private CertifiedNames names;
   /**
    * The addresses the DNS resolver gives out; the SOCKS proxy maps them back to nodes. Null
@@ -245,7 +249,8 @@ public final class NodeRuntime implements AutoCloseable {
     // it, whatever staex.threads is, so they call each other directly (docs/architecture.md).
     EventLoop owner = group.next();
     services = new Services(owner, certificate.network(), config.streams().connectTimeout(),
-        config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()));
+        config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()),
+        new UdpServiceFlows(owner, config.udp(), udpCounters));
     streams = new Streams(owner, identity, certificate, policy, config.sessions(),
         config.streams(), clock, random, services);
     try {
@@ -257,7 +262,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
     streams.sessions().start(relay);
     names = new CertifiedNames(relay, policy, config.sessions().handshakeTimeout(), clock);
-    portForwards = new PortForwards(streams, names);
+    portForwards = new PortForwards(streams, names, config.udp(), udpCounters);
     applyForwards(Set.of());
     if (config.dns().isPresent()) {
       DnsSettings d = config.dns().get();
@@ -337,7 +342,8 @@ public final class NodeRuntime implements AutoCloseable {
       }
     };
     try {
-      SocksServer server = SocksServer.start(streams, settings, targets);
+      SocksServer server =
+          SocksServer.start(streams, settings, targets, config.udp(), udpCounters);
       log.info("socks: SOCKS5 on {}{}", server.localAddress(),
           settings.credentials().isPresent() ? " (username and password required)" : "");
       return server;
@@ -359,7 +365,11 @@ public final class NodeRuntime implements AutoCloseable {
   }
 
   private static StreamProtocol protocol(Protocol p) {
-    return p == Protocol.RTSP ? StreamProtocol.RTSP : StreamProtocol.TCP;
+    return switch (p) {
+      case RTSP -> StreamProtocol.RTSP;
+      case UDP -> StreamProtocol.UDP;
+      case TCP -> StreamProtocol.TCP;
+    };
   }
 
   private static Service service(ServiceConfig s) {
@@ -525,7 +535,7 @@ public final class NodeRuntime implements AutoCloseable {
         NodeStatus.HelloStats.of(streams.sessions().counters()), acceptStats(),
         NodeStatus.SessionStats.of(streams.sessions().counters()), trustStats(),
         new NodeStatus.OwnCertificate(certificate.notAfter(),
-            CertificateExpiry.warning(certificate, now)));
+            CertificateExpiry.warning(certificate, now)), NodeStatus.UdpStats.of(udpCounters));
   }
 
   private static LinkStatus linkStatus(Address peer, Direction direction, Relay.LinkInfo l,

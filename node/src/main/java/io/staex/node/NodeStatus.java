@@ -5,6 +5,7 @@ import io.staex.proxy.relay.RelayCounters;
 import io.staex.routing.RoutingCounters;
 import io.staex.proxy.session.SessionCounters;
 import io.staex.proxy.stream.StreamCounters;
+import io.staex.proxy.udp.UdpCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -44,6 +45,7 @@ import java.util.OptionalLong;
  * @param trust signed revocations held, and the links and sessions revocation and expiry ended
  * @param certificate this node's own certificate: when it ends, and the warning from 30 days
  *     before
+ * @param udp UDP flows (forwards, services, SOCKS5 UDP ASSOCIATE): flows, datagrams, drops
  */
 public record NodeStatus(
     Address address,
@@ -69,9 +71,11 @@ public record NodeStatus(
     AcceptStats accepts,
     SessionStats sessionStats,
     TrustStats trust,
-    OwnCertificate certificate) {
+    OwnCertificate certificate,
+    UdpStats udp) {
 
   public NodeStatus {
+    Objects.requireNonNull(udp, "udp");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(name, "name");
@@ -258,6 +262,58 @@ public record NodeStatus(
     /** All drops. */
     public long droppedTotal() {
       return droppedQueueFull + droppedNoStream + droppedTooBig;
+    }
+  }
+
+  /** As the canonical constructor, with no UDP flows ever. */
+  public NodeStatus(Address address, Address network, Optional<String> name, Instant time,
+      Duration uptime, Optional<String> listen, Optional<String> socks, Optional<String> dns,
+      Optional<Address> activeParent, List<LinkStatus> links, Routes routes, RelayStats relay,
+      List<SessionStatus> sessions, List<StreamStatus> streams, List<ForwardStatus> forwards,
+      List<ServiceStatus> services, List<ErrorEvent> lastErrors, DatagramStats datagrams,
+      NameStats names, HelloStats hellos, AcceptStats accepts, SessionStats sessionStats,
+      TrustStats trust, OwnCertificate certificate) {
+    this(address, network, name, time, uptime, listen, socks, dns, activeParent, links, routes,
+        relay, sessions, streams, forwards, services, lastErrors, datagrams, names, hellos,
+        accepts, sessionStats, trust, certificate, UdpStats.NONE);
+  }
+
+  /**
+   * UDP flows ({@link UdpCounters}, {@code docs/udp.md}).
+   *
+   * @param flowsOpen open now
+   * @param flowsOpened since start
+   * @param flowsIdleClosed ended by the idle timeout
+   * @param datagramsIn from local sockets into the overlay
+   * @param datagramsOut from the overlay to local sockets
+   * @param dropped by reason label ({@code flow_limit}, {@code too_big}, …), every reason
+   */
+  public record UdpStats(long flowsOpen, long flowsOpened, long flowsIdleClosed,
+      long datagramsIn, long datagramsOut, Map<String, Long> dropped) {
+    /** Nothing ever. */
+    public static final UdpStats NONE = of(new UdpCounters());
+
+    public UdpStats {
+      dropped = Map.copyOf(dropped);
+    }
+
+    /** A snapshot of {@code c}. */
+    public static UdpStats of(UdpCounters c) {
+      Map<String, Long> d = new java.util.LinkedHashMap<>();
+      c.drops().forEach((k, v) -> d.put(k.label(), v));
+      return new UdpStats(c.flowsOpen(), c.flowsOpened(), c.flowsIdleClosed(), c.datagramsIn(),
+          c.datagramsOut(), d);
+    }
+
+    /** All drops. */
+    public long droppedTotal() {
+      return dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The reason labels in a stable order (declaration order). */
+    public static List<String> reasons() {
+      return java.util.Arrays.stream(UdpCounters.Drop.values()).map(UdpCounters.Drop::label)
+          .toList();
     }
   }
 
