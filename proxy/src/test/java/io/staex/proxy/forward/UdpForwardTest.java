@@ -251,10 +251,10 @@ class UdpForwardTest {
     send(a, port, new byte[] {9});
     assertThat(receive(a)).containsExactly(9);
     // whichever node's timer fires first (the gateway's: it saw the last datagram earlier) ends
-    // the flow; its FIN ends the other's
+    // the flow and its FIN ends the other's; on a loaded machine both may fire before the FIN
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> user.udp.flowsOpen() == 0
         && gateway.udp.flowsOpen() == 0
-        && user.udp.flowsIdleClosed() + gateway.udp.flowsIdleClosed() == 1);
+        && user.udp.flowsIdleClosed() + gateway.udp.flowsIdleClosed() >= 1);
     Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> user.streams.streamCount() == 0 && gateway.streams.streamCount() == 0);
     send(a, port, new byte[] {10});
