@@ -7,6 +7,7 @@ import io.staex.proxy.exit.ExitSettings;
 import io.staex.proxy.httpproxy.HttpProxySettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.stream.StreamSettings;
+import io.staex.proxy.udp.UdpSettings;
 import io.staex.resolver.DnsSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ import java.util.Set;
  * @param socksExits {@code socks.exit}: exit nodes for SOCKS and the HTTP proxy, in order
  * @param httpProxy the HTTP proxy door; empty when {@code http-proxy.listen} is off
  * @param exit this node as an exit ({@code exit.*})
+ * @param udp UDP flows' limits and idle timeout ({@code udp})
  */
 public record NodeConfig(
     Path key,
@@ -72,7 +74,8 @@ public record NodeConfig(
     Optional<MetricsConfig> metrics,
     List<String> socksExits,
     Optional<HttpProxySettings> httpProxy,
-    ExitSettings exit) {
+    ExitSettings exit,
+    UdpSettings udp) {
 
   /** The values of {@code log.level}, least to most verbose. */
   public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
@@ -106,6 +109,7 @@ public record NodeConfig(
     socksExits = List.copyOf(socksExits);
     Objects.requireNonNull(httpProxy, "httpProxy");
     Objects.requireNonNull(exit, "exit");
+    Objects.requireNonNull(udp, "udp");
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new IllegalArgumentException(
           "logLevel: " + logLevel + " (expected: one of " + LOG_LEVELS + ")");
@@ -129,20 +133,6 @@ public record NodeConfig(
   }
 
   /**
-   * As the canonical constructor, logging text lines, serving no metrics over HTTP, with no
-   * exits, HTTP proxy or exit node.
-   */
-  public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
-      List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
-      Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
-      StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
-      ControlConfig control, String logLevel) {
-    this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
-        sessions, streams, socks, dns, control, logLevel, "text", Optional.empty(), List.of(),
-        Optional.empty(), ExitSettings.off());
-  }
-
-  /**
    * As the canonical constructor, logging text lines at {@code info}, serving no metrics over
    * HTTP, with no exits, HTTP proxy or exit node.
    */
@@ -150,9 +140,10 @@ public record NodeConfig(
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
       Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
       StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
-      ControlConfig control) {
+      ControlConfig control, UdpSettings udp) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
-        sessions, streams, socks, dns, control, "info");
+        sessions, streams, socks, dns, control, "info", "text", Optional.empty(), List.of(),
+        Optional.empty(), ExitSettings.off(), udp);
   }
 
   /**

@@ -14,6 +14,7 @@ import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.stream.StreamSettings;
+import io.staex.proxy.udp.UdpSettings;
 import io.staex.resolver.Cidr;
 import io.staex.resolver.ClientNetwork;
 import io.staex.resolver.DnsSettings;
@@ -131,7 +132,8 @@ class NodeConfigTest {
         dir.resolve("node.key"), dir.resolve("node.crt"), new TrustConfig(List.of(), List.of(),
         List.of(), 10_000, Optional.of(dir.resolve("node.key.revocations"))), Optional.empty(),
         List.of(), List.of(), List.of(), Optional.empty(), 1, relay, sessions, streams,
-        Optional.empty(), Optional.empty(), new ControlConfig(dir.resolve("node.sock"))));
+        Optional.empty(), Optional.empty(), new ControlConfig(dir.resolve("node.sock")),
+        new UdpSettings(Duration.ofSeconds(60), 256, 256, 64)));
   }
 
   /**
@@ -324,14 +326,40 @@ class NodeConfigTest {
     Path file = write(dir, "node.conf", String.join("\n",
         "staex {",
         "  forwards = [ { listen = \"127.0.0.1:8554\", to = \"camera1.staex:554\",",
-        "    protocol = udp } ]",
+        "    protocol = sctp } ]",
         "}"));
 
     ConfigProblem p = only(file);
 
     assertThat(p.reason()).isEqualTo(Reason.INVALID_VALUE);
-    assertThat(p).hasToString(file + ":3: staex.forwards[0].protocol: \"udp\" is not a"
-        + " protocol: expected: tcp or rtsp");
+    assertThat(p).hasToString(file + ":3: staex.forwards[0].protocol: \"sctp\" is not a"
+        + " protocol: expected: tcp, rtsp or udp");
+  }
+
+  @Test
+  void udpForwardAndService_andTheUdpSection() throws Exception {
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf", String.join("\n",
+        "staex {",
+        "  services = [ { port = 5683, target = \"127.0.0.1:15683\", protocol = udp } ]",
+        "  forwards = [ { listen = \"127.0.0.1:25683\", to = \"gateway.staex:5683\",",
+        "    protocol = UDP } ]",
+        "  udp { idle-timeout = 5s, max-flows-per-forward = 8, max-flows-per-service = 9,",
+        "    max-flows-per-association = 10 }",
+        "}")));
+
+    assertThat(config.services().get(0).protocol()).isEqualTo(Protocol.UDP);
+    assertThat(config.forwards().get(0).protocol()).isEqualTo(Protocol.UDP);
+    assertThat(config.udp()).isEqualTo(new UdpSettings(Duration.ofSeconds(5), 8, 9, 10));
+  }
+
+  @Test
+  void udpLimits_belowOne_refusedAtTheKey() throws Exception {
+    Path file = write(dir, "node.conf", "staex.udp.max-flows-per-forward = 0\n");
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.INVALID_VALUE);
+    assertThat(p.toString()).contains("staex.udp.max-flows-per-forward");
   }
 
   @Test
@@ -356,7 +384,7 @@ class NodeConfigTest {
     assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
         + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
         + " forwards-dir, threads, routing, sessions, limits, socks, http-proxy, exit, dns,"
-        + " control, log, metrics)");
+        + " control, log, metrics, udp)");
   }
 
   @Test

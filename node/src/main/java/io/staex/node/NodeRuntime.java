@@ -73,6 +73,8 @@ import io.staex.proxy.service.Services;
 import io.staex.proxy.session.SessionInfo;
 import io.staex.proxy.stream.StreamInfo;
 import io.staex.proxy.stream.StreamProtocol;
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpServiceFlows;
 import io.staex.proxy.stream.Streams;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -143,6 +145,8 @@ public final class NodeRuntime implements AutoCloseable {
   private Streams streams;
   private Services services;
   private PortForwards portForwards;
+  /** UDP flows of forwards, services and SOCKS5 associations (docs/udp.md). */
+  private final UdpCounters udpCounters = new UdpCounters();
   private CertifiedNames names;
   /**
    * The addresses the DNS resolver gives out; the SOCKS proxy maps them back to nodes. Null
@@ -289,7 +293,8 @@ public final class NodeRuntime implements AutoCloseable {
     // it, whatever staex.threads is, so they call each other directly (docs/architecture.md).
     EventLoop owner = group.next();
     services = new Services(owner, certificate.network(), config.streams().connectTimeout(),
-        config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()));
+        config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()),
+        new UdpServiceFlows(owner, config.udp(), udpCounters));
     exitNode = new ExitNode(owner, certificate.network(), config.exit());
     Services table = services;
     ExitNode exits = exitNode;
@@ -315,7 +320,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
     streams.sessions().start(relay);
     names = new CertifiedNames(relay, policy, config.sessions().handshakeTimeout(), clock);
-    portForwards = new PortForwards(streams, names);
+    portForwards = new PortForwards(streams, names, config.udp(), udpCounters);
     applyForwards(Set.of());
     if (config.dns().isPresent()) {
       DnsSettings d = config.dns().get();
@@ -423,7 +428,8 @@ public final class NodeRuntime implements AutoCloseable {
   private SocksServer startSocks(SocksSettings settings, Router router)
       throws NodeStartException {
     try {
-      SocksServer server = SocksServer.start(streams, settings, router);
+      SocksServer server =
+          SocksServer.start(streams, settings, router, config.udp(), udpCounters);
       log.info("socks: SOCKS5 on {}{}", server.localAddress(),
           settings.credentials().isPresent() ? " (username and password required)" : "");
       return server;
@@ -485,7 +491,11 @@ public final class NodeRuntime implements AutoCloseable {
   }
 
   private static StreamProtocol protocol(Protocol p) {
-    return p == Protocol.RTSP ? StreamProtocol.RTSP : StreamProtocol.TCP;
+    return switch (p) {
+      case RTSP -> StreamProtocol.RTSP;
+      case UDP -> StreamProtocol.UDP;
+      case TCP -> StreamProtocol.TCP;
+    };
   }
 
   private static Service service(ServiceConfig s) {
@@ -856,7 +866,8 @@ public final class NodeRuntime implements AutoCloseable {
         new NodeStatus.OwnCertificate(certificate.notAfter(),
             CertificateExpiry.warning(certificate, now)),
         NodeStatus.StreamStats.of(streams.counters()), tables(), reloads.stats(),
-        NodeStatus.ExitStats.of(config.exit().enabled(), exitNode.counters()));
+        NodeStatus.ExitStats.of(config.exit().enabled(), exitNode.counters()),
+        NodeStatus.UdpStats.of(udpCounters));
   }
 
   /** How full each table an attacker or a load could drive is, against its limit. */

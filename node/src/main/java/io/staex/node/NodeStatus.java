@@ -5,6 +5,7 @@ import io.staex.proxy.relay.RelayCounters;
 import io.staex.routing.RoutingCounters;
 import io.staex.proxy.session.SessionCounters;
 import io.staex.proxy.stream.StreamCounters;
+import io.staex.proxy.udp.UdpCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -48,6 +49,7 @@ import java.util.OptionalLong;
  * @param tables how full each table the node keeps is, against the limit that bounds it
  * @param reloads configuration reloads since start, and the last one's outcome
  * @param exit this node's exit traffic and refusals ({@code exit.enabled})
+ * @param udp UDP flows (forwards, services, SOCKS5 UDP ASSOCIATE): flows, datagrams, drops
  */
 public record NodeStatus(
     Address address,
@@ -77,7 +79,8 @@ public record NodeStatus(
     StreamStats streamStats,
     List<TableSize> tables,
     Reloads reloads,
-    ExitStats exit) {
+    ExitStats exit,
+    UdpStats udp) {
 
   /**
    * This node's exit traffic ({@code docs/exit.md}): exit streams connected, open now, failed
@@ -105,6 +108,7 @@ public record NodeStatus(
   }
 
   public NodeStatus {
+    Objects.requireNonNull(udp, "udp");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(name, "name");
@@ -360,6 +364,45 @@ public record NodeStatus(
     /** All drops. */
     public long droppedTotal() {
       return droppedQueueFull + droppedNoStream + droppedTooBig;
+    }
+  }
+
+  /**
+   * UDP flows ({@link UdpCounters}, {@code docs/udp.md}).
+   *
+   * @param flowsOpen open now
+   * @param flowsOpened since start
+   * @param flowsIdleClosed ended by the idle timeout
+   * @param datagramsIn from local sockets into the overlay
+   * @param datagramsOut from the overlay to local sockets
+   * @param dropped by reason label ({@code flow_limit}, {@code too_big}, …), every reason
+   */
+  public record UdpStats(long flowsOpen, long flowsOpened, long flowsIdleClosed,
+      long datagramsIn, long datagramsOut, Map<String, Long> dropped) {
+    /** Nothing ever. */
+    public static final UdpStats NONE = of(new UdpCounters());
+
+    public UdpStats {
+      dropped = Map.copyOf(dropped);
+    }
+
+    /** A snapshot of {@code c}. */
+    public static UdpStats of(UdpCounters c) {
+      Map<String, Long> d = new java.util.LinkedHashMap<>();
+      c.drops().forEach((k, v) -> d.put(k.label(), v));
+      return new UdpStats(c.flowsOpen(), c.flowsOpened(), c.flowsIdleClosed(), c.datagramsIn(),
+          c.datagramsOut(), d);
+    }
+
+    /** All drops. */
+    public long droppedTotal() {
+      return dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The reason labels in a stable order (declaration order). */
+    public static List<String> reasons() {
+      return java.util.Arrays.stream(UdpCounters.Drop.values()).map(UdpCounters.Drop::label)
+          .toList();
     }
   }
 

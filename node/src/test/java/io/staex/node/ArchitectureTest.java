@@ -70,7 +70,7 @@ class ArchitectureTest {
   /**
    * The data plane's layers (docs/architecture.md): each uses only the one below it, through
    * its public package; the wire formats ({@code frame}) and the loop helpers ({@code loop})
-   * are shared by all. The doors are the top: forwards, services, SOCKS, RTSP, names.
+   * are shared by all. The doors are the top: forwards, services, SOCKS, RTSP, names, UDP flows.
    */
   @Test
   void proxyLayersDependOneWay() {
@@ -83,7 +83,8 @@ class ArchitectureTest {
         .layer("stream").definedBy("io.staex.proxy.stream..")
         .layer("doors").definedBy("io.staex.proxy.forward..", "io.staex.proxy.service..",
             "io.staex.proxy.socks..", "io.staex.proxy.rtsp..", "io.staex.proxy.names..",
-            "io.staex.proxy.exit..", "io.staex.proxy.httpproxy..")
+            "io.staex.proxy.exit..", "io.staex.proxy.httpproxy..",
+            "io.staex.proxy.udp..")
         .whereLayer("doors").mayNotBeAccessedByAnyLayer()
         .whereLayer("stream").mayOnlyBeAccessedByLayers("doors")
         .whereLayer("session").mayOnlyBeAccessedByLayers("stream")

@@ -19,6 +19,7 @@ import io.staex.proxy.exit.ExitPolicy;
 import io.staex.proxy.exit.ExitSettings;
 import io.staex.proxy.httpproxy.HttpProxySettings;
 import io.staex.proxy.socks.SocksSettings;
+import io.staex.proxy.udp.UdpSettings;
 import io.staex.resolver.Cidr;
 import io.staex.resolver.ClientNetwork;
 import io.staex.resolver.DnsSettings;
@@ -106,6 +107,7 @@ public final class NodeConfigReader {
     String logLevel = log == null ? null : logLevel(log);
     String logFormat = log == null ? null : logFormat(log);
     Optional<MetricsConfig> metrics = section(staex, "metrics", Schema.METRICS, this::metrics);
+    UdpSettings udp = section(staex, "udp", Schema.UDP, this::udp);
     if (!values.problems().isEmpty()) {
       return null;
     }
@@ -113,7 +115,7 @@ public final class NodeConfigReader {
         key, cert, trust, listen, parents, services, forwards, forwardsDir, threads,
         proxy.relay(), proxy.sessions(), proxy.streams(), socks, dns,
         new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel,
-        logFormat, metrics, socksExits, httpProxy, exit);
+        logFormat, metrics, socksExits, httpProxy, exit, udp);
   }
 
   /**
@@ -144,6 +146,30 @@ public final class NodeConfigReader {
       return null;
     }
     return listen.map(l -> new MetricsConfig(l, allowPublic, max, timeout));
+  }
+
+  /** {@code udp}: the limits of UDP flows; null after a problem. */
+  private UdpSettings udp(Section section) {
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    Setting idle = require(section, "idle-timeout", "a duration", fields);
+    Setting perForward = require(section, "max-flows-per-forward", "a whole number >= 1",
+        fields);
+    Setting perService = require(section, "max-flows-per-service", "a whole number >= 1",
+        fields);
+    Setting perAssociation = require(section, "max-flows-per-association",
+        "a whole number >= 1", fields);
+    Duration idleTimeout = idle == null ? null : values.duration(idle);
+    Integer f = perForward == null ? null : values.integer(perForward, 1, Integer.MAX_VALUE);
+    Integer s = perService == null ? null : values.integer(perService, 1, Integer.MAX_VALUE);
+    Integer a = perAssociation == null
+        ? null : values.integer(perAssociation, 1, Integer.MAX_VALUE);
+    if (anyNull(idleTimeout, f, s, a)) {
+      return null;
+    }
+    return SettingsErrors.build(() -> new UdpSettings(idleTimeout, f, s, a), fields,
+        Map.of("idleTimeout", "idle-timeout", "maxFlowsPerForward", "max-flows-per-forward",
+            "maxFlowsPerService", "max-flows-per-service", "maxFlowsPerAssociation",
+            "max-flows-per-association"), values.problems());
   }
 
   /** {@code log.level}, lower case; null after a problem. */

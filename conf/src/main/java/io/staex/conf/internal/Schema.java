@@ -25,6 +25,7 @@ public final class Schema {
   public static final String CONTROL = "staex.control";
   public static final String LOG = "staex.log";
   public static final String METRICS = "staex.metrics";
+  public static final String UDP = "staex.udp";
   public static final String PARENT = "staex.parents[]";
   public static final String SERVICE = "staex.services[]";
   public static final String FORWARD = "staex.forwards[]";
@@ -43,7 +44,7 @@ public final class Schema {
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
         "threads", "routing", "sessions", "limits", "socks", "http-proxy", "exit", "dns", "control",
-        "log", "metrics"));
+        "log", "metrics", "udp"));
     keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations",
         "revocations-file"));
     keys.put(ROUTING, List.of(
@@ -74,6 +75,8 @@ public final class Schema {
     keys.put(CONTROL, List.of("socket"));
     keys.put(LOG, List.of("level", "format"));
     keys.put(METRICS, List.of("listen", "allow-public", "max-connections", "timeout"));
+    keys.put(UDP, List.of("idle-timeout", "max-flows-per-forward", "max-flows-per-service",
+        "max-flows-per-association"));
     keys.put(PARENT, List.of("address", "key"));
     keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));
     keys.put(FORWARD, List.of("listen", "to", "protocol"));

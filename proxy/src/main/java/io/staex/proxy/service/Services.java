@@ -17,6 +17,7 @@ import io.staex.proxy.loop.Transports;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.stream.StreamProtocol;
+import io.staex.proxy.udp.UdpServiceFlows;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -51,6 +52,8 @@ public final class Services implements StreamAcceptor {
   private final Address ownNetwork;
   private final Duration connectTimeout;
   private volatile Map<Integer, Service> byPort = Map.of();
+  /** The UDP services' flows; null: UDP services refuse their streams. */
+  private final UdpServiceFlows udp;
 
   /**
    * @param loop the stream layer's event loop: target sockets are registered on it
@@ -59,6 +62,16 @@ public final class Services implements StreamAcceptor {
    */
   public Services(EventLoop loop, Address ownNetwork, Duration connectTimeout,
       Collection<Service> services) {
+    this(loop, ownNetwork, connectTimeout, services, null);
+  }
+
+  /**
+   * As above, with the flows of UDP services ({@code protocol = udp}, {@code docs/udp.md});
+   * null refuses them ({@code NO_SERVICE}).
+   */
+  public Services(EventLoop loop, Address ownNetwork, Duration connectTimeout,
+      Collection<Service> services, UdpServiceFlows udp) {
+    this.udp = udp;
     this.loop = Objects.requireNonNull(loop, "loop");
     this.ownNetwork = Objects.requireNonNull(ownNetwork, "ownNetwork");
     this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -117,6 +130,12 @@ public final class Services implements StreamAcceptor {
       stream.refuse(ResetReason.NOT_ALLOWED);
       return;
     }
+    if (service.protocol() == StreamProtocol.UDP && udp == null) {
+      log.info("stream from {} to {} refused: UDP flows are not set up here", peer.node(),
+          service);
+      stream.refuse(ResetReason.NO_SERVICE);
+      return;
+    }
     InetSocketAddress target = service.target();
     if (!target.isUnresolved()) {
       connect(service, target, stream, peer);
@@ -141,6 +160,10 @@ public final class Services implements StreamAcceptor {
   private void connect(Service service, InetSocketAddress target, Stream stream, Certificate peer) {
     if (stream.isFinished()) {
       return; // refused meanwhile (the open timeout)
+    }
+    if (service.protocol() == StreamProtocol.UDP) {
+      udp.open(stream, target, service.toString());
+      return;
     }
     new Bootstrap()
         .group(loop)

@@ -42,6 +42,11 @@ public final class Router {
     return new Router(targets, List.of());
   }
 
+  /** The overlay's destinations alone: what UDP ASSOCIATE may reach (no exit carries UDP). */
+  public SocksTargets targets() {
+    return targets;
+  }
+
   public List<String> exits() {
     return exits;
   }

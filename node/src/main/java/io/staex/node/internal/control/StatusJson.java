@@ -95,6 +95,15 @@ final class StatusJson {
     j.name("dropped").beginObject().member("queue_full", g.droppedQueueFull())
         .member("no_stream", g.droppedNoStream()).member("too_big", g.droppedTooBig());
     j.endObject().endObject();
+    NodeStatus.UdpStats u = s.udp();
+    j.name("udp").beginObject().member("flowsOpen", u.flowsOpen())
+        .member("flowsOpened", u.flowsOpened()).member("flowsIdleClosed", u.flowsIdleClosed())
+        .member("datagramsIn", u.datagramsIn()).member("datagramsOut", u.datagramsOut());
+    j.name("dropped").beginObject();
+    for (String reason : NodeStatus.UdpStats.reasons()) {
+      j.member(reason, u.dropped().getOrDefault(reason, 0L));
+    }
+    j.endObject().endObject();
     NodeStatus.NameStats n = s.names();
     j.name("names").beginObject().member("refusedClients", n.refusedClients())
         .member("rateLimited", n.rateLimitedNames()).member("malformed", n.malformedNames())

@@ -80,6 +80,21 @@ public final class StatusMetrics {
       out.append("staex_exit_refused_total{reason=\"").append(why.label().replace('-', '_'))
           .append("\"} ").append(x.refused().getOrDefault(why.label(), 0L)).append('\n');
     }
+    NodeStatus.UdpStats u = s.udp();
+    family(out, "staex_udp_flows", "gauge", "UDP flows open now.");
+    out.append("staex_udp_flows ").append(u.flowsOpen()).append('\n');
+    counter(out, "staex_udp_flows_opened_total", "UDP flows opened.", u.flowsOpened());
+    counter(out, "staex_udp_flows_idle_closed_total", "UDP flows ended by the idle timeout.",
+        u.flowsIdleClosed());
+    counter(out, "staex_udp_datagrams_in_total",
+        "Datagrams from local UDP sockets sent into the overlay.", u.datagramsIn());
+    counter(out, "staex_udp_datagrams_out_total",
+        "Datagrams from the overlay written to local UDP sockets.", u.datagramsOut());
+    family(out, "staex_udp_dropped_total", "counter", "UDP datagrams or flows dropped, by reason.");
+    for (String reason : NodeStatus.UdpStats.reasons()) {
+      out.append("staex_udp_dropped_total{reason=\"").append(reason).append("\"} ")
+          .append(u.dropped().getOrDefault(reason, 0L)).append('\n');
+    }
     NodeStatus.NameStats n = s.names();
     family(out, "staex_names_refused_total", "counter",
         "Names and DNS clients refused or limited, by reason.");

@@ -110,6 +110,22 @@ final class StatusText {
           .append(g.droppedNoStream()).append("  too_big: ").append(g.droppedTooBig())
           .append('\n');
     }
+    NodeStatus.UdpStats u = s.udp();
+    if (u.flowsOpened() + u.droppedTotal() > 0) {
+      out.append("udp       flows ").append(u.flowsOpen()).append(" open, ")
+          .append(u.flowsOpened()).append(" opened (").append(u.flowsIdleClosed())
+          .append(" idle)  datagrams in ").append(u.datagramsIn()).append("  out ")
+          .append(u.datagramsOut()).append("  dropped ").append(u.droppedTotal()).append('\n');
+      if (u.droppedTotal() > 0) {
+        for (String reason : NodeStatus.UdpStats.reasons()) {
+          long n = u.dropped().getOrDefault(reason, 0L);
+          if (n > 0) {
+            out.append("  ").append(reason).append(": ").append(n);
+          }
+        }
+        out.append('\n');
+      }
+    }
     NodeStatus.HelloStats h = s.hellos();
     out.append("hellos    handshakes ").append(h.handshakes()).append("  cookies sent ")
         .append(h.cookiesSent()).append("  refused ").append(h.rateLimited() + h.overloaded()

@@ -53,7 +53,8 @@ final class StatusFixture {
         new NodeStatus.StreamStats(5, 6, 1, 2, 16384, 100),
         List.of(new NodeStatus.TableSize("links", 2, 1025),
             new NodeStatus.TableSize("sessions", 1, 4096),
-            new NodeStatus.TableSize("lookups", 0, 1024)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE);
+            new NodeStatus.TableSize("lookups", 0, 1024)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
+        NodeStatus.UdpStats.NONE);
   }
 
   /**
@@ -78,7 +79,7 @@ final class StatusFixture {
         b.routes(), b.relay(), b.sessions(), b.streams(), b.forwards(), b.services(),
         b.lastErrors(), b.datagrams(), b.names(), b.hellos(), b.accepts(), b.sessionStats(),
         b.trust(), new NodeStatus.OwnCertificate(now.plusSeconds(86_400L * 400), Optional.empty()),
-        b.streamStats(), b.tables(), b.reloads(), b.exit());
+        b.streamStats(), b.tables(), b.reloads(), b.exit(), b.udp());
   }
 
   /** A root that just started: nothing but itself. */
@@ -95,6 +96,7 @@ final class StatusFixture {
         new NodeStatus.TrustStats(0, 0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.OwnCertificate(Instant.parse("2027-01-02T03:04:05Z"), Optional.empty()),
         new NodeStatus.StreamStats(0, 0, 0, 0, 0, 0),
-        List.of(new NodeStatus.TableSize("routes", 1, 1_000_000)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE);
+        List.of(new NodeStatus.TableSize("routes", 1, 1_000_000)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
+        NodeStatus.UdpStats.NONE);
   }
 }

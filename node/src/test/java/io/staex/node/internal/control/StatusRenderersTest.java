@@ -13,6 +13,38 @@ import org.junit.jupiter.api.Test;
 
 /** The three renderings of a status: text for people, JSON for scripts, Prometheus metrics. */
 class StatusRenderersTest {
+  /** {@code busy()} with UDP flows: 2 open, 9 opened, drops at two limits. */
+  static io.staex.node.NodeStatus withUdp() {
+    io.staex.node.NodeStatus b = StatusFixture.busy();
+    java.util.Map<String, Long> dropped = new java.util.LinkedHashMap<>();
+    for (String r : io.staex.node.NodeStatus.UdpStats.reasons()) {
+      dropped.put(r, 0L);
+    }
+    dropped.put("flow_limit", 4L);
+    dropped.put("too_big", 1L);
+    return new io.staex.node.NodeStatus(b.address(), b.network(), b.name(), b.time(),
+        b.uptime(), b.listen(), b.socks(), b.dns(), b.activeParent(), b.links(), b.routes(),
+        b.relay(), b.sessions(), b.streams(), b.forwards(), b.services(), b.lastErrors(),
+        b.datagrams(), b.names(), b.hellos(), b.accepts(), b.sessionStats(), b.trust(),
+        b.certificate(), new io.staex.node.NodeStatus.UdpStats(2, 9, 3, 120, 118, dropped));
+  }
+
+  @Test
+  void udpFlows_inTextJsonAndMetrics() {
+    io.staex.node.NodeStatus s = withUdp();
+    assertThat(StatusText.render(s)).contains("udp       flows 2 open, 9 opened (3 idle)"
+        + "  datagrams in 120  out 118  dropped 5\n  flow_limit: 4  too_big: 1\n");
+    assertThat(StatusText.render(StatusFixture.busy())).doesNotContain("udp       flows");
+    assertThat(StatusJson.render(s)).contains("\"udp\":{\"flowsOpen\":2,\"flowsOpened\":9,"
+        + "\"flowsIdleClosed\":3,\"datagramsIn\":120,\"datagramsOut\":118,\"dropped\":{"
+        + "\"flow_limit\":4,\"too_big\":1,\"not_connected\":0,");
+    assertThat(StatusMetrics.render(s)).contains("staex_udp_flows 2\n")
+        .contains("staex_udp_flows_opened_total 9\n")
+        .contains("staex_udp_datagrams_in_total 120\n")
+        .contains("staex_udp_dropped_total{reason=\"flow_limit\"} 4\n")
+        .contains("staex_udp_dropped_total{reason=\"foreign_source\"} 0\n");
+  }
+
   @Test
   void text_fieldsAlignedAndTablesUseShortAddresses() {
     String text = StatusText.render(StatusFixture.busy());

@@ -18,13 +18,16 @@ import io.staex.proxy.socks.Route;
 import io.staex.proxy.socks.Router;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.Streams;
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request phase: CONNECT only (BIND and UDP ASSOCIATE hear COMMAND_UNSUPPORTED), the
+ * The request phase: CONNECT, and UDP ASSOCIATE when UDP is set up ({@link
+ * SocksUdpAssociation}; BIND, and UDP ASSOCIATE otherwise, hear COMMAND_UNSUPPORTED), the
  * destination mapped to a node ({@link Destination}, {@link SocksTargets}), then a stream
  * opened to it with a {@link SocketBridge} in this handler's place. The reply waits for the
  * stream: SUCCESS once the peer accepted it, else the code {@link SocksReplies} maps from the
@@ -42,9 +45,20 @@ final class SocksConnectHandler extends ChannelInboundHandlerAdapter {
   private final List<ByteBuf> early = new ArrayList<>();
   private boolean requested;
 
+  /** UDP ASSOCIATE's limits and counters; null: UDP ASSOCIATE is refused as unsupported. */
+  private final UdpSettings udpSettings;
+  private final UdpCounters udpCounters;
+
   SocksConnectHandler(Streams streams, Router router) {
+    this(streams, router, null, null);
+  }
+
+  SocksConnectHandler(Streams streams, Router router, UdpSettings udpSettings,
+      UdpCounters udpCounters) {
     this.streams = streams;
     this.router = router;
+    this.udpSettings = udpSettings;
+    this.udpCounters = udpCounters;
   }
 
   @Override
@@ -70,6 +84,10 @@ final class SocksConnectHandler extends ChannelInboundHandlerAdapter {
     }
     ctx.channel().config().setAutoRead(false);
     String to = request.dstAddr() + ":" + request.dstPort();
+    if (request.type().equals(Socks5CommandType.UDP_ASSOCIATE) && udpSettings != null) {
+      associate(ctx, request); // docs/udp.md: SocksUdpAssociation
+      return;
+    }
     if (!request.type().equals(Socks5CommandType.CONNECT)) {
       refuse(ctx, Socks5CommandStatus.COMMAND_UNSUPPORTED, to,
           request.type() + " (expected: CONNECT)");
@@ -163,6 +181,17 @@ final class SocksConnectHandler extends ChannelInboundHandlerAdapter {
       }
       held.clear();
     }
+  }
+
+  /** UDP ASSOCIATE: the control connection leaves the handshake; the association takes it. */
+  private void associate(ChannelHandlerContext ctx, Socks5CommandRequest request) {
+    ctx.pipeline().remove(HandshakeGuard.class);
+    if (ctx.pipeline().get(Socks5CommandRequestDecoder.class) != null) {
+      ctx.pipeline().remove(Socks5CommandRequestDecoder.class);
+    }
+    SocksUdpAssociation.start(ctx, request, streams, router.targets(), udpSettings,
+        udpCounters);
+    ctx.pipeline().remove(this);
   }
 
   private void refuse(ChannelHandlerContext ctx, Socks5CommandStatus status, String to,

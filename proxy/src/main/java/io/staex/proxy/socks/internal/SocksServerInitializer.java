@@ -7,6 +7,8 @@ import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.socks.Router;
 import io.staex.proxy.stream.Streams;
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpSettings;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +39,21 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
   private final LongAdder accepted = new LongAdder();
   private final LongAdder shed = new LongAdder();
 
+  private final UdpSettings udpSettings;
+  private final UdpCounters udpCounters;
+
   public SocksServerInitializer(Streams streams, SocksSettings settings, Router router) {
+    this(streams, settings, router, null, null);
+  }
+
+  /** With UDP ASSOCIATE under {@code udpSettings} (null: refused as unsupported). */
+  public SocksServerInitializer(Streams streams, SocksSettings settings, Router router,
+      UdpSettings udpSettings, UdpCounters udpCounters) {
     this.streams = streams;
     this.settings = settings;
     this.router = router;
+    this.udpSettings = udpSettings;
+    this.udpCounters = udpCounters;
   }
 
   @Override
@@ -61,7 +74,7 @@ public final class SocksServerInitializer extends ChannelInitializer<Channel> {
         new Socks5Gate(),
         new Socks5InitialRequestDecoder(),
         new SocksAuthHandler(settings.credentials()),
-        new SocksConnectHandler(streams, router),
+        new SocksConnectHandler(streams, router, udpSettings, udpCounters),
         new HandshakeGuard(settings.handshakeTimeout(), () -> pending--));
   }
 
