@@ -26,7 +26,8 @@ class StatusRenderersTest {
         b.uptime(), b.listen(), b.socks(), b.dns(), b.activeParent(), b.links(), b.routes(),
         b.relay(), b.sessions(), b.streams(), b.forwards(), b.services(), b.lastErrors(),
         b.datagrams(), b.names(), b.hellos(), b.accepts(), b.sessionStats(), b.trust(),
-        b.certificate(), new io.staex.node.NodeStatus.UdpStats(2, 9, 3, 120, 118, dropped));
+        b.certificate(), b.streamStats(), b.tables(), b.reloads(), b.exit(),
+        new io.staex.node.NodeStatus.UdpStats(2, 9, 3, 120, 118, dropped));
   }
 
   @Test
