@@ -46,6 +46,8 @@ public final class ParentConnector implements AutoCloseable {
   private final LinkConfig config;
   /** Dial failures are logged at WARN once per interval; each is in {@link #state()}. */
   private final LogEvery failureLog = new LogEvery(FAILURE_LOG_INTERVAL);
+  /** The last failure logged at WARN (loop-confined). */
+  private String lastLogged;
   // Owned by loop:
   /** Whether the current dial's link came up. */
   private boolean wasUp;
@@ -190,14 +192,19 @@ public final class ParentConnector implements AutoCloseable {
         credentials.clock().instant().plusMillis(delay));
   }
 
-  /** The dial that began last failed: recorded for status, logged at WARN now and then. */
+  /**
+   * The dial that began last failed: recorded for status, logged at WARN when the reason is new
+   * (refused while the parent starts, then refused by its trust: the operator needs the second)
+   * and else at most once per {@link #FAILURE_LOG_INTERVAL}.
+   */
   private void failed(String why) {
     DialState s = state;
     state = new DialState(s.lastAttempt(), why, credentials.clock().instant(), null);
-    if (failureLog.due(loop.ticker().nanoTime())) {
+    boolean news = !why.equals(lastLogged);
+    if (news || failureLog.due(loop.ticker().nanoTime())) {
+      lastLogged = why;
       log.warn("parent {} at {}:{}: {}{}", parent.shortText(), endpoint.getHostString(),
-          endpoint.getPort(), why,
-          failureLog.takeSkipped());
+          endpoint.getPort(), why, news ? "" : failureLog.takeSkipped());
     } else {
       log.debug("parent {} at {}: {}", parent, endpoint, why);
     }
