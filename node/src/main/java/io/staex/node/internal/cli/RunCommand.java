@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code staex run -c node.conf}: runs a node in the foreground until SIGTERM or SIGINT.
@@ -64,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
     try {
-      Signal.handle(new Signal("HUP"), s -> {
+      SignalHandler before = Signal.handle(new Signal("HUP"), s -> {
         Thread reload = new Thread(() -> {
           log.info("SIGHUP: reloading {}", config);
           node.reload(); // logs what changed, or at WARN why nothing did
@@ -72,6 +73,11 @@ final class RunCommand implements Callable<Integer> {
         reload.setDaemon(true);
         reload.start();
       });
+      if (before == SignalHandler.SIG_IGN) {
+        // the JVM keeps a signal ignored that was ignored when it started (nohup does that)
+        log.warn("SIGHUP was ignored when this node started (nohup?) and stays ignored:"
+            + " use `staex reload` to reload");
+      }
     } catch (IllegalArgumentException e) { // the JVM runs with -Xrs, or uses HUP itself
       log.warn("SIGHUP cannot be caught here ({}): use `staex reload` to reload", e.getMessage());
     }
