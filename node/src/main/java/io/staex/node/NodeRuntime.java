@@ -457,10 +457,9 @@ public final class NodeRuntime implements AutoCloseable {
     MetricsServer m = metrics;
     StringBuilder out = new StringBuilder(StatusMetrics.render(status()));
     if (m != null) {
-      out.append("# HELP staex_metrics_connections_refused_total Metrics connections closed at"
-          + " once: metrics.max-connections were open.\n")
-          .append("# TYPE staex_metrics_connections_refused_total counter\n")
-          .append("staex_metrics_connections_refused_total ").append(m.refused()).append('\n');
+      io.staex.node.internal.control.PromText.counter(out,
+          "staex_metrics_connections_refused_total",
+          "Metrics connections closed at once: metrics.max-connections were open.", m.refused());
     }
     return out.append(MetricsJvm.render()).toString();
   }

@@ -1,5 +1,8 @@
 package io.staex.node.internal;
 
+import static io.staex.node.internal.control.PromText.family;
+import static io.staex.node.internal.control.PromText.gauge;
+
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -65,16 +68,6 @@ public final class MetricsJvm {
     out.append("process_start_time_seconds ")
         .append(seconds(ManagementFactory.getRuntimeMXBean().getStartTime())).append('\n');
     return out.toString();
-  }
-
-  private static void family(StringBuilder out, String name, String type, String help) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
-
-  private static void gauge(StringBuilder out, String name, String help, long value) {
-    family(out, name, "gauge", help);
-    out.append(name).append(' ').append(value).append('\n');
   }
 
   private static void area(StringBuilder out, String name, String area, long value) {

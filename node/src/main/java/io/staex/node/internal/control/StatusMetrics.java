@@ -1,5 +1,9 @@
 package io.staex.node.internal.control;
 
+import static io.staex.node.internal.control.PromText.counter;
+import static io.staex.node.internal.control.PromText.family;
+import static io.staex.node.internal.control.PromText.gauge;
+
 import io.staex.node.NodeStatus;
 import io.staex.node.NodeStatus.Direction;
 import io.staex.node.NodeStatus.LinkStatus;
@@ -260,20 +264,5 @@ public final class StatusMetrics {
     gauge(out, "staex_last_errors", "Warnings and errors held for status (at most 20).",
         s.lastErrors().size());
     return out.toString();
-  }
-
-  private static void family(StringBuilder out, String name, String type, String help) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
-
-  private static void gauge(StringBuilder out, String name, String help, long value) {
-    family(out, name, "gauge", help);
-    out.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static void counter(StringBuilder out, String name, String help, long value) {
-    family(out, name, "counter", help);
-    out.append(name).append(' ').append(value).append('\n');
   }
 }
