@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
-import io.staex.conf.NodeConfig;
 import io.staex.node.internal.control.ControlClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,10 +28,7 @@ final class DiagnosticClient {
     Path socket;
 
     Path socket() throws Exception {
-      if (socket != null) {
-        return socket;
-      }
-      return NodeConfig.load(config != null ? config : Path.of("node.conf")).control().socket();
+      return NodeSocket.resolve(config, socket);
     }
   }
 

@@ -1,6 +1,5 @@
 package io.staex.node.internal.cli;
 
-import io.staex.conf.NodeConfig;
 import io.staex.node.internal.Reload;
 import io.staex.node.internal.control.ControlClient;
 import io.staex.node.internal.control.ControlProtocol;
@@ -9,7 +8,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -31,28 +29,13 @@ final class ReloadCommand implements Callable<Integer> {
   /** How long to wait for the node: it checks the file and may bind new addresses first. */
   static final long TIMEOUT_MILLIS = 30_000;
 
-  static final class Where {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-        description = "The node's configuration, for its staex.control.socket"
-            + " (default: node.conf). The node reads the file it was started with.")
-    Path config;
-
-    @Option(names = {"--control", "--socket"}, paramLabel = "SOCKET",
-        description = "The node's control socket, e.g. /run/staex/control.sock.")
-    Path socket;
-  }
-
-  @ArgGroup(exclusive = true) Where where = new Where();
+  @ArgGroup(exclusive = true) NodeSocket where = new NodeSocket();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Path socket = where.socket;
-    if (socket == null) {
-      socket = NodeConfig.load(where.config != null ? where.config : Path.of("node.conf"))
-          .control().socket();
-    }
+    Path socket = where.socket();
     String answer;
     try {
       answer = ControlClient.ask(socket, ControlProtocol.RELOAD, TIMEOUT_MILLIS);
