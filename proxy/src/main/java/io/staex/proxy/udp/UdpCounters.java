@@ -1,5 +1,6 @@
 package io.staex.proxy.udp;
 
+import io.netty.channel.ChannelFutureListener;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +46,12 @@ public final class UdpCounters {
   private final LongAdder datagramsIn = new LongAdder();
   private final LongAdder datagramsOut = new LongAdder();
   private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+  /** Counts a datagram a local socket failed to send as {@code UNREACHABLE}. */
+  private final ChannelFutureListener sendFailures = f -> {
+    if (!f.isSuccess()) {
+      drop(Drop.UNREACHABLE);
+    }
+  };
 
   public UdpCounters() {
     for (Drop d : Drop.values()) {
@@ -70,6 +77,11 @@ public final class UdpCounters {
 
   void out() {
     datagramsOut.increment();
+  }
+
+  /** The listener for every datagram written to a local socket: counts a failed send. */
+  public ChannelFutureListener sendFailures() {
+    return sendFailures;
   }
 
   /** Counts one dropped datagram (or refused flow) for {@code why}. */

@@ -115,11 +115,7 @@ public final class UdpForwardSocket extends SimpleChannelInboundHandler<Datagram
       public void send(ByteBuf payload) {
         if (channel != null && channel.isActive()) {
           channel.writeAndFlush(new DatagramPacket(payload.retain(), client))
-              .addListener(f -> {
-                if (!f.isSuccess()) {
-                  counters.drop(UdpCounters.Drop.UNREACHABLE);
-                }
-              });
+              .addListener(counters.sendFailures());
         }
       }
 

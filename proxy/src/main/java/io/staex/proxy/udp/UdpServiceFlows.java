@@ -79,11 +79,7 @@ public final class UdpServiceFlows {
       public void send(ByteBuf payload) {
         Channel ch = relay.channel;
         if (ch != null && ch.isActive()) {
-          ch.writeAndFlush(payload.retain()).addListener(f -> {
-            if (!f.isSuccess()) {
-              counters.drop(UdpCounters.Drop.UNREACHABLE);
-            }
-          });
+          ch.writeAndFlush(payload.retain()).addListener(counters.sendFailures());
         }
       }
 

@@ -253,11 +253,7 @@ final class SocksUdpAssociation {
         }
         ByteBuf out = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(header), payload.retain());
         relay.writeAndFlush(new DatagramPacket(out, new InetSocketAddress(clientIp, clientPort)))
-            .addListener(f -> {
-              if (!f.isSuccess()) {
-                counters.drop(UdpCounters.Drop.UNREACHABLE);
-              }
-            });
+            .addListener(counters.sendFailures());
       }
 
       @Override
