@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scenarios of {@code examples/mqtt-sensor}, {@code examples/coap-sensor} and {@code
- * examples/rtsp-camera} the way a user
+ * The scenarios of {@code examples/mqtt-sensor}, {@code examples/coap-sensor}, {@code
+ * examples/exit-node} and {@code examples/rtsp-camera} the way a user
  * runs them: real {@code staex run} processes (root, a gateway exposing the device, a user with
  * a port forward to it), the real device software (Mosquitto, GStreamer's RTSP server run by
  * the example's {@code camera.py}) and real clients (mosquitto_sub/pub, ffmpeg, gst-launch-1.0)
@@ -116,6 +116,84 @@ class ExamplesIT extends ProcessTestBase {
     awaitStatus("user", s -> s.contains("\"udp\":{\"flowsOpen\"")
         && !s.contains("\"flowsOpened\":0,")
         && s.contains("\"dropped\":{\"flow_limit\":0,\"too_big\":0,"));
+  }
+
+  /**
+   * examples/exit-node with the example's own config files (placeholders filled in as its
+   * setup.sh does): a web server on 127.0.0.2 stands in for the Internet, which only the exit
+   * (the gateway, {@code exit.destinations} unlocking 127.0.0.2/32) may reach; real curl on the
+   * user's doors fetches a file byte for byte through SOCKS5h and through the HTTP proxy (plain
+   * GET and CONNECT), a destination in the exit's LAN gets 403, and the exit's status counts
+   * the streams and the refusal.
+   */
+  @Test
+  void exitNode_curlThroughSocksAndHttpProxy_reachesWhatOnlyTheExitReaches() throws Exception {
+    String curl = ExternalTool.require("curl").toString();
+    byte[] file = new byte[300_000];
+    new java.util.Random(17).nextBytes(file);
+    com.sun.net.httpserver.HttpServer internet = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 16);
+    internet.createContext("/file", x -> {
+      x.sendResponseHeaders(200, file.length);
+      try (java.io.OutputStream out = x.getResponseBody()) {
+        out.write(file);
+      }
+    });
+    internet.start();
+    try {
+      Map<String, String> ports = exitNetwork();
+      String url = "http://127.0.0.2:" + internet.getAddress().getPort() + "/file";
+      String socks = "socks5h://127.0.0.1:" + ports.get("SOCKS_PORT");
+      String proxy = "http://127.0.0.1:" + ports.get("HTTP_PROXY_PORT");
+      ExternalTool.run(dir, CLIENT, null, List.of(curl, "-sS", "--fail", "-x", socks, "-o",
+          "a", url)).assertSuccess();
+      ExternalTool.run(dir, CLIENT, null, List.of(curl, "-sS", "--fail", "-x", proxy, "-o",
+          "b", url)).assertSuccess();
+      ExternalTool.run(dir, CLIENT, null, List.of(curl, "-sS", "--fail", "-p", "-x", proxy,
+          "-o", "c", url)).assertSuccess();
+      for (String f : List.of("a", "b", "c")) {
+        assertThat(Files.readAllBytes(dir.resolve(f))).as(f).isEqualTo(file);
+      }
+      // the exit's own LAN (here: loopback, the root's port) is not the Internet
+      Result lan = ExternalTool.run(dir, CLIENT, null, List.of(curl, "-sS", "-x", proxy, "-w",
+          "\n%{http_code}", "http://127.0.0.1:" + ports.get("ROOT_PORT") + "/"));
+      assertThat(lan.stdout()).as(lan::describe).endsWith("403").contains("NOT_ALLOWED");
+      String exit = awaitStatus("gateway", s -> number(s, "loopback") >= 1
+          && number(s, "streams") >= 3 && number(s, "open") == 0);
+      assertThat(exit).contains("\"exit\":{\"enabled\":true");
+    } finally {
+      internet.stop(0);
+    }
+  }
+
+  /**
+   * The nodes of examples/exit-node, from its config templates with free ports, running and
+   * linked; returns the ports by placeholder name.
+   */
+  private Map<String, String> exitNetwork() throws Exception {
+    staex("network", "create", "--out", "network.key").assertSuccess();
+    Map<String, String> fill = new HashMap<>();
+    fill.put("ROOT", newNode("root"));
+    fill.put("GATEWAY", newNode("gateway"));
+    newNode("user");
+    for (String port : List.of("ROOT_PORT", "SOCKS_PORT", "HTTP_PROXY_PORT", "DNS_PORT")) {
+      fill.put(port, Integer.toString(freePort()));
+    }
+    for (String node : List.of("root", "gateway", "user")) {
+      String text = Files.readString(examples.resolve("exit-node/" + node + ".conf"));
+      for (Map.Entry<String, String> e : fill.entrySet()) {
+        text = text.replace("@" + e.getKey() + "@", e.getValue());
+      }
+      assertThat(text).as(node + ".conf").doesNotContain("@");
+      Files.writeString(dir.resolve(node + ".conf"), text);
+    }
+    for (String node : List.of("root", "gateway", "user")) {
+      nodes.put(node, run(node));
+    }
+    awaitStatus("root", s -> s.contains("\"viewSize\":3"));
+    awaitStatus("gateway", s -> s.contains("\"activeParent\":\"" + fill.get("ROOT") + "\""));
+    awaitStatus("user", s -> s.contains("\"activeParent\":\"" + fill.get("ROOT") + "\""));
+    return fill;
   }
 
   /**
