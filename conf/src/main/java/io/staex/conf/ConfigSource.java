@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
  */
 public final class ConfigSource {
   private static final Pattern ELEMENT = Pattern.compile("(.+)\\[(\\d+)]");
+  /** Keys {@link #render} never prints: a password set is shown as {@link #REDACTED}. */
+  private static final java.util.List<String> SECRETS =
+      java.util.List.of("staex.socks.password", "staex.http-proxy.password");
+  /** What {@link #render} prints for a secret that is set. */
+  public static final String REDACTED = "<set>";
 
   private final Path file;
   private final Config merged;
@@ -89,6 +94,8 @@ public final class ConfigSource {
    * staex} section with every default filled in, substitutions resolved, and the paths made
    * absolute (so that the text means the same wherever it is saved), the control socket's and
    * the revocations file's included. Other top-level keys (only there for substitutions) are left out.
+   * Passwords ({@code socks.password}, {@code http-proxy.password}) that are set are printed as
+   * {@value #REDACTED}, never in clear: put them back before running the text.
    *
    * @param config what {@link NodeConfig#load} read from the same file
    */
@@ -103,6 +110,11 @@ public final class ConfigSource {
             ConfigValueFactory.fromAnyRef(config.control().socket().toString()))
         .withValue("staex.trust.revocations-file", ConfigValueFactory.fromAnyRef(
             config.trust().revocationsFile().map(Path::toString).orElse("")));
+    for (String secret : SECRETS) {
+      if (effective.hasPath(secret) && !effective.getString(secret).isEmpty()) {
+        effective = effective.withValue(secret, ConfigValueFactory.fromAnyRef(REDACTED));
+      }
+    }
     ConfigRenderOptions options = ConfigRenderOptions.defaults()
         .setOriginComments(false).setComments(false).setJson(false).setFormatted(true);
     return effective.root().withOnlyKey("staex").render(options);

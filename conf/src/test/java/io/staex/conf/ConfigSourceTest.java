@@ -49,6 +49,20 @@ class ConfigSourceTest {
   }
 
   @Test
+  void render_printsPasswordsAsSet_neverInClear() throws Exception {
+    Path file = write(dir, "node.conf", "staex {\n  socks { listen = \"0.0.0.0:1080\","
+        + " username = u1, password = \"s3cret-socks\" }\n  http-proxy { listen ="
+        + " \"0.0.0.0:3128\", username = u2, password = \"s3cret-http\" }\n}\n");
+    String text = ConfigSource.read(file).render(NodeConfig.load(file));
+
+    assertThat(text).doesNotContain("s3cret").contains("username=u1").contains("username=u2");
+    assertThat(text.split("password=\"<set>\"", -1)).hasSize(3);
+    Path none = write(dir, "none.conf", "staex {}\n");
+    assertThat(ConfigSource.read(none).render(NodeConfig.load(none)))
+        .doesNotContain("<set>").contains("password=\"\"");
+  }
+
+  @Test
   void logLevel_defaultsToInfo_andAnUnknownOneIsAProblem() throws Exception {
     assertThat(NodeConfig.load(write(dir, "a.conf", "staex {}\n")).logLevel()).isEqualTo("info");
 

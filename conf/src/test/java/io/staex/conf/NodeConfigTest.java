@@ -166,7 +166,8 @@ class NodeConfigTest {
         "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
         "staex.control.socket", "staex.log.level", "staex.log.format",
         "staex.trust.revocations-file", "staex.metrics.listen", "staex.socks.exit",
-        "staex.http-proxy.listen", "staex.exit.allow", "staex.exit.destinations");
+        "staex.http-proxy.listen", "staex.http-proxy.username", "staex.http-proxy.password",
+        "staex.exit.allow", "staex.exit.destinations");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */
@@ -483,6 +484,31 @@ class NodeConfigTest {
     assertThat(credentials.user()).isEqualTo("u");
     assertThat(credentials.matches("u", "p")).isTrue();
     assertThat(credentials.toString()).doesNotContain("=p");
+  }
+
+  @Test
+  void httpProxyOnANonLoopbackAddress_needsCredentials_withoutAColonInTheName()
+      throws Exception {
+    Path open = write(dir, "open.conf", "staex.http-proxy.listen = \"0.0.0.0:3128\"");
+    assertThat(only(open).toString()).startsWith(open + ":1: staex.http-proxy.listen: ")
+        .contains("is not a loopback address, and the HTTP proxy has no credentials")
+        .contains("http-proxy.username and http-proxy.password");
+
+    Path half = write(dir, "half.conf", "staex.http-proxy.password = \"pw\"");
+    assertThat(only(half).toString()).startsWith(half + ":1: staex.http-proxy.password: ")
+        .contains("without its partner");
+
+    Path colon = write(dir, "colon.conf", "staex.http-proxy { username = \"a:b\","
+        + " password = p }");
+    assertThat(only(colon).toString()).startsWith(colon + ":1: staex.http-proxy.username: ")
+        .contains("holds ':'");
+
+    Path ok = write(dir, "ok.conf", "staex.http-proxy { listen = \"0.0.0.0:3128\","
+        + " username = u, password = p }\nstaex.key = k\nstaex.cert = c");
+    SocksSettings.Credentials credentials =
+        NodeConfig.load(ok).httpProxy().orElseThrow().credentials().get();
+    assertThat(credentials.matches("u", "p")).isTrue();
+    assertThat(credentials.matches("u", "q")).isFalse();
   }
 
   @Test

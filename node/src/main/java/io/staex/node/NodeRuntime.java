@@ -866,7 +866,13 @@ public final class NodeRuntime implements AutoCloseable {
             CertificateExpiry.warning(certificate, now)),
         NodeStatus.StreamStats.of(streams.counters()), tables(), reloads.stats(),
         NodeStatus.ExitStats.of(config.exit().enabled(), exitNode.counters()),
-        NodeStatus.UdpStats.of(udpCounters));
+        NodeStatus.UdpStats.of(udpCounters), httpProxyStats());
+  }
+
+  private NodeStatus.HttpProxyStats httpProxyStats() {
+    HttpProxy h = httpProxy;
+    return h == null ? NodeStatus.HttpProxyStats.NONE
+        : new NodeStatus.HttpProxyStats(Optional.of(text(h.localAddress())), h.counters());
   }
 
   /** How full each table an attacker or a load could drive is, against its limit. */

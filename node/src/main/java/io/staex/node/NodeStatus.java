@@ -50,6 +50,7 @@ import java.util.OptionalLong;
  * @param reloads configuration reloads since start, and the last one's outcome
  * @param exit this node's exit traffic and refusals ({@code exit.enabled})
  * @param udp UDP flows (forwards, services, SOCKS5 UDP ASSOCIATE): flows, datagrams, drops
+ * @param httpProxy the HTTP proxy door: requests by kind, refusals by status
  */
 public record NodeStatus(
     Address address,
@@ -80,7 +81,23 @@ public record NodeStatus(
     List<TableSize> tables,
     Reloads reloads,
     ExitStats exit,
-    UdpStats udp) {
+    UdpStats udp,
+    HttpProxyStats httpProxy) {
+
+  /**
+   * The HTTP proxy door ({@code docs/http-proxy.md}): where it listens (empty when off) and
+   * what it did since start.
+   */
+  public record HttpProxyStats(Optional<String> listen,
+      io.staex.proxy.httpproxy.HttpProxyCounters counters) {
+    public static final HttpProxyStats NONE = new HttpProxyStats(Optional.empty(),
+        io.staex.proxy.httpproxy.HttpProxyCounters.NONE);
+
+    public HttpProxyStats {
+      Objects.requireNonNull(listen, "listen");
+      Objects.requireNonNull(counters, "counters");
+    }
+  }
 
   /**
    * This node's exit traffic ({@code docs/exit.md}): exit streams connected, open now, failed
@@ -137,6 +154,7 @@ public record NodeStatus(
     tables = List.copyOf(tables);
     Objects.requireNonNull(reloads, "reloads");
     Objects.requireNonNull(exit, "exit");
+    Objects.requireNonNull(httpProxy, "httpProxy");
   }
 
   /**

@@ -392,24 +392,48 @@ public final class NodeConfigReader {
     Setting p = require(section, "max-pending-handshakes", "a whole number >= 1", fields);
     Setting hb = require(section, "max-header-bytes", "a size in bytes >= 256", fields);
     Setting hc = require(section, "max-headers", "a whole number >= 1", fields);
+    Setting user = section.require("username", "a username, or \"\" for none");
+    Setting pass = section.require("password", "a password, or \"\" for none");
+    String u = user == null ? null : values.string(user, "a username, or \"\" for none");
+    String pw = pass == null ? null : values.string(pass, "a password, or \"\" for none");
     Duration timeout = t == null ? null : values.duration(t);
     Integer pending = p == null ? null : values.integer(p, 1, Integer.MAX_VALUE);
     Integer bytes = hb == null ? null : values.bytes(hb);
     Integer count = hc == null ? null : values.integer(hc, 1, Integer.MAX_VALUE);
-    if (anyNull(listen, timeout, pending, bytes, count)) {
+    if (anyNull(listen, timeout, pending, bytes, count, u, pw)) {
       return null;
     }
-    if (listen.isPresent() && !Hosts.isLoopback(listen.get().host())) {
-      values.invalid(section.require("listen", ""), "is not a loopback address (expected: a"
-          + " loopback address such as 127.0.0.1:3128; the HTTP proxy has no credentials)");
+    if (u.isEmpty() != pw.isEmpty()) {
+      values.invalid(u.isEmpty() ? pass : user, "is given without its partner (expected: both"
+          + " http-proxy.username and http-proxy.password, or neither)");
+      return null;
+    }
+    if (u.indexOf(':') >= 0) {
+      values.invalid(user, "holds ':' (expected: a username without ':', which HTTP Basic"
+          + " authentication puts between username and password)");
+      return null;
+    }
+    if (listen.isPresent() && u.isEmpty() && !Hosts.isLoopback(listen.get().host())) {
+      values.invalid(section.require("listen", ""), "is not a loopback address, and the HTTP"
+          + " proxy has no credentials (expected: a loopback address such as 127.0.0.1:3128,"
+          + " or http-proxy.username and http-proxy.password)");
+      return null;
+    }
+    fields.put("username", user);
+    fields.put("password", pass);
+    Optional<SocksSettings.Credentials> credentials = u.isEmpty() ? Optional.empty()
+        : Optional.ofNullable(SettingsErrors.build(
+            () -> new SocksSettings.Credentials("http-proxy", u, pw), fields, Map.of(),
+            values.problems()));
+    if (!u.isEmpty() && credentials.isEmpty()) {
       return null;
     }
     if (listen.isEmpty()) {
       return Optional.empty();
     }
     HttpProxySettings settings = SettingsErrors.build(() -> new HttpProxySettings(
-        socketAddress(listen.get()), timeout, pending, bytes, count), fields, Map.of(),
-        values.problems());
+        socketAddress(listen.get()), credentials, timeout, pending, bytes, count), fields,
+        Map.of(), values.problems());
     return settings == null ? null : Optional.of(settings);
   }
 

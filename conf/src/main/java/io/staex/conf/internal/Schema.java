@@ -65,8 +65,8 @@ public final class Schema {
         "handshakes-per-second", "probe-answers-per-second-per-peer"));
     keys.put(SOCKS, List.of(
         "listen", "username", "password", "exit", "handshake-timeout", "max-pending-handshakes"));
-    keys.put(HTTP_PROXY, List.of("listen", "handshake-timeout", "max-pending-handshakes",
-        "max-header-bytes", "max-headers"));
+    keys.put(HTTP_PROXY, List.of("listen", "username", "password", "handshake-timeout",
+        "max-pending-handshakes", "max-header-bytes", "max-headers"));
     keys.put(EXIT, List.of("enabled", "allow", "destinations", "deny-private",
         "connect-timeout"));
     keys.put(DNS, List.of(

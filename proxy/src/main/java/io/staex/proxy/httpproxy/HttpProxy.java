@@ -6,10 +6,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.staex.proxy.loop.LogEvery;
 import io.staex.proxy.loop.Transports;
 import io.staex.proxy.socks.Router;
 import io.staex.proxy.stream.Streams;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpProxy.class);
+  /** Refusals are logged at most once per this (with how many were not). */
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final Channel listener;
   final Counters counters;
@@ -32,14 +36,20 @@ public final class HttpProxy implements AutoCloseable {
   static final class Counters {
     final LongAdder accepted = new LongAdder();
     final LongAdder shed = new LongAdder();
-    final LongAdder tunnels = new LongAdder();
     final LongAdder requests = new LongAdder();
+    final LongAdder connects = new LongAdder();
+    final LongAdder absolute = new LongAdder();
     final LongAdder pac = new LongAdder();
-    final LongAdder refused = new LongAdder();
+    final LongAdder forbidden = new LongAdder();
+    final LongAdder authRequired = new LongAdder();
+    final LongAdder badGateway = new LongAdder();
+    final LongAdder gatewayTimeout = new LongAdder();
     final LongAdder tooLarge = new LongAdder();
     final LongAdder bad = new LongAdder();
     /** Loop-confined. */
     int pending;
+    /** Refusals and bad requests: a line per interval (loop-confined). */
+    final LogEvery refusalLog = new LogEvery(LOG_INTERVAL);
   }
 
   private HttpProxy(Channel listener, Counters counters) {
@@ -90,8 +100,10 @@ public final class HttpProxy implements AutoCloseable {
   /** What it did since start (any thread). */
   public HttpProxyCounters counters() {
     Counters c = counters;
-    return new HttpProxyCounters(c.accepted.sum(), c.shed.sum(), c.tunnels.sum(),
-        c.requests.sum(), c.pac.sum(), c.refused.sum(), c.tooLarge.sum(), c.bad.sum());
+    return new HttpProxyCounters(c.accepted.sum(), c.shed.sum(), c.requests.sum(),
+        c.connects.sum(), c.absolute.sum(), c.pac.sum(), c.forbidden.sum(),
+        c.authRequired.sum(), c.badGateway.sum(), c.gatewayTimeout.sum(), c.tooLarge.sum(),
+        c.bad.sum());
   }
 
   /** Stops listening; connections already bridged keep their streams. */

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   GET http://host[:port]/p    → stream; the request in origin form (hop-by-hop headers and
  *                                 Proxy-Authorization removed, Connection: close), its body
  *                                 raw; the response raw; the connection closes after it
- *   GET /proxy.pac              → the PAC file
+ *   GET /proxy.pac              → the PAC file (no credentials needed)
+ *   no or wrong credentials     → 407 with Proxy-Authenticate (http-proxy.username set)
  *   refused                     → 403 (not allowed), 502 (no such node, unreachable), 504
  *                                 (timeout), 400/405/411/414/431: a bad or too large request
  * </pre>
@@ -160,7 +161,18 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
           + " header fields, over http-proxy.max-headers (" + settings.maxHeaders() + ")");
       return;
     }
+    counters.requests.increment();
     String uri = req.uri();
+    boolean pacRequest = req.method().equals(HttpMethod.GET)
+        && (uri.equals("/proxy.pac") || uri.startsWith("/proxy.pac?"));
+    if (!pacRequest && settings.credentials().isPresent()) {
+      String problem = ProxyAuth.problem(settings.credentials().get(),
+          req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
+      if (problem != null) {
+        authRequired(ctx, uri, problem);
+        return;
+      }
+    }
     if (req.method().equals(HttpMethod.CONNECT)) {
       int colon = uri.lastIndexOf(':');
       String host = colon < 0 ? uri : uri.substring(0, colon);
@@ -176,8 +188,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (uri.startsWith("/")) {
-      if (req.method().equals(HttpMethod.GET) && (uri.equals("/proxy.pac")
-          || uri.startsWith("/proxy.pac?"))) {
+      if (pacRequest) {
         pac(ctx);
       } else {
         bad(ctx, HttpResponseStatus.BAD_REQUEST, "not a proxy request: " + req.method() + " "
@@ -286,9 +297,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             List<ByteBuf> out = new ArrayList<>(held);
             held.clear();
             if (tunnel) {
-              counters.tunnels.increment();
+              counters.connects.increment();
             } else {
-              counters.requests.increment();
+              counters.absolute.increment();
             }
             ch.pipeline().remove(self);
             for (ByteBuf b : out) {
@@ -347,37 +358,67 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         + "  }\n"
         + "  return \"" + rest + "\";\n"
         + "}\n";
-    answer(ctx, HttpResponseStatus.OK, "application/x-ns-proxy-autoconfig", pac);
+    answer(ctx, HttpResponseStatus.OK, "application/x-ns-proxy-autoconfig", pac, null);
   }
 
   private void tooLarge(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
     counters.tooLarge.increment();
-    log.info("HTTP proxy client {}: {} ({})", ctx.channel().remoteAddress(), status, why);
-    answer(ctx, status, "text/plain; charset=utf-8", why + "\n");
+    logRefusal(ctx, "{} ({}){}", status, why, "");
+    answer(ctx, status, "text/plain; charset=utf-8", why + "\n", null);
   }
 
   private void bad(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
     counters.bad.increment();
-    log.info("HTTP proxy client {}: {} ({})", ctx.channel().remoteAddress(), status, why);
-    answer(ctx, status, "text/plain; charset=utf-8", why + "\n");
+    logRefusal(ctx, "{} ({}){}", status, why, "");
+    answer(ctx, status, "text/plain; charset=utf-8", why + "\n", null);
+  }
+
+  private void authRequired(ChannelHandlerContext ctx, String to, String why) {
+    counters.authRequired.increment();
+    logRefusal(ctx, "-> {}: {} ({})", to, 407, why);
+    answer(ctx, HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED, "text/plain; charset=utf-8",
+        "staex: proxy authentication required: " + why + "\n", ProxyAuth.CHALLENGE);
   }
 
   private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String to,
       String why) {
-    counters.refused.increment();
-    log.info("HTTP proxy client {} -> {}: {} ({})", ctx.channel().remoteAddress(), to, status,
-        why);
-    answer(ctx, status, "text/plain; charset=utf-8", "staex: " + to + ": " + why + "\n");
+    switch (status.code()) {
+      case 403 -> counters.forbidden.increment();
+      case 502 -> counters.badGateway.increment();
+      case 504 -> counters.gatewayTimeout.increment();
+      default -> counters.bad.increment();
+    }
+    logRefusal(ctx, "-> {}: {} ({})", to, status, why);
+    answer(ctx, status, "text/plain; charset=utf-8", "staex: " + to + ": " + why + "\n", null);
+  }
+
+  /**
+   * One INFO line for a refusal ({@code "HTTP proxy client <address> " + format}, three
+   * arguments) at most once per {@link HttpProxy#LOG_INTERVAL}, with how many were held back;
+   * the rest at DEBUG.
+   */
+  private void logRefusal(ChannelHandlerContext ctx, String format, Object a, Object b,
+      Object c) {
+    Object client = ctx.channel().remoteAddress();
+    if (counters.refusalLog.due(ctx.channel().eventLoop().ticker().nanoTime())) {
+      log.info("HTTP proxy client {} " + format + "{}", client, a, b, c,
+          counters.refusalLog.takeSkipped());
+    } else if (log.isDebugEnabled()) {
+      log.debug("HTTP proxy client {} " + format, client, a, b, c);
+    }
   }
 
   /** A whole response, then the close. */
   private static void answer(ChannelHandlerContext ctx, HttpResponseStatus status, String type,
-      String body) {
+      String body, String challenge) {
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (challenge != null) {
+      r.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, challenge);
+    }
     ctx.writeAndFlush(r)
         .addListener(ChannelFutureListener.CLOSE);
   }

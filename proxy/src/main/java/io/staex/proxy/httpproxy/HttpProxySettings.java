@@ -1,32 +1,41 @@
 package io.staex.proxy.httpproxy;
 
+import io.staex.proxy.socks.SocksSettings.Credentials;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The HTTP proxy door's settings ({@code http-proxy.*} in the configuration, where a node's
  * defaults are; none here).
  *
- * @param listen where to listen; loopback only (it has no credentials)
+ * @param listen where to listen; a non-loopback address needs credentials
+ * @param credentials when present, every request but {@code GET /proxy.pac} must carry {@code
+ *     Proxy-Authorization: Basic} with them (else 407); the username holds no {@code :}
  * @param handshakeTimeout a client that has not sent a whole request head in this time, or
  *     whose destination was not decided in it, is closed
  * @param maxPendingHandshakes clients before their stream at once; more are closed at once
  * @param maxHeaderBytes largest request head's header block (431 beyond)
  * @param maxHeaders most header fields in a request head (431 beyond)
  */
-public record HttpProxySettings(InetSocketAddress listen, Duration handshakeTimeout,
-    int maxPendingHandshakes, int maxHeaderBytes, int maxHeaders) {
+public record HttpProxySettings(InetSocketAddress listen, Optional<Credentials> credentials,
+    Duration handshakeTimeout, int maxPendingHandshakes, int maxHeaderBytes, int maxHeaders) {
   public HttpProxySettings {
     Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     boolean loopback = listen.isUnresolved()
         ? "localhost".equalsIgnoreCase(listen.getHostString())
         : listen.getAddress().isLoopbackAddress();
-    if (!loopback) {
+    if (!loopback && credentials.isEmpty()) {
       throw new IllegalArgumentException("http-proxy.listen: " + listen.getHostString() + ":"
-          + listen.getPort() + " is not a loopback address (expected: a loopback address; the"
-          + " HTTP proxy has no credentials)");
+          + listen.getPort() + " is not a loopback address; set http-proxy.username and"
+          + " http-proxy.password (expected: a loopback address, or credentials)");
+    }
+    if (credentials.isPresent() && credentials.get().user().indexOf(':') >= 0) {
+      throw new IllegalArgumentException("http-proxy.username: holds ':' (expected: no ':';"
+          + " HTTP Basic authentication puts it between username and password)");
     }
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException(
@@ -47,7 +56,12 @@ public record HttpProxySettings(InetSocketAddress listen, Duration handshakeTime
   }
 
   public HttpProxySettings withListen(InetSocketAddress newListen) {
-    return new HttpProxySettings(newListen, handshakeTimeout, maxPendingHandshakes,
+    return new HttpProxySettings(newListen, credentials, handshakeTimeout, maxPendingHandshakes,
         maxHeaderBytes, maxHeaders);
+  }
+
+  public HttpProxySettings withCredentials(Credentials newCredentials) {
+    return new HttpProxySettings(listen, Optional.of(newCredentials), handshakeTimeout,
+        maxPendingHandshakes, maxHeaderBytes, maxHeaders);
   }
 }

@@ -72,8 +72,16 @@ public record SocksSettings(InetSocketAddress listen, Optional<Credentials> cred
     private final byte[] password;
 
     public Credentials(String user, String password) {
-      this.user = check("socks.username", user);
-      this.password = check("socks.password", password);
+      this("socks", user, password);
+    }
+
+    /**
+     * Credentials of the door {@code section} ({@code socks}, {@code http-proxy}), which its
+     * messages name ({@code http-proxy.username: …}).
+     */
+    public Credentials(String section, String user, String password) {
+      this.user = check(section + ".username", user);
+      this.password = check(section + ".password", password);
     }
 
     private static byte[] check(String what, String s) {
@@ -90,11 +98,24 @@ public record SocksSettings(InetSocketAddress listen, Optional<Credentials> cred
       return new String(user, StandardCharsets.UTF_8);
     }
 
-    /** Whether both match; the time taken does not depend on where they differ. */
+    /**
+     * Whether both match; the time taken depends neither on where they differ nor on their
+     * lengths (the SHA-256 digests are compared, in constant time).
+     */
     public boolean matches(String user, String password) {
-      boolean u = MessageDigest.isEqual(this.user, user.getBytes(StandardCharsets.UTF_8));
-      boolean p = MessageDigest.isEqual(this.password, password.getBytes(StandardCharsets.UTF_8));
+      boolean u = MessageDigest.isEqual(sha256(this.user),
+          sha256(user.getBytes(StandardCharsets.UTF_8)));
+      boolean p = MessageDigest.isEqual(sha256(this.password),
+          sha256(password.getBytes(StandardCharsets.UTF_8)));
       return u && p;
+    }
+
+    private static byte[] sha256(byte[] b) {
+      try {
+        return MessageDigest.getInstance("SHA-256").digest(b);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java has SHA-256", e);
+      }
     }
 
     /** Whether {@code other} holds the same username and password (for a reload's diff). */

@@ -137,7 +137,7 @@ class ExitTest {
 
   static HttpProxySettings httpSettings() {
     return new HttpProxySettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        Duration.ofSeconds(10), 64, 8192, 20);
+        Optional.empty(), Duration.ofSeconds(10), 64, 8192, 20);
   }
 
   int http(SocksNode on, List<String> exits) {
@@ -302,6 +302,61 @@ class ExitTest {
         assertThat(answer).startsWith("HTTP/1.1 431");
       }
     }
+  }
+
+  /**
+   * With credentials the proxy may listen beyond loopback (here 0.0.0.0): curl {@code
+   * --proxy-user} with the right ones fetches through the exit (plain GET and CONNECT); none, a
+   * wrong password, a wrong user and a non-Basic scheme get 407 with {@code Proxy-Authenticate:
+   * Basic}, no stream opened; the PAC file needs none. Each is counted by its status.
+   */
+  @Test
+  void httpProxy_withCredentials_refusesWithout_407_andCountsByStatus(@TempDir Path dir)
+      throws Exception {
+    Path curl = ExternalTool.require("curl");
+    HttpProxy p = HttpProxy.start(user.streams, httpSettings()
+        .withCredentials(new SocksSettings.Credentials("http-proxy", "cam", "pa ss:wörd"))
+        .withListen(new InetSocketAddress("0.0.0.0", 0)),
+        new Router(new Targets(), List.of("gw.staex")));
+    proxies.add(p);
+    String proxy = "http://127.0.0.1:" + p.localAddress().getPort();
+    long exitStreams = exit.exit.counters().streams();
+    ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "-x", proxy, "--proxy-user",
+        "cam:pa ss:wörd", "-o", "a", url()).assertSuccess();
+    ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "-p", "-x", proxy, "--proxy-user",
+        "cam:pa ss:wörd", "-o", "b", url()).assertSuccess();
+    for (String f : List.of("a", "b")) {
+      assertThat(Files.readAllBytes(dir.resolve(f))).as(f).isEqualTo(FILE);
+    }
+    for (List<String> how : List.of(List.<String>of(), List.of("--proxy-user", "cam:wrong"),
+        List.of("--proxy-user", "mac:pa ss:wörd"), List.of("-p"),
+        List.of("--proxy-header", "Proxy-Authorization: Bearer x"))) {
+      List<String> cmd = new ArrayList<>(List.of(curl.toString(), "-sS", "-x", proxy, "-D", "-",
+          "-o", "/dev/null"));
+      cmd.addAll(how);
+      cmd.add(url());
+      ExternalTool.Result r = ExternalTool.run(dir, cmd.toArray(String[]::new));
+      assertThat(r.stdout() + r.stderr()).as(how + " " + r.describe()).contains("407")
+          .containsIgnoringCase("Proxy-Authenticate: Basic realm=\"staex\"");
+    }
+    ExternalTool.run(dir, curl.toString(), "-sS", "--fail", "-o", "proxy.pac",
+        proxy + "/proxy.pac").assertSuccess();
+    io.staex.proxy.httpproxy.HttpProxyCounters c = p.counters();
+    assertThat(c.authRequired()).isEqualTo(5);
+    assertThat(c.absolute()).isEqualTo(1);
+    assertThat(c.connects()).isEqualTo(1);
+    assertThat(c.pac()).isEqualTo(1);
+    assertThat(c.requests()).isEqualTo(8);
+    assertThat(c.refused()).containsEntry("407", 5L).containsEntry("403", 0L);
+    assertThat(exit.exit.counters().streams()).isEqualTo(exitStreams + 2);
+  }
+
+  @Test
+  void httpProxySettings_beyondLoopback_needCredentials() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> httpSettings()
+        .withListen(new InetSocketAddress("0.0.0.0", 3128)))
+        .hasMessageContaining("http-proxy.listen: 0.0.0.0:3128 is not a loopback address; set"
+            + " http-proxy.username and http-proxy.password");
   }
 
   @Test

@@ -82,8 +82,9 @@ final class ConfigCommand implements Runnable {
       description = {
         "Print the effective configuration, as `ssh -G` does: every key with its value, the",
         "defaults of reference.conf filled in, substitutions resolved and paths absolute. The",
-        "output is HOCON that `staex run -c` accepts as it is. A configuration with problems",
-        "is refused as `staex config check` would list them (exit 5)."})
+        "output is HOCON that `staex run -c` accepts as it is, but for passwords: one that is",
+        "set is printed as \"<set>\". A configuration with problems is refused as",
+        "`staex config check` would list them (exit 5)."})
   static final class Show implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
         description = "The node's configuration.")

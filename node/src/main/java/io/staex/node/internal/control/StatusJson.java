@@ -192,6 +192,15 @@ final class StatusJson {
           .member("message", e.message()).endObject();
     }
     j.endArray();
+    NodeStatus.HttpProxyStats hp = s.httpProxy();
+    io.staex.proxy.httpproxy.HttpProxyCounters hc = hp.counters();
+    j.name("httpProxy").beginObject().member("listen", hp.listen().orElse(null))
+        .member("accepted", hc.accepted()).member("shed", hc.shed())
+        .member("requests", hc.requests()).member("connects", hc.connects())
+        .member("absolute", hc.absolute()).member("pac", hc.pac());
+    j.name("refused").beginObject();
+    hc.refused().forEach((code, count) -> j.member(code, (long) count));
+    j.endObject().member("tooLarge", hc.tooLarge()).member("bad", hc.bad()).endObject();
     return j.endObject().toString();
   }
 

@@ -263,6 +263,28 @@ public final class StatusMetrics {
     gauge(out, "staex_services", "Services exposed.", s.services().size());
     gauge(out, "staex_last_errors", "Warnings and errors held for status (at most 20).",
         s.lastErrors().size());
+    io.staex.proxy.httpproxy.HttpProxyCounters hp = s.httpProxy().counters();
+    counter(out, "staex_http_proxy_accepted_total", "HTTP proxy clients accepted.",
+        hp.accepted());
+    counter(out, "staex_http_proxy_shed_total",
+        "HTTP proxy clients closed at once: too many pending (max-pending-handshakes).",
+        hp.shed());
+    counter(out, "staex_http_proxy_requests_total", "HTTP proxy request heads read.",
+        hp.requests());
+    counter(out, "staex_http_proxy_connects_total", "HTTP proxy CONNECTs bridged to a stream.",
+        hp.connects());
+    counter(out, "staex_http_proxy_absolute_total",
+        "HTTP proxy absolute-URI requests forwarded over a stream.", hp.absolute());
+    counter(out, "staex_http_proxy_pac_total", "PAC files the HTTP proxy served.", hp.pac());
+    family(out, "staex_http_proxy_refused_total", "counter",
+        "HTTP proxy requests refused, by status code.");
+    hp.refused().forEach((code, count) -> out.append("staex_http_proxy_refused_total{code=\"")
+        .append(code).append("\"} ").append(count).append('\n'));
+    family(out, "staex_http_proxy_bad_total", "counter",
+        "HTTP proxy requests answered 400/405/411 (bad) or 414/431 (too large), by reason.");
+    out.append("staex_http_proxy_bad_total{reason=\"bad\"} ").append(hp.bad()).append('\n');
+    out.append("staex_http_proxy_bad_total{reason=\"too_large\"} ").append(hp.tooLarge())
+        .append('\n');
     return out.toString();
   }
 }

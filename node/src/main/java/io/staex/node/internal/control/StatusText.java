@@ -179,6 +179,17 @@ final class StatusText {
         .append(t.sessionsRevoked()).append("; for expired certificates: links ")
         .append(t.linksExpired()).append("  sessions ").append(t.sessionsExpired()).append('\n');
 
+    NodeStatus.HttpProxyStats hp = s.httpProxy();
+    io.staex.proxy.httpproxy.HttpProxyCounters hc = hp.counters();
+    if (hp.listen().isPresent() || hc.requests() > 0) {
+      out.append("http-proxy ").append(hp.listen().orElse("-")).append("  requests ")
+          .append(hc.requests()).append(" (").append(hc.connects()).append(" CONNECT, ")
+          .append(hc.absolute()).append(" absolute, ").append(hc.pac()).append(" PAC)  refused");
+      hc.refused().forEach((code, count) -> out.append(' ').append(code).append(": ")
+          .append(count));
+      out.append("  bad ").append(hc.bad() + hc.tooLarge()).append('\n');
+    }
+
     out.append('\n');
     section(out, "sessions", s.sessions().size());
     table(out, List.of("PEER", "SIDE", "STREAMS", "IN", "OUT"),

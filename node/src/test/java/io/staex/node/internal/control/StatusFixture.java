@@ -54,7 +54,9 @@ final class StatusFixture {
         List.of(new NodeStatus.TableSize("links", 2, 1025),
             new NodeStatus.TableSize("sessions", 1, 4096),
             new NodeStatus.TableSize("lookups", 0, 1024)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
-        NodeStatus.UdpStats.NONE);
+        NodeStatus.UdpStats.NONE,
+        new NodeStatus.HttpProxyStats(Optional.of("127.0.0.1:3128"),
+            new io.staex.proxy.httpproxy.HttpProxyCounters(20, 1, 19, 4, 9, 2, 1, 2, 1, 1, 0, 0)));
   }
 
   /**
@@ -79,7 +81,7 @@ final class StatusFixture {
         b.routes(), b.relay(), b.sessions(), b.streams(), b.forwards(), b.services(),
         b.lastErrors(), b.datagrams(), b.names(), b.hellos(), b.accepts(), b.sessionStats(),
         b.trust(), new NodeStatus.OwnCertificate(now.plusSeconds(86_400L * 400), Optional.empty()),
-        b.streamStats(), b.tables(), b.reloads(), b.exit(), b.udp());
+        b.streamStats(), b.tables(), b.reloads(), b.exit(), b.udp(), b.httpProxy());
   }
 
   /** A root that just started: nothing but itself. */
@@ -97,6 +99,6 @@ final class StatusFixture {
         new NodeStatus.OwnCertificate(Instant.parse("2027-01-02T03:04:05Z"), Optional.empty()),
         new NodeStatus.StreamStats(0, 0, 0, 0, 0, 0),
         List.of(new NodeStatus.TableSize("routes", 1, 1_000_000)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
-        NodeStatus.UdpStats.NONE);
+        NodeStatus.UdpStats.NONE, NodeStatus.HttpProxyStats.NONE);
   }
 }

@@ -27,7 +27,27 @@ class StatusRenderersTest {
         b.relay(), b.sessions(), b.streams(), b.forwards(), b.services(), b.lastErrors(),
         b.datagrams(), b.names(), b.hellos(), b.accepts(), b.sessionStats(), b.trust(),
         b.certificate(), b.streamStats(), b.tables(), b.reloads(), b.exit(),
-        new io.staex.node.NodeStatus.UdpStats(2, 9, 3, 120, 118, dropped));
+        new io.staex.node.NodeStatus.UdpStats(2, 9, 3, 120, 118, dropped), b.httpProxy());
+  }
+
+  @Test
+  void httpProxy_requestsAndRefusalsByCode_inTextJsonAndMetrics() {
+    io.staex.node.NodeStatus s = StatusFixture.busy();
+    assertThat(StatusText.render(s)).contains("http-proxy 127.0.0.1:3128  requests 19 (4 CONNECT,"
+        + " 9 absolute, 2 PAC)  refused 403: 1 407: 2 502: 1 504: 1  bad 0\n");
+    assertThat(StatusText.render(StatusFixture.idle())).doesNotContain("http-proxy");
+    assertThat(StatusJson.render(s)).contains("\"httpProxy\":{\"listen\":\"127.0.0.1:3128\","
+        + "\"accepted\":20,\"shed\":1,\"requests\":19,\"connects\":4,\"absolute\":9,"
+        + "\"pac\":2,\"refused\":{\"403\":1,\"407\":2,\"502\":1,\"504\":1},"
+        + "\"tooLarge\":0,\"bad\":0}");
+    assertThat(StatusJson.render(StatusFixture.idle()))
+        .contains("\"httpProxy\":{\"listen\":null,\"accepted\":0,");
+    assertThat(StatusMetrics.render(s)).contains("staex_http_proxy_requests_total 19\n")
+        .contains("staex_http_proxy_connects_total 4\n")
+        .contains("staex_http_proxy_absolute_total 9\n")
+        .contains("staex_http_proxy_pac_total 2\n")
+        .contains("staex_http_proxy_refused_total{code=\"407\"} 2\n")
+        .contains("staex_http_proxy_refused_total{code=\"504\"} 1\n");
   }
 
   @Test
@@ -114,7 +134,7 @@ class StatusRenderersTest {
     assertThat(json).contains("\"socks\":\"127.0.0.1:1080\"")
         .contains("\"dns\":\"127.0.0.1:5353\"");
 
-    assertThat(json).startsWith("{\"address\":\"" + NODE + "\"").endsWith("]}")
+    assertThat(json).startsWith("{\"address\":\"" + NODE + "\"").endsWith("}}")
         .contains("\"activeParent\":\"" + PARENT + "\"")
         .contains("\"uptimeSeconds\":3725")
         .contains("{\"peer\":\"" + PARENT + "\",\"direction\":\"parent\",\"state\":\"up\","
