@@ -30,6 +30,9 @@ through the user's HTTP proxy door, a plain GET and a CONNECT tunnel:
   curl -p -x http://127.0.0.1:$http_proxy_port $web
 a destination in the exit's own LAN is refused (403, counted at the exit as loopback):
   curl -x http://127.0.0.1:$http_proxy_port http://127.0.0.1:$root_port/
+a name outside .staex through the user's resolver, asked of the upstream through the exit
+(needs Internet on the exit's side: the exit connects to $upstream):
+  dig @127.0.0.1 -p $dns_port example.com +short
 the PAC file for browsers (*.staex and, with an exit, the rest through the proxy):
   curl http://127.0.0.1:$http_proxy_port/proxy.pac
 The exit's streams, bytes and refusals:

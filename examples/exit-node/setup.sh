@@ -8,6 +8,8 @@
 #   WEB_PORT [18080]        the web server on 127.0.0.2 that stands in for the Internet
 #   SOCKS_PORT [1081]       the user's SOCKS5 door
 #   HTTP_PROXY_PORT [3129]  the user's HTTP proxy door
+#   DNS_PORT [5354]         the user's DNS resolver
+#   UPSTREAM [9.9.9.9:53]   the resolver the exit asks for names outside .staex (TCP)
 set -eu
 . "$(dirname "$0")/../lib.sh"
 force="${1:-}"
@@ -15,14 +17,17 @@ root_port="${ROOT_PORT:-7431}"
 device_port="${WEB_PORT:-18080}"
 socks_port="${SOCKS_PORT:-1081}"
 http_proxy_port="${HTTP_PROXY_PORT:-3129}"
+dns_port="${DNS_PORT:-5354}"
+upstream="${UPSTREAM:-9.9.9.9:53}"
 example_setup exit-node root.conf gateway.conf user.conf
-sed -i -e "s/@HTTP_PROXY_PORT@/$http_proxy_port/g" user.conf
-echo "http_proxy_port=$http_proxy_port" >> ports.sh
+sed -i -e "s/@HTTP_PROXY_PORT@/$http_proxy_port/g" -e "s/@UPSTREAM@/$upstream/g" user.conf
+printf "http_proxy_port=%s\nupstream=%s\n" "$http_proxy_port" "$upstream" >> ports.sh
 cat <<INFO
 network  $network
 root     $root  (listens on 127.0.0.1:$root_port)
 gateway  $gateway  (the exit: destinations 0.0.0.0/0, ::/0 and 127.0.0.2/32)
 user     $user  (SOCKS5 on 127.0.0.1:$socks_port, HTTP proxy on 127.0.0.1:$http_proxy_port,
+         DNS on 127.0.0.1:$dns_port asking $upstream through the exit,
          socks.exit = gateway.staex)
 
 Written to $PWD. Start the web server and the three nodes with:

@@ -512,6 +512,32 @@ class NodeConfigTest {
   }
 
   @Test
+  void dnsForwardViaExit_needsUpstreamsAndAnExit_andNeverResolvesTheUpstreamHere()
+      throws Exception {
+    Path noUpstream = write(dir, "a.conf", "staex.socks.exit = [ \"gw.staex\" ]\n"
+        + "staex.dns { listen = \"127.0.0.1:5353\", forward = via-exit }");
+    assertThat(only(noUpstream).toString()).startsWith(noUpstream + ":2: staex.dns.forward: ")
+        .contains("dns.upstreams is empty");
+    Path noExit = write(dir, "b.conf", "staex.dns { listen = \"127.0.0.1:5353\","
+        + " forward = via-exit, upstreams = [ \"9.9.9.9:53\" ] }");
+    assertThat(only(noExit).toString()).startsWith(noExit + ":1: staex.dns.forward: ")
+        .contains("socks.exit names no exit");
+    Path typo = write(dir, "c.conf", "staex.dns.forward = via-exits");
+    assertThat(only(typo).toString()).contains("staex.dns.forward: ")
+        .contains("(expected: true, false or via-exit)");
+
+    Path ok = write(dir, "ok.conf", "staex.socks.exit = [ \"gw.staex\" ]\n"
+        + "staex.dns { listen = \"127.0.0.1:5353\", forward = via-exit,"
+        + " upstreams = [ \"dns.quad9.net:53\", \"9.9.9.9:53\" ] }\nstaex.key = k\n"
+        + "staex.cert = c");
+    DnsSettings dns = NodeConfig.load(ok).dns().orElseThrow();
+    assertThat(dns.upstream()).isEqualTo(DnsSettings.Upstream.VIA_EXIT);
+    assertThat(dns.upstreams()).containsExactly(
+        InetSocketAddress.createUnresolved("dns.quad9.net", 53),
+        InetSocketAddress.createUnresolved("9.9.9.9", 53));
+  }
+
+  @Test
   void dnsSection_poolTtlAndUpstreams() throws Exception {
     Path bad = write(dir, "bad.conf", "staex.dns.pool = \"127.77.0.1/16\"\n"
         + "staex.dns.upstreams = [ \"1.1.1.1\" ]");

@@ -50,6 +50,7 @@ import io.staex.proxy.names.CertifiedNames;
 import io.staex.routing.RoutingNode;
 import io.staex.proxy.names.NameResult;
 import io.staex.proxy.exit.ExitCounters;
+import io.staex.proxy.exit.ExitDns;
 import io.staex.proxy.exit.ExitNode;
 import io.staex.proxy.httpproxy.HttpProxy;
 import io.staex.proxy.httpproxy.HttpProxySettings;
@@ -322,12 +323,12 @@ public final class NodeRuntime implements AutoCloseable {
     names = new CertifiedNames(relay, policy, config.sessions().handshakeTimeout(), clock);
     portForwards = new PortForwards(streams, names, config.udp(), udpCounters);
     applyForwards(Set.of());
+    router = new Router(socksTargets(), config.socksExits());
     if (config.dns().isPresent()) {
       DnsSettings d = config.dns().get();
       pool = new AddressPool(d.pool(), d.poolTtl(), clock);
       dns = startDns(d, group, pool);
     }
-    router = new Router(socksTargets(), config.socksExits());
     if (config.socks().isPresent()) {
       socks = startSocks(config.socks().get(), router);
     }
@@ -394,11 +395,19 @@ public final class NodeRuntime implements AutoCloseable {
       }
       return new NameAnswer.NotFound();
     });
+    // dns.forward = via-exit: TCP DNS over an exit stream, through socks.exit (docs/resolver.md)
+    ExitDns viaExit = new ExitDns(streams, router, settings.lookupTimeout());
     try {
-      DnsServer server = DnsServer.start(settings, pool, resolver, group);
+      DnsServer server = DnsServer.start(settings, pool, resolver, group,
+          io.netty.util.concurrent.Ticker.systemTicker(), viaExit::exchange);
       log.info("dns: answering .staex names on {} (pool {}, outside .staex: {})",
           server.localAddress(), settings.pool(),
-          settings.upstream() == DnsSettings.Upstream.FORWARD ? "forwarded" : "refused");
+          switch (settings.upstream()) {
+            case FORWARD -> "forwarded";
+            case VIA_EXIT -> "forwarded through the exits " + config.socksExits()
+                + " to " + settings.upstreams();
+            case REFUSE -> "refused";
+          });
       return server;
     } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       throw new NodeStartException(NodeStartException.Reason.LISTEN,

@@ -123,8 +123,9 @@ class ExamplesIT extends ProcessTestBase {
    * setup.sh does): a web server on 127.0.0.2 stands in for the Internet, which only the exit
    * (the gateway, {@code exit.destinations} unlocking 127.0.0.2/32) may reach; real curl on the
    * user's doors fetches a file byte for byte through SOCKS5h and through the HTTP proxy (plain
-   * GET and CONNECT), a destination in the exit's LAN gets 403, and the exit's status counts
-   * the streams and the refusal.
+   * GET and CONNECT), a destination in the exit's LAN gets 403, dig against the user's resolver
+   * ({@code dns.forward = via-exit}) gets the answer of a DNS server on 127.0.0.2, over UDP and
+   * TCP, and the exit's status counts the streams and the refusal.
    */
   @Test
   void exitNode_curlThroughSocksAndHttpProxy_reachesWhatOnlyTheExitReaches() throws Exception {
@@ -140,8 +141,8 @@ class ExamplesIT extends ProcessTestBase {
       }
     });
     internet.start();
-    try {
-      Map<String, String> ports = exitNetwork();
+    try (java.net.ServerSocket upstream = tcpDns("127.0.0.2")) {
+      Map<String, String> ports = exitNetwork("127.0.0.2:" + upstream.getLocalPort());
       String url = "http://127.0.0.2:" + internet.getAddress().getPort() + "/file";
       String socks = "socks5h://127.0.0.1:" + ports.get("SOCKS_PORT");
       String proxy = "http://127.0.0.1:" + ports.get("HTTP_PROXY_PORT");
@@ -158,21 +159,80 @@ class ExamplesIT extends ProcessTestBase {
       Result lan = ExternalTool.run(dir, CLIENT, null, List.of(curl, "-sS", "-x", proxy, "-w",
           "\n%{http_code}", "http://127.0.0.1:" + ports.get("ROOT_PORT") + "/"));
       assertThat(lan.stdout()).as(lan::describe).endsWith("403").contains("NOT_ALLOWED");
+      // dns.forward = via-exit: dig asks the user's resolver, which asks the upstream (only
+      // the exit may reach 127.0.0.2) over TCP through an exit stream
+      String dig = ExternalTool.require("dig", "dnsutils").toString();
+      for (String tcp : List.of("+notcp", "+tcp")) {
+        Result r = ExternalTool.run(dir, CLIENT, null, List.of(dig, "@127.0.0.1", "-p",
+            ports.get("DNS_PORT"), tcp, "+tries=1", "+time=10", "+short", "example.com", "A"));
+        r.assertSuccess();
+        assertThat(r.stdout().strip()).as(r::describe).isEqualTo(DNS_ANSWER);
+      }
       String exit = awaitStatus("gateway", s -> number(s, "loopback") >= 1
-          && number(s, "streams") >= 3 && number(s, "open") == 0);
+          && number(s, "streams") >= 5 && number(s, "open") == 0);
       assertThat(exit).contains("\"exit\":{\"enabled\":true");
+      // the user's HTTP proxy door counted a GET, a CONNECT and the 403, in json and metrics
+      String user = status("user");
+      assertThat(number(user, "connects")).as(user).isEqualTo(1);
+      assertThat(number(user, "absolute")).as(user).isEqualTo(1);
+      assertThat(user).contains("\"refused\":{\"403\":1,\"407\":0,\"502\":0,\"504\":0}");
+      assertThat(staex("status", "-c", "user.conf", "--metrics").assertSuccess().stdout())
+          .contains("staex_http_proxy_requests_total 3\n")
+          .contains("staex_http_proxy_refused_total{code=\"403\"} 1\n");
     } finally {
       internet.stop(0);
     }
+  }
+
+  /** What {@link #tcpDns} answers every A query with. */
+  private static final String DNS_ANSWER = "192.0.2.7";
+
+  /**
+   * An upstream DNS server on TCP at {@code address} (port chosen by the system) that answers
+   * every query with {@link #DNS_ANSWER}, one or more queries per connection.
+   */
+  private static java.net.ServerSocket tcpDns(String address) throws Exception {
+    java.net.ServerSocket server =
+        new java.net.ServerSocket(0, 16, InetAddress.getByName(address));
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket c = server.accept()) {
+          java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+          java.io.DataOutputStream out = new java.io.DataOutputStream(c.getOutputStream());
+          while (true) {
+            byte[] q = new byte[in.readUnsignedShort()];
+            in.readFully(q);
+            org.xbill.DNS.Message query = new org.xbill.DNS.Message(q);
+            org.xbill.DNS.Message answer =
+                new org.xbill.DNS.Message(query.getHeader().getID());
+            answer.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+            answer.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
+            answer.addRecord(new org.xbill.DNS.ARecord(query.getQuestion().getName(),
+                org.xbill.DNS.DClass.IN, 60, InetAddress.getByName(DNS_ANSWER)),
+                org.xbill.DNS.Section.ANSWER);
+            byte[] a = answer.toWire();
+            out.writeShort(a.length);
+            out.write(a);
+            out.flush();
+          }
+        } catch (java.io.IOException e) {
+          // the client closed, or the server did
+        }
+      }
+    }, "tcp-dns");
+    t.setDaemon(true);
+    t.start();
+    return server;
   }
 
   /**
    * The nodes of examples/exit-node, from its config templates with free ports, running and
    * linked; returns the ports by placeholder name.
    */
-  private Map<String, String> exitNetwork() throws Exception {
+  private Map<String, String> exitNetwork(String upstream) throws Exception {
     staex("network", "create", "--out", "network.key").assertSuccess();
     Map<String, String> fill = new HashMap<>();
+    fill.put("UPSTREAM", upstream);
     fill.put("ROOT", newNode("root"));
     fill.put("GATEWAY", newNode("gateway"));
     newNode("user");

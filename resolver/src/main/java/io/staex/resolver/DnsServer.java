@@ -14,6 +14,7 @@ import io.staex.resolver.internal.QueryAnswerer;
 import io.staex.resolver.internal.ResolverForwarder;
 import io.staex.resolver.internal.TcpInitializer;
 import io.staex.resolver.internal.TokenBucket;
+import io.staex.resolver.internal.TunnelForwarder;
 import io.staex.resolver.internal.UdpQueryHandler;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -70,10 +71,24 @@ public final class DnsServer implements AutoCloseable {
    */
   public static DnsServer start(DnsSettings settings, AddressPool pool, NameResolver names,
       EventLoopGroup group, Ticker ticker) {
+    return start(settings, pool, names, group, ticker, null);
+  }
+
+  /**
+   * As {@link #start(DnsSettings, AddressPool, NameResolver, EventLoopGroup, Ticker)}, with the
+   * way names outside {@code .staex} go when {@link DnsSettings#upstream()} is {@link
+   * DnsSettings.Upstream#VIA_EXIT} (required then, else unused).
+   */
+  public static DnsServer start(DnsSettings settings, AddressPool pool, NameResolver names,
+      EventLoopGroup group, Ticker ticker, DnsTunnel tunnel) {
     Objects.requireNonNull(pool, "pool");
     Objects.requireNonNull(names, "names");
-    Forwarder forwarder = settings.upstream() == DnsSettings.Upstream.FORWARD
-        ? new ResolverForwarder(settings.upstreams(), settings.lookupTimeout()) : null;
+    Forwarder forwarder = switch (settings.upstream()) {
+      case FORWARD -> new ResolverForwarder(settings.upstreams(), settings.lookupTimeout());
+      case VIA_EXIT -> new TunnelForwarder(
+          Objects.requireNonNull(tunnel, "tunnel (dns.forward = via-exit)"), settings.upstreams());
+      case REFUSE -> null;
+    };
     DnsCounters counters = new DnsCounters();
     TokenBucket newNames = new TokenBucket(settings.maxNewNamesPerSecond(),
         (long) settings.maxNewNamesPerSecond() * DnsSettings.NEW_NAME_BURST_SECONDS,

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param poolTtl how long an unused pool address is kept; at least 10 × {@code answerTtl}, so
  *     that no client still caches an address when it goes to another node
  * @param upstream what happens to names outside {@code .staex}
- * @param upstreams servers to forward to ({@link Upstream#FORWARD} only); empty means the
- *     system's, from {@code /etc/resolv.conf}
+ * @param upstreams servers to forward to ({@link Upstream#FORWARD}: empty means the system's,
+ *     from {@code /etc/resolv.conf}; {@link Upstream#VIA_EXIT}: at least one, tried in order)
  * @param lookupTimeout how long a certified-name lookup or a forwarded query may take
  * @param maxTcpConnections TCP connections open at once; more are closed at once
  * @param tcpIdleTimeout a TCP connection with no query for this long is closed
@@ -47,7 +47,12 @@ public record DnsSettings(
     /** Answer REFUSED: nothing leaves the machine. */
     REFUSE,
     /** Forward to {@link DnsSettings#upstreams()} (or the system's resolvers). */
-    FORWARD
+    FORWARD,
+    /**
+     * Forward to {@link DnsSettings#upstreams()} (at least one) over TCP through the node's
+     * exits ({@link DnsTunnel}): for a node without Internet of its own.
+     */
+    VIA_EXIT
   }
 
   public DnsSettings {
@@ -64,6 +69,11 @@ public record DnsSettings(
     if (upstream == Upstream.REFUSE && !upstreams.isEmpty()) {
       throw new IllegalArgumentException("dns.upstreams: " + upstreams
           + " (expected: empty when dns.upstream is REFUSE)");
+    }
+    if (upstream == Upstream.VIA_EXIT && upstreams.isEmpty()) {
+      throw new IllegalArgumentException("dns.upstreams: [] (expected: at least one host:port"
+          + " when dns.forward = via-exit: the exit connects to it, the system's resolvers"
+          + " are this machine's)");
     }
     range("dns.lookup-timeout", lookupTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
     if (maxTcpConnections < 1 || maxTcpConnections > 65535) {
@@ -86,6 +96,12 @@ public record DnsSettings(
   /** These settings, forwarding names outside {@code .staex} to {@code servers}. */
   public DnsSettings withForwarding(List<InetSocketAddress> servers) {
     return new DnsSettings(listen, pool, answerTtl, poolTtl, Upstream.FORWARD, servers,
+        lookupTimeout, maxTcpConnections, tcpIdleTimeout, allow, maxNewNamesPerSecond);
+  }
+
+  /** These settings, forwarding names outside {@code .staex} to {@code servers} via the exits. */
+  public DnsSettings withForwardingViaExit(List<InetSocketAddress> servers) {
+    return new DnsSettings(listen, pool, answerTtl, poolTtl, Upstream.VIA_EXIT, servers,
         lookupTimeout, maxTcpConnections, tcpIdleTimeout, allow, maxNewNamesPerSecond);
   }
 

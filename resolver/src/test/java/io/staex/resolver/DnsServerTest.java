@@ -214,6 +214,58 @@ class DnsServerTest {
     }
   }
 
+  /**
+   * {@code dns.forward = via-exit}: names outside {@code .staex} go to the {@link DnsTunnel}
+   * (the node's exit streams), upstreams in order, the next when one fails; when every one
+   * fails (the exit refused it) the client gets SERVFAIL; {@code .staex} names never do.
+   */
+  @Test
+  void viaExit_namesOutsideStaex_goThroughTheTunnel_inOrder_servfailWhenAllFail()
+      throws Exception {
+    InetSocketAddress refused = InetSocketAddress.createUnresolved("10.0.0.53", 53);
+    InetSocketAddress good = InetSocketAddress.createUnresolved("dns.example", 53);
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    DnsTunnel tunnel = (upstream, wire) -> {
+      asked.add(upstream.getHostString() + " " + upstream.isUnresolved());
+      if (!upstream.equals(good)) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+            new IllegalStateException("stream reset: NOT_ALLOWED"));
+      }
+      try {
+        Message q = new Message(wire);
+        Message r = new Message(q.getHeader().getID());
+        r.getHeader().setFlag(Flags.QR);
+        r.addRecord(q.getQuestion(), Section.QUESTION);
+        r.addRecord(new ARecord(q.getQuestion().getName(), DClass.IN, 300,
+            InetAddress.getByName("192.0.2.9")), Section.ANSWER);
+        return java.util.concurrent.CompletableFuture.completedFuture(r.toWire());
+      } catch (IOException e) {
+        return java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+    };
+    DnsSettings settings = TestDnsSettings.on(ANY_PORT).withLookupTimeout(Duration.ofSeconds(2))
+        .withForwardingViaExit(List.of(refused, good));
+    pool = new AddressPool(settings.pool(), settings.poolTtl(), clock);
+    server = DnsServer.start(settings, pool, names, group,
+        io.netty.util.concurrent.Ticker.systemTicker(), tunnel);
+    for (boolean tcp : new boolean[] {false, true}) {
+      Message m = ask("example.com.", Type.A, tcp);
+      assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(((ARecord) answers(m).get(0)).getAddress().getHostAddress())
+          .isEqualTo("192.0.2.9");
+    }
+    assertThat(asked).containsExactly("10.0.0.53 true", "dns.example true", "10.0.0.53 true",
+        "dns.example true");
+    assertThat(ask("ghost.staex.", Type.A, false).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(asked).hasSize(4);
+    server.close();
+
+    settings = settings.withForwardingViaExit(List.of(refused));
+    server = DnsServer.start(settings, pool, names, group,
+        io.netty.util.concurrent.Ticker.systemTicker(), tunnel);
+    assertThat(ask("example.com.", Type.A, false).getRcode()).isEqualTo(Rcode.SERVFAIL);
+  }
+
   @Test
   void staexNamesOfOtherClasses_refused_neverForwarded() throws Exception {
     try (FakeUpstream upstream = new FakeUpstream()) {

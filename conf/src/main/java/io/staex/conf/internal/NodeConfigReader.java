@@ -552,8 +552,8 @@ public final class NodeConfigReader {
     Duration answerTtl = ttl == null ? null : values.duration(ttl);
     Setting poolTtlSetting = require(section, "pool-ttl", "a duration", fields);
     Duration poolTtl = poolTtlSetting == null ? null : values.duration(poolTtlSetting);
-    Setting forward = require(section, "forward", "true or false", fields);
-    Boolean fwd = forward == null ? null : values.bool(forward);
+    Setting forward = require(section, "forward", "true, false or via-exit", fields);
+    DnsSettings.Upstream fwd = forward == null ? null : forwardMode(forward);
     Setting ups = require(section, "upstreams", "a list of host:port", fields);
     List<HostPort> upstreams = ups == null ? null : values.hostPorts(ups);
     Setting lookup = require(section, "lookup-timeout", "a duration", fields);
@@ -579,20 +579,57 @@ public final class NodeConfigReader {
           + " or dns.allow = [ \"10.0.0.0/8\", ... ]: the networks allowed to ask)");
       return null;
     }
+    if (fwd == DnsSettings.Upstream.VIA_EXIT) {
+      if (upstreams.isEmpty()) {
+        values.invalid(ups.isDefault() ? forward : ups, (ups.isDefault() ? "is via-exit, and"
+            + " dns.upstreams is empty" : "is empty, and dns.forward = via-exit") + " (expected:"
+            + " dns.upstreams = the resolvers the exit should ask, e.g. [ \"9.9.9.9:53\" ];"
+            + " this machine's are not the exit's)");
+        return null;
+      }
+      if (socksExits != null && socksExits.isEmpty()) {
+        values.invalid(forward, "is via-exit, and socks.exit names no exit (expected:"
+            + " socks.exit = [ \"gw1.staex\" ], or dns.forward = true or false)");
+        return null;
+      }
+    }
     if (listen.isEmpty()) {
       return Optional.empty();
     }
-    DnsSettings.Upstream upstream =
-        fwd ? DnsSettings.Upstream.FORWARD : DnsSettings.Upstream.REFUSE;
+    DnsSettings.Upstream upstream = fwd;
     List<InetSocketAddress> servers = new ArrayList<>();
-    if (fwd) {
+    if (fwd == DnsSettings.Upstream.FORWARD) {
       upstreams.forEach(hp -> servers.add(socketAddress(hp)));
+    } else if (fwd == DnsSettings.Upstream.VIA_EXIT) {
+      // the exit resolves a name: never looked up here (this node may have no DNS at all)
+      upstreams.forEach(hp -> servers.add(
+          InetSocketAddress.createUnresolved(hp.host(), hp.port())));
     }
     DnsSettings settings = SettingsErrors.build(
         () -> new DnsSettings(socketAddress(listen.get()), pool, answerTtl, poolTtl, upstream,
             servers, lookupTimeout, maxTcp, tcpIdle, allow, newNames),
         fields, Map.of(), values.problems());
     return settings == null ? null : Optional.of(settings);
+  }
+
+  /**
+   * {@code dns.forward}: false (REFUSE), true (FORWARD) or {@code via-exit}; null after
+   * recording a problem.
+   */
+  private DnsSettings.Upstream forwardMode(Setting s) {
+    if (s.value().valueType() == com.typesafe.config.ConfigValueType.BOOLEAN) {
+      return Boolean.TRUE.equals(s.value().unwrapped()) ? DnsSettings.Upstream.FORWARD
+          : DnsSettings.Upstream.REFUSE;
+    }
+    String v = values.string(s, "true, false or via-exit");
+    if (v == null) {
+      return null;
+    }
+    if (v.equals("via-exit")) {
+      return DnsSettings.Upstream.VIA_EXIT;
+    }
+    values.invalid(s, "is \"" + v + "\" (expected: true, false or via-exit)");
+    return null;
   }
 
   /** The client networks of {@code dns.allow}, or null if any is wrong. */

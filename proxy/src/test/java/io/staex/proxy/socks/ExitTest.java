@@ -227,6 +227,67 @@ class ExitTest {
     assertThat(refused(ExitRefusal.NODE)).isEqualTo(before + 1);
   }
 
+  // ---- DNS through the exit (dns.forward = via-exit) ----
+
+  /**
+   * A TCP DNS server on {@code address} that answers each length-prefixed message with itself,
+   * QR bit set, then closes when the client does.
+   */
+  static java.net.ServerSocket tcpEchoDns(String address) throws Exception {
+    java.net.ServerSocket server = new java.net.ServerSocket(0, 16, InetAddress.getByName(address));
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (java.net.Socket c = server.accept()) {
+          java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+          byte[] m = new byte[in.readUnsignedShort()];
+          in.readFully(m);
+          m[2] |= (byte) 0x80;
+          java.io.DataOutputStream out = new java.io.DataOutputStream(c.getOutputStream());
+          out.writeShort(m.length);
+          out.write(m);
+          out.flush();
+          c.getInputStream().readAllBytes(); // until the client's FIN
+        } catch (java.io.IOException e) {
+          // closed
+        }
+      }
+    }, "tcp-echo-dns");
+    t.setDaemon(true);
+    t.start();
+    return server;
+  }
+
+  @Test
+  void exitDns_asksTheUpstreamThroughTheExit_andTheExitsPolicyRefuses() throws Exception {
+    byte[] query = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'x', 0, 0, 1, 0, 1};
+    try (java.net.ServerSocket upstream = tcpEchoDns("127.0.0.2")) {
+      io.staex.proxy.exit.ExitDns dns = new io.staex.proxy.exit.ExitDns(user.streams,
+          new Router(new Targets(), List.of("gw.staex")), Duration.ofSeconds(5));
+      long streams = exit.exit.counters().streams();
+      byte[] answer = dns.exchange(new InetSocketAddress("127.0.0.2", upstream.getLocalPort()),
+          query).get(10, TimeUnit.SECONDS);
+      byte[] expected = query.clone();
+      expected[2] |= (byte) 0x80;
+      assertThat(answer).isEqualTo(expected);
+      assertThat(exit.exit.counters().streams()).isEqualTo(streams + 1);
+
+      // 127.0.0.3 is loopback, not unlocked by the exit's destinations: refused there
+      long loopback = refused(ExitRefusal.LOOPBACK);
+      CompletableFuture<byte[]> refusedAtExit = dns.exchange(
+          InetSocketAddress.createUnresolved("127.0.0.3", 53), query);
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(
+          () -> refusedAtExit.get(10, TimeUnit.SECONDS))).hasMessageContaining("NOT_ALLOWED");
+      assertThat(refused(ExitRefusal.LOOPBACK)).isEqualTo(loopback + 1);
+
+      // no exit: refused at the user's node, nothing sent
+      io.staex.proxy.exit.ExitDns none = new io.staex.proxy.exit.ExitDns(user.streams,
+          new Router(new Targets(), List.of()), Duration.ofSeconds(5));
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> none.exchange(
+          new InetSocketAddress("127.0.0.2", upstream.getLocalPort()), query)
+          .get(10, TimeUnit.SECONDS))).hasMessageContaining("refused here");
+    }
+  }
+
   // ---- the HTTP proxy door ----
 
   @Test
@@ -245,62 +306,6 @@ class ExitTest {
         url()).assertSuccess();
     for (String f : List.of("a", "b", "c", "d")) {
       assertThat(Files.readAllBytes(dir.resolve(f))).as(f).isEqualTo(FILE);
-    }
-  }
-
-  @Test
-  void httpProxy_javaHttpClient_withAProxySelector() throws Exception {
-    int port = http(user, List.of("gw.staex"));
-    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-        .proxy(java.net.ProxySelector.of(new InetSocketAddress("127.0.0.1", port))).build();
-    for (String u : List.of("http://gw.staex/file", url())) {
-      java.net.http.HttpResponse<byte[]> r = client.send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(u)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-      assertThat(r.statusCode()).as(u).isEqualTo(200);
-      assertThat(r.body()).as(u).isEqualTo(FILE);
-    }
-  }
-
-  @Test
-  void httpProxy_refusals_sayWhy(@TempDir Path dir) {
-    Path curl = ExternalTool.require("curl");
-    String noExit = "http://127.0.0.1:" + http(user, List.of());
-    String withExit = "http://127.0.0.1:" + http(user, List.of("gw.staex"));
-    String strangers = "http://127.0.0.1:" + http(stranger, List.of("gw.staex"));
-    record Case(String proxy, String url, boolean tunnel, String code, String body) {}
-    for (Case c : List.of(
-        new Case(noExit, url(), false, "403", "direct connections are not allowed"),
-        new Case(noExit, url(), true, "403", ""),
-        new Case(withExit, "http://127.0.0.1:" + internet.getAddress().getPort() + "/", false,
-            "403", "NOT_ALLOWED"),
-        new Case(strangers, url(), false, "403", "NOT_ALLOWED"),
-        new Case(withExit, "http://ghost.staex/", false, "502", "no node has the name"),
-        new Case(withExit, "http://gw.staex:81/", false, "502", "NO_SERVICE"))) {
-      ExternalTool.Result r = ExternalTool.run(dir, curl.toString(), "-sS", "-x", c.proxy(),
-          c.tunnel() ? "-p" : "-s", "-w", "\n%{http_code}", c.url());
-      String out = r.stdout() + r.stderr();
-      assertThat(out).as(c + " " + r.describe()).contains(c.code()).contains(c.body());
-    }
-  }
-
-  @Test
-  void httpProxy_tooManyHeaders_is431_andTooLargeAHeaderBlock_too() throws Exception {
-    int port = http(user, List.of());
-    StringBuilder many = new StringBuilder("GET http://gw.staex/file HTTP/1.1\r\nHost: gw.staex\r\n");
-    for (int i = 0; i < 25; i++) {
-      many.append("X-").append(i).append(": y\r\n");
-    }
-    String big = "GET http://gw.staex/file HTTP/1.1\r\nHost: gw.staex\r\nX-Big: "
-        + "y".repeat(9000) + "\r\n";
-    for (String head : List.of(many.toString(), big)) {
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-        s.setSoTimeout(10_000);
-        s.getOutputStream().write((head + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        String answer = new String(s.getInputStream().readAllBytes(),
-            java.nio.charset.StandardCharsets.US_ASCII);
-        assertThat(answer).startsWith("HTTP/1.1 431");
-      }
     }
   }
 
@@ -357,6 +362,62 @@ class ExitTest {
         .withListen(new InetSocketAddress("0.0.0.0", 3128)))
         .hasMessageContaining("http-proxy.listen: 0.0.0.0:3128 is not a loopback address; set"
             + " http-proxy.username and http-proxy.password");
+  }
+
+  @Test
+  void httpProxy_javaHttpClient_withAProxySelector() throws Exception {
+    int port = http(user, List.of("gw.staex"));
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .proxy(java.net.ProxySelector.of(new InetSocketAddress("127.0.0.1", port))).build();
+    for (String u : List.of("http://gw.staex/file", url())) {
+      java.net.http.HttpResponse<byte[]> r = client.send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(u)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).as(u).isEqualTo(200);
+      assertThat(r.body()).as(u).isEqualTo(FILE);
+    }
+  }
+
+  @Test
+  void httpProxy_refusals_sayWhy(@TempDir Path dir) {
+    Path curl = ExternalTool.require("curl");
+    String noExit = "http://127.0.0.1:" + http(user, List.of());
+    String withExit = "http://127.0.0.1:" + http(user, List.of("gw.staex"));
+    String strangers = "http://127.0.0.1:" + http(stranger, List.of("gw.staex"));
+    record Case(String proxy, String url, boolean tunnel, String code, String body) {}
+    for (Case c : List.of(
+        new Case(noExit, url(), false, "403", "direct connections are not allowed"),
+        new Case(noExit, url(), true, "403", ""),
+        new Case(withExit, "http://127.0.0.1:" + internet.getAddress().getPort() + "/", false,
+            "403", "NOT_ALLOWED"),
+        new Case(strangers, url(), false, "403", "NOT_ALLOWED"),
+        new Case(withExit, "http://ghost.staex/", false, "502", "no node has the name"),
+        new Case(withExit, "http://gw.staex:81/", false, "502", "NO_SERVICE"))) {
+      ExternalTool.Result r = ExternalTool.run(dir, curl.toString(), "-sS", "-x", c.proxy(),
+          c.tunnel() ? "-p" : "-s", "-w", "\n%{http_code}", c.url());
+      String out = r.stdout() + r.stderr();
+      assertThat(out).as(c + " " + r.describe()).contains(c.code()).contains(c.body());
+    }
+  }
+
+  @Test
+  void httpProxy_tooManyHeaders_is431_andTooLargeAHeaderBlock_too() throws Exception {
+    int port = http(user, List.of());
+    StringBuilder many = new StringBuilder("GET http://gw.staex/file HTTP/1.1\r\nHost: gw.staex\r\n");
+    for (int i = 0; i < 25; i++) {
+      many.append("X-").append(i).append(": y\r\n");
+    }
+    String big = "GET http://gw.staex/file HTTP/1.1\r\nHost: gw.staex\r\nX-Big: "
+        + "y".repeat(9000) + "\r\n";
+    for (String head : List.of(many.toString(), big)) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write((head + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(s.getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(answer).startsWith("HTTP/1.1 431");
+      }
+    }
   }
 
   @Test
