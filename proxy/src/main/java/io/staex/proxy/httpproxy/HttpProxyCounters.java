@@ -8,7 +8,8 @@ import java.util.Map;
  *
  * @param accepted clients accepted
  * @param shed clients closed at once: too many pending ({@code max-pending-handshakes})
- * @param requests request heads read (every one below, answered or bridged)
+ * @param requests request heads read within the limits (answered or bridged; a head that does
+ *     not decode or is too large counts in {@code bad} or {@code tooLarge} only)
  * @param connects CONNECT requests bridged to a stream
  * @param absolute absolute-URI requests ({@code GET http://…}) forwarded over a stream
  * @param pac PAC files served
