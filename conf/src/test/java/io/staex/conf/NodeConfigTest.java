@@ -127,7 +127,7 @@ class NodeConfigTest {
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
         Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1), 10);
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
-        Duration.ofSeconds(10), 256);
+        Duration.ofSeconds(10), 256, 16 << 20, 64L << 20);
     assertThat(config).isEqualTo(new NodeConfig(
         dir.resolve("node.key"), dir.resolve("node.crt"), new TrustConfig(List.of(), List.of(),
         List.of(), 10_000, Optional.of(dir.resolve("node.key.revocations"))), Optional.empty(),
@@ -395,7 +395,8 @@ class NodeConfigTest {
     assertThat(only(file)).hasToString(
         file + ":1: staex.limits.max-hops: unknown key, did you mean staex.routing.max-hops?"
             + " (expected one of: max-links, max-sessions, max-streams-per-session, max-streams,"
-            + " stream-buffer-bytes, link-buffer-bytes, link-write-buffer-high,"
+            + " stream-buffer-bytes, stream-window-max, stream-window-growth-total,"
+            + " link-buffer-bytes, link-write-buffer-high,"
             + " link-write-buffer-low, session-queue-bytes, handshakes-per-second-per-source,"
             + " link-startups-start, link-startups-rate, link-startups-full,"
             + " link-startups-per-prefix, link-first-message-timeout, hellos-per-second-per-link,"
@@ -733,6 +734,12 @@ class NodeConfigTest {
     Path window = write(dir, "window.conf", "staex.limits.stream-buffer-bytes = 512");
     assertThat(only(window)).hasToString(
         window + ":1: staex.limits.stream-buffer-bytes: 512 (expected: >= 1024)");
+
+    Path windowMax = write(dir, "window-max.conf", "staex.limits.stream-window-max = 128K");
+    assertThat(only(windowMax)).hasToString(windowMax + ":1: staex.limits.stream-window-max:"
+        + " 131072 (expected: stream-buffer-bytes 262144 ~ 1073741824)");
+    Path noGrowth = write(dir, "no-growth.conf", "staex.limits.stream-window-growth-total = 0");
+    assertThat(NodeConfig.load(noGrowth).streams().windowGrowthTotal()).isZero();
 
     Path queue = write(dir, "queue.conf", "staex.limits.link-buffer-bytes = 512K");
     assertThat(only(queue)).hasToString(queue + ":1: staex.limits.link-buffer-bytes: 524288"

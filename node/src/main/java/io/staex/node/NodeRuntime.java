@@ -903,6 +903,8 @@ public final class NodeRuntime implements AutoCloseable {
         config.sessions().maxSessions()));
     out.add(new NodeStatus.TableSize("streams", streams.streams().size(),
         config.streams().maxStreams()));
+    out.add(new NodeStatus.TableSize("stream_window_growth_bytes", streams.windowGrowthHeld(),
+        config.streams().windowGrowthTotal()));
     if (names != null) {
       out.add(new NodeStatus.TableSize("names", names.cached(), CertifiedNames.CACHE_SIZE));
       out.add(new NodeStatus.TableSize("name_misses", names.missesCached(),

@@ -185,13 +185,17 @@ public record NodeStatus(
    * @param protocolErrors streams reset because the peer broke the protocol
    * @param earlyBytesReceived bytes that came with OPENs before the service was connected (0-RTT)
    * @param earlyBytesDiscarded of those, bytes dropped because the stream ended first
+   * @param windowGrowths times a stream's receive window grew
+   * @param windowGrowthsLimited growths the node's budget for grown windows cut short
    */
   public record StreamStats(long opened, long accepted, long refusedLimit, long protocolErrors,
-      long earlyBytesReceived, long earlyBytesDiscarded) {
+      long earlyBytesReceived, long earlyBytesDiscarded, long windowGrowths,
+      long windowGrowthsLimited) {
     /** A snapshot of {@code counters}' stream part. */
     public static StreamStats of(StreamCounters c) {
       return new StreamStats(c.opened(), c.accepted(), c.refusedLimit(), c.protocolErrors(),
-          c.earlyBytesReceived(), c.earlyBytesDiscarded());
+          c.earlyBytesReceived(), c.earlyBytesDiscarded(), c.windowGrowths(),
+          c.windowGrowthsLimited());
     }
   }
 

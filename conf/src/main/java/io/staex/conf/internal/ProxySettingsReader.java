@@ -221,7 +221,9 @@ final class ProxySettingsReader {
     Duration open = duration(limits, "open-timeout");
     Duration connect = duration(limits, "handshake-timeout");
     Integer datagrams = integer(limits, "datagram-queue", 1);
-    if (anyNull(perSession, maxStreams, window, open, connect, datagrams)) {
+    Integer windowMax = bytes(limits, "stream-window-max");
+    Integer growth = bytesOrZero(limits, "stream-window-growth-total");
+    if (anyNull(perSession, maxStreams, window, open, connect, datagrams, windowMax, growth)) {
       return null;
     }
     if (open.compareTo(connect) <= 0) {
@@ -234,12 +236,15 @@ final class ProxySettingsReader {
       return null;
     }
     return SettingsErrors.build(
-        () -> new StreamSettings(perSession, maxStreams, window, open, connect, datagrams),
+        () -> new StreamSettings(perSession, maxStreams, window, open, connect, datagrams,
+            windowMax, growth),
         pick(limits, List.of("max-streams-per-session", "max-streams", "stream-buffer-bytes",
-            "open-timeout", "handshake-timeout", "datagram-queue")),
+            "open-timeout", "handshake-timeout", "datagram-queue", "stream-window-max",
+            "stream-window-growth-total")),
         Map.of("window", "stream-buffer-bytes", "openTimeout", "open-timeout",
             "connectTimeout", "handshake-timeout", "maxStreamsPerSession",
-            "max-streams-per-session"),
+            "max-streams-per-session", "windowMax", "stream-window-max", "windowGrowthTotal",
+            "stream-window-growth-total"),
         values.problems());
   }
 
@@ -286,6 +291,10 @@ final class ProxySettingsReader {
 
   private Integer bytes(Map<String, Setting> fields, String key) {
     return once(fields.get(key), values::bytes);
+  }
+
+  private Integer bytesOrZero(Map<String, Setting> fields, String key) {
+    return once(fields.get(key), s -> values.bytes(s, 0));
   }
 
   @SuppressWarnings("unchecked")

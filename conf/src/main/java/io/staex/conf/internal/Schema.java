@@ -55,7 +55,8 @@ public final class Schema {
         "probe-timeout"));
     keys.put(LIMITS, List.of(
         "max-links", "max-sessions", "max-streams-per-session", "max-streams",
-        "stream-buffer-bytes", "link-buffer-bytes", "link-write-buffer-high",
+        "stream-buffer-bytes", "stream-window-max", "stream-window-growth-total",
+        "link-buffer-bytes", "link-write-buffer-high",
         "link-write-buffer-low", "session-queue-bytes", "handshakes-per-second-per-source",
         "link-startups-start", "link-startups-rate", "link-startups-full",
         "link-startups-per-prefix", "link-first-message-timeout", "hellos-per-second-per-link",

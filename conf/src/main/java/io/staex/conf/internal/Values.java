@@ -128,8 +128,13 @@ public final class Values {
 
   /** Bytes, 1 to 2^31 - 1: a number or text with a unit ({@code 256K}, {@code 4M}), or null. */
   public Integer bytes(Setting s) {
-    String expected = "bytes, a number or a size such as 256K or 4M (powers of 1024), 1 to "
-        + Integer.MAX_VALUE;
+    return bytes(s, 1);
+  }
+
+  /** Bytes, {@code min} to 2^31 - 1, as {@link #bytes(Setting)}. */
+  public Integer bytes(Setting s, int min) {
+    String expected = "bytes, a number or a size such as 256K or 4M (powers of 1024), " + min
+        + " to " + Integer.MAX_VALUE;
     ConfigValueType type = s.value().valueType();
     if (type != ConfigValueType.NUMBER && type != ConfigValueType.STRING) {
       wrongType(s, expected);
@@ -142,7 +147,7 @@ public final class Values {
       invalid(s, "is not a size (expected: " + expected + ")");
       return null;
     }
-    if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+    if (bytes < min || bytes > Integer.MAX_VALUE) {
       invalid(s, "is out of range (expected: " + expected + ")");
       return null;
     }

@@ -74,6 +74,10 @@ public final class Session {
   private RecordOpener opener;
   private long nextReceiveCounter;
   private long establishedNanos;
+  /** Initiator: when the last HELLO left. */
+  private long helloSentNanos;
+  /** The round trip the handshake measured; -1 until known ({@link #rttNanos()}). */
+  private long rttNanos = -1;
   /** When a record last came from the peer / last left for it (keepalives, idle timeout). */
   long lastReceivedNanos;
   long lastSentNanos;
@@ -348,6 +352,15 @@ public final class Session {
     return establishedNanos;
   }
 
+  /**
+   * The round trip to the peer as the handshake measured it, on the loop's ticker: the
+   * initiator from its last HELLO to the WELCOME, the responder from its WELCOME to the first
+   * record; -1 until then. What streams tune their windows by ({@code docs/sessions.md}).
+   */
+  public long rttNanos() {
+    return rttNanos;
+  }
+
   void establish(Handshake.Established done, long now) {
     this.peerCertificate = done.peerCertificate();
     this.records = done.records();
@@ -357,6 +370,9 @@ public final class Session {
     this.establishedNanos = now;
     this.lastReceivedNanos = now;
     this.lastSentNanos = now;
+    if (initiator) {
+      rttNanos = now - helloSentNanos;
+    }
     this.handshake = null;
     this.hello = null;
     this.cookieMac = null;
@@ -368,6 +384,7 @@ public final class Session {
 
   /** Initiator: the HELLO to send (again), with the cookie MAC if the responder gave a cookie. */
   SessionFrame.SessionHello helloFrame() {
+    helloSentNanos = owner.nanos();
     return new SessionFrame.SessionHello(id, FrameBytes.copyOf(hello),
         cookieMac == null ? FrameBytes.empty() : FrameBytes.copyOf(cookieMac));
   }
@@ -406,6 +423,9 @@ public final class Session {
       throw new LostRecordsException(nextReceiveCounter, counter);
     }
     nextReceiveCounter++;
+    if (!initiator && recordsReceived == 0) {
+      rttNanos = now - establishedNanos;
+    }
     recordsReceived++;
     bytesReceived += record.size();
     lastReceivedNanos = now;

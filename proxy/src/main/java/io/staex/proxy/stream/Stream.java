@@ -20,11 +20,20 @@ import java.util.Objects;
  * a client's first bytes leave with the OPEN instead of a round trip later). Bytes written
  * beyond it, or while the relay is congested, wait here — at most one socket read's worth,
  * since {@link #wantsInput()} turns false as soon as either holds and the socket stops being
- * read. Receiving: the peer may send at most {@link StreamSettings#window()} bytes not yet
- * {@link #consumed} (plus the early credit: an acceptor keeps an opener's early bytes until its
+ * read. Receiving: the peer may send at most this end's window of bytes not yet {@link
+ * #consumed} (plus the early credit: an acceptor keeps an opener's early bytes until its
  * service is connected, then grants its window); more is a protocol error that resets the
  * stream. So a paused reader holds at most one window (and the early credit) of memory and
  * stalls only its own stream.
+ *
+ * <p>The window starts at {@link StreamSettings#window()} and grows as TCP's and QUIC's receive
+ * windows auto-tune: when the reader consumed more than half a window in less than about two
+ * round trips (the sender was held by the window, not by the path or the reader), it doubles,
+ * up to {@link StreamSettings#windowMax()} and as far as the node's budget for grown windows
+ * ({@link StreamSettings#windowGrowthTotal()}) has room. The round trip is its session's
+ * ({@link Session#rttNanos()}): a stream's own data cannot tell a sender held by the window
+ * from one held by the path. A window grows only when its bytes were consumed, so a paused
+ * reader never grows its window.
  *
  * <pre>
  *   OPEN, early DATA… ──▶ (WINDOW: connected) ──▶ DATA… / WINDOW… ──▶ FIN each way ──▶ done
@@ -58,6 +67,12 @@ public final class Stream {
   private long receiveAllowed;
   /** Bytes delivered and consumed, not yet granted back. */
   private long unacked;
+  /** This end's receive window: the most the peer may have sent and this end not consumed. */
+  private int window;
+  /** Bytes consumed since the stream started, and at the start of the tuning epoch. */
+  private long consumedTotal;
+  private long epochConsumed;
+  private long epochStartNanos;
   /** Incoming, until accepted: the opener's early DATA, kept for the service (copies). */
   private ArrayDeque<FrameBytes> earlyData;
   private long bytesIn;
@@ -80,7 +95,11 @@ public final class Stream {
     this.outgoing = outgoing;
     this.sendCredit = sendCredit;
     this.handler = handler;
-    this.receiveAllowed = outgoing ? layer.settings().window() : FrameLimits.EARLY_STREAM_CREDIT;
+    this.window = layer.settings().window();
+    this.receiveAllowed = outgoing ? window : FrameLimits.EARLY_STREAM_CREDIT;
+    if (outgoing && session != null) {
+      epochStartNanos = layer.nanos(); // OPEN grants the window
+    }
   }
 
   public long id() {
@@ -141,8 +160,9 @@ public final class Stream {
     this.handler = Objects.requireNonNull(handler, "handler");
     connected = true;
     cancelOpenTimer();
-    StreamWire.send(session, new StreamFrame.Window(id, layer.settings().window()));
-    receiveAllowed += layer.settings().window();
+    StreamWire.send(session, new StreamFrame.Window(id, window));
+    receiveAllowed += window;
+    epochStartNanos = layer.nanos();
     if (earlyData != null) {
       ArrayDeque<FrameBytes> early = earlyData;
       earlyData = null;
@@ -211,11 +231,44 @@ public final class Stream {
       return;
     }
     unacked += n;
-    if (unacked >= layer.settings().window() / 4) {
-      StreamWire.send(session, new StreamFrame.Window(id, unacked));
-      receiveAllowed += unacked;
+    consumedTotal += n;
+    if (unacked >= window / 4) {
+      long grant = unacked + grow();
+      StreamWire.send(session, new StreamFrame.Window(id, grant));
+      receiveAllowed += grant;
       unacked = 0;
     }
+  }
+
+  /** This end's receive window now (it grows: see the class comment). */
+  public int window() {
+    return window;
+  }
+
+  // ---- the window's auto-tuning ----
+
+  /**
+   * At a grant: the bytes the window grows by (0 mostly). Once more than half a window was
+   * consumed in the epoch: if that took less than {@code 4 × fraction × rtt}, the window was
+   * what held the sender, and it doubles as far as the maximum and the node's budget allow.
+   */
+  private int grow() {
+    long inEpoch = consumedTotal - epochConsumed;
+    if (inEpoch <= window / 2) {
+      return 0;
+    }
+    long now = layer.nanos();
+    int extra = 0;
+    int max = layer.settings().windowMax();
+    long rttNanos = session.rttNanos();
+    if (rttNanos > 0 && window < max
+        && now - epochStartNanos < 4.0 * inEpoch / window * rttNanos) {
+      extra = layer.reserveWindowGrowth(this, Math.min(window, max - window));
+      window += extra;
+    }
+    epochStartNanos = now;
+    epochConsumed = consumedTotal;
+    return extra;
   }
 
   /**
@@ -419,6 +472,10 @@ public final class Stream {
   private void end() {
     finished = true;
     cancelOpenTimer();
+    if (window > layer.settings().window()) {
+      layer.releaseWindowGrowth(window - layer.settings().window());
+      window = layer.settings().window();
+    }
     if (earlyData != null) {
       // refused, reset or timed out before the service was in
       layer.earlyDiscarded(earlyData.stream().mapToInt(FrameBytes::size).sum());

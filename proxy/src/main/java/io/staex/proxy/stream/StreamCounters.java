@@ -18,8 +18,11 @@ package io.staex.proxy.stream;
  *     connected (0-RTT), kept for it
  * @param earlyBytesDiscarded of those, bytes dropped because the stream ended before the
  *     service was connected (refused, reset, timed out)
+ * @param windowGrowths times a stream's receive window grew (its reader kept up with the path)
+ * @param windowGrowthsLimited of the growths wanted, those the node's budget for grown windows
+ *     ({@code limits.stream-window-growth-total}) cut short or refused
  */
 public record StreamCounters(long opened, long accepted, long refusedLimit, long protocolErrors,
     long datagramsSent, long datagramsReceived, long datagramsDroppedQueueFull,
     long datagramsDroppedNoStream, long datagramsDroppedTooBig, long earlyBytesReceived,
-    long earlyBytesDiscarded) {}
+    long earlyBytesDiscarded, long windowGrowths, long windowGrowthsLimited) {}

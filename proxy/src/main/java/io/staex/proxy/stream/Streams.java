@@ -74,6 +74,10 @@ public final class Streams implements SessionListener, AutoCloseable {
   private final LongAdder datagramsDroppedQueueFull = new LongAdder();
   private final LongAdder datagramsDroppedNoStream = new LongAdder();
   private final LongAdder datagramsDroppedTooBig = new LongAdder();
+  /** Bytes all streams' windows grew beyond the first window ({@link #reserveWindowGrowth}). */
+  private long windowGrowthHeld;
+  private final LongAdder windowGrowths = new LongAdder();
+  private final LongAdder windowGrowthsLimited = new LongAdder();
 
   /** A datagram waiting for the send gate, and the stream it belongs to. */
   private record QueuedDatagram(Stream stream, StreamFrame.Datagram frame) {}
@@ -382,6 +386,43 @@ public final class Streams implements SessionListener, AutoCloseable {
     }
   }
 
+  /** The loop's ticker now: what the streams' round trips are measured on. */
+  long nanos() {
+    return loop().ticker().nanoTime();
+  }
+
+  /**
+   * {@code stream}'s window would grow by {@code wanted} bytes: returns how many the node's
+   * budget ({@link StreamSettings#windowGrowthTotal}) gives it, which it holds until it ends.
+   */
+  int reserveWindowGrowth(Stream stream, int wanted) {
+    long room = settings.windowGrowthTotal() - windowGrowthHeld;
+    int got = (int) Math.max(0, Math.min(wanted, room));
+    if (got < wanted) {
+      windowGrowthsLimited.increment();
+      log.debug("{}: window grows by {} of {} bytes: limits.stream-window-growth-total ({}) is"
+          + " taken", stream, got, wanted, settings.windowGrowthTotal());
+    }
+    if (got > 0) {
+      windowGrowthHeld += got;
+      windowGrowths.increment();
+    }
+    return got;
+  }
+
+  /** A stream whose window had grown by {@code bytes} ended. */
+  void releaseWindowGrowth(int bytes) {
+    windowGrowthHeld -= bytes;
+  }
+
+  /**
+   * Bytes the streams' windows have grown beyond their first window, all together (at most
+   * {@link StreamSettings#windowGrowthTotal}). Any thread.
+   */
+  public long windowGrowthHeld() {
+    return query(() -> windowGrowthHeld);
+  }
+
   void datagramNoStream(Stream stream, String why, boolean local) {
     datagramsDroppedNoStream.increment();
     log.debug("datagram {} {} dropped: stream {}", local ? "to" : "queued for", stream, why);
@@ -482,7 +523,8 @@ public final class Streams implements SessionListener, AutoCloseable {
     return new StreamCounters(opened.sum(), accepted.sum(), refusedLimit.sum(),
         protocolErrors.sum(), datagramsSent.sum(), datagramsReceived.sum(),
         datagramsDroppedQueueFull.sum(), datagramsDroppedNoStream.sum(),
-        datagramsDroppedTooBig.sum(), earlyBytesReceived.sum(), earlyBytesDiscarded.sum());
+        datagramsDroppedTooBig.sum(), earlyBytesReceived.sum(), earlyBytesDiscarded.sum(),
+        windowGrowths.sum(), windowGrowthsLimited.sum());
   }
 
   private <T> T query(Callable<T> q) {

@@ -30,9 +30,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +68,8 @@ class StreamsTest {
   final Deque<Session> peerSessions = new ArrayDeque<>();
   Session session;
   Address peerAddress;
+  /** How long a packet takes each way between node and peer: none unless a test says so. */
+  Duration oneWay = Duration.ZERO;
 
   record Creds(Identity me, Certificate cert) {}
 
@@ -84,6 +89,9 @@ class StreamsTest {
     final List<Stream> accepted = new ArrayList<>();
     final List<Stream> undecided = new ArrayList<>();
     final Deque<Object> events = new ArrayDeque<>();
+    /** While set, the device's reader is paused: it keeps what comes and consumes nothing. */
+    boolean paused;
+    long held;
 
     @Override
     public void open(Stream stream, Certificate peer) {
@@ -102,7 +110,11 @@ class StreamsTest {
 
     @Override
     public void data(Stream stream, FrameBytes data) {
-      stream.consumed(data.size());
+      if (paused) {
+        held += data.size();
+      } else {
+        stream.consumed(data.size());
+      }
     }
 
     @Override
@@ -170,11 +182,9 @@ class StreamsTest {
     NodeKey nodeKey = NodeKey.of(n.me().address());
     NodeKey peerKey = NodeKey.of(p.me().address());
     peerAddress = p.me().address();
-    // packets are in flight until the loop runs its tasks, as over real links
-    PacketSender toPeer = (d, payload) -> clock.loop().execute(
-        () -> peer.packet(nodeKey, payload));
-    PacketSender toNode = (d, payload) -> clock.loop().execute(
-        () -> node.sessions().packet(peerKey, payload));
+    // packets are in flight until the loop runs its tasks (or oneWay passed), as over real links
+    PacketSender toPeer = (d, payload) -> inFlight(() -> peer.packet(nodeKey, payload));
+    PacketSender toNode = (d, payload) -> inFlight(() -> node.sessions().packet(peerKey, payload));
     node.sessions().start(toPeer);
     peer.start(toNode);
     settle();
@@ -185,6 +195,15 @@ class StreamsTest {
     peer.close();
     node.close();
     settle();
+  }
+
+  @SuppressWarnings("FutureReturnValueIgnored") // delivered when the clock gets there
+  private void inFlight(Runnable delivery) {
+    if (oneWay.isZero()) {
+      clock.loop().execute(delivery);
+    } else {
+      clock.loop().schedule(delivery, oneWay.toNanos(), TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Delivers what is in flight and runs what that causes; no time passes. */
@@ -524,6 +543,152 @@ class StreamsTest {
   // ---- datagrams ----
 
   /** What a node-side stream's handler heard, in order. */
+  // ---- windows that grow ----
+
+  static final Duration ONE_WAY = Duration.ofMillis(50);
+  static final int WINDOW_MAX = 16 * WINDOW;
+
+  /** Windows that grow to {@link #WINDOW_MAX}, all streams' growth bounded by {@code total}. */
+  static StreamSettings growing(long total) {
+    return settings(16, 16).withGrowingWindows(WINDOW_MAX, total);
+  }
+
+  /** As {@link #start}, over a path whose packets take {@link #ONE_WAY} each way. */
+  void startOverAPath(StreamSettings settings) {
+    oneWay = ONE_WAY;
+    startUnconnected(settings);
+    session = peer.connect(node.sessions().address()).orElseThrow();
+    clock.advance(ONE_WAY.multipliedBy(2)); // HELLO there, WELCOME back
+    assertThat(peerSessions.poll()).isSameAs(session);
+  }
+
+  /** Senders on that path, by stream id. */
+  final Map<Long, PathSender> senders = new HashMap<>();
+
+  /** A sender on that path: what it may still send of stream {@code id}, as the node granted. */
+  final class PathSender {
+    final long id;
+    long credit = FrameLimits.EARLY_STREAM_CREDIT;
+    long mostCredit;
+
+    PathSender(long id) {
+      this.id = id;
+      senders.put(id, this);
+      send(new StreamFrame.Open(id, TAKES, 65536));
+    }
+
+    /** Sends {@code n} bytes, in as many DATA frames as it takes. */
+    void data(long n) {
+      for (long left = n; left > 0; left -= FrameLimits.MAX_STREAM_DATA) {
+        int size = (int) Math.min(left, FrameLimits.MAX_STREAM_DATA);
+        StreamWire.send(session, new StreamFrame.Data(id, FrameBytes.copyOf(new byte[size])));
+      }
+    }
+
+    /**
+     * One round trip: what the peers sent arrives and the node's grants come back (the device
+     * consumes at once); then this sender sends {@code bytes} of its credit (all: -1).
+     */
+    void round(long bytes) {
+      clock.advance(ONE_WAY.multipliedBy(2));
+      for (StreamFrame f; (f = fromNode.poll()) != null; ) {
+        assertThat(f).isInstanceOf(StreamFrame.Window.class);
+        PathSender to = senders.get(((StreamFrame.Window) f).streamId());
+        to.credit += ((StreamFrame.Window) f).credit();
+        to.mostCredit = Math.max(to.mostCredit, to.credit);
+      }
+      long n = bytes < 0 ? credit : Math.min(bytes, credit);
+      credit -= n;
+      data(n);
+    }
+  }
+
+  @Test
+  void window_growsWhileItIsWhatHoldsTheSender_upToItsMax() {
+    startOverAPath(growing(1 << 20));
+    PathSender sender = new PathSender(1);
+    for (int i = 0; i < 8; i++) {
+      sender.round(-1);
+    }
+    Stream s = device.accepted.get(0);
+    assertThat(s.window()).isEqualTo(WINDOW_MAX);
+    // 4 KiB to 64 KiB: four doublings, and the node holds what they took from its budget
+    assertThat(node.counters().windowGrowths()).isEqualTo(4);
+    assertThat(node.windowGrowthHeld()).isEqualTo(WINDOW_MAX - WINDOW);
+    // the sender never had more credit than the largest window (and the early credit)
+    assertThat(sender.mostCredit).isLessThanOrEqualTo(WINDOW_MAX + FrameLimits.EARLY_STREAM_CREDIT);
+    assertThat(node.counters().protocolErrors()).isZero();
+  }
+
+  @Test
+  void window_doesNotGrow_whenThePathHoldsTheSender() {
+    startOverAPath(growing(1 << 20));
+    PathSender sender = new PathSender(1);
+    // an eighth of the window each round trip: a window of twice that would do, 4 KiB is plenty
+    for (int i = 0; i < 40; i++) {
+      sender.round(WINDOW / 8);
+    }
+    assertThat(device.accepted.get(0).window()).isEqualTo(WINDOW);
+    assertThat(node.counters().windowGrowths()).isZero();
+    assertThat(node.windowGrowthHeld()).isZero();
+  }
+
+  @Test
+  void grownWindow_isStillAHardBound_aPausedReaderHoldsAtMostIt() {
+    startOverAPath(growing(1 << 20));
+    PathSender sender = new PathSender(1);
+    for (int i = 0; i < 8; i++) {
+      sender.round(-1);
+    }
+    assertThat(device.accepted.get(0).window()).isEqualTo(WINDOW_MAX);
+    sender.round(0); // collects the last grants
+    device.paused = true;
+    long granted = sender.credit;
+    sender.data(granted);
+    clock.advance(ONE_WAY.multipliedBy(2));
+    // all it was granted, held: at most the window and the early credit of the OPEN
+    assertThat(device.held).isEqualTo(granted)
+        .isLessThanOrEqualTo(WINDOW_MAX + FrameLimits.EARLY_STREAM_CREDIT);
+    assertThat(fromNode).isEmpty();
+    sender.data(1);
+    clock.advance(ONE_WAY.multipliedBy(2));
+    assertThat(fromNode).containsExactly(new StreamFrame.Reset(1, ResetReason.PROTOCOL_ERROR));
+    assertThat(node.counters().protocolErrors()).isEqualTo(1);
+    // and what it had grown by went back to the node's budget
+    assertThat(node.windowGrowthHeld()).isZero();
+  }
+
+  @Test
+  void nodeBudgetForGrownWindows_bindsAllStreams_andIsGivenBackWhenTheyEnd() {
+    startOverAPath(growing(WINDOW + WINDOW / 2)); // one doubling and a half
+    PathSender one = new PathSender(1);
+    PathSender two = new PathSender(3);
+    for (int i = 0; i < 8; i++) {
+      one.round(-1);
+      two.round(-1);
+    }
+    int grown = device.accepted.get(0).window() + device.accepted.get(1).window() - 2 * WINDOW;
+    assertThat(grown).isEqualTo(WINDOW + WINDOW / 2);
+    assertThat(node.windowGrowthHeld()).isEqualTo(WINDOW + WINDOW / 2);
+    assertThat(node.counters().windowGrowthsLimited()).isPositive();
+
+    send(new StreamFrame.Reset(1, ResetReason.CLOSED), new StreamFrame.Reset(3, ResetReason.CLOSED));
+    clock.advance(ONE_WAY);
+    assertThat(node.streamCount()).isZero();
+    assertThat(node.windowGrowthHeld()).isZero();
+  }
+
+  @Test
+  void windowsThatDoNotGrow_stayPut() {
+    startOverAPath(settings(16, 16));
+    PathSender sender = new PathSender(1);
+    for (int i = 0; i < 8; i++) {
+      sender.round(-1);
+    }
+    assertThat(device.accepted.get(0).window()).isEqualTo(WINDOW);
+    assertThat(node.counters().windowGrowths()).isZero();
+  }
+
   static final class Recorder implements StreamHandler {
     final Deque<Object> events = new ArrayDeque<>();
 

@@ -127,7 +127,9 @@ final class StatusJson {
         .member("accepted", st.accepted()).member("refusedLimit", st.refusedLimit())
         .member("protocolErrors", st.protocolErrors());
     j.name("earlyBytes").beginObject().member("received", st.earlyBytesReceived())
-        .member("discarded", st.earlyBytesDiscarded()).endObject().endObject();
+        .member("discarded", st.earlyBytesDiscarded()).endObject();
+    j.name("windowGrowths").beginObject().member("grown", st.windowGrowths())
+        .member("limited", st.windowGrowthsLimited()).endObject().endObject();
     j.name("tables").beginObject();
     for (NodeStatus.TableSize t : s.tables()) {
       j.name(t.name()).beginObject().member("size", t.size()).member("limit", t.limit())

@@ -163,6 +163,12 @@ public final class StatusMetrics {
         .append(st.earlyBytesReceived()).append('\n');
     out.append("staex_stream_early_bytes_total{result=\"discarded\"} ")
         .append(st.earlyBytesDiscarded()).append('\n');
+    counter(out, "staex_stream_window_growths_total",
+        "Times a stream's receive window grew (its reader kept up with the path).",
+        st.windowGrowths());
+    counter(out, "staex_stream_window_growths_limited_total",
+        "Window growths cut short by limits.stream-window-growth-total.",
+        st.windowGrowthsLimited());
     family(out, "staex_table_entries", "gauge",
         "Entries in each table an attacker or a load could drive, now.");
     for (NodeStatus.TableSize t : s.tables()) {

@@ -152,7 +152,8 @@ final class StatusText {
         .append(st.accepted()).append("  refused by limits ").append(st.refusedLimit())
         .append("  protocol errors ").append(st.protocolErrors()).append("  early bytes ")
         .append(st.earlyBytesReceived()).append(" (discarded ")
-        .append(st.earlyBytesDiscarded()).append(")\n");
+        .append(st.earlyBytesDiscarded()).append(")  windows grown ").append(st.windowGrowths())
+        .append(" (limited ").append(st.windowGrowthsLimited()).append(")\n");
     out.append("tables   ");
     for (NodeStatus.TableSize t : s.tables()) {
       out.append(' ').append(t.name()).append(' ').append(t.size()).append('/')

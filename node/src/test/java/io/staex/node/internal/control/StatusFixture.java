@@ -50,7 +50,7 @@ final class StatusFixture {
         new NodeStatus.TrustStats(2, 3, 1, 0, 1, 0, 2, 0),
         new NodeStatus.OwnCertificate(Instant.parse("2026-01-12T03:04:05Z"),
             Optional.of("certificate of this node expires in 10 days")),
-        new NodeStatus.StreamStats(5, 6, 1, 2, 16384, 100),
+        new NodeStatus.StreamStats(5, 6, 1, 2, 16384, 100, 7, 1),
         List.of(new NodeStatus.TableSize("links", 2, 1025),
             new NodeStatus.TableSize("sessions", 1, 4096),
             new NodeStatus.TableSize("lookups", 0, 1024)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
@@ -97,7 +97,7 @@ final class StatusFixture {
         new NodeStatus.SessionStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.TrustStats(0, 0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.OwnCertificate(Instant.parse("2027-01-02T03:04:05Z"), Optional.empty()),
-        new NodeStatus.StreamStats(0, 0, 0, 0, 0, 0),
+        new NodeStatus.StreamStats(0, 0, 0, 0, 0, 0, 0, 0),
         List.of(new NodeStatus.TableSize("routes", 1, 1_000_000)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
         NodeStatus.UdpStats.NONE, NodeStatus.HttpProxyStats.NONE);
   }

@@ -96,7 +96,7 @@ class StatusRenderersTest {
         + "  refused startups_full: 11  early_drop: 12  prefix_full: 13  rate_limited: 14"
         + "  max_links: 15\n");
     assertThat(text).contains("streams   opened 5  accepted 6  refused by limits 1"
-        + "  protocol errors 2  early bytes 16384 (discarded 100)\n"
+        + "  protocol errors 2  early bytes 16384 (discarded 100)  windows grown 7 (limited 1)\n"
         + "tables    links 2/1025 sessions 1/4096 lookups 0/1024\n");
     assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
         + "sessions limited per peer 1  closes unverified 5  probes 6 (answered 7, "
@@ -154,7 +154,8 @@ class StatusRenderersTest {
             + "\"early_drop\":12,\"prefix_full\":13,\"rate_limited\":14,\"max_links\":15},"
             + "\"firstMessageTimeouts\":16,\"handshakesRefused\":17,\"versionRefused\":3}")
         .contains("\"streamEvents\":{\"opened\":5,\"accepted\":6,\"refusedLimit\":1,"
-            + "\"protocolErrors\":2,\"earlyBytes\":{\"received\":16384,\"discarded\":100}}")
+            + "\"protocolErrors\":2,\"earlyBytes\":{\"received\":16384,\"discarded\":100},"
+            + "\"windowGrowths\":{\"grown\":7,\"limited\":1}}")
         .contains("\"tables\":{\"links\":{\"size\":2,\"limit\":1025},"
             + "\"sessions\":{\"size\":1,\"limit\":4096},\"lookups\":{\"size\":0,"
             + "\"limit\":1024}}")
@@ -235,6 +236,8 @@ class StatusRenderersTest {
         .contains("staex_stream_protocol_errors_total 2\n")
         .contains("staex_stream_early_bytes_total{result=\"received\"} 16384\n")
         .contains("staex_stream_early_bytes_total{result=\"discarded\"} 100\n")
+        .contains("staex_stream_window_growths_total 7\n")
+        .contains("staex_stream_window_growths_limited_total 1\n")
         .contains("# TYPE staex_table_entries gauge\n")
         .contains("staex_table_entries{table=\"sessions\"} 1\n")
         .contains("staex_table_limit{table=\"links\"} 1025\n")
