@@ -654,7 +654,7 @@ public final class NodeRuntime implements AutoCloseable {
       ConfigDiff diff = ConfigDiff.of(live, next, cert).withNeedsRestart(
           ConfigDiff.of(config, next, cert));
       List<Relay.Parent> nextParents = parents;
-      if (!diff.parents().isEmpty()) {
+      if (diff.parentsChanged()) {
         try {
           nextParents = resolveParents(next.parents());
         } catch (NodeStartException e) {
@@ -673,7 +673,7 @@ public final class NodeRuntime implements AutoCloseable {
         renewCertificate(checked.certificate());
       }
       int linksClosed = diff.trust() ? applyTrust(next) : 0;
-      if (!diff.parents().isEmpty()) {
+      if (diff.parentsChanged()) {
         relay.setParents(nextParents);
         parents = nextParents;
         log.info("parents now {}", next.parents().stream()

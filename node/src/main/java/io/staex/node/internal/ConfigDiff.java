@@ -36,11 +36,14 @@ import java.util.function.Function;
  * @param trust whether whom the node trusts or refuses differs ({@code networks}, {@code
  *     nodes}, {@code revoked})
  * @param parents the parents, by key
+ * @param parentsReordered whether the parents' priority order differs (with the same or other
+ *     entries)
  * @param certificate whether the certificate file holds a renewal of the running one
  * @param needsRestart the keys that differ and are not applied until the next start
  */
 public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, boolean socks,
-    boolean dns, boolean trust, Counts parents, boolean certificate, List<String> needsRestart) {
+    boolean dns, boolean trust, Counts parents, boolean parentsReordered, boolean certificate,
+    List<String> needsRestart) {
 
   /** How the certificate a reload read relates to the one the node runs with. */
   public enum CertChange {
@@ -124,6 +127,10 @@ public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, 
         !before.dns().equals(after.dns()),
         !sameTrust(before.trust(), after.trust()),
         counts(before.parents(), after.parents(), ParentConfig::key),
+        !before.parents().stream().map(ParentConfig::key).filter(k -> after.parents().stream()
+            .anyMatch(p -> p.key().equals(k))).toList().equals(after.parents().stream()
+            .map(ParentConfig::key).filter(k -> before.parents().stream()
+                .anyMatch(p -> p.key().equals(k))).toList()),
         certificate == CertChange.RENEWED,
         restart);
   }
@@ -183,13 +190,18 @@ public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, 
    */
   public ConfigDiff withNeedsRestart(ConfigDiff restart) {
     return new ConfigDiff(forwards, services, forwardsDir, socks, dns, trust, parents,
-        certificate, restart.needsRestart());
+        parentsReordered, certificate, restart.needsRestart());
+  }
+
+  /** Whether the parents differ: entries added, removed, moved elsewhere or reordered. */
+  public boolean parentsChanged() {
+    return !parents.isEmpty() || parentsReordered;
   }
 
   /** Whether the new configuration changes nothing at all. */
   public boolean isEmpty() {
     return forwards.isEmpty() && services.isEmpty() && !forwardsDir && !socks && !dns && !trust
-        && parents.isEmpty() && !certificate && needsRestart.isEmpty();
+        && !parentsChanged() && !certificate && needsRestart.isEmpty();
   }
 
   /**
@@ -206,7 +218,8 @@ public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, 
     part(parts, unchanged, "socks", socks ? "applied" : null);
     part(parts, unchanged, "dns", dns ? "restarted" : null);
     part(parts, unchanged, "trust", trust ? "applied" : null);
-    part(parts, unchanged, "parents", parents.isEmpty() ? null : parents.toString());
+    part(parts, unchanged, "parents", !parentsChanged() ? null
+        : parents + (parentsReordered ? " (reordered)" : ""));
     part(parts, unchanged, "certificate", certificate ? "renewed" : null);
     if (!unchanged.isEmpty()) {
       parts.add("unchanged: " + String.join(", ", unchanged));

@@ -119,6 +119,18 @@ class ConfigDiffTest {
   }
 
   @Test
+  void parentsReordered_isAChange() throws Exception {
+    String other = TestNetwork.seeded(1).member(101, "other").identity().address().toString();
+    String a = "{ address = \"127.0.0.1:7200\", key = \"" + PARENT_KEY + "\" }";
+    String b = "{ address = \"127.0.0.1:7201\", key = \"" + other + "\" }";
+    ConfigDiff d = ConfigDiff.of(config("parents = [ " + a + ", " + b + " ]"),
+        config("parents = [ " + b + ", " + a + " ]"), false);
+    assertThat(d.parents()).isEqualTo(new ConfigDiff.Counts(0, 0, 0));
+    assertThat(d.parentsChanged()).isTrue();
+    assertThat(d.summary()).contains("parents: +0 -0 ~0 (reordered)");
+  }
+
+  @Test
   void withNeedsRestart_keepsLiveCounts_takesOtherRestartKeys() throws Exception {
     NodeConfig start = config("");
     NodeConfig running = config("threads = 2\n" + SERVICES_A);
