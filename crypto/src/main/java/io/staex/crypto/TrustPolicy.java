@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
  * network keys, given in the configuration or received as {@link SignedRevocation}s. Each
  * {@link Purpose} may further require roles.
  *
- * <p>Thread-safe. The configured part is immutable; the signed revocations ({@link
+ * <p>Thread-safe. The configured part changes only as a whole ({@link #reconfigure}); the signed revocations ({@link
  * #revocations()}) only grow, through {@link #revoke}, and every later {@link #check} and {@link
  * #recheck} sees them. Links and sessions call {@link #recheck} on live peers when a revocation
  * arrives and at their certificate's end.
@@ -33,25 +33,45 @@ public final class TrustPolicy {
   public static final int DEFAULT_MAX_REVOCATIONS = 10_000;
 
   private final Address ownNetwork;
-  private final Set<Address> networks;
-  private final Set<Address> pinnedNodes;
-  private final Set<Address> revokedKeys;
-  private final Set<BigInteger> revokedSerials;
-  private final Map<Purpose, Set<String>> requiredRoles;
+  /** The configured part; replaced as a whole by {@link #reconfigure} (a node's reload). */
+  private volatile Rules rules;
   private final Revocations revocations;
+
+  /** Whom the configuration trusts and refuses: immutable, swapped as one. */
+  private record Rules(Set<Address> networks, Set<Address> pinnedNodes, Set<Address> revokedKeys,
+      Set<BigInteger> revokedSerials, Map<Purpose, Set<String>> requiredRoles) {}
 
   private TrustPolicy(Builder b) {
     this.ownNetwork = b.ownNetwork;
+    this.rules = rules(b);
+    this.revocations = new Revocations(b.maxRevocations);
+  }
+
+  private static Rules rules(Builder b) {
     Set<Address> nets = new TreeSet<>(b.extraNetworks);
     nets.add(b.ownNetwork);
-    this.networks = Collections.unmodifiableSet(nets);
-    this.pinnedNodes = Collections.unmodifiableSet(new TreeSet<>(b.pinnedNodes));
-    this.revokedKeys = Collections.unmodifiableSet(new TreeSet<>(b.revokedKeys));
-    this.revokedSerials = Collections.unmodifiableSet(new TreeSet<>(b.revokedSerials));
     Map<Purpose, Set<String>> roles = new EnumMap<>(Purpose.class);
     b.requiredRoles.forEach((p, r) -> roles.put(p, Collections.unmodifiableSet(new TreeSet<>(r))));
-    this.requiredRoles = Collections.unmodifiableMap(roles);
-    this.revocations = new Revocations(b.maxRevocations);
+    return new Rules(Collections.unmodifiableSet(nets),
+        Collections.unmodifiableSet(new TreeSet<>(b.pinnedNodes)),
+        Collections.unmodifiableSet(new TreeSet<>(b.revokedKeys)),
+        Collections.unmodifiableSet(new TreeSet<>(b.revokedSerials)),
+        Collections.unmodifiableMap(roles));
+  }
+
+  /**
+   * Takes {@code next}'s configured part (trusted networks, pinned nodes, configured
+   * revocations, required roles) in one step, keeping the signed revocations held here (a
+   * node's reload of {@code staex.trust}). Every later {@link #check} and {@link #recheck} sees
+   * the new rules; live links and sessions are rechecked by their owners. {@code next}'s own
+   * network must be this one's, and its revocation bound is not taken (it needs a restart).
+   */
+  public void reconfigure(TrustPolicy next) {
+    if (!next.ownNetwork.equals(ownNetwork)) {
+      throw new IllegalArgumentException("own network " + next.ownNetwork + " (expected: "
+          + ownNetwork + ", this node's network)");
+    }
+    this.rules = next.rules;
   }
 
   /** A policy that trusts exactly the nodes of {@code ownNetwork}. */
@@ -70,22 +90,20 @@ public final class TrustPolicy {
    * handshake proves it).
    */
   public Verdict check(Certificate peer, Purpose purpose, Instant now) {
-    Verdict revoked = revocation(peer);
+    Rules r = rules;
+    Verdict revoked = revocation(r, peer);
     if (revoked != null) {
       return revoked;
     }
-    if (!networks.contains(peer.network()) && !pinnedNodes.contains(peer.node())) {
-      return Verdict.rejected(
-          Rejection.WRONG_NETWORK,
-          "node " + peer.node() + " belongs to network " + peer.network()
-              + ", which is not trusted (trusted: " + networks + "; pinned nodes: "
-              + pinnedNodes.size() + ")");
+    Verdict untrusted = untrusted(r, peer);
+    if (untrusted != null) {
+      return untrusted;
     }
     Verdict verdict = peer.verify(peer.network(), now);
     if (!verdict.isAccepted()) {
       return verdict;
     }
-    for (String role : requiredRoles.getOrDefault(purpose, Set.of())) {
+    for (String role : r.requiredRoles().getOrDefault(purpose, Set.of())) {
       if (!peer.roles().contains(role)) {
         return Verdict.rejected(
             Rejection.MISSING_ROLE,
@@ -96,8 +114,22 @@ public final class TrustPolicy {
     return Verdict.accepted();
   }
 
+  /** WRONG_NETWORK if {@code peer}'s network is not trusted and its key not pinned, else null. */
+  private static Verdict untrusted(Rules r, Certificate peer) {
+    if (!r.networks().contains(peer.network()) && !r.pinnedNodes().contains(peer.node())) {
+      return Verdict.rejected(
+          Rejection.WRONG_NETWORK,
+          "node " + peer.node() + " belongs to network " + peer.network()
+              + ", which is not trusted (trusted: " + r.networks() + "; pinned nodes: "
+              + r.pinnedNodes().size() + ")");
+    }
+    return null;
+  }
+
   /** REVOKED if a configured or signed revocation covers {@code peer}, else null. */
-  private Verdict revocation(Certificate peer) {
+  private Verdict revocation(Rules rules, Certificate peer) {
+    Set<BigInteger> revokedSerials = rules.revokedSerials();
+    Set<Address> revokedKeys = rules.revokedKeys();
     if (revokedSerials.contains(peer.serial())) {
       return Verdict.rejected(Rejection.REVOKED, "certificate serial " + peer.serial() + " is revoked");
     }
@@ -120,12 +152,18 @@ public final class TrustPolicy {
   /**
    * Is a peer that passed {@link #check} when its link or session began still acceptable at
    * {@code now}? Cheap (no signature is verified again): REVOKED if a revocation covers it now,
-   * EXPIRED once past its certificate's not-after, else accepted.
+   * WRONG_NETWORK if its network is no longer trusted nor its key pinned (after {@link
+   * #reconfigure}), EXPIRED once past its certificate's not-after, else accepted.
    */
   public Verdict recheck(Certificate peer, Instant now) {
-    Verdict revoked = revocation(peer);
+    Rules r = rules;
+    Verdict revoked = revocation(r, peer);
     if (revoked != null) {
       return revoked;
+    }
+    Verdict untrusted = untrusted(r, peer);
+    if (untrusted != null) {
+      return untrusted;
     }
     if (now.isAfter(peer.notAfter())) {
       return Verdict.rejected(
@@ -150,7 +188,7 @@ public final class TrustPolicy {
    * The routing layer passes its neighbour's budget, so a revocation it holds costs nothing.
    */
   public Revocations.Outcome revoke(SignedRevocation revocation, BooleanSupplier mayVerify) {
-    if (!networks.contains(revocation.network())) {
+    if (!rules.networks().contains(revocation.network())) {
       revocations.countUntrusted();
       return Revocations.Outcome.UNTRUSTED_NETWORK;
     }
@@ -168,11 +206,11 @@ public final class TrustPolicy {
 
   /** The own network and the extra trusted ones. */
   public Set<Address> trustedNetworks() {
-    return networks;
+    return rules.networks();
   }
 
   public Set<Address> pinnedNodes() {
-    return pinnedNodes;
+    return rules.pinnedNodes();
   }
 
   /** Builds a {@link TrustPolicy}; not thread-safe. */

@@ -223,4 +223,33 @@ class TrustPolicyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("role 're lay'");
   }
+
+  @Test
+  void reconfigure_takesTheNewRules_recheckRefusesWhatTheyNoLongerTrust() {
+    TrustPolicy policy = TrustPolicy.builder(MINE.address()).trustNetwork(PARTNER.address()).build();
+    assertThat(policy.recheck(partners, NOW).isAccepted()).isTrue();
+
+    policy.reconfigure(TrustPolicy.builder(MINE.address()).revokeKey(NODE.address()).build());
+
+    Verdict gone = policy.recheck(partners, NOW);
+    assertThat(gone.rejection()).isEqualTo(Rejection.REVOKED); // revoked before untrusted
+    policy.reconfigure(TrustPolicy.ofNetwork(MINE.address()));
+    assertThat(policy.recheck(partners, NOW).rejection()).isEqualTo(Rejection.WRONG_NETWORK);
+    assertThat(policy.check(partners, Purpose.LINK, NOW).rejection())
+        .isEqualTo(Rejection.WRONG_NETWORK);
+    assertThat(policy.recheck(mine, NOW).isAccepted()).isTrue();
+    assertThat(policy.trustedNetworks()).containsExactly(MINE.address());
+  }
+
+  @Test
+  void reconfigure_keepsSignedRevocations_refusesAnotherOwnNetwork() {
+    TrustPolicy policy = TrustPolicy.ofNetwork(MINE.address());
+    TrustPolicy next = TrustPolicy.builder(MINE.address()).pinNode(NODE.address()).build();
+    policy.reconfigure(next);
+    assertThat(policy.check(strangers, Purpose.SESSION, NOW).isAccepted()).isTrue();
+
+    assertThatThrownBy(() -> policy.reconfigure(TrustPolicy.ofNetwork(PARTNER.address())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("own network");
+    assertThat(policy.revocations()).isNotSameAs(next.revocations());
+  }
 }

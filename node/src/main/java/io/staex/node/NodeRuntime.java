@@ -134,10 +134,12 @@ public final class NodeRuntime implements AutoCloseable {
   private final Object reloadLock = new Object();
   private final Clock clock;
   private final Identity identity;
-  private final Certificate certificate;
+  /** This node's certificate; a reload may replace it with a renewal (same key, network). */
+  private volatile Certificate certificate;
   private final Instant started;
   private final ErrorLog errors;
-  private final List<Relay.Parent> parents;
+  /** The parents dialled, resolved; a reload may replace them (written under reloadLock). */
+  private volatile List<Relay.Parent> parents;
   // Set once during start, before the control socket answers; read-only afterwards.
   private ControlServer control;
   private TrustPolicy policy;
@@ -368,7 +370,7 @@ public final class NodeRuntime implements AutoCloseable {
       metrics = startMetrics(config.metrics().get());
     }
     control.start(this::status, this::revoke, this::reload, new NodeDiagnostics(
-        identity.address(), relay, streams.sessions(), names, Optional.ofNullable(pool),
+        identity.address(), relay, streams.sessions(), names, () -> Optional.ofNullable(pool),
         config.sessions().handshakeTimeout()));
     log.info("node {} running: listen {}, parents {}, control {}", identity.address(),
         listenAddress().map(NodeRuntime::text).orElse("-"),
@@ -657,8 +659,17 @@ public final class NodeRuntime implements AutoCloseable {
         }
       }
       NodeConfig next = checked.config();
-      ConfigDiff diff = ConfigDiff.of(live, next, false).withNeedsRestart(
-          ConfigDiff.of(config, next, !checked.certificate().equals(certificate)));
+      ConfigDiff.CertChange cert = certChange(checked.certificate(), now);
+      ConfigDiff diff = ConfigDiff.of(live, next, cert).withNeedsRestart(
+          ConfigDiff.of(config, next, cert));
+      List<Relay.Parent> nextParents = parents;
+      if (diff.parentsChanged()) {
+        try {
+          nextParents = resolveParents(next.parents());
+        } catch (NodeStartException e) {
+          return refuse(now, List.of(e.getMessage()));
+        }
+      }
       Servers bound;
       try {
         bound = bindNewServers(next);
@@ -667,11 +678,23 @@ public final class NodeRuntime implements AutoCloseable {
       }
       NodeConfig before = live;
       live = next;
+      if (cert == ConfigDiff.CertChange.RENEWED) {
+        renewCertificate(checked.certificate());
+      }
+      int linksClosed = diff.trust() ? applyTrust(next) : 0;
+      if (diff.parentsChanged()) {
+        relay.setParents(nextParents);
+        parents = nextParents;
+        log.info("parents now {}", next.parents().stream()
+            .map(p -> p.key().shortText() + "@" + p.address()).collect(Collectors.toList()));
+      }
       int reset = applyServices(before, next);
       applyForwards(dirForwards);
       List<String> problems = new ArrayList<>(applySocksAndDns(before, next, bound));
       problems.addAll(applyForwardsDir(before, next));
-      String summary = diff.summary() + (reset > 0 ? "; streams reset: " + reset : "")
+      String summary = diff.summary()
+          + (linksClosed > 0 ? "; links closed: " + linksClosed : "")
+          + (reset > 0 ? "; streams reset: " + reset : "")
           + (problems.isEmpty() ? "" : "; problems: " + String.join("; ", problems));
       reloads.applied(now, summary);
       if (problems.isEmpty()) {
@@ -682,6 +705,55 @@ public final class NodeRuntime implements AutoCloseable {
       }
       return "reloaded " + configFile + ": " + summary + "\n";
     }
+  }
+
+  /**
+   * How {@code read}, the certificate file a reload read, relates to the running certificate:
+   * a renewal (same key, network, name and roles, valid at {@code now}) is applied live; any
+   * other certificate needs a restart.
+   */
+  private ConfigDiff.CertChange certChange(Certificate read, Instant now) {
+    Certificate running = certificate;
+    if (read.equals(running)) {
+      return ConfigDiff.CertChange.SAME;
+    }
+    boolean renewal = read.node().equals(identity.address())
+        && read.network().equals(running.network()) && read.name().equals(running.name())
+        && read.roles().equals(running.roles())
+        && read.verify(read.network(), now).isAccepted();
+    return renewal ? ConfigDiff.CertChange.RENEWED : ConfigDiff.CertChange.OTHER;
+  }
+
+  /**
+   * Presents {@code renewed} from now on: new links, new sessions (a rekey starts one, so
+   * running streams keep theirs) and the signed routing state. Links up keep the certificate
+   * their handshake presented until they are made again.
+   */
+  private void renewCertificate(Certificate renewed) {
+    Certificate old = certificate;
+    relay.renewCertificate(renewed);
+    streams.sessions().renew(renewed);
+    certificate = renewed;
+    log.info("certificate renewed: serial {}, valid until {} (was serial {}, until {})",
+        renewed.serial().toString(16), renewed.notAfter(), old.serial().toString(16),
+        old.notAfter());
+  }
+
+  /**
+   * Takes {@code next}'s trust rules (networks, pinned nodes, revoked keys and serials) and
+   * closes the links whose peer they no longer accept, each logged and recorded with its
+   * reason; sessions are checked again on their next timer tick. Returns the links closed.
+   */
+  private int applyTrust(NodeConfig next) {
+    policy.reconfigure(next.trust().policy(certificate.network()));
+    List<String> closedLinks = relay.recheckLinks().join();
+    for (String c : closedLinks) {
+      errors.warn("reload: link to " + c + " (closed: the reloaded staex.trust refuses it)");
+    }
+    log.info("trust: reloaded (networks {}, pinned nodes {}, revoked {}); links closed: {}",
+        next.trust().networks().size(), next.trust().nodes().size(),
+        next.trust().revoked().size(), closedLinks.size());
+    return closedLinks.size();
   }
 
   private String refuse(Instant now, List<String> problems) {
@@ -838,10 +910,12 @@ public final class NodeRuntime implements AutoCloseable {
     relay.linkInfo().forEach(l -> up.put(l.peer(), l));
     Map<Address, ParentConnector.DialState> dials = relay.parentStates();
     List<LinkStatus> links = new ArrayList<>();
+    List<Relay.Parent> parents = this.parents;
+    NodeConfig running = live;
     for (Relay.Parent p : parents) {
       Relay.LinkInfo l = up.get(p.address());
       links.add(linkStatus(p.address(), Direction.PARENT, l,
-          Optional.of(config.parents().stream().filter(c -> c.key().equals(p.address()))
+          Optional.of(running.parents().stream().filter(c -> c.key().equals(p.address()))
               .findFirst().map(c -> c.address().toString()).orElse(p.endpoint().toString())),
           dialStatus(dials.get(p.address()))));
     }
@@ -851,7 +925,6 @@ public final class NodeRuntime implements AutoCloseable {
         links.add(linkStatus(a, Direction.CHILD, up.get(a), Optional.empty(),
             NodeStatus.DialStatus.NONE)));
     List<ForwardStatus> forwards = new ArrayList<>();
-    NodeConfig running = live;
     for (ForwardConfig f : running.forwards()) {
       forwards.add(forwardStatus(f, "config"));
     }
@@ -888,7 +961,7 @@ public final class NodeRuntime implements AutoCloseable {
   private List<NodeStatus.TableSize> tables() {
     List<NodeStatus.TableSize> out = new ArrayList<>();
     out.add(new NodeStatus.TableSize("links", relay.links().size(), config.relay().maxLinks()
-        + config.relay().parents().size()));
+        + parents.size()));
     if (config.listen().isPresent()) {
       out.add(new NodeStatus.TableSize("link_startups", relay.startups(),
           config.relay().startups().full()));
@@ -961,7 +1034,8 @@ public final class NodeRuntime implements AutoCloseable {
     Revocations r = policy.revocations();
     return new NodeStatus.TrustStats(r.size(), r.applied(), r.invalid(), r.refusedFull(),
         relay.counters().linksClosedRevoked(), relay.counters().linksClosedExpired(),
-        streams.sessions().counters().revoked(), streams.sessions().counters().expired());
+        streams.sessions().counters().revoked(), streams.sessions().counters().expired(),
+        relay.counters().linksClosedUntrusted(), streams.sessions().counters().untrusted());
   }
 
   private NodeStatus.NameStats nameStats() {

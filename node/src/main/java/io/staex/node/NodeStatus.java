@@ -363,9 +363,13 @@ public record NodeStatus(
    * @param linksExpired live links closed at the peer certificate's not-after
    * @param sessionsRevoked sessions ended because a revocation covered the peer
    * @param sessionsExpired sessions ended at the peer certificate's not-after
+   * @param linksUntrusted live links closed because a reloaded {@code staex.trust} no longer
+   *     trusts the peer's network nor pins its key
+   * @param sessionsUntrusted sessions ended for the same reason
    */
   public record TrustStats(long revocations, long applied, long invalid, long full,
-      long linksRevoked, long linksExpired, long sessionsRevoked, long sessionsExpired) {}
+      long linksRevoked, long linksExpired, long sessionsRevoked, long sessionsExpired,
+      long linksUntrusted, long sessionsUntrusted) {}
 
   /**
    * The stream layer's datagram counters (see {@link StreamCounters}).

@@ -64,13 +64,15 @@ public final class RoutingNode {
   private static final int MAX_FORMER_VIAS = 4;
 
   private final Identity identity;
-  private final Certificate certificate;
-  private final List<Address> parents;
+  /** This node's certificate, in its signed state; replaced by {@link #renewCertificate}. */
+  private Certificate certificate;
+  /** Configured parents in priority order; replaced by {@link #setParents} (a reload). */
+  private List<Address> parents;
   private final List<Integer> services;
   private final TrustPolicy policy;
   private final RoutingSettings settings;
   private final StateVerifier verifier;
-  private final ParentSelector selector;
+  private ParentSelector selector;
   private final Topology topology;
   private final Router router;
   private final RoutingCounters counters = new RoutingCounters();
@@ -129,13 +131,7 @@ public final class RoutingNode {
       TrustPolicy policy, RoutingSettings settings, StateVerifier verifier, Instant now) {
     this.identity = Objects.requireNonNull(identity, "identity");
     this.certificate = Objects.requireNonNull(certificate, "certificate");
-    this.parents = List.copyOf(parents);
-    if (this.parents.size() > NodeState.MAX_PARENTS || this.parents.contains(identity.address())
-        || new HashSet<>(this.parents).size() != this.parents.size()) {
-      throw new IllegalArgumentException(
-          "parents: " + this.parents.size() + " entries (expected: at most " + NodeState.MAX_PARENTS
-              + ", distinct, not this node)");
-    }
+    this.parents = checkParents(identity.address(), parents);
     this.services = List.copyOf(services);
     if (this.services.size() > settings.maxServices()) {
       throw new IllegalArgumentException(
@@ -157,6 +153,45 @@ public final class RoutingNode {
 
   public Address address() {
     return identity.address();
+  }
+
+  private static List<Address> checkParents(Address self, List<Address> parents) {
+    List<Address> list = List.copyOf(parents);
+    if (list.size() > NodeState.MAX_PARENTS || list.contains(self)
+        || new HashSet<>(list).size() != list.size()) {
+      throw new IllegalArgumentException(
+          "parents: " + list.size() + " entries (expected: at most " + NodeState.MAX_PARENTS
+              + ", distinct, not this node)");
+    }
+    return list;
+  }
+
+  /**
+   * This node's parents are now {@code next} (priority order; a reload). Parents whose links are
+   * up stay up; the most preferred of them is active (the hold-down history starts afresh); the
+   * own state is signed again and, when the active parent changed, the view goes to the new one.
+   * A link to a parent no longer listed counts as a child's until it closes (the caller closes
+   * it).
+   *
+   * @throws IllegalArgumentException if {@code next} has more than {@link
+   *     NodeState#MAX_PARENTS} entries, duplicates, or this node
+   */
+  public Effects setParents(List<Address> next, Instant now) {
+    List<Address> list = checkParents(address(), next);
+    Out out = new Out();
+    if (list.equals(parents)) {
+      return Effects.none();
+    }
+    Optional<Address> before = selector.active();
+    parents = list;
+    selector = new ParentSelector(list, settings.parentHoldDown());
+    for (Address p : list) {
+      if (links.containsKey(p)) {
+        selector.linkUp(p, now);
+      }
+    }
+    parentsChanged(before, now, out);
+    return out.effects(counters);
   }
 
   /** A link to {@code neighbour} is up (authenticated by the link layer); {@code cost} >= 1. */
@@ -194,6 +229,29 @@ public final class RoutingNode {
     for (Revoke chunk : RoutingCodec.splitRevocations(policy.revocations().all())) {
       out.send(neighbour, chunk);
     }
+    return out.effects(counters);
+  }
+
+  /**
+   * This node's certificate was renewed ({@code staex cert renew}: same key, name, roles and
+   * network, a new validity): the own state is signed again with it and sent up, so that the
+   * tree holds the renewed one.
+   *
+   * @throws IllegalArgumentException if {@code renewed} differs in key, network, name or roles
+   */
+  public Effects renewCertificate(Certificate renewed, Instant now) {
+    if (!renewed.node().equals(certificate.node())
+        || !renewed.network().equals(certificate.network())
+        || !renewed.name().equals(certificate.name())
+        || !renewed.roles().equals(certificate.roles())) {
+      throw new IllegalArgumentException("certificate for " + renewed.node() + " of network "
+          + renewed.network() + " (expected: the same key, network, name and roles as "
+          + certificate.serial().toString(16) + ")");
+    }
+    certificate = renewed;
+    Out out = new Out();
+    resign(now);
+    sendUp(new StateUpdate(List.of(ownState)), out);
     return out.effects(counters);
   }
 

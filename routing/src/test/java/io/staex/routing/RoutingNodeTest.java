@@ -2,9 +2,12 @@ package io.staex.routing;
 
 import static io.staex.routing.RoutingFixtures.CERTIFICATES;
 import static io.staex.routing.RoutingFixtures.NODES;
+import static io.staex.routing.RoutingFixtures.NETWORK;
 import static io.staex.routing.RoutingFixtures.T0;
+import static io.staex.routing.RoutingFixtures.YEAR;
 import static io.staex.routing.RoutingFixtures.address;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
@@ -279,6 +282,54 @@ class RoutingNodeTest {
 
     assertThat(net.node(3).activeParent()).contains(address(2));
     assertThat(net.node(0).route(address(3))).isEqualTo(new Route.Forward(List.of(address(4), address(3))));
+  }
+
+  @Test
+  void setParents_removedActiveParentLeaves_addedOneTakesOverWithTheWholeSubtree() {
+    // 0 ← 1, 0 ← 2; 3 has parent [1] and a child 4, and a link to 2 that is not a parent yet.
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 0);
+    net.add(3, 1);
+    net.add(4, 3);
+    net.link(1, 0);
+    net.link(2, 0);
+    net.link(3, 1);
+    net.link(4, 3);
+    net.link(3, 2);
+    assertThat(net.node(3).activeParent()).contains(address(1));
+
+    net.apply(address(3), net.node(3).setParents(List.of(address(2)), net.now));
+    net.run();
+
+    assertThat(net.node(3).parents()).containsExactly(address(2));
+    assertThat(net.node(3).activeParent()).contains(address(2));
+    assertThat(net.node(2).knows(address(4))).isTrue();
+    assertThat(net.events).contains(new RoutingEvent.ActiveParentChanged(
+        Optional.of(address(1)), Optional.of(address(2))));
+    // the same list again changes nothing; a list naming the node itself is refused
+    assertThat(net.node(3).setParents(List.of(address(2)), net.now).messages()).isEmpty();
+    assertThatThrownBy(() -> net.node(3).setParents(List.of(address(3)), net.now))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void renewCertificate_ownStateSignedAgainWithIt_sentUp_otherCertificatesRefused() {
+    Net net = chain();
+    Certificate renewed = TestNetwork.of(NETWORK).certify(address(2)).name("node-2")
+        .validity(Validity.of(T0, YEAR.multipliedBy(2))).issue();
+
+    net.apply(address(2), net.node(2).renewCertificate(renewed, net.now));
+    net.run();
+
+    NodeState atParent = net.node(1).view().stream().filter(s -> s.address().equals(address(2)))
+        .findFirst().orElseThrow();
+    assertThat(atParent.certificate().notAfter()).isEqualTo(renewed.notAfter());
+    Certificate otherName = TestNetwork.of(NETWORK).certify(address(2)).name("other")
+        .validity(Validity.fixed()).issue();
+    assertThatThrownBy(() -> net.node(2).renewCertificate(otherName, net.now))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.staex.node.internal;
 
 import io.staex.conf.ForwardConfig;
 import io.staex.conf.NodeConfig;
+import io.staex.conf.ParentConfig;
+import io.staex.conf.TrustConfig;
 import io.staex.conf.ServiceConfig;
 import io.staex.proxy.socks.SocksSettings;
 import java.util.ArrayList;
@@ -21,18 +23,40 @@ import java.util.function.Function;
  * <p>Applied live: {@code forwards} (keyed by their listen address: same address with another
  * target or protocol is one changed), {@code services} (keyed by port: another target, allow list
  * or protocol is one changed), {@code socks} and {@code dns} (the server is started again, on a
- * new address when {@code listen} changed). Everything else that differs is listed in {@link
- * #needsRestart} by its config key, and the node keeps running with the old value.
+ * new address when {@code listen} changed), {@code trust} (networks, pinned nodes, revoked keys
+ * and serials), {@code parents} (keyed by their key: another address is one changed) and a
+ * renewed certificate ({@link CertChange#RENEWED}). Everything else that differs is listed in
+ * {@link #needsRestart} by its config key, and the node keeps running with the old value.
  *
  * @param forwards the main file's forwards
  * @param services the exposed services
  * @param forwardsDir whether {@code forwards-dir} names another folder (or none)
  * @param socks whether the SOCKS5 settings differ (on, off, address, credentials)
  * @param dns whether the resolver's settings differ
+ * @param trust whether whom the node trusts or refuses differs ({@code networks}, {@code
+ *     nodes}, {@code revoked})
+ * @param parents the parents, by key
+ * @param parentsReordered whether the parents' priority order differs (with the same or other
+ *     entries)
+ * @param certificate whether the certificate file holds a renewal of the running one
  * @param needsRestart the keys that differ and are not applied until the next start
  */
 public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, boolean socks,
-    boolean dns, List<String> needsRestart) {
+    boolean dns, boolean trust, Counts parents, boolean parentsReordered, boolean certificate,
+    List<String> needsRestart) {
+
+  /** How the certificate a reload read relates to the one the node runs with. */
+  public enum CertChange {
+    /** The same certificate. */
+    SAME,
+    /**
+     * A renewal ({@code staex cert renew}): same key, network, name and roles, valid now;
+     * applied live.
+     */
+    RENEWED,
+    /** Another key, network, name or roles: needs a restart. */
+    OTHER
+  }
 
   /**
    * Entries added, removed and changed in place.
@@ -44,7 +68,7 @@ public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, 
   public record Counts(int added, int removed, int changed) {
     static final Counts NONE = new Counts(0, 0, 0);
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
       return added == 0 && removed == 0 && changed == 0;
     }
 
@@ -57,22 +81,34 @@ public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, 
   public ConfigDiff {
     Objects.requireNonNull(forwards, "forwards");
     Objects.requireNonNull(services, "services");
+    Objects.requireNonNull(parents, "parents");
     needsRestart = List.copyOf(needsRestart);
   }
 
   /**
    * The difference from {@code before} to {@code after}; {@code certificateChanged} says
-   * whether the certificate file's content differs (the path may be the same).
+   * whether the certificate file's content differs in a way that needs a restart.
    */
   public static ConfigDiff of(NodeConfig before, NodeConfig after, boolean certificateChanged) {
+    return of(before, after, certificateChanged ? CertChange.OTHER : CertChange.SAME);
+  }
+
+  /**
+   * The difference from {@code before} to {@code after}; {@code certificate} says how the
+   * certificate file's content relates to the running one (the path may be the same).
+   */
+  public static ConfigDiff of(NodeConfig before, NodeConfig after, CertChange certificate) {
     List<String> restart = new ArrayList<>();
     restartIf(restart, "staex.key", !before.key().equals(after.key()));
-    restartIf(restart, "staex.cert", certificateChanged || !before.cert().equals(after.cert()));
-    restartIf(restart, "staex.trust", !before.trust().equals(after.trust()));
+    restartIf(restart, "staex.cert", certificate == CertChange.OTHER);
+    restartIf(restart, "staex.trust.max-revocations",
+        before.trust().maxRevocations() != after.trust().maxRevocations());
+    restartIf(restart, "staex.trust.revocations-file",
+        !before.trust().revocationsFile().equals(after.trust().revocationsFile()));
     restartIf(restart, "staex.listen", !before.listen().equals(after.listen()));
-    restartIf(restart, "staex.parents", !before.parents().equals(after.parents()));
     restartIf(restart, "staex.threads", before.threads() != after.threads());
-    restartIf(restart, "staex.routing/limits (relay)", !before.relay().equals(after.relay()));
+    restartIf(restart, "staex.routing/limits (relay)",
+        !before.relay().withParents(List.of()).equals(after.relay().withParents(List.of())));
     restartIf(restart, "staex.sessions/limits (sessions)",
         !before.sessions().equals(after.sessions()));
     restartIf(restart, "staex.limits (streams)", !before.streams().equals(after.streams()));
@@ -89,7 +125,20 @@ public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, 
         !before.forwardsDir().equals(after.forwardsDir()),
         !sameSocks(before.socks(), after.socks()),
         !before.dns().equals(after.dns()),
+        !sameTrust(before.trust(), after.trust()),
+        counts(before.parents(), after.parents(), ParentConfig::key),
+        !before.parents().stream().map(ParentConfig::key).filter(k -> after.parents().stream()
+            .anyMatch(p -> p.key().equals(k))).toList().equals(after.parents().stream()
+            .map(ParentConfig::key).filter(k -> before.parents().stream()
+                .anyMatch(p -> p.key().equals(k))).toList()),
+        certificate == CertChange.RENEWED,
         restart);
+  }
+
+  /** Whom the two trust, pin and refuse is the same (the revocation bound and file aside). */
+  static boolean sameTrust(TrustConfig a, TrustConfig b) {
+    return a.networks().equals(b.networks()) && a.nodes().equals(b.nodes())
+        && a.revoked().equals(b.revoked());
   }
 
   private static void restartIf(List<String> out, String key, boolean differs) {
@@ -140,12 +189,19 @@ public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, 
    * second (a key that needs a restart still does after a second reload).
    */
   public ConfigDiff withNeedsRestart(ConfigDiff restart) {
-    return new ConfigDiff(forwards, services, forwardsDir, socks, dns, restart.needsRestart());
+    return new ConfigDiff(forwards, services, forwardsDir, socks, dns, trust, parents,
+        parentsReordered, certificate, restart.needsRestart());
+  }
+
+  /** Whether the parents differ: entries added, removed, moved elsewhere or reordered. */
+  public boolean parentsChanged() {
+    return !parents.isEmpty() || parentsReordered;
   }
 
   /** Whether the new configuration changes nothing at all. */
   public boolean isEmpty() {
-    return forwards.isEmpty() && services.isEmpty() && !forwardsDir && !socks && !dns && needsRestart.isEmpty();
+    return forwards.isEmpty() && services.isEmpty() && !forwardsDir && !socks && !dns && !trust
+        && !parentsChanged() && !certificate && needsRestart.isEmpty();
   }
 
   /**
@@ -161,6 +217,10 @@ public record ConfigDiff(Counts forwards, Counts services, boolean forwardsDir, 
     part(parts, unchanged, "forwards-dir", forwardsDir ? "watched anew" : null);
     part(parts, unchanged, "socks", socks ? "applied" : null);
     part(parts, unchanged, "dns", dns ? "restarted" : null);
+    part(parts, unchanged, "trust", trust ? "applied" : null);
+    part(parts, unchanged, "parents", !parentsChanged() ? null
+        : parents + (parentsReordered ? " (reordered)" : ""));
+    part(parts, unchanged, "certificate", certificate ? "renewed" : null);
     if (!unchanged.isEmpty()) {
       parts.add("unchanged: " + String.join(", ", unchanged));
     }

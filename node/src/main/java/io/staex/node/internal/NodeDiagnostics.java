@@ -16,6 +16,7 @@ import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,17 +37,19 @@ public final class NodeDiagnostics implements Diagnostics {
   private final Relay relay;
   private final Sessions sessions;
   private final CertifiedNames names;
-  private final Optional<AddressPool> pool;
+  /** The resolver's pool now: a reload may start, stop or move the resolver. */
+  private final Supplier<Optional<AddressPool>> pool;
   private final Duration lookupTimeout;
 
   /**
    * Diagnostics of the node {@code self}.
    *
-   * @param pool the DNS resolver's address pool; empty when the resolver is off
+   * @param pool the DNS resolver's address pool now (asked at each query: a reload may start,
+   *     stop or replace it); empty when the resolver is off
    * @param lookupTimeout how long {@code names} waits for the tree's answers
    */
   public NodeDiagnostics(Address self, Relay relay, Sessions sessions, CertifiedNames names,
-      Optional<AddressPool> pool, Duration lookupTimeout) {
+      Supplier<Optional<AddressPool>> pool, Duration lookupTimeout) {
     this.self = self;
     this.relay = relay;
     this.sessions = sessions;
@@ -175,8 +178,9 @@ public final class NodeDiagnostics implements Diagnostics {
           case "view" -> "this node's own routing view (the node is in its subtree)";
           default -> "a lookup up the tree (answered by a node above whose view has it)";
         });
-    Optional<Inet4Address> ip = pool.flatMap(p -> p.peek(f.node()));
-    if (pool.isPresent()) {
+    Optional<AddressPool> running = pool.get();
+    Optional<Inet4Address> ip = running.flatMap(p -> p.peek(f.node()));
+    if (running.isPresent()) {
       j.member("dns_address", ip.map(Inet4Address::getHostAddress).orElse("-"));
     }
     return j.endObject() + "\n";

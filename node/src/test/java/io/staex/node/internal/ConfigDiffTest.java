@@ -35,7 +35,8 @@ class ConfigDiffTest {
     ConfigDiff d = ConfigDiff.of(a, config(SERVICES_A), false);
     assertThat(d.isEmpty()).isTrue();
     assertThat(d.summary()).isEqualTo(
-        "unchanged: forwards, services, forwards-dir, socks, dns; needs restart: nothing");
+        "unchanged: forwards, services, forwards-dir, socks, dns, trust, parents, certificate;"
+            + " needs restart: nothing");
   }
 
   @Test
@@ -87,15 +88,46 @@ class ConfigDiffTest {
     NodeConfig before = config("");
     NodeConfig after = config("""
         listen = "127.0.0.1:7100"
-        parents = [ { address = "127.0.0.1:7200", key = "%s" } ]
         threads = 2
         log.level = debug
-        """.formatted(PARENT_KEY));
+        trust.max-revocations = 5
+        """);
     ConfigDiff d = ConfigDiff.of(before, after, true);
-    assertThat(d.needsRestart()).containsExactly("staex.cert", "staex.listen", "staex.parents",
-        "staex.threads", "staex.log.level");
-    assertThat(d.summary()).endsWith(
-        "needs restart: staex.cert, staex.listen, staex.parents, staex.threads, staex.log.level");
+    assertThat(d.needsRestart()).containsExactly("staex.cert", "staex.trust.max-revocations",
+        "staex.listen", "staex.threads", "staex.log.level");
+    assertThat(d.summary()).endsWith("needs restart: staex.cert, staex.trust.max-revocations,"
+        + " staex.listen, staex.threads, staex.log.level");
+  }
+
+  @Test
+  void parentsTrustAndRenewedCertificate_areAppliedLive() throws Exception {
+    String other = TestNetwork.seeded(1).member(101, "other").identity().address().toString();
+    NodeConfig before = config("""
+        parents = [ { address = "127.0.0.1:7200", key = "%s" } ]
+        """.formatted(PARENT_KEY));
+    NodeConfig after = config("""
+        parents = [ { address = "127.0.0.1:7201", key = "%s" } ]
+        trust.revoked = [ "%s" ]
+        """.formatted(other, PARENT_KEY));
+    ConfigDiff d = ConfigDiff.of(before, after, ConfigDiff.CertChange.RENEWED);
+    assertThat(d.parents()).isEqualTo(new ConfigDiff.Counts(1, 1, 0));
+    assertThat(d.trust()).isTrue();
+    assertThat(d.certificate()).isTrue();
+    assertThat(d.needsRestart()).isEmpty();
+    assertThat(d.summary()).contains("trust: applied; parents: +1 -1 ~0; certificate: renewed;")
+        .endsWith("needs restart: nothing");
+  }
+
+  @Test
+  void parentsReordered_isAChange() throws Exception {
+    String other = TestNetwork.seeded(1).member(101, "other").identity().address().toString();
+    String a = "{ address = \"127.0.0.1:7200\", key = \"" + PARENT_KEY + "\" }";
+    String b = "{ address = \"127.0.0.1:7201\", key = \"" + other + "\" }";
+    ConfigDiff d = ConfigDiff.of(config("parents = [ " + a + ", " + b + " ]"),
+        config("parents = [ " + b + ", " + a + " ]"), false);
+    assertThat(d.parents()).isEqualTo(new ConfigDiff.Counts(0, 0, 0));
+    assertThat(d.parentsChanged()).isTrue();
+    assertThat(d.summary()).contains("parents: +0 -0 ~0 (reordered)");
   }
 
   @Test

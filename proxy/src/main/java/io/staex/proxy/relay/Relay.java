@@ -50,12 +50,20 @@ public final class Relay implements PacketSender, AutoCloseable {
 
   private final RelayEngine engine;
   private final LinkServer server;
-  private final List<ParentConnector> connectors;
+  /** A dialler per configured parent, in priority order; replaced whole by {@link #setParents}. */
+  private volatile java.util.Map<Parent, ParentConnector> connectors;
+  private final EventLoopGroup group;
+  private final RelaySettings settings;
   private final RelayCounters counters;
   private final Address address;
+  private final LinkCredentials credentials;
 
-  private Relay(RelayEngine engine, LinkServer server, List<ParentConnector> connectors,
-      RelayCounters counters, Address address) {
+  private Relay(RelayEngine engine, LinkServer server,
+      java.util.Map<Parent, ParentConnector> connectors, RelayCounters counters, Address address,
+      LinkCredentials credentials, EventLoopGroup group, RelaySettings settings) {
+    this.credentials = credentials;
+    this.group = group;
+    this.settings = settings;
     this.engine = engine;
     this.server = server;
     this.connectors = connectors;
@@ -98,7 +106,7 @@ public final class Relay implements PacketSender, AutoCloseable {
     RelayEngine engine = new RelayEngine(loop, node, clock, settings, handler, counters);
     engine.start();
     LinkServer server = null;
-    List<ParentConnector> connectors = new ArrayList<>();
+    java.util.Map<Parent, ParentConnector> connectors = new java.util.LinkedHashMap<>();
     try {
       if (settings.bind().isPresent()) {
         server = LinkServer.start(group, settings.bind().get(), credentials, settings.link(),
@@ -106,14 +114,16 @@ public final class Relay implements PacketSender, AutoCloseable {
             engine);
       }
       for (Parent p : settings.parents()) {
-        connectors.add(ParentConnector.start(group, p.endpoint(), p.address(), credentials,
+        connectors.put(p, ParentConnector.start(group, p.endpoint(), p.address(), credentials,
             settings.link(), settings.backoff(), engine));
       }
     } catch (RuntimeException e) {
-      new Relay(engine, server, connectors, counters, node.address()).close();
+      new Relay(engine, server, connectors, counters, node.address(), credentials, group,
+          settings).close();
       throw e;
     }
-    return new Relay(engine, server, List.copyOf(connectors), counters, node.address());
+    return new Relay(engine, server, java.util.Collections.unmodifiableMap(connectors),
+        counters, node.address(), credentials, group, settings);
   }
 
   /** This node's address. */
@@ -195,6 +205,61 @@ public final class Relay implements PacketSender, AutoCloseable {
   }
 
   /**
+   * This node's parents are now {@code next}, in priority order (a reload): a parent no longer
+   * listed, or listed at another endpoint, has its dialler and link closed; a new one is dialled;
+   * one still listed at the same endpoint keeps its link. Then the routing node chooses its
+   * active parent among them. Blocks until the removed links are closed: not on an event loop.
+   *
+   * @throws IllegalArgumentException if {@code next} has more parents than a node may have, a
+   *     key twice, or this node (nothing is changed then)
+   */
+  public synchronized void setParents(List<Parent> next) {
+    List<Address> keys = next.stream().map(Parent::address).toList();
+    if (keys.size() > io.staex.routing.NodeState.MAX_PARENTS || keys.contains(address)
+        || Set.copyOf(keys).size() != keys.size()) {
+      throw new IllegalArgumentException("parents: " + keys + " (expected: at most "
+          + io.staex.routing.NodeState.MAX_PARENTS + ", distinct, not this node)");
+    }
+    java.util.Map<Parent, ParentConnector> old = connectors;
+    java.util.Map<Parent, ParentConnector> kept = new java.util.LinkedHashMap<>();
+    for (java.util.Map.Entry<Parent, ParentConnector> e : old.entrySet()) {
+      if (next.contains(e.getKey())) {
+        kept.put(e.getKey(), e.getValue());
+      } else {
+        e.getValue().close();
+      }
+    }
+    engine.setParents(keys).join();
+    java.util.Map<Parent, ParentConnector> now = new java.util.LinkedHashMap<>();
+    for (Parent p : next) {
+      ParentConnector c = kept.get(p);
+      now.put(p, c != null ? c : ParentConnector.start(group, p.endpoint(), p.address(),
+          credentials, settings.link(), settings.backoff(), engine));
+    }
+    connectors = java.util.Collections.unmodifiableMap(now);
+  }
+
+  /**
+   * This node's certificate was renewed (same key, network, name and roles; checked valid by
+   * the caller): new links present it, and the routing state is signed again with it. Links up
+   * already keep the certificate their handshake presented. Any thread.
+   */
+  public void renewCertificate(io.staex.crypto.Certificate renewed) {
+    credentials.renew(renewed);
+    engine.renewCertificate(renewed);
+  }
+
+  /**
+   * The policy's configured rules were replaced ({@code TrustPolicy.reconfigure}): closes the
+   * live links whose peer it no longer accepts (revoked, network no longer trusted), counted in
+   * {@link RelayCounters}; completes with one {@code peer: reason} line per closed link. Any
+   * thread.
+   */
+  public CompletableFuture<List<String>> recheckLinks() {
+    return engine.recheckLinks();
+  }
+
+  /**
    * One link that is up, for status displays.
    *
    * @param peer the neighbour
@@ -217,7 +282,7 @@ public final class Relay implements PacketSender, AutoCloseable {
   /** Each configured parent's last dial and its outcome, by the parent's address. */
   public java.util.Map<Address, ParentConnector.DialState> parentStates() {
     java.util.Map<Address, ParentConnector.DialState> out = new java.util.LinkedHashMap<>();
-    for (ParentConnector c : connectors) {
+    for (ParentConnector c : connectors.values()) {
       out.put(c.parent(), c.state());
     }
     return out;
@@ -348,7 +413,12 @@ public final class Relay implements PacketSender, AutoCloseable {
   /** Closes the parents' links and the server's; blocks: do not call on an event loop. */
   @Override
   public void close() {
-    for (ParentConnector c : connectors) {
+    java.util.Map<Parent, ParentConnector> all;
+    synchronized (this) {
+      all = connectors;
+      connectors = java.util.Map.of();
+    }
+    for (ParentConnector c : all.values()) {
       c.close();
     }
     if (server != null) {

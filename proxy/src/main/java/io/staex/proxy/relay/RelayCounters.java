@@ -54,6 +54,7 @@ public final class RelayCounters {
   private final AtomicLong maxLinkQueuedBytes = new AtomicLong();
   private final LongAdder linksClosedRevoked = new LongAdder();
   private final LongAdder linksClosedExpired = new LongAdder();
+  private final LongAdder linksClosedUntrusted = new LongAdder();
   private final Map<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
 
   public RelayCounters() {
@@ -139,6 +140,18 @@ public final class RelayCounters {
   /** Live links closed when the peer's certificate reached its not-after time. */
   public long linksClosedExpired() {
     return linksClosedExpired.sum();
+  }
+
+  /**
+   * Live links closed because a reloaded trust configuration no longer trusts the peer's
+   * network (nor pins its key).
+   */
+  public long linksClosedUntrusted() {
+    return linksClosedUntrusted.sum();
+  }
+
+  public void recordLinkClosedUntrusted() {
+    linksClosedUntrusted.increment();
   }
 
   public void recordLinkClosedRevoked() {

@@ -35,6 +35,7 @@ public final class SessionCounters {
   final LongAdder pingsAnswered = new LongAdder();
   final LongAdder revoked = new LongAdder();
   final LongAdder expired = new LongAdder();
+  final LongAdder untrusted = new LongAdder();
 
   /** Handshakes this node started. */
   public long opened() {
@@ -202,5 +203,13 @@ public final class SessionCounters {
   /** Established sessions ended when the peer's certificate expired. */
   public long expired() {
     return expired.sum();
+  }
+
+  /**
+   * Established sessions ended because a reloaded trust configuration no longer trusts the
+   * peer's network (nor pins its key).
+   */
+  public long untrusted() {
+    return untrusted.sum();
   }
 }

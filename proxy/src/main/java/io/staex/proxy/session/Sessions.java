@@ -104,7 +104,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
 
   private final EventLoop loop;
   private final Identity me;
-  private final Certificate certificate;
+  /** This node's certificate; a renewed one ({@link #renew}) is presented from then on. */
+  private volatile Certificate certificate;
   private final TrustPolicy policy;
   private final SessionSettings settings;
   private final Clock clock;
@@ -882,6 +883,20 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   }
 
   /**
+   * Handshakes from now on present {@code renewed}, this node's renewed certificate (same key
+   * and network; the caller checked it): new sessions, and those a rekey starts, so that
+   * running streams keep their session. Any thread.
+   */
+  public void renew(Certificate renewed) {
+    if (!renewed.node().equals(me.address()) || !renewed.network().equals(certificate.network())) {
+      throw new IllegalArgumentException("certificate for " + renewed.node() + " of network "
+          + renewed.network() + " (expected: this node " + me.address() + " of network "
+          + certificate.network() + ")");
+    }
+    this.certificate = renewed;
+  }
+
+  /**
    * Ends {@code s} if its peer was revoked or its certificate expired since the handshake
    * ({@link TrustPolicy#recheck}, no signature checked again); tells the peer CLOSE REFUSED.
    */
@@ -894,10 +909,15 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     if (v.isAccepted()) {
       return false;
     }
-    boolean revoked = v.rejection() == Rejection.REVOKED;
-    (revoked ? counters.revoked : counters.expired).increment();
+    SessionEnd end = switch (v.rejection()) {
+      case REVOKED -> SessionEnd.REVOKED;
+      case WRONG_NETWORK -> SessionEnd.UNTRUSTED; // the trust configuration was reloaded
+      default -> SessionEnd.EXPIRED;
+    };
+    (end == SessionEnd.REVOKED ? counters.revoked
+        : end == SessionEnd.UNTRUSTED ? counters.untrusted : counters.expired).increment();
     log.warn("session {} ended: {}: {}", s, v.rejection().label(), v.detail());
-    close(s, revoked ? SessionEnd.REVOKED : SessionEnd.EXPIRED, CloseReason.REFUSED);
+    close(s, end, CloseReason.REFUSED);
     return true;
   }
 

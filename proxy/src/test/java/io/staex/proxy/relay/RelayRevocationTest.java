@@ -73,6 +73,32 @@ class RelayRevocationTest {
   }
 
   @Test
+  void reloadedTrustRevokingTheLeaf_recheckLinksClosesItsLinkOnly_andSaysWhy() throws Exception {
+    Node root = net.node(20);
+    Node relay = net.node(21, root);
+    Node leaf = net.node(22, relay);
+    net.link(relay, root);
+    net.link(leaf, relay);
+    net.settle();
+
+    relay.routing().policy().reconfigure(io.staex.crypto.TrustPolicy
+        .builder(net.network().address()).revokeKey(leaf.address()).build());
+    java.util.concurrent.CompletableFuture<List<String>> closed = relay.engine().recheckLinks();
+    net.settle();
+
+    assertThat(closed.get(5, java.util.concurrent.TimeUnit.SECONDS)).singleElement()
+        .asString().startsWith(leaf.address() + ": revoked: node key");
+    assertThat(relay.end(leaf).isActive()).isFalse();
+    assertThat(relay.end(root).isActive()).isTrue();
+    assertThat(relay.counters().linksClosedRevoked()).isEqualTo(1);
+    assertThat(relay.counters().linksClosedUntrusted()).isZero();
+    // nothing else to close on a second look
+    java.util.concurrent.CompletableFuture<List<String>> again = relay.engine().recheckLinks();
+    net.settle();
+    assertThat(again.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+  }
+
+  @Test
   void revocationOfAnotherNode_closesNothing() {
     Node root = net.node(20);
     Node relay = net.node(21, root);

@@ -155,9 +155,10 @@ final class StatusJson {
     j.name("revocationsRefused").beginObject().member("invalid", t.invalid())
         .member("full", t.full()).endObject();
     j.name("linksClosed").beginObject().member("revoked", t.linksRevoked())
-        .member("expired", t.linksExpired()).endObject();
+        .member("expired", t.linksExpired()).member("untrusted", t.linksUntrusted()).endObject();
     j.name("sessionsEnded").beginObject().member("revoked", t.sessionsRevoked())
-        .member("expired", t.sessionsExpired()).endObject();
+        .member("expired", t.sessionsExpired()).member("untrusted", t.sessionsUntrusted())
+        .endObject();
     j.endObject();
 
     j.name("sessions").beginArray();

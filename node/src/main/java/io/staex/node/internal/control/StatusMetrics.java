@@ -221,17 +221,23 @@ public final class StatusMetrics {
     out.append("staex_revocations_refused_total{reason=\"full\"} ").append(t.full())
         .append('\n');
     family(out, "staex_links_closed_total", "counter",
-        "Live links closed because the peer was revoked or its certificate expired.");
+        "Live links closed because the peer was revoked, its certificate expired, or a reloaded"
+            + " trust configuration no longer trusts it.");
     out.append("staex_links_closed_total{reason=\"revoked\"} ").append(t.linksRevoked())
         .append('\n');
     out.append("staex_links_closed_total{reason=\"expired\"} ").append(t.linksExpired())
         .append('\n');
+    out.append("staex_links_closed_total{reason=\"untrusted\"} ").append(t.linksUntrusted())
+        .append('\n');
     family(out, "staex_sessions_ended_total", "counter",
-        "Sessions ended because the peer was revoked or its certificate expired.");
+        "Sessions ended because the peer was revoked, its certificate expired, or a reloaded"
+            + " trust configuration no longer trusts it.");
     out.append("staex_sessions_ended_total{reason=\"revoked\"} ").append(t.sessionsRevoked())
         .append('\n');
     out.append("staex_sessions_ended_total{reason=\"expired\"} ").append(t.sessionsExpired())
         .append('\n');
+    out.append("staex_sessions_ended_total{reason=\"untrusted\"} ")
+        .append(t.sessionsUntrusted()).append('\n');
     gauge(out, "staex_cert_expiry_seconds",
         "Seconds until this node's certificate ends (negative once ended).",
         s.certificate().secondsLeft(s.time()));

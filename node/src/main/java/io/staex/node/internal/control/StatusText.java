@@ -178,7 +178,9 @@ final class StatusText {
         .append(t.full()).append('\n');
     out.append("  closed for revoked peers: links ").append(t.linksRevoked()).append("  sessions ")
         .append(t.sessionsRevoked()).append("; for expired certificates: links ")
-        .append(t.linksExpired()).append("  sessions ").append(t.sessionsExpired()).append('\n');
+        .append(t.linksExpired()).append("  sessions ").append(t.sessionsExpired())
+        .append("; for networks no longer trusted: links ").append(t.linksUntrusted())
+        .append("  sessions ").append(t.sessionsUntrusted()).append('\n');
 
     NodeStatus.HttpProxyStats hp = s.httpProxy();
     io.staex.proxy.httpproxy.HttpProxyCounters hc = hp.counters();

@@ -104,7 +104,7 @@ class StatusRenderersTest {
         + "probes of peers answered 9  limited 10  pings sent 11 (answered 12)\n");
     assertThat(text).contains("revocations held 2  applied 3  refused invalid 1 full 0\n"
         + "  closed for revoked peers: links 1  sessions 2; for expired certificates: links 0"
-        + "  sessions 0\n");
+        + "  sessions 0; for networks no longer trusted: links 1  sessions 1\n");
   }
 
   @Test
@@ -165,8 +165,8 @@ class StatusRenderersTest {
             + "\"pings\":{\"sent\":11,\"answered\":12}}")
         .contains("\"trust\":{\"revocations\":2,\"revocationsApplied\":3,"
             + "\"revocationsRefused\":{\"invalid\":1,\"full\":0},"
-            + "\"linksClosed\":{\"revoked\":1,\"expired\":0},"
-            + "\"sessionsEnded\":{\"revoked\":2,\"expired\":0}}")
+            + "\"linksClosed\":{\"revoked\":1,\"expired\":0,\"untrusted\":1},"
+            + "\"sessionsEnded\":{\"revoked\":2,\"expired\":0,\"untrusted\":1}}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
@@ -253,6 +253,8 @@ class StatusRenderersTest {
         .contains("# TYPE staex_links_closed_total counter\n")
         .contains("staex_links_closed_total{reason=\"revoked\"} 1\n")
         .contains("staex_links_closed_total{reason=\"expired\"} 0\n")
+        .contains("staex_links_closed_total{reason=\"untrusted\"} 1\n")
+        .contains("staex_sessions_ended_total{reason=\"untrusted\"} 1\n")
         .contains("staex_sessions_ended_total{reason=\"revoked\"} 2\n");
     assertThat(m).contains("staex_exit_refused_total{reason=\"link_local\"} 0\n")
         .contains("staex_exit_streams_total 0\n");

@@ -22,7 +22,8 @@ final class HelloLimits {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   private final long perSecond;
-  private final Set<Address> parents;
+  /** Replaced by {@link #parents(Set)} on the relay's loop (a reload). */
+  private Set<Address> parents;
   private final Clock clock;
   /** Per child link's peer: saved tokens in 1/10^9 of a token, and when last refilled. */
   private final Map<Address, long[]> buckets = new HashMap<>();
@@ -34,6 +35,11 @@ final class HelloLimits {
     this.perSecond = perSecond;
     this.parents = Set.copyOf(parents);
     this.clock = clock;
+  }
+
+  /** The node's parents are now {@code next} (a reload); on the relay's loop. */
+  void parents(Set<Address> next) {
+    this.parents = Set.copyOf(next);
   }
 
   /** Whether {@code p}, from the link to {@code peer}, is a HELLO past that link's limit. */

@@ -486,6 +486,8 @@ public final class RelayEngine implements LinkListener {
     }
     if (v.rejection() == Rejection.REVOKED) {
       counters.recordLinkClosedRevoked();
+    } else if (v.rejection() == Rejection.WRONG_NETWORK) {
+      counters.recordLinkClosedUntrusted();
     } else {
       counters.recordLinkClosedExpired();
     }
@@ -504,6 +506,62 @@ public final class RelayEngine implements LinkListener {
         }
       }
     }
+  }
+
+  /**
+   * This node's parents are now {@code next} (priority order; a reload): the routing node
+   * chooses its active parent among them and the HELLO limits exempt them. Completes on the
+   * loop. Any thread.
+   */
+  public java.util.concurrent.CompletableFuture<Void> setParents(List<Address> next) {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        if (!closed) {
+          hellos.parents(Set.copyOf(next));
+          apply(node.setParents(next, clock.instant()));
+        }
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    return done;
+  }
+
+  /**
+   * This node's certificate was renewed: the routing node signs its state again with it and
+   * sends it up. Any thread.
+   */
+  public void renewCertificate(io.staex.crypto.Certificate renewed) {
+    loop.execute(() -> {
+      if (!closed) {
+        apply(node.renewCertificate(renewed, clock.instant()));
+      }
+    });
+  }
+
+  /**
+   * The policy's configured rules changed ({@code TrustPolicy.reconfigure}, a reload): closes
+   * every live link whose peer it no longer accepts, and completes with one line per closed
+   * link ({@code peer: reason}). Any thread.
+   */
+  public java.util.concurrent.CompletableFuture<List<String>> recheckLinks() {
+    java.util.concurrent.CompletableFuture<List<String>> done =
+        new java.util.concurrent.CompletableFuture<>();
+    loop.execute(() -> {
+      List<String> closedLinks = new java.util.ArrayList<>();
+      if (!closed) {
+        for (Link link : List.copyOf(links.values())) {
+          Verdict v = node.policy().recheck(link.peerCertificate(), clock.instant());
+          if (closeIfNoLongerTrusted(link)) {
+            closedLinks.add(link.peer() + ": " + v.rejection().label() + ": " + v.detail());
+          }
+        }
+      }
+      done.complete(closedLinks);
+    });
+    return done;
   }
 
   /**
