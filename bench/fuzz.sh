@@ -25,20 +25,20 @@ filter=${2:-.}
 java=java
 if [[ -n ${JAVA_HOME:-} ]]; then java=$JAVA_HOME/bin/java; fi
 
-# module  class#method  extra classes to instrument (libraries the decoder is made of)
+# module (its directory)  class#method  extra classes to instrument (libraries the decoder is made of)
 targets=(
-  "proxy    io.staex.proxy.frame.LinkFrameFuzzTest#decodeRecord"
-  "proxy    io.staex.proxy.frame.SessionFrameFuzzTest#decode"
-  "proxy    io.staex.proxy.frame.StreamFrameFuzzTest#decodeBatch"
-  "proxy    io.staex.proxy.frame.RoutingAssemblerFuzzTest#add"
-  "routing  io.staex.routing.RoutingCodecFuzzTest#decodeMessage      org.bouncycastle.asn1.**"
-  "routing  io.staex.routing.RoutingCodecFuzzTest#decodeState        org.bouncycastle.asn1.**"
-  "crypto   io.staex.crypto.CertificateFuzzTest#decode               org.bouncycastle.asn1.**"
-  "crypto   io.staex.crypto.KeyFilesFuzzTest#read                    org.bouncycastle.asn1.**,org.bouncycastle.util.io.pem.**"
-  "proxy    io.staex.proxy.socks.internal.SocksHandshakeFuzzTest#handshake  io.netty.handler.codec.socksx.**"
-  "resolver io.staex.resolver.DnsQueryFuzzTest#answer                org.xbill.DNS.**"
-  "proxy    io.staex.proxy.rtsp.internal.RtspMessageFuzzTest#parse"
-  "conf     io.staex.conf.NodeConfigFuzzTest#load                    com.typesafe.config.**"
+  "proxy/base  io.staex.proxy.frame.LinkFrameFuzzTest#decodeRecord"
+  "proxy/base  io.staex.proxy.frame.SessionFrameFuzzTest#decode"
+  "proxy/base  io.staex.proxy.frame.StreamFrameFuzzTest#decodeBatch"
+  "proxy/base  io.staex.proxy.frame.RoutingAssemblerFuzzTest#add"
+  "routing     io.staex.routing.RoutingCodecFuzzTest#decodeMessage      org.bouncycastle.asn1.**"
+  "routing     io.staex.routing.RoutingCodecFuzzTest#decodeState        org.bouncycastle.asn1.**"
+  "crypto      io.staex.crypto.CertificateFuzzTest#decode               org.bouncycastle.asn1.**"
+  "crypto      io.staex.crypto.KeyFilesFuzzTest#read                    org.bouncycastle.asn1.**,org.bouncycastle.util.io.pem.**"
+  "proxy/doors io.staex.proxy.socks.internal.SocksHandshakeFuzzTest#handshake  io.netty.handler.codec.socksx.**"
+  "resolver    io.staex.resolver.DnsQueryFuzzTest#answer                org.xbill.DNS.**"
+  "proxy/doors io.staex.proxy.rtsp.internal.RtspMessageFuzzTest#parse"
+  "conf        io.staex.conf.NodeConfigFuzzTest#load                    com.typesafe.config.**"
 )
 
 modules=$(printf '%s\n' "${targets[@]}" | awk '{print $1}' | sort -u | paste -sd, -)

@@ -28,9 +28,10 @@ fi
 
 is_stale() {
   [[ ! -f $jar ]] && return 0
-  # bench depends on crypto and proxy (and what proxy depends on): any module's main sources.
-  [[ -n $(find "$root"/*/src/main "$root/pom.xml" "$root"/*/pom.xml -type f -newer "$jar" \
-      -print -quit) ]]
+  # bench depends on crypto and proxy/base (and what they depend on): any module's main sources,
+  # nested modules (proxy/*, routing/sim, testing/fixtures) included.
+  [[ -n $(find "$root"/*/src/main "$root"/*/*/src/main "$root/pom.xml" "$root"/*/pom.xml \
+      "$root"/*/*/pom.xml -type f -newer "$jar" -print -quit) ]]
 }
 if is_stale; then
   echo "jmh.sh: building $jar" >&2
