@@ -30,8 +30,13 @@ import java.util.Objects;
  * @param maxSessionsPerPeer most sessions with one node at once (either way, handshaking ones
  *     included); a HELLO beyond it is answered with CLOSE LIMIT before any Diffie-Hellman, a
  *     local open fails
- * @param probeTimeout a probe (sent when an unauthenticated CLOSE or an UNREACHABLE notice that
- *     cannot be checked says the session is broken) not answered within this ends the session
+ * @param probeTimeout a probe (sent when an unauthenticated CLOSE says the session is broken)
+ *     not answered within this ends the session
+ * @param pathGrace a session whose records waited this long for an acknowledgement (or, with
+ *     open streams, that heard nothing from the peer this long and three keepalive intervals)
+ *     ends {@link SessionEnd#UNREACHABLE}: no path came back
+ * @param retransmitBytes bytes of sent records a session keeps until the peer acknowledges
+ *     them; at the cap its streams stop reading their sockets (small frames may go over)
  */
 public record SessionSettings(
     int maxSessions,
@@ -44,7 +49,19 @@ public record SessionSettings(
     Duration keepaliveInterval,
     int handshakesPerSecond,
     int maxSessionsPerPeer,
-    Duration probeTimeout) {
+    Duration probeTimeout,
+    Duration pathGrace,
+    int retransmitBytes) {
+
+  /** Tests' settings from before path grace: 30 s of it, 4 MiB kept per session. */
+  public SessionSettings(int maxSessions, int handshakesPerSecondPerPeer,
+      Duration handshakeTimeout, Duration helloRetry, Duration idleTimeout, Duration rekeyAfter,
+      int maxQueuedBytes, Duration keepaliveInterval, int handshakesPerSecond,
+      int maxSessionsPerPeer, Duration probeTimeout) {
+    this(maxSessions, handshakesPerSecondPerPeer, handshakeTimeout, helloRetry, idleTimeout,
+        rekeyAfter, maxQueuedBytes, keepaliveInterval, handshakesPerSecond, maxSessionsPerPeer,
+        probeTimeout, Duration.ofSeconds(30), 4 << 20);
+  }
 
   public SessionSettings {
     positive("maxSessions", maxSessions);
@@ -58,6 +75,8 @@ public record SessionSettings(
     positive("handshakesPerSecond", handshakesPerSecond);
     positive("maxSessionsPerPeer", maxSessionsPerPeer);
     positive("probeTimeout", probeTimeout);
+    positive("pathGrace", pathGrace);
+    positive("retransmitBytes", retransmitBytes);
   }
 
   private static void positive(String name, int value) {

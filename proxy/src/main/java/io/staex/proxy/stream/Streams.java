@@ -285,6 +285,17 @@ public final class Streams implements SessionListener, AutoCloseable {
   }
 
   @Override
+  public void writable(Session session) {
+    PerSession per = bySession.get(session);
+    if (per == null) {
+      return;
+    }
+    for (Stream s : new ArrayList<>(per.streams.values())) {
+      s.writableAgain();
+    }
+  }
+
+  @Override
   public void sendResumed() {
     sendPaused = false;
     drainDatagrams();
@@ -322,6 +333,14 @@ public final class Streams implements SessionListener, AutoCloseable {
    * Returns true (sent or queued).
    */
   boolean sendDatagram(Stream stream, StreamFrame.Datagram frame) {
+    if (stream.session().queueRoom() < frame.data().size() + StreamWire.HANDSHAKE_RESERVE) {
+      // the session keeps its records until acknowledged, up to limits.session-retransmit-bytes:
+      // a datagram is dropped here, before sealing, rather than kept for a path that is gone
+      datagramsDroppedQueueFull.increment();
+      log.debug("datagram of {} dropped: its session keeps {} unacknowledged", stream,
+          "limits.session-retransmit-bytes");
+      return true;
+    }
     if (datagrams.isEmpty() && !isSendPaused()) {
       datagramsSent.increment(); // before: the echo of it may be read on another thread first
       StreamWire.send(stream.session(), frame);
