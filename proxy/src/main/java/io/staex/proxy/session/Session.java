@@ -456,6 +456,8 @@ public final class Session {
     unacked.clear();
     keptBytes = 0;
     waitingAcks = 0;
+    ahead.clear();
+    aheadBytes = 0;
     if (handshake != null) {
       handshake.destroy();
       handshake = null;
@@ -466,24 +468,78 @@ public final class Session {
     }
   }
 
+  /** Where a record's counter puts it. */
+  enum Arrival {
+    /** The next one: delivered now. */
+    NEXT,
+    /** Later than the next (records before it were lost): opened and kept until they come. */
+    AHEAD,
+    /** Had already: dropped, ACKed again. */
+    DUPLICATE,
+    /** Too far ahead to keep (the replay window, or {@link SessionSettings#retransmitBytes}). */
+    TOO_FAR
+  }
+
   /**
-   * Opens a RECORD body and returns its plaintext; only the next counter is taken (go-back-N).
-   * Throws {@link RecordException} for one that does not authenticate and {@link
-   * LostRecordsException} for any other counter (a later one: records before it were lost; an
-   * earlier one: sent again, a duplicate), without opening it.
+   * Records opened ahead of the next counter, by counter: their plaintexts (empty for an ACK or
+   * keepalive, acted on when it came). Bounded by {@link #MAX_AHEAD} records and {@link
+   * SessionSettings#retransmitBytes} bytes.
    */
-  byte[] open(FrameBytes record, long now) throws RecordException, LostRecordsException {
-    long counter = record.read((a, off, len) -> readCounter(a, off));
-    if (counter != nextReceiveCounter) {
-      // checked before opening: a record taken out of order would be marked in the replay
-      // window, and its second sending refused as a replay
-      throw new LostRecordsException(nextReceiveCounter, counter);
+  private final java.util.TreeMap<Long, byte[]> ahead = new java.util.TreeMap<>();
+  private long aheadBytes;
+  /**
+   * Records kept ahead at most: half the replay window, so the first missing one, sent again,
+   * is still inside it and opens.
+   */
+  static final int MAX_AHEAD = io.staex.crypto.internal.record.ReplayWindow.SIZE / 2;
+
+  /** The counter of a RECORD body. */
+  static long counterOf(FrameBytes record) {
+    return record.read((a, off, len) -> readCounter(a, off));
+  }
+
+  Arrival arrival(long counter, int size) {
+    if (counter == nextReceiveCounter) {
+      return Arrival.NEXT;
     }
+    if (Long.compareUnsigned(counter, nextReceiveCounter) < 0 || ahead.containsKey(counter)) {
+      return Arrival.DUPLICATE;
+    }
+    return counter - nextReceiveCounter >= MAX_AHEAD
+        || aheadBytes + size > owner.settings().retransmitBytes() ? Arrival.TOO_FAR
+        : Arrival.AHEAD;
+  }
+
+  /**
+   * Opens a RECORD body whose counter {@link #arrival} found NEXT or AHEAD and returns its
+   * plaintext; a NEXT one moves the next counter on.
+   *
+   * @throws RecordException if it does not authenticate (nothing changes)
+   */
+  byte[] open(FrameBytes record, long counter, long now) throws RecordException {
     byte[] plain = record.read((a, off, len) -> opener.open(a, off, len, aad));
-    nextReceiveCounter++;
+    if (counter == nextReceiveCounter) {
+      nextReceiveCounter++;
+    }
     recordsReceived++;
     bytesReceived += record.size();
     lastReceivedNanos = now;
+    return plain;
+  }
+
+  /** Keeps an AHEAD record's plaintext (what is left to deliver of it) until its turn. */
+  void keepAhead(long counter, byte[] plain) {
+    ahead.put(counter, plain);
+    aheadBytes += plain.length;
+  }
+
+  /** The kept plaintext of the next counter, which moves on; null if it did not come yet. */
+  byte[] takeAhead() {
+    byte[] plain = ahead.remove(nextReceiveCounter);
+    if (plain != null) {
+      nextReceiveCounter++;
+      aheadBytes -= plain.length;
+    }
     return plain;
   }
 
@@ -696,6 +752,7 @@ public final class Session {
         result = AckResult.IGNORED;
       }
     } else if (recovering && progress) {
+      recovering = false;
       resend(unacked.size(), now);
     }
     if (full && state == State.ESTABLISHED
@@ -931,13 +988,4 @@ public final class Session {
         + (initiator ? " out" : " in") + "]";
   }
 
-  /** A record out of order: a later one (records were lost on the path) or a duplicate. */
-  static final class LostRecordsException extends Exception {
-    final boolean later;
-
-    LostRecordsException(long expected, long got) {
-      super("record " + got + " (expected: " + expected + ")", null, false, false);
-      this.later = Long.compareUnsigned(got, expected) > 0;
-    }
-  }
 }

@@ -612,29 +612,65 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       }
       return;
     }
+    FrameBytes body = record.record();
+    long counter = Session.counterOf(body);
+    Session.Arrival arrival = s.arrival(counter, body.size());
+    switch (arrival) {
+      case DUPLICATE -> {
+        counters.duplicates.increment(); // sent again before our ACK came: ACK again
+        s.duplicate();
+        return;
+      }
+      case TOO_FAR -> {
+        counters.lost.increment();
+        log.debug("record {} of {} dropped unopened: too far ahead", counter, s);
+        nack(s);
+        return;
+      }
+      default -> { }
+    }
     byte[] plain;
     try {
-      plain = s.open(record.record(), nanos());
+      plain = s.open(body, counter, nanos());
     } catch (RecordException e) {
       counters.badRecords.increment();
       log.debug("record of {} dropped: {}", s, e.getMessage());
       return;
-    } catch (Session.LostRecordsException e) {
-      if (e.later) {
-        counters.lost.increment(); // records before it went missing: NACK, the peer resends
-        log.debug("record of {} dropped: {}: records before it lost", s, e.getMessage());
-        if (s.gap(nanos())) {
-          counters.nacksSent.increment();
-        }
-      } else {
-        counters.duplicates.increment();
-        s.duplicate();
+    }
+    if (arrival == Session.Arrival.AHEAD) {
+      // records before it were lost on the path: kept until they come again (NACK asks now);
+      // an ACK inside acts at once, so two sides that both lost records never wait on each other
+      counters.lost.increment();
+      if (isAck(plain)) {
+        deliver(s, plain);
+        plain = new byte[0];
       }
+      s.keepAhead(counter, plain);
+      nack(s);
       return;
     }
+    deliver(s, plain);
+    while (!s.isClosed() && (plain = s.takeAhead()) != null) {
+      deliver(s, plain);
+    }
+  }
+
+  private void nack(Session s) {
+    if (s.gap(nanos())) {
+      counters.nacksSent.increment();
+    }
+  }
+
+  private static boolean isAck(byte[] plain) {
+    return plain.length == Session.ACK_SIZE && (plain[0] & 0xFF) == Session.CONTROL
+        && ((plain[1] & 0xFF) == Session.ACK || (plain[1] & 0xFF) == Session.NACK);
+  }
+
+  /** One record's plaintext, in order: a keepalive, a control message, or the layer above's. */
+  private void deliver(Session s, byte[] plain) {
     if (plain.length == 0) {
       s.received(false);
-      return; // a keepalive
+      return; // a keepalive (or an ACK acted on when it came ahead)
     }
     if ((plain[0] & 0xFF) == Session.CONTROL) {
       onControl(s, plain);
