@@ -667,24 +667,25 @@ public final class Session {
     }
     lastNackCounter = nextReceiveCounter;
     lastNackNanos = now;
-    sendAckRecord(NACK);
+    sendAckRecord(NACK, nextReceiveCounter);
     return true;
   }
 
   private void sendAck() {
     ackScheduled = false;
     if (state == State.ESTABLISHED) {
-      sendAckRecord(ACK);
+      sendAckRecord(ACK, nextReceiveCounter);
     }
   }
 
-  private void sendAckRecord(int kind) {
+  /** Sends {@code kind} (ACK or NACK) saying {@code next}; package-private for hostile tests. */
+  void sendAckRecord(int kind, long next) {
     unaskedSinceAck = 0;
     byte[] plain = new byte[ACK_SIZE];
     plain[0] = (byte) CONTROL;
     plain[1] = (byte) kind;
     for (int i = 0; i < Long.BYTES; i++) {
-      plain[2 + i] = (byte) (nextReceiveCounter >>> (56 - 8 * i));
+      plain[2 + i] = (byte) (next >>> (56 - 8 * i));
     }
     if (open != null) {
       sealOpenOrClose();

@@ -915,6 +915,58 @@ class SessionsTest {
     assertThat(next(b.frames, "after the notice")).containsExactly(data(99));
   }
 
+  /**
+   * Issue 14, a hostile peer: ACKs of records never sent end the session (PROTOCOL_ERROR), ACKs
+   * going backwards and a flood of NACKs (each asking for every kept record again) are counted
+   * and dropped: the flood makes at most one resend per half a retransmission timeout.
+   */
+  @Test
+  void hostileAcks_beyondEndTheSession_backwardsAndNackFloodsAreCountedDrops() {
+    Peer a = peer(68);
+    Peer b = peer(69);
+    List<FrameBytes> toB = new ArrayList<>();
+    relay = p -> {
+      if (p.from().equals(a.key()) && p.type() == SessionFrameType.RECORD) {
+        toB.add(p.payload());
+      }
+      return p;
+    };
+    Session s = a.connect(b);
+    settle();
+    Session atB = next(b.established, "established at B");
+    for (int i = 0; i < 3; i++) {
+      a.send(s, data(i));
+      settle();
+    }
+    atB.sendAckRecord(Session.ACK, 1); // behind what B already acknowledged (3)
+    settle();
+    assertThat(a.sessions.counters().acksStale()).isEqualTo(1);
+
+    relay = p -> p.from().equals(b.key()) ? null : p; // B's ACKs of the next one are lost
+    a.send(s, data(3));
+    settle();
+    relay = p -> {
+      if (p.from().equals(a.key()) && p.type() == SessionFrameType.RECORD) {
+        toB.add(p.payload());
+      }
+      return p;
+    };
+    int before = toB.size();
+    for (int i = 0; i < 100; i++) {
+      atB.sendAckRecord(Session.NACK, 3); // "send everything from 3 again", 100 times at once
+    }
+    settle();
+    assertThat(a.sessions.counters().nacksIgnored()).isEqualTo(99);
+    assertThat(a.sessions.counters().recordsResent()).isEqualTo(1); // record 3, once
+    // the resend, and A's ACKs of the NACK records themselves (one per ACK_EVERY_UNASKED at most)
+    assertThat(toB.size() - before).isLessThanOrEqualTo(1 + 100 / Session.ACK_EVERY_UNASKED + 1);
+
+    atB.sendAckRecord(Session.ACK, 1000); // a record A never sent
+    settle();
+    assertThat(a.sessions.counters().acksBeyond()).isEqualTo(1);
+    assertThat(next(a.closed, "the lying peer")).isEqualTo(SessionEnd.PROTOCOL_ERROR);
+  }
+
   @Test
   void closeFrame_forAnEstablishedSession_onlyProbes_whileASealedCloseEndsIt() {
     Peer a = peer(66);
