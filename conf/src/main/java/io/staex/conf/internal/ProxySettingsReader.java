@@ -190,21 +190,24 @@ final class ProxySettingsReader {
     Integer allHandshakes = integer(limits, "handshakes-per-second", 1);
     Integer perPeer = integer(sessions, "max-per-peer", 1);
     Duration probe = duration(sessions, "probe-timeout");
+    Duration grace = duration(sessions, "path-grace");
+    Integer retransmit = bytes(limits, "session-retransmit-bytes");
     if (anyNull(maxSessions, handshakes, handshake, helloRetry, idle, rekey, queued,
-        keepalive, allHandshakes, perPeer, probe)) {
+        keepalive, allHandshakes, perPeer, probe, grace, retransmit)) {
       return null;
     }
     Map<String, Setting> fields = pick(limits, List.of("max-sessions",
         "handshakes-per-second-per-source", "handshake-timeout", "idle-timeout",
-        "session-queue-bytes", "handshakes-per-second"));
+        "session-queue-bytes", "handshakes-per-second", "session-retransmit-bytes"));
     fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval",
-        "max-per-peer", "probe-timeout")));
+        "max-per-peer", "probe-timeout", "path-grace")));
     return SettingsErrors.build(
         () -> new SessionSettings(maxSessions, handshakes, handshake, helloRetry, idle, rekey,
-            queued, keepalive, allHandshakes, perPeer, probe),
+            queued, keepalive, allHandshakes, perPeer, probe, grace, retransmit),
         fields, Map.of("handshakesPerSecondPerPeer", "handshakes-per-second-per-source",
             "maxQueuedBytes", "session-queue-bytes", "handshakesPerSecond",
-            "handshakes-per-second", "maxSessionsPerPeer", "max-per-peer"),
+            "handshakes-per-second", "maxSessionsPerPeer", "max-per-peer", "pathGrace",
+            "path-grace", "retransmitBytes", "session-retransmit-bytes"),
         values.problems());
   }
 
