@@ -3,8 +3,11 @@ package io.staex.conf;
 import io.staex.conf.internal.NodeConfigReader;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
+import io.staex.proxy.exit.ExitSettings;
+import io.staex.proxy.httpproxy.HttpProxySettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.stream.StreamSettings;
+import io.staex.proxy.udp.UdpSettings;
 import io.staex.resolver.DnsSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -43,6 +46,12 @@ import java.util.Set;
  *     is off
  * @param control the local control endpoint
  * @param logLevel what {@code staex run} logs: one of {@link #LOG_LEVELS}
+ * @param logFormat how {@code staex run} writes its log lines: one of {@link #LOG_FORMATS}
+ * @param metrics the Prometheus metrics over HTTP; empty when {@code metrics.listen} is off
+ * @param socksExits {@code socks.exit}: exit nodes for SOCKS and the HTTP proxy, in order
+ * @param httpProxy the HTTP proxy door; empty when {@code http-proxy.listen} is off
+ * @param exit this node as an exit ({@code exit.*})
+ * @param udp UDP flows' limits and idle timeout ({@code udp})
  */
 public record NodeConfig(
     Path key,
@@ -60,10 +69,19 @@ public record NodeConfig(
     Optional<SocksSettings> socks,
     Optional<DnsSettings> dns,
     ControlConfig control,
-    String logLevel) {
+    String logLevel,
+    String logFormat,
+    Optional<MetricsConfig> metrics,
+    List<String> socksExits,
+    Optional<HttpProxySettings> httpProxy,
+    ExitSettings exit,
+    UdpSettings udp) {
 
   /** The values of {@code log.level}, least to most verbose. */
   public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
+
+  /** The values of {@code log.format}: a dated text line, or one JSON object a line. */
+  public static final List<String> LOG_FORMATS = List.of("text", "json");
 
   /** Most event-loop threads a node may be given. */
   public static final int MAX_THREADS = 64;
@@ -87,9 +105,18 @@ public record NodeConfig(
     Objects.requireNonNull(socks, "socks");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(control, "control");
+    Objects.requireNonNull(metrics, "metrics");
+    socksExits = List.copyOf(socksExits);
+    Objects.requireNonNull(httpProxy, "httpProxy");
+    Objects.requireNonNull(exit, "exit");
+    Objects.requireNonNull(udp, "udp");
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new IllegalArgumentException(
           "logLevel: " + logLevel + " (expected: one of " + LOG_LEVELS + ")");
+    }
+    if (!LOG_FORMATS.contains(logFormat)) {
+      throw new IllegalArgumentException(
+          "logFormat: " + logFormat + " (expected: one of " + LOG_FORMATS + ")");
     }
     Set<Integer> ports = new HashSet<>();
     for (ServiceConfig s : services) {
@@ -98,21 +125,25 @@ public record NodeConfig(
             "services: port " + s.port() + " twice (expected: each once)");
       }
     }
-    List<HostPort> all = listens(listen, forwards, socks, dns);
+    List<HostPort> all = listens(listen, forwards, socks, dns, metrics, httpProxy);
     if (new HashSet<>(all).size() != all.size()) {
       throw new IllegalArgumentException(
           "listen addresses: " + all + " (expected: each once)");
     }
   }
 
-  /** As the canonical constructor, logging at {@code info}. */
+  /**
+   * As the canonical constructor, logging text lines at {@code info}, serving no metrics over
+   * HTTP, with no exits, HTTP proxy or exit node.
+   */
   public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
       Optional<Path> forwardsDir, int threads, RelaySettings relay, SessionSettings sessions,
       StreamSettings streams, Optional<SocksSettings> socks, Optional<DnsSettings> dns,
-      ControlConfig control) {
+      ControlConfig control, UdpSettings udp) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
-        sessions, streams, socks, dns, control, "info");
+        sessions, streams, socks, dns, control, "info", "text", Optional.empty(), List.of(),
+        Optional.empty(), ExitSettings.off(), udp);
   }
 
   /**
@@ -127,20 +158,25 @@ public record NodeConfig(
   }
 
   /**
-   * Every local address this configuration listens on ({@code listen}, forwards, SOCKS, DNS),
+   * Every local address this configuration listens on ({@code listen}, forwards, SOCKS, DNS,
+   * metrics),
    * which the files of {@link #forwardsDir} must not use again.
    */
   public Set<HostPort> listenAddresses() {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(listens(listen, forwards, socks, dns)));
+    return Collections.unmodifiableSet(new LinkedHashSet<>(
+        listens(listen, forwards, socks, dns, metrics, httpProxy)));
   }
 
   private static List<HostPort> listens(Optional<HostPort> listen, List<ForwardConfig> forwards,
-      Optional<SocksSettings> socks, Optional<DnsSettings> dns) {
+      Optional<SocksSettings> socks, Optional<DnsSettings> dns, Optional<MetricsConfig> metrics,
+      Optional<HttpProxySettings> httpProxy) {
     List<HostPort> all = new ArrayList<>();
     listen.ifPresent(all::add);
     forwards.forEach(f -> all.add(f.listen()));
     socks.ifPresent(s -> all.add(hostPort(s.listen())));
     dns.ifPresent(d -> all.add(hostPort(d.listen())));
+    metrics.ifPresent(m -> all.add(m.listen()));
+    httpProxy.ifPresent(h -> all.add(hostPort(h.listen())));
     return all;
   }
 

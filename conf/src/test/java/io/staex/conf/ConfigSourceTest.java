@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Locating keys for {@code staex config check}, the effective config, and {@code log.level}. */
+/**
+ * Locating keys for {@code staex config check}, the effective config, {@code log.level} and
+ * {@code log.format}.
+ */
 class ConfigSourceTest {
   private static final String PARENT = "\"127.0.0.1:7400\"";
 
@@ -53,5 +56,19 @@ class ConfigSourceTest {
         .isInstanceOf(BadConfigException.class)
         .hasMessageContaining("b.conf:1: staex.log.level: \"loud\" is not a log level"
             + " (expected: one of error, warn, info, debug)");
+  }
+
+  @Test
+  void logFormat_defaultsToText_jsonIsRenderedBack_andAnUnknownOneIsAProblem() throws Exception {
+    assertThat(NodeConfig.load(write(dir, "a.conf", "staex {}\n")).logFormat()).isEqualTo("text");
+    Path json = write(dir, "j.conf", "staex.log.format = JSON\n");
+    NodeConfig config = NodeConfig.load(json);
+    assertThat(config.logFormat()).isEqualTo("json");
+    assertThat(ConfigSource.read(json).render(config)).contains("format=JSON");
+
+    assertThatThrownBy(() -> NodeConfig.load(write(dir, "b.conf", "staex.log.format = xml\n")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("b.conf:1: staex.log.format: \"xml\" is not a log format"
+            + " (expected: one of text, json)");
   }
 }

@@ -14,6 +14,7 @@ import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.session.SessionSettings;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.stream.StreamSettings;
+import io.staex.proxy.udp.UdpSettings;
 import io.staex.resolver.Cidr;
 import io.staex.resolver.ClientNetwork;
 import io.staex.resolver.DnsSettings;
@@ -119,18 +120,21 @@ class NodeConfigTest {
     LinkSettings link = new LinkSettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(10),
         LinkSettings.MAX_RECORD_SIZE, 256 * 1024, 1024 * 1024);
     RelaySettings relay = new RelaySettings(Optional.empty(), 1024, List.of(), link, routing,
-        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30)), 4 * 1024 * 1024, 20,
+        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(1),
+            Duration.ofSeconds(60)), 4 * 1024 * 1024, 20,
         new StartupLimits(10, 30, 64, 8, Duration.ofSeconds(2)), 200);
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
-        Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1), 10, Duration.ofSeconds(30),
+        4 * 1024 * 1024);
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
         Duration.ofSeconds(10), 256);
     assertThat(config).isEqualTo(new NodeConfig(
         dir.resolve("node.key"), dir.resolve("node.crt"), new TrustConfig(List.of(), List.of(),
         List.of(), 10_000, Optional.of(dir.resolve("node.key.revocations"))), Optional.empty(),
         List.of(), List.of(), List.of(), Optional.empty(), 1, relay, sessions, streams,
-        Optional.empty(), Optional.empty(), new ControlConfig(dir.resolve("node.sock"))));
+        Optional.empty(), Optional.empty(), new ControlConfig(dir.resolve("node.sock")),
+        new UdpSettings(Duration.ofSeconds(60), 256, 256, 64)));
   }
 
   /**
@@ -140,7 +144,9 @@ class NodeConfigTest {
    */
   @Test
   void everyValueOfReferenceConf_reachesTheRecords() throws Exception {
-    String on = "staex.socks.listen = \"127.0.0.1:1080\"\nstaex.dns.listen = \"127.0.0.1:5353\"\n";
+    String on = "staex.socks.listen = \"127.0.0.1:1080\"\nstaex.dns.listen = \"127.0.0.1:5353\"\n"
+        + "staex.metrics.listen = \"127.0.0.1:9464\"\n"
+        + "staex.http-proxy.listen = \"127.0.0.1:3128\"\n";
     NodeConfig base = NodeConfig.load(write(dir, "base.conf", on));
     // resolved: trust.revocations-file's default is made from staex.key
     Config reference = ConfigFactory.parseResources(NodeConfig.class, "/reference.conf").resolve();
@@ -159,7 +165,9 @@ class NodeConfigTest {
         "staex.parents", "staex.services", "staex.forwards", "staex.forwards-dir",
         "staex.socks.listen", "staex.socks.username", "staex.socks.password",
         "staex.dns.listen", "staex.dns.pool", "staex.dns.upstreams", "staex.dns.allow",
-        "staex.control.socket", "staex.log.level", "staex.trust.revocations-file");
+        "staex.control.socket", "staex.log.level", "staex.log.format",
+        "staex.trust.revocations-file", "staex.metrics.listen", "staex.socks.exit",
+        "staex.http-proxy.listen", "staex.exit.allow", "staex.exit.destinations");
   }
 
   /** Twice a number, duration or size; the other boolean; null for text and lists. */
@@ -319,14 +327,40 @@ class NodeConfigTest {
     Path file = write(dir, "node.conf", String.join("\n",
         "staex {",
         "  forwards = [ { listen = \"127.0.0.1:8554\", to = \"camera1.staex:554\",",
-        "    protocol = udp } ]",
+        "    protocol = sctp } ]",
         "}"));
 
     ConfigProblem p = only(file);
 
     assertThat(p.reason()).isEqualTo(Reason.INVALID_VALUE);
-    assertThat(p).hasToString(file + ":3: staex.forwards[0].protocol: \"udp\" is not a"
-        + " protocol: expected: tcp or rtsp");
+    assertThat(p).hasToString(file + ":3: staex.forwards[0].protocol: \"sctp\" is not a"
+        + " protocol: expected: tcp, rtsp or udp");
+  }
+
+  @Test
+  void udpForwardAndService_andTheUdpSection() throws Exception {
+    NodeConfig config = NodeConfig.load(write(dir, "node.conf", String.join("\n",
+        "staex {",
+        "  services = [ { port = 5683, target = \"127.0.0.1:15683\", protocol = udp } ]",
+        "  forwards = [ { listen = \"127.0.0.1:25683\", to = \"gateway.staex:5683\",",
+        "    protocol = UDP } ]",
+        "  udp { idle-timeout = 5s, max-flows-per-forward = 8, max-flows-per-service = 9,",
+        "    max-flows-per-association = 10 }",
+        "}")));
+
+    assertThat(config.services().get(0).protocol()).isEqualTo(Protocol.UDP);
+    assertThat(config.forwards().get(0).protocol()).isEqualTo(Protocol.UDP);
+    assertThat(config.udp()).isEqualTo(new UdpSettings(Duration.ofSeconds(5), 8, 9, 10));
+  }
+
+  @Test
+  void udpLimits_belowOne_refusedAtTheKey() throws Exception {
+    Path file = write(dir, "node.conf", "staex.udp.max-flows-per-forward = 0\n");
+
+    ConfigProblem p = only(file);
+
+    assertThat(p.reason()).isEqualTo(Reason.INVALID_VALUE);
+    assertThat(p.toString()).contains("staex.udp.max-flows-per-forward");
   }
 
   @Test
@@ -350,7 +384,8 @@ class NodeConfigTest {
     assertThat(p.reason()).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
         + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
-        + " forwards-dir, threads, routing, sessions, limits, socks, dns, control, log)");
+        + " forwards-dir, threads, routing, sessions, limits, socks, http-proxy, exit, dns,"
+        + " control, log, metrics, udp)");
   }
 
   @Test
@@ -368,7 +403,7 @@ class NodeConfigTest {
             + " routing-messages-per-second-per-link, routing-message-burst-per-link,"
             + " signature-checks-per-second-per-link, signature-check-burst-per-link,"
             + " idle-timeout, handshake-timeout, open-timeout, datagram-queue,"
-            + " handshakes-per-second)");
+            + " handshakes-per-second, probe-answers-per-second-per-peer)");
   }
 
   @ParameterizedTest
@@ -405,7 +440,7 @@ class NodeConfigTest {
 
     assertThat(only(file)).hasToString(
         file + ":1: staex.socks.frobnicate: unknown key (expected one of: listen, username,"
-            + " password, handshake-timeout, max-pending-handshakes)");
+            + " password, exit, handshake-timeout, max-pending-handshakes)");
   }
 
   @Test

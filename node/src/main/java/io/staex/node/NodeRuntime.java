@@ -7,6 +7,7 @@ import io.staex.conf.ForwardConfig;
 import io.staex.conf.ForwardFile;
 import io.staex.conf.HostPort;
 import io.staex.conf.Target;
+import io.staex.conf.MetricsConfig;
 import io.staex.conf.NodeConfig;
 import io.staex.conf.ParentConfig;
 import io.staex.conf.Protocol;
@@ -28,20 +29,34 @@ import io.staex.node.NodeStatus.ForwardStatus;
 import io.staex.node.NodeStatus.LinkStatus;
 import io.staex.node.NodeStatus.ServiceStatus;
 import io.staex.node.internal.CertificateExpiry;
+import io.staex.node.internal.ConfigDiff;
+import io.staex.node.internal.Reload;
 import io.staex.node.internal.ErrorLog;
 import io.staex.node.internal.Failures;
 import io.staex.node.internal.RevocationsKeeper;
 import io.staex.node.internal.ForwardsDiff;
 import io.staex.node.internal.ForwardsWatcher;
+import io.staex.node.internal.MetricsJvm;
+import io.staex.node.internal.MetricsServer;
+import io.staex.node.internal.NodeDiagnostics;
 import io.staex.node.internal.control.ControlServer;
+import io.staex.node.internal.control.StatusMetrics;
 import io.staex.proxy.link.LinkCredentials;
 import io.staex.proxy.link.ParentConnector;
 import io.staex.proxy.loop.Transports;
 import io.staex.proxy.forward.Forward;
 import io.staex.proxy.forward.PortForwards;
 import io.staex.proxy.names.CertifiedNames;
+import io.staex.routing.RoutingNode;
 import io.staex.proxy.names.NameResult;
+import io.staex.proxy.exit.ExitCounters;
+import io.staex.proxy.exit.ExitNode;
+import io.staex.proxy.httpproxy.HttpProxy;
+import io.staex.proxy.httpproxy.HttpProxySettings;
+import io.staex.proxy.socks.Router;
 import io.staex.proxy.socks.SocksServer;
+import io.staex.proxy.stream.Stream;
+import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.socks.SocksSettings;
 import io.staex.proxy.socks.SocksTarget;
 import io.staex.proxy.socks.SocksTargets;
@@ -58,6 +73,8 @@ import io.staex.proxy.service.Services;
 import io.staex.proxy.session.SessionInfo;
 import io.staex.proxy.stream.StreamInfo;
 import io.staex.proxy.stream.StreamProtocol;
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpServiceFlows;
 import io.staex.proxy.stream.Streams;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -103,7 +120,17 @@ public final class NodeRuntime implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
 
+  /** The configuration the node started with: what a reload cannot change comes from here. */
   private final NodeConfig config;
+  /**
+   * The configuration in force for what a reload changes (forwards, services, forwards-dir,
+   * SOCKS, DNS); the last reload's, else {@link #config}. Written under {@link #reloadLock}.
+   */
+  private volatile NodeConfig live;
+  /** The file {@link #reload} reads; null when started from a config that has none. */
+  private final Path configFile;
+  private final Reload reloads = new Reload();
+  private final Object reloadLock = new Object();
   private final Clock clock;
   private final Identity identity;
   private final Certificate certificate;
@@ -118,15 +145,23 @@ public final class NodeRuntime implements AutoCloseable {
   private Streams streams;
   private Services services;
   private PortForwards portForwards;
+  /** UDP flows of forwards, services and SOCKS5 associations (docs/udp.md). */
+  private final UdpCounters udpCounters = new UdpCounters();
   private CertifiedNames names;
   /**
    * The addresses the DNS resolver gives out; the SOCKS proxy maps them back to nodes. Null
    * when the resolver is off: then no address is ever given out.
    */
-  private AddressPool pool;
-  private DnsServer dns;
-  private SocksServer socks;
-  private ForwardsWatcher watcher;
+  private volatile AddressPool pool;
+  // Replaced by a reload (under reloadLock), read by status from the control thread.
+  private volatile DnsServer dns;
+  private volatile SocksServer socks;
+  private volatile ForwardsWatcher watcher;
+  private MetricsServer metrics;
+  private volatile HttpProxy httpProxy;
+  private ExitNode exitNode;
+  /** Where SOCKS and the HTTP proxy send each destination (socks.exit needs a restart). */
+  private Router router;
   private io.netty.util.concurrent.ScheduledFuture<?> certificateCheck;
   /** How often the certificate's end is checked for the WARN line. */
   static final Duration CERTIFICATE_CHECK = Duration.ofDays(1);
@@ -139,9 +174,11 @@ public final class NodeRuntime implements AutoCloseable {
   private volatile Map<ForwardConfig, Forward> forwardsByConfig = Map.of();
   private boolean closed;
 
-  private NodeRuntime(NodeConfig config, Clock clock, Identity identity, Certificate certificate,
-      List<Relay.Parent> parents) {
+  private NodeRuntime(NodeConfig config, Path configFile, Clock clock, Identity identity,
+      Certificate certificate, List<Relay.Parent> parents) {
     this.config = config;
+    this.live = config;
+    this.configFile = configFile;
     this.clock = clock;
     this.identity = identity;
     this.certificate = certificate;
@@ -163,11 +200,22 @@ public final class NodeRuntime implements AutoCloseable {
    */
   public static NodeRuntime start(NodeConfig config, Clock clock, SecureRandom random)
       throws KeyFileException, BadCertificateException, NodeStartException {
+    return start(config, null, clock, random);
+  }
+
+  /**
+   * As {@link #start(NodeConfig, Clock, SecureRandom)}, for {@code config} read from {@code
+   * configFile}: {@link #reload} (SIGHUP, {@code staex reload}) reads that file again. Null:
+   * the node cannot reload.
+   */
+  public static NodeRuntime start(NodeConfig config, Path configFile, Clock clock,
+      SecureRandom random) throws KeyFileException, BadCertificateException, NodeStartException {
     Identity identity = KeyFiles.readPrivateKey(config.key());
     NodeRuntime node = null;
     try {
       Certificate cert = readOwnCertificate(config, identity, clock.instant());
-      node = new NodeRuntime(config, clock, identity, cert, resolveParents(config.parents()));
+      node = new NodeRuntime(config, configFile, clock, identity, cert,
+          resolveParents(config.parents()));
       node.startParts(random);
       return node;
     } catch (Exception e) { // Netty may rethrow a bind's IOException unchecked: close then too
@@ -245,9 +293,24 @@ public final class NodeRuntime implements AutoCloseable {
     // it, whatever staex.threads is, so they call each other directly (docs/architecture.md).
     EventLoop owner = group.next();
     services = new Services(owner, certificate.network(), config.streams().connectTimeout(),
-        config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()));
+        config.services().stream().map(NodeRuntime::service).collect(Collectors.toList()),
+        new UdpServiceFlows(owner, config.udp(), udpCounters));
+    exitNode = new ExitNode(owner, certificate.network(), config.exit());
+    Services table = services;
+    ExitNode exits = exitNode;
+    StreamAcceptor acceptor = new StreamAcceptor() {
+      @Override
+      public void open(Stream stream, Certificate peer) {
+        table.open(stream, peer);
+      }
+
+      @Override
+      public void openHost(Stream stream, Certificate peer) {
+        exits.openHost(stream, peer);
+      }
+    };
     streams = new Streams(owner, identity, certificate, policy, config.sessions(),
-        config.streams(), clock, random, services);
+        config.streams(), clock, random, acceptor);
     try {
       relay = startRelay(group, owner, credentials, bind);
     } catch (Exception e) {
@@ -257,15 +320,34 @@ public final class NodeRuntime implements AutoCloseable {
     }
     streams.sessions().start(relay);
     names = new CertifiedNames(relay, policy, config.sessions().handshakeTimeout(), clock);
-    portForwards = new PortForwards(streams, names);
+    portForwards = new PortForwards(streams, names, config.udp(), udpCounters);
     applyForwards(Set.of());
     if (config.dns().isPresent()) {
       DnsSettings d = config.dns().get();
       pool = new AddressPool(d.pool(), d.poolTtl(), clock);
-      dns = startDns(d, group);
+      dns = startDns(d, group, pool);
     }
+    router = new Router(socksTargets(), config.socksExits());
     if (config.socks().isPresent()) {
-      socks = startSocks(config.socks().get());
+      socks = startSocks(config.socks().get(), router);
+    }
+    if (config.httpProxy().isPresent()) {
+      HttpProxySettings h = config.httpProxy().get();
+      try {
+        httpProxy = HttpProxy.start(streams, h, router);
+        log.info("http-proxy: HTTP proxy on {}{}", httpProxy.localAddress(),
+            config.socksExits().isEmpty() ? "" : " (exits " + config.socksExits() + ")");
+      } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+        throw new NodeStartException(NodeStartException.Reason.LISTEN,
+            "staex.http-proxy.listen: cannot listen on " + text(h.listen()) + ": "
+                + Failures.describe(e), e);
+      }
+    }
+    if (config.exit().enabled()) {
+      log.info("exit: this node is an exit for {}, destinations {}, deny-private {}",
+          config.exit().allow().isEmpty() ? "its own network" : config.exit().allow(),
+          config.exit().destinations().isEmpty() ? "any public" : config.exit().destinations(),
+          config.exit().denyPrivate());
     }
     if (config.forwardsDir().isPresent()) {
       Path dir = config.forwardsDir().get();
@@ -281,7 +363,12 @@ public final class NodeRuntime implements AutoCloseable {
     warnIfCertificateEnds();
     certificateCheck = group.next().scheduleAtFixedRate(this::warnIfCertificateEnds,
         CERTIFICATE_CHECK.toMillis(), CERTIFICATE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-    control.start(this::status, this::revoke);
+    if (config.metrics().isPresent()) {
+      metrics = startMetrics(config.metrics().get());
+    }
+    control.start(this::status, this::revoke, this::reload, new NodeDiagnostics(
+        identity.address(), relay, streams.sessions(), names, Optional.ofNullable(pool),
+        config.sessions().handshakeTimeout()));
     log.info("node {} running: listen {}, parents {}, control {}", identity.address(),
         listenAddress().map(NodeRuntime::text).orElse("-"),
         parents.isEmpty() ? "none (root)" : config.parents().stream()
@@ -296,7 +383,7 @@ public final class NodeRuntime implements AutoCloseable {
     return Relay.start(group, owner, credentials, settings, clock, streams.sessions());
   }
 
-  private DnsServer startDns(DnsSettings settings, EventLoopGroup group)
+  private DnsServer startDns(DnsSettings settings, EventLoopGroup group, AddressPool pool)
       throws NodeStartException {
     NameResolver resolver = name -> names.resolve(name).thenApply(r -> {
       if (r instanceof NameResult.Found) {
@@ -320,8 +407,8 @@ public final class NodeRuntime implements AutoCloseable {
     }
   }
 
-  private SocksServer startSocks(SocksSettings settings) throws NodeStartException {
-    SocksTargets targets = new SocksTargets() {
+  private SocksTargets socksTargets() {
+    return new SocksTargets() {
       @Override
       public CompletableFuture<SocksTarget> resolve(String domain) {
         String label = domain.substring(0, domain.length() - Address.DOMAIN.length() - 1);
@@ -336,8 +423,13 @@ public final class NodeRuntime implements AutoCloseable {
         return pool == null ? Optional.empty() : pool.lookup(address);
       }
     };
+  }
+
+  private SocksServer startSocks(SocksSettings settings, Router router)
+      throws NodeStartException {
     try {
-      SocksServer server = SocksServer.start(streams, settings, targets);
+      SocksServer server =
+          SocksServer.start(streams, settings, router, config.udp(), udpCounters);
       log.info("socks: SOCKS5 on {}{}", server.localAddress(),
           settings.credentials().isPresent() ? " (username and password required)" : "");
       return server;
@@ -346,6 +438,45 @@ public final class NodeRuntime implements AutoCloseable {
           "staex.socks.listen: cannot listen on " + text(settings.listen()) + ": "
               + Failures.describe(e), e);
     }
+  }
+
+  private MetricsServer startMetrics(MetricsConfig settings) throws NodeStartException {
+    try {
+      MetricsServer server = MetricsServer.start(settings, this::metricsText);
+      log.info("metrics: Prometheus text at http://{}/metrics", text(server.localAddress()));
+      return server;
+    } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+      throw new NodeStartException(NodeStartException.Reason.LISTEN,
+          "staex.metrics.listen: cannot listen on " + settings.listen() + ": "
+              + Failures.describe(e), e);
+    }
+  }
+
+  /** What the metrics endpoint serves: the status's counters, its own, the JVM's. */
+  private String metricsText() {
+    MetricsServer m = metrics;
+    StringBuilder out = new StringBuilder(StatusMetrics.render(status()));
+    if (m != null) {
+      io.staex.node.internal.control.PromText.counter(out,
+          "staex_metrics_connections_refused_total",
+          "Metrics connections closed at once: metrics.max-connections were open.", m.refused());
+    }
+    return out.append(MetricsJvm.render()).toString();
+  }
+
+  /** Where the metrics endpoint listens, once started (empty when {@code metrics.listen} is off). */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metrics).map(MetricsServer::localAddress);
+  }
+
+  /** Where the HTTP proxy accepts clients, once started (empty when it is off). */
+  public Optional<InetSocketAddress> httpProxyAddress() {
+    return Optional.ofNullable(httpProxy).map(HttpProxy::localAddress);
+  }
+
+  /** This node's exit traffic (all zero when it is no exit). */
+  public ExitCounters exitCounters() {
+    return exitNode.counters();
   }
 
   /** Where the SOCKS5 proxy accepts clients, once started (empty when it is off). */
@@ -359,7 +490,11 @@ public final class NodeRuntime implements AutoCloseable {
   }
 
   private static StreamProtocol protocol(Protocol p) {
-    return p == Protocol.RTSP ? StreamProtocol.RTSP : StreamProtocol.TCP;
+    return switch (p) {
+      case RTSP -> StreamProtocol.RTSP;
+      case UDP -> StreamProtocol.UDP;
+      case TCP -> StreamProtocol.TCP;
+    };
   }
 
   private static Service service(ServiceConfig s) {
@@ -381,7 +516,7 @@ public final class NodeRuntime implements AutoCloseable {
       return;
     }
     List<Forward> wanted = new ArrayList<>();
-    Set<ForwardConfig> all = new LinkedHashSet<>(config.forwards());
+    Set<ForwardConfig> all = new LinkedHashSet<>(live.forwards());
     all.addAll(fromDir);
     Map<Forward, ForwardConfig> origin = new HashMap<>();
     Map<ForwardConfig, String> problems = new HashMap<>();
@@ -413,7 +548,8 @@ public final class NodeRuntime implements AutoCloseable {
     ForwardsDiff diff = ForwardsDiff.of(dirForwards, forwards);
     dirForwards = Set.copyOf(forwards);
     if (!diff.isEmpty()) {
-      log.info("forwards-dir: {} added {}, removed {}", config.forwardsDir().orElseThrow(),
+      log.info("forwards-dir: {} added {}, removed {}", live.forwardsDir().map(Path::toString)
+          .orElse("-"),
           diff.added(), diff.removed());
     }
     if (!diff.isEmpty()) {
@@ -438,7 +574,7 @@ public final class NodeRuntime implements AutoCloseable {
 
   /** The forwards in force: the config's, then the valid ones of {@code forwards-dir}. */
   public Set<ForwardConfig> forwards() {
-    Set<ForwardConfig> all = new LinkedHashSet<>(config.forwards());
+    Set<ForwardConfig> all = new LinkedHashSet<>(live.forwards());
     all.addAll(dirForwards);
     return all;
   }
@@ -485,6 +621,207 @@ public final class NodeRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the configuration file again and applies it ({@code staex reload}, SIGHUP; see
+   * {@code docs/node.md}, "Reload"). First the whole file is read and checked as {@code staex
+   * config check} does, and new SOCKS/DNS addresses are bound: a problem there changes nothing,
+   * is logged at WARN and answered as {@link Reload#REFUSED} followed by one line per problem.
+   * Then forwards, services (resetting the incoming streams they no longer allow),
+   * forwards-dir, SOCKS and DNS are applied; keys that need a restart are named. One reload at
+   * a time; any thread but the node's event loops. The answer is for the control client.
+   */
+  public String reload() {
+    synchronized (reloadLock) {
+      Instant now = clock.instant();
+      if (configFile == null) {
+        return "error: this node was started without a configuration file to read again\n";
+      }
+      Reload.Checked checked;
+      try {
+        checked = Reload.check(configFile, now);
+      } catch (Reload.Refused e) {
+        return refuse(now, e.problems());
+      }
+      synchronized (this) {
+        if (closed) {
+          return "error: the node is stopping\n";
+        }
+      }
+      NodeConfig next = checked.config();
+      ConfigDiff diff = ConfigDiff.of(live, next, false).withNeedsRestart(
+          ConfigDiff.of(config, next, !checked.certificate().equals(certificate)));
+      Servers bound;
+      try {
+        bound = bindNewServers(next);
+      } catch (NodeStartException e) {
+        return refuse(now, List.of(e.getMessage()));
+      }
+      NodeConfig before = live;
+      live = next;
+      int reset = applyServices(before, next);
+      applyForwards(dirForwards);
+      List<String> problems = new ArrayList<>(applySocksAndDns(before, next, bound));
+      problems.addAll(applyForwardsDir(before, next));
+      String summary = diff.summary() + (reset > 0 ? "; streams reset: " + reset : "")
+          + (problems.isEmpty() ? "" : "; problems: " + String.join("; ", problems));
+      reloads.applied(now, summary);
+      if (problems.isEmpty()) {
+        log.info("reloaded {}: {}", configFile, summary);
+      } else {
+        log.warn("reloaded {}: {}", configFile, summary);
+        problems.forEach(p -> errors.warn("reload: " + p));
+      }
+      return "reloaded " + configFile + ": " + summary + "\n";
+    }
+  }
+
+  private String refuse(Instant now, List<String> problems) {
+    String why = problems.size() + (problems.size() == 1 ? " problem" : " problems");
+    reloads.refused(now, why + ": " + String.join("; ", problems));
+    log.warn("reload of {} refused, nothing changed: {}: {}", configFile, why,
+        String.join("; ", problems));
+    errors.warn("reload of " + configFile + " refused: " + String.join("; ", problems));
+    StringBuilder out = new StringBuilder(Reload.REFUSED).append(why).append('\n');
+    problems.forEach(p -> out.append(p).append('\n'));
+    return out.toString();
+  }
+
+  /** SOCKS and DNS servers bound for a reload at addresses the running ones do not use. */
+  private record Servers(SocksServer socks, DnsServer dns, AddressPool pool) {}
+
+  /**
+   * Binds the SOCKS and DNS servers {@code next} wants at a new address, before anything is
+   * applied: a taken port refuses the whole reload. Same address: nothing is bound here.
+   */
+  private Servers bindNewServers(NodeConfig next) throws NodeStartException {
+    SocksServer newSocks = null;
+    Optional<SocksSettings> s = next.socks();
+    if (s.isPresent() && !live.socks().map(o -> o.listen().equals(s.get().listen()))
+        .orElse(false)) {
+      newSocks = startSocks(s.get(), router);
+    }
+    DnsServer newDns = null;
+    AddressPool newPool = null;
+    Optional<DnsSettings> d = next.dns();
+    if (d.isPresent() && !live.dns().map(o -> o.listen().equals(d.get().listen()))
+        .orElse(false)) {
+      newPool = poolFor(d.get());
+      try {
+        newDns = startDns(d.get(), group, newPool);
+      } catch (NodeStartException e) {
+        if (newSocks != null) {
+          newSocks.close();
+        }
+        throw e;
+      }
+    }
+    return new Servers(newSocks, newDns, newPool);
+  }
+
+  /** The running pool when {@code d} gives out the same addresses, else a new one. */
+  private AddressPool poolFor(DnsSettings d) {
+    Optional<DnsSettings> old = live.dns();
+    AddressPool p = pool;
+    if (p != null && old.isPresent() && old.get().pool().equals(d.pool())
+        && old.get().poolTtl().equals(d.poolTtl())) {
+      return p;
+    }
+    return new AddressPool(d.pool(), d.poolTtl(), clock);
+  }
+
+  /**
+   * Swaps in the SOCKS and DNS servers of {@code next}: the ones {@link #bindNewServers} bound,
+   * or, at the same address, new settings (SOCKS without binding again; DNS is started again).
+   * Returns what could not be applied.
+   */
+  private List<String> applySocksAndDns(NodeConfig before, NodeConfig next, Servers bound) {
+    List<String> problems = new ArrayList<>();
+    SocksServer oldSocks = socks;
+    if (bound.socks() != null) {
+      socks = bound.socks();
+      if (oldSocks != null) {
+        oldSocks.close();
+      }
+    } else if (next.socks().isEmpty()) {
+      socks = null;
+      if (oldSocks != null) {
+        oldSocks.close();
+        log.info("socks: stopped (socks.listen is off now)");
+      }
+    } else if (oldSocks != null && !before.socks().equals(next.socks())) {
+      oldSocks.update(next.socks().get());
+    }
+    DnsServer oldDns = dns;
+    if (bound.dns() != null) {
+      pool = bound.pool();
+      dns = bound.dns();
+      if (oldDns != null) {
+        oldDns.close();
+      }
+    } else if (next.dns().isEmpty()) {
+      dns = null;
+      pool = null;
+      if (oldDns != null) {
+        oldDns.close();
+        log.info("dns: stopped (dns.listen is off now)");
+      }
+    } else if (oldDns != null && !before.dns().equals(next.dns())) {
+      // Same address, other settings: the resolver is built from them, so it starts again.
+      oldDns.close();
+      dns = null;
+      AddressPool p = poolFor(next.dns().get());
+      try {
+        dns = startDns(next.dns().get(), group, p);
+        pool = p;
+      } catch (NodeStartException e) {
+        problems.add("dns not running: " + e.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Replaces the services; the incoming streams the new table refuses are reset with its
+   * reason ({@code NO_SERVICE}, {@code NOT_ALLOWED}), the others keep running. Returns how
+   * many were reset.
+   */
+  private int applyServices(NodeConfig before, NodeConfig next) {
+    if (before.services().equals(next.services())) {
+      return 0;
+    }
+    services.set(next.services().stream().map(NodeRuntime::service).toList());
+    return streams.resetIncoming(services::refusal);
+  }
+
+  /**
+   * Watches {@code next}'s forwards-dir instead, when it names another folder or the
+   * addresses its files may not use changed. Returns what could not be applied.
+   */
+  private List<String> applyForwardsDir(NodeConfig before, NodeConfig next) {
+    if (before.forwardsDir().equals(next.forwardsDir())
+        && before.listenAddresses().equals(next.listenAddresses())) {
+      return List.of();
+    }
+    ForwardsWatcher old = watcher;
+    watcher = null;
+    if (old != null) {
+      old.close(); // not under this' lock: its thread may be waiting for it in applyForwards
+    }
+    if (next.forwardsDir().isEmpty()) {
+      forwardsChanged(Set.of(), List.of());
+      return List.of();
+    }
+    Path dir = next.forwardsDir().get();
+    try {
+      watcher = ForwardsWatcher.start(dir, next.listenAddresses(), this::forwardsChanged,
+          errors, FORWARDS_DEBOUNCE, FORWARDS_RESCAN);
+      return List.of();
+    } catch (IOException e) {
+      forwardsChanged(Set.of(), List.of());
+      return List.of("staex.forwards-dir: " + dir + ": cannot be read: " + Failures.describe(e));
+    }
+  }
+
   /** A snapshot of what the node is doing. Blocks briefly on the relay's executor. */
   public NodeStatus status() {
     Instant now = clock.instant();
@@ -505,14 +842,15 @@ public final class NodeRuntime implements AutoCloseable {
         links.add(linkStatus(a, Direction.CHILD, up.get(a), Optional.empty(),
             NodeStatus.DialStatus.NONE)));
     List<ForwardStatus> forwards = new ArrayList<>();
-    for (ForwardConfig f : config.forwards()) {
+    NodeConfig running = live;
+    for (ForwardConfig f : running.forwards()) {
       forwards.add(forwardStatus(f, "config"));
     }
     for (ForwardConfig f : dirForwards) {
       forwards.add(forwardStatus(f, "forwards-dir"));
     }
     List<ServiceStatus> services = new ArrayList<>();
-    for (ServiceConfig s : config.services()) {
+    for (ServiceConfig s : running.services()) {
       services.add(new ServiceStatus(s.port(), s.target().toString(), s.allow()));
     }
     return new NodeStatus(identity.address(), certificate.network(), certificate.name(), now,
@@ -525,7 +863,40 @@ public final class NodeRuntime implements AutoCloseable {
         NodeStatus.HelloStats.of(streams.sessions().counters()), acceptStats(),
         NodeStatus.SessionStats.of(streams.sessions().counters()), trustStats(),
         new NodeStatus.OwnCertificate(certificate.notAfter(),
-            CertificateExpiry.warning(certificate, now)));
+            CertificateExpiry.warning(certificate, now)),
+        NodeStatus.StreamStats.of(streams.counters()), tables(), reloads.stats(),
+        NodeStatus.ExitStats.of(config.exit().enabled(), exitNode.counters()),
+        NodeStatus.UdpStats.of(udpCounters));
+  }
+
+  /** How full each table an attacker or a load could drive is, against its limit. */
+  private List<NodeStatus.TableSize> tables() {
+    List<NodeStatus.TableSize> out = new ArrayList<>();
+    out.add(new NodeStatus.TableSize("links", relay.links().size(), config.relay().maxLinks()
+        + config.relay().parents().size()));
+    if (config.listen().isPresent()) {
+      out.add(new NodeStatus.TableSize("link_startups", relay.startups(),
+          config.relay().startups().full()));
+    }
+    out.add(new NodeStatus.TableSize("routes", relay.viewSize(),
+        config.relay().routing().maxStates()));
+    out.add(new NodeStatus.TableSize("lookups", relay.pendingLookups(),
+        RoutingNode.MAX_PENDING_LOOKUPS));
+    out.add(new NodeStatus.TableSize("revocations", policy.revocations().size(),
+        config.trust().maxRevocations()));
+    out.add(new NodeStatus.TableSize("sessions", streams.sessions().sessions().size(),
+        config.sessions().maxSessions()));
+    out.add(new NodeStatus.TableSize("streams", streams.streams().size(),
+        config.streams().maxStreams()));
+    if (names != null) {
+      out.add(new NodeStatus.TableSize("names", names.cached(), CertifiedNames.CACHE_SIZE));
+      out.add(new NodeStatus.TableSize("name_misses", names.missesCached(),
+          CertifiedNames.CACHE_SIZE));
+    }
+    if (pool != null) {
+      out.add(new NodeStatus.TableSize("dns_addresses", pool.size(), pool.capacity()));
+    }
+    return out;
   }
 
   private static LinkStatus linkStatus(Address peer, Direction direction, Relay.LinkInfo l,
@@ -564,8 +935,9 @@ public final class NodeRuntime implements AutoCloseable {
     return relay.serverCounters()
         .map(c -> new NodeStatus.AcceptStats(relay.startups(), c.startupsFull(),
             c.startupsEarlyDropped(), c.startupsPrefixFull(), c.connectionsRateLimited(),
-            c.connectionsRefused(), c.firstMessageTimeouts(), c.handshakesRefused()))
-        .orElse(new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0, 0));
+            c.connectionsRefused(), c.firstMessageTimeouts(), c.handshakesRefused(),
+            c.versionRefused()))
+        .orElse(new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0, 0, 0));
   }
 
   private NodeStatus.TrustStats trustStats() {
@@ -637,6 +1009,12 @@ public final class NodeRuntime implements AutoCloseable {
     }
     if (socks != null) {
       socks.close();
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+    if (httpProxy != null) {
+      httpProxy.close();
     }
     if (dns != null) {
       dns.close();

@@ -5,6 +5,7 @@ import io.staex.proxy.relay.RelayCounters;
 import io.staex.routing.RoutingCounters;
 import io.staex.proxy.session.SessionCounters;
 import io.staex.proxy.stream.StreamCounters;
+import io.staex.proxy.udp.UdpCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -44,6 +45,11 @@ import java.util.OptionalLong;
  * @param trust signed revocations held, and the links and sessions revocation and expiry ended
  * @param certificate this node's own certificate: when it ends, and the warning from 30 days
  *     before
+ * @param streamStats streams opened, accepted and refused, and the bytes that came with OPENs
+ * @param tables how full each table the node keeps is, against the limit that bounds it
+ * @param reloads configuration reloads since start, and the last one's outcome
+ * @param exit this node's exit traffic and refusals ({@code exit.enabled})
+ * @param udp UDP flows (forwards, services, SOCKS5 UDP ASSOCIATE): flows, datagrams, drops
  */
 public record NodeStatus(
     Address address,
@@ -69,9 +75,40 @@ public record NodeStatus(
     AcceptStats accepts,
     SessionStats sessionStats,
     TrustStats trust,
-    OwnCertificate certificate) {
+    OwnCertificate certificate,
+    StreamStats streamStats,
+    List<TableSize> tables,
+    Reloads reloads,
+    ExitStats exit,
+    UdpStats udp) {
+
+  /**
+   * This node's exit traffic ({@code docs/exit.md}): exit streams connected, open now, failed
+   * to connect, bytes of ended ones each way, refusals by reason label (every reason present).
+   */
+  public record ExitStats(boolean enabled, long streams, long open, long failed, long bytesIn,
+      long bytesOut, java.util.Map<String, Long> refused) {
+    public static final ExitStats NONE = new ExitStats(false, 0, 0, 0, 0, 0, java.util.Map.of());
+
+    public ExitStats {
+      refused = java.util.Map.copyOf(refused);
+    }
+
+    /** From the exit node's counters. */
+    public static ExitStats of(boolean enabled, io.staex.proxy.exit.ExitCounters c) {
+      java.util.Map<String, Long> r = new java.util.TreeMap<>();
+      c.refused().forEach((k, v) -> r.put(k.label(), v));
+      return new ExitStats(enabled, c.streams(), c.open(), c.failed(), c.bytesIn(),
+          c.bytesOut(), r);
+    }
+
+    public long refusedTotal() {
+      return refused.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   public NodeStatus {
+    Objects.requireNonNull(udp, "udp");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(name, "name");
@@ -96,6 +133,66 @@ public record NodeStatus(
     Objects.requireNonNull(sessionStats, "sessionStats");
     Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(certificate, "certificate");
+    Objects.requireNonNull(streamStats, "streamStats");
+    tables = List.copyOf(tables);
+    Objects.requireNonNull(reloads, "reloads");
+    Objects.requireNonNull(exit, "exit");
+  }
+
+  /**
+   * One table a node keeps whose size an attacker or a load could drive: its entries now and
+   * the limit it never passes (beyond it, new entries are refused and counted, or the oldest
+   * go).
+   *
+   * @param name what the table holds, e.g. {@code sessions}
+   * @param size entries now
+   * @param limit entries at most
+   */
+  public record TableSize(String name, long size, long limit) {
+    public TableSize {
+      Objects.requireNonNull(name, "name");
+      if (size < 0 || limit < 0) {
+        throw new IllegalArgumentException(name + ": size " + size + ", limit " + limit
+            + " (expected: both >= 0)");
+      }
+    }
+  }
+
+  /**
+   * The stream layer's counters since start (see {@link StreamCounters}).
+   *
+   * @param opened streams this node opened
+   * @param accepted OPENs from peers that passed the limits
+   * @param refusedLimit streams refused (either way) for a stream or session limit
+   * @param protocolErrors streams reset because the peer broke the protocol
+   * @param earlyBytesReceived bytes that came with OPENs before the service was connected (0-RTT)
+   * @param earlyBytesDiscarded of those, bytes dropped because the stream ended first
+   */
+  public record StreamStats(long opened, long accepted, long refusedLimit, long protocolErrors,
+      long earlyBytesReceived, long earlyBytesDiscarded) {
+    /** A snapshot of {@code counters}' stream part. */
+    public static StreamStats of(StreamCounters c) {
+      return new StreamStats(c.opened(), c.accepted(), c.refusedLimit(), c.protocolErrors(),
+          c.earlyBytesReceived(), c.earlyBytesDiscarded());
+    }
+  }
+
+  /**
+   * Configuration reloads ({@code staex reload}, SIGHUP) since start.
+   *
+   * @param applied reloads whose configuration was valid and applied
+   * @param refused reloads refused because the configuration had problems (nothing changed)
+   * @param last when the last one was asked for; empty before the first
+   * @param lastResult its outcome: what changed, or why it was refused
+   */
+  public record Reloads(long applied, long refused, Optional<Instant> last,
+      Optional<String> lastResult) {
+    public static final Reloads NONE = new Reloads(0, 0, Optional.empty(), Optional.empty());
+
+    public Reloads {
+      Objects.requireNonNull(last, "last");
+      Objects.requireNonNull(lastResult, "lastResult");
+    }
   }
 
   /**
@@ -178,9 +275,11 @@ public record NodeStatus(
    *     link-first-message-timeout}
    * @param handshakesRefused closed: the handshake failed (not Noise, a certificate of a network
    *     not trusted here, a revoked or expired one); a non-member trying to link
+   * @param versionRefused of those, handshakes of peers that speak another protocol version
    */
   public record AcceptStats(int startups, long startupsFull, long earlyDropped, long prefixFull,
-      long rateLimited, long maxLinks, long firstMessageTimeouts, long handshakesRefused) {
+      long rateLimited, long maxLinks, long firstMessageTimeouts, long handshakesRefused,
+      long versionRefused) {
     /** Every refusal (first-message timeouts are not refusals: the connection was accepted). */
     public long refusedTotal() {
       return startupsFull + earlyDropped + prefixFull + rateLimited + maxLinks;
@@ -212,15 +311,22 @@ public record NodeStatus(
    * @param probes probes sent
    * @param probesAnswered probes answered (the session went on)
    * @param probesUnanswered probes not answered in time (the session ended)
+   * @param probeAnswers peers' probes (their session checks and pings) answered
+   * @param probeAnswersLimited peers' probes left unanswered: over {@code
+   *     limits.probe-answers-per-second-per-peer}
+   * @param pings pings this node sent ({@code staex ping})
+   * @param pingsAnswered pings answered in time
    */
   public record SessionStats(long limitedPerPeer, long unreachableVerified,
       long unreachableForged, long unreachableUnverified, long closesUnverified, long probes,
-      long probesAnswered, long probesUnanswered) {
+      long probesAnswered, long probesUnanswered, long probeAnswers, long probeAnswersLimited,
+      long pings, long pingsAnswered) {
     /** A snapshot of {@code counters}. */
     public static SessionStats of(SessionCounters c) {
       return new SessionStats(c.limitedPerPeer(), c.unreachableVerified(),
           c.unreachableForged(), c.unreachableUnverified(), c.closesUnverified(), c.probes(),
-          c.probesAnswered(), c.probesUnanswered());
+          c.probesAnswered(), c.probesUnanswered(), c.probeAnswers(), c.probeAnswersLimited(),
+          c.pings(), c.pingsAnswered());
     }
   }
 
@@ -258,6 +364,45 @@ public record NodeStatus(
     /** All drops. */
     public long droppedTotal() {
       return droppedQueueFull + droppedNoStream + droppedTooBig;
+    }
+  }
+
+  /**
+   * UDP flows ({@link UdpCounters}, {@code docs/udp.md}).
+   *
+   * @param flowsOpen open now
+   * @param flowsOpened since start
+   * @param flowsIdleClosed ended by the idle timeout
+   * @param datagramsIn from local sockets into the overlay
+   * @param datagramsOut from the overlay to local sockets
+   * @param dropped by reason label ({@code flow_limit}, {@code too_big}, …), every reason
+   */
+  public record UdpStats(long flowsOpen, long flowsOpened, long flowsIdleClosed,
+      long datagramsIn, long datagramsOut, Map<String, Long> dropped) {
+    /** Nothing ever. */
+    public static final UdpStats NONE = of(new UdpCounters());
+
+    public UdpStats {
+      dropped = Map.copyOf(dropped);
+    }
+
+    /** A snapshot of {@code c}. */
+    public static UdpStats of(UdpCounters c) {
+      Map<String, Long> d = new java.util.LinkedHashMap<>();
+      c.drops().forEach((k, v) -> d.put(k.label(), v));
+      return new UdpStats(c.flowsOpen(), c.flowsOpened(), c.flowsIdleClosed(), c.datagramsIn(),
+          c.datagramsOut(), d);
+    }
+
+    /** All drops. */
+    public long droppedTotal() {
+      return dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The reason labels in a stable order (declaration order). */
+    public static List<String> reasons() {
+      return java.util.Arrays.stream(UdpCounters.Drop.values()).map(UdpCounters.Drop::label)
+          .toList();
     }
   }
 

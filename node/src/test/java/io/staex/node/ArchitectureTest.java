@@ -22,7 +22,8 @@ class ArchitectureTest {
       List.of("crypto", "routing", "proxy", "resolver", "conf", "node");
   /** The proxy's packages with insides of their own, each kept to itself. */
   private static final List<String> PROXY_LAYERS =
-      List.of("frame", "link", "relay", "session", "stream", "socks", "rtsp");
+      List.of("frame", "link", "relay", "session", "stream", "socks", "rtsp", "exit",
+          "httpproxy");
   private static JavaClasses classes;
 
   @BeforeAll
@@ -69,7 +70,7 @@ class ArchitectureTest {
   /**
    * The data plane's layers (docs/architecture.md): each uses only the one below it, through
    * its public package; the wire formats ({@code frame}) and the loop helpers ({@code loop})
-   * are shared by all. The doors are the top: forwards, services, SOCKS, RTSP, names.
+   * are shared by all. The doors are the top: forwards, services, SOCKS, RTSP, names, UDP flows.
    */
   @Test
   void proxyLayersDependOneWay() {
@@ -81,7 +82,9 @@ class ArchitectureTest {
         .layer("session").definedBy("io.staex.proxy.session..")
         .layer("stream").definedBy("io.staex.proxy.stream..")
         .layer("doors").definedBy("io.staex.proxy.forward..", "io.staex.proxy.service..",
-            "io.staex.proxy.socks..", "io.staex.proxy.rtsp..", "io.staex.proxy.names..")
+            "io.staex.proxy.socks..", "io.staex.proxy.rtsp..", "io.staex.proxy.names..",
+            "io.staex.proxy.exit..", "io.staex.proxy.httpproxy..",
+            "io.staex.proxy.udp..")
         .whereLayer("doors").mayNotBeAccessedByAnyLayer()
         .whereLayer("stream").mayOnlyBeAccessedByLayers("doors")
         .whereLayer("session").mayOnlyBeAccessedByLayers("stream")

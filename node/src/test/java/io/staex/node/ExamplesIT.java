@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scenarios of {@code examples/mqtt-sensor} and {@code examples/rtsp-camera} the way a user
+ * The scenarios of {@code examples/mqtt-sensor}, {@code examples/coap-sensor} and {@code
+ * examples/rtsp-camera} the way a user
  * runs them: real {@code staex run} processes (root, a gateway exposing the device, a user with
  * a port forward to it), the real device software (Mosquitto, GStreamer's RTSP server run by
  * the example's {@code camera.py}) and real clients (mosquitto_sub/pub, ffmpeg, gst-launch-1.0)
@@ -85,6 +86,36 @@ class ExamplesIT extends ProcessTestBase {
     assertThat(subscriber.stdoutText()).isEqualTo(payload + "\n");
     assertThat(broker.stderrText()).contains("Received PUBLISH from pub-" + id);
     log.info("mqtt scenario {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * examples/coap-sensor: libcoap's coap-server behind the gateway as a {@code protocol = udp}
+   * service; coap-client on the user's UDP forward reads the small banner at {@code /}, then
+   * PUTs and GETs a 4 000-byte reading block-wise (512-byte blocks), byte-exact; the user's
+   * status shows the flows and no drops.
+   */
+  @Test
+  void coapSensor_coapClientGetsAndPutsBlockwise_throughTheUdpForward() throws Exception {
+    String server = ExternalTool.require("coap-server-notls", "libcoap3-bin").toString();
+    String client = ExternalTool.require("coap-client-notls", "libcoap3-bin").toString();
+    int sensorPort = freePort();
+    start(List.of(server, "-A", "127.0.0.1", "-p", Integer.toString(sensorPort), "-d", "10"));
+    int forward = network(sensorPort, 5683, "udp");
+    String base = "coap://127.0.0.1:" + forward;
+    await("the banner through the forward", () -> ExternalTool.run(dir, CLIENT, null,
+        List.of(client, "-m", "get", base + "/")).stdout()
+        .contains("This is a test server made with libcoap"), this::nodeLogs);
+    byte[] reading = new byte[4000];
+    new java.util.Random(5683).nextBytes(reading);
+    Files.write(dir.resolve("reading.bin"), reading);
+    ExternalTool.run(dir, CLIENT, null, List.of(client, "-m", "put", "-b", "512", "-f",
+        "reading.bin", base + "/reading")).assertSuccess();
+    ExternalTool.run(dir, CLIENT, null, List.of(client, "-m", "get", "-b", "512", "-o",
+        "back.bin", base + "/reading")).assertSuccess();
+    assertThat(Files.readAllBytes(dir.resolve("back.bin"))).isEqualTo(reading);
+    awaitStatus("user", s -> s.contains("\"udp\":{\"flowsOpen\"")
+        && !s.contains("\"flowsOpened\":0,")
+        && s.contains("\"dropped\":{\"flow_limit\":0,\"too_big\":0,"));
   }
 
   /**

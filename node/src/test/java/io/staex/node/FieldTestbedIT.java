@@ -24,20 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
  * (iptables DROP, no reset) while a stream runs through it, and {@code testbed/down.sh}
  * removes everything, also when an assertion failed.
  *
- * <p>The nodes run with a 1 s keepalive and a 2 s withdraw-grace so that a dead link is
- * noticed in 3 s and the subtree it hid is withdrawn 2 s later. It asserts today's behaviour:
- * every user reaches every gateway after start, new streams work again within detection +
- * withdraw-grace + slack, and no stream ever delivers a wrong byte. Issue 14's targets (no
- * byte lost, no stream reset) are figures in the scenario's result, not assertions.
+ * <p>The nodes run with a 1 s keepalive (a dead link is noticed in 3 s) and the default
+ * withdraw-grace (30 s), which no longer delays recovery: a lost child's subtree is withdrawn
+ * upwards at once. It asserts every user reaches every gateway after start, new streams work
+ * again within issue 14's 3 keepalive periods + 1 s (plus slack for a busy machine), and no
+ * stream ever delivers a wrong byte. Issue 14's other targets (no byte lost, no stream reset)
+ * are figures in the scenario's result, not assertions (streams surviving path changes is
+ * another part of the issue).
  */
 class FieldTestbedIT {
   /**
-   * 3 missed 1 s keepalives, then the 2 s withdraw-grace, then today's redial backoff (up to
-   * `redial-max`, 30 s: a child whose dials to its backup parent failed at start waits that
-   * long; seen once in a merged run: 28.7 s), and slack for a busy CI. Issue 14 wants 3
-   * keepalives + 1 s: this bound asserts only what the product does today.
+   * Issue 14's target, 3 missed 1 s keepalives + 1 s, and 4 s of slack for a busy CI machine
+   * (the scenario starts a round of new streams every 0.5 s, each with a 3 s timeout). Before
+   * issue 14's fix the bound had to hold detection + withdraw-grace + the redial backoff
+   * (3 + 2 + 30 + 5 s with the grace cut to 2 s; with the default 30 s grace it took 46.8 s at
+   * 8 nodes).
    */
-  private static final double RECOVER_BOUND_S = 3 + 2 + 30 + 5;
+  private static final double RECOVER_BOUND_S = 3 + 1 + 4;
 
   @TempDir Path dir;
   private Path testbed;
@@ -57,7 +60,7 @@ class FieldTestbedIT {
     env.put("TESTBED_RESULTS", dir.resolve("results").toString());
     // its own namespace names: a testbed a developer has up (stb0...) is left alone
     env.put("TESTBED_PREFIX", "stbit" + ProcessHandle.current().pid() % 100_000 + "-");
-    env.put("TESTBED_NODE_CONF", "routing { keepalive-interval = 1s, withdraw-grace = 2s }");
+    env.put("TESTBED_NODE_CONF", "routing { keepalive-interval = 1s }");
   }
 
   @AfterEach

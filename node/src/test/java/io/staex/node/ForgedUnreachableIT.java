@@ -3,7 +3,6 @@ package io.staex.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.staex.crypto.Address;
 import io.staex.node.hostile.HostileMember;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameLimits;
@@ -26,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 13, attack 1, against real processes: {@code user → root ← gateway}, and a member node
- * (a {@link HostileMember} with a certificate from {@code staex cert issue}) linked to the root.
+ * Issue 13, attack 1, against real processes: the {@link #victims} {@code user → root ←
+ * gateway}, and a member node (a {@link HostileMember} with a certificate from {@code staex cert
+ * issue}) linked to the root.
  * While curl holds an HTTP stream open through the user's forward to the gateway, the member
  * sends the root {@code Unreachable{source=user, destination=gateway}} notices: without a quote,
  * and with quotes of made-up records and HELLOs. The root routes them to the user like real
@@ -61,40 +61,22 @@ class ForgedUnreachableIT extends ProcessTestBase {
     });
     http.start();
     try {
-      staex("network", "create", "--out", "network.key").assertSuccess();
-      String root = newNode("root");
-      String gateway = newNode("gateway");
-      String user = newNode("user");
-      newNode("mallory");
-      int rootPort = freePort();
-      int forwardPort = freePort();
-      String rootParent = "{ address = \"127.0.0.1:" + rootPort + "\", key = \"" + root + "\" }";
-      config("root", "listen = \"127.0.0.1:" + rootPort + "\"");
-      config("gateway", "parents = [ " + rootParent + " ]\n  services = [ { port = 8080, "
-          + "target = \"127.0.0.1:" + http.getAddress().getPort() + "\" } ]");
-      config("user", "parents = [ " + rootParent + " ]\n  forwards = [ { listen = \"127.0.0.1:"
-          + forwardPort + "\", to = \"" + gateway + ".staex:8080\" } ]");
-      run("root");
-      run("gateway");
-      run("user");
-      awaitStatus("root", s -> s.contains("\"viewSize\":3"));
-
+      Victims v = victims(http.getAddress().getPort(), "");
       try (HostileMember mallory = HostileMember.link(dir.resolve("mallory.key"),
-          dir.resolve("mallory.crt"), new InetSocketAddress("127.0.0.1", rootPort),
-          Address.parse(root))) {
+          dir.resolve("mallory.crt"), v.rootEndpoint(), v.root())) {
         mallory.awaitUp(CONVERGE);
 
         Path out = dir.resolve("got");
         Started download = start(List.of(curl, "-sS", "--fail", "--max-time", "60", "-o",
-            out.toString(), "http://127.0.0.1:" + forwardPort + "/file"));
+            out.toString(), "http://127.0.0.1:" + v.forwardPort() + "/file"));
         assertThat(sentHalf.await(CONVERGE.toSeconds(), TimeUnit.SECONDS))
             .as("the gateway's server sent the first half").isTrue();
         String before = awaitStatus("user", s -> s.contains("\"streams\":[{"));
-        assertThat(before).contains("\"peer\":\"" + gateway + "\"");
+        assertThat(before).contains("\"peer\":\"" + v.gateway() + "\"");
 
         // the attack: every notice names the user as the failed packet's source
-        NodeKey victim = NodeKey.of(Address.parse(user));
-        NodeKey target = NodeKey.of(Address.parse(gateway));
+        NodeKey victim = NodeKey.of(v.user());
+        NodeKey target = NodeKey.of(v.gateway());
         SecureRandom guess = Seeded.random(13);
         mallory.send(forged(victim, target, UnreachableReason.LINK_DOWN, new byte[0]));
         mallory.send(forged(victim, target, UnreachableReason.NO_ROUTE,

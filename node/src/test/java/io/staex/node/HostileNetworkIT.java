@@ -166,8 +166,9 @@ class HostileNetworkIT extends ProcessTestBase {
         mallory.sendRouting(HostileRouting.forgedWithdraw(v.user(), v.gateway()));
         // the forged revocations counted as invalid, the forged states as untrusted routing
         // input (status: relay.routingDropped)
+        // and the withdrawal of the user, held through the root's link to it, as ignored
         String root = awaitStatus("root", s -> number(s, "invalid") == 4
-            && number(s, "state_untrusted") >= 2);
+            && number(s, "state_untrusted") >= 2 && number(s, "withdraw_not_via") >= 1);
         assertThat(number(root, "revocations")).isZero();
         assertThat(number(root, "revocationsApplied")).isZero();
         assertThat(number(root, "viewSize")).as(root).isEqualTo(4);

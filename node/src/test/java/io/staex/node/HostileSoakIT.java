@@ -10,6 +10,9 @@ import io.staex.node.hostile.HostileFlood;
 import io.staex.node.hostile.HostileMember;
 import io.staex.node.hostile.HostileRouting;
 import io.staex.node.hostile.HostileSessions;
+import io.staex.proxy.frame.NodeKey;
+import io.staex.proxy.frame.SessionFrameType;
+import io.staex.proxy.frame.UnreachableReason;
 import io.staex.testing.ExternalTool.Started;
 import io.staex.testing.Seeded;
 import java.io.IOException;
@@ -108,11 +111,19 @@ class HostileSoakIT extends ProcessTestBase {
           threads.add(thread("genuine-sessions", running, attackFailure, redialling(linkDown,
               () -> sessions.open(v.gateway(), 1, Duration.ZERO, Duration.ofMillis(250)))));
           SecureRandom routingRandom = Seeded.random(62);
+          NodeKey victimKey = NodeKey.of(v.user());
+          NodeKey gatewayKey = NodeKey.of(v.gateway());
           threads.add(thread("forged-routing", running, attackFailure, redialling(linkDown, () -> {
             mallory.sendRouting(HostileRouting.forgedRevoke(mallory, v.user()));
             mallory.sendRouting(HostileRouting.forgedStates(mallory, userKey, userCert,
                 routingRandom));
             mallory.sendRouting(HostileRouting.forgedWithdraw(v.user(), v.gateway()));
+            // UNREACHABLE notices in the user's name about its packets to the gateway: before
+            // issue 13 the first one ended the user's session and reset the long stream
+            mallory.send(ForgedUnreachableIT.forged(victimKey, gatewayKey,
+                UnreachableReason.LINK_DOWN, new byte[0]),
+                ForgedUnreachableIT.forged(victimKey, gatewayKey, UnreachableReason.NO_ROUTE,
+                    ForgedUnreachableIT.guessed(routingRandom, SessionFrameType.RECORD)));
             mallory.announce(v.root()); // the member stays a child of the root
             LockSupport.parkNanos(1_000_000_000L);
           })));
@@ -164,7 +175,12 @@ class HostileSoakIT extends ProcessTestBase {
           assertThat(countWithPeer(user, "sessions", v.gateway())).isEqualTo(1);
           assertThat(status("user")).contains("\"activeParent\":\"" + v.root() + "\"");
 
-          // the tables stayed within their limits
+          // the tables stayed within their limits, and the ones the attacks aim at small
+          for (String json : List.of(root, gateway, user)) {
+            java.util.Map<String, Long> tables = tablesWithinLimits(json);
+            assertThat(tables.get("lookups")).as("lookups waiting").isLessThanOrEqualTo(4);
+            assertThat(tables.get("revocations")).as("revocations held").isZero();
+          }
           assertThat(number(root, "viewSize")).as("root's view").isEqualTo(4);
           assertThat(number(gateway, "viewSize")).as("gateway's view").isLessThanOrEqualTo(4);
           assertThat(number(user, "viewSize")).as("user's view").isLessThanOrEqualTo(4);
@@ -184,6 +200,8 @@ class HostileSoakIT extends ProcessTestBase {
           assertThat(number(root, "invalid")).as("forged revocations").isPositive();
           assertThat(number(root, "handshakesRefused")).as("non-members").isPositive();
           assertThat(number(gateway, "limitedPerPeer")).isPositive();
+          assertThat(number(user, "forged")).as("forged UNREACHABLEs the user ignored")
+              .isPositive();
           // per source: 20/s without a cookie (the flood's junk in the member's name), 20/s
           // with one (the member's genuine HELLOs, at most 4/s here), plus the user's
           assertThat(number(gateway, "handshakes")).as("the gateway's DH")

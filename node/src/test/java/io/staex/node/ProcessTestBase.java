@@ -216,6 +216,26 @@ abstract class ProcessTestBase {
     return part.split(Pattern.quote("\"peer\":\"" + peer + "\""), -1).length - 1;
   }
 
+  /**
+   * The {@code tables} of a {@code status --json}: each table's entries, which the test asserts
+   * are within its limit, and which it returns by name.
+   */
+  protected static java.util.Map<String, Long> tablesWithinLimits(String json) {
+    int start = json.indexOf("\"tables\":{");
+    assertThat(start).as("tables in " + json).isNotNegative();
+    Matcher m = Pattern.compile("\"(\\w+)\":\\{\"size\":(\\d+),\"limit\":(\\d+)}")
+        .matcher(json.substring(start, json.indexOf("}}", start) + 2));
+    java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
+    while (m.find()) {
+      long size = Long.parseLong(m.group(2));
+      assertThat(size).as("table %s", m.group(1)).isLessThanOrEqualTo(Long.parseLong(m.group(3)));
+      sizes.put(m.group(1), size);
+    }
+    assertThat(sizes).as("tables in " + json).containsKeys("links", "routes", "sessions",
+        "streams", "lookups", "revocations");
+    return sizes;
+  }
+
   /** The number of entries of a top-level array of objects of a {@code status --json}. */
   protected static int countEntries(String json, String array) {
     int start = json.indexOf("\"" + array + "\":[");

@@ -171,10 +171,10 @@ class StaexConfigIT extends ProcessTestBase {
 
   @Test
   void unknownCommand_withHelp_isAnError() {
-    Result r = staex("ping", "--help");
+    Result r = staex("frobnicate", "--help");
 
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
-    assertThat(r.stderr()).contains("ping");
+    assertThat(r.stderr()).contains("frobnicate");
     assertThat(r.stdout()).isEmpty();
     assertThat(staex("config", "--help").assertSuccess().stdout())
         .startsWith("Usage: staex config");

@@ -134,6 +134,18 @@ public final class AddressPool {
         + " nodes in use (dns.pool)");
   }
 
+  /**
+   * The address {@code node} holds now, if any, without marking it used or assigning one
+   * ({@code staex resolve} shows it).
+   */
+  public synchronized Optional<Inet4Address> peek(Address node) {
+    Entry entry = byNode.get(node);
+    if (entry == null || expired(entry, clock.instant())) {
+      return Optional.empty();
+    }
+    return Optional.of(Cidr.toAddress(cidr.host(entry.index)));
+  }
+
   /** The node that holds {@code ip}, if any; marks it used. */
   public synchronized Optional<Address> lookup(InetAddress ip) {
     return find(ip, true);
@@ -162,6 +174,11 @@ public final class AddressPool {
       freed.add(oldest.index);
     }
     return byNode.size();
+  }
+
+  /** Addresses this pool can give out at once. */
+  public int capacity() {
+    return hosts;
   }
 
   /** Candidate addresses allocations have looked at so far: at most two per allocation. */

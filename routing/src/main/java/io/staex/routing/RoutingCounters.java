@@ -17,6 +17,11 @@ public final class RoutingCounters {
     STATE_LIMIT,
     /** A state or withdrawal from a neighbour that is not our child. */
     NOT_A_CHILD,
+    /**
+     * A withdrawal's entry for a node held through another neighbour, ignored: a subtree that
+     * moved (its old way's withdrawal comes late) or a member withdrawing nodes not below it.
+     */
+    WITHDRAW_NOT_VIA,
     /** A message for a route that does not lead anywhere from here. */
     BAD_ROUTE,
     /** A lookup whose TTL ran out. */

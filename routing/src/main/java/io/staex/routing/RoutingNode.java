@@ -148,7 +148,7 @@ public final class RoutingNode {
     RoutingBudget budget = settings.budget();
     this.messageBudget = new LinkBuckets(budget.messagesPerSecond(), budget.messageBurst());
     this.checkBudget = new LinkBuckets(budget.checksPerSecond(), budget.checkBurst());
-    this.topology = new Topology(identity.address());
+    this.topology = new Topology(identity.address(), true);
     this.router = new Router(new ShortestPaths(topology));
     // Sequence numbers start from the clock so that a restarted node's states are newer.
     this.sequence = Math.max(0, now.toEpochMilli());
@@ -209,8 +209,19 @@ public final class RoutingNode {
       selector.linkDown(neighbour, now);
       parentsChanged(before, now, out);
     }
-    if (view.values().stream().anyMatch(e -> e.via().equals(neighbour))) {
+    List<Address> behind = new ArrayList<>();
+    for (Entry e : view.values()) {
+      if (e.via().equals(neighbour)) {
+        behind.add(e.state().address());
+      }
+    }
+    if (!behind.isEmpty()) {
+      // Withdrawn upwards at once: no node above may keep routing into a link that is down
+      // (its subtree may already be back by another way, and a newer state of it may be on
+      // its way up there). Kept here for withdrawGrace, but not routed to (see route), so
+      // that a child back within the grace costs this node no signature check.
       pendingWithdrawals.put(neighbour, now.plus(settings.withdrawGrace()));
+      sendUp(new Withdraw(behind), out);
     }
     return out.effects(counters);
   }
@@ -239,7 +250,7 @@ public final class RoutingNode {
     if (message instanceof StateUpdate m) {
       onStateUpdate(from, m, now, out);
     } else if (message instanceof Withdraw m) {
-      onWithdraw(from, m, out);
+      onWithdraw(from, m, now, out);
     } else if (message instanceof LookupRequest m) {
       onLookupRequest(from, m, now, out);
     } else if (message instanceof LookupReply m) {
@@ -315,7 +326,10 @@ public final class RoutingNode {
 
   /** Where a frame for {@code destination} goes from here. Cached; recomputed on view change. */
   public Route route(Address destination) {
-    return router.route(destination, address(), selector.active(), view.containsKey(destination));
+    Entry e = view.get(destination);
+    // An entry whose way in is a lost link (kept for withdrawGrace) is stale: go up instead.
+    boolean live = e != null && !pendingWithdrawals.containsKey(e.via());
+    return router.route(destination, address(), selector.active(), live);
   }
 
   /** Starts looking up {@code name} in {@code network}; the answer comes as an event. */
@@ -528,6 +542,13 @@ public final class RoutingNode {
       } else if (s.isExpired(now) || s.expires().isAfter(latest)) {
         counters.drop(Drop.STATE_EXPIRED);
       } else if (held != null && s.equals(held.state()) && !held.via().equals(from)
+          && pendingWithdrawals.containsKey(held.via())) {
+        // Held only by the way of a lost link (withdrawn upwards when it went down): it is back
+        // by this way, whatever our view of its chain says yet. Announce it again.
+        view.put(node, new Entry(s, from, now));
+        moved(node, held.via(), from, now);
+        changed.add(s);
+      } else if (held != null && s.equals(held.state()) && !held.via().equals(from)
           && activeChainReaches(s, from)) {
         // Its subtree moved to another of our children: re-home it, so that the old child's
         // withdrawal does not remove a node that is still behind the new one.
@@ -608,13 +629,18 @@ public final class RoutingNode {
     return held != null && held.via().equals(from);
   }
 
-  private void onWithdraw(Address from, Withdraw m, Out out) {
+  private void onWithdraw(Address from, Withdraw m, Instant now, Out out) {
     List<Address> removed = new ArrayList<>();
     for (Address node : m.nodes()) {
       Entry e = view.get(node);
       if (e != null && e.via().equals(from)) {
         remove(node);
         removed.add(node);
+        // A child withdraws a lost subtree at once (it may be back by another way before long):
+        // its packets already on this way in are still accepted for the grace, as after a move.
+        moved(node, from, address(), now);
+      } else if (e != null) {
+        counters.drop(Drop.WITHDRAW_NOT_VIA);
       }
     }
     if (!removed.isEmpty()) {
@@ -651,6 +677,7 @@ public final class RoutingNode {
     if (before.equals(via) || before.equals(address())) {
       return;
     }
+    // via is this node's own address for a node withdrawn (its new way in is not known yet).
     List<Former> formers = formerVias.computeIfAbsent(node, k -> new ArrayList<>(1));
     formers.removeIf(f -> f.via().equals(before) || f.via().equals(via));
     if (formers.size() >= MAX_FORMER_VIAS) {
@@ -708,12 +735,15 @@ public final class RoutingNode {
     out.events.add(new RoutingEvent.ActiveParentChanged(before, after));
   }
 
-  /** Sends the whole view, own state first, to the active parent. */
+  /**
+   * Sends the whole view, own state first, to the active parent; not the subtrees of lost
+   * children kept for withdrawGrace (withdrawn upwards when their link went down).
+   */
   private void sendView(Out out) {
     List<NodeState> all = new ArrayList<>(view.size());
     all.add(ownState);
     for (Entry e : view.values()) {
-      if (!e.state().address().equals(address())) {
+      if (!e.state().address().equals(address()) && !pendingWithdrawals.containsKey(e.via())) {
         all.add(e.state());
       }
     }
@@ -733,6 +763,10 @@ public final class RoutingNode {
         identity, certificate, up, selector.active(), services, sequence,
         now.plus(settings.stateLifetime()));
     view.put(address(), new Entry(ownState, address(), now));
+    // its own name too: a lookup that reaches this node (the root, say) finds it here, as it
+    // finds every name in its subtree (before, nobody could look up the root's name)
+    ownState.name().ifPresent(n -> names.computeIfAbsent(key(ownState.network(), n),
+        k -> new HashSet<>()).add(address()));
     topology.setParents(address(), ownState.parents());
     nextRefresh = now.plus(settings.refreshInterval());
   }

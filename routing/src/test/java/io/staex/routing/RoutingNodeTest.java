@@ -16,6 +16,7 @@ import io.staex.testing.fixtures.TestNetwork;
 import io.staex.testing.fixtures.Validity;
 import io.staex.routing.RoutingCounters.Drop;
 import io.staex.routing.RoutingMessage.StateUpdate;
+import io.staex.routing.RoutingMessage.Withdraw;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -362,29 +363,71 @@ class RoutingNodeTest {
   }
 
   @Test
-  void lostChild_withdrawnAfterGrace_notBefore() {
+  void blackholedParent_noRouteThroughTheDeadLink_atOnce() {
+    // Testbed blackhole-parent: 0 ← 1 ← 4 (gateway); 2 has parents [1, 0] and a child 3 (user).
+    // 1 and 2 both lose their link (missed keepalives); 2 moves to its backup 0. Before, 1 kept
+    // routing 3 through the dead link to 2 for withdrawGrace (its own view still held 2's old
+    // state, which declares the edge 1–2), and 0 kept 1's old way to it until 1 withdrew.
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(2, 1, 0);
+    net.add(3, 2);
+    net.add(4, 1);
+    net.link(1, 0);
+    net.link(2, 1);
+    net.link(2, 0);
+    net.link(3, 2);
+    net.link(4, 1);
+    assertThat(net.node(1).route(address(3)))
+        .isEqualTo(new Route.Forward(List.of(address(2), address(3))));
+
+    net.cut(2, 1);
+
+    assertThat(net.node(2).activeParent()).contains(address(0));
+    // 1 never names the dead link again: it goes round by 0 (2's state declares 2–0), or up.
+    Route fromGateway = net.node(1).route(address(3));
+    assertThat(fromGateway).isNotEqualTo(new Route.Forward(List.of(address(2), address(3))));
+    assertThat(fromGateway instanceof Route.Up u ? u.parent()
+        : ((Route.Forward) fromGateway).nextHop()).isEqualTo(address(0));
+    assertThat(net.node(0).route(address(3)))
+        .isEqualTo(new Route.Forward(List.of(address(2), address(3))));
+    assertThat(net.node(0).route(address(4)))
+        .isEqualTo(new Route.Forward(List.of(address(1), address(4))));
+    // Nothing above 1 holds 2's subtree by the old way any more: 1 withdrew it at once.
+    assertThat(net.node(0).via(address(3))).contains(address(2));
+    assertThat(net.node(0).mayComeFrom(address(3), address(2), net.now)).isTrue();
+  }
+
+  @Test
+  void lostChild_withdrawnUpwardsAtOnce_keptHereForTheGrace() {
     Net net = chain();
 
     net.cut(2, 1);
-    net.advance(SETTINGS.withdrawGrace().minusSeconds(1));
-    assertThat(net.node(0).knows(address(2))).isTrue();
-
-    net.advance(Duration.ofSeconds(2));
-    assertThat(net.node(1).knows(address(2))).isFalse();
+    // Its link is down: above 1 nothing may route to 2 any more, and 1 goes up for it.
     assertThat(net.node(0).knows(address(2))).isFalse();
+    assertThat(net.node(1).knows(address(2))).isTrue();
+    assertThat(net.node(1).route(address(2))).isEqualTo(new Route.Up(address(0)));
+    assertThat(net.node(0).knows(address(3))).isTrue();
+
+    net.advance(SETTINGS.withdrawGrace().plusSeconds(1));
+    assertThat(net.node(1).knows(address(2))).isFalse();
     assertThat(net.node(0).knows(address(3))).isTrue();
   }
 
   @Test
-  void childBackWithinGrace_nothingWithdrawn() {
+  void childBackWithinGrace_announcedAgain_notWithdrawnLater() {
     Net net = chain();
 
     net.cut(2, 1);
     net.advance(SETTINGS.withdrawGrace().dividedBy(2));
     net.link(2, 1);
+    assertThat(net.node(0).knows(address(2))).isTrue();
     net.advance(SETTINGS.withdrawGrace());
 
     assertThat(net.node(0).knows(address(2))).isTrue();
+    assertThat(net.node(0).route(address(2)))
+        .isEqualTo(new Route.Forward(List.of(address(1), address(2))));
   }
 
   @Test
@@ -439,6 +482,19 @@ class RoutingNodeTest {
 
     assertThat(net.node(0).knows(address(1))).isFalse();
     assertThat(net.node(0).counters().dropped(Drop.NOT_A_CHILD)).isEqualTo(1);
+  }
+
+  @Test
+  void withdrawalOfNodesBelowAnotherChild_ignoredAndCounted() {
+    // 1 ← 2 and 1 ← 3: 3 withdraws its sibling 2; 1 holds 2 through 2's own link and keeps it
+    Net net = chain();
+    net.apply(address(3), new Effects(List.of(new Outbound(address(1),
+        new Withdraw(List.of(address(2))))), List.of()));
+    net.run();
+
+    assertThat(net.node(1).knows(address(2))).isTrue();
+    assertThat(net.node(0).knows(address(2))).isTrue();
+    assertThat(net.node(1).counters().dropped(Drop.WITHDRAW_NOT_VIA)).isEqualTo(1);
   }
 
   @Test

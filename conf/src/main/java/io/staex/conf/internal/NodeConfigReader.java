@@ -7,6 +7,7 @@ import io.staex.conf.ConfigProblem.Reason;
 import io.staex.conf.ControlConfig;
 import io.staex.conf.ForwardConfig;
 import io.staex.conf.HostPort;
+import io.staex.conf.MetricsConfig;
 import io.staex.conf.NodeConfig;
 import io.staex.conf.ParentConfig;
 import io.staex.conf.Revocation;
@@ -14,7 +15,11 @@ import io.staex.conf.Protocol;
 import io.staex.conf.ServiceConfig;
 import io.staex.conf.TrustConfig;
 import io.staex.crypto.Address;
+import io.staex.proxy.exit.ExitPolicy;
+import io.staex.proxy.exit.ExitSettings;
+import io.staex.proxy.httpproxy.HttpProxySettings;
 import io.staex.proxy.socks.SocksSettings;
+import io.staex.proxy.udp.UdpSettings;
 import io.staex.resolver.Cidr;
 import io.staex.resolver.ClientNetwork;
 import io.staex.resolver.DnsSettings;
@@ -92,17 +97,79 @@ public final class NodeConfigReader {
         section(staex, "routing", Schema.ROUTING), section(staex, "sessions", Schema.SESSIONS),
         section(staex, "limits", Schema.LIMITS)).read();
     Optional<SocksSettings> socks = section(staex, "socks", Schema.SOCKS, this::socks);
+    Optional<HttpProxySettings> httpProxy =
+        section(staex, "http-proxy", Schema.HTTP_PROXY, this::httpProxy);
+    ExitSettings exit = section(staex, "exit", Schema.EXIT, this::exit);
     Optional<DnsSettings> dns = section(staex, "dns", Schema.DNS, this::dns);
     Optional<Path> socket =
         section(staex, "control", Schema.CONTROL, s -> optionalPath(s, "socket", "a path or \"\""));
-    String logLevel = section(staex, "log", Schema.LOG, this::logLevel);
+    Section log = section(staex, "log", Schema.LOG);
+    String logLevel = log == null ? null : logLevel(log);
+    String logFormat = log == null ? null : logFormat(log);
+    Optional<MetricsConfig> metrics = section(staex, "metrics", Schema.METRICS, this::metrics);
+    UdpSettings udp = section(staex, "udp", Schema.UDP, this::udp);
     if (!values.problems().isEmpty()) {
       return null;
     }
     return new NodeConfig(
         key, cert, trust, listen, parents, services, forwards, forwardsDir, threads,
         proxy.relay(), proxy.sessions(), proxy.streams(), socks, dns,
-        new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel);
+        new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel,
+        logFormat, metrics, socksExits, httpProxy, exit, udp);
+  }
+
+  /**
+   * {@code metrics}, empty when {@code listen} is {@code ""}; a non-loopback address only with
+   * {@code metrics.allow-public = true} (the counters tell how busy the node is and what it
+   * refused, and there is no authentication); null after a problem. Every key is checked
+   * either way.
+   */
+  private Optional<MetricsConfig> metrics(Section section) {
+    Optional<HostPort> listen = optionalListen(section);
+    Setting publicSetting = section.require("allow-public", "true or false");
+    Boolean allowPublic = publicSetting == null ? null : values.bool(publicSetting);
+    Setting maxSetting = section.require("max-connections", "a whole number 1~1024");
+    Integer max = maxSetting == null ? null : values.integer(maxSetting, 1, 1024);
+    Setting timeoutSetting = section.require("timeout", "a duration > 0");
+    Duration timeout = timeoutSetting == null ? null : values.duration(timeoutSetting);
+    if (listen == null || allowPublic == null || max == null || timeout == null) {
+      return null;
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      values.invalid(timeoutSetting, "is not positive (expected: a duration > 0)");
+      return null;
+    }
+    if (listen.isPresent() && !allowPublic && !Hosts.isLoopback(listen.get().host())) {
+      values.invalid(section.require("listen", ""), "is not a loopback address (expected: a"
+          + " loopback address such as 127.0.0.1:9464, or metrics.allow-public = true to serve"
+          + " the node's counters, unauthenticated, to that network)");
+      return null;
+    }
+    return listen.map(l -> new MetricsConfig(l, allowPublic, max, timeout));
+  }
+
+  /** {@code udp}: the limits of UDP flows; null after a problem. */
+  private UdpSettings udp(Section section) {
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    Setting idle = require(section, "idle-timeout", "a duration", fields);
+    Setting perForward = require(section, "max-flows-per-forward", "a whole number >= 1",
+        fields);
+    Setting perService = require(section, "max-flows-per-service", "a whole number >= 1",
+        fields);
+    Setting perAssociation = require(section, "max-flows-per-association",
+        "a whole number >= 1", fields);
+    Duration idleTimeout = idle == null ? null : values.duration(idle);
+    Integer f = perForward == null ? null : values.integer(perForward, 1, Integer.MAX_VALUE);
+    Integer s = perService == null ? null : values.integer(perService, 1, Integer.MAX_VALUE);
+    Integer a = perAssociation == null
+        ? null : values.integer(perAssociation, 1, Integer.MAX_VALUE);
+    if (anyNull(idleTimeout, f, s, a)) {
+      return null;
+    }
+    return SettingsErrors.build(() -> new UdpSettings(idleTimeout, f, s, a), fields,
+        Map.of("idleTimeout", "idle-timeout", "maxFlowsPerForward", "max-flows-per-forward",
+            "maxFlowsPerService", "max-flows-per-service", "maxFlowsPerAssociation",
+            "max-flows-per-association"), values.problems());
   }
 
   /** {@code log.level}, lower case; null after a problem. */
@@ -119,6 +186,22 @@ public final class NodeConfigReader {
       return null;
     }
     return level;
+  }
+
+  /** {@code log.format}, lower case; null after a problem. */
+  private String logFormat(Section section) {
+    String expected = "one of " + String.join(", ", NodeConfig.LOG_FORMATS);
+    Setting s = section.require("format", expected);
+    String text = s == null ? null : values.string(s, expected);
+    if (text == null) {
+      return null;
+    }
+    String format = text.strip().toLowerCase(Locale.ROOT);
+    if (!NodeConfig.LOG_FORMATS.contains(format)) {
+      values.invalid(s, "is not a log format (expected: " + expected + ")");
+      return null;
+    }
+    return format;
   }
 
   /**
@@ -298,8 +381,95 @@ public final class NodeConfigReader {
     return true;
   }
 
+  /** {@code socks.exit}, read with the socks section. */
+  private List<String> socksExits;
+
+  /** Empty when {@code listen} is {@code ""}; every key is checked either way. */
+  private Optional<HttpProxySettings> httpProxy(Section section) {
+    Optional<HostPort> listen = optionalListen(section);
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    Setting t = require(section, "handshake-timeout", "a duration", fields);
+    Setting p = require(section, "max-pending-handshakes", "a whole number >= 1", fields);
+    Setting hb = require(section, "max-header-bytes", "a size in bytes >= 256", fields);
+    Setting hc = require(section, "max-headers", "a whole number >= 1", fields);
+    Duration timeout = t == null ? null : values.duration(t);
+    Integer pending = p == null ? null : values.integer(p, 1, Integer.MAX_VALUE);
+    Integer bytes = hb == null ? null : values.bytes(hb);
+    Integer count = hc == null ? null : values.integer(hc, 1, Integer.MAX_VALUE);
+    if (anyNull(listen, timeout, pending, bytes, count)) {
+      return null;
+    }
+    if (listen.isPresent() && !Hosts.isLoopback(listen.get().host())) {
+      values.invalid(section.require("listen", ""), "is not a loopback address (expected: a"
+          + " loopback address such as 127.0.0.1:3128; the HTTP proxy has no credentials)");
+      return null;
+    }
+    if (listen.isEmpty()) {
+      return Optional.empty();
+    }
+    HttpProxySettings settings = SettingsErrors.build(() -> new HttpProxySettings(
+        socketAddress(listen.get()), timeout, pending, bytes, count), fields, Map.of(),
+        values.problems());
+    return settings == null ? null : Optional.of(settings);
+  }
+
+  private ExitSettings exit(Section section) {
+    Map<String, Setting> fields = new LinkedHashMap<>();
+    Setting en = require(section, "enabled", "true or false", fields);
+    Setting al = require(section, "allow", "a list of node or network addresses", fields);
+    Setting de = require(section, "destinations", "a list of CIDRs, domains and ports", fields);
+    Setting dp = require(section, "deny-private", "true or false", fields);
+    Setting ct = require(section, "connect-timeout", "a duration", fields);
+    Boolean enabled = en == null ? null : values.bool(en);
+    List<io.staex.crypto.Address> allow =
+        al == null ? null : values.addresses(al, "node or network addresses");
+    List<String> destinations = de == null ? null : strings(de, "CIDRs, domains and ports");
+    Boolean denyPrivate = dp == null ? null : values.bool(dp);
+    Duration timeout = ct == null ? null : values.duration(ct);
+    if (anyNull(enabled, allow, destinations, denyPrivate, timeout)) {
+      return null;
+    }
+    try {
+      ExitPolicy.of(destinations, denyPrivate);
+    } catch (IllegalArgumentException e) {
+      values.invalid(de, "is wrong: " + e.getMessage());
+      return null;
+    }
+    return SettingsErrors.build(() -> new ExitSettings(enabled, allow, destinations,
+        denyPrivate, timeout), fields, Map.of(), values.problems());
+  }
+
+  /** A list of strings, or null if any is not one. */
+  private List<String> strings(Setting s, String expected) {
+    List<Setting> items = values.list(s, "a list of " + expected);
+    if (items == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (Setting item : items) {
+      String v = values.string(item, expected);
+      if (v == null) {
+        return null;
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
   /** Empty when {@code listen} is {@code ""}; every key is checked either way. */
   private Optional<SocksSettings> socks(Section section) {
+    Setting exitSetting = section.require("exit", "a list of .staex names");
+    socksExits = exitSetting == null ? null : strings(exitSetting, ".staex names");
+    if (socksExits != null) {
+      for (String e : socksExits) {
+        if (!e.toLowerCase(Locale.ROOT).replaceAll("\\.$", "").endsWith(".staex")) {
+          values.invalid(exitSetting, "holds \"" + e + "\", not a .staex name (expected: exit"
+              + " nodes' names such as gw1.staex, or <address>.staex)");
+          socksExits = null;
+          break;
+        }
+      }
+    }
     Optional<HostPort> listen = optionalListen(section);
     Setting user = section.require("username", "a username, or \"\" for none");
     Setting pass = section.require("password", "a password, or \"\" for none");

@@ -103,12 +103,16 @@ final class ProxySettingsReader {
   private RedialBackoff backoff() {
     Duration initial = duration(routing, "redial-initial");
     Duration max = duration(routing, "redial-max");
-    if (anyNull(initial, max)) {
+    Duration recentMax = duration(routing, "redial-recent-max");
+    Duration recentWindow = duration(routing, "redial-recent-window");
+    if (anyNull(initial, max, recentMax, recentWindow)) {
       return null;
     }
-    return SettingsErrors.build(() -> new RedialBackoff(initial, max),
-        pick(routing, List.of("redial-initial", "redial-max")),
-        Map.of("initial", "redial-initial", "max", "redial-max"), values.problems());
+    return SettingsErrors.build(() -> new RedialBackoff(initial, max, recentMax, recentWindow),
+        pick(routing, List.of("redial-initial", "redial-max", "redial-recent-max",
+            "redial-recent-window")),
+        Map.of("initial", "redial-initial", "max", "redial-max", "recentMax",
+            "redial-recent-max", "recentWindow", "redial-recent-window"), values.problems());
   }
 
   /**
@@ -190,23 +194,26 @@ final class ProxySettingsReader {
     Integer allHandshakes = integer(limits, "handshakes-per-second", 1);
     Integer perPeer = integer(sessions, "max-per-peer", 1);
     Duration probe = duration(sessions, "probe-timeout");
+    Integer probeAnswers = integer(limits, "probe-answers-per-second-per-peer", 1);
     Duration grace = duration(sessions, "path-grace");
     Integer retransmit = bytes(limits, "session-retransmit-bytes");
     if (anyNull(maxSessions, handshakes, handshake, helloRetry, idle, rekey, queued,
-        keepalive, allHandshakes, perPeer, probe, grace, retransmit)) {
+        keepalive, allHandshakes, perPeer, probe, probeAnswers, grace, retransmit)) {
       return null;
     }
     Map<String, Setting> fields = pick(limits, List.of("max-sessions",
         "handshakes-per-second-per-source", "handshake-timeout", "idle-timeout",
-        "session-queue-bytes", "handshakes-per-second", "session-retransmit-bytes"));
+        "session-queue-bytes", "handshakes-per-second", "probe-answers-per-second-per-peer",
+        "session-retransmit-bytes"));
     fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval",
         "max-per-peer", "probe-timeout", "path-grace")));
     return SettingsErrors.build(
         () -> new SessionSettings(maxSessions, handshakes, handshake, helloRetry, idle, rekey,
-            queued, keepalive, allHandshakes, perPeer, probe, grace, retransmit),
+            queued, keepalive, allHandshakes, perPeer, probe, probeAnswers, grace, retransmit),
         fields, Map.of("handshakesPerSecondPerPeer", "handshakes-per-second-per-source",
             "maxQueuedBytes", "session-queue-bytes", "handshakesPerSecond",
-            "handshakes-per-second", "maxSessionsPerPeer", "max-per-peer", "pathGrace",
+            "handshakes-per-second", "maxSessionsPerPeer", "max-per-peer",
+            "probeAnswersPerSecondPerPeer", "probe-answers-per-second-per-peer", "pathGrace",
             "path-grace", "retransmitBytes", "session-retransmit-bytes"),
         values.problems());
   }

@@ -20,8 +20,12 @@ public final class Schema {
   public static final String LIMITS = "staex.limits";
   public static final String SOCKS = "staex.socks";
   public static final String DNS = "staex.dns";
+  public static final String HTTP_PROXY = "staex.http-proxy";
+  public static final String EXIT = "staex.exit";
   public static final String CONTROL = "staex.control";
   public static final String LOG = "staex.log";
+  public static final String METRICS = "staex.metrics";
+  public static final String UDP = "staex.udp";
   public static final String PARENT = "staex.parents[]";
   public static final String SERVICE = "staex.services[]";
   public static final String FORWARD = "staex.forwards[]";
@@ -39,13 +43,14 @@ public final class Schema {
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
-        "threads", "routing", "sessions", "limits", "socks", "dns", "control", "log"));
+        "threads", "routing", "sessions", "limits", "socks", "http-proxy", "exit", "dns", "control",
+        "log", "metrics", "udp"));
     keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations",
         "revocations-file"));
     keys.put(ROUTING, List.of(
         "keepalive-interval", "missed-keepalives", "withdraw-grace", "refresh-interval",
         "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services",
-        "redial-initial", "redial-max"));
+        "redial-initial", "redial-max", "redial-recent-max", "redial-recent-window"));
     keys.put(SESSIONS, List.of("hello-retry", "rekey-after", "keepalive-interval", "max-per-peer",
         "probe-timeout", "path-grace"));
     keys.put(LIMITS, List.of(
@@ -57,14 +62,21 @@ public final class Schema {
         "routing-messages-per-second-per-link", "routing-message-burst-per-link",
         "signature-checks-per-second-per-link", "signature-check-burst-per-link",
         "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue",
-        "handshakes-per-second"));
+        "handshakes-per-second", "probe-answers-per-second-per-peer"));
     keys.put(SOCKS, List.of(
-        "listen", "username", "password", "handshake-timeout", "max-pending-handshakes"));
+        "listen", "username", "password", "exit", "handshake-timeout", "max-pending-handshakes"));
+    keys.put(HTTP_PROXY, List.of("listen", "handshake-timeout", "max-pending-handshakes",
+        "max-header-bytes", "max-headers"));
+    keys.put(EXIT, List.of("enabled", "allow", "destinations", "deny-private",
+        "connect-timeout"));
     keys.put(DNS, List.of(
         "listen", "pool", "answer-ttl", "pool-ttl", "forward", "upstreams", "lookup-timeout",
         "max-tcp-connections", "tcp-idle-timeout", "allow", "max-new-names-per-second"));
     keys.put(CONTROL, List.of("socket"));
-    keys.put(LOG, List.of("level"));
+    keys.put(LOG, List.of("level", "format"));
+    keys.put(METRICS, List.of("listen", "allow-public", "max-connections", "timeout"));
+    keys.put(UDP, List.of("idle-timeout", "max-flows-per-forward", "max-flows-per-service",
+        "max-flows-per-association"));
     keys.put(PARENT, List.of("address", "key"));
     keys.put(SERVICE, List.of("port", "target", "allow", "protocol"));
     keys.put(FORWARD, List.of("listen", "to", "protocol"));

@@ -18,7 +18,7 @@ class SchemaTest {
   void keyOfAnotherSection_suggestsItsFullPath() {
     assertThat(Schema.suggest(Schema.LIMITS, "max-hops")).contains("staex.routing.max-hops");
     assertThat(Schema.suggest(Schema.FORWARD, "allow"))
-        .contains("staex.dns.allow or staex.services[...].allow");
+        .contains("staex.exit.allow or staex.dns.allow or staex.services[...].allow");
   }
 
   @Test

@@ -22,10 +22,11 @@ public final class CertificateExpiry {
       return Optional.empty();
     }
     if (left.isNegative()) {
-      return Optional.of("certificate of this node expired at " + cert.notAfter());
+      return Optional.of("certificate of this node expired at " + cert.notAfter()
+          + ": renew it (staex cert renew) and restart the node");
     }
     return Optional.of("certificate of this node expires in " + humanDays(left) + ", at "
-        + cert.notAfter() + ": issue a new one (staex cert issue) before then");
+        + cert.notAfter() + ": renew it (staex cert renew) and restart the node before then");
   }
 
   private static String humanDays(Duration d) {

@@ -58,6 +58,7 @@ public record Forward(InetSocketAddress listen, Optional<Address> node, Optional
   public String toString() {
     return listen.getHostString() + ":" + listen.getPort() + " -> "
         + node.map(Address::shortText).orElseGet(() -> name.get() + "." + Address.DOMAIN) + ":"
-        + port + (protocol == StreamProtocol.TCP ? "" : " (rtsp)");
+        + port + (protocol == StreamProtocol.TCP ? "" : " (" + protocol.name().toLowerCase(
+            java.util.Locale.ROOT) + ")");
   }
 }

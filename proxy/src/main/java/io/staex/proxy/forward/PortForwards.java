@@ -14,6 +14,10 @@ import io.staex.proxy.loop.Transports;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.StreamProtocol;
 import io.staex.proxy.stream.Streams;
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpFlow;
+import io.staex.proxy.udp.UdpForwardSocket;
+import io.staex.proxy.udp.UdpSettings;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,6 +48,8 @@ public final class PortForwards implements AutoCloseable {
   private final Map<Forward, Channel> running = new LinkedHashMap<>();
   /** Why each forward's last connection was reset, for status; any thread. */
   private final Map<Forward, String> lastErrors = new java.util.concurrent.ConcurrentHashMap<>();
+  private final UdpSettings udp;
+  private final UdpCounters udpCounters;
 
   /** Forwards to node addresses only; one to a name refuses its connections. */
   public PortForwards(Streams streams) {
@@ -52,9 +58,20 @@ public final class PortForwards implements AutoCloseable {
 
   /** Forwards whose names are resolved by {@code names} at each connection. */
   public PortForwards(Streams streams, CertifiedNames names) {
+    this(streams, names, null, null);
+  }
+
+  /**
+   * As above, with UDP forwards ({@code protocol = udp}, {@code docs/udp.md}) under {@code
+   * udp}'s limits counted in {@code udpCounters}; null settings: a UDP forward fails to start.
+   */
+  public PortForwards(Streams streams, CertifiedNames names, UdpSettings udp,
+      UdpCounters udpCounters) {
     this.streams = streams;
     this.names = names;
     this.loop = streams.loop();
+    this.udp = udp;
+    this.udpCounters = udpCounters;
   }
 
   /** A forward that could not start, and why. */
@@ -106,6 +123,13 @@ public final class PortForwards implements AutoCloseable {
   }
 
   private Channel bind(Forward f) {
+    if (f.protocol() == StreamProtocol.UDP) {
+      if (udp == null) {
+        throw new IllegalStateException("UDP forwards are not set up here");
+      }
+      return UdpForwardSocket.bind(loop, f.listen(), f.toString(), udp, udpCounters,
+          flow -> openFlow(f, flow));
+    }
     ServerBootstrap b = new ServerBootstrap()
         .group(loop, loop)
         .channel(Transports.serverChannelType(loop))
@@ -156,6 +180,34 @@ public final class PortForwards implements AutoCloseable {
         log.info("forward {}: connection from {} refused: {}", f, ch.remoteAddress(), why);
         lastErrors.put(f, "connection from " + ch.remoteAddress() + " reset: " + why);
         bridge.abort();
+      }
+    }));
+  }
+
+  /** Opens the stream of a UDP forward's new flow (by address now, by name once resolved). */
+  @SuppressWarnings("FutureReturnValueIgnored") // resolve() never fails (its contract)
+  private void openFlow(Forward f, UdpFlow flow) {
+    if (f.node().isPresent()) {
+      flow.bind(streams.open(f.node().get(), f.port(), flow));
+      return;
+    }
+    String name = f.name().orElseThrow();
+    if (names == null) {
+      flow.close();
+      return;
+    }
+    names.resolve(name).thenAccept(result -> loop.execute(() -> {
+      if (flow.isEnded()) {
+        return;
+      }
+      if (result instanceof NameResult.Found) {
+        flow.bind(streams.open(((NameResult.Found) result).node(), f.port(), flow));
+      } else {
+        String why = name + "." + Address.DOMAIN + " " + (result instanceof NameResult.Ambiguous
+            ? "is claimed by several trusted networks " + result : "was not found");
+        log.info("forward {}: {} refused: {}", f, flow, why);
+        lastErrors.put(f, flow + " refused: " + why);
+        flow.close();
       }
     }));
   }

@@ -11,7 +11,11 @@ import java.util.Objects;
  * those ranges.
  */
 public sealed interface StreamFrame permits StreamFrame.Open, StreamFrame.Data,
-    StreamFrame.Window, StreamFrame.Fin, StreamFrame.Reset, StreamFrame.Datagram {
+    StreamFrame.Window, StreamFrame.Fin, StreamFrame.Reset, StreamFrame.Datagram,
+    StreamFrame.OpenHost {
+
+  /** Longest host of an {@link OpenHost}: a DNS name's 253 characters, with room to spare. */
+  int MAX_HOST_LENGTH = 255;
 
   /** Largest stream id, credit or window: 2^32 − 1. */
   long MAX_U32 = 0xFFFF_FFFFL;
@@ -38,6 +42,55 @@ public sealed interface StreamFrame permits StreamFrame.Open, StreamFrame.Data,
     public StreamFrameType type() {
       return StreamFrameType.OPEN;
     }
+  }
+
+  /**
+   * Opens stream {@code streamId} to {@code host}:{@code port} beyond the receiving node, an
+   * exit ({@code docs/exit.md}): the exit resolves the name itself and connects if its policy
+   * allows. Otherwise as {@link Open}.
+   *
+   * @param host a DNS name or an IP literal (IPv6 without brackets): 1~{@link
+   *     #MAX_HOST_LENGTH} characters of letters, digits and {@code . - _ :}
+   * @param port 1~65535
+   */
+  record OpenHost(long streamId, String host, int port, long initialWindow)
+      implements StreamFrame {
+    public OpenHost {
+      checkU32("stream id", streamId, 0);
+      String problem = hostProblem(host);
+      if (problem != null) {
+        throw new IllegalArgumentException("host: " + problem);
+      }
+      if (port < 1 || port > 0xFFFF) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 1~65535)");
+      }
+      checkU32("initial window", initialWindow, 0);
+    }
+
+    @Override
+    public StreamFrameType type() {
+      return StreamFrameType.OPEN_HOST;
+    }
+  }
+
+  /**
+   * Why {@code host} cannot be an {@link OpenHost}'s host, or null: empty, longer than {@link
+   * #MAX_HOST_LENGTH}, or a character other than ASCII letters, digits and {@code . - _ :}.
+   */
+  static String hostProblem(String host) {
+    if (host == null || host.isEmpty() || host.length() > MAX_HOST_LENGTH) {
+      return (host == null ? "null" : host.length() + " characters")
+          + " (expected: 1~" + MAX_HOST_LENGTH + " characters)";
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '-' || c == '_' || c == ':';
+      if (!ok) {
+        return "character " + (int) c + " at " + i + " (expected: letters, digits, . - _ :)";
+      }
+    }
+    return null;
   }
 
   /**

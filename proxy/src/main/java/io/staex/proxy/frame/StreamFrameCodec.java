@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.staex.proxy.frame.FrameDecodeException.Reason;
 import io.staex.proxy.frame.internal.FrameBatch;
 import io.staex.proxy.frame.internal.FrameReader;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -30,7 +31,14 @@ import java.util.List;
  *   | 0x06   | stream id u32  | channel u16      | length u16          | data (length)   |
  *   +--------+----------------+------------------+---------------------+-----------------+
  *                                                                   DATAGRAM   9 + length
+ *   +--------+----------------+------------------+---------------------+--------+--------+
+ *   | 0x07   | stream id u32  | port u16         | initial window u32  | len u8 | host   |
+ *   +--------+----------------+------------------+---------------------+--------+--------+
+ *                                                                  OPEN_HOST 12 + len
  * </pre>
+ *
+ * OPEN_HOST's host is 1~255 ASCII characters (letters, digits, {@code . - _ :}): a name the
+ * exit resolves, or an IP literal.
  *
  * All integers big-endian. Ports are 1~65535, credits 1~2^32 − 1; data lengths at most {@link
  * FrameLimits#MAX_STREAM_DATA} and {@link FrameLimits#MAX_DATAGRAM}. These frames are inside the
@@ -63,6 +71,8 @@ public final class StreamFrameCodec {
   public static final int RESET_SIZE = STREAM_HEADER_SIZE + REASON_SIZE;
   /** Bytes of a DATAGRAM frame besides its data. */
   public static final int DATAGRAM_HEADER_SIZE = STREAM_HEADER_SIZE + CHANNEL_SIZE + LENGTH_SIZE;
+  /** Bytes of an OPEN_HOST frame besides its host. */
+  public static final int OPEN_HOST_HEADER_SIZE = OPEN_SIZE + 1;
 
   private StreamFrameCodec() {}
 
@@ -77,6 +87,7 @@ public final class StreamFrameCodec {
       case FIN -> FIN_SIZE;
       case RESET -> RESET_SIZE;
       case DATAGRAM -> DATAGRAM_HEADER_SIZE + ((StreamFrame.Datagram) frame).data().size();
+      case OPEN_HOST -> OPEN_HOST_HEADER_SIZE + ((StreamFrame.OpenHost) frame).host().length();
     };
   }
 
@@ -114,6 +125,14 @@ public final class StreamFrameCodec {
         out.writeShort(g.channel());
         out.writeShort(g.data().size());
         g.data().writeTo(out);
+      }
+      case OPEN_HOST -> {
+        StreamFrame.OpenHost o = (StreamFrame.OpenHost) frame;
+        out.writeInt((int) o.streamId());
+        out.writeShort(o.port());
+        out.writeInt((int) o.initialWindow());
+        out.writeByte(o.host().length());
+        out.writeCharSequence(o.host(), StandardCharsets.US_ASCII);
       }
     }
   }
@@ -238,6 +257,24 @@ public final class StreamFrameCodec {
         long id = r.u32("stream id");
         int channel = r.u16("channel");
         yield new StreamFrame.Datagram(id, channel, data(r, FrameLimits.MAX_DATAGRAM));
+      }
+      case OPEN_HOST -> {
+        long id = r.u32("stream id");
+        int port = r.u16("port");
+        if (port == 0) {
+          throw r.error(Reason.INVALID, "port: 0 (expected: 1~65535)");
+        }
+        long window = r.u32("initial window");
+        int length = r.u8("host length");
+        if (length == 0) {
+          throw r.error(Reason.INVALID, "host length: 0 (expected: 1~255)");
+        }
+        String host = new String(r.bytes("host", length).toByteArray(), StandardCharsets.US_ASCII);
+        String problem = StreamFrame.hostProblem(host);
+        if (problem != null) {
+          throw r.error(Reason.INVALID, "host: " + problem);
+        }
+        yield new StreamFrame.OpenHost(id, host, port, window);
       }
     };
     r.commit();

@@ -19,7 +19,9 @@ public enum StreamFrameType {
   /** {@link StreamFrame.Reset}. */
   RESET(5),
   /** {@link StreamFrame.Datagram}. */
-  DATAGRAM(6);
+  DATAGRAM(6),
+  /** {@link StreamFrame.OpenHost}: a stream to a host and port beyond an exit node. */
+  OPEN_HOST(7);
 
   private static final CodeTable<StreamFrameType> CODES =
       new CodeTable<>("stream frame type", values(), StreamFrameType::code);

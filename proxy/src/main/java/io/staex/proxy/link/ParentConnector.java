@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Keeps a link to the parent: dials {@code endpoint} as the handshake initiator expecting
  * {@code parent}'s address, and after a failed dial or a lost link dials again with {@link
  * RedialBackoff} — forever, until {@link #close()}: a node that starts before its parent must
- * not give up. A link that came up resets the backoff.
+ * not give up. A link that came up resets the backoff: the first redial after a lost link comes
+ * after {@code initial} (jittered), and within the backoff's recent window after the loss (or
+ * the start) dials stay at most {@code recentMax} apart.
  *
  * <p>State lives on one event loop of the group ({@code loop}); the public methods are
  * thread-safe.
@@ -44,11 +46,16 @@ public final class ParentConnector implements AutoCloseable {
   private final LinkConfig config;
   /** Dial failures are logged at WARN once per interval; each is in {@link #state()}. */
   private final LogEvery failureLog = new LogEvery(FAILURE_LOG_INTERVAL);
+  /** The last failure logged at WARN (loop-confined). */
+  private String lastLogged;
   // Owned by loop:
   /** Whether the current dial's link came up. */
   private boolean wasUp;
   private boolean closed;
-  private int failures;
+  /** The nominal delay of the last redial, 0 after a link was up (or at the start). */
+  private long lastNominal;
+  /** Loop ticker time (ns) of the start or of the last link down: the recent window's start. */
+  private long recentSince;
   private Channel channel;
   private ScheduledFuture<?> redial;
   /** Written on loop, read anywhere. */
@@ -96,7 +103,10 @@ public final class ParentConnector implements AutoCloseable {
       LinkListener listener) {
     ParentConnector c =
         new ParentConnector(group, endpoint, parent, credentials, settings, backoff, listener);
-    c.loop.execute(c::dial);
+    c.loop.execute(() -> {
+      c.recentSince = c.loop.ticker().nanoTime();
+      c.dial();
+    });
     return c;
   }
 
@@ -171,8 +181,9 @@ public final class ParentConnector implements AutoCloseable {
           + " and not revoked?), or it is not " + parent + " (is that the address `staex"
           + " addr` prints on it?)");
     }
-    failures++;
-    long nominal = backoff.nominalMillis(failures);
+    boolean recent = loop.ticker().nanoTime() - recentSince < backoff.recentWindow().toNanos();
+    long nominal = backoff.nextNominalMillis(lastNominal, recent);
+    lastNominal = nominal;
     long delay = nominal / 2 + (long) (credentials.random().nextDouble() * (nominal - nominal / 2));
     log.debug("redialling parent {} at {} in {} ms", parent, endpoint, delay);
     redial = loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
@@ -181,14 +192,19 @@ public final class ParentConnector implements AutoCloseable {
         credentials.clock().instant().plusMillis(delay));
   }
 
-  /** The dial that began last failed: recorded for status, logged at WARN now and then. */
+  /**
+   * The dial that began last failed: recorded for status, logged at WARN when the reason is new
+   * (refused while the parent starts, then refused by its trust: the operator needs the second)
+   * and else at most once per {@link #FAILURE_LOG_INTERVAL}.
+   */
   private void failed(String why) {
     DialState s = state;
     state = new DialState(s.lastAttempt(), why, credentials.clock().instant(), null);
-    if (failureLog.due(loop.ticker().nanoTime())) {
+    boolean news = !why.equals(lastLogged);
+    if (news || failureLog.due(loop.ticker().nanoTime())) {
+      lastLogged = why;
       log.warn("parent {} at {}:{}: {}{}", parent.shortText(), endpoint.getHostString(),
-          endpoint.getPort(), why,
-          failureLog.takeSkipped());
+          endpoint.getPort(), why, news ? "" : failureLog.takeSkipped());
     } else {
       log.debug("parent {} at {}: {}", parent, endpoint, why);
     }
@@ -252,7 +268,7 @@ public final class ParentConnector implements AutoCloseable {
 
     @Override
     public void linkUp(Link up) {
-      failures = 0;
+      lastNominal = 0;
       wasUp = true;
       DialState s = state;
       state = new DialState(s.lastAttempt(), null, null, null);
@@ -268,6 +284,7 @@ public final class ParentConnector implements AutoCloseable {
     @Override
     public void linkDown(Link down, String reason) {
       link = null;
+      recentSince = loop.ticker().nanoTime();
       DialState s = state;
       state = new DialState(s.lastAttempt(), "link lost: " + reason,
           credentials.clock().instant(), null);

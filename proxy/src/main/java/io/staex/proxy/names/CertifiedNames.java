@@ -69,6 +69,20 @@ public final class CertifiedNames {
   private record Cached(NameResult.Found found, Instant until) {}
 
   /** Names refused so far without a lookup because they can't be certified names. */
+  /** Names held in the cache of found names now (at most {@link #CACHE_SIZE}). */
+  public int cached() {
+    synchronized (cache) {
+      return cache.size();
+    }
+  }
+
+  /** Names held in the cache of misses now (at most {@link #CACHE_SIZE}). */
+  public int missesCached() {
+    synchronized (misses) {
+      return misses.size();
+    }
+  }
+
   public long malformed() {
     return malformed.get();
   }
@@ -94,6 +108,19 @@ public final class CertifiedNames {
     all.add(policy.ownNetwork());
     all.addAll(policy.trustedNetworks());
     return all;
+  }
+
+  /**
+   * Whether {@code name} (a DNS label, any case) would be answered from the cache of found names
+   * now ({@code staex resolve} says where an answer came from).
+   */
+  public boolean isCached(String name) {
+    String label = name.toLowerCase(Locale.ROOT);
+    Instant now = clock.instant();
+    synchronized (cache) {
+      Cached c = cache.get(label);
+      return c != null && now.isBefore(c.until());
+    }
   }
 
   /** What {@code name} (a DNS label, any case) stands for; never fails exceptionally. */

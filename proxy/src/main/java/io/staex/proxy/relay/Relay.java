@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.time.Duration;
 import io.staex.routing.NodeState;
+import io.staex.routing.Route;
 import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -222,9 +223,86 @@ public final class Relay implements PacketSender, AutoCloseable {
     return out;
   }
 
+  /**
+   * One hop of a path this node would send a packet on ({@link #explain}).
+   *
+   * @param node the node the packet reaches
+   * @param name its certified name, when its state is in this node's view
+   * @param cost the cost of the edge that reaches it (the least its two ends' signed states
+   *     declare; 1 for a live link of this node's that no state declares yet)
+   */
+  public record Hop(Address node, Optional<String> name, int cost) {}
+
+  /**
+   * How this node would route a packet to a destination, from its own view only: {@link
+   * Route#Forward} with its path hop by hop, {@link Route#Up} to the active parent, {@link
+   * Route#Local} or {@link Route#Unreachable}.
+   *
+   * @param route the decision ({@code docs/routing.md}, Forwarding decision)
+   * @param hops for {@code Forward}, each hop with its edge's cost; for {@code Up}, the parent
+   * @param nextHopUp whether the link to the first hop is up (the decision comes from signed
+   *     states, which may be older than a link that just went down)
+   * @param viewSize the states in this node's view, its own included
+   */
+  public record Explanation(Route route, List<Hop> hops, boolean nextHopUp, int viewSize) {
+    public Explanation {
+      hops = List.copyOf(hops);
+    }
+
+    /** The path's cost: its edges' costs added up. */
+    public int cost() {
+      return hops.stream().mapToInt(Hop::cost).sum();
+    }
+  }
+
+  /** How this node would route a packet to {@code destination} now, and why. Any thread. */
+  public Explanation explain(Address destination) {
+    return query(() -> {
+      io.staex.routing.RoutingNode node = engine.node();
+      Route route = node.route(destination);
+      java.util.Map<Address, NodeState> view = new java.util.HashMap<>();
+      for (NodeState s : node.view()) {
+        view.put(s.address(), s);
+      }
+      List<Hop> hops = new java.util.ArrayList<>();
+      Address from = node.address();
+      List<Address> path = route instanceof Route.Forward f ? f.path()
+          : route instanceof Route.Up u ? List.of(u.parent()) : List.of();
+      for (Address to : path) {
+        NodeState state = view.get(to);
+        hops.add(new Hop(to, state == null ? Optional.empty() : state.name(),
+            edgeCost(view, from, to)));
+        from = to;
+      }
+      boolean up = path.isEmpty() || engine.linkPeers().contains(path.get(0));
+      return new Explanation(route, hops, up, view.size());
+    });
+  }
+
+  /** The least cost either end's state declares for the edge a–b; 1 when neither does. */
+  private static int edgeCost(java.util.Map<Address, NodeState> view, Address a, Address b) {
+    int best = Integer.MAX_VALUE;
+    for (Address[] e : new Address[][] {{a, b}, {b, a}}) {
+      NodeState child = view.get(e[0]);
+      if (child != null) {
+        for (io.staex.routing.ParentLink p : child.parents()) {
+          if (p.parent().equals(e[1])) {
+            best = Math.min(best, p.cost());
+          }
+        }
+      }
+    }
+    return best == Integer.MAX_VALUE ? 1 : best;
+  }
+
   /** Neighbours whose links are up. */
   public Set<Address> links() {
     return query(() -> Set.copyOf(engine.linkPeers()));
+  }
+
+  /** Name lookups waiting for the tree's answer now (any thread). */
+  public int pendingLookups() {
+    return query(() -> engine.node().pendingLookups());
   }
 
   /** Whether {@code node}'s state is in this node's routing view. */

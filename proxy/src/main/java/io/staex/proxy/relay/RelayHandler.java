@@ -19,6 +19,15 @@ public interface RelayHandler {
   void packet(NodeKey source, FrameBytes payload);
 
   /**
+   * A packet for this node that arrived with {@code ttl} (what the source set, {@link
+   * io.staex.proxy.frame.FrameLimits#DEFAULT_TTL}, less one per relay on the way): what the
+   * relay calls. The default drops the TTL; the session layer uses it to count a ping's hops.
+   */
+  default void packet(NodeKey source, FrameBytes payload, int ttl) {
+    packet(source, payload);
+  }
+
+  /**
    * A packet this node sent could not leave this node (no route, its link down, a full link
    * queue): this node's own relay saw it fail, so this is true. Relay loop.
    */

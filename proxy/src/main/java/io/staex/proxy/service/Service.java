@@ -35,6 +35,7 @@ public record Service(int port, InetSocketAddress target, Set<Address> allow,
   @Override
   public String toString() {
     return "service " + port + " -> " + target.getHostString() + ":" + target.getPort()
-        + (protocol == StreamProtocol.TCP ? "" : " (rtsp)");
+        + (protocol == StreamProtocol.TCP ? "" : " (" + protocol.name().toLowerCase(
+            java.util.Locale.ROOT) + ")");
   }
 }

@@ -17,6 +17,7 @@ import io.staex.proxy.loop.Transports;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.stream.StreamProtocol;
+import io.staex.proxy.udp.UdpServiceFlows;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *   connected                          → WINDOW: the opener's stream is up
  * </pre>
  *
- * The table may be replaced while streams run ({@link #set}); streams already connected stay.
+ * The table may be replaced while streams run ({@link #set}); streams already connected stay
+ * until the caller resets those {@link #refusal} now refuses (a reload does).
  * Threading: {@link #open} runs on the stream layer's loop; {@link #set} from any thread.
  */
 public final class Services implements StreamAcceptor {
@@ -49,6 +52,8 @@ public final class Services implements StreamAcceptor {
   private final Address ownNetwork;
   private final Duration connectTimeout;
   private volatile Map<Integer, Service> byPort = Map.of();
+  /** The UDP services' flows; null: UDP services refuse their streams. */
+  private final UdpServiceFlows udp;
 
   /**
    * @param loop the stream layer's event loop: target sockets are registered on it
@@ -57,6 +62,16 @@ public final class Services implements StreamAcceptor {
    */
   public Services(EventLoop loop, Address ownNetwork, Duration connectTimeout,
       Collection<Service> services) {
+    this(loop, ownNetwork, connectTimeout, services, null);
+  }
+
+  /**
+   * As above, with the flows of UDP services ({@code protocol = udp}, {@code docs/udp.md});
+   * null refuses them ({@code NO_SERVICE}).
+   */
+  public Services(EventLoop loop, Address ownNetwork, Duration connectTimeout,
+      Collection<Service> services, UdpServiceFlows udp) {
+    this.udp = udp;
     this.loop = Objects.requireNonNull(loop, "loop");
     this.ownNetwork = Objects.requireNonNull(ownNetwork, "ownNetwork");
     this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -87,6 +102,19 @@ public final class Services implements StreamAcceptor {
     return service.allow().contains(peer.node()) || service.allow().contains(peer.network());
   }
 
+  /**
+   * Why a stream from {@code peer} to {@code port} would be refused now ({@link
+   * ResetReason#NO_SERVICE}, {@link ResetReason#NOT_ALLOWED}), or empty if the table allows it:
+   * after {@link #set}, the running streams this is not empty for are reset with it.
+   */
+  public Optional<ResetReason> refusal(int port, Certificate peer) {
+    Service service = byPort.get(port);
+    if (service == null) {
+      return Optional.of(ResetReason.NO_SERVICE);
+    }
+    return allows(service, peer) ? Optional.empty() : Optional.of(ResetReason.NOT_ALLOWED);
+  }
+
   @Override
   public void open(Stream stream, Certificate peer) {
     Service service = byPort.get(stream.port());
@@ -100,6 +128,12 @@ public final class Services implements StreamAcceptor {
       log.info("stream from {} (network {}) to {} refused: not in its allow list", peer.node(),
           peer.network(), service);
       stream.refuse(ResetReason.NOT_ALLOWED);
+      return;
+    }
+    if (service.protocol() == StreamProtocol.UDP && udp == null) {
+      log.info("stream from {} to {} refused: UDP flows are not set up here", peer.node(),
+          service);
+      stream.refuse(ResetReason.NO_SERVICE);
       return;
     }
     InetSocketAddress target = service.target();
@@ -126,6 +160,10 @@ public final class Services implements StreamAcceptor {
   private void connect(Service service, InetSocketAddress target, Stream stream, Certificate peer) {
     if (stream.isFinished()) {
       return; // refused meanwhile (the open timeout)
+    }
+    if (service.protocol() == StreamProtocol.UDP) {
+      udp.open(stream, target, service.toString());
+      return;
     }
     new Bootstrap()
         .group(loop)

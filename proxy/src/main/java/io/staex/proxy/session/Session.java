@@ -912,6 +912,14 @@ public final class Session {
     return state == State.ESTABLISHED;
   }
 
+  /**
+   * Sends a ping: a probe the peer answers like any other, which changes nothing here if it
+   * goes unanswered (the caller times it). Established sessions only.
+   */
+  void ping(long nonce) {
+    sendControl(PROBE, nonce);
+  }
+
   /** Answers the peer's probe {@code nonce}. */
   void answerProbe(long nonce) {
     sendControl(PROBE_ANSWER, nonce);

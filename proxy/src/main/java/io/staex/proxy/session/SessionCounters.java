@@ -29,6 +29,10 @@ public final class SessionCounters {
   final LongAdder probes = new LongAdder();
   final LongAdder probesAnswered = new LongAdder();
   final LongAdder probesUnanswered = new LongAdder();
+  final LongAdder probeAnswers = new LongAdder();
+  final LongAdder probeAnswersLimited = new LongAdder();
+  final LongAdder pings = new LongAdder();
+  final LongAdder pingsAnswered = new LongAdder();
   final LongAdder revoked = new LongAdder();
   final LongAdder expired = new LongAdder();
   final LongAdder recordsResent = new LongAdder();
@@ -213,6 +217,29 @@ public final class SessionCounters {
   /** Probes not answered in time: the session ended. */
   public long probesUnanswered() {
     return probesUnanswered.sum();
+  }
+
+  /** Probes of peers (their session checks and pings) this node answered. */
+  public long probeAnswers() {
+    return probeAnswers.sum();
+  }
+
+  /**
+   * Probes of peers left unanswered: over {@code limits.probe-answers-per-second-per-peer} for
+   * that peer (a ping flood, say).
+   */
+  public long probeAnswersLimited() {
+    return probeAnswersLimited.sum();
+  }
+
+  /** Pings this node sent ({@code staex ping}: a probe each, timed). */
+  public long pings() {
+    return pings.sum();
+  }
+
+  /** Pings answered in time. */
+  public long pingsAnswered() {
+    return pingsAnswered.sum();
   }
 
   /** Established sessions ended because a revocation covering the peer arrived. */

@@ -30,8 +30,11 @@ import java.util.Objects;
  * @param maxSessionsPerPeer most sessions with one node at once (either way, handshaking ones
  *     included); a HELLO beyond it is answered with CLOSE LIMIT before any Diffie-Hellman, a
  *     local open fails
- * @param probeTimeout a probe (sent when an unauthenticated CLOSE says the session is broken)
- *     not answered within this ends the session
+ * @param probeTimeout a probe (sent when an unauthenticated CLOSE or an UNREACHABLE notice that
+ *     cannot be checked says the session is broken) not answered within this ends the session
+ * @param probeAnswersPerSecondPerPeer probes (a peer's session checks and its {@code staex
+ *     ping}s) answered per second for one peer, burst of as many; more go unanswered and are
+ *     counted, so that ping cannot make this node send more than a peer sends it
  * @param pathGrace a session whose records waited this long for an acknowledgement (or, with
  *     open streams, that heard nothing from the peer this long and three keepalive intervals)
  *     ends {@link SessionEnd#UNREACHABLE}: no path came back
@@ -50,18 +53,9 @@ public record SessionSettings(
     int handshakesPerSecond,
     int maxSessionsPerPeer,
     Duration probeTimeout,
+    int probeAnswersPerSecondPerPeer,
     Duration pathGrace,
     int retransmitBytes) {
-
-  /** Tests' settings from before path grace: 30 s of it, 4 MiB kept per session. */
-  public SessionSettings(int maxSessions, int handshakesPerSecondPerPeer,
-      Duration handshakeTimeout, Duration helloRetry, Duration idleTimeout, Duration rekeyAfter,
-      int maxQueuedBytes, Duration keepaliveInterval, int handshakesPerSecond,
-      int maxSessionsPerPeer, Duration probeTimeout) {
-    this(maxSessions, handshakesPerSecondPerPeer, handshakeTimeout, helloRetry, idleTimeout,
-        rekeyAfter, maxQueuedBytes, keepaliveInterval, handshakesPerSecond, maxSessionsPerPeer,
-        probeTimeout, Duration.ofSeconds(30), 4 << 20);
-  }
 
   public SessionSettings {
     positive("maxSessions", maxSessions);
@@ -75,6 +69,7 @@ public record SessionSettings(
     positive("handshakesPerSecond", handshakesPerSecond);
     positive("maxSessionsPerPeer", maxSessionsPerPeer);
     positive("probeTimeout", probeTimeout);
+    positive("probeAnswersPerSecondPerPeer", probeAnswersPerSecondPerPeer);
     positive("pathGrace", pathGrace);
     positive("retransmitBytes", retransmitBytes);
   }

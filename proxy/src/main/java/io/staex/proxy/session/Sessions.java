@@ -17,6 +17,7 @@ import io.staex.proxy.loop.OnLoop;
 import io.staex.proxy.frame.CloseReason;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameDecodeException;
+import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +103,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   static final int MAX_COOKIES = 3;
   /** Refusals and ignored notices log one line per this interval, not one per packet. */
   static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+  /** Pings waiting for their answer at most (the control socket asks one at a time). */
+  static final int MAX_PINGS = 16;
 
   private final EventLoop loop;
   private final Identity me;
@@ -127,6 +131,11 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final LogEvery forgedLog = new LogEvery(LOG_INTERVAL);
   private final LogEvery perPeerLog = new LogEvery(LOG_INTERVAL);
   private final LogEvery pathLog = new LogEvery(LOG_INTERVAL);
+  private final LogEvery probeLimitLog = new LogEvery(LOG_INTERVAL);
+  /** Probes of each peer answered (its session checks, its pings): over it, unanswered. */
+  private final RateLimiter<NodeKey> probeAnswerLimiter;
+  /** Pings of ours waiting for their answer, by nonce; at most {@link #MAX_PINGS}. */
+  private final Map<Long, Ping> pings = new HashMap<>();
 
   /** Every live session by (peer, id). Loop-confined, as all fields below. */
   private final Map<NodeKey, Map<Long, Session>> byPeer = new HashMap<>();
@@ -161,6 +170,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     this.provenLimiter = new RateLimiter<>(
         settings.handshakesPerSecondPerPeer(), RateLimiter.DEFAULT_MAX_SOURCES, clock);
     this.nodeLimiter = new HelloBudget<>(settings.handshakesPerSecond(), 1, clock);
+    this.probeAnswerLimiter = new RateLimiter<>(
+        settings.probeAnswersPerSecondPerPeer(), RateLimiter.DEFAULT_MAX_SOURCES, clock);
     this.cookies = new HelloCookies(random, loop.ticker().nanoTime());
     int keep = Math.max(1024, 2 * settings.maxSessions());
     this.lastHelloTime = new LinkedHashMap<>(16, 0.75f, true) {
@@ -272,10 +283,19 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   /** A packet for this node: one session frame. Handled at once on the loop. */
   @Override
   public void packet(NodeKey source, FrameBytes payload) {
+    packet(source, payload, -1);
+  }
+
+  /**
+   * A packet for this node that arrived with {@code ttl} (-1: unknown), which tells a ping's
+   * answer how many relays it crossed. Handled at once on the loop.
+   */
+  @Override
+  public void packet(NodeKey source, FrameBytes payload, int ttl) {
     if (loop.inEventLoop()) {
-      onPacket(source, payload);
+      onPacket(source, payload, ttl);
     } else {
-      loop.execute(() -> onPacket(source, payload));
+      loop.execute(() -> onPacket(source, payload, ttl));
     }
   }
 
@@ -404,7 +424,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     listener.sendResumed();
   }
 
-  private void onPacket(NodeKey source, FrameBytes payload) {
+  private void onPacket(NodeKey source, FrameBytes payload, int ttl) {
     if (sender == null || closed) {
       return;
     }
@@ -420,7 +440,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       case HELLO, HELLO_WITH_COOKIE -> onHello(source, (SessionFrame.SessionHello) frame);
       case COOKIE -> onCookie(source, (SessionFrame.SessionCookie) frame);
       case WELCOME -> onWelcome(source, (SessionFrame.SessionWelcome) frame);
-      case RECORD -> onRecord(source, (SessionFrame.SessionRecord) frame);
+      case RECORD -> onRecord(source, (SessionFrame.SessionRecord) frame, ttl);
       case CLOSE -> onClose(source, (SessionFrame.SessionClose) frame);
     }
   }
@@ -600,9 +620,10 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     counters.established.increment();
     log.debug("session {} established", s);
     listener.established(s);
+    sendWaitingPings(s);
   }
 
-  private void onRecord(NodeKey source, SessionFrame.SessionRecord record) {
+  private void onRecord(NodeKey source, SessionFrame.SessionRecord record, int ttl) {
     Session s = find(source, record.sessionId());
     if (s == null || s.state() != Session.State.ESTABLISHED) {
       if (s == null) {
@@ -642,16 +663,16 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       // an ACK inside acts at once, so two sides that both lost records never wait on each other
       counters.lost.increment();
       if (isAck(plain)) {
-        deliver(s, plain);
+        deliver(s, plain, ttl);
         plain = new byte[0];
       }
       s.keepAhead(counter, plain);
       nack(s);
       return;
     }
-    deliver(s, plain);
+    deliver(s, plain, ttl);
     while (!s.isClosed() && (plain = s.takeAhead()) != null) {
-      deliver(s, plain);
+      deliver(s, plain, -1); // kept from before: its hop count is not known any more
     }
   }
 
@@ -666,14 +687,17 @@ public final class Sessions implements RelayHandler, AutoCloseable {
         && ((plain[1] & 0xFF) == Session.ACK || (plain[1] & 0xFF) == Session.NACK);
   }
 
-  /** One record's plaintext, in order: a keepalive, a control message, or the layer above's. */
-  private void deliver(Session s, byte[] plain) {
+  /**
+   * One record's plaintext, in order: a keepalive, a control message, or the layer above's;
+   * {@code ttl} is the record's packet's (-1: unknown), for a ping's hop count.
+   */
+  private void deliver(Session s, byte[] plain, int ttl) {
     if (plain.length == 0) {
       s.received(false);
       return; // a keepalive (or an ACK acted on when it came ahead)
     }
     if ((plain[0] & 0xFF) == Session.CONTROL) {
-      onControl(s, plain);
+      onControl(s, plain, ttl);
       return;
     }
     s.received(true);
@@ -681,7 +705,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   }
 
   /** A session control message in an authenticated record: a probe, its answer, a close. */
-  private void onControl(Session s, byte[] plain) {
+  private void onControl(Session s, byte[] plain, int ttl) {
     int kind = plain.length >= 2 ? plain[1] & 0xFF : -1;
     if ((kind == Session.ACK || kind == Session.NACK) && plain.length == Session.ACK_SIZE) {
       s.received(false);
@@ -693,10 +717,12 @@ public final class Sessions implements RelayHandler, AutoCloseable {
         && plain.length == Session.PROBE_SIZE) {
       long nonce = Session.controlNonce(plain);
       if (kind == Session.PROBE) {
-        s.answerProbe(nonce);
+        answerProbe(s, nonce);
       } else if (s.probeAnswered(nonce)) {
         counters.probesAnswered.increment();
         log.debug("session {} answered its probe: it goes on", s);
+      } else {
+        pingAnswered(s, nonce, ttl);
       }
       return;
     }
@@ -767,6 +793,146 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       case LIMIT -> SessionEnd.LIMIT;
       default -> SessionEnd.PEER_CLOSED;
     };
+  }
+
+  // ---- ping ----
+
+  /** A ping of ours: sent once its session is established, then waiting for its answer. */
+  private static final class Ping {
+    final CompletableFuture<PingResult> result;
+    final Session session;
+    final boolean handshake;
+    long sentNanos;
+    boolean sent;
+    ScheduledFuture<?> timeout;
+
+    Ping(CompletableFuture<PingResult> result, Session session, boolean handshake) {
+      this.result = result;
+      this.session = session;
+      this.handshake = handshake;
+    }
+  }
+
+  /**
+   * Pings {@code peer}: one probe (an authenticated record, {@code docs/sessions.md}) on the
+   * session to it, opened first if there is none, and the time until its answer. The answer is
+   * a probe answer like any other, so it is exactly the probe's size and authenticated end to
+   * end; the peer answers at most {@code probeAnswersPerSecondPerPeer} of them a second. Never
+   * fails exceptionally. Any thread.
+   *
+   * @param timeout how long to wait for the answer, the handshake included
+   */
+  public CompletableFuture<PingResult> ping(Address peer, Duration timeout) {
+    Objects.requireNonNull(peer, "peer");
+    CompletableFuture<PingResult> result = new CompletableFuture<>();
+    loop.execute(() -> startPing(peer, timeout, result));
+    return result;
+  }
+
+  @SuppressWarnings("FutureReturnValueIgnored") // the timeout's handle is kept in the ping
+  private void startPing(Address peer, Duration timeout, CompletableFuture<PingResult> result) {
+    if (closed || sender == null) {
+      result.complete(new PingResult.Failed(null, "the session layer is not running"));
+      return;
+    }
+    if (peer.equals(me.address())) {
+      result.complete(new PingResult.Failed(null, "that is this node's own address"));
+      return;
+    }
+    if (pings.size() >= MAX_PINGS) {
+      result.complete(new PingResult.Failed(null, MAX_PINGS + " pings wait already"));
+      return;
+    }
+    Optional<Session> opened = connect(peer);
+    if (opened.isEmpty()) {
+      result.complete(new PingResult.Failed(SessionEnd.LIMIT,
+          "no session to it: this node's session limits are reached"));
+      return;
+    }
+    Session s = opened.get();
+    long nonce;
+    do {
+      nonce = random.nextLong();
+    } while (pings.containsKey(nonce));
+    Ping ping = new Ping(result, s, s.state() != Session.State.ESTABLISHED);
+    pings.put(nonce, ping);
+    long key = nonce;
+    ping.timeout = loop.schedule(() -> {
+      Ping p = pings.remove(key);
+      if (p != null) {
+        p.result.complete(new PingResult.TimedOut());
+      }
+    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    if (!ping.handshake) {
+      sendPing(key, ping);
+    }
+  }
+
+  private void sendPing(long nonce, Ping ping) {
+    ping.sent = true;
+    ping.sentNanos = nanos();
+    counters.pings.increment();
+    ping.session.ping(nonce);
+  }
+
+  /** {@code s} is established: the pings that waited for it leave. */
+  private void sendWaitingPings(Session s) {
+    if (pings.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<Long, Ping> e : new ArrayList<>(pings.entrySet())) {
+      Ping p = e.getValue();
+      if (p.session == s && !p.sent && s.state() == Session.State.ESTABLISHED) {
+        sendPing(e.getKey(), p);
+      }
+    }
+  }
+
+  /** {@code s} ended: its pings will get no answer. */
+  private void failPings(Session s, SessionEnd why) {
+    if (pings.isEmpty()) {
+      return;
+    }
+    for (var it = pings.values().iterator(); it.hasNext(); ) {
+      Ping p = it.next();
+      if (p.session == s) {
+        it.remove();
+        p.timeout.cancel(false);
+        p.result.complete(new PingResult.Failed(why, "session ended: " + why));
+      }
+    }
+  }
+
+  private void pingAnswered(Session s, long nonce, int ttl) {
+    Ping p = pings.get(nonce);
+    if (p == null || p.session != s || !p.sent) {
+      return; // a late answer, or one to a probe already answered
+    }
+    pings.remove(nonce);
+    p.timeout.cancel(false);
+    counters.pingsAnswered.increment();
+    int hops = (ttl < 0 || ttl > FrameLimits.DEFAULT_TTL)
+        ? 0 : FrameLimits.DEFAULT_TTL - ttl + 1;
+    p.result.complete(new PingResult.Answered(nanos() - p.sentNanos, hops, p.handshake));
+  }
+
+  /**
+   * Answers a peer's probe, at most {@code probeAnswersPerSecondPerPeer} a second for that
+   * peer: a ping flood gets no more answers than that, and every answer is a probe's size.
+   */
+  private void answerProbe(Session s, long nonce) {
+    if (!probeAnswerLimiter.tryAcquire(s.peerKey())) {
+      counters.probeAnswersLimited.increment();
+      if (probeLimitLog.due(nanos())) {
+        log.warn("probes of {} left unanswered: over {} a second "
+            + "(limits.probe-answers-per-second-per-peer; {} so far, logged once per {})",
+            s.peerKey(), settings.probeAnswersPerSecondPerPeer(),
+            counters.probeAnswersLimited(), LOG_INTERVAL);
+      }
+      return;
+    }
+    counters.probeAnswers.increment();
+    s.answerProbe(nonce);
   }
 
   // ---- timers ----
@@ -916,6 +1082,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       sendFrame(s.peerKey(), new SessionFrame.SessionClose(s.id(), wire));
     }
     listener.closed(s, why);
+    failPings(s, why);
   }
 
   void sendPacket(Session s, FrameBytes payload) {

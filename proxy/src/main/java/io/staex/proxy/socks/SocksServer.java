@@ -1,5 +1,7 @@
 package io.staex.proxy.socks;
 
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -41,11 +43,34 @@ public final class SocksServer implements AutoCloseable {
    */
   public static SocksServer start(Streams streams, SocksSettings settings,
       SocksTargets targets) {
+    return start(streams, settings, Router.overlayOnly(targets), null, null);
+  }
+
+  /** As the five-argument form, without UDP ASSOCIATE. */
+  public static SocksServer start(Streams streams, SocksSettings settings, Router router) {
+    return start(streams, settings, router, null, null);
+  }
+
+  /** As the five-argument form, to the overlay only (no exits). */
+  public static SocksServer start(Streams streams, SocksSettings settings,
+      SocksTargets targets, UdpSettings udpSettings, UdpCounters udpCounters) {
+    return start(streams, settings, Router.overlayOnly(targets), udpSettings, udpCounters);
+  }
+
+  /**
+   * As {@link #start(Streams, SocksSettings, SocksTargets)}, with destinations decided by
+   * {@code router} (which holds the exits, {@code socks.exit}), and UDP ASSOCIATE (RFC 1928 §7)
+   * to {@code .staex} destinations under {@code udpSettings}, counted in {@code udpCounters}
+   * ({@code docs/udp.md}); null settings refuse it (COMMAND_UNSUPPORTED).
+   */
+  public static SocksServer start(Streams streams, SocksSettings settings, Router router,
+      UdpSettings udpSettings, UdpCounters udpCounters) {
     Objects.requireNonNull(streams, "streams");
     Objects.requireNonNull(settings, "settings");
-    Objects.requireNonNull(targets, "targets");
+    Objects.requireNonNull(router, "router");
     EventLoop loop = streams.loop();
-    SocksServerInitializer init = new SocksServerInitializer(streams, settings, targets);
+    SocksServerInitializer init =
+        new SocksServerInitializer(streams, settings, router, udpSettings, udpCounters);
     Channel ch = new ServerBootstrap()
         .group(loop, loop)
         .channel(Transports.serverChannelType(loop))
@@ -71,6 +96,16 @@ public final class SocksServer implements AutoCloseable {
   /** Clients closed at once because {@link SocksSettings#maxPendingHandshakes()} were pending. */
   public long shed() {
     return initializer.shed();
+  }
+
+  /**
+   * Uses {@code next} for clients accepted from now on (credentials, handshake limits), without
+   * binding again; clients connected already keep going. A reload does this when {@code
+   * socks.listen} stayed the same ({@code next.listen()} is not looked at).
+   */
+  public void update(SocksSettings next) {
+    Objects.requireNonNull(next, "next");
+    initializer.update(next);
   }
 
   /** Stops listening; connections already bridged keep their streams. */

@@ -97,6 +97,13 @@ public record SocksSettings(InetSocketAddress listen, Optional<Credentials> cred
       return u && p;
     }
 
+    /** Whether {@code other} holds the same username and password (for a reload's diff). */
+    public boolean sameAs(Credentials other) {
+      boolean u = MessageDigest.isEqual(user, other.user);
+      boolean p = MessageDigest.isEqual(password, other.password);
+      return u && p;
+    }
+
     @Override
     public String toString() {
       return "Credentials[user=" + user() + ", password=(redacted)]";

@@ -38,6 +38,8 @@ public final class Stream {
   private final Session session;
   private final Address peer;
   private final long id;
+  /** An exit stream's host beyond the exit (OPEN_HOST), or null for a service's port. */
+  private final String host;
   private final int port;
   private final boolean outgoing;
   private StreamHandler handler;
@@ -62,14 +64,15 @@ public final class Stream {
   private long bytesOut;
   ScheduledFuture<?> openTimer;
 
-  Stream(Streams layer, Session session, long id, int port, boolean outgoing, long sendCredit,
-      StreamHandler handler) {
-    this(layer, session, session.peer(), id, port, outgoing, sendCredit, handler);
+  Stream(Streams layer, Session session, long id, String host, int port, boolean outgoing,
+      long sendCredit, StreamHandler handler) {
+    this(layer, session, session.peer(), id, host, port, outgoing, sendCredit, handler);
   }
 
-  private Stream(Streams layer, Session session, Address peer, long id, int port,
+  private Stream(Streams layer, Session session, Address peer, long id, String host, int port,
       boolean outgoing, long sendCredit, StreamHandler handler) {
     this.layer = layer;
+    this.host = host;
     this.session = session;
     this.peer = peer;
     this.id = id;
@@ -89,6 +92,14 @@ public final class Stream {
     return port;
   }
 
+  /**
+   * The host beyond the exit node an exit stream goes to (an OPEN_HOST); empty for a stream to
+   * a port of the peer's services.
+   */
+  public java.util.Optional<String> host() {
+    return java.util.Optional.ofNullable(host);
+  }
+
   /** The node at the other end. */
   public Address peer() {
     return peer;
@@ -96,7 +107,7 @@ public final class Stream {
 
   /** An outgoing stream refused before it started (a local limit): already finished. */
   static Stream refusedHere(Streams layer, Address peer, int port, StreamHandler handler) {
-    Stream s = new Stream(layer, null, peer, 0, port, true, 0, handler);
+    Stream s = new Stream(layer, null, peer, 0, null, port, true, 0, handler);
     s.finished = true;
     return s;
   }
@@ -431,7 +442,7 @@ public final class Stream {
 
   @Override
   public String toString() {
-    return "Stream[" + id + (outgoing ? " to " : " from ") + peer.shortText() + ":"
-        + port + "]";
+    return "Stream[" + id + (outgoing ? " to " : " from ") + peer.shortText()
+        + (host == null ? "" : " exit " + host) + ":" + port + "]";
   }
 }

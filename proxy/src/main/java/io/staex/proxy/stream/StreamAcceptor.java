@@ -10,4 +10,12 @@ import io.staex.crypto.Certificate;
 public interface StreamAcceptor {
   /** {@code stream} asks for {@link Stream#port()}; {@code peer} is proven and trusted. */
   void open(Stream stream, Certificate peer);
+
+  /**
+   * {@code stream} asks for {@link Stream#host()}:{@link Stream#port()} beyond this node (an
+   * OPEN_HOST: this node as an exit). By default refused with NO_SERVICE: this node is no exit.
+   */
+  default void openHost(Stream stream, Certificate peer) {
+    stream.refuse(io.staex.proxy.frame.ResetReason.NO_SERVICE);
+  }
 }

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +118,24 @@ public final class Streams implements SessionListener, AutoCloseable {
    * a local limit). Loop only.
    */
   public Stream open(Address peer, int port, StreamHandler handler) {
+    return open(peer, null, port, handler);
+  }
+
+  /**
+   * Opens a stream through the exit node {@code exit} to {@code host}:{@code port} beyond it
+   * (an OPEN_HOST frame, {@code docs/exit.md}): the exit resolves {@code host} and decides.
+   * Otherwise as {@link #open(Address, int, StreamHandler)}. Loop only.
+   *
+   * @param host a DNS name or an IP literal (IPv6 without brackets), at most 255 characters of
+   *     letters, digits and {@code . - _ :}
+   * @throws IllegalArgumentException for a host no OPEN_HOST can carry
+   */
+  public Stream openHost(Address exit, String host, int port, StreamHandler handler) {
+    new StreamFrame.OpenHost(0, host, port, 0); // checks the host before anything is opened
+    return open(exit, host, port, handler);
+  }
+
+  private Stream open(Address peer, String host, int port, StreamHandler handler) {
     assertInLoop();
     Objects.requireNonNull(handler, "handler");
     Optional<Session> s = sessions.connect(peer);
@@ -133,11 +152,12 @@ public final class Streams implements SessionListener, AutoCloseable {
     }
     long id = per.nextId;
     per.nextId += 2;
-    Stream stream = new Stream(this, session, id, port, true, FrameLimits.EARLY_STREAM_CREDIT,
-        handler);
+    Stream stream = new Stream(this, session, id, host, port, true,
+        FrameLimits.EARLY_STREAM_CREDIT, handler);
     register(session, per, stream);
     opened.increment();
-    StreamWire.send(session, new StreamFrame.Open(id, port, settings.window()));
+    StreamWire.send(session, host == null ? new StreamFrame.Open(id, port, settings.window())
+        : new StreamFrame.OpenHost(id, host, port, settings.window()));
     stream.openTimer = loop().schedule(() -> {
       if (!stream.isFinished()) {
         log.info("{} not accepted in {}", stream, settings.openTimeout());
@@ -183,7 +203,14 @@ public final class Streams implements SessionListener, AutoCloseable {
         return;
       }
       switch (f.type()) {
-        case OPEN -> onOpen(session, per, (StreamFrame.Open) f);
+        case OPEN -> {
+          StreamFrame.Open o = (StreamFrame.Open) f;
+          onOpen(session, per, o.streamId(), null, o.port(), o.initialWindow());
+        }
+        case OPEN_HOST -> {
+          StreamFrame.OpenHost o = (StreamFrame.OpenHost) f;
+          onOpen(session, per, o.streamId(), o.host(), o.port(), o.initialWindow());
+        }
         case DATA -> {
           Stream s = per.streams.get(((StreamFrame.Data) f).streamId());
           if (s != null) {
@@ -229,8 +256,8 @@ public final class Streams implements SessionListener, AutoCloseable {
     s.onDatagram(g.channel(), g.data());
   }
 
-  private void onOpen(Session session, PerSession per, StreamFrame.Open open) {
-    long id = open.streamId();
+  private void onOpen(Session session, PerSession per, long id, String host, int port,
+      long initialWindow) {
     boolean theirs = (id & 1) == (session.isInitiator() ? 0 : 1);
     if (!theirs || id == 0 || per.streams.containsKey(id)) {
       protocolErrors.increment();
@@ -244,11 +271,11 @@ public final class Streams implements SessionListener, AutoCloseable {
             ? streamCount + " streams open (limits.max-streams)" : null;
     if (limit != null) {
       refusedLimit.increment();
-      log.warn("stream from {} to port {} refused: {}", session.peer(), open.port(), limit);
+      log.warn("stream from {} to port {} refused: {}", session.peer(), port, limit);
       StreamWire.send(session, new StreamFrame.Reset(id, ResetReason.LIMIT));
       return;
     }
-    Stream stream = new Stream(this, session, id, open.port(), false, open.initialWindow(), null);
+    Stream stream = new Stream(this, session, id, host, port, false, initialWindow, null);
     register(session, per, stream);
     accepted.increment();
     stream.openTimer = loop().schedule(() -> {
@@ -256,7 +283,11 @@ public final class Streams implements SessionListener, AutoCloseable {
         stream.refuse(ResetReason.TIMEOUT);
       }
     }, settings.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    acceptor.open(stream, session.peerCertificate().orElseThrow());
+    if (host == null) {
+      acceptor.open(stream, session.peerCertificate().orElseThrow());
+    } else {
+      acceptor.openHost(stream, session.peerCertificate().orElseThrow());
+    }
   }
 
   @Override
@@ -428,6 +459,37 @@ public final class Streams implements SessionListener, AutoCloseable {
         }
       }
       return out;
+    });
+  }
+
+  /**
+   * Resets every incoming stream for which {@code verdict} (its port and the opener's
+   * certificate) gives a reason, telling the peer that reason: a reload took its service away
+   * or its opener off the allow list. Any thread but the loop's; returns how many were reset.
+   */
+  public int resetIncoming(BiFunction<Integer, Certificate, Optional<ResetReason>> verdict) {
+    return query(() -> {
+      List<Stream> doomed = new ArrayList<>();
+      List<ResetReason> reasons = new ArrayList<>();
+      for (Map.Entry<Session, PerSession> e : bySession.entrySet()) {
+        Optional<Certificate> peer = e.getKey().peerCertificate();
+        for (Stream s : e.getValue().streams.values()) {
+          if (s.isOutgoing() || s.isFinished() || peer.isEmpty()) {
+            continue;
+          }
+          Optional<ResetReason> why = verdict.apply(s.port(), peer.get());
+          if (why.isPresent()) {
+            doomed.add(s);
+            reasons.add(why.get());
+          }
+        }
+      }
+      for (int i = 0; i < doomed.size(); i++) {
+        log.info("{} reset ({}): the reloaded configuration no longer allows it", doomed.get(i),
+            reasons.get(i));
+        doomed.get(i).abort(reasons.get(i), true);
+      }
+      return doomed.size();
     });
   }
 

@@ -14,6 +14,9 @@ import io.staex.proxy.relay.Relay;
 import io.staex.proxy.relay.RelaySettings;
 import io.staex.proxy.service.Service;
 import io.staex.proxy.service.Services;
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpServiceFlows;
+import io.staex.proxy.udp.UdpSettings;
 import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.stream.StreamSettings;
 import io.staex.proxy.stream.Streams;
@@ -45,15 +48,20 @@ final class TestNode implements AutoCloseable {
   /** Acceptors a test puts in front of the services, by port (e.g. a datagram echo). */
   final Map<Integer, StreamAcceptor> extraPorts;
 
+  /** UDP flows of this node's forwards and services (zero unless started with UDP). */
+  final UdpCounters udp;
+
   private TestNode(LinkCredentials creds, Relay relay, Streams streams, Services services,
-      Map<Integer, StreamAcceptor> extraPorts) {
+      Map<Integer, StreamAcceptor> extraPorts, UdpSettings udpSettings, UdpCounters udp) {
     this.creds = creds;
+    this.udp = udp;
     this.extraPorts = extraPorts;
     this.relay = relay;
     this.streams = streams;
     this.services = services;
     this.forwards = new PortForwards(streams,
-        new CertifiedNames(relay, creds.policy(), Duration.ofSeconds(3), Clock.systemUTC()));
+        new CertifiedNames(relay, creds.policy(), Duration.ofSeconds(3), Clock.systemUTC()),
+        udpSettings, udp);
   }
 
   static LinkCredentials credentials(Identity network, long seed, TrustPolicy policy) {
@@ -67,13 +75,21 @@ final class TestNode implements AutoCloseable {
 
   static TestNode start(EventLoopGroup group, LinkCredentials c, List<Service> services,
       StreamSettings streamSettings, TestNode... parents) {
+    return start(group, c, services, streamSettings, null, parents);
+  }
+
+  /** As above, with UDP forwards and services under {@code udp} (null: none). */
+  static TestNode start(EventLoopGroup group, LinkCredentials c, List<Service> services,
+      StreamSettings streamSettings, UdpSettings udpSettings, TestNode... parents) {
     List<Relay.Parent> ps = new ArrayList<>();
     for (TestNode p : parents) {
       ps.add(new Relay.Parent(p.address(), p.relay.localAddress()));
     }
     var loop = group.next();
+    UdpCounters udp = new UdpCounters();
     Services table = new Services(loop, c.certificate().network(),
-        streamSettings.connectTimeout(), services);
+        streamSettings.connectTimeout(), services,
+        udpSettings == null ? null : new UdpServiceFlows(loop, udpSettings, udp));
     Map<Integer, StreamAcceptor> extra = new ConcurrentHashMap<>();
     Streams streams = new Streams(loop, c.identity(), c.certificate(), c.policy(),
         TestSettings.sessions(), streamSettings, c.clock(), c.random(),
@@ -82,7 +98,7 @@ final class TestNode implements AutoCloseable {
         .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
     Relay relay = Relay.start(group, loop, c, settings, Clock.systemUTC(), streams.sessions());
     streams.sessions().start(relay);
-    return new TestNode(c, relay, streams, table, extra);
+    return new TestNode(c, relay, streams, table, extra, udpSettings, udp);
   }
 
   Address address() {
@@ -91,7 +107,11 @@ final class TestNode implements AutoCloseable {
 
   /** Starts a forward to {@code port} of {@code to}; returns the port it listens on. */
   int forward(TestNode to, int port) {
-    Forward f = new Forward(ANY, to.address(), port);
+    return forward(new Forward(ANY, to.address(), port));
+  }
+
+  /** Starts {@code f}; returns the port it listens on. */
+  int forward(Forward f) {
     List<PortForwards.Failure> failed = forwards.apply(
         concat(List.copyOf(forwards.list().keySet()), f));
     if (!failed.isEmpty()) {

@@ -45,4 +45,21 @@ class LinkSettingsTest {
     assertThat(b.nominalMillis(10)).isEqualTo(30_000);
     assertThat(b.nominalMillis(1_000_000)).isEqualTo(30_000);
   }
+
+  @Test
+  void backoff_withinTheRecentWindow_growsOnlyToRecentMax_thenDoublesOnFromThere() {
+    RedialBackoff b = new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30),
+        Duration.ofSeconds(1), Duration.ofMinutes(1));
+    assertThat(b.nextNominalMillis(0, true)).isEqualTo(100);
+    assertThat(b.nextNominalMillis(100, true)).isEqualTo(200);
+    assertThat(b.nextNominalMillis(800, true)).isEqualTo(1_000);
+    assertThat(b.nextNominalMillis(1_000, true)).isEqualTo(1_000);
+    assertThat(b.nextNominalMillis(1_000, false)).isEqualTo(2_000);
+    assertThat(b.nextNominalMillis(16_000, false)).isEqualTo(30_000);
+    assertThat(b.nextNominalMillis(0, false)).as("first redial after a loss").isEqualTo(100);
+    assertThatThrownBy(() -> new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30),
+        Duration.ofMinutes(1), Duration.ofMinutes(1))).hasMessageContaining("recentMax");
+    assertThatThrownBy(() -> new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(30),
+        Duration.ofSeconds(1), Duration.ofSeconds(-1))).hasMessageContaining("recentWindow");
+  }
 }

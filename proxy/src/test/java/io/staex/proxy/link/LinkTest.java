@@ -201,6 +201,32 @@ class LinkTest {
   }
 
   @Test
+  void parentThatWasUp_redialledAtMostRecentMaxApart_afterManyFailures() throws Exception {
+    // A relay restarting on a loaded machine is back after seconds: doubling from 20 ms would
+    // have its children wait 20 ms × 2^11 = 41 s after twelve failures. Within the recent
+    // window they stay at most recentMax (100 ms here) apart, so twelve dials take ~1 s, and the
+    // child links again at most ~100 ms after the parent listens again.
+    RedialBackoff backoff = new RedialBackoff(Duration.ofMillis(20), Duration.ofSeconds(30),
+        Duration.ofMillis(100), Duration.ofMinutes(1));
+    Recorder childSide = new Recorder();
+    LinkServer first = LinkServer.start(group, ANY, PARENT, CALM, 8, HANDSHAKES,
+        TestSettings.startups(), new Recorder());
+    InetSocketAddress port = first.localAddress();
+    ParentConnector c = closeLater(
+        ParentConnector.start(group, port, address(PARENT), CHILD, CALM, backoff, childSide));
+    childSide.up();
+    first.close();
+    childSide.down();
+    long dials = c.counters().dials();
+    waitFor(() -> c.counters().dials() >= dials + 12);
+
+    server(PARENT, port, 8, new Recorder());
+    long start = System.nanoTime();
+    childSide.up();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
   void recordsInTheSameSegmentAsMessage2_reachTheRecordPhase() throws Exception {
     try (java.net.ServerSocket listener =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

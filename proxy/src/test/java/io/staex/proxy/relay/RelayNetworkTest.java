@@ -134,27 +134,41 @@ class RelayNetworkTest {
   }
 
   @Test
-  void lostChild_isWithdrawnAfterTheGrace_meanwhileItsPacketsComeBackLinkDown() {
+  void lostChild_isWithdrawnUpwardsAtOnce_keptBelowForTheGrace() {
     net.link(leaf2, relay2).fail("keepalive timeout");
     net.settle();
 
-    // Within the grace the root still routes by relay2, which answers LINK_DOWN: root → relay
-    // → leaf, two hops back.
+    // relay2 withdrew leaf2 upwards when its link went down: the root answers NO_ROUTE at once
+    // instead of routing into the dead link for the grace (issue 14).
+    assertThat(root.routing().knows(leaf2.address())).isFalse();
+    assertThat(relay2.routing().knows(leaf2.address())).isTrue();
     leaf.send(leaf2, bytes(1));
     net.settle();
-    assertThat(leaf.notices()).containsExactly(new Notice(leaf2.key(), UnreachableReason.LINK_DOWN));
-    assertThat(relay2.counters().unreachableSent()).isEqualTo(1);
-
-    net.advance(ROUTING.withdrawGrace().minus(NANO));
-    assertThat(root.routing().knows(leaf2.address())).isTrue();
-    net.advance(NANO);
-    assertThat(root.routing().knows(leaf2.address())).isFalse();
-
-    // Now the root decides: no route.
-    leaf.notices().clear();
-    leaf.send(leaf2, bytes(2));
-    net.settle();
     assertThat(leaf.notices()).containsExactly(new Notice(leaf2.key(), UnreachableReason.NO_ROUTE));
+
+    net.advance(ROUTING.withdrawGrace());
+    assertThat(relay2.routing().knows(leaf2.address())).isFalse();
+  }
+
+  @Test
+  void blackholedParent_answersFlowByTheBackupParentAtOnce_notAfterTheGrace() {
+    // The testbed's blackhole-parent: leaf (parents relay, root) loses relay without a reset;
+    // a gateway below relay answers it. Before, relay kept routing to leaf through the dead
+    // link until withdrawGrace (30 s) passed: LINK_DOWN for every answer.
+    Node gateway = net.node(25, relay);
+    net.link(gateway, relay);
+    net.settle();
+
+    net.link(leaf, relay).fail("keepalive timeout");
+    net.settle();
+    assertThat(leaf.routing().activeParent()).hasValue(root.address());
+
+    gateway.send(leaf, bytes(9));
+    leaf.send(gateway, bytes(8));
+    net.settle();
+    assertThat(leaf.packets()).containsExactly(new Delivery(gateway.key(), bytes(9)));
+    assertThat(gateway.packets()).containsExactly(new Delivery(leaf.key(), bytes(8)));
+    assertThat(gateway.notices()).isEmpty();
   }
 
   @Test

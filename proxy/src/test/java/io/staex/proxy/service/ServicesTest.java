@@ -60,6 +60,7 @@ class ServicesTest {
   static final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
   Streams node;
+  Services services;
   Sessions peer;
   final BlockingQueue<StreamFrame> fromNode = new LinkedBlockingQueue<>();
   final BlockingQueue<Session> peerSessions = new LinkedBlockingQueue<>();
@@ -113,7 +114,7 @@ class ServicesTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    Services services = new Services(loop, NET.address(), Duration.ofSeconds(2), List.of(
+    services = new Services(loop, NET.address(), Duration.ofSeconds(2), List.of(
         new Service(7, new InetSocketAddress("127.0.0.1", device.getLocalPort()), allow),
         new Service(9, new InetSocketAddress("127.0.0.1", closedPort), Set.of()),
         new Service(10, InetSocketAddress.createUnresolved("localhost", device.getLocalPort()),
@@ -199,5 +200,28 @@ class ServicesTest {
         new StreamFrame.Reset(3, ResetReason.NO_SERVICE),
         new StreamFrame.Reset(5, ResetReason.REFUSED));
     assertThat(node.streamCount()).isZero();
+  }
+
+  /** A reload: the table replaced, then the running streams it no longer allows reset. */
+  @Test
+  void replacedTable_resetsOnlyTheStreamsItRefuses_withItsReason() throws Exception {
+    start(Set.of());
+    send(new StreamFrame.Open(1, 7, 65536), new StreamFrame.Open(3, 10, 65536));
+    assertThat(List.of(next(), next())).containsExactlyInAnyOrder(
+        new StreamFrame.Window(1, WINDOW), new StreamFrame.Window(3, WINDOW));
+    Service kept = services.list().stream().filter(s -> s.port() == 10).findFirst().orElseThrow();
+    Service seven = services.list().stream().filter(s -> s.port() == 7).findFirst().orElseThrow();
+
+    // Port 7 now only for another node: NOT_ALLOWED; port 10 unchanged.
+    services.set(List.of(kept, new Service(7, seven.target(), Set.of(creds(99).me().address()))));
+    assertThat(node.resetIncoming(services::refusal)).isEqualTo(1);
+    assertThat(next()).isEqualTo(new StreamFrame.Reset(1, ResetReason.NOT_ALLOWED));
+
+    // Port 10 gone: NO_SERVICE.
+    services.set(List.of());
+    assertThat(node.resetIncoming(services::refusal)).isEqualTo(1);
+    assertThat(next()).isEqualTo(new StreamFrame.Reset(3, ResetReason.NO_SERVICE));
+    assertThat(node.streamCount()).isZero();
+    assertThat(node.resetIncoming(services::refusal)).isZero();
   }
 }

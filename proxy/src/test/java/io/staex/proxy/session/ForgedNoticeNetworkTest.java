@@ -106,10 +106,12 @@ class ForgedNoticeNetworkTest {
   void realUnreachable_theGatewaysLinkDrops_theSessionWaitsForItsPath_andGoesOnWhenItIsBack() {
     net.link(gateway, root).fail("keepalive timeout");
     net.settle();
-    StreamWire.send(session, data(3)); // the root cannot deliver it: LINK_DOWN, quoting the record
+    // the root withdrew the gateway at once (no route into a dead link): it answers NO_ROUTE,
+    // quoting the record
+    StreamWire.send(session, data(3));
     net.settle();
     assertThat(user.notices()).containsExactly(
-        new Notice(gateway.key(), UnreachableReason.LINK_DOWN));
+        new Notice(gateway.key(), UnreachableReason.NO_ROUTE));
     assertThat(user.sessions().counters().unreachableVerified()).isEqualTo(1);
     assertThat(user.sessions().counters().pathDown()).isEqualTo(1);
     // believed, but a path may come back (a failover): the session keeps its keys and records

@@ -58,9 +58,12 @@ class SessionsTest {
   static final Identity NET = Identity.generate(Seeded.random(1));
   static final Identity OTHER = Identity.generate(Seeded.random(2));
   static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+  /** reference.conf's sessions.path-grace and limits.session-retransmit-bytes. */
+  static final Duration GRACE = Duration.ofSeconds(30);
+  static final int KEPT = 4 * 1024 * 1024;
   static final SessionSettings FAST = new SessionSettings(16, 50, Duration.ofSeconds(3),
       Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-      Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+      Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
   static final Duration NANO = Duration.ofNanos(1);
 
   final ManualClock clock = new ManualClock(START);
@@ -390,7 +393,7 @@ class SessionsTest {
   void handshakesPerSecondPerPeer_restGetACookieNotADh_andTheBudgetRefillsOnceTheyStop() {
     SessionSettings two = new SessionSettings(16, 2, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer b = peer(22, two);
     Peer a = peer(23);
     // A's HELLOs, each with a later handshake time than the last: none is a replay
@@ -445,7 +448,7 @@ class SessionsTest {
   void maxSessions_refusesTheNextWithLimit() {
     SessionSettings one = new SessionSettings(1, 50, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer b = peer(24, one);
     Peer a = peer(25);
     Peer c = peer(26);
@@ -486,7 +489,7 @@ class SessionsTest {
   void idleSession_isClosedAtBothEnds() {
     SessionSettings idle = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer a = peer(32, idle);
     Peer b = peer(33);
     Session s = a.connect(b);
@@ -504,7 +507,7 @@ class SessionsTest {
   void sessionWithOpenStreams_isNotIdle_andRekeyedOneClosesAfterItsLastStream() {
     SessionSettings s = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer a = peer(34, s);
     Peer b = peer(35);
     Session first = a.connect(b);
@@ -531,7 +534,7 @@ class SessionsTest {
   void sessionWithStreams_peerThatForgotIt_isToldByTheKeepalive() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200), 1000, 16, Duration.ofMillis(300));
+        Duration.ofMillis(200), 1000, 16, Duration.ofMillis(300), 10, GRACE, KEPT);
     Peer a = peer(40, ka);
     Peer b = peer(41);
     Session s = a.connect(b);
@@ -564,7 +567,7 @@ class SessionsTest {
   void sessionsWithStreams_liveOnKeepalives_andOneWhosePeerFallsSilentTimesOut() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofMillis(200), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer a = peer(44, ka);
     Peer b = peer(45, ka);
     Peer c = peer(46, ka);
@@ -635,7 +638,7 @@ class SessionsTest {
   void helloFloodClaimingTheUser_costsNoDh_andTheUserStillGetsInWithinTwoSeconds() {
     SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer gateway = peer(60, gw);
     Peer user = peer(61);
     Peer member = peer(62);
@@ -679,7 +682,7 @@ class SessionsTest {
   void helloFloodFromManyClaimedSources_overTheNodeBudget_getsCookiesNotDh() {
     SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 10, 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 10, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer gateway = peer(64, gw);
     Peer user = peer(65);
     Peer member = peer(66);
@@ -994,7 +997,7 @@ class SessionsTest {
   void maxSessionsPerPeer_refusesTheNextFromThatNodeOnly_withLimit() {
     SessionSettings two = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 2, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 1000, 2, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer b = peer(68, two);
     Peer a = peer(69);
     Peer c = peer(70);

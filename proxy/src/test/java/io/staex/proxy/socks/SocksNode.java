@@ -6,6 +6,10 @@ import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.TestSettings;
+import io.staex.proxy.exit.ExitNode;
+import io.staex.proxy.exit.ExitSettings;
+import io.staex.proxy.stream.Stream;
+import io.staex.proxy.stream.StreamAcceptor;
 import io.staex.proxy.link.LinkFixtures;
 import io.staex.proxy.link.LinkSettings;
 import io.staex.proxy.link.RedialBackoff;
@@ -35,15 +39,23 @@ final class SocksNode implements AutoCloseable {
   final Identity identity;
   final Relay relay;
   final Streams streams;
+  final ExitNode exit;
 
-  private SocksNode(Identity identity, Relay relay, Streams streams) {
+  private SocksNode(Identity identity, Relay relay, Streams streams, ExitNode exit) {
     this.identity = identity;
     this.relay = relay;
     this.streams = streams;
+    this.exit = exit;
   }
 
   static SocksNode start(EventLoopGroup group, Identity network, long seed,
       List<Service> services, SocksNode... parents) {
+    return start(group, network, seed, services, ExitSettings.off(), parents);
+  }
+
+  /** A node that is also an exit with {@code exit}; {@link #exit} counts its exit traffic. */
+  static SocksNode start(EventLoopGroup group, Identity network, long seed,
+      List<Service> services, ExitSettings exit, SocksNode... parents) {
     Member member = TestNetwork.of(network).member(seed);
     Identity me = member.identity();
     Certificate cert = member.certificate();
@@ -56,13 +68,25 @@ final class SocksNode implements AutoCloseable {
     var loop = group.next();
     StreamSettings ss = TestSettings.streams();
     Services table = new Services(loop, network.address(), ss.connectTimeout(), services);
+    ExitNode exitNode = new ExitNode(loop, network.address(), exit);
+    StreamAcceptor acceptor = new StreamAcceptor() {
+      @Override
+      public void open(Stream stream, Certificate peer) {
+        table.open(stream, peer);
+      }
+
+      @Override
+      public void openHost(Stream stream, Certificate peer) {
+        exitNode.openHost(stream, peer);
+      }
+    };
     Streams streams = new Streams(loop, me, cert, policy, TestSettings.sessions(), ss,
-        Clock.systemUTC(), member.random(), table);
+        Clock.systemUTC(), member.random(), acceptor);
     RelaySettings settings = TestSettings.relay().withBind(ANY).withMaxLinks(16)
         .withParents(ps).withLink(LINKS).withRouting(RoutingSettings.defaults()).withBackoff(QUICK);
     Relay relay = Relay.start(group, loop, creds, settings, Clock.systemUTC(), streams.sessions());
     streams.sessions().start(relay);
-    return new SocksNode(me, relay, streams);
+    return new SocksNode(me, relay, streams, exitNode);
   }
 
   Address address() {

@@ -206,9 +206,14 @@ public final class MemoryNetwork implements AutoCloseable {
     private final RelayHandler handler = new RelayHandler() {
       @Override
       public void packet(NodeKey source, FrameBytes payload) {
+        packet(source, payload, -1);
+      }
+
+      @Override
+      public void packet(NodeKey source, FrameBytes payload, int ttl) {
         packets.add(new Delivery(source, payload));
         if (sessions != null) {
-          sessions.packet(source, payload);
+          sessions.packet(source, payload, ttl);
         }
       }
 

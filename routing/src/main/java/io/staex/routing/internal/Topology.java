@@ -20,7 +20,11 @@ import java.util.OptionalInt;
  * </ul>
  *
  * <p>Edges are undirected (a link carries traffic both ways). An edge exists while at least one
- * declaration names it; its cost is the least declared cost. A vertex exists while it is the
+ * declaration names it; its cost is the least declared cost. With {@code linksOnlyAtOwner} (a
+ * routing node's graph) an edge at the owner exists only while the owner's link to that
+ * neighbour is up: the owner knows its own links, and a state
+ * naming the owner may predate the link's loss (a blackholed child's state lingers for
+ * {@code withdrawGrace}; routing through it would send frames into the dead link). A vertex exists while it is the
  * owner, has a state here, or is the end of an edge. Replacing or removing one declaration
  * removes exactly the edges only it declared.
  *
@@ -60,12 +64,30 @@ public final class Topology {
   private int[][] declaredCosts = new int[16][];
   /** Cost of the owner's live link to each vertex, or ABSENT. */
   private int[] linkCost = new int[16];
+  /**
+   * How many states declare each vertex as a parent. A declared vertex stays (its index is
+   * named by those declarations) even without an edge, which happens with linksOnlyAtOwner.
+   */
+  private int[] namedBy = new int[16];
 
   private long version;
 
-  /** An empty graph holding only {@code owner}, with index 0. */
+  private final boolean linksOnlyAtOwner;
+
+  /** An empty graph holding only {@code owner}, with index 0; states declare edges at it too. */
   public Topology(Address owner) {
+    this(owner, false);
+  }
+
+  /**
+   * An empty graph holding only {@code owner}, with index 0.
+   *
+   * @param linksOnlyAtOwner whether an edge at the owner needs the owner's live link ({@link
+   *     #setLink}); else a state's declaration makes it too
+   */
+  public Topology(Address owner, boolean linksOnlyAtOwner) {
     this.owner = Objects.requireNonNull(owner, "owner");
+    this.linksOnlyAtOwner = linksOnlyAtOwner;
     allocate(owner);
   }
 
@@ -119,6 +141,12 @@ public final class Topology {
       newParents[i] = indexOrAllocate(p.parent());
       newCosts[i] = p.cost();
     }
+    for (int p : newParents) {
+      namedBy[p]++;
+    }
+    for (int p : oldParents) {
+      namedBy[p]--;
+    }
     declaredParents[v] = newParents;
     declaredCosts[v] = newCosts;
     for (int p : newParents) {
@@ -149,6 +177,9 @@ public final class Topology {
     declaredParents[v] = null;
     declaredCosts[v] = null;
     boolean changed = false;
+    for (int p : oldParents) {
+      namedBy[p]--;
+    }
     for (int p : oldParents) {
       changed |= refresh(v, p);
       freeIfUnused(p);
@@ -233,11 +264,14 @@ public final class Topology {
   /** Recomputes the effective edge between {@code u} and {@code v}; whether it changed. */
   private boolean refresh(int u, int v) {
     int c = min(declared(u, v), declared(v, u));
+    // With linksOnlyAtOwner, the owner knows its own links: an edge at the owner exists only
+    // while its link is up, whatever states still declare it (a child's state from before its
+    // link went down).
     if (u == 0) {
-      c = min(c, linkCost[v]);
+      c = linksOnlyAtOwner && linkCost[v] == ABSENT ? ABSENT : min(c, linkCost[v]);
     }
     if (v == 0) {
-      c = min(c, linkCost[u]);
+      c = linksOnlyAtOwner && linkCost[u] == ABSENT ? ABSENT : min(c, linkCost[u]);
     }
     int i = position(u, v);
     if (i < 0 && c != ABSENT) {
@@ -342,9 +376,9 @@ public final class Topology {
     return v;
   }
 
-  /** Frees {@code v} if nothing keeps it: not the owner, no state, no edge. */
+  /** Frees {@code v} if nothing keeps it: not the owner, no state, no edge, named by no state. */
   private boolean freeIfUnused(int v) {
-    if (v == 0 || declaredParents[v] != null || degree[v] > 0) {
+    if (v == 0 || declaredParents[v] != null || degree[v] > 0 || namedBy[v] > 0) {
       return false;
     }
     indices.remove(addresses[v]);
@@ -368,6 +402,7 @@ public final class Topology {
     declaredParents = Arrays.copyOf(declaredParents, capacity);
     declaredCosts = Arrays.copyOf(declaredCosts, capacity);
     linkCost = Arrays.copyOf(linkCost, capacity);
+    namedBy = Arrays.copyOf(namedBy, capacity);
   }
 
   private boolean bump(boolean changed) {

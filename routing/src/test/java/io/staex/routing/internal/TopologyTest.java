@@ -73,6 +73,39 @@ class TopologyTest {
   }
 
   @Test
+  void linksOnlyAtOwner_aStateNamingTheOwnerMakesNoEdgeWithoutTheLink() {
+    Topology node = new Topology(a(0), true);
+    node.setParents(a(1), List.of(parent(0, 1), parent(2, 1))); // a child's state names us
+    node.setLink(a(1), 1);
+    assertThat(node.cost(a(0), a(1))).hasValue(1);
+
+    node.removeLink(a(1)); // its link went down; its state lingers for the withdraw grace
+    assertThat(node.cost(a(0), a(1))).isEmpty();
+    assertThat(node.cost(a(1), a(2))).as("edges away from the owner stay").hasValue(1);
+
+    node.setLink(a(1), 3);
+    assertThat(node.cost(a(0), a(1))).hasValue(1);
+  }
+
+  @Test
+  void linksOnlyAtOwner_aParentNamedOnlyByTheOwnersStateOutlivesItsLink() {
+    // The owner's state names parent 1, whose link goes down before the owner re-signs: vertex
+    // 1 has no edge left but is still named, so its index must not be freed and reused (the
+    // simulator's source-check run crashed on a reused index before).
+    Topology node = new Topology(a(0), true);
+    node.setLink(a(1), 1);
+    node.setParents(a(0), List.of(parent(1, 1)));
+    node.removeLink(a(1));
+    assertThat(node.contains(a(1))).isTrue();
+    node.setParents(a(2), List.of(parent(3, 1))); // new vertices: must not take 1's index
+    node.setParents(a(0), List.of());
+    assertThat(node.contains(a(1))).isFalse();
+    node.setParents(a(4), List.of(parent(2, 1), parent(3, 1)));
+    assertThat(node.cost(a(4), a(2))).hasValue(1);
+    assertThat(node.cost(a(2), a(3))).hasValue(1);
+  }
+
+  @Test
   void replacingParents_removesExactlyTheEdgesNoLongerDeclared() {
     graph.setParents(a(3), List.of(parent(1, 1), parent(2, 1)));
     graph.setParents(a(4), List.of(parent(2, 1)));

@@ -4,6 +4,7 @@ import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.KeyFiles;
+import io.staex.crypto.Rejection;
 import io.staex.crypto.SignedRevocation;
 import io.staex.crypto.Verdict;
 import java.io.PrintWriter;
@@ -22,12 +23,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code staex cert issue|show|revoke}: node certificates. */
+/** {@code staex cert issue|renew|show|revoke}: node certificates. */
 @Command(
     name = "cert",
     mixinStandardHelpOptions = true,
     description = "Issue and inspect node certificates (X.509 v3, Ed25519).",
-    subcommands = {CertCommand.Issue.class, CertCommand.Show.class, CertCommand.Revoke.class,
+    subcommands = {CertCommand.Issue.class, CertCommand.Renew.class, CertCommand.Show.class,
+        CertCommand.Revoke.class,
         picocli.CommandLine.HelpCommand.class})
 final class CertCommand implements Runnable {
   /** Most days a certificate may be valid for: 100 years. */
@@ -115,6 +117,67 @@ final class CertCommand implements Runnable {
       o.flush();
       // stdout stays the address alone, as scripts read it; the serial goes beside it.
       spec.commandLine().getErr().println("serial: " + cert.serial().toString(16));
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "renew",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Renew a node's certificate with the network key that signed it: the same node key,",
+        "name and roles, a new validity from now and a new serial. Reads the old certificate",
+        "(which may have expired) and replaces it, or writes --out. Prints the node's address",
+        "on stdout, the new serial and the old one on stderr. The node presents the new",
+        "certificate once restarted; the 30-day expiry warning goes away with it."})
+  static final class Renew implements Callable<Integer> {
+    @Option(names = "--network-key", required = true, paramLabel = "FILE",
+        description = "The network's private key file (the one that signed the old certificate).")
+    Path networkKey;
+
+    @Option(names = "--cert", required = true, paramLabel = "FILE",
+        description = "The certificate to renew (PEM).")
+    Path cert;
+
+    @Option(names = "--days", paramLabel = "N", defaultValue = "365",
+        description = "Days of validity from now (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--out", paramLabel = "FILE",
+        description = "Where to write the renewed certificate (default: replace --cert).")
+    Path out;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (days < 1 || days > MAX_DAYS) {
+        throw new IllegalArgumentException("--days: " + days + " (expected: 1 to " + MAX_DAYS + ")");
+      }
+      Certificate old = Certificate.read(cert);
+      Identity network = KeyFiles.readPrivateKey(networkKey);
+      Certificate renewed;
+      try {
+        Instant now = Instant.now();
+        Verdict v = old.verify(network.address(), now);
+        if (!v.isAccepted() && v.rejection() != Rejection.EXPIRED
+            && v.rejection() != Rejection.NOT_YET_VALID) {
+          throw new CliException(ExitCodes.INVALID_CERTIFICATE, cert + ": " + v.rejection().label()
+              + ": " + v.detail() + " (expected: a certificate signed by the network key "
+              + networkKey + ", " + network.address() + ")");
+        }
+        renewed = Certificate.issue(network, old.node(), old.name(), old.roles(),
+            now.minus(BACKDATE), now.plus(Duration.ofDays(days)), new SecureRandom());
+      } finally {
+        network.destroy();
+      }
+      Path target = out == null ? cert : out;
+      renewed.write(target, true);
+      PrintWriter o = spec.commandLine().getOut();
+      o.println(old.node());
+      o.flush();
+      spec.commandLine().getErr().println("serial: " + renewed.serial().toString(16)
+          + " (replaces " + old.serial().toString(16) + "), valid until " + renewed.notAfter());
       return ExitCodes.OK;
     }
   }

@@ -30,9 +30,10 @@ import java.util.List;
  * What {@code staex run} would refuse at start, found without starting anything: the key file,
  * the certificate, the parents' host names and {@code forwards-dir}. The file itself was already
  * accepted by {@link NodeConfig#load}. Every problem is collected, none stops the others (except
- * that a certificate cannot be matched to a key that cannot be read).
+ * that a certificate cannot be matched to a key that cannot be read). A reload ({@code
+ * io.staex.node.internal.Reload}) runs the same checks.
  */
-final class ConfigChecks {
+public final class ConfigChecks {
   private final NodeConfig config;
   private final ConfigSource source;
   private final Instant now;
@@ -47,7 +48,8 @@ final class ConfigChecks {
     this.now = now;
   }
 
-  static ConfigChecks run(NodeConfig config, ConfigSource source, Instant now) {
+  /** Runs every check (a reload runs them too, before it applies anything). */
+  public static ConfigChecks run(NodeConfig config, ConfigSource source, Instant now) {
     ConfigChecks c = new ConfigChecks(config, source, now);
     c.key();
     c.certificate();
@@ -56,7 +58,7 @@ final class ConfigChecks {
     return c;
   }
 
-  List<ConfigProblem> problems() {
+  public List<ConfigProblem> problems() {
     return List.copyOf(problems);
   }
 

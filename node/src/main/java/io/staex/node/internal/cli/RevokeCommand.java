@@ -1,6 +1,5 @@
 package io.staex.node.internal.cli;
 
-import io.staex.conf.NodeConfig;
 import io.staex.crypto.SignedRevocation;
 import io.staex.node.internal.control.ControlClient;
 import io.staex.node.internal.control.ControlProtocol;
@@ -9,7 +8,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,18 +27,14 @@ final class RevokeCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "The revocation file (PEM).")
   Path file;
 
-  @ArgGroup(exclusive = true) StatusCommand.Where where = new StatusCommand.Where();
+  @ArgGroup(exclusive = true) NodeSocket where = new NodeSocket();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     SignedRevocation revocation = SignedRevocation.read(file);
-    Path socket = where.socket;
-    if (socket == null) {
-      socket = NodeConfig.load(where.config != null ? where.config : Path.of("node.conf"))
-          .control().socket();
-    }
+    Path socket = where.socket();
     String answer;
     try {
       answer = ControlClient.ask(socket, ControlProtocol.revokeRequest(revocation),

@@ -27,7 +27,11 @@ import picocli.CommandLine.Mixin;
       RunCommand.class,
       ConfigCommand.class,
       StatusCommand.class,
+      PingCommand.class,
+      TraceCommand.class,
+      ResolveCommand.class,
       RevokeCommand.class,
+      ReloadCommand.class,
       DemoCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class

@@ -1,6 +1,5 @@
 package io.staex.node.internal.cli;
 
-import io.staex.conf.NodeConfig;
 import io.staex.node.internal.control.ControlClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,16 +22,6 @@ final class StatusCommand implements Callable<Integer> {
   /** How long to wait for the node's answer. */
   static final long TIMEOUT_MILLIS = 10_000;
 
-  static final class Where {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-        description = "The node's configuration, for its staex.control.socket"
-            + " (default: node.conf).")
-    Path config;
-
-    @Option(names = "--socket", paramLabel = "PATH", description = "The node's control socket.")
-    Path socket;
-  }
-
   static final class Format {
     @Option(names = "--json", description = "One JSON object, for scripts.")
     boolean json;
@@ -41,7 +30,7 @@ final class StatusCommand implements Callable<Integer> {
     boolean metrics;
   }
 
-  @ArgGroup(exclusive = true) Where where = new Where();
+  @ArgGroup(exclusive = true) NodeSocket where = new NodeSocket();
 
   @ArgGroup(exclusive = true) Format format = new Format();
 
@@ -49,11 +38,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path socket = where.socket;
-    if (socket == null) {
-      socket = NodeConfig.load(where.config != null ? where.config : Path.of("node.conf"))
-          .control().socket();
-    }
+    Path socket = where.socket();
     String request = format.json ? "status json" : format.metrics ? "metrics" : "status";
     String answer;
     try {

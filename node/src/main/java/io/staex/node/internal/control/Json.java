@@ -4,38 +4,38 @@ package io.staex.node.internal.control;
  * A minimal JSON writer (no dependency for one output format): objects, arrays, strings,
  * numbers, booleans, null. Commas are placed by the writer; the caller nests correctly.
  */
-final class Json {
+public final class Json {
   private final StringBuilder out = new StringBuilder();
   private boolean needComma;
 
-  Json beginObject() {
+  public Json beginObject() {
     comma();
     out.append('{');
     needComma = false;
     return this;
   }
 
-  Json endObject() {
+  public Json endObject() {
     out.append('}');
     needComma = true;
     return this;
   }
 
-  Json beginArray() {
+  public Json beginArray() {
     comma();
     out.append('[');
     needComma = false;
     return this;
   }
 
-  Json endArray() {
+  public Json endArray() {
     out.append(']');
     needComma = true;
     return this;
   }
 
   /** The name of the next member; a value must follow. */
-  Json name(String name) {
+  public Json name(String name) {
     comma();
     quote(name);
     out.append(':');
@@ -43,7 +43,7 @@ final class Json {
     return this;
   }
 
-  Json value(String s) {
+  public Json value(String s) {
     comma();
     if (s == null) {
       out.append("null");
@@ -54,36 +54,36 @@ final class Json {
     return this;
   }
 
-  Json value(long n) {
+  public Json value(long n) {
     comma();
     out.append(n);
     needComma = true;
     return this;
   }
 
-  Json value(boolean b) {
+  public Json value(boolean b) {
     comma();
     out.append(b);
     needComma = true;
     return this;
   }
 
-  Json nullValue() {
+  public Json nullValue() {
     comma();
     out.append("null");
     needComma = true;
     return this;
   }
 
-  Json member(String name, String value) {
+  public Json member(String name, String value) {
     return name(name).value(value);
   }
 
-  Json member(String name, long value) {
+  public Json member(String name, long value) {
     return name(name).value(value);
   }
 
-  Json member(String name, boolean value) {
+  public Json member(String name, boolean value) {
     return name(name).value(value);
   }
 

@@ -30,11 +30,26 @@ final class StatusJson {
     j.member("listen", s.listen().orElse(null));
     j.member("socks", s.socks().orElse(null));
     j.member("dns", s.dns().orElse(null));
+    j.name("exit").beginObject()
+        .member("enabled", s.exit().enabled())
+        .member("streams", s.exit().streams())
+        .member("open", s.exit().open())
+        .member("failed", s.exit().failed())
+        .member("bytesIn", s.exit().bytesIn())
+        .member("bytesOut", s.exit().bytesOut());
+    j.name("refused").beginObject();
+    s.exit().refused().forEach((k, v) -> j.member(k, (long) v));
+    j.endObject().endObject();
     j.member("activeParent", s.activeParent().map(Address::toString).orElse(null));
     j.name("certificate").beginObject()
         .member("notAfter", s.certificate().notAfter().toString())
         .member("expirySeconds", s.certificate().secondsLeft(s.time()))
         .member("warning", s.certificate().warning().orElse(null)).endObject();
+    j.name("reloads").beginObject()
+        .member("applied", s.reloads().applied())
+        .member("refused", s.reloads().refused())
+        .member("last", s.reloads().last().map(Object::toString).orElse(null))
+        .member("lastResult", s.reloads().lastResult().orElse(null)).endObject();
 
     j.name("links").beginArray();
     for (LinkStatus l : s.links()) {
@@ -80,6 +95,15 @@ final class StatusJson {
     j.name("dropped").beginObject().member("queue_full", g.droppedQueueFull())
         .member("no_stream", g.droppedNoStream()).member("too_big", g.droppedTooBig());
     j.endObject().endObject();
+    NodeStatus.UdpStats u = s.udp();
+    j.name("udp").beginObject().member("flowsOpen", u.flowsOpen())
+        .member("flowsOpened", u.flowsOpened()).member("flowsIdleClosed", u.flowsIdleClosed())
+        .member("datagramsIn", u.datagramsIn()).member("datagramsOut", u.datagramsOut());
+    j.name("dropped").beginObject();
+    for (String reason : NodeStatus.UdpStats.reasons()) {
+      j.member(reason, u.dropped().getOrDefault(reason, 0L));
+    }
+    j.endObject().endObject();
     NodeStatus.NameStats n = s.names();
     j.name("names").beginObject().member("refusedClients", n.refusedClients())
         .member("rateLimited", n.rateLimitedNames()).member("malformed", n.malformedNames())
@@ -96,7 +120,20 @@ final class StatusJson {
         .member("early_drop", acc.earlyDropped()).member("prefix_full", acc.prefixFull())
         .member("rate_limited", acc.rateLimited()).member("max_links", acc.maxLinks()).endObject();
     j.member("firstMessageTimeouts", acc.firstMessageTimeouts())
-        .member("handshakesRefused", acc.handshakesRefused()).endObject();
+        .member("handshakesRefused", acc.handshakesRefused())
+        .member("versionRefused", acc.versionRefused()).endObject();
+    NodeStatus.StreamStats st = s.streamStats();
+    j.name("streamEvents").beginObject().member("opened", st.opened())
+        .member("accepted", st.accepted()).member("refusedLimit", st.refusedLimit())
+        .member("protocolErrors", st.protocolErrors());
+    j.name("earlyBytes").beginObject().member("received", st.earlyBytesReceived())
+        .member("discarded", st.earlyBytesDiscarded()).endObject().endObject();
+    j.name("tables").beginObject();
+    for (NodeStatus.TableSize t : s.tables()) {
+      j.name(t.name()).beginObject().member("size", t.size()).member("limit", t.limit())
+          .endObject();
+    }
+    j.endObject();
     NodeStatus.SessionStats ev = s.sessionStats();
     j.name("sessionEvents").beginObject().member("limitedPerPeer", ev.limitedPerPeer());
     j.name("unreachable").beginObject().member("verified", ev.unreachableVerified())
@@ -105,7 +142,11 @@ final class StatusJson {
     j.member("closesUnverified", ev.closesUnverified());
     j.name("probes").beginObject().member("sent", ev.probes())
         .member("answered", ev.probesAnswered()).member("unanswered", ev.probesUnanswered())
-        .endObject().endObject();
+        .endObject();
+    j.name("probeAnswers").beginObject().member("sent", ev.probeAnswers())
+        .member("limited", ev.probeAnswersLimited()).endObject();
+    j.name("pings").beginObject().member("sent", ev.pings())
+        .member("answered", ev.pingsAnswered()).endObject().endObject();
     NodeStatus.TrustStats t = s.trust();
     j.name("trust").beginObject().member("revocations", t.revocations())
         .member("revocationsApplied", t.applied());

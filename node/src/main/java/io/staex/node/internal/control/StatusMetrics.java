@@ -1,5 +1,9 @@
 package io.staex.node.internal.control;
 
+import static io.staex.node.internal.control.PromText.counter;
+import static io.staex.node.internal.control.PromText.family;
+import static io.staex.node.internal.control.PromText.gauge;
+
 import io.staex.node.NodeStatus;
 import io.staex.node.NodeStatus.Direction;
 import io.staex.node.NodeStatus.LinkStatus;
@@ -11,7 +15,7 @@ import io.staex.routing.RoutingCounters;
  * one {@code # HELP} and {@code # TYPE} per metric family, names prefixed {@code staex_},
  * counters suffixed {@code _total}.
  */
-final class StatusMetrics {
+public final class StatusMetrics {
   private StatusMetrics() {}
 
   private static void acceptRefused(StringBuilder out, String reason, long n) {
@@ -19,7 +23,8 @@ final class StatusMetrics {
         .append(n).append('\n');
   }
 
-  static String render(NodeStatus s) {
+  /** {@code s} in the text format; the metrics endpoint serves it too ({@code MetricsServer}). */
+  public static String render(NodeStatus s) {
     StringBuilder out = new StringBuilder();
     gauge(out, "staex_uptime_seconds", "Seconds since the node started.", s.uptime().toSeconds());
     family(out, "staex_links", "gauge", "Links up, by direction.");
@@ -65,6 +70,35 @@ final class StatusMetrics {
         .append(g.droppedNoStream()).append('\n');
     out.append("staex_datagrams_dropped_total{reason=\"too_big\"} ")
         .append(g.droppedTooBig()).append('\n');
+    NodeStatus.ExitStats x = s.exit();
+    counter(out, "staex_exit_streams_total", "Exit streams this node connected to a destination.",
+        x.streams());
+    counter(out, "staex_exit_failed_total", "Exit streams allowed whose connect failed.",
+        x.failed());
+    counter(out, "staex_exit_bytes_in_total", "Bytes from exit users to destinations (ended"
+        + " streams).", x.bytesIn());
+    counter(out, "staex_exit_bytes_out_total", "Bytes from destinations to exit users (ended"
+        + " streams).", x.bytesOut());
+    family(out, "staex_exit_refused_total", "counter", "Exit streams refused, by reason.");
+    for (io.staex.proxy.exit.ExitRefusal why : io.staex.proxy.exit.ExitRefusal.values()) {
+      out.append("staex_exit_refused_total{reason=\"").append(why.label().replace('-', '_'))
+          .append("\"} ").append(x.refused().getOrDefault(why.label(), 0L)).append('\n');
+    }
+    NodeStatus.UdpStats u = s.udp();
+    family(out, "staex_udp_flows", "gauge", "UDP flows open now.");
+    out.append("staex_udp_flows ").append(u.flowsOpen()).append('\n');
+    counter(out, "staex_udp_flows_opened_total", "UDP flows opened.", u.flowsOpened());
+    counter(out, "staex_udp_flows_idle_closed_total", "UDP flows ended by the idle timeout.",
+        u.flowsIdleClosed());
+    counter(out, "staex_udp_datagrams_in_total",
+        "Datagrams from local UDP sockets sent into the overlay.", u.datagramsIn());
+    counter(out, "staex_udp_datagrams_out_total",
+        "Datagrams from the overlay written to local UDP sockets.", u.datagramsOut());
+    family(out, "staex_udp_dropped_total", "counter", "UDP datagrams or flows dropped, by reason.");
+    for (String reason : NodeStatus.UdpStats.reasons()) {
+      out.append("staex_udp_dropped_total{reason=\"").append(reason).append("\"} ")
+          .append(u.dropped().getOrDefault(reason, 0L)).append('\n');
+    }
     NodeStatus.NameStats n = s.names();
     family(out, "staex_names_refused_total", "counter",
         "Names and DNS clients refused or limited, by reason.");
@@ -112,6 +146,34 @@ final class StatusMetrics {
     counter(out, "staex_link_handshakes_refused_total",
         "Link handshakes refused: not Noise, an untrusted network, a revoked or expired"
             + " certificate.", a.handshakesRefused());
+    counter(out, "staex_link_version_refused_total",
+        "Link handshakes refused because the peer speaks another protocol version.",
+        a.versionRefused());
+    NodeStatus.StreamStats st = s.streamStats();
+    counter(out, "staex_streams_opened_total", "Streams this node opened.", st.opened());
+    counter(out, "staex_streams_accepted_total", "Streams peers opened that passed the limits.",
+        st.accepted());
+    counter(out, "staex_streams_refused_limit_total",
+        "Streams refused (either way) for a stream or session limit.", st.refusedLimit());
+    counter(out, "staex_stream_protocol_errors_total",
+        "Streams reset because the peer broke the protocol.", st.protocolErrors());
+    family(out, "staex_stream_early_bytes_total", "counter",
+        "Bytes that came with OPENs before the service was connected (0-RTT), by fate.");
+    out.append("staex_stream_early_bytes_total{result=\"received\"} ")
+        .append(st.earlyBytesReceived()).append('\n');
+    out.append("staex_stream_early_bytes_total{result=\"discarded\"} ")
+        .append(st.earlyBytesDiscarded()).append('\n');
+    family(out, "staex_table_entries", "gauge",
+        "Entries in each table an attacker or a load could drive, now.");
+    for (NodeStatus.TableSize t : s.tables()) {
+      out.append("staex_table_entries{table=\"").append(t.name()).append("\"} ")
+          .append(t.size()).append('\n');
+    }
+    family(out, "staex_table_limit", "gauge", "The most entries each table holds.");
+    for (NodeStatus.TableSize t : s.tables()) {
+      out.append("staex_table_limit{table=\"").append(t.name()).append("\"} ")
+          .append(t.limit()).append('\n');
+    }
     NodeStatus.SessionStats ev = s.sessionStats();
     counter(out, "staex_sessions_limited_per_peer_total",
         "Sessions refused by sessions.max-per-peer.", ev.limitedPerPeer());
@@ -132,6 +194,16 @@ final class StatusMetrics {
         .append(ev.probesAnswered()).append('\n');
     out.append("staex_session_probes_total{result=\"unanswered\"} ")
         .append(ev.probesUnanswered()).append('\n');
+    family(out, "staex_session_probe_answers_total", "counter",
+        "Peers' probes (session checks, pings), by what this node did.");
+    out.append("staex_session_probe_answers_total{result=\"answered\"} ")
+        .append(ev.probeAnswers()).append('\n');
+    out.append("staex_session_probe_answers_total{result=\"limited\"} ")
+        .append(ev.probeAnswersLimited()).append('\n');
+    family(out, "staex_pings_total", "counter", "Pings this node sent, by outcome.");
+    out.append("staex_pings_total{result=\"sent\"} ").append(ev.pings()).append('\n');
+    out.append("staex_pings_total{result=\"answered\"} ").append(ev.pingsAnswered())
+        .append('\n');
     NodeStatus.TrustStats t = s.trust();
     gauge(out, "staex_revocations", "Signed revocations held.", t.revocations());
     counter(out, "staex_revocations_applied_total",
@@ -157,6 +229,13 @@ final class StatusMetrics {
     gauge(out, "staex_cert_expiry_seconds",
         "Seconds until this node's certificate ends (negative once ended).",
         s.certificate().secondsLeft(s.time()));
+    family(out, "staex_reloads_total", "counter",
+        "Configuration reloads (staex reload, SIGHUP), by result: applied, or refused for a"
+            + " configuration with problems (nothing changed).");
+    out.append("staex_reloads_total{result=\"applied\"} ").append(s.reloads().applied())
+        .append('\n');
+    out.append("staex_reloads_total{result=\"refused\"} ").append(s.reloads().refused())
+        .append('\n');
     family(out, "staex_link_bytes_total", "counter",
         "Bytes on each link that is up (sealed records on the wire), by peer and direction.");
     for (LinkStatus l : s.links()) {
@@ -185,20 +264,5 @@ final class StatusMetrics {
     gauge(out, "staex_last_errors", "Warnings and errors held for status (at most 20).",
         s.lastErrors().size());
     return out.toString();
-  }
-
-  private static void family(StringBuilder out, String name, String type, String help) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
-
-  private static void gauge(StringBuilder out, String name, String help, long value) {
-    family(out, name, "gauge", help);
-    out.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static void counter(StringBuilder out, String name, String help, long value) {
-    family(out, name, "counter", help);
-    out.append(name).append(' ').append(value).append('\n');
   }
 }

@@ -39,8 +39,21 @@ final class StatusText {
     field(out, "cert", "valid until " + TIME.format(cert.notAfter())
         + (left >= 0 ? " (" + uptime(Duration.ofSeconds(left)) + " left)" : " (ended)"));
     cert.warning().ifPresent(w -> out.append("  WARNING: ").append(w).append('\n'));
+    s.reloads().last().ifPresent(at -> field(out, "reload", TIME.format(at) + ": "
+        + s.reloads().lastResult().orElse("")));
     field(out, "listen", s.listen().orElse("- (takes no children)"));
     s.socks().ifPresent(a -> field(out, "socks", a + "  (SOCKS5)"));
+    if (s.exit().enabled() || s.exit().refusedTotal() > 0) {
+      StringBuilder r = new StringBuilder();
+      s.exit().refused().forEach((k, v) -> {
+        if (v > 0) {
+          r.append(r.length() == 0 ? ", refused " : " ").append(k).append(' ').append(v);
+        }
+      });
+      field(out, "exit", s.exit().streams() + " streams (" + s.exit().open() + " open, "
+          + s.exit().failed() + " failed), " + s.exit().bytesIn() + " B in, "
+          + s.exit().bytesOut() + " B out" + r);
+    }
     s.dns().ifPresent(a -> field(out, "dns", a + "  (.staex names, UDP and TCP)"));
     field(out, "parent", s.activeParent().map(Address::toString)
         .orElse(s.links().stream().anyMatch(l -> l.direction() == NodeStatus.Direction.PARENT)
@@ -97,6 +110,22 @@ final class StatusText {
           .append(g.droppedNoStream()).append("  too_big: ").append(g.droppedTooBig())
           .append('\n');
     }
+    NodeStatus.UdpStats u = s.udp();
+    if (u.flowsOpened() + u.droppedTotal() > 0) {
+      out.append("udp       flows ").append(u.flowsOpen()).append(" open, ")
+          .append(u.flowsOpened()).append(" opened (").append(u.flowsIdleClosed())
+          .append(" idle)  datagrams in ").append(u.datagramsIn()).append("  out ")
+          .append(u.datagramsOut()).append("  dropped ").append(u.droppedTotal()).append('\n');
+      if (u.droppedTotal() > 0) {
+        for (String reason : NodeStatus.UdpStats.reasons()) {
+          long n = u.dropped().getOrDefault(reason, 0L);
+          if (n > 0) {
+            out.append("  ").append(reason).append(": ").append(n);
+          }
+        }
+        out.append('\n');
+      }
+    }
     NodeStatus.HelloStats h = s.hellos();
     out.append("hellos    handshakes ").append(h.handshakes()).append("  cookies sent ")
         .append(h.cookiesSent()).append("  refused ").append(h.rateLimited() + h.overloaded()
@@ -110,13 +139,26 @@ final class StatusText {
     out.append("accepts   startups ").append(a.startups()).append("  refused ")
         .append(a.refusedTotal()).append("  first-message timeouts ")
         .append(a.firstMessageTimeouts()).append("  handshakes refused ")
-        .append(a.handshakesRefused()).append('\n');
+        .append(a.handshakesRefused()).append(a.versionRefused() > 0
+            ? " (other protocol version " + a.versionRefused() + ")" : "").append('\n');
     if (a.refusedTotal() > 0) {
       out.append("  refused startups_full: ").append(a.startupsFull()).append("  early_drop: ")
           .append(a.earlyDropped()).append("  prefix_full: ").append(a.prefixFull())
           .append("  rate_limited: ").append(a.rateLimited()).append("  max_links: ")
           .append(a.maxLinks()).append('\n');
     }
+    NodeStatus.StreamStats st = s.streamStats();
+    out.append("streams   opened ").append(st.opened()).append("  accepted ")
+        .append(st.accepted()).append("  refused by limits ").append(st.refusedLimit())
+        .append("  protocol errors ").append(st.protocolErrors()).append("  early bytes ")
+        .append(st.earlyBytesReceived()).append(" (discarded ")
+        .append(st.earlyBytesDiscarded()).append(")\n");
+    out.append("tables   ");
+    for (NodeStatus.TableSize t : s.tables()) {
+      out.append(' ').append(t.name()).append(' ').append(t.size()).append('/')
+          .append(t.limit());
+    }
+    out.append('\n');
     NodeStatus.SessionStats ev = s.sessionStats();
     out.append("unreachable notices verified ").append(ev.unreachableVerified())
         .append("  forged ").append(ev.unreachableForged()).append("  unverified ")
@@ -125,6 +167,9 @@ final class StatusText {
         .append("  closes unverified ").append(ev.closesUnverified()).append("  probes ")
         .append(ev.probes()).append(" (answered ").append(ev.probesAnswered())
         .append(", unanswered ").append(ev.probesUnanswered()).append(")\n");
+    out.append("probes of peers answered ").append(ev.probeAnswers()).append("  limited ")
+        .append(ev.probeAnswersLimited()).append("  pings sent ").append(ev.pings())
+        .append(" (answered ").append(ev.pingsAnswered()).append(")\n");
 
     NodeStatus.TrustStats t = s.trust();
     out.append("revocations held ").append(t.revocations()).append("  applied ")

@@ -76,7 +76,57 @@ class ControlServerTest {
   void unknownRequest_saysWhatIsExpected() throws Exception {
     Path socket = started();
     assertThat(ControlClient.ask(socket, "stats\u0007", 5000))
-        .isEqualTo("error: unknown request 'stats?' (expected: status, status json, metrics, revoke <revocation>)\n");
+        .isEqualTo("error: unknown request 'stats?' (expected: status, status json, metrics,"
+            + " revoke <revocation>, reload, ping <target> <ms>, trace <target>, resolve <name>)\n");
+  }
+
+  @Test
+  void reload_answersWhatTheNodeSays_orThatItCannot() throws Exception {
+    Path socket = started();
+    assertThat(ControlClient.ask(socket, "reload", 5000))
+        .isEqualTo("error: this node cannot reload\n");
+    server.close();
+    server = ControlServer.bind(socket);
+    server.start(StatusFixture::busy, r -> "error: no\n", () -> "reloaded node.conf: x\n");
+    assertThat(ControlClient.ask(socket, "reload", 5000)).isEqualTo("reloaded node.conf: x\n");
+  }
+
+  @Test
+  void diagnostics_withoutThem_andMalformedPings_sayWhy() throws Exception {
+    Path socket = started();
+    assertThat(ControlClient.ask(socket, "trace camera1", 5000))
+        .isEqualTo("error: this node answers no diagnostics\n");
+    assertThat(ControlClient.ask(socket, "ping camera1", 5000))
+        .startsWith("error: ping: expected 'ping <name or address> <timeout ms, 1~60000>'");
+    assertThat(ControlClient.ask(socket, "ping camera1 0", 5000)).startsWith("error: ping:");
+    assertThat(ControlClient.ask(socket, "ping camera1 60001", 5000)).startsWith("error: ping:");
+    assertThat(ControlClient.ask(socket, "ping camera1 x", 5000)).startsWith("error: ping:");
+  }
+
+  @Test
+  void diagnostics_areHandedTheirArguments() {
+    Diagnostics echo = new Diagnostics() {
+      @Override
+      public String ping(String target, long timeoutMillis) {
+        return "ping " + target + " " + timeoutMillis;
+      }
+
+      @Override
+      public String trace(String target) {
+        return "trace " + target;
+      }
+
+      @Override
+      public String resolve(String name) {
+        return "resolve " + name;
+      }
+    };
+    assertThat(ControlProtocol.answer("ping  camera1   1500 ", () -> null,
+        ControlProtocol.NO_REVOCATIONS, echo)).isEqualTo("ping camera1 1500");
+    assertThat(ControlProtocol.answer("trace camera1.staex", () -> null,
+        ControlProtocol.NO_REVOCATIONS, echo)).isEqualTo("trace camera1.staex");
+    assertThat(ControlProtocol.answer("resolve cam", () -> null,
+        ControlProtocol.NO_REVOCATIONS, echo)).isEqualTo("resolve cam");
   }
 
   @Test

@@ -45,11 +45,16 @@ final class StatusFixture {
             "forward file ignored: \"x.conf\":1: tab\there \\ back")),
         new NodeStatus.DatagramStats(50, 40, 7, 2, 1), new NodeStatus.NameStats(3, 2, 5, 9),
         new NodeStatus.HelloStats(12, 40, 30, 11, 2, 6, 1, 0),
-        new NodeStatus.AcceptStats(4, 11, 12, 13, 14, 15, 16, 17),
-        new NodeStatus.SessionStats(1, 2, 3, 4, 5, 6, 7, 8),
+        new NodeStatus.AcceptStats(4, 11, 12, 13, 14, 15, 16, 17, 3),
+        new NodeStatus.SessionStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12),
         new NodeStatus.TrustStats(2, 3, 1, 0, 1, 0, 2, 0),
         new NodeStatus.OwnCertificate(Instant.parse("2026-01-12T03:04:05Z"),
-            Optional.of("certificate of this node expires in 10 days")));
+            Optional.of("certificate of this node expires in 10 days")),
+        new NodeStatus.StreamStats(5, 6, 1, 2, 16384, 100),
+        List.of(new NodeStatus.TableSize("links", 2, 1025),
+            new NodeStatus.TableSize("sessions", 1, 4096),
+            new NodeStatus.TableSize("lookups", 0, 1024)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
+        NodeStatus.UdpStats.NONE);
   }
 
   /**
@@ -73,7 +78,8 @@ final class StatusFixture {
                 Optional.of(Instant.parse("2027-01-01T00:00:00Z")), NodeStatus.DialStatus.NONE)),
         b.routes(), b.relay(), b.sessions(), b.streams(), b.forwards(), b.services(),
         b.lastErrors(), b.datagrams(), b.names(), b.hellos(), b.accepts(), b.sessionStats(),
-        b.trust(), new NodeStatus.OwnCertificate(now.plusSeconds(86_400L * 400), Optional.empty()));
+        b.trust(), new NodeStatus.OwnCertificate(now.plusSeconds(86_400L * 400), Optional.empty()),
+        b.streamStats(), b.tables(), b.reloads(), b.exit(), b.udp());
   }
 
   /** A root that just started: nothing but itself. */
@@ -85,9 +91,12 @@ final class StatusFixture {
         List.of(), List.of(), List.of(), List.of(), List.of(),
         new NodeStatus.DatagramStats(0, 0, 0, 0, 0), new NodeStatus.NameStats(0, 0, 0, 0),
         new NodeStatus.HelloStats(0, 0, 0, 0, 0, 0, 0, 0),
-        new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0, 0),
-        new NodeStatus.SessionStats(0, 0, 0, 0, 0, 0, 0, 0),
+        new NodeStatus.AcceptStats(0, 0, 0, 0, 0, 0, 0, 0, 0),
+        new NodeStatus.SessionStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.TrustStats(0, 0, 0, 0, 0, 0, 0, 0),
-        new NodeStatus.OwnCertificate(Instant.parse("2027-01-02T03:04:05Z"), Optional.empty()));
+        new NodeStatus.OwnCertificate(Instant.parse("2027-01-02T03:04:05Z"), Optional.empty()),
+        new NodeStatus.StreamStats(0, 0, 0, 0, 0, 0),
+        List.of(new NodeStatus.TableSize("routes", 1, 1_000_000)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
+        NodeStatus.UdpStats.NONE);
   }
 }

@@ -13,6 +13,39 @@ import org.junit.jupiter.api.Test;
 
 /** The three renderings of a status: text for people, JSON for scripts, Prometheus metrics. */
 class StatusRenderersTest {
+  /** {@code busy()} with UDP flows: 2 open, 9 opened, drops at two limits. */
+  static io.staex.node.NodeStatus withUdp() {
+    io.staex.node.NodeStatus b = StatusFixture.busy();
+    java.util.Map<String, Long> dropped = new java.util.LinkedHashMap<>();
+    for (String r : io.staex.node.NodeStatus.UdpStats.reasons()) {
+      dropped.put(r, 0L);
+    }
+    dropped.put("flow_limit", 4L);
+    dropped.put("too_big", 1L);
+    return new io.staex.node.NodeStatus(b.address(), b.network(), b.name(), b.time(),
+        b.uptime(), b.listen(), b.socks(), b.dns(), b.activeParent(), b.links(), b.routes(),
+        b.relay(), b.sessions(), b.streams(), b.forwards(), b.services(), b.lastErrors(),
+        b.datagrams(), b.names(), b.hellos(), b.accepts(), b.sessionStats(), b.trust(),
+        b.certificate(), b.streamStats(), b.tables(), b.reloads(), b.exit(),
+        new io.staex.node.NodeStatus.UdpStats(2, 9, 3, 120, 118, dropped));
+  }
+
+  @Test
+  void udpFlows_inTextJsonAndMetrics() {
+    io.staex.node.NodeStatus s = withUdp();
+    assertThat(StatusText.render(s)).contains("udp       flows 2 open, 9 opened (3 idle)"
+        + "  datagrams in 120  out 118  dropped 5\n  flow_limit: 4  too_big: 1\n");
+    assertThat(StatusText.render(StatusFixture.busy())).doesNotContain("udp       flows");
+    assertThat(StatusJson.render(s)).contains("\"udp\":{\"flowsOpen\":2,\"flowsOpened\":9,"
+        + "\"flowsIdleClosed\":3,\"datagramsIn\":120,\"datagramsOut\":118,\"dropped\":{"
+        + "\"flow_limit\":4,\"too_big\":1,\"not_connected\":0,");
+    assertThat(StatusMetrics.render(s)).contains("staex_udp_flows 2\n")
+        .contains("staex_udp_flows_opened_total 9\n")
+        .contains("staex_udp_datagrams_in_total 120\n")
+        .contains("staex_udp_dropped_total{reason=\"flow_limit\"} 4\n")
+        .contains("staex_udp_dropped_total{reason=\"foreign_source\"} 0\n");
+  }
+
   @Test
   void text_fieldsAlignedAndTablesUseShortAddresses() {
     String text = StatusText.render(StatusFixture.busy());
@@ -39,12 +72,16 @@ class StatusRenderersTest {
     assertThat(text).contains("hellos    handshakes 12  cookies sent 40  refused 44\n"
         + "  rate_limited: 30  overloaded: 11  bad_cookie: 2  cookies dropped: 6\n");
     assertThat(text).contains("accepts   startups 4  refused 65  first-message timeouts 16"
-        + "  handshakes refused 17\n"
+        + "  handshakes refused 17 (other protocol version 3)\n"
         + "  refused startups_full: 11  early_drop: 12  prefix_full: 13  rate_limited: 14"
         + "  max_links: 15\n");
+    assertThat(text).contains("streams   opened 5  accepted 6  refused by limits 1"
+        + "  protocol errors 2  early bytes 16384 (discarded 100)\n"
+        + "tables    links 2/1025 sessions 1/4096 lookups 0/1024\n");
     assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
         + "sessions limited per peer 1  closes unverified 5  probes 6 (answered 7, "
-        + "unanswered 8)\n");
+        + "unanswered 8)\n"
+        + "probes of peers answered 9  limited 10  pings sent 11 (answered 12)\n");
     assertThat(text).contains("revocations held 2  applied 3  refused invalid 1 full 0\n"
         + "  closed for revoked peers: links 1  sessions 2; for expired certificates: links 0"
         + "  sessions 0\n");
@@ -60,7 +97,8 @@ class StatusRenderersTest {
         .doesNotContain("overloaded")
         .contains("accepts   startups 0  refused 0  first-message timeouts 0"
             + "  handshakes refused 0\n")
-        .doesNotContain("startups_full");
+        .doesNotContain("startups_full").doesNotContain("other protocol version")
+        .contains("tables    routes 1/1000000\n");
   }
 
   @Test
@@ -94,10 +132,16 @@ class StatusRenderersTest {
             + "\"replayed\":0}")
         .contains("\"accepts\":{\"startups\":4,\"refused\":{\"startups_full\":11,"
             + "\"early_drop\":12,\"prefix_full\":13,\"rate_limited\":14,\"max_links\":15},"
-            + "\"firstMessageTimeouts\":16,\"handshakesRefused\":17}")
+            + "\"firstMessageTimeouts\":16,\"handshakesRefused\":17,\"versionRefused\":3}")
+        .contains("\"streamEvents\":{\"opened\":5,\"accepted\":6,\"refusedLimit\":1,"
+            + "\"protocolErrors\":2,\"earlyBytes\":{\"received\":16384,\"discarded\":100}}")
+        .contains("\"tables\":{\"links\":{\"size\":2,\"limit\":1025},"
+            + "\"sessions\":{\"size\":1,\"limit\":4096},\"lookups\":{\"size\":0,"
+            + "\"limit\":1024}}")
         .contains("\"sessionEvents\":{\"limitedPerPeer\":1,\"unreachable\":{\"verified\":2,"
             + "\"forged\":3,\"unverified\":4},\"closesUnverified\":5,\"probes\":{\"sent\":6,"
-            + "\"answered\":7,\"unanswered\":8}}")
+            + "\"answered\":7,\"unanswered\":8},\"probeAnswers\":{\"sent\":9,\"limited\":10},"
+            + "\"pings\":{\"sent\":11,\"answered\":12}}")
         .contains("\"trust\":{\"revocations\":2,\"revocationsApplied\":3,"
             + "\"revocationsRefused\":{\"invalid\":1,\"full\":0},"
             + "\"linksClosed\":{\"revoked\":1,\"expired\":0},"
@@ -165,6 +209,15 @@ class StatusRenderersTest {
         .contains("staex_link_accepts_refused_total{reason=\"max_links\"} 15\n")
         .contains("staex_link_first_message_timeouts_total 16\n")
         .contains("staex_link_handshakes_refused_total 17\n")
+        .contains("staex_link_version_refused_total 3\n")
+        .contains("staex_streams_opened_total 5\n").contains("staex_streams_accepted_total 6\n")
+        .contains("staex_streams_refused_limit_total 1\n")
+        .contains("staex_stream_protocol_errors_total 2\n")
+        .contains("staex_stream_early_bytes_total{result=\"received\"} 16384\n")
+        .contains("staex_stream_early_bytes_total{result=\"discarded\"} 100\n")
+        .contains("# TYPE staex_table_entries gauge\n")
+        .contains("staex_table_entries{table=\"sessions\"} 1\n")
+        .contains("staex_table_limit{table=\"links\"} 1025\n")
         .contains("staex_sessions_limited_per_peer_total 1\n")
         .contains("staex_unreachable_notices_total{result=\"verified\"} 2\n")
         .contains("staex_unreachable_notices_total{result=\"forged\"} 3\n")
@@ -178,6 +231,8 @@ class StatusRenderersTest {
         .contains("staex_links_closed_total{reason=\"revoked\"} 1\n")
         .contains("staex_links_closed_total{reason=\"expired\"} 0\n")
         .contains("staex_sessions_ended_total{reason=\"revoked\"} 2\n");
+    assertThat(m).contains("staex_exit_refused_total{reason=\"link_local\"} 0\n")
+        .contains("staex_exit_streams_total 0\n");
     for (String line : m.lines().toList()) {
       assertThat(line).matches("# (HELP|TYPE) staex_[a-z_]+ .+"
           + "|staex_[a-z_]+(\\{[a-z]+=\"[a-z0-9_]+\"(,[a-z]+=\"[a-z0-9_]+\")*\\})? -?\\d+");

@@ -64,6 +64,10 @@ final class Forwarding {
         return fail(view, p, UnreachableReason.TTL_EXPIRED);
       }
       if (!view.isLinkUp(next)) {
+        Forward around = view.wasNeighbour(next) ? around(view, p.destination(), own) : null;
+        if (around != null) {
+          return List.of(around);
+        }
         return fail(view, p, view.wasNeighbour(next)
             ? UnreachableReason.LINK_DOWN : UnreachableReason.BAD_ROUTE);
       }
@@ -96,6 +100,30 @@ final class Forwarding {
           next, own ? new Rewrite.SourceRouted(rest) : new Rewrite.Rerouted(rest)));
     }
     return List.of(new Forward(next, own ? Rewrite.AS_IS : Rewrite.FORWARDED));
+  }
+
+  /**
+   * A source-routed packet whose next hop's link is down, a neighbour's (the node that routed it did not know
+   * yet: a blackholed link is noticed only after missed keepalives, and the news takes a while
+   * up the tree): this node's own path to the destination, if it has one whose first link is up,
+   * replaces the rest of the route, instead of failing the packet (local repair). Never an
+   * {@code Up}: a packet sent up must climb from below, and this one came from above. Null
+   * when there is no such path.
+   */
+  private Forward around(RouteView view, NodeKey destination, boolean own) {
+    if (destination.equals(self)) {
+      return null;
+    }
+    Optional<Route> decided = view.route(destination);
+    if (decided.isEmpty() || !(decided.get() instanceof Route.Forward f)) {
+      return null;
+    }
+    NodeKey next = NodeKey.of(f.nextHop());
+    if (!view.isLinkUp(next)) {
+      return null;
+    }
+    List<NodeKey> rest = rest(f);
+    return new Forward(next, own ? new Rewrite.SourceRouted(rest) : new Rewrite.Rerouted(rest));
   }
 
   /**

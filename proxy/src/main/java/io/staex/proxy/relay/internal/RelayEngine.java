@@ -747,7 +747,7 @@ public final class RelayEngine implements LinkListener {
   private void deliver(LinkFrame.Packet p) {
     counters.recordDelivered();
     try {
-      handler.packet(p.source(), p.payload());
+      handler.packet(p.source(), p.payload(), p.ttl());
     } catch (RuntimeException e) {
       log.warn("packet handler failed", e);
     }

@@ -18,7 +18,8 @@ import java.util.Locale;
  *   &lt;name&gt;.staex              → Name (SocksTargets.resolve(domain)); a label that can't be
  *                               a certified name (Certificate.nameProblem): HOST_UNREACHABLE
  *   IPv4 / IPv6 literal       → Ip   (SocksTargets.resolve(address): the DNS pool)
- *   any other name            → Refused FORBIDDEN: nothing leaks onto the Internet
+ *   any other name            → Refused FORBIDDEN: nothing leaks onto the Internet;
+ *                               with exits ({@code socks.exit}): Internet
  * </pre>
  */
 sealed interface Destination {
@@ -33,11 +34,25 @@ sealed interface Destination {
   /** An IP address, which only the DNS resolver's pool maps to a node. */
   record Ip(InetAddress address) implements Destination {}
 
+  /** A host outside {@code .staex}, for the exits (only when there are some). */
+  record Internet(String host) implements Destination {}
+
   /** Refused before any lookup. */
   record Refused(Socks5CommandStatus status, String why) implements Destination {}
 
   static Destination of(Socks5AddressType type, String host) {
-    if (!type.equals(Socks5AddressType.DOMAIN)) {
+    return of(!type.equals(Socks5AddressType.DOMAIN), host, false);
+  }
+
+  /**
+   * What {@code host} names.
+   *
+   * @param literal whether {@code host} is an IP literal rather than a name
+   * @param exits whether names outside {@code .staex} go to exits ({@link Internet}) rather
+   *     than being refused
+   */
+  static Destination of(boolean literal, String host, boolean exits) {
+    if (literal) {
       try {
         return new Ip(InetAddress.getByAddress(NetUtil.createByteArrayFromIpAddressString(host)));
       } catch (UnknownHostException | RuntimeException e) {
@@ -47,6 +62,9 @@ sealed interface Destination {
     String d = host.toLowerCase(Locale.ROOT);
     if (d.endsWith(".")) {
       d = d.substring(0, d.length() - 1);
+    }
+    if (!d.endsWith(DOT_DOMAIN) && exits) {
+      return new Internet(d);
     }
     if (!d.endsWith(DOT_DOMAIN)) {
       return new Refused(Socks5CommandStatus.FORBIDDEN,

@@ -10,22 +10,24 @@ import io.netty.handler.codec.socksx.v5.Socks5CommandRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
 import io.netty.handler.codec.socksx.v5.Socks5CommandType;
 import io.netty.util.ReferenceCountUtil;
-import io.staex.crypto.Address;
 import io.staex.proxy.frame.ResetReason;
 import io.staex.proxy.stream.SocketBridge;
-import io.staex.proxy.socks.SocksTarget;
-import io.staex.proxy.socks.SocksTargets;
+import io.netty.handler.codec.socksx.v5.Socks5AddressType;
+import io.staex.proxy.exit.ExitDialer;
+import io.staex.proxy.socks.Route;
+import io.staex.proxy.socks.Router;
 import io.staex.proxy.stream.Stream;
 import io.staex.proxy.stream.Streams;
+import io.staex.proxy.udp.UdpCounters;
+import io.staex.proxy.udp.UdpSettings;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request phase: CONNECT only (BIND and UDP ASSOCIATE hear COMMAND_UNSUPPORTED), the
+ * The request phase: CONNECT, and UDP ASSOCIATE when UDP is set up ({@link
+ * SocksUdpAssociation}; BIND, and UDP ASSOCIATE otherwise, hear COMMAND_UNSUPPORTED), the
  * destination mapped to a node ({@link Destination}, {@link SocksTargets}), then a stream
  * opened to it with a {@link SocketBridge} in this handler's place. The reply waits for the
  * stream: SUCCESS once the peer accepted it, else the code {@link SocksReplies} maps from the
@@ -38,14 +40,25 @@ final class SocksConnectHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(SocksConnectHandler.class);
 
   private final Streams streams;
-  private final SocksTargets targets;
+  private final Router router;
   /** Loop-confined, as every field. Bytes behind the request, owned until the stream has them. */
   private final List<ByteBuf> early = new ArrayList<>();
   private boolean requested;
 
-  SocksConnectHandler(Streams streams, SocksTargets targets) {
+  /** UDP ASSOCIATE's limits and counters; null: UDP ASSOCIATE is refused as unsupported. */
+  private final UdpSettings udpSettings;
+  private final UdpCounters udpCounters;
+
+  SocksConnectHandler(Streams streams, Router router) {
+    this(streams, router, null, null);
+  }
+
+  SocksConnectHandler(Streams streams, Router router, UdpSettings udpSettings,
+      UdpCounters udpCounters) {
     this.streams = streams;
-    this.targets = targets;
+    this.router = router;
+    this.udpSettings = udpSettings;
+    this.udpCounters = udpCounters;
   }
 
   @Override
@@ -71,48 +84,21 @@ final class SocksConnectHandler extends ChannelInboundHandlerAdapter {
     }
     ctx.channel().config().setAutoRead(false);
     String to = request.dstAddr() + ":" + request.dstPort();
+    if (request.type().equals(Socks5CommandType.UDP_ASSOCIATE) && udpSettings != null) {
+      associate(ctx, request); // docs/udp.md: SocksUdpAssociation
+      return;
+    }
     if (!request.type().equals(Socks5CommandType.CONNECT)) {
       refuse(ctx, Socks5CommandStatus.COMMAND_UNSUPPORTED, to,
           request.type() + " (expected: CONNECT)");
       return;
     }
-    lookup(Destination.of(request.dstAddrType(), request.dstAddr())).whenComplete((r, e) ->
+    router.route(request.dstAddr(), !request.dstAddrType().equals(Socks5AddressType.DOMAIN))
+        .whenComplete((r, e) ->
         ctx.executor().execute(() -> decided(ctx, request.dstPort(), to, r, e)));
   }
 
-  /** Either a node or a refusal. */
-  private record Decision(Address node, Socks5CommandStatus status, String why) {
-    static Decision refused(Socks5CommandStatus status, String why) {
-      return new Decision(null, status, why);
-    }
-  }
-
-  private CompletableFuture<Decision> lookup(Destination d) {
-    if (d instanceof Destination.Node) {
-      return CompletableFuture.completedFuture(
-          new Decision(((Destination.Node) d).address(), null, null));
-    }
-    if (d instanceof Destination.Refused) {
-      Destination.Refused r = (Destination.Refused) d;
-      return CompletableFuture.completedFuture(Decision.refused(r.status(), r.why()));
-    }
-    if (d instanceof Destination.Ip) {
-      Optional<Address> a = targets.resolve(((Destination.Ip) d).address());
-      return CompletableFuture.completedFuture(a.map(n -> new Decision(n, null, null))
-          .orElse(Decision.refused(Socks5CommandStatus.FORBIDDEN,
-              "not an address of the resolver's pool (direct connections are not allowed)")));
-    }
-    return targets.resolve(((Destination.Name) d).domain()).thenApply(t -> {
-      if (t instanceof SocksTarget.Node) {
-        return new Decision(((SocksTarget.Node) t).address(), null, null);
-      }
-      return Decision.refused(Socks5CommandStatus.HOST_UNREACHABLE,
-          t instanceof SocksTarget.Ambiguous ? "more than one node claims the name"
-              : "no node has the name");
-    });
-  }
-
-  private void decided(ChannelHandlerContext ctx, int port, String to, Decision d,
+  private void decided(ChannelHandlerContext ctx, int port, String to, Route r,
       Throwable failed) {
     if (ctx.isRemoved() || !ctx.channel().isActive()) {
       return; // closed meanwhile (timeout, client gone): handlerRemoved released the early bytes
@@ -123,34 +109,89 @@ final class SocksConnectHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, Socks5CommandStatus.FAILURE, to, "lookup failed: " + failed);
       return;
     }
-    if (d.node() == null) {
-      refuse(ctx, d.status(), to, d.why());
+    if (r instanceof Route.Refused) {
+      Route.Refused no = (Route.Refused) r;
+      refuse(ctx, Destinations.status(no.refusal()), to, no.why());
       return;
     }
-    connect(ctx, d.node(), port, to);
+    connect(ctx, r, port, to);
   }
 
-  private void connect(ChannelHandlerContext ctx, Address node, int port, String to) {
+  private void connect(ChannelHandlerContext ctx, Route route, int port, String to) {
     Channel ch = ctx.channel();
     SocketBridge bridge = new SocketBridge(ch,
         why -> log.info("SOCKS client {} -> {}: reset: {}", ch.remoteAddress(), to, why),
         new Reply(ch, to));
     ctx.pipeline().addAfter(ctx.name(), null, bridge);
     ctx.pipeline().remove(HandshakeGuard.class);
-    Stream stream = streams.open(node, port, bridge);
-    bridge.bind(stream);
-    for (ByteBuf b : early) {
-      try {
-        stream.write(b);
-      } finally {
-        b.release();
+    if (route instanceof Route.Internet) {
+      Route.Internet internet = (Route.Internet) route;
+      List<ByteBuf> held = new ArrayList<>(early);
+      early.clear();
+      // Early bytes wait for the exit that connects: a failed exit must not swallow them.
+      ExitDialer.open(streams, internet.exits(), internet.host(), port, bridge, bridge::bind);
+      ch.pipeline().addBefore(ch.pipeline().context(bridge).name(), null,
+          new HeldBytes(held));
+    } else {
+      Stream stream = streams.open(((Route.Overlay) route).node(), port, bridge);
+      bridge.bind(stream);
+      for (ByteBuf b : early) {
+        try {
+          stream.write(b);
+        } finally {
+          b.release();
+        }
       }
+      early.clear();
     }
-    early.clear();
     ctx.pipeline().remove(this);
     if (ctx.pipeline().get(Socks5CommandRequestDecoder.class) != null) {
       ctx.pipeline().remove(Socks5CommandRequestDecoder.class);
     }
+  }
+
+  /**
+   * Bytes the client sent behind its CONNECT to an exit destination: passed on to the bridge
+   * once the stream is connected (the reply sent), when reading starts; released if it never
+   * is.
+   */
+  private static final class HeldBytes extends io.netty.channel.ChannelDuplexHandler {
+    private final List<ByteBuf> held;
+
+    HeldBytes(List<ByteBuf> held) {
+      this.held = held;
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+      // The bridge turned reading on: the stream is connected. Pass the held bytes first.
+      List<ByteBuf> out = new ArrayList<>(held);
+      held.clear();
+      ctx.pipeline().remove(this);
+      for (ByteBuf b : out) {
+        ctx.fireChannelRead(b);
+      }
+      ctx.read();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      for (ByteBuf b : held) {
+        b.release();
+      }
+      held.clear();
+    }
+  }
+
+  /** UDP ASSOCIATE: the control connection leaves the handshake; the association takes it. */
+  private void associate(ChannelHandlerContext ctx, Socks5CommandRequest request) {
+    ctx.pipeline().remove(HandshakeGuard.class);
+    if (ctx.pipeline().get(Socks5CommandRequestDecoder.class) != null) {
+      ctx.pipeline().remove(Socks5CommandRequestDecoder.class);
+    }
+    SocksUdpAssociation.start(ctx, request, streams, router.targets(), udpSettings,
+        udpCounters);
+    ctx.pipeline().remove(this);
   }
 
   private void refuse(ChannelHandlerContext ctx, Socks5CommandStatus status, String to,

@@ -61,6 +61,8 @@ class ForwardingTest {
   static final Address V = address(10);
   /** Unknown to the root. */
   static final Address Z = address(11);
+  /** Behind C (down) once, now behind B: this node routes it by B. */
+  static final Address R = address(13);
   /** A key the view routes as Local (only this node's own, in a real view). */
   static final Address L = address(12);
   /** Not an Ed25519 point: no address, no route. */
@@ -82,6 +84,7 @@ class ForwardingTest {
       .route(F, forward(A, F))
       .route(X, forward(A, X))
       .route(W, forward(C, W))
+      .route(R, forward(B, R))
       .route(Y, new Route.Up(P))
       .route(V, new Route.Up(Q))
       .route(Z, new Route.Unreachable(Z));
@@ -103,6 +106,10 @@ class ForwardingTest {
             packet(5, F, X, X), failed(UnreachableReason.BAD_ROUTE, Drop.LINK_DOWN)),
         row("source route through a lost neighbour: LINK_DOWN",
             packet(5, F, C, C), failed(UnreachableReason.LINK_DOWN, Drop.LINK_DOWN)),
+        row("source route through a lost neighbour, this node has a way: rerouted around it",
+            packet(5, F, R, C, R), new Forward(k(B), new Rewrite.Rerouted(List.of(k(R))))),
+        row("source route through a lost neighbour, this node's way is that link too: LINK_DOWN",
+            packet(5, F, W, C, W), failed(UnreachableReason.LINK_DOWN, Drop.LINK_DOWN)),
         row("for this node: delivered", packet(5, F, S), RelayAction.DELIVER),
         row("for this node with TTL 0: delivered (TTL counts relays only)",
             packet(0, F, S), RelayAction.DELIVER),

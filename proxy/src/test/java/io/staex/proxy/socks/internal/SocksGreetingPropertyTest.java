@@ -87,7 +87,8 @@ class SocksGreetingPropertyTest {
     SocksSettings settings = TestSettings.socks()
         .withHandshakeTimeout(Duration.ofSeconds(1)).withMaxPendingHandshakes(4);
     EmbeddedChannel ch = new EmbeddedChannel(
-        new SocksServerInitializer(streams, settings, SocksTargets.addressesOnly()));
+        new SocksServerInitializer(streams, settings,
+            io.staex.proxy.socks.Router.overlayOnly(SocksTargets.addressesOnly())));
     List<ByteBuf> given = new ArrayList<>();
     for (byte[] chunk : in) {
       if (!ch.isOpen()) {

@@ -68,7 +68,8 @@ class SocksHandshakeFuzzTest {
     SocksSettings settings = TestSettings.socks()
         .withHandshakeTimeout(Duration.ofSeconds(1)).withMaxPendingHandshakes(4);
     EmbeddedChannel ch = new EmbeddedChannel(
-        new SocksServerInitializer(STREAMS, settings, SocksTargets.addressesOnly()));
+        new SocksServerInitializer(STREAMS, settings,
+            io.staex.proxy.socks.Router.overlayOnly(SocksTargets.addressesOnly())));
     List<ByteBuf> given = new ArrayList<>();
     try {
       for (int i = 1; i < input.length && ch.isOpen(); i += chunk) {
