@@ -12,6 +12,7 @@ import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.frame.CloseReason;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameDecodeException;
+import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
@@ -92,6 +93,7 @@ class SessionsTest {
     final Deque<Session> established = new ArrayDeque<>();
     final Deque<List<StreamFrame>> frames = new ArrayDeque<>();
     final Deque<SessionEnd> closed = new ArrayDeque<>();
+    final Deque<Session> writable = new ArrayDeque<>();
 
     Peer(Identity network, long seed, TrustPolicy policy, SessionSettings settings) {
       SecureRandom random = Seeded.random(seed);
@@ -134,6 +136,11 @@ class SessionsTest {
         @Override
         public void closed(Session s, SessionEnd why) {
           closed.add(why);
+        }
+
+        @Override
+        public void writable(Session s) {
+          writable.add(s);
         }
 
         @Override
@@ -614,6 +621,48 @@ class SessionsTest {
     assertThat(a.sessions.counters().pathLost()).isEqualTo(1);
   }
 
+  /**
+   * {@code limits.session-retransmit-bytes}: a peer whose ACKs never come (lost on the path, or
+   * a peer that keeps them back) holds the session's kept records at the cap, where the session
+   * says it has no room and the layer above stops; an ACK gives the room back and says so.
+   */
+  @Test
+  void retransmitBytes_atTheCapNoRoom_anAckGivesItBack() {
+    int cap = 256 * 1024;
+    SessionSettings small = new SessionSettings(16, 50, Duration.ofSeconds(3),
+        Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, cap);
+    Peer a = peer(38, small);
+    Peer b = peer(39, small);
+    Session s = a.connect(b);
+    settle();
+    next(a.established, "established");
+    next(b.established, "established at B");
+    // B's records (its ACKs) are lost: A keeps everything it sends
+    relay = p -> p.from().equals(b.key()) && p.type() == SessionFrameType.RECORD ? null : p;
+    byte[] chunk = new byte[8 * 1024];
+    int sent = 0;
+    while (s.queueRoom() >= FrameLimits.MAX_SESSION_PLAINTEXT) {
+      a.send(s, new StreamFrame.Data(1, FrameBytes.copyOf(chunk)));
+      sent++;
+      settle();
+    }
+    long kept = s.info(0).keptBytes();
+    assertThat(kept).isLessThanOrEqualTo(cap)
+        .isGreaterThan(cap - FrameLimits.MAX_SESSION_PLAINTEXT);
+    assertThat(sent).isLessThan(cap / chunk.length + 1);
+    assertThat(b.frames).hasSize(sent); // B got them all: only the ACKs were lost
+    assertThat(a.writable).isEmpty();
+
+    relay = p -> p; // the path heals: A's timer resends its oldest, B ACKs the duplicate
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(a.sessions.counters().recordsResent()).isPositive();
+    assertThat(next(a.writable, "room again")).isSameAs(s);
+    assertThat(s.info(0).keptBytes()).isLessThan(kept);
+    assertThat(s.queueRoom()).isGreaterThanOrEqualTo(FrameLimits.MAX_SESSION_PLAINTEXT);
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+  }
+
   /** HELLOs of {@code from}'s own to {@code to}, each a real Noise message 1 (distinct). */
   static List<byte[]> noiseHellos(Peer from, Peer to, int n) {
     List<byte[]> out = new ArrayList<>();
@@ -812,7 +861,7 @@ class SessionsTest {
   }
 
   @Test
-  void forgedUnreachable_changesNothingAndIsCounted_aQuoteOfARecentRecordEndsTheSession() {
+  void forgedUnreachable_isCounted_evenARecentRecordsQuoteOnlyMakesTheSessionWait() {
     Peer a = peer(60);
     Peer b = peer(61);
     List<FrameBytes> toB = new ArrayList<>();
