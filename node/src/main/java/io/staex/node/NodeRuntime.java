@@ -888,6 +888,10 @@ public final class NodeRuntime implements AutoCloseable {
         config.sessions().maxSessions()));
     out.add(new NodeStatus.TableSize("streams", streams.streams().size(),
         config.streams().maxStreams()));
+    // bytes, not entries: the most one session keeps until its peer's ACK, against the cap
+    out.add(new NodeStatus.TableSize("retransmit_bytes", streams.sessions().sessions().stream()
+        .mapToLong(SessionInfo::keptBytes).max().orElse(0),
+        config.sessions().retransmitBytes()));
     if (names != null) {
       out.add(new NodeStatus.TableSize("names", names.cached(), CertifiedNames.CACHE_SIZE));
       out.add(new NodeStatus.TableSize("name_misses", names.missesCached(),

@@ -395,7 +395,7 @@ public final class Session {
   public SessionInfo info(long nowNanos) {
     return new SessionInfo(peer, Long.toUnsignedString(id, 16), initiator, state, retiring,
         openStreams, recordsSent, recordsReceived, bytesSent, bytesReceived,
-        (nowNanos - startedNanos) / 1_000_000, Optional.ofNullable(end));
+        (nowNanos - startedNanos) / 1_000_000, Optional.ofNullable(end), keptBytes);
   }
 
   // ---- driven by Sessions ----

@@ -38,6 +38,7 @@ public final class SessionCounters {
   final LongAdder recordsResent = new LongAdder();
   final LongAdder duplicates = new LongAdder();
   final LongAdder nacksSent = new LongAdder();
+  final LongAdder nacksReceived = new LongAdder();
   final LongAdder nacksIgnored = new LongAdder();
   final LongAdder acksStale = new LongAdder();
   final LongAdder acksBeyond = new LongAdder();
@@ -57,6 +58,11 @@ public final class SessionCounters {
   /** NACKs sent: a record came after a gap (records lost on the path). */
   public long nacksSent() {
     return nacksSent.sum();
+  }
+
+  /** NACKs from peers (acted on or not): records of this node's were lost on the path. */
+  public long nacksReceived() {
+    return nacksReceived.sum();
   }
 
   /** NACKs from a peer within half a retransmission timeout of the last resend: not acted on. */
@@ -176,7 +182,10 @@ public final class SessionCounters {
     return limitedPerPeer.sum();
   }
 
-  /** UNREACHABLE notices whose quote matched a packet a session sent: that session ended. */
+  /**
+   * UNREACHABLE notices whose quote matched a packet a session sent: a handshaking session
+   * ended; an established one waits for its path ({@link #pathDown}).
+   */
   public long unreachableVerified() {
     return unreachableVerified.sum();
   }
@@ -189,7 +198,10 @@ public final class SessionCounters {
     return unreachableForged.sum();
   }
 
-  /** UNREACHABLE notices about a packet too old to check: they started a probe. */
+  /**
+   * UNREACHABLE notices about a packet too old to check: counted, nothing else (the session's
+   * records, unacknowledged for {@code sessions.path-grace}, end it if the path is gone).
+   */
   public long unreachableUnverified() {
     return unreachableUnverified.sum();
   }

@@ -744,6 +744,9 @@ public final class Sessions implements RelayHandler, AutoCloseable {
 
   /** An ACK or NACK from the peer (authenticated: it came in a record). */
   private void onAck(Session s, long next, boolean nack) {
+    if (nack) {
+      counters.nacksReceived.increment();
+    }
     switch (s.acknowledged(next, nack, nanos())) {
       case OK -> { }
       case STALE -> {
