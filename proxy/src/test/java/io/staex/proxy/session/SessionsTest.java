@@ -642,7 +642,7 @@ class SessionsTest {
     relay = p -> p.from().equals(b.key()) && p.type() == SessionFrameType.RECORD ? null : p;
     byte[] chunk = new byte[8 * 1024];
     int sent = 0;
-    while (s.queueRoom() >= FrameLimits.MAX_SESSION_PLAINTEXT) {
+    while (s.queueRoom() >= FrameLimits.MAX_SESSION_PLAINTEXT && sent < 2 * cap / chunk.length) {
       a.send(s, new StreamFrame.Data(1, FrameBytes.copyOf(chunk)));
       sent++;
       settle();
