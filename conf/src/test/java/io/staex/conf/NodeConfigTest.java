@@ -125,7 +125,8 @@ class NodeConfigTest {
         new StartupLimits(10, 30, 64, 8, Duration.ofSeconds(2)), 200);
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
-        Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1), 10);
+        Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1), 10, Duration.ofSeconds(30),
+        4 * 1024 * 1024);
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
         Duration.ofSeconds(10), 256, 16 << 20, 64L << 20);
     assertThat(config).isEqualTo(new NodeConfig(
@@ -397,7 +398,8 @@ class NodeConfigTest {
             + " (expected one of: max-links, max-sessions, max-streams-per-session, max-streams,"
             + " stream-buffer-bytes, stream-window-max, stream-window-growth-total,"
             + " link-buffer-bytes, link-write-buffer-high,"
-            + " link-write-buffer-low, session-queue-bytes, handshakes-per-second-per-source,"
+            + " link-write-buffer-low, session-queue-bytes, session-retransmit-bytes,"
+            + " handshakes-per-second-per-source,"
             + " link-startups-start, link-startups-rate, link-startups-full,"
             + " link-startups-per-prefix, link-first-message-timeout, hellos-per-second-per-link,"
             + " routing-messages-per-second-per-link, routing-message-burst-per-link,"

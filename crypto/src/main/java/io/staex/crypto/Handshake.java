@@ -68,9 +68,10 @@ public final class Handshake {
   public static final String PROTOCOL = "Noise_IK_25519_AESGCM_SHA256";
   /**
    * The version of the staex wire protocol this node speaks: the handshake payload's first byte.
-   * 1: up to session 5's change of the UNREACHABLE frame; 2: since (docs/frames.md).
+   * 1: up to session 5's change of the UNREACHABLE frame; 2: since (docs/frames.md); 3: sessions
+   * acknowledge records (ACK / NACK control messages) and send lost ones again.
    */
-  public static final int PROTOCOL_VERSION = 2;
+  public static final int PROTOCOL_VERSION = 3;
 
   static final int HEADER_SIZE = 1 + 1 + Long.BYTES + Short.BYTES;
   private static final NoiseProtocol NOISE = NoiseProtocol.parse(PROTOCOL);

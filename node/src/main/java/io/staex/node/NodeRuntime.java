@@ -978,6 +978,10 @@ public final class NodeRuntime implements AutoCloseable {
         config.streams().maxStreams()));
     out.add(new NodeStatus.TableSize("stream_window_growth_bytes", streams.windowGrowthHeld(),
         config.streams().windowGrowthTotal()));
+    // bytes, not entries: the most one session keeps until its peer's ACK, against the cap
+    out.add(new NodeStatus.TableSize("retransmit_bytes", streams.sessions().sessions().stream()
+        .mapToLong(SessionInfo::keptBytes).max().orElse(0),
+        config.sessions().retransmitBytes()));
     if (names != null) {
       out.add(new NodeStatus.TableSize("names", names.cached(), CertifiedNames.CACHE_SIZE));
       out.add(new NodeStatus.TableSize("name_misses", names.missesCached(),

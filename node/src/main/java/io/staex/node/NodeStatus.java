@@ -326,9 +326,10 @@ public record NodeStatus(
    * SessionCounters}).
    *
    * @param limitedPerPeer sessions refused by {@code sessions.max-per-peer}
-   * @param unreachableVerified UNREACHABLE notices whose quote matched a packet sent: ended it
+   * @param unreachableVerified UNREACHABLE notices whose quote matched a packet sent: a
+   *     handshaking session ended, an established one waits for its path
    * @param unreachableForged notices whose quote matched nothing sent: ignored
-   * @param unreachableUnverified notices about a packet too old to check: probed
+   * @param unreachableUnverified notices about a packet too old to check: counted only
    * @param closesUnverified unauthenticated CLOSE frames for established sessions: probed
    * @param probes probes sent
    * @param probesAnswered probes answered (the session went on)
@@ -338,17 +339,35 @@ public record NodeStatus(
    *     limits.probe-answers-per-second-per-peer}
    * @param pings pings this node sent ({@code staex ping})
    * @param pingsAnswered pings answered in time
+   * @param recordsResent records sent again (a retransmission timeout or a peer's NACK)
+   * @param duplicates records that came again (sent again before this node's ACK arrived)
+   * @param nacksSent NACKs sent: records came after a gap
+   * @param nacksReceived NACKs from peers
+   * @param nacksIgnored peers' NACKs within half a retransmission timeout of the last resend
+   * @param acksStale peers' ACKs behind an earlier one: dropped
+   * @param acksBeyond peers' ACKs of records never sent: the session ended
+   * @param pathDown times an established session's path went down (it waited)
+   * @param pathLost sessions ended because no path came back within {@code sessions.path-grace}
    */
   public record SessionStats(long limitedPerPeer, long unreachableVerified,
       long unreachableForged, long unreachableUnverified, long closesUnverified, long probes,
       long probesAnswered, long probesUnanswered, long probeAnswers, long probeAnswersLimited,
-      long pings, long pingsAnswered) {
+      long pings, long pingsAnswered, long recordsResent, long duplicates, long nacksSent,
+      long nacksReceived, long nacksIgnored, long acksStale, long acksBeyond, long pathDown,
+      long pathLost) {
     /** A snapshot of {@code counters}. */
     public static SessionStats of(SessionCounters c) {
       return new SessionStats(c.limitedPerPeer(), c.unreachableVerified(),
           c.unreachableForged(), c.unreachableUnverified(), c.closesUnverified(), c.probes(),
           c.probesAnswered(), c.probesUnanswered(), c.probeAnswers(), c.probeAnswersLimited(),
-          c.pings(), c.pingsAnswered());
+          c.pings(), c.pingsAnswered(), c.recordsResent(), c.duplicates(), c.nacksSent(),
+          c.nacksReceived(), c.nacksIgnored(), c.acksStale(), c.acksBeyond(), c.pathDown(),
+          c.pathLost());
+    }
+
+    /** ACKs and NACKs of peers refused: stale ones and ones of records never sent. */
+    public long acksRefused() {
+      return acksStale + acksBeyond;
     }
   }
 

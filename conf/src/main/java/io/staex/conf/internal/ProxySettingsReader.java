@@ -195,22 +195,26 @@ final class ProxySettingsReader {
     Integer perPeer = integer(sessions, "max-per-peer", 1);
     Duration probe = duration(sessions, "probe-timeout");
     Integer probeAnswers = integer(limits, "probe-answers-per-second-per-peer", 1);
+    Duration grace = duration(sessions, "path-grace");
+    Integer retransmit = bytes(limits, "session-retransmit-bytes");
     if (anyNull(maxSessions, handshakes, handshake, helloRetry, idle, rekey, queued,
-        keepalive, allHandshakes, perPeer, probe, probeAnswers)) {
+        keepalive, allHandshakes, perPeer, probe, probeAnswers, grace, retransmit)) {
       return null;
     }
     Map<String, Setting> fields = pick(limits, List.of("max-sessions",
         "handshakes-per-second-per-source", "handshake-timeout", "idle-timeout",
-        "session-queue-bytes", "handshakes-per-second", "probe-answers-per-second-per-peer"));
+        "session-queue-bytes", "handshakes-per-second", "probe-answers-per-second-per-peer",
+        "session-retransmit-bytes"));
     fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval",
-        "max-per-peer", "probe-timeout")));
+        "max-per-peer", "probe-timeout", "path-grace")));
     return SettingsErrors.build(
         () -> new SessionSettings(maxSessions, handshakes, handshake, helloRetry, idle, rekey,
-            queued, keepalive, allHandshakes, perPeer, probe, probeAnswers),
+            queued, keepalive, allHandshakes, perPeer, probe, probeAnswers, grace, retransmit),
         fields, Map.of("handshakesPerSecondPerPeer", "handshakes-per-second-per-source",
             "maxQueuedBytes", "session-queue-bytes", "handshakesPerSecond",
             "handshakes-per-second", "maxSessionsPerPeer", "max-per-peer",
-            "probeAnswersPerSecondPerPeer", "probe-answers-per-second-per-peer"),
+            "probeAnswersPerSecondPerPeer", "probe-answers-per-second-per-peer", "pathGrace",
+            "path-grace", "retransmitBytes", "session-retransmit-bytes"),
         values.problems());
   }
 

@@ -52,12 +52,13 @@ public final class Schema {
         "state-lifetime", "parent-hold-down", "max-hops", "max-states", "max-services",
         "redial-initial", "redial-max", "redial-recent-max", "redial-recent-window"));
     keys.put(SESSIONS, List.of("hello-retry", "rekey-after", "keepalive-interval", "max-per-peer",
-        "probe-timeout"));
+        "probe-timeout", "path-grace"));
     keys.put(LIMITS, List.of(
         "max-links", "max-sessions", "max-streams-per-session", "max-streams",
         "stream-buffer-bytes", "stream-window-max", "stream-window-growth-total",
         "link-buffer-bytes", "link-write-buffer-high",
-        "link-write-buffer-low", "session-queue-bytes", "handshakes-per-second-per-source",
+        "link-write-buffer-low", "session-queue-bytes", "session-retransmit-bytes",
+        "handshakes-per-second-per-source",
         "link-startups-start", "link-startups-rate", "link-startups-full",
         "link-startups-per-prefix", "link-first-message-timeout", "hellos-per-second-per-link",
         "routing-messages-per-second-per-link", "routing-message-burst-per-link",

@@ -148,7 +148,16 @@ final class StatusJson {
     j.name("probeAnswers").beginObject().member("sent", ev.probeAnswers())
         .member("limited", ev.probeAnswersLimited()).endObject();
     j.name("pings").beginObject().member("sent", ev.pings())
-        .member("answered", ev.pingsAnswered()).endObject().endObject();
+        .member("answered", ev.pingsAnswered()).endObject();
+    j.name("retransmit").beginObject().member("recordsResent", ev.recordsResent())
+        .member("duplicates", ev.duplicates());
+    j.name("nacks").beginObject().member("sent", ev.nacksSent())
+        .member("received", ev.nacksReceived()).member("ignored", ev.nacksIgnored())
+        .endObject();
+    j.name("acksRefused").beginObject().member("stale", ev.acksStale())
+        .member("beyond", ev.acksBeyond()).endObject();
+    j.member("pathDown", ev.pathDown()).member("pathLost", ev.pathLost()).endObject()
+        .endObject();
     NodeStatus.TrustStats t = s.trust();
     j.name("trust").beginObject().member("revocations", t.revocations())
         .member("revocationsApplied", t.applied());

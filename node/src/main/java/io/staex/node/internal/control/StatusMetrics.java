@@ -210,6 +210,32 @@ public final class StatusMetrics {
     out.append("staex_pings_total{result=\"sent\"} ").append(ev.pings()).append('\n');
     out.append("staex_pings_total{result=\"answered\"} ").append(ev.pingsAnswered())
         .append('\n');
+    counter(out, "staex_session_records_resent_total",
+        "Session records sent again (a retransmission timeout or a peer's NACK).",
+        ev.recordsResent());
+    counter(out, "staex_session_records_duplicate_total",
+        "Session records that came again (sent before this node's ACK arrived): ACKed again.",
+        ev.duplicates());
+    family(out, "staex_session_nacks_total", "counter",
+        "Session NACKs (records lost on the path), by direction.");
+    out.append("staex_session_nacks_total{direction=\"sent\"} ").append(ev.nacksSent())
+        .append('\n');
+    out.append("staex_session_nacks_total{direction=\"received\"} ").append(ev.nacksReceived())
+        .append('\n');
+    counter(out, "staex_session_nacks_ignored_total",
+        "Peers' NACKs within half a retransmission timeout of the last resend: not acted on.",
+        ev.nacksIgnored());
+    family(out, "staex_session_acks_refused_total", "counter",
+        "Peers' session ACKs refused, by reason.");
+    out.append("staex_session_acks_refused_total{reason=\"stale\"} ").append(ev.acksStale())
+        .append('\n');
+    out.append("staex_session_acks_refused_total{reason=\"beyond\"} ").append(ev.acksBeyond())
+        .append('\n');
+    counter(out, "staex_session_paths_down_total",
+        "Times an established session's path went down (its records wait for it).",
+        ev.pathDown());
+    counter(out, "staex_sessions_path_lost_total",
+        "Sessions ended because no path came back within sessions.path-grace.", ev.pathLost());
     NodeStatus.TrustStats t = s.trust();
     gauge(out, "staex_revocations", "Signed revocations held.", t.revocations());
     counter(out, "staex_revocations_applied_total",

@@ -171,6 +171,12 @@ final class StatusText {
     out.append("probes of peers answered ").append(ev.probeAnswers()).append("  limited ")
         .append(ev.probeAnswersLimited()).append("  pings sent ").append(ev.pings())
         .append(" (answered ").append(ev.pingsAnswered()).append(")\n");
+    out.append("retransmit records resent ").append(ev.recordsResent()).append("  duplicates ")
+        .append(ev.duplicates()).append("  nacks sent ").append(ev.nacksSent())
+        .append(" received ").append(ev.nacksReceived()).append(" (ignored ")
+        .append(ev.nacksIgnored()).append(")  acks refused ").append(ev.acksRefused())
+        .append("  paths down ").append(ev.pathDown()).append("  sessions ended by path-grace ")
+        .append(ev.pathLost()).append('\n');
 
     NodeStatus.TrustStats t = s.trust();
     out.append("revocations held ").append(t.revocations()).append("  applied ")

@@ -101,7 +101,9 @@ class StatusRenderersTest {
     assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
         + "sessions limited per peer 1  closes unverified 5  probes 6 (answered 7, "
         + "unanswered 8)\n"
-        + "probes of peers answered 9  limited 10  pings sent 11 (answered 12)\n");
+        + "probes of peers answered 9  limited 10  pings sent 11 (answered 12)\n"
+        + "retransmit records resent 13  duplicates 14  nacks sent 15 received 16 (ignored 17)"
+        + "  acks refused 37  paths down 20  sessions ended by path-grace 21\n");
     assertThat(text).contains("revocations held 2  applied 3  refused invalid 1 full 0\n"
         + "  closed for revoked peers: links 1  sessions 2; for expired certificates: links 0"
         + "  sessions 0; for networks no longer trusted: links 1  sessions 1\n");
@@ -162,7 +164,9 @@ class StatusRenderersTest {
         .contains("\"sessionEvents\":{\"limitedPerPeer\":1,\"unreachable\":{\"verified\":2,"
             + "\"forged\":3,\"unverified\":4},\"closesUnverified\":5,\"probes\":{\"sent\":6,"
             + "\"answered\":7,\"unanswered\":8},\"probeAnswers\":{\"sent\":9,\"limited\":10},"
-            + "\"pings\":{\"sent\":11,\"answered\":12}}")
+            + "\"pings\":{\"sent\":11,\"answered\":12},\"retransmit\":{\"recordsResent\":13,"
+            + "\"duplicates\":14,\"nacks\":{\"sent\":15,\"received\":16,\"ignored\":17},"
+            + "\"acksRefused\":{\"stale\":18,\"beyond\":19},\"pathDown\":20,\"pathLost\":21}}")
         .contains("\"trust\":{\"revocations\":2,\"revocationsApplied\":3,"
             + "\"revocationsRefused\":{\"invalid\":1,\"full\":0},"
             + "\"linksClosed\":{\"revoked\":1,\"expired\":0,\"untrusted\":1},"
@@ -247,6 +251,15 @@ class StatusRenderersTest {
         .contains("staex_unreachable_notices_total{result=\"unverified\"} 4\n")
         .contains("staex_session_closes_unverified_total 5\n")
         .contains("staex_session_probes_total{result=\"unanswered\"} 8\n")
+        .contains("staex_session_records_resent_total 13\n")
+        .contains("staex_session_records_duplicate_total 14\n")
+        .contains("staex_session_nacks_total{direction=\"sent\"} 15\n")
+        .contains("staex_session_nacks_total{direction=\"received\"} 16\n")
+        .contains("staex_session_nacks_ignored_total 17\n")
+        .contains("staex_session_acks_refused_total{reason=\"stale\"} 18\n")
+        .contains("staex_session_acks_refused_total{reason=\"beyond\"} 19\n")
+        .contains("staex_session_paths_down_total 20\n")
+        .contains("staex_sessions_path_lost_total 21\n")
         .contains("# TYPE staex_revocations gauge\nstaex_revocations 2\n")
         .contains("staex_revocations_applied_total 3\n")
         .contains("staex_revocations_refused_total{reason=\"invalid\"} 1\n")

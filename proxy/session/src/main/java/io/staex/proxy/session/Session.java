@@ -32,9 +32,13 @@ import java.util.Optional;
  *        └──────────────(timeout, refusal, unreachable, limit)──────────▲
  * </pre>
  *
- * Records must arrive in order and complete: the stream layer has no retransmission, so a gap
- * in the record counters (a packet lost across a failover, or reordered) ends the session with
- * {@link SessionEnd#LOST} instead of delivering a stream with a hole in it.
+ * Records are delivered in order and complete, across path changes: the session keeps every
+ * record it sent until the peer acknowledges it (an {@code ACK} control record carrying the
+ * next counter it expects) and sends again, from the first unacknowledged one, what a path
+ * change lost (go-back-N: the receiver takes only the next counter and asks with a {@code NACK}
+ * when a later one comes; a timer on the oldest unacknowledged record covers a lost tail). A
+ * session with records unacknowledged for {@link SessionSettings#pathGrace} ends {@link
+ * SessionEnd#UNREACHABLE}. The same sealed bytes go again, so the keys never change for it.
  *
  * <p><b>Not safe for concurrent use</b>: every method runs on the sessions' event loop.
  */
@@ -102,6 +106,63 @@ public final class Session {
   static final int PROBE_SIZE = 2 + Long.BYTES;
   /** Bytes of a sealed close. */
   static final int SEALED_CLOSE_SIZE = 3;
+  /** {@code 0x00 0x04 | next u64}: the peer has every record of ours below {@code next}. */
+  static final int ACK = 0x04;
+  /** {@code 0x00 0x05 | next u64}: as ACK, and a later record came first: send again from next. */
+  static final int NACK = 0x05;
+  /** Bytes of an ACK or NACK. */
+  static final int ACK_SIZE = 2 + Long.BYTES;
+  /** The shortest retransmission timeout (one {@link Sessions#TICK} also bounds it below). */
+  static final long RTO_MIN_NANOS = 200_000_000L;
+  /** The longest: a path that came back carries records again within this. */
+  static final long RTO_MAX_NANOS = 1_000_000_000L;
+  /** The timeout before a round trip was measured. */
+  static final long RTO_INITIAL_NANOS = 500_000_000L;
+  /** Records received that asked for no ACK (ACKs, keepalives) after which one is sent anyway. */
+  static final int ACK_EVERY_UNASKED = 16;
+
+  /** A record sent and not acknowledged yet: its packet, kept to be sent again. */
+  private static final class Sent {
+    final long counter;
+    final FrameBytes packet;
+    /** Whether the peer must acknowledge it (false for ACKs and keepalives: no timer waits). */
+    final boolean wantsAck;
+    final long sentNanos;
+    boolean resent;
+
+    Sent(long counter, FrameBytes packet, boolean wantsAck, long sentNanos) {
+      this.counter = counter;
+      this.packet = packet;
+      this.wantsAck = wantsAck;
+      this.sentNanos = sentNanos;
+    }
+  }
+
+  /** Records sent and not acknowledged, oldest first; their packet bytes in {@link #keptBytes}. */
+  private final java.util.ArrayDeque<Sent> unacked = new java.util.ArrayDeque<>();
+  private long keptBytes;
+  /** Records of {@link #unacked} that want an ACK. */
+  private int waitingAcks;
+  /** The peer has every record of ours below this counter. */
+  private long ackedTo;
+  /** Since when the oldest record that wants an ACK waits (or the last ACK progress after it). */
+  long waitingSinceNanos;
+  /** When the retransmission timer fires (valid while {@link #waitingAcks} > 0). */
+  long rtoDeadlineNanos;
+  private long rtoNanos = RTO_INITIAL_NANOS;
+  private long srttNanos = -1;
+  private long rttvarNanos;
+  /** The timer fired: the first record went again; the rest goes once an ACK shows the path. */
+  private boolean recovering;
+  private long lastResendNanos = Long.MIN_VALUE / 2;
+  /** Whether the layer above was told there is no room ({@link #queueRoom}) and waits. */
+  private boolean full;
+  // receiving
+  private boolean ackScheduled;
+  private int unaskedSinceAck;
+  private long lastNackNanos = Long.MIN_VALUE / 2;
+  private long lastNackCounter = -1;
+  private long recordsResent;
 
   /** Where a record's plaintext starts: after {@code type | session id | counter}. */
   private static final int PLAIN_OFF = SessionFrameCodec.HEADER_SIZE + RecordLayer.COUNTER_SIZE;
@@ -266,13 +327,21 @@ public final class Session {
 
   /**
    * Bytes of messages this session still takes before its handshake is done without ending
-   * ({@link SessionSettings#maxQueuedBytes}); {@link Integer#MAX_VALUE} once established, 0 once
-   * closed. The layer above keeps bulk data back while it is small.
+   * ({@link SessionSettings#maxQueuedBytes}); once established, what its records kept until
+   * acknowledged leave of {@link SessionSettings#retransmitBytes} ({@link
+   * SessionListener#writable} says when a record fits again); 0 once closed. The layer above
+   * keeps bulk data back while it is small.
    */
   public int queueRoom() {
     return switch (state) {
       case HANDSHAKING -> Math.max(0, owner.settings().maxQueuedBytes() - earlyBytes);
-      case ESTABLISHED -> Integer.MAX_VALUE;
+      case ESTABLISHED -> {
+        long room = owner.settings().retransmitBytes() - keptBytes;
+        if (room < FrameLimits.MAX_SESSION_PLAINTEXT) {
+          full = true; // the layer above may hold back: tell it when a record fits again
+        }
+        yield (int) Math.max(0, room);
+      }
       case CLOSED -> 0;
     };
   }
@@ -330,7 +399,7 @@ public final class Session {
   public SessionInfo info(long nowNanos) {
     return new SessionInfo(peer, Long.toUnsignedString(id, 16), initiator, state, retiring,
         openStreams, recordsSent, recordsReceived, bytesSent, bytesReceived,
-        (nowNanos - startedNanos) / 1_000_000, Optional.ofNullable(end));
+        (nowNanos - startedNanos) / 1_000_000, Optional.ofNullable(end), keptBytes);
   }
 
   // ---- driven by Sessions ----
@@ -358,7 +427,7 @@ public final class Session {
    * record; -1 until then. What streams tune their windows by ({@code docs/sessions.md}).
    */
   public long rttNanos() {
-    return rttNanos;
+    return srttNanos >= 0 ? srttNanos : rttNanos;
   }
 
   void establish(Handshake.Established done, long now) {
@@ -401,6 +470,11 @@ public final class Session {
     open = null;
     sentQuotes = null;
     probing = false;
+    unacked.clear();
+    keptBytes = 0;
+    waitingAcks = 0;
+    ahead.clear();
+    aheadBytes = 0;
     if (handshake != null) {
       handshake.destroy();
       handshake = null;
@@ -411,24 +485,81 @@ public final class Session {
     }
   }
 
+  /** Where a record's counter puts it. */
+  enum Arrival {
+    /** The next one: delivered now. */
+    NEXT,
+    /** Later than the next (records before it were lost): opened and kept until they come. */
+    AHEAD,
+    /** Had already: dropped, ACKed again. */
+    DUPLICATE,
+    /** Too far ahead to keep (the replay window, or {@link SessionSettings#retransmitBytes}). */
+    TOO_FAR
+  }
+
   /**
-   * Opens a RECORD body and returns its plaintext. Returns null (and counts) for a record
-   * that does not authenticate or was seen before; throws {@link LostRecordsException} for a
-   * gap in the counters.
+   * Records opened ahead of the next counter, by counter: their plaintexts (empty for an ACK or
+   * keepalive, acted on when it came). Bounded by {@link #MAX_AHEAD} records and {@link
+   * SessionSettings#retransmitBytes} bytes.
    */
-  byte[] open(FrameBytes record, long now) throws RecordException, LostRecordsException {
-    byte[] plain = record.read((a, off, len) -> opener.open(a, off, len, aad));
-    long counter = record.read((a, off, len) -> readCounter(a, off));
-    if (counter != nextReceiveCounter) {
-      throw new LostRecordsException(nextReceiveCounter, counter);
+  private final java.util.TreeMap<Long, byte[]> ahead = new java.util.TreeMap<>();
+  private long aheadBytes;
+  /**
+   * Records kept ahead at most: half the replay window, so the first missing one, sent again,
+   * is still inside it and opens.
+   */
+  static final int MAX_AHEAD = io.staex.crypto.internal.record.ReplayWindow.SIZE / 2;
+
+  /** The counter of a RECORD body. */
+  static long counterOf(FrameBytes record) {
+    return record.read((a, off, len) -> readCounter(a, off));
+  }
+
+  Arrival arrival(long counter, int size) {
+    if (counter == nextReceiveCounter) {
+      return Arrival.NEXT;
     }
-    nextReceiveCounter++;
+    if (Long.compareUnsigned(counter, nextReceiveCounter) < 0 || ahead.containsKey(counter)) {
+      return Arrival.DUPLICATE;
+    }
+    return counter - nextReceiveCounter >= MAX_AHEAD
+        || aheadBytes + size > owner.settings().retransmitBytes() ? Arrival.TOO_FAR
+        : Arrival.AHEAD;
+  }
+
+  /**
+   * Opens a RECORD body whose counter {@link #arrival} found NEXT or AHEAD and returns its
+   * plaintext; a NEXT one moves the next counter on.
+   *
+   * @throws RecordException if it does not authenticate (nothing changes)
+   */
+  byte[] open(FrameBytes record, long counter, long now) throws RecordException {
+    byte[] plain = record.read((a, off, len) -> opener.open(a, off, len, aad));
+    if (counter == nextReceiveCounter) {
+      nextReceiveCounter++;
+    }
     if (!initiator && recordsReceived == 0) {
       rttNanos = now - establishedNanos;
     }
     recordsReceived++;
     bytesReceived += record.size();
     lastReceivedNanos = now;
+    return plain;
+  }
+
+  /** Keeps an AHEAD record's plaintext (what is left to deliver of it) until its turn. */
+  void keepAhead(long counter, byte[] plain) {
+    ahead.put(counter, plain);
+    aheadBytes += plain.length;
+  }
+
+  /** The kept plaintext of the next counter, which moves on; null if it did not come yet. */
+  byte[] takeAhead() {
+    byte[] plain = ahead.remove(nextReceiveCounter);
+    if (plain != null) {
+      nextReceiveCounter++;
+      aheadBytes -= plain.length;
+    }
     return plain;
   }
 
@@ -496,15 +627,223 @@ public final class Session {
    * {@link #PLAIN_OFF}; it is handed to the relay without a copy unless mostly empty.
    */
   private void sendRecord(byte[] packet, int size) throws RecordException {
+    sendRecord(packet, size, true);
+  }
+
+  /**
+   * As above; {@code wantsAck} false for records the peer need not acknowledge (ACKs,
+   * keepalives): they are kept and sent again like any, but no timer waits for them.
+   */
+  private void sendRecord(byte[] packet, int size, boolean wantsAck) throws RecordException {
     int header = SessionFrameCodec.HEADER_SIZE;
     int length = sealer.seal(packet, PLAIN_OFF, size, aad, packet, header);
     int total = header + length;
     keepQuote(packet, total);
     recordsSent++;
     bytesSent += length;
-    lastSentNanos = owner.nanos();
-    owner.sendPacket(this, packet.length - total > TRIM_ABOVE
-        ? FrameBytes.copyOf(packet, 0, total) : FrameBytes.adopt(packet, 0, total));
+    long now = owner.nanos();
+    lastSentNanos = now;
+    FrameBytes out = packet.length - total > TRIM_ABOVE
+        ? FrameBytes.copyOf(packet, 0, total) : FrameBytes.adopt(packet, 0, total);
+    // kept until acknowledged: FrameBytes never change, so the relay may hold the same bytes
+    unacked.add(new Sent(lastSentCounter, out, wantsAck, now));
+    keptBytes += total;
+    if (wantsAck && waitingAcks++ == 0) {
+      waitingSinceNanos = now;
+      rtoDeadlineNanos = now + rtoNanos;
+    }
+    owner.sendPacket(this, out);
+  }
+
+  // ---- acknowledgements and retransmission ----
+
+  /**
+   * A record that asks for an ACK came in: one goes when the loop has run what arrived with it
+   * (so a burst is acknowledged once). Records that ask for none (ACKs, keepalives) are
+   * acknowledged every {@link #ACK_EVERY_UNASKED}, so the peer's copies of them stay few.
+   */
+  void received(boolean asksAck) {
+    if (!asksAck && ++unaskedSinceAck < ACK_EVERY_UNASKED) {
+      return;
+    }
+    if (!ackScheduled) {
+      ackScheduled = true;
+      owner.loop().execute(this::sendAck);
+    }
+  }
+
+  /** A duplicate came (our ACK was lost, or the peer's timer fired early): acknowledge again. */
+  void duplicate() {
+    received(true);
+  }
+
+  /**
+   * A record after a gap came (dropped): ask for the rest from the next one, once per counter
+   * per retransmission timeout. Returns whether a NACK was sent.
+   */
+  boolean gap(long now) {
+    if (nextReceiveCounter == lastNackCounter && now - lastNackNanos < rtoNanos) {
+      return false;
+    }
+    lastNackCounter = nextReceiveCounter;
+    lastNackNanos = now;
+    sendAckRecord(NACK, nextReceiveCounter);
+    return true;
+  }
+
+  private void sendAck() {
+    ackScheduled = false;
+    if (state == State.ESTABLISHED) {
+      sendAckRecord(ACK, nextReceiveCounter);
+    }
+  }
+
+  /** Sends {@code kind} (ACK or NACK) saying {@code next}; package-private for hostile tests. */
+  void sendAckRecord(int kind, long next) {
+    unaskedSinceAck = 0;
+    byte[] plain = new byte[ACK_SIZE];
+    plain[0] = (byte) CONTROL;
+    plain[1] = (byte) kind;
+    for (int i = 0; i < Long.BYTES; i++) {
+      plain[2 + i] = (byte) (next >>> (56 - 8 * i));
+    }
+    if (open != null) {
+      sealOpenOrClose();
+      if (state != State.ESTABLISHED) {
+        return;
+      }
+    }
+    byte[] packet = new byte[PLAIN_OFF + plain.length + TAG_SIZE];
+    System.arraycopy(aad, 0, packet, 0, aad.length);
+    System.arraycopy(plain, 0, packet, PLAIN_OFF, plain.length);
+    try {
+      sendRecord(packet, plain.length, false);
+    } catch (RecordException e) {
+      owner.close(this, SessionEnd.LIMIT, null);
+    }
+  }
+
+  /** What an ACK or NACK from the peer did. */
+  enum AckResult {
+    /** Records were freed, or nothing to free. */
+    OK,
+    /** It acknowledged less than an earlier one: dropped. */
+    STALE,
+    /** A NACK within a retransmission timeout of the last one: not acted on. */
+    IGNORED,
+    /** It acknowledged a record never sent: the peer breaks the protocol. */
+    BEYOND
+  }
+
+  /**
+   * The peer has every record of ours below {@code next}; {@code nack}: and asks for the rest
+   * again now. Frees what it acknowledged, measures the round trip (records sent once only),
+   * and after a retransmission timeout sends the rest once the path answered.
+   */
+  AckResult acknowledged(long next, boolean nack, long now) {
+    if (Long.compareUnsigned(next, lastSentCounter + 1) > 0) {
+      return AckResult.BEYOND;
+    }
+    if (Long.compareUnsigned(next, ackedTo) < 0) {
+      return AckResult.STALE;
+    }
+    boolean progress = next != ackedTo;
+    ackedTo = next;
+    Sent newest = null;
+    while (!unacked.isEmpty() && Long.compareUnsigned(unacked.peek().counter, next) < 0) {
+      Sent done = unacked.poll();
+      keptBytes -= done.packet.size();
+      if (done.wantsAck) {
+        waitingAcks--;
+      }
+      newest = done;
+    }
+    if (newest != null && !newest.resent) {
+      measured(now - newest.sentNanos);
+    }
+    if (progress) {
+      waitingSinceNanos = now;
+      rtoDeadlineNanos = now + rtoNanos;
+    }
+    AckResult result = AckResult.OK;
+    if (nack) {
+      if (now - lastResendNanos >= rtoNanos / 2) {
+        resend(unacked.size(), now);
+      } else {
+        result = AckResult.IGNORED;
+      }
+    } else if (recovering && progress) {
+      recovering = false;
+      resend(unacked.size(), now);
+    }
+    if (full && state == State.ESTABLISHED
+        && owner.settings().retransmitBytes() - keptBytes >= FrameLimits.MAX_SESSION_PLAINTEXT) {
+      full = false;
+      owner.writable(this);
+    }
+    return result;
+  }
+
+  /** RFC 6298's estimator, bounded to {@link #RTO_MIN_NANOS}~{@link #RTO_MAX_NANOS}. */
+  private void measured(long rtt) {
+    if (srttNanos < 0) {
+      srttNanos = rtt;
+      rttvarNanos = rtt / 2;
+    } else {
+      rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - rtt)) / 4;
+      srttNanos = (7 * srttNanos + rtt) / 8;
+    }
+    rtoNanos = Math.max(RTO_MIN_NANOS, Math.min(RTO_MAX_NANOS, srttNanos + 4 * rttvarNanos));
+  }
+
+  /**
+   * The timer, on each tick: if the oldest record that wants an ACK waited a timeout, the first
+   * unacknowledged record goes again (the rest follows the ACK it brings) and the timeout
+   * doubles, up to {@link #RTO_MAX_NANOS}. Returns whether it fired.
+   */
+  boolean retransmitDue(long now) {
+    if (waitingAcks == 0 || state != State.ESTABLISHED || now - rtoDeadlineNanos < 0) {
+      return false;
+    }
+    recovering = true;
+    resend(1, now);
+    rtoNanos = Math.min(RTO_MAX_NANOS, rtoNanos * 2);
+    rtoDeadlineNanos = now + rtoNanos;
+    return true;
+  }
+
+  /** Whether records have waited for an ACK, without any progress, for {@code grace}. */
+  boolean pathLost(long now, long grace) {
+    return waitingAcks > 0 && now - waitingSinceNanos >= grace;
+  }
+
+  /** Sends the first {@code n} unacknowledged records again, the same sealed bytes. */
+  private void resend(int n, long now) {
+    if (unacked.isEmpty()) {
+      return;
+    }
+    lastResendNanos = now;
+    int i = 0;
+    for (Sent r : new ArrayList<>(unacked)) {
+      if (i++ == n || state != State.ESTABLISHED) {
+        break;
+      }
+      r.resent = true;
+      recordsResent++;
+      owner.counters().recordsResent.increment();
+      lastSentNanos = now;
+      owner.sendPacket(this, r.packet);
+    }
+  }
+
+  /** Records sent again so far. */
+  long recordsResent() {
+    return recordsResent;
+  }
+
+  /** Bytes of sent records kept until the peer acknowledges them. */
+  long keptBytes() {
+    return keptBytes;
   }
 
   /** Keeps what a notice about the record in {@code packet[0..total)} would quote. */
@@ -666,7 +1005,7 @@ public final class Session {
     byte[] packet = new byte[SessionFrameCodec.HEADER_SIZE + RecordLayer.OVERHEAD];
     System.arraycopy(aad, 0, packet, 0, aad.length);
     try {
-      sendRecord(packet, 0);
+      sendRecord(packet, 0, false);
     } catch (RecordException e) {
       owner.close(this, SessionEnd.LIMIT, null);
     }
@@ -678,10 +1017,4 @@ public final class Session {
         + (initiator ? " out" : " in") + "]";
   }
 
-  /** A gap in the record counters: records were lost (or reordered) on the path. */
-  static final class LostRecordsException extends Exception {
-    LostRecordsException(long expected, long got) {
-      super("record " + got + " (expected: " + expected + ")", null, false, false);
-    }
-  }
 }

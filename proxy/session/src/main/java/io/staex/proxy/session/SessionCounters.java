@@ -36,6 +36,60 @@ public final class SessionCounters {
   final LongAdder revoked = new LongAdder();
   final LongAdder expired = new LongAdder();
   final LongAdder untrusted = new LongAdder();
+  final LongAdder recordsResent = new LongAdder();
+  final LongAdder duplicates = new LongAdder();
+  final LongAdder nacksSent = new LongAdder();
+  final LongAdder nacksReceived = new LongAdder();
+  final LongAdder nacksIgnored = new LongAdder();
+  final LongAdder acksStale = new LongAdder();
+  final LongAdder acksBeyond = new LongAdder();
+  final LongAdder pathDown = new LongAdder();
+  final LongAdder pathLost = new LongAdder();
+
+  /** Records sent again (a timeout, or a NACK: records were lost on the path). */
+  public long recordsResent() {
+    return recordsResent.sum();
+  }
+
+  /** Records that came again (sent again before our ACK arrived): dropped, ACKed again. */
+  public long duplicates() {
+    return duplicates.sum();
+  }
+
+  /** NACKs sent: a record came after a gap (records lost on the path). */
+  public long nacksSent() {
+    return nacksSent.sum();
+  }
+
+  /** NACKs from peers (acted on or not): records of this node's were lost on the path. */
+  public long nacksReceived() {
+    return nacksReceived.sum();
+  }
+
+  /** NACKs from a peer within half a retransmission timeout of the last resend: not acted on. */
+  public long nacksIgnored() {
+    return nacksIgnored.sum();
+  }
+
+  /** ACKs behind an earlier one: dropped. */
+  public long acksStale() {
+    return acksStale.sum();
+  }
+
+  /** ACKs of records never sent: the session ended PROTOCOL_ERROR. */
+  public long acksBeyond() {
+    return acksBeyond.sum();
+  }
+
+  /** Times this node's relay had no path for an established session's record (it waited). */
+  public long pathDown() {
+    return pathDown.sum();
+  }
+
+  /** Sessions ended because no path came back within {@code sessions.path-grace}. */
+  public long pathLost() {
+    return pathLost.sum();
+  }
 
   /** Handshakes this node started. */
   public long opened() {
@@ -81,7 +135,7 @@ public final class SessionCounters {
     return badRecords.sum();
   }
 
-  /** Sessions ended because records went missing on the path. */
+  /** Records dropped because records before them went missing on the path (NACKed). */
   public long lost() {
     return lost.sum();
   }
@@ -129,7 +183,10 @@ public final class SessionCounters {
     return limitedPerPeer.sum();
   }
 
-  /** UNREACHABLE notices whose quote matched a packet a session sent: that session ended. */
+  /**
+   * UNREACHABLE notices whose quote matched a packet a session sent: a handshaking session
+   * ended; an established one waits for its path ({@link #pathDown}).
+   */
   public long unreachableVerified() {
     return unreachableVerified.sum();
   }
@@ -142,7 +199,10 @@ public final class SessionCounters {
     return unreachableForged.sum();
   }
 
-  /** UNREACHABLE notices about a packet too old to check: they started a probe. */
+  /**
+   * UNREACHABLE notices about a packet too old to check: counted, nothing else (the session's
+   * records, unacknowledged for {@code sessions.path-grace}, end it if the path is gone).
+   */
   public long unreachableUnverified() {
     return unreachableUnverified.sum();
   }

@@ -26,4 +26,10 @@ public interface SessionListener {
 
   /** Sending may go on. */
   void sendResumed();
+
+  /**
+   * {@code session} has room again for the layer above's bytes ({@link Session#queueRoom} was
+   * 0: its records kept until acknowledged reached {@link SessionSettings#retransmitBytes}).
+   */
+  default void writable(Session session) {}
 }

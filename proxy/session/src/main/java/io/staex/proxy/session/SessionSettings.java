@@ -35,6 +35,11 @@ import java.util.Objects;
  * @param probeAnswersPerSecondPerPeer probes (a peer's session checks and its {@code staex
  *     ping}s) answered per second for one peer, burst of as many; more go unanswered and are
  *     counted, so that ping cannot make this node send more than a peer sends it
+ * @param pathGrace a session whose records waited this long for an acknowledgement (or, with
+ *     open streams, that heard nothing from the peer this long and three keepalive intervals)
+ *     ends {@link SessionEnd#UNREACHABLE}: no path came back
+ * @param retransmitBytes bytes of sent records a session keeps until the peer acknowledges
+ *     them; at the cap its streams stop reading their sockets (small frames may go over)
  */
 public record SessionSettings(
     int maxSessions,
@@ -48,7 +53,9 @@ public record SessionSettings(
     int handshakesPerSecond,
     int maxSessionsPerPeer,
     Duration probeTimeout,
-    int probeAnswersPerSecondPerPeer) {
+    int probeAnswersPerSecondPerPeer,
+    Duration pathGrace,
+    int retransmitBytes) {
 
   public SessionSettings {
     positive("maxSessions", maxSessions);
@@ -63,6 +70,8 @@ public record SessionSettings(
     positive("maxSessionsPerPeer", maxSessionsPerPeer);
     positive("probeTimeout", probeTimeout);
     positive("probeAnswersPerSecondPerPeer", probeAnswersPerSecondPerPeer);
+    positive("pathGrace", pathGrace);
+    positive("retransmitBytes", retransmitBytes);
   }
 
   private static void positive(String name, int value) {

@@ -66,13 +66,17 @@ import org.slf4j.LoggerFactory;
  *   WELCOME  our handshaking session               → established, queued messages leave
  *   RECORD   unknown id                            → CLOSE UNKNOWN_SESSION
  *            does not open / replayed              → drop (a relay flipped a bit, a duplicate)
- *            counter gap                           → session LOST (CLOSE CLOSED to the peer)
+ *            a later counter than the next         → dropped, NACK (send again from next)
+ *            an earlier one (sent again)           → dropped, ACK again
  *            sealed control: probe / answer / close → answer / probe done / ended
+ *            sealed control: ACK / NACK            → kept records freed / sent again
  *   CLOSE    our handshaking session               → ended (REFUSED, LIMIT, PEER_CLOSED)
  *            our established session               → probe (a CLOSE is not authenticated)
- *   UNREACHABLE notice: quote of a packet we sent  → that session ends UNREACHABLE
+ *   UNREACHABLE notice: quote of a packet we sent  → a handshaking session ends UNREACHABLE;
+ *                                                    an established one waits for its path
  *                       contradicts what we sent   → ignored, counted forged
- *                       too old to check           → probe; ends if unanswered
+ *                       too old to check           → counted; the session waits for its path
+ *   records unacknowledged for sessions.path-grace → the session ends UNREACHABLE
  *   COOKIE   our handshaking session, < 3 taken    → HELLO again with the cookie's MAC
  *            else                                  → drop (cookiesDropped)
  * </pre>
@@ -127,6 +131,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final LogEvery limitLog = new LogEvery(LOG_INTERVAL);
   private final LogEvery forgedLog = new LogEvery(LOG_INTERVAL);
   private final LogEvery perPeerLog = new LogEvery(LOG_INTERVAL);
+  private final LogEvery pathLog = new LogEvery(LOG_INTERVAL);
   private final LogEvery probeLimitLog = new LogEvery(LOG_INTERVAL);
   /** Probes of each peer answered (its session checks, its pings): over it, unanswered. */
   private final RateLimiter<NodeKey> probeAnswerLimiter;
@@ -309,10 +314,25 @@ public final class Sessions implements RelayHandler, AutoCloseable {
         return;
       }
       for (Session s : new ArrayList<>(sessions.values())) {
+        if (s.state() == Session.State.ESTABLISHED) {
+          // the path may come back (a parent failover, a relay restart): the session keeps its
+          // records and sends them again; it ends only after sessions.path-grace without one
+          pathDown(s, reason);
+          continue;
+        }
         log.info("session {} ended: peer unreachable ({})", s, reason);
         close(s, SessionEnd.UNREACHABLE, null);
       }
     });
+  }
+
+  private void pathDown(Session s, UnreachableReason reason) {
+    counters.pathDown.increment();
+    if (pathLog.due(nanos())) {
+      log.info("session {}: no path to the peer now ({}); its records wait up to {} ({} so far,"
+          + " logged once per {})", s, reason, settings.pathGrace(), counters.pathDown(),
+          LOG_INTERVAL);
+    }
   }
 
   /**
@@ -345,14 +365,19 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     switch (s.check(quote)) {
       case MATCH -> {
         counters.unreachableVerified.increment();
+        if (s.state() == Session.State.ESTABLISHED) {
+          pathDown(s, reason);
+          return;
+        }
         log.info("session {} ended: peer unreachable ({})", s, reason);
         close(s, SessionEnd.UNREACHABLE, null);
       }
       case FORGED -> forgedNotice(destination, reason, "its quote is not what " + s + " sent");
       case UNCHECKABLE -> {
+        // (a probe would end the session within the probe timeout while the path is down;
+        // records that go unacknowledged for sessions.path-grace end it instead)
         counters.unreachableUnverified.increment();
-        log.debug("UNREACHABLE ({}) about {} quotes a packet too old to check: probing", reason, s);
-        probe(s, SessionEnd.UNREACHABLE);
+        log.debug("UNREACHABLE ({}) about {} quotes a packet too old to check", reason, s);
       }
     }
   }
@@ -609,32 +634,86 @@ public final class Sessions implements RelayHandler, AutoCloseable {
       }
       return;
     }
+    FrameBytes body = record.record();
+    long counter = Session.counterOf(body);
+    Session.Arrival arrival = s.arrival(counter, body.size());
+    switch (arrival) {
+      case DUPLICATE -> {
+        counters.duplicates.increment(); // sent again before our ACK came: ACK again
+        s.duplicate();
+        return;
+      }
+      case TOO_FAR -> {
+        counters.lost.increment();
+        log.debug("record {} of {} dropped unopened: too far ahead", counter, s);
+        nack(s);
+        return;
+      }
+      default -> { }
+    }
     byte[] plain;
     try {
-      plain = s.open(record.record(), nanos());
+      plain = s.open(body, counter, nanos());
     } catch (RecordException e) {
       counters.badRecords.increment();
       log.debug("record of {} dropped: {}", s, e.getMessage());
       return;
-    } catch (Session.LostRecordsException e) {
+    }
+    if (arrival == Session.Arrival.AHEAD) {
+      // records before it were lost on the path: kept until they come again (NACK asks now);
+      // an ACK inside acts at once, so two sides that both lost records never wait on each other
       counters.lost.increment();
-      log.info("session {} ended: records lost on the path ({})", s, e.getMessage());
-      close(s, SessionEnd.LOST, CloseReason.CLOSED);
+      if (isAck(plain)) {
+        deliver(s, plain, ttl);
+        plain = new byte[0];
+      }
+      s.keepAhead(counter, plain);
+      nack(s);
       return;
     }
+    deliver(s, plain, ttl);
+    while (!s.isClosed() && (plain = s.takeAhead()) != null) {
+      deliver(s, plain, -1); // kept from before: its hop count is not known any more
+    }
+  }
+
+  private void nack(Session s) {
+    if (s.gap(nanos())) {
+      counters.nacksSent.increment();
+    }
+  }
+
+  private static boolean isAck(byte[] plain) {
+    return plain.length == Session.ACK_SIZE && (plain[0] & 0xFF) == Session.CONTROL
+        && ((plain[1] & 0xFF) == Session.ACK || (plain[1] & 0xFF) == Session.NACK);
+  }
+
+  /**
+   * One record's plaintext, in order: a keepalive, a control message, or the layer above's;
+   * {@code ttl} is the record's packet's (-1: unknown), for a ping's hop count.
+   */
+  private void deliver(Session s, byte[] plain, int ttl) {
     if (plain.length == 0) {
-      return; // a keepalive
+      s.received(false);
+      return; // a keepalive (or an ACK acted on when it came ahead)
     }
     if ((plain[0] & 0xFF) == Session.CONTROL) {
       onControl(s, plain, ttl);
       return;
     }
+    s.received(true);
     listener.received(s, FrameBytes.adopt(plain));
   }
 
   /** A session control message in an authenticated record: a probe, its answer, a close. */
   private void onControl(Session s, byte[] plain, int ttl) {
     int kind = plain.length >= 2 ? plain[1] & 0xFF : -1;
+    if ((kind == Session.ACK || kind == Session.NACK) && plain.length == Session.ACK_SIZE) {
+      s.received(false);
+      onAck(s, Session.controlNonce(plain), kind == Session.NACK);
+      return;
+    }
+    s.received(true);
     if ((kind == Session.PROBE || kind == Session.PROBE_ANSWER)
         && plain.length == Session.PROBE_SIZE) {
       long nonce = Session.controlNonce(plain);
@@ -662,6 +741,32 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     counters.malformed.increment();
     log.info("session {} ended: bad control message from the peer", s);
     close(s, SessionEnd.PROTOCOL_ERROR, CloseReason.PROTOCOL_ERROR);
+  }
+
+  /** An ACK or NACK from the peer (authenticated: it came in a record). */
+  private void onAck(Session s, long next, boolean nack) {
+    if (nack) {
+      counters.nacksReceived.increment();
+    }
+    switch (s.acknowledged(next, nack, nanos())) {
+      case OK -> { }
+      case STALE -> {
+        counters.acksStale.increment();
+        log.debug("session {}: ACK of {} behind an earlier one dropped", s, next);
+      }
+      case IGNORED -> counters.nacksIgnored.increment();
+      case BEYOND -> {
+        counters.acksBeyond.increment();
+        log.info("session {} ended: the peer acknowledged record {}, never sent", s,
+            Long.toUnsignedString(next));
+        close(s, SessionEnd.PROTOCOL_ERROR, CloseReason.PROTOCOL_ERROR);
+      }
+    }
+  }
+
+  /** A session has room for the layer above's bytes again ({@link Session#queueRoom}). */
+  void writable(Session s) {
+    listener.writable(s);
   }
 
   /**
@@ -842,6 +947,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     long idle = settings.idleTimeout().toNanos();
     long rekey = settings.rekeyAfter().toNanos();
     long keepalive = settings.keepaliveInterval().toNanos();
+    long grace = settings.pathGrace().toNanos();
+    long silence = Math.max(3 * keepalive, grace);
     Instant wall = clock.instant();
     for (Map<Long, Session> sessions : new ArrayList<>(byPeer.values())) {
       for (Session s : new ArrayList<>(sessions.values())) {
@@ -864,9 +971,16 @@ public final class Sessions implements RelayHandler, AutoCloseable {
             log.info("session {} ended: no answer to its probe in {} ({})", s,
                 settings.probeTimeout(), s.probeEnd);
             close(s, s.probeEnd, CloseReason.CLOSED);
-          } else if (s.openStreams() > 0 && now - s.lastReceivedNanos >= 3 * keepalive) {
-            log.info("session {} ended: nothing from the peer in {} while streams are open", s,
-                settings.keepaliveInterval().multipliedBy(3));
+          } else if (s.pathLost(now, grace)) {
+            counters.pathLost.increment();
+            log.info("session {} ended: no path to {} for {} (records unacknowledged)", s,
+                s.peer(), settings.pathGrace());
+            close(s, SessionEnd.UNREACHABLE, CloseReason.CLOSED);
+          } else if (s.retransmitDue(now)) {
+            log.debug("session {}: no ACK in time, its oldest record went again", s);
+          } else if (s.openStreams() > 0 && now - s.lastReceivedNanos >= silence) {
+            log.info("session {} ended: no path to {} for {} (nothing from the peer while streams"
+                + " are open)", s, s.peer(), Duration.ofNanos(silence));
             close(s, SessionEnd.TIMEOUT, CloseReason.CLOSED);
           } else if (s.openStreams() > 0 && now - s.lastSentNanos >= keepalive) {
             s.sendKeepalive();

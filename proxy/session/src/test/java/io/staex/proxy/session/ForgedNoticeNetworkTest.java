@@ -14,6 +14,7 @@ import io.staex.proxy.testkit.MemoryNetwork.Notice;
 import io.staex.proxy.testkit.PlainFrames;
 import io.staex.testing.Seeded;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,7 +102,7 @@ class ForgedNoticeNetworkTest {
   }
 
   @Test
-  void realUnreachable_theGatewaysLinkDrops_stillEndsTheSessionAtOnce() {
+  void realUnreachable_theGatewaysLinkDrops_theSessionWaitsForItsPath_andGoesOnWhenItIsBack() {
     net.link(gateway, root).fail("keepalive timeout");
     net.settle();
     // the root withdrew the gateway at once (no route into a dead link): it answers NO_ROUTE,
@@ -111,7 +112,15 @@ class ForgedNoticeNetworkTest {
     assertThat(user.notices()).containsExactly(
         new Notice(gateway.key(), UnreachableReason.NO_ROUTE));
     assertThat(user.sessions().counters().unreachableVerified()).isEqualTo(1);
-    assertThat(user.closed()).containsExactly(SessionEnd.UNREACHABLE);
-    assertThat(session.state()).isEqualTo(Session.State.CLOSED);
+    assertThat(user.sessions().counters().pathDown()).isEqualTo(1);
+    // believed, but a path may come back (a failover): the session keeps its keys and records
+    assertThat(user.closed()).isEmpty();
+    assertThat(session.state()).isEqualTo(Session.State.ESTABLISHED);
+
+    net.link(gateway, root); // the gateway is back
+    net.advance(Duration.ofSeconds(2)); // the record goes again on its retransmission timer
+    assertThat(gateway.frames().poll()).containsExactly(data(3));
+    assertThat(user.sessions().counters().recordsResent()).isPositive();
+    assertThat(user.closed()).isEmpty();
   }
 }

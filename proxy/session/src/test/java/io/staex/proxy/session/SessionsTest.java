@@ -12,6 +12,7 @@ import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.frame.CloseReason;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameDecodeException;
+import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.SessionFrame;
@@ -57,9 +58,12 @@ class SessionsTest {
   static final Identity NET = Identity.generate(Seeded.random(1));
   static final Identity OTHER = Identity.generate(Seeded.random(2));
   static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+  /** reference.conf's sessions.path-grace and limits.session-retransmit-bytes. */
+  static final Duration GRACE = Duration.ofSeconds(30);
+  static final int KEPT = 4 * 1024 * 1024;
   static final SessionSettings FAST = new SessionSettings(16, 50, Duration.ofSeconds(3),
       Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-      Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
+      Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
   static final Duration NANO = Duration.ofNanos(1);
 
   final ManualClock clock = new ManualClock(START);
@@ -88,6 +92,7 @@ class SessionsTest {
     final Deque<Session> established = new ArrayDeque<>();
     final Deque<List<StreamFrame>> frames = new ArrayDeque<>();
     final Deque<SessionEnd> closed = new ArrayDeque<>();
+    final Deque<Session> writable = new ArrayDeque<>();
 
     Peer(Identity network, long seed, TrustPolicy policy, SessionSettings settings) {
       SecureRandom random = Seeded.random(seed);
@@ -130,6 +135,11 @@ class SessionsTest {
         @Override
         public void closed(Session s, SessionEnd why) {
           closed.add(why);
+        }
+
+        @Override
+        public void writable(Session s) {
+          writable.add(s);
         }
 
         @Override
@@ -266,7 +276,7 @@ class SessionsTest {
   }
 
   @Test
-  void relayFlippingABit_recordIsDropped_neverDelivered_andTheSessionEnds() {
+  void relayFlippingABit_recordIsDropped_thenSentAgainIntact_inOrder() {
     Peer a = peer(16);
     Peer b = peer(17);
     AtomicLong records = new AtomicLong();
@@ -289,11 +299,16 @@ class SessionsTest {
     settle();
     assertThat(b.frames).isEmpty();
     assertThat(b.sessions.counters().badRecords()).isEqualTo(1);
-    a.send(s, data(3)); // arrives, but after a hole: the stream layer must not see it
+    a.send(s, data(3)); // arrives after a hole: dropped, B asks for the rest again (NACK)
     settle();
-    assertThat(next(b.closed, "closed at B")).isEqualTo(SessionEnd.LOST);
+    assertThat(next(b.frames, "the flipped record, sent again")).containsExactly(data(2));
+    assertThat(next(b.frames, "the one after it")).containsExactly(data(3));
     assertThat(b.frames).isEmpty();
-    assertThat(next(a.closed, "closed at A")).isEqualTo(SessionEnd.PEER_CLOSED);
+    assertThat(b.sessions.counters().lost()).isEqualTo(1);
+    assertThat(b.sessions.counters().nacksSent()).isEqualTo(1);
+    assertThat(a.sessions.counters().recordsResent()).isEqualTo(2);
+    assertThat(a.closed).isEmpty();
+    assertThat(b.closed).isEmpty();
   }
 
   @Test
@@ -369,8 +384,10 @@ class SessionsTest {
     a.connect(b);
     settle();
     next(b.established, "the first session at B");
-    a.sessions.unreachable(b.key(), UnreachableReason.NO_ROUTE); // ended here only
+    relay = p -> null; // ended here only
+    next(a.established, "the first session at A").protocolError();
     settle();
+    relay = p -> p;
     next(a.closed, "the first session at A");
     Session again = a.connect(b); // the wall clock has not moved
     settle();
@@ -382,7 +399,7 @@ class SessionsTest {
   void handshakesPerSecondPerPeer_restGetACookieNotADh_andTheBudgetRefillsOnceTheyStop() {
     SessionSettings two = new SessionSettings(16, 2, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer b = peer(22, two);
     Peer a = peer(23);
     // A's HELLOs, each with a later handshake time than the last: none is a replay
@@ -437,7 +454,7 @@ class SessionsTest {
   void maxSessions_refusesTheNextWithLimit() {
     SessionSettings one = new SessionSettings(1, 50, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer b = peer(24, one);
     Peer a = peer(25);
     Peer c = peer(26);
@@ -478,7 +495,7 @@ class SessionsTest {
   void idleSession_isClosedAtBothEnds() {
     SessionSettings idle = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer a = peer(32, idle);
     Peer b = peer(33);
     Session s = a.connect(b);
@@ -496,7 +513,7 @@ class SessionsTest {
   void sessionWithOpenStreams_isNotIdle_andRekeyedOneClosesAfterItsLastStream() {
     SessionSettings s = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(600), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer a = peer(34, s);
     Peer b = peer(35);
     Session first = a.connect(b);
@@ -523,7 +540,7 @@ class SessionsTest {
   void sessionWithStreams_peerThatForgotIt_isToldByTheKeepalive() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200), 1000, 16, Duration.ofMillis(300), 10);
+        Duration.ofMillis(200), 1000, 16, Duration.ofMillis(300), 10, GRACE, KEPT);
     Peer a = peer(40, ka);
     Peer b = peer(41);
     Session s = a.connect(b);
@@ -556,7 +573,7 @@ class SessionsTest {
   void sessionsWithStreams_liveOnKeepalives_andOneWhosePeerFallsSilentTimesOut() {
     SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofMillis(200), 1000, 16, Duration.ofSeconds(1), 10);
+        Duration.ofMillis(200), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer a = peer(44, ka);
     Peer b = peer(45, ka);
     Peer c = peer(46, ka);
@@ -574,7 +591,7 @@ class SessionsTest {
 
     // A hears nothing from C any more (C still hears A)
     relay = p -> p.from().equals(c.key()) ? null : p;
-    clock.advance(ka.keepaliveInterval().multipliedBy(3).minus(NANO));
+    clock.advance(ka.pathGrace().minus(NANO)); // (more than three keepalive intervals)
     assertThat(toC.state()).isEqualTo(Session.State.ESTABLISHED);
     clock.advance(Sessions.TICK);
     assertThat(next(a.closed, "silence")).isEqualTo(SessionEnd.TIMEOUT);
@@ -583,15 +600,66 @@ class SessionsTest {
   }
 
   @Test
-  void unreachablePeer_endsItsSessions() {
+  void unreachablePeer_theSessionWaitsForItsPath_andEndsAfterThePathGrace() {
     Peer a = peer(36);
     Peer b = peer(37);
-    a.connect(b);
+    Session s = a.connect(b);
     settle();
     next(a.established, "established");
+    relay = p -> null; // the path is gone
+    a.send(s, data(1));
+    settle();
     a.sessions.unreachable(b.key(), UnreachableReason.NO_ROUTE);
     settle();
-    assertThat(next(a.closed, "unreachable")).isEqualTo(SessionEnd.UNREACHABLE);
+    assertThat(a.sessions.counters().pathDown()).isEqualTo(1);
+    clock.advance(FAST.pathGrace().minus(NANO));
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+    assertThat(a.sessions.counters().recordsResent()).isGreaterThanOrEqualTo(25); // ~1 s apart
+    clock.advance(Sessions.TICK);
+    assertThat(next(a.closed, "no path")).isEqualTo(SessionEnd.UNREACHABLE);
+    assertThat(a.sessions.counters().pathLost()).isEqualTo(1);
+  }
+
+  /**
+   * {@code limits.session-retransmit-bytes}: a peer whose ACKs never come (lost on the path, or
+   * a peer that keeps them back) holds the session's kept records at the cap, where the session
+   * says it has no room and the layer above stops; an ACK gives the room back and says so.
+   */
+  @Test
+  void retransmitBytes_atTheCapNoRoom_anAckGivesItBack() {
+    int cap = 256 * 1024;
+    SessionSettings small = new SessionSettings(16, 50, Duration.ofSeconds(3),
+        Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, cap);
+    Peer a = peer(38, small);
+    Peer b = peer(39, small);
+    Session s = a.connect(b);
+    settle();
+    next(a.established, "established");
+    next(b.established, "established at B");
+    // B's records (its ACKs) are lost: A keeps everything it sends
+    relay = p -> p.from().equals(b.key()) && p.type() == SessionFrameType.RECORD ? null : p;
+    byte[] chunk = new byte[8 * 1024];
+    int sent = 0;
+    while (s.queueRoom() >= FrameLimits.MAX_SESSION_PLAINTEXT && sent < 2 * cap / chunk.length) {
+      a.send(s, new StreamFrame.Data(1, FrameBytes.copyOf(chunk)));
+      sent++;
+      settle();
+    }
+    long kept = s.info(0).keptBytes();
+    assertThat(kept).isLessThanOrEqualTo(cap)
+        .isGreaterThan(cap - FrameLimits.MAX_SESSION_PLAINTEXT);
+    assertThat(sent).isLessThan(cap / chunk.length + 1);
+    assertThat(b.frames).hasSize(sent); // B got them all: only the ACKs were lost
+    assertThat(a.writable).isEmpty();
+
+    relay = p -> p; // the path heals: A's timer resends its oldest, B ACKs the duplicate
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(a.sessions.counters().recordsResent()).isPositive();
+    assertThat(next(a.writable, "room again")).isSameAs(s);
+    assertThat(s.info(0).keptBytes()).isLessThan(kept);
+    assertThat(s.queueRoom()).isGreaterThanOrEqualTo(FrameLimits.MAX_SESSION_PLAINTEXT);
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
   }
 
   /** HELLOs of {@code from}'s own to {@code to}, each a real Noise message 1 (distinct). */
@@ -618,7 +686,7 @@ class SessionsTest {
   void helloFloodClaimingTheUser_costsNoDh_andTheUserStillGetsInWithinTwoSeconds() {
     SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10);
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer gateway = peer(60, gw);
     Peer user = peer(61);
     Peer member = peer(62);
@@ -662,7 +730,7 @@ class SessionsTest {
   void helloFloodFromManyClaimedSources_overTheNodeBudget_getsCookiesNotDh() {
     SessionSettings gw = new SessionSettings(16, 5, Duration.ofSeconds(3),
         Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 10, 16, Duration.ofSeconds(1), 10);
+        Duration.ofSeconds(5), 10, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer gateway = peer(64, gw);
     Peer user = peer(65);
     Peer member = peer(66);
@@ -792,7 +860,7 @@ class SessionsTest {
   }
 
   @Test
-  void forgedUnreachable_changesNothingAndIsCounted_aQuoteOfARecentRecordEndsTheSession() {
+  void forgedUnreachable_isCounted_evenARecentRecordsQuoteOnlyMakesTheSessionWait() {
     Peer a = peer(60);
     Peer b = peer(61);
     List<FrameBytes> toB = new ArrayList<>();
@@ -829,12 +897,14 @@ class SessionsTest {
     assertThat(next(b.frames, "frames after the forged notices")).containsExactly(data(2));
     assertThat(a.frames.peekLast()).containsExactly(data(3));
 
-    // a relay that really failed the record quotes it: that session ends at once
+    // a relay that really failed the record quotes it: believed, and the session waits for a
+    // path to come back (it ends only after sessions.path-grace without one)
     a.sessions.unreachableNotice(b.key(), UnreachableReason.LINK_DOWN,
         quote(toB.get(toB.size() - 1)));
     settle();
-    assertThat(next(a.closed, "the real notice")).isEqualTo(SessionEnd.UNREACHABLE);
     assertThat(a.sessions.counters().unreachableVerified()).isEqualTo(1);
+    assertThat(a.sessions.counters().pathDown()).isEqualTo(1);
+    assertThat(a.closed).isEmpty();
   }
 
   @Test
@@ -862,7 +932,7 @@ class SessionsTest {
   }
 
   @Test
-  void noticeAboutARecordTooOldToCheck_probes_answeredGoesOn_unansweredEnds() {
+  void noticeAboutARecordTooOldToCheck_isCounted_andTheSessionGoesOn() {
     Peer a = peer(64);
     Peer b = peer(65);
     List<FrameBytes> toB = new ArrayList<>();
@@ -879,32 +949,73 @@ class SessionsTest {
       a.send(s, data(i));
       settle(); // one record each
     }
-    assertThat(toB).hasSize(Session.QUOTE_RING + 1);
+    assertThat(toB).hasSizeGreaterThan(Session.QUOTE_RING);
     FrameBytes old = quote(toB.get(0));
 
+    // a probe would end the session while its path is down; unacknowledged records end it
+    // after sessions.path-grace instead
     a.sessions.unreachableNotice(b.key(), UnreachableReason.LINK_DOWN, old);
-    settle(); // the probe goes, B answers
+    settle();
     assertThat(a.sessions.counters().unreachableUnverified()).isEqualTo(1);
-    assertThat(a.sessions.counters().probes()).isEqualTo(1);
-    assertThat(a.sessions.counters().probesAnswered()).isEqualTo(1);
+    assertThat(a.sessions.counters().probes()).isZero();
     clock.advance(FAST.probeTimeout().plus(Sessions.TICK));
     assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
     b.frames.clear();
     a.send(s, data(99));
     settle();
-    assertThat(next(b.frames, "after the probe")).containsExactly(data(99));
+    assertThat(next(b.frames, "after the notice")).containsExactly(data(99));
+  }
 
-    // now B's answers are lost: the probe goes unanswered and the session ends
-    relay = p -> p.from().equals(b.key()) ? null : p;
-    a.sessions.unreachableNotice(b.key(), UnreachableReason.LINK_DOWN, old);
-    a.sessions.unreachableNotice(b.key(), UnreachableReason.LINK_DOWN, old); // one probe only
+  /**
+   * Issue 14, a hostile peer: ACKs of records never sent end the session (PROTOCOL_ERROR), ACKs
+   * going backwards and a flood of NACKs (each asking for every kept record again) are counted
+   * and dropped: the flood makes at most one resend per half a retransmission timeout.
+   */
+  @Test
+  void hostileAcks_beyondEndTheSession_backwardsAndNackFloodsAreCountedDrops() {
+    Peer a = peer(68);
+    Peer b = peer(69);
+    List<FrameBytes> toB = new ArrayList<>();
+    relay = p -> {
+      if (p.from().equals(a.key()) && p.type() == SessionFrameType.RECORD) {
+        toB.add(p.payload());
+      }
+      return p;
+    };
+    Session s = a.connect(b);
     settle();
-    assertThat(a.sessions.counters().probes()).isEqualTo(2);
-    clock.advance(FAST.probeTimeout().minus(NANO));
-    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
-    clock.advance(Sessions.TICK);
-    assertThat(next(a.closed, "unanswered probe")).isEqualTo(SessionEnd.UNREACHABLE);
-    assertThat(a.sessions.counters().probesUnanswered()).isEqualTo(1);
+    Session atB = next(b.established, "established at B");
+    for (int i = 0; i < 3; i++) {
+      a.send(s, data(i));
+      settle();
+    }
+    atB.sendAckRecord(Session.ACK, 1); // behind what B already acknowledged (3)
+    settle();
+    assertThat(a.sessions.counters().acksStale()).isEqualTo(1);
+
+    relay = p -> p.from().equals(b.key()) ? null : p; // B's ACKs of the next one are lost
+    a.send(s, data(3));
+    settle();
+    relay = p -> {
+      if (p.from().equals(a.key()) && p.type() == SessionFrameType.RECORD) {
+        toB.add(p.payload());
+      }
+      return p;
+    };
+    int before = toB.size();
+    for (int i = 0; i < 100; i++) {
+      atB.sendAckRecord(Session.NACK, 3); // "send everything from 3 again", 100 times at once
+    }
+    settle();
+    assertThat(a.sessions.counters().nacksIgnored()).isEqualTo(99);
+    assertThat(a.sessions.counters().recordsResent()).isEqualTo(1); // record 3, once
+    // the resend, and A's ACKs of the NACK records themselves (one per ACK_EVERY_UNASKED at most)
+    assertThat(toB.size() - before).isLessThanOrEqualTo(1 + 100 / Session.ACK_EVERY_UNASKED + 1);
+
+    atB.sendAckRecord(Session.ACK, 1000); // a record A never sent
+    settle();
+    assertThat(a.sessions.counters().acksBeyond()).isEqualTo(1);
+    assertThat(next(a.closed, "the lying peer")).isEqualTo(SessionEnd.PROTOCOL_ERROR);
   }
 
   @Test
@@ -934,7 +1045,7 @@ class SessionsTest {
   void maxSessionsPerPeer_refusesTheNextFromThatNodeOnly_withLimit() {
     SessionSettings two = new SessionSettings(16, 50, Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
-        Duration.ofSeconds(5), 1000, 2, Duration.ofSeconds(1), 10);
+        Duration.ofSeconds(5), 1000, 2, Duration.ofSeconds(1), 10, GRACE, KEPT);
     Peer b = peer(68, two);
     Peer a = peer(69);
     Peer c = peer(70);

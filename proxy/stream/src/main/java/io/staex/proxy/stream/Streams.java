@@ -21,11 +21,13 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -188,6 +190,7 @@ public final class Streams implements SessionListener, AutoCloseable {
     for (Stream s : new ArrayList<>(per.streams.values())) {
       s.writableAgain();
     }
+    drainDatagrams(); // its datagrams waited for room too
   }
 
   @Override
@@ -320,6 +323,17 @@ public final class Streams implements SessionListener, AutoCloseable {
   }
 
   @Override
+  public void writable(Session session) {
+    PerSession per = bySession.get(session);
+    if (per == null) {
+      return;
+    }
+    for (Stream s : new ArrayList<>(per.streams.values())) {
+      s.writableAgain();
+    }
+  }
+
+  @Override
   public void sendResumed() {
     sendPaused = false;
     drainDatagrams();
@@ -351,13 +365,14 @@ public final class Streams implements SessionListener, AutoCloseable {
   }
 
   /**
-   * Sends {@code frame} for {@code stream} now, or queues it while the relay is congested (or
-   * older ones wait), dropping the oldest queued one when the queue is full. The drop happens
-   * here, before sealing: a sealed record must never go missing (the session would end LOST).
-   * Returns true (sent or queued).
+   * Sends {@code frame} for {@code stream} now, or queues it while the relay is congested, its
+   * session keeps {@code limits.session-retransmit-bytes} unacknowledged (a path that is gone),
+   * or older ones wait; the oldest queued one is dropped when the queue is full. The drop
+   * happens here, before sealing: a sealed record is kept until the peer acknowledges it, so
+   * fresh media never waits behind stale. Returns true (sent or queued).
    */
   boolean sendDatagram(Stream stream, StreamFrame.Datagram frame) {
-    if (datagrams.isEmpty() && !isSendPaused()) {
+    if (datagrams.isEmpty() && !isSendPaused() && fits(stream, frame)) {
       datagramsSent.increment(); // before: the echo of it may be read on another thread first
       StreamWire.send(stream.session(), frame);
       return true;
@@ -373,16 +388,41 @@ public final class Streams implements SessionListener, AutoCloseable {
     return true;
   }
 
-  /** Sends queued datagrams, oldest first, while the relay takes them. */
+  /** Whether {@code stream}'s session has room for {@code frame} ({@link Session#queueRoom}). */
+  private static boolean fits(Stream stream, StreamFrame.Datagram frame) {
+    return stream.session().queueRoom() >= frame.data().size() + StreamWire.HANDSHAKE_RESERVE;
+  }
+
+  /**
+   * Sends queued datagrams, oldest first, while the relay takes them; those of a session with
+   * no room stay queued, in order, until its {@link #writable} (others' go on meanwhile).
+   */
   private void drainDatagrams() {
+    List<QueuedDatagram> waiting = null;
+    Set<Session> full = null;
     while (!datagrams.isEmpty() && !isSendPaused()) {
       QueuedDatagram q = datagrams.poll();
       if (q.stream().isFinished()) {
         datagramNoStream(q.stream(), "finished while queued", false);
         continue;
       }
+      Session session = q.stream().session();
+      if ((full != null && full.contains(session)) || !fits(q.stream(), q.frame())) {
+        if (waiting == null) {
+          waiting = new ArrayList<>();
+          full = new HashSet<>();
+        }
+        full.add(session);
+        waiting.add(q);
+        continue;
+      }
       datagramsSent.increment();
-      StreamWire.send(q.stream().session(), q.frame());
+      StreamWire.send(session, q.frame());
+    }
+    if (waiting != null) {
+      for (int i = waiting.size() - 1; i >= 0; i--) {
+        datagrams.addFirst(waiting.get(i));
+      }
     }
   }
 
