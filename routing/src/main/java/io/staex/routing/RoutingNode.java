@@ -822,7 +822,8 @@ public final class RoutingNode {
   /**
    * The active parent by RPL's rules, loop-free by the view and bounded by rank: (1) the most
    * preferred parent with a way up ({@link #reach}, with its hold-down for one that comes back);
-   * (2) else the fallback we climb through, while it keeps a way up; else the neighbour (not a
+   * (2) else the fallback we climb through, while it keeps a way up; else, once every parent up
+   * has said its rank (none has a way up), the neighbour (not a
    * parent: a former child or a child's cross link) with the least rank, then least address,
    * that has a way up and is not below us (our view has its state by one of our live links: its
    * way up may pass us) and was not lost as a fallback within {@code parentHoldDown}; (3) else
@@ -854,13 +855,33 @@ public final class RoutingNode {
       fallbackHeld.put(fallback, now.plus(settings.parentHoldDown()));
       fallback = null;
     }
-    if (fallback == null) {
+    if (fallback == null && !waitingForARank()) {
       fallback = bestFallback(now);
     }
     if (fallback != null) {
       return Optional.of(fallback);
     }
+    if (waitingForARank() && up.filter(p -> parents.contains(p) && links.containsKey(p)
+        && !below(p)).isPresent()) {
+      // Detached until a parent says its rank (a cold start): keep the parent we have rather
+      // than switch to one more preferred that may have no way up either.
+      return up;
+    }
     return selector.active().filter(p -> !below(p));
+  }
+
+  /**
+   * Whether a parent's link is up but it has not said its rank yet (it just connected, or it is
+   * starting): it may have a way up, so we do not climb through a child meanwhile (at a cold
+   * start every node would, for an instant).
+   */
+  private boolean waitingForARank() {
+    for (Address p : parents) {
+      if (links.containsKey(p) && !ranks.containsKey(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Address bestFallback(Instant now) {
