@@ -861,24 +861,7 @@ public final class RoutingNode {
     if (fallback != null) {
       return Optional.of(fallback);
     }
-    if (waitingForARank() && up.filter(p -> parents.contains(p) && links.containsKey(p)
-        && !below(p)).isPresent()) {
-      // Detached until a parent says its rank (a cold start): keep the parent we have rather
-      // than switch to one more preferred that may have no way up either.
-      return up;
-    }
-    Optional<Address> floating = selector.active();
-    if (floating.isPresent() && below(floating.get())) {
-      if (up.equals(floating)) {
-        // Letting go of a parent that is below us (a loop of parents without a root): not
-        // taken back for a hold-down, or the loop would re-form each time the withdrawals
-        // have gone round it, at the rate of its messages.
-        fallbackHeld.put(floating.get(), now.plus(settings.parentHoldDown()));
-      }
-      return Optional.empty();
-    }
-    Instant held = floating.map(fallbackHeld::get).orElse(null);
-    return held != null && now.isBefore(held) ? Optional.empty() : floating;
+    return selector.active().filter(p -> !below(p));
   }
 
   /**

@@ -251,8 +251,14 @@ class FailoverScenariosTest {
 
     converge(net);
     Instant up = xaUp.holdsSince().orElseThrow(() -> new AssertionError("x-a never up"));
+    // Ranks (issue 14): x, detached until its parents say their ranks, floats to a when its link
+    // comes up (8 s), back to b when b's rank comes first (8.5 s), and takes a for good when a's
+    // rank arrives (10 s). Before ranks: b, then a at 8 s. (Keeping b while a's rank was pending
+    // made SourceCheckScenariosTest refuse legitimate packets; not understood yet.)
     assertThat(changesSince(x, SimNetwork.EPOCH)).containsExactly(
         new ActiveParentChanged(Optional.empty(), Optional.of(b.address())),
+        new ActiveParentChanged(Optional.of(b.address()), Optional.of(a.address())),
+        new ActiveParentChanged(Optional.of(a.address()), Optional.of(b.address())),
         new ActiveParentChanged(Optional.of(b.address()), Optional.of(a.address())));
     assertThat(x.observed().stream().filter(o -> o.event() instanceof ActiveParentChanged)
         .reduce((first, second) -> second).orElseThrow().at())
