@@ -840,9 +840,67 @@ def scenario(args, topo):
         res = asyncio.run(fault_scenario(topo, pairs, cut, heal=heal, hold=args.hold, timeout=args.timeout))
         res["hold_s"] = args.hold
         return res, res["recover_s"] is not None
+    if name == "island":
+        return island(args, topo)
     if name == "wan":
         return wan(args, topo), True
     raise SystemExit(f"testbed: no scenario {name}")
+
+
+def island_candidate(topo):
+    """(top, member): the smallest subtree (by primary parents) whose top is not a root and one of
+    whose other members has a parent outside it, the member with a backup out; None if none."""
+    best = None
+    for nd in topo["nodes"]:
+        top = nd["id"]
+        if not nd["parents"] or nd["role"] == "standby":
+            continue
+        sub = subtree(topo, top)
+        for m in sorted(sub - {top}):
+            if any(p not in sub for p in topo["nodes"][m]["parents"][1:]):
+                if best is None or len(sub) < best[2]:
+                    best = (top, m, len(sub))
+                break
+    return None if best is None else best[:2]
+
+
+def island(args, topo):
+    """Issue 14, no islands: the top of a subtree loses every parent silently (blackholes, no
+    reset) while a member of it keeps a backup parent outside it. Every sampled pair across the
+    cut (a user or gateway inside, the other outside) must work again: recover_s from the cut,
+    periods_after_detection = (recover_s - missed keepalives x keepalive) / keepalive (target < 3),
+    pairs_ok = pairs that work in a last round after recovery."""
+    cand = island_candidate(topo)
+    if cand is None:
+        raise SystemExit("testbed: no subtree with a member that has a backup parent outside it "
+                         "at this N and seed (try a larger N, or --seed)")
+    top, member = cand
+    links = [link_between(topo, top, p) for p in topo["nodes"][top]["parents"]]
+    sub = subtree(topo, top)
+    pairs = [p for p in all_pairs(topo) if (p[0] in sub) != (p[1] in sub)]
+    if not pairs:
+        raise SystemExit(f"testbed: the island under {top} has no user-gateway pair across it")
+    keepalive, missed = 5.0, 3  # reference.conf: links.keepalive-interval, missed-keepalives
+
+    def cut():
+        for l in links:
+            blackhole(l)
+
+    try:
+        res = asyncio.run(fault_scenario(topo, pairs, cut, timeout=args.timeout))
+        failed = asyncio.run(mesh_round(pairs))
+    finally:
+        for l in links:
+            blackhole(l, False)
+    res["pairs"] = len(pairs)
+    res["pairs_ok"] = len(pairs) - len(failed)
+    rec = res["recover_s"]
+    res["periods_after_detection"] = None if rec is None else round(
+        max(0.0, rec - keepalive * missed) / keepalive, 2)
+    res["top"] = top
+    res["member"] = member
+    res["subtree"] = len(sub)
+    return res, rec is not None and not failed
 
 
 def curl_rate(name, url, extra=()):

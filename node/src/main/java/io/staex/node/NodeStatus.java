@@ -523,13 +523,14 @@ public record NodeStatus(
   /**
    * The forwarding plane's counters (see {@link RelayCounters}).
    *
+   * @param rerouted packets forwarded around a down next hop (local repair)
    * @param dropped frames dropped, by reason; every reason present
    * @param routingDropped routing inputs the routing node dropped, by reason (forged or stale
    *     states, invalid revocations, over a neighbour's budget …); every reason present
    */
   public record RelayStats(
       long forwarded, long delivered, long originated, long unreachableSent,
-      long unreachableReceived, Map<RelayCounters.Drop, Long> dropped,
+      long unreachableReceived, long rerouted, Map<RelayCounters.Drop, Long> dropped,
       Map<RoutingCounters.Drop, Long> routingDropped) {
     public RelayStats {
       dropped = Map.copyOf(dropped);
@@ -544,7 +545,8 @@ public record NodeStatus(
         dropped.put(d, counters.dropped(d));
       }
       return new RelayStats(counters.forwarded(), counters.delivered(), counters.originated(),
-          counters.unreachableSent(), counters.unreachableReceived(), dropped, routingDropped);
+          counters.unreachableSent(), counters.unreachableReceived(), counters.rerouted(),
+          dropped, routingDropped);
     }
 
     /** All drops. */

@@ -22,6 +22,7 @@ import java.util.List;
  *   LOOKUP_REPLY (4)   | id u64 | route | length u32 | NodeState (length bytes) |
  *   LOOKUP_MISS (5)    | id u64 | route | network (32) | name |
  *   REVOKE (6)         | count u16 | { length u8 | SignedRevocation (length bytes) } * count |
+ *   RANK (7)           | rank u8 (0~254 hops from a root, 255 = detached) |
  *
  *   route              | hops u8 | { key (32) } * hops |
  *   name               | length u8 (1~63) | lower-case DNS label, ASCII |
@@ -90,6 +91,8 @@ public final class RoutingCodec {
       case LOOKUP_REPLY -> encodeLookupReply((RoutingMessage.LookupReply) message);
       case LOOKUP_MISS -> encodeLookupMiss((RoutingMessage.LookupMiss) message);
       case REVOKE -> encodeRevoke((RoutingMessage.Revoke) message);
+      case RANK -> finish(start(RoutingMessageType.RANK, HEADER_SIZE + 1)
+          .put((byte) ((RoutingMessage.Rank) message).rank()));
     };
   }
 
@@ -118,6 +121,7 @@ public final class RoutingCodec {
       case LOOKUP_REPLY -> decodeLookupReply(in);
       case LOOKUP_MISS -> decodeLookupMiss(in);
       case REVOKE -> decodeRevoke(in);
+      case RANK -> new RoutingMessage.Rank(in.u8("rank"));
     };
     if (in.remaining() != 0) {
       throw new RoutingDecodeException(

@@ -16,7 +16,8 @@ public sealed interface RoutingMessage
         RoutingMessage.LookupRequest,
         RoutingMessage.LookupReply,
         RoutingMessage.LookupMiss,
-        RoutingMessage.Revoke {
+        RoutingMessage.Revoke,
+        RoutingMessage.Rank {
 
   /** States for the receiver's view: the sender's own and its subtree's (child → parent). */
   record StateUpdate(List<NodeState> states) implements RoutingMessage {
@@ -70,6 +71,27 @@ public sealed interface RoutingMessage
   record Revoke(List<SignedRevocation> revocations) implements RoutingMessage {
     public Revoke {
       revocations = List.copyOf(revocations);
+    }
+  }
+
+  /**
+   * The sender's rank (issue 14, {@code docs/routing.md} "Ranks"): its distance in hops from a
+   * root along its active parents, 0 at a root, or {@link #DETACHED} when it has no way up. Sent
+   * to every neighbour on link up and whenever it changes (parent → child, and child → parent:
+   * a detached node may climb through a child that still has a way up).
+   */
+  record Rank(int rank) implements RoutingMessage {
+    /** No way up to a root (RPL's infinite rank); also the value beyond the longest path. */
+    public static final int DETACHED = 0xff;
+
+    public Rank {
+      if (rank < 0 || rank > DETACHED) {
+        throw new IllegalArgumentException("rank: " + rank + " (expected: 0~" + DETACHED + ")");
+      }
+    }
+
+    public boolean detached() {
+      return rank == DETACHED;
     }
   }
 }

@@ -13,7 +13,8 @@ public enum RoutingMessageType {
   LOOKUP_REQUEST(3),
   LOOKUP_REPLY(4),
   LOOKUP_MISS(5),
-  REVOKE(6);
+  REVOKE(6),
+  RANK(7);
 
   private static final RoutingMessageType[] BY_CODE = new RoutingMessageType[256];
 
@@ -65,6 +66,8 @@ public enum RoutingMessageType {
       return LOOKUP_MISS;
     } else if (message instanceof RoutingMessage.Revoke) {
       return REVOKE;
+    } else if (message instanceof RoutingMessage.Rank) {
+      return RANK;
     }
     throw new AssertionError("no type for " + message.getClass().getName());
   }

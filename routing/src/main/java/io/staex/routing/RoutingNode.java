@@ -11,6 +11,7 @@ import io.staex.routing.RoutingCounters.Drop;
 import io.staex.routing.RoutingMessage.LookupMiss;
 import io.staex.routing.RoutingMessage.LookupReply;
 import io.staex.routing.RoutingMessage.LookupRequest;
+import io.staex.routing.RoutingMessage.Rank;
 import io.staex.routing.RoutingMessage.Revoke;
 import io.staex.routing.RoutingMessage.StateUpdate;
 import io.staex.routing.RoutingMessage.Withdraw;
@@ -33,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One node's routing brain (see {@code docs/routing.md}): holds its view (own state plus its
@@ -72,7 +74,13 @@ public final class RoutingNode {
   private final TrustPolicy policy;
   private final RoutingSettings settings;
   private final StateVerifier verifier;
+  /** Chooses among the parents whose link is up (the floating choice of a detached node). */
   private ParentSelector selector;
+  /**
+   * Chooses among the parents that have a way up: link up, a rank heard that is not {@link
+   * Rank#DETACHED}, and not below this node in its view (issue 14, see {@link #chooseUp}).
+   */
+  private ParentSelector reach;
   private final Topology topology;
   private final Router router;
   private final RoutingCounters counters = new RoutingCounters();
@@ -82,6 +90,10 @@ public final class RoutingNode {
   private final LinkBuckets checkBudget;
 
   private final Map<Address, Integer> links = new HashMap<>();
+  /** The rank each neighbour last announced ({@link Rank}); none heard yet: absent. */
+  private final Map<Address, Integer> ranks = new HashMap<>();
+  /** Neighbours lost as {@link #fallback}, not taken again as one before the instant given. */
+  private final Map<Address, Instant> fallbackHeld = new HashMap<>();
   private final Map<Address, Entry> view = new HashMap<>();
   /** (network, name) → nodes in the view with that certified name. */
   private final Map<String, Set<Address>> names = new HashMap<>();
@@ -109,6 +121,18 @@ public final class RoutingNode {
 
   private record PendingLookup(String key, Instant deadline) {}
 
+  /**
+   * The active parent: the most preferred parent with a way up ({@link #reach}); else {@link
+   * #fallback}; else, detached, the most preferred parent whose link is up ({@link #selector}).
+   */
+  private Optional<Address> up = Optional.empty();
+  /**
+   * A neighbour that is not one of our parents (a former child, a child's cross link) with a way
+   * up, climbed through while none of our parents has one (issue 14: no islands); else null.
+   */
+  private Address fallback;
+  /** The rank last announced to every neighbour; -1 before the first. */
+  private int announced = -1;
   private NodeState ownState;
   private long sequence;
   private Instant nextRefresh;
@@ -141,6 +165,7 @@ public final class RoutingNode {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.selector = new ParentSelector(this.parents, settings.parentHoldDown());
+    this.reach = new ParentSelector(this.parents, settings.parentHoldDown());
     RoutingBudget budget = settings.budget();
     this.messageBudget = new LinkBuckets(budget.messagesPerSecond(), budget.messageBurst());
     this.checkBudget = new LinkBuckets(budget.checksPerSecond(), budget.checkBurst());
@@ -182,14 +207,16 @@ public final class RoutingNode {
     if (list.equals(parents)) {
       return Effects.none();
     }
-    Optional<Address> before = selector.active();
+    Optional<Address> before = up;
     parents = list;
     selector = new ParentSelector(list, settings.parentHoldDown());
+    reach = new ParentSelector(list, settings.parentHoldDown());
     for (Address p : list) {
       if (links.containsKey(p)) {
         selector.linkUp(p, now);
       }
     }
+    up = chooseUp(now);
     parentsChanged(before, now, out);
     return out.effects(counters);
   }
@@ -203,10 +230,11 @@ public final class RoutingNode {
     boolean replaced = links.put(neighbour, cost) != null;
     topology.setLink(neighbour, cost);
     pendingWithdrawals.remove(neighbour);
+    Optional<Address> before = up;
     if (parents.contains(neighbour)) {
-      Optional<Address> before = selector.active();
       selector.linkUp(neighbour, now);
-      if (replaced && before.equals(Optional.of(neighbour)) && before.equals(selector.active())) {
+      up = chooseUp(now);
+      if (replaced && before.equals(Optional.of(neighbour)) && before.equals(up)) {
         // A new connection to the active parent replaced the old one before the old one was
         // seen down: the parent may be a restarted process with an empty view, so it gets the
         // whole view, as after a switch (else it would learn our subtree only at refreshes, and
@@ -216,18 +244,26 @@ public final class RoutingNode {
       } else {
         parentsChanged(before, now, out);
       }
-      if (!selector.active().equals(Optional.of(neighbour))) {
+      if (!up.equals(Optional.of(neighbour))) {
         // A parent that is not our active one must not hold our subtree; it may still, from
         // before its link went down (we could not withdraw then, and it keeps a child back
         // within withdrawGrace). Stale there, it would drop our full view as stale when we
         // come back to it, while the other way's withdrawal removes our subtree above it.
         out.send(neighbour, new Withdraw(List.copyOf(view.keySet())));
       }
+    } else if (replaced && before.equals(Optional.of(neighbour))) {
+      // A new connection to the neighbour we climb through as a fallback: as for a parent.
+      resign(now);
+      sendView(out);
     }
     // Hand over the revocations held, so that a node that was away learns them; nothing is
     // sent when there are none (a node of an older version would not know the message).
     for (Revoke chunk : RoutingCodec.splitRevocations(policy.revocations().all())) {
       out.send(neighbour, chunk);
+    }
+    // Our rank last, after our view: the neighbour can tell whether we are below it first.
+    if (!reselect(now, out) && announced >= 0) {
+      out.send(neighbour, new Rank(announced));
     }
     return out.effects(counters);
   }
@@ -262,9 +298,13 @@ public final class RoutingNode {
       return Effects.none();
     }
     topology.removeLink(neighbour);
+    ranks.remove(neighbour);
+    Optional<Address> before = up;
     if (parents.contains(neighbour)) {
-      Optional<Address> before = selector.active();
       selector.linkDown(neighbour, now);
+    }
+    up = chooseUp(now);
+    if (parents.contains(neighbour) || !up.equals(before)) {
       parentsChanged(before, now, out);
     }
     List<Address> behind = new ArrayList<>();
@@ -281,6 +321,7 @@ public final class RoutingNode {
       pendingWithdrawals.put(neighbour, now.plus(settings.withdrawGrace()));
       sendUp(new Withdraw(behind), out);
     }
+    reselect(now, out);
     return out.effects(counters);
   }
 
@@ -301,6 +342,7 @@ public final class RoutingNode {
     }
     Out out = new Out();
     dispatch(from, message, now, out);
+    reselect(now, out);
     return out.effects(counters);
   }
 
@@ -317,17 +359,16 @@ public final class RoutingNode {
       onLookupAnswer(m.route(), m, now, out);
     } else if (message instanceof Revoke m) {
       onRevoke(from, m, now, out);
+    } else if (message instanceof Rank m) {
+      ranks.put(from, m.rank());
     }
   }
 
   /** Runs due timers: refresh, expiry, withdrawal after grace, parent hold-down. */
   public Effects tick(Instant now) {
     Out out = new Out();
-    Optional<Address> before = selector.active();
     selector.tick(now);
-    if (!before.equals(selector.active())) {
-      parentsChanged(before, now, out);
-    }
+    reselect(now, out);
     List<Address> withdrawn = new ArrayList<>();
     for (var it = pendingWithdrawals.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
@@ -348,6 +389,8 @@ public final class RoutingNode {
     }
     expireLookups(now, out);
     pruneFormerVias(now);
+    fallbackHeld.values().removeIf(until -> !now.isBefore(until));
+    reselect(now, out);
     messageBudget.prune(links.keySet(), now);
     checkBudget.prune(links.keySet(), now);
     if (!now.isBefore(nextRefresh)) {
@@ -363,6 +406,15 @@ public final class RoutingNode {
     Instant hold = selector.nextTimer();
     if (hold.isBefore(next)) {
       next = hold;
+    }
+    hold = reach.nextTimer();
+    if (hold.isBefore(next)) {
+      next = hold;
+    }
+    for (Instant until : fallbackHeld.values()) {
+      if (until.isBefore(next)) {
+        next = until;
+      }
     }
     for (Instant deadline : pendingWithdrawals.values()) {
       if (deadline.isBefore(next)) {
@@ -387,7 +439,7 @@ public final class RoutingNode {
     Entry e = view.get(destination);
     // An entry whose way in is a lost link (kept for withdrawGrace) is stale: go up instead.
     boolean live = e != null && !pendingWithdrawals.containsKey(e.via());
-    return router.route(destination, address(), selector.active(), live);
+    return router.route(destination, address(), up, live);
   }
 
   /** Starts looking up {@code name} in {@code network}; the answer comes as an event. */
@@ -405,9 +457,9 @@ public final class RoutingNode {
     } else if (pendingLookups.size() >= MAX_PENDING_LOOKUPS) {
       out.events.add(new RoutingEvent.LookupFailed(id, "too many lookups in flight ("
           + MAX_PENDING_LOOKUPS + ")"));
-    } else if (selector.active().isPresent()) {
+    } else if (up.isPresent()) {
       pendingLookups.put(id, new PendingLookup(key(network, name), now.plus(LOOKUP_LIFETIME)));
-      out.send(selector.active().get(),
+      out.send(up.get(),
           new LookupRequest(id, address(), network, name, settings.maxHops()));
     } else {
       out.events.add(new RoutingEvent.LookupFailed(id, "'" + name + "' not found (this node is the root)"));
@@ -438,8 +490,32 @@ public final class RoutingNode {
     return parents;
   }
 
+  /**
+   * The neighbour this node climbs through: its most preferred parent with a way up, else a
+   * neighbour with one (a fallback, see {@link #rank}), else its most preferred parent up.
+   */
   public Optional<Address> activeParent() {
-    return selector.active();
+    return up;
+  }
+
+  /**
+   * This node's rank: 0 at a root, the active parent's plus one when it has a way up, else
+   * {@link Rank#DETACHED}.
+   */
+  public int rank() {
+    if (parents.isEmpty()) {
+      return 0;
+    }
+    if (up.isPresent() && (up.equals(reach.active()) || up.get().equals(fallback))
+        && hasWayUp(up.get())) {
+      return ranks.get(up.get()) + 1;
+    }
+    return Rank.DETACHED;
+  }
+
+  /** The rank {@code neighbour} last announced; empty if none yet (or no link). */
+  public Optional<Integer> rankOf(Address neighbour) {
+    return Optional.ofNullable(ranks.get(neighbour));
   }
 
   /** This node's signed state as it last published it. */
@@ -502,7 +578,7 @@ public final class RoutingNode {
 
   /** Whether our chain of active parents, as our view has it, comes back to us. */
   private boolean inRootlessLoop() {
-    Optional<Address> next = selector.active();
+    Optional<Address> next = up;
     for (int hops = 0; next.isPresent() && hops <= settings.maxHops(); hops++) {
       if (next.get().equals(address())) {
         return true;
@@ -778,9 +854,129 @@ public final class RoutingNode {
     });
   }
 
+  // --- ranks and the way up (issue 14: no islands; docs/routing.md "Ranks")
+
+  /**
+   * Chooses the active parent again from what is known now and, if it changed, switches (old
+   * parent withdrawn, whole view to the new one); then announces our rank if it changed.
+   *
+   * @return whether a rank was announced to every neighbour
+   */
+  private boolean reselect(Instant now, Out out) {
+    Optional<Address> before = up;
+    up = chooseUp(now);
+    if (!up.equals(before)) {
+      parentsChanged(before, now, out);
+    }
+    int rank = rank();
+    if (rank == announced) {
+      return false;
+    }
+    announced = rank;
+    for (Address neighbour : new TreeSet<>(links.keySet())) { // a repeatable order
+      out.send(neighbour, new Rank(rank));
+    }
+    return true;
+  }
+
+  /**
+   * The active parent by RPL's rules, loop-free by the view and bounded by rank: (1) the most
+   * preferred parent with a way up ({@link #reach}, with its hold-down for one that comes back);
+   * (2) else the fallback we climb through, while it keeps a way up; else, once every parent up
+   * has said its rank (none has a way up), the neighbour (not a
+   * parent: a former child or a child's cross link) with the least rank, then least address,
+   * that has a way up and is not below us (our view has its state by one of our live links: its
+   * way up may pass us) and was not lost as a fallback within {@code parentHoldDown}; (3) else
+   * detached: the most preferred parent whose link is up and that is not below us, which keeps
+   * a subtree without any way up together under its top, as before ranks (our rank then says
+   * {@link Rank#DETACHED}, and so does every rank below, which is what frees a member with a
+   * backup to take it).
+   */
+  private Optional<Address> chooseUp(Instant now) {
+    if (parents.isEmpty()) {
+      return Optional.empty();
+    }
+    for (Address p : parents) {
+      boolean ok = links.containsKey(p) && hasWayUp(p) && !below(p);
+      if (ok && !reach.isUp(p)) {
+        reach.linkUp(p, now);
+      } else if (!ok && reach.isUp(p)) {
+        reach.linkDown(p, now);
+      }
+    }
+    reach.tick(now);
+    if (reach.active().isPresent()) {
+      fallback = null;
+      return reach.active();
+    }
+    if (fallback != null && !(links.containsKey(fallback) && hasWayUp(fallback) && !below(fallback))) {
+      // Lost its way up (or its link): not taken again for a hold-down, so that a neighbour
+      // whose rank flaps cannot make us switch, and send our whole view, at its rate.
+      fallbackHeld.put(fallback, now.plus(settings.parentHoldDown()));
+      fallback = null;
+    }
+    if (fallback == null && !waitingForARank()) {
+      fallback = bestFallback(now);
+    }
+    if (fallback != null) {
+      return Optional.of(fallback);
+    }
+    return selector.active().filter(p -> !below(p));
+  }
+
+  /**
+   * Whether a parent's link is up but it has not said its rank yet (it just connected, or it is
+   * starting): it may have a way up, so we do not climb through a child meanwhile (at a cold
+   * start every node would, for an instant).
+   */
+  private boolean waitingForARank() {
+    for (Address p : parents) {
+      if (links.containsKey(p) && !ranks.containsKey(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Address bestFallback(Instant now) {
+    Address best = null;
+    int bestRank = Integer.MAX_VALUE;
+    for (Address n : links.keySet()) {
+      if (parents.contains(n) || !hasWayUp(n) || below(n)) {
+        continue;
+      }
+      Instant held = fallbackHeld.get(n);
+      if (held != null && now.isBefore(held)) {
+        continue;
+      }
+      int r = ranks.get(n);
+      if (r < bestRank || (r == bestRank && n.compareTo(best) < 0)) {
+        best = n;
+        bestRank = r;
+      }
+    }
+    return best;
+  }
+
+  /** Whether {@code neighbour} announced a rank that leaves room for us below it. */
+  private boolean hasWayUp(Address neighbour) {
+    Integer r = ranks.get(neighbour);
+    return r != null && r < settings.maxHops() && r < Rank.DETACHED - 1;
+  }
+
+  /**
+   * Whether {@code node} is below us as far as we know: its state came to our view by one of our
+   * live links (a lost child's entries, kept for the grace, do not count).
+   */
+  private boolean below(Address node) {
+    Entry e = view.get(node);
+    return e != null && !node.equals(address()) && !e.via().equals(address())
+        && !pendingWithdrawals.containsKey(e.via());
+  }
+
   /** After a parent link changed: re-sign (our parent list changed) and tell the right parent. */
   private void parentsChanged(Optional<Address> before, Instant now, Out out) {
-    Optional<Address> after = selector.active();
+    Optional<Address> after = up;
     resign(now);
     if (before.equals(after)) {
       sendUp(new StateUpdate(List.of(ownState)), out);
@@ -810,15 +1006,20 @@ public final class RoutingNode {
 
   private void resign(Instant now) {
     sequence = Math.max(sequence + 1, now.toEpochMilli());
-    List<ParentLink> up = new ArrayList<>();
+    List<ParentLink> linked = new ArrayList<>();
     for (Address p : parents) {
       Integer cost = links.get(p);
       if (cost != null) {
-        up.add(new ParentLink(p, cost));
+        linked.add(new ParentLink(p, cost));
       }
     }
+    if (fallback != null && links.containsKey(fallback) && linked.size() < NodeState.MAX_PARENTS) {
+      // The neighbour we climb through is our parent while we do: the state says so.
+      linked.add(new ParentLink(fallback, links.get(fallback)));
+    }
+    Optional<Address> active = up.filter(a -> linked.stream().anyMatch(l -> l.parent().equals(a)));
     ownState = NodeState.sign(
-        identity, certificate, up, selector.active(), services, sequence,
+        identity, certificate, linked, active, services, sequence,
         now.plus(settings.stateLifetime()));
     view.put(address(), new Entry(ownState, address(), now));
     // its own name too: a lookup that reaches this node (the root, say) finds it here, as it
@@ -830,7 +1031,7 @@ public final class RoutingNode {
   }
 
   private void sendUp(RoutingMessage m, Out out) {
-    selector.active().filter(links::containsKey).ifPresent(p -> {
+    up.filter(links::containsKey).ifPresent(p -> {
       if (m instanceof StateUpdate u) {
         for (StateUpdate chunk : RoutingCodec.split(u.states())) {
           out.send(p, chunk);
@@ -847,12 +1048,12 @@ public final class RoutingNode {
     Optional<NodeState> found = findName(m.network(), m.name(), now);
     if (found.isPresent()) {
       answer(from, m.asker(), route -> new LookupReply(m.id(), route, found.get()), out);
-    } else if (selector.active().isPresent()) {
+    } else if (up.isPresent()) {
       if (m.ttl() == 0) {
         counters.drop(Drop.TTL_EXPIRED);
         return;
       }
-      out.send(selector.active().get(),
+      out.send(up.get(),
           new LookupRequest(m.id(), m.asker(), m.network(), m.name(), m.ttl() - 1));
     } else {
       answer(from, m.asker(), route -> new LookupMiss(m.id(), route, m.network(), m.name()), out);

@@ -363,12 +363,30 @@ class RoutingCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 7, 0x80, 255})
+  @ValueSource(ints = {0, 8, 0x80, 255})
   void unknownType_refusedNamingIt(int type) {
     byte[] bytes = RoutingCodec.encode(new Withdraw(List.of()));
     bytes[1] = (byte) type;
 
-    assertRefused(bytes, "routing message type " + type + " (expected: 1~6)");
+    assertRefused(bytes, "routing message type " + type + " (expected: 1~7)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 31, 254, 255})
+  void rank_roundTrip_oneByteBody(int rank) throws RoutingDecodeException {
+    byte[] bytes = RoutingCodec.encode(new RoutingMessage.Rank(rank));
+
+    assertThat(bytes).containsExactly(1, 7, (byte) rank);
+    assertThat(RoutingCodec.decode(bytes)).isEqualTo(new RoutingMessage.Rank(rank));
+  }
+
+  @Test
+  void rank_withoutItsByteOrWithMore_refused() {
+    assertThatThrownBy(() -> RoutingCodec.decode(new byte[] {1, 7}))
+        .isInstanceOf(RoutingDecodeException.class);
+    assertThatThrownBy(() -> RoutingCodec.decode(new byte[] {1, 7, 3, 0}))
+        .isInstanceOf(RoutingDecodeException.class)
+        .hasMessageContaining("after the RANK body");
   }
 
   /** Offsets of each key field in each sample. */

@@ -27,7 +27,8 @@ class RoutingMessageTypeTest {
         RoutingMessageType.LOOKUP_REQUEST, 3,
         RoutingMessageType.LOOKUP_REPLY, 4,
         RoutingMessageType.LOOKUP_MISS, 5,
-        RoutingMessageType.REVOKE, 6));
+        RoutingMessageType.REVOKE, 6,
+        RoutingMessageType.RANK, 7));
   }
 
   @Test
@@ -40,13 +41,13 @@ class RoutingMessageTypeTest {
   @Test
   void fromCode_everyOtherByte_rejectedNamingIt() {
     for (int code = 0; code < 256; code++) {
-      if (code >= 1 && code <= 6) {
+      if (code >= 1 && code <= 7) {
         continue;
       }
       int c = code;
       assertThatThrownBy(() -> RoutingMessageType.fromCode(c))
           .isInstanceOf(RoutingDecodeException.class)
-          .hasMessage("routing message type " + c + " (expected: 1~6)");
+          .hasMessage("routing message type " + c + " (expected: 1~7)");
     }
   }
 
@@ -67,7 +68,8 @@ class RoutingMessageTypeTest {
             RoutingMessageType.of(new RoutingMessage.LookupRequest(1, address(1), NETWORK.address(), "a", 1)),
             RoutingMessageType.of(new RoutingMessage.LookupReply(1, List.of(), state)),
             RoutingMessageType.of(new RoutingMessage.LookupMiss(1, List.of(), NETWORK.address(), "a")),
-            RoutingMessageType.of(new RoutingMessage.Revoke(List.of()))))
+            RoutingMessageType.of(new RoutingMessage.Revoke(List.of())),
+            RoutingMessageType.of(new RoutingMessage.Rank(0))))
         .containsExactly(RoutingMessageType.values());
   }
 

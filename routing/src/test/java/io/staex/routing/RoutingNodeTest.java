@@ -760,4 +760,178 @@ class RoutingNodeTest {
       throw new AssertionError(e);
     }
   }
+
+  // --- ranks: no islands (issue 14)
+
+  /**
+   * 0 (root) ← 1 ← 2 (the subtree's top) ← 3 ← 4, and 6 under 2; 4's second parent is 5, under
+   * the root. 2 loses its only parent.
+   */
+  private static Net island() {
+    Net net = new Net();
+    net.add(0);
+    net.add(1, 0);
+    net.add(5, 0);
+    net.add(2, 1);
+    net.add(3, 2);
+    net.add(6, 2);
+    net.add(4, 3, 5);
+    net.link(1, 0);
+    net.link(5, 0);
+    net.link(2, 1);
+    net.link(3, 2);
+    net.link(6, 2);
+    net.link(4, 3);
+    net.link(4, 5);
+    return net;
+  }
+
+  @Test
+  void ranks_areHopsFromTheRoot_announcedToEveryNeighbour() {
+    Net net = island();
+
+    assertThat(List.of(0, 1, 5, 2, 3, 6, 4).stream().map(i -> net.node(i).rank()))
+        .containsExactly(0, 1, 1, 2, 3, 3, 4);
+    assertThat(net.node(4).activeParent()).contains(address(3));
+    // a parent hears its children's ranks too (a detached node may climb through a child)
+    assertThat(net.node(5).rankOf(address(4))).contains(4);
+    assertThat(net.node(3).rankOf(address(2))).contains(2);
+  }
+
+  @Test
+  void island_topLosesEveryParent_aMemberWithABackupTakesIt_andTheRestClimbsThroughIt() {
+    Net net = island();
+
+    net.cut(2, 1);
+
+    // 2's rank went DETACHED, and so did 3's: 4 took its backup 5, which has a way up; 3 (whose
+    // only parent 2 has none) climbs through its former child 4, 2 through 3, 6 through 2.
+    assertThat(net.node(4).activeParent()).contains(address(5));
+    assertThat(net.node(3).activeParent()).contains(address(4));
+    assertThat(net.node(2).activeParent()).contains(address(3));
+    assertThat(net.node(6).activeParent()).contains(address(2));
+    assertThat(List.of(4, 3, 2, 6).stream().map(i -> net.node(i).rank()))
+        .containsExactly(2, 3, 4, 5);
+    RoutingNode root = net.node(0);
+    assertThat(root.route(address(6))).isEqualTo(new Route.Forward(
+        List.of(address(5), address(4), address(3), address(2), address(6))));
+    assertThat(root.route(address(2))).isInstanceOf(Route.Forward.class);
+    assertThat(net.node(6).route(address(1))).isEqualTo(new Route.Up(address(2)));
+    // the state of a node climbing through a former child names it: a parent while it is one
+    assertThat(root.view().stream().filter(st -> st.address().equals(address(3))).findFirst()
+        .orElseThrow().activeParent()).contains(address(4));
+  }
+
+  @Test
+  void island_healed_everyoneBackUnderItsPreferredParent_afterTheHoldDown() {
+    Net net = island();
+    net.cut(2, 1);
+    assertThat(net.node(2).activeParent()).contains(address(3));
+
+    net.link(2, 1);
+    // 2's own parent is back (a way up again, after its hold-down, as any parent that came back)
+    net.advance(SETTINGS.parentHoldDown().plusSeconds(1));
+    assertThat(net.node(2).activeParent()).contains(address(1));
+    assertThat(net.node(3).activeParent()).contains(address(2));
+    net.advance(SETTINGS.parentHoldDown().plusSeconds(1));
+
+    assertThat(net.node(4).activeParent()).contains(address(3));
+    assertThat(List.of(0, 1, 5, 2, 3, 6, 4).stream().map(i -> net.node(i).rank()))
+        .containsExactly(0, 1, 1, 2, 3, 3, 4);
+    assertThat(net.node(0).route(address(4))).isEqualTo(new Route.Forward(
+        List.of(address(5), address(4))));
+    assertThat(net.node(1).knows(address(4))).isTrue();
+    assertThat(net.node(5).knows(address(3))).isFalse();
+  }
+
+  @Test
+  void subtreeWithNoWayUpAtAll_staysTogetherUnderItsTop_detached() {
+    Net net = island();
+    net.cut(4, 5);
+
+    net.cut(2, 1);
+
+    assertThat(List.of(2, 3, 6, 4).stream().map(i -> net.node(i).rank()))
+        .containsOnly(RoutingMessage.Rank.DETACHED);
+    assertThat(net.node(3).activeParent()).contains(address(2));
+    assertThat(net.node(4).activeParent()).contains(address(3));
+    assertThat(net.node(2).activeParent()).isEmpty();
+    // inside the island, routes still work; out of it, the top says unreachable at once
+    assertThat(net.node(2).route(address(4))).isEqualTo(new Route.Forward(List.of(address(3), address(4))));
+    assertThat(net.node(2).route(address(0))).isInstanceOf(Route.Unreachable.class);
+  }
+
+  @Test
+  void rankLies_attractOnlyTheLiarsOwnNeighbours_thatHaveNoOtherWayUp() {
+    Net net = island();
+    // 3 lies: "I am a root" to its parent 2 and its child 4, who both have a way up.
+    RoutingMessage lie = new RoutingMessage.Rank(0);
+    net.apply(address(3), new Effects(List.of(new Outbound(address(2), lie),
+        new Outbound(address(4), lie)), List.of()));
+    net.run();
+
+    // nobody with a parent that has a way up changes it for a better rank
+    assertThat(net.node(2).activeParent()).contains(address(1));
+    assertThat(net.node(4).activeParent()).contains(address(3));
+    assertThat(net.node(4).rank()).isEqualTo(1);
+    assertThat(net.node(5).rank()).isEqualTo(1);
+    assertThat(net.node(0).route(address(6))).isEqualTo(new Route.Forward(
+        List.of(address(1), address(2), address(6))));
+
+    // 3 lies "detached": only its own children leave it (4 takes its backup); nothing else moves
+    net.apply(address(3), new Effects(List.of(new Outbound(address(4),
+        new RoutingMessage.Rank(RoutingMessage.Rank.DETACHED))), List.of()));
+    net.run();
+    assertThat(net.node(4).activeParent()).contains(address(5));
+    assertThat(net.node(2).activeParent()).contains(address(1));
+    assertThat(net.node(6).activeParent()).contains(address(2));
+    assertThat(net.node(0).route(address(6))).isEqualTo(new Route.Forward(
+        List.of(address(1), address(2), address(6))));
+  }
+
+  @Test
+  void rankBeyondMaxHops_isNoWayUp_soALoopOfStaleRanksCountsToDetached() {
+    Net net = island();
+    int tooFar = SETTINGS.maxHops();
+    // 1 says it is maxHops away: 2 would be beyond the longest path, so 1 is no way up for it
+    // (a loop of stale ranks grows by its length each round until it gets there).
+    net.apply(address(1), new Effects(List.of(new Outbound(address(2),
+        new RoutingMessage.Rank(tooFar))), List.of()));
+    net.run();
+
+    // as if 2 had lost its parent: 4 takes its backup, 3 and 2 climb through it
+    assertThat(net.node(4).activeParent()).contains(address(5));
+    assertThat(net.node(2).activeParent()).contains(address(3));
+    assertThat(net.node(2).rank()).isEqualTo(4);
+
+    // one less is a way up again (after the hold-down of a parent that lost its way)
+    net.apply(address(1), new Effects(List.of(new Outbound(address(2),
+        new RoutingMessage.Rank(tooFar - 1))), List.of()));
+    net.run();
+    net.advance(SETTINGS.parentHoldDown().plusSeconds(1));
+    assertThat(net.node(2).activeParent()).contains(address(1));
+    assertThat(net.node(2).rank()).isEqualTo(tooFar);
+  }
+
+  @Test
+  void fallbackWhoseRankFlaps_notTakenAgainBeforeTheHoldDown() {
+    Net net = island();
+    net.cut(2, 1);
+    assertThat(net.node(3).activeParent()).contains(address(4));
+
+    // 4 (3's fallback) says detached, then attached again at once: 3 does not come back to it
+    // before parentHoldDown (it would send its whole view each time, at the flapper's rate)
+    net.apply(address(4), new Effects(List.of(new Outbound(address(3),
+        new RoutingMessage.Rank(RoutingMessage.Rank.DETACHED))), List.of()));
+    net.run();
+    assertThat(net.node(3).rank()).isEqualTo(RoutingMessage.Rank.DETACHED);
+    net.apply(address(4), new Effects(List.of(new Outbound(address(3),
+        new RoutingMessage.Rank(2))), List.of()));
+    net.run();
+    assertThat(net.node(3).activeParent()).isNotEqualTo(Optional.of(address(4)));
+
+    net.advance(SETTINGS.parentHoldDown().plusSeconds(1));
+    assertThat(net.node(3).activeParent()).contains(address(4));
+    assertThat(net.node(0).route(address(6))).isInstanceOf(Route.Forward.class);
+  }
 }

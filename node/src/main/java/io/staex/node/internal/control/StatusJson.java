@@ -80,7 +80,8 @@ final class StatusJson {
     j.name("relay").beginObject().member("forwarded", r.forwarded())
         .member("delivered", r.delivered()).member("originated", r.originated())
         .member("unreachableSent", r.unreachableSent())
-        .member("unreachableReceived", r.unreachableReceived());
+        .member("unreachableReceived", r.unreachableReceived())
+        .member("rerouted", r.rerouted());
     j.name("dropped").beginObject();
     new TreeMap<RelayCounters.Drop, Long>(r.dropped())
         .forEach((reason, n) -> j.member(StatusText.dropLabel(reason), n));

@@ -48,6 +48,8 @@ public final class StatusMetrics {
         r.unreachableSent());
     counter(out, "staex_relay_unreachable_received_total",
         "Unreachable notices about packets this node sent.", r.unreachableReceived());
+    counter(out, "staex_relay_rerouted_total",
+        "Packets forwarded around a down next hop of their source route.", r.rerouted());
     family(out, "staex_relay_dropped_total", "counter", "Frames dropped, by reason.");
     for (RelayCounters.Drop d : RelayCounters.Drop.values()) {
       out.append("staex_relay_dropped_total{reason=\"").append(StatusText.dropLabel(d))

@@ -87,7 +87,8 @@ final class StatusText {
     out.append("relay     forwarded ").append(r.forwarded()).append("  delivered ")
         .append(r.delivered()).append("  originated ").append(r.originated())
         .append("  unreachable sent ").append(r.unreachableSent()).append(" received ")
-        .append(r.unreachableReceived()).append("  dropped ").append(r.droppedTotal())
+        .append(r.unreachableReceived()).append("  rerouted ").append(r.rerouted())
+        .append("  dropped ").append(r.droppedTotal())
         .append('\n');
     for (Map.Entry<RelayCounters.Drop, Long> d : new java.util.TreeMap<>(r.dropped()).entrySet()) {
       if (d.getValue() > 0) {

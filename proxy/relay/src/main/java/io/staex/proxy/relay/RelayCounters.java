@@ -47,6 +47,7 @@ public final class RelayCounters {
   private final LongAdder originated = new LongAdder();
   private final LongAdder unreachableSent = new LongAdder();
   private final LongAdder unreachableReceived = new LongAdder();
+  private final LongAdder rerouted = new LongAdder();
   private final LongAdder pausedReads = new LongAdder();
   private final LongAdder resumedReads = new LongAdder();
   private final LongAdder sendPauses = new LongAdder();
@@ -86,6 +87,15 @@ public final class RelayCounters {
   /** UNREACHABLE notices addressed to this node (or made for it locally). */
   public long unreachableReceived() {
     return unreachableReceived.sum();
+  }
+
+  /**
+   * Packets forwarded around a down next hop: their source route's next hop had lost its link
+   * (the node that routed them did not know yet), and this node's own path took them on (local
+   * repair, {@code docs/relay.md}). Also counted as forwarded.
+   */
+  public long rerouted() {
+    return rerouted.sum();
   }
 
   /**
@@ -182,6 +192,10 @@ public final class RelayCounters {
     unreachableReceived.increment();
   }
 
+  public void recordRerouted() {
+    rerouted.increment();
+  }
+
   public void recordPausedRead() {
     pausedReads.increment();
   }
@@ -214,6 +228,7 @@ public final class RelayCounters {
         .append(", delivered=").append(delivered()).append(", originated=").append(originated())
         .append(", unreachableSent=").append(unreachableSent())
         .append(", unreachableReceived=").append(unreachableReceived())
+        .append(", rerouted=").append(rerouted())
         .append(", pausedReads=").append(pausedReads()).append(", resumedReads=")
         .append(resumedReads()).append(", sendPauses=").append(sendPauses())
         .append(", sendResumes=").append(sendResumes()).append(", maxLinkQueuedBytes=").append(maxLinkQueuedBytes());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.staex.crypto.Identity;
 import io.staex.proxy.frame.FrameBytes;
-import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.SessionFrame;
 import io.staex.proxy.frame.SessionFrameCodec;
@@ -336,10 +335,14 @@ class RelayNetworkTest {
   }
 
   @Test
-  void packetInALoopOfParents_expiresByTtl_andItsSourceHearsSo() {
+  void loopOfParents_brokenByTheView_anUnknownNodeIsAnsweredNoRoute_notCircledUntilTheTtl() {
     try (MemoryNetwork ring = new MemoryNetwork()) {
-      // a's parent is b, b's c, c's d, d's a: no root, so a packet for an unknown node goes up
-      // and round until its TTL runs out (at b, the 33rd node to get it), which tells a.
+      // a's parent is b, b's c, c's d, d's a: no root. Before ranks (issue 14) a packet for an
+      // unknown node went up and round until its TTL ran out (FrameLimits.DEFAULT_TTL + 1 hops);
+      // now a node whose only parent is below it (its state came back round the loop) lets go
+      // of it (and does not take it back for parentHoldDown): no loop of active parents is
+      // left, and the top a's packet reaches answers NO_ROUTE at once.
+      // (TTL expiry itself: ForwardingTest.)
       Node d = ring.node(30, Optional.empty(), List.of(MemoryNetwork.address(32)));
       Node c = ring.node(33, d);
       Node b = ring.node(31, c);
@@ -349,17 +352,18 @@ class RelayNetworkTest {
       ring.link(c, d);
       ring.link(d, a);
       ring.settle();
-      assertThat(a.routing().activeParent()).hasValue(b.address());
+      List<Node> all = List.of(a, b, c, d);
+      assertThat(all.stream().filter(n -> n.routing().activeParent().isEmpty()))
+          .as("at least one top: no loop of active parents").isNotEmpty();
 
       a.engine().send(STRANGER, bytes(1));
       ring.settle();
 
-      assertThat(a.notices()).containsExactly(new Notice(STRANGER, UnreachableReason.TTL_EXPIRED));
-      assertThat(b.counters().dropped(Drop.TTL_EXPIRED)).isEqualTo(1);
-      assertThat(b.counters().unreachableSent()).isEqualTo(1);
-      long forwarded = a.counters().forwarded() + b.counters().forwarded()
-          + c.counters().forwarded() + d.counters().forwarded();
-      assertThat(forwarded).as("a hop per TTL").isEqualTo(FrameLimits.DEFAULT_TTL + 1);
+      assertThat(a.notices()).containsExactly(new Notice(STRANGER, UnreachableReason.NO_ROUTE));
+      long forwarded = all.stream().mapToLong(n -> n.counters().forwarded()).sum();
+      assertThat(forwarded).as("up to the top and the notice back, at most 3 hops each way")
+          .isLessThanOrEqualTo(6);
+      assertThat(all.stream().mapToLong(n -> n.counters().dropped(Drop.TTL_EXPIRED)).sum()).isZero();
     }
   }
 }

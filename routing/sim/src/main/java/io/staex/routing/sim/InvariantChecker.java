@@ -248,21 +248,70 @@ public final class InvariantChecker {
 
   // (5)
   private void checkParentChoice(SimNode n) {
+    // Ranks (issue 14): the first parent whose link works, that has a way up (its chain reaches
+    // a real root) and is not below n; else, when n has a way up, some other neighbour it climbs
+    // through (a fallback); else (detached) the first parent whose link works and is not below.
+    Optional<Address> actual = n.routing().activeParent();
     Optional<Address> expected = Optional.empty();
     for (SimNode p : n.parents()) {
-      if (n.links.get(p.address()).isUp()) {
+      if (n.links.get(p.address()).isUp() && attached(p) && !chainPasses(p, n)) {
         expected = Optional.of(p.address());
         break;
       }
     }
-    Optional<Address> actual = n.routing().activeParent();
+    String rule = "the first of %s whose link works and that has a way up";
+    if (expected.isEmpty() && attached(n) && actual.isPresent() && !n.parents().stream()
+        .map(SimNode::address).toList().contains(actual.get())) {
+      SimLink l = n.links.get(actual.get());
+      if (l != null && l.isUp()) {
+        return; // a fallback: a neighbour with a way up
+      }
+    }
+    if (expected.isEmpty() && !attached(n)) {
+      rule = "detached: the first of %s whose link works and that is not below it";
+      for (SimNode p : n.parents()) {
+        if (n.links.get(p.address()).isUp() && !chainPasses(p, n)) {
+          expected = Optional.of(p.address());
+          break;
+        }
+      }
+    }
     if (!actual.equals(expected)) {
       violation("parent choice: " + n.label() + " has active parent "
           + actual.map(this::label).orElse("none") + ", expected "
-          + expected.map(this::label).orElse("none") + " (the first of "
-          + n.parents().stream().map(p -> p.label() + (n.links.get(p.address()).isUp() ? "(up)" : "(down)")).toList()
-          + " whose link works)");
+          + expected.map(this::label).orElse("none") + " (" + String.format(rule,
+              n.parents().stream().map(p -> p.label() + (n.links.get(p.address()).isUp()
+                  ? "(up" + (attached(p) ? ")" : ", no way up)") : "(down)")).toList()) + ")");
     }
+  }
+
+  /** Whether {@code n}'s chain of active parents ends at a real root (one without parents). */
+  private boolean attached(SimNode n) {
+    return net.node(root(n)).parents().isEmpty() && net.node(root(n)).isAlive()
+        && !chainPasses(n, null);
+  }
+
+  /**
+   * Whether {@code from}'s chain of active parents passes {@code through} (null: comes back to a
+   * node it passed, a loop).
+   */
+  private boolean chainPasses(SimNode from, SimNode through) {
+    java.util.Set<Address> seen = new java.util.HashSet<>();
+    SimNode at = from;
+    for (int i = 0; i <= nodes.size(); i++) {
+      if (!seen.add(at.address())) {
+        return through == null;
+      }
+      if (through != null && at == through) {
+        return true;
+      }
+      Optional<SimNode> next = at.activeParent().flatMap(net::find).filter(SimNode::isAlive);
+      if (next.isEmpty()) {
+        return false;
+      }
+      at = next.get();
+    }
+    return through == null;
   }
 
   /** The root at the end of n's active-parent chain (n itself if the chain breaks or loops). */

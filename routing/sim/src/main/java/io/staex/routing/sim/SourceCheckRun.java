@@ -30,7 +30,8 @@ import java.util.Random;
  * links coming back with another cost), packets go between random pairs, forwarded hop by hop
  * by every node's real {@code route} with the rule applied at every hop ({@link
  * SimNetwork#sendPacket}). Spoofers — random members — send packets claiming a node that can
- * never be below them (not among their descendants over any parents) to a destination outside
+ * never be below them (not among their descendants over any parents, nor over a neighbour that
+ * one of those climbed through so far, see {@code docs/routing.md} Ranks) to a destination outside
  * their view, so their packets climb.
  *
  * <p>What must hold: no packet whose source is its sender is ever refused by the rule, and
@@ -89,6 +90,13 @@ public final class SourceCheckRun {
   private final SimNetwork net;
   private final List<SimNode> all = new ArrayList<>();
   private final Map<SimNode, BitSet> descendants = new HashMap<>();
+  /**
+   * Ranks (issue 14): X climbed through a neighbour F that is not its parent (a detached node
+   * through a former child, say): from then on X, and whatever may be below X, may be below F.
+   * F → those X, from every node's observed parent changes; {@link #observedUpTo} per node.
+   */
+  private final Map<SimNode, java.util.Set<SimNode>> fallbackChildren = new HashMap<>();
+  private final Map<SimNode, Integer> observedUpTo = new HashMap<>();
   private final Map<PacketFate, Long> legit = new EnumMap<>(PacketFate.class);
   private final Map<PacketFate, Long> spoofed = new EnumMap<>(PacketFate.class);
   private final List<String> violations = new ArrayList<>();
@@ -188,6 +196,7 @@ public final class SourceCheckRun {
     if (!member.alive) {
       return;
     }
+    noteFallbacks();
     BitSet below = descendants(member);
     SimNode claimed = null;
     for (int tries = 0; tries < 20 && claimed == null; tries++) {
@@ -246,13 +255,19 @@ public final class SourceCheckRun {
     return b.toString();
   }
 
-  /** The nodes below {@code n} over any of their parents (whoever could ever be in its view). */
+  /**
+   * The nodes below {@code n} over any of their parents, or over a neighbour one of them climbed
+   * through so far (whoever could have been in its view).
+   */
   private BitSet descendants(SimNode n) {
     return descendants.computeIfAbsent(n, k -> {
       BitSet seen = new BitSet(all.size());
       Deque<SimNode> todo = new ArrayDeque<>(List.of(k));
       while (!todo.isEmpty()) {
-        for (SimNode c : todo.poll().children()) {
+        SimNode at = todo.poll();
+        List<SimNode> below = new ArrayList<>(at.children());
+        below.addAll(fallbackChildren.getOrDefault(at, java.util.Set.of()));
+        for (SimNode c : below) {
           if (!seen.get(c.index())) {
             seen.set(c.index());
             todo.add(c);
@@ -261,6 +276,31 @@ public final class SourceCheckRun {
       }
       return seen;
     });
+  }
+
+  /** Reads the parent changes observed since the last call for climbs through a non-parent. */
+  private void noteFallbacks() {
+    boolean added = false;
+    for (SimNode x : all) {
+      List<SimNode.Observed> seen = x.observed();
+      int from = observedUpTo.getOrDefault(x, 0);
+      if (from > seen.size()) {
+        from = 0;
+      }
+      for (SimNode.Observed o : seen.subList(from, seen.size())) {
+        if (o.event() instanceof io.staex.routing.RoutingEvent.ActiveParentChanged c
+            && c.current().isPresent()) {
+          SimNode f = net.node(c.current().get());
+          if (!x.parents().contains(f)) {
+            added |= fallbackChildren.computeIfAbsent(f, k -> new java.util.HashSet<>()).add(x);
+          }
+        }
+      }
+      observedUpTo.put(x, seen.size());
+    }
+    if (added) {
+      descendants.clear();
+    }
   }
 
   private void disturb() {

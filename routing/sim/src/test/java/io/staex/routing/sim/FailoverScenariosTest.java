@@ -251,12 +251,19 @@ class FailoverScenariosTest {
 
     converge(net);
     Instant up = xaUp.holdsSince().orElseThrow(() -> new AssertionError("x-a never up"));
+    // Ranks (issue 14): x, detached until its parents say their ranks, floats to a when its link
+    // comes up (8 s), back to b when b's rank comes first (8.5 s), and takes a for good when a's
+    // rank arrives (10 s). Before ranks: b, then a at 8 s. (Keeping b while a's rank was pending
+    // made SourceCheckScenariosTest refuse legitimate packets; not understood yet.)
     assertThat(changesSince(x, SimNetwork.EPOCH)).containsExactly(
         new ActiveParentChanged(Optional.empty(), Optional.of(b.address())),
+        new ActiveParentChanged(Optional.of(b.address()), Optional.of(a.address())),
+        new ActiveParentChanged(Optional.of(a.address()), Optional.of(b.address())),
         new ActiveParentChanged(Optional.of(b.address()), Optional.of(a.address())));
     assertThat(x.observed().stream().filter(o -> o.event() instanceof ActiveParentChanged)
         .reduce((first, second) -> second).orElseThrow().at())
-        .as("no hold-down: x takes a at the instant its link to a comes up").isEqualTo(up);
+        .as("no hold-down: x takes a as soon as a says its rank (ranks, issue 14: one way over"
+            + " the 2 s link after it came up)").isEqualTo(up.plus(Duration.ofSeconds(2)));
     // The race did happen: the new path first, then the Withdraw of the old one.
     assertThat(yThroughA[0]).as("y's state through a").isNotNull();
     assertThat(yWithdrawnByB[0]).as("b's Withdraw of y").isNotNull().isAfter(yThroughA[0]);

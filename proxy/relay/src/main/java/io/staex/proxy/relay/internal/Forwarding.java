@@ -123,7 +123,8 @@ final class Forwarding {
       return null;
     }
     List<NodeKey> rest = rest(f);
-    return new Forward(next, own ? new Rewrite.SourceRouted(rest) : new Rewrite.Rerouted(rest));
+    return new Forward(next, own ? new Rewrite.SourceRouted(rest) : new Rewrite.Rerouted(rest),
+        true);
   }
 
   /**

@@ -18,12 +18,17 @@ sealed interface RelayAction
 
   /**
    * Sends the frame on to the neighbour {@code next} (whose link is up), edited by {@code
-   * rewrite}. Counted as forwarded.
+   * rewrite}. Counted as forwarded, and as rerouted when {@code aroundDownHop}: its source
+   * route's next hop was down, and this node's own path replaced the rest of the route.
    */
-  record Forward(NodeKey next, Rewrite rewrite) implements RelayAction {
+  record Forward(NodeKey next, Rewrite rewrite, boolean aroundDownHop) implements RelayAction {
     public Forward {
       Objects.requireNonNull(next, "next");
       Objects.requireNonNull(rewrite, "rewrite");
+    }
+
+    Forward(NodeKey next, Rewrite rewrite) {
+      this(next, rewrite, false);
     }
   }
 

@@ -655,6 +655,9 @@ public final class RelayEngine implements LinkListener {
     for (RelayAction action : actions) {
       if (action instanceof RelayAction.Forward f) {
         counters.recordForwarded();
+        if (f.aroundDownHop()) {
+          counters.recordRerouted();
+        }
         enqueue(links.get(f.next()), frame instanceof LinkFrame.Packet p
             ? f.rewrite().apply(p) : f.rewrite().apply((LinkFrame.Unreachable) frame));
       } else if (action instanceof RelayAction.Deliver) {

@@ -107,7 +107,7 @@ class ForwardingTest {
         row("source route through a lost neighbour: LINK_DOWN",
             packet(5, F, C, C), failed(UnreachableReason.LINK_DOWN, Drop.LINK_DOWN)),
         row("source route through a lost neighbour, this node has a way: rerouted around it",
-            packet(5, F, R, C, R), new Forward(k(B), new Rewrite.Rerouted(List.of(k(R))))),
+            packet(5, F, R, C, R), new Forward(k(B), new Rewrite.Rerouted(List.of(k(R))), true)),
         row("source route through a lost neighbour, this node's way is that link too: LINK_DOWN",
             packet(5, F, W, C, W), failed(UnreachableReason.LINK_DOWN, Drop.LINK_DOWN)),
         row("for this node: delivered", packet(5, F, S), RelayAction.DELIVER),
