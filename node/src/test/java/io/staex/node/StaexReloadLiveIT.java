@@ -57,7 +57,9 @@ class StaexReloadLiveIT extends ProcessTestBase {
       config("gateway", "listen = \"127.0.0.1:" + gatewayPort + "\"\n  parents = [ "
           + rootParent + " ]\n  services = [ { port = 8080, target = \"127.0.0.1:" + echo.port()
           + "\" } ]");
-      String userBody = forward + "\n  dns { listen = \"127.0.0.1:%d\", pool = \"%s\" }";
+      // a session waits sessions.path-grace for a way back (step 4): 5 s, not 30, for the test
+      String userBody = forward + "\n  sessions.path-grace = 5s"
+          + "\n  dns { listen = \"127.0.0.1:%d\", pool = \"%s\" }";
       config("user", "parents = [ " + rootParent + ", " + gatewayParent + " ]\n  "
           + userBody.formatted(dnsA, "127.77.0.0/16"));
       run("root");
@@ -120,7 +122,8 @@ class StaexReloadLiveIT extends ProcessTestBase {
         assertThat(linkState(rootStatus, gateway)).isNull();
         assertThat(rootStatus).contains("reload: link to " + gateway + ": revoked")
             .contains("\"linksClosed\":{\"revoked\":1");
-        // the next bytes find no way to the gateway: the session ends, and so does the stream
+        // the next bytes find no way to the gateway: after sessions.path-grace without one the
+        // session ends, and so does the stream
         s.getOutputStream().write("four".getBytes(StandardCharsets.UTF_8));
         assertThat(endOfStream(s)).as("the stream through the closed link ends").isTrue();
         Awaitility.await("the gateway's redials are refused by the root")
