@@ -636,8 +636,12 @@ class ChainTest {
       }
       return null;
     });
-    await("every datagram not dropped arrives", Duration.ofSeconds(30),
-        () -> got.size() == user.streams.counters().datagramsSent());
+    // (datagrams still queued are neither sent nor dropped yet: wait until the queue is empty)
+    await("every datagram not dropped arrives", Duration.ofSeconds(30), () -> {
+      StreamCounters c = user.streams.counters();
+      return c.datagramsSent() + c.datagramsDroppedQueueFull() == n
+          && got.size() == c.datagramsSent();
+    });
     StreamCounters u = user.streams.counters();
     log.info("burst of {} x 4 KiB datagrams in {} ms: {} sent, {} dropped at the queue", n,
         (System.nanoTime() - t0) / 1_000_000, u.datagramsSent(), u.datagramsDroppedQueueFull());

@@ -324,6 +324,7 @@ public final class Streams implements SessionListener, AutoCloseable {
 
   @Override
   public void writable(Session session) {
+    drainDatagrams(); // datagrams queued while the session had no room go first, in order
     PerSession per = bySession.get(session);
     if (per == null) {
       return;
