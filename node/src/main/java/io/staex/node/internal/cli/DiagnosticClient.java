@@ -40,6 +40,17 @@ final class DiagnosticClient {
    */
   static String ask(Path socket, String request, long timeoutMillis)
       throws IOException, CliException {
+    return answer(socket, request, timeoutMillis).strip();
+  }
+
+  /**
+   * The node's answer to {@code request} as it came, for the commands that print it whole.
+   *
+   * @throws CliException NOT_RUNNING when no node answers there, FAILURE for an {@code error:}
+   *     answer or none
+   */
+  static String answer(Path socket, String request, long timeoutMillis)
+      throws IOException, CliException {
     String answer;
     try {
       answer = ControlClient.ask(socket, request, timeoutMillis);
@@ -54,7 +65,7 @@ final class DiagnosticClient {
       throw new CliException(ExitCodes.FAILURE, "error: no answer from the node at " + socket
           + " within " + timeoutMillis + " ms");
     }
-    return answer.strip();
+    return answer;
   }
 
   /** A JSON answer as a config tree (JSON syntax only). */

@@ -1,7 +1,6 @@
 package io.staex.node.internal.cli;
 
 import io.staex.node.internal.Reload;
-import io.staex.node.internal.control.ControlClient;
 import io.staex.node.internal.control.ControlProtocol;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,15 +37,11 @@ final class ReloadCommand implements Callable<Integer> {
     Path socket = where.socket();
     String answer;
     try {
-      answer = ControlClient.ask(socket, ControlProtocol.RELOAD, TIMEOUT_MILLIS);
-    } catch (ControlClient.NoNodeException e) {
-      throw new CliException(ExitCodes.NOT_RUNNING, e.getMessage());
-    }
-    if (answer.startsWith(Reload.REFUSED)) {
-      throw new CliException(ExitCodes.CONFIG, answer.strip());
-    }
-    if (answer.startsWith("error: ")) {
-      throw new CliException(ExitCodes.FAILURE, answer.strip());
+      answer = DiagnosticClient.answer(socket, ControlProtocol.RELOAD, TIMEOUT_MILLIS);
+    } catch (CliException e) {
+      // a broken config is the config's exit code, as `staex config check` gives it
+      throw e.getMessage().startsWith(Reload.REFUSED)
+          ? new CliException(ExitCodes.CONFIG, e.getMessage()) : e;
     }
     PrintWriter out = spec.commandLine().getOut();
     out.print(answer);

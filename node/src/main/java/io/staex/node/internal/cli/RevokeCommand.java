@@ -1,7 +1,6 @@
 package io.staex.node.internal.cli;
 
 import io.staex.crypto.SignedRevocation;
-import io.staex.node.internal.control.ControlClient;
 import io.staex.node.internal.control.ControlProtocol;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,16 +34,8 @@ final class RevokeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SignedRevocation revocation = SignedRevocation.read(file);
     Path socket = where.socket();
-    String answer;
-    try {
-      answer = ControlClient.ask(socket, ControlProtocol.revokeRequest(revocation),
-          StatusCommand.TIMEOUT_MILLIS);
-    } catch (ControlClient.NoNodeException e) {
-      throw new CliException(ExitCodes.NOT_RUNNING, e.getMessage());
-    }
-    if (answer.startsWith("error: ")) {
-      throw new CliException(ExitCodes.FAILURE, answer.strip());
-    }
+    String answer = DiagnosticClient.answer(socket, ControlProtocol.revokeRequest(revocation),
+        StatusCommand.TIMEOUT_MILLIS);
     PrintWriter out = spec.commandLine().getOut();
     out.print(answer);
     out.flush();

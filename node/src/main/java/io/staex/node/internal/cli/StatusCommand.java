@@ -1,6 +1,5 @@
 package io.staex.node.internal.cli;
 
-import io.staex.node.internal.control.ControlClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,15 +39,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path socket = where.socket();
     String request = format.json ? "status json" : format.metrics ? "metrics" : "status";
-    String answer;
-    try {
-      answer = ControlClient.ask(socket, request, TIMEOUT_MILLIS);
-    } catch (ControlClient.NoNodeException e) {
-      throw new CliException(ExitCodes.NOT_RUNNING, e.getMessage());
-    }
-    if (answer.startsWith("error: ")) {
-      throw new CliException(ExitCodes.FAILURE, answer.strip());
-    }
+    String answer = DiagnosticClient.answer(socket, request, TIMEOUT_MILLIS);
     PrintWriter out = spec.commandLine().getOut();
     out.print(answer);
     out.flush();
