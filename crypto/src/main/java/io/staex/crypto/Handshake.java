@@ -69,9 +69,10 @@ public final class Handshake {
   /**
    * The version of the staex wire protocol this node speaks: the handshake payload's first byte.
    * 1: up to session 5's change of the UNREACHABLE frame; 2: since (docs/frames.md); 3: sessions
-   * acknowledge records (ACK / NACK control messages) and send lost ones again.
+   * acknowledge records (ACK / NACK control messages) and send lost ones again; 4: an ACK may
+   * ride in front of a record's messages (ACK_THEN).
    */
-  public static final int PROTOCOL_VERSION = 3;
+  public static final int PROTOCOL_VERSION = 4;
 
   static final int HEADER_SIZE = 1 + 1 + Long.BYTES + Short.BYTES;
   private static final NoiseProtocol NOISE = NoiseProtocol.parse(PROTOCOL);

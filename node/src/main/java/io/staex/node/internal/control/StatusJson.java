@@ -157,6 +157,8 @@ final class StatusJson {
         .endObject();
     j.name("acksRefused").beginObject().member("stale", ev.acksStale())
         .member("beyond", ev.acksBeyond()).endObject();
+    j.name("acksSent").beginObject().member("alone", ev.acksAlone())
+        .member("riding", ev.acksRiding()).endObject();
     j.member("pathDown", ev.pathDown()).member("pathLost", ev.pathLost()).endObject()
         .endObject();
     NodeStatus.TrustStats t = s.trust();

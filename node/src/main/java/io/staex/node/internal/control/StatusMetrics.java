@@ -227,6 +227,12 @@ public final class StatusMetrics {
     counter(out, "staex_session_nacks_ignored_total",
         "Peers' NACKs within half a retransmission timeout of the last resend: not acted on.",
         ev.nacksIgnored());
+    family(out, "staex_session_acks_sent_total", "counter",
+        "Session ACKs sent: alone in a record, or riding in front of stream frames.");
+    out.append("staex_session_acks_sent_total{how=\"alone\"} ").append(ev.acksAlone())
+        .append('\n');
+    out.append("staex_session_acks_sent_total{how=\"riding\"} ").append(ev.acksRiding())
+        .append('\n');
     family(out, "staex_session_acks_refused_total", "counter",
         "Peers' session ACKs refused, by reason.");
     out.append("staex_session_acks_refused_total{reason=\"stale\"} ").append(ev.acksStale())

@@ -175,7 +175,8 @@ final class StatusText {
     out.append("retransmit records resent ").append(ev.recordsResent()).append("  duplicates ")
         .append(ev.duplicates()).append("  nacks sent ").append(ev.nacksSent())
         .append(" received ").append(ev.nacksReceived()).append(" (ignored ")
-        .append(ev.nacksIgnored()).append(")  acks refused ").append(ev.acksRefused())
+        .append(ev.nacksIgnored()).append(")  acks sent alone ").append(ev.acksAlone())
+        .append(" riding ").append(ev.acksRiding()).append("  refused ").append(ev.acksRefused())
         .append("  paths down ").append(ev.pathDown()).append("  sessions ended by path-grace ")
         .append(ev.pathLost()).append('\n');
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One end-to-end session with a peer: a Noise IK handshake, then records whose plaintexts carry
@@ -110,8 +111,19 @@ public final class Session {
   static final int ACK = 0x04;
   /** {@code 0x00 0x05 | next u64}: as ACK, and a later record came first: send again from next. */
   static final int NACK = 0x05;
-  /** Bytes of an ACK or NACK. */
+  /**
+   * {@code 0x00 0x06 | next u64 | messages}: an ACK riding in front of the layer above's
+   * messages, in a record that was going anyway.
+   */
+  static final int ACK_THEN = 0x06;
+  /** Bytes of an ACK or NACK (and of the front of an {@link #ACK_THEN}). */
   static final int ACK_SIZE = 2 + Long.BYTES;
+  /**
+   * How long the ACK for a lone record waits for a record of ours to ride in: a request's
+   * answer usually comes well within it (a reply on loopback takes ~0.1 ms), which saves a
+   * packet each way through every relay. A second record asking for an ACK sends it at once.
+   */
+  static final long ACK_DELAY_NANOS = 2_000_000L;
   /** The shortest retransmission timeout (one {@link Sessions#TICK} also bounds it below). */
   static final long RTO_MIN_NANOS = 200_000_000L;
   /** The longest: a path that came back carries records again within this. */
@@ -155,10 +167,14 @@ public final class Session {
   /** The timer fired: the first record went again; the rest goes once an ACK shows the path. */
   private boolean recovering;
   private long lastResendNanos = Long.MIN_VALUE / 2;
-  /** Whether the layer above was told there is no room ({@link #queueRoom}) and waits. */
-  private boolean full;
   // receiving
+  /** Records came that our next ACK must cover. */
+  private boolean ackPending;
+  /** An ACK goes when the loop next runs its tasks. */
   private boolean ackScheduled;
+  /** The {@link #ACK_DELAY_NANOS} timer runs. */
+  private boolean ackTimerSet;
+  private int askedSinceAck;
   private int unaskedSinceAck;
   private long lastNackNanos = Long.MIN_VALUE / 2;
   private long lastNackCounter = -1;
@@ -166,10 +182,16 @@ public final class Session {
 
   /** Where a record's plaintext starts: after {@code type | session id | counter}. */
   private static final int PLAIN_OFF = SessionFrameCodec.HEADER_SIZE + RecordLayer.COUNTER_SIZE;
+  /**
+   * Where the layer above's messages start in the record being filled: after room for an
+   * {@link #ACK_THEN} front. Without one the packet starts {@link #ACK_SIZE} bytes into its
+   * array and is sealed there, so neither way copies.
+   */
+  private static final int MSG_OFF = PLAIN_OFF + ACK_SIZE;
   private static final int TAG_SIZE = RecordLayer.OVERHEAD - RecordLayer.COUNTER_SIZE;
   /** A full record's packet: header, counter, the largest plaintext, tag. */
   private static final int RECORD_CAPACITY =
-      PLAIN_OFF + FrameLimits.MAX_SESSION_PLAINTEXT + TAG_SIZE;
+      MSG_OFF + FrameLimits.MAX_SESSION_PLAINTEXT + TAG_SIZE;
   /**
    * A record with less room than this left is sent at once: what still fits (64 bytes of
    * stream data with its frame header) is not worth the wait.
@@ -305,7 +327,7 @@ public final class Session {
     if (state != State.ESTABLISHED || open == null) {
       return; // kept until the handshake is done, or the session ended on the way
     }
-    if (FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - PLAIN_OFF) < FULL_BELOW) {
+    if (FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - MSG_OFF) < FULL_BELOW) {
       sealOpenOrClose();
       return;
     }
@@ -321,7 +343,7 @@ public final class Session {
    */
   public int recordRoom() {
     int left = open == null ? 0
-        : FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - PLAIN_OFF);
+        : FrameLimits.MAX_SESSION_PLAINTEXT - (open.writerIndex() - MSG_OFF);
     return left < FULL_BELOW ? FrameLimits.MAX_SESSION_PLAINTEXT : left;
   }
 
@@ -335,13 +357,7 @@ public final class Session {
   public int queueRoom() {
     return switch (state) {
       case HANDSHAKING -> Math.max(0, owner.settings().maxQueuedBytes() - earlyBytes);
-      case ESTABLISHED -> {
-        long room = owner.settings().retransmitBytes() - keptBytes;
-        if (room < FrameLimits.MAX_SESSION_PLAINTEXT) {
-          full = true; // the layer above may hold back: tell it when a record fits again
-        }
-        yield (int) Math.max(0, room);
-      }
+      case ESTABLISHED -> (int) Math.max(0, owner.settings().retransmitBytes() - keptBytes);
       case CLOSED -> 0;
     };
   }
@@ -363,7 +379,7 @@ public final class Session {
    * a new one after the open one is sent. Null if the session ended on the way.
    */
   private ByteBuf room(int size) {
-    if (open != null && open.writerIndex() - PLAIN_OFF + size > FrameLimits.MAX_SESSION_PLAINTEXT) {
+    if (open != null && open.writerIndex() - MSG_OFF + size > FrameLimits.MAX_SESSION_PLAINTEXT) {
       sealOpenOrClose();
       if (state != State.ESTABLISHED) {
         return null;
@@ -371,7 +387,7 @@ public final class Session {
     }
     if (open == null) {
       open = Unpooled.wrappedBuffer(new byte[RECORD_CAPACITY]);
-      open.writerIndex(0).writeBytes(aad).writerIndex(PLAIN_OFF);
+      open.writerIndex(MSG_OFF);
     }
     return open;
   }
@@ -451,9 +467,12 @@ public final class Session {
     }
   }
 
-  /** Initiator: the HELLO to send (again), with the cookie MAC if the responder gave a cookie. */
-  SessionFrame.SessionHello helloFrame() {
-    helloSentNanos = owner.nanos();
+  /**
+   * Initiator: the HELLO to send (again), with the cookie MAC if the responder gave a cookie.
+   * {@code now} is when it leaves: the handshake's round trip is measured from the last one.
+   */
+  SessionFrame.SessionHello helloSent(long now) {
+    helloSentNanos = now;
     return new SessionFrame.SessionHello(id, FrameBytes.copyOf(hello),
         cookieMac == null ? FrameBytes.empty() : FrameBytes.copyOf(cookieMac));
   }
@@ -610,8 +629,19 @@ public final class Session {
   private void sealOpenOrClose() {
     ByteBuf record = open;
     open = null;
+    byte[] packet = record.array();
+    int size = record.writerIndex() - MSG_OFF;
     try {
-      sendRecord(record.array(), record.writerIndex() - PLAIN_OFF);
+      if (ackPending && size + ACK_SIZE <= FrameLimits.MAX_SESSION_PLAINTEXT) {
+        writeAck(packet, PLAIN_OFF, ACK_THEN, nextReceiveCounter);
+        System.arraycopy(aad, 0, packet, 0, aad.length);
+        ackSent();
+        owner.counters().acksRiding.increment();
+        sendRecord(packet, 0, ACK_SIZE + size, true);
+      } else {
+        System.arraycopy(aad, 0, packet, ACK_SIZE, aad.length);
+        sendRecord(packet, ACK_SIZE, size, true);
+      }
     } catch (RecordException e) {
       owner.close(this, SessionEnd.LIMIT, null);
       return;
@@ -623,28 +653,24 @@ public final class Session {
 
   /**
    * One packet: {@code type | session id | counter | ciphertext | tag}, sealed over itself, the
-   * 9 header bytes as AAD. {@code packet} holds the header and {@code size} plaintext bytes at
-   * {@link #PLAIN_OFF}; it is handed to the relay without a copy unless mostly empty.
+   * 9 header bytes as AAD. {@code packet} holds the header at {@code start} and {@code size}
+   * plaintext bytes at {@code start + }{@link #PLAIN_OFF}; it is handed to the relay without a
+   * copy unless mostly empty. {@code wantsAck} is false for records the peer need not
+   * acknowledge (ACKs, keepalives): they are kept and sent again like any, but no timer waits
+   * for them.
    */
-  private void sendRecord(byte[] packet, int size) throws RecordException {
-    sendRecord(packet, size, true);
-  }
-
-  /**
-   * As above; {@code wantsAck} false for records the peer need not acknowledge (ACKs,
-   * keepalives): they are kept and sent again like any, but no timer waits for them.
-   */
-  private void sendRecord(byte[] packet, int size, boolean wantsAck) throws RecordException {
+  private void sendRecord(byte[] packet, int start, int size, boolean wantsAck)
+      throws RecordException {
     int header = SessionFrameCodec.HEADER_SIZE;
-    int length = sealer.seal(packet, PLAIN_OFF, size, aad, packet, header);
+    int length = sealer.seal(packet, start + PLAIN_OFF, size, aad, packet, start + header);
     int total = header + length;
-    keepQuote(packet, total);
+    keepQuote(packet, start, total);
     recordsSent++;
     bytesSent += length;
     long now = owner.nanos();
     lastSentNanos = now;
     FrameBytes out = packet.length - total > TRIM_ABOVE
-        ? FrameBytes.copyOf(packet, 0, total) : FrameBytes.adopt(packet, 0, total);
+        ? FrameBytes.copyOf(packet, start, total) : FrameBytes.adopt(packet, start, total);
     // kept until acknowledged: FrameBytes never change, so the relay may hold the same bytes
     unacked.add(new Sent(lastSentCounter, out, wantsAck, now));
     keptBytes += total;
@@ -658,23 +684,54 @@ public final class Session {
   // ---- acknowledgements and retransmission ----
 
   /**
-   * A record that asks for an ACK came in: one goes when the loop has run what arrived with it
-   * (so a burst is acknowledged once). Records that ask for none (ACKs, keepalives) are
-   * acknowledged every {@link #ACK_EVERY_UNASKED}, so the peer's copies of them stay few.
+   * A record came in. One that asks for an ACK alone waits up to {@link #ACK_DELAY_NANOS} for a
+   * record of ours to carry it ({@link #ACK_THEN}); with a second one the ACK goes when the loop
+   * has run what arrived with them (so a burst is acknowledged once). Records that ask for none
+   * (ACKs, keepalives) are acknowledged every {@link #ACK_EVERY_UNASKED}, so the peer's copies
+   * of them stay few.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // the timer checks ackPending when it fires
   void received(boolean asksAck) {
-    if (!asksAck && ++unaskedSinceAck < ACK_EVERY_UNASKED) {
+    if (!asksAck) {
+      if (++unaskedSinceAck >= ACK_EVERY_UNASKED) {
+        ackSoon();
+      }
       return;
     }
+    ackPending = true;
+    if (++askedSinceAck >= 2) {
+      ackSoon();
+    } else if (!ackTimerSet) {
+      ackTimerSet = true;
+      owner.loop().schedule(this::ackTimer, ACK_DELAY_NANOS, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** A duplicate came (our ACK was lost, or the peer's timer fired early): acknowledge again. */
+  void duplicate() {
+    ackSoon();
+  }
+
+  private void ackSoon() {
+    ackPending = true;
     if (!ackScheduled) {
       ackScheduled = true;
       owner.loop().execute(this::sendAck);
     }
   }
 
-  /** A duplicate came (our ACK was lost, or the peer's timer fired early): acknowledge again. */
-  void duplicate() {
-    received(true);
+  private void ackTimer() {
+    ackTimerSet = false;
+    if (ackPending) {
+      sendAck();
+    }
+  }
+
+  /** An ACK of everything received so far is on its way. */
+  private void ackSent() {
+    ackPending = false;
+    askedSinceAck = 0;
+    unaskedSinceAck = 0;
   }
 
   /**
@@ -693,33 +750,39 @@ public final class Session {
 
   private void sendAck() {
     ackScheduled = false;
-    if (state == State.ESTABLISHED) {
+    if (ackPending && state == State.ESTABLISHED) {
       sendAckRecord(ACK, nextReceiveCounter);
     }
   }
 
   /** Sends {@code kind} (ACK or NACK) saying {@code next}; package-private for hostile tests. */
   void sendAckRecord(int kind, long next) {
-    unaskedSinceAck = 0;
-    byte[] plain = new byte[ACK_SIZE];
-    plain[0] = (byte) CONTROL;
-    plain[1] = (byte) kind;
-    for (int i = 0; i < Long.BYTES; i++) {
-      plain[2 + i] = (byte) (next >>> (56 - 8 * i));
-    }
     if (open != null) {
-      sealOpenOrClose();
-      if (state != State.ESTABLISHED) {
+      sealOpenOrClose(); // an ACK rides in it if it has room
+      if (state != State.ESTABLISHED || (kind == ACK && !ackPending)) {
         return;
       }
     }
-    byte[] packet = new byte[PLAIN_OFF + plain.length + TAG_SIZE];
+    ackSent();
+    if (kind == ACK) {
+      owner.counters().acksAlone.increment();
+    }
+    byte[] packet = new byte[PLAIN_OFF + ACK_SIZE + TAG_SIZE];
     System.arraycopy(aad, 0, packet, 0, aad.length);
-    System.arraycopy(plain, 0, packet, PLAIN_OFF, plain.length);
+    writeAck(packet, PLAIN_OFF, kind, next);
     try {
-      sendRecord(packet, plain.length, false);
+      sendRecord(packet, 0, ACK_SIZE, false);
     } catch (RecordException e) {
       owner.close(this, SessionEnd.LIMIT, null);
+    }
+  }
+
+  /** {@code CONTROL | kind | next u64} at {@code off}. */
+  private static void writeAck(byte[] to, int off, int kind, long next) {
+    to[off] = (byte) CONTROL;
+    to[off + 1] = (byte) kind;
+    for (int i = 0; i < Long.BYTES; i++) {
+      to[off + 2 + i] = (byte) (next >>> (56 - 8 * i));
     }
   }
 
@@ -748,6 +811,7 @@ public final class Session {
       return AckResult.STALE;
     }
     boolean progress = next != ackedTo;
+    boolean hadRoom = hasRecordRoom();
     ackedTo = next;
     Sent newest = null;
     while (!unacked.isEmpty() && Long.compareUnsigned(unacked.peek().counter, next) < 0) {
@@ -776,12 +840,15 @@ public final class Session {
       recovering = false;
       resend(unacked.size(), now);
     }
-    if (full && state == State.ESTABLISHED
-        && owner.settings().retransmitBytes() - keptBytes >= FrameLimits.MAX_SESSION_PLAINTEXT) {
-      full = false;
-      owner.writable(this);
+    if (!hadRoom && hasRecordRoom() && state == State.ESTABLISHED) {
+      owner.writable(this); // a whole record fits again: the layer above may have held back
     }
     return result;
+  }
+
+  /** Whether what this session keeps until acknowledged leaves room for a whole record. */
+  private boolean hasRecordRoom() {
+    return owner.settings().retransmitBytes() - keptBytes >= FrameLimits.MAX_SESSION_PLAINTEXT;
   }
 
   /** RFC 6298's estimator, bounded to {@link #RTO_MIN_NANOS}~{@link #RTO_MAX_NANOS}. */
@@ -823,9 +890,11 @@ public final class Session {
       return;
     }
     lastResendNanos = now;
-    int i = 0;
-    for (Sent r : new ArrayList<>(unacked)) {
-      if (i++ == n || state != State.ESTABLISHED) {
+    // A copy of the first n: sending may end the session, which clears the queue.
+    List<Sent> batch = n == 1 ? List.of(unacked.getFirst())
+        : new ArrayList<>(unacked).subList(0, Math.min(n, unacked.size()));
+    for (Sent r : batch) {
+      if (state != State.ESTABLISHED) {
         break;
       }
       r.resent = true;
@@ -847,13 +916,13 @@ public final class Session {
   }
 
   /** Keeps what a notice about the record in {@code packet[0..total)} would quote. */
-  private void keepQuote(byte[] packet, int total) {
+  private void keepQuote(byte[] packet, int start, int total) {
     if (sentQuotes == null) {
       sentQuotes = new byte[QUOTE_RING][];
     }
-    long counter = readCounter(packet, SessionFrameCodec.HEADER_SIZE);
+    long counter = readCounter(packet, start + SessionFrameCodec.HEADER_SIZE);
     sentQuotes[(int) Long.remainderUnsigned(counter, QUOTE_RING)] =
-        Arrays.copyOf(packet, Math.min(total, FrameLimits.MAX_UNREACHABLE_QUOTE));
+        Arrays.copyOfRange(packet, start, start + Math.min(total, FrameLimits.MAX_UNREACHABLE_QUOTE));
     lastSentCounter = counter;
   }
 
@@ -985,7 +1054,7 @@ public final class Session {
     System.arraycopy(aad, 0, packet, 0, aad.length);
     System.arraycopy(plain, 0, packet, PLAIN_OFF, plain.length);
     try {
-      sendRecord(packet, plain.length);
+      sendRecord(packet, 0, plain.length, true);
     } catch (RecordException e) {
       owner.close(this, SessionEnd.LIMIT, null);
     }
@@ -1005,7 +1074,7 @@ public final class Session {
     byte[] packet = new byte[SessionFrameCodec.HEADER_SIZE + RecordLayer.OVERHEAD];
     System.arraycopy(aad, 0, packet, 0, aad.length);
     try {
-      sendRecord(packet, 0, false);
+      sendRecord(packet, 0, 0, false);
     } catch (RecordException e) {
       owner.close(this, SessionEnd.LIMIT, null);
     }

@@ -39,6 +39,8 @@ public final class SessionCounters {
   final LongAdder recordsResent = new LongAdder();
   final LongAdder duplicates = new LongAdder();
   final LongAdder nacksSent = new LongAdder();
+  final LongAdder acksAlone = new LongAdder();
+  final LongAdder acksRiding = new LongAdder();
   final LongAdder nacksReceived = new LongAdder();
   final LongAdder nacksIgnored = new LongAdder();
   final LongAdder acksStale = new LongAdder();
@@ -54,6 +56,16 @@ public final class SessionCounters {
   /** Records that came again (sent again before our ACK arrived): dropped, ACKed again. */
   public long duplicates() {
     return duplicates.sum();
+  }
+
+  /** ACKs sent in a record of their own (no record of ours went within the ACK delay). */
+  public long acksAlone() {
+    return acksAlone.sum();
+  }
+
+  /** ACKs sent in front of the layer above's messages, in a record that went anyway. */
+  public long acksRiding() {
+    return acksRiding.sum();
   }
 
   /** NACKs sent: a record came after a gap (records lost on the path). */

@@ -252,7 +252,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     current.put(key, session);
     counters.opened.increment();
     log.debug("session {} opening", session);
-    sendFrame(key, session.helloFrame());
+    sendFrame(key, session.helloSent(now));
     return Optional.of(session);
   }
 
@@ -599,7 +599,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     s.cookies++;
     s.cookieMac = HelloCookies.mac(cookie.cookie().toByteArray(), s.id(), s.hello);
     log.debug("session {}: the peer is under load, HELLO sent again with its cookie", s);
-    sendFrame(s.peerKey(), s.helloFrame());
+    sendFrame(s.peerKey(), s.helloSent(nanos()));
   }
 
   private void onWelcome(NodeKey source, SessionFrame.SessionWelcome welcome) {
@@ -711,6 +711,16 @@ public final class Sessions implements RelayHandler, AutoCloseable {
     if ((kind == Session.ACK || kind == Session.NACK) && plain.length == Session.ACK_SIZE) {
       s.received(false);
       onAck(s, Session.controlNonce(plain), kind == Session.NACK);
+      return;
+    }
+    if (kind == Session.ACK_THEN && plain.length > Session.ACK_SIZE
+        && (plain[Session.ACK_SIZE] & 0xFF) != Session.CONTROL) {
+      onAck(s, Session.controlNonce(plain), false);
+      if (!s.isClosed()) {
+        s.received(true);
+        listener.received(s, FrameBytes.adopt(plain, Session.ACK_SIZE,
+            plain.length - Session.ACK_SIZE));
+      }
       return;
     }
     s.received(true);
@@ -963,7 +973,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
           } else if (s.isInitiator() && now >= s.nextRetryNanos) {
             s.retryIntervalNanos *= 2;
             s.nextRetryNanos = now + s.retryIntervalNanos;
-            sendFrame(s.peerKey(), s.helloFrame());
+            sendFrame(s.peerKey(), s.helloSent(now));
           }
         } else if (s.state() == Session.State.ESTABLISHED) {
           if (s.probing && now - s.probeDeadlineNanos >= 0) {

@@ -73,6 +73,18 @@ class SessionsTest {
   /** Applied to every packet: return null to drop it. */
   UnaryOperator<Packet> relay = p -> p;
 
+  /** From now on, the RECORD packets {@code from} sends, as the relay passes them on. */
+  List<FrameBytes> recordsFrom(Peer from) {
+    List<FrameBytes> records = new ArrayList<>();
+    relay = p -> {
+      if (p.from().equals(from.key()) && p.type() == SessionFrameType.RECORD) {
+        records.add(p.payload());
+      }
+      return p;
+    };
+    return records;
+  }
+
   record Packet(NodeKey from, NodeKey to, FrameBytes payload) {
     SessionFrameType type() {
       try {
@@ -652,6 +664,7 @@ class SessionsTest {
     assertThat(sent).isLessThan(cap / chunk.length + 1);
     assertThat(b.frames).hasSize(sent); // B got them all: only the ACKs were lost
     assertThat(a.writable).isEmpty();
+    clock.advance(Duration.ofNanos(Session.ACK_DELAY_NANOS)); // B's last ACK is lost too
 
     relay = p -> p; // the path heals: A's timer resends its oldest, B ACKs the duplicate
     clock.advance(Duration.ofSeconds(2));
@@ -935,13 +948,7 @@ class SessionsTest {
   void noticeAboutARecordTooOldToCheck_isCounted_andTheSessionGoesOn() {
     Peer a = peer(64);
     Peer b = peer(65);
-    List<FrameBytes> toB = new ArrayList<>();
-    relay = p -> {
-      if (p.from().equals(a.key()) && p.type() == SessionFrameType.RECORD) {
-        toB.add(p.payload());
-      }
-      return p;
-    };
+    List<FrameBytes> toB = recordsFrom(a);
     Session s = a.connect(b);
     settle();
     next(b.established, "established at B");
@@ -975,13 +982,7 @@ class SessionsTest {
   void hostileAcks_beyondEndTheSession_backwardsAndNackFloodsAreCountedDrops() {
     Peer a = peer(68);
     Peer b = peer(69);
-    List<FrameBytes> toB = new ArrayList<>();
-    relay = p -> {
-      if (p.from().equals(a.key()) && p.type() == SessionFrameType.RECORD) {
-        toB.add(p.payload());
-      }
-      return p;
-    };
+    List<FrameBytes> toB = recordsFrom(a);
     Session s = a.connect(b);
     settle();
     Session atB = next(b.established, "established at B");
@@ -1016,6 +1017,65 @@ class SessionsTest {
     settle();
     assertThat(a.sessions.counters().acksBeyond()).isEqualTo(1);
     assertThat(next(a.closed, "the lying peer")).isEqualTo(SessionEnd.PROTOCOL_ERROR);
+  }
+
+  /**
+   * Protocol 4: the ACK of a lone record waits {@link Session#ACK_DELAY_NANOS} for a record going
+   * back and rides in it, so a request and its answer are two packets, not four; with no answer
+   * it goes alone once the delay passed; a second record is acknowledged at once.
+   */
+  @Test
+  void ackOfALoneRecord_ridesInTheAnswer_elseGoesAloneAfterTheDelay() {
+    Peer a = peer(72);
+    Peer b = peer(73);
+    Session s = a.connect(b);
+    settle();
+    Session atB = next(b.established, "established at B");
+    List<FrameBytes> fromB = recordsFrom(b);
+
+    a.send(s, data(1));
+    settle();
+    assertThat(next(b.frames, "the request")).containsExactly(data(1));
+    assertThat(fromB).as("no ACK of its own: it waits for the answer").isEmpty();
+    b.send(atB, data(2));
+    settle();
+    assertThat(next(a.frames, "the answer")).containsExactly(data(2));
+    assertThat(fromB).as("the answer only, the ACK in it").hasSize(1);
+    assertThat(b.sessions.counters().acksRiding()).isEqualTo(1);
+    assertThat(s.keptBytes()).as("A freed its request").isZero();
+
+    a.send(s, data(3)); // carries A's ACK of the answer
+    settle();
+    assertThat(a.sessions.counters().acksRiding()).isEqualTo(1);
+    clock.advance(Duration.ofNanos(Session.ACK_DELAY_NANOS - 1));
+    assertThat(fromB).as("B's ACK still waits for an answer").hasSize(1);
+    clock.advance(Duration.ofNanos(1));
+    assertThat(fromB).as("none came: B's ACK went alone").hasSize(2);
+    assertThat(b.sessions.counters().acksAlone()).isEqualTo(1);
+    assertThat(s.keptBytes()).isZero();
+
+    a.send(s, data(4));
+    settle();
+    a.send(s, data(5));
+    settle();
+    assertThat(fromB).as("a second record: acknowledged at once").hasSize(3);
+    assertThat(s.keptBytes()).isZero();
+  }
+
+  /** An ACK_THEN with no message after it, or a control message after it, is malformed. */
+  @Test
+  void ackThenWithoutMessages_endsTheSession_asAProtocolError() {
+    Peer a = peer(74);
+    Peer b = peer(75);
+    Session s = a.connect(b);
+    settle();
+    Session atB = next(b.established, "established at B");
+    a.send(s, data(1));
+    settle();
+    atB.sendAckRecord(Session.ACK_THEN, 1); // "0x00 0x06 next" and nothing after it
+    settle();
+    assertThat(a.sessions.counters().malformed()).isEqualTo(1);
+    assertThat(next(a.closed, "the malformed ACK_THEN")).isEqualTo(SessionEnd.PROTOCOL_ERROR);
   }
 
   @Test
