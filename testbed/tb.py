@@ -367,8 +367,7 @@ def cmd_up(args):
     spawn("echo", [sys.executable, os.path.abspath(__file__), "echo-servers"] + [ns(g) for g in gws],
           log_to=state("echo.log"))
     for g in gws:
-        spawn(f"http{g}", [sys.executable, "-m", "http.server", str(HTTP_PORT), "--bind", "127.0.0.1",
-                           "--directory", www], netns=ns(g))
+        start_http(f"http{g}", g)
         if which("iperf3"):
             spawn(f"iperf{g}", ["iperf3", "-s", "-B", "127.0.0.1", "-p", str(IPERF_PORT)], netns=ns(g))
     start_all(topo)
@@ -378,6 +377,25 @@ def cmd_up(args):
           f"converge_s={fmt(converge_s)} socks_ok={int(socks)} state={STATE}")
     if converge_s is None or not socks:
         sys.exit(1)
+
+
+def start_http(label, i):
+    """Python's threading HTTP server on the node's loopback, serving the known files, with a
+    listen backlog of 1024 (`python3 -m http.server` has 5: 100 connections at once waited for
+    SYN retries of 1, 3 and 7 s, which the first 100-stream runs measured instead of staex)."""
+    return spawn(label, [sys.executable, os.path.abspath(__file__), "http-server", state("www")], netns=ns(i))
+
+
+def http_server(directory):
+    import functools
+    import http.server
+
+    class Server(http.server.ThreadingHTTPServer):
+        request_queue_size = 1024
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=directory)
+    handler.log_message = lambda *a: None
+    Server(("127.0.0.1", HTTP_PORT), handler).serve_forever()
 
 
 def socks_check(topo):
@@ -1026,6 +1044,9 @@ def hundred_figures(res, prefix, rtt, rate, rates, bad):
     res[f"{prefix}_median_mbit_{rtt}ms"] = round(rates[len(rates) // 2], 2)
     res[f"{prefix}_max_mbit_{rtt}ms"] = round(rates[-1], 2)
     res[f"{prefix}_failed_{rtt}ms"] = bad
+    res[f"{prefix}_idle_{rtt}ms"] = sum(1 for r in rates if r < 0.01)  # streams that got nothing measured
+    res.setdefault("_notes", []).append(f"{prefix} {rtt} ms, each stream's Mbit/s, sorted: "
+                                        + " ".join(f"{r:.2f}" for r in rates))
 
 
 def measure_rtt(user, gw):
@@ -1126,8 +1147,7 @@ def ssh_parallel(topo, user, link, rtt, rate, args, res):
     top = topo["nodes"][relay]["parents"][0]
     target = link_addrs(link_between(topo, relay, top))[0]
     if f"httpssh{top}" not in pids():
-        spawn(f"httpssh{top}", [sys.executable, "-m", "http.server", str(HTTP_PORT), "--bind", "127.0.0.1",
-                                "--directory", state("www")], netns=ns(top))
+        start_http(f"httpssh{top}", top)
         wait_port(ns(top), HTTP_PORT)
     port = shim_port(link) + 500
     local = 50000 + link
@@ -1213,7 +1233,8 @@ def table_sums(snap, nodes):
     return sums
 
 
-# tables that hold only what traffic in flight needs: with no traffic they must drain to 0
+# tables that hold only what traffic in flight needs: with no traffic they must drain (an idle
+# session may still hold its last unacknowledged record: a few bytes of retransmit_bytes)
 DRAINING = ("streams", "stream_list", "retransmit_bytes", "stream_window_growth_bytes", "lookups",
             "link_startups")
 
@@ -1374,7 +1395,7 @@ async def soak(args, topo):
     and the nodes' tables (status --json) at the warm-up's end, at the end under the same
     traffic, and after the traffic stopped."""
     total = args.minutes * 60
-    warm = min(60.0, max(20.0, total / 10))
+    warm = min(60.0, max(30.0, total / 10))
     period = args.period
     pairs = all_pairs(topo)
     step = max(1, len(pairs) // args.streams)
@@ -1390,6 +1411,7 @@ async def soak(args, topo):
     snap_w = await loop.run_in_executor(None, snapshot, topo)
     log(f"soak: warm-up done after {warm:.0f}s; {len(snap_w)} nodes answered")
     faults = soak_faults(topo)
+    rss_track = []  # (t, {node: rss_kb}) after each fault period: does the growth level off?
     restarted = set()
     done = []
     heal = None
@@ -1401,18 +1423,21 @@ async def soak(args, topo):
         if heal:
             await loop.run_in_executor(None, heal)
             heal = None
+        label = f"{kind}:{subj}"
         if kind == "blackhole":
             await loop.run_in_executor(None, blackhole, subj)
             heal = (lambda l: (lambda: blackhole(l, False)))(subj)
+            label = f"blackhole:{topo['links'][subj]['child']}->{topo['links'][subj]['parent']}"
         else:
             def restart(i=subj):
                 kill_node(i)
                 start_node(i)
             await loop.run_in_executor(None, restart)
             restarted.add(subj)
-        done.append(f"{kind}:{subj}")
-        log(f"soak: t={time.monotonic() - t0:.0f}s fault {kind} {subj}")
+        done.append(label)
+        log(f"soak: t={time.monotonic() - t0:.0f}s fault {label}")
         await asyncio.sleep(period)
+        rss_track.append((time.monotonic() - t0, {i: rss_kb(pids().get(f"node{i}")) for i in snap_w}))
     if heal:
         await loop.run_in_executor(None, heal)
     await asyncio.sleep(max(0.0, total - (time.monotonic() - t0)))
@@ -1424,6 +1449,9 @@ async def soak(args, topo):
     await asyncio.wait(stasks, timeout=60)
     for t in stasks:
         t.cancel()
+    for s in streams:  # the long streams' sockets close now (left open, they hold their streams)
+        if getattr(s, "w", None) is not None:
+            s.w.close()
     await traffic.drain()
     await asyncio.sleep(args.settle)
     snap_q = await loop.run_in_executor(None, snapshot, topo)
@@ -1438,8 +1466,8 @@ async def soak(args, topo):
     grown = []
     for name in sorted(set(tw) | set(te) | set(tq)):
         w, e, q = tw.get(name, 0), te.get(name, 0), tq.get(name, 0)
-        if name in DRAINING:
-            if q > 0:
+        if name in DRAINING:  # with the traffic stopped: back to at most the warm-up's level
+            if q > w + (4096 if name.endswith("_bytes") else 4):
                 grown.append(name)
         elif max(e, q) > w * 1.1 + 4:  # more than 10 % (and a few entries) above the warm-up's level
             grown.append(name)
@@ -1471,6 +1499,9 @@ async def soak(args, topo):
              f"short_per_0.25s: {per_tick} download_kib: {args.http_kib}",
              "rss_kb at warm-up end (W) and end (E), nodes never restarted: "
              + " ".join(f"node{i}={snap_w[i][1]}/{snap_e[i][1]}" for i in sorted(steady)),
+             "rss_mb over time, sum over the nodes never restarted: " + " ".join(
+                 f"t{t:.0f}s={sum(r[i] for i in steady) // 1024}" for t, r in
+                 [(warm, {i: snap_w[i][1] for i in steady})] + rss_track + [(total, {i: snap_e[i][1] for i in steady})]),
              "tables, sum over all nodes: warm-up end / end (traffic on) / after the traffic stopped + "
              f"{args.settle:.0f} s: " + " ".join(f"{n}={tw.get(n, 0)}/{te.get(n, 0)}/{tq.get(n, 0)}"
                                                   for n in sorted(set(tw) | set(te) | set(tq)))]
@@ -1615,6 +1646,8 @@ def main():
     p.add_argument("delay", type=float)
     p.add_argument("jitter", type=float)
     p.add_argument("cap", type=int)
+    p = sub.add_parser("http-server")
+    p.add_argument("directory")
     p = sub.add_parser("shim-bench")
     p.add_argument("--delay-ms", type=float, default=25)
     p.add_argument("--mib", type=int, default=256)
@@ -1629,6 +1662,8 @@ def main():
         asyncio.run(echo_servers(a.names))
     elif a.cmd == "shim":
         asyncio.run(shim(a.port, a.host, a.to_port, a.delay, a.jitter, a.cap))
+    elif a.cmd == "http-server":
+        http_server(a.directory)
     elif a.cmd == "shim-bench":
         cmd_shim_bench(a)
 
