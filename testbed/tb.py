@@ -24,7 +24,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -816,30 +815,24 @@ def scenario(args, topo):
             kill_node(nd["id"])
         start_all(topo)
         t = time.monotonic()
-        up = [None]
-
-        def poll():
-            """all_up_s: until every node answers on its control socket (its JVM has started)."""
-            waiting = {nd["id"] for nd in topo["nodes"]}
-            while waiting and time.monotonic() - t < args.timeout:
-                for i in sorted(waiting):
-                    try:
-                        control(i, "status", 2)
-                        waiting.discard(i)
-                    except OSError:
-                        pass
-                if waiting:
-                    time.sleep(0.2)
-            if not waiting:
-                up[0] = time.monotonic() - t
-
-        th = threading.Thread(target=poll, daemon=True)
-        th.start()
+        wall = datetime.datetime.now(datetime.timezone.utc)
         converge, rounds = asyncio.run(wait_mesh(topo, t, args.timeout))
-        th.join()
-        after = None if converge is None or up[0] is None else round(max(0.0, converge - up[0]), 1)
+        # when each JVM logged `running` (its log line's time): how much of converge_s was the
+        # machine starting 50 JVMs, how much the nodes finding each other after
+        last = None
+        for nd in topo["nodes"]:
+            for line in open(state(f"node{nd['id']}.log"), errors="replace"):
+                if " running: " in line and "NodeRuntime" in line:
+                    try:
+                        ts = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00"))
+                    except ValueError:
+                        continue
+                    if ts >= wall and (last is None or ts > last):
+                        last = ts
+        up = None if last is None else round((last - wall).total_seconds(), 1)
+        after = None if converge is None or up is None else round(converge - up, 1)
         return {"n": topo["n"], "pairs": len(all_pairs(topo)), "converge_s": converge,
-                "all_up_s": up[0], "converge_after_up_s": after}, True
+                "last_running_s": up, "converge_after_running_s": after}, True
     if name == "blackhole-parent":
         # relay 3 loses relay 2 silently; it has the root as backup parent
         link = link_between(topo, 3, 2)
@@ -1040,9 +1033,9 @@ def hundred_figures(res, prefix, rtt, rate, rates, bad):
     agg = sum(rates)
     res[f"{prefix}_pct_{rtt}ms"] = round(100 * agg / rate)
     res[f"{prefix}_mbit_{rtt}ms"] = round(agg, 1)
-    res[f"{prefix}_min_mbit_{rtt}ms"] = round(rates[0], 2)
-    res[f"{prefix}_median_mbit_{rtt}ms"] = round(rates[len(rates) // 2], 2)
-    res[f"{prefix}_max_mbit_{rtt}ms"] = round(rates[-1], 2)
+    res[f"{prefix}_min_mbit_{rtt}ms"] = f"{rates[0]:.2f}"  # strings: fmt() would print one decimal
+    res[f"{prefix}_median_mbit_{rtt}ms"] = f"{rates[len(rates) // 2]:.2f}"
+    res[f"{prefix}_max_mbit_{rtt}ms"] = f"{rates[-1]:.2f}"
     res[f"{prefix}_failed_{rtt}ms"] = bad
     res[f"{prefix}_idle_{rtt}ms"] = sum(1 for r in rates if r < 0.01)  # streams that got nothing measured
     res.setdefault("_notes", []).append(f"{prefix} {rtt} ms, each stream's Mbit/s, sorted: "
