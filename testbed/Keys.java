@@ -7,7 +7,9 @@ import java.nio.file.Path;
 /**
  * The testbed's keys and certificates in one JVM: {@code staex network create}, then for each
  * node {@code staex keygen} and {@code staex cert issue}, the same commands as the CLI's (one
- * JVM start per command took 4 s each on a loaded 2-core machine). Writes nodeI.addr beside.
+ * JVM start per command took 4 s each on a loaded 2-core machine). Node I's certificate names it
+ * {@code nodeI} (the soak's DNS queries and SOCKS fetches ask for {@code nodeI.staex}). Writes
+ * nodeI.addr beside.
  *
  * <pre>java -cp node/target/staex.jar testbed/Keys.java DIR N</pre>
  */
@@ -35,7 +37,8 @@ public final class Keys {
       String key = dir.resolve("node" + i + ".key").toString();
       String address = staex("keygen", "--out", key);
       staex("cert", "issue", "--network-key", dir.resolve("network.key").toString(),
-          "--node-key", key, "--out", dir.resolve("node" + i + ".crt").toString());
+          "--node-key", key, "--name", "node" + i,
+          "--out", dir.resolve("node" + i + ".crt").toString());
       Files.writeString(dir.resolve("node" + i + ".addr"), address + "\n");
     }
   }

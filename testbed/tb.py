@@ -36,6 +36,7 @@ RESULTS = os.environ.get("TESTBED_RESULTS", os.path.join(HERE, "results"))
 LISTEN_PORT = 7400  # every relay listens here in its own namespace (no clash across namespaces)
 ECHO_PORT, HTTP_PORT, IPERF_PORT = 7007, 8080, 5201  # a gateway's real services, on its loopback
 SOCKS_PORT = 1080
+DNS_PORT = 5353  # a user's resolver for .staex names (nodeI.staex: Keys.java names every node)
 SO_MARK = 36
 SHIM_MARK = 0x5354  # the shim's own upstream connections are not redirected into itself
 CLONE_NEWNET = 0x40000000
@@ -297,6 +298,7 @@ def write_conf(topo, i, addrs):
             fw.append(f'{{ listen = "127.0.0.1:{40000 + g}", to = "{addrs[g]}.staex:5201" }}')
         lines.append("forwards = [\n    " + ",\n    ".join(fw) + "\n  ]")
         lines.append(f'socks {{ listen = "127.0.0.1:{SOCKS_PORT}" }}')
+        lines.append(f'dns {{ listen = "127.0.0.1:{DNS_PORT}" }}')
     extra = os.environ.get("TESTBED_NODE_CONF", "")
     if extra:
         lines.append(extra)
@@ -364,8 +366,7 @@ def cmd_up(args):
     spawn("echo", [sys.executable, os.path.abspath(__file__), "echo-servers"] + [ns(g) for g in gws],
           log_to=state("echo.log"))
     for g in gws:
-        spawn(f"http{g}", [sys.executable, "-m", "http.server", str(HTTP_PORT), "--bind", "127.0.0.1",
-                           "--directory", www], netns=ns(g))
+        start_http(f"http{g}", g)
         if which("iperf3"):
             spawn(f"iperf{g}", ["iperf3", "-s", "-B", "127.0.0.1", "-p", str(IPERF_PORT)], netns=ns(g))
     start_all(topo)
@@ -375,6 +376,25 @@ def cmd_up(args):
           f"converge_s={fmt(converge_s)} socks_ok={int(socks)} state={STATE}")
     if converge_s is None or not socks:
         sys.exit(1)
+
+
+def start_http(label, i):
+    """Python's threading HTTP server on the node's loopback, serving the known files, with a
+    listen backlog of 1024 (`python3 -m http.server` has 5: 100 connections at once waited for
+    SYN retries of 1, 3 and 7 s, which the first 100-stream runs measured instead of staex)."""
+    return spawn(label, [sys.executable, os.path.abspath(__file__), "http-server", state("www")], netns=ns(i))
+
+
+def http_server(directory):
+    import functools
+    import http.server
+
+    class Server(http.server.ThreadingHTTPServer):
+        request_queue_size = 1024
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=directory)
+    handler.log_message = lambda *a: None
+    Server(("127.0.0.1", HTTP_PORT), handler).serve_forever()
 
 
 def socks_check(topo):
@@ -795,8 +815,24 @@ def scenario(args, topo):
             kill_node(nd["id"])
         start_all(topo)
         t = time.monotonic()
+        wall = datetime.datetime.now(datetime.timezone.utc)
         converge, rounds = asyncio.run(wait_mesh(topo, t, args.timeout))
-        return {"n": topo["n"], "pairs": len(all_pairs(topo)), "converge_s": converge}, True
+        # when each JVM logged `running` (its log line's time): how much of converge_s was the
+        # machine starting 50 JVMs, how much the nodes finding each other after
+        last = None
+        for nd in topo["nodes"]:
+            for line in open(state(f"node{nd['id']}.log"), errors="replace"):
+                if " running: " in line and "NodeRuntime" in line:
+                    try:
+                        ts = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00"))
+                    except ValueError:
+                        continue
+                    if ts >= wall and (last is None or ts > last):
+                        last = ts
+        up = None if last is None else round((last - wall).total_seconds(), 1)
+        after = None if converge is None or up is None else round(converge - up, 1)
+        return {"n": topo["n"], "pairs": len(all_pairs(topo)), "converge_s": converge,
+                "last_running_s": up, "converge_after_running_s": after}, True
     if name == "blackhole-parent":
         # relay 3 loses relay 2 silently; it has the root as backup parent
         link = link_between(topo, 3, 2)
@@ -844,6 +880,8 @@ def scenario(args, topo):
         return island(args, topo)
     if name == "wan":
         return wan(args, topo), True
+    if name == "soak":
+        return asyncio.run(soak(args, topo))
     raise SystemExit(f"testbed: no scenario {name}")
 
 
@@ -937,10 +975,71 @@ def wan(args, topo):
         res[f"staex_rtt_ms_{rtt}"] = rtt_ms
         if sshd:
             res[f"ssh_pct_{rtt}ms"] = ssh_rate(topo, user, gw, link, rtt, rate, n)
+        if args.parallel:
+            rates, bad = asyncio.run(parallel_downloads(user, 30000 + gw, args.parallel, args.par_warm,
+                                                        args.par_seconds))
+            hundred_figures(res, "hundred_streams", rtt, rate, rates, bad)
+            if sshd:
+                ssh_parallel(topo, user, link, rtt, rate, args, res)
     clear_impair(link)
     kill_node(user)
     start_node(user)
     return res
+
+
+async def parallel_downloads(user, port, n, warm, seconds):
+    """n parallel GET /blob from 127.0.0.1:port in the user's namespace, all started at once.
+    Returns each stream's Mbit/s between `warm` s and `warm + seconds` s after the start (the
+    aggregate is their sum), and how many delivered a wrong byte or failed."""
+    got = [0] * n
+    bad = [0]
+
+    async def one(k):
+        w = None
+        try:
+            r, w = await connect_in(ns(user), port, 30)
+            w.write(b"GET /blob HTTP/1.0\r\nHost: gw\r\n\r\n")
+            head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 30)
+            if b" 200 " not in head.split(b"\r\n")[0]:
+                raise ConnectionError(head[:40])
+            while True:
+                d = await r.read(262144)
+                if not d:
+                    break
+                if d != pattern_bytes(got[k], len(d)):
+                    bad[0] += 1
+                    return
+                got[k] += len(d)
+        except (OSError, ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+            bad[0] += 1
+        finally:
+            if w is not None:
+                w.close()
+
+    tasks = [asyncio.ensure_future(one(k)) for k in range(n)]
+    await asyncio.sleep(warm)
+    a = list(got)
+    t = time.monotonic()
+    await asyncio.sleep(seconds)
+    b = list(got)
+    dt = time.monotonic() - t
+    for x in tasks:
+        x.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return sorted((b[k] - a[k]) * 8 / dt / 1e6 for k in range(n)), bad[0]
+
+
+def hundred_figures(res, prefix, rtt, rate, rates, bad):
+    agg = sum(rates)
+    res[f"{prefix}_pct_{rtt}ms"] = round(100 * agg / rate)
+    res[f"{prefix}_mbit_{rtt}ms"] = round(agg, 1)
+    res[f"{prefix}_min_mbit_{rtt}ms"] = f"{rates[0]:.2f}"  # strings: fmt() would print one decimal
+    res[f"{prefix}_median_mbit_{rtt}ms"] = f"{rates[len(rates) // 2]:.2f}"
+    res[f"{prefix}_max_mbit_{rtt}ms"] = f"{rates[-1]:.2f}"
+    res[f"{prefix}_failed_{rtt}ms"] = bad
+    res[f"{prefix}_idle_{rtt}ms"] = sum(1 for r in rates if r < 0.01)  # streams that got nothing measured
+    res.setdefault("_notes", []).append(f"{prefix} {rtt} ms, each stream's Mbit/s, sorted: "
+                                        + " ".join(f"{r:.2f}" for r in rates))
 
 
 def measure_rtt(user, gw):
@@ -1031,6 +1130,379 @@ def ssh_rate(topo, user, gw, link, rtt, rate, mib):
     return round(100 * (len(r.stdout) * 8 / dt / 1e6) / rate)
 
 
+def ssh_parallel(topo, user, link, rtt, rate, args, res):
+    """The parallel streams through ssh -J: one ssh connection (jump through relay 3 over the same
+    shim and tbf, as ssh_rate) carries them as -L channels to an HTTP server with the same file in
+    the ssh target's namespace (relay 3's parent), as staex carries them in one session."""
+    d = state("ssh")
+    relay = topo["links"][link]["parent"]
+    pa, _ = link_addrs(link)
+    top = topo["nodes"][relay]["parents"][0]
+    target = link_addrs(link_between(topo, relay, top))[0]
+    if f"httpssh{top}" not in pids():
+        start_http(f"httpssh{top}", top)
+        wait_port(ns(top), HTTP_PORT)
+    port = shim_port(link) + 500
+    local = 50000 + link
+    cn = ns(topo["links"][link]["child"])
+    spawn(f"sshshim{link}", [sys.executable, os.path.abspath(__file__), "shim", str(port), pa, str(SSH_PORT),
+                             str(rtt / 2000), "0", str(max(4 << 20, int(rate * 1e6 / 8 * rtt / 1000 * 4)))],
+          netns=cn, log_to=state(f"sshshim{link}.log"))
+    wait_port(cn, port)
+    opts = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+            "-i", f"{d}/id", "-o", "BatchMode=yes"]
+    jump = f"ssh {' '.join(opts)} -p {port} -W %h:%p root@127.0.0.1"
+    spawn(f"sshfwd{link}", ["ssh", *opts, "-N", "-o", "ExitOnForwardFailure=yes", "-o", f"ProxyCommand={jump}",
+                            "-L", f"127.0.0.1:{local}:127.0.0.1:{HTTP_PORT}", "-p", str(SSH_PORT), f"root@{target}"],
+          netns=cn, log_to=state(f"sshfwd{link}.log"))
+    try:
+        wait_port(cn, local, timeout=30)
+        rates, bad = asyncio.run(parallel_downloads(user, local, args.parallel, args.par_warm, args.par_seconds))
+        hundred_figures(res, "ssh_hundred", rtt, rate, rates, bad)
+    except RuntimeError as e:
+        log(f"ssh -J -L failed: {e}")
+    finally:
+        for label in (f"sshfwd{link}", f"sshshim{link}"):
+            pid = pids().get(label)
+            if pid and alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------- soak
+
+def control(i, request="status json", timeout=10.0):
+    """One request to node i's control socket (node{i}.sock beside its key; a Unix socket, so no
+    namespace is needed), its whole answer."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(timeout)
+    try:
+        s.connect(state(f"node{i}.sock"))
+        s.sendall(request.encode() + b"\n")
+        s.shutdown(socket.SHUT_WR)
+        out = bytearray()
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+        return out.decode()
+    finally:
+        s.close()
+
+
+def snapshot(topo):
+    """{node: ({table: size}, rss_kb)} of every node that answers `status json`."""
+    out = {}
+    live = pids()
+    for nd in topo["nodes"]:
+        i = nd["id"]
+        try:
+            j = json.loads(control(i))
+        except (OSError, ValueError):
+            continue
+        t = {k: v["size"] for k, v in j["tables"].items()}
+        t["session_list"] = len(j["sessions"])
+        t["stream_list"] = len(j["streams"])
+        out[i] = (t, rss_kb(live.get(f"node{i}")))
+    return out
+
+
+def rss_kb(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, TypeError):
+        pass
+    return -1
+
+
+def table_sums(snap, nodes):
+    sums = {}
+    for i in nodes:
+        if i in snap:
+            for k, v in snap[i][0].items():
+                sums[k] = sums.get(k, 0) + v
+    return sums
+
+
+# tables that hold only what traffic in flight needs: with no traffic they must drain (an idle
+# session may still hold its last unacknowledged record: a few bytes of retransmit_bytes)
+DRAINING = ("streams", "stream_list", "retransmit_bytes", "stream_window_growth_bytes", "lookups",
+            "link_startups")
+
+
+async def read_http(r, n, timeout):
+    """The body of an HTTP/1.0 answer up to n bytes, checked against the pattern. Returns
+    (bytes received, corrupt)."""
+    head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), timeout)
+    if not head.startswith(b"HTTP/1.0 200") and not head.startswith(b"HTTP/1.1 200"):
+        raise ConnectionError(f"HTTP answer {head[:40]!r}")
+    got, corrupt = 0, False
+    while got < n:
+        d = await asyncio.wait_for(r.read(min(262144, n - got)), timeout)
+        if not d:
+            break
+        if d != pattern_bytes(got, len(d)):
+            corrupt = True
+        got += len(d)
+    return got, corrupt
+
+
+async def socks_connect(user, host, port, timeout):
+    r, w = await connect_in(ns(user), SOCKS_PORT, timeout)
+    w.write(b"\x05\x01\x00")
+    if await asyncio.wait_for(r.readexactly(2), timeout) != b"\x05\x00":
+        raise ConnectionError("SOCKS greeting refused")
+    hb = host.encode()
+    w.write(b"\x05\x01\x00\x03" + bytes([len(hb)]) + hb + port.to_bytes(2, "big"))
+    rep = await asyncio.wait_for(r.readexactly(4), timeout)
+    if rep[1] != 0:
+        raise ConnectionError(f"SOCKS reply {rep[1]}")
+    skip = {1: 6, 4: 18}.get(rep[3])
+    if skip is None:
+        skip = (await asyncio.wait_for(r.readexactly(1), timeout))[0] + 2
+    await asyncio.wait_for(r.readexactly(skip), timeout)
+    return r, w
+
+
+def dns_query(name, qid):
+    q = b"".join(bytes([len(x)]) + x.encode() for x in name.split(".")) + b"\x00" + b"\x00\x01\x00\x01"
+    return qid.to_bytes(2, "big") + b"\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" + q
+
+
+class SoakTraffic:
+    """The soak's mixed traffic besides the long streams: short echo streams (round robin over
+    every pair), HTTP downloads through a forward, HTTP through SOCKS by name, DNS queries by
+    name. Each kind counts ok (complete and right), failed (no byte came: a new stream refused
+    or timed out, expected while a fault is not yet repaired), cut (bytes came, then the stream
+    ended early: a stream that did not survive) and corrupt (a wrong byte)."""
+
+    def __init__(self, topo, pairs, http_bytes):
+        self.topo, self.pairs, self.http_bytes = topo, pairs, http_bytes
+        self.count = {k: {"ok": 0, "failed": 0, "cut": 0, "corrupt": 0, "bytes": 0}
+                      for k in ("short", "http", "socks", "dns")}
+        self.missing = 0  # bytes a cut download did not get
+        self.tasks = set()
+        self.rnd = random.Random(14)
+        self.stop = False
+
+    def spawn(self, coro):
+        t = asyncio.ensure_future(coro)
+        self.tasks.add(t)
+        t.add_done_callback(self.tasks.discard)
+
+    async def short(self, u, g):
+        c = self.count["short"]
+        ok = await probe(u, g, timeout=5.0)
+        c["ok" if ok else "failed"] += 1
+        c["bytes"] += 1024 if ok else 0
+
+    async def download(self, kind, u, g):
+        c = self.count[kind]
+        got, w = 0, None
+        try:
+            if kind == "http":
+                r, w = await connect_in(ns(u), 30000 + g, 10)
+            else:
+                r, w = await socks_connect(u, f"node{g}.staex", 80, 15)
+            w.write(b"GET /blob HTTP/1.0\r\nHost: gw\r\n\r\n")
+            got, corrupt = await read_http(r, self.http_bytes, 45)
+            if corrupt:
+                c["corrupt"] += 1
+            elif got == self.http_bytes:
+                c["ok"] += 1
+            else:
+                raise ConnectionError("short body")
+        except (OSError, ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError) as e:
+            if got or getattr(e, "partial", b""):
+                c["cut"] += 1
+                self.missing += self.http_bytes - got
+            else:
+                c["failed"] += 1
+        finally:
+            c["bytes"] += got
+            if w is not None:
+                w.close()
+
+    async def dns(self, u, g):
+        c = self.count["dns"]
+        loop = asyncio.get_running_loop()
+        with in_netns(ns(u)):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setblocking(False)
+        try:
+            s.connect(("127.0.0.1", DNS_PORT))
+            qid = self.rnd.randrange(65536)
+            await loop.sock_sendall(s, dns_query(f"node{g}.staex", qid))
+            a = await asyncio.wait_for(loop.sock_recv(s, 4096), 5)
+            ok = len(a) >= 12 and int.from_bytes(a[:2], "big") == qid and a[3] & 15 == 0 \
+                and int.from_bytes(a[6:8], "big") >= 1
+            c["ok" if ok else "failed"] += 1
+        except (OSError, asyncio.TimeoutError):
+            c["failed"] += 1
+        finally:
+            s.close()
+
+    async def run(self, short_per_tick, tick=0.25):
+        k = 0
+        ticks = 0
+        while not self.stop:
+            for _ in range(short_per_tick):
+                self.spawn(self.short(*self.pairs[k % len(self.pairs)]))
+                k += 1
+            if ticks % 8 == 0:  # every 2 s: a DNS query and, alternating, a download or a SOCKS fetch
+                self.spawn(self.dns(*self.rnd.choice(self.pairs)))
+                self.spawn(self.download("http" if ticks % 16 == 0 else "socks", *self.rnd.choice(self.pairs)))
+            ticks += 1
+            await asyncio.sleep(tick)
+
+    async def drain(self, timeout=60):
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=timeout)
+        for t in list(self.tasks):
+            t.cancel()
+
+
+def soak_faults(topo):
+    """The faults the soak cycles through: a parent link blackholed (and healed before the next
+    fault), a relay killed -9 and started again, the root killed -9 and started again. The
+    blackholed links are the primary parent links of nodes that have a backup parent; the relays
+    restarted rotate."""
+    links = [link_between(topo, nd["id"], nd["parents"][0]) for nd in topo["nodes"]
+             if len(nd["parents"]) > 1 and nd["role"] != "standby"]
+    relays = by_role(topo, "relay")
+    out = []
+    for k in range(max(len(links), len(relays))):
+        out.append(("blackhole", links[k % len(links)]))
+        out.append(("relay-restart", relays[k % len(relays)]))
+        out.append(("root-kill", 0))
+    return out
+
+
+async def soak(args, topo):
+    """Issue 14's soak: `minutes` of mixed traffic (long streams through forwards, short echo
+    streams every 0.25 s, HTTP downloads, SOCKS fetches and DNS queries by name), a fault every
+    `period` s after a warm-up. Figures: every byte of the long streams back and right,
+    downloads cut, RSS growth from the end of the warm-up to the end (nodes never restarted),
+    and the nodes' tables (status --json) at the warm-up's end, at the end under the same
+    traffic, and after the traffic stopped."""
+    total = args.minutes * 60
+    warm = min(60.0, max(30.0, total / 10))
+    period = args.period
+    pairs = all_pairs(topo)
+    step = max(1, len(pairs) // args.streams)
+    long_pairs = pairs[::step][: args.streams]
+    streams = [Stream(u, g, args.stream_rate) for u, g in long_pairs]
+    stasks = [asyncio.ensure_future(s.run()) for s in streams]
+    traffic = SoakTraffic(topo, pairs, args.http_kib * 1024)
+    per_tick = max(1, -(-len(pairs) // int(warm / 2 / 0.25)))  # every pair within half the warm-up
+    ttask = asyncio.ensure_future(traffic.run(per_tick))
+    loop = asyncio.get_running_loop()
+    t0 = time.monotonic()
+    await asyncio.sleep(warm)
+    snap_w = await loop.run_in_executor(None, snapshot, topo)
+    log(f"soak: warm-up done after {warm:.0f}s; {len(snap_w)} nodes answered")
+    faults = soak_faults(topo)
+    rss_track = []  # (t, {node: rss_kb}) after each fault period: does the growth level off?
+    restarted = set()
+    done = []
+    heal = None
+    k = 0
+    quiet = 25.0  # no fault in the last 25 s: the last one is repaired before the end snapshot
+    while time.monotonic() - t0 + period + quiet <= total:
+        kind, subj = faults[k % len(faults)]
+        k += 1
+        if heal:
+            await loop.run_in_executor(None, heal)
+            heal = None
+        label = f"{kind}:{subj}"
+        if kind == "blackhole":
+            await loop.run_in_executor(None, blackhole, subj)
+            heal = (lambda l: (lambda: blackhole(l, False)))(subj)
+            label = f"blackhole:{topo['links'][subj]['child']}->{topo['links'][subj]['parent']}"
+        else:
+            def restart(i=subj):
+                kill_node(i)
+                start_node(i)
+            await loop.run_in_executor(None, restart)
+            restarted.add(subj)
+        done.append(label)
+        log(f"soak: t={time.monotonic() - t0:.0f}s fault {label}")
+        await asyncio.sleep(period)
+        rss_track.append((time.monotonic() - t0, {i: rss_kb(pids().get(f"node{i}")) for i in snap_w}))
+    if heal:
+        await loop.run_in_executor(None, heal)
+    await asyncio.sleep(max(0.0, total - (time.monotonic() - t0)))
+    snap_e = await loop.run_in_executor(None, snapshot, topo)
+    traffic.stop = True
+    ttask.cancel()
+    for s in streams:
+        s.stop = True
+    await asyncio.wait(stasks, timeout=60)
+    for t in stasks:
+        t.cancel()
+    for s in streams:  # the long streams' sockets close now (left open, they hold their streams)
+        if getattr(s, "w", None) is not None:
+            s.w.close()
+    await traffic.drain()
+    await asyncio.sleep(args.settle)
+    snap_q = await loop.run_in_executor(None, snapshot, topo)
+
+    steady = [i for i in snap_w if i in snap_e and i not in restarted]
+    w_rss = sum(snap_w[i][1] for i in steady)
+    e_rss = sum(snap_e[i][1] for i in steady)
+    per_node = {i: 100 * (snap_e[i][1] - snap_w[i][1]) / snap_w[i][1] for i in steady if snap_w[i][1] > 0}
+    worst = max(per_node, key=per_node.get) if per_node else None
+    everyone = [nd["id"] for nd in topo["nodes"]]
+    tw, te, tq = table_sums(snap_w, everyone), table_sums(snap_e, everyone), table_sums(snap_q, everyone)
+    grown = []
+    for name in sorted(set(tw) | set(te) | set(tq)):
+        w, e, q = tw.get(name, 0), te.get(name, 0), tq.get(name, 0)
+        if name in DRAINING:  # with the traffic stopped: back to at most the warm-up's level
+            if q > w + (4096 if name.endswith("_bytes") else 4):
+                grown.append(name)
+        elif max(e, q) > w * 1.1 + 4:  # more than 10 % (and a few entries) above the warm-up's level
+            grown.append(name)
+    started = [s for s in streams if s.sent > 0]
+    c = traffic.count
+    res = {
+        "minutes": args.minutes, "faults": len(done),
+        "lost_bytes": sum(max(0, s.sent - s.recv) for s in started),
+        "streams_reset": sum(1 for s in started if s.reset is not None) + c["http"]["cut"] + c["socks"]["cut"],
+        "rss_growth_pct": round(100 * (e_rss - w_rss) / w_rss, 1) if w_rss > 0 else None,
+        "rss_growth_max_pct": round(per_node[worst], 1) if worst is not None else None,
+        "rss_growth_max_node": worst,
+        "tables_grown": ",".join(grown) or 0,
+        "corrupt_streams": sum(1 for s in started if s.corrupt) + sum(v["corrupt"] for v in c.values()),
+        "streams": len(streams), "streams_not_started": len(streams) - len(started),
+        "streams_stalled": sum(1 for s in started if s.reset is None and s.recv < s.sent),
+        "sent_bytes": sum(s.sent for s in started), "recv_bytes": sum(s.recv for s in started),
+        "sha_ok": sum(1 for s in started if s.sh_sent.hexdigest() == s.sh_recv.hexdigest()),
+    }
+    for kind in ("short", "http", "socks", "dns"):
+        for outcome in ("ok", "failed", "cut"):
+            if kind != "dns" or outcome != "cut":
+                res[f"{kind}_{outcome}"] = c[kind][outcome]
+    res["download_missing_bytes"] = traffic.missing
+    res["download_bytes"] = c["http"]["bytes"] + c["socks"]["bytes"]
+    res["nodes_restarted"] = len(restarted)
+    notes = [f"faults: {' '.join(done)}",
+             f"warm_up_s: {warm:.0f} period_s: {period} long_streams: {len(streams)} x {args.stream_rate} B/s "
+             f"short_per_0.25s: {per_tick} download_kib: {args.http_kib}",
+             "rss_kb at warm-up end (W) and end (E), nodes never restarted: "
+             + " ".join(f"node{i}={snap_w[i][1]}/{snap_e[i][1]}" for i in sorted(steady)),
+             "rss_mb over time, sum over the nodes never restarted: " + " ".join(
+                 f"t{t:.0f}s={sum(r[i] for i in steady) // 1024}" for t, r in
+                 [(warm, {i: snap_w[i][1] for i in steady})] + rss_track + [(total, {i: snap_e[i][1] for i in steady})]),
+             "tables, sum over all nodes: warm-up end / end (traffic on) / after the traffic stopped + "
+             f"{args.settle:.0f} s: " + " ".join(f"{n}={tw.get(n, 0)}/{te.get(n, 0)}/{tq.get(n, 0)}"
+                                                  for n in sorted(set(tw) | set(te) | set(tq)))]
+    res["_notes"] = notes
+    ok = res["lost_bytes"] == 0 and res["corrupt_streams"] == 0
+    return res, ok
+
+
 def machine():
     commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
@@ -1052,21 +1524,25 @@ def cmd_run(args):
     rss0 = {label: rss_mb(pid) for label, pid in pids().items() if label.startswith("node")}
     t = time.monotonic()
     res, ok = scenario(args, topo)
+    notes = res.pop("_notes", [])
     rss1 = {label: rss_mb(pid) for label, pid in pids().items() if label.startswith("node")}
     keys_order = ["n", "converge_s", "lost_bytes", "streams_reset", "recover_s", "old_moved_s",
+                  "rss_growth_pct", "tables_grown", "hundred_streams_pct_50ms", "hundred_streams_pct_200ms",
                   "one_stream_pct_50ms", "one_stream_pct_200ms", "ssh_pct_50ms", "ssh_pct_200ms"]
     first = [k for k in keys_order if k in res]
     rest = [k for k in res if k not in first]
     line = f"testbed {args.scenario} " + " ".join(f"{k}={fmt(res[k])}" for k in first + rest)
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, f"{args.scenario}.txt"), "w") as f:
-        f.write(f"# testbed/run.sh {args.scenario}  (testbed n={topo['n']} seed={topo['seed']})\n")
+        f.write(f"# testbed/run.sh {' '.join(sys.argv[2:])}  (testbed n={topo['n']} seed={topo['seed']})\n")
         f.write(f"date: {m0['date']}\ncommit: {m0['commit']}\nmachine: nproc={m0['nproc']} "
                 f"load_before={','.join(m0['load'])} load_after={','.join(open('/proc/loadavg').read().split()[:3])} "
                 f"kernel={m0['kernel']}\n")
         f.write(f"duration_s: {time.monotonic() - t:.1f}\n")
         f.write("rss_mb start: " + " ".join(f"{k}={v}" for k, v in sorted(rss0.items())) + "\n")
         f.write("rss_mb end:   " + " ".join(f"{k}={v}" for k, v in sorted(rss1.items())) + "\n")
+        for n in notes:
+            f.write(n + "\n")
         f.write(line + "\n")
     print(line)
     if not ok:
@@ -1145,6 +1621,15 @@ def main():
     p.add_argument("--hold", type=float, default=20, help="partition-heal: seconds cut off")
     p.add_argument("--rate", type=int, default=100, help="wan: bottleneck Mbit/s")
     p.add_argument("--mib", type=int, default=32, help="wan: MiB per download")
+    p.add_argument("--parallel", type=int, default=100, help="wan: parallel streams (0: none)")
+    p.add_argument("--par-warm", type=float, default=5, help="wan: seconds before the parallel streams are measured")
+    p.add_argument("--par-seconds", type=float, default=15, help="wan: seconds the parallel streams are measured")
+    p.add_argument("--minutes", type=float, default=10, help="soak: how long, warm-up included")
+    p.add_argument("--period", type=float, default=20, help="soak: seconds between faults")
+    p.add_argument("--streams", type=int, default=16, help="soak: long streams")
+    p.add_argument("--stream-rate", type=int, default=32768, help="soak: bytes/s of each long stream")
+    p.add_argument("--http-kib", type=int, default=2048, help="soak: KiB per download")
+    p.add_argument("--settle", type=float, default=10, help="soak: seconds idle before the last tables")
     p = sub.add_parser("echo-servers")
     p.add_argument("names", nargs="+")
     p = sub.add_parser("shim")
@@ -1154,6 +1639,8 @@ def main():
     p.add_argument("delay", type=float)
     p.add_argument("jitter", type=float)
     p.add_argument("cap", type=int)
+    p = sub.add_parser("http-server")
+    p.add_argument("directory")
     p = sub.add_parser("shim-bench")
     p.add_argument("--delay-ms", type=float, default=25)
     p.add_argument("--mib", type=int, default=256)
@@ -1168,6 +1655,8 @@ def main():
         asyncio.run(echo_servers(a.names))
     elif a.cmd == "shim":
         asyncio.run(shim(a.port, a.host, a.to_port, a.delay, a.jitter, a.cap))
+    elif a.cmd == "http-server":
+        http_server(a.directory)
     elif a.cmd == "shim-bench":
         cmd_shim_bench(a)
 
