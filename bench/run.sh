@@ -4,6 +4,9 @@
 #
 #   bench/run.sh            # 1024 MiB per download, 200 setup samples (5 minutes here)
 #   bench/run.sh --quick    # 128 MiB per download, 50 setup samples (2.5 minutes here)
+#   bench/run.sh --cold     # the cold block only (below), printed, bench/results left as it is
+# (plus the cold block, the same in both: about a minute more, and a minute for the start-up
+# cache when the jar is new)
 #
 # Systems and paths (client → … → server; "relays" = hops in the middle):
 #   direct        client → server (the physical limit)
@@ -61,12 +64,32 @@
 #                 the 1000 streams were opened) / 1000 / nodes on the path: what the streams
 #                 cost, not what earlier traffic left in pools and heaps
 #                 (socat N+1 hops, ssh client + N+1 sshds, staex N+2 nodes).
-# Order: run 1 takes every system's idle RSS, then per system bulk (+CPU), round trips, setup,
-# agg100, 1000 streams, first contact; run 2 repeats all of it (without the warm-up download).
+# Cold block (issue 15), 1 relay, ssh -J and staex only: the figures a user meets when they start
+# the processes and use them at once, nothing discarded. Each repetition starts a fresh path of
+# its own beside the ones above (ssh: a new target sshd, a new jump sshd and a new `ssh -J -L`;
+# staex: new croot, cgateway and cuser `staex run` processes, cuser → croot ← cgateway, with the
+# launcher's defaults including its start-up cache, as a user gets them; cuser closes a session
+# 300 ms after its last stream, like the users above), waits until they are up (staex: the
+# control sockets say linked; both: the forwards listen, seen in /proc/net/tcp, since a test
+# connection would open the session), then at once, in one python3 process (cold.py):
+#   bulk_cold_MBps      the first download of 64 MiB (also with --quick), one stream, as bulk_MBps
+#   setup_cold_p50_us   the first 200 new connections (also with --quick), one after the other:
+#                       connect → 1 byte → its echo, median (as setup_known_p50_us, no warm-up)
+#   first_cold_us       staex only: then, once cuser lists no session (its idle timeout), one
+#                       more such connection: the first contact of a node that is a few seconds
+#                       old (one sample; the 200 connections' first one also was one, but came
+#                       after the download)
+# then stops that path's processes. Two repetitions, alternated: staex then ssh, ssh then staex.
+# Order: the launcher's start-up cache is made first (untimed, as the first `staex run` makes
+# it). Then the cold block, then run 1 takes every system's idle RSS, then per system bulk (+CPU),
+# round trips, setup, agg100, 1000 streams, first contact; run 2 repeats all of it (without the
+# warm-up download).
 # Output: bench/results/latest.json (one flat JSON object, the better of the two runs: the higher
 # throughput, the lower latency and CPU; memory figures are run 1's, the only idle figure before
-# any traffic) and bench/results/latest.md (date, commit, machine, both runs of every figure,
-# and ratios of the kept figure to ssh and socat of the same relays).
+# any traffic; the cold figures the better of their two repetitions, e.g.
+# staex_1relay_bulk_cold_MBps) and bench/results/latest.md (date, commit, machine, the cold
+# table, both runs of every figure, and ratios of the kept figure to ssh and socat of the same
+# relays).
 # Fails (non-zero) if any figure cannot be measured. Kills everything it started on exit.
 # Installs socat / openssh-server / openssh-client with apt-get if they are missing.
 set -euo pipefail
@@ -74,19 +97,24 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mib=1024
 quick=0
+cold_only=0
 setup_n=200
 first_n=20
 for a in "$@"; do
   case "$a" in
     --quick) quick=1; mib=128; setup_n=50; first_n=10 ;;
-    *) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
+    --cold) cold_only=1 ;;
+    *) echo "usage: bench/run.sh [--quick] [--cold]" >&2; exit 2 ;;
   esac
 done
 rtt_n=2000
 rtt_warm=200
 max_relays=2
+relays=$(seq 0 $max_relays) # the relay counts of socat and ssh (none with --cold)
 agg_n=100
 hold_n=1000
+cold_mib=64
+cold_n=200
 
 work=$(mktemp -d /tmp/staex-run.XXXXXX)
 pids=()
@@ -132,6 +160,9 @@ done
   die "needs $((4 * hold_n)) open files (ulimit -n is $(ulimit -n))"
 staex=$root/staex
 "$staex" addr /dev/null >/dev/null 2>&1 || true # builds the jar if stale, before nodes start
+# The launcher makes its start-up cache (about a minute, once per build and JDK) for the first
+# `staex run`; made here, untimed, so that every node below starts with it, as a user's do.
+"$staex" run --help >/dev/null 2>&1 || true
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { # wait_port PORT: until something accepts on 127.0.0.1:PORT (10 s)
   for _ in $(seq 100); do
@@ -364,17 +395,78 @@ if c.recv(1) != b"x": raise SystemExit("no echo")
 print("up", flush=True)
 c.recv(1)  # until killed
 EOF
+cat >listening.py <<'EOF'
+# listening.py PORT...: exit 0 once something listens on 127.0.0.1:PORT for every PORT (read from
+# /proc/net/tcp, never by connecting: a connection to a staex forward would open its session).
+# A JVM listens on an IPv6 socket (::ffff:127.0.0.1) even for 127.0.0.1: tcp6 counts too.
+import sys, time
+want = {int(p) for p in sys.argv[1:]}
+end = time.monotonic() + 120
+while time.monotonic() < end:
+    up = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            up |= {int(c[1].split(":")[1], 16) for c in (l.split() for l in list(f)[1:])
+                   if c[3] == "0A" and c[1].split(":")[0].endswith("0100007F")}
+    if want <= up: sys.exit(0)
+    time.sleep(0.02)
+sys.exit(f"nothing listens on {sorted(want - up)} after 120 s")
+EOF
+cat >cold.py <<'EOF'
+# cold.py BULK_PORT BYTES ECHO_PORT N [CONTROL_SOCKET]: on a path whose processes just started,
+# one after the other with nothing discarded: one download of BYTES (MB/s, connect → EOF), N new
+# connections (connect → 1 byte → its echo, median µs) and, with CONTROL_SOCKET (the staex user
+# node's), the first contact: once the node lists no session, one more such connection (µs).
+import json, socket, sys, time
+bport, want, eport, n = (int(x) for x in sys.argv[1:5])
+ctl = sys.argv[5] if len(sys.argv) > 5 else None
+a = time.perf_counter()
+c = socket.create_connection(("127.0.0.1", bport))
+buf = bytearray(262144); got = 0
+while True:
+    k = c.recv_into(buf)
+    if k == 0: break
+    got += k
+e = time.perf_counter()
+c.close()
+if got != want: raise SystemExit(f"got {got} bytes, want {want}")
+def once():
+    a = time.perf_counter_ns()
+    c = socket.create_connection(("127.0.0.1", eport))
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    c.sendall(b"x")
+    if c.recv(1) != b"x": raise SystemExit("no echo")
+    t = time.perf_counter_ns() - a
+    c.close()
+    return t
+t = sorted(once() for _ in range(n))
+out = [round(want / (e - a) / 1e6, 1), round(t[len(t) // 2] / 1000, 1)]
+if ctl:
+    def sessions():
+        s = socket.socket(socket.AF_UNIX); s.connect(ctl); s.sendall(b"status json\n"); d = b""
+        while k := s.recv(65536): d += k
+        s.close()
+        return json.loads(d)["sessions"]
+    end = time.monotonic() + 15
+    while sessions():
+        if time.monotonic() > end: raise SystemExit("the session did not close in 15 s")
+        time.sleep(0.05)
+    out.append(round(once() / 1000, 1))
+print(*out)
+EOF
 truncate -s "${mib}M" blob
+truncate -s "${cold_mib}M" coldblob
 bytes=$((mib * 1048576))
 agg_bytes=$((bytes / agg_n))
 truncate -s "$agg_bytes" aggblob
 
 # --- servers -------------------------------------------------------------------------------------
-bulk_port=$(free_port); echo_port=$(free_port); agg_port=$(free_port)
+bulk_port=$(free_port); echo_port=$(free_port); agg_port=$(free_port); cold_port=$(free_port)
 bg bulk-server socat -U -b 262144 TCP-LISTEN:"$bulk_port",fork,reuseaddr,backlog=4096,bind=127.0.0.1 OPEN:blob
+bg cold-server socat -U -b 262144 TCP-LISTEN:"$cold_port",fork,reuseaddr,backlog=4096,bind=127.0.0.1 OPEN:coldblob
 bg agg-server socat -U -b 262144 TCP-LISTEN:"$agg_port",fork,reuseaddr,backlog=4096,bind=127.0.0.1 OPEN:aggblob
 bg echo-server python3 echo_server.py "$echo_port"
-wait_port "$bulk_port"; wait_port "$echo_port"; wait_port "$agg_port"
+wait_port "$bulk_port"; wait_port "$echo_port"; wait_port "$agg_port"; wait_port "$cold_port"
 
 # fwd_<kind>[<system>_<relays>] = the local port a client of that system connects to;
 # roots[...] = the PIDs of the path's processes (descendants count too); nodes[...] = hops.
@@ -382,7 +474,7 @@ declare -A fwd_bulk fwd_echo fwd_agg roots nodes
 fwd_bulk[direct_0]=$bulk_port; fwd_echo[direct_0]=$echo_port; fwd_agg[direct_0]=$agg_port
 
 # --- socat chains: N relays = N+1 socat hops -----------------------------------------------------
-for r in $(seq 0 $max_relays); do
+for r in $relays; do
   roots[socat_$r]=""; nodes[socat_$r]=$((r + 1))
   for kind in bulk echo agg; do
     case $kind in bulk) next=$bulk_port ;; echo) next=$echo_port ;; agg) next=$agg_port ;; esac
@@ -404,14 +496,12 @@ mkdir -p /run/sshd 2>/dev/null || true # privilege separation directory (when ru
 ssh-keygen -q -t ed25519 -N '' -f client_key
 me=$(id -un)
 declare -A sshd_port
-for r in $(seq 0 $max_relays); do
-  roots[ssh_$r]=""; nodes[ssh_$r]=$((r + 2))
-  for i in $(seq 0 "$r"); do
-    n=${r}_$i
-    ssh-keygen -q -t ed25519 -N '' -f "host_key_$n"
-    cp client_key.pub "authorized_keys_$n"
-    sshd_port[$n]=$(free_port)
-    cat >"sshd_config_$n" <<EOF
+start_sshd() { # start_sshd ID: an sshd on a free port (sshd_port[ID]), its PID last in pids
+  local n=$1
+  [[ -f "host_key_$n" ]] || ssh-keygen -q -t ed25519 -N '' -f "host_key_$n"
+  cp client_key.pub "authorized_keys_$n"
+  sshd_port[$n]=$(free_port)
+  cat >"sshd_config_$n" <<EOF
 Port ${sshd_port[$n]}
 ListenAddress 127.0.0.1
 HostKey $work/host_key_$n
@@ -426,7 +516,12 @@ PermitRootLogin prohibit-password
 AllowTcpForwarding yes
 Ciphers aes128-gcm@openssh.com
 EOF
-    bg "sshd-$n" /usr/sbin/sshd -D -e -f "$work/sshd_config_$n"
+  bg "sshd-$n" /usr/sbin/sshd -D -e -f "$work/sshd_config_$n"
+}
+for r in $relays; do
+  roots[ssh_$r]=""; nodes[ssh_$r]=$((r + 2))
+  for i in $(seq 0 "$r"); do
+    start_sshd "${r}_$i"
     roots[ssh_$r]+=" ${pids[-1]}"
   done
 done
@@ -442,13 +537,22 @@ Host *
   ServerAliveInterval 0
 EOF
 for n in "${!sshd_port[@]}"; do wait_port "${sshd_port[$n]}"; done
-for r in $(seq 0 $max_relays); do
+start_ssh() { # start_ssh NAME TARGET_ID "JUMP_ID..." LOCAL:REMOTE...: `ssh -N -L` to the sshd
+  # TARGET_ID through the sshds JUMP_IDS (first hop first), one -L per LOCAL:REMOTE port pair;
+  # its PID last in pids
+  local name=$1 target=$2 jumps="" j; shift 2
+  for j in $1; do jumps="$jumps${jumps:+,}$me@127.0.0.1:${sshd_port[$j]}"; done
+  shift
+  local fw=()
+  for j in "$@"; do fw+=(-L "127.0.0.1:${j%%:*}:127.0.0.1:${j#*:}"); done
+  bg "$name" ssh -F "$work/ssh_config" -N ${jumps:+-J "$jumps"} "${fw[@]}" \
+    -p "${sshd_port[$target]}" "$me@127.0.0.1"
+}
+for r in $relays; do
   jumps=""
-  for j in $(seq "$r" -1 1); do jumps="$jumps${jumps:+,}$me@127.0.0.1:${sshd_port[${r}_$j]}"; done
+  for j in $(seq "$r" -1 1); do jumps="$jumps ${r}_$j"; done
   pb=$(free_port); pe=$(free_port); pa=$(free_port)
-  bg "ssh-$r" ssh -F "$work/ssh_config" -N ${jumps:+-J "$jumps"} \
-    -L "127.0.0.1:$pb:127.0.0.1:$bulk_port" -L "127.0.0.1:$pe:127.0.0.1:$echo_port" \
-    -L "127.0.0.1:$pa:127.0.0.1:$agg_port" -p "${sshd_port[${r}_0]}" "$me@127.0.0.1"
+  start_ssh "ssh-$r" "${r}_0" "$jumps" "$pb:$bulk_port" "$pe:$echo_port" "$pa:$agg_port"
   roots[ssh_$r]+=" ${pids[-1]}"
   wait_port "$pb"; wait_port "$pe"; wait_port "$pa"
   fwd_bulk[ssh_$r]=$pb; fwd_echo[ssh_$r]=$pe; fwd_agg[ssh_$r]=$pa
@@ -458,7 +562,7 @@ done
 # relay). user1's forwards cross the root only (1 relay), user2's the relay and the root (2). ---
 "$staex" network create --out network.key >/dev/null
 made=()
-for n in root relay gateway user1 user2; do # in parallel: each step is a JVM start
+for n in root relay gateway user1 user2 croot cgateway cuser; do # in parallel: each a JVM start
   ( "$staex" keygen --out "$n.key" >/dev/null &&
     "$staex" cert issue --network-key network.key --node-key "$n.key" --out "$n.crt" >/dev/null 2> >(grep -v "^serial: " >&2) &&
     "$staex" addr "$n.key" >"$n.addr" ) &
@@ -487,15 +591,18 @@ for r in 1 2; do
   fwd_bulk[staex_$r]=$pb; fwd_echo[staex_$r]=$pe; fwd_agg[staex_$r]=$pa
 done
 declare -A node_pid
-for n in root relay gateway user1 user2; do
-  bg "staex-$n" "$staex" run -c "$work/$n.bench.conf" # a path no other tool's pattern matches
-  node_pid[$n]=${pids[-1]}
-done
-roots[staex_1]="${node_pid[user1]} ${node_pid[root]} ${node_pid[gateway]}"; nodes[staex_1]=3
-roots[staex_2]="${node_pid[user2]} ${node_pid[relay]} ${node_pid[root]} ${node_pid[gateway]}"
-nodes[staex_2]=4
+if ((!cold_only)); then
+  for n in root relay gateway user1 user2; do
+    bg "staex-$n" "$staex" run -c "$work/$n.bench.conf" # a path no other tool's pattern matches
+    node_pid[$n]=${pids[-1]}
+  done
+  roots[staex_1]="${node_pid[user1]} ${node_pid[root]} ${node_pid[gateway]}"; nodes[staex_1]=3
+  roots[staex_2]="${node_pid[user2]} ${node_pid[relay]} ${node_pid[root]} ${node_pid[gateway]}"
+  nodes[staex_2]=4
+fi
 cat >linked.py <<'EOF'
-# linked.py: exit 0 once both users have a parent and the root sees all 5 nodes (control sockets).
+# linked.py ROOT N USER...: exit 0 once every USER has a parent and ROOT sees N nodes (control
+# sockets).
 import socket, sys
 def status(node):
     s = socket.socket(socket.AF_UNIX); s.connect(f"{node}.sock"); s.sendall(b"status json\n")
@@ -503,18 +610,23 @@ def status(node):
     while k := s.recv(65536): d += k
     return d.decode()
 try:
-    ok = all('"activeParent":"' in status(u) for u in ("user1", "user2"))
-    sys.exit(0 if ok and '"viewSize":5' in status("root") else 1)
+    ok = all('"activeParent":"' in status(u) for u in sys.argv[3:])
+    sys.exit(0 if ok and f'"viewSize":{sys.argv[2]}' in status(sys.argv[1]) else 1)
 except OSError:
     sys.exit(1)
 EOF
-up=0
-for _ in $(seq 300); do
-  if python3 linked.py; then up=1; break; fi
-  sleep 0.1
-done
-((up)) || { log "staex nodes did not link up; logs in $work"; tail -5 "$work"/staex-*.log >&2; exit 1; }
-sleep 1
+wait_linked() { # wait_linked SECONDS ROOT N USER...
+  local tries=$(($1 * 10)); shift
+  for _ in $(seq "$tries"); do
+    python3 linked.py "$@" && return 0
+    sleep 0.1
+  done
+  log "staex nodes did not link up; logs in $work"; tail -5 "$work"/staex-*.log >&2; exit 1
+}
+if ((!cold_only)); then
+  wait_linked 30 root 5 user1 user2
+  sleep 1
+fi
 
 start_keeper() { # start_keeper SYSTEM: one open stream, so the user's session stays up
   python3 keeper.py "${fwd_echo[$1]}" >"$work/keeper.log" 2>&1 &
@@ -536,8 +648,60 @@ for r in $(seq 0 $max_relays); do systems+=("socat_$r"); done
 for r in $(seq 0 $max_relays); do systems+=("ssh_$r"); done
 systems+=(staex_1 staex_2)
 fig() { echo "$run $name $1 $2" >>figures.txt; }
+
+# --- cold: fresh processes, nothing discarded (1 relay, ssh -J and staex, alternated) ------------
+cold_pids=()
+cold_bg() { bg "$@"; cold_pids+=("${pids[-1]}"); }
+cold_stop() {
+  local p
+  for p in "${cold_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${cold_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  cold_pids=()
+}
+cold_ssh() { # the target sshd and one jump sshd, then `ssh -J`; measured once its forwards listen
+  local pb pe
+  start_sshd "cold${run}_0"; cold_pids+=("${pids[-1]}")
+  start_sshd "cold${run}_1"; cold_pids+=("${pids[-1]}")
+  python3 listening.py "${sshd_port[cold${run}_0]}" "${sshd_port[cold${run}_1]}" || die "sshd did not start"
+  pb=$(free_port); pe=$(free_port)
+  start_ssh "ssh-cold$run" "cold${run}_0" "cold${run}_1" "$pb:$cold_port" "$pe:$echo_port"
+  cold_pids+=("${pids[-1]}")
+  python3 listening.py "$pb" "$pe" || die "ssh -L did not listen"
+  python3 cold.py "$pb" "$((cold_mib * 1048576))" "$pe" "$cold_n"
+}
+cold_staex() { # croot ← cgateway, cuser → croot (the launcher's defaults, start-up cache included)
+  local rp pb pe parent
+  rp=$(free_port); pb=$(free_port); pe=$(free_port)
+  parent="parents = [ { address = \"127.0.0.1:$rp\", key = \"$(addr croot)\" } ]"
+  conf croot 5m "listen = \"127.0.0.1:$rp\""
+  conf cgateway 5m "$parent
+  services = [ { port = 80, target = \"127.0.0.1:$cold_port\" }, { port = 7, target = \"127.0.0.1:$echo_port\" } ]"
+  conf cuser 300ms "$parent
+  forwards = [ { listen = \"127.0.0.1:$pb\", to = \"$(addr cgateway).staex:80\" }, { listen = \"127.0.0.1:$pe\", to = \"$(addr cgateway).staex:7\" } ]"
+  for n in croot cgateway cuser; do
+    cold_bg "staex-$n-$run" env -u STAEX_CACHE "$staex" run -c "$work/$n.bench.conf"
+  done
+  wait_linked 120 croot 3 cuser
+  python3 listening.py "$pb" "$pe" || die "the cold user's forwards do not listen"
+  python3 cold.py "$pb" "$((cold_mib * 1048576))" "$pe" "$cold_n" "$work/cuser.sock"
+}
+for run in 1 2; do # run 1: staex, ssh; run 2: ssh, staex
+  order=(staex ssh); ((run == 2)) && order=(ssh staex)
+  for sys in "${order[@]}"; do
+    name=${sys}_1relay
+    t0=$SECONDS
+    if [[ $sys == ssh ]]; then cold_ssh >cold.out; else cold_staex >cold.out; fi # not in $(…): a
+    cold_stop                                                        # subshell's PIDs were lost
+    out=$(cat cold.out)
+    read -r bulk setup first <<<"$out"
+    fig bulk_cold_MBps "$bulk"; fig setup_cold_p50_us "$setup"
+    line="first $cold_mib MiB $bulk MB/s, first $cold_n connections p50 $setup µs"
+    if [[ $sys == staex ]]; then fig first_cold_us "$first"; line+=", first contact after them $first µs"; fi
+    log "cold $run $name ($((SECONDS - t0)) s, load $(cut -d' ' -f1 /proc/loadavg)): $line"
+  done
+done
 declare -A rss_idle
-for run in 1 2; do
+((cold_only)) || for run in 1 2; do
   # Idle RSS of every system first, before this run's traffic (in run 1: before any).
   for s in "${systems[@]}"; do
     [[ -n ${roots[$s]:-} ]] || continue
@@ -592,13 +756,15 @@ for run in 1 2; do
 done
 
 # --- results -------------------------------------------------------------------------------------
-mkdir -p "$root/bench/results"
+results=$root/bench/results
+((cold_only)) && results=$work/results # --cold: printed only, bench/results/latest.* untouched
+mkdir -p "$results"
 commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo "+dirty")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-python3 - "$root/bench/results" "$commit" "$(nproc)" "$cpu" "$jdk" "$mib" "$quick" \
-  "$(cut -d' ' -f1-3 /proc/loadavg)" "$work/figures.txt" "$setup_n" "$first_n" <<'EOF'
+python3 - "$results" "$commit" "$(nproc)" "$cpu" "$jdk" "$mib" "$quick" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)" "$work/figures.txt" "$setup_n" "$first_n" "$cold_mib" "$cold_n" <<'EOF'
 import json, sys, datetime
-out, commit, nproc, cpu, jdk, mib, quick, load, figures, setup_n, first_n = sys.argv[1:]
+out, commit, nproc, cpu, jdk, mib, quick, load, figures, setup_n, first_n, cold_mib, cold_n = sys.argv[1:]
 runs = {"1": {}, "2": {}}
 for line in open(figures):
     run, name, key, v = line.split()
@@ -645,7 +811,21 @@ fmt = lambda v: "–" if v is None else (f"{v:.0f}" if abs(v) >= 100 else f"{v:.
 def cell(key):
     a, b = runs["1"].get(key), runs["2"].get(key)
     return "–" if a is None else f"{fmt(a)} / {fmt(b)}"
+L += ["## cold: fresh processes, nothing discarded (1 relay)", "",
+      "Each cell is one new set of processes (repetition 1 / repetition 2; staex first in "
+      "repetition 1, ssh first in 2), measured at once after they are up: no warm-up.", "",
+      "| figure | ssh -J | staex | staex ÷ ssh |", "|---|---:|---:|---:|"]
+for key, title in [("bulk_cold_MBps", f"the first {cold_mib} MiB, one stream, MB/s (higher is better)"),
+                   ("setup_cold_p50_us", f"the first {cold_n} new connections: connect → first "
+                    "echoed byte, median µs"),
+                   ("first_cold_us", "then first contact (no session yet), µs (staex only)")]:
+    st, ss = fig.get(f"staex_1relay_{key}"), fig.get(f"ssh_1relay_{key}")
+    r = f"{st / ss:.2f}" if st and ss else "–"
+    L.append(f"| {title} | {cell(f'ssh_1relay_{key}')} | {cell(f'staex_1relay_{key}')} | {r} |")
+L.append("")
 for key, title in figs:
+    if not any(k.endswith(f"relay_{key}") for k in fig):
+        continue  # --cold: the warm figures were not measured
     L += [f"## {title}", "",
           "| relays | direct | socat | ssh -J | staex | staex ÷ ssh | staex ÷ socat |",
           "|---|---:|---:|---:|---:|---:|---:|"]
@@ -674,9 +854,16 @@ L += ["staex has no 0-relay path (the overlay always crosses the root): staex_1r
       "existing end-to-end session. setup first: the user node runs with idle-timeout = 300ms "
       "and each sample waits until its control socket lists no session; ssh's first contact "
       "(a new `ssh` process and login) is not comparable and is left out.", "",
+      "Cold: each repetition starts a path of its own (ssh: target sshd, jump sshd, `ssh -J -L`; "
+      "staex: root, gateway and user `staex run` with the launcher's defaults and start-up "
+      "cache), waits until it is linked and its forwards listen, and measures at once: the "
+      "download, then the connections one after the other, then (staex) waits until the user "
+      "lists no session (idle-timeout 300ms) and opens one more. CPU time of the processes "
+      "is not taken there.", "",
       "Raw figures: [`latest.json`](latest.json)."]
 with open(f"{out}/latest.md", "w") as f:
     f.write("\n".join(L) + "\n")
 EOF
-log "wrote bench/results/latest.json and bench/results/latest.md"
-cat "$root/bench/results/latest.md"
+((cold_only)) || log "wrote bench/results/latest.json and bench/results/latest.md"
+((cold_only)) && cat "$results/latest.json"
+cat "$results/latest.md"
