@@ -59,6 +59,42 @@ class RecordOpenerTest {
     assertThat(new String(record, 8, 8, StandardCharsets.US_ASCII)).isEqualTo("in place");
   }
 
+  /**
+   * Large records (the JDK's AES-GCM takes another path from 512 bytes on) at odd offsets, opened
+   * into another array (the link's way: the combined intrinsic) and in place: same plaintext; a
+   * bad tag leaves zeros where the plaintext would have gone.
+   */
+  @Test
+  void largeRecordsAtOddOffsets_openIntoAnotherArrayAndInPlace() throws Exception {
+    java.util.Random random = new java.util.Random(15);
+    for (int size : new int[] {511, 512, 1400, 16384 + 7, 64 * 1024 + 3}) {
+      byte[] plaintext = new byte[size];
+      random.nextBytes(plaintext);
+      byte[] record = sealer.seal(plaintext, 0, size, AAD);
+      byte[] wire = new byte[record.length + 8];
+      System.arraycopy(record, 0, wire, 5, record.length);
+
+      byte[] out = new byte[size + 6];
+      RecordOpener other = new RecordOpener(KEY, 0, RecordLayer.EPOCH_SHIFT);
+      assertThat(other.open(wire, 5, record.length, AAD, out, 3)).isEqualTo(size);
+      assertThat(Arrays.copyOfRange(out, 3, 3 + size)).as("size %d", size).isEqualTo(plaintext);
+
+      assertThat(opener.open(wire, 5, record.length, AAD, wire, 5 + RecordFormat.COUNTER_SIZE))
+          .isEqualTo(size);
+      assertThat(Arrays.copyOfRange(wire, 13, 13 + size)).as("size %d", size)
+          .isEqualTo(plaintext);
+
+      byte[] forged = record.clone();
+      forged[forged.length - 1] ^= 1;
+      byte[] into = new byte[size + 6];
+      Arrays.fill(into, (byte) 1);
+      RecordOpener third = new RecordOpener(KEY, 0, RecordLayer.EPOCH_SHIFT);
+      assertThat(reasonOf(() -> third.open(forged, 0, forged.length, AAD, into, 3)))
+          .isEqualTo(Reason.AUTH_FAILED);
+      assertThat(Arrays.copyOfRange(into, 3, 3 + size)).isEqualTo(new byte[size]);
+    }
+  }
+
   @Test
   void everyBitFlipOfRecordOrAad_isRejected_andTheGenuineRecordStillOpens() throws Exception {
     byte[] record = seal("attack at dawn");

@@ -18,10 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code u32 length || sealed record} (one frame of the record framer) → the link frames of its
- * plaintext, one {@code fireChannelRead} each. The cipher works on an array copied out of the
- * buffer, in place; the frames share that array. A record that does not open (tampered, replayed, too old) or whose plaintext does not
- * decode closes the link: nothing of it is delivered, input after it is discarded. Owned by the
- * channel's event loop.
+ * plaintext, one {@code fireChannelRead} each. The record is copied out of the buffer (often a
+ * composite of socket reads) into the loop's {@link RecordScratch} and opened from there into an
+ * array of exactly the plaintext's size, which the decoded frames then share (a packet's payload
+ * is a view of it). Not in place: the JDK skips its combined AES-GCM intrinsic for an in-place
+ * decryption. A record that does not open (tampered, replayed, too old) or whose plaintext does
+ * not decode closes the link: nothing of it is delivered, input after it is discarded, and the
+ * received buffer is released on every path. Owned by the channel's event loop.
  */
 final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RecordOpenHandler.class);
@@ -80,12 +83,13 @@ final class RecordOpenHandler extends ChannelInboundHandlerAdapter {
   private List<LinkFrame> open(ByteBuf record, int length)
       throws RecordException, FrameDecodeException {
     record.getBytes(record.readerIndex(), aad);
-    // Opened in place in an array of its own, which the decoded frames then share: a packet's
-    // payload is a view of it, not a copy.
-    byte[] sealed = new byte[length];
-    record.getBytes(record.readerIndex() + LinkPipeline.RECORD_LENGTH_SIZE, sealed);
-    int n = opener.open(sealed, 0, length, aad, sealed, RecordLayer.COUNTER_SIZE);
-    return LinkFrameCodec.decodeRecord(FrameBytes.adopt(sealed, RecordLayer.COUNTER_SIZE, n));
+    byte[] sealed = RecordScratch.get().array;
+    record.getBytes(record.readerIndex() + LinkPipeline.RECORD_LENGTH_SIZE, sealed, 0, length);
+    // The frames adopt this array: a packet's payload is a view of it, not a copy. If the record
+    // is refused, the opener has zeroed it and it is dropped.
+    byte[] plaintext = new byte[length - RecordLayer.OVERHEAD];
+    int n = opener.open(sealed, 0, length, aad, plaintext, 0);
+    return LinkFrameCodec.decodeRecord(FrameBytes.adopt(plaintext, 0, n));
   }
 
   private void fail(ChannelHandlerContext ctx, String reason) {
