@@ -157,7 +157,8 @@ final class StatusJson {
         .endObject();
     j.name("acksRefused").beginObject().member("stale", ev.acksStale())
         .member("beyond", ev.acksBeyond()).endObject();
-    j.member("pathDown", ev.pathDown()).member("pathLost", ev.pathLost()).endObject()
+    j.member("pathDown", ev.pathDown()).member("pathLost", ev.pathLost())
+        .member("nodeFull", ev.retransmitFull()).endObject()
         .endObject();
     NodeStatus.TrustStats t = s.trust();
     j.name("trust").beginObject().member("revocations", t.revocations())

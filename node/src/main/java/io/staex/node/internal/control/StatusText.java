@@ -177,7 +177,8 @@ final class StatusText {
         .append(" received ").append(ev.nacksReceived()).append(" (ignored ")
         .append(ev.nacksIgnored()).append(")  acks refused ").append(ev.acksRefused())
         .append("  paths down ").append(ev.pathDown()).append("  sessions ended by path-grace ")
-        .append(ev.pathLost()).append('\n');
+        .append(ev.pathLost()).append("  node cap reached ").append(ev.retransmitFull())
+        .append('\n');
 
     NodeStatus.TrustStats t = s.trust();
     out.append("revocations held ").append(t.revocations()).append("  applied ")

@@ -336,7 +336,8 @@ public final class Session {
     return switch (state) {
       case HANDSHAKING -> Math.max(0, owner.settings().maxQueuedBytes() - earlyBytes);
       case ESTABLISHED -> {
-        long room = owner.settings().retransmitBytes() - keptBytes;
+        long room = Math.min(owner.settings().retransmitBytes() - keptBytes,
+            owner.retransmitRoom());
         if (room < FrameLimits.MAX_SESSION_PLAINTEXT) {
           full = true; // the layer above may hold back: tell it when a record fits again
         }
@@ -471,6 +472,7 @@ public final class Session {
     sentQuotes = null;
     probing = false;
     unacked.clear();
+    owner.kept(-keptBytes);
     keptBytes = 0;
     waitingAcks = 0;
     ahead.clear();
@@ -648,6 +650,7 @@ public final class Session {
     // kept until acknowledged: FrameBytes never change, so the relay may hold the same bytes
     unacked.add(new Sent(lastSentCounter, out, wantsAck, now));
     keptBytes += total;
+    owner.kept(total);
     if (wantsAck && waitingAcks++ == 0) {
       waitingSinceNanos = now;
       rtoDeadlineNanos = now + rtoNanos;
@@ -753,6 +756,7 @@ public final class Session {
     while (!unacked.isEmpty() && Long.compareUnsigned(unacked.peek().counter, next) < 0) {
       Sent done = unacked.poll();
       keptBytes -= done.packet.size();
+      owner.kept(-done.packet.size());
       if (done.wantsAck) {
         waitingAcks--;
       }
@@ -844,6 +848,18 @@ public final class Session {
   /** Bytes of sent records kept until the peer acknowledges them. */
   long keptBytes() {
     return keptBytes;
+  }
+
+  /**
+   * The node's records kept fell below {@link SessionSettings#retransmitBytesTotal} again: if
+   * this session said it had no room and has room of its own, it says it has again.
+   */
+  void nodeRoomBack() {
+    if (full && state == State.ESTABLISHED
+        && owner.settings().retransmitBytes() - keptBytes >= FrameLimits.MAX_SESSION_PLAINTEXT) {
+      full = false;
+      owner.writable(this);
+    }
   }
 
   /** Keeps what a notice about the record in {@code packet[0..total)} would quote. */
