@@ -7,6 +7,9 @@
 #   bench/relay-cpu.sh [MIB] ["extra config lines"]     # default 1024 MiB per download
 #   JAVA_OPTS=... bench/relay-cpu.sh 1024               # another JVM setting, e.g. for an A/B
 #   PROFILE=/tmp/prof bench/relay-cpu.sh 1024           # JFR of each node (settings=profile)
+#   SNAPSHOT=/tmp/snap bench/relay-cpu.sh 512           # where each node's memory is, idle, in
+#       the middle of the second timed download and after (smaps_rollup, and with
+#       JAVA_OPTS=-XX:NativeMemoryTracking=summary the JVM's NMT summary; heap and threads)
 #
 # One warm-up download, then three timed ones; prints MB/s of each, the CPU seconds
 # (utime + stime from /proc) each node used for the three, and each node's RSS idle and after.
@@ -57,12 +60,29 @@ if got != want: raise SystemExit(f"got {got} bytes, want {want}")
 print(round(want / (e - a) / 1e6, 1))
 P
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
+snapshot() { # $1: idle, busy or after
+  [[ -n "${SNAPSHOT:-}" ]] || return 0
+  mkdir -p "$SNAPSHOT"
+  for n in root gateway user; do
+    local f=$SNAPSHOT/$n-$1.txt p=${np[$n]}
+    { grep -E 'VmRSS|RssAnon|RssFile|RssShmem|Threads' /proc/$p/status; cat /proc/$p/smaps_rollup
+      jcmd $p GC.heap_info; jcmd $p VM.native_memory summary 2>/dev/null || true
+      jcmd $p Thread.print | grep -E '^"' | sed 's/ #.*//'; } >"$f" 2>&1 || true
+  done
+}
+snapshot idle
 python3 sink.py $fwd $((mib*1048576)) >/dev/null
 if [[ -n "${PROFILE:-}" ]]; then for n in root gateway user; do jcmd ${np[$n]} JFR.start name=p settings=profile >/dev/null; done; fi
 declare -A c0; for n in root gateway user; do c0[$n]=$(cpu ${np[$n]}); done
-r=""; for i in 1 2 3; do r="$r $(python3 sink.py $fwd $((mib*1048576)))"; done
+r=""; for i in 1 2 3; do
+  if [[ $i == 2 && -n "${SNAPSHOT:-}" ]]; then
+    python3 sink.py $fwd $((mib*1048576)) >mbps2 & sp=$!
+    sleep 1; snapshot busy; wait $sp; r="$r $(cat mbps2)"
+  else r="$r $(python3 sink.py $fwd $((mib*1048576)))"; fi
+done
 out="MBps:$r cpu_s(3x${mib}MiB):"
 for n in root gateway user; do out="$out $n=$(python3 -c "print(($(cpu ${np[$n]})-${c0[$n]})/100)")"; done
 if [[ -n "${PROFILE:-}" ]]; then for n in root gateway user; do jcmd ${np[$n]} JFR.dump name=p filename=$PROFILE/$n.jfr >/dev/null; done; fi
 rss2=""; for n in root gateway user; do rss2="$rss2 $n=$(( $(awk '/VmRSS/ {print $2}' /proc/${np[$n]}/status) / 1024 ))"; done
+snapshot after
 echo "$out idleRSS:$rss busyRSS:$rss2 load=$(cut -d' ' -f1 /proc/loadavg)"

@@ -126,7 +126,7 @@ class NodeConfigTest {
     SessionSettings sessions = new SessionSettings(4096, 20, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(30), 256 * 1024,
         Duration.ofSeconds(5), 100, 16, Duration.ofSeconds(1), 10, Duration.ofSeconds(30),
-        4 * 1024 * 1024);
+        4 * 1024 * 1024, 16L * 1024 * 1024);
     StreamSettings streams = new StreamSettings(256, 4096, 256 * 1024, Duration.ofSeconds(30),
         Duration.ofSeconds(10), 256, 16 << 20, 64L << 20);
     assertThat(config).isEqualTo(new NodeConfig(
@@ -399,7 +399,7 @@ class NodeConfigTest {
             + " stream-buffer-bytes, stream-window-max, stream-window-growth-total,"
             + " link-buffer-bytes, link-write-buffer-high,"
             + " link-write-buffer-low, session-queue-bytes, session-retransmit-bytes,"
-            + " handshakes-per-second-per-source,"
+            + " retransmit-bytes-total, handshakes-per-second-per-source,"
             + " link-startups-start, link-startups-rate, link-startups-full,"
             + " link-startups-per-prefix, link-first-message-timeout, hellos-per-second-per-link,"
             + " routing-messages-per-second-per-link, routing-message-burst-per-link,"

@@ -982,6 +982,9 @@ public final class NodeRuntime implements AutoCloseable {
     out.add(new NodeStatus.TableSize("retransmit_bytes", streams.sessions().sessions().stream()
         .mapToLong(SessionInfo::keptBytes).max().orElse(0),
         config.sessions().retransmitBytes()));
+    // all sessions' together, against limits.retransmit-bytes-total
+    out.add(new NodeStatus.TableSize("retransmit_bytes_total",
+        streams.sessions().retransmitBytesKept(), config.sessions().retransmitBytesTotal()));
     if (names != null) {
       out.add(new NodeStatus.TableSize("names", names.cached(), CertifiedNames.CACHE_SIZE));
       out.add(new NodeStatus.TableSize("name_misses", names.missesCached(),

@@ -348,6 +348,8 @@ public record NodeStatus(
    * @param acksBeyond peers' ACKs of records never sent: the session ended
    * @param pathDown times an established session's path went down (it waited)
    * @param pathLost sessions ended because no path came back within {@code sessions.path-grace}
+   * @param retransmitFull times the sessions together reached {@code
+   *     limits.retransmit-bytes-total} of records kept for ACKs (their streams waited)
    * @param acksAlone ACKs sent in a record of their own
    * @param acksRiding ACKs sent in front of stream frames, in a record that went anyway
    */
@@ -356,7 +358,7 @@ public record NodeStatus(
       long probesAnswered, long probesUnanswered, long probeAnswers, long probeAnswersLimited,
       long pings, long pingsAnswered, long recordsResent, long duplicates, long nacksSent,
       long nacksReceived, long nacksIgnored, long acksStale, long acksBeyond, long pathDown,
-      long pathLost, long acksAlone, long acksRiding) {
+      long pathLost, long retransmitFull, long acksAlone, long acksRiding) {
     /** A snapshot of {@code counters}. */
     public static SessionStats of(SessionCounters c) {
       return new SessionStats(c.limitedPerPeer(), c.unreachableVerified(),
@@ -364,7 +366,7 @@ public record NodeStatus(
           c.probesAnswered(), c.probesUnanswered(), c.probeAnswers(), c.probeAnswersLimited(),
           c.pings(), c.pingsAnswered(), c.recordsResent(), c.duplicates(), c.nacksSent(),
           c.nacksReceived(), c.nacksIgnored(), c.acksStale(), c.acksBeyond(), c.pathDown(),
-          c.pathLost(), c.acksAlone(), c.acksRiding());
+          c.pathLost(), c.retransmitFull(), c.acksAlone(), c.acksRiding());
     }
 
     /** ACKs and NACKs of peers refused: stale ones and ones of records never sent. */

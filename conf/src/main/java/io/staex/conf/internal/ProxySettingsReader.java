@@ -197,24 +197,28 @@ final class ProxySettingsReader {
     Integer probeAnswers = integer(limits, "probe-answers-per-second-per-peer", 1);
     Duration grace = duration(sessions, "path-grace");
     Integer retransmit = bytes(limits, "session-retransmit-bytes");
+    Integer retransmitTotal = bytes(limits, "retransmit-bytes-total");
     if (anyNull(maxSessions, handshakes, handshake, helloRetry, idle, rekey, queued,
-        keepalive, allHandshakes, perPeer, probe, probeAnswers, grace, retransmit)) {
+        keepalive, allHandshakes, perPeer, probe, probeAnswers, grace, retransmit,
+        retransmitTotal)) {
       return null;
     }
     Map<String, Setting> fields = pick(limits, List.of("max-sessions",
         "handshakes-per-second-per-source", "handshake-timeout", "idle-timeout",
         "session-queue-bytes", "handshakes-per-second", "probe-answers-per-second-per-peer",
-        "session-retransmit-bytes"));
+        "session-retransmit-bytes", "retransmit-bytes-total"));
     fields.putAll(pick(sessions, List.of("hello-retry", "rekey-after", "keepalive-interval",
         "max-per-peer", "probe-timeout", "path-grace")));
     return SettingsErrors.build(
         () -> new SessionSettings(maxSessions, handshakes, handshake, helloRetry, idle, rekey,
-            queued, keepalive, allHandshakes, perPeer, probe, probeAnswers, grace, retransmit),
+            queued, keepalive, allHandshakes, perPeer, probe, probeAnswers, grace, retransmit,
+            retransmitTotal),
         fields, Map.of("handshakesPerSecondPerPeer", "handshakes-per-second-per-source",
             "maxQueuedBytes", "session-queue-bytes", "handshakesPerSecond",
             "handshakes-per-second", "maxSessionsPerPeer", "max-per-peer",
             "probeAnswersPerSecondPerPeer", "probe-answers-per-second-per-peer", "pathGrace",
-            "path-grace", "retransmitBytes", "session-retransmit-bytes"),
+            "path-grace", "retransmitBytes", "session-retransmit-bytes",
+            "retransmitBytesTotal", "retransmit-bytes-total"),
         values.problems());
   }
 

@@ -58,6 +58,7 @@ public final class Schema {
         "stream-buffer-bytes", "stream-window-max", "stream-window-growth-total",
         "link-buffer-bytes", "link-write-buffer-high",
         "link-write-buffer-low", "session-queue-bytes", "session-retransmit-bytes",
+        "retransmit-bytes-total",
         "handshakes-per-second-per-source",
         "link-startups-start", "link-startups-rate", "link-startups-full",
         "link-startups-per-prefix", "link-first-message-timeout", "hellos-per-second-per-link",

@@ -159,7 +159,8 @@ final class StatusJson {
         .member("beyond", ev.acksBeyond()).endObject();
     j.name("acksSent").beginObject().member("alone", ev.acksAlone())
         .member("riding", ev.acksRiding()).endObject();
-    j.member("pathDown", ev.pathDown()).member("pathLost", ev.pathLost()).endObject()
+    j.member("pathDown", ev.pathDown()).member("pathLost", ev.pathLost())
+        .member("nodeFull", ev.retransmitFull()).endObject()
         .endObject();
     NodeStatus.TrustStats t = s.trust();
     j.name("trust").beginObject().member("revocations", t.revocations())

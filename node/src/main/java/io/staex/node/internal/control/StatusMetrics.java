@@ -244,6 +244,9 @@ public final class StatusMetrics {
         ev.pathDown());
     counter(out, "staex_sessions_path_lost_total",
         "Sessions ended because no path came back within sessions.path-grace.", ev.pathLost());
+    counter(out, "staex_session_retransmit_full_total",
+        "Times the sessions' records kept for ACKs reached limits.retransmit-bytes-total "
+            + "(streams waited).", ev.retransmitFull());
     NodeStatus.TrustStats t = s.trust();
     gauge(out, "staex_revocations", "Signed revocations held.", t.revocations());
     counter(out, "staex_revocations_applied_total",

@@ -178,7 +178,8 @@ final class StatusText {
         .append(ev.nacksIgnored()).append(")  acks sent alone ").append(ev.acksAlone())
         .append(" riding ").append(ev.acksRiding()).append("  refused ").append(ev.acksRefused())
         .append("  paths down ").append(ev.pathDown()).append("  sessions ended by path-grace ")
-        .append(ev.pathLost()).append('\n');
+        .append(ev.pathLost()).append("  node cap reached ").append(ev.retransmitFull())
+        .append('\n');
 
     NodeStatus.TrustStats t = s.trust();
     out.append("revocations held ").append(t.revocations()).append("  applied ")

@@ -104,8 +104,8 @@ class StatusRenderersTest {
         + "unanswered 8)\n"
         + "probes of peers answered 9  limited 10  pings sent 11 (answered 12)\n"
         + "retransmit records resent 13  duplicates 14  nacks sent 15 received 16 (ignored 17)"
-        + "  acks sent alone 22 riding 23  refused 37  paths down 20"
-        + "  sessions ended by path-grace 21\n");
+        + "  acks sent alone 23 riding 24  refused 37  paths down 20"
+        + "  sessions ended by path-grace 21  node cap reached 22\n");
     assertThat(text).contains("revocations held 2  applied 3  refused invalid 1 full 0\n"
         + "  closed for revoked peers: links 1  sessions 2; for expired certificates: links 0"
         + "  sessions 0; for networks no longer trusted: links 1  sessions 1\n");
@@ -170,7 +170,8 @@ class StatusRenderersTest {
             + "\"pings\":{\"sent\":11,\"answered\":12},\"retransmit\":{\"recordsResent\":13,"
             + "\"duplicates\":14,\"nacks\":{\"sent\":15,\"received\":16,\"ignored\":17},"
             + "\"acksRefused\":{\"stale\":18,\"beyond\":19},"
-            + "\"acksSent\":{\"alone\":22,\"riding\":23},\"pathDown\":20,\"pathLost\":21}}")
+            + "\"acksSent\":{\"alone\":23,\"riding\":24},\"pathDown\":20,\"pathLost\":21,"
+            + "\"nodeFull\":22}}")
         .contains("\"trust\":{\"revocations\":2,\"revocationsApplied\":3,"
             + "\"revocationsRefused\":{\"invalid\":1,\"full\":0},"
             + "\"linksClosed\":{\"revoked\":1,\"expired\":0,\"untrusted\":1},"
@@ -257,12 +258,13 @@ class StatusRenderersTest {
         .contains("staex_session_closes_unverified_total 5\n")
         .contains("staex_session_probes_total{result=\"unanswered\"} 8\n")
         .contains("staex_session_records_resent_total 13\n")
+        .contains("staex_session_retransmit_full_total 22\n")
         .contains("staex_session_records_duplicate_total 14\n")
         .contains("staex_session_nacks_total{direction=\"sent\"} 15\n")
         .contains("staex_session_nacks_total{direction=\"received\"} 16\n")
         .contains("staex_session_nacks_ignored_total 17\n")
-        .contains("staex_session_acks_sent_total{how=\"alone\"} 22\n")
-        .contains("staex_session_acks_sent_total{how=\"riding\"} 23\n")
+        .contains("staex_session_acks_sent_total{how=\"alone\"} 23\n")
+        .contains("staex_session_acks_sent_total{how=\"riding\"} 24\n")
         .contains("staex_session_acks_refused_total{reason=\"stale\"} 18\n")
         .contains("staex_session_acks_refused_total{reason=\"beyond\"} 19\n")
         .contains("staex_session_paths_down_total 20\n")

@@ -357,7 +357,8 @@ public final class Session {
   public int queueRoom() {
     return switch (state) {
       case HANDSHAKING -> Math.max(0, owner.settings().maxQueuedBytes() - earlyBytes);
-      case ESTABLISHED -> (int) Math.max(0, owner.settings().retransmitBytes() - keptBytes);
+      case ESTABLISHED -> (int) Math.max(0, Math.min(owner.settings().retransmitBytes() - keptBytes,
+          owner.retransmitRoom()));
       case CLOSED -> 0;
     };
   }
@@ -490,6 +491,7 @@ public final class Session {
     sentQuotes = null;
     probing = false;
     unacked.clear();
+    owner.kept(-keptBytes);
     keptBytes = 0;
     waitingAcks = 0;
     ahead.clear();
@@ -674,6 +676,7 @@ public final class Session {
     // kept until acknowledged: FrameBytes never change, so the relay may hold the same bytes
     unacked.add(new Sent(lastSentCounter, out, wantsAck, now));
     keptBytes += total;
+    owner.kept(total);
     if (wantsAck && waitingAcks++ == 0) {
       waitingSinceNanos = now;
       rtoDeadlineNanos = now + rtoNanos;
@@ -817,6 +820,7 @@ public final class Session {
     while (!unacked.isEmpty() && Long.compareUnsigned(unacked.peek().counter, next) < 0) {
       Sent done = unacked.poll();
       keptBytes -= done.packet.size();
+      owner.kept(-done.packet.size());
       if (done.wantsAck) {
         waitingAcks--;
       }
@@ -913,6 +917,16 @@ public final class Session {
   /** Bytes of sent records kept until the peer acknowledges them. */
   long keptBytes() {
     return keptBytes;
+  }
+
+  /**
+   * The node's records kept fell below {@link SessionSettings#retransmitBytesTotal} again: a
+   * session with room of its own says it has room (its streams may have waited for the node's).
+   */
+  void nodeRoomBack() {
+    if (state == State.ESTABLISHED && hasRecordRoom()) {
+      owner.writable(this);
+    }
   }
 
   /** Keeps what a notice about the record in {@code packet[0..total)} would quote. */

@@ -47,6 +47,7 @@ public final class SessionCounters {
   final LongAdder acksBeyond = new LongAdder();
   final LongAdder pathDown = new LongAdder();
   final LongAdder pathLost = new LongAdder();
+  final LongAdder retransmitFull = new LongAdder();
 
   /** Records sent again (a timeout, or a NACK: records were lost on the path). */
   public long recordsResent() {
@@ -101,6 +102,14 @@ public final class SessionCounters {
   /** Sessions ended because no path came back within {@code sessions.path-grace}. */
   public long pathLost() {
     return pathLost.sum();
+  }
+
+  /**
+   * Times the sessions together reached {@code limits.retransmit-bytes-total} of sent records
+   * kept for their peers' ACKs (their streams waited).
+   */
+  public long retransmitFull() {
+    return retransmitFull.sum();
   }
 
   /** Handshakes this node started. */

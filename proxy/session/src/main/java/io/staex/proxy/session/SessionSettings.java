@@ -40,6 +40,10 @@ import java.util.Objects;
  *     ends {@link SessionEnd#UNREACHABLE}: no path came back
  * @param retransmitBytes bytes of sent records a session keeps until the peer acknowledges
  *     them; at the cap its streams stop reading their sockets (small frames may go over)
+ * @param retransmitBytesTotal bytes of sent records all sessions together keep until
+ *     acknowledged: at this cap every session says it has no room (as at its own cap) until
+ *     ACKs free some, so that many busy sessions cannot each keep {@code retransmitBytes} of a
+ *     node's heap
  */
 public record SessionSettings(
     int maxSessions,
@@ -55,7 +59,8 @@ public record SessionSettings(
     Duration probeTimeout,
     int probeAnswersPerSecondPerPeer,
     Duration pathGrace,
-    int retransmitBytes) {
+    int retransmitBytes,
+    long retransmitBytesTotal) {
 
   public SessionSettings {
     positive("maxSessions", maxSessions);
@@ -72,6 +77,25 @@ public record SessionSettings(
     positive("probeAnswersPerSecondPerPeer", probeAnswersPerSecondPerPeer);
     positive("pathGrace", pathGrace);
     positive("retransmitBytes", retransmitBytes);
+    if (retransmitBytesTotal < retransmitBytes) {
+      throw new IllegalArgumentException("retransmitBytesTotal: " + retransmitBytesTotal
+          + " (expected: >= retransmitBytes " + retransmitBytes + ")");
+    }
+  }
+
+  /**
+   * Without a node-wide cap beyond the per-session ones ({@code maxSessions × retransmitBytes}),
+   * as before {@code limits.retransmit-bytes-total}: for tests that do not care.
+   */
+  public SessionSettings(int maxSessions, int handshakesPerSecondPerPeer,
+      Duration handshakeTimeout, Duration helloRetry, Duration idleTimeout, Duration rekeyAfter,
+      int maxQueuedBytes, Duration keepaliveInterval, int handshakesPerSecond,
+      int maxSessionsPerPeer, Duration probeTimeout, int probeAnswersPerSecondPerPeer,
+      Duration pathGrace, int retransmitBytes) {
+    this(maxSessions, handshakesPerSecondPerPeer, handshakeTimeout, helloRetry, idleTimeout,
+        rekeyAfter, maxQueuedBytes, keepaliveInterval, handshakesPerSecond, maxSessionsPerPeer,
+        probeTimeout, probeAnswersPerSecondPerPeer, pathGrace, retransmitBytes,
+        (long) maxSessions * retransmitBytes);
   }
 
   private static void positive(String name, int value) {

@@ -133,6 +133,7 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private final LogEvery perPeerLog = new LogEvery(LOG_INTERVAL);
   private final LogEvery pathLog = new LogEvery(LOG_INTERVAL);
   private final LogEvery probeLimitLog = new LogEvery(LOG_INTERVAL);
+  private final LogEvery keptLog = new LogEvery(LOG_INTERVAL);
   /** Probes of each peer answered (its session checks, its pings): over it, unanswered. */
   private final RateLimiter<NodeKey> probeAnswerLimiter;
   /** Pings of ours waiting for their answer, by nonce; at most {@link #MAX_PINGS}. */
@@ -141,6 +142,8 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   /** Every live session by (peer, id). Loop-confined, as all fields below. */
   private final Map<NodeKey, Map<Long, Session>> byPeer = new HashMap<>();
   private int sessionCount;
+  /** Bytes of sent records all sessions keep until acknowledged (status reads it too). */
+  private volatile long keptTotal;
   /** The session new streams to a peer go on: the newest usable one. */
   private final Map<NodeKey, Session> current = new HashMap<>();
   /** The newest handshake time accepted from each peer: a HELLO not after it is a replay. */
@@ -772,6 +775,55 @@ public final class Sessions implements RelayHandler, AutoCloseable {
         close(s, SessionEnd.PROTOCOL_ERROR, CloseReason.PROTOCOL_ERROR);
       }
     }
+  }
+
+  /**
+   * Bytes of sent records all sessions keep until acknowledged, against {@link
+   * SessionSettings#retransmitBytesTotal}. Any thread.
+   */
+  public long retransmitBytesKept() {
+    return keptTotal;
+  }
+
+  /**
+   * A session keeps {@code delta} more bytes of sent records (fewer if negative). Reaching
+   * {@link SessionSettings#retransmitBytesTotal} is counted and logged once per interval; falling
+   * below it again wakes the sessions, whose streams may have waited for it.
+   */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // loop-confined writes; volatile for status reads
+  void kept(long delta) {
+    boolean hadRoom = nodeHasRecordRoom();
+    keptTotal += delta;
+    boolean hasRoom = nodeHasRecordRoom();
+    if (hadRoom && !hasRoom) {
+      counters.retransmitFull.increment();
+      if (keptLog.due(nanos())) {
+        log.warn("sessions hold {} bytes of sent records for their peers' ACKs: at "
+            + "limits.retransmit-bytes-total ({}), streams wait{}", keptTotal,
+            settings.retransmitBytesTotal(), keptLog.takeSkipped());
+      }
+    } else if (!hadRoom && hasRoom) {
+      // in a task of its own: this runs inside an ACK's or a close's handling
+      loop.execute(() -> {
+        for (Map<Long, Session> mine : new ArrayList<>(byPeer.values())) {
+          for (Session s : new ArrayList<>(mine.values())) {
+            s.nodeRoomBack();
+          }
+        }
+      });
+    }
+  }
+
+  private boolean nodeHasRecordRoom() {
+    return settings.retransmitBytesTotal() - keptTotal >= FrameLimits.MAX_SESSION_PLAINTEXT;
+  }
+
+  /**
+   * What the node's sessions together may still keep ({@link
+   * SessionSettings#retransmitBytesTotal}).
+   */
+  long retransmitRoom() {
+    return settings.retransmitBytesTotal() - keptTotal;
   }
 
   /** A session has room for the layer above's bytes again ({@link Session#queueRoom}). */

@@ -675,6 +675,71 @@ class SessionsTest {
     assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
   }
 
+  /**
+   * {@code limits.retransmit-bytes-total}: two sessions of one node whose peers' ACKs never come
+   * keep records up to the node's cap, each below its own: the second one says it has no room
+   * once the node's total is reached (counted once), and ACKs on the first give it room again
+   * and say so.
+   */
+  @Test
+  void retransmitBytesTotal_sessionsTogetherStopAtTheNodeCap_acksOfOneGiveTheOtherRoom() {
+    int cap = 256 * 1024;
+    long total = 384 * 1024;
+    SessionSettings small = new SessionSettings(16, 50, Duration.ofSeconds(3),
+        Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofSeconds(5), 1000, 16, Duration.ofSeconds(1), 10, GRACE, cap, total);
+    Peer a = peer(42, small);
+    Peer b = peer(43, small);
+    Peer c = peer(44, small);
+    Session toB = a.connect(b);
+    Session toC = a.connect(c);
+    settle();
+    next(a.established, "established with B");
+    next(a.established, "established with C");
+    // B's and C's records (their ACKs) are lost: A keeps everything it sends
+    relay = p -> !p.from().equals(a.key()) && p.type() == SessionFrameType.RECORD ? null : p;
+    byte[] chunk = new byte[8 * 1024];
+    int toBSent = fill(a, toB, chunk, 2 * cap / chunk.length);
+    long keptB = toB.info(0).keptBytes();
+    assertThat(keptB).isGreaterThan(cap - FrameLimits.MAX_SESSION_PLAINTEXT); // its own cap
+    assertThat(a.sessions.counters().retransmitFull()).isZero();
+
+    int toCSent = fill(a, toC, chunk, 2 * cap / chunk.length);
+    long keptC = toC.info(0).keptBytes();
+    assertThat(keptC).isLessThan(cap - FrameLimits.MAX_SESSION_PLAINTEXT); // the node's cap
+    assertThat(a.sessions.retransmitBytesKept()).isEqualTo(keptB + keptC)
+        .isLessThanOrEqualTo(total).isGreaterThan(total - FrameLimits.MAX_SESSION_PLAINTEXT);
+    assertThat(a.sessions.counters().retransmitFull()).isEqualTo(1);
+    assertThat(b.frames).hasSize(toBSent);
+    assertThat(c.frames).hasSize(toCSent);
+    assertThat(a.writable).isEmpty();
+
+    // B's path heals: A's timer resends its oldest record, B ACKs all, C's session has room
+    relay = p -> p.from().equals(c.key()) && p.type() == SessionFrameType.RECORD ? null : p;
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(toB.info(0).keptBytes()).isLessThan(keptB);
+    assertThat(a.writable).contains(toC);
+    assertThat(toC.queueRoom()).isGreaterThanOrEqualTo(FrameLimits.MAX_SESSION_PLAINTEXT);
+    assertThat(a.sessions.retransmitBytesKept())
+        .isEqualTo(toB.info(0).keptBytes() + toC.info(0).keptBytes());
+
+    // a session that ends gives back what it kept
+    a.sessions.close();
+    settle();
+    assertThat(a.sessions.retransmitBytesKept()).isZero();
+  }
+
+  /** Sends {@code chunk}s on {@code s} while it says it has room, at most {@code max}. */
+  private int fill(Peer from, Session s, byte[] chunk, int max) {
+    int sent = 0;
+    while (s.queueRoom() >= FrameLimits.MAX_SESSION_PLAINTEXT && sent < max) {
+      from.send(s, new StreamFrame.Data(1, FrameBytes.copyOf(chunk)));
+      sent++;
+      settle();
+    }
+    return sent;
+  }
+
   /** HELLOs of {@code from}'s own to {@code to}, each a real Noise message 1 (distinct). */
   static List<byte[]> noiseHellos(Peer from, Peer to, int n) {
     List<byte[]> out = new ArrayList<>();
