@@ -69,9 +69,11 @@ public final class Handshake {
   /**
    * The version of the staex wire protocol this node speaks: the handshake payload's first byte.
    * 1: up to session 5's change of the UNREACHABLE frame; 2: since (docs/frames.md); 3: sessions
-   * acknowledge records (ACK / NACK control messages) and send lost ones again.
+   * acknowledge records (ACK / NACK control messages) and send lost ones again; 4: routing
+   * messages EXPLAIN_REQUEST / EXPLAIN_ANSWER ({@code staex trace} asks the nodes up the tree),
+   * which a version-3 node would refuse by closing the link.
    */
-  public static final int PROTOCOL_VERSION = 3;
+  public static final int PROTOCOL_VERSION = 4;
 
   static final int HEADER_SIZE = 1 + 1 + Long.BYTES + Short.BYTES;
   private static final NoiseProtocol NOISE = NoiseProtocol.parse(PROTOCOL);
