@@ -405,7 +405,8 @@ class NodeConfigTest {
             + " routing-messages-per-second-per-link, routing-message-burst-per-link,"
             + " signature-checks-per-second-per-link, signature-check-burst-per-link,"
             + " idle-timeout, handshake-timeout, open-timeout, datagram-queue,"
-            + " handshakes-per-second, probe-answers-per-second-per-peer)");
+            + " handshakes-per-second, probe-answers-per-second-per-peer,"
+            + " explain-answers-per-second-per-peer)");
   }
 
   @ParameterizedTest

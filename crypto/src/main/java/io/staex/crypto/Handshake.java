@@ -69,8 +69,10 @@ public final class Handshake {
   /**
    * The version of the staex wire protocol this node speaks: the handshake payload's first byte.
    * 1: up to session 5's change of the UNREACHABLE frame; 2: since (docs/frames.md); 3: sessions
-   * acknowledge records (ACK / NACK control messages) and send lost ones again; 4: an ACK may
-   * ride in front of a record's messages (ACK_THEN).
+   * acknowledge records (ACK / NACK control messages) and send lost ones again; 4: routing
+   * messages EXPLAIN_REQUEST / EXPLAIN_ANSWER ({@code staex trace} asks the nodes up the tree)
+   * and PRESENT_CERTIFICATE, which a version-3 node would refuse by closing the link, and an
+   * ACK riding in front of a record's messages (ACK_THEN), on which it would end the session.
    */
   public static final int PROTOCOL_VERSION = 4;
 

@@ -62,12 +62,30 @@ class StaexDiagnosticsIT extends ProcessTestBase {
     assertThat(unreachable.stderr()).as(unreachable.describe())
         .contains("unreachable: no route to it");
 
-    // trace: the leaf does not know the root (not in its subtree): up to its parent
+    // trace: the leaf does not know the root (not in its subtree): up to its parent; then the
+    // leaf asks (route explain, protocol 4): the relay hands it up too, and the root answers
     Result upward = staex("trace", "--config", "leaf.conf", "root");
     assertThat(upward.exitCode()).as(upward.describe()).isZero();
     assertThat(upward.stdout()).as(upward.describe())
         .contains("trace to root (" + chain.root() + "): up to the active parent")
-        .contains(chain.relay()).contains("why: not in this node's view");
+        .contains(chain.relay()).contains("why: not in this node's view")
+        .contains("asked " + chain.relay() + ": up to its active parent")
+        .containsPattern("1  - +" + chain.root() + "  cost 1")
+        .contains("asked " + chain.root() + ": that is the node itself")
+        .doesNotContain("then: ");
+    // a node no one has: the relay hands it up, the root has no route; exit 1
+    Result nowhere = staex("trace", "--config", "leaf.conf", stranger, "--json");
+    assertThat(nowhere.exitCode()).as(nowhere.describe()).isEqualTo(1);
+    assertThat(nowhere.stdout()).as(nowhere.describe())
+        .contains("\"result\":\"up\"")
+        .contains("\"asked\":[{\"address\":\"" + chain.relay() + "\",\"result\":\"up\"")
+        .contains("{\"address\":\"" + chain.root() + "\",\"result\":\"unreachable\"")
+        .contains("\"complete\":true,\"final\":\"unreachable\"");
+    // the relay's view has the leaf: the relay decides and asks no one (by address: a name
+    // would fill the relay's name cache, and resolve below reads where its answer came from)
+    Result toLeaf = staex("trace", "--config", "relay.conf", chain.leaf(), "--json");
+    assertThat(toLeaf.stdout()).as(toLeaf.describe()).contains("\"result\":\"forward\"")
+        .doesNotContain("\"asked\"");
     // the root knows the whole tree: the path down, hop by hop, with costs
     Result down = staex("trace", "--config", "root.conf", "leaf");
     assertThat(down.exitCode()).as(down.describe()).isZero();

@@ -135,6 +135,72 @@ class StaexReloadLiveIT extends ProcessTestBase {
     }
   }
 
+  /**
+   * A renewed certificate presented on live links (issue 16, protocol 4): the relay of the
+   * chain {@code leaf → relay → root} starts with a certificate that ends 60 s after it was
+   * issued; renewed and reloaded, it presents the new one on both its links, and both
+   * neighbours keep those links past the old end: the same links (same up-since), none closed
+   * for an expired certificate. Before, both ended the links at the old end and the relay and
+   * the leaf dialled again.
+   */
+  @Test
+  void renewedCertificate_presentedOnLiveLinks_theLinksOutliveTheOldEnd() throws Exception {
+    Chain chain = chain();
+    io.staex.crypto.Identity network =
+        io.staex.crypto.KeyFiles.readPrivateKey(dir.resolve("network.key"));
+    java.time.Instant issued = java.time.Instant.now();
+    io.staex.crypto.Certificate shortLived = io.staex.crypto.Certificate.issue(network,
+        io.staex.crypto.Address.parse(chain.relay()), java.util.Optional.of("relay"),
+        java.util.Set.of(), issued.minusSeconds(60), issued.plusSeconds(60),
+        new java.security.SecureRandom());
+    network.destroy();
+    shortLived.write(dir.resolve("relay.crt"), true);
+    java.time.Instant oldEnd = shortLived.notAfter();
+    run("root");
+    Started relay = run("relay");
+    run("leaf");
+    awaitStatus("root", STARTUP, st -> "up".equals(linkState(st, chain.relay())));
+    awaitStatus("leaf", STARTUP, st -> "up".equals(linkState(st, chain.relay())));
+    assertThat(java.time.Instant.now()).as("the links came up before the old end, with time"
+        + " to renew").isBefore(oldEnd.minusSeconds(10));
+    String rootUp = upSince(status("root"), chain.relay());
+    String leafUp = upSince(status("leaf"), chain.relay());
+    assertThat(peerEnd(status("root"), chain.relay())).isEqualTo(oldEnd.toString());
+
+    staex("cert", "renew", "--network-key", "network.key", "--cert", "relay.crt",
+        "--days", "400").assertSuccess();
+    assertThat(staex("reload", "-c", "relay.conf").assertSuccess().stdout())
+        .contains("certificate: renewed");
+    // both neighbours take it: their links to the relay now end at the new end
+    awaitStatus("root", st -> !oldEnd.toString().equals(peerEnd(st, chain.relay())));
+    awaitStatus("leaf", st -> !oldEnd.toString().equals(peerEnd(st, chain.relay())));
+
+    Awaitility.await("the relay's old certificate ended").atMost(Duration.ofSeconds(70))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> java.time.Instant.now().isAfter(oldEnd.plusSeconds(3)));
+    String root = status("root");
+    String leaf = status("leaf");
+    assertThat(linkState(root, chain.relay())).isEqualTo("up");
+    assertThat(linkState(leaf, chain.relay())).isEqualTo("up");
+    assertThat(upSince(root, chain.relay())).as("the root's link was not made again")
+        .isEqualTo(rootUp);
+    assertThat(upSince(leaf, chain.relay())).as("the leaf's link was not made again")
+        .isEqualTo(leafUp);
+    assertThat(root).contains("\"linksClosed\":{\"revoked\":0,\"expired\":0");
+    assertThat(leaf).contains("\"linksClosed\":{\"revoked\":0,\"expired\":0");
+    assertThat(relay.stderrText()).doesNotContain("closing the link");
+  }
+
+  /** The peer certificate's end of the link to {@code peer} in a status --json, or null. */
+  private static String peerEnd(String json, String peer) {
+    int at = json.indexOf("\"peer\":\"" + peer + "\"");
+    if (at < 0) {
+      return null;
+    }
+    Matcher m = Pattern.compile("\"peerCertNotAfter\":\"([^\"]+)\"").matcher(json);
+    return m.find(at) ? m.group(1) : null;
+  }
+
   /** The user's address: the one child of the gateway's, if any (else null). */
   private static String user(String gatewayStatus) {
     Matcher m = Pattern.compile("\"peer\":\"(\\w+)\",\"direction\":\"child\"")

@@ -15,20 +15,41 @@ package io.staex.routing;
  * @param checksPerSecond signature checks spent per second on one neighbour's states and
  *     revocations
  * @param checkBurst signature checks one neighbour may cost at once
+ * @param explainsPerSecond route explain requests ({@code staex trace}) answered per second for
+ *     one neighbour, a burst of as many; more are dropped unanswered and counted ({@link
+ *     RoutingCounters.Drop#EXPLAIN_LIMITED})
  */
 public record RoutingBudget(
-    int messagesPerSecond, int messageBurst, int checksPerSecond, int checkBurst) {
+    int messagesPerSecond, int messageBurst, int checksPerSecond, int checkBurst,
+    int explainsPerSecond) {
+
+  /** The default explain rate ({@code limits.explain-answers-per-second-per-peer}). */
+  public static final int DEFAULT_EXPLAINS_PER_SECOND = 10;
 
   public RoutingBudget {
     atLeastOne("messagesPerSecond", messagesPerSecond);
     atLeastOne("messageBurst", messageBurst);
     atLeastOne("checksPerSecond", checksPerSecond);
     atLeastOne("checkBurst", checkBurst);
+    atLeastOne("explainsPerSecond", explainsPerSecond);
+  }
+
+  /** With the default explain rate ({@link #DEFAULT_EXPLAINS_PER_SECOND}). */
+  public RoutingBudget(int messagesPerSecond, int messageBurst, int checksPerSecond,
+      int checkBurst) {
+    this(messagesPerSecond, messageBurst, checksPerSecond, checkBurst,
+        DEFAULT_EXPLAINS_PER_SECOND);
   }
 
   /** The simulator's and tests' values, the same as a node's defaults in reference.conf. */
   public static RoutingBudget defaults() {
-    return new RoutingBudget(200, 4000, 50, 12_000);
+    return new RoutingBudget(200, 4000, 50, 12_000, DEFAULT_EXPLAINS_PER_SECOND);
+  }
+
+  /** This budget with {@code perSecond} explain answers per neighbour and second. */
+  public RoutingBudget withExplainsPerSecond(int perSecond) {
+    return new RoutingBudget(messagesPerSecond, messageBurst, checksPerSecond, checkBurst,
+        perSecond);
   }
 
   private static void atLeastOne(String name, int value) {

@@ -23,6 +23,10 @@ import java.util.List;
  *   LOOKUP_MISS (5)    | id u64 | route | network (32) | name |
  *   REVOKE (6)         | count u16 | { length u8 | SignedRevocation (length bytes) } * count |
  *   RANK (7)           | rank u8 (0~254 hops from a root, 255 = detached) |
+ *   EXPLAIN_REQUEST (8) | id u64 | asker (32) | target (32) | ttl u8 |
+ *   EXPLAIN_ANSWER (9)  | id u64 | route | answerer (32) | decision u8 (1~4) | hops u8 (0~32) |
+ *                       { key (32) | cost u16 (1~65535) | name length u8 (0~63) | name } * hops |
+ *   PRESENT_CERTIFICATE (10) | length u16 (1~4096) | certificate DER (length bytes) |
  *
  *   route              | hops u8 | { key (32) } * hops |
  *   name               | length u8 (1~63) | lower-case DNS label, ASCII |
@@ -70,6 +74,12 @@ public final class RoutingCodec {
   public static final int MAX_ROUTE = 0xff;
   /** Most revocations in one {@code Revoke}; {@link #splitRevocations} chunks longer lists. */
   public static final int MAX_REVOCATIONS_PER_MESSAGE = 1024;
+  /**
+   * Most hops in an explain answer: a packet's longest source route ({@code
+   * FrameLimits.MAX_ROUTE_HOPS}), so an answer is at most 11 341 bytes (a route of 255 hops
+   * included).
+   */
+  public static final int MAX_EXPLAIN_HOPS = 32;
   /** Longest lookup name: one DNS label. */
   public static final int MAX_NAME_LENGTH = 63;
 
@@ -93,6 +103,10 @@ public final class RoutingCodec {
       case REVOKE -> encodeRevoke((RoutingMessage.Revoke) message);
       case RANK -> finish(start(RoutingMessageType.RANK, HEADER_SIZE + 1)
           .put((byte) ((RoutingMessage.Rank) message).rank()));
+      case EXPLAIN_REQUEST -> encodeExplainRequest((RoutingMessage.ExplainRequest) message);
+      case EXPLAIN_ANSWER -> encodeExplainAnswer((RoutingMessage.ExplainAnswer) message);
+      case PRESENT_CERTIFICATE -> encodePresentCertificate(
+          (RoutingMessage.PresentCertificate) message);
     };
   }
 
@@ -122,6 +136,9 @@ public final class RoutingCodec {
       case LOOKUP_MISS -> decodeLookupMiss(in);
       case REVOKE -> decodeRevoke(in);
       case RANK -> new RoutingMessage.Rank(in.u8("rank"));
+      case EXPLAIN_REQUEST -> decodeExplainRequest(in);
+      case EXPLAIN_ANSWER -> decodeExplainAnswer(in);
+      case PRESENT_CERTIFICATE -> decodePresentCertificate(in);
     };
     if (in.remaining() != 0) {
       throw new RoutingDecodeException(
@@ -242,6 +259,49 @@ public final class RoutingCodec {
     putRoute(out, m.route());
     putKey(out, m.network());
     out.put((byte) name.length).put(name);
+    return finish(out);
+  }
+
+  private static byte[] encodeExplainRequest(RoutingMessage.ExplainRequest m) {
+    ByteBuffer out = start(RoutingMessageType.EXPLAIN_REQUEST,
+        HEADER_SIZE + ID_SIZE + 2 * KEY_SIZE + TTL_SIZE);
+    out.putLong(m.id());
+    putKey(out, m.asker());
+    putKey(out, m.target());
+    out.put((byte) m.ttl());
+    return finish(out);
+  }
+
+  private static byte[] encodeExplainAnswer(RoutingMessage.ExplainAnswer m) {
+    checkCount("ExplainAnswer route hops", m.route().size(), MAX_ROUTE);
+    checkCount("ExplainAnswer hops", m.hops().size(), MAX_EXPLAIN_HOPS);
+    long size = (long) HEADER_SIZE + ID_SIZE + routeSize(m.route()) + KEY_SIZE + 1 + HOPS_SIZE;
+    List<byte[]> names = new ArrayList<>(m.hops().size());
+    for (RoutingMessage.ExplainHop hop : m.hops()) {
+      byte[] name = hop.name().isPresent() ? nameBytes(hop.name().get()) : new byte[0];
+      names.add(name);
+      size += KEY_SIZE + 2 + NAME_LENGTH_SIZE + name.length;
+    }
+    ByteBuffer out = start(RoutingMessageType.EXPLAIN_ANSWER, size);
+    out.putLong(m.id());
+    putRoute(out, m.route());
+    putKey(out, m.answerer());
+    out.put((byte) m.decision().code());
+    out.put((byte) m.hops().size());
+    for (int i = 0; i < m.hops().size(); i++) {
+      RoutingMessage.ExplainHop hop = m.hops().get(i);
+      putKey(out, hop.node());
+      out.putShort((short) hop.cost());
+      out.put((byte) names.get(i).length).put(names.get(i));
+    }
+    return finish(out);
+  }
+
+  private static byte[] encodePresentCertificate(RoutingMessage.PresentCertificate m) {
+    byte[] der = m.certificate().encoded().toByteArray();
+    ByteBuffer out = start(RoutingMessageType.PRESENT_CERTIFICATE,
+        HEADER_SIZE + 2 + der.length);
+    out.putShort((short) der.length).put(der);
     return finish(out);
   }
 
@@ -370,6 +430,60 @@ public final class RoutingCodec {
     return new RoutingMessage.LookupMiss(id, route, network, name);
   }
 
+  private static RoutingMessage decodeExplainRequest(Reader in) throws RoutingDecodeException {
+    long id = in.u64("explain id");
+    Address asker = in.key("asker");
+    Address target = in.key("target");
+    int ttl = in.u8("ttl");
+    return new RoutingMessage.ExplainRequest(id, asker, target, ttl);
+  }
+
+  private static RoutingMessage decodeExplainAnswer(Reader in) throws RoutingDecodeException {
+    long id = in.u64("explain id");
+    List<Address> route = in.route();
+    Address answerer = in.key("answerer");
+    int code = in.u8("decision");
+    RoutingMessage.ExplainAnswer.Decision decision =
+        RoutingMessage.ExplainAnswer.Decision.fromCode(code);
+    if (decision == null) {
+      throw new RoutingDecodeException("explain decision " + code + " (expected: 1~"
+          + RoutingMessage.ExplainAnswer.Decision.values().length + ")");
+    }
+    int count = in.u8("explain hop count");
+    if (count > MAX_EXPLAIN_HOPS) {
+      throw new RoutingDecodeException(
+          "ExplainAnswer of " + count + " hops (expected: at most " + MAX_EXPLAIN_HOPS + ")");
+    }
+    in.require((long) count * (KEY_SIZE + 2 + NAME_LENGTH_SIZE), count + " explain hops");
+    List<RoutingMessage.ExplainHop> hops = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Address node = in.key("explain hop " + i);
+      int cost = in.u16("explain hop " + i + " cost");
+      if (cost < 1) {
+        throw new RoutingDecodeException("explain hop " + i + " cost 0 (expected: 1~"
+            + ParentLink.MAX_COST + ")");
+      }
+      java.util.Optional<String> name = in.optionalName();
+      hops.add(new RoutingMessage.ExplainHop(node, cost, name));
+    }
+    return new RoutingMessage.ExplainAnswer(id, route, answerer, decision, hops);
+  }
+
+  private static RoutingMessage decodePresentCertificate(Reader in)
+      throws RoutingDecodeException {
+    int length = in.u16("certificate length");
+    if (length < 1 || length > io.staex.crypto.Certificate.MAX_ENCODED_SIZE) {
+      throw new RoutingDecodeException("certificate of " + length + " bytes (expected: 1~"
+          + io.staex.crypto.Certificate.MAX_ENCODED_SIZE + ")");
+    }
+    byte[] der = in.take(length, "certificate");
+    try {
+      return new RoutingMessage.PresentCertificate(io.staex.crypto.Certificate.decode(der));
+    } catch (io.staex.crypto.BadCertificateException e) {
+      throw new RoutingDecodeException("certificate: " + e.getMessage());
+    }
+  }
+
   private static RoutingMessage decodeRevoke(Reader in) throws RoutingDecodeException {
     int count = in.u16("revocation count");
     if (count > MAX_REVOCATIONS_PER_MESSAGE) {
@@ -462,6 +576,15 @@ public final class RoutingCodec {
         route.add(key("route hop " + i));
       }
       return route;
+    }
+
+    /** A name whose length byte may be 0: none. */
+    java.util.Optional<String> optionalName() throws RoutingDecodeException {
+      if (remaining() >= 1 && bytes[position] == 0) {
+        position++;
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(name());
     }
 
     String name() throws RoutingDecodeException {

@@ -36,7 +36,23 @@ public final class RoutingCounters {
      * A state or revocation not held yet, dropped unchecked: its neighbour's signature-check
      * budget ({@link RoutingBudget}) was spent.
      */
-    SIGNATURE_BUDGET
+    SIGNATURE_BUDGET,
+    /**
+     * A route explain request ({@code staex trace}) whose asker is not in this node's view below
+     * the neighbour it came from (a member asking in another node's name, or a request sent
+     * down): never answered.
+     */
+    EXPLAIN_FORGED,
+    /**
+     * A route explain request beyond its neighbour's rate ({@link
+     * RoutingBudget#explainsPerSecond}): not answered, not sent on.
+     */
+    EXPLAIN_LIMITED,
+    /**
+     * A route explain answer for no trace waiting here, or not from the node the trace asked
+     * next.
+     */
+    EXPLAIN_UNEXPECTED
   }
 
   private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);

@@ -6,7 +6,8 @@ import java.util.Optional;
 /** Things a {@link RoutingNode} reports to the layer above, besides messages to send. */
 public sealed interface RoutingEvent
     permits RoutingEvent.ActiveParentChanged, RoutingEvent.LookupResolved, RoutingEvent.LookupFailed,
-        RoutingEvent.Revoked, RoutingEvent.OverBudget {
+        RoutingEvent.Revoked, RoutingEvent.OverBudget, RoutingEvent.ExplainAnswered,
+        RoutingEvent.CertificatePresented {
 
   /** The active parent changed (empty: none is up; this node acts as a root). */
   record ActiveParentChanged(Optional<Address> previous, Optional<Address> current)
@@ -37,6 +38,21 @@ public sealed interface RoutingEvent
    */
   record OverBudget(Address neighbour, Budget budget) implements RoutingEvent {
     /** Which budget. */
-    public enum Budget { MESSAGES, SIGNATURE_CHECKS }
+    public enum Budget { MESSAGES, SIGNATURE_CHECKS, EXPLAINS }
   }
+
+  /**
+   * A node up the tree answered a route explain this node started ({@link
+   * RoutingNode#explain}): one event per answering node, nearest first; the trace ends with an
+   * answer whose decision is not {@code UP}.
+   */
+  record ExplainAnswered(long id, RoutingMessage.ExplainAnswer answer) implements RoutingEvent {}
+
+  /**
+   * The neighbour presented a renewed certificate on its link ({@link
+   * RoutingMessage.PresentCertificate}); its signature check was within the neighbour's budget.
+   * The layer above, which holds the link, checks it as a handshake's and takes it or refuses it.
+   */
+  record CertificatePresented(Address neighbour, io.staex.crypto.Certificate certificate)
+      implements RoutingEvent {}
 }

@@ -14,7 +14,10 @@ public enum RoutingMessageType {
   LOOKUP_REPLY(4),
   LOOKUP_MISS(5),
   REVOKE(6),
-  RANK(7);
+  RANK(7),
+  EXPLAIN_REQUEST(8),
+  EXPLAIN_ANSWER(9),
+  PRESENT_CERTIFICATE(10);
 
   private static final RoutingMessageType[] BY_CODE = new RoutingMessageType[256];
 
@@ -68,6 +71,12 @@ public enum RoutingMessageType {
       return REVOKE;
     } else if (message instanceof RoutingMessage.Rank) {
       return RANK;
+    } else if (message instanceof RoutingMessage.ExplainRequest) {
+      return EXPLAIN_REQUEST;
+    } else if (message instanceof RoutingMessage.ExplainAnswer) {
+      return EXPLAIN_ANSWER;
+    } else if (message instanceof RoutingMessage.PresentCertificate) {
+      return PRESENT_CERTIFICATE;
     }
     throw new AssertionError("no type for " + message.getClass().getName());
   }

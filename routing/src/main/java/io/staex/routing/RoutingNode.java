@@ -8,6 +8,9 @@ import io.staex.crypto.SignedRevocation;
 import io.staex.crypto.TrustPolicy;
 import io.staex.crypto.Verdict;
 import io.staex.routing.RoutingCounters.Drop;
+import io.staex.routing.RoutingMessage.ExplainAnswer;
+import io.staex.routing.RoutingMessage.ExplainHop;
+import io.staex.routing.RoutingMessage.ExplainRequest;
 import io.staex.routing.RoutingMessage.LookupMiss;
 import io.staex.routing.RoutingMessage.LookupReply;
 import io.staex.routing.RoutingMessage.LookupRequest;
@@ -88,6 +91,14 @@ public final class RoutingNode {
   private final LinkBuckets messageBudget;
   /** Signature checks of states and revocations not held yet, per neighbour. */
   private final LinkBuckets checkBudget;
+  /** Route explain requests answered per neighbour ({@link RoutingBudget#explainsPerSecond}). */
+  private final LinkBuckets explainBudget;
+  /**
+   * Route explains this node started and still waits for: id → the node whose answer comes
+   * next (the last {@code UP} answer's parent). Ended by an answer that is not {@code UP} or by
+   * {@link #forgetExplain} (the caller's timeout); at most {@link #MAX_PENDING_EXPLAINS}.
+   */
+  private final Map<Long, Address> pendingExplains = new LinkedHashMap<>();
 
   private final Map<Address, Integer> links = new HashMap<>();
   /** The rank each neighbour last announced ({@link Rank}); none heard yet: absent. */
@@ -120,6 +131,9 @@ public final class RoutingNode {
   public static final int MAX_PENDING_LOOKUPS = 1024;
 
   private record PendingLookup(String key, Instant deadline) {}
+
+  /** Route explains waiting at once; more are not started ({@link #explain} says none). */
+  public static final int MAX_PENDING_EXPLAINS = 64;
 
   /**
    * The active parent: the most preferred parent with a way up ({@link #reach}); else {@link
@@ -169,6 +183,8 @@ public final class RoutingNode {
     RoutingBudget budget = settings.budget();
     this.messageBudget = new LinkBuckets(budget.messagesPerSecond(), budget.messageBurst());
     this.checkBudget = new LinkBuckets(budget.checksPerSecond(), budget.checkBurst());
+    this.explainBudget =
+        new LinkBuckets(budget.explainsPerSecond(), budget.explainsPerSecond());
     this.topology = new Topology(identity.address(), true);
     this.router = new Router(new ShortestPaths(topology));
     // Sequence numbers start from the clock so that a restarted node's states are newer.
@@ -361,6 +377,19 @@ public final class RoutingNode {
       onRevoke(from, m, now, out);
     } else if (message instanceof Rank m) {
       ranks.put(from, m.rank());
+    } else if (message instanceof ExplainRequest m) {
+      onExplainRequest(from, m, now, out);
+    } else if (message instanceof ExplainAnswer m) {
+      onExplainAnswer(m, out);
+    } else if (message instanceof RoutingMessage.PresentCertificate m) {
+      // Checked by the layer that holds the link (same key, network, trusted, valid now); its
+      // signature check costs a token of the neighbour's check budget, as a new state's does.
+      if (checkBudget.take(from, now)) {
+        out.events.add(new RoutingEvent.CertificatePresented(from, m.certificate()));
+      } else {
+        counters.drop(Drop.SIGNATURE_BUDGET);
+        out.overCheckBudget(from);
+      }
     }
   }
 
@@ -393,6 +422,7 @@ public final class RoutingNode {
     reselect(now, out);
     messageBudget.prune(links.keySet(), now);
     checkBudget.prune(links.keySet(), now);
+    explainBudget.prune(links.keySet(), now);
     if (!now.isBefore(nextRefresh)) {
       resign(now);
       sendUp(new StateUpdate(List.of(ownState)), out);
@@ -1126,11 +1156,157 @@ public final class RoutingNode {
     return network + "/" + name;
   }
 
+  // --- route explain (issue 16, docs/routing.md "Route explain")
+
+  /**
+   * Asks the nodes up the tree how they would route a packet for {@code target}, when this node
+   * hands it up ({@link #route} is {@link Route.Up}): an {@link ExplainRequest} to the active
+   * parent, whose answer and those of the nodes above come as {@link
+   * RoutingEvent.ExplainAnswered} events with {@code id}. Returns no effects when this node
+   * decides itself (no request is sent) or {@link #MAX_PENDING_EXPLAINS} wait already; the
+   * caller ends the wait with {@link #forgetExplain}.
+   */
+  public Effects explain(long id, Address target, Instant now) {
+    Objects.requireNonNull(target, "target");
+    Route r = route(target);
+    if (!(r instanceof Route.Up u) || pendingExplains.size() >= MAX_PENDING_EXPLAINS
+        || pendingExplains.containsKey(id)) {
+      return Effects.none();
+    }
+    pendingExplains.put(id, u.parent());
+    Out out = new Out();
+    out.send(u.parent(), new ExplainRequest(id, address(), target, settings.maxHops()));
+    return out.effects(counters);
+  }
+
+  /** Stops waiting for the explain {@code id}'s answers (later ones are counted unexpected). */
+  public void forgetExplain(long id) {
+    pendingExplains.remove(id);
+  }
+
+  /** Route explains waiting for their answers. */
+  public int pendingExplains() {
+    return pendingExplains.size();
+  }
+
+  /**
+   * Answers an explain request with this node's decision, and sends it on up when that decision
+   * is {@code UP}. Zero trust: the asker's network is read from its signed state in this view
+   * (never from the request), the request must come from the neighbour that state came through
+   * (as a packet climbing without a source route must, {@link #mayComeFrom}), and a target is
+   * told about only if its state is of the asker's network and this node trusts that network.
+   * Every other target gets the answer a target unknown here gets ({@code UP}, or {@code
+   * NO_ROUTE} at the root), so an answer tells nothing about other networks' nodes.
+   */
+  private void onExplainRequest(Address from, ExplainRequest m, Instant now, Out out) {
+    Entry asker = view.get(m.asker());
+    if (asker == null || m.asker().equals(address())
+        || !mayComeFrom(m.asker(), from, now)) {
+      counters.drop(Drop.EXPLAIN_FORGED);
+      return;
+    }
+    if (!explainBudget.take(from, now)) {
+      counters.drop(Drop.EXPLAIN_LIMITED);
+      if (!out.overExplainBudget) {
+        out.overExplainBudget = true;
+        out.events.add(new RoutingEvent.OverBudget(from, RoutingEvent.OverBudget.Budget.EXPLAINS));
+      }
+      return;
+    }
+    Address network = asker.state().network();
+    ExplainAnswer decided = decide(m.id(), m.target(), network);
+    answer(from, m.asker(), decided::withRoute, out);
+    if (decided.decision() == ExplainAnswer.Decision.UP) {
+      if (m.ttl() == 0) {
+        counters.drop(Drop.TTL_EXPIRED);
+        return;
+      }
+      out.send(up.orElseThrow(),
+          new ExplainRequest(m.id(), m.asker(), m.target(), m.ttl() - 1));
+    }
+  }
+
+  /** This node's decision for {@code target}, as far as an asker of {@code network} may know. */
+  private ExplainAnswer decide(long id, Address target, Address network) {
+    if (target.equals(address())) {
+      return new ExplainAnswer(id, List.of(), address(), ExplainAnswer.Decision.LOCAL, List.of());
+    }
+    Route r = route(target);
+    Entry t = view.get(target);
+    boolean mayTell = t != null && t.state().network().equals(network) && trusts(network);
+    if (r instanceof Route.Forward f && mayTell) {
+      List<ExplainHop> hops = new ArrayList<>();
+      Address prev = address();
+      for (Address hop : f.path()) {
+        if (hops.size() == RoutingCodec.MAX_EXPLAIN_HOPS) {
+          break;
+        }
+        Entry e = view.get(hop);
+        Optional<String> name = e != null && e.state().network().equals(network)
+            ? e.state().name() : Optional.empty();
+        hops.add(new ExplainHop(hop, edgeCost(prev, hop), name));
+        prev = hop;
+      }
+      return new ExplainAnswer(id, List.of(), address(), ExplainAnswer.Decision.FORWARD, hops);
+    }
+    if (up.isPresent()) {
+      return new ExplainAnswer(id, List.of(), address(), ExplainAnswer.Decision.UP,
+          List.of(new ExplainHop(up.get(), edgeCost(address(), up.get()), Optional.empty())));
+    }
+    return new ExplainAnswer(id, List.of(), address(), ExplainAnswer.Decision.NO_ROUTE, List.of());
+  }
+
+  private boolean trusts(Address network) {
+    return network.equals(policy.ownNetwork()) || policy.trustedNetworks().contains(network);
+  }
+
+  /** The least cost either end's state in the view declares for the edge a–b; 1 if neither. */
+  private int edgeCost(Address a, Address b) {
+    int best = Integer.MAX_VALUE;
+    for (Address[] e : new Address[][] {{a, b}, {b, a}}) {
+      Entry child = view.get(e[0]);
+      if (child != null) {
+        for (ParentLink p : child.state().parents()) {
+          if (p.parent().equals(e[1])) {
+            best = Math.min(best, p.cost());
+          }
+        }
+      }
+    }
+    return best == Integer.MAX_VALUE ? 1 : best;
+  }
+
+  /** Passes an answer on towards its asker, or, here at the asker, hands it up as an event. */
+  private void onExplainAnswer(ExplainAnswer m, Out out) {
+    if (!m.route().isEmpty()) {
+      Address next = m.route().get(0);
+      if (!links.containsKey(next)) {
+        counters.drop(Drop.BAD_ROUTE);
+        return;
+      }
+      out.send(next, m.withRoute(m.route().subList(1, m.route().size())));
+      return;
+    }
+    Address expected = pendingExplains.get(m.id());
+    if (expected == null || !expected.equals(m.answerer())) {
+      counters.drop(Drop.EXPLAIN_UNEXPECTED);
+      return;
+    }
+    if (m.decision() == ExplainAnswer.Decision.UP && !m.hops().isEmpty()) {
+      pendingExplains.put(m.id(), m.hops().get(0).node());
+    } else {
+      pendingExplains.remove(m.id());
+    }
+    out.events.add(new RoutingEvent.ExplainAnswered(m.id(), m));
+  }
+
   /** Collects the effects of one input. */
   private static final class Out {
     final List<Outbound> messages = new ArrayList<>();
     final List<RoutingEvent> events = new ArrayList<>();
     private boolean overCheckBudget;
+    /** An explain over its neighbour's rate was said once in this input. */
+    boolean overExplainBudget;
 
     void send(Address to, RoutingMessage m) {
       messages.add(new Outbound(to, m));

@@ -67,8 +67,17 @@ class RoutingCodecTest {
         new LookupRequest(42, address(1), NET, "node-2", 32),
         new LookupReply(42, addresses(4, 3, 1), STATE),
         new LookupMiss(43, addresses(4, 3, 1), NET, "nobody"),
-        new RoutingMessage.Revoke(List.of(REVOKE_NODE, REVOKE_SERIAL)));
+        new RoutingMessage.Revoke(List.of(REVOKE_NODE, REVOKE_SERIAL)),
+        new RoutingMessage.ExplainRequest(44, address(2), address(7), 32),
+        EXPLAIN_ANSWER,
+        new RoutingMessage.PresentCertificate(RoutingFixtures.CERTIFICATES.get(3)));
   }
+
+  private static final RoutingMessage.ExplainAnswer EXPLAIN_ANSWER =
+      new RoutingMessage.ExplainAnswer(44, addresses(1), address(0),
+          RoutingMessage.ExplainAnswer.Decision.FORWARD, List.of(
+              new RoutingMessage.ExplainHop(address(3), 1, Optional.of("node-3")),
+              new RoutingMessage.ExplainHop(address(7), 65535, Optional.empty())));
 
   // ---- round trips and layout ----
 
@@ -100,6 +109,68 @@ class RoutingCodecTest {
     byte[] serial = REVOKE_SERIAL.encoded().toByteArray();
     assertThat(encodeSample(5)).isEqualTo(Wire.header(6).u16(2)
         .u8(node.length).bytes(node).u8(serial.length).bytes(serial).done());
+    assertThat(encodeSample(6)).isEqualTo(Wire.header(8).u64(44)
+        .key(address(2)).key(address(7)).u8(32).done());
+    assertThat(encodeSample(7)).isEqualTo(Wire.header(9).u64(44)
+        .u8(1).key(address(1)).key(address(0)).u8(1).u8(2)
+        .key(address(3)).u16(1).u8(6).ascii("node-3")
+        .key(address(7)).u16(65535).u8(0).done());
+    byte[] der = RoutingFixtures.CERTIFICATES.get(3).encoded().toByteArray();
+    assertThat(encodeSample(8)).isEqualTo(Wire.header(10).u16(der.length).bytes(der).done());
+  }
+
+  @Test
+  void presentCertificate_badLengthOrNotACertificate_refused() {
+    assertRefused(Wire.header(10).u16(0).done(), "certificate of 0 bytes (expected: 1~4096)");
+    assertRefused(Wire.header(10).u16(4097).bytes(new byte[4097]).done(),
+        "certificate of 4097 bytes (expected: 1~4096)");
+    assertRefused(Wire.header(10).u16(3).bytes(new byte[] {1, 2, 3}).done(), "certificate: ");
+  }
+
+  // ---- route explain (issue 16) ----
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 5, 255})
+  void explainAnswer_unknownDecision_refusedNamingIt(int decision) {
+    byte[] bytes = RoutingCodec.encode(EXPLAIN_ANSWER);
+    bytes[2 + 8 + 1 + 32 + 32] = (byte) decision;
+
+    assertRefused(bytes, "explain decision " + decision + " (expected: 1~4)");
+  }
+
+  @Test
+  void explainAnswer_overMaxHops_refusedBothWays() {
+    List<RoutingMessage.ExplainHop> hops = java.util.Collections.nCopies(
+        RoutingCodec.MAX_EXPLAIN_HOPS + 1,
+        new RoutingMessage.ExplainHop(address(3), 1, Optional.empty()));
+    RoutingMessage.ExplainAnswer tooLong = new RoutingMessage.ExplainAnswer(1, List.of(),
+        address(0), RoutingMessage.ExplainAnswer.Decision.FORWARD, hops);
+    assertThatThrownBy(() -> RoutingCodec.encode(tooLong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ExplainAnswer hops: 33 (expected: at most 32)");
+
+    byte[] bytes = Wire.header(9).u64(1).u8(0).key(address(0)).u8(1).u8(33).done();
+    assertRefused(bytes, "ExplainAnswer of 33 hops (expected: at most 32)");
+  }
+
+  @Test
+  void explainAnswer_hopCountBeyondTheBytes_andCostZero_refused() {
+    assertRefused(Wire.header(9).u64(1).u8(0).key(address(0)).u8(1).u8(32).done(),
+        "32 explain hops");
+    assertRefused(Wire.header(9).u64(1).u8(0).key(address(0)).u8(1).u8(1)
+        .key(address(3)).u16(0).u8(0).done(), "explain hop 0 cost 0");
+  }
+
+  @Test
+  void explainAnswer_largest_isBoundedAsDocumented() {
+    List<RoutingMessage.ExplainHop> hops = java.util.Collections.nCopies(
+        RoutingCodec.MAX_EXPLAIN_HOPS, new RoutingMessage.ExplainHop(address(3), 65535,
+            Optional.of("a".repeat(MAX_NAME_LENGTH))));
+    RoutingMessage.ExplainAnswer largest = new RoutingMessage.ExplainAnswer(1,
+        java.util.Collections.nCopies(MAX_ROUTE, address(1)), address(0),
+        RoutingMessage.ExplainAnswer.Decision.FORWARD, hops);
+
+    assertThat(RoutingCodec.encode(largest)).hasSize(11_341);
   }
 
   @Test
@@ -363,12 +434,12 @@ class RoutingCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 8, 0x80, 255})
+  @ValueSource(ints = {0, 11, 0x80, 255})
   void unknownType_refusedNamingIt(int type) {
     byte[] bytes = RoutingCodec.encode(new Withdraw(List.of()));
     bytes[1] = (byte) type;
 
-    assertRefused(bytes, "routing message type " + type + " (expected: 1~7)");
+    assertRefused(bytes, "routing message type " + type + " (expected: 1~10)");
   }
 
   @ParameterizedTest
@@ -510,7 +581,16 @@ class RoutingCodecTest {
         Combinators.combine(ids, keys, keys, names(), Arbitraries.integers().between(0, 255))
             .as(LookupRequest::new),
         Combinators.combine(ids, routes, states).as(LookupReply::new),
-        Combinators.combine(ids, routes, keys, names()).as(LookupMiss::new));
+        Combinators.combine(ids, routes, keys, names()).as(LookupMiss::new),
+        Combinators.combine(ids, keys, keys, Arbitraries.integers().between(0, 255))
+            .as(RoutingMessage.ExplainRequest::new),
+        Combinators.combine(ids, routes, keys,
+                Arbitraries.of(RoutingMessage.ExplainAnswer.Decision.class),
+                Combinators.combine(keys, Arbitraries.integers().between(1, 65535),
+                        names().optional())
+                    .as(RoutingMessage.ExplainHop::new).list()
+                    .ofMaxSize(RoutingCodec.MAX_EXPLAIN_HOPS))
+            .as(RoutingMessage.ExplainAnswer::new));
   }
 
   /** Lower-case DNS labels of 1~63 characters. */

@@ -28,7 +28,10 @@ class RoutingMessageTypeTest {
         RoutingMessageType.LOOKUP_REPLY, 4,
         RoutingMessageType.LOOKUP_MISS, 5,
         RoutingMessageType.REVOKE, 6,
-        RoutingMessageType.RANK, 7));
+        RoutingMessageType.RANK, 7,
+        RoutingMessageType.EXPLAIN_REQUEST, 8,
+        RoutingMessageType.EXPLAIN_ANSWER, 9,
+        RoutingMessageType.PRESENT_CERTIFICATE, 10));
   }
 
   @Test
@@ -41,13 +44,13 @@ class RoutingMessageTypeTest {
   @Test
   void fromCode_everyOtherByte_rejectedNamingIt() {
     for (int code = 0; code < 256; code++) {
-      if (code >= 1 && code <= 7) {
+      if (code >= 1 && code <= 10) {
         continue;
       }
       int c = code;
       assertThatThrownBy(() -> RoutingMessageType.fromCode(c))
           .isInstanceOf(RoutingDecodeException.class)
-          .hasMessage("routing message type " + c + " (expected: 1~7)");
+          .hasMessage("routing message type " + c + " (expected: 1~10)");
     }
   }
 
@@ -69,7 +72,12 @@ class RoutingMessageTypeTest {
             RoutingMessageType.of(new RoutingMessage.LookupReply(1, List.of(), state)),
             RoutingMessageType.of(new RoutingMessage.LookupMiss(1, List.of(), NETWORK.address(), "a")),
             RoutingMessageType.of(new RoutingMessage.Revoke(List.of())),
-            RoutingMessageType.of(new RoutingMessage.Rank(0))))
+            RoutingMessageType.of(new RoutingMessage.Rank(0)),
+            RoutingMessageType.of(new RoutingMessage.ExplainRequest(1, address(1), address(2), 1)),
+            RoutingMessageType.of(new RoutingMessage.ExplainAnswer(1, List.of(), address(1),
+                RoutingMessage.ExplainAnswer.Decision.NO_ROUTE, List.of())),
+            RoutingMessageType.of(new RoutingMessage.PresentCertificate(
+                RoutingFixtures.CERTIFICATES.get(1)))))
         .containsExactly(RoutingMessageType.values());
   }
 

@@ -662,6 +662,193 @@ class RoutingNodeTest {
     assertThat(net.events).anySatisfy(e -> assertThat(e).isInstanceOf(RoutingEvent.LookupFailed.class));
   }
 
+  // --- route explain (issue 16)
+
+  /** The answers node {@code asker} got for the explain {@code id}, in order. */
+  private static List<RoutingMessage.ExplainAnswer> answers(Net net, long id) {
+    return net.events.stream()
+        .filter(e -> e instanceof RoutingEvent.ExplainAnswered a && a.id() == id)
+        .map(e -> ((RoutingEvent.ExplainAnswered) e).answer()).toList();
+  }
+
+  /** Starts an explain of {@code target} at {@code asker} and delivers everything. */
+  private static List<RoutingMessage.ExplainAnswer> explain(
+      Net net, Address asker, long id, Address target) {
+    net.apply(asker, net.nodes.get(asker).explain(id, target, net.now));
+    net.run();
+    return answers(net, id);
+  }
+
+  @Test
+  void explain_climbsFromTheAskersParent_eachNodeAnswers_untilOneKnowsThePath() {
+    Net net = chain(); // 0 ← 1 ← {2, 3}
+    net.add(4, 0);
+    net.link(4, 0);
+    assertThat(net.node(2).route(address(4))).isEqualTo(new Route.Up(address(1)));
+
+    List<RoutingMessage.ExplainAnswer> got = explain(net, address(2), 1, address(4));
+
+    assertThat(got).extracting(RoutingMessage.ExplainAnswer::answerer)
+        .containsExactly(address(1), address(0));
+    assertThat(got.get(0).decision()).isEqualTo(RoutingMessage.ExplainAnswer.Decision.UP);
+    assertThat(got.get(0).hops()).extracting(RoutingMessage.ExplainHop::node)
+        .containsExactly(address(0));
+    assertThat(got.get(1).decision()).isEqualTo(RoutingMessage.ExplainAnswer.Decision.FORWARD);
+    assertThat(got.get(1).hops()).containsExactly(
+        new RoutingMessage.ExplainHop(address(4), 1, Optional.of("node-4")));
+    assertThat(net.node(2).pendingExplains()).isZero(); // the FORWARD ended it
+
+    // The parent itself, and a node nobody has: LOCAL at once; NO_ROUTE at the root.
+    assertThat(explain(net, address(2), 2, address(1))).singleElement()
+        .extracting(RoutingMessage.ExplainAnswer::decision)
+        .isEqualTo(RoutingMessage.ExplainAnswer.Decision.LOCAL);
+    assertThat(explain(net, address(2), 3, address(9)))
+        .extracting(RoutingMessage.ExplainAnswer::decision).containsExactly(
+            RoutingMessage.ExplainAnswer.Decision.UP, RoutingMessage.ExplainAnswer.Decision.NO_ROUTE);
+    // A node that decides itself asks no one.
+    assertThat(net.node(1).explain(4, address(3), net.now).messages()).isEmpty();
+  }
+
+  /** Root 0 trusting networks A (NETWORK) and B (OTHER_NETWORK): 1 and 2 of A, 5 of B below it. */
+  private static Net sharedRoot(boolean bTrusted) {
+    Net net = new Net();
+    io.staex.crypto.TrustPolicy both = bTrusted
+        ? io.staex.crypto.TrustPolicy.builder(RoutingFixtures.NETWORK.address())
+            .trustNetwork(RoutingFixtures.OTHER_NETWORK.address()).build()
+        : RoutingFixtures.policy();
+    net.nodes.put(address(0), new RoutingNode(NODES.get(0), CERTIFICATES.get(0), List.of(),
+        List.of(), both, SETTINGS, net.now));
+    net.add(1, 0);
+    net.add(2, 0);
+    Certificate b = RoutingFixtures.certificate(RoutingFixtures.OTHER_NETWORK, NODES.get(5),
+        "member-b");
+    net.nodes.put(address(5), new RoutingNode(NODES.get(5), b, List.of(address(0)), List.of(),
+        io.staex.testing.fixtures.TestNetwork.of(RoutingFixtures.OTHER_NETWORK).policy(),
+        SETTINGS, net.now));
+    net.link(1, 0);
+    net.link(2, 0);
+    net.link(5, 0);
+    return net;
+  }
+
+  @Test
+  void explain_aMemberOfAnotherNetwork_learnsNothingOfThisOnesNodes_theSameAnswerAsForNoNode() {
+    Net net = sharedRoot(true);
+    assertThat(net.node(0).knows(address(1))).isTrue();
+    assertThat(net.node(0).knows(address(5))).isTrue();
+
+    // The oracle attack: B's member asks the shared root where A's node 1 is, and where a node
+    // that exists nowhere is. The two answers must be the same but for the id.
+    RoutingMessage.ExplainAnswer ofA = explain(net, address(5), 10, address(1)).get(0);
+    RoutingMessage.ExplainAnswer ofNobody = explain(net, address(5), 11, address(9)).get(0);
+
+    assertThat(ofA.decision()).isEqualTo(RoutingMessage.ExplainAnswer.Decision.NO_ROUTE);
+    assertThat(ofA.hops()).isEmpty();
+    assertThat(RoutingCodec.encode(new RoutingMessage.ExplainAnswer(11, ofA.route(),
+        ofA.answerer(), ofA.decision(), ofA.hops())))
+        .isEqualTo(RoutingCodec.encode(ofNobody));
+    // A's own member gets the path.
+    assertThat(explain(net, address(2), 12, address(1))).singleElement().satisfies(a -> {
+      assertThat(a.decision()).isEqualTo(RoutingMessage.ExplainAnswer.Decision.FORWARD);
+      assertThat(a.hops()).containsExactly(new RoutingMessage.ExplainHop(address(1), 1,
+          Optional.empty()));
+    });
+    // And A's member learns nothing of B's member, which is in the root's view too.
+    assertThat(explain(net, address(2), 13, address(5))).singleElement()
+        .extracting(RoutingMessage.ExplainAnswer::decision)
+        .isEqualTo(RoutingMessage.ExplainAnswer.Decision.NO_ROUTE);
+  }
+
+  @Test
+  void explain_askedInAnotherNodesName_orFromAbove_isDroppedUnansweredAndCounted() {
+    Net net = chain(); // 0 ← 1 ← {2, 3}
+    net.add(4, 0);
+    net.link(4, 0);
+    // 3 asks relay 1 in its sibling 2's name (to learn what 2 may know): 2's state did not come
+    // through 3. Root 0 asks its child 1 in its own name: 0 is not below 1. Nobody's asks too.
+    net.apply(address(3), new Effects(List.of(new Outbound(address(1),
+        new RoutingMessage.ExplainRequest(30, address(2), address(4), 32))), List.of()));
+    net.apply(address(0), new Effects(List.of(new Outbound(address(1),
+        new RoutingMessage.ExplainRequest(31, address(0), address(3), 32))), List.of()));
+    net.apply(address(3), new Effects(List.of(new Outbound(address(1),
+        new RoutingMessage.ExplainRequest(32, address(9), address(4), 32))), List.of()));
+    net.run();
+
+    assertThat(net.node(1).counters().dropped(Drop.EXPLAIN_FORGED)).isEqualTo(3);
+    assertThat(net.events).noneMatch(e -> e instanceof RoutingEvent.ExplainAnswered);
+    assertThat(net.node(0).counters().dropped(Drop.EXPLAIN_FORGED)).isZero(); // not sent on
+  }
+
+  @Test
+  void explain_answersOnlyTheExplainThatWaits_fromTheNodeItWaitsFor() {
+    Net net = chain();
+    net.add(4, 0);
+    net.link(4, 0);
+    RoutingMessage.ExplainAnswer forged = new RoutingMessage.ExplainAnswer(40, List.of(),
+        address(3), RoutingMessage.ExplainAnswer.Decision.NO_ROUTE, List.of());
+    // Nothing waits for 40 at node 2: counted, no event.
+    net.apply(address(1), new Effects(List.of(new Outbound(address(2), forged)), List.of()));
+    net.run();
+    assertThat(net.node(2).counters().dropped(Drop.EXPLAIN_UNEXPECTED)).isEqualTo(1);
+
+    // 2 waits for 41 from its parent 1; an answer that claims to be 3's is not taken.
+    net.apply(address(2), net.node(2).explain(41, address(4), net.now));
+    net.inFlight.clear(); // the request is lost
+    net.apply(address(1), new Effects(List.of(new Outbound(address(2),
+        new RoutingMessage.ExplainAnswer(41, List.of(), address(3),
+            RoutingMessage.ExplainAnswer.Decision.NO_ROUTE, List.of()))), List.of()));
+    net.run();
+    assertThat(net.node(2).counters().dropped(Drop.EXPLAIN_UNEXPECTED)).isEqualTo(2);
+    assertThat(answers(net, 41)).isEmpty();
+    assertThat(net.node(2).pendingExplains()).isEqualTo(1);
+    net.node(2).forgetExplain(41);
+    assertThat(net.node(2).pendingExplains()).isZero();
+  }
+
+  @Test
+  void explain_overTheNeighboursRate_notAnsweredNorSentOn_countedOnce_andAgainASecondLater() {
+    RoutingSettings slow = SETTINGS.withBudget(SETTINGS.budget().withExplainsPerSecond(3));
+    Net net = new Net();
+    net.add(0, CERTIFICATES.get(0), slow);
+    net.add(1, CERTIFICATES.get(1), slow, 0);
+    net.add(2, CERTIFICATES.get(2), slow, 1);
+    net.add(4, CERTIFICATES.get(4), slow, 0);
+    net.link(1, 0);
+    net.link(2, 1);
+    net.link(4, 0);
+
+    // Five explains at the same instant: relay 1 answers three (and sends three on), drops two.
+    for (int i = 0; i < 5; i++) {
+      net.apply(address(2), net.node(2).explain(50 + i, address(4), net.now));
+    }
+    net.run();
+    assertThat(net.node(1).counters().dropped(Drop.EXPLAIN_LIMITED)).isEqualTo(2);
+    assertThat(net.events.stream().filter(e -> e instanceof RoutingEvent.ExplainAnswered))
+        .hasSize(6); // 3 × (1's UP + 0's FORWARD)
+    assertThat(net.events).filteredOn(e -> e instanceof RoutingEvent.OverBudget o
+        && o.budget() == RoutingEvent.OverBudget.Budget.EXPLAINS).hasSize(2);
+
+    net.now = net.now.plusSeconds(1);
+    assertThat(explain(net, address(2), 60, address(4))).hasSize(2);
+    assertThat(net.node(1).counters().dropped(Drop.EXPLAIN_LIMITED)).isEqualTo(2);
+  }
+
+  @Test
+  void explain_ttlSpent_theNodeStillAnswers_butSendsItNoFurther() {
+    Net net = chain();
+    net.add(4, 0);
+    net.link(4, 0);
+    net.apply(address(2), net.node(2).explain(70, address(4), net.now));
+    net.inFlight.clear();
+    net.apply(address(2), new Effects(List.of(new Outbound(address(1),
+        new RoutingMessage.ExplainRequest(70, address(2), address(4), 0))), List.of()));
+    net.run();
+
+    assertThat(answers(net, 70)).extracting(RoutingMessage.ExplainAnswer::answerer)
+        .containsExactly(address(1));
+    assertThat(net.node(1).counters().dropped(Drop.TTL_EXPIRED)).isEqualTo(1);
+  }
+
   /** The same state with one byte of its sequence number changed: the signature breaks. */
   private static NodeState flipSequence(NodeState s) {
     byte[] bytes = s.encode();

@@ -85,18 +85,20 @@ final class ProxySettingsReader {
     Integer messageBurst = integer(limits, "routing-message-burst-per-link", 1);
     Integer checks = integer(limits, "signature-checks-per-second-per-link", 1);
     Integer checkBurst = integer(limits, "signature-check-burst-per-link", 1);
-    if (anyNull(messages, messageBurst, checks, checkBurst)) {
+    Integer explains = integer(limits, "explain-answers-per-second-per-peer", 1);
+    if (anyNull(messages, messageBurst, checks, checkBurst, explains)) {
       return null;
     }
     return SettingsErrors.build(
-        () -> new RoutingBudget(messages, messageBurst, checks, checkBurst),
+        () -> new RoutingBudget(messages, messageBurst, checks, checkBurst, explains),
         pick(limits, List.of("routing-messages-per-second-per-link",
             "routing-message-burst-per-link", "signature-checks-per-second-per-link",
-            "signature-check-burst-per-link")),
+            "signature-check-burst-per-link", "explain-answers-per-second-per-peer")),
         Map.of("messagesPerSecond", "routing-messages-per-second-per-link",
             "messageBurst", "routing-message-burst-per-link",
             "checksPerSecond", "signature-checks-per-second-per-link",
-            "checkBurst", "signature-check-burst-per-link"),
+            "checkBurst", "signature-check-burst-per-link",
+            "explainsPerSecond", "explain-answers-per-second-per-peer"),
         values.problems());
   }
 

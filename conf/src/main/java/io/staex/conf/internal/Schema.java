@@ -65,7 +65,8 @@ public final class Schema {
         "routing-messages-per-second-per-link", "routing-message-burst-per-link",
         "signature-checks-per-second-per-link", "signature-check-burst-per-link",
         "idle-timeout", "handshake-timeout", "open-timeout", "datagram-queue",
-        "handshakes-per-second", "probe-answers-per-second-per-peer"));
+        "handshakes-per-second", "probe-answers-per-second-per-peer",
+        "explain-answers-per-second-per-peer"));
     keys.put(SOCKS, List.of(
         "listen", "username", "password", "exit", "handshake-timeout", "max-pending-handshakes"));
     keys.put(HTTP_PROXY, List.of("listen", "username", "password", "handshake-timeout",

@@ -12,6 +12,7 @@ import io.staex.proxy.session.PingResult;
 import io.staex.proxy.session.Sessions;
 import io.staex.resolver.AddressPool;
 import io.staex.routing.Route;
+import io.staex.routing.RoutingMessage;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.Locale;
@@ -142,7 +143,58 @@ public final class NodeDiagnostics implements Diagnostics {
       j.member("cost", h.cost()).endObject();
     }
     j.endArray();
+    if (route instanceof Route.Up) {
+      asked(j, r.target().address());
+    }
     return j.endObject() + "\n";
+  }
+
+  /**
+   * The decisions of the nodes up the tree ({@code Relay.explainUp}, {@code docs/node.md}
+   * Diagnostics): {@code asked} with one object per node, nearest first, {@code complete}, and
+   * {@code final}, the last decision ({@code no_answer} when none came).
+   */
+  private void asked(Json j, Address target) {
+    Relay.ExplainTrail trail = await(relay.explainUp(target, lookupTimeout),
+        lookupTimeout.toMillis() + MARGIN_MILLIS)
+        .orElse(new Relay.ExplainTrail(java.util.List.of(), false));
+    String last = "no_answer";
+    j.name("asked").beginArray();
+    for (RoutingMessage.ExplainAnswer a : trail.answers()) {
+      last = switch (a.decision()) {
+        case FORWARD -> "forward";
+        case UP -> "up";
+        case LOCAL -> "local";
+        case NO_ROUTE -> "unreachable";
+      };
+      j.beginObject().member("address", a.answerer().toString()).member("result", last);
+      if (a.decision() == RoutingMessage.ExplainAnswer.Decision.FORWARD) {
+        j.member("cost", a.cost());
+      }
+      j.member("why", switch (a.decision()) {
+        case FORWARD -> "in its view: the shortest path over the signed states, sent as a"
+            + " source route";
+        case UP -> "not in its view (or not a node of this node's network): handed to its"
+            + " active parent";
+        case LOCAL -> "that is the node itself";
+        case NO_ROUTE -> "not in its view and no parent up (the root): the sender is told"
+            + " NO_ROUTE";
+      });
+      j.name("hops").beginArray();
+      for (RoutingMessage.ExplainHop h : a.hops()) {
+        j.beginObject().member("address", h.node().toString());
+        if (h.name().isPresent()) {
+          j.member("name", h.name().get());
+        }
+        j.member("cost", h.cost()).endObject();
+      }
+      j.endArray().endObject();
+    }
+    j.endArray().member("complete", trail.complete()).member("final", last);
+    if (!trail.complete()) {
+      j.member("asked_why", "no further answer within " + lookupTimeout.toMillis() + " ms"
+          + " (a node on the way over its explain rate, of an older version, or gone)");
+    }
   }
 
   @Override

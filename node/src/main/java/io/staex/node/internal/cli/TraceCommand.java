@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Show the path the running node would use to another node, from its own routing view:",
       "each hop with its cost, or that it hands the packet to its parent (a node outside its",
-      "subtree), and why. Exit 2 for an unknown name, 6 when no node runs."
+      "subtree), and then what the parent, and the nodes above it, would do with it, and why.",
+      "Exit 1 when no node knows a way, 2 for an unknown name, 6 when no node runs."
     })
 final class TraceCommand implements Callable<Integer> {
   /** How long to wait for the node's answer (a name may need a lookup up the tree). */
@@ -48,10 +49,13 @@ final class TraceCommand implements Callable<Integer> {
       }
       throw DiagnosticClient.failure(a);
     }
+    String last = DiagnosticClient.string(a, "final", result);
+    int exit = result.equals("unreachable") || last.equals("unreachable") ? ExitCodes.FAILURE
+        : ExitCodes.OK;
     if (json) {
       out.println(line);
       out.flush();
-      return result.equals("unreachable") ? ExitCodes.FAILURE : ExitCodes.OK;
+      return exit;
     }
     String shown = a.hasPath("name") ? a.getString("name") + " (" + a.getString("address") + ")"
         : a.getString("address");
@@ -68,7 +72,27 @@ final class TraceCommand implements Callable<Integer> {
           hop.getString("address"), hop.getInt("cost"));
     }
     out.println("why: " + a.getString("why"));
+    if (a.hasPath("asked")) {
+      for (Config node : a.getConfigList("asked")) {
+        String r = node.getString("result");
+        out.println("asked " + node.getString("address") + ": " + switch (r) {
+          case "local" -> "that is the node itself";
+          case "forward" -> "forward on a path of cost " + node.getInt("cost");
+          case "up" -> "up to its active parent";
+          default -> "unreachable";
+        });
+        int j = 1;
+        for (Config hop : node.getConfigList("hops")) {
+          out.printf("  %2d  %-16s %s  cost %d%n", j++, DiagnosticClient.string(hop, "name", "-"),
+              hop.getString("address"), hop.getInt("cost"));
+        }
+        out.println("why: " + node.getString("why"));
+      }
+      if (a.hasPath("asked_why")) {
+        out.println("then: " + a.getString("asked_why"));
+      }
+    }
     out.flush();
-    return result.equals("unreachable") ? ExitCodes.FAILURE : ExitCodes.OK;
+    return exit;
   }
 }

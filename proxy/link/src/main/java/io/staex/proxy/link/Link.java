@@ -18,8 +18,24 @@ public interface Link {
   /** The neighbour's address, proven by the handshake. */
   Address peer();
 
-  /** The neighbour's certificate. */
+  /**
+   * The neighbour's certificate: the one its handshake presented, or a renewed one it presented
+   * on the link since ({@link #renewPeerCertificate}).
+   */
   Certificate peerCertificate();
+
+  /**
+   * The neighbour presented {@code renewed} on this live link ({@code docs/links.md}, "A renewed
+   * certificate on a live link"), and the caller checked it as a handshake's certificate: same
+   * key, network, name and roles, accepted by the trust policy now. From now on {@link
+   * #peerCertificate} is it. Whether this link took it (one that does not keeps the
+   * certificate its handshake presented, and ends with it).
+   *
+   * @throws IllegalArgumentException if {@code renewed} is for another key
+   */
+  default boolean renewPeerCertificate(Certificate renewed) {
+    return false;
+  }
 
   /** The neighbour's socket address, for logs. */
   SocketAddress remoteAddress();

@@ -320,6 +320,31 @@ public final class Relay implements PacketSender, AutoCloseable {
     }
   }
 
+  /**
+   * What the nodes up the tree answered to a route explain ({@link #explainUp}).
+   *
+   * @param answers one per node asked, nearest first: the active parent's, then its parent's …
+   * @param complete whether the last answer ended the chain (a decision other than {@code UP});
+   *     false when the time ran out first (an answer lost, a node over its explain rate, or one
+   *     of an older version on the way)
+   */
+  public record ExplainTrail(List<io.staex.routing.RoutingMessage.ExplainAnswer> answers,
+      boolean complete) {
+    public ExplainTrail {
+      answers = List.copyOf(answers);
+    }
+  }
+
+  /**
+   * Asks the nodes up the tree how they would route a packet for {@code destination}, when this
+   * node hands it up ({@code docs/routing.md}, Route explain): each answers with its decision,
+   * the last one with a path or NO_ROUTE. Completes with what came within {@code timeout};
+   * empty answers at once when this node decides itself ({@link #explain}). Any thread.
+   */
+  public CompletableFuture<ExplainTrail> explainUp(Address destination, Duration timeout) {
+    return engine.explainUp(destination, timeout);
+  }
+
   /** How this node would route a packet to {@code destination} now, and why. Any thread. */
   public Explanation explain(Address destination) {
     return query(() -> {

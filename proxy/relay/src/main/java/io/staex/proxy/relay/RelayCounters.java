@@ -39,7 +39,13 @@ public final class RelayCounters {
      * A session HELLO from a child's link beyond {@link RelaySettings#hellosPerSecondPerLink}
      * (token bucket per link). Dropped silently.
      */
-    HELLO_LIMITED
+    HELLO_LIMITED,
+    /**
+     * A renewed certificate a neighbour presented on its live link that is not a renewal of the
+     * link's certificate (another key, network, name or roles) or that the trust policy refuses
+     * now (expired, revoked, untrusted): ignored, the link keeps the certificate it had.
+     */
+    CERTIFICATE_REFUSED
   }
 
   private final LongAdder forwarded = new LongAdder();
@@ -56,6 +62,7 @@ public final class RelayCounters {
   private final LongAdder linksClosedRevoked = new LongAdder();
   private final LongAdder linksClosedExpired = new LongAdder();
   private final LongAdder linksClosedUntrusted = new LongAdder();
+  private final LongAdder linkCertificatesRenewed = new LongAdder();
   private final Map<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
 
   public RelayCounters() {
@@ -238,5 +245,15 @@ public final class RelayCounters {
       }
     });
     return s.append(']').toString();
+  }
+
+  /** A neighbour's renewed certificate was taken on its live link. */
+  public void recordLinkCertificateRenewed() {
+    linkCertificatesRenewed.increment();
+  }
+
+  /** Renewed certificates neighbours presented on live links and this node took. */
+  public long linkCertificatesRenewed() {
+    return linkCertificatesRenewed.sum();
   }
 }

@@ -21,7 +21,8 @@ import java.util.List;
  */
 final class ChannelLink implements Link {
   private final Channel channel;
-  private final Certificate peerCertificate;
+  /** The handshake's, or a renewed one presented on the link since (any thread reads it). */
+  private volatile Certificate peerCertificate;
   private volatile boolean reading = true;
   private final java.time.Instant upSince;
   /** Written on the channel's loop only (one writer), read anywhere. */
@@ -74,6 +75,16 @@ final class ChannelLink implements Link {
   @Override
   public Certificate peerCertificate() {
     return peerCertificate;
+  }
+
+  @Override
+  public boolean renewPeerCertificate(Certificate renewed) {
+    if (!renewed.node().equals(peerCertificate.node())) {
+      throw new IllegalArgumentException("certificate is for " + renewed.node()
+          + " (expected: this link's peer " + peerCertificate.node() + ")");
+    }
+    peerCertificate = renewed;
+    return true;
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.staex.proxy.link.Link;
 import io.staex.proxy.frame.LinkFrameCodec;
 import io.staex.proxy.link.LinkListener;
 import io.staex.proxy.loop.LogEvery;
+import io.staex.proxy.relay.Relay;
 import io.staex.proxy.relay.RelayCounters;
 import io.staex.proxy.relay.RelayCounters.Drop;
 import io.staex.proxy.relay.RelayHandler;
@@ -126,6 +127,9 @@ public final class RelayEngine implements LinkListener {
 
   private final RoutingTimer timer;
   private final Lookups lookups;
+  private final Explains explains;
+  private final RefusalLog explainLog;
+  private final RefusalLog certificateLog;
   private final HelloLimits hellos;
   private final RefusalLog spoofedLog;
   private final RefusalLog helloLog;
@@ -150,6 +154,12 @@ public final class RelayEngine implements LinkListener {
     this.forwarding = new Forwarding(self);
     this.timer = new RoutingTimer(loop, clock, node::nextTimer, now -> apply(node.tick(now)));
     this.lookups = new Lookups(loop);
+    this.explains = new Explains(loop, node::forgetExplain);
+    this.certificateLog = new RefusalLog(log, loop.ticker(),
+        "renewed certificate presented on a link refused");
+    this.explainLog = new RefusalLog(log, loop.ticker(),
+        "route explain not answered: over the neighbour's rate"
+            + " (limits.explain-answers-per-second-per-peer)");
     this.hellos = new HelloLimits(
         settings.hellosPerSecondPerLink(), Set.copyOf(node.parents()), clock);
     this.spoofedLog = new RefusalLog(log, loop.ticker(),
@@ -537,8 +547,64 @@ public final class RelayEngine implements LinkListener {
     loop.execute(() -> {
       if (!closed) {
         apply(node.renewCertificate(renewed, clock.instant()));
+        // Presented on every live link too, so that no neighbour ends a link at the old
+        // certificate's end (docs/links.md, "A renewed certificate on a live link").
+        List<Outbound> present = new ArrayList<>();
+        for (Link link : links.values()) {
+          present.add(new Outbound(link.peer(), new RoutingMessage.PresentCertificate(renewed)));
+        }
+        apply(new Effects(present, List.of()));
       }
     });
+  }
+
+  /**
+   * The neighbour {@code peer} presented {@code renewed} on its live link: taken when it is what
+   * its handshake's certificate would have been renewed to (the same key, network, name and
+   * roles) and the trust policy accepts it now for a link, as at a handshake; the link then
+   * ends at the new certificate's end. Anything else is refused, counted ({@code
+   * CERTIFICATE_REFUSED}) and logged once a minute, and the link goes on with the certificate
+   * it had, ending at its end: the handshake proved the peer's key, a bad renewal proves
+   * nothing new, and closing at once would make an operator's mistake an outage before the
+   * old certificate ends. An older or the same certificate changes nothing.
+   */
+  private void onCertificatePresented(Address peer, io.staex.crypto.Certificate renewed) {
+    Link link = links.get(NodeKey.of(peer));
+    if (link == null) {
+      return;
+    }
+    io.staex.crypto.Certificate held = link.peerCertificate();
+    String problem = null;
+    if (!renewed.node().equals(peer)) {
+      problem = "a certificate for another key, " + renewed.node();
+    } else if (!renewed.network().equals(held.network())) {
+      problem = "a certificate of another network, " + renewed.network();
+    } else if (!renewed.name().equals(held.name()) || !renewed.roles().equals(held.roles())) {
+      problem = "a certificate with another name or roles (" + renewed.name().orElse("-") + ", "
+          + renewed.roles() + "; the link's: " + held.name().orElse("-") + ", " + held.roles()
+          + ")";
+    } else {
+      Verdict v = node.policy().check(renewed, io.staex.crypto.Purpose.LINK, clock.instant());
+      if (!v.isAccepted()) {
+        problem = v.rejection().label() + ": " + v.detail();
+      }
+    }
+    if (problem != null) {
+      counters.recordDrop(Drop.CERTIFICATE_REFUSED);
+      certificateLog.refused("from " + peer + ": " + problem
+          + "; the link keeps the certificate it has, ending " + held.notAfter());
+      return;
+    }
+    if (!renewed.notAfter().isAfter(held.notAfter())) {
+      log.debug("link to {}: a certificate presented that ends no later than the one held", peer);
+      return;
+    }
+    if (link.renewPeerCertificate(renewed)) {
+      counters.recordLinkCertificateRenewed();
+      scheduleExpiry(link);
+      log.info("link to {}: renewed certificate taken (serial {}), the link now ends {} instead"
+          + " of {}", peer, renewed.serial().toString(16), renewed.notAfter(), held.notAfter());
+    }
   }
 
   /**
@@ -855,6 +921,33 @@ public final class RelayEngine implements LinkListener {
     return result;
   }
 
+  // ---- route explain
+
+  /**
+   * Asks the nodes up the tree how they would route a packet for {@code destination} ({@code
+   * RoutingNode.explain}); completes with their answers, nearest first, or with those that came
+   * within {@code timeout}. Complete and empty at once when this node does not hand such a
+   * packet up. Any thread.
+   */
+  public CompletableFuture<Relay.ExplainTrail> explainUp(Address destination, Duration timeout) {
+    CompletableFuture<Relay.ExplainTrail> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      if (closed) {
+        result.complete(new Relay.ExplainTrail(List.of(), false));
+        return;
+      }
+      long id = explains.nextId();
+      Effects asked = node.explain(id, destination, clock.instant());
+      if (asked.messages().isEmpty()) {
+        result.complete(new Relay.ExplainTrail(List.of(), false));
+        return;
+      }
+      explains.start(id, timeout, result);
+      apply(asked);
+    });
+    return result;
+  }
+
   // ---- routing effects
 
   private void apply(Effects effects) {
@@ -889,10 +982,17 @@ public final class RelayEngine implements LinkListener {
       }
       if (event instanceof RoutingEvent.OverBudget b) {
         // counted by the routing node (status: routing drops); logged here, rate-limited
-        (b.budget() == RoutingEvent.OverBudget.Budget.MESSAGES ? routingBudgetLog
-            : signatureBudgetLog).refused("from neighbour " + b.neighbour());
+        (switch (b.budget()) {
+          case MESSAGES -> routingBudgetLog;
+          case SIGNATURE_CHECKS -> signatureBudgetLog;
+          case EXPLAINS -> explainLog;
+        }).refused("from neighbour " + b.neighbour());
+      }
+      if (event instanceof RoutingEvent.CertificatePresented p) {
+        onCertificatePresented(p.neighbour(), p.certificate());
       }
       lookups.onEvent(event);
+      explains.onEvent(event);
     }
     timer.reschedule();
   }

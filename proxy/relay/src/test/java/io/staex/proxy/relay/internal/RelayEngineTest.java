@@ -75,11 +75,16 @@ class RelayEngineTest {
   static final class FakeLink implements Link {
     final Node peer;
     final BlockingQueue<LinkFrame> sent = new LinkedBlockingQueue<>();
+    /** The routing chunks sent on it, in order. */
+    final BlockingQueue<LinkFrame.Routing> routing = new LinkedBlockingQueue<>();
+    /** The peer's certificate: its node's, until a renewed one is taken. */
+    volatile Certificate certificate;
     final AtomicBoolean closed = new AtomicBoolean();
     volatile boolean reading = true;
 
     FakeLink(Node peer) {
       this.peer = peer;
+      this.certificate = peer.certificate();
     }
 
     @Override
@@ -89,7 +94,26 @@ class RelayEngineTest {
 
     @Override
     public Certificate peerCertificate() {
-      return peer.certificate();
+      return certificate;
+    }
+
+    @Override
+    public boolean renewPeerCertificate(Certificate renewed) {
+      certificate = renewed;
+      return true;
+    }
+
+    /** The routing messages sent on it so far, decoded, in order. */
+    List<RoutingMessage> routingMessages() throws Exception {
+      RoutingAssembler assembler = new RoutingAssembler();
+      List<RoutingMessage> out = new ArrayList<>();
+      for (LinkFrame.Routing chunk : routing) {
+        byte[] bytes = assembler.add(chunk);
+        if (bytes != null) {
+          out.add(RoutingCodec.decode(bytes));
+        }
+      }
+      return out;
     }
 
     @Override
@@ -135,7 +159,9 @@ class RelayEngineTest {
 
     @Override
     public void send(LinkFrame frame) {
-      if (!(frame instanceof LinkFrame.Routing)) {
+      if (frame instanceof LinkFrame.Routing r) {
+        routing.add(r);
+      } else {
         sent.add(frame);
       }
     }
@@ -632,5 +658,139 @@ class RelayEngineTest {
     settle();
 
     assertThat(found).isCompletedWithValue(Optional.empty());
+  }
+
+  // ---- route explain (issue 16)
+
+  void receive(FakeLink link, RoutingMessage m) {
+    for (LinkFrame.Routing chunk : RoutingAssembler.split(RoutingCodec.encode(m))) {
+      engine.frame(link, chunk);
+    }
+  }
+
+  List<RoutingMessage.ExplainAnswer> explainAnswers(FakeLink link) throws Exception {
+    return link.routingMessages().stream()
+        .filter(m -> m instanceof RoutingMessage.ExplainAnswer)
+        .map(m -> (RoutingMessage.ExplainAnswer) m).toList();
+  }
+
+  @Test
+  void explainFromAChild_answeredWithThePath_atMostTheRatePerSecond_theRestCounted()
+      throws Exception {
+    int rate = RoutingSettings.defaults().budget().explainsPerSecond();
+    for (int i = 0; i < rate + 3; i++) {
+      receive(link1, new RoutingMessage.ExplainRequest(i, child1.address(), child2.address(), 32));
+    }
+    settle();
+
+    List<RoutingMessage.ExplainAnswer> answers = explainAnswers(link1);
+    assertThat(answers).hasSize(rate);
+    assertThat(answers.get(0).decision()).isEqualTo(RoutingMessage.ExplainAnswer.Decision.FORWARD);
+    assertThat(answers.get(0).hops()).extracting(RoutingMessage.ExplainHop::node)
+        .containsExactly(child2.address());
+    assertThat(engine.node().counters().dropped(
+        io.staex.routing.RoutingCounters.Drop.EXPLAIN_LIMITED)).isEqualTo(3);
+
+    clock.advance(Duration.ofSeconds(1));
+    receive(link1, new RoutingMessage.ExplainRequest(99, child1.address(), child2.address(), 32));
+    settle();
+    assertThat(explainAnswers(link1)).hasSize(rate + 1);
+    assertThat(link1.closed).isFalse();
+  }
+
+  @Test
+  void explainInAnotherChildsName_droppedUnansweredAndCounted() throws Exception {
+    receive(link1, new RoutingMessage.ExplainRequest(1, child2.address(), child2.address(), 32));
+    settle();
+
+    assertThat(explainAnswers(link1)).isEmpty();
+    assertThat(explainAnswers(link2)).isEmpty();
+    assertThat(engine.node().counters().dropped(
+        io.staex.routing.RoutingCounters.Drop.EXPLAIN_FORGED)).isEqualTo(1);
+  }
+
+  @Test
+  void explainUp_atTheRoot_completesAtOnceAndEmpty_itDecidesItself() {
+    CompletableFuture<io.staex.proxy.relay.Relay.ExplainTrail> trail =
+        engine.explainUp(child1.address(), Duration.ofSeconds(5));
+    settle();
+    assertThat(trail).isCompleted();
+    assertThat(trail.join().answers()).isEmpty();
+  }
+
+  // ---- a renewed certificate on a live link (issue 16)
+
+  static Certificate renewed(Node n, Identity network, Optional<String> name, Set<String> roles,
+      Duration validFor) {
+    return Certificate.issue(network, n.address(), name, roles, NOW.minus(Duration.ofHours(1)),
+        NOW.plus(validFor), Seeded.random(77));
+  }
+
+  @Test
+  void renewedCertificatePresented_isTaken_andTheLinkOutlivesTheOldEnd() throws Exception {
+    Certificate next = renewed(child1, NETWORK, Optional.empty(), Set.of(), Duration.ofDays(10));
+    receive(link1, new RoutingMessage.PresentCertificate(next));
+    settle();
+    assertThat(link1.peerCertificate()).isEqualTo(next);
+    assertThat(counters.linkCertificatesRenewed()).isEqualTo(1);
+
+    // Past the old certificates' end (one day): link2's ends, link1's does not.
+    clock.advance(Duration.ofDays(2));
+    settle();
+    assertThat(link2.closed).as("the link whose certificate was not renewed").isTrue();
+    assertThat(link1.closed).as("the link whose peer presented its renewed one").isFalse();
+    assertThat(counters.linksClosedExpired()).isEqualTo(1);
+    // and it ends at the new end
+    clock.advance(Duration.ofDays(9));
+    settle();
+    assertThat(link1.closed).isTrue();
+  }
+
+  @Test
+  void certificateForAnotherKeyNetworkRolesOrExpired_refusedCounted_linkKeepsItsOwnEnd()
+      throws Exception {
+    Identity otherNetwork = Identity.generate(Seeded.random(78));
+    List<Certificate> hostile = List.of(
+        renewed(child2, NETWORK, Optional.empty(), Set.of(), Duration.ofDays(10)), // other key
+        renewed(child1, otherNetwork, Optional.empty(), Set.of(), Duration.ofDays(10)),
+        renewed(child1, NETWORK, Optional.empty(), Set.of("relay"), Duration.ofDays(10)),
+        renewed(child1, NETWORK, Optional.of("other"), Set.of(), Duration.ofDays(10)),
+        Certificate.issue(NETWORK, child1.address(), Optional.empty(), Set.of(),
+            NOW.minus(Duration.ofDays(3)), NOW.minus(Duration.ofDays(2)), Seeded.random(79)));
+    for (Certificate c : hostile) {
+      receive(link1, new RoutingMessage.PresentCertificate(c));
+    }
+    settle();
+
+    assertThat(counters.dropped(Drop.CERTIFICATE_REFUSED)).isEqualTo(hostile.size());
+    assertThat(link1.peerCertificate()).isEqualTo(child1.certificate());
+    assertThat(link1.closed).isFalse();
+    clock.advance(Duration.ofDays(2));
+    settle();
+    assertThat(link1.closed).as("it still ends at its own certificate's end").isTrue();
+  }
+
+  @Test
+  void malformedCertificateMessage_countedAndTheLinkClosed() throws Exception {
+    byte[] bytes = RoutingCodec.encode(new RoutingMessage.PresentCertificate(
+        renewed(child1, NETWORK, Optional.empty(), Set.of(), Duration.ofDays(10))));
+    bytes[bytes.length / 2] ^= 0x55;
+    engine.frame(link1, new LinkFrame.Routing(false, FrameBytes.copyOf(bytes)));
+    settle();
+
+    assertThat(counters.dropped(Drop.ROUTING_BAD_MESSAGE)
+        + counters.dropped(Drop.CERTIFICATE_REFUSED)).isEqualTo(1);
+    assertThat(link1.peerCertificate()).isEqualTo(child1.certificate());
+  }
+
+  @Test
+  void renewingThisNodesCertificate_presentsItOnEveryLiveLink() throws Exception {
+    Certificate next = renewed(root, NETWORK, Optional.empty(), Set.of(), Duration.ofDays(10));
+    engine.renewCertificate(next);
+    settle();
+
+    for (FakeLink link : List.of(link1, link2)) {
+      assertThat(link.routingMessages()).contains(new RoutingMessage.PresentCertificate(next));
+    }
   }
 }
