@@ -37,7 +37,8 @@ class StaexStatusExplainsIT extends ProcessTestBase {
     assertThat(staex("status", "-c", "child.conf").assertSuccess().stdout())
         .contains("  parent " + other.substring(0, 8) + "… down: closed by the parent during the"
             + " handshake: it refused this node")
-        .contains("or it is not " + other);
+        .contains("or it is not " + other)
+        .contains("or it gave up waiting for this node's first message");
     Awaitility.await("the root's WARN line").atMost(CONVERGE)
         .untilAsserted(() -> assertThat(root.stderrText())
             .containsPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z WARN .*link"

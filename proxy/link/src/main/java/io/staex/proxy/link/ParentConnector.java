@@ -179,7 +179,9 @@ public final class ParentConnector implements AutoCloseable {
       failed(reason != null ? reason : "closed by the parent during the handshake: it refused"
           + " this node (does it trust this node's network? is this node's certificate valid"
           + " and not revoked?), or it is not " + parent + " (is that the address `staex"
-          + " addr` prints on it?)");
+          + " addr` prints on it?), or it gave up waiting for this node's first message"
+          + " (limits.link-first-message-timeout on the parent: a busy machine or a slow"
+          + " path; its `staex status` counts these under accepts)");
     }
     boolean recent = loop.ticker().nanoTime() - recentSince < backoff.recentWindow().toNanos();
     long nominal = backoff.nextNominalMillis(lastNominal, recent);
