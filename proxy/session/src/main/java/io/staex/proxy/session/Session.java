@@ -174,6 +174,8 @@ public final class Session {
   private boolean ackScheduled;
   /** The {@link #ACK_DELAY_NANOS} timer runs. */
   private boolean ackTimerSet;
+  /** When the pending ACK stops waiting for a record to ride in. */
+  private long ackDueNanos;
   private int askedSinceAck;
   private int unaskedSinceAck;
   private long lastNackNanos = Long.MIN_VALUE / 2;
@@ -701,7 +703,10 @@ public final class Session {
       }
       return;
     }
-    ackPending = true;
+    if (!ackPending) {
+      ackPending = true;
+      ackDueNanos = owner.nanos() + ACK_DELAY_NANOS;
+    }
     if (++askedSinceAck >= 2) {
       ackSoon();
     } else if (!ackTimerSet) {
@@ -723,9 +728,21 @@ public final class Session {
     }
   }
 
+  /**
+   * The delay timer: a timer set for an ACK that has since ridden in a record must not cut
+   * short the wait of the next one, so it waits on until that one's own due time.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored") // the timer checks ackPending when it fires
   private void ackTimer() {
     ackTimerSet = false;
-    if (ackPending) {
+    if (!ackPending) {
+      return;
+    }
+    long left = ackDueNanos - owner.nanos();
+    if (left > 0) {
+      ackTimerSet = true;
+      owner.loop().schedule(this::ackTimer, left, TimeUnit.NANOSECONDS);
+    } else {
       sendAck();
     }
   }
