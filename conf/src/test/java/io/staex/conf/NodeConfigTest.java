@@ -803,6 +803,18 @@ class NodeConfigTest {
   }
 
   @Test
+  void trustedNetworks_atMostSixteen() throws Exception {
+    String list = java.util.stream.IntStream.range(0, 17)
+        .mapToObj(i -> "\"" + Fixtures.address(200 + i) + "\"")
+        .collect(java.util.stream.Collectors.joining(", "));
+    Path file = write(dir, "node.conf", "staex.trust.networks = [ " + list + " ]");
+
+    assertThat(only(file)).hasToString(file + ":1: staex.trust.networks: 17 networks (expected:"
+        + " at most 16; a node names them in its routing state so that their members may look"
+        + " up its name)");
+  }
+
+  @Test
   void badForwardTarget_reported() throws Exception {
     Path file = write(dir, "node.conf",
         "staex.forwards = [ { listen = \"127.0.0.1:8080\", to = \"camera1.lan:80\" } ]");

@@ -74,7 +74,7 @@ public final class Handshake {
    * and PRESENT_CERTIFICATE, which a version-3 node would refuse by closing the link, and an
    * ACK riding in front of a record's messages (ACK_THEN), on which it would end the session.
    */
-  public static final int PROTOCOL_VERSION = 4;
+  public static final int PROTOCOL_VERSION = 5;
 
   static final int HEADER_SIZE = 1 + 1 + Long.BYTES + Short.BYTES;
   private static final NoiseProtocol NOISE = NoiseProtocol.parse(PROTOCOL);

@@ -31,6 +31,11 @@ public final class TrustPolicy {
    * tools); a node takes {@code staex.trust.max-revocations} from its config instead.
    */
   public static final int DEFAULT_MAX_REVOCATIONS = 10_000;
+  /**
+   * Extra networks a policy trusts at most ({@code staex.trust.networks}): a node names them in
+   * its signed routing state, so that their members may look up its name.
+   */
+  public static final int MAX_TRUSTED_NETWORKS = 16;
 
   private final Address ownNetwork;
   /** The configured part; replaced as a whole by {@link #reconfigure} (a node's reload). */
@@ -209,6 +214,18 @@ public final class TrustPolicy {
     return rules.networks();
   }
 
+  /**
+   * The extra trusted networks, less any revoked key: the networks other than its own whose
+   * members this node accepts, which it names as guests in its routing state.
+   */
+  public Set<Address> guestNetworks() {
+    Rules r = rules;
+    Set<Address> guests = new TreeSet<>(r.networks());
+    guests.remove(ownNetwork);
+    guests.removeAll(r.revokedKeys());
+    return Collections.unmodifiableSet(guests);
+  }
+
   public Set<Address> pinnedNodes() {
     return rules.pinnedNodes();
   }
@@ -274,7 +291,19 @@ public final class TrustPolicy {
       return this;
     }
 
+    /**
+     * The policy.
+     *
+     * @throws IllegalArgumentException for more than {@link #MAX_TRUSTED_NETWORKS} extra
+     *     networks
+     */
     public TrustPolicy build() {
+      Set<Address> extra = new TreeSet<>(extraNetworks);
+      extra.remove(ownNetwork);
+      if (extra.size() > MAX_TRUSTED_NETWORKS) {
+        throw new IllegalArgumentException(extra.size() + " trusted networks (expected: at most "
+            + MAX_TRUSTED_NETWORKS + " besides the own one)");
+      }
       return new TrustPolicy(this);
     }
   }

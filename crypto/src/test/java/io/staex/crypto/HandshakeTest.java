@@ -317,7 +317,7 @@ class HandshakeTest {
     parent.readMessage(child.writeMessage(new byte[0]));
     child.readMessage(parent.writeMessage(new byte[0]));
     assertThat(child.isEstablished()).isTrue();
-    assertThat(Handshake.PROTOCOL_VERSION).isEqualTo(4);
+    assertThat(Handshake.PROTOCOL_VERSION).isEqualTo(5);
   }
 
   private static HandshakeException catchHandshake(

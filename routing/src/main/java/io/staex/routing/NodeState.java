@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,40 +34,57 @@ import java.util.Optional;
  *   +-------------------------------------------------+
  *   | services u16 | { port u16 } * services          |
  *   +--------------+----------------------------------+
+ *   | only with flags bit 0 (GUESTS):                  |
+ *   | guests u8 (1~16) | { network key (32) } * guests |
+ *   +-------------------------------------------------+
  *   | signature (64): Ed25519 by the node over         |
  *   |   "staex node state v1" || all bytes above       |
  *   +-------------------------------------------------+
  * </pre>
  *
  * All integers big-endian. Encoding is canonical (ports strictly increasing, no duplicate
- * parents, nothing after the signature), so a state has exactly one encoding. Immutable.
+ * parents, guest networks in ascending order (by address) and never the node's own, the flag set
+ * exactly when there are guests, nothing after the signature), so a state has exactly one
+ * encoding. Immutable.
+ *
+ * <p><b>Guests</b> are the other networks whose members this node accepts (its trust policy's
+ * extra networks). A node that answers name lookups tells a state only to an asker of the
+ * state's own network or of one of its guests ({@link #admits}): whom a node would refuse learns
+ * nothing of it by its name. A state without guests is encoded as before guests existed.
  */
 public final class NodeState {
   public static final int VERSION = 1;
   public static final int MAX_PARENTS = 16;
+  /** Most guest networks a state names ({@link TrustPolicy#MAX_TRUSTED_NETWORKS}). */
+  public static final int MAX_GUESTS = TrustPolicy.MAX_TRUSTED_NETWORKS;
   public static final int SIGNATURE_SIZE = 64;
-  /** Largest encoded state: a certificate, 16 parents and 65535 services, and headroom. */
+  /** Largest encoded state: a certificate, 16 parents, 65535 services, 16 guests. */
   public static final int MAX_ENCODED_SIZE =
-      4 + Certificate.MAX_ENCODED_SIZE + 16 + 1 + MAX_PARENTS * 34 + 1 + 2 + 65535 * 2 + SIGNATURE_SIZE;
+      4 + Certificate.MAX_ENCODED_SIZE + 16 + 1 + MAX_PARENTS * 34 + 1 + 2 + 65535 * 2
+          + 1 + MAX_GUESTS * Address.KEY_SIZE + SIGNATURE_SIZE;
 
   private static final byte[] DOMAIN = "staex node state v1".getBytes(StandardCharsets.US_ASCII);
   private static final int NO_ACTIVE = 0xff;
+  private static final int FLAG_GUESTS = 0x01;
 
   private final Certificate certificate;
   private final List<ParentLink> parents;
   private final Optional<Address> activeParent;
   private final List<Integer> services;
+  private final List<Address> guests;
   private final long sequence;
   private final Instant expires;
   private final byte[] encoded;
 
   private NodeState(
       Certificate certificate, List<ParentLink> parents, Optional<Address> activeParent,
-      List<Integer> services, long sequence, Instant expires, byte[] encoded) {
+      List<Integer> services, List<Address> guests, long sequence, Instant expires,
+      byte[] encoded) {
     this.certificate = certificate;
     this.parents = parents;
     this.activeParent = activeParent;
     this.services = services;
+    this.guests = guests;
     this.sequence = sequence;
     this.expires = expires;
     this.encoded = encoded;
@@ -83,6 +101,20 @@ public final class NodeState {
   public static NodeState sign(
       Identity identity, Certificate certificate, List<ParentLink> parents,
       Optional<Address> activeParent, List<Integer> services, long sequence, Instant expires) {
+    return sign(identity, certificate, parents, activeParent, services, List.of(), sequence,
+        expires);
+  }
+
+  /**
+   * Signs a state that also names its guest networks.
+   *
+   * @param guests networks other than the certificate's whose members this node accepts, at
+   *     most {@link #MAX_GUESTS}; the own network among them is left out, the rest sorted
+   */
+  public static NodeState sign(
+      Identity identity, Certificate certificate, List<ParentLink> parents,
+      Optional<Address> activeParent, List<Integer> services, Collection<Address> guests,
+      long sequence, Instant expires) {
     if (!certificate.node().equals(identity.address())) {
       throw new IllegalArgumentException(
           "certificate is for " + certificate.node() + ", not " + identity.address());
@@ -99,13 +131,19 @@ public final class NodeState {
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence: " + sequence + " (expected: >= 0)");
     }
+    List<Address> gs = guests.stream().filter(g -> !g.equals(certificate.network()))
+        .sorted().distinct().toList();
+    if (gs.size() > MAX_GUESTS) {
+      throw new IllegalArgumentException(gs.size() + " guest networks (expected: at most "
+          + MAX_GUESTS + ")");
+    }
     Instant exp = Instant.ofEpochMilli(expires.toEpochMilli());
-    byte[] body = body(certificate, ps, active, ports, sequence, exp);
+    byte[] body = body(certificate, ps, active, ports, gs, sequence, exp);
     byte[] signature = identity.sign(signedBytes(body));
     byte[] encoded = Arrays.copyOf(body, body.length + SIGNATURE_SIZE);
     System.arraycopy(signature, 0, encoded, body.length, SIGNATURE_SIZE);
     return new NodeState(certificate, ps, Optional.ofNullable(activeParent.orElse(null)), ports,
-        sequence, exp, encoded);
+        gs, sequence, exp, encoded);
   }
 
   /**
@@ -122,9 +160,9 @@ public final class NodeState {
       ByteBuffer in = ByteBuffer.wrap(bytes);
       int version = in.get() & 0xff;
       int flags = in.get() & 0xff;
-      if (version != VERSION || flags != 0) {
-        throw new RoutingDecodeException(
-            "node state version " + version + ", flags " + flags + " (expected: " + VERSION + ", 0)");
+      if (version != VERSION || (flags & ~FLAG_GUESTS) != 0) {
+        throw new RoutingDecodeException("node state version " + version + ", flags " + flags
+            + " (expected: " + VERSION + ", 0 or " + FLAG_GUESTS + ")");
       }
       byte[] der = new byte[available(in, in.getShort() & 0xffff, bytes)];
       in.get(der);
@@ -160,14 +198,16 @@ public final class NodeState {
         services.add(port);
         previous = port;
       }
+      List<Address> guests = (flags & FLAG_GUESTS) == 0 ? List.of() : guests(in, cert.network());
       if (in.remaining() != SIGNATURE_SIZE) {
-        throw new RoutingDecodeException(
-            in.remaining() + " bytes after the services (expected: the " + SIGNATURE_SIZE + "-byte signature)");
+        throw new RoutingDecodeException(in.remaining() + " bytes after the "
+            + (guests.isEmpty() ? "services" : "guests") + " (expected: the " + SIGNATURE_SIZE
+            + "-byte signature)");
       }
       return new NodeState(
           cert, List.copyOf(parents),
           active == NO_ACTIVE ? Optional.empty() : Optional.of(parents.get(active).parent()),
-          List.copyOf(services), sequence, expires, bytes.clone());
+          List.copyOf(services), guests, sequence, expires, bytes.clone());
     } catch (BufferUnderflowException e) {
       throw new RoutingDecodeException("node state truncated at " + bytes.length + " bytes");
     } catch (BadCertificateException e) {
@@ -175,6 +215,29 @@ public final class NodeState {
     } catch (IllegalArgumentException e) { // bad key or cost
       throw new RoutingDecodeException(e.getMessage());
     }
+  }
+
+  /** The guest list: 1~{@link #MAX_GUESTS} keys, strictly ascending, never {@code own}. */
+  private static List<Address> guests(ByteBuffer in, Address own) throws RoutingDecodeException {
+    int count = in.get() & 0xff;
+    if (count == 0 || count > MAX_GUESTS) {
+      throw new RoutingDecodeException(count + " guest networks (expected: 1~" + MAX_GUESTS
+          + " when the flag is set)");
+    }
+    List<Address> guests = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[] key = new byte[Address.KEY_SIZE];
+      in.get(key);
+      Address g = Address.of(key);
+      if (g.equals(own)) {
+        throw new RoutingDecodeException("the node's own network listed as a guest");
+      }
+      if (i > 0 && guests.get(i - 1).compareTo(g) >= 0) {
+        throw new RoutingDecodeException("guest networks not strictly increasing at " + g);
+      }
+      guests.add(g);
+    }
+    return List.copyOf(guests);
   }
 
   /**
@@ -236,6 +299,19 @@ public final class NodeState {
     return services;
   }
 
+  /** The other networks whose members this node accepts, ascending; often none. */
+  public List<Address> guests() {
+    return guests;
+  }
+
+  /**
+   * Whether a member of {@code network} may learn this state by asking for its name: the
+   * state's own network or one of its {@link #guests}.
+   */
+  public boolean admits(Address network) {
+    return network().equals(network) || guests.contains(network);
+  }
+
   public long sequence() {
     return sequence;
   }
@@ -272,6 +348,7 @@ public final class NodeState {
   public String toString() {
     return "NodeState[" + address().shortText() + " seq=" + sequence + " parents=" + parents.size()
         + activeParent.map(a -> " active=" + a.shortText()).orElse("") + " services=" + services
+        + (guests.isEmpty() ? "" : " guests=" + guests.size())
         + " expires=" + expires + "]";
   }
 
@@ -305,12 +382,14 @@ public final class NodeState {
   }
 
   private static byte[] body(
-      Certificate cert, List<ParentLink> parents, int active, List<Integer> ports, long sequence,
-      Instant expires) {
+      Certificate cert, List<ParentLink> parents, int active, List<Integer> ports,
+      List<Address> guests, long sequence, Instant expires) {
     byte[] der = cert.encoded().toByteArray();
     ByteBuffer out = ByteBuffer.allocate(
-        4 + der.length + 16 + 1 + parents.size() * (Address.KEY_SIZE + 2) + 1 + 2 + ports.size() * 2);
-    out.put((byte) VERSION).put((byte) 0).putShort((short) der.length).put(der);
+        4 + der.length + 16 + 1 + parents.size() * (Address.KEY_SIZE + 2) + 1 + 2 + ports.size() * 2
+            + (guests.isEmpty() ? 0 : 1 + guests.size() * Address.KEY_SIZE));
+    out.put((byte) VERSION).put((byte) (guests.isEmpty() ? 0 : FLAG_GUESTS))
+        .putShort((short) der.length).put(der);
     out.putLong(sequence).putLong(expires.toEpochMilli());
     out.put((byte) parents.size());
     for (ParentLink p : parents) {
@@ -322,6 +401,13 @@ public final class NodeState {
     out.putShort((short) ports.size());
     for (int port : ports) {
       out.putShort((short) port);
+    }
+    if (!guests.isEmpty()) {
+      out.put((byte) guests.size());
+      for (Address g : guests) {
+        g.publicKey().copyTo(out.array(), out.position());
+        out.position(out.position() + Address.KEY_SIZE);
+      }
     }
     return out.array();
   }

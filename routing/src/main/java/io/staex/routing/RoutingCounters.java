@@ -52,7 +52,12 @@ public final class RoutingCounters {
      * A route explain answer for no trace waiting here, or not from the node the trace asked
      * next.
      */
-    EXPLAIN_UNEXPECTED
+    EXPLAIN_UNEXPECTED,
+    /**
+     * A name lookup whose asker is not in this node's view below the neighbour it came from (a
+     * member asking in another node's name, or a request sent down): never answered nor sent on.
+     */
+    LOOKUP_FORGED
   }
 
   private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);

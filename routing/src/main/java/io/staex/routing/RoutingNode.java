@@ -481,7 +481,7 @@ public final class RoutingNode {
       out.events.add(new RoutingEvent.LookupFailed(id, "'" + name + "' is not a name: " + problem));
       return out.effects(counters);
     }
-    Optional<NodeState> local = findName(network, name, now);
+    Optional<NodeState> local = findName(network, name, policy.ownNetwork(), now);
     if (local.isPresent()) {
       out.events.add(new RoutingEvent.LookupResolved(id, local.get()));
     } else if (pendingLookups.size() >= MAX_PENDING_LOOKUPS) {
@@ -1048,8 +1048,9 @@ public final class RoutingNode {
       linked.add(new ParentLink(fallback, links.get(fallback)));
     }
     Optional<Address> active = up.filter(a -> linked.stream().anyMatch(l -> l.parent().equals(a)));
+    // its guests: the networks whose members may learn this state by its name (onLookupRequest)
     ownState = NodeState.sign(
-        identity, certificate, linked, active, services, sequence,
+        identity, certificate, linked, active, services, policy.guestNetworks(), sequence,
         now.plus(settings.stateLifetime()));
     view.put(address(), new Entry(ownState, address(), now));
     // its own name too: a lookup that reaches this node (the root, say) finds it here, as it
@@ -1074,8 +1075,23 @@ public final class RoutingNode {
 
   // --- lookups
 
+  /**
+   * Answers a name lookup from the view, else sends it on up (the root answers a miss). Zero
+   * trust, as for explains: the asker must be in this view below the neighbour the request came
+   * from ({@link #mayComeFrom}; else dropped, {@code LOOKUP_FORGED}), and a state is told only
+   * if it {@linkplain NodeState#admits admits} the asker's network, read from the asker's signed
+   * state here, never from the request. A member of another network gets what it would get for
+   * a name that exists nowhere: a shared relay or root is no oracle for names of networks that
+   * do not accept the asker.
+   */
   private void onLookupRequest(Address from, LookupRequest m, Instant now, Out out) {
-    Optional<NodeState> found = findName(m.network(), m.name(), now);
+    Entry asker = view.get(m.asker());
+    if (asker == null || m.asker().equals(address()) || !mayComeFrom(m.asker(), from, now)) {
+      counters.drop(Drop.LOOKUP_FORGED);
+      return;
+    }
+    Address askerNetwork = asker.state().network();
+    Optional<NodeState> found = findName(m.network(), m.name(), askerNetwork, now);
     if (found.isPresent()) {
       answer(from, m.asker(), route -> new LookupReply(m.id(), route, found.get()), out);
     } else if (up.isPresent()) {
@@ -1143,12 +1159,18 @@ public final class RoutingNode {
     }
   }
 
-  private Optional<NodeState> findName(Address network, String name, Instant now) {
+  /**
+   * The newest live state certified with {@code name} in {@code network}, from the view, that
+   * a member of {@code askerNetwork} may learn ({@link NodeState#admits}).
+   */
+  private Optional<NodeState> findName(
+      Address network, String name, Address askerNetwork, Instant now) {
     Set<Address> holders = names.get(key(network, name));
     if (holders == null) {
       return Optional.empty();
     }
-    return holders.stream().map(a -> view.get(a).state()).filter(s -> !s.isExpired(now))
+    return holders.stream().map(a -> view.get(a).state())
+        .filter(s -> !s.isExpired(now) && s.admits(askerNetwork))
         .max((a, b) -> Long.compare(a.sequence(), b.sequence()));
   }
 

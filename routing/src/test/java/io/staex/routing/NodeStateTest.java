@@ -92,6 +92,70 @@ class NodeStateTest {
     assertThat(next).isNotEqualTo(STATE);
   }
 
+  private static NodeState withGuests(List<Address> guests) {
+    return NodeState.sign(NODE, CERT, List.of(), Optional.empty(), List.of(80), guests, 1,
+        EXPIRES);
+  }
+
+  @Test
+  void guests_signedSortedWithoutTheOwnNetwork_roundTrip_andAdmitTheirMembers()
+      throws RoutingDecodeException {
+    Address b = RoutingFixtures.identity(2001).address();
+    Address c = RoutingFixtures.identity(2002).address();
+    NodeState state = withGuests(List.of(c, NETWORK.address(), b, c));
+
+    assertThat(state.guests()).containsExactly(b.compareTo(c) < 0 ? b : c, b.compareTo(c) < 0 ? c : b);
+    assertThat(NodeState.decode(state.encode())).isEqualTo(state)
+        .satisfies(d -> assertThat(d.guests()).isEqualTo(state.guests()));
+    assertThat(state.verify(RoutingFixtures.policy(), T0).isAccepted()).isTrue();
+    assertThat(state.admits(NETWORK.address())).isTrue();
+    assertThat(state.admits(b)).isTrue();
+    assertThat(state.admits(OTHER_NETWORK.address())).isFalse();
+    // no guests: exactly the encoding states had before guests existed (flags 0, nothing more)
+    NodeState plain = withGuests(List.of(NETWORK.address()));
+    assertThat(plain.guests()).isEmpty();
+    assertThat(plain.encode()[1]).isZero();
+    assertThat(plain.encodedSize()).isEqualTo(state.encodedSize() - 1 - 2 * Address.KEY_SIZE);
+    assertThat(plain.admits(b)).isFalse();
+  }
+
+  @Test
+  void guests_moreThanTheMost_refusedAtSigning() {
+    List<Address> many = IntStream.range(0, NodeState.MAX_GUESTS + 1)
+        .mapToObj(i -> RoutingFixtures.identity(3000 + i).address()).toList();
+    assertThatThrownBy(() -> withGuests(many)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("17 guest networks (expected: at most 16)");
+    assertThat(withGuests(many.subList(0, NodeState.MAX_GUESTS)).guests()).hasSize(16);
+  }
+
+  @Test
+  void guests_notCanonical_refusedAtDecoding() {
+    Address b = RoutingFixtures.identity(2001).address();
+    Address c = RoutingFixtures.identity(2002).address();
+    byte[] two = withGuests(List.of(b, c)).encode();
+    int sig = two.length - NodeState.SIGNATURE_SIZE;
+    int first = sig - 2 * Address.KEY_SIZE;
+
+    byte[] swapped = two.clone();
+    swap(swapped, first, first + Address.KEY_SIZE, Address.KEY_SIZE);
+    assertRefused(swapped, "guest networks not strictly increasing");
+    byte[] duplicate = two.clone();
+    System.arraycopy(two, first, duplicate, first + Address.KEY_SIZE, Address.KEY_SIZE);
+    assertRefused(duplicate, "guest networks not strictly increasing");
+    byte[] none = two.clone();
+    none[first - 1] = 0;
+    assertRefused(none, "0 guest networks (expected: 1~16 when the flag is set)");
+    byte[] noFlag = two.clone();
+    noFlag[1] = 0;
+    assertRefused(noFlag, "bytes after the services");
+    byte[] otherFlag = two.clone();
+    otherFlag[1] = 3;
+    assertRefused(otherFlag, "flags 3");
+    byte[] own = two.clone();
+    NETWORK.address().publicKey().copyTo(own, first);
+    assertRefused(own, "the node's own network listed as a guest");
+  }
+
   @Test
   void encode_returnsACopy() {
     byte[] bytes = STATE.encode();
@@ -326,11 +390,11 @@ class NodeStateTest {
   void decode_otherVersionOrFlags_refused() {
     byte[] version = STATE.encode();
     version[0] = 2;
-    assertRefused(version, "node state version 2, flags 0 (expected: 1, 0)");
+    assertRefused(version, "node state version 2, flags 0 (expected: 1, 0 or 1)");
 
     byte[] flags = STATE.encode();
     flags[1] = (byte) 0x80;
-    assertRefused(flags, "node state version 1, flags 128 (expected: 1, 0)");
+    assertRefused(flags, "node state version 1, flags 128 (expected: 1, 0 or 1)");
   }
 
   @Test

@@ -50,6 +50,8 @@ class RoutingNodeTest {
     final List<RoutingEvent> events = new ArrayList<>();
     /** Messages in flight get mutated by this before delivery, when set. */
     java.util.function.UnaryOperator<RoutingMessage> tamper = m -> m;
+    /** Every message delivered, with its recipient, in order. */
+    final List<Map.Entry<Address, RoutingMessage>> delivered = new ArrayList<>();
     Instant now = T0;
 
     RoutingNode add(int node, int... parents) {
@@ -120,7 +122,9 @@ class RoutingNodeTest {
         Address from = (Address) m[0];
         Address to = (Address) m[1];
         if (links.contains(Set.of(from, to)) && nodes.containsKey(to)) {
-          apply(to, nodes.get(to).receive(from, tamper.apply((RoutingMessage) m[2]), now));
+          RoutingMessage message = tamper.apply((RoutingMessage) m[2]);
+          delivered.add(Map.entry(to, message));
+          apply(to, nodes.get(to).receive(from, message, now));
         }
       }
     }
@@ -757,6 +761,125 @@ class RoutingNodeTest {
     assertThat(explain(net, address(2), 13, address(5))).singleElement()
         .extracting(RoutingMessage.ExplainAnswer::decision)
         .isEqualTo(RoutingMessage.ExplainAnswer.Decision.NO_ROUTE);
+  }
+
+  /** The lookup answers delivered to {@code to} while {@code run} runs. */
+  private static List<RoutingMessage> deliveredTo(Net net, Address to, Runnable run) {
+    int from = net.delivered.size();
+    run.run();
+    return net.delivered.subList(from, net.delivered.size()).stream()
+        .filter(e -> e.getKey().equals(to)).map(Map.Entry::getValue)
+        .filter(m -> m instanceof RoutingMessage.LookupReply
+            || m instanceof RoutingMessage.LookupMiss)
+        .toList();
+  }
+
+  @Test
+  void lookup_byAMemberOfAnotherNetwork_atASharedRoot_isAnsweredAsForANameThatExistsNowhere() {
+    Net net = sharedRoot(true); // root 0 trusts A and B; 1, 2 (named node-2) of A; 5 of B
+    assertThat(net.node(0).knows(address(2))).isTrue();
+
+    // The oracle attack: B's member asks the shared root for A's node by its name, and for a
+    // name that exists nowhere, with requests it writes itself (its own node would refuse the
+    // answer; a hostile member reads it off the wire).
+    List<RoutingMessage> answers = deliveredTo(net, address(5), () -> {
+      net.apply(address(5), new Effects(List.of(
+          new Outbound(address(0), new RoutingMessage.LookupRequest(10, address(5),
+              RoutingFixtures.NETWORK.address(), "node-2", 32)),
+          new Outbound(address(0), new RoutingMessage.LookupRequest(11, address(5),
+              RoutingFixtures.NETWORK.address(), "nobody", 32))), List.of()));
+      net.run();
+    });
+
+    assertThat(answers).hasSize(2).allSatisfy(
+        m -> assertThat(m).isInstanceOf(RoutingMessage.LookupMiss.class));
+    RoutingMessage.LookupMiss ofA = (RoutingMessage.LookupMiss) answers.get(0);
+    RoutingMessage.LookupMiss ofNobody = (RoutingMessage.LookupMiss) answers.get(1);
+    assertThat(RoutingCodec.encode(new RoutingMessage.LookupMiss(11, ofA.route(), ofA.network(),
+        "nobody"))).isEqualTo(RoutingCodec.encode(ofNobody));
+    // A's own member finds it.
+    net.apply(address(1), net.node(1).lookup(12, RoutingFixtures.NETWORK.address(), "node-2",
+        net.now));
+    net.run();
+    assertThat(net.events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
+        RoutingEvent.LookupResolved.class, r -> assertThat(r.state().address())
+            .isEqualTo(address(2))));
+    // And the shared root itself, a member of A, does not resolve B's names either.
+    net.events.clear();
+    Certificate b = RoutingFixtures.certificate(RoutingFixtures.OTHER_NETWORK, NODES.get(6),
+        "camera-b");
+    net.nodes.put(address(6), new RoutingNode(NODES.get(6), b, List.of(address(0)), List.of(),
+        io.staex.testing.fixtures.TestNetwork.of(RoutingFixtures.OTHER_NETWORK).policy(),
+        SETTINGS, net.now));
+    net.link(6, 0);
+    assertThat(net.node(0).knows(address(6))).isTrue();
+    net.events.clear();
+    net.apply(address(0), net.node(0).lookup(13, RoutingFixtures.OTHER_NETWORK.address(),
+        "camera-b", net.now));
+    assertThat(net.events).singleElement().isInstanceOfSatisfying(
+        RoutingEvent.LookupFailed.class, f -> assertThat(f.reason()).contains("not found"));
+  }
+
+  @Test
+  void lookup_ofANodeThatAcceptsTheAskersNetwork_isAnswered_itsStateNamesItsGuests() {
+    Net net = sharedRoot(true);
+    // camera-a of A accepts B's members (trusts B): its state names B as a guest
+    io.staex.crypto.TrustPolicy acceptsB = io.staex.crypto.TrustPolicy.builder(
+        RoutingFixtures.NETWORK.address()).trustNetwork(RoutingFixtures.OTHER_NETWORK.address())
+        .build();
+    Certificate a = RoutingFixtures.certificate(RoutingFixtures.NETWORK, NODES.get(6),
+        "camera-a");
+    net.nodes.put(address(6), new RoutingNode(NODES.get(6), a, List.of(address(0)), List.of(),
+        acceptsB, SETTINGS, net.now));
+    net.link(6, 0);
+    assertThat(net.node(6).ownState().guests())
+        .containsExactly(RoutingFixtures.OTHER_NETWORK.address());
+    // a member of B that trusts A asks by name through the shared root
+    io.staex.crypto.TrustPolicy trustsA = io.staex.crypto.TrustPolicy.builder(
+        RoutingFixtures.OTHER_NETWORK.address()).trustNetwork(RoutingFixtures.NETWORK.address())
+        .build();
+    Certificate b = RoutingFixtures.certificate(RoutingFixtures.OTHER_NETWORK, NODES.get(7),
+        "viewer-b");
+    net.nodes.put(address(7), new RoutingNode(NODES.get(7), b, List.of(address(0)), List.of(),
+        trustsA, SETTINGS, net.now));
+    net.link(7, 0);
+    net.events.clear();
+
+    net.apply(address(7), net.node(7).lookup(20, RoutingFixtures.NETWORK.address(), "camera-a",
+        net.now));
+    net.apply(address(7), net.node(7).lookup(21, RoutingFixtures.NETWORK.address(), "node-2",
+        net.now));
+    net.run();
+
+    assertThat(net.events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
+        RoutingEvent.LookupResolved.class, r -> assertThat(r.state().address())
+            .isEqualTo(address(6))));
+    // node-2 accepts only A: B's member, though it trusts A, is told nothing of it
+    assertThat(net.events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
+        RoutingEvent.LookupFailed.class, f -> assertThat(f.reason()).contains("'node-2' not found")));
+  }
+
+  @Test
+  void lookup_askedInAnotherNodesName_orFromAbove_isDroppedUnansweredAndCounted() {
+    Net net = chain(); // 0 ← 1 ← {2, 3}; node-2 is named
+    // 3 asks relay 1 in its sibling 2's name (the answer would go to 2, or be read off the wire
+    // on the way); root 0 asks its child 1 in its own name; nobody's asks too.
+    List<RoutingMessage> answers = deliveredTo(net, address(2), () -> {
+      net.apply(address(3), new Effects(List.of(new Outbound(address(1),
+          new RoutingMessage.LookupRequest(30, address(2), RoutingFixtures.NETWORK.address(),
+              "node-0", 32))), List.of()));
+      net.apply(address(0), new Effects(List.of(new Outbound(address(1),
+          new RoutingMessage.LookupRequest(31, address(0), RoutingFixtures.NETWORK.address(),
+              "node-2", 32))), List.of()));
+      net.apply(address(3), new Effects(List.of(new Outbound(address(1),
+          new RoutingMessage.LookupRequest(32, address(9), RoutingFixtures.NETWORK.address(),
+              "node-2", 32))), List.of()));
+      net.run();
+    });
+
+    assertThat(net.node(1).counters().dropped(Drop.LOOKUP_FORGED)).isEqualTo(3);
+    assertThat(answers).isEmpty();
+    assertThat(net.node(0).counters().dropped(Drop.LOOKUP_FORGED)).isZero(); // not sent on
   }
 
   @Test

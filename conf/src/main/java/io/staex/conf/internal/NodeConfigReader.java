@@ -15,6 +15,7 @@ import io.staex.conf.Protocol;
 import io.staex.conf.ServiceConfig;
 import io.staex.conf.TrustConfig;
 import io.staex.crypto.Address;
+import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.exit.ExitPolicy;
 import io.staex.proxy.exit.ExitSettings;
 import io.staex.proxy.httpproxy.HttpProxySettings;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -283,6 +285,12 @@ public final class NodeConfigReader {
     Setting nodes = trust.require("nodes", "a list of node addresses");
     Setting revoked = trust.require("revoked", "a list of addresses or serial:<hex>");
     List<Address> nets = networks == null ? null : values.addresses(networks, "network addresses");
+    if (nets != null && new HashSet<>(nets).size() > TrustPolicy.MAX_TRUSTED_NETWORKS) {
+      values.problems().add(networks, Reason.INVALID_VALUE, new HashSet<>(nets).size()
+          + " networks (expected: at most " + TrustPolicy.MAX_TRUSTED_NETWORKS + "; a node names"
+          + " them in its routing state so that their members may look up its name)");
+      nets = null;
+    }
     List<Address> pinned = nodes == null ? null : values.addresses(nodes, "node addresses");
     List<Revocation> revocations = revoked == null ? null : revocations(revoked);
     Setting maxRevocations = trust.require("max-revocations", "a whole number >= 0");
