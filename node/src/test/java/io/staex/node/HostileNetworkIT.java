@@ -2,6 +2,7 @@ package io.staex.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.staex.crypto.Address;
 import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.KeyFiles;
@@ -11,6 +12,10 @@ import io.staex.node.hostile.HostileMember;
 import io.staex.node.hostile.HostileRouting;
 import io.staex.node.hostile.HostileSessions;
 import io.staex.node.hostile.HostileSessions.Outcome;
+import io.staex.proxy.frame.LinkFrame;
+import io.staex.proxy.frame.RoutingAssembler;
+import io.staex.routing.RoutingCodec;
+import io.staex.routing.RoutingMessage;
 import io.staex.testing.Seeded;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -185,6 +190,67 @@ class HostileNetworkIT extends ProcessTestBase {
             .contains("staex_revocations 0\n");
       }
     }
+  }
+
+  /**
+   * Attack 5: a member of another network, B, which the root also trusts (a root shared by two
+   * networks), asks the root for the names of this network's nodes with lookups it writes
+   * itself, and once in the user's name (to have the answer read off the wire): it is told
+   * nothing (the same miss, byte for byte, as for a name that exists nowhere) and the lookup in
+   * another's name is dropped and counted. On the code before, the root answered with the
+   * gateway's signed state: its address, parents and service ports.
+   */
+  @Test
+  void memberOfAnotherNetwork_looksUpThisNetworksNamesAtASharedRoot_learnsNothing()
+      throws Exception {
+    String other = staex("network", "create", "--out", "other.key").assertSuccess().stdout()
+        .strip();
+    try (EchoServer echo = new EchoServer()) {
+      Victims v = victims(echo.port(), "trust.networks = [ \"" + other + "\" ]");
+      staex("cert", "issue", "--network-key", "other.key", "--node-key", "mallory.key",
+          "--name", "mallory", "--out", "mallory.crt", "--force").assertSuccess();
+      Address network = Address.parse(staex("addr", "network.key").assertSuccess().stdout()
+          .strip());
+      try (HostileMember mallory = linkedMallory(v)) {
+        mallory.sendRouting(new RoutingMessage.LookupRequest(1, mallory.address(), network,
+            "gateway", 32));
+        mallory.sendRouting(new RoutingMessage.LookupRequest(2, mallory.address(), network,
+            "nosuch", 32));
+        mallory.sendRouting(new RoutingMessage.LookupRequest(3, v.user(), network, "gateway",
+            32));
+        List<RoutingMessage> answers = lookupAnswers(mallory, 2);
+
+        assertThat(answers).as("the root's answers").hasSize(2)
+            .allSatisfy(m -> assertThat(m).isInstanceOf(RoutingMessage.LookupMiss.class));
+        RoutingMessage.LookupMiss ofGateway = (RoutingMessage.LookupMiss) answers.get(0);
+        assertThat(RoutingCodec.encode(new RoutingMessage.LookupMiss(2, ofGateway.route(),
+            ofGateway.network(), "nosuch"))).isEqualTo(RoutingCodec.encode(answers.get(1)));
+        awaitStatus("root", s -> number(s, "lookup_forged") == 1);
+        assertThat(mallory.linkNow()).as("the member's link stays up").isPresent();
+        // this network's own user still resolves the name and reaches the gateway
+        staex("ping", "--config", "user.conf", "gateway", "-c", "1").assertSuccess();
+        stream(v, new Random(5));
+      }
+    }
+  }
+
+  /** The next {@code n} lookup answers the member gets, other routing messages skipped. */
+  private static List<RoutingMessage> lookupAnswers(HostileMember member, int n)
+      throws Exception {
+    List<RoutingMessage> answers = new java.util.ArrayList<>();
+    RoutingAssembler chunks = new RoutingAssembler();
+    long deadline = System.nanoTime() + STREAM.toNanos();
+    while (answers.size() < n && System.nanoTime() < deadline) {
+      Optional<LinkFrame> frame = member.poll(Duration.ofSeconds(1));
+      if (frame.isPresent() && frame.get() instanceof LinkFrame.Routing r) {
+        byte[] whole = chunks.add(r);
+        RoutingMessage m = whole == null ? null : RoutingCodec.decode(whole);
+        if (m instanceof RoutingMessage.LookupReply || m instanceof RoutingMessage.LookupMiss) {
+          answers.add(m);
+        }
+      }
+    }
+    return answers;
   }
 
   /**

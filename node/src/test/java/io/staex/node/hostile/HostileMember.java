@@ -79,7 +79,9 @@ public final class HostileMember implements AutoCloseable {
     this.certificate = certificate;
     this.group = Transports.newEventLoopGroup(1);
     LinkCredentials credentials = new LinkCredentials(identity, certificate,
-        TrustPolicy.ofNetwork(certificate.network()), Clock.systemUTC(), new SecureRandom());
+        // the node it dials is pinned: it may be of another network (a root shared by two)
+        TrustPolicy.builder(certificate.network()).pinNode(peer).build(), Clock.systemUTC(),
+        new SecureRandom());
     this.connector = ParentConnector.start(group, endpoint, peer, credentials, settings,
         new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)), new Listener());
   }
