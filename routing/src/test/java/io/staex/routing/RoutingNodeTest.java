@@ -70,6 +70,19 @@ class RoutingNodeTest {
       return nodes.get(address(i));
     }
 
+    /**
+     * Fixture node {@code node}, certified by {@code network} with {@code name} and trusting as
+     * {@code policy}, linked under {@code parent}.
+     */
+    RoutingNode member(int node, Identity network, String name, io.staex.crypto.TrustPolicy policy,
+        int parent) {
+      Certificate c = RoutingFixtures.certificate(network, NODES.get(node), name);
+      nodes.put(address(node), new RoutingNode(NODES.get(node), c, List.of(address(parent)),
+          List.of(), policy, SETTINGS, now));
+      link(node, parent);
+      return node(node);
+    }
+
     /** A node outside the fixtures' pool, with its own policy. */
     RoutingNode add(Identity id, Certificate cert, List<Address> parents) {
       RoutingNode n = new RoutingNode(id, cert, parents, List.of(), RoutingFixtures.policy(),
@@ -763,6 +776,12 @@ class RoutingNodeTest {
         .isEqualTo(RoutingMessage.ExplainAnswer.Decision.NO_ROUTE);
   }
 
+  /** A policy of {@code own} network that also trusts {@code other}. */
+  private static io.staex.crypto.TrustPolicy trusting(Identity own, Identity other) {
+    return io.staex.crypto.TrustPolicy.builder(own.address()).trustNetwork(other.address())
+        .build();
+  }
+
   /** The lookup answers delivered to {@code to} while {@code run} runs. */
   private static List<RoutingMessage> deliveredTo(Net net, Address to, Runnable run) {
     int from = net.delivered.size();
@@ -806,12 +825,8 @@ class RoutingNodeTest {
             .isEqualTo(address(2))));
     // And the shared root itself, a member of A, does not resolve B's names either.
     net.events.clear();
-    Certificate b = RoutingFixtures.certificate(RoutingFixtures.OTHER_NETWORK, NODES.get(6),
-        "camera-b");
-    net.nodes.put(address(6), new RoutingNode(NODES.get(6), b, List.of(address(0)), List.of(),
-        io.staex.testing.fixtures.TestNetwork.of(RoutingFixtures.OTHER_NETWORK).policy(),
-        SETTINGS, net.now));
-    net.link(6, 0);
+    net.member(6, RoutingFixtures.OTHER_NETWORK, "camera-b",
+        io.staex.testing.fixtures.TestNetwork.of(RoutingFixtures.OTHER_NETWORK).policy(), 0);
     assertThat(net.node(0).knows(address(6))).isTrue();
     net.events.clear();
     net.apply(address(0), net.node(0).lookup(13, RoutingFixtures.OTHER_NETWORK.address(),
@@ -824,25 +839,13 @@ class RoutingNodeTest {
   void lookup_ofANodeThatAcceptsTheAskersNetwork_isAnswered_itsStateNamesItsGuests() {
     Net net = sharedRoot(true);
     // camera-a of A accepts B's members (trusts B): its state names B as a guest
-    io.staex.crypto.TrustPolicy acceptsB = io.staex.crypto.TrustPolicy.builder(
-        RoutingFixtures.NETWORK.address()).trustNetwork(RoutingFixtures.OTHER_NETWORK.address())
-        .build();
-    Certificate a = RoutingFixtures.certificate(RoutingFixtures.NETWORK, NODES.get(6),
-        "camera-a");
-    net.nodes.put(address(6), new RoutingNode(NODES.get(6), a, List.of(address(0)), List.of(),
-        acceptsB, SETTINGS, net.now));
-    net.link(6, 0);
-    assertThat(net.node(6).ownState().guests())
+    RoutingNode camera = net.member(6, RoutingFixtures.NETWORK, "camera-a",
+        trusting(RoutingFixtures.NETWORK, RoutingFixtures.OTHER_NETWORK), 0);
+    assertThat(camera.ownState().guests())
         .containsExactly(RoutingFixtures.OTHER_NETWORK.address());
     // a member of B that trusts A asks by name through the shared root
-    io.staex.crypto.TrustPolicy trustsA = io.staex.crypto.TrustPolicy.builder(
-        RoutingFixtures.OTHER_NETWORK.address()).trustNetwork(RoutingFixtures.NETWORK.address())
-        .build();
-    Certificate b = RoutingFixtures.certificate(RoutingFixtures.OTHER_NETWORK, NODES.get(7),
-        "viewer-b");
-    net.nodes.put(address(7), new RoutingNode(NODES.get(7), b, List.of(address(0)), List.of(),
-        trustsA, SETTINGS, net.now));
-    net.link(7, 0);
+    net.member(7, RoutingFixtures.OTHER_NETWORK, "viewer-b",
+        trusting(RoutingFixtures.OTHER_NETWORK, RoutingFixtures.NETWORK), 0);
     net.events.clear();
 
     net.apply(address(7), net.node(7).lookup(20, RoutingFixtures.NETWORK.address(), "camera-a",
