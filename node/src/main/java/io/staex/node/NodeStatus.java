@@ -528,14 +528,17 @@ public record NodeStatus(
    * The forwarding plane's counters (see {@link RelayCounters}).
    *
    * @param rerouted packets forwarded around a down next hop (local repair)
+   * @param certificatesRenewed renewed certificates neighbours presented on live links and this
+   *     node took (each moves that link's end; refused ones are the drop {@code
+   *     certificate_refused})
    * @param dropped frames dropped, by reason; every reason present
    * @param routingDropped routing inputs the routing node dropped, by reason (forged or stale
    *     states, invalid revocations, over a neighbour's budget …); every reason present
    */
   public record RelayStats(
       long forwarded, long delivered, long originated, long unreachableSent,
-      long unreachableReceived, long rerouted, Map<RelayCounters.Drop, Long> dropped,
-      Map<RoutingCounters.Drop, Long> routingDropped) {
+      long unreachableReceived, long rerouted, long certificatesRenewed,
+      Map<RelayCounters.Drop, Long> dropped, Map<RoutingCounters.Drop, Long> routingDropped) {
     public RelayStats {
       dropped = Map.copyOf(dropped);
       routingDropped = Map.copyOf(routingDropped);
@@ -550,7 +553,7 @@ public record NodeStatus(
       }
       return new RelayStats(counters.forwarded(), counters.delivered(), counters.originated(),
           counters.unreachableSent(), counters.unreachableReceived(), counters.rerouted(),
-          dropped, routingDropped);
+          counters.linkCertificatesRenewed(), dropped, routingDropped);
     }
 
     /** All drops. */

@@ -189,6 +189,8 @@ class StaexReloadLiveIT extends ProcessTestBase {
     assertThat(root).contains("\"linksClosed\":{\"revoked\":0,\"expired\":0");
     assertThat(leaf).contains("\"linksClosed\":{\"revoked\":0,\"expired\":0");
     assertThat(relay.stderrText()).doesNotContain("closing the link");
+    assertThat(number(root, "certificatesRenewed")).isEqualTo(1);
+    assertThat(number(leaf, "certificatesRenewed")).isEqualTo(1);
   }
 
   /** The peer certificate's end of the link to {@code peer} in a status --json, or null. */

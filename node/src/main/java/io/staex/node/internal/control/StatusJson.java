@@ -81,7 +81,8 @@ final class StatusJson {
         .member("delivered", r.delivered()).member("originated", r.originated())
         .member("unreachableSent", r.unreachableSent())
         .member("unreachableReceived", r.unreachableReceived())
-        .member("rerouted", r.rerouted());
+        .member("rerouted", r.rerouted())
+        .member("certificatesRenewed", r.certificatesRenewed());
     j.name("dropped").beginObject();
     new TreeMap<RelayCounters.Drop, Long>(r.dropped())
         .forEach((reason, n) -> j.member(StatusText.dropLabel(reason), n));

@@ -50,6 +50,9 @@ public final class StatusMetrics {
         "Unreachable notices about packets this node sent.", r.unreachableReceived());
     counter(out, "staex_relay_rerouted_total",
         "Packets forwarded around a down next hop of their source route.", r.rerouted());
+    counter(out, "staex_link_certificates_renewed_total",
+        "Renewed certificates neighbours presented on live links and this node took.",
+        r.certificatesRenewed());
     family(out, "staex_relay_dropped_total", "counter", "Frames dropped, by reason.");
     for (RelayCounters.Drop d : RelayCounters.Drop.values()) {
       out.append("staex_relay_dropped_total{reason=\"").append(StatusText.dropLabel(d))

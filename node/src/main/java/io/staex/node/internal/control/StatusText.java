@@ -89,6 +89,8 @@ final class StatusText {
         .append("  unreachable sent ").append(r.unreachableSent()).append(" received ")
         .append(r.unreachableReceived()).append("  rerouted ").append(r.rerouted())
         .append("  dropped ").append(r.droppedTotal())
+        .append(r.certificatesRenewed() == 0 ? ""
+            : "  certificates renewed " + r.certificatesRenewed())
         .append('\n');
     for (Map.Entry<RelayCounters.Drop, Long> d : new java.util.TreeMap<>(r.dropped()).entrySet()) {
       if (d.getValue() > 0) {

@@ -33,7 +33,7 @@ final class StatusFixture {
             new NodeStatus.LinkStatus(CHILD, Direction.CHILD, true, Optional.empty(),
                 OptionalLong.empty(), OptionalLong.empty())),
         new NodeStatus.Routes(3, List.of(NODE, PARENT, CHILD)),
-        new NodeStatus.RelayStats(10, 2, 3, 1, 0, 5,
+        new NodeStatus.RelayStats(10, 2, 3, 1, 0, 5, 1,
             Map.of(RelayCounters.Drop.NO_ROUTE, 4L, RelayCounters.Drop.TTL_EXPIRED, 1L),
             Map.of(io.staex.routing.RoutingCounters.Drop.STATE_UNTRUSTED, 2L)),
         List.of(new NodeStatus.SessionStatus(CHILD, true, 1, 100, 200)),

@@ -74,7 +74,7 @@ class StatusRenderersTest {
         .contains("uptime    1h02m05s\n")
         .contains("parent    " + PARENT + "\n")
         .contains("routes    3\n  " + NODE + "  (this node)\n")
-        .contains("  unreachable sent 1 received 0  rerouted 5  dropped ")
+        .contains("  unreachable sent 1 received 0  rerouted 5  dropped 5  certificates renewed 1\n")
         .contains("socks     127.0.0.1:1080  (SOCKS5)\n")
         .contains("dns       127.0.0.1:5353  (.staex names, UDP and TCP)\n");
     List<String> linkRows = section(text, "links");
@@ -145,7 +145,7 @@ class StatusRenderersTest {
             + "\"endpoint\":\"root.lan:7400\",\"bytesIn\":1234,\"bytesOut\":99,")
         .contains("\"endpoint\":null,\"bytesIn\":null")
         .contains("\"routes\":{\"viewSize\":3,\"known\":[\"" + NODE + "\"")
-        .contains("\"unreachableReceived\":0,\"rerouted\":5")
+        .contains("\"unreachableReceived\":0,\"rerouted\":5,\"certificatesRenewed\":1")
         .contains("\"no_route\":4")
         .contains("\"routingDropped\":{\"state_untrusted\":2}")
         .contains("\"datagrams\":{\"sent\":50,\"received\":40,\"dropped\":{\"queue_full\":7,"
@@ -207,6 +207,7 @@ class StatusRenderersTest {
         .contains("staex_links{direction=\"child\"} 1\n")
         .contains("# TYPE staex_relay_forwarded_total counter\nstaex_relay_forwarded_total 10\n")
         .contains("# TYPE staex_relay_rerouted_total counter\nstaex_relay_rerouted_total 5\n")
+        .contains("staex_link_certificates_renewed_total 1\n")
         .contains("staex_relay_dropped_total{reason=\"no_route\"} 4\n")
         .contains("staex_routing_dropped_total{reason=\"state_untrusted\"} 2\n")
         .contains("staex_routing_dropped_total{reason=\"signature_budget\"} 0\n")
