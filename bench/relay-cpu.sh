@@ -7,6 +7,8 @@
 #   bench/relay-cpu.sh [MIB] ["extra config lines"]     # default 1024 MiB per download
 #   JAVA_OPTS=... bench/relay-cpu.sh 1024               # another JVM setting, e.g. for an A/B
 #   PROFILE=/tmp/prof bench/relay-cpu.sh 1024           # JFR of each node (settings=profile)
+#   REPO=/tmp/base bench/relay-cpu.sh 512               # the nodes of another checkout (its
+#       node/target/staex.jar): the two sides of an A/B measured by this one script
 #   SNAPSHOT=/tmp/snap bench/relay-cpu.sh 512           # where each node's memory is, idle, in
 #       the middle of the second timed download and after (smaps_rollup, and with
 #       JAVA_OPTS=-XX:NativeMemoryTracking=summary the JVM's NMT summary; heap and threads)
@@ -15,7 +17,7 @@
 # (utime + stime from /proc) each node used for the three, and each node's RSS idle and after.
 # The machine is shared: alternate the two sides of an A/B and compare CPU, not only MB/s.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd); mib=${1:-1024}; extra=${2:-}
+repo=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}; mib=${1:-1024}; extra=${2:-}
 work=$(mktemp -d /tmp/staex-relay-cpu.XXXXXX); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT

@@ -199,7 +199,11 @@ public final class Session {
    * stream data with its frame header) is not worth the wait.
    */
   private static final int FULL_BELOW = 72;
-  /** A sealed record this much smaller than its array is copied out, not kept in it. */
+  /**
+   * A sealed record this much smaller than its array is copied out, not kept in it, and the
+   * array is taken again for a later record ({@link Sessions#recordArray}): a 64-byte request
+   * costs a copy of its own size, not a 64 KiB array kept until its ACK or made per record.
+   */
   private static final int TRIM_ABOVE = 4096;
 
   /** Messages given while the handshake runs, one buffer each, put into records once it is done. */
@@ -389,7 +393,7 @@ public final class Session {
       }
     }
     if (open == null) {
-      open = Unpooled.wrappedBuffer(new byte[RECORD_CAPACITY]);
+      open = Unpooled.wrappedBuffer(owner.recordArray(RECORD_CAPACITY));
       open.writerIndex(MSG_OFF);
     }
     return open;
@@ -673,8 +677,15 @@ public final class Session {
     bytesSent += length;
     long now = owner.nanos();
     lastSentNanos = now;
-    FrameBytes out = packet.length - total > TRIM_ABOVE
-        ? FrameBytes.copyOf(packet, start, total) : FrameBytes.adopt(packet, start, total);
+    FrameBytes out;
+    if (packet.length - total > TRIM_ABOVE) {
+      out = FrameBytes.copyOf(packet, start, total);
+      if (packet.length == RECORD_CAPACITY) {
+        owner.recordArrayFree(packet); // sealed in place: ciphertext only; the copy is kept
+      }
+    } else {
+      out = FrameBytes.adopt(packet, start, total);
+    }
     // kept until acknowledged: FrameBytes never change, so the relay may hold the same bytes
     unacked.add(new Sent(lastSentCounter, out, wantsAck, now));
     keptBytes += total;

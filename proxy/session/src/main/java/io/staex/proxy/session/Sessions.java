@@ -144,6 +144,13 @@ public final class Sessions implements RelayHandler, AutoCloseable {
   private int sessionCount;
   /** Bytes of sent records all sessions keep until acknowledged (status reads it too). */
   private volatile long keptTotal;
+  /**
+   * Arrays that records were filled and sealed in, then copied out of because the records were
+   * small ({@link #recordArrayFree}): the next record to fill takes one ({@link #recordArray})
+   * instead of a fresh 64 KiB array. They hold only headers and ciphertext; at most {@link
+   * #SPARE_RECORD_ARRAYS}.
+   */
+  private final java.util.ArrayDeque<byte[]> spareRecordArrays = new java.util.ArrayDeque<>();
   /** The session new streams to a peer go on: the newest usable one. */
   private final Map<NodeKey, Session> current = new HashMap<>();
   /** The newest handshake time accepted from each peer: a HELLO not after it is a replay. */
@@ -812,6 +819,34 @@ public final class Sessions implements RelayHandler, AutoCloseable {
         }
       });
     }
+  }
+
+  /**
+   * Spare record arrays kept at most: one per session that fills a record in the same loop
+   * task is enough to make small records allocate nothing of this size; a few cover several
+   * sessions answering at once, and cost 64 KiB each when idle.
+   */
+  static final int SPARE_RECORD_ARRAYS = 4;
+
+  /** An array of {@code capacity} bytes for a record to fill: a spare one, else a new one. */
+  byte[] recordArray(int capacity) {
+    byte[] spare = spareRecordArrays.pollFirst();
+    return spare != null && spare.length == capacity ? spare : new byte[capacity];
+  }
+
+  /**
+   * A record's array that was sealed (it holds ciphertext only) and copied out: kept for the
+   * next record if fewer than {@link #SPARE_RECORD_ARRAYS} are.
+   */
+  void recordArrayFree(byte[] array) {
+    if (spareRecordArrays.size() < SPARE_RECORD_ARRAYS) {
+      spareRecordArrays.addFirst(array);
+    }
+  }
+
+  /** Spare record arrays kept now (tests). */
+  int spareRecordArrays() {
+    return spareRecordArrays.size();
   }
 
   private boolean nodeHasRecordRoom() {
