@@ -68,7 +68,7 @@ public final class Warmup {
    * records for the JIT's second tier to compile them, on JDK 25 with and without the start-up
    * cache.
    */
-  public static final Budget DEFAULT = new Budget(40, 60, 200);
+  public static final Budget DEFAULT = new Budget(30, 20, 100);
 
   /** What a warm-up did and cost: CPU of its own thread (not the JIT's), and wall time. */
   public record Report(int handshakes, long records, long bytes, long cpuNanos, long wallNanos,
