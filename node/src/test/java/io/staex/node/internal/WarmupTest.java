@@ -62,7 +62,7 @@ class WarmupTest {
 
   @Test
   void defaultBudget_isBounded() {
-    // Measured to cost about a second of CPU on a fresh JVM (docs/node.md): keep it small.
+    // Measured at about 2 s of CPU on a fresh JVM (docs/node.md): keep it small.
     Warmup.Budget d = Warmup.DEFAULT;
     assertThat(d.rounds()).isBetween(1, 100);
     assertThat((long) d.rounds() * (d.bulkRecords() + d.smallRecords())).isLessThan(50_000);
