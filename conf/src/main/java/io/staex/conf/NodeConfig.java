@@ -137,7 +137,7 @@ public record NodeConfig(
 
   /**
    * As the canonical constructor, logging text lines at {@code info}, serving no metrics over
-   * HTTP, with no exits, HTTP proxy or exit node, and the warm-up on (as {@code reference.conf}).
+   * HTTP, with no exits, HTTP proxy or exit node, and no warm-up (as {@code reference.conf}).
    */
   public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
@@ -146,7 +146,7 @@ public record NodeConfig(
       ControlConfig control, UdpSettings udp) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
         sessions, streams, socks, dns, control, "info", "text", Optional.empty(), List.of(),
-        Optional.empty(), ExitSettings.off(), udp, true);
+        Optional.empty(), ExitSettings.off(), udp, false);
   }
 
   /**

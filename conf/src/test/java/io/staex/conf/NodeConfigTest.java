@@ -138,10 +138,10 @@ class NodeConfigTest {
   }
 
   @Test
-  void warmup_onByDefault_offWithFalse_refusesNonBoolean() throws Exception {
-    assertThat(NodeConfig.load(write(dir, "node.conf", "")).warmup()).isTrue();
-    assertThat(NodeConfig.load(write(dir, "off.conf", "staex.warmup = false")).warmup())
-        .isFalse();
+  void warmup_offByDefault_onWithTrue_refusesNonBoolean() throws Exception {
+    assertThat(NodeConfig.load(write(dir, "node.conf", "")).warmup()).isFalse();
+    assertThat(NodeConfig.load(write(dir, "on.conf", "staex.warmup = true")).warmup())
+        .isTrue();
     Path file = write(dir, "bad.conf", "staex.warmup = sometimes");
     assertThat(only(file).toString()).startsWith(file + ":1: staex.warmup: ")
         .contains("true or false");

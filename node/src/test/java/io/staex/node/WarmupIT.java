@@ -8,8 +8,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code staex.warmup}: a real {@code staex run} warms up after it said it is running, and not
- * with {@code warmup = false}; no other command does (docs/node.md, "Start-up cache").
+ * {@code staex.warmup}: a real {@code staex run} with {@code warmup = true} warms up after it
+ * said it is running, and not by default; no other command does (docs/node.md, "Start-up cache").
  */
 class WarmupIT extends ProcessTestBase {
   @Test
@@ -17,15 +17,15 @@ class WarmupIT extends ProcessTestBase {
     staex("network", "create", "--out", "network.key").assertSuccess();
     newNode("on");
     newNode("off");
-    config("on", "");
-    config("off", "warmup = false");
+    config("on", "warmup = true");
+    config("off", ""); // the default
     Started on = start(command("-vv", "run", "-c", "on.conf"));
     Started off = start(command("-vv", "run", "-c", "off.conf"));
 
     Awaitility.await("the warm-up's line").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
         .until(() -> on.stderrText().contains("warm-up: 60 handshakes"));
     Awaitility.await("the node without").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
-        .until(() -> off.stderrText().contains("warm-up: off (staex.warmup = false)"));
+        .until(() -> off.stderrText().contains("warm-up: off (staex.warmup = false"));
     assertThat(on.stderrText().indexOf("running: listen"))
         .isLessThan(on.stderrText().indexOf("warm-up: 60 handshakes"));
     assertThat(off.stderrText()).doesNotContain("handshakes, ");

@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The warm-up of {@code staex run} ({@code staex.warmup}, on by default): right after the node
+ * The warm-up of {@code staex run} ({@code staex.warmup}, off by default): right after the node
  * started, on a background thread, it runs the code of a first contact and of the data path in
  * memory, so that the JIT has compiled it before the first peer needs it. A fresh JVM interprets
  * a handshake (BouncyCastle's X25519 and Ed25519, the certificate's DER, the trust check) and

@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
     // After the node is up (it never delays readiness) and only here: no other command runs it.
     Warmup warmup = nodeConfig.warmup() ? Warmup.start(Warmup.DEFAULT) : null;
     if (warmup == null) {
-      log.debug("warm-up: off (staex.warmup = false)");
+      log.debug("warm-up: off (staex.warmup = false, the default)");
     }
     try {
       stop.await();
