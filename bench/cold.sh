@@ -10,7 +10,9 @@
 #   none      STAEX_CACHE=off: the JDK's own CDS archive only (JDK classes)
 #   aot       JDK 25 AOT cache of the training run without method profiles (classes loaded and
 #             linked: JEP 483; -XX:-AOTRecordTraining -XX:-AOTReplayTraining)
-#   aotprof   the launcher's default on JDK 25: AOT cache with profiles (JEP 483 + 515)
+#   aotprof   the launcher's default on JDK 25: AOT cache with profiles (JEP 483 + 515), and
+#             the node's warm-up at start (staex.warmup = true, the default)
+#   nowarm    aotprof with staex.warmup = false in every node's file: what the warm-up buys
 #   none17 / cds17   the same on JDK 17 (JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64) without
 #             and with the AppCDS archive
 # Variants alternate within each repetition. Per run, in this order:
@@ -52,10 +54,15 @@ variant_env() { # prints the env assignments of a variant, one per line
   case "$1" in
     none) echo STAEX_CACHE=off ;;
     aot) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:-AOTReplayTraining" ;;
-    aotprof) ;;
+    aotprof | nowarm) ;;
     none17) echo "JAVA_HOME=$jdk17"; echo STAEX_CACHE=off ;;
     cds17) echo "JAVA_HOME=$jdk17" ;;
     *) echo "cold.sh: unknown variant $1" >&2; exit 2 ;;
+  esac
+}
+variant_conf() { # prints the variant's extra lines for each node's staex section
+  case "$1" in
+    nowarm) echo "warmup = false" ;;
   esac
 }
 with_variant() { # with_variant VARIANT command...: execs the command in the variant's env
@@ -162,8 +169,8 @@ one_run() { # one_run VARIANT REP: prints key=value lines, each with the load
   local v=$1 rep=$2 root_port fwd_e fwd_s
   root_port=$(free_port); fwd_e=$(free_port); fwd_s=$(free_port)
   local d="$work/$v.$rep"; mkdir -p "$d"
-  conf() { printf 'staex {\n  key = %s/%s.key\n  cert = %s/%s.crt\n  control.socket = "%s/%s.sock"\n  %s\n}\n' \
-      "$work" "$1" "$work" "$1" "$d" "$1" "$2" > "$d/$1.conf"; }
+  conf() { printf 'staex {\n  key = %s/%s.key\n  cert = %s/%s.crt\n  control.socket = "%s/%s.sock"\n  %s\n  %s\n}\n' \
+      "$work" "$1" "$work" "$1" "$d" "$1" "$2" "$(variant_conf "$v")" > "$d/$1.conf"; }
   local parent="parents = [ { address = \"127.0.0.1:$root_port\", key = \"$(addr root)\" } ]"
   conf root "listen = \"127.0.0.1:$root_port\""
   conf gateway "$parent

@@ -80,6 +80,8 @@
 #                       old (one sample; the 200 connections' first one also was one, but came
 #                       after the download)
 # then stops that path's processes. Two repetitions, alternated: staex then ssh, ssh then staex.
+# The staex nodes warm up at start as `staex run` does by default (staex.warmup, docs/node.md);
+# COLD_WARMUP=false in the environment turns that off in their files (the A/B of the warm-up).
 # Order: the launcher's start-up cache is made first (untimed, as the first `staex run` makes
 # it). Then the cold block, then run 1 takes every system's idle RSS, then per system bulk (+CPU),
 # round trips, setup, agg100, 1000 streams, first contact; run 2 repeats all of it (without the
@@ -673,11 +675,13 @@ cold_staex() { # croot ← cgateway, cuser → croot (the launcher's defaults, s
   local rp pb pe parent
   rp=$(free_port); pb=$(free_port); pe=$(free_port)
   parent="parents = [ { address = \"127.0.0.1:$rp\", key = \"$(addr croot)\" } ]"
-  conf croot 5m "listen = \"127.0.0.1:$rp\""
+  local w="" # COLD_WARMUP=false: the nodes' warm-up off (staex.warmup), for its A/B
+  [[ -n ${COLD_WARMUP:-} ]] && w=$'\n  warmup = '"$COLD_WARMUP"
+  conf croot 5m "listen = \"127.0.0.1:$rp\"$w"
   conf cgateway 5m "$parent
-  services = [ { port = 80, target = \"127.0.0.1:$cold_port\" }, { port = 7, target = \"127.0.0.1:$echo_port\" } ]"
+  services = [ { port = 80, target = \"127.0.0.1:$cold_port\" }, { port = 7, target = \"127.0.0.1:$echo_port\" } ]$w"
   conf cuser 300ms "$parent
-  forwards = [ { listen = \"127.0.0.1:$pb\", to = \"$(addr cgateway).staex:80\" }, { listen = \"127.0.0.1:$pe\", to = \"$(addr cgateway).staex:7\" } ]"
+  forwards = [ { listen = \"127.0.0.1:$pb\", to = \"$(addr cgateway).staex:80\" }, { listen = \"127.0.0.1:$pe\", to = \"$(addr cgateway).staex:7\" } ]$w"
   for n in croot cgateway cuser; do
     cold_bg "staex-$n-$run" env -u STAEX_CACHE "$staex" run -c "$work/$n.bench.conf"
   done

@@ -52,6 +52,8 @@ import java.util.Set;
  * @param httpProxy the HTTP proxy door; empty when {@code http-proxy.listen} is off
  * @param exit this node as an exit ({@code exit.*})
  * @param udp UDP flows' limits and idle timeout ({@code udp})
+ * @param warmup {@code warmup}: whether {@code staex run} warms the handshake and record code
+ *     up on a background thread after it started (docs/node.md, "Start-up cache")
  */
 public record NodeConfig(
     Path key,
@@ -75,7 +77,8 @@ public record NodeConfig(
     List<String> socksExits,
     Optional<HttpProxySettings> httpProxy,
     ExitSettings exit,
-    UdpSettings udp) {
+    UdpSettings udp,
+    boolean warmup) {
 
   /** The values of {@code log.level}, least to most verbose. */
   public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
@@ -134,7 +137,7 @@ public record NodeConfig(
 
   /**
    * As the canonical constructor, logging text lines at {@code info}, serving no metrics over
-   * HTTP, with no exits, HTTP proxy or exit node.
+   * HTTP, with no exits, HTTP proxy or exit node, and no warm-up (as {@code reference.conf}).
    */
   public NodeConfig(Path key, Path cert, TrustConfig trust, Optional<HostPort> listen,
       List<ParentConfig> parents, List<ServiceConfig> services, List<ForwardConfig> forwards,
@@ -143,7 +146,7 @@ public record NodeConfig(
       ControlConfig control, UdpSettings udp) {
     this(key, cert, trust, listen, parents, services, forwards, forwardsDir, threads, relay,
         sessions, streams, socks, dns, control, "info", "text", Optional.empty(), List.of(),
-        Optional.empty(), ExitSettings.off(), udp);
+        Optional.empty(), ExitSettings.off(), udp, false);
   }
 
   /**

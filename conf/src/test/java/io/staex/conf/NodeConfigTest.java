@@ -137,6 +137,16 @@ class NodeConfigTest {
         new UdpSettings(Duration.ofSeconds(60), 256, 256, 64)));
   }
 
+  @Test
+  void warmup_offByDefault_onWithTrue_refusesNonBoolean() throws Exception {
+    assertThat(NodeConfig.load(write(dir, "node.conf", "")).warmup()).isFalse();
+    assertThat(NodeConfig.load(write(dir, "on.conf", "staex.warmup = true")).warmup())
+        .isTrue();
+    Path file = write(dir, "bad.conf", "staex.warmup = sometimes");
+    assertThat(only(file).toString()).startsWith(file + ":1: staex.warmup: ")
+        .contains("true or false");
+  }
+
   /**
    * Every number, duration, size and switch of reference.conf changes the records when a file
    * sets it to another valid value: no key is read and then dropped on the way to a module's
@@ -386,7 +396,7 @@ class NodeConfigTest {
     assertThat(p).hasToString(file + ":2: staex.lisen: unknown key, did you mean listen?"
         + " (expected one of: key, cert, trust, listen, parents, services, forwards,"
         + " forwards-dir, threads, routing, sessions, limits, socks, http-proxy, exit, dns,"
-        + " control, log, metrics, udp)");
+        + " control, log, metrics, udp, warmup)");
   }
 
   @Test

@@ -110,6 +110,8 @@ public final class NodeConfigReader {
     String logFormat = log == null ? null : logFormat(log);
     Optional<MetricsConfig> metrics = section(staex, "metrics", Schema.METRICS, this::metrics);
     UdpSettings udp = section(staex, "udp", Schema.UDP, this::udp);
+    Setting warmupSetting = staex.require("warmup", "true or false");
+    Boolean warmup = warmupSetting == null ? null : values.bool(warmupSetting);
     if (!values.problems().isEmpty()) {
       return null;
     }
@@ -117,7 +119,7 @@ public final class NodeConfigReader {
         key, cert, trust, listen, parents, services, forwards, forwardsDir, threads,
         proxy.relay(), proxy.sessions(), proxy.streams(), socks, dns,
         new ControlConfig(socket.orElseGet(() -> ControlConfig.defaultSocket(key))), logLevel,
-        logFormat, metrics, socksExits, httpProxy, exit, udp);
+        logFormat, metrics, socksExits, httpProxy, exit, udp, warmup);
   }
 
   /**

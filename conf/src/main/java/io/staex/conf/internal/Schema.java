@@ -44,7 +44,7 @@ public final class Schema {
     keys.put(STAEX, List.of(
         "key", "cert", "trust", "listen", "parents", "services", "forwards", "forwards-dir",
         "threads", "routing", "sessions", "limits", "socks", "http-proxy", "exit", "dns", "control",
-        "log", "metrics", "udp"));
+        "log", "metrics", "udp", "warmup"));
     keys.put(TRUST, List.of("networks", "nodes", "revoked", "max-revocations",
         "revocations-file"));
     keys.put(ROUTING, List.of(

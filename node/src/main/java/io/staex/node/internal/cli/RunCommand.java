@@ -3,6 +3,7 @@ package io.staex.node.internal.cli;
 import ch.qos.logback.classic.Level;
 import io.staex.conf.NodeConfig;
 import io.staex.node.NodeRuntime;
+import io.staex.node.internal.Warmup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -84,10 +85,18 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("node " + node.address() + " running");
     out.flush();
+    // After the node is up (it never delays readiness) and only here: no other command runs it.
+    Warmup warmup = nodeConfig.warmup() ? Warmup.start(Warmup.DEFAULT) : null;
+    if (warmup == null) {
+      log.debug("warm-up: off (staex.warmup = false, the default)");
+    }
     try {
       stop.await();
     } finally {
       log.info("stopping");
+      if (warmup != null) {
+        warmup.stop();
+      }
       node.close();
     }
     return ExitCodes.OK;

@@ -34,6 +34,7 @@ import picocli.CommandLine.Mixin;
       ReloadCommand.class,
       DemoCommand.class,
       TrainCommand.class,
+      WarmupCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -5,6 +5,7 @@ import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
 import io.staex.crypto.KeyFiles;
 import io.staex.node.NodeRuntime;
+import io.staex.node.internal.Warmup;
 import io.staex.node.internal.control.ControlClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -80,6 +81,8 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     long t0 = System.nanoTime();
     SecureRandom random = new SecureRandom();
+    // The warm-up `staex run` does at start (its own classes and profiles belong in the cache).
+    Warmup.run(Warmup.DEFAULT, () -> false, random, (what, i, nanos) -> { });
     Path folder = Files.createTempDirectory("staex-train-");
     List<NodeRuntime> nodes = new ArrayList<>();
     try (Echo echo = new Echo()) {
