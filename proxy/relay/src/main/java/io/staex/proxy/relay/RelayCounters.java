@@ -30,6 +30,12 @@ public final class RelayCounters {
      */
     QUEUE_FULL,
     /**
+     * A link closed because it had {@link RelaySettings#linkQueueBytes} and 64 MiB of routing
+     * messages beyond them queued: the peer does not read. (Routing messages are never dropped
+     * as {@link #QUEUE_FULL}: a lost one would leave views wrong until the next refresh.)
+     */
+    ROUTING_BACKLOG,
+    /**
      * A packet climbing from a neighbour (no source route, not for this node) whose source is
      * not that neighbour or a node of its subtree in this node's view: a member speaking as
      * another node (the reverse-path check, {@code docs/routing.md}). Never answered.

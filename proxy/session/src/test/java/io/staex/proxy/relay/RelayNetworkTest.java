@@ -366,4 +366,72 @@ class RelayNetworkTest {
       assertThat(all.stream().mapToLong(n -> n.counters().dropped(Drop.TTL_EXPIRED)).sum()).isZero();
     }
   }
+
+  /** testbed/tb.py generate(50, 14): node i's parents in priority order (0 root, 1 standby). */
+  static final int[][] TESTBED_50 = {
+    {}, {0}, {0, 1}, {2, 0}, {0, 1}, {4}, {5}, {6, 3}, {3}, {4}, {4}, {4}, {11}, {1, 0}, {10, 13},
+    {7}, {2}, {11}, {2}, {9}, {15, 0}, {14}, {14}, {12}, {1, 0}, {3}, {5}, {10}, {9}, {15},
+    {0, 1}, {12}, {13}, {13}, {10}, {13}, {13}, {8}, {8}, {4}, {6}, {7}, {5}, {9}, {9}, {10},
+    {7}, {2}, {8}, {4},
+  };
+
+  /**
+   * Issue 14's {@code root-kill} on the testbed's own shape, with real relays: the standby (1)
+   * is a relay whose only parent is the root; every child of the root has the standby as backup
+   * parent and every child of the standby the root. The root dies (its links fail at once, as
+   * a kill -9 resets its connections): the tree re-forms under the standby, and every node
+   * reaches every other again with no packet refused by the source check.
+   */
+  @Test
+  void rootKilled_treeReformsUnderTheStandby_everyPairReachable_noPacketRefusedAsSpoofed() {
+    try (MemoryNetwork tb = new MemoryNetwork()) {
+      List<Node> nodes = new java.util.ArrayList<>();
+      for (int i = 0; i < TESTBED_50.length; i++) {
+        Node[] parents = new Node[TESTBED_50[i].length];
+        for (int k = 0; k < parents.length; k++) {
+          parents[k] = nodes.get(TESTBED_50[i][k]);
+        }
+        nodes.add(tb.node(100 + i, parents));
+      }
+      for (int i = 0; i < TESTBED_50.length; i++) {
+        for (int p : TESTBED_50[i]) {
+          tb.link(nodes.get(i), nodes.get(p));
+        }
+      }
+      tb.settle();
+      assertThat(nodes.get(0).routing().view()).hasSize(nodes.size());
+
+      Node root = nodes.get(0);
+      for (int i = 0; i < TESTBED_50.length; i++) {
+        for (int p : TESTBED_50[i]) {
+          if (p == 0) {
+            tb.link(nodes.get(i), root).fail("killed");
+          }
+        }
+      }
+      tb.settle();
+      List<Node> alive = nodes.subList(1, nodes.size());
+      assertThat(nodes.get(1).routing().view()).as("the standby's view").hasSize(alive.size());
+      for (Duration wait : List.of(Duration.ZERO, ROUTING.parentHoldDown())) {
+        tb.advance(wait);
+        int sent = 0;
+        for (Node a : alive) {
+          for (Node b : alive) {
+            if (a != b) {
+              a.send(b, bytes(sent & 0xff));
+              sent++;
+            }
+          }
+          tb.settle();
+        }
+        long delivered = alive.stream().mapToLong(n -> n.packets().size()).sum();
+        long spoofed = alive.stream().mapToLong(n -> n.counters().dropped(Drop.SPOOFED_SOURCE)).sum();
+        List<Notice> notices = alive.stream().flatMap(n -> n.notices().stream()).toList();
+        assertThat(spoofed).as("refused as spoofed after %s", wait).isZero();
+        assertThat(notices).as("after %s", wait).isEmpty();
+        assertThat(delivered).as("after %s", wait).isEqualTo(sent);
+        alive.forEach(n -> n.packets().clear());
+      }
+    }
+  }
 }

@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.staex.crypto.Address;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.FrameDecodeException;
+import io.staex.proxy.frame.FrameLimits;
 import io.staex.proxy.frame.LinkFrame;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.RoutingAssembler;
@@ -65,6 +66,13 @@ public final class RelayEngine implements LinkListener {
   private static final int MAX_BATCH = 256;
   /** Frames of one incoming link waiting for the loop beyond which the link is paused. */
   static final long MAX_BACKLOG_BYTES = 512 * 1024;
+  /**
+   * Routing bytes one link may queue beyond {@link RelaySettings#linkQueueBytes} (routing
+   * messages are never dropped for that bound, only packets are): 16 routing messages of the
+   * largest size, a full view of about 150 000 states. Beyond it the peer is not reading, and
+   * the link is closed ({@link Drop#ROUTING_BACKLOG}).
+   */
+  static final long MAX_ROUTING_BACKLOG_BYTES = 16L * FrameLimits.MAX_ROUTING_MESSAGE;
 
   private final EventExecutor loop;
   private final RoutingNode node;
@@ -757,7 +765,21 @@ public final class RelayEngine implements LinkListener {
     int size = LinkFrameCodec.encodedSize(frame);
     long pendingHere = pendingBytes.getOrDefault(link, 0L);
     long queued = pendingHere + link.queuedBytes();
-    if (queued + size > maxLinkQueueBytes) {
+    boolean routing = frame instanceof LinkFrame.Routing;
+    if (routing && queued + size > maxLinkQueueBytes + MAX_ROUTING_BACKLOG_BYTES) {
+      // The peer has not read this much routing beyond a full queue: close rather than drop a
+      // chunk (a lost chunk would leave both views wrong); both ends resync at the next link up.
+      counters.recordDrop(Drop.ROUTING_BACKLOG);
+      log.warn("link to {} closed: {} bytes queued, routing messages not read", link.peer(),
+          queued);
+      link.close();
+      return;
+    }
+    if (!routing && queued + size > maxLinkQueueBytes) {
+      // Only packets and notices are dropped here: a routing message dropped under congestion
+      // (a view, a withdrawal, a rank, or one chunk of one) leaves the neighbour's view wrong
+      // until the next refresh, and a failover is when links are most congested (issue 14:
+      // root-kill at 50 nodes).
       if (!link.isWritable()) {
         pause(link);
       }

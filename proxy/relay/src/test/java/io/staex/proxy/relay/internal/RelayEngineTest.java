@@ -793,4 +793,37 @@ class RelayEngineTest {
       assertThat(link.routingMessages()).contains(new RoutingMessage.PresentCertificate(next));
     }
   }
+
+  /**
+   * Issue 14, root-kill at 50 nodes: a failover is when links are most congested (streams move
+   * onto the new path with what the old one lost), and routing messages used to be dropped as
+   * {@code QUEUE_FULL} with the packets; a lost view, withdrawal or rank left views wrong until
+   * the next refresh (packets refused as spoofed, routes missing). Now only packets are.
+   */
+  @Test
+  void routingMessageForALinkWithFullQueue_isSentAnyway_packetsAreStillDropped() throws Exception {
+    link2.queued = RelayTestSettings.LINK_QUEUE_BYTES;
+    Certificate next = renewed(root, NETWORK, Optional.empty(), Set.of(), Duration.ofDays(10));
+    engine.renewCertificate(next);
+    engine.frame(link1, LinkFrame.Packet.of(child2.key(), child1.key(), List.of(), bytes(10)));
+    settle();
+
+    assertThat(link2.routingMessages()).contains(new RoutingMessage.PresentCertificate(next));
+    assertThat(link2.sent).isEmpty();
+    assertThat(counters.dropped(Drop.QUEUE_FULL)).isEqualTo(1);
+    assertThat(link2.closed).isFalse();
+  }
+
+  @Test
+  void routingBacklogBeyondItsBound_closesTheLink_counted() throws Exception {
+    link2.queued = RelayTestSettings.LINK_QUEUE_BYTES + RelayEngine.MAX_ROUTING_BACKLOG_BYTES;
+    Certificate next = renewed(root, NETWORK, Optional.empty(), Set.of(), Duration.ofDays(10));
+    engine.renewCertificate(next);
+    settle();
+
+    assertThat(link2.closed).as("a peer that does not read its routing").isTrue();
+    assertThat(counters.dropped(Drop.ROUTING_BACKLOG)).isEqualTo(1);
+    assertThat(link1.routingMessages()).contains(new RoutingMessage.PresentCertificate(next));
+    assertThat(link1.closed).isFalse();
+  }
 }
