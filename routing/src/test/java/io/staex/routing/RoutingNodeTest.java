@@ -737,14 +737,10 @@ class RoutingNodeTest {
         List.of(), both, SETTINGS, net.now));
     net.add(1, 0);
     net.add(2, 0);
-    Certificate b = RoutingFixtures.certificate(RoutingFixtures.OTHER_NETWORK, NODES.get(5),
-        "member-b");
-    net.nodes.put(address(5), new RoutingNode(NODES.get(5), b, List.of(address(0)), List.of(),
-        io.staex.testing.fixtures.TestNetwork.of(RoutingFixtures.OTHER_NETWORK).policy(),
-        SETTINGS, net.now));
     net.link(1, 0);
     net.link(2, 0);
-    net.link(5, 0);
+    net.member(5, RoutingFixtures.OTHER_NETWORK, "member-b",
+        io.staex.testing.fixtures.TestNetwork.of(RoutingFixtures.OTHER_NETWORK).policy(), 0);
     return net;
   }
 

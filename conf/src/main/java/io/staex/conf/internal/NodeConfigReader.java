@@ -287,9 +287,9 @@ public final class NodeConfigReader {
     Setting nodes = trust.require("nodes", "a list of node addresses");
     Setting revoked = trust.require("revoked", "a list of addresses or serial:<hex>");
     List<Address> nets = networks == null ? null : values.addresses(networks, "network addresses");
-    if (nets != null && new HashSet<>(nets).size() > TrustPolicy.MAX_TRUSTED_NETWORKS) {
-      values.problems().add(networks, Reason.INVALID_VALUE, new HashSet<>(nets).size()
-          + " networks (expected: at most " + TrustPolicy.MAX_TRUSTED_NETWORKS + "; a node names"
+    int distinct = nets == null ? 0 : new HashSet<>(nets).size();
+    if (distinct > TrustPolicy.MAX_TRUSTED_NETWORKS) {
+      values.problems().add(networks, Reason.INVALID_VALUE, distinct + " networks (expected: at most " + TrustPolicy.MAX_TRUSTED_NETWORKS + "; a node names"
           + " them in its routing state so that their members may look up its name)");
       nets = null;
     }

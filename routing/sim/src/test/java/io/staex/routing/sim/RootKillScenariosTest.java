@@ -151,7 +151,6 @@ class RootKillScenariosTest {
         + Duration.between(kill, lastFailure[0]).toMillis() + " ms; converged " + c
         + "; switches:" + switches + "; pairs " + delivered + "/" + pairs + " " + undelivered
         + "\n  refused: " + String.join("\n  ", refused);
-    System.out.println("root-kill n=" + size + " seed=" + seed + " busy=" + busy + ": " + report);
     assertThat(nodes.get(1).routing().view()).as(report).hasSize(nodes.size() - 1);
 
     assertThat(delivered).as(report).isEqualTo(pairs);
