@@ -1216,9 +1216,10 @@ public final class RoutingNode {
    * is {@code UP}. Zero trust: the asker's network is read from its signed state in this view
    * (never from the request), the request must come from the neighbour that state came through
    * (as a packet climbing without a source route must, {@link #mayComeFrom}), and a target is
-   * told about only if its state is of the asker's network and this node trusts that network.
-   * Every other target gets the answer a target unknown here gets ({@code UP}, or {@code
-   * NO_ROUTE} at the root), so an answer tells nothing about other networks' nodes.
+   * told about, as in a lookup, only if its state {@linkplain NodeState#admits admits} the
+   * asker's network (its own, or one of its guests); hops are named on the same rule. Every
+   * other target gets the answer a target unknown here gets ({@code UP}, or {@code NO_ROUTE} at
+   * the root), so an answer tells nothing about nodes that would not accept the asker.
    */
   private void onExplainRequest(Address from, ExplainRequest m, Instant now, Out out) {
     Entry asker = view.get(m.asker());
@@ -1255,7 +1256,7 @@ public final class RoutingNode {
     }
     Route r = route(target);
     Entry t = view.get(target);
-    boolean mayTell = t != null && t.state().network().equals(network) && trusts(network);
+    boolean mayTell = t != null && t.state().admits(network);
     if (r instanceof Route.Forward f && mayTell) {
       List<ExplainHop> hops = new ArrayList<>();
       Address prev = address();
@@ -1264,7 +1265,7 @@ public final class RoutingNode {
           break;
         }
         Entry e = view.get(hop);
-        Optional<String> name = e != null && e.state().network().equals(network)
+        Optional<String> name = e != null && e.state().admits(network)
             ? e.state().name() : Optional.empty();
         hops.add(new ExplainHop(hop, edgeCost(prev, hop), name));
         prev = hop;
@@ -1276,10 +1277,6 @@ public final class RoutingNode {
           List.of(new ExplainHop(up.get(), edgeCost(address(), up.get()), Optional.empty())));
     }
     return new ExplainAnswer(id, List.of(), address(), ExplainAnswer.Decision.NO_ROUTE, List.of());
-  }
-
-  private boolean trusts(Address network) {
-    return network.equals(policy.ownNetwork()) || policy.trustedNetworks().contains(network);
   }
 
   /** The least cost either end's state in the view declares for the edge a–b; 1 if neither. */

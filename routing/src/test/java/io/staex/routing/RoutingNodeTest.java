@@ -859,6 +859,28 @@ class RoutingNodeTest {
   }
 
   @Test
+  void explain_ofANodeThatAcceptsTheAskersNetwork_isAnswered_onTheLookupsRule() {
+    Net net = sharedRoot(true); // root 0 trusts A and B; 1, 2 (node-2) of A; 5 of B
+    // camera-a of A accepts B's members: a member of B may learn where it is, as its name
+    net.member(6, RoutingFixtures.NETWORK, "camera-a",
+        trusting(RoutingFixtures.NETWORK, RoutingFixtures.OTHER_NETWORK), 0);
+    net.member(7, RoutingFixtures.OTHER_NETWORK, "viewer-b",
+        trusting(RoutingFixtures.OTHER_NETWORK, RoutingFixtures.NETWORK), 0);
+
+    assertThat(explain(net, address(7), 40, address(6))).singleElement().satisfies(a -> {
+      assertThat(a.decision()).isEqualTo(RoutingMessage.ExplainAnswer.Decision.FORWARD);
+      assertThat(a.hops()).containsExactly(
+          new RoutingMessage.ExplainHop(address(6), 1, Optional.of("camera-a")));
+    });
+    // node-2 accepts only A: B's member, though it trusts A, gets the answer for nobody
+    RoutingMessage.ExplainAnswer ofNode2 = explain(net, address(7), 41, address(2)).get(0);
+    RoutingMessage.ExplainAnswer ofNobody = explain(net, address(7), 42, address(9)).get(0);
+    assertThat(RoutingCodec.encode(new RoutingMessage.ExplainAnswer(42, ofNode2.route(),
+        ofNode2.answerer(), ofNode2.decision(), ofNode2.hops())))
+        .isEqualTo(RoutingCodec.encode(ofNobody));
+  }
+
+  @Test
   void lookup_askedInAnotherNodesName_orFromAbove_isDroppedUnansweredAndCounted() {
     Net net = chain(); // 0 ← 1 ← {2, 3}; node-2 is named
     // 3 asks relay 1 in its sibling 2's name (the answer would go to 2, or be read off the wire
