@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FieldTestbedIT {
   /**
    * Issue 14's target, 3 missed 1 s keepalives + 1 s, and 4 s of slack for a busy CI machine
-   * (the scenario starts a round of new streams every 0.5 s, each with a 3 s timeout). Before
+   * (the scenario probes each pair with a new stream every 0.5 s, each with a 3 s timeout). Before
    * issue 14's fix the bound had to hold detection + withdraw-grace + the redial backoff
    * (3 + 2 + 30 + 5 s with the grace cut to 2 s; with the default 30 s grace it took 46.8 s at
    * 8 nodes).
