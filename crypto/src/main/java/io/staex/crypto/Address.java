@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
@@ -31,11 +32,26 @@ public final class Address implements Comparable<Address> {
 
   static final String CHECKSUM_DOMAIN = "staex address checksum";
 
+  /**
+   * Addresses made lately, in slots by key. Making one costs about as much as checking a
+   * signature (the key's point is decompressed and multiplied by the group order to refuse
+   * small-order and mixed-order keys, then a SHA-256 checksum), and a handshake made each peer's
+   * twice from its certificate: a third of a handshake's CPU (HandshakeBench). Direct-mapped, so
+   * it holds at most {@value #MADE_SLOTS} and a flood of new keys only evicts; an entry is
+   * immutable, so a racing read sees a whole one or none.
+   */
+  private static final int MADE_SLOTS = 1024;
+
+  private static final AtomicReferenceArray<Address> MADE = new AtomicReferenceArray<>(MADE_SLOTS);
+
   private final Bytes key;
   private final String text;
+  /** The decompressed key, validated: signature checks skip decompressing it again. */
+  private final Ed25519.PublicPoint point;
 
-  private Address(byte[] key) {
+  private Address(byte[] key, Ed25519.PublicPoint point) {
     this.key = Bytes.copyOf(key);
+    this.point = point;
     byte[] raw = new byte[KEY_SIZE + CHECKSUM_SIZE];
     System.arraycopy(key, 0, raw, 0, KEY_SIZE);
     System.arraycopy(checksum(key), 0, raw, KEY_SIZE, CHECKSUM_SIZE);
@@ -53,11 +69,28 @@ public final class Address implements Comparable<Address> {
           AddressFormatException.Reason.NOT_A_KEY,
           "public key: " + publicKey.length + " bytes (expected: " + KEY_SIZE + ")");
     }
-    if (!Ed25519.validatePublicKeyFull(publicKey, 0)) {
+    Address made = made(publicKey);
+    if (made != null) {
+      return made;
+    }
+    Ed25519.PublicPoint point = Ed25519.validatePublicKeyFullExport(publicKey, 0);
+    if (point == null) {
       throw new AddressFormatException(
           AddressFormatException.Reason.NOT_A_KEY, "not a valid Ed25519 public key");
     }
-    return new Address(publicKey);
+    Address a = new Address(publicKey, point);
+    MADE.set(slot(publicKey), a);
+    return a;
+  }
+
+  /** The address of {@code key} if it was made lately ({@link #MADE}), else null. */
+  private static Address made(byte[] key) {
+    Address a = MADE.get(slot(key));
+    return a != null && a.key.sameAs(key) ? a : null;
+  }
+
+  private static int slot(byte[] key) {
+    return Arrays.hashCode(key) & (MADE_SLOTS - 1);
   }
 
   /**
@@ -87,6 +120,10 @@ public final class Address implements Comparable<Address> {
               + "' is not canonical (a typo in the last character?)");
     }
     byte[] key = Arrays.copyOf(raw, KEY_SIZE);
+    Address made = made(key);
+    if (made != null && made.text.equalsIgnoreCase(s)) {
+      return made; // the same text, so the same checksum: checked when it was made
+    }
     byte[] sum = checksum(key);
     if (sum[0] != raw[KEY_SIZE] || sum[1] != raw[KEY_SIZE + 1]) {
       throw new AddressFormatException(
@@ -109,7 +146,7 @@ public final class Address implements Comparable<Address> {
   /** Verifies an Ed25519 signature by this key over {@code message}. */
   public boolean verify(byte[] message, byte[] signature) {
     return signature.length == Ed25519.SIGNATURE_SIZE
-        && Ed25519.verify(signature, 0, key.toByteArray(), 0, message, 0, message.length);
+        && Ed25519.verify(signature, 0, point, message, 0, message.length);
   }
 
   /** A short prefix for logs and tables, e.g. {@code abcdefgh…}. */

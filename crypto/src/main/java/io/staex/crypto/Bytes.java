@@ -36,6 +36,11 @@ public final class Bytes {
     System.arraycopy(data, 0, dst, off, data.length);
   }
 
+  /** Whether the bytes equal {@code other} (public data: no constant time needed). */
+  boolean sameAs(byte[] other) {
+    return Arrays.equals(data, other);
+  }
+
   public int size() {
     return data.length;
   }

@@ -117,7 +117,8 @@ public final class Handshake {
     byte[] seed = me.exportSeed();
     byte[] x25519 = KeyConversion.convertPrivate(seed);
     Arrays.fill(seed, (byte) 0);
-    this.staticKey = NoiseKeyPair.fromPrivateKey(x25519);
+    // the public half is the map of our address: no scalar multiplication to make it again
+    this.staticKey = NoiseKeyPair.of(x25519, x25519Of(me.address()));
     Arrays.fill(x25519, (byte) 0);
     HandshakeState.Builder b =
         HandshakeState.builder(NOISE, initiator ? Role.INITIATOR : Role.RESPONDER)

@@ -21,8 +21,12 @@ public final class NoiseKeyPair implements Destroyable {
   private boolean destroyed;
 
   private NoiseKeyPair(byte[] privateKey) {
+    this(privateKey, NoisePublicKey.of(Curve25519.publicKey(privateKey)));
+  }
+
+  private NoiseKeyPair(byte[] privateKey, NoisePublicKey publicKey) {
     this.privateKey = privateKey;
-    this.publicKey = NoisePublicKey.of(Curve25519.publicKey(privateKey));
+    this.publicKey = publicKey;
   }
 
   /** GENERATE_KEYPAIR(): a new random key pair. */
@@ -38,13 +42,31 @@ public final class NoiseKeyPair implements Destroyable {
    * @throws IllegalArgumentException if the length is not 32
    */
   public static NoiseKeyPair fromPrivateKey(byte[] x25519PrivateKey) {
+    checkLength(x25519PrivateKey);
+    return new NoiseKeyPair(x25519PrivateKey.clone());
+  }
+
+  private static void checkLength(byte[] x25519PrivateKey) {
     Objects.requireNonNull(x25519PrivateKey, "x25519PrivateKey");
     if (x25519PrivateKey.length != Curve25519.DH_LENGTH) {
       throw new IllegalArgumentException(
           "X25519 private key: " + x25519PrivateKey.length + " bytes (expected: "
               + Curve25519.DH_LENGTH + ")");
     }
-    return new NoiseKeyPair(x25519PrivateKey.clone());
+  }
+
+  /**
+   * As {@link #fromPrivateKey}, with the public half the caller already knows, so that no
+   * scalar multiplication makes it again: a node's static key, whose public half is the map of
+   * its Ed25519 address ({@code KeyConversion}). The caller vouches that the two belong together;
+   * a public half that does not only makes every handshake of this key fail.
+   *
+   * @throws IllegalArgumentException if either is not 32 bytes
+   */
+  public static NoiseKeyPair of(byte[] x25519PrivateKey, NoisePublicKey publicKey) {
+    Objects.requireNonNull(publicKey, "publicKey");
+    checkLength(x25519PrivateKey);
+    return new NoiseKeyPair(x25519PrivateKey.clone(), publicKey);
   }
 
   /** Returns the public half. */
