@@ -255,7 +255,8 @@ abstract class ProcessTestBase {
     return command(jar, List.of(), args);
   }
 
-  private static List<String> command(Path jar, List<String> jvmOptions, String... args) {
+  /** The command line of {@code staex ARGS} with the built jar and {@code jvmOptions}. */
+  protected static List<String> command(Path jar, List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:TieredStopAtLevel=1");

@@ -9,6 +9,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import io.staex.testing.ExternalTool.Started;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
@@ -46,12 +48,18 @@ class StaexLogFormatIT extends ProcessTestBase {
     assertThat(node.stdoutText()).contains(address);
   }
 
+  /**
+   * Also issue 15's guard on idle memory: logback is set up in code ({@code LogConfigurator}),
+   * so a node loads neither logback's XML configurator (Joran) nor the JDK's XML parser.
+   */
   @Test
   void text_isTheDefault_andIsNotJson() throws Exception {
     staex("network", "create", "--out", "network.key").assertSuccess();
     newNode("node");
     config("node", "");
-    Started node = run("node");
+    Path classes = dir.resolve("classes.log");
+    Started node = start(command(jar, List.of("-Xlog:class+load=info:file=" + classes),
+        "run", "-c", "node.conf"));
     Awaitility.await().atMost(Duration.ofSeconds(60))
         .until(() -> node.stdoutText().contains("running"));
     assertThat(node.terminate(Duration.ofSeconds(30))).isZero();
@@ -61,5 +69,10 @@ class StaexLogFormatIT extends ProcessTestBase {
     assertThat(stopping).containsPattern("^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z INFO ");
     assertThatThrownBy(() -> ConfigFactory.parseString(stopping, STRICT_JSON))
         .isInstanceOf(ConfigException.class);
+    String loaded = Files.readString(classes);
+    assertThat(loaded).contains("io.staex.node.internal.cli.LogConfigurator ");
+    assertThat(loaded.lines().filter(l -> l.contains(" ch.qos.logback.classic.joran.")
+        || l.contains(" javax.xml.parsers.") || l.contains(" org.xml.sax.")))
+        .as("XML configuration classes loaded").isEmpty();
   }
 }

@@ -8,7 +8,7 @@ import ch.qos.logback.core.OutputStreamAppender;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code log.format}: the text lines of {@code logback.xml}, or one JSON object a line
+ * {@code log.format}: the text lines of {@link LogConfigurator}, or one JSON object a line
  * (logback's {@link JsonEncoder}) on the same stderr appender, for journald forwarders and log
  * shippers.
  */
@@ -22,9 +22,10 @@ final class LogFormat {
     }
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Appender<ILoggingEvent> appender =
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(LogConfigurator.APPENDER);
     if (!(appender instanceof OutputStreamAppender<ILoggingEvent> stderr)) {
-      throw new IllegalStateException("no STDERR appender in logback.xml to write JSON to");
+      throw new IllegalStateException("no " + LogConfigurator.APPENDER
+          + " appender to write JSON to (a -Dlogback.configurationFile without one?)");
     }
     JsonEncoder json = new JsonEncoder();
     json.setContext(context);
