@@ -134,9 +134,11 @@ public final class ScaleRun {
   private void drops(SimNetwork net, SimNode root, String when) {
     Map<RoutingCounters.Drop, Long> all = new EnumMap<>(RoutingCounters.Drop.class);
     long in = 0;
+    long paced = 0;
     for (SimNode x : net.nodes()) {
       RoutingCounters c = x.routing().counters();
       in += c.messagesIn();
+      paced += c.messagesPaced();
       for (RoutingCounters.Drop d : RoutingCounters.Drop.values()) {
         all.merge(d, c.dropped(d), Long::sum);
       }
@@ -149,8 +151,9 @@ public final class ScaleRun {
             all.get(d), rc.dropped(d)));
       }
     }
-    say("  routing drops %s, all nodes (root):%s; messages received %d (root %d)", when,
-        sb.length() == 0 ? " none" : sb, in, rc.messagesIn());
+    say("  routing drops %s, all nodes (root):%s; messages received %d (root %d), held back"
+        + " for a neighbour's budget %d", when, sb.length() == 0 ? " none" : sb, in,
+        rc.messagesIn(), paced);
   }
 
   private void check(SimNetwork net, String when) {
