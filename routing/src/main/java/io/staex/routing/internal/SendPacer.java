@@ -28,9 +28,9 @@ import java.util.TreeMap;
  * fits goes out at once, as before; one that does not waits in its neighbour's queue, in order,
  * and goes when the tokens are back ({@link #readyAt}, which the node's {@code nextTimer}
  * includes). Waiting messages are merged: state updates into one (a node's later state replacing
- * its earlier one), withdrawals into one, a rank replacing the rank before it; so a backlog of
- * thousands of incremental updates leaves as a few full updates, and the states superseded
- * meanwhile never cost the neighbour a check.
+ * its earlier one, in the later one's place), withdrawals into one, a rank replacing the rank
+ * before it; so a backlog of thousands of incremental updates leaves as a few full updates, and
+ * the states superseded meanwhile never cost the neighbour a check.
  *
  * <p>The neighbour's budget is taken to be this node's own (a network shares its {@code limits});
  * this node keeps back what 5 s of the rate could bunch up on the way (a stalled link released
@@ -81,7 +81,13 @@ public final class SendPacer {
       for (NodeState s : u.states()) {
         NodeState held = states.get(s.address());
         if (held == null || s.sequence() >= held.sequence()) {
-          states.put(s.address(), s); // a node keeps its place: its latest state goes there
+          // Where it was last sent: a node's states must keep the order of the update that
+          // brought them (a node that switched parents sends its own new state before its
+          // subtree's, and the receiver re-homes the subtree by the chain of active parents that
+          // state starts). Kept in its earlier place, a child's state could arrive before the
+          // new state of its parent and be dropped as stale, then withdrawn by the old way.
+          states.remove(s.address());
+          states.put(s.address(), s);
         }
       }
     }
