@@ -128,7 +128,7 @@ public final class ScaleRun {
   }
 
   /**
-   * Every routing drop counter, summed over all nodes and at the root alone (what a node refused
+   * Every routing drop counter, summed over all live nodes and at the root alone (what a node refused
    * and why: a state lost on its way up shows here, not in the invariants).
    */
   private void drops(SimNetwork net, SimNode root, String when) {
@@ -136,6 +136,9 @@ public final class ScaleRun {
     long in = 0;
     long paced = 0;
     for (SimNode x : net.nodes()) {
+      if (!x.isAlive()) {
+        continue; // a crashed node has no RoutingNode (the failover's parent)
+      }
       RoutingCounters c = x.routing().counters();
       in += c.messagesIn();
       paced += c.messagesPaced();
