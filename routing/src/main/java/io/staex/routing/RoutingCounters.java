@@ -63,6 +63,7 @@ public final class RoutingCounters {
   private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);
   private long messagesIn;
   private long messagesOut;
+  private long messagesPaced;
 
   void drop(Drop reason) {
     drops.merge(reason, 1L, Long::sum);
@@ -74,6 +75,18 @@ public final class RoutingCounters {
 
   void out(int n) {
     messagesOut += n;
+  }
+
+  void paced(long total) {
+    messagesPaced = total;
+  }
+
+  /**
+   * Routing messages this node held back, so far, because they did not fit their neighbour's
+   * budget yet ({@link RoutingBudget}); they went later, merged with what followed them.
+   */
+  public long messagesPaced() {
+    return messagesPaced;
   }
 
   public long dropped(Drop reason) {
@@ -90,6 +103,7 @@ public final class RoutingCounters {
 
   @Override
   public String toString() {
-    return "RoutingCounters[in=" + messagesIn + ", out=" + messagesOut + ", dropped=" + drops + "]";
+    return "RoutingCounters[in=" + messagesIn + ", out=" + messagesOut + ", paced="
+        + messagesPaced + ", dropped=" + drops + "]";
   }
 }

@@ -21,6 +21,7 @@ import io.staex.routing.RoutingMessage.Withdraw;
 import io.staex.routing.internal.LinkBuckets;
 import io.staex.routing.internal.ParentSelector;
 import io.staex.routing.internal.Router;
+import io.staex.routing.internal.SendPacer;
 import io.staex.routing.internal.ShortestPaths;
 import io.staex.routing.internal.Topology;
 import java.time.Duration;
@@ -93,6 +94,11 @@ public final class RoutingNode {
   private final LinkBuckets checkBudget;
   /** Route explain requests answered per neighbour ({@link RoutingBudget#explainsPerSecond}). */
   private final LinkBuckets explainBudget;
+  /**
+   * Our messages to each neighbour, kept within the budget it holds us to (the same as ours):
+   * what does not fit yet waits, merged, instead of being dropped there (issue 14).
+   */
+  private final SendPacer pacer;
   /**
    * Route explains this node started and still waits for: id → the node whose answer comes
    * next (the last {@code UP} answer's parent). Ended by an answer that is not {@code UP} or by
@@ -185,6 +191,7 @@ public final class RoutingNode {
     this.checkBudget = new LinkBuckets(budget.checksPerSecond(), budget.checkBurst());
     this.explainBudget =
         new LinkBuckets(budget.explainsPerSecond(), budget.explainsPerSecond());
+    this.pacer = new SendPacer(budget);
     this.topology = new Topology(identity.address(), true);
     this.router = new Router(new ShortestPaths(topology));
     // Sequence numbers start from the clock so that a restarted node's states are newer.
@@ -234,7 +241,7 @@ public final class RoutingNode {
     }
     up = chooseUp(now);
     parentsChanged(before, now, out);
-    return out.effects(counters);
+    return effects(out, now);
   }
 
   /** A link to {@code neighbour} is up (authenticated by the link layer); {@code cost} >= 1. */
@@ -244,6 +251,9 @@ public final class RoutingNode {
     }
     Out out = new Out();
     boolean replaced = links.put(neighbour, cost) != null;
+    if (replaced) {
+      pacer.forget(neighbour); // what waited for the old connection went with it
+    }
     topology.setLink(neighbour, cost);
     pendingWithdrawals.remove(neighbour);
     Optional<Address> before = up;
@@ -281,7 +291,7 @@ public final class RoutingNode {
     if (!reselect(now, out) && announced >= 0) {
       out.send(neighbour, new Rank(announced));
     }
-    return out.effects(counters);
+    return effects(out, now);
   }
 
   /**
@@ -304,7 +314,7 @@ public final class RoutingNode {
     Out out = new Out();
     resign(now);
     sendUp(new StateUpdate(List.of(ownState)), out);
-    return out.effects(counters);
+    return effects(out, now);
   }
 
   /** The link to {@code neighbour} is gone (closed, failed, or keepalives missed). */
@@ -313,6 +323,7 @@ public final class RoutingNode {
     if (links.remove(neighbour) == null) {
       return Effects.none();
     }
+    pacer.forget(neighbour);
     topology.removeLink(neighbour);
     ranks.remove(neighbour);
     Optional<Address> before = up;
@@ -338,7 +349,7 @@ public final class RoutingNode {
       sendUp(new Withdraw(behind), out);
     }
     reselect(now, out);
-    return out.effects(counters);
+    return effects(out, now);
   }
 
   /**
@@ -359,7 +370,7 @@ public final class RoutingNode {
     Out out = new Out();
     dispatch(from, message, now, out);
     reselect(now, out);
-    return out.effects(counters);
+    return effects(out, now);
   }
 
   private void dispatch(Address from, RoutingMessage message, Instant now, Out out) {
@@ -423,11 +434,12 @@ public final class RoutingNode {
     messageBudget.prune(links.keySet(), now);
     checkBudget.prune(links.keySet(), now);
     explainBudget.prune(links.keySet(), now);
+    pacer.prune(links.keySet(), now);
     if (!now.isBefore(nextRefresh)) {
       resign(now);
       sendUp(new StateUpdate(List.of(ownState)), out);
     }
-    return out.effects(counters);
+    return effects(out, now);
   }
 
   /** When {@link #tick} must be called next at the latest. */
@@ -461,6 +473,10 @@ public final class RoutingNode {
         next = oldest;
       }
     }
+    Instant paced = pacer.readyAt();
+    if (paced.isBefore(next)) {
+      next = paced;
+    }
     return next;
   }
 
@@ -479,7 +495,7 @@ public final class RoutingNode {
     String problem = RoutingCodec.nameProblem(name);
     if (problem != null) {
       out.events.add(new RoutingEvent.LookupFailed(id, "'" + name + "' is not a name: " + problem));
-      return out.effects(counters);
+      return effects(out, now);
     }
     Optional<NodeState> local = findName(network, name, policy.ownNetwork(), now);
     if (local.isPresent()) {
@@ -494,7 +510,7 @@ public final class RoutingNode {
     } else {
       out.events.add(new RoutingEvent.LookupFailed(id, "'" + name + "' not found (this node is the root)"));
     }
-    return out.effects(counters);
+    return effects(out, now);
   }
 
   /** Lookups still waiting for their answer (at most {@link #MAX_PENDING_LOOKUPS}). */
@@ -637,7 +653,7 @@ public final class RoutingNode {
   public Effects revoked(SignedRevocation revocation, Instant now) {
     Out out = new Out();
     applied(List.of(revocation), null, out);
-    return out.effects(counters);
+    return effects(out, now);
   }
 
   /** The policy this node checks states and revocations with (shared with the node's links). */
@@ -1198,7 +1214,7 @@ public final class RoutingNode {
     pendingExplains.put(id, u.parent());
     Out out = new Out();
     out.send(u.parent(), new ExplainRequest(id, address(), target, settings.maxHops()));
-    return out.effects(counters);
+    return effects(out, now);
   }
 
   /** Stops waiting for the explain {@code id}'s answers (later ones are counted unexpected). */
@@ -1319,6 +1335,19 @@ public final class RoutingNode {
     out.events.add(new RoutingEvent.ExplainAnswered(m.id(), m));
   }
 
+  /**
+   * The effects of one input: its messages that fit their neighbour's budget now, and those that
+   * waited for it and fit now ({@link SendPacer}); the rest wait for a later input or tick.
+   */
+  private Effects effects(Out out, Instant now) {
+    List<Outbound> sent = new ArrayList<>(out.messages.size());
+    pacer.offer(out.messages, now, sent);
+    counters.out(sent.size());
+    counters.paced(pacer.held());
+    return sent.isEmpty() && out.events.isEmpty()
+        ? Effects.none() : new Effects(sent, out.events);
+  }
+
   /** Collects the effects of one input. */
   private static final class Out {
     final List<Outbound> messages = new ArrayList<>();
@@ -1338,11 +1367,6 @@ public final class RoutingNode {
         events.add(new RoutingEvent.OverBudget(from,
             RoutingEvent.OverBudget.Budget.SIGNATURE_CHECKS));
       }
-    }
-
-    Effects effects(RoutingCounters counters) {
-      counters.out(messages.size());
-      return messages.isEmpty() && events.isEmpty() ? Effects.none() : new Effects(messages, events);
     }
   }
 }

@@ -191,6 +191,73 @@ class RoutingBudgetTest {
     }
   }
 
+  /**
+   * Issue 14: an honest relay passing up its subtree's states one message per change (a cold
+   * start) must not be dropped as a flood by its parent. Here 300 grandchildren, each a message,
+   * against a parent that takes 40 messages and 200 checks at once: the relay keeps to that
+   * budget (each burst less what 5 s of its rate could bunch, then the rates), holds the rest,
+   * merged, and sends it as the tokens come back, at the times its nextTimer says. The parent
+   * ends up with every state and drops nothing. Without the pacing it took the first 40 messages and dropped
+   * the rest ({@code MESSAGE_BUDGET}), to be sent again only at their refresh, 5 minutes later.
+   */
+  @Test
+  void honestSubtreeBeyondTheBursts_isHeldBackAndMerged_notDroppedAsAFlood() {
+    RoutingBudget small = new RoutingBudget(20, 40, 10, 200);
+    RoutingSettings settings = RoutingSettings.defaults().withBudget(small);
+    RoutingNode parent = new RoutingNode(NODES.get(0), CERTIFICATES.get(0), List.of(), List.of(),
+        RoutingFixtures.policy(), settings, clock.instant());
+    RoutingNode relayNode = new RoutingNode(NODES.get(1), CERTIFICATES.get(1), List.of(address(0)),
+        List.of(), RoutingFixtures.policy(), settings, clock.instant());
+    linkUp(parent, relayNode);
+    List<Outbound> toParent = new ArrayList<>();
+    int subtree = 300;
+    for (int i = 0; i < subtree; i++) {
+      Identity id = Identities.identity(30_000 + i);
+      Certificate cert = TestNetwork.of(NETWORK).certify(id.address()).validity(Validity.fixed())
+          .issue();
+      relayNode.linkUp(id.address(), 1, clock.instant());
+      NodeState s = NodeState.sign(id, cert, List.of(new ParentLink(address(1), 1)),
+          Optional.of(address(1)), List.of(), 1, clock.instant().plus(settings.stateLifetime()));
+      toParent.addAll(relayNode.receive(id.address(), new StateUpdate(List.of(s)), clock.instant())
+          .messages());
+    }
+    int messages = deliver(toParent, parent);
+    assertThat(messages).as("sent at once: up to the message burst less its margin (30), less what"
+        + " the link up took").isBetween(20, 30);
+    for (int i = 0; i < 1000 && !relayNode.nextTimer().isAfter(clock.instant().plusSeconds(60));
+        i++) {
+      Duration wait = Duration.between(clock.instant(), relayNode.nextTimer());
+      if (!wait.isNegative() && !wait.isZero()) {
+        clock.advance(wait);
+      }
+      messages += deliver(relayNode.tick(clock.instant()).messages(), parent);
+    }
+
+    assertThat(parent.counters().dropped(Drop.MESSAGE_BUDGET)).isZero();
+    assertThat(parent.counters().dropped(Drop.SIGNATURE_BUDGET)).isZero();
+    for (int i = 0; i < subtree; i++) {
+      assertThat(parent.knows(Identities.identity(30_000 + i).address())).as("state %d", i).isTrue();
+    }
+    assertThat(relayNode.counters().messagesPaced()).isPositive();
+    // 30 messages of one state at once, then 120 states in one (the rest of the check share),
+    // then one state a message at the check rate (10 a second, under the message rate)
+    assertThat(messages).as("the held-back updates merged").isLessThan(subtree * 2 / 3);
+    assertThat(clock.instant()).as("the last sent at the check rate, not at a refresh")
+        .isAfter(T0.plusSeconds(14)).isBefore(T0.plusSeconds(40));
+  }
+
+  /** Delivers {@code messages} for node 0 to {@code parent} from node 1; how many were for it. */
+  private int deliver(List<Outbound> messages, RoutingNode parent) {
+    int n = 0;
+    for (Outbound o : messages) {
+      if (o.to().equals(parent.address())) {
+        parent.receive(address(1), o.message(), clock.instant());
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** {@code id}'s state as a node below node 1, at sequence {@code sequence}. */
   private StateUpdate subtreeState(Identity id, Certificate cert, long sequence) {
     return new StateUpdate(List.of(NodeState.sign(id, cert, List.of(new ParentLink(address(1), 1)),

@@ -55,6 +55,38 @@ public final class LinkBuckets {
     return true;
   }
 
+  /** Whole tokens in {@code neighbour}'s bucket now (a neighbour not seen yet has a full one). */
+  public long tokens(Address neighbour, Instant now) {
+    Bucket b = buckets.computeIfAbsent(neighbour, k -> new Bucket(max, now));
+    refill(b, now);
+    return b.tokens / NANOS_PER_SECOND;
+  }
+
+  /** Takes {@code n} tokens from {@code neighbour}'s bucket, which holds them ({@link #tokens}). */
+  public void take(Address neighbour, long n, Instant now) {
+    if (n > tokens(neighbour, now)) {
+      throw new IllegalStateException(n + " tokens (holds " + tokens(neighbour, now) + ")");
+    }
+    buckets.get(neighbour).tokens -= n * NANOS_PER_SECOND;
+  }
+
+  /**
+   * When {@code neighbour}'s bucket holds {@code n} tokens (at most the burst) again, by what it
+   * held when last used: an instant already past if it holds them ({@link Instant#MIN} for a
+   * neighbour not seen yet, whose bucket is full).
+   */
+  public Instant readyAt(Address neighbour, long n) {
+    Bucket b = buckets.get(neighbour);
+    if (b == null) {
+      return Instant.MIN;
+    }
+    long missing = Math.min(n * NANOS_PER_SECOND, max) - b.tokens;
+    if (missing <= 0) {
+      return b.at;
+    }
+    return b.at.plusNanos((missing + perSecond - 1) / perSecond);
+  }
+
   private void refill(Bucket b, Instant now) {
     if (now.isAfter(b.at)) {
       Duration elapsed = Duration.between(b.at, now);

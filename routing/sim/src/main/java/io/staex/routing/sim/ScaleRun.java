@@ -3,6 +3,7 @@ package io.staex.routing.sim;
 import io.staex.crypto.Address;
 import io.staex.routing.NodeState;
 import io.staex.routing.Route;
+import io.staex.routing.RoutingCounters;
 import io.staex.routing.RoutingDecodeException;
 import io.staex.routing.RoutingSettings;
 import java.io.PrintStream;
@@ -10,8 +11,10 @@ import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -96,6 +99,7 @@ public final class ScaleRun {
     SimNode root = nodes.get(0);
     say("  root's view: %d states", root.routing().view().size());
 
+    drops(net, root, "after the cold start");
     check(net, "after the cold start");
 
     double recomputeMs = recompute(net, nodes, root, random);
@@ -103,6 +107,7 @@ public final class ScaleRun {
     t = System.nanoTime();
     Failover.Result fo = failover(net, nodes, root);
     phase("failover", t, "%s", fo);
+    drops(net, root, "after the failover");
     check(net, "after the failover");
     // -1: the subtree did not come back within the limit (the line has numbers only).
     double failoverPeriods = fo.recovered() && fo.switchedAt().isPresent()
@@ -120,6 +125,38 @@ public final class ScaleRun {
     out.printf(Locale.ROOT,
         "routing-scale nodes=%d recompute_ms=%.3f root_heap_mb=%.1f converge_s=%.3f msgs_per_node=%.2f failover_periods=%.3f%n",
         n, recomputeMs, rootHeapMb, convergeS, msgsPerNode, failoverPeriods);
+  }
+
+  /**
+   * Every routing drop counter, summed over all live nodes and at the root alone (what a node refused
+   * and why: a state lost on its way up shows here, not in the invariants).
+   */
+  private void drops(SimNetwork net, SimNode root, String when) {
+    Map<RoutingCounters.Drop, Long> all = new EnumMap<>(RoutingCounters.Drop.class);
+    long in = 0;
+    long paced = 0;
+    for (SimNode x : net.nodes()) {
+      if (!x.isAlive()) {
+        continue; // a crashed node has no RoutingNode (the failover's parent)
+      }
+      RoutingCounters c = x.routing().counters();
+      in += c.messagesIn();
+      paced += c.messagesPaced();
+      for (RoutingCounters.Drop d : RoutingCounters.Drop.values()) {
+        all.merge(d, c.dropped(d), Long::sum);
+      }
+    }
+    RoutingCounters rc = root.routing().counters();
+    StringBuilder sb = new StringBuilder();
+    for (RoutingCounters.Drop d : RoutingCounters.Drop.values()) {
+      if (all.get(d) > 0) {
+        sb.append(String.format(Locale.ROOT, " %s=%d (root %d)", d.name().toLowerCase(Locale.ROOT),
+            all.get(d), rc.dropped(d)));
+      }
+    }
+    say("  routing drops %s, all nodes (root):%s; messages received %d (root %d), held back"
+        + " for a neighbour's budget %d", when, sb.length() == 0 ? " none" : sb, in,
+        rc.messagesIn(), paced);
   }
 
   private void check(SimNetwork net, String when) {
