@@ -57,7 +57,14 @@ public final class RoutingCounters {
      * A name lookup whose asker is not in this node's view below the neighbour it came from (a
      * member asking in another node's name, or a request sent down): never answered nor sent on.
      */
-    LOOKUP_FORGED
+    LOOKUP_FORGED,
+    /**
+     * One of this node's own messages that would have waited for its neighbour's budget
+     * ({@code SendPacer}) beyond what may wait: {@code MAX_WAITING_PER_NEIGHBOUR} per neighbour
+     * or {@code MAX_WAITING} in all. Only a flood reaches it (lookups sent up faster than the
+     * parent's budget takes them); an honest backlog merges into a few waiting updates.
+     */
+    SEND_BACKLOG
   }
 
   private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);
@@ -66,7 +73,13 @@ public final class RoutingCounters {
   private long messagesPaced;
 
   void drop(Drop reason) {
-    drops.merge(reason, 1L, Long::sum);
+    drop(reason, 1);
+  }
+
+  void drop(Drop reason, long n) {
+    if (n > 0) {
+      drops.merge(reason, n, Long::sum);
+    }
   }
 
   void in() {

@@ -1344,6 +1344,8 @@ public final class RoutingNode {
     pacer.offer(out.messages, now, sent);
     counters.out(sent.size());
     counters.paced(pacer.held());
+    counters.drop(Drop.SEND_BACKLOG,
+        pacer.overflowed() - counters.dropped(Drop.SEND_BACKLOG));
     return sent.isEmpty() && out.events.isEmpty()
         ? Effects.none() : new Effects(sent, out.events);
   }

@@ -23,6 +23,7 @@ import io.staex.testing.fixtures.TestNetwork;
 import io.staex.testing.fixtures.Validity;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -244,6 +245,73 @@ class RoutingBudgetTest {
     assertThat(messages).as("the held-back updates merged").isLessThan(subtree * 2 / 3);
     assertThat(clock.instant()).as("the last sent at the check rate, not at a refresh")
         .isAfter(T0.plusSeconds(14)).isBefore(T0.plusSeconds(40));
+  }
+
+  /**
+   * The pacer's backlog is bounded: lookups that children send up faster than the parent's
+   * budget takes them (each child within its own budget here) wait up to
+   * {@link io.staex.routing.internal.SendPacer#MAX_WAITING_PER_NEIGHBOUR}; the rest are dropped
+   * at the relay and counted, as the parent dropped them before the pacer. Without the bound the
+   * relay's memory grew with the flood for as long as it lasted.
+   */
+  @Test
+  void lookupsSentUpFasterThanTheParentTakesThem_waitUpToTheBound_theRestDroppedAndCounted() {
+    RoutingBudget small = new RoutingBudget(20, 40, 10, 200);
+    RoutingSettings settings = RoutingSettings.defaults().withBudget(small);
+    RoutingNode parent = new RoutingNode(NODES.get(0), CERTIFICATES.get(0), List.of(), List.of(),
+        RoutingFixtures.policy(), settings, clock.instant());
+    RoutingNode relayNode = new RoutingNode(NODES.get(1), CERTIFICATES.get(1), List.of(address(0)),
+        List.of(), RoutingFixtures.policy(), settings, clock.instant());
+    linkUp(parent, relayNode);
+    int children = 40;
+    List<Identity> kids = new ArrayList<>();
+    for (int i = 0; i < children; i++) {
+      Identity id = Identities.identity(40_000 + i);
+      Certificate cert = TestNetwork.of(NETWORK).certify(id.address()).validity(Validity.fixed())
+          .issue();
+      relayNode.linkUp(id.address(), 1, clock.instant());
+      deliver(relayNode.receive(id.address(), new StateUpdate(List.of(NodeState.sign(id, cert,
+          List.of(new ParentLink(address(1), 1)), Optional.of(address(1)), List.of(), 1,
+          clock.instant().plus(settings.stateLifetime())))), clock.instant()).messages(), parent);
+      kids.add(id);
+    }
+    // let the states' own backlog go first
+    drainInto(relayNode, parent, 120);
+    long before = parent.counters().messagesIn();
+
+    // each child sends its whole burst of lookups for names nobody holds: all go up
+    int sent = 0;
+    for (Identity kid : kids) {
+      for (int j = 0; j < small.messageBurst(); j++) {
+        deliver(relayNode.receive(kid.address(), new LookupRequest(sent++,
+            kid.address(), NETWORK.address(), "nobody-" + j, 8), clock.instant()).messages(),
+            parent);
+      }
+    }
+    assertThat(relayNode.counters().dropped(Drop.MESSAGE_BUDGET)).as("each child kept to its"
+        + " budget").isZero();
+    long dropped = relayNode.counters().dropped(Drop.SEND_BACKLOG);
+    assertThat(dropped).as("the flood went beyond what may wait").isPositive();
+    assertThat(dropped).as("beyond the bound, dropped at the relay")
+        .isEqualTo(sent - io.staex.routing.internal.SendPacer.MAX_WAITING_PER_NEIGHBOUR
+            - (parent.counters().messagesIn() - before));
+
+    drainInto(relayNode, parent, 200);
+    assertThat(parent.counters().messagesIn() - before).as("what waited reached the parent")
+        .isEqualTo(sent - dropped);
+    assertThat(parent.counters().dropped(Drop.MESSAGE_BUDGET)).isZero();
+  }
+
+  /** Ticks {@code relayNode} at its timers for up to {@code seconds}, delivering to {@code parent}. */
+  private void drainInto(RoutingNode relayNode, RoutingNode parent, int seconds) {
+    Instant end = clock.instant().plusSeconds(seconds);
+    for (int i = 0; i < 100_000 && relayNode.nextTimer().isBefore(end); i++) {
+      Duration wait = Duration.between(clock.instant(), relayNode.nextTimer());
+      if (!wait.isNegative() && !wait.isZero()) {
+        clock.advance(wait);
+      }
+      deliver(relayNode.tick(clock.instant()).messages(), parent);
+    }
   }
 
   /** Delivers {@code messages} for node 0 to {@code parent} from node 1; how many were for it. */

@@ -41,6 +41,16 @@ import java.util.TreeMap;
  * it already and settles it without a check. Not thread-safe (owned by the node).
  */
 public final class SendPacer {
+  /**
+   * Messages (merged groups count once) that may wait for one neighbour. An honest backlog is a
+   * few merged updates, withdrawals and a rank; what else waits is lookups and explains sent on
+   * faster than the neighbour takes them, which only a flood makes (before the pacer they were
+   * dropped there). Beyond it a message is dropped here and counted ({@code SEND_BACKLOG}).
+   */
+  public static final int MAX_WAITING_PER_NEIGHBOUR = 1024;
+  /** Messages that may wait for all neighbours together: the node's memory for this. */
+  public static final int MAX_WAITING = 16 * MAX_WAITING_PER_NEIGHBOUR;
+
   /** A message waiting for its neighbour's tokens; updates and withdrawals merge. */
   private static final class Waiting {
     final RoutingMessage message;
@@ -106,6 +116,10 @@ public final class SendPacer {
   private final Map<Address, ArrayDeque<Waiting>> queues = new TreeMap<>();
   /** Messages that had to wait, since the node started. */
   private long held;
+  /** Messages waiting now, over all neighbours (merged ones count once). */
+  private int waiting;
+  /** Messages dropped so far because too many waited ({@link #MAX_WAITING_PER_NEIGHBOUR}). */
+  private long overflowed;
 
   public SendPacer(RoutingBudget budget) {
     this.messages = new LinkBuckets(budget.messagesPerSecond(),
@@ -139,14 +153,24 @@ public final class SendPacer {
         q = new ArrayDeque<>();
         queues.put(o.to(), q);
       }
-      held++;
       Waiting tail = q.peekLast();
       if (tail != null && tail.absorb(o.message())) {
+        held++;
         continue;
       }
       if (tail != null && tail.message instanceof Rank && o.message() instanceof Rank) {
         q.pollLast(); // a later rank says all the earlier one said
+        waiting--;
       }
+      if (q.size() >= MAX_WAITING_PER_NEIGHBOUR || waiting >= MAX_WAITING) {
+        overflowed++;
+        if (q.isEmpty()) {
+          queues.remove(o.to());
+        }
+        continue;
+      }
+      held++;
+      waiting++;
       q.addLast(new Waiting(o.message()));
     }
     for (Iterator<Map.Entry<Address, ArrayDeque<Waiting>>> it = queues.entrySet().iterator();
@@ -179,7 +203,10 @@ public final class SendPacer {
    * dropped with it, as it would have been lost on it. Its buckets stay, as the neighbour's do.
    */
   public void forget(Address neighbour) {
-    queues.remove(neighbour);
+    ArrayDeque<Waiting> q = queues.remove(neighbour);
+    if (q != null) {
+      waiting -= q.size();
+    }
   }
 
   /** Forgets the buckets of neighbours not in {@code linked} once they are full again. */
@@ -190,11 +217,12 @@ public final class SendPacer {
 
   /** Messages waiting, over all neighbours (merged ones count once). */
   public int waiting() {
-    int n = 0;
-    for (ArrayDeque<Waiting> q : queues.values()) {
-      n += q.size();
-    }
-    return n;
+    return waiting;
+  }
+
+  /** Messages dropped so far because too many waited already ({@link #MAX_WAITING}). */
+  public long overflowed() {
+    return overflowed;
   }
 
   /** Messages that had to wait for their neighbour's tokens so far. */
@@ -239,6 +267,7 @@ public final class SendPacer {
         sent.add(new Outbound(to, chunk));
         if (w.states.isEmpty()) {
           q.pollFirst();
+          waiting--;
         }
       } else if (w.withdrawn != null) {
         List<Address> first = new ArrayList<>(Math.min(w.withdrawn.size(), RoutingCodec.MAX_WITHDRAW));
@@ -251,11 +280,13 @@ public final class SendPacer {
         sent.add(new Outbound(to, new Withdraw(first)));
         if (w.withdrawn.isEmpty()) {
           q.pollFirst();
+          waiting--;
         }
       } else {
         messages.take(to, 1, now);
         sent.add(new Outbound(to, w.message));
         q.pollFirst();
+        waiting--;
       }
     }
   }
