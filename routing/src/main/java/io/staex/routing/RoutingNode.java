@@ -1341,11 +1341,9 @@ public final class RoutingNode {
    */
   private Effects effects(Out out, Instant now) {
     List<Outbound> sent = new ArrayList<>(out.messages.size());
-    pacer.offer(out.messages, now, sent);
+    counters.drop(Drop.SEND_BACKLOG, pacer.offer(out.messages, now, sent));
     counters.out(sent.size());
     counters.paced(pacer.held());
-    counters.drop(Drop.SEND_BACKLOG,
-        pacer.overflowed() - counters.dropped(Drop.SEND_BACKLOG));
     return sent.isEmpty() && out.events.isEmpty()
         ? Effects.none() : new Effects(sent, out.events);
   }

@@ -203,12 +203,8 @@ class RoutingBudgetTest {
    */
   @Test
   void honestSubtreeBeyondTheBursts_isHeldBackAndMerged_notDroppedAsAFlood() {
-    RoutingBudget small = new RoutingBudget(20, 40, 10, 200);
-    RoutingSettings settings = RoutingSettings.defaults().withBudget(small);
-    RoutingNode parent = new RoutingNode(NODES.get(0), CERTIFICATES.get(0), List.of(), List.of(),
-        RoutingFixtures.policy(), settings, clock.instant());
-    RoutingNode relayNode = new RoutingNode(NODES.get(1), CERTIFICATES.get(1), List.of(address(0)),
-        List.of(), RoutingFixtures.policy(), settings, clock.instant());
+    RoutingNode parent = smallBudgetNode(0, List.of());
+    RoutingNode relayNode = smallBudgetNode(1, List.of(address(0)));
     linkUp(parent, relayNode);
     List<Outbound> toParent = new ArrayList<>();
     int subtree = 300;
@@ -218,7 +214,7 @@ class RoutingBudgetTest {
           .issue();
       relayNode.linkUp(id.address(), 1, clock.instant());
       NodeState s = NodeState.sign(id, cert, List.of(new ParentLink(address(1), 1)),
-          Optional.of(address(1)), List.of(), 1, clock.instant().plus(settings.stateLifetime()));
+          Optional.of(address(1)), List.of(), 1, clock.instant().plus(SMALL_SETTINGS.stateLifetime()));
       toParent.addAll(relayNode.receive(id.address(), new StateUpdate(List.of(s)), clock.instant())
           .messages());
     }
@@ -256,12 +252,8 @@ class RoutingBudgetTest {
    */
   @Test
   void lookupsSentUpFasterThanTheParentTakesThem_waitUpToTheBound_theRestDroppedAndCounted() {
-    RoutingBudget small = new RoutingBudget(20, 40, 10, 200);
-    RoutingSettings settings = RoutingSettings.defaults().withBudget(small);
-    RoutingNode parent = new RoutingNode(NODES.get(0), CERTIFICATES.get(0), List.of(), List.of(),
-        RoutingFixtures.policy(), settings, clock.instant());
-    RoutingNode relayNode = new RoutingNode(NODES.get(1), CERTIFICATES.get(1), List.of(address(0)),
-        List.of(), RoutingFixtures.policy(), settings, clock.instant());
+    RoutingNode parent = smallBudgetNode(0, List.of());
+    RoutingNode relayNode = smallBudgetNode(1, List.of(address(0)));
     linkUp(parent, relayNode);
     int children = 40;
     List<Identity> kids = new ArrayList<>();
@@ -272,7 +264,7 @@ class RoutingBudgetTest {
       relayNode.linkUp(id.address(), 1, clock.instant());
       deliver(relayNode.receive(id.address(), new StateUpdate(List.of(NodeState.sign(id, cert,
           List.of(new ParentLink(address(1), 1)), Optional.of(address(1)), List.of(), 1,
-          clock.instant().plus(settings.stateLifetime())))), clock.instant()).messages(), parent);
+          clock.instant().plus(SMALL_SETTINGS.stateLifetime())))), clock.instant()).messages(), parent);
       kids.add(id);
     }
     // let the states' own backlog go first
@@ -282,7 +274,7 @@ class RoutingBudgetTest {
     // each child sends its whole burst of lookups for names nobody holds: all go up
     int sent = 0;
     for (Identity kid : kids) {
-      for (int j = 0; j < small.messageBurst(); j++) {
+      for (int j = 0; j < SMALL.messageBurst(); j++) {
         deliver(relayNode.receive(kid.address(), new LookupRequest(sent++,
             kid.address(), NETWORK.address(), "nobody-" + j, 8), clock.instant()).messages(),
             parent);
@@ -300,6 +292,17 @@ class RoutingBudgetTest {
     assertThat(parent.counters().messagesIn() - before).as("what waited reached the parent")
         .isEqualTo(sent - dropped);
     assertThat(parent.counters().dropped(Drop.MESSAGE_BUDGET)).isZero();
+  }
+
+  /** Budgets small enough for a few hundred messages to go beyond them. */
+  private static final RoutingBudget SMALL = new RoutingBudget(20, 40, 10, 200);
+
+  private static final RoutingSettings SMALL_SETTINGS = RoutingSettings.defaults().withBudget(SMALL);
+
+  /** Node {@code index} with {@link #SMALL} budgets and {@code parents}. */
+  private RoutingNode smallBudgetNode(int index, List<Address> parents) {
+    return new RoutingNode(NODES.get(index), CERTIFICATES.get(index), parents, List.of(),
+        RoutingFixtures.policy(), SMALL_SETTINGS, clock.instant());
   }
 
   /** Ticks {@code relayNode} at its timers for up to {@code seconds}, delivering to {@code parent}. */

@@ -118,8 +118,6 @@ public final class SendPacer {
   private long held;
   /** Messages waiting now, over all neighbours (merged ones count once). */
   private int waiting;
-  /** Messages dropped so far because too many waited ({@link #MAX_WAITING_PER_NEIGHBOUR}). */
-  private long overflowed;
 
   public SendPacer(RoutingBudget budget) {
     this.messages = new LinkBuckets(budget.messagesPerSecond(),
@@ -140,8 +138,12 @@ public final class SendPacer {
   /**
    * Sends {@code out}'s messages that fit their neighbour's budget now, in order per neighbour
    * (into {@code sent}), holds the rest, and sends what waited and fits now.
+   *
+   * @return how many of {@code out} were dropped because too many waited already ({@link
+   *     #MAX_WAITING_PER_NEIGHBOUR}, {@link #MAX_WAITING})
    */
-  public void offer(List<Outbound> out, Instant now, List<Outbound> sent) {
+  public int offer(List<Outbound> out, Instant now, List<Outbound> sent) {
+    int dropped = 0;
     for (Outbound o : out) {
       ArrayDeque<Waiting> q = queues.get(o.to());
       if (q == null && fits(o.to(), o.message(), now)) {
@@ -163,7 +165,7 @@ public final class SendPacer {
         waiting--;
       }
       if (q.size() >= MAX_WAITING_PER_NEIGHBOUR || waiting >= MAX_WAITING) {
-        overflowed++;
+        dropped++;
         if (q.isEmpty()) {
           queues.remove(o.to());
         }
@@ -181,6 +183,7 @@ public final class SendPacer {
         it.remove();
       }
     }
+    return dropped;
   }
 
   /** When the first waiting message may go ({@link Instant#MAX} when none waits). */
@@ -215,15 +218,7 @@ public final class SendPacer {
     checks.prune(linked, now);
   }
 
-  /** Messages waiting, over all neighbours (merged ones count once). */
-  public int waiting() {
-    return waiting;
-  }
 
-  /** Messages dropped so far because too many waited already ({@link #MAX_WAITING}). */
-  public long overflowed() {
-    return overflowed;
-  }
 
   /** Messages that had to wait for their neighbour's tokens so far. */
   public long held() {
