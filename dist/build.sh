@@ -74,7 +74,8 @@ modules="$("$jdk/bin/jdeps" -q --ignore-missing-deps --multi-release "$major" \
 # Left out, as only code staex never runs reaches them, and java.desktop would bring the X11
 # and sound libraries into the package's dependencies: java.desktop (java.beans, for Typesafe
 # Config's ConfigBeanFactory) and java.sql (Bouncy Castle's LDAP certificate-store helpers).
-# java.xml (logback's config parser) is kept: --print-module-deps left it out as java.sql has it.
+# java.xml (logback's config parser, for a user's -Dlogback.configurationFile: the node configures
+# logback in code, LogConfigurator) is kept: --print-module-deps left it out as java.sql has it.
 modules="$( { tr ',' '\n' <<<"$modules"; echo java.xml; echo jdk.unsupported
     if "$jdk/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then echo jdk.crypto.ec; fi
   } | grep -vx -e java.desktop -e java.sql | sort -u | paste -sd,)"
