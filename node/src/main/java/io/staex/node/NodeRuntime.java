@@ -940,7 +940,7 @@ public final class NodeRuntime implements AutoCloseable {
         socksAddress().map(NodeRuntime::text), dnsAddress().map(NodeRuntime::text),
         relay.activeParent(), links,
         new NodeStatus.Routes(relay.viewSize(), relay.known(NodeStatus.Routes.MAX_SHOWN)),
-        NodeStatus.RelayStats.of(relay.counters(), relay.routingDrops()), sessions(), streams(), forwards, services,
+        NodeStatus.RelayStats.of(relay.counters(), relay.routingCounters()), sessions(), streams(), forwards, services,
         errors.events(), NodeStatus.DatagramStats.of(streams.counters()), nameStats(),
         NodeStatus.HelloStats.of(streams.sessions().counters()), acceptStats(),
         NodeStatus.SessionStats.of(streams.sessions().counters()), trustStats(),

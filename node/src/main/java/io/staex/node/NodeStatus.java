@@ -534,26 +534,34 @@ public record NodeStatus(
    * @param dropped frames dropped, by reason; every reason present
    * @param routingDropped routing inputs the routing node dropped, by reason (forged or stale
    *     states, invalid revocations, over a neighbour's budget …); every reason present
+   * @param routingMessages routing messages the routing node took in and sent, and how many of
+   *     its own it held back for a neighbour's budget
    */
   public record RelayStats(
       long forwarded, long delivered, long originated, long unreachableSent,
       long unreachableReceived, long rerouted, long certificatesRenewed,
-      Map<RelayCounters.Drop, Long> dropped, Map<RoutingCounters.Drop, Long> routingDropped) {
+      Map<RelayCounters.Drop, Long> dropped, Map<RoutingCounters.Drop, Long> routingDropped,
+      RoutingMessages routingMessages) {
     public RelayStats {
       dropped = Map.copyOf(dropped);
       routingDropped = Map.copyOf(routingDropped);
     }
 
-    /** A snapshot of {@code counters} and of the routing node's {@code routingDropped}. */
-    public static RelayStats of(RelayCounters counters,
-        Map<RoutingCounters.Drop, Long> routingDropped) {
+    /** A snapshot of {@code counters} and of the routing node's {@code routing} counters. */
+    public static RelayStats of(RelayCounters counters, RoutingCounters routing) {
       Map<RelayCounters.Drop, Long> dropped = new EnumMap<>(RelayCounters.Drop.class);
       for (RelayCounters.Drop d : RelayCounters.Drop.values()) {
         dropped.put(d, counters.dropped(d));
       }
+      Map<RoutingCounters.Drop, Long> routingDropped = new EnumMap<>(RoutingCounters.Drop.class);
+      for (RoutingCounters.Drop d : RoutingCounters.Drop.values()) {
+        routingDropped.put(d, routing.dropped(d));
+      }
       return new RelayStats(counters.forwarded(), counters.delivered(), counters.originated(),
           counters.unreachableSent(), counters.unreachableReceived(), counters.rerouted(),
-          counters.linkCertificatesRenewed(), dropped, routingDropped);
+          counters.linkCertificatesRenewed(), dropped, routingDropped,
+          new RoutingMessages(routing.messagesIn(), routing.messagesOut(),
+              routing.messagesPaced()));
     }
 
     /** All drops. */
@@ -561,6 +569,17 @@ public record NodeStatus(
       return dropped.values().stream().mapToLong(Long::longValue).sum();
     }
   }
+
+  /**
+   * The routing node's messages.
+   *
+   * @param in taken in from neighbours (before any check)
+   * @param out sent to neighbours
+   * @param paced this node's own held back because they did not fit their neighbour's budget
+   *     yet; they went later, merged with what followed them (a cold start or a failover below
+   *     a busy node; always 0 on a small network)
+   */
+  public record RoutingMessages(long in, long out, long paced) {}
 
   /**
    * One end-to-end session (the session layer fills these).

@@ -129,7 +129,10 @@ class StaexDiagnosticsIT extends ProcessTestBase {
         .contains("staex_session_probe_answers_total{result=\"answered\"} 3\n")
         .contains("staex_session_probe_answers_total{result=\"limited\"} 0\n")
         .contains("jvm_memory_used_bytes{area=\"heap\"} ").contains("jvm_threads_current ")
-        .contains("jvm_gc_collections_total{gc=");
+        .contains("jvm_gc_collections_total{gc=")
+        // the relay's states came up to the root as routing messages; none had to wait
+        .containsPattern("staex_routing_messages_total\\{direction=\"in\"\\} [1-9]")
+        .contains("staex_routing_messages_paced_total 0\n");
     assertThat(Files.readString(dir.resolve("headers.txt")))
         .contains("text/plain; version=0.0.4; charset=utf-8");
     // the same counters as `staex status --metrics`

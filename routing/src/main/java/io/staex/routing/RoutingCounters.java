@@ -114,6 +114,16 @@ public final class RoutingCounters {
     return messagesOut;
   }
 
+  /** A copy of these counters as they are now (for a status snapshot taken on another thread). */
+  public RoutingCounters copy() {
+    RoutingCounters c = new RoutingCounters();
+    c.drops.putAll(drops);
+    c.messagesIn = messagesIn;
+    c.messagesOut = messagesOut;
+    c.messagesPaced = messagesPaced;
+    return c;
+  }
+
   @Override
   public String toString() {
     return "RoutingCounters[in=" + messagesIn + ", out=" + messagesOut + ", paced="

@@ -90,6 +90,9 @@ final class StatusJson {
     j.name("routingDropped").beginObject();
     new TreeMap<>(r.routingDropped())
         .forEach((reason, n) -> j.member(StatusText.dropLabel(reason), n));
+    j.endObject();
+    j.name("routingMessages").beginObject().member("in", r.routingMessages().in())
+        .member("out", r.routingMessages().out()).member("paced", r.routingMessages().paced());
     j.endObject().endObject();
     NodeStatus.DatagramStats g = s.datagrams();
     j.name("datagrams").beginObject().member("sent", g.sent())

@@ -58,6 +58,15 @@ public final class StatusMetrics {
       out.append("staex_relay_dropped_total{reason=\"").append(StatusText.dropLabel(d))
           .append("\"} ").append(r.dropped().getOrDefault(d, 0L)).append('\n');
     }
+    family(out, "staex_routing_messages_total", "counter",
+        "Routing messages taken in from and sent to neighbours, by direction.");
+    out.append("staex_routing_messages_total{direction=\"in\"} ")
+        .append(r.routingMessages().in()).append('\n');
+    out.append("staex_routing_messages_total{direction=\"out\"} ")
+        .append(r.routingMessages().out()).append('\n');
+    counter(out, "staex_routing_messages_paced_total",
+        "Routing messages of this node held back until they fit their neighbour's budget.",
+        r.routingMessages().paced());
     family(out, "staex_routing_dropped_total", "counter",
         "Routing inputs dropped (forged, stale, over a neighbour's budget), by reason.");
     for (RoutingCounters.Drop d : RoutingCounters.Drop.values()) {

@@ -98,6 +98,10 @@ final class StatusText {
             .append('\n');
       }
     }
+    NodeStatus.RoutingMessages m = r.routingMessages();
+    out.append("routing   messages in ").append(m.in()).append("  out ").append(m.out())
+        .append(m.paced() == 0 ? "" : "  held back for a neighbour's budget " + m.paced())
+        .append('\n');
     for (Map.Entry<RoutingCounters.Drop, Long> d
         : new java.util.TreeMap<>(r.routingDropped()).entrySet()) {
       if (d.getValue() > 0) {

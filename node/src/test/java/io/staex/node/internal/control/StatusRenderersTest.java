@@ -84,7 +84,8 @@ class StatusRenderersTest {
     assertThat(linkRows.get(2)).startsWith("  " + CHILD.shortText()).contains("child");
     assertThat(linkRows.get(1).indexOf("parent")).isEqualTo(linkRows.get(2).indexOf("child"))
         .isEqualTo(linkRows.get(0).indexOf("DIRECTION"));
-    assertThat(text).contains("  routing dropped state_untrusted: 2\n");
+    assertThat(text).contains("  routing dropped state_untrusted: 2\n")
+        .contains("routing   messages in 40  out 30  held back for a neighbour's budget 7\n");
     assertThat(text).contains("  dropped no_route: 4\n").contains("  dropped ttl_expired: 1\n")
         .contains(CHILD.shortText() + ".staex:8080");
     assertThat(text).contains("2026-01-02 03:04:00Z WARN forward file ignored");
@@ -147,7 +148,8 @@ class StatusRenderersTest {
         .contains("\"routes\":{\"viewSize\":3,\"known\":[\"" + NODE + "\"")
         .contains("\"unreachableReceived\":0,\"rerouted\":5,\"certificatesRenewed\":1")
         .contains("\"no_route\":4")
-        .contains("\"routingDropped\":{\"state_untrusted\":2}")
+        .contains("\"routingDropped\":{\"state_untrusted\":2},"
+            + "\"routingMessages\":{\"in\":40,\"out\":30,\"paced\":7}")
         .contains("\"datagrams\":{\"sent\":50,\"received\":40,\"dropped\":{\"queue_full\":7,"
             + "\"no_stream\":2,\"too_big\":1}}")
         .contains("\"names\":{\"refusedClients\":3,\"rateLimited\":2,\"malformed\":5,"
@@ -210,6 +212,10 @@ class StatusRenderersTest {
         .contains("staex_link_certificates_renewed_total 1\n")
         .contains("staex_relay_dropped_total{reason=\"no_route\"} 4\n")
         .contains("staex_routing_dropped_total{reason=\"state_untrusted\"} 2\n")
+        .contains("staex_routing_messages_total{direction=\"in\"} 40\n")
+        .contains("staex_routing_messages_total{direction=\"out\"} 30\n")
+        .contains("# TYPE staex_routing_messages_paced_total counter\n"
+            + "staex_routing_messages_paced_total 7\n")
         .contains("staex_routing_dropped_total{reason=\"signature_budget\"} 0\n")
         .contains("staex_relay_dropped_total{reason=\"queue_full\"} 0\n")
         .contains("staex_relay_dropped_total{reason=\"spoofed_source\"} 0\n")

@@ -406,20 +406,12 @@ public final class Relay implements PacketSender, AutoCloseable {
   }
 
   /**
-   * What the routing node dropped, by reason, every reason present: forged or stale states,
-   * invalid revocations, messages and signature checks beyond a neighbour's budget … (any
-   * thread).
+   * A copy of the routing node's counters: messages in and out, those held back for a
+   * neighbour's budget, and what it dropped by reason (forged or stale states, invalid
+   * revocations, messages and signature checks beyond a neighbour's budget …) (any thread).
    */
-  public java.util.Map<io.staex.routing.RoutingCounters.Drop, Long> routingDrops() {
-    return query(() -> {
-      var counters = engine.node().counters();
-      var out = new java.util.EnumMap<io.staex.routing.RoutingCounters.Drop, Long>(
-          io.staex.routing.RoutingCounters.Drop.class);
-      for (io.staex.routing.RoutingCounters.Drop d : io.staex.routing.RoutingCounters.Drop.values()) {
-        out.put(d, counters.dropped(d));
-      }
-      return out;
-    });
+  public io.staex.routing.RoutingCounters routingCounters() {
+    return query(() -> engine.node().counters().copy());
   }
 
   /**
