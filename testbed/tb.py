@@ -260,6 +260,15 @@ def kill_node(i, sig=signal.SIGKILL):
             time.sleep(0.01)
 
 
+def proc_cpu_s(pid):
+    """User + system CPU seconds of a live process (0 if gone)."""
+    try:
+        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError, TypeError):
+        return 0.0
+
+
 def rss_mb(pid):
     try:
         for line in open(f"/proc/{pid}/status"):
@@ -507,7 +516,7 @@ async def mesh_round(pairs):
     return [p for p, ok in zip(pairs, res) if not ok]
 
 
-async def wait_mesh(topo, since, timeout, pairs=None, every=0.5, confirm=2, cap=128):
+async def wait_mesh(topo, since, timeout, pairs=None, every=0.5, confirm=2, cap=128, per_pair=None):
     """Seconds from `since` until every pair of `pairs` (default: every user to every gateway)
     works, and the number of probes sent; None for the seconds on timeout. Each pair is probed
     on its own, a new stream every `every` s (so up to six of a pair's 3 s probes are out while
@@ -515,7 +524,8 @@ async def wait_mesh(topo, since, timeout, pairs=None, every=0.5, confirm=2, cap=
     the first of `confirm` probes in a row (in the order they started) that succeed, and the
     answer is the last pair's. The cap keeps probes from piling up on a loaded machine: rounds of
     every pair at once every 0.5 s (what this did before) had a 50-node root-kill 'recover' at
-    +72 s while no node logged a failed stream after +17 s."""
+    +72 s while no node logged a failed stream after +17 s. With `per_pair` (a dict), each pair's
+    own seconds from `since` go there (None: it never worked)."""
     pairs = pairs or all_pairs(topo)
     deadline = since + timeout
     sent = 0
@@ -554,6 +564,9 @@ async def wait_mesh(topo, since, timeout, pairs=None, every=0.5, confirm=2, cap=
                 t.cancel()
 
     works = await asyncio.gather(*(one(u, g) for u, g in pairs))
+    if per_pair is not None:
+        for p, w in zip(pairs, works):
+            per_pair[p] = None if w is None else max(0.0, w - since)
     if any(w is None for w in works):
         return None, sent
     return max(0.0, max(works) - since), sent
@@ -860,7 +873,11 @@ def scenario(args, topo):
         start_all(topo)
         t = time.monotonic()
         wall = datetime.datetime.now(datetime.timezone.utc)
-        converge, rounds = asyncio.run(wait_mesh(topo, t, args.timeout))
+        per_pair = {}
+        converge, rounds = asyncio.run(wait_mesh(topo, t, args.timeout, per_pair=per_pair))
+        # CPU the fresh node processes used from their start to here: on 2 cores, 50 JVMs that
+        # start, compile and shake hands are CPU-bound when this nears nproc x converge_s
+        cpu = sum(proc_cpu_s(pids().get(f"node{nd['id']}")) for nd in topo["nodes"])
         # when each JVM logged `running` (its log line's time): how much of converge_s was the
         # machine starting 50 JVMs, how much the nodes finding each other after
         last = None
@@ -875,8 +892,17 @@ def scenario(args, topo):
                         last = ts
         up = None if last is None else round((last - wall).total_seconds(), 1)
         after = None if converge is None or up is None else round(converge - up, 1)
-        return {"n": topo["n"], "pairs": len(all_pairs(topo)), "converge_s": converge,
-                "last_running_s": up, "converge_after_running_s": after}, True
+        done = sorted(v for v in per_pair.values() if v is not None)
+        res = {"n": topo["n"], "pairs": len(all_pairs(topo)), "converge_s": converge,
+               "last_running_s": up, "converge_after_running_s": after,
+               "pair_p50_s": round(done[len(done) // 2], 1) if done else None,
+               "pair_p90_s": round(done[len(done) * 9 // 10], 1) if done else None,
+               "nodes_cpu_s": round(cpu, 1),
+               "cpu_busy_pct": None if not converge else round(100 * cpu / (os.cpu_count() * converge))}
+        slowest = sorted(per_pair.items(), key=lambda kv: float("inf") if kv[1] is None else kv[1])[-5:]
+        res["_notes"] = ["slowest pairs (user->gateway: s): " + " ".join(
+            f"{u}->{g}:{'never' if v is None else round(v, 1)}" for (u, g), v in reversed(slowest))]
+        return res, True
     if name == "blackhole-parent":
         # relay 3 loses relay 2 silently; it has the root as backup parent
         link = link_between(topo, 3, 2)
@@ -1272,8 +1298,8 @@ def table_sums(snap, nodes):
 
 # tables that hold only what traffic in flight needs: with no traffic they must drain (an idle
 # session may still hold its last unacknowledged record: a few bytes of retransmit_bytes)
-DRAINING = ("streams", "stream_list", "retransmit_bytes", "stream_window_growth_bytes", "lookups",
-            "link_startups")
+DRAINING = ("streams", "stream_list", "retransmit_bytes", "retransmit_bytes_total",
+            "stream_window_growth_bytes", "lookups", "link_startups")
 
 
 async def read_http(r, n, timeout):
@@ -1394,6 +1420,11 @@ class SoakTraffic:
         while not self.stop:
             for _ in range(short_per_tick):
                 self.spawn(self.short(*self.pairs[k % len(self.pairs)]))
+                if k < len(self.pairs):
+                    # the first pass also asks every user for every gateway's name: the name and
+                    # DNS tables reach their steady size in the warm-up, so growth after it is
+                    # growth (random queries alone left most names to the measured part)
+                    self.spawn(self.dns(*self.pairs[k]))
                 k += 1
             if ticks % 8 == 0:  # every 2 s: a DNS query and, alternating, a download or a SOCKS fetch
                 self.spawn(self.dns(*self.rnd.choice(self.pairs)))
