@@ -294,6 +294,72 @@ class RoutingBudgetTest {
     assertThat(parent.counters().dropped(Drop.MESSAGE_BUDGET)).isZero();
   }
 
+  /**
+   * Issue 14, the 100 000-node cold start with the backlog bound: view changes that wait for the
+   * parent's budget must all arrive, however they alternate. Here 40 children each send, within
+   * their own burst, their state and 20 grandchildren's states, 19 of them withdrawn again right
+   * after: the relay passes up 1 600 messages at once, states and withdrawals alternating, against
+   * a parent that takes 30. A queue that merged only into its last entry held 1 600 entries and
+   * dropped all beyond 1 024 as {@code SEND_BACKLOG} (the 100 000-node run lost 1 295 states
+   * so); kept as each node's latest change, nothing is dropped and the parent ends up with
+   * exactly what the whole sequence leaves: every child and its last grandchild, no withdrawn one.
+   */
+  @Test
+  void alternatingStatesAndWithdrawalsBeyondTheBound_allArrive_asEachNodesLatestChange() {
+    RoutingNode parent = smallBudgetNode(0, List.of());
+    RoutingNode relayNode = smallBudgetNode(1, List.of(address(0)));
+    linkUp(parent, relayNode);
+    List<Outbound> toParent = new ArrayList<>();
+    List<Address> kept = new ArrayList<>();
+    List<Address> withdrawn = new ArrayList<>();
+    int children = 40;
+    int grandchildren = 20;
+    for (int c = 0; c < children; c++) {
+      Identity child = Identities.identity(50_000 + c * 100);
+      Certificate childCert = TestNetwork.of(NETWORK).certify(child.address())
+          .validity(Validity.fixed()).issue();
+      toParent.addAll(relayNode.linkUp(child.address(), 1, clock.instant()).messages());
+      toParent.addAll(relayNode.receive(child.address(), new StateUpdate(List.of(NodeState.sign(
+          child, childCert, List.of(new ParentLink(address(1), 1)), Optional.of(address(1)),
+          List.of(), 1, clock.instant().plus(SMALL_SETTINGS.stateLifetime())))), clock.instant())
+          .messages());
+      kept.add(child.address());
+      for (int g = 1; g <= grandchildren; g++) {
+        Identity grandchild = Identities.identity(50_000 + c * 100 + g);
+        Certificate cert = TestNetwork.of(NETWORK).certify(grandchild.address())
+            .validity(Validity.fixed()).issue();
+        toParent.addAll(relayNode.receive(child.address(), new StateUpdate(List.of(NodeState.sign(
+            grandchild, cert, List.of(new ParentLink(child.address(), 1)),
+            Optional.of(child.address()), List.of(), 1,
+            clock.instant().plus(SMALL_SETTINGS.stateLifetime())))), clock.instant()).messages());
+        if (g < grandchildren) {
+          toParent.addAll(relayNode.receive(child.address(),
+              new RoutingMessage.Withdraw(List.of(grandchild.address())), clock.instant())
+              .messages());
+          withdrawn.add(grandchild.address());
+        } else {
+          kept.add(grandchild.address());
+        }
+      }
+    }
+    assertThat(relayNode.counters().dropped(Drop.MESSAGE_BUDGET)).as("each child kept to its"
+        + " budget").isZero();
+    assertThat(relayNode.counters().messagesPaced()).as("far beyond the parent's burst")
+        .isGreaterThan(io.staex.routing.internal.SendPacer.MAX_WAITING_PER_NEIGHBOUR);
+    deliver(toParent, parent);
+    drainInto(relayNode, parent, 300);
+
+    assertThat(relayNode.counters().dropped(Drop.SEND_BACKLOG)).isZero();
+    assertThat(parent.counters().dropped(Drop.MESSAGE_BUDGET)).isZero();
+    assertThat(parent.counters().dropped(Drop.SIGNATURE_BUDGET)).isZero();
+    for (Address a : kept) {
+      assertThat(parent.knows(a)).as("kept %s", a).isTrue();
+    }
+    for (Address a : withdrawn) {
+      assertThat(parent.knows(a)).as("withdrawn %s", a).isFalse();
+    }
+  }
+
   /** Budgets small enough for a few hundred messages to go beyond them. */
   private static final RoutingBudget SMALL = new RoutingBudget(20, 40, 10, 200);
 

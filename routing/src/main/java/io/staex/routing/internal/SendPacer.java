@@ -14,9 +14,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -25,12 +25,25 @@ import java.util.TreeMap;
  * an honest node is never dropped as a flood (issue 14: at a 100 000-node cold start each of the
  * root's children passed up about 12 000 messages within 0.2 s, three times the message burst,
  * and the root lost two thirds of the network's states until their refresh). A message that
- * fits goes out at once, as before; one that does not waits in its neighbour's queue, in order,
- * and goes when the tokens are back ({@link #readyAt}, which the node's {@code nextTimer}
- * includes). Waiting messages are merged: state updates into one (a node's later state replacing
- * its earlier one, in the later one's place), withdrawals into one, a rank replacing the rank
- * before it; so a backlog of thousands of incremental updates leaves as a few full updates, and
- * the states superseded meanwhile never cost the neighbour a check.
+ * fits goes out at once, as before; one that does not waits for its neighbour, and goes when the
+ * tokens are back ({@link #readyAt}, which the node's {@code nextTimer} includes).
+ *
+ * <p>What waits for a neighbour is kept by kind. <b>View changes</b> (state updates and
+ * withdrawals) are kept as the latest change per node, in the order of the latest changes: a
+ * node's later state replaces its earlier one, a withdrawal replaces a waiting state and a state
+ * a waiting withdrawal, and the changed node moves to the end. What the neighbour ends up with
+ * is what the whole sequence would have left it with (each node's last change through this
+ * link decides), the states superseded meanwhile never cost it a check, and a node's new state
+ * still goes before its subtree's (the receiver re-homes a subtree by the chain of active
+ * parents that state starts, so a child's state arriving before its parent's would be dropped
+ * as stale). This backlog is bounded by the nodes this node knows, however the changes
+ * alternate. The <b>rank</b> waits in one slot (a later one says all an earlier one said) and
+ * goes after the view changes that waited before it. <b>Everything else</b> (lookups and their
+ * answers, explains, revocations, certificates) waits in order, at most {@link
+ * #MAX_WAITING_PER_NEIGHBOUR} per neighbour and {@link #MAX_WAITING} in all: only a flood fills
+ * that (lookups sent on faster than the neighbour takes them, which the neighbour dropped
+ * before the pacer); beyond, a message is dropped here and counted ({@code SEND_BACKLOG}). It
+ * does not wait behind view changes that wait for signature checks.
  *
  * <p>The neighbour's budget is taken to be this node's own (a network shares its {@code limits});
  * this node keeps back what 5 s of the rate could bunch up on the way (a stalled link released
@@ -42,63 +55,50 @@ import java.util.TreeMap;
  */
 public final class SendPacer {
   /**
-   * Messages (merged groups count once) that may wait for one neighbour. An honest backlog is a
-   * few merged updates, withdrawals and a rank; what else waits is lookups and explains sent on
-   * faster than the neighbour takes them, which only a flood makes (before the pacer they were
-   * dropped there). Beyond it a message is dropped here and counted ({@code SEND_BACKLOG}).
+   * Messages other than view changes and ranks that may wait for one neighbour: lookups and
+   * explains sent on faster than the neighbour takes them, which only a flood makes. Beyond it a
+   * message is dropped here and counted ({@code SEND_BACKLOG}).
    */
   public static final int MAX_WAITING_PER_NEIGHBOUR = 1024;
-  /** Messages that may wait for all neighbours together: the node's memory for this. */
+  /** Such messages that may wait for all neighbours together: the node's memory for them. */
   public static final int MAX_WAITING = 16 * MAX_WAITING_PER_NEIGHBOUR;
 
-  /** A message waiting for its neighbour's tokens; updates and withdrawals merge. */
-  private static final class Waiting {
-    final RoutingMessage message;
-    final LinkedHashMap<Address, NodeState> states;
-    final LinkedHashSet<Address> withdrawn;
+  /** What waits for one neighbour. */
+  private static final class Backlog {
+    /**
+     * The latest waiting change per node, in the order to send: its state, or empty for a
+     * withdrawal. A node changed again moves to the end.
+     */
+    final LinkedHashMap<Address, Optional<NodeState>> changes = new LinkedHashMap<>();
+    /** The rank waiting, if any. */
+    Rank rank;
+    /** Other messages, in order. */
+    final ArrayDeque<RoutingMessage> others = new ArrayDeque<>();
 
-    Waiting(RoutingMessage message) {
-      if (message instanceof StateUpdate u) {
-        this.message = null;
-        this.states = new LinkedHashMap<>();
-        this.withdrawn = null;
-        merge(u);
-      } else if (message instanceof Withdraw w) {
-        this.message = null;
-        this.states = null;
-        this.withdrawn = new LinkedHashSet<>(w.nodes());
-      } else {
-        this.message = message;
-        this.states = null;
-        this.withdrawn = null;
-      }
+    boolean isEmpty() {
+      return changes.isEmpty() && rank == null && others.isEmpty();
     }
 
-    /** Merges {@code next} into this one if both are updates, or withdrawals, or ranks. */
-    boolean absorb(RoutingMessage next) {
-      if (states != null && next instanceof StateUpdate u) {
-        merge(u);
-        return true;
-      }
-      if (withdrawn != null && next instanceof Withdraw w) {
-        withdrawn.addAll(w.nodes());
-        return true;
-      }
-      return false;
+    /** Whether the first change waiting is a state (which needs check tokens too). */
+    boolean stateFirst() {
+      return !changes.isEmpty() && changes.values().iterator().next().isPresent();
     }
 
-    private void merge(StateUpdate u) {
+    void add(StateUpdate u) {
       for (NodeState s : u.states()) {
-        NodeState held = states.get(s.address());
-        if (held == null || s.sequence() >= held.sequence()) {
-          // Where it was last sent: a node's states must keep the order of the update that
-          // brought them (a node that switched parents sends its own new state before its
-          // subtree's, and the receiver re-homes the subtree by the chain of active parents that
-          // state starts). Kept in its earlier place, a child's state could arrive before the
-          // new state of its parent and be dropped as stale, then withdrawn by the old way.
-          states.remove(s.address());
-          states.put(s.address(), s);
+        Optional<NodeState> held = changes.get(s.address());
+        if (held != null && held.isPresent() && held.get().sequence() > s.sequence()) {
+          continue; // a later state of it waits already
         }
+        changes.remove(s.address()); // re-inserted last: where it was last sent
+        changes.put(s.address(), Optional.of(s));
+      }
+    }
+
+    void add(Withdraw w) {
+      for (Address a : w.nodes()) {
+        changes.remove(a);
+        changes.put(a, Optional.empty());
       }
     }
   }
@@ -113,11 +113,11 @@ public final class SendPacer {
   private final LinkBuckets messages;
   private final LinkBuckets checks;
   /** Neighbours with messages waiting, in a repeatable order. */
-  private final Map<Address, ArrayDeque<Waiting>> queues = new TreeMap<>();
+  private final Map<Address, Backlog> backlogs = new TreeMap<>();
   /** Messages that had to wait, since the node started. */
   private long held;
-  /** Messages waiting now, over all neighbours (merged ones count once). */
-  private int waiting;
+  /** Other messages waiting now, over all neighbours. */
+  private int waitingOthers;
 
   public SendPacer(RoutingBudget budget) {
     this.messages = new LinkBuckets(budget.messagesPerSecond(),
@@ -136,8 +136,8 @@ public final class SendPacer {
   }
 
   /**
-   * Sends {@code out}'s messages that fit their neighbour's budget now, in order per neighbour
-   * (into {@code sent}), holds the rest, and sends what waited and fits now.
+   * Sends {@code out}'s messages that fit their neighbour's budget now (into {@code sent}),
+   * keeps the rest, and sends what waited and fits now.
    *
    * @return how many of {@code out} were dropped because too many waited already ({@link
    *     #MAX_WAITING_PER_NEIGHBOUR}, {@link #MAX_WAITING})
@@ -145,39 +145,43 @@ public final class SendPacer {
   public int offer(List<Outbound> out, Instant now, List<Outbound> sent) {
     int dropped = 0;
     for (Outbound o : out) {
-      ArrayDeque<Waiting> q = queues.get(o.to());
-      if (q == null && fits(o.to(), o.message(), now)) {
-        take(o.to(), o.message(), now);
+      Address to = o.to();
+      RoutingMessage m = o.message();
+      Backlog b = backlogs.get(to);
+      boolean change = m instanceof StateUpdate || m instanceof Withdraw;
+      boolean ordered = change || m instanceof Rank; // behind the view changes and rank waiting
+      boolean mustWait = b != null
+          && (ordered ? !b.changes.isEmpty() || b.rank != null : !b.others.isEmpty());
+      if (!mustWait && fits(to, m, now)) {
+        take(to, m, now);
         sent.add(o);
         continue;
       }
-      if (q == null) {
-        q = new ArrayDeque<>();
-        queues.put(o.to(), q);
-      }
-      Waiting tail = q.peekLast();
-      if (tail != null && tail.absorb(o.message())) {
-        held++;
-        continue;
-      }
-      if (tail != null && tail.message instanceof Rank && o.message() instanceof Rank) {
-        q.pollLast(); // a later rank says all the earlier one said
-        waiting--;
-      }
-      if (q.size() >= MAX_WAITING_PER_NEIGHBOUR || waiting >= MAX_WAITING) {
+      if (!ordered
+          && ((b != null && b.others.size() >= MAX_WAITING_PER_NEIGHBOUR)
+          || waitingOthers >= MAX_WAITING)) {
         dropped++;
-        if (q.isEmpty()) {
-          queues.remove(o.to());
-        }
         continue;
+      }
+      if (b == null) {
+        b = new Backlog();
+        backlogs.put(to, b);
       }
       held++;
-      waiting++;
-      q.addLast(new Waiting(o.message()));
+      if (m instanceof StateUpdate u) {
+        b.add(u);
+      } else if (m instanceof Withdraw w) {
+        b.add(w);
+      } else if (m instanceof Rank r) {
+        b.rank = r;
+      } else {
+        b.others.addLast(m);
+        waitingOthers++;
+      }
     }
-    for (Iterator<Map.Entry<Address, ArrayDeque<Waiting>>> it = queues.entrySet().iterator();
+    for (Iterator<Map.Entry<Address, Backlog>> it = backlogs.entrySet().iterator();
         it.hasNext(); ) {
-      Map.Entry<Address, ArrayDeque<Waiting>> e = it.next();
+      Map.Entry<Address, Backlog> e = it.next();
       drain(e.getKey(), e.getValue(), now, sent);
       if (e.getValue().isEmpty()) {
         it.remove();
@@ -189,10 +193,11 @@ public final class SendPacer {
   /** When the first waiting message may go ({@link Instant#MAX} when none waits). */
   public Instant readyAt() {
     Instant next = Instant.MAX;
-    for (Map.Entry<Address, ArrayDeque<Waiting>> e : queues.entrySet()) {
+    for (Map.Entry<Address, Backlog> e : backlogs.entrySet()) {
       Address to = e.getKey();
+      Backlog b = e.getValue();
       Instant at = messages.readyAt(to, 1);
-      if (e.getValue().peekFirst().states != null) {
+      if (b.others.isEmpty() && b.stateFirst()) {
         Instant check = checks.readyAt(to, 1);
         at = check.isAfter(at) ? check : at;
       }
@@ -206,9 +211,9 @@ public final class SendPacer {
    * dropped with it, as it would have been lost on it. Its buckets stay, as the neighbour's do.
    */
   public void forget(Address neighbour) {
-    ArrayDeque<Waiting> q = queues.remove(neighbour);
-    if (q != null) {
-      waiting -= q.size();
+    Backlog b = backlogs.remove(neighbour);
+    if (b != null) {
+      waitingOthers -= b.others.size();
     }
   }
 
@@ -217,8 +222,6 @@ public final class SendPacer {
     messages.prune(linked, now);
     checks.prune(linked, now);
   }
-
-
 
   /** Messages that had to wait for their neighbour's tokens so far. */
   public long held() {
@@ -239,49 +242,55 @@ public final class SendPacer {
     }
   }
 
-  private void drain(Address to, ArrayDeque<Waiting> q, Instant now, List<Outbound> sent) {
-    while (!q.isEmpty() && messages.tokens(to, now) >= 1) {
-      Waiting w = q.peekFirst();
-      if (w.states != null) {
+  /**
+   * Sends what waited for {@code to} as far as its tokens go: the other messages first (they
+   * need no check and must not wait behind states that do), then the view changes in their
+   * order (a run of states as one update, as many as the checks allow; a run of withdrawals as
+   * one withdrawal), then the rank.
+   */
+  private void drain(Address to, Backlog b, Instant now, List<Outbound> sent) {
+    while (messages.tokens(to, now) >= 1) {
+      if (!b.others.isEmpty()) {
+        sent.add(new Outbound(to, b.others.pollFirst()));
+        waitingOthers--;
+        messages.take(to, 1, now);
+      } else if (b.stateFirst()) {
         long room = Math.min(checks.tokens(to, now), RoutingCodec.MAX_STATES_PER_UPDATE);
         if (room < 1) {
           return;
         }
-        List<NodeState> first = new ArrayList<>((int) Math.min(room, w.states.size()));
-        for (NodeState s : w.states.values()) {
-          if (first.size() == room) {
+        List<NodeState> first = new ArrayList<>((int) Math.min(room, b.changes.size()));
+        for (Optional<NodeState> c : b.changes.values()) {
+          if (c.isEmpty() || first.size() == room) {
             break;
           }
-          first.add(s);
+          first.add(c.get());
         }
         StateUpdate chunk = RoutingCodec.split(first).get(0); // within the size limit too
         for (NodeState s : chunk.states()) {
-          w.states.remove(s.address());
+          b.changes.remove(s.address());
         }
         take(to, chunk, now);
         sent.add(new Outbound(to, chunk));
-        if (w.states.isEmpty()) {
-          q.pollFirst();
-          waiting--;
-        }
-      } else if (w.withdrawn != null) {
-        List<Address> first = new ArrayList<>(Math.min(w.withdrawn.size(), RoutingCodec.MAX_WITHDRAW));
-        for (Iterator<Address> it = w.withdrawn.iterator();
+      } else if (!b.changes.isEmpty()) {
+        List<Address> first = new ArrayList<>();
+        for (Iterator<Map.Entry<Address, Optional<NodeState>>> it = b.changes.entrySet().iterator();
             it.hasNext() && first.size() < RoutingCodec.MAX_WITHDRAW; ) {
-          first.add(it.next());
+          Map.Entry<Address, Optional<NodeState>> c = it.next();
+          if (c.getValue().isPresent()) {
+            break;
+          }
+          first.add(c.getKey());
           it.remove();
         }
         messages.take(to, 1, now);
         sent.add(new Outbound(to, new Withdraw(first)));
-        if (w.withdrawn.isEmpty()) {
-          q.pollFirst();
-          waiting--;
-        }
-      } else {
+      } else if (b.rank != null) {
         messages.take(to, 1, now);
-        sent.add(new Outbound(to, w.message));
-        q.pollFirst();
-        waiting--;
+        sent.add(new Outbound(to, b.rank));
+        b.rank = null;
+      } else {
+        return;
       }
     }
   }

@@ -100,6 +100,7 @@ public final class ScaleRun {
     say("  root's view: %d states", root.routing().view().size());
 
     drops(net, root, "after the cold start");
+    missingAtRoot(net, nodes, root);
     check(net, "after the cold start");
 
     double recomputeMs = recompute(net, nodes, root, random);
@@ -157,6 +158,58 @@ public final class ScaleRun {
     say("  routing drops %s, all nodes (root):%s; messages received %d (root %d), held back"
         + " for a neighbour's budget %d", when, sb.length() == 0 ? " none" : sb, in,
         rc.messagesIn(), paced);
+  }
+
+  /**
+   * The live nodes whose state the root lacks, and for the first few, where on its way up it was
+   * lost: each node on the chain of active parents, whether it holds the state (its sequence
+   * and the neighbour it came through) or lacks it.
+   */
+  private void missingAtRoot(SimNetwork net, List<SimNode> nodes, SimNode root) {
+    java.util.Set<Address> atRoot = new java.util.HashSet<>();
+    root.routing().view().forEach(st -> atRoot.add(st.address()));
+    List<SimNode> missing = new ArrayList<>();
+    for (SimNode x : nodes) {
+      if (x.isAlive() && !atRoot.contains(x.address())) {
+        missing.add(x);
+      }
+    }
+    say("  missing at the root: %d", missing.size());
+    for (SimNode x : missing.subList(0, Math.min(8, missing.size()))) {
+      StringBuilder sb = new StringBuilder();
+      SimNode cur = x;
+      for (int hop = 0; hop < 64; hop++) {
+        java.util.Optional<Address> up = cur.routing().activeParent();
+        if (up.isEmpty()) {
+          sb.append(" -> (no active parent)");
+          break;
+        }
+        SimNode p = net.node(up.get());
+        NodeState held = null;
+        for (NodeState st : p.routing().view()) {
+          if (st.address().equals(x.address())) {
+            held = st;
+            break;
+          }
+        }
+        sb.append(" -> ").append(p.label());
+        if (held == null) {
+          sb.append(" lacks it");
+        } else {
+          sb.append(" holds seq ").append(held.sequence()).append(" via ")
+              .append(p.routing().via(x.address()).map(a -> net.node(a).label()).orElse("?"));
+        }
+        if (p == root) {
+          break;
+        }
+        cur = p;
+      }
+      List<String> parents = new ArrayList<>();
+      x.parents().forEach(q -> parents.add(q.label()));
+      say("  missing %s (own seq %d, parents %s, active %s):%s", x.label(),
+          x.routing().ownState().sequence(), parents,
+          x.routing().activeParent().map(a -> net.node(a).label()).orElse("none"), sb);
+    }
   }
 
   private void check(SimNetwork net, String when) {
