@@ -3,8 +3,15 @@
 #
 #   client (python) → user ─▶ root ◀─ gateway → echo (python)
 #
-#   bench/rtt-ab.sh NAME=REPO [NAME=REPO ...]    # each REPO a checkout with node/target/staex.jar
+#   bench/rtt-ab.sh [--first-contact] NAME=REPO [NAME=REPO ...]   # each REPO a checkout with
+#                                                                 # node/target/staex.jar
 #   ROUNDS=2 N=20000 WARM=20000 bench/rtt-ab.sh old=/tmp/rtt-old new=.   # the defaults
+#   --first-contact: instead of round trips, new streams to a gateway the user has no session
+#                    with (the user closes a session 300 ms after its last stream,
+#                    limits.idle-timeout = 300ms): before each sample the client polls the user's
+#                    control socket until it lists no session, then connect → 1 byte → its echo.
+#                    WARM such first contacts (default 100), then N measured (default 60); it
+#                    prints p50, p90 and p99 in µs. CPU and switches are per first contact.
 #   STRACE=gateway bench/rtt-ab.sh ...   # also strace -c -f that node over the measured round
 #                                        # trips (slows it: read its counts, not the times)
 #   JFR=/tmp/jfr bench/rtt-ab.sh ...     # a JFR recording (settings=profile) of each node over
@@ -31,7 +38,10 @@
 # figure, and prefer the CPU and switch counts to the wall-clock times.
 set -euo pipefail
 [[ $# -ge 1 ]] || { sed -n '2,/^set /p' "$0" | grep "^#"; exit 2; }
-rounds=${ROUNDS:-2}; n=${N:-20000}; warm=${WARM:-20000}
+fc=0
+if [[ $1 == --first-contact ]]; then fc=1; shift; fi
+if ((fc)); then rounds=${ROUNDS:-2}; n=${N:-60}; warm=${WARM:-100}
+else rounds=${ROUNDS:-2}; n=${N:-20000}; warm=${WARM:-20000}; fi
 hz=$(getconf CLK_TCK)
 work=$(mktemp -d /tmp/staex-rtt-ab.XXXXXX); pids=()
 stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
@@ -47,10 +57,11 @@ s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
 def serve(c):
     c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    while True:
-        d = c.recv(65536)
-        if not d: break
-        c.sendall(d)
+    with c:  # closed at EOF: a stream ends only when both sides finished
+        while True:
+            d = c.recv(65536)
+            if not d: break
+            c.sendall(d)
 while True:
     c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
 P
@@ -83,6 +94,37 @@ wall = time.perf_counter_ns() - a0
 t.sort()
 print("p50_us", round(t[len(t) // 2] / 1000, 1), "p99_us", round(t[min(len(t) - 1, int(len(t) * 0.99))] / 1000, 1),
       "wall_s", round(wall / 1e9, 2), flush=True)
+EOF
+# First contacts: each sample waits until the user (its control socket) lists no session.
+cat >"$work/fc.py" <<'EOF'
+import json, socket, sys, time
+port, n, warm, ctl = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+def sessions():
+    s = socket.socket(socket.AF_UNIX); s.connect(ctl); s.sendall(b"status json\n"); d = b""
+    while k := s.recv(65536): d += k
+    s.close()
+    return json.loads(d)["sessions"]
+def no_session():
+    end = time.monotonic() + 15
+    while sessions():
+        if time.monotonic() > end: raise SystemExit("the session did not close in 15 s")
+        time.sleep(0.05)
+def once():
+    no_session()
+    a = time.perf_counter_ns()
+    c = socket.create_connection(("127.0.0.1", port))
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    c.sendall(b"x")
+    if c.recv(1) != b"x": raise SystemExit("no echo")
+    t = time.perf_counter_ns() - a
+    c.close()
+    return t
+for _ in range(warm): once()
+print("warm", flush=True)
+sys.stdin.readline()
+t = sorted(once() for _ in range(n))
+q = lambda f: round(t[min(len(t) - 1, int(len(t) * f))] / 1000, 1)
+print("p50_us", q(0.5), "p90_us", q(0.9), "p99_us", q(0.99), "min_us", round(t[0] / 1000, 1), flush=True)
 EOF
 # ticks of the whole process; ticks of its event loop threads; switches (all threads)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -139,7 +181,9 @@ run_side() { # NAME REPO ROUND
   conf root "listen = \"127.0.0.1:$root_port\""
   conf gateway "parents = [ { address = \"127.0.0.1:$root_port\", key = \"$(addr root)\" } ]
   services = [ { port = 7, target = \"127.0.0.1:$srv\" } ]"
-  conf user "parents = [ { address = \"127.0.0.1:$root_port\", key = \"$(addr root)\" } ]
+  local user_limits=""; ((fc)) && user_limits="limits.idle-timeout = 300ms"
+  conf user "$user_limits
+  parents = [ { address = \"127.0.0.1:$root_port\", key = \"$(addr root)\" } ]
   forwards = [ { listen = \"127.0.0.1:$fwd\", to = \"$(addr gateway).staex:7\" } ]"
   python3 "$work/echo.py" "$srv" & pids+=($!)
   declare -A np
@@ -151,7 +195,8 @@ run_side() { # NAME REPO ROUND
       if "$staex" status -c gateway.conf --json 2>/dev/null | grep -q '"activeParent":"'; then break; fi; fi
     sleep 0.2
   done
-  coproc RTT { python3 "$work/rtt.py" "$fwd" "$n" "$warm"; }
+  if ((fc)); then coproc RTT { python3 "$work/fc.py" "$fwd" "$n" "$warm" "$dir/user.sock"; }
+  else coproc RTT { python3 "$work/rtt.py" "$fwd" "$n" "$warm"; }; fi
   local line; read -r line <&"${RTT[0]}"
   [[ "$line" == warm ]] || { echo "$name: no warm-up: $line" >&2; return 1; }
   local -A c0 l0 s0; local x st=""
@@ -220,7 +265,7 @@ run_side() { # NAME REPO ROUND
   cd "$work"
 }
 
-echo "# $(date -u +%FT%TZ) rounds $rounds, $n measured after $warm warm, $(nproc) cores"
+echo "# $(date -u +%FT%TZ)$( ((fc)) && echo " first contact:") rounds $rounds, $n measured after $warm warm, $(nproc) cores"
 for s in "$@"; do
   name=${s%%=*}; repo=$(cd "${s#*=}" && pwd)
   echo "# $name = $repo at $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$repo" diff --quiet HEAD -- 2>/dev/null || echo ' (+ uncommitted)')"

@@ -1,6 +1,7 @@
 package io.staex.crypto;
 
 import io.staex.crypto.internal.Base32;
+import io.staex.crypto.internal.KeyConversion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,6 +49,13 @@ public final class Address implements Comparable<Address> {
   private final String text;
   /** The decompressed key, validated: signature checks skip decompressing it again. */
   private final Ed25519.PublicPoint point;
+  /**
+   * The X25519 form of the key (the Noise static key), made on first use: a field inversion
+   * in BigInteger arithmetic that a handshake otherwise paid twice for the peer and once for
+   * itself (issue 15, first contact). Only this class writes it; racing writers store equal
+   * arrays.
+   */
+  private volatile byte[] x25519;
 
   private Address(byte[] key, Ed25519.PublicPoint point) {
     this.key = Bytes.copyOf(key);
@@ -147,6 +155,19 @@ public final class Address implements Comparable<Address> {
   public boolean verify(byte[] message, byte[] signature) {
     return signature.length == Ed25519.SIGNATURE_SIZE
         && Ed25519.verify(signature, 0, point, message, 0, message.length);
+  }
+
+  /**
+   * The X25519 public key of the same secret (RFC 7748 section 4.1's map), for Noise. The
+   * array is shared: callers copy it and never write to it.
+   */
+  byte[] x25519PublicKey() {
+    byte[] u = x25519;
+    if (u == null) {
+      u = KeyConversion.convertValidatedPublic(key.toByteArray());
+      x25519 = u;
+    }
+    return u;
   }
 
   /** A short prefix for logs and tables, e.g. {@code abcdefgh…}. */

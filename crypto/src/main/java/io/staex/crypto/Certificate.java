@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -74,6 +75,23 @@ public final class Certificate {
   private static final AlgorithmIdentifier ED25519 =
       new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519);
 
+  /**
+   * Certificates decoded lately, in slots by their DER. A session handshake decodes the peer's
+   * certificate, and a node meets the same few peers again and again (a user's first contact
+   * with a gateway after its session went idle): parsing the ASN.1 again and checking its
+   * signature again cost a third of a handshake's CPU while that code is not yet compiled
+   * (issue 15, first contact). Decoding is a function of the DER alone, so a hit (the same
+   * bytes, compared in full) returns the same immutable certificate, whose signature check is
+   * then remembered too ({@link #verify}). Direct-mapped, as {@link Address}'s: it holds at
+   * most {@value #DECODED_SLOTS}, and a flood of new certificates only evicts.
+   */
+  static final int DECODED_SLOTS = 256;
+
+  private static final int DECODED_SLOT_BITS = Integer.numberOfTrailingZeros(DECODED_SLOTS);
+
+  private static final AtomicReferenceArray<Certificate> DECODED =
+      new AtomicReferenceArray<>(DECODED_SLOTS);
+
   private final Bytes encoded;
   private final byte[] tbs;
   private final byte[] signature;
@@ -84,6 +102,11 @@ public final class Certificate {
   private final Set<String> roles;
   private final Instant notBefore;
   private final Instant notAfter;
+  /**
+   * Whether {@link #network}'s signature over {@link #tbs} verified once: a fact of these
+   * immutable bytes, so later checks skip the Ed25519 verification. Only a success is kept.
+   */
+  private volatile boolean signatureVerified;
 
   private Certificate(
       byte[] der, byte[] tbs, byte[] signature, BigInteger serial, Address node, Address network,
@@ -152,10 +175,18 @@ public final class Certificate {
     }
   }
 
-  /** Decodes DER, checking structure only (see {@link #verify}). */
+  /**
+   * Decodes DER, checking structure only (see {@link #verify}). The same bytes decoded lately
+   * give the same certificate again, without parsing ({@link #DECODED_SLOTS}).
+   */
   public static Certificate decode(byte[] der) throws BadCertificateException {
     if (der.length > MAX_ENCODED_SIZE) {
       throw malformed(der.length + " bytes (expected: at most " + MAX_ENCODED_SIZE + ")");
+    }
+    int slot = slot(der);
+    Certificate seen = DECODED.get(slot);
+    if (seen != null && seen.encoded.sameAs(der)) {
+      return seen;
     }
     org.bouncycastle.asn1.x509.Certificate cert;
     try {
@@ -163,12 +194,23 @@ public final class Certificate {
       if (cert == null || !Arrays.equals(cert.getEncoded(ASN1Encoding.DER), der)) {
         throw malformed("not canonical DER");
       }
-      return fromAsn1(der, cert);
+      Certificate decoded = fromAsn1(der, cert);
+      DECODED.set(slot, decoded);
+      return decoded;
     } catch (BadCertificateException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw malformed("not an X.509 certificate (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * The slot of {@code der} in {@link #DECODED}: its hash's high bits, mixed (Fibonacci
+   * hashing). The low bits of {@link Arrays#hashCode(byte[])} alone put two fixture
+   * certificates of one network into the same of 256 slots.
+   */
+  static int slot(byte[] der) {
+    return (Arrays.hashCode(der) * 0x9E3779B9) >>> (Integer.SIZE - DECODED_SLOT_BITS);
   }
 
   /** Reads a PEM {@code CERTIFICATE} file. */
@@ -210,9 +252,12 @@ public final class Certificate {
           Rejection.WRONG_NETWORK,
           "signed by network " + this.network + " (expected: " + network + ")");
     }
-    if (!network.verify(tbs, signature)) {
-      return Verdict.rejected(
-          Rejection.BAD_SIGNATURE, "the signature of network " + network + " does not verify");
+    if (!signatureVerified) {
+      if (!network.verify(tbs, signature)) {
+        return Verdict.rejected(
+            Rejection.BAD_SIGNATURE, "the signature of network " + network + " does not verify");
+      }
+      signatureVerified = true;
     }
     if (now.isBefore(notBefore)) {
       return Verdict.rejected(Rejection.NOT_YET_VALID, "valid from " + notBefore + ", now " + now);

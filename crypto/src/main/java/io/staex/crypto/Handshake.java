@@ -354,7 +354,7 @@ public final class Handshake {
   }
 
   private static NoisePublicKey x25519Of(Address address) {
-    return NoisePublicKey.of(KeyConversion.convertValidatedPublic(address.publicKey().toByteArray()));
+    return NoisePublicKey.of(address.x25519PublicKey()); // of() copies it
   }
 
   private static byte[] prologue(Purpose purpose) {

@@ -322,4 +322,15 @@ class AddressTest {
     }
     return n;
   }
+
+  @Test
+  void x25519PublicKey_theMapOfTheKey_madeOnce() {
+    Address a = Identity.generate(new java.security.SecureRandom()).address();
+
+    byte[] u = a.x25519PublicKey();
+
+    assertThat(u).isEqualTo(io.staex.crypto.internal.KeyConversion.convertPublic(
+        a.publicKey().toByteArray()));
+    assertThat(a.x25519PublicKey()).isSameAs(u);
+  }
 }

@@ -851,4 +851,55 @@ class CertificateTest {
       return key.sign(tbs.toByteArray());
     }
   }
+
+  // ---- decoded lately (issue 15: a first contact decoded and checked the same peer again) ----
+
+  @Test
+  void decodeTheSameBytesAgain_theSameCertificate() throws Exception {
+    byte[] copy = DER.clone();
+
+    assertThat(Certificate.decode(copy)).isSameAs(Certificate.decode(DER));
+  }
+
+  @Test
+  void decodedLately_atMostItsSlots_aCertificateInTheSameSlotEvicts() throws Exception {
+    // certificates of one node that differ in their serial, until two share a slot
+    java.util.Map<Integer, byte[]> bySlot = new java.util.HashMap<>();
+    byte[] first = null;
+    byte[] second = null;
+    for (int i = 0; second == null; i++) {
+      byte[] der = Certificate.issue(NETWORK, NODE.address(), Optional.empty(), Set.of(), T0,
+          T0.plus(YEAR), Fixtures.random(1000 + i)).encoded().toByteArray();
+      byte[] before = bySlot.putIfAbsent(Certificate.slot(der), der);
+      if (before != null && !Arrays.equals(before, der)) {
+        first = before;
+        second = der;
+      }
+    }
+    Certificate a = Certificate.decode(first);
+    assertThat(Certificate.decode(first)).isSameAs(a);
+
+    Certificate b = Certificate.decode(second);
+
+    assertThat(b).isNotEqualTo(a);
+    Certificate again = Certificate.decode(first);
+    assertThat(again).as("evicted: decoded anew").isNotSameAs(a).isEqualTo(a);
+    assertThat(again.verify(NETWORK.address(), INSIDE).isAccepted()).isTrue();
+  }
+
+  @Test
+  void badSignature_refusedEachTime_onlyASuccessIsRemembered() throws Exception {
+    byte[] tampered = replaceFirst(DER, "camera1.staex", "damera1.staex");
+    Certificate c = Certificate.decode(tampered);
+
+    assertThat(c.verify(NETWORK.address(), INSIDE).rejection()).isEqualTo(Rejection.BAD_SIGNATURE);
+    assertThat(Certificate.decode(tampered).verify(NETWORK.address(), INSIDE).rejection())
+        .isEqualTo(Rejection.BAD_SIGNATURE);
+    assertThat(CERT.verify(NETWORK.address(), INSIDE).isAccepted()).isTrue();
+    assertThat(CERT.verify(NETWORK.address(), INSIDE).isAccepted()).isTrue();
+    assertThat(CERT.verify(NETWORK.address(), T0.plus(YEAR).plusSeconds(1)).rejection())
+        .as("a remembered signature still expires").isEqualTo(Rejection.EXPIRED);
+    assertThat(CERT.verify(OTHER_NETWORK.address(), INSIDE).rejection())
+        .isEqualTo(Rejection.WRONG_NETWORK);
+  }
 }

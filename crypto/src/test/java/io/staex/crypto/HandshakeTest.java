@@ -399,4 +399,18 @@ class HandshakeTest {
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void secondSessionWithTheSamePeer_itsCertificateIsNotDecodedAgain() throws Exception {
+    Handshake[] parents = new Handshake[2];
+    for (int i = 0; i < 2; i++) {
+      Handshake child = child(Purpose.SESSION);
+      parents[i] = parent(Purpose.SESSION);
+      parents[i].readMessage(child.writeMessage(new byte[0]));
+      child.readMessage(parents[i].writeMessage(new byte[0]));
+      assertThat(child.isEstablished() && parents[i].isEstablished()).isTrue();
+    }
+
+    assertThat(parents[1].peerCertificate()).isSameAs(parents[0].peerCertificate());
+  }
 }

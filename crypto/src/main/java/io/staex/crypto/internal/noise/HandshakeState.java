@@ -279,7 +279,7 @@ public final class HandshakeState {
       case EE -> dh(e, re);
       case ES -> initiator ? dh(e, rs) : dh(s, re);
       case SE -> initiator ? dh(s, re) : dh(e, rs);
-      case SS -> dh(s, rs);
+      case SS -> StaticShared.dh(s, rs);
       default -> throw new AssertionError("not a DH token: " + token);
     };
     try {
