@@ -12,6 +12,11 @@
 #             linked: JEP 483; -XX:-AOTRecordTraining -XX:-AOTReplayTraining)
 #   aotprof   the launcher's default on JDK 25: AOT cache with profiles (JEP 483 + 515), and
 #             the node's warm-up at start (staex.warmup = true, the default)
+#   aotnd     aotprof with the JIT's profiling delays for methods in the training data set to 1
+#             (-XX:Tier0ProfileDelayFactor=1 -XX:Tier2ProfileDelayFactor=1, diagnostic): what
+#             the launcher does since issue 15 (so now the same as aotprof)
+#   aotdelay  aotprof with the JDK 25 defaults of those delays (100 and 250): the launcher's
+#             cache before issue 15, whose hot methods reached C2 late
 #   nowarm    aotprof with staex.warmup = false in every node's file: what the warm-up buys
 #   none17 / cds17   the same on JDK 17 (JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64) without
 #             and with the AppCDS archive
@@ -55,6 +60,8 @@ variant_env() { # prints the env assignments of a variant, one per line
     none) echo STAEX_CACHE=off ;;
     aot) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:-AOTReplayTraining" ;;
     aotprof | nowarm) ;;
+    aotnd) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:Tier0ProfileDelayFactor=1 -XX:Tier2ProfileDelayFactor=1" ;;
+    aotdelay) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:Tier0ProfileDelayFactor=100 -XX:Tier2ProfileDelayFactor=250" ;;
     none17) echo "JAVA_HOME=$jdk17"; echo STAEX_CACHE=off ;;
     cds17) echo "JAVA_HOME=$jdk17" ;;
     *) echo "cold.sh: unknown variant $1" >&2; exit 2 ;;

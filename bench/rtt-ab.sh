@@ -23,6 +23,12 @@
 #   PERF=gateway bench/rtt-ab.sh ...     # perf record (flat, JIT symbols from jcmd
 #                                        # Compiler.perfmap) and perf stat (syscalls, switches)
 #                                        # of that node over the measured round trips (stderr)
+#   TIERS=1 bench/rtt-ab.sh ...          # also, per node after the measured round trips, how many
+#                                        # of staex's and Netty's compiled methods (in use) are
+#                                        # at each JIT tier (1-3: C1, 4: C2; jcmd Compiler.codelist);
+#                                        # with PERF, also the share of that node's samples in JIT
+#                                        # code by tier (issue 15: the AOT cache's training data
+#                                        # keep data-path methods at tier 2)
 #   KEEP=/tmp/k bench/rtt-ab.sh ...      # keep each run's folder (the nodes' stdout and stderr;
 #                                        # NODE.out.from/.to: its stdout's line count at the
 #                                        # start and end of the measured round trips, e.g. for
@@ -157,6 +163,38 @@ top = sorted(((b[k] - a.get(k, 0), k) for k in b), reverse=True)[:4]
 print(" ".join(f"{k}:{v * 1e6 / hz / n:.0f}" for v, k in top if v > 0))
 PY
 }
+tiers() { # "tier:count ..." of io.staex and io.netty methods compiled and in use (state 0)
+  awk '$3 == 0 && $4 ~ /^io\.(staex|netty)\./ {c[$2]++} END {for (t = 1; t <= 4; t++) printf "%d:%d ", t, c[t]}' "$1"
+}
+jit_tiers() { # stdin: sample addresses (perf script -F ip); $1: a codelist taken after the samples
+  python3 -c "$(cat <<'PY'
+import bisect, collections, sys
+ranges = []
+for line in open(sys.argv[1]):
+    p = line.split()
+    if len(p) < 6 or not p[0].isdigit() or not line.rstrip().endswith("]"):
+        continue
+    a, b = line.rsplit("[", 1)[1].rstrip("]\n").split(",")[1].split("-")
+    ranges.append((int(a, 16), int(b, 16), int(p[1]), p[3].startswith(("io.staex.", "io.netty."))))
+ranges.sort()
+starts = [r[0] for r in ranges]
+count = collections.Counter(); total = 0
+for line in sys.stdin:
+    try:
+        ip = int(line.strip(), 16)
+    except ValueError:
+        continue
+    total += 1
+    i = bisect.bisect_right(starts, ip) - 1
+    if i >= 0 and ranges[i][0] <= ip < ranges[i][1]:
+        count[ranges[i][2]] += 1
+        if ranges[i][3]:
+            count["app%d" % ranges[i][2]] += 1
+print(" ".join(f"tier{t} {100 * count[t] / max(total, 1):.1f}% (staex+netty {100 * count['app%d' % t] / max(total, 1):.1f}%)" for t in range(1, 5)),
+      f"of {total} samples")
+PY
+)" "$1"
+}
 switches() {
   local t sum=0 v
   for t in /proc/"$1"/task/*; do
@@ -233,6 +271,10 @@ run_side() { # NAME REPO ROUND
     if [[ -n "${THREADS:-}" ]]; then
       thread_ticks "${np[$x]}" >"$dir/$x.t1"; out="$out [$(busiest "$dir/$x.t0" "$dir/$x.t1" "$n")]"
     fi
+    if [[ -n "${TIERS:-}" ]]; then
+      "$(jcmd_bin "${np[$x]}")" "${np[$x]}" Compiler.codelist >"$dir/$x.codelist" 2>/dev/null || true
+      out="$out tiers $(tiers "$dir/$x.codelist")"
+    fi
   done
   if [[ -n "$pr" ]]; then
     kill -INT "$pr" "$ps" 2>/dev/null || true; wait "$pr" "$ps" 2>/dev/null || true
@@ -243,6 +285,10 @@ run_side() { # NAME REPO ROUND
     perf report -i "$dir/perf.data" --no-children --sort dso,sym --percent-limit 0.7 --stdio 2>/dev/null \
       | grep -v '^#' | grep -v '^$' | head -${PERF_TOP:-45} >&2 || true
     cat "$dir/perf-stat.txt" >&2
+    if [[ -n "${TIERS:-}" ]]; then
+      echo "--- $PERF: share of all samples in JIT code, by tier ($name round $round):" >&2
+      perf script -i "$dir/perf.data" -F ip 2>/dev/null | jit_tiers "$dir/$PERF.codelist" >&2 || true
+    fi
   fi
   if [[ -n "$st" ]]; then
     kill -INT "$st" 2>/dev/null || true; wait "$st" 2>/dev/null || true

@@ -33,56 +33,69 @@ one_jdk() { # one_jdk REAL_JDK_HOME EXT
   ln -s "$real/bin/java" "$t/jdk/bin/java"
   cp -p "$real/release" "$t/jdk/release"
   export JAVA_HOME="$t/jdk"
-  run() { (cd "$t" && ./staex "$@" >"$t/out" 2>"$t/err") && grep -q '^staex ' "$t/out"; }
+  # `run --help`: a `run` (only `run` and `demo` make a cache) that exits at once
+  run() { (cd "$t" && ./staex run --help >"$t/out" 2>"$t/err") && grep -q '^Usage: staex run' "$t/out"; }
   cache() { compgen -G "$t/node/target/staex-jdk*.$ext" | head -1; }
+  flag_is() { # flag_is NAME VALUE_REGEX: the final value of a JVM flag of `staex run --help`
+    (cd "$t" && JDK_JAVA_OPTIONS="-XX:+UnlockDiagnosticVMOptions -XX:+PrintFlagsFinal" ./staex run --help 2>/dev/null) \
+      | grep -Eq "^ *[a-z]+ +$1 += $2 "
+  }
   echo "== $(basename "$real")"
 
-  check "fresh: the command works while the cache is made" run --version
+  check "fresh: the command works while the cache is made" run
   check "fresh: one line says so" grep -q '^staex: making the start-up cache' "$t/err"
   check "fresh: nothing else on stderr" test "$(wc -l <"$t/err")" -eq 1
   local c; c=$(cache)
   check "fresh: the cache exists (.$ext)" test -s "$c"
   cp -p "$c" "$work/saved"
 
-  check "second run works" run --version
+  check "second run works" run
   check "second run: silent, cache kept" test ! -s "$t/err" -a "$c" -nt "$t/node/target/staex.jar"
   check "second run: the same cache" cmp -s "$c" "$work/saved"
+  if [[ $ext == aot ]]; then # the cache's JIT options (docs/node.md), seen by the JVM that maps it
+    check "with the cache: its training data replayed" flag_is AOTReplayTraining true
+    check "with the cache: the JIT's profiling delays at 1" flag_is Tier2ProfileDelayFactor '1\.0+'
+    check "  ... and Tier0ProfileDelayFactor too" flag_is Tier0ProfileDelayFactor '1\.0+'
+  fi
 
   touch -d '+2 seconds' "$t/node/target/staex.jar"
-  check "jar newer: works" run --version
+  check "jar newer: works" run
   check "jar newer: the cache is made again" grep -q '^staex: making' "$t/err"
   check "jar newer: the new cache is newer than the jar" test "$c" -nt "$t/node/target/staex.jar"
 
   touch -d '+4 seconds' "$t/jdk/release"
-  check "JDK newer: the cache is made again" run --version
+  check "JDK newer: the cache is made again" run
   check "JDK newer: said so" grep -q '^staex: making' "$t/err"
 
   # Garbage of the recorded size: only the JVM can tell; it must skip it without a word.
   head -c "$(cat "$c.size")" /dev/urandom >"$c"; touch -d '+6 seconds' "$c"
-  check "garbage cache: the command works" run --version
+  check "garbage cache: the command works" run
   check "garbage cache: nothing on stderr" test ! -s "$t/err"
   # Truncated: JDK 17 would die of SIGBUS mapping it; the launcher sees the size and remakes it.
   head -c 1000000 "$work/saved" >"$c"; touch -d '+6 seconds' "$c"
-  check "truncated cache: the command works" run --version
+  check "truncated cache: the command works" run
   check "truncated cache: made again" grep -q '^staex: making' "$t/err"
   check "truncated cache: the new one has its size" test "$(stat -c %s "$c")" = "$(cat "$c.size")"
   head -c 1000000 "$work/saved" >"$c"; touch -d '+6 seconds' "$c"
-  STAEX_TRAIN_ARGS="--no-such-option" check "truncated cache, training fails: still works" run --version
+  STAEX_TRAIN_ARGS="--no-such-option" check "truncated cache, training fails: still works" run
   check "  ... the truncated cache is not used, the failure said" grep -q '^staex: could not make' "$t/err"
 
   rm -f "$c" "$c.failed"
-  STAEX_TRAIN_ARGS="--no-such-option" check "failing training: the command works" run --version
+  STAEX_TRAIN_ARGS="--no-such-option" check "failing training: the command works" run
   check "failing training: reported once" grep -q '^staex: could not make the start-up cache' "$t/err"
   check "failing training: no cache left" test -z "$(cache)"
-  check "after a failure: works" run --version
+  check "after a failure: works" run
   check "after a failure: not retried" test ! -s "$t/err"
   touch -d '+8 seconds' "$t/node/target/staex.jar"
-  check "after a failure, a newer jar: retried and made" run --version
+  check "after a failure, a newer jar: retried and made" run
   check "  ... and the cache exists" test -s "$(cache)"
 
   rm -f "$t"/node/target/staex-jdk*
-  STAEX_CACHE=off check "STAEX_CACHE=off: works" run --version
+  STAEX_CACHE=off check "STAEX_CACHE=off: works" run
   check "STAEX_CACHE=off: silent, no cache" test ! -s "$t/err" -a -z "$(cache)"
+  if [[ $ext == aot ]]; then
+    STAEX_CACHE=off check "STAEX_CACHE=off: the JDK's profiling delays" flag_is Tier2ProfileDelayFactor '250\.0+'
+  fi
   unset JAVA_HOME
 }
 
