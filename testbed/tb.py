@@ -327,6 +327,48 @@ def keys(topo):
     return [addr_of(i) for i in range(topo["n"])]
 
 
+def diagnose(topo, per_pair, limit=4):
+    """Note lines on the pairs that never worked (None in per_pair): which they are, whether the
+    root's view holds each end, the gateway's active parent, and the user's `trace` to the
+    gateway (each node asked on the way says what it decided). For a next look at a mesh that
+    did not converge: the nodes' logs say little at INFO."""
+    failing = sorted(p for p, v in per_pair.items() if v is None)
+    if not failing:
+        return []
+    notes = [f"pairs that never worked ({len(failing)}): "
+             + " ".join(f"{u}->{g}" for u, g in failing[:60])]
+
+    def addr(i):
+        with open(state(f"node{i}.addr")) as f:
+            return f.read().split()[0]
+
+    try:
+        root = json.loads(control(0))
+        known = set(root["routes"]["known"])
+        notes.append(f"root: view {root['routes']['viewSize']} states; lacks "
+                     + (" ".join(str(i) for i in sorted({x for p in failing for x in p})
+                                 if addr(i) not in known) or "none of their ends"))
+    except (OSError, ValueError, KeyError) as e:
+        notes.append(f"root: no status ({e})")
+    for u, g in failing[:limit]:
+        try:
+            gs = json.loads(control(g))
+            parent = gs.get("activeParent")
+            owner = next((nd["id"] for nd in topo["nodes"] if parent and addr(nd["id"]) == parent), parent)
+            ids = {addr(nd["id"]): nd["id"] for nd in topo["nodes"]}
+            t = json.loads(control(u, f"trace {addr(g)}", timeout=15))
+            steps = [f"{u}: {t.get('result')}"] + [
+                f"{ids.get(a.get('address'), '?')}: {a.get('result')}"
+                + ("" if a.get("result") in ("up", "forward") else f" ({a.get('why', '')[:80]})")
+                + ("" if a.get("result") == "up" else " via " + ",".join(
+                    str(ids.get(h.get("address"), "?")) for h in a.get("hops", [])))
+                for a in t.get("asked", [])]
+            notes.append(f"{u}->{g}: gateway's active parent {owner}; trace " + " > ".join(steps))
+        except (OSError, ValueError) as e:
+            notes.append(f"{u}->{g}: no answer ({e})")
+    return notes
+
+
 def cmd_up(args):
     if os.path.exists(state("netns.txt")):
         raise SystemExit(f"testbed: already up in {STATE} (run testbed/down.sh first)")
@@ -379,7 +421,11 @@ def cmd_up(args):
         if which("iperf3"):
             spawn(f"iperf{g}", ["iperf3", "-s", "-B", "127.0.0.1", "-p", str(IPERF_PORT)], netns=ns(g))
     start_all(topo)
-    converge_s, rounds = asyncio.run(wait_mesh(topo, time.monotonic(), args.timeout))
+    per_pair = {}
+    converge_s, rounds = asyncio.run(wait_mesh(topo, time.monotonic(), args.timeout,
+                                               per_pair=per_pair))
+    for line in diagnose(topo, per_pair):
+        log(line)
     socks = socks_check(topo) if converge_s is not None else False
     print(f"testbed up n={topo['n']} seed={args.seed} links={len(topo['links'])} "
           f"converge_s={fmt(converge_s)} socks_ok={int(socks)} state={STATE}")
@@ -902,6 +948,7 @@ def scenario(args, topo):
         slowest = sorted(per_pair.items(), key=lambda kv: float("inf") if kv[1] is None else kv[1])[-5:]
         res["_notes"] = ["slowest pairs (user->gateway: s): " + " ".join(
             f"{u}->{g}:{'never' if v is None else round(v, 1)}" for (u, g), v in reversed(slowest))]
+        res["_notes"] += diagnose(topo, per_pair)
         return res, True
     if name == "blackhole-parent":
         # relay 3 loses relay 2 silently; it has the root as backup parent
