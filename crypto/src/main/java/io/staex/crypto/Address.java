@@ -2,12 +2,12 @@ package io.staex.crypto;
 
 import io.staex.crypto.internal.Base32;
 import io.staex.crypto.internal.KeyConversion;
+import io.staex.crypto.internal.SlotCache;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
@@ -38,12 +38,9 @@ public final class Address implements Comparable<Address> {
    * signature (the key's point is decompressed and multiplied by the group order to refuse
    * small-order and mixed-order keys, then a SHA-256 checksum), and a handshake made each peer's
    * twice from its certificate: a third of a handshake's CPU (HandshakeBench). Direct-mapped, so
-   * it holds at most {@value #MADE_SLOTS} and a flood of new keys only evicts; an entry is
-   * immutable, so a racing read sees a whole one or none.
+   * it holds at most 1 024 and a flood of new keys only evicts.
    */
-  private static final int MADE_SLOTS = 1024;
-
-  private static final AtomicReferenceArray<Address> MADE = new AtomicReferenceArray<>(MADE_SLOTS);
+  private static final SlotCache<Address> MADE = new SlotCache<>(1024);
 
   private final Bytes key;
   private final String text;
@@ -87,18 +84,14 @@ public final class Address implements Comparable<Address> {
           AddressFormatException.Reason.NOT_A_KEY, "not a valid Ed25519 public key");
     }
     Address a = new Address(publicKey, point);
-    MADE.set(slot(publicKey), a);
+    MADE.put(publicKey, a);
     return a;
   }
 
   /** The address of {@code key} if it was made lately ({@link #MADE}), else null. */
   private static Address made(byte[] key) {
-    Address a = MADE.get(slot(key));
+    Address a = MADE.get(key);
     return a != null && a.key.sameAs(key) ? a : null;
-  }
-
-  private static int slot(byte[] key) {
-    return Arrays.hashCode(key) & (MADE_SLOTS - 1);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.staex.crypto;
 
 import io.staex.crypto.internal.DnsLabel;
+import io.staex.crypto.internal.SlotCache;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -83,14 +83,9 @@ public final class Certificate {
    * (issue 15, first contact). Decoding is a function of the DER alone, so a hit (the same
    * bytes, compared in full) returns the same immutable certificate, whose signature check is
    * then remembered too ({@link #verify}). Direct-mapped, as {@link Address}'s: it holds at
-   * most {@value #DECODED_SLOTS}, and a flood of new certificates only evicts.
+   * most 256, and a flood of new certificates only evicts.
    */
-  static final int DECODED_SLOTS = 256;
-
-  private static final int DECODED_SLOT_BITS = Integer.numberOfTrailingZeros(DECODED_SLOTS);
-
-  private static final AtomicReferenceArray<Certificate> DECODED =
-      new AtomicReferenceArray<>(DECODED_SLOTS);
+  static final SlotCache<Certificate> DECODED = new SlotCache<>(256);
 
   private final Bytes encoded;
   private final byte[] tbs;
@@ -177,14 +172,13 @@ public final class Certificate {
 
   /**
    * Decodes DER, checking structure only (see {@link #verify}). The same bytes decoded lately
-   * give the same certificate again, without parsing ({@link #DECODED_SLOTS}).
+   * give the same certificate again, without parsing ({@link #DECODED}).
    */
   public static Certificate decode(byte[] der) throws BadCertificateException {
     if (der.length > MAX_ENCODED_SIZE) {
       throw malformed(der.length + " bytes (expected: at most " + MAX_ENCODED_SIZE + ")");
     }
-    int slot = slot(der);
-    Certificate seen = DECODED.get(slot);
+    Certificate seen = DECODED.get(der);
     if (seen != null && seen.encoded.sameAs(der)) {
       return seen;
     }
@@ -195,22 +189,13 @@ public final class Certificate {
         throw malformed("not canonical DER");
       }
       Certificate decoded = fromAsn1(der, cert);
-      DECODED.set(slot, decoded);
+      DECODED.put(der, decoded);
       return decoded;
     } catch (BadCertificateException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw malformed("not an X.509 certificate (" + e.getMessage() + ")");
     }
-  }
-
-  /**
-   * The slot of {@code der} in {@link #DECODED}: its hash's high bits, mixed (Fibonacci
-   * hashing). The low bits of {@link Arrays#hashCode(byte[])} alone put two fixture
-   * certificates of one network into the same of 256 slots.
-   */
-  static int slot(byte[] der) {
-    return (Arrays.hashCode(der) * 0x9E3779B9) >>> (Integer.SIZE - DECODED_SLOT_BITS);
   }
 
   /** Reads a PEM {@code CERTIFICATE} file. */

@@ -1,7 +1,7 @@
 package io.staex.crypto.internal.noise;
 
+import io.staex.crypto.internal.SlotCache;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * DH(s, rs) of two static keys, remembered: the {@code ss} of every IK handshake between the
@@ -14,16 +14,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * whole life anyway (it keeps no copy of that key); it never leaves this class, callers get a
  * copy (which they zero). An entry is found by both public keys: a key pair's caller vouches
  * that its halves belong together ({@link NoiseKeyPair#of}). A low-order remote key is refused
- * by the DH and never kept. Direct-mapped by the remote key: at most {@value #SLOTS} entries,
- * and a flood of new peers only evicts.
+ * by the DH and never kept. Direct-mapped by the remote key: at most 256 entries, and a flood
+ * of new peers only evicts.
  */
 final class StaticShared {
-  static final int SLOTS = 256;
-
-  private static final AtomicReferenceArray<Entry> ENTRIES = new AtomicReferenceArray<>(SLOTS);
+  static final SlotCache<Entry> ENTRIES = new SlotCache<>(256);
 
   /** One pair's secret; immutable once published, so a racing read sees a whole one or none. */
-  private static final class Entry {
+  static final class Entry {
     final byte[] localPublic;
     final byte[] remotePublic;
     final byte[] shared;
@@ -42,25 +40,19 @@ final class StaticShared {
     byte[] localPrivate = local.privateKey(); // throws if destroyed, as the DH would
     byte[] localPublic = local.publicKey().rawBytes();
     byte[] remotePublic = remote.rawBytes();
-    int slot = slot(remotePublic);
-    Entry e = ENTRIES.get(slot);
+    Entry e = ENTRIES.get(remotePublic);
     if (e != null && Arrays.equals(e.remotePublic, remotePublic)
         && Arrays.equals(e.localPublic, localPublic)) {
       return e.shared.clone();
     }
     byte[] shared = Curve25519.dh(localPrivate, remotePublic); // refuses a low-order key
-    ENTRIES.set(slot, new Entry(localPublic.clone(), remotePublic.clone(), shared.clone()));
+    ENTRIES.put(remotePublic, new Entry(localPublic.clone(), remotePublic.clone(), shared.clone()));
     return shared;
-  }
-
-  static int slot(byte[] remotePublic) {
-    return (Arrays.hashCode(remotePublic) * 0x9E3779B9)
-        >>> (Integer.SIZE - Integer.numberOfTrailingZeros(SLOTS));
   }
 
   /** Whether an entry for this pair is held (tests). */
   static boolean holds(NoiseKeyPair local, NoisePublicKey remote) {
-    Entry e = ENTRIES.get(slot(remote.rawBytes()));
+    Entry e = ENTRIES.get(remote.rawBytes());
     return e != null && Arrays.equals(e.remotePublic, remote.rawBytes())
         && Arrays.equals(e.localPublic, local.publicKey().rawBytes());
   }

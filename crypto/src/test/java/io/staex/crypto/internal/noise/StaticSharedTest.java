@@ -48,7 +48,7 @@ class StaticSharedTest {
     NoiseKeyPair second = null;
     while (second == null) {
       NoiseKeyPair k = NoiseKeyPair.generate(random);
-      NoiseKeyPair before = bySlot.putIfAbsent(StaticShared.slot(k.publicKey().rawBytes()), k);
+      NoiseKeyPair before = bySlot.putIfAbsent(StaticShared.ENTRIES.slot(k.publicKey().rawBytes()), k);
       if (before != null) {
         first = before;
         second = k;
