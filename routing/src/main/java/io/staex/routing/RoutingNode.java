@@ -791,15 +791,16 @@ public final class RoutingNode {
     }
     List<NodeState> out = new ArrayList<>(states.size());
     Set<NodeState> placed = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.ArrayDeque<NodeState> chain = new java.util.ArrayDeque<>();
     for (NodeState s : states) {
       // the chain of active parents within the list not placed yet, top first
-      java.util.ArrayDeque<NodeState> chain = new java.util.ArrayDeque<>();
       NodeState at = s;
       while (at != null && placed.add(at)) {
         chain.push(at);
         at = at.activeParent().map(byAddress::get).orElse(null);
       }
       out.addAll(chain);
+      chain.clear();
     }
     return out;
   }

@@ -33,11 +33,10 @@ import java.util.TreeMap;
  * node's later state replaces its earlier one, a withdrawal replaces a waiting state and a state
  * a waiting withdrawal, and the changed node moves to the end. What the neighbour ends up with
  * is what the whole sequence would have left it with (each node's last change through this
- * link decides), the states superseded meanwhile never cost it a check, and a node's new state
- * still goes before its subtree's (the receiver re-homes a subtree by the chain of active
- * parents that state starts, so a child's state arriving before its parent's would be dropped
- * as stale). This backlog is bounded by the nodes this node knows, however the changes
- * alternate. The <b>rank</b> waits in one slot (a later one says all an earlier one said) and
+ * link decides), and the states superseded meanwhile never cost it a check. The order of the
+ * latest changes need not put a node's new state before its subtree's: the receiver takes each
+ * update parents first ({@code RoutingNode.parentsFirst}). This backlog is bounded by the nodes
+ * this node knows, however the changes alternate. The <b>rank</b> waits in one slot (a later one says all an earlier one said) and
  * goes after the view changes that waited before it. <b>Everything else</b> (lookups and their
  * answers, explains, revocations, certificates) waits in order, at most {@link
  * #MAX_WAITING_PER_NEIGHBOUR} per neighbour and {@link #MAX_WAITING} in all: only a flood fills
@@ -90,7 +89,7 @@ public final class SendPacer {
         if (held != null && held.isPresent() && held.get().sequence() > s.sequence()) {
           continue; // a later state of it waits already
         }
-        changes.remove(s.address()); // re-inserted last: where it was last sent
+        changes.remove(s.address()); // re-inserted last: the order of the latest changes
         changes.put(s.address(), Optional.of(s));
       }
     }
