@@ -338,9 +338,12 @@ def diagnose(topo, per_pair, limit=4):
     notes = [f"pairs that never worked ({len(failing)}): "
              + " ".join(f"{u}->{g}" for u, g in failing[:60])]
 
-    def addr(i):
-        with open(state(f"node{i}.addr")) as f:
-            return f.read().split()[0]
+    addrs = {}
+    for nd in topo["nodes"]:
+        with open(state(f"node{nd['id']}.addr")) as f:
+            addrs[nd["id"]] = f.read().split()[0]
+    ids = {a: i for i, a in addrs.items()}
+    addr = addrs.__getitem__
 
     try:
         root = json.loads(control(0))
@@ -354,8 +357,7 @@ def diagnose(topo, per_pair, limit=4):
         try:
             gs = json.loads(control(g))
             parent = gs.get("activeParent")
-            owner = next((nd["id"] for nd in topo["nodes"] if parent and addr(nd["id"]) == parent), parent)
-            ids = {addr(nd["id"]): nd["id"] for nd in topo["nodes"]}
+            owner = ids.get(parent, parent)
             t = json.loads(control(u, f"trace {addr(g)}", timeout=15))
             steps = [f"{u}: {t.get('result')}"] + [
                 f"{ids.get(a.get('address'), '?')}: {a.get('result')}"
