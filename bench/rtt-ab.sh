@@ -49,6 +49,7 @@ if [[ $1 == --first-contact ]]; then fc=1; shift; fi
 if ((fc)); then rounds=${ROUNDS:-2}; n=${N:-60}; warm=${WARM:-100}
 else rounds=${ROUNDS:-2}; n=${N:-20000}; warm=${WARM:-20000}; fi
 hz=$(getconf CLK_TCK)
+bench=$(cd "$(dirname "$0")" && pwd)  # for bench/first_echo.py
 work=$(mktemp -d /tmp/staex-rtt-ab.XXXXXX); pids=()
 stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
 cleanup() { stop_all; rm -rf "$work"; }
@@ -100,37 +101,6 @@ wall = time.perf_counter_ns() - a0
 t.sort()
 print("p50_us", round(t[len(t) // 2] / 1000, 1), "p99_us", round(t[min(len(t) - 1, int(len(t) * 0.99))] / 1000, 1),
       "wall_s", round(wall / 1e9, 2), flush=True)
-EOF
-# First contacts: each sample waits until the user (its control socket) lists no session.
-cat >"$work/fc.py" <<'EOF'
-import json, socket, sys, time
-port, n, warm, ctl = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-def sessions():
-    s = socket.socket(socket.AF_UNIX); s.connect(ctl); s.sendall(b"status json\n"); d = b""
-    while k := s.recv(65536): d += k
-    s.close()
-    return json.loads(d)["sessions"]
-def no_session():
-    end = time.monotonic() + 15
-    while sessions():
-        if time.monotonic() > end: raise SystemExit("the session did not close in 15 s")
-        time.sleep(0.05)
-def once():
-    no_session()
-    a = time.perf_counter_ns()
-    c = socket.create_connection(("127.0.0.1", port))
-    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    c.sendall(b"x")
-    if c.recv(1) != b"x": raise SystemExit("no echo")
-    t = time.perf_counter_ns() - a
-    c.close()
-    return t
-for _ in range(warm): once()
-print("warm", flush=True)
-sys.stdin.readline()
-t = sorted(once() for _ in range(n))
-q = lambda f: round(t[min(len(t) - 1, int(len(t) * f))] / 1000, 1)
-print("p50_us", q(0.5), "p90_us", q(0.9), "p99_us", q(0.99), "min_us", round(t[0] / 1000, 1), flush=True)
 EOF
 # ticks of the whole process; ticks of its event loop threads; switches (all threads)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -233,7 +203,7 @@ run_side() { # NAME REPO ROUND
       if "$staex" status -c gateway.conf --json 2>/dev/null | grep -q '"activeParent":"'; then break; fi; fi
     sleep 0.2
   done
-  if ((fc)); then coproc RTT { python3 "$work/fc.py" "$fwd" "$n" "$warm" "$dir/user.sock"; }
+  if ((fc)); then coproc RTT { python3 "$bench/first_echo.py" "$fwd" "$n" "$warm" "$dir/user.sock" --pause; }
   else coproc RTT { python3 "$work/rtt.py" "$fwd" "$n" "$warm"; }; fi
   local line; read -r line <&"${RTT[0]}"
   [[ "$line" == warm ]] || { echo "$name: no warm-up: $line" >&2; return 1; }

@@ -48,7 +48,7 @@
 #                 running `ssh -L` session; for staex a stream in the existing end-to-end session
 #                 (the keeper's).
 #   setup_first_p50_us   staex only, the same for a destination with no end-to-end session yet:
-#                 the keeper is stopped, and before each of 20 (quick: 10) samples setup.py polls
+#                 the keeper is stopped, and before each of 20 (quick: 10) samples bench/first_echo.py polls
 #                 the user node's control socket (`status json`) until its session list is empty
 #                 (the 300 ms idle timeout closed it). ssh has no comparable figure (its first
 #                 contact is a whole `ssh` start with its login); it is left out.
@@ -323,42 +323,6 @@ e = time.perf_counter()
 bad = [g for g in got if g != want]
 if bad: raise SystemExit(f"{len(bad)} of {n} downloads short, e.g. {bad[0]} of {want} bytes")
 print(round(n * want / (e - a) / 1e6, 1))
-EOF
-cat >setup.py <<'EOF'
-# setup.py PORT N WARM [CONTROL_SOCKET]: connect → 1 byte → its echo, median µs of N samples.
-# With CONTROL_SOCKET (a staex node's), each sample waits until the node has no session.
-import json, socket, sys, time
-port, n, warm = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-ctl = sys.argv[4] if len(sys.argv) > 4 else None
-def sessions():
-    s = socket.socket(socket.AF_UNIX); s.connect(ctl); s.sendall(b"status json\n"); d = b""
-    while True:
-        k = s.recv(65536)
-        if not k: break
-        d += k
-    s.close()
-    return json.loads(d)["sessions"]
-def no_session():
-    end = time.monotonic() + 15
-    while sessions():
-        if time.monotonic() > end: raise SystemExit("the session did not close in 15 s")
-        time.sleep(0.05)
-def once():
-    a = time.perf_counter_ns()
-    c = socket.create_connection(("127.0.0.1", port))
-    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    c.sendall(b"x")
-    if c.recv(1) != b"x": raise SystemExit("no echo")
-    t = time.perf_counter_ns() - a
-    c.close()
-    return t
-t = []
-for i in range(warm + n):
-    if ctl: no_session()
-    x = once()
-    if i >= warm: t.append(x)
-t.sort()
-print(round(t[len(t) // 2] / 1000, 1))
 EOF
 cat >hold.py <<'EOF'
 # hold.py PORT N PID...: opens N idle connections (one byte echoed on each), then prints the
@@ -735,7 +699,7 @@ declare -A rss_idle
     fi
     out=$(python3 rtt.py "${fwd_echo[$s]}" "$rtt_n" "$rtt_warm"); read -r p50 p99 <<<"$out"
     fig rtt_p50_us "$p50"; fig rtt_p99_us "$p99"
-    known=$(python3 setup.py "${fwd_echo[$s]}" "$setup_n" 5)
+    known=$(python3 "$root/bench/first_echo.py" "${fwd_echo[$s]}" "$setup_n" 5)
     fig setup_known_p50_us "$known"
     agg=$(python3 agg.py "${fwd_agg[$s]}" "$agg_n" "$agg_bytes")
     fig agg100_MBps "$agg"
@@ -751,7 +715,7 @@ declare -A rss_idle
     fi
     if [[ -n $user ]]; then
       stop_keeper
-      first=$(python3 setup.py "${fwd_echo[$s]}" "$first_n" 0 "$work/$user.sock")
+      first=$(python3 "$root/bench/first_echo.py" "${fwd_echo[$s]}" "$first_n" 0 "$work/$user.sock")
       fig setup_first_p50_us "$first"
       line+=", first contact $first µs"
     fi
