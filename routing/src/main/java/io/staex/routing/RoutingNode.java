@@ -815,16 +815,24 @@ public final class RoutingNode {
     return false;
   }
 
-  /** Whether {@code s}'s chain of active parents, as our view has it now, passes {@code child}. */
+  /**
+   * Whether {@code s}'s chain of active parents, as our view has it now, stays in {@code
+   * child}'s subtree up to {@code child}, and {@code child} is our child: every node on the way
+   * held by way of {@code child}, {@code child}'s own state from itself naming us. A chain that
+   * merely names {@code child} is not enough: a child's view sent when it chose us may come
+   * after it moved away again (its newer state came by its other parent first and is held that
+   * way); re-homed to it, the subtree would be removed by its withdrawal.
+   */
   private boolean activeChainReaches(NodeState s, Address child) {
     Optional<Address> next = s.activeParent();
     for (int hops = 0; next.isPresent() && hops < settings.maxHops(); hops++) {
-      if (next.get().equals(child)) {
-        return true;
-      }
-      Entry e = view.get(next.get());
-      if (e == null || next.get().equals(address())) {
+      Address at = next.get();
+      Entry e = view.get(at);
+      if (e == null || at.equals(address()) || !e.via().equals(child)) {
         return false;
+      }
+      if (at.equals(child)) {
+        return e.state().activeParent().filter(address()::equals).isPresent();
       }
       next = e.state().activeParent();
     }

@@ -427,6 +427,39 @@ class RoutingNodeTest {
   }
 
   @Test
+  void lateViewOfAChildThatMovedBackAlready_doesNotReHomeItsSubtree_soItsWithdrawalRemovesNothing() {
+    // Seen in a 50-node testbed start: 3 (parents 2 and the root) with a child 4 and a
+    // grandchild 5 moved from 2 to the root and back within half a second. 2 passed up the
+    // withdrawal and then 3's newer view; 3's own view, sent to the root when it switched, came
+    // after them (another link, a busier loop). Its state was stale (3 is under 2 again), but
+    // 4's and 5's unchanged states were re-homed to 3, as their active parents' chain "reached"
+    // 3, and 3's withdrawal when it moved back removed them: unknown at the root until the
+    // 5-minute refresh. A chain re-homes only if it stays in 3's subtree up to 3, and 3 is our
+    // child as our view has it.
+    RoutingNode root = new RoutingNode(NODES.get(0), CERTIFICATES.get(0), List.of(), List.of(),
+        RoutingFixtures.policy(), SETTINGS, T0);
+    root.linkUp(address(2), 1, T0);
+    root.linkUp(address(3), 1, T0);
+    root.receive(address(2), new StateUpdate(List.of(signed(2, 1, 0))), T0);
+    root.receive(address(2), new StateUpdate(
+        List.of(signed(3, 1, 2, 0), signed(4, 1, 3), signed(5, 1, 4))), T0);
+    // 3 moved to the root (2 withdraws its subtree) and back to 2 (2 passes up its new view)
+    root.receive(address(2), new Withdraw(List.of(address(4), address(3), address(5))), T0);
+    root.receive(address(2), new StateUpdate(
+        List.of(signed(3, 3, 2, 0), signed(4, 1, 3), signed(5, 1, 4))), T0);
+    // then what 3 sent the root directly: its view when it chose the root, its withdrawal after
+    root.receive(address(3), new StateUpdate(
+        List.of(signed(3, 2, 0, 2), signed(4, 1, 3), signed(5, 1, 4))), T0);
+    root.receive(address(3), new Withdraw(List.of(address(4), address(3), address(5))), T0);
+
+    assertThat(root.knows(address(4))).isTrue();
+    assertThat(root.knows(address(5))).isTrue();
+    // the root's link to 3 is the shortest way in
+    assertThat(root.route(address(5)))
+        .isEqualTo(new Route.Forward(List.of(address(3), address(4), address(5))));
+  }
+
+  @Test
   void parentsFirst_putsEachStateAfterItsActiveParentsInTheList_keepsEveryState() {
     NodeState a = signed(1, 1, 0);
     NodeState b = signed(2, 1, 1);
