@@ -717,6 +717,9 @@ public final class RelayEngine implements LinkListener {
       link.close();
       return;
     }
+    if (log.isDebugEnabled()) {
+      log.debug("routing in from {}: {}", link.peer().shortText(), RoutingTrace.brief(message));
+    }
     apply(node.receive(link.peer(), message, clock.instant()));
   }
 
@@ -978,6 +981,9 @@ public final class RelayEngine implements LinkListener {
       if (link == null) {
         counters.recordDrop(Drop.ROUTING_NO_LINK);
         continue;
+      }
+      if (log.isDebugEnabled()) {
+        log.debug("routing out to {}: {}", out.to().shortText(), RoutingTrace.brief(out.message()));
       }
       try {
         for (LinkFrame.Routing chunk : RoutingAssembler.split(RoutingCodec.encode(out.message()))) {
