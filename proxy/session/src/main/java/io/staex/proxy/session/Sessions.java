@@ -1080,6 +1080,12 @@ public final class Sessions implements RelayHandler, AutoCloseable {
                 + " are open)", s, s.peer(), Duration.ofNanos(silence));
             close(s, SessionEnd.TIMEOUT, CloseReason.CLOSED);
           } else if (s.openStreams() > 0 && now - s.lastSentNanos >= keepalive) {
+            if (now - s.lastReceivedNanos >= 2 * keepalive) {
+              listener.quiet(s); // streams open here only? (what it appends is the keepalive)
+              if (s.isClosed()) {
+                continue;
+              }
+            }
             s.sendKeepalive();
           } else if (s.openStreams() == 0
               && now - Math.max(s.lastReceivedNanos, s.lastSentNanos) >= idle) {
