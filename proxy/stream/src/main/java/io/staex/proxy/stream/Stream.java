@@ -79,7 +79,7 @@ public final class Stream {
   private long bytesOut;
   /** When it was opened (this end's OPEN, or the peer's arrived), on the loop's ticker. */
   private final long openedNanos;
-  /** When the peer last sent DATA, FIN or its accepting WINDOW for it (status: idle time). */
+  /** When the peer last sent a frame for it (DATA, WINDOW, FIN; status: its quiet time). */
   private long heardNanos;
   /** Credit granted by {@link #check()}s and not yet taken back from a grant. */
   private long checkCredit;
@@ -294,7 +294,7 @@ public final class Stream {
     return (layer.nanos() - openedNanos) / 1_000_000;
   }
 
-  /** Milliseconds since the peer last sent DATA, FIN, or the WINDOW that accepted it. */
+  /** Milliseconds since the peer last sent a frame for it (DATA, WINDOW, FIN), or opened it. */
   long quietMillis() {
     return (layer.nanos() - heardNanos) / 1_000_000;
   }
@@ -378,9 +378,9 @@ public final class Stream {
       return;
     }
     sendCredit += credit;
+    heardNanos = layer.nanos(); // (not heard(): a check is a WINDOW, and one needs no answer)
     if (outgoing && !connected) {
       connected = true;
-      heardNanos = layer.nanos();
       cancelOpenTimer();
       handler.connected(this);
       if (finished) {
