@@ -31,16 +31,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 14, a stream left open at its opener only (seen once in the testbed's soak: the users'
- * sessions ended after path-grace, "nothing from the peer while streams are open", each holding
- * an echo stream its gateway no longer held). Two whole stream layers on one {@link
- * ManualClock}: A opens, B's service takes the streams.
+ * Issue 14, "a stream left open at its opener only": in the testbed the users under one relay
+ * ended every session, "nothing from the peer while streams are open", each holding an echo
+ * stream its gateway did not hold. Two whole stream layers on one {@link ManualClock}: A opens,
+ * B's service takes the streams.
  *
- * <p>{@link #probesOverAColdStartingLossyPath_leaveNoStreamAtEitherEnd} looks for a sequence
- * that leaves such a state (it found none: every way a probe ends, over a path that is missing
- * at first, loses, duplicates and reorders, and goes away now and then, leaves both ends
- * empty). The others make the state by hand (B's stream ends without a word to A, whatever the
- * cause) and show it no longer ends a healthy session, nor keeps one open for good.
+ * <p>{@link #newStreamOnASessionIdleForMinutes_overASlowPath_isNotEndedForSilence} is what
+ * happened: those streams were new, on sessions idle since the cold start, and the silence
+ * rule counted from the last record, minutes old. {@link
+ * #probesOverAColdStartingLossyPath_leaveNoStreamAtEitherEnd} looks for a sequence that leaves
+ * a stream at one end only and finds none: every way a probe ends, over a path that is missing
+ * at first, loses, duplicates and reorders, and goes away now and then, leaves both ends empty.
+ * The others make that state by hand (B's stream ends without a word to A, whatever the cause)
+ * and show it no longer ends a healthy session, nor keeps one open for good.
  */
 class HalfOpenStreamTest {
   static final Identity NET = Identity.generate(Seeded.random(1));
@@ -391,5 +394,54 @@ class HalfOpenStreamTest {
     clock.loop().execute(() -> a.quiet(stream.session()));
     clock.advance(Duration.ofMillis(10));
     assertThat(a.counters().streamsChecked()).isEqualTo(2);
+  }
+
+  /**
+   * What the testbed saw (the first 50-node {@code blackhole-parent} run): the three users under
+   * one relay ended every session at the moment the scenario opened its long streams, "no path
+   * ... for PT30S (nothing from the peer while streams are open)", each session holding one
+   * echo stream (the new one) and four minutes old (made by the cold-start probes). A session
+   * idle for longer than the silence bound, but not yet for the idle timeout, takes a new
+   * stream; if the peer's answer takes longer than the timer's next tick (200 ms: a far peer, a
+   * loaded machine), the silence rule measured from the last record ever received, minutes
+   * ago, and ended the session at once with its new stream.
+   */
+  @Test
+  void newStreamOnASessionIdleForMinutes_overASlowPath_isNotEndedForSilence() {
+    fate = new Random(0);
+    a = layer(10, (s, peer) -> s.refuse(ResetReason.NO_SERVICE));
+    b = layer(11, (s, peer) -> {
+      atB.add(s);
+      s.accept(new Echo());
+    });
+    NodeKey ka = NodeKey.of(a.sessions().address());
+    NodeKey kb = NodeKey.of(b.sessions().address());
+    Duration oneWay = Duration.ofMillis(400); // a round trip of 800 ms: four ticks
+    a.sessions().start((d, p) -> later(oneWay, () -> b.sessions().packet(ka, p)));
+    b.sessions().start((d, p) -> later(oneWay, () -> a.sessions().packet(kb, p)));
+    clock.runTasks();
+
+    Probe first = new Probe(100, 0);
+    clock.loop().execute(() -> {
+      first.stream = a.open(b.sessions().address(), ECHO, first);
+      first.stream.write(Unpooled.wrappedBuffer(new byte[first.size]));
+    });
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(first.echoed).isEqualTo(100);
+    assertThat(a.streams()).isEmpty(); // the probe is over: the session idles, kept
+    assertThat(b.streams()).isEmpty();
+
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(a.sessions().sessions()).hasSize(1);
+    Probe next = new Probe(100, 0);
+    clock.loop().execute(() -> {
+      next.stream = a.open(b.sessions().address(), ECHO, next);
+      next.stream.write(Unpooled.wrappedBuffer(new byte[next.size]));
+    });
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(next.ended).as("the new stream was reset").isFalse();
+    assertThat(next.echoed).isEqualTo(100);
+    assertThat(a.sessions().sessions()).singleElement()
+        .satisfies(i -> assertThat(i.end()).isEmpty());
   }
 }
