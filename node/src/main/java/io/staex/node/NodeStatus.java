@@ -610,7 +610,7 @@ public record NodeStatus(
    * @param bytesIn bytes received
    * @param bytesOut bytes sent
    * @param ageMillis since it was opened
-   * @param quietMillis since the peer last sent a frame for it (DATA, WINDOW, FIN): a stream
+   * @param quietMillis since the peer last sent a frame for it (datagrams too): a stream
    *     quiet for long on a session whose peer sends nothing may be open here only (issue 14)
    */
   public record StreamStatus(Address peer, int port, boolean outgoing, String state,

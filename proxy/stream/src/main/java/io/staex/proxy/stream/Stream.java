@@ -79,7 +79,7 @@ public final class Stream {
   private long bytesOut;
   /** When it was opened (this end's OPEN, or the peer's arrived), on the loop's ticker. */
   private final long openedNanos;
-  /** When the peer last sent a frame for it (DATA, WINDOW, FIN; status: its quiet time). */
+  /** When the peer last sent a frame for it (any but RESET; status: its quiet time). */
   private long heardNanos;
   /** Credit granted by {@link #check()}s and not yet taken back from a grant. */
   private long checkCredit;
@@ -294,7 +294,7 @@ public final class Stream {
     return (layer.nanos() - openedNanos) / 1_000_000;
   }
 
-  /** Milliseconds since the peer last sent a frame for it (DATA, WINDOW, FIN), or opened it. */
+  /** Milliseconds since the peer last sent a frame for it (datagrams too), or it opened. */
   long quietMillis() {
     return (layer.nanos() - heardNanos) / 1_000_000;
   }
@@ -431,6 +431,7 @@ public final class Stream {
 
   /** A datagram from the peer; check {@link #takesDatagrams()} first. */
   void onDatagram(int channel, FrameBytes data) {
+    heardNanos = layer.nanos(); // (a UDP flow or RTSP media may carry nothing else for long)
     handler.datagram(this, channel, data);
   }
 

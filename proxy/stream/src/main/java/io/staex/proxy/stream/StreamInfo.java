@@ -10,8 +10,8 @@ import io.staex.crypto.Address;
  *     sent or asked for its FIN), {@code half-closed-remote} (the peer's FIN came), {@code
  *     closing} (both)
  * @param ageMillis since it was opened
- * @param quietMillis since the peer last sent a frame for it (DATA, WINDOW, FIN), or since it
- *     was opened
+ * @param quietMillis since the peer last sent a frame for it (DATA, WINDOW, FIN, DATAGRAM), or
+ *     since it was opened
  */
 public record StreamInfo(
     Address peer, long id, int port, boolean outgoing, long bytesIn, long bytesOut,
