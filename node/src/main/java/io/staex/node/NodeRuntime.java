@@ -1065,8 +1065,8 @@ public final class NodeRuntime implements AutoCloseable {
   private List<NodeStatus.StreamStatus> streams() {
     List<NodeStatus.StreamStatus> out = new ArrayList<>();
     for (StreamInfo s : streams.streams()) {
-      out.add(new NodeStatus.StreamStatus(s.peer(), s.port(), s.outgoing() ? "out" : "in",
-          s.bytesIn(), s.bytesOut()));
+      out.add(new NodeStatus.StreamStatus(s.peer(), s.port(), s.outgoing(), s.state(),
+          s.bytesIn(), s.bytesOut(), s.ageMillis(), s.quietMillis()));
     }
     return out;
   }

@@ -187,15 +187,17 @@ public record NodeStatus(
    * @param earlyBytesDiscarded of those, bytes dropped because the stream ended first
    * @param windowGrowths times a stream's receive window grew
    * @param windowGrowthsLimited growths the node's budget for grown windows cut short
+   * @param framesNotHeld frames from peers for streams this node does not hold, answered RESET
+   * @param streamsChecked streams checked because their session's peer went quiet
    */
   public record StreamStats(long opened, long accepted, long refusedLimit, long protocolErrors,
       long earlyBytesReceived, long earlyBytesDiscarded, long windowGrowths,
-      long windowGrowthsLimited) {
+      long windowGrowthsLimited, long framesNotHeld, long streamsChecked) {
     /** A snapshot of {@code counters}' stream part. */
     public static StreamStats of(StreamCounters c) {
       return new StreamStats(c.opened(), c.accepted(), c.refusedLimit(), c.protocolErrors(),
           c.earlyBytesReceived(), c.earlyBytesDiscarded(), c.windowGrowths(),
-          c.windowGrowthsLimited());
+          c.windowGrowthsLimited(), c.framesNotHeld(), c.streamsChecked());
     }
   }
 
@@ -602,11 +604,17 @@ public record NodeStatus(
    *
    * @param peer the session's other end
    * @param port the overlay port
-   * @param state e.g. {@code open}, {@code half-closed}
+   * @param outgoing whether this node opened it
+   * @param state {@code opening}, {@code accepting}, {@code open}, {@code half-closed-local},
+   *     {@code half-closed-remote} or {@code closing} ({@code StreamInfo})
    * @param bytesIn bytes received
    * @param bytesOut bytes sent
+   * @param ageMillis since it was opened
+   * @param quietMillis since the peer last sent a frame for it (datagrams too): a stream
+   *     quiet for long on a session whose peer sends nothing may be open here only (issue 14)
    */
-  public record StreamStatus(Address peer, int port, String state, long bytesIn, long bytesOut) {
+  public record StreamStatus(Address peer, int port, boolean outgoing, String state,
+      long bytesIn, long bytesOut, long ageMillis, long quietMillis) {
     public StreamStatus {
       Objects.requireNonNull(peer, "peer");
       Objects.requireNonNull(state, "state");

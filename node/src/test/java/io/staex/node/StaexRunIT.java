@@ -130,6 +130,21 @@ class StaexRunIT extends ProcessTestBase {
       assertThat(staex("status", "-c", "user.conf").assertSuccess().stdout())
           .contains(gateway.substring(0, 8));
 
+      // a connection held open (a request not finished yet) is a stream both nodes show with
+      // its side, state, age and how long its peer has been quiet on it (issue 14)
+      try (java.net.Socket held = new java.net.Socket(InetAddress.getLoopbackAddress(),
+          forwardPort)) {
+        held.getOutputStream().write("GET /file HTTP/1.1\r\n".getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII));
+        String open = "\"port\":8080,\"direction\":\"%s\",\"state\":\"open\"";
+        String atUser = awaitStatus("user", s -> s.contains(String.format(open, "out")));
+        assertThat(atUser).containsPattern("\"ageMs\":\\d+,\"quietMs\":\\d+");
+        awaitStatus("gateway", s -> s.contains(String.format(open, "in")));
+        assertThat(staex("status", "-c", "user.conf").assertSuccess().stdout())
+            .contains("QUIET").containsPattern("opened +open ");
+      }
+      awaitStatus("user", s -> s.contains("\"streams\":[]"));
+
       // the other two doors: SOCKS5 by certified name and by address, and DNS then SOCKS by IP
       String socks = "127.0.0.1:" + socksPort;
       curlOk(List.of(curl, "-sS", "--fail", "--max-time", "30", "--socks5-hostname", socks,

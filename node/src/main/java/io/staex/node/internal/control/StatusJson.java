@@ -130,7 +130,8 @@ final class StatusJson {
     NodeStatus.StreamStats st = s.streamStats();
     j.name("streamEvents").beginObject().member("opened", st.opened())
         .member("accepted", st.accepted()).member("refusedLimit", st.refusedLimit())
-        .member("protocolErrors", st.protocolErrors());
+        .member("protocolErrors", st.protocolErrors())
+        .member("framesNotHeld", st.framesNotHeld()).member("checked", st.streamsChecked());
     j.name("earlyBytes").beginObject().member("received", st.earlyBytesReceived())
         .member("discarded", st.earlyBytesDiscarded()).endObject();
     j.name("windowGrowths").beginObject().member("grown", st.windowGrowths())
@@ -188,8 +189,9 @@ final class StatusJson {
     j.name("streams").beginArray();
     for (StreamStatus x : s.streams()) {
       j.beginObject().member("peer", x.peer().toString()).member("port", x.port())
-          .member("state", x.state()).member("bytesIn", x.bytesIn())
-          .member("bytesOut", x.bytesOut()).endObject();
+          .member("direction", x.outgoing() ? "out" : "in").member("state", x.state())
+          .member("bytesIn", x.bytesIn()).member("bytesOut", x.bytesOut())
+          .member("ageMs", x.ageMillis()).member("quietMs", x.quietMillis()).endObject();
     }
     j.endArray();
     j.name("forwards").beginArray();

@@ -171,6 +171,16 @@ public final class StatusMetrics {
         "Streams refused (either way) for a stream or session limit.", st.refusedLimit());
     counter(out, "staex_stream_protocol_errors_total",
         "Streams reset because the peer broke the protocol.", st.protocolErrors());
+    counter(out, "staex_stream_frames_not_held_total",
+        "Frames from peers for streams this node does not hold, answered RESET.",
+        st.framesNotHeld());
+    counter(out, "staex_streams_checked_total",
+        "Streams checked because their session's peer went quiet while they were open.",
+        st.streamsChecked());
+    gauge(out, "staex_stream_quiet_max_seconds",
+        "The longest time a peer has been quiet on one open stream.",
+        s.streams().stream().mapToLong(NodeStatus.StreamStatus::quietMillis).max().orElse(0)
+            / 1000);
     family(out, "staex_stream_early_bytes_total", "counter",
         "Bytes that came with OPENs before the service was connected (0-RTT), by fate.");
     out.append("staex_stream_early_bytes_total{result=\"received\"} ")

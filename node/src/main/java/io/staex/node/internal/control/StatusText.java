@@ -160,7 +160,9 @@ final class StatusText {
         .append("  protocol errors ").append(st.protocolErrors()).append("  early bytes ")
         .append(st.earlyBytesReceived()).append(" (discarded ")
         .append(st.earlyBytesDiscarded()).append(")  windows grown ").append(st.windowGrowths())
-        .append(" (limited ").append(st.windowGrowthsLimited()).append(")\n");
+        .append(" (limited ").append(st.windowGrowthsLimited()).append(")  not held ")
+        .append(st.framesNotHeld()).append("  checked ").append(st.streamsChecked())
+        .append('\n');
     out.append("tables   ");
     for (NodeStatus.TableSize t : s.tables()) {
       out.append(' ').append(t.name()).append(' ').append(t.size()).append('/')
@@ -213,7 +215,7 @@ final class StatusText {
     table(out, List.of("PEER", "SIDE", "STREAMS", "IN", "OUT"),
         s.sessions().stream().map(StatusText::row).collect(Collectors.toList()));
     section(out, "streams", s.streams().size());
-    table(out, List.of("PEER", "PORT", "STATE", "IN", "OUT"),
+    table(out, List.of("PEER", "PORT", "SIDE", "STATE", "AGE", "QUIET", "IN", "OUT"),
         s.streams().stream().map(StatusText::row).collect(Collectors.toList()));
     section(out, "forwards", s.forwards().size());
     table(out, List.of("LISTEN", "TO", "FROM", "STATE"),
@@ -310,8 +312,14 @@ final class StatusText {
   }
 
   private static List<String> row(StreamStatus x) {
-    return List.of(x.peer().shortText(), String.valueOf(x.port()), x.state(),
-        String.valueOf(x.bytesIn()), String.valueOf(x.bytesOut()));
+    return List.of(x.peer().shortText(), String.valueOf(x.port()),
+        x.outgoing() ? "opened" : "accepted", x.state(), seconds(x.ageMillis()),
+        seconds(x.quietMillis()), String.valueOf(x.bytesIn()), String.valueOf(x.bytesOut()));
+  }
+
+  /** Milliseconds as whole seconds, {@code 12s}. */
+  private static String seconds(long millis) {
+    return millis / 1000 + "s";
   }
 
   private static List<String> row(ForwardStatus x) {

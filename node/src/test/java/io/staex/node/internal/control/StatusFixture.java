@@ -38,7 +38,7 @@ final class StatusFixture {
             Map.of(io.staex.routing.RoutingCounters.Drop.STATE_UNTRUSTED, 2L),
             new NodeStatus.RoutingMessages(40, 30, 7)),
         List.of(new NodeStatus.SessionStatus(CHILD, true, 1, 100, 200)),
-        List.of(new NodeStatus.StreamStatus(CHILD, 554, "open", 100, 200)),
+        List.of(new NodeStatus.StreamStatus(CHILD, 554, true, "open", 100, 200, 61_000, 3_000)),
         List.of(new NodeStatus.ForwardStatus("127.0.0.1:9080", CHILD.hostName() + ":8080",
             "config", "listening")),
         List.of(new NodeStatus.ServiceStatus(8080, "127.0.0.1:8000", List.of())),
@@ -52,7 +52,7 @@ final class StatusFixture {
         new NodeStatus.TrustStats(2, 3, 1, 0, 1, 0, 2, 0, 1, 1),
         new NodeStatus.OwnCertificate(Instant.parse("2026-01-12T03:04:05Z"),
             Optional.of("certificate of this node expires in 10 days")),
-        new NodeStatus.StreamStats(5, 6, 1, 2, 16384, 100, 7, 1),
+        new NodeStatus.StreamStats(5, 6, 1, 2, 16384, 100, 7, 1, 4, 3),
         List.of(new NodeStatus.TableSize("links", 2, 1025),
             new NodeStatus.TableSize("sessions", 1, 4096),
             new NodeStatus.TableSize("lookups", 0, 1024)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
@@ -100,7 +100,7 @@ final class StatusFixture {
             0, 0, 0),
         new NodeStatus.TrustStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         new NodeStatus.OwnCertificate(Instant.parse("2027-01-02T03:04:05Z"), Optional.empty()),
-        new NodeStatus.StreamStats(0, 0, 0, 0, 0, 0, 0, 0),
+        new NodeStatus.StreamStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         List.of(new NodeStatus.TableSize("routes", 1, 1_000_000)), NodeStatus.Reloads.NONE, NodeStatus.ExitStats.NONE,
         NodeStatus.UdpStats.NONE, NodeStatus.HttpProxyStats.NONE);
   }

@@ -84,6 +84,10 @@ class StatusRenderersTest {
     assertThat(linkRows.get(2)).startsWith("  " + CHILD.shortText()).contains("child");
     assertThat(linkRows.get(1).indexOf("parent")).isEqualTo(linkRows.get(2).indexOf("child"))
         .isEqualTo(linkRows.get(0).indexOf("DIRECTION"));
+    List<String> streamRows = section(text, "streams   1");
+    assertThat(streamRows.get(0)).contains("STATE").contains("AGE").contains("QUIET");
+    assertThat(streamRows.get(1)).startsWith("  " + CHILD.shortText()).contains("554")
+        .contains("opened").contains("open").contains("61s").contains("3s");
     assertThat(text).contains("  routing dropped state_untrusted: 2\n")
         .contains("routing   messages in 40  out 30  held back for a neighbour's budget 7\n");
     assertThat(text).contains("  dropped no_route: 4\n").contains("  dropped ttl_expired: 1\n")
@@ -98,7 +102,8 @@ class StatusRenderersTest {
         + "  refused startups_full: 11  early_drop: 12  prefix_full: 13  rate_limited: 14"
         + "  max_links: 15\n");
     assertThat(text).contains("streams   opened 5  accepted 6  refused by limits 1"
-        + "  protocol errors 2  early bytes 16384 (discarded 100)  windows grown 7 (limited 1)\n"
+        + "  protocol errors 2  early bytes 16384 (discarded 100)  windows grown 7 (limited 1)"
+        + "  not held 4  checked 3\n"
         + "tables    links 2/1025 sessions 1/4096 lookups 0/1024\n");
     assertThat(text).contains("unreachable notices verified 2  forged 3  unverified 4\n"
         + "sessions limited per peer 1  closes unverified 5  probes 6 (answered 7, "
@@ -161,7 +166,7 @@ class StatusRenderersTest {
             + "\"early_drop\":12,\"prefix_full\":13,\"rate_limited\":14,\"max_links\":15},"
             + "\"firstMessageTimeouts\":16,\"handshakesRefused\":17,\"versionRefused\":3}")
         .contains("\"streamEvents\":{\"opened\":5,\"accepted\":6,\"refusedLimit\":1,"
-            + "\"protocolErrors\":2,\"earlyBytes\":{\"received\":16384,\"discarded\":100},"
+            + "\"protocolErrors\":2,\"framesNotHeld\":4,\"checked\":3,\"earlyBytes\":{\"received\":16384,\"discarded\":100},"
             + "\"windowGrowths\":{\"grown\":7,\"limited\":1}}")
         .contains("\"tables\":{\"links\":{\"size\":2,\"limit\":1025},"
             + "\"sessions\":{\"size\":1,\"limit\":4096},\"lookups\":{\"size\":0,"
@@ -179,6 +184,8 @@ class StatusRenderersTest {
             + "\"linksClosed\":{\"revoked\":1,\"expired\":0,\"untrusted\":1},"
             + "\"sessionsEnded\":{\"revoked\":2,\"expired\":0,\"untrusted\":1}}")
         .contains("\"sessions\":[{").contains("\"streams\":[{").contains("\"forwards\":[{")
+        .contains("\"port\":554,\"direction\":\"out\",\"state\":\"open\",\"bytesIn\":100,"
+            + "\"bytesOut\":200,\"ageMs\":61000,\"quietMs\":3000}")
         .contains("\"allow\":[]")
         .contains("\"message\":\"forward file ignored: \\\"x.conf\\\":1: tab\\there \\\\ back\"");
     assertThat(json).doesNotContain("\n").doesNotContain("\t");
@@ -251,6 +258,9 @@ class StatusRenderersTest {
         .contains("staex_streams_opened_total 5\n").contains("staex_streams_accepted_total 6\n")
         .contains("staex_streams_refused_limit_total 1\n")
         .contains("staex_stream_protocol_errors_total 2\n")
+        .contains("staex_stream_frames_not_held_total 4\n")
+        .contains("staex_streams_checked_total 3\n")
+        .contains("staex_stream_quiet_max_seconds 3\n")
         .contains("staex_stream_early_bytes_total{result=\"received\"} 16384\n")
         .contains("staex_stream_early_bytes_total{result=\"discarded\"} 100\n")
         .contains("staex_stream_window_growths_total 7\n")
@@ -301,7 +311,7 @@ class StatusRenderersTest {
   private static List<String> section(String text, String name) {
     List<String> lines = Arrays.asList(text.split("\n"));
     int start = 0;
-    while (!lines.get(start).startsWith(name + " ")) {
+    while (!lines.get(start).startsWith(name + " ") && !lines.get(start).equals(name)) {
       start++;
     }
     return lines.subList(start + 1, lines.size()).stream().takeWhile(l -> !l.isEmpty())

@@ -86,6 +86,12 @@ public final class Session {
   /** When a record last came from the peer / last left for it (keepalives, idle timeout). */
   long lastReceivedNanos;
   long lastSentNanos;
+  /**
+   * When its first stream opened after it had none: the peer's silence counts from here at the
+   * earliest. A session idle for minutes hears nothing by design; its next stream must not find
+   * it "silent" since then (issue 14: the users' sessions under a far relay ended that way).
+   */
+  long busySinceNanos;
   private boolean retiring;
   private int openStreams;
   private SessionEnd end;
@@ -401,7 +407,17 @@ public final class Session {
 
   /** The stream layer counts its open streams here: a session with streams is never idle. */
   public void streamOpened() {
-    openStreams++;
+    if (openStreams++ == 0) {
+      busySinceNanos = owner.nanos();
+    }
+  }
+
+  /**
+   * Since when the peer counts as silent for a session with open streams: its last record, or
+   * the first of the streams open now if that is later.
+   */
+  long silentSinceNanos() {
+    return Math.max(lastReceivedNanos, busySinceNanos);
   }
 
   /** See {@link #streamOpened()}; a retiring session closes after its last stream. */

@@ -32,4 +32,13 @@ public interface SessionListener {
    * 0: its records kept until acknowledged reached {@link SessionSettings#retransmitBytes}).
    */
   default void writable(Session session) {}
+
+  /**
+   * The peer of {@code session} sent nothing for two keepalive intervals although this end
+   * holds streams in it ({@link Session#openStreams}): a peer holding any of them would have
+   * sent keepalives. Called at each keepalive while it lasts, just before the keepalive goes;
+   * what the layer above appends goes in its place, in a record the peer acknowledges, so a
+   * live path is heard again. The stream layer checks whether the peer still holds its streams.
+   */
+  default void quiet(Session session) {}
 }

@@ -1075,11 +1075,17 @@ public final class Sessions implements RelayHandler, AutoCloseable {
             close(s, SessionEnd.UNREACHABLE, CloseReason.CLOSED);
           } else if (s.retransmitDue(now)) {
             log.debug("session {}: no ACK in time, its oldest record went again", s);
-          } else if (s.openStreams() > 0 && now - s.lastReceivedNanos >= silence) {
+          } else if (s.openStreams() > 0 && now - s.silentSinceNanos() >= silence) {
             log.info("session {} ended: no path to {} for {} (nothing from the peer while streams"
                 + " are open)", s, s.peer(), Duration.ofNanos(silence));
             close(s, SessionEnd.TIMEOUT, CloseReason.CLOSED);
           } else if (s.openStreams() > 0 && now - s.lastSentNanos >= keepalive) {
+            if (now - s.silentSinceNanos() >= 2 * keepalive) {
+              listener.quiet(s); // streams open here only? (what it appends is the keepalive)
+              if (s.isClosed()) {
+                continue;
+              }
+            }
             s.sendKeepalive();
           } else if (s.openStreams() == 0
               && now - Math.max(s.lastReceivedNanos, s.lastSentNanos) >= idle) {

@@ -611,6 +611,36 @@ class SessionsTest {
     assertThat(toB.state()).isEqualTo(Session.State.ESTABLISHED);
   }
 
+  /**
+   * Issue 14 (the users under one relay that ended every session as new streams opened): the
+   * silence of a session with streams counts from its first open stream at the earliest, not
+   * from its last record, which may be minutes old on a session that idled; from there the
+   * full bound still ends it.
+   */
+  @Test
+  void idleSession_takesAStream_silenceCountsFromThatStream_notFromItsLastRecord() {
+    SessionSettings ka = new SessionSettings(16, 50, Duration.ofSeconds(3),
+        Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofMinutes(30), 64 * 1024,
+        Duration.ofMillis(200), 1000, 16, Duration.ofSeconds(1), 10, GRACE, KEPT);
+    Peer a = peer(47, ka);
+    Peer b = peer(48, ka);
+    Session s = a.connect(b);
+    settle();
+    next(b.established, "established at B");
+    clock.advance(Duration.ofMinutes(4)); // idle, below the idle timeout: nothing either way
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+
+    relay = p -> p.from().equals(b.key()) ? null : p; // B's answers are slow (here: lost)
+    s.streamOpened();
+    clock.advance(Sessions.TICK.multipliedBy(3));
+    assertThat(s.state()).as("ended for a silence that was an idle session's").isEqualTo(
+        Session.State.ESTABLISHED);
+    clock.advance(GRACE.minus(Sessions.TICK.multipliedBy(4)));
+    assertThat(s.state()).isEqualTo(Session.State.ESTABLISHED);
+    clock.advance(Sessions.TICK.multipliedBy(2));
+    assertThat(next(a.closed, "silence since the stream")).isEqualTo(SessionEnd.TIMEOUT);
+  }
+
   @Test
   void unreachablePeer_theSessionWaitsForItsPath_andEndsAfterThePathGrace() {
     Peer a = peer(36);

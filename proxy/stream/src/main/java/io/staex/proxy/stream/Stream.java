@@ -77,6 +77,14 @@ public final class Stream {
   private ArrayDeque<FrameBytes> earlyData;
   private long bytesIn;
   private long bytesOut;
+  /** When it was opened (this end's OPEN, or the peer's arrived), on the loop's ticker. */
+  private final long openedNanos;
+  /** When the peer last sent a frame for it (any but RESET; status: its quiet time). */
+  private long heardNanos;
+  /** Credit granted by {@link #check()}s and not yet taken back from a grant. */
+  private long checkCredit;
+  /** A check went since the peer last sent DATA or FIN: one per quiet spell. */
+  private boolean checked;
   ScheduledFuture<?> openTimer;
 
   Stream(Streams layer, Session session, long id, String host, int port, boolean outgoing,
@@ -97,8 +105,10 @@ public final class Stream {
     this.handler = handler;
     this.window = layer.settings().window();
     this.receiveAllowed = outgoing ? window : FrameLimits.EARLY_STREAM_CREDIT;
+    this.openedNanos = layer.nanos();
+    this.heardNanos = openedNanos;
     if (outgoing && session != null) {
-      epochStartNanos = layer.nanos(); // OPEN grants the window
+      epochStartNanos = openedNanos; // OPEN grants the window
     }
   }
 
@@ -234,10 +244,59 @@ public final class Stream {
     consumedTotal += n;
     if (unacked >= window / 4) {
       long grant = unacked + grow();
+      long repaid = Math.min(checkCredit, grant - 1); // a check's byte was granted already
+      checkCredit -= repaid;
+      grant -= repaid;
       StreamWire.send(session, new StreamFrame.Window(id, grant));
       receiveAllowed += grant;
       unacked = 0;
     }
+  }
+
+  // ---- a stream the peer may have forgotten ----
+
+  /**
+   * The session heard nothing from the peer for a while although this end holds streams
+   * ({@link Streams#quiet}): a peer that still held this stream would have sent keepalives.
+   * Sends a WINDOW of one byte, once per quiet spell (until the peer sends DATA or FIN): a peer
+   * that holds the stream takes the byte of credit (taken back from this end's next grant);
+   * one that does not answers RESET, which ends the stream here. Either way the record asks
+   * for an ACK, so a live path is heard. Only a connected stream: an opening one has its open
+   * timeout. Returns whether a check was sent.
+   */
+  boolean check() {
+    if (finished || !connected || checked) {
+      return false;
+    }
+    checked = true;
+    checkCredit++;
+    receiveAllowed++;
+    StreamWire.send(session, new StreamFrame.Window(id, 1));
+    return true;
+  }
+
+  /** Where it is, for status: opening, open, half-closed (which way), closing. */
+  public String state() {
+    if (finished) {
+      return "closed";
+    }
+    if (!connected) {
+      return outgoing ? "opening" : "accepting";
+    }
+    if (finSent || finRequested) {
+      return finReceived ? "closing" : "half-closed-local";
+    }
+    return finReceived ? "half-closed-remote" : "open";
+  }
+
+  /** Milliseconds since it was opened. */
+  long ageMillis() {
+    return (layer.nanos() - openedNanos) / 1_000_000;
+  }
+
+  /** Milliseconds since the peer last sent a frame for it (datagrams too), or it opened. */
+  long quietMillis() {
+    return (layer.nanos() - heardNanos) / 1_000_000;
   }
 
   /** This end's receive window now (it grows: see the class comment). */
@@ -319,6 +378,7 @@ public final class Stream {
       return;
     }
     sendCredit += credit;
+    heardNanos = layer.nanos(); // (not heard(): a check is a WINDOW, and one needs no answer)
     if (outgoing && !connected) {
       connected = true;
       cancelOpenTimer();
@@ -345,6 +405,7 @@ public final class Stream {
     }
     receiveAllowed -= data.size();
     bytesIn += data.size();
+    heard();
     if (!connected) {
       // early DATA of an opener: kept (a copy, not the record's array) until the service is in
       if (earlyData == null) {
@@ -357,6 +418,12 @@ public final class Stream {
     handler.data(this, data);
   }
 
+  /** The peer sent DATA or FIN: it holds the stream; a later quiet spell is checked again. */
+  private void heard() {
+    heardNanos = layer.nanos();
+    checked = false;
+  }
+
   /** Whether a datagram from the peer is delivered now: connected and not finished. */
   boolean takesDatagrams() {
     return connected && !finished;
@@ -364,6 +431,7 @@ public final class Stream {
 
   /** A datagram from the peer; check {@link #takesDatagrams()} first. */
   void onDatagram(int channel, FrameBytes data) {
+    heardNanos = layer.nanos(); // (a UDP flow or RTSP media may carry nothing else for long)
     handler.datagram(this, channel, data);
   }
 
@@ -374,6 +442,7 @@ public final class Stream {
       return;
     }
     finReceived = true;
+    heard();
     handler.fin(this);
     maybeDone();
   }

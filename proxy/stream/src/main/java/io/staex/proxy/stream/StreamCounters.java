@@ -21,8 +21,14 @@ package io.staex.proxy.stream;
  * @param windowGrowths times a stream's receive window grew (its reader kept up with the path)
  * @param windowGrowthsLimited of the growths wanted, those the node's budget for grown windows
  *     ({@code limits.stream-window-growth-total}) cut short or refused
+ * @param framesNotHeld DATA, WINDOW or FIN frames from a peer for a stream this node does not
+ *     hold, each answered RESET CLOSED (mostly frames that crossed this node's RESET or FIN;
+ *     otherwise a stream the peer held alone)
+ * @param streamsChecked checks sent for streams of sessions whose peer went quiet although
+ *     streams were open (a one-byte WINDOW, answered RESET by a peer that lost the stream)
  */
 public record StreamCounters(long opened, long accepted, long refusedLimit, long protocolErrors,
     long datagramsSent, long datagramsReceived, long datagramsDroppedQueueFull,
     long datagramsDroppedNoStream, long datagramsDroppedTooBig, long earlyBytesReceived,
-    long earlyBytesDiscarded, long windowGrowths, long windowGrowthsLimited) {}
+    long earlyBytesDiscarded, long windowGrowths, long windowGrowthsLimited, long framesNotHeld,
+    long streamsChecked) {}

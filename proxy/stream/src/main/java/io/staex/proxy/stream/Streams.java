@@ -66,6 +66,8 @@ public final class Streams implements SessionListener, AutoCloseable {
   private final LongAdder earlyBytesReceived = new LongAdder();
   private final LongAdder earlyBytesDiscarded = new LongAdder();
   private final LongAdder protocolErrors = new LongAdder();
+  private final LongAdder framesNotHeld = new LongAdder();
+  private final LongAdder streamsChecked = new LongAdder();
   /**
    * Datagrams waiting while the relay is congested, oldest first, across all sessions: one
    * bound for the node ({@link StreamSettings#datagramQueue}). Loop-confined.
@@ -225,18 +227,24 @@ public final class Streams implements SessionListener, AutoCloseable {
           Stream s = per.streams.get(((StreamFrame.Data) f).streamId());
           if (s != null) {
             s.onData(((StreamFrame.Data) f).data());
+          } else {
+            notHeld(session, f, ((StreamFrame.Data) f).streamId());
           }
         }
         case WINDOW -> {
           Stream s = per.streams.get(((StreamFrame.Window) f).streamId());
           if (s != null) {
             s.onWindow(((StreamFrame.Window) f).credit());
+          } else {
+            notHeld(session, f, ((StreamFrame.Window) f).streamId());
           }
         }
         case FIN -> {
           Stream s = per.streams.get(((StreamFrame.Fin) f).streamId());
           if (s != null) {
             s.onFin();
+          } else {
+            notHeld(session, f, ((StreamFrame.Fin) f).streamId());
           }
         }
         case RESET -> {
@@ -247,6 +255,45 @@ public final class Streams implements SessionListener, AutoCloseable {
         }
         case DATAGRAM -> onDatagram(session, per, (StreamFrame.Datagram) f);
       }
+    }
+  }
+
+  /**
+   * DATA, WINDOW or FIN for a stream this end does not hold (it ended here, or never was): the
+   * peer still holds it, so it is told RESET CLOSED, or it would keep the stream (and its
+   * session) open for good. Counted. A RESET is never answered (both ends ended it), nor a
+   * DATAGRAM (lossy by design). The usual case is harmless: frames that crossed this end's
+   * RESET or last FIN; the peer ended the stream already and ignores the answer.
+   */
+  private void notHeld(Session session, StreamFrame f, long id) {
+    framesNotHeld.increment();
+    log.debug("{} for stream {} of {}, which this node does not hold: RESET", f.type(), id,
+        session);
+    StreamWire.send(session, new StreamFrame.Reset(id, ResetReason.CLOSED));
+  }
+
+  /**
+   * The session heard nothing from its peer for two keepalive intervals, although this end
+   * holds streams in it: a peer that held any of them would have sent keepalives, so they may
+   * be open at this end only (issue 14). Each connected one is checked once per quiet spell
+   * ({@link Stream#check}): a peer without it answers RESET and it ends here.
+   */
+  @Override
+  public void quiet(Session session) {
+    PerSession per = bySession.get(session);
+    if (per == null) {
+      return;
+    }
+    int n = 0;
+    for (Stream s : new ArrayList<>(per.streams.values())) {
+      if (s.check()) {
+        n++;
+      }
+    }
+    if (n > 0) {
+      streamsChecked.add(n);
+      log.debug("session {}: nothing from the peer while {} streams are open: {} checked",
+          session, per.streams.size(), n);
     }
   }
 
@@ -535,7 +582,7 @@ public final class Streams implements SessionListener, AutoCloseable {
       for (PerSession per : bySession.values()) {
         for (Stream s : per.streams.values()) {
           out.add(new StreamInfo(s.peer(), s.id(), s.port(), s.isOutgoing(), s.bytesIn(),
-              s.bytesOut()));
+              s.bytesOut(), s.state(), s.ageMillis(), s.quietMillis()));
         }
       }
       return out;
@@ -582,7 +629,8 @@ public final class Streams implements SessionListener, AutoCloseable {
         protocolErrors.sum(), datagramsSent.sum(), datagramsReceived.sum(),
         datagramsDroppedQueueFull.sum(), datagramsDroppedNoStream.sum(),
         datagramsDroppedTooBig.sum(), earlyBytesReceived.sum(), earlyBytesDiscarded.sum(),
-        windowGrowths.sum(), windowGrowthsLimited.sum());
+        windowGrowths.sum(), windowGrowthsLimited.sum(), framesNotHeld.sum(),
+        streamsChecked.sum());
   }
 
   private <T> T query(Callable<T> q) {

@@ -258,6 +258,37 @@ class StreamsTest {
   }
 
   @Test
+  void framesForAStreamTheNodeDoesNotHold_areAnsweredResetClosed_aResetIsNot() {
+    start(settings(16, 16));
+    send(new StreamFrame.Open(1, TAKES, 65536));
+    assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
+    // issue 14: a peer that holds a stream this node does not (ended here without a word
+    // reaching it, or never opened) is told, whatever it sends for it
+    send(new StreamFrame.Data(41, FrameBytes.copyOf(new byte[3])), new StreamFrame.Window(41, 9),
+        new StreamFrame.Fin(43), new StreamFrame.Reset(45, ResetReason.CLOSED),
+        new StreamFrame.Datagram(47, 0, FrameBytes.copyOf(new byte[1])));
+    assertThat(List.of(next(), next(), next())).containsExactly(
+        new StreamFrame.Reset(41, ResetReason.CLOSED), new StreamFrame.Reset(41, ResetReason.CLOSED),
+        new StreamFrame.Reset(43, ResetReason.CLOSED));
+    assertThat(fromNode).isEmpty(); // never a RESET for a RESET, nor for a datagram
+    assertThat(node.counters().framesNotHeld()).isEqualTo(3);
+    // a peer that floods such frames gets one small RESET for each and counted; its session
+    // and the stream it does hold go on
+    StreamFrame[] flood = new StreamFrame[2000];
+    for (int i = 0; i < flood.length; i++) {
+      flood[i] = new StreamFrame.Fin(1001 + 2L * i);
+    }
+    send(flood);
+    assertThat(fromNode).hasSize(flood.length).allMatch(f -> f instanceof StreamFrame.Reset);
+    fromNode.clear();
+    assertThat(node.counters().framesNotHeld()).isEqualTo(3 + flood.length);
+    send(new StreamFrame.Data(1, FrameBytes.copyOf(new byte[WINDOW])));
+    assertThat(next()).isEqualTo(new StreamFrame.Window(1, WINDOW));
+    assertThat(node.streamCount()).isEqualTo(1);
+    assertThat(node.counters().protocolErrors()).isZero();
+  }
+
+  @Test
   void idsThatAreNotThePeersToGive_areRefused() {
     start(settings(16, 16));
     send(new StreamFrame.Open(2, TAKES, 65536), new StreamFrame.Open(0, TAKES, 65536));
