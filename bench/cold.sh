@@ -10,23 +10,27 @@
 #   none      STAEX_CACHE=off: the JDK's own CDS archive only (JDK classes)
 #   aot       JDK 25 AOT cache of the training run without method profiles (classes loaded and
 #             linked: JEP 483; -XX:-AOTRecordTraining -XX:-AOTReplayTraining)
-#   aotprof   the launcher's default on JDK 25: AOT cache with profiles (JEP 483 + 515), and
-#             the node's warm-up at start (staex.warmup = true, the default)
+#   aotprof   the launcher's default on JDK 25: AOT cache with profiles (JEP 483 + 515) and its
+#             JIT flags (profiling delays at 1; eager compiles: AOTCompileEagerly, SkipTier2IfPossible)
 #   aotnd     aotprof with the JIT's profiling delays for methods in the training data set to 1
 #             (-XX:Tier0ProfileDelayFactor=1 -XX:Tier2ProfileDelayFactor=1, diagnostic): what
 #             the launcher does since issue 15 (so now the same as aotprof)
 #   aotdelay  aotprof with the JDK 25 defaults of those delays (100 and 250): the launcher's
 #             cache before issue 15, whose hot methods reached C2 late
 #   nowarm    aotprof with staex.warmup = false in every node's file: what the warm-up buys
-#   aoteager  aotprof with -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly (JDK 25,
+#   noeager   aotprof with -XX:-AOTCompileEagerly -XX:-SkipTier2IfPossible: the launcher's cache
+#             before its eager compiles (issue 15, bench/results/cold-eager.txt)
+#   The next five set both eager flags explicitly (+ or -), so they mean what they meant when
+#   measured before the launcher turned both on (aoteagerskip is now the same as aotprof):
+#   aoteager  noeager with -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly (JDK 25,
 #             experimental): when a class's initialisation makes a training-run compile
 #             "ready" (all the classes it saw initialised are initialised here), that method is
 #             compiled at once (at tier 2, or tier 4 when already at tier 2), not at its next
 #             invocation-counter event
 #   aoteagerskip  aoteager plus -XX:+SkipTier2IfPossible (diagnostic): a ready method goes
 #             straight to C2 with the training run's profile instead of through tier 2
-#   skip2     aotprof plus -XX:+SkipTier2IfPossible alone
-#   n7        aotprof plus -XX:Tier2InvokeNotifyFreqLog=7 -XX:Tier2BackedgeNotifyFreqLog=10
+#   skip2     noeager plus -XX:+SkipTier2IfPossible alone
+#   n7        noeager plus -XX:Tier2InvokeNotifyFreqLog=7 -XX:Tier2BackedgeNotifyFreqLog=10
 #             (product flags; JDK defaults 11 and 14): a method on tier-2 code asks the JIT
 #             policy again after 128 invocations instead of 2 048, so a trained method whose
 #             C2 compile is ready (or whose profile is) moves on after 128 records, not 2 048
@@ -85,11 +89,12 @@ variant_env() { # prints the env assignments of a variant, one per line
     aotprof | nowarm) [[ -z "${DIAG_OPTS:-}" ]] || echo "JAVA_OPTS=$DIAG_OPTS" ;;
     aotnd) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:Tier0ProfileDelayFactor=1 -XX:Tier2ProfileDelayFactor=1" ;;
     aotdelay) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:Tier0ProfileDelayFactor=100 -XX:Tier2ProfileDelayFactor=250" ;;
-    aoteager) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    noeager) echo "JAVA_OPTS=-XX:-AOTCompileEagerly -XX:-SkipTier2IfPossible${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    aoteager) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:-SkipTier2IfPossible${DIAG_OPTS:+ $DIAG_OPTS}" ;;
     aoteagerskip) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:+SkipTier2IfPossible${DIAG_OPTS:+ $DIAG_OPTS}" ;;
-    n7) echo "JAVA_OPTS=-XX:Tier2InvokeNotifyFreqLog=7 -XX:Tier2BackedgeNotifyFreqLog=10${DIAG_OPTS:+ $DIAG_OPTS}" ;;
-    eagern7) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:Tier2InvokeNotifyFreqLog=7 -XX:Tier2BackedgeNotifyFreqLog=10${DIAG_OPTS:+ $DIAG_OPTS}" ;;
-    skip2) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:+SkipTier2IfPossible${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    n7) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:-AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:-SkipTier2IfPossible -XX:Tier2InvokeNotifyFreqLog=7 -XX:Tier2BackedgeNotifyFreqLog=10${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    eagern7) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:-SkipTier2IfPossible -XX:Tier2InvokeNotifyFreqLog=7 -XX:Tier2BackedgeNotifyFreqLog=10${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    skip2) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:-AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:+SkipTier2IfPossible${DIAG_OPTS:+ $DIAG_OPTS}" ;;
     none17) echo "JAVA_HOME=$jdk17"; echo STAEX_CACHE=off ;;
     cds17) echo "JAVA_HOME=$jdk17" ;;
     *) echo "cold.sh: unknown variant $1" >&2; exit 2 ;;
@@ -244,7 +249,7 @@ one_run() { # one_run VARIANT REP: prints key=value lines, each with the load
       t=$((t + f[13] + f[14])); done; echo "$t"; } # clock ticks (fields 14, 15: no spaces in "java")
   local tck c0; tck=$(getconf CLK_TCK); c0=$(cpu)
   thr() { [[ -z "${THREADS:-}" ]] || python3 measure.py threads "$d/threads.json" root="${np[root]}" gateway="${np[gateway]}" user="${np[user]}"; }
-  thr
+  thr >/dev/null # (the snapshot to count from)
   local s; s=$(python3 measure.py setup "$fwd_e" "$setups")
   for kv in $s; do echo "$p.$kv load=$(load)"; done
   [[ -z "${THREADS:-}" ]] || echo "$p.threads_setup_ms $(thr)"
@@ -254,7 +259,7 @@ one_run() { # one_run VARIANT REP: prints key=value lines, each with the load
       kb=$(awk '/VmRSS/ {print $2}' "/proc/${np[$n]}/status"); sum=$((sum + kb)); each="$each${each:+,}$n:$((kb / 1024))"; done
     echo "$((sum / 1024)) ($each)"; }
   local r; r=$(rss); echo "$p.rss_idle_MB=${r%% *} load=$(load) ${r#* }"
-  c0=$(cpu); thr
+  c0=$(cpu); thr >/dev/null
   local b; b=$(python3 measure.py bulk "$fwd_s" "$bulk_s")
   for kv in $b; do echo "$p.$kv load=$(load)"; done
   [[ -z "${THREADS:-}" ]] || echo "$p.threads_bulk_ms $(thr)"
