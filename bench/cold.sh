@@ -10,14 +10,31 @@
 #   none      STAEX_CACHE=off: the JDK's own CDS archive only (JDK classes)
 #   aot       JDK 25 AOT cache of the training run without method profiles (classes loaded and
 #             linked: JEP 483; -XX:-AOTRecordTraining -XX:-AOTReplayTraining)
-#   aotprof   the launcher's default on JDK 25: AOT cache with profiles (JEP 483 + 515), and
-#             the node's warm-up at start (staex.warmup = true, the default)
+#   aotprof   the launcher's default on JDK 25: AOT cache with profiles (JEP 483 + 515) and its
+#             JIT flags (profiling delays at 1; eager compiles: AOTCompileEagerly, SkipTier2IfPossible)
 #   aotnd     aotprof with the JIT's profiling delays for methods in the training data set to 1
 #             (-XX:Tier0ProfileDelayFactor=1 -XX:Tier2ProfileDelayFactor=1, diagnostic): what
 #             the launcher does since issue 15 (so now the same as aotprof)
 #   aotdelay  aotprof with the JDK 25 defaults of those delays (100 and 250): the launcher's
 #             cache before issue 15, whose hot methods reached C2 late
 #   nowarm    aotprof with staex.warmup = false in every node's file: what the warm-up buys
+#   noeager   aotprof with -XX:-AOTCompileEagerly -XX:-SkipTier2IfPossible: the launcher's cache
+#             before its eager compiles (issue 15, bench/results/cold-eager.txt)
+#   The next five set both eager flags explicitly (+ or -), so they mean what they meant when
+#   measured before the launcher turned both on (aoteagerskip is now the same as aotprof):
+#   aoteager  noeager with -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly (JDK 25,
+#             experimental): when a class's initialisation makes a training-run compile
+#             "ready" (all the classes it saw initialised are initialised here), that method is
+#             compiled at once (at tier 2, or tier 4 when already at tier 2), not at its next
+#             invocation-counter event
+#   aoteagerskip  aoteager plus -XX:+SkipTier2IfPossible (diagnostic): a ready method goes
+#             straight to C2 with the training run's profile instead of through tier 2
+#   skip2     noeager plus -XX:+SkipTier2IfPossible alone
+#   n7        noeager plus -XX:Tier2InvokeNotifyFreqLog=7 -XX:Tier2BackedgeNotifyFreqLog=10
+#             (product flags; JDK defaults 11 and 14): a method on tier-2 code asks the JIT
+#             policy again after 128 invocations instead of 2 048, so a trained method whose
+#             C2 compile is ready (or whose profile is) moves on after 128 records, not 2 048
+#   eagern7   aoteager and n7 together
 #   none17 / cds17   the same on JDK 17 (JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64) without
 #             and with the AppCDS archive
 # Variants alternate within each repetition. Per run, in this order:
@@ -35,7 +52,17 @@
 #   bulk_MiBps         one stream from the zero source through the path, MiB/s in each of the
 #                      first 20 seconds (comma-separated), and bulk_first10/next10 means
 #   rss_after_MB       the same RSS sum after the bulk stream closed and 2 s idle
+#   cpu_setup_ms, cpu_bulk_ms_per_GiB   CPU time (utime + stime) of the three node JVMs, summed,
+#                      over the 200 connections, and over the bulk stream per GiB received: the
+#                      cold cost in CPU (JIT threads included), less sensitive than wall time to
+#                      what else runs on the machine
 # Every line ends with load=<1-minute load average> read when the figure was taken.
+# THREADS=1 adds, after the 200 connections and after the bulk stream, each node's CPU ms in
+# that phase by thread kind (event loop, C1 and C2 compiler threads, VM thread incl. the serial
+# GC, other): what a cold node spends its CPU on. (Lines without "=" after the key: not in the medians.)
+# KEEP=DIR keeps each run's node files and outputs (DIR/VARIANT.REP/{root,gateway,user}.{conf,out,err});
+# DIAG_OPTS="-XX:+PrintCompilation ..." adds JVM options to the JDK 25 variants (a cache of their own:
+# the launcher keys its cache by the options), e.g. to see what the JIT does in the first seconds.
 # At the end: the median over the repetitions of each variant's figures (key_median=...).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,9 +86,15 @@ variant_env() { # prints the env assignments of a variant, one per line
   case "$1" in
     none) echo STAEX_CACHE=off ;;
     aot) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:-AOTReplayTraining" ;;
-    aotprof | nowarm) ;;
+    aotprof | nowarm) [[ -z "${DIAG_OPTS:-}" ]] || echo "JAVA_OPTS=$DIAG_OPTS" ;;
     aotnd) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:Tier0ProfileDelayFactor=1 -XX:Tier2ProfileDelayFactor=1" ;;
     aotdelay) echo "JAVA_OPTS=-XX:+UnlockDiagnosticVMOptions -XX:Tier0ProfileDelayFactor=100 -XX:Tier2ProfileDelayFactor=250" ;;
+    noeager) echo "JAVA_OPTS=-XX:-AOTCompileEagerly -XX:-SkipTier2IfPossible${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    aoteager) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:-SkipTier2IfPossible${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    aoteagerskip) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:+SkipTier2IfPossible${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    n7) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:-AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:-SkipTier2IfPossible -XX:Tier2InvokeNotifyFreqLog=7 -XX:Tier2BackedgeNotifyFreqLog=10${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    eagern7) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:-SkipTier2IfPossible -XX:Tier2InvokeNotifyFreqLog=7 -XX:Tier2BackedgeNotifyFreqLog=10${DIAG_OPTS:+ $DIAG_OPTS}" ;;
+    skip2) echo "JAVA_OPTS=-XX:+UnlockExperimentalVMOptions -XX:-AOTCompileEagerly -XX:+UnlockDiagnosticVMOptions -XX:+SkipTier2IfPossible${DIAG_OPTS:+ $DIAG_OPTS}" ;;
     none17) echo "JAVA_HOME=$jdk17"; echo STAEX_CACHE=off ;;
     cds17) echo "JAVA_HOME=$jdk17" ;;
     *) echo "cold.sh: unknown variant $1" >&2; exit 2 ;;
@@ -116,7 +149,7 @@ threading.Thread(target=serve, args=(int(sys.argv[1]), echo), daemon=True).start
 serve(int(sys.argv[2]), source)
 P
 cat > measure.py <<'P'
-import socket, sys, time, statistics
+import socket, sys, time, statistics, collections
 def ask(path, req):
     s = socket.socket(socket.AF_UNIX); s.settimeout(2); s.connect(path)
     s.sendall((req + "\n").encode()); data = b""
@@ -154,6 +187,25 @@ elif cmd == "setup":  # setup PORT N: connect → 1 byte → echo, N times
         us.append((time.perf_counter_ns() - a) / 1000)
     print(f"first_contact_us={round(us[0])} setup_p50_first50_us={round(statistics.median(us[:50]))}"
           f" setup_p50_{n}_us={round(statistics.median(us))}")
+elif cmd == "threads":  # threads SNAPFILE NAME=PID...: CPU ms per thread kind since the last call
+    import json, os, glob
+    tck = os.sysconf("SC_CLK_TCK"); now = {}
+    for arg in sys.argv[3:]:
+        name, pid = arg.split("="); kinds = collections.Counter()
+        for t in glob.glob(f"/proc/{pid}/task/*"):
+            try:
+                comm = open(t + "/comm").read().strip(); f = open(t + "/stat").read().rsplit(")", 1)[1].split()
+            except OSError: continue
+            kind = ("C2" if comm.startswith("C2 Compiler") else "C1" if comm.startswith("C1 Compiler")
+                    else "loop" if comm.startswith("multiThreadIo") else "gc+vm" if comm == "VM Thread" else "other")
+            kinds[kind] += int(f[11]) + int(f[12])
+        now[name] = kinds
+    try: before = json.load(open(sys.argv[2]))
+    except OSError: before = {}
+    json.dump(now, open(sys.argv[2], "w"))
+    if before:
+        print(" ".join(f"{n}:" + ",".join(f"{k}={round((now[n][k] - before.get(n, {}).get(k, 0)) * 1000 / tck)}"
+              for k in ("loop", "C1", "C2", "gc+vm", "other")) for n in now))
 elif cmd == "bulk":  # bulk PORT SECONDS: MiB/s of one stream in each second
     port, secs = int(sys.argv[2]), int(sys.argv[3])
     c = socket.create_connection(("127.0.0.1", port)); buf = bytearray(262144)
@@ -193,19 +245,32 @@ one_run() { # one_run VARIANT REP: prints key=value lines, each with the load
   l0=$(load); t0=$(date +%s%N); start gateway; start user
   up=$(python3 measure.py linkup "$t0" parent "$d/user.sock" "$d/gateway.sock")
   echo "$p.link_up_ms=$up load=$l0"
+  cpu() { local t=0 f; for n in root gateway user; do read -ra f <"/proc/${np[$n]}/stat"
+      t=$((t + f[13] + f[14])); done; echo "$t"; } # clock ticks (fields 14, 15: no spaces in "java")
+  local tck c0; tck=$(getconf CLK_TCK); c0=$(cpu)
+  thr() { [[ -z "${THREADS:-}" ]] || python3 measure.py threads "$d/threads.json" root="${np[root]}" gateway="${np[gateway]}" user="${np[user]}"; }
+  thr >/dev/null # (the snapshot to count from)
   local s; s=$(python3 measure.py setup "$fwd_e" "$setups")
   for kv in $s; do echo "$p.$kv load=$(load)"; done
+  [[ -z "${THREADS:-}" ]] || echo "$p.threads_setup_ms $(thr)"
+  echo "$p.cpu_setup_ms=$((($(cpu) - c0) * 1000 / tck)) load=$(load)"
   sleep 2 # idle, not synchronisation: RSS of nodes at rest
   rss() { local sum=0 each="" kb; for n in root gateway user; do
       kb=$(awk '/VmRSS/ {print $2}' "/proc/${np[$n]}/status"); sum=$((sum + kb)); each="$each${each:+,}$n:$((kb / 1024))"; done
     echo "$((sum / 1024)) ($each)"; }
   local r; r=$(rss); echo "$p.rss_idle_MB=${r%% *} load=$(load) ${r#* }"
+  c0=$(cpu); thr >/dev/null
   local b; b=$(python3 measure.py bulk "$fwd_s" "$bulk_s")
   for kv in $b; do echo "$p.$kv load=$(load)"; done
+  [[ -z "${THREADS:-}" ]] || echo "$p.threads_bulk_ms $(thr)"
+  local mib=0 x per; per=${b#bulk_MiBps=}; IFS=, read -ra per <<<"${per%% *}"
+  for x in "${per[@]}"; do mib=$((mib + x)); done
+  echo "$p.cpu_bulk_ms_per_GiB=$((($(cpu) - c0) * 1000 / tck * 1024 / (mib > 0 ? mib : 1))) load=$(load)"
   sleep 2
   r=$(rss); echo "$p.rss_after_MB=${r%% *} load=$(load) ${r#* }"
   for n in root gateway user; do kill "${np[$n]}" 2>/dev/null || true; done
   for n in root gateway user; do wait "${np[$n]}" 2>/dev/null || true; done
+  if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP"; cp -r "$d" "$KEEP/"; fi
 }
 
 echo "cpus=$(nproc) load=$(load) commit=$(git -C "$repo" rev-parse --short HEAD) date=$(date -u +%FT%TZ)"
@@ -224,6 +289,8 @@ python3 - "$out" <<'P'
 import sys, statistics, collections
 vals = collections.defaultdict(list)
 for line in open(sys.argv[1]):
+    if "=" not in line.split()[0]:
+        continue
     key, val = line.split()[0].split("=", 1)
     v, _, fig = key.split(".", 2)
     if "," in val:

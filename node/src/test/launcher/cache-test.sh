@@ -37,7 +37,7 @@ one_jdk() { # one_jdk REAL_JDK_HOME EXT
   run() { (cd "$t" && ./staex run --help >"$t/out" 2>"$t/err") && grep -q '^Usage: staex run' "$t/out"; }
   cache() { compgen -G "$t/node/target/staex-jdk*.$ext" | head -1; }
   flag_is() { # flag_is NAME VALUE_REGEX: the final value of a JVM flag of `staex run --help`
-    (cd "$t" && JDK_JAVA_OPTIONS="-XX:+UnlockDiagnosticVMOptions -XX:+PrintFlagsFinal" ./staex run --help 2>/dev/null) \
+    (cd "$t" && JDK_JAVA_OPTIONS="-XX:+UnlockDiagnosticVMOptions -XX:+UnlockExperimentalVMOptions -XX:+PrintFlagsFinal" ./staex run --help 2>/dev/null) \
       | grep -Eq "^ *[a-z]+ +$1 += $2 "
   }
   echo "== $(basename "$real")"
@@ -56,6 +56,8 @@ one_jdk() { # one_jdk REAL_JDK_HOME EXT
     check "with the cache: its training data replayed" flag_is AOTReplayTraining true
     check "with the cache: the JIT's profiling delays at 1" flag_is Tier2ProfileDelayFactor '1\.0+'
     check "  ... and Tier0ProfileDelayFactor too" flag_is Tier0ProfileDelayFactor '1\.0+'
+    check "with the cache: trained methods compiled eagerly" flag_is AOTCompileEagerly true
+    check "  ... and a ready one with C2 at once" flag_is SkipTier2IfPossible true
   fi
 
   touch -d '+2 seconds' "$t/node/target/staex.jar"
@@ -95,6 +97,7 @@ one_jdk() { # one_jdk REAL_JDK_HOME EXT
   check "STAEX_CACHE=off: silent, no cache" test ! -s "$t/err" -a -z "$(cache)"
   if [[ $ext == aot ]]; then
     STAEX_CACHE=off check "STAEX_CACHE=off: the JDK's profiling delays" flag_is Tier2ProfileDelayFactor '250\.0+'
+    STAEX_CACHE=off check "STAEX_CACHE=off: no eager compiles" flag_is AOTCompileEagerly false
   fi
   unset JAVA_HOME
 }
