@@ -3,9 +3,7 @@ package io.staex.proxy.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.staex.crypto.Certificate;
 import io.staex.crypto.Identity;
-import io.staex.crypto.TrustPolicy;
 import io.staex.proxy.frame.FrameBytes;
 import io.staex.proxy.frame.NodeKey;
 import io.staex.proxy.frame.ResetReason;
@@ -14,14 +12,11 @@ import io.staex.proxy.session.SessionSettings;
 import io.staex.testing.LeakWatch;
 import io.staex.testing.ManualClock;
 import io.staex.testing.Seeded;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -75,12 +70,7 @@ class HalfOpenStreamTest {
   }
 
   Streams layer(long seed, StreamAcceptor acceptor) {
-    SecureRandom r = Seeded.random(seed);
-    Identity me = Identity.generate(r);
-    Certificate cert = Certificate.issue(NET, me.address(), Optional.empty(), Set.of(),
-        START.minus(Duration.ofHours(1)), START.plus(Duration.ofDays(1)), r);
-    return new Streams(clock.loop(), me, cert, TrustPolicy.ofNetwork(NET.address()),
-        sessionSettings, StreamTestSettings.streams(), clock, r, acceptor);
+    return StreamTestSettings.layer(clock, NET, sessionSettings, seed, acceptor);
   }
 
   /** B's echo service: connects after a while (or never), sends back what comes, FIN for FIN. */
