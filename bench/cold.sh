@@ -11,17 +11,17 @@
 #   aot       JDK 25 AOT cache of the training run without method profiles (classes loaded and
 #             linked: JEP 483; -XX:-AOTRecordTraining -XX:-AOTReplayTraining)
 #   aotprof   the launcher's default on JDK 25: AOT cache with profiles (JEP 483 + 515) and its
-#             JIT flags (profiling delays at 1; eager compiles: AOTCompileEagerly, SkipTier2IfPossible)
+#             JIT flags (profiling delays at 1; eager compiles are an option, off by default)
 #   aotnd     aotprof with the JIT's profiling delays for methods in the training data set to 1
 #             (-XX:Tier0ProfileDelayFactor=1 -XX:Tier2ProfileDelayFactor=1, diagnostic): what
 #             the launcher does since issue 15 (so now the same as aotprof)
 #   aotdelay  aotprof with the JDK 25 defaults of those delays (100 and 250): the launcher's
 #             cache before issue 15, whose hot methods reached C2 late
 #   nowarm    aotprof with staex.warmup = false in every node's file: what the warm-up buys
-#   noeager   aotprof with -XX:-AOTCompileEagerly -XX:-SkipTier2IfPossible: the launcher's cache
-#             before its eager compiles (issue 15, bench/results/cold-eager.txt)
+#   noeager   aotprof with -XX:-AOTCompileEagerly -XX:-SkipTier2IfPossible: the launcher's
+#             default (eager compiles were its default for a while: bench/results/cold-eager.txt)
 #   The next five set both eager flags explicitly (+ or -), so they mean what they meant when
-#   measured before the launcher turned both on (aoteagerskip is now the same as aotprof):
+#   measured while the launcher had both on (aoteagerskip: the eager option of docs/node.md):
 #   aoteager  noeager with -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly (JDK 25,
 #             experimental): when a class's initialisation makes a training-run compile
 #             "ready" (all the classes it saw initialised are initialised here), that method is

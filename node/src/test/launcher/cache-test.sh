@@ -56,8 +56,7 @@ one_jdk() { # one_jdk REAL_JDK_HOME EXT
     check "with the cache: its training data replayed" flag_is AOTReplayTraining true
     check "with the cache: the JIT's profiling delays at 1" flag_is Tier2ProfileDelayFactor '1\.0+'
     check "  ... and Tier0ProfileDelayFactor too" flag_is Tier0ProfileDelayFactor '1\.0+'
-    check "with the cache: trained methods compiled eagerly" flag_is AOTCompileEagerly true
-    check "  ... and a ready one with C2 at once" flag_is SkipTier2IfPossible true
+    check "with the cache: no eager compiles by default (start-up CPU)" flag_is AOTCompileEagerly false
   fi
 
   touch -d '+2 seconds' "$t/node/target/staex.jar"
