@@ -190,46 +190,49 @@ class HalfOpenProbeTest {
   }
 
   /**
-   * The echo answers late (its service stands for a loaded gateway), so clients give up at
-   * every point of the exchange: after the WINDOW, while the echo is on its way, after part of
-   * it; with a FIN, an RST, or a half-close first. The sleeps make those moments; nothing here
-   * waits on them for a result.
+   * Clients give up at every point of the exchange: before any echo, after half of it while
+   * the rest waits, with a FIN, an RST or a half-close first; the rest of the echo then comes
+   * after they left. The service holds the second half until the client asks for it with one
+   * more byte, so those moments come from the exchange itself, not from timing.
    */
   @Test
-  void probesThatGiveUpWhileASlowEchoAnswers_leaveNoStream() throws Exception {
-    Random rnd = new Random(5);
-    try (TestServers.Server slow = new TestServers.Server(s -> {
+  void probesThatGiveUpWhileTheEchoIsOnItsWay_leaveNoStream() throws Exception {
+    try (TestServers.Server halves = new TestServers.Server(s -> {
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
-      byte[] buf = new byte[64 * 1024];
-      try {
-        Thread.sleep(50 + (s.getPort() % 7) * 40L);
-        for (int n; (n = in.read(buf)) > 0; ) {
-          Thread.sleep((s.getPort() % 5) * 30L);
-          out.write(buf, 0, n);
-        }
-      } catch (InterruptedException e) {
-        return;
+      byte[] request = in.readNBytes(1024);
+      if (request.length < 1024) {
+        return; // the client left before its bytes were all sent
+      }
+      out.write(request, 0, 512);
+      out.flush();
+      int go = in.read(); // -1: the client half-closed or closed; an RST throws
+      out.write(request, 512, 512); // after the client left, unless it asked for it
+      out.flush();
+      if (go >= 0) {
+        in.transferTo(OutputStream.nullOutputStream());
       }
       s.shutdownOutput();
     })) {
-      int port = chain(slow.socket.getLocalPort());
+      int port = chain(halves.port());
+      Random rnd = new Random(5);
       List<Client> clients = new ArrayList<>();
       for (int i = 0; i < 400; i++) {
-        int wait = rnd.nextInt(600);
-        int kind = rnd.nextInt(4);
+        int kind = rnd.nextInt(5);
         clients.add(s -> {
           s.getOutputStream().write(new byte[1024]);
-          if (kind == 1) {
-            s.getInputStream().readNBytes(1024);
+          if (kind == 0) {
+            return; // FIN before any echo
           }
-          Thread.sleep(wait);
-          if (kind == 2) {
-            s.setSoLinger(true, 0);
-          }
-          if (kind == 3) {
-            s.shutdownOutput();
-            Thread.sleep(wait);
+          s.getInputStream().readNBytes(512);
+          switch (kind) {
+            case 1 -> { // the whole exchange
+              s.getOutputStream().write(1);
+              s.getInputStream().readNBytes(512);
+            }
+            case 2 -> s.setSoLinger(true, 0); // RST while the second half waits
+            case 3 -> s.shutdownOutput(); // half-close: the service sends the rest, unread
+            default -> { } // FIN while the second half waits
           }
         });
       }
