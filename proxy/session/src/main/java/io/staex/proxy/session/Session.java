@@ -413,6 +413,14 @@ public final class Session {
   }
 
   /**
+   * When the last record came from the peer, on the loop's ticker: the frames in it are handled
+   * at that instant, so the layer above need not read the clock per frame.
+   */
+  public long lastReceivedNanos() {
+    return lastReceivedNanos;
+  }
+
+  /**
    * Since when the peer counts as silent for a session with open streams: its last record, or
    * the first of the streams open now if that is later.
    */

@@ -378,7 +378,8 @@ public final class Stream {
       return;
     }
     sendCredit += credit;
-    heardNanos = layer.nanos(); // (not heard(): a check is a WINDOW, and one needs no answer)
+    // not heard(): a check is a WINDOW, and one needs no answer
+    heardNanos = session.lastReceivedNanos();
     if (outgoing && !connected) {
       connected = true;
       cancelOpenTimer();
@@ -420,7 +421,7 @@ public final class Stream {
 
   /** The peer sent DATA or FIN: it holds the stream; a later quiet spell is checked again. */
   private void heard() {
-    heardNanos = layer.nanos();
+    heardNanos = session.lastReceivedNanos();
     checked = false;
   }
 
@@ -431,7 +432,8 @@ public final class Stream {
 
   /** A datagram from the peer; check {@link #takesDatagrams()} first. */
   void onDatagram(int channel, FrameBytes data) {
-    heardNanos = layer.nanos(); // (a UDP flow or RTSP media may carry nothing else for long)
+    // a UDP flow or RTSP media may carry nothing else for long
+    heardNanos = session.lastReceivedNanos();
     handler.datagram(this, channel, data);
   }
 
