@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -242,6 +243,11 @@ class HalfOpenStreamTest {
 
   /** A and B over a perfect path; B echoes. */
   void startPair() {
+    startPair(r -> clock.loop().execute(r));
+  }
+
+  /** A and B over {@code path} (what carries a packet to the other end); B echoes. */
+  void startPair(Consumer<Runnable> path) {
     fate = new Random(0);
     a = layer(10, (s, peer) -> s.refuse(ResetReason.NO_SERVICE));
     b = layer(11, (s, peer) -> {
@@ -250,8 +256,8 @@ class HalfOpenStreamTest {
     });
     NodeKey ka = NodeKey.of(a.sessions().address());
     NodeKey kb = NodeKey.of(b.sessions().address());
-    a.sessions().start((d, p) -> clock.loop().execute(() -> b.sessions().packet(ka, p)));
-    b.sessions().start((d, p) -> clock.loop().execute(() -> a.sessions().packet(kb, p)));
+    a.sessions().start((d, p) -> path.accept(() -> b.sessions().packet(ka, p)));
+    b.sessions().start((d, p) -> path.accept(() -> a.sessions().packet(kb, p)));
     clock.runTasks();
   }
 
@@ -398,18 +404,8 @@ class HalfOpenStreamTest {
    */
   @Test
   void newStreamOnASessionIdleForMinutes_overASlowPath_isNotEndedForSilence() {
-    fate = new Random(0);
-    a = layer(10, (s, peer) -> s.refuse(ResetReason.NO_SERVICE));
-    b = layer(11, (s, peer) -> {
-      atB.add(s);
-      s.accept(new Echo());
-    });
-    NodeKey ka = NodeKey.of(a.sessions().address());
-    NodeKey kb = NodeKey.of(b.sessions().address());
     Duration oneWay = Duration.ofMillis(400); // a round trip of 800 ms: four ticks
-    a.sessions().start((d, p) -> later(oneWay, () -> b.sessions().packet(ka, p)));
-    b.sessions().start((d, p) -> later(oneWay, () -> a.sessions().packet(kb, p)));
-    clock.runTasks();
+    startPair(r -> later(oneWay, r));
 
     Probe first = new Probe(100, 0);
     clock.loop().execute(() -> {
